@@ -1,0 +1,150 @@
+//! Activity use cases: logging calls, notes, emails, meetings and tasks, and reading timelines.
+
+use crate::changes::record;
+use crate::contacts::stale;
+use crate::input::{parse, patched};
+use crate::users::check_version;
+use crate::{App, AppError};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind};
+use comptoir_domain::audit::Action;
+use comptoir_domain::ids::{ActivityId, CompanyId, ContactId};
+use comptoir_domain::listing::ListQuery;
+use comptoir_domain::time::now;
+use comptoir_domain::users::Actor;
+use comptoir_store::Page;
+use comptoir_store::activities::Scope;
+use serde_json::Value;
+
+/// The owner edits an activity; so does the assignee of a task, who marks it done.
+fn can_modify(actor: &Actor, activity: &Activity) -> bool {
+    actor.can_modify(activity.fields.owner_id)
+        || (actor.can_create_records()
+            && activity.fields.kind == ActivityKind::Task
+            && activity.fields.assignee_id == Some(actor.user_id))
+}
+
+impl App {
+    /// Anyone who may write logs activity on any record: a call with someone else's customer is
+    /// still part of that customer's history.
+    pub async fn create_activity(&self, actor: &Actor, body: Value) -> Result<Activity, AppError> {
+        if !actor.can_create_records() {
+            return Err(AppError::Forbidden("read-only users cannot log activities"));
+        }
+        let input: ActivityInput = parse(body)?;
+        let at = now();
+        let fields = input.validate(actor.user_id, at, None)?;
+        if !actor.can_assign_to(fields.owner_id) {
+            return Err(AppError::Forbidden("only managers and admins log activities for someone else"));
+        }
+        self.check_activity_references(&fields).await?;
+        let activity = Activity { id: ActivityId::new(), version: 1, fields, created_at: at, updated_at: at };
+        let mut tx = self.db.begin().await?;
+        comptoir_store::activities::insert(&mut tx, &activity).await?;
+        if let Some(contact) = activity.fields.contact_id {
+            comptoir_store::contacts::touch_last_activity(&mut tx, contact, activity.fields.occurred_at).await?;
+        }
+        record(&mut tx, Some(actor), Action::Create, "activity", activity.id.0, None, Some(&activity.fields))
+            .await?;
+        tx.commit().await?;
+        Ok(activity)
+    }
+
+    pub async fn get_activity(&self, _actor: &Actor, id: ActivityId) -> Result<Activity, AppError> {
+        comptoir_store::activities::get(&self.db, id).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn list_activities(&self, _actor: &Actor, query: &ListQuery) -> Result<Page<Activity>, AppError> {
+        Ok(comptoir_store::activities::list(&self.db, Scope::All, query).await??)
+    }
+
+    /// A contact's activities, newest first unless `sort` says otherwise.
+    pub async fn contact_timeline(
+        &self,
+        actor: &Actor,
+        id: ContactId,
+        query: &ListQuery,
+    ) -> Result<Page<Activity>, AppError> {
+        if !comptoir_store::contacts::exists(&self.db, id).await? {
+            return Err(AppError::NotFound);
+        }
+        let _ = actor;
+        Ok(comptoir_store::activities::list(&self.db, Scope::Contact(id), query).await??)
+    }
+
+    /// A company's activities and its contacts', newest first.
+    pub async fn company_timeline(
+        &self,
+        actor: &Actor,
+        id: CompanyId,
+        query: &ListQuery,
+    ) -> Result<Page<Activity>, AppError> {
+        self.get_company(actor, id).await?;
+        Ok(comptoir_store::activities::list(&self.db, Scope::Company(id), query).await??)
+    }
+
+    pub async fn update_activity(
+        &self,
+        actor: &Actor,
+        id: ActivityId,
+        patch: &Value,
+        if_match: Option<i64>,
+    ) -> Result<Activity, AppError> {
+        let current = self.get_activity(actor, id).await?;
+        if !can_modify(actor, &current) {
+            return Err(AppError::Forbidden("you may only change activities you own or tasks assigned to you"));
+        }
+        check_version(if_match, current.version)?;
+        let at = now();
+        let fields = patched(&current.fields.to_input(), patch)?.validate(actor.user_id, at, current.fields.done_at)?;
+        if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
+            return Err(AppError::Forbidden("only managers and admins give an activity to someone else"));
+        }
+        self.check_activity_references(&fields).await?;
+        let activity = Activity { version: current.version + 1, fields, updated_at: at, ..current.clone() };
+        let mut tx = self.db.begin().await?;
+        comptoir_store::activities::update(&mut tx, &activity, current.version)
+            .await
+            .map_err(|e| stale(e, if_match, current.version))?;
+        if let Some(contact) = activity.fields.contact_id {
+            comptoir_store::contacts::touch_last_activity(&mut tx, contact, activity.fields.occurred_at).await?;
+        }
+        record(&mut tx, Some(actor), Action::Update, "activity", id.0, Some(&current.fields), Some(&activity.fields))
+            .await?;
+        tx.commit().await?;
+        Ok(activity)
+    }
+
+    pub async fn delete_activity(&self, actor: &Actor, id: ActivityId, if_match: Option<i64>) -> Result<(), AppError> {
+        let current = self.get_activity(actor, id).await?;
+        if !actor.can_modify(current.fields.owner_id) {
+            return Err(AppError::Forbidden("you may only delete activities you own"));
+        }
+        check_version(if_match, current.version)?;
+        let mut tx = self.db.begin().await?;
+        comptoir_store::activities::delete(&mut tx, id, current.version)
+            .await
+            .map_err(|e| stale(e, if_match, current.version))?;
+        record(&mut tx, Some(actor), Action::Delete, "activity", id.0, Some(&current.fields), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn check_activity_references(&self, fields: &ActivityFields) -> Result<(), AppError> {
+        let mut errors = ValidationErrors::new();
+        if let Some(contact) = fields.contact_id
+            && !comptoir_store::contacts::exists(&self.db, contact).await?
+        {
+            errors.add("contact_id", "is not a contact");
+        }
+        if let Some(company) = fields.company_id
+            && comptoir_store::companies::get(&self.db, company).await?.is_none()
+        {
+            errors.add("company_id", "is not a company");
+        }
+        self.check_user_exists(fields.assignee_id, "assignee_id", &mut errors).await?;
+        self.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
+        errors.into_result()?;
+        Ok(())
+    }
+}

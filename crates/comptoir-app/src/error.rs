@@ -1,0 +1,52 @@
+//! What a use case can answer instead of a result. The web layer turns each into an HTTP
+//! status and a problem document; the command line prints it.
+
+use comptoir_domain::ValidationErrors;
+use comptoir_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input: {0}")]
+    Validation(ValidationErrors),
+    /// Also for records the actor may not see: their existence is not disclosed.
+    #[error("not found")]
+    NotFound,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// `If-Match` named a version that is no longer current.
+    #[error("the record has changed since version {expected}; it is now at version {current}")]
+    PreconditionFailed { expected: i64, current: i64 },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(errors: ValidationErrors) -> Self {
+        AppError::Validation(errors)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Duplicate { column } => {
+                AppError::Validation(ValidationErrors::single(column, "is already taken"))
+            }
+            StoreError::MissingReference => AppError::Validation(ValidationErrors::single(
+                "id",
+                "refers to a record that does not exist",
+            )),
+            StoreError::VersionConflict => {
+                AppError::Conflict("the record was changed at the same time; read it again and retry".to_owned())
+            }
+            other => AppError::Store(other),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Comptoir's use cases. Every change goes through here, so it is validated, authorised,
+//! audited and announced as a domain event in one place; the JSON API, the pages and the
+//! command line all call the same functions.
+
+pub mod activities;
+pub mod audit;
+mod changes;
+pub mod companies;
+pub mod contacts;
+pub mod custom_fields;
+mod error;
+mod input;
+pub mod passwords;
+pub mod tokens;
+pub mod users;
+
+pub use error::AppError;
+
+use comptoir_domain::custom_fields::{CustomFieldDefinition, ObjectType};
+use comptoir_domain::users::Actor;
+use comptoir_store::Db;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long a looked-up token or the custom field definitions are trusted before being read
+/// again. Changes made through this process clear them at once; this bounds how long another
+/// process sharing the database can serve a revoked token or an old definition.
+const CACHE_TTL: Duration = Duration::from_secs(30);
+
+type TokenCache = HashMap<[u8; 32], (Option<Actor>, Instant)>;
+
+/// The use cases' shared state: the database and what is worth remembering between requests.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    tokens: Arc<RwLock<TokenCache>>,
+    definitions: Arc<RwLock<Option<(Instant, Arc<Vec<CustomFieldDefinition>>)>>>,
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        Self { db, tokens: Arc::default(), definitions: Arc::default() }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Custom field definitions of one kind of record, cached.
+    pub async fn definitions(&self, object_type: ObjectType) -> Result<Vec<CustomFieldDefinition>, AppError> {
+        let all = self.all_definitions().await?;
+        Ok(all.iter().filter(|d| d.object_type == object_type).cloned().collect())
+    }
+
+    async fn all_definitions(&self) -> Result<Arc<Vec<CustomFieldDefinition>>, AppError> {
+        if let Ok(guard) = self.definitions.read()
+            && let Some((at, defs)) = guard.as_ref()
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(defs.clone());
+        }
+        let defs = Arc::new(comptoir_store::custom_fields::list(&self.db, None).await?);
+        if let Ok(mut guard) = self.definitions.write() {
+            *guard = Some((Instant::now(), defs.clone()));
+        }
+        Ok(defs)
+    }
+
+    fn forget_definitions(&self) {
+        if let Ok(mut guard) = self.definitions.write() {
+            *guard = None;
+        }
+    }
+
+    fn forget_tokens(&self) {
+        if let Ok(mut guard) = self.tokens.write() {
+            guard.clear();
+        }
+    }
+}

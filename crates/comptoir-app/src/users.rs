@@ -1,0 +1,129 @@
+//! Users: created by admins (or by the command line for the first one), with a role that
+//! decides what they may do.
+
+use crate::changes::record;
+use crate::input::{parse, patched};
+use crate::{App, AppError, passwords};
+use comptoir_domain::audit::Action;
+use comptoir_domain::ids::UserId;
+use comptoir_domain::listing::ListQuery;
+use comptoir_domain::time::now;
+use comptoir_domain::users::{Actor, User, UserInput};
+use comptoir_store::Page;
+use serde_json::Value;
+
+fn require_admin(actor: Option<&Actor>) -> Result<(), AppError> {
+    match actor {
+        Some(actor) if !actor.is_admin() => Err(AppError::Forbidden("only admins manage users")),
+        _ => Ok(()),
+    }
+}
+
+impl App {
+    /// Creates a user. `actor` is `None` when the command line does it.
+    pub async fn create_user(&self, actor: Option<&Actor>, body: Value) -> Result<User, AppError> {
+        require_admin(actor)?;
+        let input: UserInput = parse(body)?;
+        let (fields, password) = input.validate()?;
+        let password_hash = match password {
+            Some(password) => Some(passwords::hash(password).await?),
+            None => None,
+        };
+        let at = now();
+        let user = User {
+            id: UserId::new(),
+            version: 1,
+            email: fields.email.to_string(),
+            display_name: fields.display_name,
+            role: fields.role,
+            locale: fields.locale,
+            active: fields.active,
+            created_at: at,
+            updated_at: at,
+        };
+        let mut tx = self.db.begin().await?;
+        comptoir_store::users::insert(&mut tx, &user, password_hash.as_deref()).await?;
+        record(&mut tx, actor, Action::Create, "user", user.id.0, None, Some(&user)).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn get_user(&self, actor: &Actor, id: UserId) -> Result<User, AppError> {
+        if !actor.is_admin() && actor.user_id != id {
+            return Err(AppError::Forbidden("only admins manage users"));
+        }
+        comptoir_store::users::get(&self.db, id).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, AppError> {
+        Ok(comptoir_store::users::find_by_email(&self.db, &email.trim().to_lowercase()).await?)
+    }
+
+    pub async fn count_users(&self) -> Result<i64, AppError> {
+        Ok(comptoir_store::users::count(&self.db).await?)
+    }
+
+    pub async fn list_users(&self, actor: &Actor, query: &ListQuery) -> Result<Page<User>, AppError> {
+        require_admin(Some(actor))?;
+        Ok(comptoir_store::users::list(&self.db, query).await??)
+    }
+
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        patch: &Value,
+        if_match: Option<i64>,
+    ) -> Result<User, AppError> {
+        require_admin(Some(actor))?;
+        let current = comptoir_store::users::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        check_version(if_match, current.version)?;
+        let (fields, password) = patched(&current.to_input(), patch)?.validate()?;
+        if id == actor.user_id && (fields.role != current.role || !fields.active) {
+            return Err(AppError::Forbidden("admins cannot demote or deactivate themselves"));
+        }
+        let password_hash = match password {
+            Some(password) => Some(passwords::hash(password).await?),
+            None => None,
+        };
+        let user = User {
+            version: current.version + 1,
+            email: fields.email.to_string(),
+            display_name: fields.display_name,
+            role: fields.role,
+            locale: fields.locale,
+            active: fields.active,
+            updated_at: now(),
+            ..current.clone()
+        };
+        let mut tx = self.db.begin().await?;
+        comptoir_store::users::update(&mut tx, &user, current.version, password_hash.as_deref()).await?;
+        record(&mut tx, Some(actor), Action::Update, "user", id.0, Some(&current), Some(&user)).await?;
+        tx.commit().await?;
+        // A changed role or deactivation must take effect on the next request.
+        self.forget_tokens();
+        Ok(user)
+    }
+
+    /// Checks an email and password; `None` when either is wrong or the user is inactive.
+    pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<User>, AppError> {
+        let Some(user) = self.find_user_by_email(email).await? else {
+            // Hash anyway so the answer takes as long whether or not the email exists.
+            passwords::hash(password.to_owned()).await?;
+            return Ok(None);
+        };
+        let Some(stored) = comptoir_store::users::password_hash(&self.db, user.id).await? else {
+            return Ok(None);
+        };
+        let valid = passwords::verify(password.to_owned(), stored).await?;
+        Ok((valid && user.active).then_some(user))
+    }
+}
+
+/// `If-Match` must name the current version when it is given.
+pub(crate) fn check_version(if_match: Option<i64>, current: i64) -> Result<(), AppError> {
+    match if_match {
+        Some(expected) if expected != current => Err(AppError::PreconditionFailed { expected, current }),
+        _ => Ok(()),
+    }
+}

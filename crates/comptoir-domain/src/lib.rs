@@ -1,0 +1,23 @@
+//! Comptoir's business vocabulary: the types a valid record is made of, and the rules that
+//! decide what is valid. Nothing here knows about HTTP or SQL.
+
+pub mod activities;
+pub mod address;
+pub mod audit;
+pub mod changes;
+pub mod companies;
+pub mod contacts;
+pub mod custom_fields;
+pub mod email;
+pub mod ids;
+pub mod listing;
+pub mod phone;
+pub mod privacy;
+pub mod search;
+pub mod tags;
+pub mod siren;
+pub mod time;
+pub mod users;
+pub mod validation;
+
+pub use validation::{FieldError, ValidationErrors};

@@ -1,0 +1,195 @@
+//! The language of list requests: `limit`, `cursor`, `sort`, `q` and
+//! `filter[<field>][<op>]=<value>`. Which fields exist is each area's business; this module
+//! only reads the syntax.
+
+use crate::validation::ValidationErrors;
+
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterOp {
+    Eq,
+    Ne,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+    Contains,
+    StartsWith,
+    /// Comma-separated values.
+    In,
+    /// `true` for empty or missing, `false` for present.
+    IsEmpty,
+}
+
+impl FilterOp {
+    pub const ALL: [FilterOp; 10] = [
+        FilterOp::Eq,
+        FilterOp::Ne,
+        FilterOp::Lt,
+        FilterOp::Lte,
+        FilterOp::Gt,
+        FilterOp::Gte,
+        FilterOp::Contains,
+        FilterOp::StartsWith,
+        FilterOp::In,
+        FilterOp::IsEmpty,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterOp::Eq => "eq",
+            FilterOp::Ne => "ne",
+            FilterOp::Lt => "lt",
+            FilterOp::Lte => "lte",
+            FilterOp::Gt => "gt",
+            FilterOp::Gte => "gte",
+            FilterOp::Contains => "contains",
+            FilterOp::StartsWith => "starts-with",
+            FilterOp::In => "in",
+            FilterOp::IsEmpty => "is-empty",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filter {
+    /// A built-in field name, or `cf.<key>` for a custom field.
+    pub field: String,
+    pub op: FilterOp,
+    pub value: String,
+}
+
+impl Filter {
+    /// How the filter is named in error messages, matching the query string.
+    pub fn param_name(&self) -> String {
+        format!("filter[{}][{}]", self.field, self.op.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: String,
+    pub descending: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListQuery {
+    pub limit: u32,
+    pub cursor: Option<String>,
+    pub sort: Option<SortKey>,
+    pub filters: Vec<Filter>,
+    pub q: Option<String>,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self { limit: DEFAULT_LIMIT, cursor: None, sort: None, filters: Vec::new(), q: None }
+    }
+}
+
+/// Splits `filter[a][b]` into `("a", Some("b"))`, `filter[a]` into `("a", None)`.
+fn filter_key(key: &str) -> Option<(&str, Option<&str>)> {
+    let rest = key.strip_prefix("filter[")?;
+    let (field, rest) = rest.split_once(']')?;
+    if rest.is_empty() {
+        return Some((field, None));
+    }
+    let op = rest.strip_prefix('[')?.strip_suffix(']')?;
+    Some((field, Some(op)))
+}
+
+impl ListQuery {
+    /// Reads decoded query-string pairs. `extra` names parameters the caller handles itself.
+    pub fn parse(pairs: &[(String, String)], extra: &[&str]) -> Result<Self, ValidationErrors> {
+        let mut query = ListQuery::default();
+        let mut errors = ValidationErrors::new();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "limit" => match value.parse::<u32>() {
+                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => query.limit = n,
+                    _ => errors.add("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                },
+                "cursor" if !value.is_empty() => query.cursor = Some(value.clone()),
+                "cursor" => {}
+                "q" => query.q = Some(value.trim().to_owned()).filter(|q| !q.is_empty()),
+                "sort" => {
+                    let (field, descending) = match value.strip_prefix('-') {
+                        Some(field) => (field, true),
+                        None => (value.as_str(), false),
+                    };
+                    if field.is_empty() {
+                        errors.add("sort", "names a field, optionally prefixed by - for descending order");
+                    } else {
+                        query.sort = Some(SortKey { field: field.to_owned(), descending });
+                    }
+                }
+                other if extra.contains(&other) => {}
+                other => match filter_key(other) {
+                    Some((field, op)) => {
+                        let op_name = op.unwrap_or("eq");
+                        match FilterOp::parse(op_name) {
+                            Some(op) => query.filters.push(Filter {
+                                field: field.to_owned(),
+                                op,
+                                value: value.clone(),
+                            }),
+                            None => errors.add(
+                                other,
+                                format!(
+                                    "unknown operator {op_name}; use one of {}",
+                                    FilterOp::ALL.map(FilterOp::as_str).join(", ")
+                                ),
+                            ),
+                        }
+                    }
+                    None => errors.add(other, "is not a parameter of this list"),
+                },
+            }
+        }
+        errors.into_result()?;
+        Ok(query)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn reads_filters_sort_and_paging() {
+        let query = ListQuery::parse(
+            &pairs(&[
+                ("limit", "10"),
+                ("sort", "-cf.budget"),
+                ("filter[city]", "Lyon"),
+                ("filter[lifecycle_stage][in]", "lead,customer"),
+                ("q", " dup "),
+            ]),
+            &[],
+        )
+        .expect("valid");
+        assert_eq!(query.limit, 10);
+        assert_eq!(query.sort, Some(SortKey { field: "cf.budget".to_owned(), descending: true }));
+        assert_eq!(query.filters[0], Filter { field: "city".to_owned(), op: FilterOp::Eq, value: "Lyon".to_owned() });
+        assert_eq!(query.filters[1].op, FilterOp::In);
+        assert_eq!(query.q.as_deref(), Some("dup"));
+    }
+
+    #[test]
+    fn mistakes_name_the_parameter() {
+        let errors = ListQuery::parse(&pairs(&[("limit", "0"), ("filter[x][like]", "a"), ("colour", "red")]), &[])
+            .expect_err("invalid");
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["limit", "filter[x][like]", "colour"]);
+    }
+}

@@ -1,0 +1,263 @@
+//! Activities and timelines in the database.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::listing::{self, Catalog, ColumnKind, Page, column};
+use crate::sql::{Bind, Sql};
+use crate::{bind_all, on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
+use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
+use comptoir_domain::listing::ListQuery;
+use comptoir_domain::validation::ValidationErrors;
+use sqlx::{AssertSqlSafe, FromRow};
+use uuid::Uuid;
+
+pub static CATALOG: Catalog = Catalog {
+    columns: &[
+        column("id", "a.id", ColumnKind::Id, false, "/id"),
+        column("kind", "a.kind", ColumnKind::Text, false, "/kind"),
+        column("subject", "a.subject", ColumnKind::Text, true, "/subject"),
+        column("contact_id", "a.contact_id", ColumnKind::Id, true, "/contact_id"),
+        column("company_id", "a.company_id", ColumnKind::Id, true, "/company_id"),
+        column("occurred_at", "a.occurred_at", ColumnKind::Timestamp, false, "/occurred_at"),
+        column("direction", "a.direction", ColumnKind::Text, true, "/direction"),
+        column("outcome", "a.outcome", ColumnKind::Text, true, "/outcome"),
+        column("duration_seconds", "a.duration_seconds", ColumnKind::Int, true, "/duration_seconds"),
+        column("starts_at", "a.starts_at", ColumnKind::Timestamp, true, "/starts_at"),
+        column("due_at", "a.due_at", ColumnKind::Timestamp, true, "/due_at"),
+        column("assignee_id", "a.assignee_id", ColumnKind::Id, true, "/assignee_id"),
+        column("done", "a.done", ColumnKind::Bool, false, "/done"),
+        column("owner_id", "a.owner_id", ColumnKind::Id, true, "/owner_id"),
+        column("version", "a.version", ColumnKind::Int, false, "/version"),
+        column("created_at", "a.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "a.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+    ],
+    id_sql: "a.id",
+    custom_sql: None,
+    default_sort: "occurred_at",
+    default_descending: true,
+    search: None,
+};
+
+macro_rules! select_activities {
+    () => {
+        "SELECT a.id, a.version, a.kind, a.subject, a.body, a.contact_id, a.company_id,
+            a.occurred_at, a.direction, a.duration_seconds, a.outcome, a.starts_at, a.ends_at,
+            a.location, a.due_at, a.assignee_id, a.done, a.done_at, a.owner_id, a.created_at,
+            a.updated_at
+         FROM activities a"
+    };
+}
+
+#[derive(FromRow)]
+struct ActivityRow {
+    id: Uuid,
+    version: i64,
+    kind: String,
+    subject: Option<String>,
+    body: Option<String>,
+    contact_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+    occurred_at: DateTime<Utc>,
+    direction: Option<String>,
+    duration_seconds: Option<i64>,
+    outcome: Option<String>,
+    starts_at: Option<DateTime<Utc>>,
+    ends_at: Option<DateTime<Utc>>,
+    location: Option<String>,
+    due_at: Option<DateTime<Utc>>,
+    assignee_id: Option<Uuid>,
+    done: bool,
+    done_at: Option<DateTime<Utc>>,
+    owner_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value}"))
+}
+
+impl TryFrom<ActivityRow> for Activity {
+    type Error = StoreError;
+    fn try_from(row: ActivityRow) -> Result<Self, StoreError> {
+        let kind = ActivityKind::parse(&row.kind).ok_or_else(|| corrupt("activity kind", &row.kind))?;
+        let direction = row
+            .direction
+            .map(|d| Direction::parse(&d).ok_or_else(|| corrupt("direction", &d)))
+            .transpose()?;
+        let outcome = row
+            .outcome
+            .map(|o| CallOutcome::parse(&o).ok_or_else(|| corrupt("call outcome", &o)))
+            .transpose()?;
+        Ok(Activity {
+            id: ActivityId(row.id),
+            version: row.version,
+            fields: ActivityFields {
+                kind,
+                subject: row.subject,
+                body: row.body,
+                contact_id: row.contact_id.map(ContactId),
+                company_id: row.company_id.map(CompanyId),
+                occurred_at: row.occurred_at,
+                direction,
+                duration_seconds: row.duration_seconds,
+                outcome,
+                starts_at: row.starts_at,
+                ends_at: row.ends_at,
+                location: row.location,
+                due_at: row.due_at,
+                assignee_id: row.assignee_id.map(UserId),
+                done: row.done,
+                done_at: row.done_at,
+                owner_id: row.owner_id.map(UserId),
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+pub async fn get(db: &Db, id: ActivityId) -> Result<Option<Activity>, StoreError> {
+    let row: Option<ActivityRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_activities!(), " WHERE a.id = $1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+    })?;
+    row.map(Activity::try_from).transpose()
+}
+
+/// Whose timeline to read.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope {
+    All,
+    Contact(ContactId),
+    /// A company's own activities and those of its contacts.
+    Company(CompanyId),
+}
+
+pub async fn list(
+    db: &Db,
+    scope: Scope,
+    query: &ListQuery,
+) -> Result<Result<Page<Activity>, ValidationErrors>, StoreError> {
+    let mut base = Sql::new(concat!(select_activities!(), " WHERE "));
+    match scope {
+        Scope::All => {
+            base.push("TRUE");
+        }
+        Scope::Contact(id) => {
+            base.push("a.contact_id = ").bind(Bind::Uuid(id.0));
+        }
+        Scope::Company(id) => {
+            base.push("(a.company_id = ").bind(Bind::Uuid(id.0));
+            base.push(" OR a.contact_id IN (SELECT id FROM contacts WHERE company_id = ");
+            base.bind(Bind::Uuid(id.0)).push("))");
+        }
+    }
+    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {
+        Ok(built) => built,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let (text, binds) = sql.into_parts();
+    let rows: Vec<ActivityRow> = on_pool!(db, |pool| {
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    let activities = rows.into_iter().map(Activity::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Ok(listing::paginate(activities, query.limit, &plan)))
+}
+
+pub async fn insert(tx: &mut Tx, activity: &Activity) -> Result<(), StoreError> {
+    let f = &activity.fields;
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO activities (id, version, kind, subject, body, contact_id, company_id,
+                occurred_at, direction, duration_seconds, outcome, starts_at, ends_at, location,
+                due_at, assignee_id, done, done_at, owner_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                $18, $19, $20, $21)",
+        )
+        .bind(activity.id.0)
+        .bind(activity.version)
+        .bind(f.kind.as_str())
+        .bind(&f.subject)
+        .bind(&f.body)
+        .bind(f.contact_id.map(|c| c.0))
+        .bind(f.company_id.map(|c| c.0))
+        .bind(f.occurred_at)
+        .bind(f.direction.map(Direction::as_str))
+        .bind(f.duration_seconds)
+        .bind(f.outcome.map(CallOutcome::as_str))
+        .bind(f.starts_at)
+        .bind(f.ends_at)
+        .bind(&f.location)
+        .bind(f.due_at)
+        .bind(f.assignee_id.map(|u| u.0))
+        .bind(f.done)
+        .bind(f.done_at)
+        .bind(f.owner_id.map(|u| u.0))
+        .bind(activity.created_at)
+        .bind(activity.updated_at)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+pub async fn update(tx: &mut Tx, activity: &Activity, expected_version: i64) -> Result<(), StoreError> {
+    let f = &activity.fields;
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE activities SET version = $2, kind = $3, subject = $4, body = $5, contact_id = $6,
+                company_id = $7, occurred_at = $8, direction = $9, duration_seconds = $10,
+                outcome = $11, starts_at = $12, ends_at = $13, location = $14, due_at = $15,
+                assignee_id = $16, done = $17, done_at = $18, owner_id = $19, updated_at = $20
+             WHERE id = $1 AND version = $21",
+        )
+        .bind(activity.id.0)
+        .bind(activity.version)
+        .bind(f.kind.as_str())
+        .bind(&f.subject)
+        .bind(&f.body)
+        .bind(f.contact_id.map(|c| c.0))
+        .bind(f.company_id.map(|c| c.0))
+        .bind(f.occurred_at)
+        .bind(f.direction.map(Direction::as_str))
+        .bind(f.duration_seconds)
+        .bind(f.outcome.map(CallOutcome::as_str))
+        .bind(f.starts_at)
+        .bind(f.ends_at)
+        .bind(&f.location)
+        .bind(f.due_at)
+        .bind(f.assignee_id.map(|u| u.0))
+        .bind(f.done)
+        .bind(f.done_at)
+        .bind(f.owner_id.map(|u| u.0))
+        .bind(activity.updated_at)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: ActivityId, expected_version: i64) -> Result<(), StoreError> {
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM activities WHERE id = $1 AND version = $2")
+            .bind(id.0)
+            .bind(expected_version)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! The audit log and the domain event outbox, written in the same transaction as the change
+//! they describe so neither can exist without the other.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::{on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use comptoir_domain::audit::{Action, AuditEntry, DomainEvent};
+use comptoir_domain::ids::{AuditId, UserId};
+use serde_json::{Map, Value};
+use sqlx::FromRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+pub async fn record(tx: &mut Tx, entry: &AuditEntry) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO audit_log (id, occurred_at, actor_id, action, object_type, object_id, changes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entry.id.0)
+        .bind(entry.occurred_at)
+        .bind(entry.actor_id.map(|a| a.0))
+        .bind(entry.action.as_str())
+        .bind(&entry.object_type)
+        .bind(entry.object_id)
+        .bind(Json(&entry.changes))
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+pub async fn emit(tx: &mut Tx, event: &DomainEvent) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO domain_events (id, occurred_at, name, object_type, object_id, actor_id, payload)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(event.id)
+        .bind(event.occurred_at)
+        .bind(&event.name)
+        .bind(&event.object_type)
+        .bind(event.object_id)
+        .bind(event.actor_id.map(|a| a.0))
+        .bind(Json(&event.payload))
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct AuditRow {
+    id: Uuid,
+    occurred_at: DateTime<Utc>,
+    actor_id: Option<Uuid>,
+    action: String,
+    object_type: String,
+    object_id: Uuid,
+    changes: Json<Map<String, Value>>,
+}
+
+/// Entries newest first, optionally for one kind of object or one object, after `before`.
+pub async fn list(
+    db: &Db,
+    object_type: Option<&str>,
+    object_id: Option<Uuid>,
+    before: Option<AuditId>,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows: Vec<AuditRow> = on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, occurred_at, actor_id, action, object_type, object_id, changes FROM audit_log
+             WHERE ($1 IS NULL OR object_type = $1) AND ($2 IS NULL OR object_id = $2)
+               AND ($3 IS NULL OR id < $3)
+             ORDER BY id DESC LIMIT $4",
+        )
+        .bind(object_type)
+        .bind(object_id)
+        .bind(before.map(|b| b.0))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(AuditEntry {
+                id: AuditId(row.id),
+                occurred_at: row.occurred_at,
+                actor_id: row.actor_id.map(UserId),
+                action: Action::parse(&row.action)
+                    .ok_or_else(|| StoreError::Corrupt(format!("audit action {}", row.action)))?,
+                object_type: row.object_type,
+                object_id: row.object_id,
+                changes: row.changes.0,
+            })
+        })
+        .collect()
+}
+
+/// The names of the events recorded for one object, oldest first.
+pub async fn event_names(db: &Db, object_id: Uuid) -> Result<Vec<String>, StoreError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT name FROM domain_events WHERE object_id = $1 ORDER BY id")
+            .bind(object_id)
+            .fetch_all(pool)
+            .await
+    })?)
+}

@@ -1,0 +1,268 @@
+//! Companies in the database.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
+use crate::sql::Sql;
+use crate::{bind_all, on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use comptoir_domain::address::Address;
+use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeBand};
+use comptoir_domain::contacts::LabelledPhone;
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::ids::{CompanyId, UserId};
+use comptoir_domain::listing::ListQuery;
+use comptoir_domain::siren::{Siren, Siret, VatNumber};
+use comptoir_domain::validation::ValidationErrors;
+use serde_json::{Map, Value};
+use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, FromRow};
+use uuid::Uuid;
+
+pub static CATALOG: Catalog = Catalog {
+    columns: &[
+        column("id", "co.id", ColumnKind::Id, false, "/id"),
+        column("name", "co.name", ColumnKind::Text, false, "/name"),
+        column("domain", "co.domain", ColumnKind::Text, true, "/domain"),
+        column("website", "co.website", ColumnKind::Text, true, "/website"),
+        column("industry", "co.industry", ColumnKind::Text, true, "/industry"),
+        column("size_band", "co.size_band", ColumnKind::Text, true, "/size_band"),
+        column("siren", "co.siren", ColumnKind::Text, true, "/siren"),
+        column("siret", "co.siret", ColumnKind::Text, true, "/siret"),
+        column("vat_number", "co.vat_number", ColumnKind::Text, true, "/vat_number"),
+        column("street", "co.address_street", ColumnKind::Text, true, "/address/street"),
+        column("postal_code", "co.address_postal_code", ColumnKind::Text, true, "/address/postal_code"),
+        column("city", "co.address_city", ColumnKind::Text, true, "/address/city"),
+        column("region", "co.address_region", ColumnKind::Text, true, "/address/region"),
+        column("country", "co.address_country", ColumnKind::Text, true, "/address/country"),
+        column("phone", "co.phone", ColumnKind::Text, true, "/phones/0/number"),
+        column("relationship_type", "co.relationship_type", ColumnKind::Text, false, "/relationship_type"),
+        column("owner_id", "co.owner_id", ColumnKind::Id, true, "/owner_id"),
+        column("tags", "co.tags", ColumnKind::Tags, false, "/tags"),
+        column("version", "co.version", ColumnKind::Int, false, "/version"),
+        column("created_at", "co.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "co.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+    ],
+    id_sql: "co.id",
+    custom_sql: Some("co.custom_fields"),
+    default_sort: "created_at",
+    default_descending: true,
+    search: Some(Search {
+        sqlite: "co.seq IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ",
+        postgres: "co.search_tsv @@ to_tsquery('simple', ",
+    }),
+};
+
+macro_rules! select_companies {
+    () => {
+        "SELECT co.id, co.version, co.name, co.domain, co.website, co.industry, co.size_band,
+            co.siren, co.siret, co.vat_number, co.address_street, co.address_postal_code,
+            co.address_city, co.address_region, co.address_country, co.phones,
+            co.relationship_type, co.owner_id, co.tags, co.custom_fields, co.created_at,
+            co.updated_at
+         FROM companies co"
+    };
+}
+
+#[derive(FromRow)]
+struct CompanyRow {
+    id: Uuid,
+    version: i64,
+    name: String,
+    domain: Option<String>,
+    website: Option<String>,
+    industry: Option<String>,
+    size_band: Option<String>,
+    siren: Option<String>,
+    siret: Option<String>,
+    vat_number: Option<String>,
+    address_street: Option<String>,
+    address_postal_code: Option<String>,
+    address_city: Option<String>,
+    address_region: Option<String>,
+    address_country: Option<String>,
+    phones: Json<Vec<LabelledPhone>>,
+    relationship_type: String,
+    owner_id: Option<Uuid>,
+    tags: Json<Vec<String>>,
+    custom_fields: Json<Map<String, Value>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value}"))
+}
+
+impl TryFrom<CompanyRow> for Company {
+    type Error = StoreError;
+    fn try_from(row: CompanyRow) -> Result<Self, StoreError> {
+        let relationship_type = RelationshipType::parse(&row.relationship_type)
+            .ok_or_else(|| corrupt("relationship type", &row.relationship_type))?;
+        let size_band = row
+            .size_band
+            .map(|s| SizeBand::parse(&s).ok_or_else(|| corrupt("size band", &s)))
+            .transpose()?;
+        let siren = row.siren.map(|s| Siren::parse(&s).map_err(|_| corrupt("siren", &s))).transpose()?;
+        let siret = row.siret.map(|s| Siret::parse(&s).map_err(|_| corrupt("siret", &s))).transpose()?;
+        let vat_number =
+            row.vat_number.map(|s| VatNumber::parse(&s).map_err(|_| corrupt("vat number", &s))).transpose()?;
+        Ok(Company {
+            id: CompanyId(row.id),
+            version: row.version,
+            fields: CompanyFields {
+                name: row.name,
+                domain: row.domain,
+                website: row.website,
+                industry: row.industry,
+                size_band,
+                siren,
+                siret,
+                vat_number,
+                address: Address {
+                    street: row.address_street,
+                    postal_code: row.address_postal_code,
+                    city: row.address_city,
+                    region: row.address_region,
+                    country: row.address_country,
+                },
+                phones: row.phones.0,
+                relationship_type,
+                owner_id: row.owner_id.map(UserId),
+                tags: row.tags.0,
+                custom_fields: row.custom_fields.0,
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+pub async fn get(db: &Db, id: CompanyId) -> Result<Option<Company>, StoreError> {
+    let row: Option<CompanyRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_companies!(), " WHERE co.id = $1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+    })?;
+    row.map(Company::try_from).transpose()
+}
+
+pub async fn list(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Page<Company>, ValidationErrors>, StoreError> {
+    let base = Sql::new(concat!(select_companies!(), " WHERE TRUE"));
+    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, custom) {
+        Ok(built) => built,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let (text, binds) = sql.into_parts();
+    let rows: Vec<CompanyRow> = on_pool!(db, |pool| {
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    let companies = rows.into_iter().map(Company::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Ok(listing::paginate(companies, query.limit, &plan)))
+}
+
+pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {
+    let f = &company.fields;
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO companies (id, version, name, domain, website, industry, size_band, siren,
+                siret, vat_number, address_street, address_postal_code, address_city, address_region,
+                address_country, phones, phone, relationship_type, owner_id, tags, custom_fields,
+                search_text, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                $18, $19, $20, $21, $22, $23, $24)",
+        )
+        .bind(company.id.0)
+        .bind(company.version)
+        .bind(&f.name)
+        .bind(&f.domain)
+        .bind(&f.website)
+        .bind(&f.industry)
+        .bind(f.size_band.map(SizeBand::as_str))
+        .bind(f.siren.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(f.siret.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(f.vat_number.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(&f.address.street)
+        .bind(&f.address.postal_code)
+        .bind(&f.address.city)
+        .bind(&f.address.region)
+        .bind(&f.address.country)
+        .bind(Json(&f.phones))
+        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
+        .bind(f.relationship_type.as_str())
+        .bind(f.owner_id.map(|o| o.0))
+        .bind(Json(&f.tags))
+        .bind(Json(&f.custom_fields))
+        .bind(f.search_text())
+        .bind(company.created_at)
+        .bind(company.updated_at)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+pub async fn update(tx: &mut Tx, company: &Company, expected_version: i64) -> Result<(), StoreError> {
+    let f = &company.fields;
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE companies SET version = $2, name = $3, domain = $4, website = $5, industry = $6,
+                size_band = $7, siren = $8, siret = $9, vat_number = $10, address_street = $11,
+                address_postal_code = $12, address_city = $13, address_region = $14,
+                address_country = $15, phones = $16, phone = $17, relationship_type = $18,
+                owner_id = $19, tags = $20, custom_fields = $21, search_text = $22, updated_at = $23
+             WHERE id = $1 AND version = $24",
+        )
+        .bind(company.id.0)
+        .bind(company.version)
+        .bind(&f.name)
+        .bind(&f.domain)
+        .bind(&f.website)
+        .bind(&f.industry)
+        .bind(f.size_band.map(SizeBand::as_str))
+        .bind(f.siren.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(f.siret.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(f.vat_number.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(&f.address.street)
+        .bind(&f.address.postal_code)
+        .bind(&f.address.city)
+        .bind(&f.address.region)
+        .bind(&f.address.country)
+        .bind(Json(&f.phones))
+        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
+        .bind(f.relationship_type.as_str())
+        .bind(f.owner_id.map(|o| o.0))
+        .bind(Json(&f.tags))
+        .bind(Json(&f.custom_fields))
+        .bind(f.search_text())
+        .bind(company.updated_at)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: CompanyId, expected_version: i64) -> Result<(), StoreError> {
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM companies WHERE id = $1 AND version = $2")
+            .bind(id.0)
+            .bind(expected_version)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}

@@ -1,0 +1,311 @@
+//! Contacts in the database.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
+use crate::sql::Sql;
+use crate::{bind_all, on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use comptoir_domain::address::Address;
+use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, LabelledEmail, LabelledPhone, LifecycleStage};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::ids::{CompanyId, ContactId, UserId};
+use comptoir_domain::listing::ListQuery;
+use comptoir_domain::validation::ValidationErrors;
+use serde_json::{Map, Value};
+use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, FromRow};
+use uuid::Uuid;
+
+pub static CATALOG: Catalog = Catalog {
+    columns: &[
+        column("id", "c.id", ColumnKind::Id, false, "/id"),
+        column("first_name", "c.first_name", ColumnKind::Text, true, "/first_name"),
+        column("last_name", "c.last_name", ColumnKind::Text, true, "/last_name"),
+        column("email", "c.email", ColumnKind::Text, true, "/emails/0/address"),
+        column("phone", "c.phone", ColumnKind::Text, true, "/phones/0/number"),
+        column("job_title", "c.job_title", ColumnKind::Text, true, "/job_title"),
+        column("company_id", "c.company_id", ColumnKind::Id, true, "/company_id"),
+        column("company_name", "co.name", ColumnKind::Text, true, "/company/name"),
+        column("street", "c.address_street", ColumnKind::Text, true, "/address/street"),
+        column("postal_code", "c.address_postal_code", ColumnKind::Text, true, "/address/postal_code"),
+        column("city", "c.address_city", ColumnKind::Text, true, "/address/city"),
+        column("region", "c.address_region", ColumnKind::Text, true, "/address/region"),
+        column("country", "c.address_country", ColumnKind::Text, true, "/address/country"),
+        column("language", "c.language", ColumnKind::Text, true, "/language"),
+        column("lifecycle_stage", "c.lifecycle_stage", ColumnKind::Text, false, "/lifecycle_stage"),
+        column("source", "c.source", ColumnKind::Text, true, "/source"),
+        column("owner_id", "c.owner_id", ColumnKind::Id, true, "/owner_id"),
+        column("tags", "c.tags", ColumnKind::Tags, false, "/tags"),
+        column("version", "c.version", ColumnKind::Int, false, "/version"),
+        column("created_at", "c.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "c.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+        column("last_activity_at", "c.last_activity_at", ColumnKind::Timestamp, true, "/last_activity_at"),
+    ],
+    id_sql: "c.id",
+    custom_sql: Some("c.custom_fields"),
+    default_sort: "created_at",
+    default_descending: true,
+    search: Some(Search {
+        sqlite: "c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ",
+        postgres: "c.search_tsv @@ to_tsquery('simple', ",
+    }),
+};
+
+/// The columns every contact query reads; a macro so it can be `concat!`ed into static SQL.
+macro_rules! select_contacts {
+    () => {
+        "SELECT c.id, c.version, c.first_name, c.last_name, c.emails, c.phones, c.job_title,
+            c.company_id, c.address_street, c.address_postal_code, c.address_city, c.address_region,
+            c.address_country, c.language, c.lifecycle_stage, c.source, c.owner_id, c.tags,
+            c.custom_fields, c.created_at, c.updated_at, c.last_activity_at, co.name AS company_name
+         FROM contacts c LEFT JOIN companies co ON co.id = c.company_id"
+    };
+}
+
+#[derive(FromRow)]
+struct ContactRow {
+    id: Uuid,
+    version: i64,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    emails: Json<Vec<LabelledEmail>>,
+    phones: Json<Vec<LabelledPhone>>,
+    job_title: Option<String>,
+    company_id: Option<Uuid>,
+    address_street: Option<String>,
+    address_postal_code: Option<String>,
+    address_city: Option<String>,
+    address_region: Option<String>,
+    address_country: Option<String>,
+    language: Option<String>,
+    lifecycle_stage: String,
+    source: Option<String>,
+    owner_id: Option<Uuid>,
+    tags: Json<Vec<String>>,
+    custom_fields: Json<Map<String, Value>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    last_activity_at: Option<DateTime<Utc>>,
+    company_name: Option<String>,
+}
+
+impl TryFrom<ContactRow> for Contact {
+    type Error = StoreError;
+    fn try_from(row: ContactRow) -> Result<Self, StoreError> {
+        let lifecycle_stage = LifecycleStage::parse(&row.lifecycle_stage)
+            .ok_or_else(|| StoreError::Corrupt(format!("lifecycle stage {}", row.lifecycle_stage)))?;
+        let company = match (row.company_id, row.company_name) {
+            (Some(id), Some(name)) => Some(CompanySummary { id: CompanyId(id), name }),
+            _ => None,
+        };
+        Ok(Contact {
+            id: ContactId(row.id),
+            version: row.version,
+            fields: ContactFields {
+                first_name: row.first_name,
+                last_name: row.last_name,
+                emails: row.emails.0,
+                phones: row.phones.0,
+                job_title: row.job_title,
+                company_id: row.company_id.map(CompanyId),
+                address: Address {
+                    street: row.address_street,
+                    postal_code: row.address_postal_code,
+                    city: row.address_city,
+                    region: row.address_region,
+                    country: row.address_country,
+                },
+                language: row.language,
+                lifecycle_stage,
+                source: row.source,
+                owner_id: row.owner_id.map(UserId),
+                tags: row.tags.0,
+                custom_fields: row.custom_fields.0,
+            },
+            company,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            last_activity_at: row.last_activity_at,
+        })
+    }
+}
+
+pub async fn get(db: &Db, id: ContactId) -> Result<Option<Contact>, StoreError> {
+    let row: Option<ContactRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_contacts!(), " WHERE c.id = $1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+    })?;
+    row.map(Contact::try_from).transpose()
+}
+
+pub async fn exists(db: &Db, id: ContactId) -> Result<bool, StoreError> {
+    let found: Option<i32> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT 1 FROM contacts WHERE id = $1").bind(id.0).fetch_optional(pool).await
+    })?;
+    Ok(found.is_some())
+}
+
+pub async fn list(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Page<Contact>, ValidationErrors>, StoreError> {
+    let base = Sql::new(concat!(select_contacts!(), " WHERE TRUE"));
+    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, custom) {
+        Ok(built) => built,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let (text, binds) = sql.into_parts();
+    let rows: Vec<ContactRow> = on_pool!(db, |pool| {
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    let contacts = rows.into_iter().map(Contact::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Ok(listing::paginate(contacts, query.limit, &plan)))
+}
+
+/// Writes a new contact. `company_search` is the folded name of its company, so the contact
+/// is found by it.
+pub async fn insert(tx: &mut Tx, contact: &Contact, company_search: &str) -> Result<(), StoreError> {
+    let f = &contact.fields;
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO contacts (id, version, first_name, last_name, emails, email, phones, phone,
+                job_title, company_id, address_street, address_postal_code, address_city,
+                address_region, address_country, language, lifecycle_stage, source, owner_id, tags,
+                custom_fields, search_text, company_search, created_at, updated_at, last_activity_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+        )
+        .bind(contact.id.0)
+        .bind(contact.version)
+        .bind(&f.first_name)
+        .bind(&f.last_name)
+        .bind(Json(&f.emails))
+        .bind(f.primary_email().map(|e| e.as_str().to_owned()))
+        .bind(Json(&f.phones))
+        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
+        .bind(&f.job_title)
+        .bind(f.company_id.map(|c| c.0))
+        .bind(&f.address.street)
+        .bind(&f.address.postal_code)
+        .bind(&f.address.city)
+        .bind(&f.address.region)
+        .bind(&f.address.country)
+        .bind(&f.language)
+        .bind(f.lifecycle_stage.as_str())
+        .bind(&f.source)
+        .bind(f.owner_id.map(|o| o.0))
+        .bind(Json(&f.tags))
+        .bind(Json(&f.custom_fields))
+        .bind(f.search_text())
+        .bind(company_search)
+        .bind(contact.created_at)
+        .bind(contact.updated_at)
+        .bind(contact.last_activity_at)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Replaces a contact's fields if it is still at `expected_version`; the stored version becomes
+/// `contact.version`.
+pub async fn update(
+    tx: &mut Tx,
+    contact: &Contact,
+    expected_version: i64,
+    company_search: &str,
+) -> Result<(), StoreError> {
+    let f = &contact.fields;
+    let result = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE contacts SET version = $2, first_name = $3, last_name = $4, emails = $5,
+                email = $6, phones = $7, phone = $8, job_title = $9, company_id = $10,
+                address_street = $11, address_postal_code = $12, address_city = $13,
+                address_region = $14, address_country = $15, language = $16, lifecycle_stage = $17,
+                source = $18, owner_id = $19, tags = $20, custom_fields = $21, search_text = $22,
+                company_search = $23, updated_at = $24
+             WHERE id = $1 AND version = $25",
+        )
+        .bind(contact.id.0)
+        .bind(contact.version)
+        .bind(&f.first_name)
+        .bind(&f.last_name)
+        .bind(Json(&f.emails))
+        .bind(f.primary_email().map(|e| e.as_str().to_owned()))
+        .bind(Json(&f.phones))
+        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
+        .bind(&f.job_title)
+        .bind(f.company_id.map(|c| c.0))
+        .bind(&f.address.street)
+        .bind(&f.address.postal_code)
+        .bind(&f.address.city)
+        .bind(&f.address.region)
+        .bind(&f.address.country)
+        .bind(&f.language)
+        .bind(f.lifecycle_stage.as_str())
+        .bind(&f.source)
+        .bind(f.owner_id.map(|o| o.0))
+        .bind(Json(&f.tags))
+        .bind(Json(&f.custom_fields))
+        .bind(f.search_text())
+        .bind(company_search)
+        .bind(contact.updated_at)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if result == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: ContactId, expected_version: i64) -> Result<(), StoreError> {
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM contacts WHERE id = $1 AND version = $2")
+            .bind(id.0)
+            .bind(expected_version)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
+/// Moves a contact's "last activity" forward; never back, so logging an old call does not
+/// hide a recent one.
+pub async fn touch_last_activity(tx: &mut Tx, id: ContactId, at: DateTime<Utc>) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE contacts SET last_activity_at = $2
+             WHERE id = $1 AND (last_activity_at IS NULL OR last_activity_at < $2)",
+        )
+        .bind(id.0)
+        .bind(at)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Keeps contacts findable by their company's name after the company is renamed.
+pub async fn set_company_search(tx: &mut Tx, company: CompanyId, company_search: &str) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE contacts SET company_search = $2 WHERE company_id = $1")
+            .bind(company.0)
+            .bind(company_search)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Custom field definitions in the database.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::{on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType, ObjectType};
+use comptoir_domain::ids::CustomFieldId;
+use sqlx::FromRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+#[derive(FromRow)]
+struct DefinitionRow {
+    id: Uuid,
+    version: i64,
+    object_type: String,
+    key: String,
+    label: String,
+    field_type: String,
+    options: Json<Vec<String>>,
+    position: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<DefinitionRow> for CustomFieldDefinition {
+    type Error = StoreError;
+    fn try_from(row: DefinitionRow) -> Result<Self, StoreError> {
+        Ok(CustomFieldDefinition {
+            id: CustomFieldId(row.id),
+            object_type: row.object_type.parse().map_err(StoreError::Corrupt)?,
+            key: row.key,
+            label: row.label,
+            field_type: FieldType::parse(&row.field_type)
+                .ok_or_else(|| StoreError::Corrupt(format!("field type {}", row.field_type)))?,
+            options: row.options.0,
+            position: row.position,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+macro_rules! select_definitions {
+    () => {
+        "SELECT id, version, object_type, key, label, field_type, options, position, created_at, updated_at
+         FROM custom_field_definitions"
+    };
+}
+
+pub async fn list(db: &Db, object_type: Option<ObjectType>) -> Result<Vec<CustomFieldDefinition>, StoreError> {
+    let rows: Vec<DefinitionRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(
+            select_definitions!(),
+            " WHERE ($1 IS NULL OR object_type = $1) ORDER BY object_type, position, key"
+        ))
+        .bind(object_type.map(ObjectType::as_str))
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter().map(CustomFieldDefinition::try_from).collect()
+}
+
+pub async fn get(db: &Db, id: CustomFieldId) -> Result<Option<CustomFieldDefinition>, StoreError> {
+    let row: Option<DefinitionRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_definitions!(), " WHERE id = $1")).bind(id.0).fetch_optional(pool).await
+    })?;
+    row.map(CustomFieldDefinition::try_from).transpose()
+}
+
+pub async fn insert(tx: &mut Tx, definition: &CustomFieldDefinition) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO custom_field_definitions (id, version, object_type, key, label, field_type,
+                options, position, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(definition.id.0)
+        .bind(definition.version)
+        .bind(definition.object_type.as_str())
+        .bind(&definition.key)
+        .bind(&definition.label)
+        .bind(definition.field_type.as_str())
+        .bind(Json(&definition.options))
+        .bind(definition.position)
+        .bind(definition.created_at)
+        .bind(definition.updated_at)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Label, options and position may change; key, object type and field type may not, since
+/// stored values depend on them.
+pub async fn update(tx: &mut Tx, definition: &CustomFieldDefinition, expected_version: i64) -> Result<(), StoreError> {
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE custom_field_definitions SET version = $2, label = $3, options = $4, position = $5,
+                updated_at = $6
+             WHERE id = $1 AND version = $7",
+        )
+        .bind(definition.id.0)
+        .bind(definition.version)
+        .bind(&definition.label)
+        .bind(Json(&definition.options))
+        .bind(definition.position)
+        .bind(definition.updated_at)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: CustomFieldId, expected_version: i64) -> Result<(), StoreError> {
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM custom_field_definitions WHERE id = $1 AND version = $2")
+            .bind(id.0)
+            .bind(expected_version)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Comptoir's storage: one set of queries for SQLite and PostgreSQL. Statements are written
+//! once with `$n` placeholders (which both drivers accept); the few places where the engines
+//! differ (full-text search, JSON paths) branch on [`Dialect`] explicitly.
+
+pub mod activities;
+pub mod audit;
+pub mod companies;
+pub mod contacts;
+pub mod custom_fields;
+mod db;
+pub mod idempotency;
+pub mod listing;
+mod sql;
+pub mod users;
+
+pub use db::{DEFAULT_SQLITE_PATH, Db, Dialect, StoreError, Tx};
+pub use listing::Page;

@@ -1,0 +1,640 @@
+//! Lists with filters, sort and keyset pagination, for any area. Each area declares its
+//! columns in a [`Catalog`]; this module turns a [`ListQuery`] into SQL against it.
+//!
+//! Pagination is by keyset (the last row's sort value and id, in an opaque cursor), so pages
+//! stay stable while rows are inserted and deep pages cost what the first one does.
+
+use crate::db::Dialect;
+use crate::sql::{Bind, Sql};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
+use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
+use comptoir_domain::listing::{Filter, FilterOp, ListQuery};
+use comptoir_domain::search::query_terms;
+use comptoir_domain::validation::ValidationErrors;
+use serde::Serialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    /// Pass back as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Id,
+    Timestamp,
+    Int,
+    Bool,
+    /// A JSON array of strings; filters test membership.
+    Tags,
+}
+
+#[derive(Debug)]
+pub struct Column {
+    /// The name clients use in `sort` and `filter[…]`.
+    pub name: &'static str,
+    pub sql: &'static str,
+    pub kind: ColumnKind,
+    pub nullable: bool,
+    /// Where the value sits in the record's JSON, to write the next cursor.
+    pub pointer: &'static str,
+}
+
+pub const fn column(
+    name: &'static str,
+    sql: &'static str,
+    kind: ColumnKind,
+    nullable: bool,
+    pointer: &'static str,
+) -> Column {
+    Column { name, sql, kind, nullable, pointer }
+}
+
+#[derive(Debug)]
+pub struct Catalog {
+    pub columns: &'static [Column],
+    /// The id column, the tie-breaker of every order.
+    pub id_sql: &'static str,
+    /// The JSON column holding custom field values, when the area has them.
+    pub custom_sql: Option<&'static str>,
+    pub default_sort: &'static str,
+    pub default_descending: bool,
+    pub search: Option<Search>,
+}
+
+/// How an area's full-text index is reached on each engine.
+#[derive(Debug)]
+pub struct Search {
+    /// `seq IN (SELECT rowid FROM <fts> WHERE <fts> MATCH $n)` on SQLite.
+    pub sqlite: &'static str,
+    /// `<tsvector> @@ to_tsquery('simple', $n)` on PostgreSQL.
+    pub postgres: &'static str,
+}
+
+/// What a filter or sort applies to: a built-in column or a custom field.
+enum Target<'a> {
+    Column(&'static Column),
+    Custom(&'a CustomFieldDefinition),
+}
+
+/// The value kind a custom field compares as.
+fn custom_kind(definition: &CustomFieldDefinition) -> ValueKind {
+    match definition.field_type {
+        FieldType::Number | FieldType::Currency => ValueKind::Float,
+        FieldType::Bool => ValueKind::Bool,
+        _ => ValueKind::Text,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ValueKind {
+    Text,
+    Id,
+    Timestamp,
+    Int,
+    Float,
+    Bool,
+}
+
+impl Target<'_> {
+    fn kind(&self) -> ValueKind {
+        match self {
+            Target::Column(c) => match c.kind {
+                ColumnKind::Text | ColumnKind::Tags => ValueKind::Text,
+                ColumnKind::Id => ValueKind::Id,
+                ColumnKind::Timestamp => ValueKind::Timestamp,
+                ColumnKind::Int => ValueKind::Int,
+                ColumnKind::Bool => ValueKind::Bool,
+            },
+            Target::Custom(d) => custom_kind(d),
+        }
+    }
+
+    fn is_list(&self) -> bool {
+        match self {
+            Target::Column(c) => c.kind == ColumnKind::Tags,
+            Target::Custom(d) => d.field_type == FieldType::MultiSelect,
+        }
+    }
+
+    fn nullable(&self) -> bool {
+        match self {
+            Target::Column(c) => c.nullable,
+            Target::Custom(_) => true,
+        }
+    }
+
+    fn pointer(&self) -> String {
+        match self {
+            Target::Column(c) => c.pointer.to_owned(),
+            Target::Custom(d) if d.field_type == FieldType::Currency => {
+                format!("/custom_fields/{}/amount", d.key)
+            }
+            Target::Custom(d) => format!("/custom_fields/{}", d.key),
+        }
+    }
+}
+
+impl Catalog {
+    fn resolve<'a>(
+        &'static self,
+        name: &str,
+        custom: &'a [CustomFieldDefinition],
+    ) -> Option<Target<'a>> {
+        if let Some(key) = name.strip_prefix("cf.") {
+            self.custom_sql?;
+            return custom.iter().find(|d| d.key == key).map(Target::Custom);
+        }
+        self.columns.iter().find(|c| c.name == name).map(Target::Column)
+    }
+
+    fn field_names(&self) -> String {
+        let mut names: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
+        if self.custom_sql.is_some() {
+            names.push("cf.<key>");
+        }
+        names.join(", ")
+    }
+
+    /// Appends the SQL expression for `target`, converted so it compares as its kind.
+    fn push_expr(&self, sql: &mut Sql, dialect: Dialect, target: &Target<'_>) {
+        match target {
+            Target::Column(c) => {
+                sql.push(c.sql);
+            }
+            Target::Custom(definition) => {
+                let column = self.custom_sql.unwrap_or("custom_fields");
+                push_custom_expr(sql, dialect, column, definition);
+            }
+        }
+    }
+}
+
+fn push_custom_expr(sql: &mut Sql, dialect: Dialect, column: &'static str, definition: &CustomFieldDefinition) {
+    let key = definition.key.clone();
+    match (dialect, definition.field_type) {
+        (Dialect::Sqlite, FieldType::Currency) => {
+            sql.push("CAST(json_extract(").push(column).push(", ");
+            sql.bind(Bind::Text(format!("$.\"{key}\".amount"))).push(") AS REAL)");
+        }
+        (Dialect::Sqlite, _) => {
+            sql.push("json_extract(").push(column).push(", ");
+            sql.bind(Bind::Text(format!("$.\"{key}\""))).push(")");
+        }
+        (Dialect::Postgres, FieldType::Number) => {
+            sql.push("CAST(").push(column).push(" ->> ");
+            sql.bind(Bind::Text(key)).push(" AS DOUBLE PRECISION)");
+        }
+        (Dialect::Postgres, FieldType::Currency) => {
+            sql.push("CAST(").push(column).push(" -> ");
+            sql.bind(Bind::Text(key)).push(" ->> 'amount' AS DOUBLE PRECISION)");
+        }
+        (Dialect::Postgres, FieldType::Bool) => {
+            sql.push("CAST(").push(column).push(" ->> ");
+            sql.bind(Bind::Text(key)).push(" AS BOOLEAN)");
+        }
+        (Dialect::Postgres, _) => {
+            sql.push("(").push(column).push(" ->> ");
+            sql.bind(Bind::Text(key)).push(")");
+        }
+    }
+}
+
+/// Tests whether the JSON list at `target` holds `value`.
+fn push_membership(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>, value: String) {
+    match (dialect, target) {
+        (Dialect::Sqlite, Target::Column(c)) => {
+            sql.push("EXISTS (SELECT 1 FROM json_each(").push(c.sql).push(") WHERE value = ");
+            sql.bind(Bind::Text(value)).push(")");
+        }
+        (Dialect::Sqlite, Target::Custom(d)) => {
+            sql.push("EXISTS (SELECT 1 FROM json_each(").push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push(") WHERE value = ");
+            sql.bind(Bind::Text(value)).push(")");
+        }
+        (Dialect::Postgres, Target::Column(c)) => {
+            sql.push("(").push(c.sql).push(" @> jsonb_build_array(CAST(");
+            sql.bind(Bind::Text(value)).push(" AS TEXT)))");
+        }
+        (Dialect::Postgres, Target::Custom(d)) => {
+            sql.push("(COALESCE(").push(catalog.custom_sql.unwrap_or("custom_fields")).push(" -> ");
+            sql.bind(Bind::Text(d.key.clone())).push(", '[]'::jsonb) @> jsonb_build_array(CAST(");
+            sql.bind(Bind::Text(value)).push(" AS TEXT)))");
+        }
+    }
+}
+
+fn push_list_empty(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>) {
+    match (dialect, target) {
+        (Dialect::Sqlite, Target::Column(c)) => {
+            sql.push("COALESCE(json_array_length(").push(c.sql).push("), 0) = 0");
+        }
+        (Dialect::Sqlite, Target::Custom(d)) => {
+            sql.push("COALESCE(json_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push("), 0) = 0");
+        }
+        (Dialect::Postgres, Target::Column(c)) => {
+            sql.push("COALESCE(jsonb_array_length(").push(c.sql).push("), 0) = 0");
+        }
+        (Dialect::Postgres, Target::Custom(d)) => {
+            sql.push("COALESCE(jsonb_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(" -> ").bind(Bind::Text(d.key.clone())).push("), 0) = 0");
+        }
+    }
+}
+
+fn parse_value(kind: ValueKind, raw: &str) -> Result<Bind, String> {
+    let raw = raw.trim();
+    match kind {
+        ValueKind::Text => Ok(Bind::Text(raw.to_owned())),
+        ValueKind::Id => Uuid::parse_str(raw).map(Bind::Uuid).map_err(|_| "must be an id (UUID)".to_owned()),
+        ValueKind::Timestamp => parse_time(raw)
+            .map(Bind::Time)
+            .ok_or_else(|| "must be a date (2026-01-31) or an RFC 3339 timestamp".to_owned()),
+        ValueKind::Int => raw.parse().map(Bind::Int).map_err(|_| "must be a whole number".to_owned()),
+        ValueKind::Float => raw
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Bind::Float)
+            .ok_or_else(|| "must be a number".to_owned()),
+        ValueKind::Bool => match raw {
+            "true" => Ok(Bind::Bool(true)),
+            "false" => Ok(Bind::Bool(false)),
+            _ => Err("must be true or false".to_owned()),
+        },
+    }
+}
+
+fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Some(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
+fn like_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn push_filter(
+    sql: &mut Sql,
+    dialect: Dialect,
+    catalog: &Catalog,
+    target: &Target<'_>,
+    filter: &Filter,
+) -> Result<(), String> {
+    let kind = target.kind();
+    if target.is_list() {
+        match filter.op {
+            FilterOp::Eq | FilterOp::Contains => {
+                push_membership(sql, dialect, catalog, target, filter.value.trim().to_owned())
+            }
+            FilterOp::Ne => {
+                sql.push("NOT ");
+                push_membership(sql, dialect, catalog, target, filter.value.trim().to_owned());
+            }
+            FilterOp::In => {
+                sql.push("(");
+                for (i, value) in split_list(&filter.value).into_iter().enumerate() {
+                    if i > 0 {
+                        sql.push(" OR ");
+                    }
+                    push_membership(sql, dialect, catalog, target, value);
+                }
+                sql.push(")");
+            }
+            FilterOp::IsEmpty => {
+                let empty = parse_value(ValueKind::Bool, &filter.value)? == Bind::Bool(true);
+                if !empty {
+                    sql.push("NOT ");
+                }
+                push_list_empty(sql, dialect, catalog, target);
+            }
+            _ => return Err("lists support eq, ne, contains, in and is-empty".to_owned()),
+        }
+        return Ok(());
+    }
+    match filter.op {
+        FilterOp::Eq | FilterOp::Lt | FilterOp::Lte | FilterOp::Gt | FilterOp::Gte => {
+            let value = parse_value(kind, &filter.value)?;
+            sql.push("(");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(match filter.op {
+                FilterOp::Eq => " = ",
+                FilterOp::Lt => " < ",
+                FilterOp::Lte => " <= ",
+                FilterOp::Gt => " > ",
+                _ => " >= ",
+            });
+            sql.bind(value).push(")");
+        }
+        FilterOp::Ne => {
+            let value = parse_value(kind, &filter.value)?;
+            sql.push("(");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" IS NULL OR ");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" <> ").bind(value).push(")");
+        }
+        FilterOp::Contains | FilterOp::StartsWith => {
+            if kind != ValueKind::Text {
+                return Err("contains and starts-with apply to text fields".to_owned());
+            }
+            let escaped = like_escape(filter.value.trim());
+            let pattern = if filter.op == FilterOp::Contains {
+                format!("%{escaped}%")
+            } else {
+                format!("{escaped}%")
+            };
+            sql.push("(lower(");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(") LIKE ").bind(Bind::Text(pattern)).push(" ESCAPE '\\')");
+        }
+        FilterOp::In => {
+            let values = split_list(&filter.value);
+            if values.is_empty() {
+                return Err("needs at least one value, separated by commas".to_owned());
+            }
+            sql.push("(");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" IN (");
+            for (i, raw) in values.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(parse_value(kind, raw)?);
+            }
+            sql.push("))");
+        }
+        FilterOp::IsEmpty => {
+            let empty = parse_value(ValueKind::Bool, &filter.value)? == Bind::Bool(true);
+            sql.push(if empty { "(" } else { "NOT (" });
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" IS NULL");
+            if kind == ValueKind::Text {
+                sql.push(" OR ");
+                catalog.push_expr(sql, dialect, target);
+                sql.push(" = ''");
+            }
+            sql.push(")");
+        }
+    }
+    Ok(())
+}
+
+fn split_list(raw: &str) -> Vec<String> {
+    raw.split(',').map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect()
+}
+
+/// The match expression for what was typed, or `None` when it holds no searchable term.
+fn search_expression(dialect: Dialect, q: &str) -> Option<String> {
+    let terms = query_terms(q);
+    if terms.is_empty() {
+        return None;
+    }
+    // Terms are folded to [a-z0-9] by `query_terms`, so they cannot carry query syntax.
+    Some(match dialect {
+        Dialect::Sqlite => terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
+        Dialect::Postgres => terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
+    })
+}
+
+/// What the caller needs to write the next cursor from the last row of a page.
+pub struct SortPlan {
+    pointer: String,
+}
+
+/// Builds the rest of a list statement after `base`, which ends inside a `WHERE` clause
+/// (`… WHERE TRUE` or `… WHERE x = $1`): filters, search, cursor, order and limit.
+pub fn build(
+    mut sql: Sql,
+    dialect: Dialect,
+    catalog: &'static Catalog,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<(Sql, SortPlan), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    for filter in &query.filters {
+        let Some(target) = catalog.resolve(&filter.field, custom) else {
+            errors.add(
+                filter.param_name(),
+                format!("unknown field {}; use one of {}", filter.field, catalog.field_names()),
+            );
+            continue;
+        };
+        sql.push(" AND ");
+        if let Err(message) = push_filter(&mut sql, dialect, catalog, &target, filter) {
+            errors.add(filter.param_name(), message);
+        }
+    }
+
+    if let Some(q) = &query.q {
+        match (&catalog.search, search_expression(dialect, q)) {
+            (Some(search), Some(expression)) => {
+                sql.push(" AND ").push(match dialect {
+                    Dialect::Sqlite => search.sqlite,
+                    Dialect::Postgres => search.postgres,
+                });
+                // The fragments end right before their placeholder.
+                sql.bind(Bind::Text(expression)).push(")");
+            }
+            (None, _) => errors.add("q", "this list has no full-text search"),
+            (Some(_), None) => {}
+        }
+    }
+
+    let (sort_name, descending) = match &query.sort {
+        Some(sort) => (sort.field.as_str(), sort.descending),
+        None => (catalog.default_sort, catalog.default_descending),
+    };
+    let sort_target = match catalog.resolve(sort_name, custom) {
+        Some(target) if !target.is_list() => Some(target),
+        Some(_) => {
+            errors.add("sort", "lists cannot be sorted on");
+            None
+        }
+        None => {
+            errors.add("sort", format!("unknown field {sort_name}; use one of {}", catalog.field_names()));
+            None
+        }
+    };
+    let Some(sort_target) = sort_target else {
+        return Err(errors);
+    };
+
+    if let Some(cursor) = &query.cursor {
+        match decode_cursor(cursor, sort_target.kind()) {
+            Some((value, id)) => {
+                sql.push(" AND ");
+                push_keyset(&mut sql, dialect, catalog, &sort_target, descending, value, id);
+            }
+            None => errors.add("cursor", "is not a cursor from this list (it may be from another sort order)"),
+        }
+    }
+    errors.into_result()?;
+
+    let direction = if descending { " DESC" } else { " ASC" };
+    sql.push(" ORDER BY ");
+    catalog.push_expr(&mut sql, dialect, &sort_target);
+    sql.push(direction);
+    if sort_target.nullable() {
+        sql.push(" NULLS LAST");
+    }
+    sql.push(", ").push(catalog.id_sql).push(direction);
+    sql.push(" LIMIT ").bind(Bind::Int(i64::from(query.limit) + 1));
+    Ok((sql, SortPlan { pointer: sort_target.pointer() }))
+}
+
+/// Rows after (`value`, `id`) in the order; nulls sort last in both directions.
+fn push_keyset(
+    sql: &mut Sql,
+    dialect: Dialect,
+    catalog: &Catalog,
+    target: &Target<'_>,
+    descending: bool,
+    value: Option<Bind>,
+    id: Uuid,
+) {
+    let after = if descending { " < " } else { " > " };
+    match value {
+        Some(value) => {
+            sql.push("(");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(after).bind(value.clone()).push(" OR (");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" = ").bind(value).push(" AND ").push(catalog.id_sql).push(after);
+            sql.bind(Bind::Uuid(id)).push(")");
+            if target.nullable() {
+                sql.push(" OR ");
+                catalog.push_expr(sql, dialect, target);
+                sql.push(" IS NULL");
+            }
+            sql.push(")");
+        }
+        None => {
+            sql.push("(");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" IS NULL AND ").push(catalog.id_sql).push(after);
+            sql.bind(Bind::Uuid(id)).push(")");
+        }
+    }
+}
+
+fn encode_cursor(value: &Value, id: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(json!([value, id]).to_string())
+}
+
+fn decode_cursor(cursor: &str, kind: ValueKind) -> Option<(Option<Bind>, Uuid)> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let parts: Vec<Value> = serde_json::from_slice(&bytes).ok()?;
+    let [value, id] = parts.as_slice() else { return None };
+    let id = Uuid::parse_str(id.as_str()?).ok()?;
+    let value = match value {
+        Value::Null => None,
+        Value::String(s) => Some(parse_value(kind, s).ok()?),
+        Value::Number(n) => Some(match kind {
+            ValueKind::Int => Bind::Int(n.as_i64()?),
+            ValueKind::Float => Bind::Float(n.as_f64()?),
+            _ => return None,
+        }),
+        Value::Bool(b) if kind == ValueKind::Bool => Some(Bind::Bool(*b)),
+        _ => return None,
+    };
+    Some((value, id))
+}
+
+/// Cuts the extra row fetched to detect a next page and writes the cursor pointing after the
+/// last row kept.
+pub fn paginate<T: Serialize>(mut rows: Vec<T>, limit: u32, plan: &SortPlan) -> Page<T> {
+    let limit = limit as usize;
+    if rows.len() <= limit {
+        return Page { data: rows, next_cursor: None };
+    }
+    rows.truncate(limit);
+    let next_cursor = rows.last().and_then(|last| serde_json::to_value(last).ok()).map(|json| {
+        let value = json.pointer(&plan.pointer).cloned().unwrap_or(Value::Null);
+        let id = json.get("id").cloned().unwrap_or(Value::Null);
+        encode_cursor(&value, &id)
+    });
+    Page { data: rows, next_cursor }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static CATALOG: Catalog = Catalog {
+        columns: &[
+            column("created_at", "t.created_at", ColumnKind::Timestamp, false, "/created_at"),
+            column("city", "t.city", ColumnKind::Text, true, "/city"),
+            column("tags", "t.tags", ColumnKind::Tags, false, "/tags"),
+        ],
+        id_sql: "t.id",
+        custom_sql: Some("t.custom_fields"),
+        default_sort: "created_at",
+        default_descending: true,
+        search: None,
+    };
+
+    fn build_sql(pairs: &[(&str, &str)]) -> Result<String, ValidationErrors> {
+        let pairs: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let query = ListQuery::parse(&pairs, &[])?;
+        let (sql, _) = build(Sql::new("SELECT * FROM t WHERE TRUE"), Dialect::Sqlite, &CATALOG, &query, &[])?;
+        Ok(sql.text().to_owned())
+    }
+
+    #[test]
+    fn user_text_only_ever_reaches_sql_as_a_placeholder() {
+        let sql = build_sql(&[("filter[city][contains]", "'; DROP TABLE t; --")]).expect("valid");
+        assert!(!sql.contains("DROP"), "{sql}");
+        assert!(sql.contains("LIKE $1"), "{sql}");
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_named() {
+        let errors = build_sql(&[("filter[colour]", "red"), ("filter[created_at][gt]", "yesterday")])
+            .expect_err("invalid");
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["filter[colour][eq]", "filter[created_at][gt]"]);
+    }
+
+    #[test]
+    fn nullable_sorts_put_nulls_last() {
+        let sql = build_sql(&[("sort", "-city")]).expect("valid");
+        assert!(sql.ends_with("ORDER BY t.city DESC NULLS LAST, t.id DESC LIMIT $1"), "{sql}");
+    }
+
+    #[test]
+    fn cursors_round_trip() {
+        let id = Uuid::now_v7();
+        let cursor = encode_cursor(&json!("Lyon"), &json!(id.to_string()));
+        assert_eq!(decode_cursor(&cursor, ValueKind::Text), Some((Some(Bind::Text("Lyon".to_owned())), id)));
+        assert_eq!(decode_cursor("garbage", ValueKind::Text), None);
+    }
+
+    #[test]
+    fn search_terms_become_prefix_queries() {
+        assert_eq!(search_expression(Dialect::Sqlite, "Hélène Dup").as_deref(), Some("\"helene\"* \"dup\"*"));
+        assert_eq!(search_expression(Dialect::Postgres, "Hélène Dup").as_deref(), Some("helene:* & dup:*"));
+        assert_eq!(search_expression(Dialect::Sqlite, " -- "), None);
+    }
+}

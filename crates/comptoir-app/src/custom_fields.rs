@@ -32,7 +32,6 @@ pub struct CustomFieldInput {
     pub position: Option<i32>,
 }
 
-
 struct ValidDefinition {
     object_type: ObjectType,
     key: String,
@@ -66,18 +65,31 @@ impl CustomFieldInput {
                 options.push(option);
             }
         }
-        let is_choice = matches!(self.field_type, Some(FieldType::Select | FieldType::MultiSelect));
+        let is_choice = matches!(
+            self.field_type,
+            Some(FieldType::Select | FieldType::MultiSelect)
+        );
         if is_choice && options.is_empty() {
             errors.add("options", "select fields need at least one option");
         }
         if !is_choice && !options.is_empty() {
-            errors.add("options", "only select and multi_select fields have options");
+            errors.add(
+                "options",
+                "only select and multi_select fields have options",
+            );
         }
         errors.into_result()?;
         let (Some(object_type), Some(field_type)) = (self.object_type, self.field_type) else {
             return Err(ValidationErrors::single("field_type", "is required"));
         };
-        Ok(ValidDefinition { object_type, key, label, field_type, options, position: self.position.unwrap_or(0) })
+        Ok(ValidDefinition {
+            object_type,
+            key,
+            label,
+            field_type,
+            options,
+            position: self.position.unwrap_or(0),
+        })
     }
 }
 
@@ -93,11 +105,19 @@ fn to_input(definition: &CustomFieldDefinition) -> CustomFieldInput {
 }
 
 fn require_admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden("only admins define custom fields")) }
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only admins define custom fields"))
+    }
 }
 
 impl App {
-    pub async fn create_custom_field(&self, actor: &Actor, body: Value) -> Result<CustomFieldDefinition, AppError> {
+    pub async fn create_custom_field(
+        &self,
+        actor: &Actor,
+        body: Value,
+    ) -> Result<CustomFieldDefinition, AppError> {
         require_admin(actor)?;
         let valid = parse::<CustomFieldInput>(body)?.validate()?;
         let at = now();
@@ -114,14 +134,24 @@ impl App {
             updated_at: at,
         };
         let mut tx = self.db.begin().await?;
-        comptoir_store::custom_fields::insert(&mut tx, &definition).await.map_err(|e| match e {
-            comptoir_store::StoreError::Duplicate { .. } => {
-                AppError::Validation(ValidationErrors::single("key", "is already used by this kind of record"))
-            }
-            other => other.into(),
-        })?;
-        record(&mut tx, Some(actor), Action::Create, "custom_field", definition.id.0, None, Some(&definition))
-            .await?;
+        comptoir_store::custom_fields::insert(&mut tx, &definition)
+            .await
+            .map_err(|e| match e {
+                comptoir_store::StoreError::Duplicate { .. } => AppError::Validation(
+                    ValidationErrors::single("key", "is already used by this kind of record"),
+                ),
+                other => other.into(),
+            })?;
+        record(
+            &mut tx,
+            Some(actor),
+            Action::Create,
+            "custom_field",
+            definition.id.0,
+            None,
+            Some(&definition),
+        )
+        .await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(definition)
@@ -135,8 +165,14 @@ impl App {
         Ok(comptoir_store::custom_fields::list(&self.db, object_type).await?)
     }
 
-    pub async fn get_custom_field(&self, _actor: &Actor, id: CustomFieldId) -> Result<CustomFieldDefinition, AppError> {
-        comptoir_store::custom_fields::get(&self.db, id).await?.ok_or(AppError::NotFound)
+    pub async fn get_custom_field(
+        &self,
+        _actor: &Actor,
+        id: CustomFieldId,
+    ) -> Result<CustomFieldDefinition, AppError> {
+        comptoir_store::custom_fields::get(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     pub async fn update_custom_field(
@@ -149,18 +185,20 @@ impl App {
         require_admin(actor)?;
         let current = self.get_custom_field(actor, id).await?;
         check_version(if_match, current.version)?;
-        let valid = patched(&to_input(&current), patch)?.validate()?;
+        let input = patched(&to_input(&current), patch)?;
+        // Stored values were checked against the key and type: those cannot move.
         let mut errors = ValidationErrors::new();
-        if valid.key != current.key {
+        if input.key.as_deref() != Some(current.key.as_str()) {
             errors.add("key", "cannot change once created");
         }
-        if valid.object_type != current.object_type {
+        if input.object_type != Some(current.object_type) {
             errors.add("object_type", "cannot change once created");
         }
-        if valid.field_type != current.field_type {
+        if input.field_type != Some(current.field_type) {
             errors.add("field_type", "cannot change once created");
         }
         errors.into_result()?;
+        let valid = input.validate()?;
         let definition = CustomFieldDefinition {
             label: valid.label,
             options: valid.options,
@@ -171,7 +209,16 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::custom_fields::update(&mut tx, &definition, current.version).await?;
-        record(&mut tx, Some(actor), Action::Update, "custom_field", id.0, Some(&current), Some(&definition)).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            Action::Update,
+            "custom_field",
+            id.0,
+            Some(&current),
+            Some(&definition),
+        )
+        .await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(definition)
@@ -179,13 +226,27 @@ impl App {
 
     /// Removes the definition; values already stored stay in the records' JSON but are no
     /// longer shown, filtered or accepted.
-    pub async fn delete_custom_field(&self, actor: &Actor, id: CustomFieldId, if_match: Option<i64>) -> Result<(), AppError> {
+    pub async fn delete_custom_field(
+        &self,
+        actor: &Actor,
+        id: CustomFieldId,
+        if_match: Option<i64>,
+    ) -> Result<(), AppError> {
         require_admin(actor)?;
         let current = self.get_custom_field(actor, id).await?;
         check_version(if_match, current.version)?;
         let mut tx = self.db.begin().await?;
         comptoir_store::custom_fields::delete(&mut tx, id, current.version).await?;
-        record(&mut tx, Some(actor), Action::Delete, "custom_field", id.0, Some(&current), None).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            Action::Delete,
+            "custom_field",
+            id.0,
+            Some(&current),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(())

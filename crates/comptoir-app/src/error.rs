@@ -43,9 +43,9 @@ impl From<StoreError> for AppError {
                 "id",
                 "refers to a record that does not exist",
             )),
-            StoreError::VersionConflict => {
-                AppError::Conflict("the record was changed at the same time; read it again and retry".to_owned())
-            }
+            StoreError::VersionConflict => AppError::Conflict(
+                "the record was changed at the same time; read it again and retry".to_owned(),
+            ),
             other => AppError::Store(other),
         }
     }

@@ -16,7 +16,9 @@ pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T, ValidationErrors> {
         let mut field = error.path().to_string();
         if field == "." || field.is_empty() {
             field = unknown_field_name(&message).unwrap_or("body").to_owned();
-        } else if let Some(name) = unknown_field_name(&message) {
+        } else if let Some(name) = unknown_field_name(&message)
+            && !field.ends_with(name)
+        {
             field = format!("{field}.{name}");
         }
         let message = if message.starts_with("unknown field") {
@@ -33,7 +35,10 @@ fn unknown_field_name(message: &str) -> Option<&str> {
 }
 
 /// Applies a JSON merge patch to the input form of a current record and reads the result.
-pub fn patched<T: Serialize + DeserializeOwned>(current: &T, patch: &Value) -> Result<T, ValidationErrors> {
+pub fn patched<T: Serialize + DeserializeOwned>(
+    current: &T,
+    patch: &Value,
+) -> Result<T, ValidationErrors> {
     if !patch.is_object() {
         return Err(ValidationErrors::single("body", "must be a JSON object"));
     }
@@ -51,11 +56,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let errors = parse::<ContactInput>(json!({"lifecycle_stage": "king"})).expect_err("bad enum");
+        let errors =
+            parse::<ContactInput>(json!({"lifecycle_stage": "king"})).expect_err("bad enum");
         assert_eq!(errors.0[0].field, "lifecycle_stage");
         let errors = parse::<ContactInput>(json!({"colour": "red"})).expect_err("unknown");
         assert_eq!(errors.0[0].field, "colour");
-        let errors = parse::<ContactInput>(json!({"address": {"town": "Lyon"}})).expect_err("unknown nested");
+        let errors = parse::<ContactInput>(json!({"address": {"town": "Lyon"}}))
+            .expect_err("unknown nested");
         assert_eq!(errors.0[0].field, "address.town");
     }
 }

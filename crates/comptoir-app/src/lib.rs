@@ -9,6 +9,7 @@ pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
 mod error;
+pub mod idempotency;
 mod input;
 pub mod passwords;
 pub mod tokens;
@@ -30,17 +31,24 @@ const CACHE_TTL: Duration = Duration::from_secs(30);
 
 type TokenCache = HashMap<[u8; 32], (Option<Actor>, Instant)>;
 
+/// Every custom field definition, and when they were read.
+type DefinitionCache = Option<(Instant, Arc<Vec<CustomFieldDefinition>>)>;
+
 /// The use cases' shared state: the database and what is worth remembering between requests.
 #[derive(Clone)]
 pub struct App {
     db: Db,
     tokens: Arc<RwLock<TokenCache>>,
-    definitions: Arc<RwLock<Option<(Instant, Arc<Vec<CustomFieldDefinition>>)>>>,
+    definitions: Arc<RwLock<DefinitionCache>>,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db, tokens: Arc::default(), definitions: Arc::default() }
+        Self {
+            db,
+            tokens: Arc::default(),
+            definitions: Arc::default(),
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -48,9 +56,16 @@ impl App {
     }
 
     /// Custom field definitions of one kind of record, cached.
-    pub async fn definitions(&self, object_type: ObjectType) -> Result<Vec<CustomFieldDefinition>, AppError> {
+    pub async fn definitions(
+        &self,
+        object_type: ObjectType,
+    ) -> Result<Vec<CustomFieldDefinition>, AppError> {
         let all = self.all_definitions().await?;
-        Ok(all.iter().filter(|d| d.object_type == object_type).cloned().collect())
+        Ok(all
+            .iter()
+            .filter(|d| d.object_type == object_type)
+            .cloned()
+            .collect())
     }
 
     async fn all_definitions(&self) -> Result<Arc<Vec<CustomFieldDefinition>>, AppError> {

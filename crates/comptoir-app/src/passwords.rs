@@ -1,8 +1,8 @@
 //! Password hashing with Argon2id, off the async workers since each hash takes tens of ms.
 
 use crate::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
@@ -18,8 +18,12 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 
 pub async fn verify(password: String, stored: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
-        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))

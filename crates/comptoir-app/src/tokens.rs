@@ -6,11 +6,11 @@ use crate::changes::record;
 use crate::{App, AppError, CACHE_TTL};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{TokenId, UserId};
 use comptoir_domain::time::now;
 use comptoir_domain::users::{Actor, ApiToken};
-use comptoir_domain::ValidationErrors;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::time::Instant;
@@ -67,9 +67,14 @@ impl App {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(ValidationErrors::single("name", "is required (at most 100 characters)").into());
+            return Err(
+                ValidationErrors::single("name", "is required (at most 100 characters)").into(),
+            );
         }
-        if comptoir_store::users::get(&self.db, user_id).await?.is_none() {
+        if comptoir_store::users::get(&self.db, user_id)
+            .await?
+            .is_none()
+        {
             return Err(ValidationErrors::single("user_id", "is not a user").into());
         }
         let mut bytes = [0u8; 32];
@@ -85,7 +90,16 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::insert_token(&mut tx, &token, &hash_token(&secret)).await?;
-        record(&mut tx, actor, Action::Create, "token", token.id.0, None, Some(&token)).await?;
+        record(
+            &mut tx,
+            actor,
+            Action::Create,
+            "token",
+            token.id.0,
+            None,
+            Some(&token),
+        )
+        .await?;
         tx.commit().await?;
         Ok(NewToken { token, secret })
     }
@@ -101,7 +115,9 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("only admins manage API tokens"));
         }
-        comptoir_store::users::get_token(&self.db, id).await?.ok_or(AppError::NotFound)
+        comptoir_store::users::get_token(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<(), AppError> {
@@ -110,10 +126,22 @@ impl App {
             return Ok(());
         }
         let at = now();
-        let after = ApiToken { revoked_at: Some(at), ..before.clone() };
+        let after = ApiToken {
+            revoked_at: Some(at),
+            ..before.clone()
+        };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::revoke_token(&mut tx, id, at).await?;
-        record(&mut tx, Some(actor), Action::Delete, "token", id.0, Some(&before), Some(&after)).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            Action::Delete,
+            "token",
+            id.0,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         self.forget_tokens();
         Ok(())

@@ -17,20 +17,74 @@ pub static CATALOG: Catalog = Catalog {
         column("id", "a.id", ColumnKind::Id, false, "/id"),
         column("kind", "a.kind", ColumnKind::Text, false, "/kind"),
         column("subject", "a.subject", ColumnKind::Text, true, "/subject"),
-        column("contact_id", "a.contact_id", ColumnKind::Id, true, "/contact_id"),
-        column("company_id", "a.company_id", ColumnKind::Id, true, "/company_id"),
-        column("occurred_at", "a.occurred_at", ColumnKind::Timestamp, false, "/occurred_at"),
-        column("direction", "a.direction", ColumnKind::Text, true, "/direction"),
+        column(
+            "contact_id",
+            "a.contact_id",
+            ColumnKind::Id,
+            true,
+            "/contact_id",
+        ),
+        column(
+            "company_id",
+            "a.company_id",
+            ColumnKind::Id,
+            true,
+            "/company_id",
+        ),
+        column(
+            "occurred_at",
+            "a.occurred_at",
+            ColumnKind::Timestamp,
+            false,
+            "/occurred_at",
+        ),
+        column(
+            "direction",
+            "a.direction",
+            ColumnKind::Text,
+            true,
+            "/direction",
+        ),
         column("outcome", "a.outcome", ColumnKind::Text, true, "/outcome"),
-        column("duration_seconds", "a.duration_seconds", ColumnKind::Int, true, "/duration_seconds"),
-        column("starts_at", "a.starts_at", ColumnKind::Timestamp, true, "/starts_at"),
+        column(
+            "duration_seconds",
+            "a.duration_seconds",
+            ColumnKind::Int,
+            true,
+            "/duration_seconds",
+        ),
+        column(
+            "starts_at",
+            "a.starts_at",
+            ColumnKind::Timestamp,
+            true,
+            "/starts_at",
+        ),
         column("due_at", "a.due_at", ColumnKind::Timestamp, true, "/due_at"),
-        column("assignee_id", "a.assignee_id", ColumnKind::Id, true, "/assignee_id"),
+        column(
+            "assignee_id",
+            "a.assignee_id",
+            ColumnKind::Id,
+            true,
+            "/assignee_id",
+        ),
         column("done", "a.done", ColumnKind::Bool, false, "/done"),
         column("owner_id", "a.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("version", "a.version", ColumnKind::Int, false, "/version"),
-        column("created_at", "a.created_at", ColumnKind::Timestamp, false, "/created_at"),
-        column("updated_at", "a.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+        column(
+            "created_at",
+            "a.created_at",
+            ColumnKind::Timestamp,
+            false,
+            "/created_at",
+        ),
+        column(
+            "updated_at",
+            "a.updated_at",
+            ColumnKind::Timestamp,
+            false,
+            "/updated_at",
+        ),
     ],
     id_sql: "a.id",
     custom_sql: None,
@@ -81,7 +135,8 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 impl TryFrom<ActivityRow> for Activity {
     type Error = StoreError;
     fn try_from(row: ActivityRow) -> Result<Self, StoreError> {
-        let kind = ActivityKind::parse(&row.kind).ok_or_else(|| corrupt("activity kind", &row.kind))?;
+        let kind =
+            ActivityKind::parse(&row.kind).ok_or_else(|| corrupt("activity kind", &row.kind))?;
         let direction = row
             .direction
             .map(|d| Direction::parse(&d).ok_or_else(|| corrupt("direction", &d)))
@@ -162,9 +217,14 @@ pub async fn list(
     };
     let (text, binds) = sql.into_parts();
     let rows: Vec<ActivityRow> = on_pool!(db, |pool| {
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds)
+            .fetch_all(pool)
+            .await
     })?;
-    let activities = rows.into_iter().map(Activity::try_from).collect::<Result<Vec<_>, _>>()?;
+    let activities = rows
+        .into_iter()
+        .map(Activity::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(activities, query.limit, &plan)))
 }
 
@@ -206,7 +266,11 @@ pub async fn insert(tx: &mut Tx, activity: &Activity) -> Result<(), StoreError> 
     Ok(())
 }
 
-pub async fn update(tx: &mut Tx, activity: &Activity, expected_version: i64) -> Result<(), StoreError> {
+pub async fn update(
+    tx: &mut Tx,
+    activity: &Activity,
+    expected_version: i64,
+) -> Result<(), StoreError> {
     let f = &activity.fields;
     let affected = on_tx!(tx, |conn| {
         sqlx::query(

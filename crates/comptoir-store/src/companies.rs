@@ -24,23 +24,95 @@ pub static CATALOG: Catalog = Catalog {
         column("name", "co.name", ColumnKind::Text, false, "/name"),
         column("domain", "co.domain", ColumnKind::Text, true, "/domain"),
         column("website", "co.website", ColumnKind::Text, true, "/website"),
-        column("industry", "co.industry", ColumnKind::Text, true, "/industry"),
-        column("size_band", "co.size_band", ColumnKind::Text, true, "/size_band"),
+        column(
+            "industry",
+            "co.industry",
+            ColumnKind::Text,
+            true,
+            "/industry",
+        ),
+        column(
+            "size_band",
+            "co.size_band",
+            ColumnKind::Text,
+            true,
+            "/size_band",
+        ),
         column("siren", "co.siren", ColumnKind::Text, true, "/siren"),
         column("siret", "co.siret", ColumnKind::Text, true, "/siret"),
-        column("vat_number", "co.vat_number", ColumnKind::Text, true, "/vat_number"),
-        column("street", "co.address_street", ColumnKind::Text, true, "/address/street"),
-        column("postal_code", "co.address_postal_code", ColumnKind::Text, true, "/address/postal_code"),
-        column("city", "co.address_city", ColumnKind::Text, true, "/address/city"),
-        column("region", "co.address_region", ColumnKind::Text, true, "/address/region"),
-        column("country", "co.address_country", ColumnKind::Text, true, "/address/country"),
-        column("phone", "co.phone", ColumnKind::Text, true, "/phones/0/number"),
-        column("relationship_type", "co.relationship_type", ColumnKind::Text, false, "/relationship_type"),
+        column(
+            "vat_number",
+            "co.vat_number",
+            ColumnKind::Text,
+            true,
+            "/vat_number",
+        ),
+        column(
+            "street",
+            "co.address_street",
+            ColumnKind::Text,
+            true,
+            "/address/street",
+        ),
+        column(
+            "postal_code",
+            "co.address_postal_code",
+            ColumnKind::Text,
+            true,
+            "/address/postal_code",
+        ),
+        column(
+            "city",
+            "co.address_city",
+            ColumnKind::Text,
+            true,
+            "/address/city",
+        ),
+        column(
+            "region",
+            "co.address_region",
+            ColumnKind::Text,
+            true,
+            "/address/region",
+        ),
+        column(
+            "country",
+            "co.address_country",
+            ColumnKind::Text,
+            true,
+            "/address/country",
+        ),
+        column(
+            "phone",
+            "co.phone",
+            ColumnKind::Text,
+            true,
+            "/phones/0/number",
+        ),
+        column(
+            "relationship_type",
+            "co.relationship_type",
+            ColumnKind::Text,
+            false,
+            "/relationship_type",
+        ),
         column("owner_id", "co.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("tags", "co.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "co.version", ColumnKind::Int, false, "/version"),
-        column("created_at", "co.created_at", ColumnKind::Timestamp, false, "/created_at"),
-        column("updated_at", "co.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+        column(
+            "created_at",
+            "co.created_at",
+            ColumnKind::Timestamp,
+            false,
+            "/created_at",
+        ),
+        column(
+            "updated_at",
+            "co.updated_at",
+            ColumnKind::Timestamp,
+            false,
+            "/updated_at",
+        ),
     ],
     id_sql: "co.id",
     custom_sql: Some("co.custom_fields"),
@@ -102,10 +174,18 @@ impl TryFrom<CompanyRow> for Company {
             .size_band
             .map(|s| SizeBand::parse(&s).ok_or_else(|| corrupt("size band", &s)))
             .transpose()?;
-        let siren = row.siren.map(|s| Siren::parse(&s).map_err(|_| corrupt("siren", &s))).transpose()?;
-        let siret = row.siret.map(|s| Siret::parse(&s).map_err(|_| corrupt("siret", &s))).transpose()?;
-        let vat_number =
-            row.vat_number.map(|s| VatNumber::parse(&s).map_err(|_| corrupt("vat number", &s))).transpose()?;
+        let siren = row
+            .siren
+            .map(|s| Siren::parse(&s).map_err(|_| corrupt("siren", &s)))
+            .transpose()?;
+        let siret = row
+            .siret
+            .map(|s| Siret::parse(&s).map_err(|_| corrupt("siret", &s)))
+            .transpose()?;
+        let vat_number = row
+            .vat_number
+            .map(|s| VatNumber::parse(&s).map_err(|_| corrupt("vat number", &s)))
+            .transpose()?;
         Ok(Company {
             id: CompanyId(row.id),
             version: row.version,
@@ -159,9 +239,14 @@ pub async fn list(
     };
     let (text, binds) = sql.into_parts();
     let rows: Vec<CompanyRow> = on_pool!(db, |pool| {
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds)
+            .fetch_all(pool)
+            .await
     })?;
-    let companies = rows.into_iter().map(Company::try_from).collect::<Result<Vec<_>, _>>()?;
+    let companies = rows
+        .into_iter()
+        .map(Company::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(companies, query.limit, &plan)))
 }
 
@@ -207,7 +292,11 @@ pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub async fn update(tx: &mut Tx, company: &Company, expected_version: i64) -> Result<(), StoreError> {
+pub async fn update(
+    tx: &mut Tx,
+    company: &Company,
+    expected_version: i64,
+) -> Result<(), StoreError> {
     let f = &company.fields;
     let affected = on_tx!(tx, |conn| {
         sqlx::query(

@@ -6,7 +6,9 @@ use crate::sql::Sql;
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
-use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, LabelledEmail, LabelledPhone, LifecycleStage};
+use comptoir_domain::contacts::{
+    CompanySummary, Contact, ContactFields, LabelledEmail, LabelledPhone, LifecycleStage,
+};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, ContactId, UserId};
 use comptoir_domain::listing::ListQuery;
@@ -19,27 +21,129 @@ use uuid::Uuid;
 pub static CATALOG: Catalog = Catalog {
     columns: &[
         column("id", "c.id", ColumnKind::Id, false, "/id"),
-        column("first_name", "c.first_name", ColumnKind::Text, true, "/first_name"),
-        column("last_name", "c.last_name", ColumnKind::Text, true, "/last_name"),
-        column("email", "c.email", ColumnKind::Text, true, "/emails/0/address"),
-        column("phone", "c.phone", ColumnKind::Text, true, "/phones/0/number"),
-        column("job_title", "c.job_title", ColumnKind::Text, true, "/job_title"),
-        column("company_id", "c.company_id", ColumnKind::Id, true, "/company_id"),
-        column("company_name", "co.name", ColumnKind::Text, true, "/company/name"),
-        column("street", "c.address_street", ColumnKind::Text, true, "/address/street"),
-        column("postal_code", "c.address_postal_code", ColumnKind::Text, true, "/address/postal_code"),
-        column("city", "c.address_city", ColumnKind::Text, true, "/address/city"),
-        column("region", "c.address_region", ColumnKind::Text, true, "/address/region"),
-        column("country", "c.address_country", ColumnKind::Text, true, "/address/country"),
-        column("language", "c.language", ColumnKind::Text, true, "/language"),
-        column("lifecycle_stage", "c.lifecycle_stage", ColumnKind::Text, false, "/lifecycle_stage"),
+        column(
+            "first_name",
+            "c.first_name",
+            ColumnKind::Text,
+            true,
+            "/first_name",
+        ),
+        column(
+            "last_name",
+            "c.last_name",
+            ColumnKind::Text,
+            true,
+            "/last_name",
+        ),
+        column(
+            "email",
+            "c.email",
+            ColumnKind::Text,
+            true,
+            "/emails/0/address",
+        ),
+        column(
+            "phone",
+            "c.phone",
+            ColumnKind::Text,
+            true,
+            "/phones/0/number",
+        ),
+        column(
+            "job_title",
+            "c.job_title",
+            ColumnKind::Text,
+            true,
+            "/job_title",
+        ),
+        column(
+            "company_id",
+            "c.company_id",
+            ColumnKind::Id,
+            true,
+            "/company_id",
+        ),
+        column(
+            "company_name",
+            "co.name",
+            ColumnKind::Text,
+            true,
+            "/company/name",
+        ),
+        column(
+            "street",
+            "c.address_street",
+            ColumnKind::Text,
+            true,
+            "/address/street",
+        ),
+        column(
+            "postal_code",
+            "c.address_postal_code",
+            ColumnKind::Text,
+            true,
+            "/address/postal_code",
+        ),
+        column(
+            "city",
+            "c.address_city",
+            ColumnKind::Text,
+            true,
+            "/address/city",
+        ),
+        column(
+            "region",
+            "c.address_region",
+            ColumnKind::Text,
+            true,
+            "/address/region",
+        ),
+        column(
+            "country",
+            "c.address_country",
+            ColumnKind::Text,
+            true,
+            "/address/country",
+        ),
+        column(
+            "language",
+            "c.language",
+            ColumnKind::Text,
+            true,
+            "/language",
+        ),
+        column(
+            "lifecycle_stage",
+            "c.lifecycle_stage",
+            ColumnKind::Text,
+            false,
+            "/lifecycle_stage",
+        ),
         column("source", "c.source", ColumnKind::Text, true, "/source"),
         column("owner_id", "c.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("tags", "c.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "c.version", ColumnKind::Int, false, "/version"),
-        column("created_at", "c.created_at", ColumnKind::Timestamp, false, "/created_at"),
-        column("updated_at", "c.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
-        column("last_activity_at", "c.last_activity_at", ColumnKind::Timestamp, true, "/last_activity_at"),
+        column(
+            "created_at",
+            "c.created_at",
+            ColumnKind::Timestamp,
+            false,
+            "/created_at",
+        ),
+        column(
+            "updated_at",
+            "c.updated_at",
+            ColumnKind::Timestamp,
+            false,
+            "/updated_at",
+        ),
+        column(
+            "last_activity_at",
+            "c.last_activity_at",
+            ColumnKind::Timestamp,
+            true,
+            "/last_activity_at",
+        ),
     ],
     id_sql: "c.id",
     custom_sql: Some("c.custom_fields"),
@@ -92,10 +196,14 @@ struct ContactRow {
 impl TryFrom<ContactRow> for Contact {
     type Error = StoreError;
     fn try_from(row: ContactRow) -> Result<Self, StoreError> {
-        let lifecycle_stage = LifecycleStage::parse(&row.lifecycle_stage)
-            .ok_or_else(|| StoreError::Corrupt(format!("lifecycle stage {}", row.lifecycle_stage)))?;
+        let lifecycle_stage = LifecycleStage::parse(&row.lifecycle_stage).ok_or_else(|| {
+            StoreError::Corrupt(format!("lifecycle stage {}", row.lifecycle_stage))
+        })?;
         let company = match (row.company_id, row.company_name) {
-            (Some(id), Some(name)) => Some(CompanySummary { id: CompanyId(id), name }),
+            (Some(id), Some(name)) => Some(CompanySummary {
+                id: CompanyId(id),
+                name,
+            }),
             _ => None,
         };
         Ok(Contact {
@@ -142,7 +250,10 @@ pub async fn get(db: &Db, id: ContactId) -> Result<Option<Contact>, StoreError> 
 
 pub async fn exists(db: &Db, id: ContactId) -> Result<bool, StoreError> {
     let found: Option<i32> = on_pool!(db, |pool| {
-        sqlx::query_scalar("SELECT 1 FROM contacts WHERE id = $1").bind(id.0).fetch_optional(pool).await
+        sqlx::query_scalar("SELECT 1 FROM contacts WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
     })?;
     Ok(found.is_some())
 }
@@ -159,15 +270,24 @@ pub async fn list(
     };
     let (text, binds) = sql.into_parts();
     let rows: Vec<ContactRow> = on_pool!(db, |pool| {
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds)
+            .fetch_all(pool)
+            .await
     })?;
-    let contacts = rows.into_iter().map(Contact::try_from).collect::<Result<Vec<_>, _>>()?;
+    let contacts = rows
+        .into_iter()
+        .map(Contact::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(contacts, query.limit, &plan)))
 }
 
 /// Writes a new contact. `company_search` is the folded name of its company, so the contact
 /// is found by it.
-pub async fn insert(tx: &mut Tx, contact: &Contact, company_search: &str) -> Result<(), StoreError> {
+pub async fn insert(
+    tx: &mut Tx,
+    contact: &Contact,
+    company_search: &str,
+) -> Result<(), StoreError> {
     let f = &contact.fields;
     on_tx!(tx, |conn| {
         sqlx::query(
@@ -282,7 +402,11 @@ pub async fn delete(tx: &mut Tx, id: ContactId, expected_version: i64) -> Result
 
 /// Moves a contact's "last activity" forward; never back, so logging an old call does not
 /// hide a recent one.
-pub async fn touch_last_activity(tx: &mut Tx, id: ContactId, at: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn touch_last_activity(
+    tx: &mut Tx,
+    id: ContactId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE contacts SET last_activity_at = $2
@@ -298,7 +422,11 @@ pub async fn touch_last_activity(tx: &mut Tx, id: ContactId, at: DateTime<Utc>) 
 }
 
 /// Keeps contacts findable by their company's name after the company is renamed.
-pub async fn set_company_search(tx: &mut Tx, company: CompanyId, company_search: &str) -> Result<(), StoreError> {
+pub async fn set_company_search(
+    tx: &mut Tx,
+    company: CompanyId,
+    company_search: &str,
+) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query("UPDATE contacts SET company_search = $2 WHERE company_id = $1")
             .bind(company.0)

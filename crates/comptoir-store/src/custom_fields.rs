@@ -49,7 +49,10 @@ macro_rules! select_definitions {
     };
 }
 
-pub async fn list(db: &Db, object_type: Option<ObjectType>) -> Result<Vec<CustomFieldDefinition>, StoreError> {
+pub async fn list(
+    db: &Db,
+    object_type: Option<ObjectType>,
+) -> Result<Vec<CustomFieldDefinition>, StoreError> {
     let rows: Vec<DefinitionRow> = on_pool!(db, |pool| {
         sqlx::query_as(concat!(
             select_definitions!(),
@@ -59,12 +62,17 @@ pub async fn list(db: &Db, object_type: Option<ObjectType>) -> Result<Vec<Custom
         .fetch_all(pool)
         .await
     })?;
-    rows.into_iter().map(CustomFieldDefinition::try_from).collect()
+    rows.into_iter()
+        .map(CustomFieldDefinition::try_from)
+        .collect()
 }
 
 pub async fn get(db: &Db, id: CustomFieldId) -> Result<Option<CustomFieldDefinition>, StoreError> {
     let row: Option<DefinitionRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(select_definitions!(), " WHERE id = $1")).bind(id.0).fetch_optional(pool).await
+        sqlx::query_as(concat!(select_definitions!(), " WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
     })?;
     row.map(CustomFieldDefinition::try_from).transpose()
 }
@@ -95,7 +103,11 @@ pub async fn insert(tx: &mut Tx, definition: &CustomFieldDefinition) -> Result<(
 
 /// Label, options and position may change; key, object type and field type may not, since
 /// stored values depend on them.
-pub async fn update(tx: &mut Tx, definition: &CustomFieldDefinition, expected_version: i64) -> Result<(), StoreError> {
+pub async fn update(
+    tx: &mut Tx,
+    definition: &CustomFieldDefinition,
+    expected_version: i64,
+) -> Result<(), StoreError> {
     let affected = on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE custom_field_definitions SET version = $2, label = $3, options = $4, position = $5,
@@ -119,7 +131,11 @@ pub async fn update(tx: &mut Tx, definition: &CustomFieldDefinition, expected_ve
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, id: CustomFieldId, expected_version: i64) -> Result<(), StoreError> {
+pub async fn delete(
+    tx: &mut Tx,
+    id: CustomFieldId,
+    expected_version: i64,
+) -> Result<(), StoreError> {
     let affected = on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM custom_field_definitions WHERE id = $1 AND version = $2")
             .bind(id.0)

@@ -51,7 +51,9 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::Database(db_error) = &error {
             match db_error.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
-                    return StoreError::Duplicate { column: duplicate_column(db_error.as_ref()) };
+                    return StoreError::Duplicate {
+                        column: duplicate_column(db_error.as_ref()),
+                    };
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::MissingReference,
                 _ => {}
@@ -128,7 +130,10 @@ impl Db {
                 .await?;
             return Ok(Db::Postgres(pool));
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         let path = path.split('?').next().unwrap_or(path);
         if let Some(parent) = Path::new(path).parent()
             && !parent.as_os_str().is_empty()
@@ -183,7 +188,10 @@ impl Db {
 
     /// Answers whether the database accepts queries, for `/readyz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 

@@ -53,7 +53,13 @@ pub const fn column(
     nullable: bool,
     pointer: &'static str,
 ) -> Column {
-    Column { name, sql, kind, nullable, pointer }
+    Column {
+        name,
+        sql,
+        kind,
+        nullable,
+        pointer,
+    }
 }
 
 #[derive(Debug)]
@@ -151,7 +157,10 @@ impl Catalog {
             self.custom_sql?;
             return custom.iter().find(|d| d.key == key).map(Target::Custom);
         }
-        self.columns.iter().find(|c| c.name == name).map(Target::Column)
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .map(Target::Column)
     }
 
     fn field_names(&self) -> String {
@@ -176,12 +185,18 @@ impl Catalog {
     }
 }
 
-fn push_custom_expr(sql: &mut Sql, dialect: Dialect, column: &'static str, definition: &CustomFieldDefinition) {
+fn push_custom_expr(
+    sql: &mut Sql,
+    dialect: Dialect,
+    column: &'static str,
+    definition: &CustomFieldDefinition,
+) {
     let key = definition.key.clone();
     match (dialect, definition.field_type) {
         (Dialect::Sqlite, FieldType::Currency) => {
             sql.push("CAST(json_extract(").push(column).push(", ");
-            sql.bind(Bind::Text(format!("$.\"{key}\".amount"))).push(") AS REAL)");
+            sql.bind(Bind::Text(format!("$.\"{key}\".amount")))
+                .push(") AS REAL)");
         }
         (Dialect::Sqlite, _) => {
             sql.push("json_extract(").push(column).push(", ");
@@ -193,7 +208,8 @@ fn push_custom_expr(sql: &mut Sql, dialect: Dialect, column: &'static str, defin
         }
         (Dialect::Postgres, FieldType::Currency) => {
             sql.push("CAST(").push(column).push(" -> ");
-            sql.bind(Bind::Text(key)).push(" ->> 'amount' AS DOUBLE PRECISION)");
+            sql.bind(Bind::Text(key))
+                .push(" ->> 'amount' AS DOUBLE PRECISION)");
         }
         (Dialect::Postgres, FieldType::Bool) => {
             sql.push("CAST(").push(column).push(" ->> ");
@@ -207,24 +223,40 @@ fn push_custom_expr(sql: &mut Sql, dialect: Dialect, column: &'static str, defin
 }
 
 /// Tests whether the JSON list at `target` holds `value`.
-fn push_membership(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>, value: String) {
+fn push_membership(
+    sql: &mut Sql,
+    dialect: Dialect,
+    catalog: &Catalog,
+    target: &Target<'_>,
+    value: String,
+) {
     match (dialect, target) {
         (Dialect::Sqlite, Target::Column(c)) => {
-            sql.push("EXISTS (SELECT 1 FROM json_each(").push(c.sql).push(") WHERE value = ");
+            sql.push("EXISTS (SELECT 1 FROM json_each(")
+                .push(c.sql)
+                .push(") WHERE value = ");
             sql.bind(Bind::Text(value)).push(")");
         }
         (Dialect::Sqlite, Target::Custom(d)) => {
-            sql.push("EXISTS (SELECT 1 FROM json_each(").push(catalog.custom_sql.unwrap_or("custom_fields"));
-            sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push(") WHERE value = ");
+            sql.push("EXISTS (SELECT 1 FROM json_each(")
+                .push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(", ")
+                .bind(Bind::Text(format!("$.\"{}\"", d.key)))
+                .push(") WHERE value = ");
             sql.bind(Bind::Text(value)).push(")");
         }
         (Dialect::Postgres, Target::Column(c)) => {
-            sql.push("(").push(c.sql).push(" @> jsonb_build_array(CAST(");
+            sql.push("(")
+                .push(c.sql)
+                .push(" @> jsonb_build_array(CAST(");
             sql.bind(Bind::Text(value)).push(" AS TEXT)))");
         }
         (Dialect::Postgres, Target::Custom(d)) => {
-            sql.push("(COALESCE(").push(catalog.custom_sql.unwrap_or("custom_fields")).push(" -> ");
-            sql.bind(Bind::Text(d.key.clone())).push(", '[]'::jsonb) @> jsonb_build_array(CAST(");
+            sql.push("(COALESCE(")
+                .push(catalog.custom_sql.unwrap_or("custom_fields"))
+                .push(" -> ");
+            sql.bind(Bind::Text(d.key.clone()))
+                .push(", '[]'::jsonb) @> jsonb_build_array(CAST(");
             sql.bind(Bind::Text(value)).push(" AS TEXT)))");
         }
     }
@@ -233,18 +265,28 @@ fn push_membership(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &
 fn push_list_empty(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>) {
     match (dialect, target) {
         (Dialect::Sqlite, Target::Column(c)) => {
-            sql.push("COALESCE(json_array_length(").push(c.sql).push("), 0) = 0");
+            sql.push("COALESCE(json_array_length(")
+                .push(c.sql)
+                .push("), 0) = 0");
         }
         (Dialect::Sqlite, Target::Custom(d)) => {
-            sql.push("COALESCE(json_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
-            sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push("), 0) = 0");
+            sql.push("COALESCE(json_array_length(")
+                .push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(", ")
+                .bind(Bind::Text(format!("$.\"{}\"", d.key)))
+                .push("), 0) = 0");
         }
         (Dialect::Postgres, Target::Column(c)) => {
-            sql.push("COALESCE(jsonb_array_length(").push(c.sql).push("), 0) = 0");
+            sql.push("COALESCE(jsonb_array_length(")
+                .push(c.sql)
+                .push("), 0) = 0");
         }
         (Dialect::Postgres, Target::Custom(d)) => {
-            sql.push("COALESCE(jsonb_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
-            sql.push(" -> ").bind(Bind::Text(d.key.clone())).push("), 0) = 0");
+            sql.push("COALESCE(jsonb_array_length(")
+                .push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(" -> ")
+                .bind(Bind::Text(d.key.clone()))
+                .push("), 0) = 0");
         }
     }
 }
@@ -253,11 +295,16 @@ fn parse_value(kind: ValueKind, raw: &str) -> Result<Bind, String> {
     let raw = raw.trim();
     match kind {
         ValueKind::Text => Ok(Bind::Text(raw.to_owned())),
-        ValueKind::Id => Uuid::parse_str(raw).map(Bind::Uuid).map_err(|_| "must be an id (UUID)".to_owned()),
+        ValueKind::Id => Uuid::parse_str(raw)
+            .map(Bind::Uuid)
+            .map_err(|_| "must be an id (UUID)".to_owned()),
         ValueKind::Timestamp => parse_time(raw)
             .map(Bind::Time)
             .ok_or_else(|| "must be a date (2026-01-31) or an RFC 3339 timestamp".to_owned()),
-        ValueKind::Int => raw.parse().map(Bind::Int).map_err(|_| "must be a whole number".to_owned()),
+        ValueKind::Int => raw
+            .parse()
+            .map(Bind::Int)
+            .map_err(|_| "must be a whole number".to_owned()),
         ValueKind::Float => raw
             .parse::<f64>()
             .ok()
@@ -304,12 +351,22 @@ fn push_filter(
     let kind = target.kind();
     if target.is_list() {
         match filter.op {
-            FilterOp::Eq | FilterOp::Contains => {
-                push_membership(sql, dialect, catalog, target, filter.value.trim().to_owned())
-            }
+            FilterOp::Eq | FilterOp::Contains => push_membership(
+                sql,
+                dialect,
+                catalog,
+                target,
+                filter.value.trim().to_owned(),
+            ),
             FilterOp::Ne => {
                 sql.push("NOT ");
-                push_membership(sql, dialect, catalog, target, filter.value.trim().to_owned());
+                push_membership(
+                    sql,
+                    dialect,
+                    catalog,
+                    target,
+                    filter.value.trim().to_owned(),
+                );
             }
             FilterOp::In => {
                 sql.push("(");
@@ -366,7 +423,9 @@ fn push_filter(
             };
             sql.push("(lower(");
             catalog.push_expr(sql, dialect, target);
-            sql.push(") LIKE ").bind(Bind::Text(pattern)).push(" ESCAPE '\\')");
+            sql.push(") LIKE ")
+                .bind(Bind::Text(pattern))
+                .push(" ESCAPE '\\')");
         }
         FilterOp::In => {
             let values = split_list(&filter.value);
@@ -401,7 +460,10 @@ fn push_filter(
 }
 
 fn split_list(raw: &str) -> Vec<String> {
-    raw.split(',').map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect()
+    raw.split(',')
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// The match expression for what was typed, or `None` when it holds no searchable term.
@@ -412,8 +474,16 @@ fn search_expression(dialect: Dialect, q: &str) -> Option<String> {
     }
     // Terms are folded to [a-z0-9] by `query_terms`, so they cannot carry query syntax.
     Some(match dialect {
-        Dialect::Sqlite => terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
-        Dialect::Postgres => terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
+        Dialect::Sqlite => terms
+            .iter()
+            .map(|t| format!("\"{t}\"*"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Dialect::Postgres => terms
+            .iter()
+            .map(|t| format!("{t}:*"))
+            .collect::<Vec<_>>()
+            .join(" & "),
     })
 }
 
@@ -436,7 +506,11 @@ pub fn build(
         let Some(target) = catalog.resolve(&filter.field, custom) else {
             errors.add(
                 filter.param_name(),
-                format!("unknown field {}; use one of {}", filter.field, catalog.field_names()),
+                format!(
+                    "unknown field {}; use one of {}",
+                    filter.field,
+                    catalog.field_names()
+                ),
             );
             continue;
         };
@@ -472,7 +546,13 @@ pub fn build(
             None
         }
         None => {
-            errors.add("sort", format!("unknown field {sort_name}; use one of {}", catalog.field_names()));
+            errors.add(
+                "sort",
+                format!(
+                    "unknown field {sort_name}; use one of {}",
+                    catalog.field_names()
+                ),
+            );
             None
         }
     };
@@ -484,9 +564,20 @@ pub fn build(
         match decode_cursor(cursor, sort_target.kind()) {
             Some((value, id)) => {
                 sql.push(" AND ");
-                push_keyset(&mut sql, dialect, catalog, &sort_target, descending, value, id);
+                push_keyset(
+                    &mut sql,
+                    dialect,
+                    catalog,
+                    &sort_target,
+                    descending,
+                    value,
+                    id,
+                );
             }
-            None => errors.add("cursor", "is not a cursor from this list (it may be from another sort order)"),
+            None => errors.add(
+                "cursor",
+                "is not a cursor from this list (it may be from another sort order)",
+            ),
         }
     }
     errors.into_result()?;
@@ -499,8 +590,14 @@ pub fn build(
         sql.push(" NULLS LAST");
     }
     sql.push(", ").push(catalog.id_sql).push(direction);
-    sql.push(" LIMIT ").bind(Bind::Int(i64::from(query.limit) + 1));
-    Ok((sql, SortPlan { pointer: sort_target.pointer() }))
+    sql.push(" LIMIT ")
+        .bind(Bind::Int(i64::from(query.limit) + 1));
+    Ok((
+        sql,
+        SortPlan {
+            pointer: sort_target.pointer(),
+        },
+    ))
 }
 
 /// Rows after (`value`, `id`) in the order; nulls sort last in both directions.
@@ -520,7 +617,11 @@ fn push_keyset(
             catalog.push_expr(sql, dialect, target);
             sql.push(after).bind(value.clone()).push(" OR (");
             catalog.push_expr(sql, dialect, target);
-            sql.push(" = ").bind(value).push(" AND ").push(catalog.id_sql).push(after);
+            sql.push(" = ")
+                .bind(value)
+                .push(" AND ")
+                .push(catalog.id_sql)
+                .push(after);
             sql.bind(Bind::Uuid(id)).push(")");
             if target.nullable() {
                 sql.push(" OR ");
@@ -545,7 +646,9 @@ fn encode_cursor(value: &Value, id: &Value) -> String {
 fn decode_cursor(cursor: &str, kind: ValueKind) -> Option<(Option<Bind>, Uuid)> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let parts: Vec<Value> = serde_json::from_slice(&bytes).ok()?;
-    let [value, id] = parts.as_slice() else { return None };
+    let [value, id] = parts.as_slice() else {
+        return None;
+    };
     let id = Uuid::parse_str(id.as_str()?).ok()?;
     let value = match value {
         Value::Null => None,
@@ -566,15 +669,24 @@ fn decode_cursor(cursor: &str, kind: ValueKind) -> Option<(Option<Bind>, Uuid)> 
 pub fn paginate<T: Serialize>(mut rows: Vec<T>, limit: u32, plan: &SortPlan) -> Page<T> {
     let limit = limit as usize;
     if rows.len() <= limit {
-        return Page { data: rows, next_cursor: None };
+        return Page {
+            data: rows,
+            next_cursor: None,
+        };
     }
     rows.truncate(limit);
-    let next_cursor = rows.last().and_then(|last| serde_json::to_value(last).ok()).map(|json| {
-        let value = json.pointer(&plan.pointer).cloned().unwrap_or(Value::Null);
-        let id = json.get("id").cloned().unwrap_or(Value::Null);
-        encode_cursor(&value, &id)
-    });
-    Page { data: rows, next_cursor }
+    let next_cursor = rows
+        .last()
+        .and_then(|last| serde_json::to_value(last).ok())
+        .map(|json| {
+            let value = json.pointer(&plan.pointer).cloned().unwrap_or(Value::Null);
+            let id = json.get("id").cloned().unwrap_or(Value::Null);
+            encode_cursor(&value, &id)
+        });
+    Page {
+        data: rows,
+        next_cursor,
+    }
 }
 
 #[cfg(test)]
@@ -583,7 +695,13 @@ mod tests {
 
     static CATALOG: Catalog = Catalog {
         columns: &[
-            column("created_at", "t.created_at", ColumnKind::Timestamp, false, "/created_at"),
+            column(
+                "created_at",
+                "t.created_at",
+                ColumnKind::Timestamp,
+                false,
+                "/created_at",
+            ),
             column("city", "t.city", ColumnKind::Text, true, "/city"),
             column("tags", "t.tags", ColumnKind::Tags, false, "/tags"),
         ],
@@ -595,10 +713,18 @@ mod tests {
     };
 
     fn build_sql(pairs: &[(&str, &str)]) -> Result<String, ValidationErrors> {
-        let pairs: Vec<(String, String)> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         let query = ListQuery::parse(&pairs, &[])?;
-        let (sql, _) = build(Sql::new("SELECT * FROM t WHERE TRUE"), Dialect::Sqlite, &CATALOG, &query, &[])?;
+        let (sql, _) = build(
+            Sql::new("SELECT * FROM t WHERE TRUE"),
+            Dialect::Sqlite,
+            &CATALOG,
+            &query,
+            &[],
+        )?;
         Ok(sql.text().to_owned())
     }
 
@@ -611,8 +737,11 @@ mod tests {
 
     #[test]
     fn unknown_fields_and_bad_values_are_named() {
-        let errors = build_sql(&[("filter[colour]", "red"), ("filter[created_at][gt]", "yesterday")])
-            .expect_err("invalid");
+        let errors = build_sql(&[
+            ("filter[colour]", "red"),
+            ("filter[created_at][gt]", "yesterday"),
+        ])
+        .expect_err("invalid");
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["filter[colour][eq]", "filter[created_at][gt]"]);
     }
@@ -620,21 +749,33 @@ mod tests {
     #[test]
     fn nullable_sorts_put_nulls_last() {
         let sql = build_sql(&[("sort", "-city")]).expect("valid");
-        assert!(sql.ends_with("ORDER BY t.city DESC NULLS LAST, t.id DESC LIMIT $1"), "{sql}");
+        assert!(
+            sql.ends_with("ORDER BY t.city DESC NULLS LAST, t.id DESC LIMIT $1"),
+            "{sql}"
+        );
     }
 
     #[test]
     fn cursors_round_trip() {
         let id = Uuid::now_v7();
         let cursor = encode_cursor(&json!("Lyon"), &json!(id.to_string()));
-        assert_eq!(decode_cursor(&cursor, ValueKind::Text), Some((Some(Bind::Text("Lyon".to_owned())), id)));
+        assert_eq!(
+            decode_cursor(&cursor, ValueKind::Text),
+            Some((Some(Bind::Text("Lyon".to_owned())), id))
+        );
         assert_eq!(decode_cursor("garbage", ValueKind::Text), None);
     }
 
     #[test]
     fn search_terms_become_prefix_queries() {
-        assert_eq!(search_expression(Dialect::Sqlite, "Hélène Dup").as_deref(), Some("\"helene\"* \"dup\"*"));
-        assert_eq!(search_expression(Dialect::Postgres, "Hélène Dup").as_deref(), Some("helene:* & dup:*"));
+        assert_eq!(
+            search_expression(Dialect::Sqlite, "Hélène Dup").as_deref(),
+            Some("\"helene\"* \"dup\"*")
+        );
+        assert_eq!(
+            search_expression(Dialect::Postgres, "Hélène Dup").as_deref(),
+            Some("helene:* & dup:*")
+        );
         assert_eq!(search_expression(Dialect::Sqlite, " -- "), None);
     }
 }

@@ -24,7 +24,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(fragment: &'static str) -> Self {
-        Self { text: fragment.to_owned(), binds: Vec::new() }
+        Self {
+            text: fragment.to_owned(),
+            binds: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, fragment: &'static str) -> &mut Self {

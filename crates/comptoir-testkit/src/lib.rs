@@ -1,1 +1,311 @@
-//! placeholder
+//! A real Comptoir server on a random port and a fresh database, for tests that talk HTTP to it
+//! as a client would. SQLite lives in a temporary folder; PostgreSQL gets a new database on the
+//! server named by `COMPTOIR_TEST_POSTGRES`, dropped when the test ends.
+
+use comptoir_app::App;
+use comptoir_domain::ids::UserId;
+use comptoir_domain::users::Role;
+use comptoir_store::Db;
+use comptoir_web::AppState;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub use reqwest::header::HeaderMap;
+
+/// Runs each listed `async fn name(server: TestServer)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::TestServer::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(server) = $crate::TestServer::postgres().await {
+                        super::$name(server).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+enum Cleanup {
+    Sqlite(
+        #[expect(dead_code, reason = "held so the folder outlives the server")] tempfile::TempDir,
+    ),
+    Postgres {
+        admin_url: String,
+        database: String,
+    },
+}
+
+pub struct TestServer {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    /// A token of the admin every test server starts with.
+    pub admin: String,
+    pub admin_id: UserId,
+    pub app: App,
+    pub db: Db,
+    cleanup: Option<Cleanup>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The fields a 422 problem names, in order.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl TestServer {
+    pub async fn sqlite() -> TestServer {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("comptoir.db").display());
+        Self::start(&url, Cleanup::Sqlite(dir)).await
+    }
+
+    /// `None` (the test is skipped, and says so) when no PostgreSQL server is configured,
+    /// except under CI where that is a failure.
+    pub async fn postgres() -> Option<TestServer> {
+        let Ok(admin_url) = std::env::var("COMPTOIR_TEST_POSTGRES") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must set COMPTOIR_TEST_POSTGRES"
+            );
+            eprintln!("COMPTOIR_TEST_POSTGRES is not set: skipping the PostgreSQL run");
+            return None;
+        };
+        let database = format!("comptoir_test_{}", uuid::Uuid::now_v7().simple());
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .expect("the PostgreSQL test server answers");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+            .execute(&admin)
+            .await
+            .expect("a fresh database");
+        admin.close().await;
+        let url = with_database(&admin_url, &database);
+        Some(
+            Self::start(
+                &url,
+                Cleanup::Postgres {
+                    admin_url,
+                    database,
+                },
+            )
+            .await,
+        )
+    }
+
+    async fn start(url: &str, cleanup: Cleanup) -> TestServer {
+        let db = Db::connect(url).await.expect("the test database opens");
+        db.migrate().await.expect("migrations apply");
+        let app = App::new(db.clone());
+        let admin = app
+            .create_user(
+                None,
+                json!({"email": "admin@exemple.fr", "role": "admin", "display_name": "Admin"}),
+            )
+            .await
+            .expect("the first admin");
+        let token = app
+            .create_token(None, admin.id, "tests")
+            .await
+            .expect("an admin token");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let base_url = format!("http://{}", listener.local_addr().expect("an address"));
+        let state = AppState::new(app.clone());
+        let server = tokio::spawn(async move {
+            let _ = comptoir_web::serve(listener, state, std::future::pending()).await;
+        });
+        TestServer {
+            base_url,
+            client: reqwest::Client::new(),
+            admin: token.secret,
+            admin_id: admin.id,
+            app,
+            db,
+            cleanup: Some(cleanup),
+            server,
+        }
+    }
+
+    /// A new user with `role` and a token for them.
+    pub async fn user(&self, role: Role) -> (UserId, String) {
+        let email = format!("{}-{}@exemple.fr", role, uuid::Uuid::now_v7().simple());
+        let user = self
+            .app
+            .create_user(None, json!({"email": email, "role": role}))
+            .await
+            .expect("a user");
+        let token = self
+            .app
+            .create_token(None, user.id, "tests")
+            .await
+            .expect("a token");
+        (user.id, token.secret)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("a body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.request(Method::GET, path, Some(token), None, &[])
+            .await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.request(Method::POST, path, Some(token), Some(body), &[])
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.request(Method::PATCH, path, Some(token), Some(body), &[])
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Answer {
+        self.request(Method::DELETE, path, Some(token), None, &[])
+            .await
+    }
+}
+
+fn with_database(admin_url: &str, database: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (admin_url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.server.abort();
+        if let Some(Cleanup::Postgres {
+            admin_url,
+            database,
+        }) = self.cleanup.take()
+        {
+            let db = self.db.clone();
+            // Drop runs inside the test's runtime, which cannot be blocked on; a helper thread
+            // with its own runtime removes the database.
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    db.close().await;
+                    if let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
+                        )))
+                        .execute(&admin)
+                        .await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_replaces_the_maintenance_one() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1/postgres", "x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! `/api/v1/contacts`
+
+use super::{Created, RecordId, create_once, deleted, versioned};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, ListParams};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use comptoir_domain::activities::Activity;
+use comptoir_domain::contacts::{Contact, ContactInput};
+use comptoir_domain::ids::ContactId;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contacts", get(list).post(create))
+        .route("/contacts/{id}", get(read).patch(update).delete(remove))
+        .route("/contacts/{id}/timeline", get(timeline))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ContactPage {
+    pub data: Vec<Contact>,
+    pub next_cursor: Option<String>,
+}
+
+/// List contacts, with filters (`filter[city]=Lyon`, `filter[cf.budget][gt]=1000`), sort
+/// (`sort=-updated_at`), full-text search (`q=helene dup`) and cursor pagination.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
+    params(
+        ("limit" = Option<u32>, Query, description = "1 to 500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("sort" = Option<String>, Query, description = "a field, - for descending; default -created_at"),
+        ("q" = Option<String>, Query, description = "accent- and case-insensitive prefix search"),
+    ),
+    responses((status = 200, body = ContactPage), (status = 422, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    let page = state.app.list_contacts(&actor, &query).await?;
+    Ok(axum::Json(page).into_response())
+}
+
+/// Create a contact.
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key creates nothing twice")),
+    responses((status = 201, body = Contact), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    create_once(
+        &state,
+        &actor,
+        key,
+        "/api/v1/contacts",
+        &body.raw,
+        || async {
+            let contact = state.app.create_contact(&actor, body.value).await?;
+            Created::new(
+                format!("/api/v1/contacts/{}", contact.id),
+                contact.version,
+                &contact,
+            )
+        },
+    )
+    .await
+}
+
+/// Read a contact, with its company.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts",
+    params(("id" = ContactId, Path)),
+    responses((status = 200, body = Contact), (status = 404, body = Problem)))]
+pub async fn read(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<ContactId>,
+) -> Result<Response, ApiError> {
+    let contact = state.app.get_contact(&actor, id).await?;
+    Ok(versioned(StatusCode::OK, contact.version, &contact))
+}
+
+/// Change a contact with a JSON merge patch; send `If-Match` to refuse a stale write.
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body = ContactInput,
+    params(("id" = ContactId, Path), ("If-Match" = Option<String>, Header, description = "the ETag last read")),
+    responses((status = 200, body = Contact), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<ContactId>,
+    IfMatch(if_match): IfMatch,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let contact = state
+        .app
+        .update_contact(&actor, id, &body.value, if_match)
+        .await?;
+    Ok(versioned(StatusCode::OK, contact.version, &contact))
+}
+
+/// Delete a contact and its timeline.
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts",
+    params(("id" = ContactId, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<ContactId>,
+    IfMatch(if_match): IfMatch,
+) -> Result<Response, ApiError> {
+    state.app.delete_contact(&actor, id, if_match).await?;
+    Ok(deleted())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ActivityPage {
+    pub data: Vec<Activity>,
+    pub next_cursor: Option<String>,
+}
+
+/// A contact's activities, newest first.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/timeline", tag = "contacts",
+    params(("id" = ContactId, Path), ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = ActivityPage), (status = 404, body = Problem)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<ContactId>,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    let page = state.app.contact_timeline(&actor, id, &query).await?;
+    Ok(axum::Json(page).into_response())
+}

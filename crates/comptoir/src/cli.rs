@@ -1,0 +1,125 @@
+//! Command-line arguments; every flag can also come from a `COMPTOIR_…` environment variable.
+
+use clap::{Args, Parser, Subcommand};
+use comptoir_domain::users::Role;
+use std::net::SocketAddr;
+
+#[derive(Parser)]
+#[command(name = "comptoir", version, about = "Comptoir, an open-source CRM")]
+pub struct Cli {
+    /// `sqlite://path/to/file.db` (created when missing) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "COMPTOIR_DATABASE_URL",
+        default_value = "sqlite://comptoir-data/comptoir.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// `text` for people, `json` for log collectors.
+    #[arg(
+        long,
+        env = "COMPTOIR_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the web interface and the API (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Fill the database with realistic French and English demo data.
+    Demo(DemoArgs),
+    /// Measure reads and writes against the configured database and print a table.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "COMPTOIR_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (so it stays out of the shell history).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+        .map_err(|e: comptoir_domain::users::UnknownRole| e.to_string())
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (only its hash is stored).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// How many contacts to create.
+    #[arg(long, default_value_t = 1000)]
+    pub contacts: u64,
+    /// Activities per contact, on average.
+    #[arg(long, default_value_t = 5)]
+    pub activities_per_contact: u64,
+    /// Seed for the generator, for reproducible data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Seconds per HTTP load phase.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Concurrent HTTP clients.
+    #[arg(long, default_value_t = 32)]
+    pub clients: usize,
+    /// Requests per latency phase (filtered list, search).
+    #[arg(long, default_value_t = 500)]
+    pub samples: usize,
+}
+
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COMPTOIR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,102 @@
+//! `comptoir serve` and `comptoir migrate`.
+
+use crate::cli::ServeArgs;
+use anyhow::Context;
+use comptoir_app::App;
+use comptoir_store::Db;
+use comptoir_web::AppState;
+
+/// Opens and migrates the database: every command starts here.
+pub async fn open(database_url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(database_url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(database_url)))?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+/// Hides a password in a connection string before it is printed.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
+    open(database_url).await?;
+    println!("Database {} is up to date.", redact(database_url));
+    Ok(())
+}
+
+pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let db = open(database_url).await?;
+    let app = App::new(db.clone());
+    if app.count_users().await? == 0 {
+        println!(
+            "No user yet. Create the first admin, then a token for the API:\n  \
+             comptoir user create --email you@example.com --role admin --password-stdin\n  \
+             comptoir token create --email you@example.com --name laptop"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    println!(
+        "Comptoir is serving http://{} (database: {})",
+        listener.local_addr()?,
+        redact(database_url)
+    );
+    comptoir_web::serve(listener, AppState::new(app), shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db/comptoir"),
+            "postgres://app:***@db/comptoir"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact("sqlite://comptoir-data/comptoir.db"),
+            "sqlite://comptoir-data/comptoir.db"
+        );
+    }
+}

@@ -1,0 +1,276 @@
+use comptoir_testkit::{TestServer, on_both_databases};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    search_ignores_accents_and_case_and_matches_prefixes,
+    filters_apply_each_operator,
+    custom_fields_are_validated_filtered_and_sorted,
+    pages_stay_stable_while_rows_are_inserted,
+    bad_list_parameters_are_named,
+);
+
+fn last_names(answer: &Value) -> Vec<String> {
+    answer["data"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| r["last_name"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn search_ignores_accents_and_case_and_matches_prefixes(server: TestServer) {
+    let s = &server;
+    let company = s
+        .post(
+            "/api/v1/companies",
+            &s.admin,
+            json!({"name": "Crédit Mutuel"}),
+        )
+        .await
+        .id();
+    for body in [
+        json!({"first_name": "Hélène", "last_name": "Dupont", "phones": ["06 12 34 56 78"]}),
+        json!({"first_name": "Jean", "last_name": "Dupuis", "emails": ["jean.dupuis@exemple.fr"], "company_id": company}),
+        json!({"first_name": "Chloé", "last_name": "Martin"}),
+    ] {
+        assert_eq!(
+            s.post("/api/v1/contacts", &s.admin, body).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let search = |q: &'static str| async move {
+        let mut names = last_names(
+            &s.get(&format!("/api/v1/contacts?q={q}&sort=last_name"), &s.admin)
+                .await
+                .body,
+        );
+        names.sort();
+        names
+    };
+    assert_eq!(search("helene").await, ["Dupont"]);
+    assert_eq!(search("H%C3%89L%C3%88NE").await, ["Dupont"]);
+    assert_eq!(search("dup").await, ["Dupont", "Dupuis"]);
+    assert_eq!(search("jean%20dup").await, ["Dupuis"]);
+    assert_eq!(search("credit").await, ["Dupuis"], "found by company name");
+    assert_eq!(search("exemple.fr").await, ["Dupuis"], "found by email");
+    assert_eq!(
+        search("0612").await,
+        ["Dupont"],
+        "found by national phone digits"
+    );
+    assert_eq!(search("chloe").await, ["Martin"]);
+    assert_eq!(search("zzz").await, Vec::<String>::new());
+    let companies = s.get("/api/v1/companies?q=mutu", &s.admin).await;
+    assert_eq!(companies.body["data"][0]["name"], "Crédit Mutuel");
+}
+
+async fn filters_apply_each_operator(server: TestServer) {
+    let s = &server;
+    for (last, city, stage, tags) in [
+        ("Arnaud", Some("Lyon"), "lead", json!(["vip"])),
+        ("Blanc", Some("Lille"), "customer", json!([])),
+        ("Caron", None, "customer", json!(["vip", "export"])),
+        ("Durand", Some("Lyon"), "opportunity", json!([])),
+    ] {
+        let body = json!({"last_name": last, "address": {"city": city}, "lifecycle_stage": stage, "tags": tags});
+        assert_eq!(
+            s.post("/api/v1/contacts", &s.admin, body).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let names = |query: &'static str| async move {
+        let answer = s
+            .get(
+                &format!("/api/v1/contacts?sort=last_name&{query}"),
+                &s.admin,
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {:?}", answer.body);
+        last_names(&answer.body)
+    };
+    assert_eq!(names("filter[city]=Lyon").await, ["Arnaud", "Durand"]);
+    assert_eq!(names("filter[city][ne]=Lyon").await, ["Blanc", "Caron"]);
+    assert_eq!(
+        names("filter[last_name][lt]=Caron").await,
+        ["Arnaud", "Blanc"]
+    );
+    assert_eq!(
+        names("filter[last_name][gte]=Caron").await,
+        ["Caron", "Durand"]
+    );
+    assert_eq!(names("filter[city][contains]=LL").await, ["Blanc"]);
+    assert_eq!(
+        names("filter[city][starts-with]=ly").await,
+        ["Arnaud", "Durand"]
+    );
+    assert_eq!(
+        names("filter[lifecycle_stage][in]=lead,opportunity").await,
+        ["Arnaud", "Durand"]
+    );
+    assert_eq!(names("filter[city][is-empty]=true").await, ["Caron"]);
+    assert_eq!(names("filter[tags]=vip").await, ["Arnaud", "Caron"]);
+    assert_eq!(
+        names("filter[tags][is-empty]=true").await,
+        ["Blanc", "Durand"]
+    );
+    assert_eq!(
+        names("filter[tags][ne]=vip&filter[city]=Lyon").await,
+        ["Durand"]
+    );
+    assert_eq!(
+        names("sort=-last_name&filter[lifecycle_stage]=customer").await,
+        ["Caron", "Blanc"],
+        "the last sort wins"
+    );
+    let descending = s.get("/api/v1/contacts?sort=-last_name", &s.admin).await;
+    assert_eq!(
+        last_names(&descending.body),
+        ["Durand", "Caron", "Blanc", "Arnaud"]
+    );
+    let by_city = s.get("/api/v1/contacts?sort=city", &s.admin).await;
+    assert_eq!(
+        last_names(&by_city.body).last().map(String::as_str),
+        Some("Caron"),
+        "empty values sort last"
+    );
+}
+
+async fn custom_fields_are_validated_filtered_and_sorted(server: TestServer) {
+    let s = &server;
+    for definition in [
+        json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "number"}),
+        json!({"object_type": "contact", "key": "segment", "label": "Segment", "field_type": "select", "options": ["pme", "eti", "ge"]}),
+        json!({"object_type": "contact", "key": "interests", "label": "Intérêts", "field_type": "multi_select", "options": ["crm", "erp"]}),
+    ] {
+        let created = s.post("/api/v1/custom-fields", &s.admin, definition).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    }
+    for (last, budget, segment, interests) in [
+        ("Alpha", 900, "pme", json!(["crm"])),
+        ("Beta", 15000, "eti", json!(["crm", "erp"])),
+        ("Gamma", 2500, "pme", json!([])),
+    ] {
+        let body = json!({"last_name": last, "custom_fields": {"budget": budget, "segment": segment, "interests": interests}});
+        assert_eq!(
+            s.post("/api/v1/contacts", &s.admin, body).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let wrong_type = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": "X", "custom_fields": {"budget": "lots"}}),
+        )
+        .await;
+    assert_eq!(wrong_type.error_fields(), ["custom_fields.budget"]);
+    let wrong_option = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": "X", "custom_fields": {"segment": "tpe"}}),
+        )
+        .await;
+    assert_eq!(wrong_option.error_fields(), ["custom_fields.segment"]);
+
+    let names = |query: &'static str| async move {
+        let answer = s.get(&format!("/api/v1/contacts?{query}"), &s.admin).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {:?}", answer.body);
+        last_names(&answer.body)
+    };
+    // Numbers compare as numbers, not as text ("900" > "15000" as text).
+    assert_eq!(
+        names("filter[cf.budget][gt]=1000&sort=cf.budget").await,
+        ["Gamma", "Beta"]
+    );
+    assert_eq!(names("sort=-cf.budget").await, ["Beta", "Gamma", "Alpha"]);
+    assert_eq!(
+        names("filter[cf.segment]=pme&sort=last_name").await,
+        ["Alpha", "Gamma"]
+    );
+    assert_eq!(names("filter[cf.interests]=erp").await, ["Beta"]);
+    assert_eq!(
+        names("filter[cf.interests][is-empty]=true").await,
+        ["Gamma"]
+    );
+    let unknown = s
+        .get("/api/v1/contacts?filter[cf.colour]=red", &s.admin)
+        .await;
+    assert_eq!(unknown.error_fields(), ["filter[cf.colour][eq]"]);
+}
+
+async fn pages_stay_stable_while_rows_are_inserted(s: TestServer) {
+    for i in 0..7 {
+        s.post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": format!("Avant {i}")}),
+        )
+        .await;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut inserted = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/contacts?limit=3&cursor={c}"),
+            None => "/api/v1/contacts?limit=3".to_owned(),
+        };
+        let page = s.get(&path, &s.admin).await;
+        assert_eq!(page.status, StatusCode::OK);
+        seen.extend(last_names(&page.body));
+        // Someone adds contacts while we page through.
+        for _ in 0..2 {
+            s.post(
+                "/api/v1/contacts",
+                &s.admin,
+                json!({"last_name": format!("Pendant {inserted}")}),
+            )
+            .await;
+            inserted += 1;
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let mut expected: Vec<String> = (0..7).rev().map(|i| format!("Avant {i}")).collect();
+    assert_eq!(
+        seen, expected,
+        "every row present at the start is seen once, in order, and nothing else"
+    );
+    expected.sort();
+    let all = s.get("/api/v1/contacts?limit=500", &s.admin).await;
+    assert_eq!(
+        all.body["data"].as_array().map(Vec::len),
+        Some(7 + inserted)
+    );
+}
+
+async fn bad_list_parameters_are_named(s: TestServer) {
+    let answer = s
+        .get(
+            "/api/v1/contacts?limit=0&filter[city][like]=x&colour=red",
+            &s.admin,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        answer.error_fields(),
+        ["limit", "filter[city][like]", "colour"]
+    );
+    let sort = s.get("/api/v1/contacts?sort=shoe_size", &s.admin).await;
+    assert_eq!(sort.error_fields(), ["sort"]);
+    let cursor = s.get("/api/v1/contacts?cursor=garbage", &s.admin).await;
+    assert_eq!(cursor.error_fields(), ["cursor"]);
+    let value = s
+        .get(
+            "/api/v1/contacts?filter[created_at][gt]=yesterday",
+            &s.admin,
+        )
+        .await;
+    assert_eq!(value.error_fields(), ["filter[created_at][gt]"]);
+}

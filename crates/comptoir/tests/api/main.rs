@@ -1,0 +1,10 @@
+//! The HTTP API, driven like a client would, on SQLite and on PostgreSQL.
+
+mod activities;
+mod admin;
+mod companies;
+mod contacts;
+mod health;
+mod listing;
+mod permissions;
+mod storage;

@@ -35,46 +35,24 @@ impl App {
         let at = now();
         let fields = input.validate(actor.user_id, at, None)?;
         if !actor.can_assign_to(fields.owner_id) {
-            return Err(AppError::Forbidden(
-                "only managers and admins log activities for someone else",
-            ));
+            return Err(AppError::Forbidden("only managers and admins log activities for someone else"));
         }
         self.check_activity_references(&fields).await?;
-        let activity = Activity {
-            id: ActivityId::new(),
-            version: 1,
-            fields,
-            created_at: at,
-            updated_at: at,
-        };
+        let activity = Activity { id: ActivityId::new(), version: 1, fields, created_at: at, updated_at: at };
         let mut tx = self.db.begin().await?;
         comptoir_store::activities::insert(&mut tx, &activity).await?;
         if let Some(contact) = activity.fields.contact_id {
-            comptoir_store::contacts::touch_last_activity(
-                &mut tx,
-                contact,
-                activity.fields.occurred_at,
-            )
-            .await?;
+            comptoir_store::contacts::touch_last_activity(&mut tx, contact, activity.fields.occurred_at)
+                .await?;
         }
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Create,
-            "activity",
-            activity.id.0,
-            None,
-            Some(&activity.fields),
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Create, "activity", activity.id.0, None, Some(&activity.fields))
+            .await?;
         tx.commit().await?;
         Ok(activity)
     }
 
     pub async fn get_activity(&self, _actor: &Actor, id: ActivityId) -> Result<Activity, AppError> {
-        comptoir_store::activities::get(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        comptoir_store::activities::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn list_activities(
@@ -131,28 +109,17 @@ impl App {
             current.fields.done_at,
         )?;
         if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
-            return Err(AppError::Forbidden(
-                "only managers and admins give an activity to someone else",
-            ));
+            return Err(AppError::Forbidden("only managers and admins give an activity to someone else"));
         }
         self.check_activity_references(&fields).await?;
-        let activity = Activity {
-            version: current.version + 1,
-            fields,
-            updated_at: at,
-            ..current.clone()
-        };
+        let activity = Activity { version: current.version + 1, fields, updated_at: at, ..current.clone() };
         let mut tx = self.db.begin().await?;
         comptoir_store::activities::update(&mut tx, &activity, current.version)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
         if let Some(contact) = activity.fields.contact_id {
-            comptoir_store::contacts::touch_last_activity(
-                &mut tx,
-                contact,
-                activity.fields.occurred_at,
-            )
-            .await?;
+            comptoir_store::contacts::touch_last_activity(&mut tx, contact, activity.fields.occurred_at)
+                .await?;
         }
         record(
             &mut tx,
@@ -176,25 +143,14 @@ impl App {
     ) -> Result<(), AppError> {
         let current = self.get_activity(actor, id).await?;
         if !actor.can_modify(current.fields.owner_id) {
-            return Err(AppError::Forbidden(
-                "you may only delete activities you own",
-            ));
+            return Err(AppError::Forbidden("you may only delete activities you own"));
         }
         check_version(if_match, current.version)?;
         let mut tx = self.db.begin().await?;
         comptoir_store::activities::delete(&mut tx, id, current.version)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Delete,
-            "activity",
-            id.0,
-            Some(&current.fields),
-            None,
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Delete, "activity", id.0, Some(&current.fields), None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -207,16 +163,12 @@ impl App {
             errors.add("contact_id", "is not a contact");
         }
         if let Some(company) = fields.company_id
-            && comptoir_store::companies::get(&self.db, company)
-                .await?
-                .is_none()
+            && comptoir_store::companies::get(&self.db, company).await?.is_none()
         {
             errors.add("company_id", "is not a company");
         }
-        self.check_user_exists(fields.assignee_id, "assignee_id", &mut errors)
-            .await?;
-        self.check_user_exists(fields.owner_id, "owner_id", &mut errors)
-            .await?;
+        self.check_user_exists(fields.assignee_id, "assignee_id", &mut errors).await?;
+        self.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
         errors.into_result()?;
         Ok(())
     }

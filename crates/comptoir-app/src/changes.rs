@@ -22,11 +22,7 @@ pub async fn record<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<(), AppError> {
-    let to_json = |v: Option<&T>| {
-        v.map(serde_json::to_value)
-            .transpose()
-            .map(|v| v.unwrap_or(Value::Null))
-    };
+    let to_json = |v: Option<&T>| v.map(serde_json::to_value).transpose().map(|v| v.unwrap_or(Value::Null));
     let before = to_json(before).map_err(|e| AppError::Internal(e.to_string()))?;
     let after = to_json(after).map_err(|e| AppError::Internal(e.to_string()))?;
     let changes = diff(&before, &after);

@@ -20,57 +20,32 @@ use serde_json::Value;
 impl App {
     pub async fn create_company(&self, actor: &Actor, body: Value) -> Result<Company, AppError> {
         if !actor.can_create_records() {
-            return Err(AppError::Forbidden(
-                "read-only users cannot create companies",
-            ));
+            return Err(AppError::Forbidden("read-only users cannot create companies"));
         }
         let input: CompanyInput = parse(body)?;
         let definitions = self.definitions(ObjectType::Company).await?;
         let fields = input.validate(&definitions, actor.user_id)?;
         if !actor.can_assign_to(fields.owner_id) {
-            return Err(AppError::Forbidden(
-                "only managers and admins give a company to someone else",
-            ));
+            return Err(AppError::Forbidden("only managers and admins give a company to someone else"));
         }
         let mut errors = ValidationErrors::new();
-        self.check_user_exists(fields.owner_id, "owner_id", &mut errors)
-            .await?;
+        self.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
         errors.into_result()?;
         let at = now();
-        let company = Company {
-            id: CompanyId::new(),
-            version: 1,
-            fields,
-            created_at: at,
-            updated_at: at,
-        };
+        let company = Company { id: CompanyId::new(), version: 1, fields, created_at: at, updated_at: at };
         let mut tx = self.db.begin().await?;
         comptoir_store::companies::insert(&mut tx, &company).await?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Create,
-            "company",
-            company.id.0,
-            None,
-            Some(&company.fields),
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Create, "company", company.id.0, None, Some(&company.fields))
+            .await?;
         tx.commit().await?;
         Ok(company)
     }
 
     pub async fn get_company(&self, _actor: &Actor, id: CompanyId) -> Result<Company, AppError> {
-        comptoir_store::companies::get(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        comptoir_store::companies::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
-    pub async fn list_companies(
-        &self,
-        _actor: &Actor,
-        query: &ListQuery,
-    ) -> Result<Page<Company>, AppError> {
+    pub async fn list_companies(&self, _actor: &Actor, query: &ListQuery) -> Result<Page<Company>, AppError> {
         let definitions = self.definitions(ObjectType::Company).await?;
         Ok(comptoir_store::companies::list(&self.db, query, &definitions).await??)
     }
@@ -88,30 +63,20 @@ impl App {
         }
         check_version(if_match, current.version)?;
         let definitions = self.definitions(ObjectType::Company).await?;
-        let fields =
-            patched(&current.fields.to_input(), patch)?.validate(&definitions, actor.user_id)?;
+        let fields = patched(&current.fields.to_input(), patch)?.validate(&definitions, actor.user_id)?;
         if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
-            return Err(AppError::Forbidden(
-                "only managers and admins give a company to someone else",
-            ));
+            return Err(AppError::Forbidden("only managers and admins give a company to someone else"));
         }
         let mut errors = ValidationErrors::new();
-        self.check_user_exists(fields.owner_id, "owner_id", &mut errors)
-            .await?;
+        self.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
         errors.into_result()?;
-        let company = Company {
-            version: current.version + 1,
-            fields,
-            updated_at: now(),
-            ..current.clone()
-        };
+        let company = Company { version: current.version + 1, fields, updated_at: now(), ..current.clone() };
         let mut tx = self.db.begin().await?;
         comptoir_store::companies::update(&mut tx, &company, current.version)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
         if company.fields.name != current.fields.name {
-            comptoir_store::contacts::set_company_search(&mut tx, id, &fold(&company.fields.name))
-                .await?;
+            comptoir_store::contacts::set_company_search(&mut tx, id, &fold(&company.fields.name)).await?;
         }
         record(
             &mut tx,
@@ -144,16 +109,7 @@ impl App {
         comptoir_store::companies::delete(&mut tx, id, current.version)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Delete,
-            "company",
-            id.0,
-            Some(&current.fields),
-            None,
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Delete, "company", id.0, Some(&current.fields), None).await?;
         tx.commit().await?;
         Ok(())
     }

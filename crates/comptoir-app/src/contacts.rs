@@ -19,17 +19,13 @@ use serde_json::Value;
 impl App {
     pub async fn create_contact(&self, actor: &Actor, body: Value) -> Result<Contact, AppError> {
         if !actor.can_create_records() {
-            return Err(AppError::Forbidden(
-                "read-only users cannot create contacts",
-            ));
+            return Err(AppError::Forbidden("read-only users cannot create contacts"));
         }
         let input: ContactInput = parse(body)?;
         let definitions = self.definitions(ObjectType::Contact).await?;
         let fields = input.validate(&definitions, actor.user_id)?;
         if !actor.can_assign_to(fields.owner_id) {
-            return Err(AppError::Forbidden(
-                "only managers and admins give a contact to someone else",
-            ));
+            return Err(AppError::Forbidden("only managers and admins give a contact to someone else"));
         }
         let company_search = self.check_references(&fields).await?;
         let at = now();
@@ -44,32 +40,18 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::contacts::insert(&mut tx, &contact, &company_search).await?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Create,
-            "contact",
-            contact.id.0,
-            None,
-            Some(&contact.fields),
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Create, "contact", contact.id.0, None, Some(&contact.fields))
+            .await?;
         tx.commit().await?;
         self.get_contact(actor, contact.id).await
     }
 
     /// Every role reads every contact.
     pub async fn get_contact(&self, _actor: &Actor, id: ContactId) -> Result<Contact, AppError> {
-        comptoir_store::contacts::get(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        comptoir_store::contacts::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
-    pub async fn list_contacts(
-        &self,
-        _actor: &Actor,
-        query: &ListQuery,
-    ) -> Result<Page<Contact>, AppError> {
+    pub async fn list_contacts(&self, _actor: &Actor, query: &ListQuery) -> Result<Page<Contact>, AppError> {
         let definitions = self.definitions(ObjectType::Contact).await?;
         Ok(comptoir_store::contacts::list(&self.db, query, &definitions).await??)
     }
@@ -88,20 +70,12 @@ impl App {
         }
         check_version(if_match, current.version)?;
         let definitions = self.definitions(ObjectType::Contact).await?;
-        let fields =
-            patched(&current.fields.to_input(), patch)?.validate(&definitions, actor.user_id)?;
+        let fields = patched(&current.fields.to_input(), patch)?.validate(&definitions, actor.user_id)?;
         if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
-            return Err(AppError::Forbidden(
-                "only managers and admins give a contact to someone else",
-            ));
+            return Err(AppError::Forbidden("only managers and admins give a contact to someone else"));
         }
         let company_search = self.check_references(&fields).await?;
-        let contact = Contact {
-            version: current.version + 1,
-            fields,
-            updated_at: now(),
-            ..current.clone()
-        };
+        let contact = Contact { version: current.version + 1, fields, updated_at: now(), ..current.clone() };
         let mut tx = self.db.begin().await?;
         comptoir_store::contacts::update(&mut tx, &contact, current.version, &company_search)
             .await
@@ -135,16 +109,7 @@ impl App {
         comptoir_store::contacts::delete(&mut tx, id, current.version)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Delete,
-            "contact",
-            id.0,
-            Some(&current.fields),
-            None,
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Delete, "contact", id.0, Some(&current.fields), None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -157,8 +122,7 @@ impl App {
             Some(id) => self.company_search_text(id, &mut errors).await?,
             None => String::new(),
         };
-        self.check_user_exists(fields.owner_id, "owner_id", &mut errors)
-            .await?;
+        self.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
         errors.into_result()?;
         Ok(company_search)
     }
@@ -194,17 +158,10 @@ impl App {
 
 /// A write that lost a race: with `If-Match` that is a failed precondition, without it a
 /// conflict the client may retry.
-pub(crate) fn stale(
-    error: comptoir_store::StoreError,
-    if_match: Option<i64>,
-    version: i64,
-) -> AppError {
+pub(crate) fn stale(error: comptoir_store::StoreError, if_match: Option<i64>, version: i64) -> AppError {
     match (error, if_match) {
         (comptoir_store::StoreError::VersionConflict, Some(expected)) => {
-            AppError::PreconditionFailed {
-                expected,
-                current: version + 1,
-            }
+            AppError::PreconditionFailed { expected, current: version + 1 }
         }
         (other, _) => other.into(),
     }

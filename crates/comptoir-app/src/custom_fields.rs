@@ -65,18 +65,12 @@ impl CustomFieldInput {
                 options.push(option);
             }
         }
-        let is_choice = matches!(
-            self.field_type,
-            Some(FieldType::Select | FieldType::MultiSelect)
-        );
+        let is_choice = matches!(self.field_type, Some(FieldType::Select | FieldType::MultiSelect));
         if is_choice && options.is_empty() {
             errors.add("options", "select fields need at least one option");
         }
         if !is_choice && !options.is_empty() {
-            errors.add(
-                "options",
-                "only select and multi_select fields have options",
-            );
+            errors.add("options", "only select and multi_select fields have options");
         }
         errors.into_result()?;
         let (Some(object_type), Some(field_type)) = (self.object_type, self.field_type) else {
@@ -105,11 +99,7 @@ fn to_input(definition: &CustomFieldDefinition) -> CustomFieldInput {
 }
 
 fn require_admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("only admins define custom fields"))
-    }
+    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden("only admins define custom fields")) }
 }
 
 impl App {
@@ -134,14 +124,13 @@ impl App {
             updated_at: at,
         };
         let mut tx = self.db.begin().await?;
-        comptoir_store::custom_fields::insert(&mut tx, &definition)
-            .await
-            .map_err(|e| match e {
-                comptoir_store::StoreError::Duplicate { .. } => AppError::Validation(
-                    ValidationErrors::single("key", "is already used by this kind of record"),
-                ),
-                other => other.into(),
-            })?;
+        comptoir_store::custom_fields::insert(&mut tx, &definition).await.map_err(|e| match e {
+            comptoir_store::StoreError::Duplicate { .. } => AppError::Validation(ValidationErrors::single(
+                "key",
+                "is already used by this kind of record",
+            )),
+            other => other.into(),
+        })?;
         record(
             &mut tx,
             Some(actor),
@@ -170,9 +159,7 @@ impl App {
         _actor: &Actor,
         id: CustomFieldId,
     ) -> Result<CustomFieldDefinition, AppError> {
-        comptoir_store::custom_fields::get(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        comptoir_store::custom_fields::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn update_custom_field(
@@ -209,16 +196,8 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::custom_fields::update(&mut tx, &definition, current.version).await?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Update,
-            "custom_field",
-            id.0,
-            Some(&current),
-            Some(&definition),
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Update, "custom_field", id.0, Some(&current), Some(&definition))
+            .await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(definition)
@@ -237,16 +216,7 @@ impl App {
         check_version(if_match, current.version)?;
         let mut tx = self.db.begin().await?;
         comptoir_store::custom_fields::delete(&mut tx, id, current.version).await?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Delete,
-            "custom_field",
-            id.0,
-            Some(&current),
-            None,
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Delete, "custom_field", id.0, Some(&current), None).await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(())

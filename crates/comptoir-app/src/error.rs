@@ -39,10 +39,9 @@ impl From<StoreError> for AppError {
             StoreError::Duplicate { column } => {
                 AppError::Validation(ValidationErrors::single(column, "is already taken"))
             }
-            StoreError::MissingReference => AppError::Validation(ValidationErrors::single(
-                "id",
-                "refers to a record that does not exist",
-            )),
+            StoreError::MissingReference => {
+                AppError::Validation(ValidationErrors::single("id", "refers to a record that does not exist"))
+            }
             StoreError::VersionConflict => AppError::Conflict(
                 "the record was changed at the same time; read it again and retry".to_owned(),
             ),

@@ -34,20 +34,15 @@ impl App {
         fingerprint: &[u8],
     ) -> Result<Replay, AppError> {
         if key.is_empty() || key.len() > 255 {
-            return Err(
-                ValidationErrors::single("Idempotency-Key", "must be 1 to 255 characters").into(),
-            );
+            return Err(ValidationErrors::single("Idempotency-Key", "must be 1 to 255 characters").into());
         }
         match idempotency::claim(&self.db, actor.user_id, key, fingerprint, now()).await? {
             Claim::Claimed => Ok(Replay::Proceed),
             Claim::Completed { request_hash, .. } | Claim::InProgress { request_hash }
                 if request_hash != fingerprint =>
             {
-                Err(ValidationErrors::single(
-                    "Idempotency-Key",
-                    "was already used for a different request",
-                )
-                .into())
+                Err(ValidationErrors::single("Idempotency-Key", "was already used for a different request")
+                    .into())
             }
             Claim::Completed { status, body, .. } => Ok(Replay::Answer { status, body }),
             Claim::InProgress { .. } => Err(AppError::Conflict(

@@ -35,15 +35,12 @@ fn unknown_field_name(message: &str) -> Option<&str> {
 }
 
 /// Applies a JSON merge patch to the input form of a current record and reads the result.
-pub fn patched<T: Serialize + DeserializeOwned>(
-    current: &T,
-    patch: &Value,
-) -> Result<T, ValidationErrors> {
+pub fn patched<T: Serialize + DeserializeOwned>(current: &T, patch: &Value) -> Result<T, ValidationErrors> {
     if !patch.is_object() {
         return Err(ValidationErrors::single("body", "must be a JSON object"));
     }
-    let mut merged = serde_json::to_value(current)
-        .map_err(|e| ValidationErrors::single("body", e.to_string()))?;
+    let mut merged =
+        serde_json::to_value(current).map_err(|e| ValidationErrors::single("body", e.to_string()))?;
     merge_patch(&mut merged, patch);
     parse(merged)
 }
@@ -56,13 +53,11 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let errors =
-            parse::<ContactInput>(json!({"lifecycle_stage": "king"})).expect_err("bad enum");
+        let errors = parse::<ContactInput>(json!({"lifecycle_stage": "king"})).expect_err("bad enum");
         assert_eq!(errors.0[0].field, "lifecycle_stage");
         let errors = parse::<ContactInput>(json!({"colour": "red"})).expect_err("unknown");
         assert_eq!(errors.0[0].field, "colour");
-        let errors = parse::<ContactInput>(json!({"address": {"town": "Lyon"}}))
-            .expect_err("unknown nested");
+        let errors = parse::<ContactInput>(json!({"address": {"town": "Lyon"}})).expect_err("unknown nested");
         assert_eq!(errors.0[0].field, "address.town");
     }
 }

@@ -44,11 +44,7 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self {
-            db,
-            tokens: Arc::default(),
-            definitions: Arc::default(),
-        }
+        Self { db, tokens: Arc::default(), definitions: Arc::default() }
     }
 
     pub fn db(&self) -> &Db {
@@ -56,16 +52,9 @@ impl App {
     }
 
     /// Custom field definitions of one kind of record, cached.
-    pub async fn definitions(
-        &self,
-        object_type: ObjectType,
-    ) -> Result<Vec<CustomFieldDefinition>, AppError> {
+    pub async fn definitions(&self, object_type: ObjectType) -> Result<Vec<CustomFieldDefinition>, AppError> {
         let all = self.all_definitions().await?;
-        Ok(all
-            .iter()
-            .filter(|d| d.object_type == object_type)
-            .cloned()
-            .collect())
+        Ok(all.iter().filter(|d| d.object_type == object_type).cloned().collect())
     }
 
     async fn all_definitions(&self) -> Result<Arc<Vec<CustomFieldDefinition>>, AppError> {

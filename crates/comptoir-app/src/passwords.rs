@@ -21,9 +21,7 @@ pub async fn verify(password: String, stored: String) -> Result<bool, AppError> 
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))

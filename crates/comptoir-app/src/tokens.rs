@@ -67,14 +67,9 @@ impl App {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(
-                ValidationErrors::single("name", "is required (at most 100 characters)").into(),
-            );
+            return Err(ValidationErrors::single("name", "is required (at most 100 characters)").into());
         }
-        if comptoir_store::users::get(&self.db, user_id)
-            .await?
-            .is_none()
-        {
+        if comptoir_store::users::get(&self.db, user_id).await?.is_none() {
             return Err(ValidationErrors::single("user_id", "is not a user").into());
         }
         let mut bytes = [0u8; 32];
@@ -90,16 +85,7 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::insert_token(&mut tx, &token, &hash_token(&secret)).await?;
-        record(
-            &mut tx,
-            actor,
-            Action::Create,
-            "token",
-            token.id.0,
-            None,
-            Some(&token),
-        )
-        .await?;
+        record(&mut tx, actor, Action::Create, "token", token.id.0, None, Some(&token)).await?;
         tx.commit().await?;
         Ok(NewToken { token, secret })
     }
@@ -115,9 +101,7 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("only admins manage API tokens"));
         }
-        comptoir_store::users::get_token(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        comptoir_store::users::get_token(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<(), AppError> {
@@ -126,22 +110,10 @@ impl App {
             return Ok(());
         }
         let at = now();
-        let after = ApiToken {
-            revoked_at: Some(at),
-            ..before.clone()
-        };
+        let after = ApiToken { revoked_at: Some(at), ..before.clone() };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::revoke_token(&mut tx, id, at).await?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Delete,
-            "token",
-            id.0,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        record(&mut tx, Some(actor), Action::Delete, "token", id.0, Some(&before), Some(&after)).await?;
         tx.commit().await?;
         self.forget_tokens();
         Ok(())

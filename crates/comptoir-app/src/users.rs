@@ -43,16 +43,7 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::insert(&mut tx, &user, password_hash.as_deref()).await?;
-        record(
-            &mut tx,
-            actor,
-            Action::Create,
-            "user",
-            user.id.0,
-            None,
-            Some(&user),
-        )
-        .await?;
+        record(&mut tx, actor, Action::Create, "user", user.id.0, None, Some(&user)).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -61,9 +52,7 @@ impl App {
         if !actor.is_admin() && actor.user_id != id {
             return Err(AppError::Forbidden("only admins manage users"));
         }
-        comptoir_store::users::get(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        comptoir_store::users::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, AppError> {
@@ -74,11 +63,7 @@ impl App {
         Ok(comptoir_store::users::count(&self.db).await?)
     }
 
-    pub async fn list_users(
-        &self,
-        actor: &Actor,
-        query: &ListQuery,
-    ) -> Result<Page<User>, AppError> {
+    pub async fn list_users(&self, actor: &Actor, query: &ListQuery) -> Result<Page<User>, AppError> {
         require_admin(Some(actor))?;
         Ok(comptoir_store::users::list(&self.db, query).await??)
     }
@@ -91,15 +76,11 @@ impl App {
         if_match: Option<i64>,
     ) -> Result<User, AppError> {
         require_admin(Some(actor))?;
-        let current = comptoir_store::users::get(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let current = comptoir_store::users::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
         check_version(if_match, current.version)?;
         let (fields, password) = patched(&current.to_input(), patch)?.validate()?;
         if id == actor.user_id && (fields.role != current.role || !fields.active) {
-            return Err(AppError::Forbidden(
-                "admins cannot demote or deactivate themselves",
-            ));
+            return Err(AppError::Forbidden("admins cannot demote or deactivate themselves"));
         }
         let password_hash = match password {
             Some(password) => Some(passwords::hash(password).await?),
@@ -116,18 +97,8 @@ impl App {
             ..current.clone()
         };
         let mut tx = self.db.begin().await?;
-        comptoir_store::users::update(&mut tx, &user, current.version, password_hash.as_deref())
-            .await?;
-        record(
-            &mut tx,
-            Some(actor),
-            Action::Update,
-            "user",
-            id.0,
-            Some(&current),
-            Some(&user),
-        )
-        .await?;
+        comptoir_store::users::update(&mut tx, &user, current.version, password_hash.as_deref()).await?;
+        record(&mut tx, Some(actor), Action::Update, "user", id.0, Some(&current), Some(&user)).await?;
         tx.commit().await?;
         // A changed role or deactivation must take effect on the next request.
         self.forget_tokens();
@@ -135,11 +106,7 @@ impl App {
     }
 
     /// Checks an email and password; `None` when either is wrong or the user is inactive.
-    pub async fn verify_password(
-        &self,
-        email: &str,
-        password: &str,
-    ) -> Result<Option<User>, AppError> {
+    pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<User>, AppError> {
         let Some(user) = self.find_user_by_email(email).await? else {
             // Hash anyway so the answer takes as long whether or not the email exists.
             passwords::hash(password.to_owned()).await?;
@@ -156,9 +123,7 @@ impl App {
 /// `If-Match` must name the current version when it is given.
 pub(crate) fn check_version(if_match: Option<i64>, current: i64) -> Result<(), AppError> {
     match if_match {
-        Some(expected) if expected != current => {
-            Err(AppError::PreconditionFailed { expected, current })
-        }
+        Some(expected) if expected != current => Err(AppError::PreconditionFailed { expected, current }),
         _ => Ok(()),
     }
 }

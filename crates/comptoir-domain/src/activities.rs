@@ -56,9 +56,7 @@ impl Direction {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Direction::Inbound, Direction::Outbound]
-            .into_iter()
-            .find(|d| d.as_str() == s)
+        [Direction::Inbound, Direction::Outbound].into_iter().find(|d| d.as_str() == s)
     }
 }
 
@@ -176,20 +174,14 @@ impl ActivityInput {
     ) -> Result<ActivityFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let Some(kind) = self.kind else {
-            return Err(ValidationErrors::single(
-                "kind",
-                "is required (note, call, email, meeting or task)",
-            ));
+            return Err(ValidationErrors::single("kind", "is required (note, call, email, meeting or task)"));
         };
         let subject = clean_text(self.subject);
         check_length(&mut errors, "subject", &subject, 300);
         let body = clean_text(self.body);
         check_length(&mut errors, "body", &body, 100_000);
         if self.contact_id.is_none() && self.company_id.is_none() {
-            errors.add(
-                "contact_id",
-                "an activity belongs to a contact or a company",
-            );
+            errors.add("contact_id", "an activity belongs to a contact or a company");
         }
         if kind == ActivityKind::Note && body.is_none() && subject.is_none() {
             errors.add("body", "a note needs some text");
@@ -202,34 +194,14 @@ impl ActivityInput {
                 }
             };
         use ActivityKind::{Call, Email, Meeting, Task};
-        refuse_unless(
-            &mut errors,
-            self.direction.is_some(),
-            "direction",
-            &[Call, Email],
-        );
-        refuse_unless(
-            &mut errors,
-            self.duration_seconds.is_some(),
-            "duration_seconds",
-            &[Call],
-        );
+        refuse_unless(&mut errors, self.direction.is_some(), "direction", &[Call, Email]);
+        refuse_unless(&mut errors, self.duration_seconds.is_some(), "duration_seconds", &[Call]);
         refuse_unless(&mut errors, self.outcome.is_some(), "outcome", &[Call]);
-        refuse_unless(
-            &mut errors,
-            self.starts_at.is_some(),
-            "starts_at",
-            &[Meeting],
-        );
+        refuse_unless(&mut errors, self.starts_at.is_some(), "starts_at", &[Meeting]);
         refuse_unless(&mut errors, self.ends_at.is_some(), "ends_at", &[Meeting]);
         refuse_unless(&mut errors, self.location.is_some(), "location", &[Meeting]);
         refuse_unless(&mut errors, self.due_at.is_some(), "due_at", &[Task]);
-        refuse_unless(
-            &mut errors,
-            self.assignee_id.is_some(),
-            "assignee_id",
-            &[Task],
-        );
+        refuse_unless(&mut errors, self.assignee_id.is_some(), "assignee_id", &[Task]);
         refuse_unless(&mut errors, self.done.is_some(), "done", &[Task]);
         if let Some(seconds) = self.duration_seconds
             && !(0..=86_400).contains(&seconds)
@@ -261,17 +233,9 @@ impl ActivityInput {
             ends_at: self.ends_at,
             location,
             due_at: self.due_at,
-            assignee_id: if kind == Task {
-                Some(self.assignee_id.unwrap_or(owner_id))
-            } else {
-                None
-            },
+            assignee_id: if kind == Task { Some(self.assignee_id.unwrap_or(owner_id)) } else { None },
             done,
-            done_at: if done {
-                Some(previous_done_at.unwrap_or(now))
-            } else {
-                None
-            },
+            done_at: if done { Some(previous_done_at.unwrap_or(now)) } else { None },
             owner_id: Some(owner_id),
         })
     }
@@ -317,20 +281,26 @@ mod tests {
     use serde_json::json;
 
     fn validate(value: serde_json::Value) -> Result<ActivityFields, ValidationErrors> {
-        serde_json::from_value::<ActivityInput>(value)
-            .expect("well-formed")
-            .validate(UserId::new(), crate::time::now(), None)
+        serde_json::from_value::<ActivityInput>(value).expect("well-formed").validate(
+            UserId::new(),
+            crate::time::now(),
+            None,
+        )
     }
 
     #[test]
     fn kind_specific_fields_are_refused_elsewhere() {
         let contact = ContactId::new();
-        let errors = validate(
-            json!({"kind": "note", "body": "x", "contact_id": contact, "duration_seconds": 3}),
-        )
-        .expect_err("duration on a note");
+        let errors =
+            validate(json!({"kind": "note", "body": "x", "contact_id": contact, "duration_seconds": 3}))
+                .expect_err("duration on a note");
         assert_eq!(errors.0[0].field, "duration_seconds");
-        assert!(validate(json!({"kind": "call", "contact_id": contact, "duration_seconds": 3, "outcome": "connected"})).is_ok());
+        assert!(
+            validate(
+                json!({"kind": "call", "contact_id": contact, "duration_seconds": 3, "outcome": "connected"})
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -341,8 +311,10 @@ mod tests {
 
     #[test]
     fn a_task_defaults_to_its_owner_and_records_completion() {
-        let fields = validate(json!({"kind": "task", "subject": "Rappeler", "company_id": CompanyId::new(), "done": true}))
-            .expect("valid");
+        let fields = validate(
+            json!({"kind": "task", "subject": "Rappeler", "company_id": CompanyId::new(), "done": true}),
+        )
+        .expect("valid");
         assert_eq!(fields.assignee_id, fields.owner_id);
         assert!(fields.done_at.is_some());
     }

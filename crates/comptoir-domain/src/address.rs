@@ -29,21 +29,13 @@ impl Address {
             country: clean_text(self.country).map(|c| c.to_uppercase()),
         };
         check_length(errors, &format!("{field}.street"), &address.street, 300);
-        check_length(
-            errors,
-            &format!("{field}.postal_code"),
-            &address.postal_code,
-            20,
-        );
+        check_length(errors, &format!("{field}.postal_code"), &address.postal_code, 20);
         check_length(errors, &format!("{field}.city"), &address.city, 120);
         check_length(errors, &format!("{field}.region"), &address.region, 120);
         if let Some(country) = &address.country
             && (country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()))
         {
-            errors.add(
-                format!("{field}.country"),
-                "must be a two-letter ISO country code",
-            );
+            errors.add(format!("{field}.country"), "must be a two-letter ISO country code");
         }
         address
     }

@@ -25,9 +25,7 @@ impl Action {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Action::Create, Action::Update, Action::Delete]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        [Action::Create, Action::Update, Action::Delete].into_iter().find(|a| a.as_str() == s)
     }
 
     /// The past tense used in event names: `contact.created`.

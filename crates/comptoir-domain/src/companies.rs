@@ -14,9 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationshipType {
     #[default]
@@ -70,13 +68,8 @@ pub enum SizeBand {
 }
 
 impl SizeBand {
-    pub const ALL: [SizeBand; 5] = [
-        SizeBand::Micro,
-        SizeBand::Small,
-        SizeBand::Medium,
-        SizeBand::Large,
-        SizeBand::Enterprise,
-    ];
+    pub const ALL: [SizeBand; 5] =
+        [SizeBand::Micro, SizeBand::Small, SizeBand::Medium, SizeBand::Large, SizeBand::Enterprise];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -167,11 +160,7 @@ fn clean_domain(raw: String) -> Result<String, &'static str> {
                 && label.len() <= 63
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
-    if valid {
-        Ok(host.to_owned())
-    } else {
-        Err("is not a domain name such as exemple.fr")
-    }
+    if valid { Ok(host.to_owned()) } else { Err("is not a domain name such as exemple.fr") }
 }
 
 impl CompanyInput {
@@ -197,8 +186,7 @@ impl CompanyInput {
         let industry = clean_text(self.industry);
         check_length(&mut errors, "industry", &industry, 100);
         let siret = clean_text(self.siret).and_then(|s| errors.check("siret", Siret::parse(&s)));
-        let mut siren =
-            clean_text(self.siren).and_then(|s| errors.check("siren", Siren::parse(&s)));
+        let mut siren = clean_text(self.siren).and_then(|s| errors.check("siren", Siren::parse(&s)));
         if let Some(siret) = &siret {
             match &siren {
                 Some(siren) if siren.as_str() != siret.siren() => {
@@ -208,21 +196,16 @@ impl CompanyInput {
                 _ => {}
             }
         }
-        let vat_number = clean_text(self.vat_number)
-            .and_then(|v| errors.check("vat_number", VatNumber::parse(&v)));
-        let address = self
-            .address
-            .unwrap_or_default()
-            .clean("address", &mut errors);
+        let vat_number =
+            clean_text(self.vat_number).and_then(|v| errors.check("vat_number", VatNumber::parse(&v)));
+        let address = self.address.unwrap_or_default().clean("address", &mut errors);
         let mut phones: Vec<LabelledPhone> = Vec::new();
         for (i, raw) in self.phones.into_iter().enumerate() {
             let (value, label) = match raw {
                 RawLabelled::Plain(v) => (v, None),
-                RawLabelled::Phone { number, label }
-                | RawLabelled::Email {
-                    address: number,
-                    label,
-                } => (number, clean_text(label)),
+                RawLabelled::Phone { number, label } | RawLabelled::Email { address: number, label } => {
+                    (number, clean_text(label))
+                }
             };
             if let Some(number) = errors.check(&format!("phones[{i}]"), PhoneNumber::parse(&value))
                 && !phones.iter().any(|p| p.number == number)
@@ -267,10 +250,7 @@ impl CompanyFields {
             phones: self
                 .phones
                 .iter()
-                .map(|p| RawLabelled::Phone {
-                    number: p.number.to_string(),
-                    label: p.label.clone(),
-                })
+                .map(|p| RawLabelled::Phone { number: p.number.to_string(), label: p.label.clone() })
                 .collect(),
             relationship_type: Some(self.relationship_type),
             owner_id: self.owner_id,
@@ -312,25 +292,21 @@ mod tests {
     use serde_json::json;
 
     fn validate(value: Value) -> Result<CompanyFields, ValidationErrors> {
-        serde_json::from_value::<CompanyInput>(value)
-            .expect("well-formed")
-            .validate(&[], UserId::new())
+        serde_json::from_value::<CompanyInput>(value).expect("well-formed").validate(&[], UserId::new())
     }
 
     #[test]
     fn siret_fills_a_missing_siren_and_must_match_a_given_one() {
         let fields = validate(json!({"name": "Acme", "siret": "55210055400013"})).expect("valid");
         assert_eq!(fields.siren.map(String::from).as_deref(), Some("552100554"));
-        let errors =
-            validate(json!({"name": "Acme", "siren": "303265045", "siret": "55210055400013"}))
-                .expect_err("mismatch");
+        let errors = validate(json!({"name": "Acme", "siren": "303265045", "siret": "55210055400013"}))
+            .expect_err("mismatch");
         assert_eq!(errors.0[0].field, "siret");
     }
 
     #[test]
     fn domain_is_cleaned_from_a_pasted_address() {
-        let fields =
-            validate(json!({"name": "Acme", "domain": "https://www.Exemple.fr/"})).expect("valid");
+        let fields = validate(json!({"name": "Acme", "domain": "https://www.Exemple.fr/"})).expect("valid");
         assert_eq!(fields.domain.as_deref(), Some("exemple.fr"));
         assert!(validate(json!({"name": "Acme", "domain": "not a domain"})).is_err());
     }

@@ -13,9 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Where a contact stands on the way from first touch to loyal customer.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleStage {
     Subscriber,
@@ -204,28 +202,18 @@ impl ContactInput {
                 phones.push(LabelledPhone { number, label });
             }
         }
-        if first_name.is_none()
-            && last_name.is_none()
-            && emails.is_empty()
-            && self.emails.is_empty()
-        {
+        if first_name.is_none() && last_name.is_none() && emails.is_empty() && self.emails.is_empty() {
             errors.add("last_name", "a contact needs a name or an email address");
         }
 
         let job_title = clean_text(self.job_title);
         check_length(&mut errors, "job_title", &job_title, 200);
-        let address = self
-            .address
-            .unwrap_or_default()
-            .clean("address", &mut errors);
+        let address = self.address.unwrap_or_default().clean("address", &mut errors);
         let language = clean_text(self.language).map(|l| l.to_lowercase());
         if let Some(language) = &language
             && (language.len() != 2 || !language.chars().all(|c| c.is_ascii_lowercase()))
         {
-            errors.add(
-                "language",
-                "must be a two-letter ISO 639-1 code such as fr or en",
-            );
+            errors.add("language", "must be a two-letter ISO 639-1 code such as fr or en");
         }
         let source = clean_text(self.source);
         check_length(&mut errors, "source", &source, 100);
@@ -260,18 +248,12 @@ impl ContactFields {
             emails: self
                 .emails
                 .iter()
-                .map(|e| RawLabelled::Email {
-                    address: e.address.to_string(),
-                    label: e.label.clone(),
-                })
+                .map(|e| RawLabelled::Email { address: e.address.to_string(), label: e.label.clone() })
                 .collect(),
             phones: self
                 .phones
                 .iter()
-                .map(|p| RawLabelled::Phone {
-                    number: p.number.to_string(),
-                    label: p.label.clone(),
-                })
+                .map(|p| RawLabelled::Phone { number: p.number.to_string(), label: p.label.clone() })
                 .collect(),
             job_title: self.job_title.clone(),
             company_id: self.company_id,
@@ -299,13 +281,7 @@ impl ContactFields {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        if name.is_empty() {
-            self.primary_email()
-                .map(ToString::to_string)
-                .unwrap_or_default()
-        } else {
-            name
-        }
+        if name.is_empty() { self.primary_email().map(ToString::to_string).unwrap_or_default() } else { name }
     }
 
     /// The folded text a contact is found by: names, every email (whole and split into its
@@ -370,15 +346,9 @@ mod tests {
 
     #[test]
     fn a_contact_needs_a_name_or_an_email() {
-        let errors = input(json!({}))
-            .validate(&[], UserId::new())
-            .expect_err("empty");
+        let errors = input(json!({})).validate(&[], UserId::new()).expect_err("empty");
         assert_eq!(errors.0[0].field, "last_name");
-        assert!(
-            input(json!({"emails": ["a@exemple.fr"]}))
-                .validate(&[], UserId::new())
-                .is_ok()
-        );
+        assert!(input(json!({"emails": ["a@exemple.fr"]})).validate(&[], UserId::new()).is_ok());
     }
 
     #[test]
@@ -398,10 +368,9 @@ mod tests {
 
     #[test]
     fn search_text_is_folded_and_holds_national_phone_digits() {
-        let fields =
-            input(json!({"first_name": "Hélène", "last_name": "Dupont", "phones": ["0612345678"]}))
-                .validate(&[], UserId::new())
-                .expect("valid");
+        let fields = input(json!({"first_name": "Hélène", "last_name": "Dupont", "phones": ["0612345678"]}))
+            .validate(&[], UserId::new())
+            .expect("valid");
         assert_eq!(fields.search_text(), "helene dupont 33612345678 0612345678");
     }
 
@@ -413,10 +382,7 @@ mod tests {
         }))
         .validate(&[], UserId::new())
         .expect("valid");
-        let again = fields
-            .to_input()
-            .validate(&[], UserId::new())
-            .expect("still valid");
+        let again = fields.to_input().validate(&[], UserId::new()).expect("still valid");
         assert_eq!(fields, again);
     }
 }

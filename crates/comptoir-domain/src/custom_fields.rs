@@ -112,13 +112,10 @@ pub fn validate_key(key: &str) -> Result<(), String> {
     let starts_well = chars.next().is_some_and(|c| c.is_ascii_lowercase());
     if !starts_well
         || key.len() > 63
-        || !key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
         return Err(
-            "must start with a lower-case letter and contain only a-z, 0-9 and _ (at most 63)"
-                .to_owned(),
+            "must start with a lower-case letter and contain only a-z, 0-9 and _ (at most 63)".to_owned()
         );
     }
     Ok(())
@@ -164,10 +161,7 @@ impl CustomFieldDefinition {
                             }
                         }
                         _ => {
-                            return Err(format!(
-                                "each item must be one of: {}",
-                                self.options.join(", ")
-                            ));
+                            return Err(format!("each item must be one of: {}", self.options.join(", ")));
                         }
                     }
                 }
@@ -179,15 +173,15 @@ impl CustomFieldDefinition {
                 _ => Err("must be an http or https address".to_owned()),
             },
             FieldType::Email => match value {
-                Value::String(s) => EmailAddress::parse(s)
-                    .map(|e| Value::String(e.into()))
-                    .map_err(|e| e.to_string()),
+                Value::String(s) => {
+                    EmailAddress::parse(s).map(|e| Value::String(e.into())).map_err(|e| e.to_string())
+                }
                 _ => Err("must be a string".to_owned()),
             },
             FieldType::Phone => match value {
-                Value::String(s) => PhoneNumber::parse(s)
-                    .map(|p| Value::String(p.into()))
-                    .map_err(|e| e.to_string()),
+                Value::String(s) => {
+                    PhoneNumber::parse(s).map(|p| Value::String(p.into())).map_err(|e| e.to_string())
+                }
                 _ => Err("must be a string".to_owned()),
             },
         }
@@ -195,9 +189,7 @@ impl CustomFieldDefinition {
 }
 
 fn is_web_url(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or_default();
         host.contains('.') && !host.contains(char::is_whitespace)
@@ -220,14 +212,10 @@ fn normalise_currency(value: &Value) -> Result<Value, String> {
         let fraction = parts.next();
         !whole.is_empty()
             && whole.chars().all(|c| c.is_ascii_digit())
-            && fraction.is_none_or(|f| {
-                !f.is_empty() && f.len() <= 4 && f.chars().all(|c| c.is_ascii_digit())
-            })
+            && fraction.is_none_or(|f| !f.is_empty() && f.len() <= 4 && f.chars().all(|c| c.is_ascii_digit()))
     };
     if !decimal_shape {
-        return Err(
-            "amount must be a decimal number written as a string, like \"1234.50\"".to_owned(),
-        );
+        return Err("amount must be a decimal number written as a string, like \"1234.50\"".to_owned());
     }
     let currency = match map.get("currency") {
         Some(Value::String(c)) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
@@ -295,11 +283,7 @@ mod tests {
             (FieldType::Number, json!(12.5), json!("12")),
             (FieldType::Date, json!("2026-02-28"), json!("2026-02-30")),
             (FieldType::Bool, json!(true), json!("yes")),
-            (
-                FieldType::Url,
-                json!("https://exemple.fr/a"),
-                json!("exemple.fr"),
-            ),
+            (FieldType::Url, json!("https://exemple.fr/a"), json!("exemple.fr")),
             (FieldType::Email, json!("a@exemple.fr"), json!("a@")),
             (FieldType::Phone, json!("0612345678"), json!("12")),
             (
@@ -310,14 +294,8 @@ mod tests {
         ];
         for (field_type, good, bad) in cases {
             let def = definition(field_type, &[]);
-            assert!(
-                def.normalise(&good).is_ok(),
-                "{field_type:?} should accept {good}"
-            );
-            assert!(
-                def.normalise(&bad).is_err(),
-                "{field_type:?} should refuse {bad}"
-            );
+            assert!(def.normalise(&good).is_ok(), "{field_type:?} should accept {good}");
+            assert!(def.normalise(&bad).is_err(), "{field_type:?} should refuse {bad}");
         }
     }
 
@@ -327,10 +305,7 @@ mod tests {
         assert!(def.normalise(&json!("gold")).is_ok());
         assert!(def.normalise(&json!("bronze")).is_err());
         let multi = definition(FieldType::MultiSelect, &["a", "b"]);
-        assert_eq!(
-            multi.normalise(&json!(["a", "a", "b"])),
-            Ok(json!(["a", "b"]))
-        );
+        assert_eq!(multi.normalise(&json!(["a", "a", "b"])), Ok(json!(["a", "b"])));
         assert!(multi.normalise(&json!(["c"])).is_err());
     }
 

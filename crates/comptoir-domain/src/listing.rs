@@ -89,13 +89,7 @@ pub struct ListQuery {
 
 impl Default for ListQuery {
     fn default() -> Self {
-        Self {
-            limit: DEFAULT_LIMIT,
-            cursor: None,
-            sort: None,
-            filters: Vec::new(),
-            q: None,
-        }
+        Self { limit: DEFAULT_LIMIT, cursor: None, sort: None, filters: Vec::new(), q: None }
     }
 }
 
@@ -119,10 +113,7 @@ impl ListQuery {
             match key.as_str() {
                 "limit" => match value.parse::<u32>() {
                     Ok(n) if (1..=MAX_LIMIT).contains(&n) => query.limit = n,
-                    _ => errors.add(
-                        "limit",
-                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                    ),
+                    _ => errors.add("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")),
                 },
                 "cursor" if !value.is_empty() => query.cursor = Some(value.clone()),
                 "cursor" => {}
@@ -133,15 +124,9 @@ impl ListQuery {
                         None => (value.as_str(), false),
                     };
                     if field.is_empty() {
-                        errors.add(
-                            "sort",
-                            "names a field, optionally prefixed by - for descending order",
-                        );
+                        errors.add("sort", "names a field, optionally prefixed by - for descending order");
                     } else {
-                        query.sort = Some(SortKey {
-                            field: field.to_owned(),
-                            descending,
-                        });
+                        query.sort = Some(SortKey { field: field.to_owned(), descending });
                     }
                 }
                 other if extra.contains(&other) => {}
@@ -177,10 +162,7 @@ mod tests {
     use super::*;
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
@@ -197,20 +179,10 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(query.limit, 10);
-        assert_eq!(
-            query.sort,
-            Some(SortKey {
-                field: "cf.budget".to_owned(),
-                descending: true
-            })
-        );
+        assert_eq!(query.sort, Some(SortKey { field: "cf.budget".to_owned(), descending: true }));
         assert_eq!(
             query.filters[0],
-            Filter {
-                field: "city".to_owned(),
-                op: FilterOp::Eq,
-                value: "Lyon".to_owned()
-            }
+            Filter { field: "city".to_owned(), op: FilterOp::Eq, value: "Lyon".to_owned() }
         );
         assert_eq!(query.filters[1].op, FilterOp::In);
         assert_eq!(query.q.as_deref(), Some("dup"));
@@ -218,11 +190,9 @@ mod tests {
 
     #[test]
     fn mistakes_name_the_parameter() {
-        let errors = ListQuery::parse(
-            &pairs(&[("limit", "0"), ("filter[x][like]", "a"), ("colour", "red")]),
-            &[],
-        )
-        .expect_err("invalid");
+        let errors =
+            ListQuery::parse(&pairs(&[("limit", "0"), ("filter[x][like]", "a"), ("colour", "red")]), &[])
+                .expect_err("invalid");
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["limit", "filter[x][like]", "colour"]);
     }

@@ -9,9 +9,8 @@ pub struct PhoneNumber(String);
 
 /// Whether `s` is already in canonical E.164 form, as every stored number is.
 fn is_e164(s: &str) -> bool {
-    s.strip_prefix('+').is_some_and(|digits| {
-        (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-    })
+    s.strip_prefix('+')
+        .is_some_and(|digits| (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -23,14 +22,11 @@ const DEFAULT_REGION: phonenumber::country::Id = phonenumber::country::Id::FR;
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<Self, InvalidPhone> {
-        let parsed =
-            phonenumber::parse(Some(DEFAULT_REGION), input.trim()).map_err(|_| InvalidPhone)?;
+        let parsed = phonenumber::parse(Some(DEFAULT_REGION), input.trim()).map_err(|_| InvalidPhone)?;
         if !phonenumber::is_valid(&parsed) {
             return Err(InvalidPhone);
         }
-        Ok(Self(
-            parsed.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        Ok(Self(parsed.format().mode(phonenumber::Mode::E164).to_string()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -49,11 +45,7 @@ impl TryFrom<String> for PhoneNumber {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         // Stored values are canonical already; re-checking them against the numbering plan on
         // every read would cost more than the read itself.
-        if is_e164(&value) {
-            Ok(Self(value))
-        } else {
-            Self::parse(&value)
-        }
+        if is_e164(&value) { Ok(Self(value)) } else { Self::parse(&value) }
     }
 }
 

@@ -27,12 +27,7 @@ const fn personal(
     category: &'static str,
     erasure: Erasure,
 ) -> PersonalColumn {
-    PersonalColumn {
-        table,
-        column,
-        category,
-        erasure,
-    }
+    PersonalColumn { table, column, category, erasure }
 }
 
 pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
@@ -42,56 +37,16 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("contacts", "email", "contact details", Erasure::DeleteRow),
     personal("contacts", "phones", "contact details", Erasure::DeleteRow),
     personal("contacts", "phone", "contact details", Erasure::DeleteRow),
-    personal(
-        "contacts",
-        "job_title",
-        "professional life",
-        Erasure::DeleteRow,
-    ),
-    personal(
-        "contacts",
-        "address_street",
-        "contact details",
-        Erasure::DeleteRow,
-    ),
-    personal(
-        "contacts",
-        "address_postal_code",
-        "contact details",
-        Erasure::DeleteRow,
-    ),
-    personal(
-        "contacts",
-        "address_city",
-        "contact details",
-        Erasure::DeleteRow,
-    ),
-    personal(
-        "contacts",
-        "address_region",
-        "contact details",
-        Erasure::DeleteRow,
-    ),
-    personal(
-        "contacts",
-        "address_country",
-        "contact details",
-        Erasure::DeleteRow,
-    ),
+    personal("contacts", "job_title", "professional life", Erasure::DeleteRow),
+    personal("contacts", "address_street", "contact details", Erasure::DeleteRow),
+    personal("contacts", "address_postal_code", "contact details", Erasure::DeleteRow),
+    personal("contacts", "address_city", "contact details", Erasure::DeleteRow),
+    personal("contacts", "address_region", "contact details", Erasure::DeleteRow),
+    personal("contacts", "address_country", "contact details", Erasure::DeleteRow),
     personal("contacts", "language", "preferences", Erasure::DeleteRow),
     personal("contacts", "custom_fields", "free data", Erasure::DeleteRow),
-    personal(
-        "contacts",
-        "search_text",
-        "derived identity",
-        Erasure::DeleteRow,
-    ),
-    personal(
-        "contacts",
-        "search_tsv",
-        "derived identity",
-        Erasure::DeleteRow,
-    ),
+    personal("contacts", "search_text", "derived identity", Erasure::DeleteRow),
+    personal("contacts", "search_tsv", "derived identity", Erasure::DeleteRow),
     personal("activities", "subject", "interactions", Erasure::Clear),
     personal("activities", "body", "interactions", Erasure::Clear),
     personal("activities", "location", "interactions", Erasure::Clear),
@@ -99,24 +54,9 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("companies", "phone", "contact details", Erasure::Clear),
     personal("users", "email", "identity", Erasure::Clear),
     personal("users", "display_name", "identity", Erasure::Clear),
-    personal(
-        "audit_log",
-        "changes",
-        "history of personal data",
-        Erasure::Clear,
-    ),
-    personal(
-        "domain_events",
-        "payload",
-        "history of personal data",
-        Erasure::Clear,
-    ),
-    personal(
-        "idempotency_keys",
-        "response_body",
-        "copy of a response",
-        Erasure::DeleteRow,
-    ),
+    personal("audit_log", "changes", "history of personal data", Erasure::Clear),
+    personal("domain_events", "payload", "history of personal data", Erasure::Clear),
+    personal("idempotency_keys", "response_body", "copy of a response", Erasure::DeleteRow),
 ];
 
 /// Columns that hold no personal data, listed so that a new column must be classified before
@@ -221,9 +161,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
 ];
 
 pub fn is_personal(table: &str, column: &str) -> bool {
-    PERSONAL_COLUMNS
-        .iter()
-        .any(|c| c.table == table && c.column == column)
+    PERSONAL_COLUMNS.iter().any(|c| c.table == table && c.column == column)
 }
 
 pub fn is_classified(table: &str, column: &str) -> bool {

@@ -6,10 +6,7 @@
 pub fn fold(text: &str) -> String {
     let ascii = deunicode::deunicode(text).to_lowercase();
     let mut out = String::with_capacity(ascii.len());
-    for token in ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-    {
+    for token in ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -21,11 +18,7 @@ pub fn fold(text: &str) -> String {
 /// The tokens of what someone typed in a search box; every one must match, the last one (or
 /// each one) as a prefix so results appear while typing.
 pub fn query_terms(input: &str) -> Vec<String> {
-    fold(input)
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+    fold(input).split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(test)]
@@ -41,9 +34,6 @@ mod tests {
 
     #[test]
     fn punctuation_cannot_inject_query_syntax() {
-        assert_eq!(
-            query_terms("dup* OR \"x\" NEAR(a b)"),
-            vec!["dup", "or", "x", "near", "a", "b"]
-        );
+        assert_eq!(query_terms("dup* OR \"x\" NEAR(a b)"), vec!["dup", "or", "x", "near", "a", "b"]);
     }
 }

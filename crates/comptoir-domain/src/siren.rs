@@ -20,10 +20,7 @@ pub enum InvalidIdentifier {
 }
 
 fn digits_only(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
-        .collect()
+    input.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '-').collect()
 }
 
 fn luhn_valid(digits: &str) -> bool {
@@ -108,9 +105,7 @@ pub struct VatNumber(String);
 impl VatNumber {
     pub fn parse(input: &str) -> Result<Self, InvalidIdentifier> {
         let compact: String = digits_only(input).to_uppercase();
-        let (country, rest) = compact
-            .split_at_checked(2)
-            .ok_or(InvalidIdentifier::VatFormat)?;
+        let (country, rest) = compact.split_at_checked(2).ok_or(InvalidIdentifier::VatFormat)?;
         if !country.chars().all(|c| c.is_ascii_uppercase())
             || !(2..=12).contains(&rest.len())
             || !rest.chars().all(|c| c.is_ascii_alphanumeric())
@@ -118,9 +113,7 @@ impl VatNumber {
             return Err(InvalidIdentifier::VatFormat);
         }
         if country == "FR" {
-            let (key, siren) = rest
-                .split_at_checked(2)
-                .ok_or(InvalidIdentifier::VatFormat)?;
+            let (key, siren) = rest.split_at_checked(2).ok_or(InvalidIdentifier::VatFormat)?;
             let siren: u64 = siren.parse().map_err(|_| InvalidIdentifier::VatFormat)?;
             if rest.len() != 11 {
                 return Err(InvalidIdentifier::VatFormat);
@@ -183,10 +176,7 @@ mod tests {
     #[test]
     fn french_vat_key_is_derived_from_the_siren() {
         assert!(VatNumber::parse("FR 40 303 265 045").is_ok());
-        assert_eq!(
-            VatNumber::parse("FR41303265045"),
-            Err(InvalidIdentifier::VatKey)
-        );
+        assert_eq!(VatNumber::parse("FR41303265045"), Err(InvalidIdentifier::VatKey));
         assert!(VatNumber::parse("DE123456789").is_ok());
         assert_eq!(VatNumber::parse("12"), Err(InvalidIdentifier::VatFormat));
     }

@@ -13,10 +13,7 @@ pub fn clean_tags(tags: Vec<String>, errors: &mut ValidationErrors) -> Vec<Strin
             continue;
         }
         if tag.chars().count() > MAX_TAG_LENGTH {
-            errors.add(
-                format!("tags[{i}]"),
-                format!("must be at most {MAX_TAG_LENGTH} characters"),
-            );
+            errors.add(format!("tags[{i}]"), format!("must be at most {MAX_TAG_LENGTH} characters"));
         }
         out.push(tag);
     }

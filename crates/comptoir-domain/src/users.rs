@@ -22,13 +22,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Manager,
-        Role::Sales,
-        Role::Support,
-        Role::Readonly,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Manager, Role::Sales, Role::Support, Role::Readonly];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,10 +48,7 @@ pub struct UnknownRole;
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or(UnknownRole)
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or(UnknownRole)
     }
 }
 
@@ -102,10 +93,7 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor {
-            user_id: UserId::new(),
-            role,
-        }
+        Actor { user_id: UserId::new(), role }
     }
 
     #[test]
@@ -192,10 +180,7 @@ impl UserInput {
         let display_name = crate::validation::clean_text(self.display_name);
         crate::validation::check_length(&mut errors, "display_name", &display_name, 200);
         if self.role.is_none() {
-            errors.add(
-                "role",
-                "is required (admin, manager, sales, support or readonly)",
-            );
+            errors.add("role", "is required (admin, manager, sales, support or readonly)");
         }
         let locale = crate::validation::clean_text(self.locale);
         if let Some(locale) = &locale
@@ -206,23 +191,14 @@ impl UserInput {
         if let Some(password) = &self.password
             && password.chars().count() < MIN_PASSWORD_LENGTH
         {
-            errors.add(
-                "password",
-                format!("must be at least {MIN_PASSWORD_LENGTH} characters"),
-            );
+            errors.add("password", format!("must be at least {MIN_PASSWORD_LENGTH} characters"));
         }
         errors.into_result()?;
         let (Some(email), Some(role)) = (email, self.role) else {
             return Err(crate::ValidationErrors::single("email", "is required"));
         };
         Ok((
-            UserFields {
-                email,
-                display_name,
-                role,
-                locale,
-                active: self.active.unwrap_or(true),
-            },
+            UserFields { email, display_name, role, locale, active: self.active.unwrap_or(true) },
             self.password,
         ))
     }

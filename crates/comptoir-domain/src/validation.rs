@@ -26,10 +26,7 @@ impl ValidationErrors {
     }
 
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+        self.0.push(FieldError { field: field.into(), message: message.into() });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -55,11 +52,7 @@ impl ValidationErrors {
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
         write!(f, "{}", parts.join("; "))
     }
 }
@@ -72,12 +65,7 @@ pub fn clean_text(value: Option<String>) -> Option<String> {
 }
 
 /// Rejects text longer than `max` characters.
-pub fn check_length(
-    errors: &mut ValidationErrors,
-    field: &str,
-    value: &Option<String>,
-    max: usize,
-) {
+pub fn check_length(errors: &mut ValidationErrors, field: &str, value: &Option<String>, max: usize) {
     if let Some(v) = value
         && v.chars().count() > max
     {

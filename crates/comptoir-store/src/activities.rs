@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, column};
-use crate::sql::{Bind, Sql};
+use crate::sql::{Bind, Sql, insert_rows};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
@@ -17,74 +17,20 @@ pub static CATALOG: Catalog = Catalog {
         column("id", "a.id", ColumnKind::Id, false, "/id"),
         column("kind", "a.kind", ColumnKind::Text, false, "/kind"),
         column("subject", "a.subject", ColumnKind::Text, true, "/subject"),
-        column(
-            "contact_id",
-            "a.contact_id",
-            ColumnKind::Id,
-            true,
-            "/contact_id",
-        ),
-        column(
-            "company_id",
-            "a.company_id",
-            ColumnKind::Id,
-            true,
-            "/company_id",
-        ),
-        column(
-            "occurred_at",
-            "a.occurred_at",
-            ColumnKind::Timestamp,
-            false,
-            "/occurred_at",
-        ),
-        column(
-            "direction",
-            "a.direction",
-            ColumnKind::Text,
-            true,
-            "/direction",
-        ),
+        column("contact_id", "a.contact_id", ColumnKind::Id, true, "/contact_id"),
+        column("company_id", "a.company_id", ColumnKind::Id, true, "/company_id"),
+        column("occurred_at", "a.occurred_at", ColumnKind::Timestamp, false, "/occurred_at"),
+        column("direction", "a.direction", ColumnKind::Text, true, "/direction"),
         column("outcome", "a.outcome", ColumnKind::Text, true, "/outcome"),
-        column(
-            "duration_seconds",
-            "a.duration_seconds",
-            ColumnKind::Int,
-            true,
-            "/duration_seconds",
-        ),
-        column(
-            "starts_at",
-            "a.starts_at",
-            ColumnKind::Timestamp,
-            true,
-            "/starts_at",
-        ),
+        column("duration_seconds", "a.duration_seconds", ColumnKind::Int, true, "/duration_seconds"),
+        column("starts_at", "a.starts_at", ColumnKind::Timestamp, true, "/starts_at"),
         column("due_at", "a.due_at", ColumnKind::Timestamp, true, "/due_at"),
-        column(
-            "assignee_id",
-            "a.assignee_id",
-            ColumnKind::Id,
-            true,
-            "/assignee_id",
-        ),
+        column("assignee_id", "a.assignee_id", ColumnKind::Id, true, "/assignee_id"),
         column("done", "a.done", ColumnKind::Bool, false, "/done"),
         column("owner_id", "a.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("version", "a.version", ColumnKind::Int, false, "/version"),
-        column(
-            "created_at",
-            "a.created_at",
-            ColumnKind::Timestamp,
-            false,
-            "/created_at",
-        ),
-        column(
-            "updated_at",
-            "a.updated_at",
-            ColumnKind::Timestamp,
-            false,
-            "/updated_at",
-        ),
+        column("created_at", "a.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "a.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
     ],
     id_sql: "a.id",
     custom_sql: None,
@@ -135,8 +81,7 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 impl TryFrom<ActivityRow> for Activity {
     type Error = StoreError;
     fn try_from(row: ActivityRow) -> Result<Self, StoreError> {
-        let kind =
-            ActivityKind::parse(&row.kind).ok_or_else(|| corrupt("activity kind", &row.kind))?;
+        let kind = ActivityKind::parse(&row.kind).ok_or_else(|| corrupt("activity kind", &row.kind))?;
         let direction = row
             .direction
             .map(|d| Direction::parse(&d).ok_or_else(|| corrupt("direction", &d)))
@@ -215,62 +160,55 @@ pub async fn list(
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts();
-    let rows: Vec<ActivityRow> = on_pool!(db, |pool| {
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds)
-            .fetch_all(pool)
-            .await
-    })?;
-    let activities = rows
-        .into_iter()
-        .map(Activity::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<ActivityRow> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let activities = rows.into_iter().map(Activity::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(activities, query.limit, &plan)))
 }
 
 pub async fn insert(tx: &mut Tx, activity: &Activity) -> Result<(), StoreError> {
-    let f = &activity.fields;
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO activities (id, version, kind, subject, body, contact_id, company_id,
-                occurred_at, direction, duration_seconds, outcome, starts_at, ends_at, location,
-                due_at, assignee_id, done, done_at, owner_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                $18, $19, $20, $21)",
-        )
-        .bind(activity.id.0)
-        .bind(activity.version)
-        .bind(f.kind.as_str())
-        .bind(&f.subject)
-        .bind(&f.body)
-        .bind(f.contact_id.map(|c| c.0))
-        .bind(f.company_id.map(|c| c.0))
-        .bind(f.occurred_at)
-        .bind(f.direction.map(Direction::as_str))
-        .bind(f.duration_seconds)
-        .bind(f.outcome.map(CallOutcome::as_str))
-        .bind(f.starts_at)
-        .bind(f.ends_at)
-        .bind(&f.location)
-        .bind(f.due_at)
-        .bind(f.assignee_id.map(|u| u.0))
-        .bind(f.done)
-        .bind(f.done_at)
-        .bind(f.owner_id.map(|u| u.0))
-        .bind(activity.created_at)
-        .bind(activity.updated_at)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    insert_many(tx, std::iter::once(activity)).await
 }
 
-pub async fn update(
+/// Writes many activities in few statements (imports, demo data).
+pub async fn insert_many<'a>(
     tx: &mut Tx,
-    activity: &Activity,
-    expected_version: i64,
+    activities: impl IntoIterator<Item = &'a Activity>,
 ) -> Result<(), StoreError> {
+    const HEAD: &str = "INSERT INTO activities (id, version, kind, subject, body, contact_id, company_id,
+        occurred_at, direction, duration_seconds, outcome, starts_at, ends_at, location, due_at,
+        assignee_id, done, done_at, owner_id, created_at, updated_at)";
+    let rows = activities.into_iter().map(|activity| {
+        let f = &activity.fields;
+        [
+            Bind::Uuid(activity.id.0),
+            Bind::Int(activity.version),
+            Bind::Text(f.kind.as_str().to_owned()),
+            Bind::OptText(f.subject.clone()),
+            Bind::OptText(f.body.clone()),
+            Bind::OptUuid(f.contact_id.map(|c| c.0)),
+            Bind::OptUuid(f.company_id.map(|c| c.0)),
+            Bind::Time(f.occurred_at),
+            Bind::OptText(f.direction.map(|d| d.as_str().to_owned())),
+            Bind::OptInt(f.duration_seconds),
+            Bind::OptText(f.outcome.map(|o| o.as_str().to_owned())),
+            Bind::OptTime(f.starts_at),
+            Bind::OptTime(f.ends_at),
+            Bind::OptText(f.location.clone()),
+            Bind::OptTime(f.due_at),
+            Bind::OptUuid(f.assignee_id.map(|u| u.0)),
+            Bind::Bool(f.done),
+            Bind::OptTime(f.done_at),
+            Bind::OptUuid(f.owner_id.map(|u| u.0)),
+            Bind::Time(activity.created_at),
+            Bind::Time(activity.updated_at),
+        ]
+    });
+    insert_rows(tx, HEAD, 21, rows.collect()).await
+}
+
+pub async fn update(tx: &mut Tx, activity: &Activity, expected_version: i64) -> Result<(), StoreError> {
     let f = &activity.fields;
     let affected = on_tx!(tx, |conn| {
         sqlx::query(

@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
-use crate::sql::Sql;
+use crate::sql::{Bind, Sql, insert_rows};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
@@ -24,95 +24,23 @@ pub static CATALOG: Catalog = Catalog {
         column("name", "co.name", ColumnKind::Text, false, "/name"),
         column("domain", "co.domain", ColumnKind::Text, true, "/domain"),
         column("website", "co.website", ColumnKind::Text, true, "/website"),
-        column(
-            "industry",
-            "co.industry",
-            ColumnKind::Text,
-            true,
-            "/industry",
-        ),
-        column(
-            "size_band",
-            "co.size_band",
-            ColumnKind::Text,
-            true,
-            "/size_band",
-        ),
+        column("industry", "co.industry", ColumnKind::Text, true, "/industry"),
+        column("size_band", "co.size_band", ColumnKind::Text, true, "/size_band"),
         column("siren", "co.siren", ColumnKind::Text, true, "/siren"),
         column("siret", "co.siret", ColumnKind::Text, true, "/siret"),
-        column(
-            "vat_number",
-            "co.vat_number",
-            ColumnKind::Text,
-            true,
-            "/vat_number",
-        ),
-        column(
-            "street",
-            "co.address_street",
-            ColumnKind::Text,
-            true,
-            "/address/street",
-        ),
-        column(
-            "postal_code",
-            "co.address_postal_code",
-            ColumnKind::Text,
-            true,
-            "/address/postal_code",
-        ),
-        column(
-            "city",
-            "co.address_city",
-            ColumnKind::Text,
-            true,
-            "/address/city",
-        ),
-        column(
-            "region",
-            "co.address_region",
-            ColumnKind::Text,
-            true,
-            "/address/region",
-        ),
-        column(
-            "country",
-            "co.address_country",
-            ColumnKind::Text,
-            true,
-            "/address/country",
-        ),
-        column(
-            "phone",
-            "co.phone",
-            ColumnKind::Text,
-            true,
-            "/phones/0/number",
-        ),
-        column(
-            "relationship_type",
-            "co.relationship_type",
-            ColumnKind::Text,
-            false,
-            "/relationship_type",
-        ),
+        column("vat_number", "co.vat_number", ColumnKind::Text, true, "/vat_number"),
+        column("street", "co.address_street", ColumnKind::Text, true, "/address/street"),
+        column("postal_code", "co.address_postal_code", ColumnKind::Text, true, "/address/postal_code"),
+        column("city", "co.address_city", ColumnKind::Text, true, "/address/city"),
+        column("region", "co.address_region", ColumnKind::Text, true, "/address/region"),
+        column("country", "co.address_country", ColumnKind::Text, true, "/address/country"),
+        column("phone", "co.phone", ColumnKind::Text, true, "/phones/0/number"),
+        column("relationship_type", "co.relationship_type", ColumnKind::Text, false, "/relationship_type"),
         column("owner_id", "co.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("tags", "co.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "co.version", ColumnKind::Int, false, "/version"),
-        column(
-            "created_at",
-            "co.created_at",
-            ColumnKind::Timestamp,
-            false,
-            "/created_at",
-        ),
-        column(
-            "updated_at",
-            "co.updated_at",
-            ColumnKind::Timestamp,
-            false,
-            "/updated_at",
-        ),
+        column("created_at", "co.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "co.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
     ],
     id_sql: "co.id",
     custom_sql: Some("co.custom_fields"),
@@ -170,18 +98,10 @@ impl TryFrom<CompanyRow> for Company {
     fn try_from(row: CompanyRow) -> Result<Self, StoreError> {
         let relationship_type = RelationshipType::parse(&row.relationship_type)
             .ok_or_else(|| corrupt("relationship type", &row.relationship_type))?;
-        let size_band = row
-            .size_band
-            .map(|s| SizeBand::parse(&s).ok_or_else(|| corrupt("size band", &s)))
-            .transpose()?;
-        let siren = row
-            .siren
-            .map(|s| Siren::parse(&s).map_err(|_| corrupt("siren", &s)))
-            .transpose()?;
-        let siret = row
-            .siret
-            .map(|s| Siret::parse(&s).map_err(|_| corrupt("siret", &s)))
-            .transpose()?;
+        let size_band =
+            row.size_band.map(|s| SizeBand::parse(&s).ok_or_else(|| corrupt("size band", &s))).transpose()?;
+        let siren = row.siren.map(|s| Siren::parse(&s).map_err(|_| corrupt("siren", &s))).transpose()?;
+        let siret = row.siret.map(|s| Siret::parse(&s).map_err(|_| corrupt("siret", &s))).transpose()?;
         let vat_number = row
             .vat_number
             .map(|s| VatNumber::parse(&s).map_err(|_| corrupt("vat number", &s)))
@@ -237,66 +157,59 @@ pub async fn list(
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts();
-    let rows: Vec<CompanyRow> = on_pool!(db, |pool| {
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds)
-            .fetch_all(pool)
-            .await
-    })?;
-    let companies = rows
-        .into_iter()
-        .map(Company::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<CompanyRow> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let companies = rows.into_iter().map(Company::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(companies, query.limit, &plan)))
 }
 
 pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {
-    let f = &company.fields;
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO companies (id, version, name, domain, website, industry, size_band, siren,
-                siret, vat_number, address_street, address_postal_code, address_city, address_region,
-                address_country, phones, phone, relationship_type, owner_id, tags, custom_fields,
-                search_text, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                $18, $19, $20, $21, $22, $23, $24)",
-        )
-        .bind(company.id.0)
-        .bind(company.version)
-        .bind(&f.name)
-        .bind(&f.domain)
-        .bind(&f.website)
-        .bind(&f.industry)
-        .bind(f.size_band.map(SizeBand::as_str))
-        .bind(f.siren.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(f.siret.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(f.vat_number.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(&f.address.street)
-        .bind(&f.address.postal_code)
-        .bind(&f.address.city)
-        .bind(&f.address.region)
-        .bind(&f.address.country)
-        .bind(Json(&f.phones))
-        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
-        .bind(f.relationship_type.as_str())
-        .bind(f.owner_id.map(|o| o.0))
-        .bind(Json(&f.tags))
-        .bind(Json(&f.custom_fields))
-        .bind(f.search_text())
-        .bind(company.created_at)
-        .bind(company.updated_at)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    insert_many(tx, std::iter::once(company)).await
 }
 
-pub async fn update(
+/// Writes many companies in few statements (imports, demo data).
+pub async fn insert_many<'a>(
     tx: &mut Tx,
-    company: &Company,
-    expected_version: i64,
+    companies: impl IntoIterator<Item = &'a Company>,
 ) -> Result<(), StoreError> {
+    const HEAD: &str = "INSERT INTO companies (id, version, name, domain, website, industry, size_band,
+        siren, siret, vat_number, address_street, address_postal_code, address_city, address_region,
+        address_country, phones, phone, relationship_type, owner_id, tags, custom_fields,
+        search_text, created_at, updated_at)";
+    let rows = companies.into_iter().map(|company| {
+        let f = &company.fields;
+        [
+            Bind::Uuid(company.id.0),
+            Bind::Int(company.version),
+            Bind::Text(f.name.clone()),
+            Bind::OptText(f.domain.clone()),
+            Bind::OptText(f.website.clone()),
+            Bind::OptText(f.industry.clone()),
+            Bind::OptText(f.size_band.map(|b| b.as_str().to_owned())),
+            Bind::OptText(f.siren.as_ref().map(|s| s.as_str().to_owned())),
+            Bind::OptText(f.siret.as_ref().map(|s| s.as_str().to_owned())),
+            Bind::OptText(f.vat_number.as_ref().map(|s| s.as_str().to_owned())),
+            Bind::OptText(f.address.street.clone()),
+            Bind::OptText(f.address.postal_code.clone()),
+            Bind::OptText(f.address.city.clone()),
+            Bind::OptText(f.address.region.clone()),
+            Bind::OptText(f.address.country.clone()),
+            Bind::Json(serde_json::to_value(&f.phones).unwrap_or(Value::Null)),
+            Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
+            Bind::Text(f.relationship_type.as_str().to_owned()),
+            Bind::OptUuid(f.owner_id.map(|o| o.0)),
+            Bind::Json(serde_json::to_value(&f.tags).unwrap_or(Value::Null)),
+            Bind::Json(Value::Object(f.custom_fields.clone())),
+            Bind::Text(f.search_text()),
+            Bind::Time(company.created_at),
+            Bind::Time(company.updated_at),
+        ]
+    });
+    insert_rows(tx, HEAD, 24, rows.collect()).await
+}
+
+pub async fn update(tx: &mut Tx, company: &Company, expected_version: i64) -> Result<(), StoreError> {
     let f = &company.fields;
     let affected = on_tx!(tx, |conn| {
         sqlx::query(

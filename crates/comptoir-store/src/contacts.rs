@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
-use crate::sql::Sql;
+use crate::sql::{Bind, Sql, insert_rows};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
@@ -21,129 +21,27 @@ use uuid::Uuid;
 pub static CATALOG: Catalog = Catalog {
     columns: &[
         column("id", "c.id", ColumnKind::Id, false, "/id"),
-        column(
-            "first_name",
-            "c.first_name",
-            ColumnKind::Text,
-            true,
-            "/first_name",
-        ),
-        column(
-            "last_name",
-            "c.last_name",
-            ColumnKind::Text,
-            true,
-            "/last_name",
-        ),
-        column(
-            "email",
-            "c.email",
-            ColumnKind::Text,
-            true,
-            "/emails/0/address",
-        ),
-        column(
-            "phone",
-            "c.phone",
-            ColumnKind::Text,
-            true,
-            "/phones/0/number",
-        ),
-        column(
-            "job_title",
-            "c.job_title",
-            ColumnKind::Text,
-            true,
-            "/job_title",
-        ),
-        column(
-            "company_id",
-            "c.company_id",
-            ColumnKind::Id,
-            true,
-            "/company_id",
-        ),
-        column(
-            "company_name",
-            "co.name",
-            ColumnKind::Text,
-            true,
-            "/company/name",
-        ),
-        column(
-            "street",
-            "c.address_street",
-            ColumnKind::Text,
-            true,
-            "/address/street",
-        ),
-        column(
-            "postal_code",
-            "c.address_postal_code",
-            ColumnKind::Text,
-            true,
-            "/address/postal_code",
-        ),
-        column(
-            "city",
-            "c.address_city",
-            ColumnKind::Text,
-            true,
-            "/address/city",
-        ),
-        column(
-            "region",
-            "c.address_region",
-            ColumnKind::Text,
-            true,
-            "/address/region",
-        ),
-        column(
-            "country",
-            "c.address_country",
-            ColumnKind::Text,
-            true,
-            "/address/country",
-        ),
-        column(
-            "language",
-            "c.language",
-            ColumnKind::Text,
-            true,
-            "/language",
-        ),
-        column(
-            "lifecycle_stage",
-            "c.lifecycle_stage",
-            ColumnKind::Text,
-            false,
-            "/lifecycle_stage",
-        ),
+        column("first_name", "c.first_name", ColumnKind::Text, true, "/first_name"),
+        column("last_name", "c.last_name", ColumnKind::Text, true, "/last_name"),
+        column("email", "c.email", ColumnKind::Text, true, "/emails/0/address"),
+        column("phone", "c.phone", ColumnKind::Text, true, "/phones/0/number"),
+        column("job_title", "c.job_title", ColumnKind::Text, true, "/job_title"),
+        column("company_id", "c.company_id", ColumnKind::Id, true, "/company_id"),
+        column("company_name", "co.name", ColumnKind::Text, true, "/company/name"),
+        column("street", "c.address_street", ColumnKind::Text, true, "/address/street"),
+        column("postal_code", "c.address_postal_code", ColumnKind::Text, true, "/address/postal_code"),
+        column("city", "c.address_city", ColumnKind::Text, true, "/address/city"),
+        column("region", "c.address_region", ColumnKind::Text, true, "/address/region"),
+        column("country", "c.address_country", ColumnKind::Text, true, "/address/country"),
+        column("language", "c.language", ColumnKind::Text, true, "/language"),
+        column("lifecycle_stage", "c.lifecycle_stage", ColumnKind::Text, false, "/lifecycle_stage"),
         column("source", "c.source", ColumnKind::Text, true, "/source"),
         column("owner_id", "c.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("tags", "c.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "c.version", ColumnKind::Int, false, "/version"),
-        column(
-            "created_at",
-            "c.created_at",
-            ColumnKind::Timestamp,
-            false,
-            "/created_at",
-        ),
-        column(
-            "updated_at",
-            "c.updated_at",
-            ColumnKind::Timestamp,
-            false,
-            "/updated_at",
-        ),
-        column(
-            "last_activity_at",
-            "c.last_activity_at",
-            ColumnKind::Timestamp,
-            true,
-            "/last_activity_at",
-        ),
+        column("created_at", "c.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "c.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+        column("last_activity_at", "c.last_activity_at", ColumnKind::Timestamp, true, "/last_activity_at"),
     ],
     id_sql: "c.id",
     custom_sql: Some("c.custom_fields"),
@@ -196,14 +94,10 @@ struct ContactRow {
 impl TryFrom<ContactRow> for Contact {
     type Error = StoreError;
     fn try_from(row: ContactRow) -> Result<Self, StoreError> {
-        let lifecycle_stage = LifecycleStage::parse(&row.lifecycle_stage).ok_or_else(|| {
-            StoreError::Corrupt(format!("lifecycle stage {}", row.lifecycle_stage))
-        })?;
+        let lifecycle_stage = LifecycleStage::parse(&row.lifecycle_stage)
+            .ok_or_else(|| StoreError::Corrupt(format!("lifecycle stage {}", row.lifecycle_stage)))?;
         let company = match (row.company_id, row.company_name) {
-            (Some(id), Some(name)) => Some(CompanySummary {
-                id: CompanyId(id),
-                name,
-            }),
+            (Some(id), Some(name)) => Some(CompanySummary { id: CompanyId(id), name }),
             _ => None,
         };
         Ok(Contact {
@@ -240,20 +134,14 @@ impl TryFrom<ContactRow> for Contact {
 
 pub async fn get(db: &Db, id: ContactId) -> Result<Option<Contact>, StoreError> {
     let row: Option<ContactRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(select_contacts!(), " WHERE c.id = $1"))
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(concat!(select_contacts!(), " WHERE c.id = $1")).bind(id.0).fetch_optional(pool).await
     })?;
     row.map(Contact::try_from).transpose()
 }
 
 pub async fn exists(db: &Db, id: ContactId) -> Result<bool, StoreError> {
     let found: Option<i32> = on_pool!(db, |pool| {
-        sqlx::query_scalar("SELECT 1 FROM contacts WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_scalar("SELECT 1 FROM contacts WHERE id = $1").bind(id.0).fetch_optional(pool).await
     })?;
     Ok(found.is_some())
 }
@@ -268,67 +156,64 @@ pub async fn list(
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts();
-    let rows: Vec<ContactRow> = on_pool!(db, |pool| {
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds)
-            .fetch_all(pool)
-            .await
-    })?;
-    let contacts = rows
-        .into_iter()
-        .map(Contact::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<ContactRow> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let contacts = rows.into_iter().map(Contact::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(contacts, query.limit, &plan)))
 }
 
 /// Writes a new contact. `company_search` is the folded name of its company, so the contact
 /// is found by it.
-pub async fn insert(
+pub async fn insert(tx: &mut Tx, contact: &Contact, company_search: &str) -> Result<(), StoreError> {
+    insert_many(tx, std::iter::once((contact, company_search))).await
+}
+
+/// Writes many contacts in few statements (imports, demo data).
+pub async fn insert_many<'a>(
     tx: &mut Tx,
-    contact: &Contact,
-    company_search: &str,
+    contacts: impl IntoIterator<Item = (&'a Contact, &'a str)>,
 ) -> Result<(), StoreError> {
-    let f = &contact.fields;
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO contacts (id, version, first_name, last_name, emails, email, phones, phone,
-                job_title, company_id, address_street, address_postal_code, address_city,
-                address_region, address_country, language, lifecycle_stage, source, owner_id, tags,
-                custom_fields, search_text, company_search, created_at, updated_at, last_activity_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                $18, $19, $20, $21, $22, $23, $24, $25, $26)",
-        )
-        .bind(contact.id.0)
-        .bind(contact.version)
-        .bind(&f.first_name)
-        .bind(&f.last_name)
-        .bind(Json(&f.emails))
-        .bind(f.primary_email().map(|e| e.as_str().to_owned()))
-        .bind(Json(&f.phones))
-        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
-        .bind(&f.job_title)
-        .bind(f.company_id.map(|c| c.0))
-        .bind(&f.address.street)
-        .bind(&f.address.postal_code)
-        .bind(&f.address.city)
-        .bind(&f.address.region)
-        .bind(&f.address.country)
-        .bind(&f.language)
-        .bind(f.lifecycle_stage.as_str())
-        .bind(&f.source)
-        .bind(f.owner_id.map(|o| o.0))
-        .bind(Json(&f.tags))
-        .bind(Json(&f.custom_fields))
-        .bind(f.search_text())
-        .bind(company_search)
-        .bind(contact.created_at)
-        .bind(contact.updated_at)
-        .bind(contact.last_activity_at)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    const HEAD: &str = "INSERT INTO contacts (id, version, first_name, last_name, emails, email, phones,
+        phone, job_title, company_id, address_street, address_postal_code, address_city,
+        address_region, address_country, language, lifecycle_stage, source, owner_id, tags,
+        custom_fields, search_text, company_search, created_at, updated_at, last_activity_at)";
+    let rows = contacts.into_iter().map(|(contact, company_search)| {
+        let f = &contact.fields;
+        [
+            Bind::Uuid(contact.id.0),
+            Bind::Int(contact.version),
+            Bind::OptText(f.first_name.clone()),
+            Bind::OptText(f.last_name.clone()),
+            json(&f.emails),
+            Bind::OptText(f.primary_email().map(|e| e.as_str().to_owned())),
+            json(&f.phones),
+            Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
+            Bind::OptText(f.job_title.clone()),
+            Bind::OptUuid(f.company_id.map(|c| c.0)),
+            Bind::OptText(f.address.street.clone()),
+            Bind::OptText(f.address.postal_code.clone()),
+            Bind::OptText(f.address.city.clone()),
+            Bind::OptText(f.address.region.clone()),
+            Bind::OptText(f.address.country.clone()),
+            Bind::OptText(f.language.clone()),
+            Bind::Text(f.lifecycle_stage.as_str().to_owned()),
+            Bind::OptText(f.source.clone()),
+            Bind::OptUuid(f.owner_id.map(|o| o.0)),
+            json(&f.tags),
+            Bind::Json(Value::Object(f.custom_fields.clone())),
+            Bind::Text(f.search_text()),
+            Bind::Text(company_search.to_owned()),
+            Bind::Time(contact.created_at),
+            Bind::Time(contact.updated_at),
+            Bind::OptTime(contact.last_activity_at),
+        ]
+    });
+    insert_rows(tx, HEAD, 26, rows.collect()).await
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Bind {
+    Bind::Json(serde_json::to_value(value).unwrap_or(Value::Null))
 }
 
 /// Replaces a contact's fields if it is still at `expected_version`; the stored version becomes
@@ -402,11 +287,7 @@ pub async fn delete(tx: &mut Tx, id: ContactId, expected_version: i64) -> Result
 
 /// Moves a contact's "last activity" forward; never back, so logging an old call does not
 /// hide a recent one.
-pub async fn touch_last_activity(
-    tx: &mut Tx,
-    id: ContactId,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
+pub async fn touch_last_activity(tx: &mut Tx, id: ContactId, at: DateTime<Utc>) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE contacts SET last_activity_at = $2

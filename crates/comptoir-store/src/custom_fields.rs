@@ -62,17 +62,12 @@ pub async fn list(
         .fetch_all(pool)
         .await
     })?;
-    rows.into_iter()
-        .map(CustomFieldDefinition::try_from)
-        .collect()
+    rows.into_iter().map(CustomFieldDefinition::try_from).collect()
 }
 
 pub async fn get(db: &Db, id: CustomFieldId) -> Result<Option<CustomFieldDefinition>, StoreError> {
     let row: Option<DefinitionRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(select_definitions!(), " WHERE id = $1"))
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(concat!(select_definitions!(), " WHERE id = $1")).bind(id.0).fetch_optional(pool).await
     })?;
     row.map(CustomFieldDefinition::try_from).transpose()
 }
@@ -131,11 +126,7 @@ pub async fn update(
     Ok(())
 }
 
-pub async fn delete(
-    tx: &mut Tx,
-    id: CustomFieldId,
-    expected_version: i64,
-) -> Result<(), StoreError> {
+pub async fn delete(tx: &mut Tx, id: CustomFieldId, expected_version: i64) -> Result<(), StoreError> {
     let affected = on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM custom_field_definitions WHERE id = $1 AND version = $2")
             .bind(id.0)

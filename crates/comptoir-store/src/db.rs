@@ -51,9 +51,7 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::Database(db_error) = &error {
             match db_error.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
-                    return StoreError::Duplicate {
-                        column: duplicate_column(db_error.as_ref()),
-                    };
+                    return StoreError::Duplicate { column: duplicate_column(db_error.as_ref()) };
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::MissingReference,
                 _ => {}
@@ -130,16 +128,12 @@ impl Db {
                 .await?;
             return Ok(Db::Postgres(pool));
         }
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         let path = path.split('?').next().unwrap_or(path);
         if let Some(parent) = Path::new(path).parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
         }
         let options = SqliteConnectOptions::new()
             .filename(path)
@@ -159,6 +153,49 @@ impl Db {
             .connect_with(options)
             .await?;
         Ok(Db::Sqlite(pool))
+    }
+
+    /// A single connection tuned for loading a lot at once: on SQLite, no fsync per commit
+    /// (a crash mid-load loses the load, never the database's consistency) and a large cache.
+    pub async fn connect_for_bulk_load(url: &str) -> Result<Db, StoreError> {
+        let db = Db::connect(url).await?;
+        match db {
+            Db::Sqlite(pool) => {
+                let options = (*pool.connect_options())
+                    .clone()
+                    .synchronous(SqliteSynchronous::Off)
+                    .pragma("cache_size", "-262144");
+                pool.close().await;
+                let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+                Ok(Db::Sqlite(pool))
+            }
+            Db::Postgres(pool) => {
+                let options = (*pool.connect_options()).clone().options([("synchronous_commit", "off")]);
+                pool.close().await;
+                let pool = PgPoolOptions::new().max_connections(2).connect_with(options).await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    /// Refreshes the planner's statistics and compacts search indexes after a bulk load.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                sqlx::query("INSERT INTO contacts_fts(contacts_fts) VALUES ('optimize')")
+                    .execute(pool)
+                    .await?;
+                sqlx::query("INSERT INTO companies_fts(companies_fts) VALUES ('optimize')")
+                    .execute(pool)
+                    .await?;
+                sqlx::query("ANALYZE").execute(pool).await?;
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+            }
+            Db::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -188,10 +225,7 @@ impl Db {
 
     /// Answers whether the database accepts queries, for `/readyz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1")
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 

@@ -12,11 +12,7 @@ pub enum Claim {
     /// The key is ours: do the work, then [`complete`] or [`release`].
     Claimed,
     /// Done before: replay this answer.
-    Completed {
-        request_hash: Vec<u8>,
-        status: u16,
-        body: String,
-    },
+    Completed { request_hash: Vec<u8>, status: u16, body: String },
     /// Another request with this key is still running.
     InProgress { request_hash: Vec<u8> },
 }
@@ -52,35 +48,27 @@ pub async fn claim(
             .await
     })?;
     Ok(match row {
-        Some((request_hash, Some(status), Some(body))) => Claim::Completed {
-            request_hash,
-            status: u16::try_from(status).unwrap_or(200),
-            body,
-        },
+        Some((request_hash, Some(status), Some(body))) => {
+            Claim::Completed { request_hash, status: u16::try_from(status).unwrap_or(200), body }
+        }
         Some((request_hash, _, _)) => Claim::InProgress { request_hash },
         // Released between our insert and our read: the caller may simply try again.
-        None => Claim::InProgress {
-            request_hash: request_hash.to_vec(),
-        },
+        None => Claim::InProgress { request_hash: request_hash.to_vec() },
     })
 }
 
-pub async fn complete(
-    db: &Db,
-    actor: UserId,
-    key: &str,
-    status: u16,
-    body: &str,
-) -> Result<(), StoreError> {
+pub async fn complete(db: &Db, actor: UserId, key: &str, status: u16, body: &str) -> Result<(), StoreError> {
     on_pool!(db, |pool| {
-        sqlx::query("UPDATE idempotency_keys SET status = $3, response_body = $4 WHERE actor_id = $1 AND key = $2")
-            .bind(actor.0)
-            .bind(key)
-            .bind(i32::from(status))
-            .bind(body)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
+        sqlx::query(
+            "UPDATE idempotency_keys SET status = $3, response_body = $4 WHERE actor_id = $1 AND key = $2",
+        )
+        .bind(actor.0)
+        .bind(key)
+        .bind(i32::from(status))
+        .bind(body)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
     })?;
     Ok(())
 }
@@ -88,14 +76,12 @@ pub async fn complete(
 /// Gives the key back after a failed attempt, so a corrected retry can use it.
 pub async fn release(db: &Db, actor: UserId, key: &str) -> Result<(), StoreError> {
     on_pool!(db, |pool| {
-        sqlx::query(
-            "DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2 AND status IS NULL",
-        )
-        .bind(actor.0)
-        .bind(key)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
+        sqlx::query("DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2 AND status IS NULL")
+            .bind(actor.0)
+            .bind(key)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
     })?;
     Ok(())
 }

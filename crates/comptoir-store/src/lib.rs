@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod bulk;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;

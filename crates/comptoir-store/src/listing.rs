@@ -53,13 +53,7 @@ pub const fn column(
     nullable: bool,
     pointer: &'static str,
 ) -> Column {
-    Column {
-        name,
-        sql,
-        kind,
-        nullable,
-        pointer,
-    }
+    Column { name, sql, kind, nullable, pointer }
 }
 
 #[derive(Debug)]
@@ -148,19 +142,12 @@ impl Target<'_> {
 }
 
 impl Catalog {
-    fn resolve<'a>(
-        &'static self,
-        name: &str,
-        custom: &'a [CustomFieldDefinition],
-    ) -> Option<Target<'a>> {
+    fn resolve<'a>(&'static self, name: &str, custom: &'a [CustomFieldDefinition]) -> Option<Target<'a>> {
         if let Some(key) = name.strip_prefix("cf.") {
             self.custom_sql?;
             return custom.iter().find(|d| d.key == key).map(Target::Custom);
         }
-        self.columns
-            .iter()
-            .find(|c| c.name == name)
-            .map(Target::Column)
+        self.columns.iter().find(|c| c.name == name).map(Target::Column)
     }
 
     fn field_names(&self) -> String {
@@ -195,8 +182,7 @@ fn push_custom_expr(
     match (dialect, definition.field_type) {
         (Dialect::Sqlite, FieldType::Currency) => {
             sql.push("CAST(json_extract(").push(column).push(", ");
-            sql.bind(Bind::Text(format!("$.\"{key}\".amount")))
-                .push(") AS REAL)");
+            sql.bind(Bind::Text(format!("$.\"{key}\".amount"))).push(") AS REAL)");
         }
         (Dialect::Sqlite, _) => {
             sql.push("json_extract(").push(column).push(", ");
@@ -208,8 +194,7 @@ fn push_custom_expr(
         }
         (Dialect::Postgres, FieldType::Currency) => {
             sql.push("CAST(").push(column).push(" -> ");
-            sql.bind(Bind::Text(key))
-                .push(" ->> 'amount' AS DOUBLE PRECISION)");
+            sql.bind(Bind::Text(key)).push(" ->> 'amount' AS DOUBLE PRECISION)");
         }
         (Dialect::Postgres, FieldType::Bool) => {
             sql.push("CAST(").push(column).push(" ->> ");
@@ -223,40 +208,24 @@ fn push_custom_expr(
 }
 
 /// Tests whether the JSON list at `target` holds `value`.
-fn push_membership(
-    sql: &mut Sql,
-    dialect: Dialect,
-    catalog: &Catalog,
-    target: &Target<'_>,
-    value: String,
-) {
+fn push_membership(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>, value: String) {
     match (dialect, target) {
         (Dialect::Sqlite, Target::Column(c)) => {
-            sql.push("EXISTS (SELECT 1 FROM json_each(")
-                .push(c.sql)
-                .push(") WHERE value = ");
+            sql.push("EXISTS (SELECT 1 FROM json_each(").push(c.sql).push(") WHERE value = ");
             sql.bind(Bind::Text(value)).push(")");
         }
         (Dialect::Sqlite, Target::Custom(d)) => {
-            sql.push("EXISTS (SELECT 1 FROM json_each(")
-                .push(catalog.custom_sql.unwrap_or("custom_fields"));
-            sql.push(", ")
-                .bind(Bind::Text(format!("$.\"{}\"", d.key)))
-                .push(") WHERE value = ");
+            sql.push("EXISTS (SELECT 1 FROM json_each(").push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push(") WHERE value = ");
             sql.bind(Bind::Text(value)).push(")");
         }
         (Dialect::Postgres, Target::Column(c)) => {
-            sql.push("(")
-                .push(c.sql)
-                .push(" @> jsonb_build_array(CAST(");
+            sql.push("(").push(c.sql).push(" @> jsonb_build_array(CAST(");
             sql.bind(Bind::Text(value)).push(" AS TEXT)))");
         }
         (Dialect::Postgres, Target::Custom(d)) => {
-            sql.push("(COALESCE(")
-                .push(catalog.custom_sql.unwrap_or("custom_fields"))
-                .push(" -> ");
-            sql.bind(Bind::Text(d.key.clone()))
-                .push(", '[]'::jsonb) @> jsonb_build_array(CAST(");
+            sql.push("(COALESCE(").push(catalog.custom_sql.unwrap_or("custom_fields")).push(" -> ");
+            sql.bind(Bind::Text(d.key.clone())).push(", '[]'::jsonb) @> jsonb_build_array(CAST(");
             sql.bind(Bind::Text(value)).push(" AS TEXT)))");
         }
     }
@@ -265,28 +234,18 @@ fn push_membership(
 fn push_list_empty(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>) {
     match (dialect, target) {
         (Dialect::Sqlite, Target::Column(c)) => {
-            sql.push("COALESCE(json_array_length(")
-                .push(c.sql)
-                .push("), 0) = 0");
+            sql.push("COALESCE(json_array_length(").push(c.sql).push("), 0) = 0");
         }
         (Dialect::Sqlite, Target::Custom(d)) => {
-            sql.push("COALESCE(json_array_length(")
-                .push(catalog.custom_sql.unwrap_or("custom_fields"));
-            sql.push(", ")
-                .bind(Bind::Text(format!("$.\"{}\"", d.key)))
-                .push("), 0) = 0");
+            sql.push("COALESCE(json_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push("), 0) = 0");
         }
         (Dialect::Postgres, Target::Column(c)) => {
-            sql.push("COALESCE(jsonb_array_length(")
-                .push(c.sql)
-                .push("), 0) = 0");
+            sql.push("COALESCE(jsonb_array_length(").push(c.sql).push("), 0) = 0");
         }
         (Dialect::Postgres, Target::Custom(d)) => {
-            sql.push("COALESCE(jsonb_array_length(")
-                .push(catalog.custom_sql.unwrap_or("custom_fields"));
-            sql.push(" -> ")
-                .bind(Bind::Text(d.key.clone()))
-                .push("), 0) = 0");
+            sql.push("COALESCE(jsonb_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
+            sql.push(" -> ").bind(Bind::Text(d.key.clone())).push("), 0) = 0");
         }
     }
 }
@@ -295,16 +254,11 @@ fn parse_value(kind: ValueKind, raw: &str) -> Result<Bind, String> {
     let raw = raw.trim();
     match kind {
         ValueKind::Text => Ok(Bind::Text(raw.to_owned())),
-        ValueKind::Id => Uuid::parse_str(raw)
-            .map(Bind::Uuid)
-            .map_err(|_| "must be an id (UUID)".to_owned()),
+        ValueKind::Id => Uuid::parse_str(raw).map(Bind::Uuid).map_err(|_| "must be an id (UUID)".to_owned()),
         ValueKind::Timestamp => parse_time(raw)
             .map(Bind::Time)
             .ok_or_else(|| "must be a date (2026-01-31) or an RFC 3339 timestamp".to_owned()),
-        ValueKind::Int => raw
-            .parse()
-            .map(Bind::Int)
-            .map_err(|_| "must be a whole number".to_owned()),
+        ValueKind::Int => raw.parse().map(Bind::Int).map_err(|_| "must be a whole number".to_owned()),
         ValueKind::Float => raw
             .parse::<f64>()
             .ok()
@@ -323,10 +277,7 @@ fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Some(t.with_timezone(&Utc));
     }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
 }
 
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
@@ -351,22 +302,12 @@ fn push_filter(
     let kind = target.kind();
     if target.is_list() {
         match filter.op {
-            FilterOp::Eq | FilterOp::Contains => push_membership(
-                sql,
-                dialect,
-                catalog,
-                target,
-                filter.value.trim().to_owned(),
-            ),
+            FilterOp::Eq | FilterOp::Contains => {
+                push_membership(sql, dialect, catalog, target, filter.value.trim().to_owned())
+            }
             FilterOp::Ne => {
                 sql.push("NOT ");
-                push_membership(
-                    sql,
-                    dialect,
-                    catalog,
-                    target,
-                    filter.value.trim().to_owned(),
-                );
+                push_membership(sql, dialect, catalog, target, filter.value.trim().to_owned());
             }
             FilterOp::In => {
                 sql.push("(");
@@ -416,16 +357,11 @@ fn push_filter(
                 return Err("contains and starts-with apply to text fields".to_owned());
             }
             let escaped = like_escape(filter.value.trim());
-            let pattern = if filter.op == FilterOp::Contains {
-                format!("%{escaped}%")
-            } else {
-                format!("{escaped}%")
-            };
+            let pattern =
+                if filter.op == FilterOp::Contains { format!("%{escaped}%") } else { format!("{escaped}%") };
             sql.push("(lower(");
             catalog.push_expr(sql, dialect, target);
-            sql.push(") LIKE ")
-                .bind(Bind::Text(pattern))
-                .push(" ESCAPE '\\')");
+            sql.push(") LIKE ").bind(Bind::Text(pattern)).push(" ESCAPE '\\')");
         }
         FilterOp::In => {
             let values = split_list(&filter.value);
@@ -460,10 +396,7 @@ fn push_filter(
 }
 
 fn split_list(raw: &str) -> Vec<String> {
-    raw.split(',')
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-        .collect()
+    raw.split(',').map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect()
 }
 
 /// The match expression for what was typed, or `None` when it holds no searchable term.
@@ -474,16 +407,8 @@ fn search_expression(dialect: Dialect, q: &str) -> Option<String> {
     }
     // Terms are folded to [a-z0-9] by `query_terms`, so they cannot carry query syntax.
     Some(match dialect {
-        Dialect::Sqlite => terms
-            .iter()
-            .map(|t| format!("\"{t}\"*"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Dialect::Postgres => terms
-            .iter()
-            .map(|t| format!("{t}:*"))
-            .collect::<Vec<_>>()
-            .join(" & "),
+        Dialect::Sqlite => terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
+        Dialect::Postgres => terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
     })
 }
 
@@ -506,11 +431,7 @@ pub fn build(
         let Some(target) = catalog.resolve(&filter.field, custom) else {
             errors.add(
                 filter.param_name(),
-                format!(
-                    "unknown field {}; use one of {}",
-                    filter.field,
-                    catalog.field_names()
-                ),
+                format!("unknown field {}; use one of {}", filter.field, catalog.field_names()),
             );
             continue;
         };
@@ -546,13 +467,7 @@ pub fn build(
             None
         }
         None => {
-            errors.add(
-                "sort",
-                format!(
-                    "unknown field {sort_name}; use one of {}",
-                    catalog.field_names()
-                ),
-            );
+            errors.add("sort", format!("unknown field {sort_name}; use one of {}", catalog.field_names()));
             None
         }
     };
@@ -564,20 +479,11 @@ pub fn build(
         match decode_cursor(cursor, sort_target.kind()) {
             Some((value, id)) => {
                 sql.push(" AND ");
-                push_keyset(
-                    &mut sql,
-                    dialect,
-                    catalog,
-                    &sort_target,
-                    descending,
-                    value,
-                    id,
-                );
+                push_keyset(&mut sql, dialect, catalog, &sort_target, descending, value, id);
             }
-            None => errors.add(
-                "cursor",
-                "is not a cursor from this list (it may be from another sort order)",
-            ),
+            None => {
+                errors.add("cursor", "is not a cursor from this list (it may be from another sort order)")
+            }
         }
     }
     errors.into_result()?;
@@ -590,14 +496,8 @@ pub fn build(
         sql.push(" NULLS LAST");
     }
     sql.push(", ").push(catalog.id_sql).push(direction);
-    sql.push(" LIMIT ")
-        .bind(Bind::Int(i64::from(query.limit) + 1));
-    Ok((
-        sql,
-        SortPlan {
-            pointer: sort_target.pointer(),
-        },
-    ))
+    sql.push(" LIMIT ").bind(Bind::Int(i64::from(query.limit) + 1));
+    Ok((sql, SortPlan { pointer: sort_target.pointer() }))
 }
 
 /// Rows after (`value`, `id`) in the order; nulls sort last in both directions.
@@ -617,11 +517,7 @@ fn push_keyset(
             catalog.push_expr(sql, dialect, target);
             sql.push(after).bind(value.clone()).push(" OR (");
             catalog.push_expr(sql, dialect, target);
-            sql.push(" = ")
-                .bind(value)
-                .push(" AND ")
-                .push(catalog.id_sql)
-                .push(after);
+            sql.push(" = ").bind(value).push(" AND ").push(catalog.id_sql).push(after);
             sql.bind(Bind::Uuid(id)).push(")");
             if target.nullable() {
                 sql.push(" OR ");
@@ -669,24 +565,15 @@ fn decode_cursor(cursor: &str, kind: ValueKind) -> Option<(Option<Bind>, Uuid)> 
 pub fn paginate<T: Serialize>(mut rows: Vec<T>, limit: u32, plan: &SortPlan) -> Page<T> {
     let limit = limit as usize;
     if rows.len() <= limit {
-        return Page {
-            data: rows,
-            next_cursor: None,
-        };
+        return Page { data: rows, next_cursor: None };
     }
     rows.truncate(limit);
-    let next_cursor = rows
-        .last()
-        .and_then(|last| serde_json::to_value(last).ok())
-        .map(|json| {
-            let value = json.pointer(&plan.pointer).cloned().unwrap_or(Value::Null);
-            let id = json.get("id").cloned().unwrap_or(Value::Null);
-            encode_cursor(&value, &id)
-        });
-    Page {
-        data: rows,
-        next_cursor,
-    }
+    let next_cursor = rows.last().and_then(|last| serde_json::to_value(last).ok()).map(|json| {
+        let value = json.pointer(&plan.pointer).cloned().unwrap_or(Value::Null);
+        let id = json.get("id").cloned().unwrap_or(Value::Null);
+        encode_cursor(&value, &id)
+    });
+    Page { data: rows, next_cursor }
 }
 
 #[cfg(test)]
@@ -695,13 +582,7 @@ mod tests {
 
     static CATALOG: Catalog = Catalog {
         columns: &[
-            column(
-                "created_at",
-                "t.created_at",
-                ColumnKind::Timestamp,
-                false,
-                "/created_at",
-            ),
+            column("created_at", "t.created_at", ColumnKind::Timestamp, false, "/created_at"),
             column("city", "t.city", ColumnKind::Text, true, "/city"),
             column("tags", "t.tags", ColumnKind::Tags, false, "/tags"),
         ],
@@ -713,19 +594,11 @@ mod tests {
     };
 
     fn build_sql(pairs: &[(&str, &str)]) -> Result<String, ValidationErrors> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let pairs: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let query = ListQuery::parse(&pairs, &[])?;
-        let (sql, _) = build(
-            Sql::new("SELECT * FROM t WHERE TRUE"),
-            Dialect::Sqlite,
-            &CATALOG,
-            &query,
-            &[],
-        )?;
-        Ok(sql.text().to_owned())
+        let (sql, _) = build(Sql::new("SELECT * FROM t WHERE TRUE"), Dialect::Sqlite, &CATALOG, &query, &[])?;
+        Ok(sql.text())
     }
 
     #[test]
@@ -737,11 +610,8 @@ mod tests {
 
     #[test]
     fn unknown_fields_and_bad_values_are_named() {
-        let errors = build_sql(&[
-            ("filter[colour]", "red"),
-            ("filter[created_at][gt]", "yesterday"),
-        ])
-        .expect_err("invalid");
+        let errors = build_sql(&[("filter[colour]", "red"), ("filter[created_at][gt]", "yesterday")])
+            .expect_err("invalid");
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["filter[colour][eq]", "filter[created_at][gt]"]);
     }
@@ -749,33 +619,21 @@ mod tests {
     #[test]
     fn nullable_sorts_put_nulls_last() {
         let sql = build_sql(&[("sort", "-city")]).expect("valid");
-        assert!(
-            sql.ends_with("ORDER BY t.city DESC NULLS LAST, t.id DESC LIMIT $1"),
-            "{sql}"
-        );
+        assert!(sql.ends_with("ORDER BY t.city DESC NULLS LAST, t.id DESC LIMIT $1"), "{sql}");
     }
 
     #[test]
     fn cursors_round_trip() {
         let id = Uuid::now_v7();
         let cursor = encode_cursor(&json!("Lyon"), &json!(id.to_string()));
-        assert_eq!(
-            decode_cursor(&cursor, ValueKind::Text),
-            Some((Some(Bind::Text("Lyon".to_owned())), id))
-        );
+        assert_eq!(decode_cursor(&cursor, ValueKind::Text), Some((Some(Bind::Text("Lyon".to_owned())), id)));
         assert_eq!(decode_cursor("garbage", ValueKind::Text), None);
     }
 
     #[test]
     fn search_terms_become_prefix_queries() {
-        assert_eq!(
-            search_expression(Dialect::Sqlite, "Hélène Dup").as_deref(),
-            Some("\"helene\"* \"dup\"*")
-        );
-        assert_eq!(
-            search_expression(Dialect::Postgres, "Hélène Dup").as_deref(),
-            Some("helene:* & dup:*")
-        );
+        assert_eq!(search_expression(Dialect::Sqlite, "Hélène Dup").as_deref(), Some("\"helene\"* \"dup\"*"));
+        assert_eq!(search_expression(Dialect::Postgres, "Hélène Dup").as_deref(), Some("helene:* & dup:*"));
         assert_eq!(search_expression(Dialect::Sqlite, " -- "), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Statements assembled at run time (filters, sort orders) from fixed fragments and bound
 //! values. Fragments are `&'static str`, so nothing a client sends can become SQL text.
 
+use crate::Dialect;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
@@ -14,7 +15,15 @@ pub enum Bind {
     Bool(bool),
     Time(DateTime<Utc>),
     Json(Value),
+    /// Nullable values keep their type, which PostgreSQL needs to accept a NULL parameter.
+    OptUuid(Option<Uuid>),
+    OptText(Option<String>),
+    OptInt(Option<i64>),
+    OptTime(Option<DateTime<Utc>>),
 }
+
+/// Marks a placeholder in the text until the engine is known; no SQL fragment contains it.
+const PLACEHOLDER: char = '\u{0}';
 
 #[derive(Clone, Debug, Default)]
 pub struct Sql {
@@ -24,10 +33,7 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(fragment: &'static str) -> Self {
-        Self {
-            text: fragment.to_owned(),
-            binds: Vec::new(),
-        }
+        Self { text: fragment.to_owned(), binds: Vec::new() }
     }
 
     pub fn push(&mut self, fragment: &'static str) -> &mut Self {
@@ -35,21 +41,95 @@ impl Sql {
         self
     }
 
-    /// Appends a `$n` placeholder for `value`.
+    /// Appends a placeholder for `value`; [`Sql::into_parts`] writes it for the engine.
     pub fn bind(&mut self, value: Bind) -> &mut Self {
         self.binds.push(value);
-        self.text.push('$');
-        self.text.push_str(&self.binds.len().to_string());
+        self.text.push(PLACEHOLDER);
         self
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
+    /// Appends `(…), (…)` with one placeholder per value, for a multi-row `INSERT … VALUES`.
+    pub fn values<I>(&mut self, rows: I) -> &mut Self
+    where
+        I: IntoIterator,
+        I::Item: IntoIterator<Item = Bind>,
+    {
+        for (r, row) in rows.into_iter().enumerate() {
+            self.push(if r == 0 { "(" } else { ", (" });
+            for (c, value) in row.into_iter().enumerate() {
+                if c > 0 {
+                    self.push(", ");
+                }
+                self.bind(value);
+            }
+            self.push(")");
+        }
+        self
     }
 
-    pub fn into_parts(self) -> (String, Vec<Bind>) {
-        (self.text, self.binds)
+    pub fn bind_count(&self) -> usize {
+        self.binds.len()
     }
+
+    /// The statement with `$n` placeholders, as PostgreSQL reads it.
+    pub fn text(&self) -> String {
+        self.render(Dialect::Postgres)
+    }
+
+    /// The statement for `dialect` and its values in order. SQLite gets anonymous `?`: it looks
+    /// numbered parameters up by a linear scan, which makes a many-row insert quadratic.
+    pub fn into_parts(self, dialect: Dialect) -> (String, Vec<Bind>) {
+        (self.render(dialect), self.binds)
+    }
+
+    fn render(&self, dialect: Dialect) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.binds.len() * 4);
+        let mut n = 0;
+        for c in self.text.chars() {
+            if c != PLACEHOLDER {
+                out.push(c);
+                continue;
+            }
+            n += 1;
+            match dialect {
+                Dialect::Sqlite => out.push('?'),
+                Dialect::Postgres => {
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Runs an `INSERT` of many rows, split into statements small enough for either engine's
+/// parameter limit.
+pub async fn insert_rows<R>(
+    tx: &mut crate::Tx,
+    head: &'static str,
+    columns: usize,
+    rows: Vec<R>,
+) -> Result<(), crate::StoreError>
+where
+    R: IntoIterator<Item = Bind>,
+{
+    // SQLite allows 32766 parameters, PostgreSQL 65535.
+    let per_statement = (30_000 / columns).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut sql = Sql::new(head);
+        sql.push(" VALUES ");
+        sql.values(rows.by_ref().take(per_statement));
+        let (text, binds) = sql.into_parts(tx.dialect());
+        crate::on_tx!(tx, |conn| {
+            crate::bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)), binds)
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
 }
 
 /// Binds every value of a [`Sql`] to a query, whichever the engine.
@@ -67,6 +147,10 @@ macro_rules! bind_all {
                 $crate::sql::Bind::Bool(v) => query.bind(v),
                 $crate::sql::Bind::Time(v) => query.bind(v),
                 $crate::sql::Bind::Json(v) => query.bind(sqlx::types::Json(v)),
+                $crate::sql::Bind::OptUuid(v) => query.bind(v),
+                $crate::sql::Bind::OptText(v) => query.bind(v),
+                $crate::sql::Bind::OptInt(v) => query.bind(v),
+                $crate::sql::Bind::OptTime(v) => query.bind(v),
             };
         }
         query

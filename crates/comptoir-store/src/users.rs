@@ -16,22 +16,10 @@ pub static CATALOG: Catalog = Catalog {
     columns: &[
         column("id", "u.id", ColumnKind::Id, false, "/id"),
         column("email", "u.email", ColumnKind::Text, false, "/email"),
-        column(
-            "display_name",
-            "u.display_name",
-            ColumnKind::Text,
-            true,
-            "/display_name",
-        ),
+        column("display_name", "u.display_name", ColumnKind::Text, true, "/display_name"),
         column("role", "u.role", ColumnKind::Text, false, "/role"),
         column("active", "u.active", ColumnKind::Bool, false, "/active"),
-        column(
-            "created_at",
-            "u.created_at",
-            ColumnKind::Timestamp,
-            false,
-            "/created_at",
-        ),
+        column("created_at", "u.created_at", ColumnKind::Timestamp, false, "/created_at"),
     ],
     id_sql: "u.id",
     custom_sql: None,
@@ -62,8 +50,7 @@ struct UserRow {
 }
 
 fn parse_role(role: &str) -> Result<Role, StoreError> {
-    role.parse()
-        .map_err(|_| StoreError::Corrupt(format!("role {role}")))
+    role.parse().map_err(|_| StoreError::Corrupt(format!("role {role}")))
 }
 
 impl TryFrom<UserRow> for User {
@@ -85,20 +72,14 @@ impl TryFrom<UserRow> for User {
 
 pub async fn get(db: &Db, id: UserId) -> Result<Option<User>, StoreError> {
     let row: Option<UserRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(select_users!(), " WHERE u.id = $1"))
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(concat!(select_users!(), " WHERE u.id = $1")).bind(id.0).fetch_optional(pool).await
     })?;
     row.map(User::try_from).transpose()
 }
 
 pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>, StoreError> {
     let row: Option<UserRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(select_users!(), " WHERE u.email = $1"))
-            .bind(email)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(concat!(select_users!(), " WHERE u.email = $1")).bind(email).fetch_optional(pool).await
     })?;
     row.map(User::try_from).transpose()
 }
@@ -114,40 +95,23 @@ pub async fn password_hash(db: &Db, id: UserId) -> Result<Option<String>, StoreE
 }
 
 pub async fn count(db: &Db) -> Result<i64, StoreError> {
-    Ok(on_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users"
-    )
-    .fetch_one(pool)
-    .await)?)
+    Ok(on_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
 }
 
-pub async fn list(
-    db: &Db,
-    query: &ListQuery,
-) -> Result<Result<Page<User>, ValidationErrors>, StoreError> {
+pub async fn list(db: &Db, query: &ListQuery) -> Result<Result<Page<User>, ValidationErrors>, StoreError> {
     let base = Sql::new(concat!(select_users!(), " WHERE TRUE"));
     let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts();
-    let rows: Vec<UserRow> = on_pool!(db, |pool| {
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds)
-            .fetch_all(pool)
-            .await
-    })?;
-    let users = rows
-        .into_iter()
-        .map(User::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<UserRow> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let users = rows.into_iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(users, query.limit, &plan)))
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    user: &User,
-    password_hash: Option<&str>,
-) -> Result<(), StoreError> {
+pub async fn insert(tx: &mut Tx, user: &User, password_hash: Option<&str>) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO users (id, version, email, display_name, role, password_hash, locale, active,
@@ -203,11 +167,7 @@ pub async fn update(
     Ok(())
 }
 
-pub async fn insert_token(
-    tx: &mut Tx,
-    token: &ApiToken,
-    token_hash: &[u8],
-) -> Result<(), StoreError> {
+pub async fn insert_token(tx: &mut Tx, token: &ApiToken, token_hash: &[u8]) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -235,13 +195,7 @@ pub async fn actor_for_token(db: &Db, token_hash: &[u8]) -> Result<Option<Actor>
         .fetch_optional(pool)
         .await
     })?;
-    row.map(|(id, role)| {
-        Ok(Actor {
-            user_id: UserId(id),
-            role: parse_role(&role)?,
-        })
-    })
-    .transpose()
+    row.map(|(id, role)| Ok(Actor { user_id: UserId(id), role: parse_role(&role)? })).transpose()
 }
 
 #[derive(FromRow)]

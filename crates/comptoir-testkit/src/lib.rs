@@ -38,13 +38,8 @@ macro_rules! on_both_databases {
 }
 
 enum Cleanup {
-    Sqlite(
-        #[expect(dead_code, reason = "held so the folder outlives the server")] tempfile::TempDir,
-    ),
-    Postgres {
-        admin_url: String,
-        database: String,
-    },
+    Sqlite(#[expect(dead_code, reason = "held so the folder outlives the server")] tempfile::TempDir),
+    Postgres { admin_url: String, database: String },
 }
 
 pub struct TestServer {
@@ -55,6 +50,8 @@ pub struct TestServer {
     pub admin_id: UserId,
     pub app: App,
     pub db: Db,
+    /// Where the server's database is, for running the `comptoir` command against it.
+    pub database_url: String,
     cleanup: Option<Cleanup>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -76,12 +73,7 @@ impl Answer {
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|errors| {
-                errors
-                    .iter()
-                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
-                    .collect()
-            })
+            .map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
             .unwrap_or_default()
     }
 
@@ -101,33 +93,19 @@ impl TestServer {
     /// except under CI where that is a failure.
     pub async fn postgres() -> Option<TestServer> {
         let Ok(admin_url) = std::env::var("COMPTOIR_TEST_POSTGRES") else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must set COMPTOIR_TEST_POSTGRES"
-            );
+            assert!(std::env::var_os("CI").is_none(), "CI must set COMPTOIR_TEST_POSTGRES");
             eprintln!("COMPTOIR_TEST_POSTGRES is not set: skipping the PostgreSQL run");
             return None;
         };
         let database = format!("comptoir_test_{}", uuid::Uuid::now_v7().simple());
-        let admin = sqlx::PgPool::connect(&admin_url)
-            .await
-            .expect("the PostgreSQL test server answers");
+        let admin = sqlx::PgPool::connect(&admin_url).await.expect("the PostgreSQL test server answers");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
             .execute(&admin)
             .await
             .expect("a fresh database");
         admin.close().await;
         let url = with_database(&admin_url, &database);
-        Some(
-            Self::start(
-                &url,
-                Cleanup::Postgres {
-                    admin_url,
-                    database,
-                },
-            )
-            .await,
-        )
+        Some(Self::start(&url, Cleanup::Postgres { admin_url, database }).await)
     }
 
     async fn start(url: &str, cleanup: Cleanup) -> TestServer {
@@ -135,19 +113,11 @@ impl TestServer {
         db.migrate().await.expect("migrations apply");
         let app = App::new(db.clone());
         let admin = app
-            .create_user(
-                None,
-                json!({"email": "admin@exemple.fr", "role": "admin", "display_name": "Admin"}),
-            )
+            .create_user(None, json!({"email": "admin@exemple.fr", "role": "admin", "display_name": "Admin"}))
             .await
             .expect("the first admin");
-        let token = app
-            .create_token(None, admin.id, "tests")
-            .await
-            .expect("an admin token");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port");
+        let token = app.create_token(None, admin.id, "tests").await.expect("an admin token");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("an address"));
         let state = AppState::new(app.clone());
         let server = tokio::spawn(async move {
@@ -160,6 +130,7 @@ impl TestServer {
             admin_id: admin.id,
             app,
             db,
+            database_url: url.to_owned(),
             cleanup: Some(cleanup),
             server,
         }
@@ -168,16 +139,8 @@ impl TestServer {
     /// A new user with `role` and a token for them.
     pub async fn user(&self, role: Role) -> (UserId, String) {
         let email = format!("{}-{}@exemple.fr", role, uuid::Uuid::now_v7().simple());
-        let user = self
-            .app
-            .create_user(None, json!({"email": email, "role": role}))
-            .await
-            .expect("a user");
-        let token = self
-            .app
-            .create_token(None, user.id, "tests")
-            .await
-            .expect("a token");
+        let user = self.app.create_user(None, json!({"email": email, "role": role})).await.expect("a user");
+        let token = self.app.create_token(None, user.id, "tests").await.expect("a token");
         (user.id, token.secret)
     }
 
@@ -189,9 +152,7 @@ impl TestServer {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Answer {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.base_url));
+        let mut request = self.client.request(method, format!("{}{path}", self.base_url));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -210,31 +171,23 @@ impl TestServer {
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        Answer { status, headers, body }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Answer {
-        self.request(Method::GET, path, Some(token), None, &[])
-            .await
+        self.request(Method::GET, path, Some(token), None, &[]).await
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.request(Method::POST, path, Some(token), Some(body), &[])
-            .await
+        self.request(Method::POST, path, Some(token), Some(body), &[]).await
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.request(Method::PATCH, path, Some(token), Some(body), &[])
-            .await
+        self.request(Method::PATCH, path, Some(token), Some(body), &[]).await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Answer {
-        self.request(Method::DELETE, path, Some(token), None, &[])
-            .await
+        self.request(Method::DELETE, path, Some(token), None, &[]).await
     }
 }
 
@@ -257,19 +210,12 @@ fn with_database(admin_url: &str, database: &str) -> String {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.server.abort();
-        if let Some(Cleanup::Postgres {
-            admin_url,
-            database,
-        }) = self.cleanup.take()
-        {
+        if let Some(Cleanup::Postgres { admin_url, database }) = self.cleanup.take() {
             let db = self.db.clone();
             // Drop runs inside the test's runtime, which cannot be blocked on; a helper thread
             // with its own runtime removes the database.
             let _ = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                     return;
                 };
                 runtime.block_on(async move {
@@ -299,10 +245,7 @@ mod tests {
             with_database("postgres://postgres@127.0.0.1/postgres", "x"),
             "postgres://postgres@127.0.0.1/x"
         );
-        assert_eq!(
-            with_database("postgres://u@h:5432", "x"),
-            "postgres://u@h:5432/x"
-        );
+        assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
         assert_eq!(
             with_database("postgres://u@h/db?sslmode=disable", "x"),
             "postgres://u@h/x?sslmode=disable"

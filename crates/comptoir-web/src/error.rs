@@ -46,13 +46,7 @@ impl ApiError {
                 Some(errors.to_string()),
                 errors.0.clone(),
             ),
-            AppError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "/problems/not-found",
-                "Not found",
-                None,
-                vec![],
-            ),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "/problems/not-found", "Not found", None, vec![]),
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "/problems/unauthenticated",
@@ -60,13 +54,9 @@ impl ApiError {
                 Some("send Authorization: Bearer <token>".to_owned()),
                 vec![],
             ),
-            AppError::Forbidden(why) => (
-                StatusCode::FORBIDDEN,
-                "/problems/forbidden",
-                "Forbidden",
-                Some((*why).to_owned()),
-                vec![],
-            ),
+            AppError::Forbidden(why) => {
+                (StatusCode::FORBIDDEN, "/problems/forbidden", "Forbidden", Some((*why).to_owned()), vec![])
+            }
             AppError::PreconditionFailed { .. } => (
                 StatusCode::PRECONDITION_FAILED,
                 "/problems/stale-version",
@@ -74,13 +64,9 @@ impl ApiError {
                 Some(self.0.to_string()),
                 vec![],
             ),
-            AppError::Conflict(why) => (
-                StatusCode::CONFLICT,
-                "/problems/conflict",
-                "Conflict",
-                Some(why.clone()),
-                vec![],
-            ),
+            AppError::Conflict(why) => {
+                (StatusCode::CONFLICT, "/problems/conflict", "Conflict", Some(why.clone()), vec![])
+            }
             AppError::Store(_) | AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "/problems/internal",
@@ -90,13 +76,7 @@ impl ApiError {
                 vec![],
             ),
         };
-        Problem {
-            kind,
-            title,
-            status: status.as_u16(),
-            detail,
-            errors,
-        }
+        Problem { kind, title, status: status.as_u16(), detail, errors }
     }
 }
 
@@ -106,18 +86,14 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %self.0, "request failed");
         }
         let problem = self.problem();
-        let status =
-            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -125,7 +101,5 @@ impl IntoResponse for ApiError {
 
 /// A problem made here rather than by a use case: a malformed body or header.
 pub fn bad_request(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError(AppError::Validation(ValidationErrors::single(
-        field, message,
-    )))
+    ApiError(AppError::Validation(ValidationErrors::single(field, message)))
 }

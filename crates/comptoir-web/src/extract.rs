@@ -18,10 +18,7 @@ pub struct Caller(pub Actor);
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let secret = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -45,11 +42,8 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
+        let is_json =
+            request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
                 v.starts_with("application/json") || v.starts_with("application/merge-patch+json")
             });
         if !is_json {
@@ -94,10 +88,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(value) = parts.headers.get(header::IF_MATCH) else {
             return Ok(IfMatch(None));
         };
-        let text = value
-            .to_str()
-            .map_err(|_| bad_request("If-Match", "is not readable"))?
-            .trim();
+        let text = value.to_str().map_err(|_| bad_request("If-Match", "is not readable"))?.trim();
         if text == "*" {
             return Ok(IfMatch(None));
         }
@@ -105,12 +96,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .trim_start_matches("W/")
             .trim_matches('"')
             .parse::<i64>()
-            .map_err(|_| {
-                bad_request(
-                    "If-Match",
-                    "must be an ETag this API returned, such as \"3\"",
-                )
-            })?;
+            .map_err(|_| bad_request("If-Match", "must be an ETag this API returned, such as \"3\""))?;
         Ok(IfMatch(Some(version)))
     }
 }

@@ -30,11 +30,8 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
-                    let request_id = request
-                        .headers()
-                        .get(&REQUEST_ID)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default();
+                    let request_id =
+                        request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
                     tracing::span!(
                         Level::INFO,
                         "request",
@@ -45,9 +42,7 @@ pub fn router(state: AppState) -> Router {
                     )
                 })
                 .on_response(
-                    |response: &axum::response::Response,
-                     latency: Duration,
-                     _span: &tracing::Span| {
+                    |response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
                         tracing::debug!(
                             status = response.status().as_u16(),
                             latency_us = latency.as_micros() as u64,
@@ -67,7 +62,5 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }

@@ -11,9 +11,6 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(app: App) -> Self {
-        Self {
-            app,
-            metrics: crate::metrics::handle(),
-        }
+        Self { app, metrics: crate::metrics::handle() }
     }
 }

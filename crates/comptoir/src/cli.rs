@@ -17,12 +17,7 @@ pub struct Cli {
     pub database_url: String,
 
     /// `text` for people, `json` for log collectors.
-    #[arg(
-        long,
-        env = "COMPTOIR_LOG_FORMAT",
-        default_value = "text",
-        global = true
-    )]
+    #[arg(long, env = "COMPTOIR_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
 
     #[command(subcommand)]
@@ -70,8 +65,7 @@ pub enum UserCommand {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse()
-        .map_err(|e: comptoir_domain::users::UnknownRole| e.to_string())
+    s.parse().map_err(|e: comptoir_domain::users::UnknownRole| e.to_string())
 }
 
 #[derive(Subcommand)]
@@ -114,9 +108,7 @@ pub struct BenchArgs {
 pub fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("COMPTOIR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {

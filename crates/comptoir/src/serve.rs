@@ -48,11 +48,7 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
-    println!(
-        "Comptoir is serving http://{} (database: {})",
-        listener.local_addr()?,
-        redact(database_url)
-    );
+    println!("Comptoir is serving http://{} (database: {})", listener.local_addr()?, redact(database_url));
     comptoir_web::serve(listener, AppState::new(app), shutdown_signal()).await?;
     db.close().await;
     Ok(())
@@ -86,17 +82,8 @@ mod tests {
 
     #[test]
     fn passwords_in_urls_are_hidden() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db/comptoir"),
-            "postgres://app:***@db/comptoir"
-        );
-        assert_eq!(
-            redact("postgres://postgres@127.0.0.1/x"),
-            "postgres://postgres@127.0.0.1/x"
-        );
-        assert_eq!(
-            redact("sqlite://comptoir-data/comptoir.db"),
-            "sqlite://comptoir-data/comptoir.db"
-        );
+        assert_eq!(redact("postgres://app:s3cret@db/comptoir"), "postgres://app:***@db/comptoir");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(redact("sqlite://comptoir-data/comptoir.db"), "sqlite://comptoir-data/comptoir.db");
     }
 }

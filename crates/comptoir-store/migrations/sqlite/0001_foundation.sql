@@ -1,6 +1,7 @@
 -- Users, API tokens, custom field definitions, companies, contacts, activities, audit log,
 -- domain events and idempotency keys. Identifiers are UUIDv7 stored as 16-byte BLOBs;
--- timestamps are RFC 3339 text in UTC; JSON columns hold JSON text.
+-- timestamps are RFC 3339 text in UTC; JSON columns hold JSON text. Tables keyed by id alone
+-- are WITHOUT ROWID, so a row lives in one B-tree instead of a table and a key index.
 
 CREATE TABLE users (
     id BLOB PRIMARY KEY NOT NULL,
@@ -168,7 +169,7 @@ CREATE TABLE activities (
     owner_id BLOB REFERENCES users(id) ON DELETE SET NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX activities_contact ON activities(contact_id, occurred_at, id);
 CREATE INDEX activities_company ON activities(company_id, occurred_at, id);
 CREATE INDEX activities_open_tasks ON activities(assignee_id, due_at) WHERE kind = 'task' AND NOT done;
@@ -181,7 +182,7 @@ CREATE TABLE audit_log (
     object_type TEXT NOT NULL,
     object_id BLOB NOT NULL,
     changes TEXT NOT NULL DEFAULT '{}'
-);
+) WITHOUT ROWID;
 CREATE INDEX audit_log_object ON audit_log(object_type, object_id, id);
 
 CREATE TABLE domain_events (
@@ -192,7 +193,7 @@ CREATE TABLE domain_events (
     object_id BLOB NOT NULL,
     actor_id BLOB,
     payload TEXT NOT NULL DEFAULT '{}'
-);
+) WITHOUT ROWID;
 
 CREATE TABLE idempotency_keys (
     actor_id BLOB NOT NULL,

@@ -42,21 +42,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(
-        &state,
-        &actor,
-        key,
-        "/api/v1/activities",
-        &body.raw,
-        || async {
-            let activity = state.app.create_activity(&actor, body.value).await?;
-            Created::new(
-                format!("/api/v1/activities/{}", activity.id),
-                activity.version,
-                &activity,
-            )
-        },
-    )
+    create_once(&state, &actor, key, "/api/v1/activities", &body.raw, || async {
+        let activity = state.app.create_activity(&actor, body.value).await?;
+        Created::new(format!("/api/v1/activities/{}", activity.id), activity.version, &activity)
+    })
     .await
 }
 
@@ -83,10 +72,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let activity = state
-        .app
-        .update_activity(&actor, id, &body.value, if_match)
-        .await?;
+    let activity = state.app.update_activity(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, activity.version, &activity))
 }
 

@@ -35,37 +35,23 @@ impl<S: Send + Sync> FromRequestParts<S> for AuditQuery {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let mut query = AuditQuery {
-            object: None,
-            object_id: None,
-            cursor: None,
-            limit: DEFAULT_LIMIT,
-        };
+        let mut query = AuditQuery { object: None, object_id: None, cursor: None, limit: DEFAULT_LIMIT };
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
                 "object" => query.object = Some(value),
                 "object_id" => {
-                    query.object_id = Some(
-                        value
-                            .parse()
-                            .map_err(|_| bad_request("object_id", "must be an id"))?,
-                    )
+                    query.object_id =
+                        Some(value.parse().map_err(|_| bad_request("object_id", "must be an id"))?)
                 }
                 "cursor" => {
-                    query.cursor = Some(
-                        value
-                            .parse()
-                            .map_err(|_| bad_request("cursor", "is not a cursor"))?,
-                    )
+                    query.cursor = Some(value.parse().map_err(|_| bad_request("cursor", "is not a cursor"))?)
                 }
                 "limit" => {
                     query.limit = value
                         .parse()
                         .ok()
                         .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| {
-                            bad_request("limit", format!("must be from 1 to {MAX_LIMIT}"))
-                        })?
+                        .ok_or_else(|| bad_request("limit", format!("must be from 1 to {MAX_LIMIT}")))?
                 }
                 other => return Err(bad_request(other, "is not a parameter of this list")),
             }
@@ -86,13 +72,7 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     let mut data = state
         .app
-        .list_audit(
-            &actor,
-            query.object.as_deref(),
-            query.object_id,
-            query.cursor,
-            query.limit + 1,
-        )
+        .list_audit(&actor, query.object.as_deref(), query.object_id, query.cursor, query.limit + 1)
         .await?;
     let next_cursor = if data.len() > query.limit as usize {
         data.truncate(query.limit as usize);

@@ -55,21 +55,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(
-        &state,
-        &actor,
-        key,
-        "/api/v1/companies",
-        &body.raw,
-        || async {
-            let company = state.app.create_company(&actor, body.value).await?;
-            Created::new(
-                format!("/api/v1/companies/{}", company.id),
-                company.version,
-                &company,
-            )
-        },
-    )
+    create_once(&state, &actor, key, "/api/v1/companies", &body.raw, || async {
+        let company = state.app.create_company(&actor, body.value).await?;
+        Created::new(format!("/api/v1/companies/{}", company.id), company.version, &company)
+    })
     .await
 }
 
@@ -97,10 +86,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let company = state
-        .app
-        .update_company(&actor, id, &body.value, if_match)
-        .await?;
+    let company = state.app.update_company(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, company.version, &company))
 }
 

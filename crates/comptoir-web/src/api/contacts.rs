@@ -55,21 +55,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(
-        &state,
-        &actor,
-        key,
-        "/api/v1/contacts",
-        &body.raw,
-        || async {
-            let contact = state.app.create_contact(&actor, body.value).await?;
-            Created::new(
-                format!("/api/v1/contacts/{}", contact.id),
-                contact.version,
-                &contact,
-            )
-        },
-    )
+    create_once(&state, &actor, key, "/api/v1/contacts", &body.raw, || async {
+        let contact = state.app.create_contact(&actor, body.value).await?;
+        Created::new(format!("/api/v1/contacts/{}", contact.id), contact.version, &contact)
+    })
     .await
 }
 
@@ -97,10 +86,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let contact = state
-        .app
-        .update_contact(&actor, id, &body.value, if_match)
-        .await?;
+    let contact = state.app.update_contact(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, contact.version, &contact))
 }
 

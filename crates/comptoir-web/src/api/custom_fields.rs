@@ -17,10 +17,7 @@ use comptoir_domain::ids::CustomFieldId;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/custom-fields", get(list).post(create))
-        .route(
-            "/custom-fields/{id}",
-            get(read).patch(update).delete(remove),
-        )
+        .route("/custom-fields/{id}", get(read).patch(update).delete(remove))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -40,11 +37,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ObjectTypeFilter {
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
                 "object_type" => {
-                    object_type = Some(
-                        value
-                            .parse()
-                            .map_err(|e: String| bad_request("object_type", e))?,
-                    )
+                    object_type = Some(value.parse().map_err(|e: String| bad_request("object_type", e))?)
                 }
                 other => return Err(bad_request(other, "is not a parameter of this list")),
             }
@@ -63,11 +56,7 @@ pub async fn list(
     ObjectTypeFilter(object_type): ObjectTypeFilter,
 ) -> Result<Response, ApiError> {
     let data = state.app.list_custom_fields(&actor, object_type).await?;
-    Ok(axum::Json(CustomFieldList {
-        data,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(axum::Json(CustomFieldList { data, next_cursor: None }).into_response())
 }
 
 /// Define a custom field (admins).
@@ -79,21 +68,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(
-        &state,
-        &actor,
-        key,
-        "/api/v1/custom-fields",
-        &body.raw,
-        || async {
-            let definition = state.app.create_custom_field(&actor, body.value).await?;
-            Created::new(
-                format!("/api/v1/custom-fields/{}", definition.id),
-                definition.version,
-                &definition,
-            )
-        },
-    )
+    create_once(&state, &actor, key, "/api/v1/custom-fields", &body.raw, || async {
+        let definition = state.app.create_custom_field(&actor, body.value).await?;
+        Created::new(format!("/api/v1/custom-fields/{}", definition.id), definition.version, &definition)
+    })
     .await
 }
 
@@ -120,10 +98,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let definition = state
-        .app
-        .update_custom_field(&actor, id, &body.value, if_match)
-        .await?;
+    let definition = state.app.update_custom_field(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, definition.version, &definition))
 }
 

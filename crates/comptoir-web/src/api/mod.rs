@@ -44,26 +44,16 @@ impl<T: FromStr, S: Send + Sync> FromRequestParts<S> for RecordId<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) =
-            axum::extract::Path::<String>::from_request_parts(parts, state)
-                .await
-                .map_err(|_| ApiError(AppError::NotFound))?;
-        raw.parse()
-            .map(RecordId)
-            .map_err(|_| ApiError(AppError::NotFound))
+        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError(AppError::NotFound))?;
+        raw.parse().map(RecordId).map_err(|_| ApiError(AppError::NotFound))
     }
 }
 
 fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
     match serde_json::to_vec(body) {
-        Ok(bytes) => (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            bytes,
-        )
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes)
             .into_response(),
         Err(error) => ApiError(AppError::Internal(error.to_string())).into_response(),
     }
@@ -89,22 +79,14 @@ pub struct Created {
 
 impl Created {
     pub fn new<T: Serialize>(location: String, version: i64, record: &T) -> Result<Self, ApiError> {
-        let body =
-            serde_json::to_vec(record).map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
-        Ok(Created {
-            location,
-            version,
-            body,
-        })
+        let body = serde_json::to_vec(record).map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+        Ok(Created { location, version, body })
     }
 
     fn into_response(self) -> Response {
         let mut response = (
             StatusCode::CREATED,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
             self.body,
         )
             .into_response();
@@ -139,16 +121,11 @@ where
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let mut response = (
                 status,
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )],
+                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
                 body.clone(),
             )
                 .into_response();
-            response
-                .headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
             if let Ok(record) = serde_json::from_str::<serde_json::Value>(&body) {
                 if let Some(id) = record.get("id").and_then(|v| v.as_str())
                     && let Ok(location) = HeaderValue::from_str(&format!("{collection}/{id}"))
@@ -164,10 +141,7 @@ where
         Replay::Proceed => match create().await {
             Ok(created) => {
                 let body = String::from_utf8_lossy(&created.body).into_owned();
-                state
-                    .app
-                    .finish_idempotent(actor, &key, StatusCode::CREATED.as_u16(), &body)
-                    .await?;
+                state.app.finish_idempotent(actor, &key, StatusCode::CREATED.as_u16(), &body).await?;
                 Ok(created.into_response())
             }
             Err(error) => {

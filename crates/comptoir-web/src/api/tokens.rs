@@ -13,9 +13,7 @@ use comptoir_domain::users::ApiToken;
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tokens", get(list).post(create))
-        .route("/tokens/{id}", get(read).delete(revoke))
+    Router::new().route("/tokens", get(list).post(create)).route("/tokens/{id}", get(read).delete(revoke))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -41,16 +39,9 @@ pub struct CreatedToken {
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
     responses((status = 200, body = TokenList), (status = 403, body = Problem)))]
-pub async fn list(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-) -> Result<Response, ApiError> {
+pub async fn list(State(state): State<AppState>, Caller(actor): Caller) -> Result<Response, ApiError> {
     let data = state.app.list_tokens(&actor).await?;
-    Ok(axum::Json(TokenList {
-        data,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(axum::Json(TokenList { data, next_cursor: None }).into_response())
 }
 
 /// Create an API token for a user; the secret is in the answer and nowhere else.
@@ -65,31 +56,15 @@ pub async fn create(
     if key.is_some() {
         // Replaying would mean storing the secret; a retried creation makes a second token,
         // which the admin can revoke.
-        return Err(bad_request(
-            "Idempotency-Key",
-            "is not accepted when creating tokens",
-        ));
+        return Err(bad_request("Idempotency-Key", "is not accepted when creating tokens"));
     }
     let input: TokenInput =
         serde_json::from_value(body.value).map_err(|e| bad_request("body", e.to_string()))?;
-    create_once(
-        &state,
-        &actor,
-        None,
-        "/api/v1/tokens",
-        &body.raw,
-        || async {
-            let new = state
-                .app
-                .create_token(Some(&actor), input.user_id, &input.name)
-                .await?;
-            let created = CreatedToken {
-                token: new.token,
-                token_secret: new.secret,
-            };
-            Created::new(format!("/api/v1/tokens/{}", created.token.id), 1, &created)
-        },
-    )
+    create_once(&state, &actor, None, "/api/v1/tokens", &body.raw, || async {
+        let new = state.app.create_token(Some(&actor), input.user_id, &input.name).await?;
+        let created = CreatedToken { token: new.token, token_secret: new.secret };
+        Created::new(format!("/api/v1/tokens/{}", created.token.id), 1, &created)
+    })
     .await
 }
 

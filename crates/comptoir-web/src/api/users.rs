@@ -13,9 +13,7 @@ use comptoir_domain::ids::UserId;
 use comptoir_domain::users::{User, UserInput};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(list).post(create))
-        .route("/users/{id}", get(read).patch(update))
+    Router::new().route("/users", get(list).post(create)).route("/users/{id}", get(read).patch(update))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -73,9 +71,6 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let user = state
-        .app
-        .update_user(&actor, id, &body.value, if_match)
-        .await?;
+    let user = state.app.update_user(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, user.version, &user))
 }

@@ -11,31 +11,15 @@ on_both_databases!(
 fn subjects(answer: &Value) -> Vec<String> {
     answer["data"]
         .as_array()
-        .map(|rows| {
-            rows.iter()
-                .map(|r| r["subject"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
+        .map(|rows| rows.iter().map(|r| r["subject"].as_str().unwrap_or_default().to_owned()).collect())
         .unwrap_or_default()
 }
 
 async fn timelines_list_activities_newest_first(s: TestServer) {
-    let company = s
-        .post("/api/v1/companies", &s.admin, json!({"name": "Acme"}))
-        .await
-        .id();
-    let anne = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "Anne", "company_id": company}),
-        )
-        .await
-        .id();
-    let bob = s
-        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Bob"}))
-        .await
-        .id();
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Acme"})).await.id();
+    let anne =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Anne", "company_id": company})).await.id();
+    let bob = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Bob"})).await.id();
     for (subject, contact, company_id, at) in [
         ("appel 1", Some(&anne), None, "2026-01-01T09:00:00Z"),
         ("note société", None, Some(&company), "2026-01-02T09:00:00Z"),
@@ -47,50 +31,22 @@ async fn timelines_list_activities_newest_first(s: TestServer) {
         let created = s.post("/api/v1/activities", &s.admin, body).await;
         assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     }
-    let anne_timeline = s
-        .get(&format!("/api/v1/contacts/{anne}/timeline"), &s.admin)
-        .await;
+    let anne_timeline = s.get(&format!("/api/v1/contacts/{anne}/timeline"), &s.admin).await;
     assert_eq!(subjects(&anne_timeline.body), ["appel 2", "appel 1"]);
-    let company_timeline = s
-        .get(&format!("/api/v1/companies/{company}/timeline"), &s.admin)
-        .await;
-    assert_eq!(
-        subjects(&company_timeline.body),
-        ["appel 2", "note société", "appel 1"]
-    );
-    let paged = s
-        .get(
-            &format!("/api/v1/companies/{company}/timeline?limit=2"),
-            &s.admin,
-        )
-        .await;
-    let next = paged.body["next_cursor"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let rest = s
-        .get(
-            &format!("/api/v1/companies/{company}/timeline?limit=2&cursor={next}"),
-            &s.admin,
-        )
-        .await;
+    let company_timeline = s.get(&format!("/api/v1/companies/{company}/timeline"), &s.admin).await;
+    assert_eq!(subjects(&company_timeline.body), ["appel 2", "note société", "appel 1"]);
+    let paged = s.get(&format!("/api/v1/companies/{company}/timeline?limit=2"), &s.admin).await;
+    let next = paged.body["next_cursor"].as_str().unwrap_or_default().to_owned();
+    let rest = s.get(&format!("/api/v1/companies/{company}/timeline?limit=2&cursor={next}"), &s.admin).await;
     assert_eq!(subjects(&rest.body), ["appel 1"]);
     let contact = s.get(&format!("/api/v1/contacts/{anne}"), &s.admin).await;
     assert_eq!(contact.body["last_activity_at"], "2026-01-03T09:00:00Z");
-    let missing = s
-        .get(
-            &format!("/api/v1/contacts/{}/timeline", uuid::Uuid::now_v7()),
-            &s.admin,
-        )
-        .await;
+    let missing = s.get(&format!("/api/v1/contacts/{}/timeline", uuid::Uuid::now_v7()), &s.admin).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
 async fn activity_fields_are_checked_by_kind(s: TestServer) {
-    let contact = s
-        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Zoé"}))
-        .await
-        .id();
+    let contact = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Zoé"})).await.id();
     let bad = s
         .post(
             "/api/v1/activities",
@@ -99,13 +55,7 @@ async fn activity_fields_are_checked_by_kind(s: TestServer) {
         )
         .await;
     assert_eq!(bad.error_fields(), ["duration_seconds"]);
-    let orphan = s
-        .post(
-            "/api/v1/activities",
-            &s.admin,
-            json!({"kind": "note", "body": "x"}),
-        )
-        .await;
+    let orphan = s.post("/api/v1/activities", &s.admin, json!({"kind": "note", "body": "x"})).await;
     assert_eq!(orphan.error_fields(), ["contact_id"]);
     let unknown = s
         .post(
@@ -128,10 +78,7 @@ async fn activity_fields_are_checked_by_kind(s: TestServer) {
 
 async fn tasks_are_completed_by_their_assignee(s: TestServer) {
     let (support, support_token) = s.user(comptoir_domain::users::Role::Support).await;
-    let contact = s
-        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Client"}))
-        .await
-        .id();
+    let contact = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Client"})).await.id();
     let task = s
         .post(
             "/api/v1/activities",
@@ -141,28 +88,13 @@ async fn tasks_are_completed_by_their_assignee(s: TestServer) {
         .await;
     assert_eq!(task.status, StatusCode::CREATED, "{:?}", task.body);
     assert_eq!(task.body["done"], false);
-    let open = s
-        .get(
-            "/api/v1/activities?filter[kind]=task&filter[done]=false",
-            &s.admin,
-        )
-        .await;
+    let open = s.get("/api/v1/activities?filter[kind]=task&filter[done]=false", &s.admin).await;
     assert_eq!(open.body["data"].as_array().map(Vec::len), Some(1));
-    let done = s
-        .patch(
-            &format!("/api/v1/activities/{}", task.id()),
-            &support_token,
-            json!({"done": true}),
-        )
-        .await;
+    let done =
+        s.patch(&format!("/api/v1/activities/{}", task.id()), &support_token, json!({"done": true})).await;
     assert_eq!(done.status, StatusCode::OK, "{:?}", done.body);
     assert_eq!(done.body["done"], true);
     assert!(done.body["done_at"].is_string());
-    let open = s
-        .get(
-            "/api/v1/activities?filter[kind]=task&filter[done]=false",
-            &s.admin,
-        )
-        .await;
+    let open = s.get("/api/v1/activities?filter[kind]=task&filter[done]=false", &s.admin).await;
     assert_eq!(open.body["data"], json!([]));
 }

@@ -2,10 +2,7 @@ use comptoir_testkit::{TestServer, on_both_databases};
 use reqwest::StatusCode;
 use serde_json::json;
 
-on_both_databases!(
-    a_company_is_created_with_checked_identifiers,
-    deleting_a_company_keeps_its_contacts
-);
+on_both_databases!(a_company_is_created_with_checked_identifiers, deleting_a_company_keeps_its_contacts);
 
 async fn a_company_is_created_with_checked_identifiers(s: TestServer) {
     let created = s
@@ -31,53 +28,24 @@ async fn a_company_is_created_with_checked_identifiers(s: TestServer) {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.error_fields(), ["size_band"]);
     let bad = s
-        .post(
-            "/api/v1/companies",
-            &s.admin,
-            json!({"siren": "552100555", "vat_number": "FR41303265045"}),
-        )
+        .post("/api/v1/companies", &s.admin, json!({"siren": "552100555", "vat_number": "FR41303265045"}))
         .await;
     assert_eq!(bad.error_fields(), ["name", "siren", "vat_number"]);
 
-    let suppliers = s
-        .get(
-            "/api/v1/companies?filter[relationship_type]=supplier",
-            &s.admin,
-        )
-        .await;
+    let suppliers = s.get("/api/v1/companies?filter[relationship_type]=supplier", &s.admin).await;
     assert_eq!(suppliers.body["data"][0]["name"], "Exemple SA");
 }
 
 async fn deleting_a_company_keeps_its_contacts(s: TestServer) {
-    let company = s
-        .post(
-            "/api/v1/companies",
-            &s.admin,
-            json!({"name": "Disparue SARL"}),
-        )
-        .await
-        .id();
-    let contact = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "Reste", "company_id": company}),
-        )
-        .await
-        .id();
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Disparue SARL"})).await.id();
+    let contact =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Reste", "company_id": company})).await.id();
     assert_eq!(
-        s.delete(&format!("/api/v1/companies/{company}"), &s.admin)
-            .await
-            .status,
+        s.delete(&format!("/api/v1/companies/{company}"), &s.admin).await.status,
         StatusCode::NO_CONTENT
     );
-    let read = s
-        .get(&format!("/api/v1/contacts/{contact}"), &s.admin)
-        .await;
+    let read = s.get(&format!("/api/v1/contacts/{contact}"), &s.admin).await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.body["company_id"], json!(null));
-    assert_eq!(
-        s.get("/api/v1/contacts?q=disparue", &s.admin).await.body["data"],
-        json!([])
-    );
+    assert_eq!(s.get("/api/v1/contacts?q=disparue", &s.admin).await.body["data"], json!([]));
 }

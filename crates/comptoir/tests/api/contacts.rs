@@ -25,15 +25,9 @@ async fn a_contact_is_created_read_updated_and_deleted(s: TestServer) {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     let id = created.id();
-    assert_eq!(
-        created.header("location"),
-        Some(format!("/api/v1/contacts/{id}").as_str())
-    );
+    assert_eq!(created.header("location"), Some(format!("/api/v1/contacts/{id}").as_str()));
     assert_eq!(created.header("etag"), Some("\"1\""));
-    assert_eq!(
-        created.body["emails"][0]["address"],
-        "helene.dupont@exemple.fr"
-    );
+    assert_eq!(created.body["emails"][0]["address"], "helene.dupont@exemple.fr");
     assert_eq!(created.body["phones"][0]["number"], "+33612345678");
     assert_eq!(created.body["address"]["country"], "FR");
     assert_eq!(created.body["owner_id"], json!(s.admin_id));
@@ -42,31 +36,18 @@ async fn a_contact_is_created_read_updated_and_deleted(s: TestServer) {
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.body, created.body);
 
-    let updated = s
-        .patch(
-            &format!("/api/v1/contacts/{id}"),
-            &s.admin,
-            json!({"job_title": "DAF", "tags": null}),
-        )
-        .await;
+    let updated =
+        s.patch(&format!("/api/v1/contacts/{id}"), &s.admin, json!({"job_title": "DAF", "tags": null})).await;
     assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.body);
     assert_eq!(updated.body["job_title"], "DAF");
     assert_eq!(updated.body["tags"], json!([]));
-    assert_eq!(
-        updated.body["first_name"], "Hélène",
-        "fields not in the patch stay"
-    );
+    assert_eq!(updated.body["first_name"], "Hélène", "fields not in the patch stay");
     assert_eq!(updated.body["version"], 2);
     assert_eq!(updated.header("etag"), Some("\"2\""));
 
     let deleted = s.delete(&format!("/api/v1/contacts/{id}"), &s.admin).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        s.get(&format!("/api/v1/contacts/{id}"), &s.admin)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(s.get(&format!("/api/v1/contacts/{id}"), &s.admin).await.status, StatusCode::NOT_FOUND);
 }
 
 async fn each_bad_field_is_named_in_a_422(s: TestServer) {
@@ -81,41 +62,18 @@ async fn each_bad_field_is_named_in_a_422(s: TestServer) {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.header("content-type"), Some("application/problem+json"));
     assert_eq!(bad.body["status"], 422);
-    assert_eq!(
-        bad.error_fields(),
-        ["emails[0]", "phones[0]", "address.country", "language"]
-    );
+    assert_eq!(bad.error_fields(), ["emails[0]", "phones[0]", "address.country", "language"]);
 
-    let unknown = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "X", "colour": "red"}),
-        )
-        .await;
+    let unknown = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "X", "colour": "red"})).await;
     assert_eq!(unknown.error_fields(), ["colour"]);
-    let wrong_enum = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "X", "lifecycle_stage": "king"}),
-        )
-        .await;
+    let wrong_enum =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "X", "lifecycle_stage": "king"})).await;
     assert_eq!(wrong_enum.error_fields(), ["lifecycle_stage"]);
-    let unknown_custom = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "X", "custom_fields": {"nope": 1}}),
-        )
-        .await;
+    let unknown_custom =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "X", "custom_fields": {"nope": 1}})).await;
     assert_eq!(unknown_custom.error_fields(), ["custom_fields.nope"]);
     let no_company = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "X", "company_id": uuid::Uuid::now_v7()}),
-        )
+        .post("/api/v1/contacts", &s.admin, json!({"last_name": "X", "company_id": uuid::Uuid::now_v7()}))
         .await;
     assert_eq!(no_company.error_fields(), ["company_id"]);
     let malformed = s
@@ -131,18 +89,11 @@ async fn each_bad_field_is_named_in_a_422(s: TestServer) {
     assert_eq!(malformed.error_fields(), ["body"]);
 
     let list = s.get("/api/v1/contacts", &s.admin).await;
-    assert_eq!(
-        list.body["data"],
-        json!([]),
-        "nothing was created by the refused requests"
-    );
+    assert_eq!(list.body["data"], json!([]), "nothing was created by the refused requests");
 }
 
 async fn stale_if_match_is_refused_with_412(s: TestServer) {
-    let id = s
-        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Martin"}))
-        .await
-        .id();
+    let id = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Martin"})).await.id();
     let path = format!("/api/v1/contacts/{id}");
     let first = s
         .request(
@@ -164,30 +115,11 @@ async fn stale_if_match_is_refused_with_412(s: TestServer) {
         )
         .await;
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
-    assert_eq!(
-        stale.header("content-type"),
-        Some("application/problem+json")
-    );
+    assert_eq!(stale.header("content-type"), Some("application/problem+json"));
     assert_eq!(s.get(&path, &s.admin).await.body["first_name"], "Paul");
-    let stale_delete = s
-        .request(
-            Method::DELETE,
-            &path,
-            Some(&s.admin),
-            None,
-            &[("if-match", "\"1\"")],
-        )
-        .await;
+    let stale_delete = s.request(Method::DELETE, &path, Some(&s.admin), None, &[("if-match", "\"1\"")]).await;
     assert_eq!(stale_delete.status, StatusCode::PRECONDITION_FAILED);
-    let current = s
-        .request(
-            Method::DELETE,
-            &path,
-            Some(&s.admin),
-            None,
-            &[("if-match", "W/\"2\"")],
-        )
-        .await;
+    let current = s.request(Method::DELETE, &path, Some(&s.admin), None, &[("if-match", "W/\"2\"")]).await;
     assert_eq!(current.status, StatusCode::NO_CONTENT);
 }
 
@@ -240,64 +172,29 @@ async fn idempotent_retry_returns_the_first_answer_and_creates_nothing_twice(s: 
 }
 
 async fn a_failed_update_leaves_the_contact_as_it_was(s: TestServer) {
-    let created = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "Petit", "emails": ["p@exemple.fr"]}),
-        )
-        .await;
+    let created =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Petit", "emails": ["p@exemple.fr"]})).await;
     let path = format!("/api/v1/contacts/{}", created.id());
-    let refused = s
-        .patch(
-            &path,
-            &s.admin,
-            json!({"last_name": "Grand", "emails": ["nope"]}),
-        )
-        .await;
+    let refused = s.patch(&path, &s.admin, json!({"last_name": "Grand", "emails": ["nope"]})).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.error_fields(), ["emails[0]"]);
     assert_eq!(s.get(&path, &s.admin).await.body, created.body);
 }
 
 async fn unknown_and_malformed_ids_are_404(s: TestServer) {
-    let missing = s
-        .get(
-            &format!("/api/v1/contacts/{}", uuid::Uuid::now_v7()),
-            &s.admin,
-        )
-        .await;
+    let missing = s.get(&format!("/api/v1/contacts/{}", uuid::Uuid::now_v7()), &s.admin).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.body["type"], "/problems/not-found");
-    assert_eq!(
-        s.get("/api/v1/contacts/not-an-id", &s.admin).await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        s.get("/api/v1/nothing-here", &s.admin).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(s.get("/api/v1/contacts/not-an-id", &s.admin).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.get("/api/v1/nothing-here", &s.admin).await.status, StatusCode::NOT_FOUND);
 }
 
 async fn a_contact_shows_its_company(s: TestServer) {
-    let company = s
-        .post(
-            "/api/v1/companies",
-            &s.admin,
-            json!({"name": "Boulangerie Lefèvre"}),
-        )
-        .await;
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Boulangerie Lefèvre"})).await;
     let contact = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "Lefèvre", "company_id": company.id()}),
-        )
+        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Lefèvre", "company_id": company.id()}))
         .await;
-    assert_eq!(
-        contact.body["company"],
-        json!({"id": company.id(), "name": "Boulangerie Lefèvre"})
-    );
+    assert_eq!(contact.body["company"], json!({"id": company.id(), "name": "Boulangerie Lefèvre"}));
     let renamed = s
         .patch(
             &format!("/api/v1/companies/{}", company.id()),
@@ -306,53 +203,23 @@ async fn a_contact_shows_its_company(s: TestServer) {
         )
         .await;
     assert_eq!(renamed.status, StatusCode::OK);
-    let read = s
-        .get(&format!("/api/v1/contacts/{}", contact.id()), &s.admin)
-        .await;
+    let read = s.get(&format!("/api/v1/contacts/{}", contact.id()), &s.admin).await;
     assert_eq!(read.body["company"]["name"], "Pâtisserie Lefèvre");
     let found = s.get("/api/v1/contacts?q=patisserie", &s.admin).await;
-    assert_eq!(
-        found.body["data"][0]["id"],
-        contact.id(),
-        "contacts are found by their company's new name"
-    );
+    assert_eq!(found.body["data"][0]["id"], contact.id(), "contacts are found by their company's new name");
 }
 
 async fn every_change_is_audited_with_before_and_after(s: TestServer) {
-    let id = s
-        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Roux"}))
-        .await
-        .id();
-    s.patch(
-        &format!("/api/v1/contacts/{id}"),
-        &s.admin,
-        json!({"last_name": "Rousseau"}),
-    )
-    .await;
+    let id = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Roux"})).await.id();
+    s.patch(&format!("/api/v1/contacts/{id}"), &s.admin, json!({"last_name": "Rousseau"})).await;
     s.delete(&format!("/api/v1/contacts/{id}"), &s.admin).await;
-    let audit = s
-        .get(
-            &format!("/api/v1/audit?object=contact&object_id={id}"),
-            &s.admin,
-        )
-        .await;
+    let audit = s.get(&format!("/api/v1/audit?object=contact&object_id={id}"), &s.admin).await;
     assert_eq!(audit.status, StatusCode::OK);
     let entries = audit.body["data"].as_array().cloned().unwrap_or_default();
-    let actions: Vec<&str> = entries
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
+    let actions: Vec<&str> = entries.iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, ["delete", "update", "create"]);
-    assert_eq!(
-        entries[1]["changes"],
-        json!({"last_name": {"before": "Roux", "after": "Rousseau"}})
-    );
+    assert_eq!(entries[1]["changes"], json!({"last_name": {"before": "Roux", "after": "Rousseau"}}));
     assert_eq!(entries[1]["actor_id"], json!(s.admin_id));
-    let events = comptoir_store::audit::event_names(&s.db, id.parse().expect("an id"))
-        .await
-        .expect("events");
-    assert_eq!(
-        events,
-        ["contact.created", "contact.updated", "contact.deleted"]
-    );
+    let events = comptoir_store::audit::event_names(&s.db, id.parse().expect("an id")).await.expect("events");
+    assert_eq!(events, ["contact.created", "contact.updated", "contact.deleted"]);
 }

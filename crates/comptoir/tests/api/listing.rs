@@ -13,40 +13,23 @@ on_both_databases!(
 fn last_names(answer: &Value) -> Vec<String> {
     answer["data"]
         .as_array()
-        .map(|rows| {
-            rows.iter()
-                .map(|r| r["last_name"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
+        .map(|rows| rows.iter().map(|r| r["last_name"].as_str().unwrap_or_default().to_owned()).collect())
         .unwrap_or_default()
 }
 
 async fn search_ignores_accents_and_case_and_matches_prefixes(server: TestServer) {
     let s = &server;
-    let company = s
-        .post(
-            "/api/v1/companies",
-            &s.admin,
-            json!({"name": "Crédit Mutuel"}),
-        )
-        .await
-        .id();
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Crédit Mutuel"})).await.id();
     for body in [
         json!({"first_name": "Hélène", "last_name": "Dupont", "phones": ["06 12 34 56 78"]}),
         json!({"first_name": "Jean", "last_name": "Dupuis", "emails": ["jean.dupuis@exemple.fr"], "company_id": company}),
         json!({"first_name": "Chloé", "last_name": "Martin"}),
     ] {
-        assert_eq!(
-            s.post("/api/v1/contacts", &s.admin, body).await.status,
-            StatusCode::CREATED
-        );
+        assert_eq!(s.post("/api/v1/contacts", &s.admin, body).await.status, StatusCode::CREATED);
     }
     let search = |q: &'static str| async move {
-        let mut names = last_names(
-            &s.get(&format!("/api/v1/contacts?q={q}&sort=last_name"), &s.admin)
-                .await
-                .body,
-        );
+        let mut names =
+            last_names(&s.get(&format!("/api/v1/contacts?q={q}&sort=last_name"), &s.admin).await.body);
         names.sort();
         names
     };
@@ -56,11 +39,7 @@ async fn search_ignores_accents_and_case_and_matches_prefixes(server: TestServer
     assert_eq!(search("jean%20dup").await, ["Dupuis"]);
     assert_eq!(search("credit").await, ["Dupuis"], "found by company name");
     assert_eq!(search("exemple.fr").await, ["Dupuis"], "found by email");
-    assert_eq!(
-        search("0612").await,
-        ["Dupont"],
-        "found by national phone digits"
-    );
+    assert_eq!(search("0612").await, ["Dupont"], "found by national phone digits");
     assert_eq!(search("chloe").await, ["Martin"]);
     assert_eq!(search("zzz").await, Vec::<String>::new());
     let companies = s.get("/api/v1/companies?q=mutu", &s.admin).await;
@@ -75,67 +54,35 @@ async fn filters_apply_each_operator(server: TestServer) {
         ("Caron", None, "customer", json!(["vip", "export"])),
         ("Durand", Some("Lyon"), "opportunity", json!([])),
     ] {
-        let body = json!({"last_name": last, "address": {"city": city}, "lifecycle_stage": stage, "tags": tags});
-        assert_eq!(
-            s.post("/api/v1/contacts", &s.admin, body).await.status,
-            StatusCode::CREATED
-        );
+        let body =
+            json!({"last_name": last, "address": {"city": city}, "lifecycle_stage": stage, "tags": tags});
+        assert_eq!(s.post("/api/v1/contacts", &s.admin, body).await.status, StatusCode::CREATED);
     }
     let names = |query: &'static str| async move {
-        let answer = s
-            .get(
-                &format!("/api/v1/contacts?sort=last_name&{query}"),
-                &s.admin,
-            )
-            .await;
+        let answer = s.get(&format!("/api/v1/contacts?sort=last_name&{query}"), &s.admin).await;
         assert_eq!(answer.status, StatusCode::OK, "{query}: {:?}", answer.body);
         last_names(&answer.body)
     };
     assert_eq!(names("filter[city]=Lyon").await, ["Arnaud", "Durand"]);
     assert_eq!(names("filter[city][ne]=Lyon").await, ["Blanc", "Caron"]);
-    assert_eq!(
-        names("filter[last_name][lt]=Caron").await,
-        ["Arnaud", "Blanc"]
-    );
-    assert_eq!(
-        names("filter[last_name][gte]=Caron").await,
-        ["Caron", "Durand"]
-    );
+    assert_eq!(names("filter[last_name][lt]=Caron").await, ["Arnaud", "Blanc"]);
+    assert_eq!(names("filter[last_name][gte]=Caron").await, ["Caron", "Durand"]);
     assert_eq!(names("filter[city][contains]=LL").await, ["Blanc"]);
-    assert_eq!(
-        names("filter[city][starts-with]=ly").await,
-        ["Arnaud", "Durand"]
-    );
-    assert_eq!(
-        names("filter[lifecycle_stage][in]=lead,opportunity").await,
-        ["Arnaud", "Durand"]
-    );
+    assert_eq!(names("filter[city][starts-with]=ly").await, ["Arnaud", "Durand"]);
+    assert_eq!(names("filter[lifecycle_stage][in]=lead,opportunity").await, ["Arnaud", "Durand"]);
     assert_eq!(names("filter[city][is-empty]=true").await, ["Caron"]);
     assert_eq!(names("filter[tags]=vip").await, ["Arnaud", "Caron"]);
-    assert_eq!(
-        names("filter[tags][is-empty]=true").await,
-        ["Blanc", "Durand"]
-    );
-    assert_eq!(
-        names("filter[tags][ne]=vip&filter[city]=Lyon").await,
-        ["Durand"]
-    );
+    assert_eq!(names("filter[tags][is-empty]=true").await, ["Blanc", "Durand"]);
+    assert_eq!(names("filter[tags][ne]=vip&filter[city]=Lyon").await, ["Durand"]);
     assert_eq!(
         names("sort=-last_name&filter[lifecycle_stage]=customer").await,
         ["Caron", "Blanc"],
         "the last sort wins"
     );
     let descending = s.get("/api/v1/contacts?sort=-last_name", &s.admin).await;
-    assert_eq!(
-        last_names(&descending.body),
-        ["Durand", "Caron", "Blanc", "Arnaud"]
-    );
+    assert_eq!(last_names(&descending.body), ["Durand", "Caron", "Blanc", "Arnaud"]);
     let by_city = s.get("/api/v1/contacts?sort=city", &s.admin).await;
-    assert_eq!(
-        last_names(&by_city.body).last().map(String::as_str),
-        Some("Caron"),
-        "empty values sort last"
-    );
+    assert_eq!(last_names(&by_city.body).last().map(String::as_str), Some("Caron"), "empty values sort last");
 }
 
 async fn custom_fields_are_validated_filtered_and_sorted(server: TestServer) {
@@ -154,25 +101,14 @@ async fn custom_fields_are_validated_filtered_and_sorted(server: TestServer) {
         ("Gamma", 2500, "pme", json!([])),
     ] {
         let body = json!({"last_name": last, "custom_fields": {"budget": budget, "segment": segment, "interests": interests}});
-        assert_eq!(
-            s.post("/api/v1/contacts", &s.admin, body).await.status,
-            StatusCode::CREATED
-        );
+        assert_eq!(s.post("/api/v1/contacts", &s.admin, body).await.status, StatusCode::CREATED);
     }
     let wrong_type = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "X", "custom_fields": {"budget": "lots"}}),
-        )
+        .post("/api/v1/contacts", &s.admin, json!({"last_name": "X", "custom_fields": {"budget": "lots"}}))
         .await;
     assert_eq!(wrong_type.error_fields(), ["custom_fields.budget"]);
     let wrong_option = s
-        .post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": "X", "custom_fields": {"segment": "tpe"}}),
-        )
+        .post("/api/v1/contacts", &s.admin, json!({"last_name": "X", "custom_fields": {"segment": "tpe"}}))
         .await;
     assert_eq!(wrong_option.error_fields(), ["custom_fields.segment"]);
 
@@ -182,34 +118,18 @@ async fn custom_fields_are_validated_filtered_and_sorted(server: TestServer) {
         last_names(&answer.body)
     };
     // Numbers compare as numbers, not as text ("900" > "15000" as text).
-    assert_eq!(
-        names("filter[cf.budget][gt]=1000&sort=cf.budget").await,
-        ["Gamma", "Beta"]
-    );
+    assert_eq!(names("filter[cf.budget][gt]=1000&sort=cf.budget").await, ["Gamma", "Beta"]);
     assert_eq!(names("sort=-cf.budget").await, ["Beta", "Gamma", "Alpha"]);
-    assert_eq!(
-        names("filter[cf.segment]=pme&sort=last_name").await,
-        ["Alpha", "Gamma"]
-    );
+    assert_eq!(names("filter[cf.segment]=pme&sort=last_name").await, ["Alpha", "Gamma"]);
     assert_eq!(names("filter[cf.interests]=erp").await, ["Beta"]);
-    assert_eq!(
-        names("filter[cf.interests][is-empty]=true").await,
-        ["Gamma"]
-    );
-    let unknown = s
-        .get("/api/v1/contacts?filter[cf.colour]=red", &s.admin)
-        .await;
+    assert_eq!(names("filter[cf.interests][is-empty]=true").await, ["Gamma"]);
+    let unknown = s.get("/api/v1/contacts?filter[cf.colour]=red", &s.admin).await;
     assert_eq!(unknown.error_fields(), ["filter[cf.colour][eq]"]);
 }
 
 async fn pages_stay_stable_while_rows_are_inserted(s: TestServer) {
     for i in 0..7 {
-        s.post(
-            "/api/v1/contacts",
-            &s.admin,
-            json!({"last_name": format!("Avant {i}")}),
-        )
-        .await;
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": format!("Avant {i}")})).await;
     }
     let mut seen: Vec<String> = Vec::new();
     let mut cursor: Option<String> = None;
@@ -224,12 +144,7 @@ async fn pages_stay_stable_while_rows_are_inserted(s: TestServer) {
         seen.extend(last_names(&page.body));
         // Someone adds contacts while we page through.
         for _ in 0..2 {
-            s.post(
-                "/api/v1/contacts",
-                &s.admin,
-                json!({"last_name": format!("Pendant {inserted}")}),
-            )
-            .await;
+            s.post("/api/v1/contacts", &s.admin, json!({"last_name": format!("Pendant {inserted}")})).await;
             inserted += 1;
         }
         match page.body["next_cursor"].as_str() {
@@ -238,39 +153,20 @@ async fn pages_stay_stable_while_rows_are_inserted(s: TestServer) {
         }
     }
     let mut expected: Vec<String> = (0..7).rev().map(|i| format!("Avant {i}")).collect();
-    assert_eq!(
-        seen, expected,
-        "every row present at the start is seen once, in order, and nothing else"
-    );
+    assert_eq!(seen, expected, "every row present at the start is seen once, in order, and nothing else");
     expected.sort();
     let all = s.get("/api/v1/contacts?limit=500", &s.admin).await;
-    assert_eq!(
-        all.body["data"].as_array().map(Vec::len),
-        Some(7 + inserted)
-    );
+    assert_eq!(all.body["data"].as_array().map(Vec::len), Some(7 + inserted));
 }
 
 async fn bad_list_parameters_are_named(s: TestServer) {
-    let answer = s
-        .get(
-            "/api/v1/contacts?limit=0&filter[city][like]=x&colour=red",
-            &s.admin,
-        )
-        .await;
+    let answer = s.get("/api/v1/contacts?limit=0&filter[city][like]=x&colour=red", &s.admin).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        answer.error_fields(),
-        ["limit", "filter[city][like]", "colour"]
-    );
+    assert_eq!(answer.error_fields(), ["limit", "filter[city][like]", "colour"]);
     let sort = s.get("/api/v1/contacts?sort=shoe_size", &s.admin).await;
     assert_eq!(sort.error_fields(), ["sort"]);
     let cursor = s.get("/api/v1/contacts?cursor=garbage", &s.admin).await;
     assert_eq!(cursor.error_fields(), ["cursor"]);
-    let value = s
-        .get(
-            "/api/v1/contacts?filter[created_at][gt]=yesterday",
-            &s.admin,
-        )
-        .await;
+    let value = s.get("/api/v1/contacts?filter[created_at][gt]=yesterday", &s.admin).await;
     assert_eq!(value.error_fields(), ["filter[created_at][gt]"]);
 }

@@ -4,6 +4,7 @@ mod activities;
 mod admin;
 mod companies;
 mod contacts;
+mod demo;
 mod health;
 mod listing;
 mod permissions;

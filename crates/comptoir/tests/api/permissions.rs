@@ -68,100 +68,50 @@ async fn each_role_may_do_exactly_what_it_should_on_contacts(s: TestServer) {
         ),
         (
             Role::Readonly,
-            Expected {
-                create: NO,
-                update_own: NO,
-                update_other: NO,
-                delete_own: NO,
-                delete_other: NO,
-            },
+            Expected { create: NO, update_own: NO, update_other: NO, delete_own: NO, delete_other: NO },
         ),
     ];
     for (role, expected) in matrix {
         let (user, token) = s.user(role).await;
-        let own = s
-            .post(
-                "/api/v1/contacts",
-                &s.admin,
-                json!({"last_name": "À moi", "owner_id": user}),
-            )
-            .await
-            .id();
-        let other = s
-            .post(
-                "/api/v1/contacts",
-                &s.admin,
-                json!({"last_name": "À un autre"}),
-            )
-            .await
-            .id();
+        let own =
+            s.post("/api/v1/contacts", &s.admin, json!({"last_name": "À moi", "owner_id": user})).await.id();
+        let other = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "À un autre"})).await.id();
         let context = format!("{role}: {expected:?}");
 
-        assert_eq!(
-            s.get(&format!("/api/v1/contacts/{other}"), &token)
-                .await
-                .status,
-            OK,
-            "{context} read"
-        );
-        assert_eq!(
-            s.get("/api/v1/contacts", &token).await.status,
-            OK,
-            "{context} list"
-        );
-        let created = s
-            .post("/api/v1/contacts", &token, json!({"last_name": "Nouveau"}))
-            .await;
+        assert_eq!(s.get(&format!("/api/v1/contacts/{other}"), &token).await.status, OK, "{context} read");
+        assert_eq!(s.get("/api/v1/contacts", &token).await.status, OK, "{context} list");
+        let created = s.post("/api/v1/contacts", &token, json!({"last_name": "Nouveau"})).await;
         assert_eq!(created.status, expected.create, "{context} create");
         if created.status == CREATED {
-            assert_eq!(
-                created.body["owner_id"],
-                json!(user),
-                "{context}: the creator owns it"
-            );
+            assert_eq!(created.body["owner_id"], json!(user), "{context}: the creator owns it");
         }
         let patch = json!({"job_title": "Changé"});
         assert_eq!(
-            s.patch(&format!("/api/v1/contacts/{own}"), &token, patch.clone())
-                .await
-                .status,
+            s.patch(&format!("/api/v1/contacts/{own}"), &token, patch.clone()).await.status,
             expected.update_own,
             "{context} update own"
         );
         assert_eq!(
-            s.patch(&format!("/api/v1/contacts/{other}"), &token, patch)
-                .await
-                .status,
+            s.patch(&format!("/api/v1/contacts/{other}"), &token, patch).await.status,
             expected.update_other,
             "{context} update other"
         );
         assert_eq!(
-            s.delete(&format!("/api/v1/contacts/{own}"), &token)
-                .await
-                .status,
+            s.delete(&format!("/api/v1/contacts/{own}"), &token).await.status,
             expected.delete_own,
             "{context} delete own"
         );
         assert_eq!(
-            s.delete(&format!("/api/v1/contacts/{other}"), &token)
-                .await
-                .status,
+            s.delete(&format!("/api/v1/contacts/{other}"), &token).await.status,
             expected.delete_other,
             "{context} delete other"
         );
         let activity = s
-            .post(
-                "/api/v1/activities",
-                &token,
-                json!({"kind": "note", "body": "vu", "contact_id": other}),
-            )
+            .post("/api/v1/activities", &token, json!({"kind": "note", "body": "vu", "contact_id": other}))
             .await;
         let may_log = if role == Role::Readonly { NO } else { CREATED };
         if expected.delete_other != GONE {
-            assert_eq!(
-                activity.status, may_log,
-                "{context} log an activity on someone else's contact"
-            );
+            assert_eq!(activity.status, may_log, "{context} log an activity on someone else's contact");
         }
     }
 }
@@ -172,24 +122,16 @@ async fn admin_areas_are_refused_to_other_roles(s: TestServer) {
         for path in ["/api/v1/users", "/api/v1/tokens", "/api/v1/audit"] {
             let answer = s.get(path, &token).await;
             assert_eq!(answer.status, StatusCode::FORBIDDEN, "{role} GET {path}");
-            assert_eq!(
-                answer.header("content-type"),
-                Some("application/problem+json")
-            );
+            assert_eq!(answer.header("content-type"), Some("application/problem+json"));
         }
-        let field =
-            json!({"object_type": "contact", "key": "k", "label": "K", "field_type": "text"});
+        let field = json!({"object_type": "contact", "key": "k", "label": "K", "field_type": "text"});
         assert_eq!(
             s.post("/api/v1/custom-fields", &token, field).await.status,
             StatusCode::FORBIDDEN,
             "{role}"
         );
         let user = json!({"email": "new@exemple.fr", "role": "admin"});
-        assert_eq!(
-            s.post("/api/v1/users", &token, user).await.status,
-            StatusCode::FORBIDDEN,
-            "{role}"
-        );
+        assert_eq!(s.post("/api/v1/users", &token, user).await.status, StatusCode::FORBIDDEN, "{role}");
         assert_eq!(
             s.get("/api/v1/custom-fields", &token).await.status,
             StatusCode::OK,
@@ -197,34 +139,19 @@ async fn admin_areas_are_refused_to_other_roles(s: TestServer) {
         );
     }
     for path in ["/api/v1/users", "/api/v1/tokens", "/api/v1/audit"] {
-        assert_eq!(
-            s.get(path, &s.admin).await.status,
-            StatusCode::OK,
-            "admin GET {path}"
-        );
+        assert_eq!(s.get(path, &s.admin).await.status, StatusCode::OK, "admin GET {path}");
     }
 }
 
 async fn requests_without_a_valid_token_are_401(s: TestServer) {
-    let none = s
-        .request(Method::GET, "/api/v1/contacts", None, None, &[])
-        .await;
+    let none = s.request(Method::GET, "/api/v1/contacts", None, None, &[]).await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert_eq!(none.header("www-authenticate"), Some("Bearer"));
-    assert_eq!(
-        s.get("/api/v1/contacts", "cpt_forged").await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        s.get("/api/v1/contacts", "something-else").await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(s.get("/api/v1/contacts", "cpt_forged").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(s.get("/api/v1/contacts", "something-else").await.status, StatusCode::UNAUTHORIZED);
 
     let (user, token) = s.user(Role::Sales).await;
-    assert_eq!(
-        s.get("/api/v1/contacts", &token).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(s.get("/api/v1/contacts", &token).await.status, StatusCode::OK);
     let tokens = s.get("/api/v1/tokens", &s.admin).await;
     let token_id = tokens.body["data"]
         .as_array()
@@ -232,29 +159,14 @@ async fn requests_without_a_valid_token_are_401(s: TestServer) {
         .map(|t| t["id"].as_str().unwrap_or_default().to_owned())
         .unwrap_or_default();
     assert_eq!(
-        s.delete(&format!("/api/v1/tokens/{token_id}"), &s.admin)
-            .await
-            .status,
+        s.delete(&format!("/api/v1/tokens/{token_id}"), &s.admin).await.status,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        s.get("/api/v1/contacts", &token).await.status,
-        StatusCode::UNAUTHORIZED,
-        "revoked at once"
-    );
+    assert_eq!(s.get("/api/v1/contacts", &token).await.status, StatusCode::UNAUTHORIZED, "revoked at once");
 
     let (other, other_token) = s.user(Role::Sales).await;
-    assert_eq!(
-        s.get("/api/v1/contacts", &other_token).await.status,
-        StatusCode::OK
-    );
-    let deactivated = s
-        .patch(
-            &format!("/api/v1/users/{other}"),
-            &s.admin,
-            json!({"active": false}),
-        )
-        .await;
+    assert_eq!(s.get("/api/v1/contacts", &other_token).await.status, StatusCode::OK);
+    let deactivated = s.patch(&format!("/api/v1/users/{other}"), &s.admin, json!({"active": false})).await;
     assert_eq!(deactivated.status, StatusCode::OK);
     assert_eq!(
         s.get("/api/v1/contacts", &other_token).await.status,
@@ -266,44 +178,16 @@ async fn requests_without_a_valid_token_are_401(s: TestServer) {
 async fn only_managers_give_records_to_someone_else(s: TestServer) {
     let (sales, sales_token) = s.user(Role::Sales).await;
     let (manager, manager_token) = s.user(Role::Manager).await;
-    let given = s
-        .post(
-            "/api/v1/contacts",
-            &sales_token,
-            json!({"last_name": "X", "owner_id": manager}),
-        )
-        .await;
+    let given =
+        s.post("/api/v1/contacts", &sales_token, json!({"last_name": "X", "owner_id": manager})).await;
     assert_eq!(given.status, StatusCode::FORBIDDEN);
-    let own = s
-        .post("/api/v1/contacts", &sales_token, json!({"last_name": "X"}))
-        .await
-        .id();
-    let handed = s
-        .patch(
-            &format!("/api/v1/contacts/{own}"),
-            &sales_token,
-            json!({"owner_id": manager}),
-        )
-        .await;
+    let own = s.post("/api/v1/contacts", &sales_token, json!({"last_name": "X"})).await.id();
+    let handed =
+        s.patch(&format!("/api/v1/contacts/{own}"), &sales_token, json!({"owner_id": manager})).await;
     assert_eq!(handed.status, StatusCode::FORBIDDEN);
-    let reassigned = s
-        .patch(
-            &format!("/api/v1/contacts/{own}"),
-            &manager_token,
-            json!({"owner_id": manager}),
-        )
-        .await;
+    let reassigned =
+        s.patch(&format!("/api/v1/contacts/{own}"), &manager_token, json!({"owner_id": manager})).await;
     assert_eq!(reassigned.status, StatusCode::OK);
-    let back = s
-        .patch(
-            &format!("/api/v1/contacts/{own}"),
-            &sales_token,
-            json!({"job_title": "x"}),
-        )
-        .await;
-    assert_eq!(
-        back.status,
-        StatusCode::FORBIDDEN,
-        "{sales} no longer owns it"
-    );
+    let back = s.patch(&format!("/api/v1/contacts/{own}"), &sales_token, json!({"job_title": "x"})).await;
+    assert_eq!(back.status, StatusCode::FORBIDDEN, "{sales} no longer owns it");
 }

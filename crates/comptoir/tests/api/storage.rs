@@ -14,15 +14,9 @@ async fn every_column_is_declared_personal_or_not(s: TestServer) {
         .filter(|(table, column)| !is_classified(table, column))
         .map(|(table, column)| format!("{table}.{column}"))
         .collect();
-    assert!(
-        unclassified.is_empty(),
-        "declare these in comptoir_domain::privacy: {unclassified:?}"
-    );
+    assert!(unclassified.is_empty(), "declare these in comptoir_domain::privacy: {unclassified:?}");
     let present: BTreeSet<(String, String)> = columns.into_iter().collect();
-    for declared in PERSONAL_COLUMNS
-        .iter()
-        .filter(|c| !c.column.ends_with("_tsv"))
-    {
+    for declared in PERSONAL_COLUMNS.iter().filter(|c| !c.column.ends_with("_tsv")) {
         assert!(
             present.contains(&(declared.table.to_owned(), declared.column.to_owned())),
             "{}.{} is declared personal but does not exist",
@@ -34,16 +28,11 @@ async fn every_column_is_declared_personal_or_not(s: TestServer) {
 
 #[test]
 fn both_migration_trees_hold_the_same_migrations() {
-    let root =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../comptoir-store/migrations");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../comptoir-store/migrations");
     let names = |engine: &str| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(root.join(engine))
             .expect("a migration folder")
-            .filter_map(|entry| {
-                entry
-                    .ok()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-            })
+            .filter_map(|entry| entry.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
             .collect();
         names.sort();
         names

@@ -1,0 +1,44 @@
+use comptoir_testkit::{TestServer, on_both_databases};
+use reqwest::StatusCode;
+
+on_both_databases!(demo_data_is_loaded_indexed_and_searchable);
+
+/// The bulk load drops and rebuilds indexes; afterwards everything must answer as before.
+async fn demo_data_is_loaded_indexed_and_searchable(s: TestServer) {
+    let tables = ["companies", "contacts", "activities"];
+    let mut indexes_before = Vec::new();
+    for table in tables {
+        indexes_before.push(s.db.index_names(table).await.expect("indexes"));
+    }
+    assert!(indexes_before.iter().all(|names| names.len() >= 2), "{indexes_before:?}");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["demo", "--contacts", "300", "--seed", "7"])
+        .env("COMPTOIR_DATABASE_URL", &s.database_url)
+        .output()
+        .await
+        .expect("comptoir demo runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(summary.contains("Created 300 contacts, 30 companies"), "{summary}");
+
+    let page = s.get("/api/v1/contacts?limit=500", &s.admin).await;
+    assert_eq!(page.body["data"].as_array().map(Vec::len), Some(300));
+    let first = &page.body["data"][0];
+    let last_name = first["last_name"].as_str().unwrap_or_default().to_owned();
+    let found = s
+        .get(&format!("/api/v1/contacts?q={}&limit=500", comptoir_domain::search::fold(&last_name)), &s.admin)
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body["data"].as_array().is_some_and(|rows| rows.iter().any(|r| r["id"] == first["id"])));
+    let timeline = s
+        .get(&format!("/api/v1/contacts/{}/timeline", first["id"].as_str().unwrap_or_default()), &s.admin)
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK);
+    let leads = s
+        .get("/api/v1/contacts?filter[lifecycle_stage]=lead&filter[city]=Lyon&sort=last_name", &s.admin)
+        .await;
+    assert_eq!(leads.status, StatusCode::OK);
+    for (table, before) in tables.into_iter().zip(indexes_before) {
+        assert_eq!(s.db.index_names(table).await.expect("indexes"), before, "{table} indexes are rebuilt");
+    }
+}

@@ -37,6 +37,8 @@ pub static CATALOG: Catalog = Catalog {
     default_sort: "occurred_at",
     default_descending: true,
     search: None,
+    sort_indexes: &["id"],
+    broad_filters: &[],
 };
 
 macro_rules! select_activities {

@@ -50,7 +50,11 @@ pub static CATALOG: Catalog = Catalog {
     search: Some(Search {
         sqlite: "c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ",
         postgres: "c.search_tsv @@ to_tsquery('simple', ",
+        sqlite_rowid: "c.seq",
+        sqlite_rowid_of: "(SELECT seq FROM contacts WHERE id = ",
     }),
+    sort_indexes: &["id", "created_at", "updated_at", "last_name", "last_activity_at"],
+    broad_filters: &["city", "country", "region", "language", "lifecycle_stage", "source"],
 };
 
 /// The columns every contact query reads; a macro so it can be `concat!`ed into static SQL.
@@ -137,6 +141,21 @@ pub async fn get(db: &Db, id: ContactId) -> Result<Option<Contact>, StoreError> 
         sqlx::query_as(concat!(select_contacts!(), " WHERE c.id = $1")).bind(id.0).fetch_optional(pool).await
     })?;
     row.map(Contact::try_from).transpose()
+}
+
+/// Up to `n` contact ids picked at random, for benchmarks.
+pub async fn sample_ids(db: &Db, n: u32) -> Result<Vec<ContactId>, StoreError> {
+    let ids: Vec<Uuid> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM contacts ORDER BY random() LIMIT $1")
+            .bind(i64::from(n))
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(ids.into_iter().map(ContactId).collect())
+}
+
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM contacts").fetch_one(pool).await)?)
 }
 
 pub async fn exists(db: &Db, id: ContactId) -> Result<bool, StoreError> {

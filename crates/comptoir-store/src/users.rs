@@ -26,6 +26,8 @@ pub static CATALOG: Catalog = Catalog {
     default_sort: "email",
     default_descending: false,
     search: None,
+    sort_indexes: &["id"],
+    broad_filters: &[],
 };
 
 macro_rules! select_users {

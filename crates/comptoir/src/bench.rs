@@ -1,3 +1,258 @@
-pub async fn run(_: &str, _: crate::cli::BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("todo")
+//! `comptoir bench`: starts a real server process on the configured database and measures it
+//! over HTTP as clients would — reads by id under concurrency, filtered lists, search, writes —
+//! and the server's resident memory while it works.
+
+use crate::cli::BenchArgs;
+use crate::serve::{open, redact};
+use anyhow::{Context, bail};
+use comptoir_app::App;
+use rand::Rng;
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const BENCH_EMAIL: &str = "bench@exemple.fr";
+
+/// Filtered, sorted first pages a salesperson would ask for.
+const LIST_QUERIES: &[&str] = &[
+    "filter[lifecycle_stage]=lead&filter[city]=Lyon&sort=-created_at",
+    "filter[lifecycle_stage]=customer&sort=last_name",
+    "filter[city]=Paris&sort=-updated_at",
+    "filter[tags]=vip&sort=-created_at",
+    "filter[cf.budget][gt]=20000&sort=-created_at",
+    "filter[country]=GB&filter[lifecycle_stage][in]=lead,opportunity&sort=-last_activity_at",
+    "filter[last_name][starts-with]=dup&sort=last_name",
+];
+
+/// What people type in the search box: prefixes, accent-free names, two words, a company.
+const SEARCHES: &[&str] =
+    &["dup", "helene", "jean%20dup", "mart", "lef", "smith", "chloe%20ber", "boulangerie", "gar", "0612"];
+
+struct Latencies(Vec<Duration>);
+
+impl Latencies {
+    fn percentile(&mut self, p: f64) -> Duration {
+        if self.0.is_empty() {
+            return Duration::ZERO;
+        }
+        self.0.sort_unstable();
+        let rank = ((p / 100.0) * (self.0.len() as f64 - 1.0)).round() as usize;
+        self.0[rank.min(self.0.len() - 1)]
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The server's resident memory, from the kernel's accounting.
+fn rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+struct Server {
+    child: tokio::process::Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+async fn start_server(database_url: &str) -> anyhow::Result<Server> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("COMPTOIR_DATABASE_URL", database_url)
+        .env("COMPTOIR_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("cannot start the server")?;
+    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if let Ok(response) = client.get(format!("{}/readyz", server.base)).send().await
+            && response.status().is_success()
+        {
+            return Ok(server);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the server did not become ready")
+}
+
+/// Runs `clients` loops of `request` for `seconds`; returns throughput and latencies.
+async fn load<F, Fut>(clients: usize, seconds: u64, request: F) -> anyhow::Result<(f64, Latencies, u64)>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    let request = Arc::new(request);
+    let stop = Arc::new(AtomicBool::new(false));
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let (request, stop, errors) = (request.clone(), stop.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = client;
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                if request(i).await.is_err() {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                latencies.push(t.elapsed());
+                i += clients;
+            }
+            latencies
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await?);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    Ok((all.len() as f64 / elapsed, Latencies(all), errors.load(Ordering::Relaxed)))
+}
+
+async fn expect_ok(response: reqwest::Result<reqwest::Response>) -> anyhow::Result<()> {
+    let response = response?;
+    if !response.status().is_success() {
+        bail!("status {}", response.status());
+    }
+    response.bytes().await?;
+    Ok(())
+}
+
+pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
+    let app = App::new(open(database_url).await?);
+    let contacts = comptoir_store::contacts::count(app.db()).await?;
+    if contacts == 0 {
+        bail!("the database has no contacts: run `comptoir demo --contacts 1000000` first");
+    }
+    let user = match app.find_user_by_email(BENCH_EMAIL).await? {
+        Some(user) => user,
+        None => app
+            .create_user(None, json!({"email": BENCH_EMAIL, "role": "admin", "display_name": "Benchmark"}))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let token = app.create_token(None, user.id, "bench").await.map_err(|e| anyhow::anyhow!("{e}"))?.secret;
+    let ids: Arc<Vec<String>> = Arc::new(
+        comptoir_store::contacts::sample_ids(app.db(), 5000).await?.iter().map(|id| id.to_string()).collect(),
+    );
+    app.db().close().await;
+
+    let server = start_server(database_url).await?;
+    let pid = server.child.id().unwrap_or_default();
+    let base = Arc::new(server.base.clone());
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let auth = Arc::new(format!("Bearer {token}"));
+    let peak_rss = Arc::new(std::sync::Mutex::new(0.0f64));
+    let watcher = {
+        let peak_rss = peak_rss.clone();
+        tokio::spawn(async move {
+            loop {
+                if let (Some(rss), Ok(mut peak)) = (rss_mib(pid), peak_rss.lock()) {
+                    *peak = peak.max(rss);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+
+    println!(
+        "Comptoir bench — {} — {contacts} contacts — {} clients, {} s per load phase\n",
+        redact(database_url),
+        args.clients,
+        args.seconds
+    );
+    println!("| measure | requests/s | p50 | p95 | p99 | errors |");
+    println!("|---|---|---|---|---|---|");
+
+    // Warm the caches the way a running server would be.
+    {
+        let (client, base, auth, ids) = (client.clone(), base.clone(), auth.clone(), ids.clone());
+        load(args.clients, 2, move |i| {
+            let request = client
+                .get(format!("{base}/api/v1/contacts/{}", ids[i % ids.len()]))
+                .header("authorization", auth.as_str());
+            async move { expect_ok(request.send().await).await }
+        })
+        .await?;
+    }
+
+    let (client1, base1, auth1, ids1) = (client.clone(), base.clone(), auth.clone(), ids.clone());
+    let (rate, mut latencies, errors) = load(args.clients, args.seconds, move |i| {
+        let request = client1
+            .get(format!("{base1}/api/v1/contacts/{}", ids1[i % ids1.len()]))
+            .header("authorization", auth1.as_str());
+        async move { expect_ok(request.send().await).await }
+    })
+    .await?;
+    row("GET /contacts/{id}", Some(rate), &mut latencies, errors);
+
+    for (name, paths) in [
+        (
+            "first page, filtered and sorted (1 client)",
+            LIST_QUERIES.iter().map(|q| format!("/api/v1/contacts?limit=50&{q}")).collect::<Vec<_>>(),
+        ),
+        (
+            "q= search, first 25 (1 client)",
+            SEARCHES.iter().map(|q| format!("/api/v1/contacts?limit=25&q={q}")).collect(),
+        ),
+    ] {
+        let mut latencies = Latencies(Vec::new());
+        let mut errors = 0;
+        for i in 0..args.samples {
+            let path = &paths[i % paths.len()];
+            let t = Instant::now();
+            if expect_ok(
+                client.get(format!("{base}{path}")).header("authorization", auth.as_str()).send().await,
+            )
+            .await
+            .is_err()
+            {
+                errors += 1;
+            }
+            latencies.0.push(t.elapsed());
+        }
+        row(name, None, &mut latencies, errors);
+    }
+
+    let (client2, base2, auth2) = (client.clone(), base.clone(), auth.clone());
+    let (rate, mut latencies, errors) = load(8, args.seconds.min(5), move |i| {
+        let suffix: u32 = rand::rng().random_range(0..1_000_000);
+        let body = json!({"first_name": "Bench", "last_name": format!("Écriture {i}"), "emails": [format!("bench{i}.{suffix}@exemple.fr")], "address": {"city": "Lyon"}});
+        let request = client2.post(format!("{base2}/api/v1/contacts")).header("authorization", auth2.as_str()).json(&body);
+        async move { expect_ok(request.send().await).await }
+    })
+    .await?;
+    row("POST /contacts (8 clients)", Some(rate), &mut latencies, errors);
+
+    watcher.abort();
+    let peak = peak_rss.lock().map(|p| *p).unwrap_or_default();
+    println!("\nServer resident memory, peak during the run: {peak:.0} MiB");
+    drop(server);
+    Ok(())
+}
+
+fn row(name: &str, rate: Option<f64>, latencies: &mut Latencies, errors: u64) {
+    let rate = rate.map(|r| format!("{r:.0}")).unwrap_or_else(|| "—".to_owned());
+    println!(
+        "| {name} | {rate} | {} | {} | {} | {errors} |",
+        ms(latencies.percentile(50.0)),
+        ms(latencies.percentile(95.0)),
+        ms(latencies.percentile(99.0))
+    );
 }

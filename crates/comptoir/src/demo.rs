@@ -13,12 +13,13 @@ use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOu
 use comptoir_domain::address::Address;
 use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeBand};
 use comptoir_domain::contacts::{Contact, ContactFields, LabelledEmail, LabelledPhone, LifecycleStage};
+use comptoir_domain::custom_fields::ObjectType;
 use comptoir_domain::email::EmailAddress;
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::phone::PhoneNumber;
 use comptoir_domain::search::fold;
 use comptoir_domain::siren::Siren;
-use comptoir_domain::users::Role;
+use comptoir_domain::users::{Actor, Role};
 use comptoir_store::{Db, Tx};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
@@ -456,10 +457,12 @@ impl Generator {
     }
 }
 
-/// Demo users who own the generated records, created once.
+/// Demo users who own the generated records, and the custom field their contacts fill, created
+/// once.
 async fn demo_owners(app: &App) -> anyhow::Result<Vec<UserId>> {
     let mut owners = Vec::new();
     for (email, role, name) in [
+        ("claire.dubois@exemple.fr", Role::Admin, "Claire Dubois"),
         ("camille.martin@exemple.fr", Role::Manager, "Camille Martin"),
         ("julien.bernard@exemple.fr", Role::Sales, "Julien Bernard"),
         ("sophie.leroy@exemple.fr", Role::Sales, "Sophie Leroy"),
@@ -474,6 +477,16 @@ async fn demo_owners(app: &App) -> anyhow::Result<Vec<UserId>> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?,
         };
         owners.push(user.id);
+    }
+    let admin = Actor { user_id: owners[0], role: Role::Admin };
+    let defined = app.list_custom_fields(&admin, Some(ObjectType::Contact)).await?;
+    if !defined.iter().any(|d| d.key == "budget") {
+        app.create_custom_field(
+            &admin,
+            json!({"object_type": "contact", "key": "budget", "label": "Budget (€)", "field_type": "number"}),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(owners)
 }

@@ -122,6 +122,7 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_created ON contacts(created_at, id);
 CREATE INDEX contacts_updated ON contacts(updated_at, id);
 CREATE INDEX contacts_last_name ON contacts(last_name, id);
+CREATE INDEX contacts_last_activity ON contacts(last_activity_at, id);
 CREATE INDEX contacts_email ON contacts(email);
 CREATE INDEX contacts_company ON contacts(company_id);
 CREATE INDEX contacts_owner ON contacts(owner_id, created_at);

@@ -42,6 +42,23 @@ async fn search_ignores_accents_and_case_and_matches_prefixes(server: TestServer
     assert_eq!(search("0612").await, ["Dupont"], "found by national phone digits");
     assert_eq!(search("chloe").await, ["Martin"]);
     assert_eq!(search("zzz").await, Vec::<String>::new());
+    for extra in 0..4 {
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": format!("Dupré {extra}")})).await;
+    }
+    let all = last_names(&s.get("/api/v1/contacts?q=dup", &s.admin).await.body);
+    assert_eq!(all.len(), 6);
+    assert!(all[0].starts_with("Dupré 3"), "newest first: {all:?}");
+    let mut paged = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = s.get(&format!("/api/v1/contacts?q=dup&limit=2&cursor={cursor}"), &s.admin).await;
+        paged.extend(last_names(&page.body));
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(paged, all, "search results page without gaps or repeats");
     let companies = s.get("/api/v1/companies?q=mutu", &s.admin).await;
     assert_eq!(companies.body["data"][0]["name"], "Crédit Mutuel");
 }
@@ -82,7 +99,32 @@ async fn filters_apply_each_operator(server: TestServer) {
     let descending = s.get("/api/v1/contacts?sort=-last_name", &s.admin).await;
     assert_eq!(last_names(&descending.body), ["Durand", "Caron", "Blanc", "Arnaud"]);
     let by_city = s.get("/api/v1/contacts?sort=city", &s.admin).await;
-    assert_eq!(last_names(&by_city.body).last().map(String::as_str), Some("Caron"), "empty values sort last");
+    assert_eq!(
+        last_names(&by_city.body).first().map(String::as_str),
+        Some("Caron"),
+        "empty values sort first going up"
+    );
+    let by_city_down = s.get("/api/v1/contacts?sort=-city", &s.admin).await;
+    assert_eq!(
+        last_names(&by_city_down.body).last().map(String::as_str),
+        Some("Caron"),
+        "and last going down"
+    );
+    for sort in ["city", "-city", "last_activity_at", "-last_activity_at"] {
+        let all = last_names(&s.get(&format!("/api/v1/contacts?sort={sort}"), &s.admin).await.body);
+        let mut paged = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page =
+                s.get(&format!("/api/v1/contacts?sort={sort}&limit=1&cursor={cursor}"), &s.admin).await;
+            paged.extend(last_names(&page.body));
+            match page.body["next_cursor"].as_str() {
+                Some(next) => cursor = next.to_owned(),
+                None => break,
+            }
+        }
+        assert_eq!(paged, all, "paging one by one through sort={sort} sees every row once");
+    }
 }
 
 async fn custom_fields_are_validated_filtered_and_sorted(server: TestServer) {

@@ -14,11 +14,20 @@ pub struct BulkLoad {
 }
 
 impl Db {
-    pub async fn begin_bulk_load(&self, tables: &[&str]) -> Result<BulkLoad, StoreError> {
+    /// Starts a load into `tables`. `rebuild_indexes` drops their secondary indexes until
+    /// [`BulkLoad::finish`]: worth it when the load is large next to what the tables hold,
+    /// wasteful when a few rows join millions.
+    pub async fn begin_bulk_load(
+        &self,
+        tables: &[&str],
+        rebuild_indexes: bool,
+    ) -> Result<BulkLoad, StoreError> {
         let mut tx = self.begin().await?;
         let mut indexes: Vec<(String, String)> = Vec::new();
-        for table in tables {
-            indexes.extend(secondary_indexes(&mut tx, table).await?);
+        if rebuild_indexes {
+            for table in tables {
+                indexes.extend(secondary_indexes(&mut tx, table).await?);
+            }
         }
         for (name, _) in &indexes {
             // The name comes from the database's own catalogue, not from a client.

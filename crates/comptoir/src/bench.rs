@@ -202,6 +202,18 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     .await?;
     row("GET /contacts/{id}", Some(rate), &mut latencies, errors);
 
+    let mut latencies = Latencies(Vec::new());
+    let mut errors = 0;
+    for i in 0..args.samples {
+        let t = Instant::now();
+        let request = client.get(format!("{base}/api/v1/contacts/{}", ids[(i * 7919) % ids.len()]));
+        if expect_ok(request.header("authorization", auth.as_str()).send().await).await.is_err() {
+            errors += 1;
+        }
+        latencies.0.push(t.elapsed());
+    }
+    row("GET /contacts/{id} (1 client)", None, &mut latencies, errors);
+
     for (name, paths) in [
         (
             "first page, filtered and sorted (1 client)",

@@ -534,7 +534,8 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
         }
     });
     let (mut companies, mut activities) = (0usize, 0usize);
-    let mut load = db.begin_bulk_load(&["companies", "contacts", "activities"]).await?;
+    let existing = u64::try_from(comptoir_store::contacts::count(&db).await?).unwrap_or(0);
+    let mut load = db.begin_bulk_load(&["companies", "contacts", "activities"], total >= existing).await?;
     while let Some(batch) = receiver.recv().await {
         write(load.tx(), &batch).await?;
         companies += batch.companies.len();

@@ -23,7 +23,9 @@ impl FromRequestParts<AppState> for Caller {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| v.split_once(' '))
+            // The scheme name is case-insensitive (RFC 9110).
+            .and_then(|(scheme, secret)| scheme.eq_ignore_ascii_case("bearer").then_some(secret))
             .ok_or(ApiError(AppError::Unauthenticated))?;
         let actor = state.app.authenticate(secret.trim()).await?;
         tracing::Span::current().record("actor", tracing::field::display(actor.user_id));

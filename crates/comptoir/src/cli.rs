@@ -52,14 +52,14 @@ pub struct ServeArgs {
 pub enum UserCommand {
     /// Create a user.
     Create {
-        #[arg(long)]
+        #[arg(long, env = "COMPTOIR_USER_EMAIL")]
         email: String,
-        #[arg(long, value_parser = parse_role)]
+        #[arg(long, env = "COMPTOIR_USER_ROLE", value_parser = parse_role)]
         role: Role,
-        #[arg(long)]
+        #[arg(long, env = "COMPTOIR_USER_NAME")]
         name: Option<String>,
         /// Read the password from standard input (so it stays out of the shell history).
-        #[arg(long)]
+        #[arg(long, env = "COMPTOIR_PASSWORD_STDIN")]
         password_stdin: bool,
     },
 }
@@ -72,9 +72,9 @@ fn parse_role(s: &str) -> Result<Role, String> {
 pub enum TokenCommand {
     /// Create an API token for a user and print it (only its hash is stored).
     Create {
-        #[arg(long)]
+        #[arg(long, env = "COMPTOIR_TOKEN_EMAIL")]
         email: String,
-        #[arg(long)]
+        #[arg(long, env = "COMPTOIR_TOKEN_NAME")]
         name: String,
     },
 }
@@ -82,26 +82,26 @@ pub enum TokenCommand {
 #[derive(Args)]
 pub struct DemoArgs {
     /// How many contacts to create.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, env = "COMPTOIR_DEMO_CONTACTS", default_value_t = 1000)]
     pub contacts: u64,
     /// Activities per contact, on average.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, env = "COMPTOIR_DEMO_ACTIVITIES_PER_CONTACT", default_value_t = 5)]
     pub activities_per_contact: u64,
     /// Seed for the generator, for reproducible data.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, env = "COMPTOIR_DEMO_SEED", default_value_t = 42)]
     pub seed: u64,
 }
 
 #[derive(Args)]
 pub struct BenchArgs {
     /// Seconds per HTTP load phase.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, env = "COMPTOIR_BENCH_SECONDS", default_value_t = 10)]
     pub seconds: u64,
     /// Concurrent HTTP clients.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, env = "COMPTOIR_BENCH_CLIENTS", default_value_t = 32)]
     pub clients: usize,
     /// Requests per latency phase (filtered list, search).
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, env = "COMPTOIR_BENCH_SAMPLES", default_value_t = 500)]
     pub samples: usize,
 }
 

@@ -191,3 +191,63 @@ async fn only_managers_give_records_to_someone_else(s: TestServer) {
     let back = s.patch(&format!("/api/v1/contacts/{own}"), &sales_token, json!({"job_title": "x"})).await;
     assert_eq!(back.status, StatusCode::FORBIDDEN, "{sales} no longer owns it");
 }
+
+mod companies_and_activities {
+    use super::*;
+
+    on_both_databases!(companies_and_activities_follow_the_same_ownership_rules);
+
+    async fn companies_and_activities_follow_the_same_ownership_rules(s: TestServer) {
+        let (sales, sales_token) = s.user(Role::Sales).await;
+        let (_, readonly_token) = s.user(Role::Readonly).await;
+        let (_, manager_token) = s.user(Role::Manager).await;
+        let own = s.post("/api/v1/companies", &sales_token, json!({"name": "À moi SARL"})).await;
+        assert_eq!(own.status, StatusCode::CREATED);
+        assert_eq!(own.body["owner_id"], json!(sales));
+        let other = s.post("/api/v1/companies", &s.admin, json!({"name": "Autre SA"})).await.id();
+        let patch = json!({"industry": "BTP"});
+        assert_eq!(
+            s.patch(&format!("/api/v1/companies/{}", own.id()), &sales_token, patch.clone()).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            s.patch(&format!("/api/v1/companies/{other}"), &sales_token, patch.clone()).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            s.patch(&format!("/api/v1/companies/{other}"), &readonly_token, patch.clone()).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            s.post("/api/v1/companies", &readonly_token, json!({"name": "X"})).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            s.patch(&format!("/api/v1/companies/{other}"), &manager_token, patch).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            s.delete(&format!("/api/v1/companies/{other}"), &sales_token).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        let note = s
+            .post(
+                "/api/v1/activities",
+                &s.admin,
+                json!({"kind": "note", "body": "x", "company_id": own.id()}),
+            )
+            .await
+            .id();
+        let path = format!("/api/v1/activities/{note}");
+        assert_eq!(
+            s.patch(&path, &sales_token, json!({"body": "y"})).await.status,
+            StatusCode::FORBIDDEN,
+            "not the owner"
+        );
+        assert_eq!(s.delete(&path, &sales_token).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(s.get(&path, &readonly_token).await.status, StatusCode::OK);
+        assert_eq!(s.patch(&path, &manager_token, json!({"body": "z"})).await.status, StatusCode::OK);
+        assert_eq!(s.delete(&path, &manager_token).await.status, StatusCode::NO_CONTENT);
+    }
+}

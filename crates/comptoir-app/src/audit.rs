@@ -1,6 +1,6 @@
 //! Reading the audit log: admins only, since it holds every past value of every field.
 
-use crate::{App, AppError};
+use crate::{App, AppError, admin_only};
 use comptoir_domain::audit::AuditEntry;
 use comptoir_domain::ids::AuditId;
 use comptoir_domain::users::Actor;
@@ -15,9 +15,7 @@ impl App {
         before: Option<AuditId>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::Forbidden("only admins read the audit log"));
-        }
+        admin_only(Some(actor), "only admins read the audit log")?;
         Ok(comptoir_store::audit::list(&self.db, object_type, object_id, before, limit).await?)
     }
 }

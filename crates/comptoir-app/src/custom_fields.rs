@@ -3,7 +3,7 @@
 use crate::changes::record;
 use crate::input::{parse, patched};
 use crate::users::check_version;
-use crate::{App, AppError};
+use crate::{App, AppError, admin_only};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType, ObjectType, validate_key};
@@ -98,9 +98,7 @@ fn to_input(definition: &CustomFieldDefinition) -> CustomFieldInput {
     }
 }
 
-fn require_admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden("only admins define custom fields")) }
-}
+const ONLY_ADMINS: &str = "only admins define custom fields";
 
 impl App {
     pub async fn create_custom_field(
@@ -108,7 +106,7 @@ impl App {
         actor: &Actor,
         body: Value,
     ) -> Result<CustomFieldDefinition, AppError> {
-        require_admin(actor)?;
+        admin_only(Some(actor), ONLY_ADMINS)?;
         let valid = parse::<CustomFieldInput>(body)?.validate()?;
         let at = now();
         let definition = CustomFieldDefinition {
@@ -169,7 +167,7 @@ impl App {
         patch: &Value,
         if_match: Option<i64>,
     ) -> Result<CustomFieldDefinition, AppError> {
-        require_admin(actor)?;
+        admin_only(Some(actor), ONLY_ADMINS)?;
         let current = self.get_custom_field(actor, id).await?;
         check_version(if_match, current.version)?;
         let input = patched(&to_input(&current), patch)?;
@@ -211,7 +209,7 @@ impl App {
         id: CustomFieldId,
         if_match: Option<i64>,
     ) -> Result<(), AppError> {
-        require_admin(actor)?;
+        admin_only(Some(actor), ONLY_ADMINS)?;
         let current = self.get_custom_field(actor, id).await?;
         check_version(if_match, current.version)?;
         let mut tx = self.db.begin().await?;

@@ -34,6 +34,15 @@ type TokenCache = HashMap<[u8; 32], (Option<Actor>, Instant)>;
 /// Every custom field definition, and when they were read.
 type DefinitionCache = Option<(Instant, Arc<Vec<CustomFieldDefinition>>)>;
 
+/// Refuses anyone but an admin, saying what only admins do. `None` is the command line,
+/// which an operator with access to the database runs.
+fn admin_only(actor: Option<&Actor>, only_admins: &'static str) -> Result<(), AppError> {
+    match actor {
+        Some(actor) if !actor.is_admin() => Err(AppError::Forbidden(only_admins)),
+        _ => Ok(()),
+    }
+}
+
 /// The use cases' shared state: the database and what is worth remembering between requests.
 #[derive(Clone)]
 pub struct App {

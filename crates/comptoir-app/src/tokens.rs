@@ -3,7 +3,7 @@
 //! every request through a small cache.
 
 use crate::changes::record;
-use crate::{App, AppError, CACHE_TTL};
+use crate::{App, AppError, CACHE_TTL, admin_only};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use comptoir_domain::ValidationErrors;
@@ -14,6 +14,8 @@ use comptoir_domain::users::{Actor, ApiToken};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::time::Instant;
+
+const ONLY_ADMINS: &str = "only admins manage API tokens";
 
 /// Marks Comptoir tokens so secret scanners and people recognise them.
 pub const TOKEN_PREFIX: &str = "cpt_";
@@ -60,11 +62,7 @@ impl App {
         user_id: UserId,
         name: &str,
     ) -> Result<NewToken, AppError> {
-        if let Some(actor) = actor
-            && !actor.is_admin()
-        {
-            return Err(AppError::Forbidden("only admins manage API tokens"));
-        }
+        admin_only(actor, ONLY_ADMINS)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ValidationErrors::single("name", "is required (at most 100 characters)").into());
@@ -91,16 +89,12 @@ impl App {
     }
 
     pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::Forbidden("only admins manage API tokens"));
-        }
+        admin_only(Some(actor), ONLY_ADMINS)?;
         Ok(comptoir_store::users::list_tokens(&self.db).await?)
     }
 
     pub async fn get_token(&self, actor: &Actor, id: TokenId) -> Result<ApiToken, AppError> {
-        if !actor.is_admin() {
-            return Err(AppError::Forbidden("only admins manage API tokens"));
-        }
+        admin_only(Some(actor), ONLY_ADMINS)?;
         comptoir_store::users::get_token(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 

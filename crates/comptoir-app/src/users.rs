@@ -3,7 +3,7 @@
 
 use crate::changes::record;
 use crate::input::{parse, patched};
-use crate::{App, AppError, passwords};
+use crate::{App, AppError, admin_only, passwords};
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::UserId;
 use comptoir_domain::listing::ListQuery;
@@ -12,17 +12,12 @@ use comptoir_domain::users::{Actor, User, UserInput};
 use comptoir_store::Page;
 use serde_json::Value;
 
-fn require_admin(actor: Option<&Actor>) -> Result<(), AppError> {
-    match actor {
-        Some(actor) if !actor.is_admin() => Err(AppError::Forbidden("only admins manage users")),
-        _ => Ok(()),
-    }
-}
+const ONLY_ADMINS: &str = "only admins manage users";
 
 impl App {
     /// Creates a user. `actor` is `None` when the command line does it.
     pub async fn create_user(&self, actor: Option<&Actor>, body: Value) -> Result<User, AppError> {
-        require_admin(actor)?;
+        admin_only(actor, ONLY_ADMINS)?;
         let input: UserInput = parse(body)?;
         let (fields, password) = input.validate()?;
         let password_hash = match password {
@@ -49,8 +44,8 @@ impl App {
     }
 
     pub async fn get_user(&self, actor: &Actor, id: UserId) -> Result<User, AppError> {
-        if !actor.is_admin() && actor.user_id != id {
-            return Err(AppError::Forbidden("only admins manage users"));
+        if actor.user_id != id {
+            admin_only(Some(actor), ONLY_ADMINS)?;
         }
         comptoir_store::users::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
@@ -64,7 +59,7 @@ impl App {
     }
 
     pub async fn list_users(&self, actor: &Actor, query: &ListQuery) -> Result<Page<User>, AppError> {
-        require_admin(Some(actor))?;
+        admin_only(Some(actor), ONLY_ADMINS)?;
         Ok(comptoir_store::users::list(&self.db, query).await??)
     }
 
@@ -75,7 +70,7 @@ impl App {
         patch: &Value,
         if_match: Option<i64>,
     ) -> Result<User, AppError> {
-        require_admin(Some(actor))?;
+        admin_only(Some(actor), ONLY_ADMINS)?;
         let current = comptoir_store::users::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
         check_version(if_match, current.version)?;
         let (fields, password) = patched(&current.to_input(), patch)?.validate()?;

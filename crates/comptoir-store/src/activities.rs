@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, column};
-use crate::sql::{Bind, Sql, insert_rows};
+use crate::sql::{Bind, Sql, insert_rows, update_row};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
@@ -76,21 +76,18 @@ struct ActivityRow {
     updated_at: DateTime<Utc>,
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value}"))
-}
-
 impl TryFrom<ActivityRow> for Activity {
     type Error = StoreError;
     fn try_from(row: ActivityRow) -> Result<Self, StoreError> {
-        let kind = ActivityKind::parse(&row.kind).ok_or_else(|| corrupt("activity kind", &row.kind))?;
+        let kind =
+            ActivityKind::parse(&row.kind).ok_or_else(|| StoreError::corrupt("activity kind", &row.kind))?;
         let direction = row
             .direction
-            .map(|d| Direction::parse(&d).ok_or_else(|| corrupt("direction", &d)))
+            .map(|d| Direction::parse(&d).ok_or_else(|| StoreError::corrupt("direction", &d)))
             .transpose()?;
         let outcome = row
             .outcome
-            .map(|o| CallOutcome::parse(&o).ok_or_else(|| corrupt("call outcome", &o)))
+            .map(|o| CallOutcome::parse(&o).ok_or_else(|| StoreError::corrupt("call outcome", &o)))
             .transpose()?;
         Ok(Activity {
             id: ActivityId(row.id),
@@ -178,77 +175,52 @@ pub async fn insert_many<'a>(
     tx: &mut Tx,
     activities: impl IntoIterator<Item = &'a Activity>,
 ) -> Result<(), StoreError> {
-    const HEAD: &str = "INSERT INTO activities (id, version, kind, subject, body, contact_id, company_id,
-        occurred_at, direction, duration_seconds, outcome, starts_at, ends_at, location, due_at,
-        assignee_id, done, done_at, owner_id, created_at, updated_at)";
     let rows = activities.into_iter().map(|activity| {
-        let f = &activity.fields;
-        [
-            Bind::Uuid(activity.id.0),
-            Bind::Int(activity.version),
-            Bind::Text(f.kind.as_str().to_owned()),
-            Bind::OptText(f.subject.clone()),
-            Bind::OptText(f.body.clone()),
-            Bind::OptUuid(f.contact_id.map(|c| c.0)),
-            Bind::OptUuid(f.company_id.map(|c| c.0)),
-            Bind::Time(f.occurred_at),
-            Bind::OptText(f.direction.map(|d| d.as_str().to_owned())),
-            Bind::OptInt(f.duration_seconds),
-            Bind::OptText(f.outcome.map(|o| o.as_str().to_owned())),
-            Bind::OptTime(f.starts_at),
-            Bind::OptTime(f.ends_at),
-            Bind::OptText(f.location.clone()),
-            Bind::OptTime(f.due_at),
-            Bind::OptUuid(f.assignee_id.map(|u| u.0)),
-            Bind::Bool(f.done),
-            Bind::OptTime(f.done_at),
-            Bind::OptUuid(f.owner_id.map(|u| u.0)),
-            Bind::Time(activity.created_at),
-            Bind::Time(activity.updated_at),
-        ]
+        let mut row = vec![Bind::Uuid(activity.id.0), Bind::Time(activity.created_at)];
+        row.extend(changeable_values(activity));
+        row
     });
+    const HEAD: &str = concat!("INSERT INTO activities (id, created_at, ", changeable_columns!(), ")");
     insert_rows(tx, HEAD, 21, rows.collect()).await
 }
 
-pub async fn update(tx: &mut Tx, activity: &Activity, expected_version: i64) -> Result<(), StoreError> {
+/// The columns an activity's owner changes, in the order of [`changeable_values`].
+macro_rules! changeable_columns {
+    () => {
+        "version, kind, subject, body, contact_id, company_id, occurred_at, direction, duration_seconds,
+         outcome, starts_at, ends_at, location, due_at, assignee_id, done, done_at, owner_id, updated_at"
+    };
+}
+use changeable_columns;
+
+fn changeable_values(activity: &Activity) -> Vec<Bind> {
     let f = &activity.fields;
-    let affected = on_tx!(tx, |conn| {
-        sqlx::query(
-            "UPDATE activities SET version = $2, kind = $3, subject = $4, body = $5, contact_id = $6,
-                company_id = $7, occurred_at = $8, direction = $9, duration_seconds = $10,
-                outcome = $11, starts_at = $12, ends_at = $13, location = $14, due_at = $15,
-                assignee_id = $16, done = $17, done_at = $18, owner_id = $19, updated_at = $20
-             WHERE id = $1 AND version = $21",
-        )
-        .bind(activity.id.0)
-        .bind(activity.version)
-        .bind(f.kind.as_str())
-        .bind(&f.subject)
-        .bind(&f.body)
-        .bind(f.contact_id.map(|c| c.0))
-        .bind(f.company_id.map(|c| c.0))
-        .bind(f.occurred_at)
-        .bind(f.direction.map(Direction::as_str))
-        .bind(f.duration_seconds)
-        .bind(f.outcome.map(CallOutcome::as_str))
-        .bind(f.starts_at)
-        .bind(f.ends_at)
-        .bind(&f.location)
-        .bind(f.due_at)
-        .bind(f.assignee_id.map(|u| u.0))
-        .bind(f.done)
-        .bind(f.done_at)
-        .bind(f.owner_id.map(|u| u.0))
-        .bind(activity.updated_at)
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if affected == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    vec![
+        Bind::Int(activity.version),
+        Bind::Text(f.kind.as_str().to_owned()),
+        Bind::OptText(f.subject.clone()),
+        Bind::OptText(f.body.clone()),
+        Bind::OptUuid(f.contact_id.map(|c| c.0)),
+        Bind::OptUuid(f.company_id.map(|c| c.0)),
+        Bind::Time(f.occurred_at),
+        Bind::OptText(f.direction.map(|d| d.as_str().to_owned())),
+        Bind::OptInt(f.duration_seconds),
+        Bind::OptText(f.outcome.map(|o| o.as_str().to_owned())),
+        Bind::OptTime(f.starts_at),
+        Bind::OptTime(f.ends_at),
+        Bind::OptText(f.location.clone()),
+        Bind::OptTime(f.due_at),
+        Bind::OptUuid(f.assignee_id.map(|u| u.0)),
+        Bind::Bool(f.done),
+        Bind::OptTime(f.done_at),
+        Bind::OptUuid(f.owner_id.map(|u| u.0)),
+        Bind::Time(activity.updated_at),
+    ]
+}
+
+pub async fn update(tx: &mut Tx, activity: &Activity, expected_version: i64) -> Result<(), StoreError> {
+    const HEAD: &str = concat!("UPDATE activities SET (", changeable_columns!(), ") = ");
+    update_row(tx, HEAD, changeable_values(activity), activity.id.0, expected_version).await
 }
 
 pub async fn delete(tx: &mut Tx, id: ActivityId, expected_version: i64) -> Result<(), StoreError> {

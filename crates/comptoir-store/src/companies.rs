@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
-use crate::sql::{Bind, Sql, insert_rows};
+use crate::sql::{Bind, Sql, insert_rows, json, update_row};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
@@ -93,22 +93,22 @@ struct CompanyRow {
     updated_at: DateTime<Utc>,
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value}"))
-}
-
 impl TryFrom<CompanyRow> for Company {
     type Error = StoreError;
     fn try_from(row: CompanyRow) -> Result<Self, StoreError> {
         let relationship_type = RelationshipType::parse(&row.relationship_type)
-            .ok_or_else(|| corrupt("relationship type", &row.relationship_type))?;
-        let size_band =
-            row.size_band.map(|s| SizeBand::parse(&s).ok_or_else(|| corrupt("size band", &s))).transpose()?;
-        let siren = row.siren.map(|s| Siren::parse(&s).map_err(|_| corrupt("siren", &s))).transpose()?;
-        let siret = row.siret.map(|s| Siret::parse(&s).map_err(|_| corrupt("siret", &s))).transpose()?;
+            .ok_or_else(|| StoreError::corrupt("relationship type", &row.relationship_type))?;
+        let size_band = row
+            .size_band
+            .map(|s| SizeBand::parse(&s).ok_or_else(|| StoreError::corrupt("size band", &s)))
+            .transpose()?;
+        let siren =
+            row.siren.map(|s| Siren::parse(&s).map_err(|_| StoreError::corrupt("siren", &s))).transpose()?;
+        let siret =
+            row.siret.map(|s| Siret::parse(&s).map_err(|_| StoreError::corrupt("siret", &s))).transpose()?;
         let vat_number = row
             .vat_number
-            .map(|s| VatNumber::parse(&s).map_err(|_| corrupt("vat number", &s)))
+            .map(|s| VatNumber::parse(&s).map_err(|_| StoreError::corrupt("vat number", &s)))
             .transpose()?;
         Ok(Company {
             id: CompanyId(row.id),
@@ -177,85 +177,56 @@ pub async fn insert_many<'a>(
     tx: &mut Tx,
     companies: impl IntoIterator<Item = &'a Company>,
 ) -> Result<(), StoreError> {
-    const HEAD: &str = "INSERT INTO companies (id, version, name, domain, website, industry, size_band,
-        siren, siret, vat_number, address_street, address_postal_code, address_city, address_region,
-        address_country, phones, phone, relationship_type, owner_id, tags, custom_fields,
-        search_text, created_at, updated_at)";
     let rows = companies.into_iter().map(|company| {
-        let f = &company.fields;
-        [
-            Bind::Uuid(company.id.0),
-            Bind::Int(company.version),
-            Bind::Text(f.name.clone()),
-            Bind::OptText(f.domain.clone()),
-            Bind::OptText(f.website.clone()),
-            Bind::OptText(f.industry.clone()),
-            Bind::OptText(f.size_band.map(|b| b.as_str().to_owned())),
-            Bind::OptText(f.siren.as_ref().map(|s| s.as_str().to_owned())),
-            Bind::OptText(f.siret.as_ref().map(|s| s.as_str().to_owned())),
-            Bind::OptText(f.vat_number.as_ref().map(|s| s.as_str().to_owned())),
-            Bind::OptText(f.address.street.clone()),
-            Bind::OptText(f.address.postal_code.clone()),
-            Bind::OptText(f.address.city.clone()),
-            Bind::OptText(f.address.region.clone()),
-            Bind::OptText(f.address.country.clone()),
-            Bind::Json(serde_json::to_value(&f.phones).unwrap_or(Value::Null)),
-            Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
-            Bind::Text(f.relationship_type.as_str().to_owned()),
-            Bind::OptUuid(f.owner_id.map(|o| o.0)),
-            Bind::Json(serde_json::to_value(&f.tags).unwrap_or(Value::Null)),
-            Bind::Json(Value::Object(f.custom_fields.clone())),
-            Bind::Text(f.search_text()),
-            Bind::Time(company.created_at),
-            Bind::Time(company.updated_at),
-        ]
+        let mut row = vec![Bind::Uuid(company.id.0), Bind::Time(company.created_at)];
+        row.extend(changeable_values(company));
+        row
     });
+    const HEAD: &str = concat!("INSERT INTO companies (id, created_at, ", changeable_columns!(), ")");
     insert_rows(tx, HEAD, 24, rows.collect()).await
 }
 
-pub async fn update(tx: &mut Tx, company: &Company, expected_version: i64) -> Result<(), StoreError> {
+/// The columns a company's owner changes, in the order of [`changeable_values`].
+macro_rules! changeable_columns {
+    () => {
+        "version, name, domain, website, industry, size_band, siren, siret, vat_number, address_street,
+         address_postal_code, address_city, address_region, address_country, phones, phone,
+         relationship_type, owner_id, tags, custom_fields, search_text, updated_at"
+    };
+}
+use changeable_columns;
+
+fn changeable_values(company: &Company) -> Vec<Bind> {
     let f = &company.fields;
-    let affected = on_tx!(tx, |conn| {
-        sqlx::query(
-            "UPDATE companies SET version = $2, name = $3, domain = $4, website = $5, industry = $6,
-                size_band = $7, siren = $8, siret = $9, vat_number = $10, address_street = $11,
-                address_postal_code = $12, address_city = $13, address_region = $14,
-                address_country = $15, phones = $16, phone = $17, relationship_type = $18,
-                owner_id = $19, tags = $20, custom_fields = $21, search_text = $22, updated_at = $23
-             WHERE id = $1 AND version = $24",
-        )
-        .bind(company.id.0)
-        .bind(company.version)
-        .bind(&f.name)
-        .bind(&f.domain)
-        .bind(&f.website)
-        .bind(&f.industry)
-        .bind(f.size_band.map(SizeBand::as_str))
-        .bind(f.siren.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(f.siret.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(f.vat_number.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(&f.address.street)
-        .bind(&f.address.postal_code)
-        .bind(&f.address.city)
-        .bind(&f.address.region)
-        .bind(&f.address.country)
-        .bind(Json(&f.phones))
-        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
-        .bind(f.relationship_type.as_str())
-        .bind(f.owner_id.map(|o| o.0))
-        .bind(Json(&f.tags))
-        .bind(Json(&f.custom_fields))
-        .bind(f.search_text())
-        .bind(company.updated_at)
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if affected == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    vec![
+        Bind::Int(company.version),
+        Bind::Text(f.name.clone()),
+        Bind::OptText(f.domain.clone()),
+        Bind::OptText(f.website.clone()),
+        Bind::OptText(f.industry.clone()),
+        Bind::OptText(f.size_band.map(|b| b.as_str().to_owned())),
+        Bind::OptText(f.siren.as_ref().map(|s| s.as_str().to_owned())),
+        Bind::OptText(f.siret.as_ref().map(|s| s.as_str().to_owned())),
+        Bind::OptText(f.vat_number.as_ref().map(|s| s.as_str().to_owned())),
+        Bind::OptText(f.address.street.clone()),
+        Bind::OptText(f.address.postal_code.clone()),
+        Bind::OptText(f.address.city.clone()),
+        Bind::OptText(f.address.region.clone()),
+        Bind::OptText(f.address.country.clone()),
+        json(&f.phones),
+        Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
+        Bind::Text(f.relationship_type.as_str().to_owned()),
+        Bind::OptUuid(f.owner_id.map(|o| o.0)),
+        json(&f.tags),
+        json(&f.custom_fields),
+        Bind::Text(f.search_text()),
+        Bind::Time(company.updated_at),
+    ]
+}
+
+pub async fn update(tx: &mut Tx, company: &Company, expected_version: i64) -> Result<(), StoreError> {
+    const HEAD: &str = concat!("UPDATE companies SET (", changeable_columns!(), ") = ");
+    update_row(tx, HEAD, changeable_values(company), company.id.0, expected_version).await
 }
 
 pub async fn delete(tx: &mut Tx, id: CompanyId, expected_version: i64) -> Result<(), StoreError> {

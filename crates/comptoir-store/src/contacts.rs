@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
-use crate::sql::{Bind, Sql, insert_rows};
+use crate::sql::{Bind, Sql, insert_rows, json, update_row};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
@@ -193,46 +193,58 @@ pub async fn insert_many<'a>(
     tx: &mut Tx,
     contacts: impl IntoIterator<Item = (&'a Contact, &'a str)>,
 ) -> Result<(), StoreError> {
-    const HEAD: &str = "INSERT INTO contacts (id, version, first_name, last_name, emails, email, phones,
-        phone, job_title, company_id, address_street, address_postal_code, address_city,
-        address_region, address_country, language, lifecycle_stage, source, owner_id, tags,
-        custom_fields, search_text, company_search, created_at, updated_at, last_activity_at)";
     let rows = contacts.into_iter().map(|(contact, company_search)| {
-        let f = &contact.fields;
-        [
+        let mut row = vec![
             Bind::Uuid(contact.id.0),
-            Bind::Int(contact.version),
-            Bind::OptText(f.first_name.clone()),
-            Bind::OptText(f.last_name.clone()),
-            json(&f.emails),
-            Bind::OptText(f.primary_email().map(|e| e.as_str().to_owned())),
-            json(&f.phones),
-            Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
-            Bind::OptText(f.job_title.clone()),
-            Bind::OptUuid(f.company_id.map(|c| c.0)),
-            Bind::OptText(f.address.street.clone()),
-            Bind::OptText(f.address.postal_code.clone()),
-            Bind::OptText(f.address.city.clone()),
-            Bind::OptText(f.address.region.clone()),
-            Bind::OptText(f.address.country.clone()),
-            Bind::OptText(f.language.clone()),
-            Bind::Text(f.lifecycle_stage.as_str().to_owned()),
-            Bind::OptText(f.source.clone()),
-            Bind::OptUuid(f.owner_id.map(|o| o.0)),
-            json(&f.tags),
-            Bind::Json(Value::Object(f.custom_fields.clone())),
-            Bind::Text(f.search_text()),
-            Bind::Text(company_search.to_owned()),
             Bind::Time(contact.created_at),
-            Bind::Time(contact.updated_at),
             Bind::OptTime(contact.last_activity_at),
-        ]
+        ];
+        row.extend(changeable_values(contact, company_search));
+        row
     });
+    const HEAD: &str =
+        concat!("INSERT INTO contacts (id, created_at, last_activity_at, ", changeable_columns!(), ")");
     insert_rows(tx, HEAD, 26, rows.collect()).await
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Bind {
-    Bind::Json(serde_json::to_value(value).unwrap_or(Value::Null))
+/// The columns a contact's owner changes, in the order of [`changeable_values`]. Not
+/// `last_activity_at`: logging an activity moves it without a new version.
+macro_rules! changeable_columns {
+    () => {
+        "version, first_name, last_name, emails, email, phones, phone, job_title, company_id,
+         address_street, address_postal_code, address_city, address_region, address_country, language,
+         lifecycle_stage, source, owner_id, tags, custom_fields, search_text, company_search, updated_at"
+    };
+}
+use changeable_columns;
+
+fn changeable_values(contact: &Contact, company_search: &str) -> Vec<Bind> {
+    let f = &contact.fields;
+    vec![
+        Bind::Int(contact.version),
+        Bind::OptText(f.first_name.clone()),
+        Bind::OptText(f.last_name.clone()),
+        json(&f.emails),
+        Bind::OptText(f.primary_email().map(|e| e.as_str().to_owned())),
+        json(&f.phones),
+        Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
+        Bind::OptText(f.job_title.clone()),
+        Bind::OptUuid(f.company_id.map(|c| c.0)),
+        Bind::OptText(f.address.street.clone()),
+        Bind::OptText(f.address.postal_code.clone()),
+        Bind::OptText(f.address.city.clone()),
+        Bind::OptText(f.address.region.clone()),
+        Bind::OptText(f.address.country.clone()),
+        Bind::OptText(f.language.clone()),
+        Bind::Text(f.lifecycle_stage.as_str().to_owned()),
+        Bind::OptText(f.source.clone()),
+        Bind::OptUuid(f.owner_id.map(|o| o.0)),
+        json(&f.tags),
+        json(&f.custom_fields),
+        Bind::Text(f.search_text()),
+        Bind::Text(company_search.to_owned()),
+        Bind::Time(contact.updated_at),
+    ]
 }
 
 /// Replaces a contact's fields if it is still at `expected_version`; the stored version becomes
@@ -243,50 +255,8 @@ pub async fn update(
     expected_version: i64,
     company_search: &str,
 ) -> Result<(), StoreError> {
-    let f = &contact.fields;
-    let result = on_tx!(tx, |conn| {
-        sqlx::query(
-            "UPDATE contacts SET version = $2, first_name = $3, last_name = $4, emails = $5,
-                email = $6, phones = $7, phone = $8, job_title = $9, company_id = $10,
-                address_street = $11, address_postal_code = $12, address_city = $13,
-                address_region = $14, address_country = $15, language = $16, lifecycle_stage = $17,
-                source = $18, owner_id = $19, tags = $20, custom_fields = $21, search_text = $22,
-                company_search = $23, updated_at = $24
-             WHERE id = $1 AND version = $25",
-        )
-        .bind(contact.id.0)
-        .bind(contact.version)
-        .bind(&f.first_name)
-        .bind(&f.last_name)
-        .bind(Json(&f.emails))
-        .bind(f.primary_email().map(|e| e.as_str().to_owned()))
-        .bind(Json(&f.phones))
-        .bind(f.primary_phone().map(|p| p.as_str().to_owned()))
-        .bind(&f.job_title)
-        .bind(f.company_id.map(|c| c.0))
-        .bind(&f.address.street)
-        .bind(&f.address.postal_code)
-        .bind(&f.address.city)
-        .bind(&f.address.region)
-        .bind(&f.address.country)
-        .bind(&f.language)
-        .bind(f.lifecycle_stage.as_str())
-        .bind(&f.source)
-        .bind(f.owner_id.map(|o| o.0))
-        .bind(Json(&f.tags))
-        .bind(Json(&f.custom_fields))
-        .bind(f.search_text())
-        .bind(company_search)
-        .bind(contact.updated_at)
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if result == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    const HEAD: &str = concat!("UPDATE contacts SET (", changeable_columns!(), ") = ");
+    update_row(tx, HEAD, changeable_values(contact, company_search), contact.id.0, expected_version).await
 }
 
 pub async fn delete(tx: &mut Tx, id: ContactId, expected_version: i64) -> Result<(), StoreError> {

@@ -61,6 +61,13 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// A stored value that the domain no longer accepts.
+    pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+        StoreError::Corrupt(format!("{what} {value}"))
+    }
+}
+
 /// Finds the column a unique violation is about: SQLite says "UNIQUE constraint failed:
 /// users.email", PostgreSQL names its constraint `users_email_key`.
 fn duplicate_column(error: &dyn sqlx::error::DatabaseError) -> String {

@@ -132,6 +132,36 @@ where
     Ok(())
 }
 
+/// Overwrites a row's changeable columns if it is still at `expected_version`. `head` is
+/// `UPDATE <table> SET (<columns>) = `; `values` match the columns.
+pub async fn update_row(
+    tx: &mut crate::Tx,
+    head: &'static str,
+    values: Vec<Bind>,
+    id: Uuid,
+    expected_version: i64,
+) -> Result<(), crate::StoreError> {
+    let mut sql = Sql::new(head);
+    sql.values([values]);
+    sql.push(" WHERE id = ").bind(Bind::Uuid(id)).push(" AND version = ").bind(Bind::Int(expected_version));
+    let (text, binds) = sql.into_parts(tx.dialect());
+    let affected = crate::on_tx!(tx, |conn| {
+        crate::bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)), binds)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(crate::StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
+/// A value stored in a JSON column.
+pub fn json<T: serde::Serialize>(value: &T) -> Bind {
+    Bind::Json(serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
 /// Binds every value of a [`Sql`] to a query, whichever the engine.
 #[macro_export]
 #[doc(hidden)]

@@ -1,11 +1,15 @@
 //! `Idempotency-Key` support for creations: the first answer is kept and replayed to retries.
 
 use crate::{App, AppError};
+use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::idempotency::{self, Claim};
 use sha2::{Digest, Sha256};
+
+/// How long a key is remembered.
+pub const KEY_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 /// What to do with a request carrying an idempotency key.
 pub enum Replay {
@@ -59,6 +63,11 @@ impl App {
         body: &str,
     ) -> Result<(), AppError> {
         Ok(idempotency::complete(&self.db, actor.user_id, key, status, body).await?)
+    }
+
+    /// Forgets keys older than [`KEY_LIFETIME`]: a retry comes within minutes, not days.
+    pub async fn expire_idempotency_keys(&self, now: DateTime<Utc>) -> Result<u64, AppError> {
+        Ok(idempotency::expire(&self.db, now - KEY_LIFETIME).await?)
     }
 
     pub async fn abandon_idempotent(&self, actor: &Actor, key: &str) -> Result<(), AppError> {

@@ -43,7 +43,7 @@ impl App {
         {
             return actor.ok_or(AppError::Unauthenticated);
         }
-        let actor = comptoir_store::users::actor_for_token(&self.db, &hash).await?;
+        let actor = comptoir_store::users::actor_for_token(&self.db, &hash, now()).await?;
         if let Ok(mut cache) = self.tokens.write() {
             // Unknown tokens are remembered too, so guessing costs no database work; the cache
             // is bounded by clearing it when it grows past what real use produces.

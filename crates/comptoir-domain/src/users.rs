@@ -224,6 +224,7 @@ pub struct ApiToken {
     pub user_id: UserId,
     pub name: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When a server last checked it, to within the 30 s a server remembers a token.
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }

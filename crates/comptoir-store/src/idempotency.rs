@@ -85,3 +85,14 @@ pub async fn release(db: &Db, actor: UserId, key: &str) -> Result<(), StoreError
     })?;
     Ok(())
 }
+
+/// Forgets keys created before `before`; returns how many.
+pub async fn expire(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?)
+}

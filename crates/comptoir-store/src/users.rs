@@ -187,7 +187,12 @@ pub async fn insert_token(tx: &mut Tx, token: &ApiToken, token_hash: &[u8]) -> R
 }
 
 /// The actor a live token acts for: the token exists, is not revoked, and its user is active.
-pub async fn actor_for_token(db: &Db, token_hash: &[u8]) -> Result<Option<Actor>, StoreError> {
+/// Marks the token used at `now`.
+pub async fn actor_for_token(
+    db: &Db,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Option<Actor>, StoreError> {
     let row: Option<(Uuid, String)> = on_pool!(db, |pool| {
         sqlx::query_as(
             "SELECT u.id, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -197,6 +202,16 @@ pub async fn actor_for_token(db: &Db, token_hash: &[u8]) -> Result<Option<Actor>
         .fetch_optional(pool)
         .await
     })?;
+    if row.is_some() {
+        on_pool!(db, |pool| {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
+                .bind(token_hash)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+    }
     row.map(|(id, role)| Ok(Actor { user_id: UserId(id), role: parse_role(&role)? })).transpose()
 }
 

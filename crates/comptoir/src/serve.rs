@@ -45,6 +45,7 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
              comptoir token create --email you@example.com --name laptop"
         );
     }
+    spawn_housekeeping(app.clone());
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -52,6 +53,22 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     comptoir_web::serve(listener, AppState::new(app), shutdown_signal()).await?;
     db.close().await;
     Ok(())
+}
+
+/// Periodic clean-up that needs no scheduler: every server does it, and doing it twice is
+/// harmless.
+fn spawn_housekeeping(app: App) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match app.expire_idempotency_keys(comptoir_domain::time::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "forgot old idempotency keys"),
+                Err(error) => tracing::warn!(%error, "could not expire idempotency keys"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -46,6 +46,8 @@ async fn admins_manage_users_and_tokens(s: TestServer) {
     assert_eq!(s.get("/api/v1/contacts", &secret).await.status, StatusCode::OK);
     let listed = s.get("/api/v1/tokens", &s.admin).await;
     assert!(!listed.body.to_string().contains(&secret), "the secret is never listed");
+    let used = s.get(&format!("/api/v1/tokens/{}", token.id()), &s.admin).await;
+    assert!(used.body["last_used_at"].is_string(), "{:?}", used.body);
     let replay = s
         .request(
             Method::POST,

@@ -14,6 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub const MAX_ADDRESSES: usize = 10;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationshipType {
@@ -108,8 +110,9 @@ pub struct CompanyInput {
     pub siret: Option<String>,
     #[serde(default)]
     pub vat_number: Option<String>,
+    /// Head office first, then any others (billing, delivery…).
     #[serde(default)]
-    pub address: Option<Address>,
+    pub addresses: Vec<Address>,
     #[serde(default)]
     #[schema(value_type = Vec<LabelledPhone>)]
     pub phones: Vec<RawLabelled>,
@@ -137,7 +140,8 @@ pub struct CompanyFields {
     pub siret: Option<Siret>,
     #[schema(value_type = Option<String>)]
     pub vat_number: Option<VatNumber>,
-    pub address: Address,
+    /// The first is the head office, which lists filter on.
+    pub addresses: Vec<Address>,
     pub phones: Vec<LabelledPhone>,
     pub relationship_type: RelationshipType,
     pub owner_id: Option<UserId>,
@@ -198,7 +202,16 @@ impl CompanyInput {
         }
         let vat_number =
             clean_text(self.vat_number).and_then(|v| errors.check("vat_number", VatNumber::parse(&v)));
-        let address = self.address.unwrap_or_default().clean("address", &mut errors);
+        if self.addresses.len() > MAX_ADDRESSES {
+            errors.add("addresses", format!("at most {MAX_ADDRESSES} addresses"));
+        }
+        let addresses: Vec<Address> = self
+            .addresses
+            .into_iter()
+            .enumerate()
+            .map(|(i, address)| address.clean(&format!("addresses[{i}]"), &mut errors))
+            .filter(|address| !address.is_empty())
+            .collect();
         let mut phones: Vec<LabelledPhone> = Vec::new();
         for (i, raw) in self.phones.into_iter().enumerate() {
             let (value, label) = match raw {
@@ -225,7 +238,7 @@ impl CompanyInput {
             siren,
             siret,
             vat_number,
-            address,
+            addresses,
             phones,
             relationship_type: self.relationship_type.unwrap_or_default(),
             owner_id: Some(self.owner_id.unwrap_or(owner_default)),
@@ -246,7 +259,7 @@ impl CompanyFields {
             siren: self.siren.as_ref().map(ToString::to_string),
             siret: self.siret.as_ref().map(ToString::to_string),
             vat_number: self.vat_number.as_ref().map(ToString::to_string),
-            address: Some(self.address.clone()),
+            addresses: self.addresses.clone(),
             phones: self
                 .phones
                 .iter()
@@ -257,6 +270,11 @@ impl CompanyFields {
             tags: self.tags.clone(),
             custom_fields: self.custom_fields.clone(),
         }
+    }
+
+    /// The head office: the first address, or an empty one.
+    pub fn head_office(&self) -> Address {
+        self.addresses.first().cloned().unwrap_or_default()
     }
 
     pub fn primary_phone(&self) -> Option<&PhoneNumber> {
@@ -309,6 +327,20 @@ mod tests {
         let fields = validate(json!({"name": "Acme", "domain": "https://www.Exemple.fr/"})).expect("valid");
         assert_eq!(fields.domain.as_deref(), Some("exemple.fr"));
         assert!(validate(json!({"name": "Acme", "domain": "not a domain"})).is_err());
+    }
+
+    #[test]
+    fn addresses_keep_their_order_and_drop_empty_ones() {
+        let fields = validate(json!({"name": "Acme", "addresses": [
+            {"label": "siège", "city": "Lyon", "country": "fr"}, {"label": "vide"}, {"label": "livraison", "city": "Vénissieux"}
+        ]}))
+        .expect("valid");
+        let cities: Vec<Option<&str>> = fields.addresses.iter().map(|a| a.city.as_deref()).collect();
+        assert_eq!(cities, [Some("Lyon"), Some("Vénissieux")]);
+        assert_eq!(fields.head_office().country.as_deref(), Some("FR"));
+        let errors =
+            validate(json!({"name": "Acme", "addresses": [{}, {"country": "France"}]})).expect_err("bad");
+        assert_eq!(errors.0[0].field, "addresses[1].country");
     }
 
     #[test]

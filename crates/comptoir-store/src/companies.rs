@@ -29,11 +29,11 @@ pub static CATALOG: Catalog = Catalog {
         column("siren", "co.siren", ColumnKind::Text, true, "/siren"),
         column("siret", "co.siret", ColumnKind::Text, true, "/siret"),
         column("vat_number", "co.vat_number", ColumnKind::Text, true, "/vat_number"),
-        column("street", "co.address_street", ColumnKind::Text, true, "/address/street"),
-        column("postal_code", "co.address_postal_code", ColumnKind::Text, true, "/address/postal_code"),
-        column("city", "co.address_city", ColumnKind::Text, true, "/address/city"),
-        column("region", "co.address_region", ColumnKind::Text, true, "/address/region"),
-        column("country", "co.address_country", ColumnKind::Text, true, "/address/country"),
+        column("street", "co.address_street", ColumnKind::Text, true, "/addresses/0/street"),
+        column("postal_code", "co.address_postal_code", ColumnKind::Text, true, "/addresses/0/postal_code"),
+        column("city", "co.address_city", ColumnKind::Text, true, "/addresses/0/city"),
+        column("region", "co.address_region", ColumnKind::Text, true, "/addresses/0/region"),
+        column("country", "co.address_country", ColumnKind::Text, true, "/addresses/0/country"),
         column("phone", "co.phone", ColumnKind::Text, true, "/phones/0/number"),
         column("relationship_type", "co.relationship_type", ColumnKind::Text, false, "/relationship_type"),
         column("owner_id", "co.owner_id", ColumnKind::Id, true, "/owner_id"),
@@ -59,8 +59,7 @@ pub static CATALOG: Catalog = Catalog {
 macro_rules! select_companies {
     () => {
         "SELECT co.id, co.version, co.name, co.domain, co.website, co.industry, co.size_band,
-            co.siren, co.siret, co.vat_number, co.address_street, co.address_postal_code,
-            co.address_city, co.address_region, co.address_country, co.phones,
+            co.siren, co.siret, co.vat_number, co.addresses, co.phones,
             co.relationship_type, co.owner_id, co.tags, co.custom_fields, co.created_at,
             co.updated_at
          FROM companies co"
@@ -79,11 +78,7 @@ struct CompanyRow {
     siren: Option<String>,
     siret: Option<String>,
     vat_number: Option<String>,
-    address_street: Option<String>,
-    address_postal_code: Option<String>,
-    address_city: Option<String>,
-    address_region: Option<String>,
-    address_country: Option<String>,
+    addresses: Json<Vec<Address>>,
     phones: Json<Vec<LabelledPhone>>,
     relationship_type: String,
     owner_id: Option<Uuid>,
@@ -122,13 +117,7 @@ impl TryFrom<CompanyRow> for Company {
                 siren,
                 siret,
                 vat_number,
-                address: Address {
-                    street: row.address_street,
-                    postal_code: row.address_postal_code,
-                    city: row.address_city,
-                    region: row.address_region,
-                    country: row.address_country,
-                },
+                addresses: row.addresses.0,
                 phones: row.phones.0,
                 relationship_type,
                 owner_id: row.owner_id.map(UserId),
@@ -183,14 +172,14 @@ pub async fn insert_many<'a>(
         row
     });
     const HEAD: &str = concat!("INSERT INTO companies (id, created_at, ", changeable_columns!(), ")");
-    insert_rows(tx, HEAD, 24, rows.collect()).await
+    insert_rows(tx, HEAD, 25, rows.collect()).await
 }
 
 /// The columns a company's owner changes, in the order of [`changeable_values`].
 macro_rules! changeable_columns {
     () => {
         "version, name, domain, website, industry, size_band, siren, siret, vat_number, address_street,
-         address_postal_code, address_city, address_region, address_country, phones, phone,
+         address_postal_code, address_city, address_region, address_country, addresses, phones, phone,
          relationship_type, owner_id, tags, custom_fields, search_text, updated_at"
     };
 }
@@ -198,6 +187,8 @@ use changeable_columns;
 
 fn changeable_values(company: &Company) -> Vec<Bind> {
     let f = &company.fields;
+    // The head office's parts have columns of their own, so lists filter and sort on them.
+    let head_office = f.head_office();
     vec![
         Bind::Int(company.version),
         Bind::Text(f.name.clone()),
@@ -208,11 +199,12 @@ fn changeable_values(company: &Company) -> Vec<Bind> {
         Bind::OptText(f.siren.as_ref().map(|s| s.as_str().to_owned())),
         Bind::OptText(f.siret.as_ref().map(|s| s.as_str().to_owned())),
         Bind::OptText(f.vat_number.as_ref().map(|s| s.as_str().to_owned())),
-        Bind::OptText(f.address.street.clone()),
-        Bind::OptText(f.address.postal_code.clone()),
-        Bind::OptText(f.address.city.clone()),
-        Bind::OptText(f.address.region.clone()),
-        Bind::OptText(f.address.country.clone()),
+        Bind::OptText(head_office.street),
+        Bind::OptText(head_office.postal_code),
+        Bind::OptText(head_office.city),
+        Bind::OptText(head_office.region),
+        Bind::OptText(head_office.country),
+        json(&f.addresses),
         json(&f.phones),
         Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
         Bind::Text(f.relationship_type.as_str().to_owned()),

@@ -61,7 +61,7 @@ pub static CATALOG: Catalog = Catalog {
 macro_rules! select_contacts {
     () => {
         "SELECT c.id, c.version, c.first_name, c.last_name, c.emails, c.phones, c.job_title,
-            c.company_id, c.address_street, c.address_postal_code, c.address_city, c.address_region,
+            c.company_id, c.address_label, c.address_street, c.address_postal_code, c.address_city, c.address_region,
             c.address_country, c.language, c.lifecycle_stage, c.source, c.owner_id, c.tags,
             c.custom_fields, c.created_at, c.updated_at, c.last_activity_at, co.name AS company_name
          FROM contacts c LEFT JOIN companies co ON co.id = c.company_id"
@@ -78,6 +78,7 @@ struct ContactRow {
     phones: Json<Vec<LabelledPhone>>,
     job_title: Option<String>,
     company_id: Option<Uuid>,
+    address_label: Option<String>,
     address_street: Option<String>,
     address_postal_code: Option<String>,
     address_city: Option<String>,
@@ -115,6 +116,7 @@ impl TryFrom<ContactRow> for Contact {
                 job_title: row.job_title,
                 company_id: row.company_id.map(CompanyId),
                 address: Address {
+                    label: row.address_label,
                     street: row.address_street,
                     postal_code: row.address_postal_code,
                     city: row.address_city,
@@ -204,7 +206,7 @@ pub async fn insert_many<'a>(
     });
     const HEAD: &str =
         concat!("INSERT INTO contacts (id, created_at, last_activity_at, ", changeable_columns!(), ")");
-    insert_rows(tx, HEAD, 26, rows.collect()).await
+    insert_rows(tx, HEAD, 27, rows.collect()).await
 }
 
 /// The columns a contact's owner changes, in the order of [`changeable_values`]. Not
@@ -212,7 +214,7 @@ pub async fn insert_many<'a>(
 macro_rules! changeable_columns {
     () => {
         "version, first_name, last_name, emails, email, phones, phone, job_title, company_id,
-         address_street, address_postal_code, address_city, address_region, address_country, language,
+         address_label, address_street, address_postal_code, address_city, address_region, address_country, language,
          lifecycle_stage, source, owner_id, tags, custom_fields, search_text, company_search, updated_at"
     };
 }
@@ -230,6 +232,7 @@ fn changeable_values(contact: &Contact, company_search: &str) -> Vec<Bind> {
         Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
         Bind::OptText(f.job_title.clone()),
         Bind::OptUuid(f.company_id.map(|c| c.0)),
+        Bind::OptText(f.address.label.clone()),
         Bind::OptText(f.address.street.clone()),
         Bind::OptText(f.address.postal_code.clone()),
         Bind::OptText(f.address.city.clone()),

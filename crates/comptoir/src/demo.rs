@@ -317,7 +317,8 @@ impl Generator {
                 siren,
                 siret: None,
                 vat_number: None,
-                address: Address {
+                addresses: vec![Address {
+                    label: Some(if english { "head office" } else { "siège" }.to_owned()),
                     street: Some(format!(
                         "{} {}",
                         self.rng.random_range(1..200),
@@ -327,7 +328,7 @@ impl Generator {
                     city: Some(city.to_owned()),
                     region: Some(region.to_owned()),
                     country: Some(if english { "GB" } else { "FR" }.to_owned()),
-                },
+                }],
                 phones: vec![],
                 relationship_type: *pick(&mut self.rng, &RelationshipType::ALL),
                 owner_id: Some(*pick(&mut self.rng, &self.owners)),
@@ -378,6 +379,7 @@ impl Generator {
                 job_title: Some((*pick(&mut self.rng, JOB_TITLES)).to_owned()),
                 company_id: Some(company_id),
                 address: Address {
+                    label: None,
                     street: None,
                     postal_code: Some(postal_code.to_owned()),
                     city: Some(city.to_owned()),

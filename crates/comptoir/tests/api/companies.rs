@@ -2,7 +2,48 @@ use comptoir_testkit::{TestServer, on_both_databases};
 use reqwest::StatusCode;
 use serde_json::json;
 
-on_both_databases!(a_company_is_created_with_checked_identifiers, deleting_a_company_keeps_its_contacts);
+on_both_databases!(
+    a_company_is_created_with_checked_identifiers,
+    deleting_a_company_keeps_its_contacts,
+    a_company_has_several_addresses_and_lists_filter_on_its_head_office,
+);
+
+async fn a_company_has_several_addresses_and_lists_filter_on_its_head_office(s: TestServer) {
+    let created = s
+        .post(
+            "/api/v1/companies",
+            &s.admin,
+            json!({"name": "Multi-sites SAS", "addresses": [
+                {"label": "siège", "street": "3 rue Pasteur", "postal_code": "69003", "city": "Lyon", "country": "FR"},
+                {"label": "entrepôt", "city": "Lille", "country": "FR"}
+            ]}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(created.body["addresses"][1]["label"], "entrepôt");
+    let lyon = s.get("/api/v1/companies?filter[city]=Lyon", &s.admin).await;
+    assert_eq!(lyon.body["data"][0]["id"], created.id());
+    let lille = s.get("/api/v1/companies?filter[city]=Lille", &s.admin).await;
+    assert_eq!(lille.body["data"], json!([]), "filters read the head office");
+    let moved = s
+        .patch(
+            &format!("/api/v1/companies/{}", created.id()),
+            &s.admin,
+            json!({"addresses": [{"label": "siège", "city": "Lille"}]}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK);
+    let lille = s.get("/api/v1/companies?filter[city]=Lille", &s.admin).await;
+    assert_eq!(lille.body["data"][0]["id"], created.id());
+    let bad = s
+        .post(
+            "/api/v1/companies",
+            &s.admin,
+            json!({"name": "X", "addresses": [{"city": "Paris"}, {"country": "France"}]}),
+        )
+        .await;
+    assert_eq!(bad.error_fields(), ["addresses[1].country"]);
+}
 
 async fn a_company_is_created_with_checked_identifiers(s: TestServer) {
     let created = s

@@ -20,7 +20,7 @@ async fn a_contact_is_created_read_updated_and_deleted(s: TestServer) {
             &s.admin,
             json!({"first_name": "Hélène", "last_name": "Dupont", "emails": ["Helene.Dupont@Exemple.fr"],
                    "phones": [{"number": "06 12 34 56 78", "label": "mobile"}], "tags": ["vip"],
-                   "address": {"city": "Lyon", "country": "fr"}, "lifecycle_stage": "customer"}),
+                   "address": {"label": "bureau", "city": "Lyon", "country": "fr"}, "lifecycle_stage": "customer"}),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
@@ -30,6 +30,7 @@ async fn a_contact_is_created_read_updated_and_deleted(s: TestServer) {
     assert_eq!(created.body["emails"][0]["address"], "helene.dupont@exemple.fr");
     assert_eq!(created.body["phones"][0]["number"], "+33612345678");
     assert_eq!(created.body["address"]["country"], "FR");
+    assert_eq!(created.body["address"]["label"], "bureau");
     assert_eq!(created.body["owner_id"], json!(s.admin_id));
 
     let read = s.get(&format!("/api/v1/contacts/{id}"), &s.admin).await;

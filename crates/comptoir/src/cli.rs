@@ -3,22 +3,24 @@
 use clap::{Args, Parser, Subcommand};
 use comptoir_domain::users::Role;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(name = "comptoir", version, about = "Comptoir, an open-source CRM")]
 pub struct Cli {
-    /// `sqlite://path/to/file.db` (created when missing) or `postgres://user@host/db`.
-    #[arg(
-        long,
-        env = "COMPTOIR_DATABASE_URL",
-        default_value = "sqlite://comptoir-data/comptoir.db",
-        global = true
-    )]
-    pub database_url: String,
+    /// A TOML file with `database_url`, `addr` and `log_format`; flags and environment
+    /// variables override it. Default: `comptoir.toml` in the working folder, when present.
+    #[arg(long, env = "COMPTOIR_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
 
-    /// `text` for people, `json` for log collectors.
-    #[arg(long, env = "COMPTOIR_LOG_FORMAT", default_value = "text", global = true)]
-    pub log_format: String,
+    /// `sqlite://path/to/file.db` (created when missing) or `postgres://user@host/db`
+    /// [default: sqlite://comptoir-data/comptoir.db]
+    #[arg(long, env = "COMPTOIR_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// `text` for people, `json` for log collectors [default: text]
+    #[arg(long, env = "COMPTOIR_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -44,8 +46,9 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct ServeArgs {
-    #[arg(long, env = "COMPTOIR_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
+    /// Where to listen [default: 127.0.0.1:8080]
+    #[arg(long, env = "COMPTOIR_ADDR")]
+    pub addr: Option<SocketAddr>,
 }
 
 #[derive(Subcommand)]

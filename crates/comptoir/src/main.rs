@@ -4,6 +4,7 @@
 mod admin;
 mod bench;
 mod cli;
+mod config;
 mod demo;
 mod serve;
 
@@ -16,16 +17,27 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    cli::init_logging(&cli.log_format);
+    let addr = match &cli.command {
+        Command::Serve(args) => args.addr,
+        _ => None,
+    };
+    let settings = config::resolve(config::Overrides {
+        config: cli.config,
+        database_url: cli.database_url,
+        addr,
+        log_format: cli.log_format,
+    })?;
+    cli::init_logging(&settings.log_format);
+    let database_url = settings.database_url.as_str();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Serve(args) => serve::run(&cli.database_url, args).await,
-            Command::Migrate => serve::migrate(&cli.database_url).await,
-            Command::User(command) => admin::user(&cli.database_url, command).await,
-            Command::Token(command) => admin::token(&cli.database_url, command).await,
-            Command::Demo(args) => demo::run(&cli.database_url, args).await,
-            Command::Bench(args) => bench::run(&cli.database_url, args).await,
+            Command::Serve(_) => serve::run(database_url, settings.addr).await,
+            Command::Migrate => serve::migrate(database_url).await,
+            Command::User(command) => admin::user(database_url, command).await,
+            Command::Token(command) => admin::token(database_url, command).await,
+            Command::Demo(args) => demo::run(database_url, args).await,
+            Command::Bench(args) => bench::run(database_url, args).await,
         }
     })
 }

@@ -1,10 +1,10 @@
 //! `comptoir serve` and `comptoir migrate`.
 
-use crate::cli::ServeArgs;
 use anyhow::Context;
 use comptoir_app::App;
 use comptoir_store::Db;
 use comptoir_web::AppState;
+use std::net::SocketAddr;
 
 /// Opens and migrates the database: every command starts here.
 pub async fn open(database_url: &str) -> anyhow::Result<Db> {
@@ -35,7 +35,7 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(database_url: &str, addr: SocketAddr) -> anyhow::Result<()> {
     let db = open(database_url).await?;
     let app = App::new(db.clone());
     if app.count_users().await? == 0 {
@@ -46,9 +46,8 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     spawn_housekeeping(app.clone());
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {}", addr))?;
     println!("Comptoir is serving http://{} (database: {})", listener.local_addr()?, redact(database_url));
     comptoir_web::serve(listener, AppState::new(app), shutdown_signal()).await?;
     db.close().await;

@@ -1,6 +1,6 @@
 //! `/api/v1/tokens` (admins)
 
-use super::{Created, RecordId, create_once, deleted};
+use super::{Created, RecordId, deleted};
 use crate::error::{ApiError, Problem, bad_request};
 use crate::extract::{Caller, IdempotencyKey, JsonBody};
 use crate::state::AppState;
@@ -60,12 +60,9 @@ pub async fn create(
     }
     let input: TokenInput =
         serde_json::from_value(body.value).map_err(|e| bad_request("body", e.to_string()))?;
-    create_once(&state, &actor, None, "/api/v1/tokens", &body.raw, || async {
-        let new = state.app.create_token(Some(&actor), input.user_id, &input.name).await?;
-        let created = CreatedToken { token: new.token, token_secret: new.secret };
-        Created::new(format!("/api/v1/tokens/{}", created.token.id), 1, &created)
-    })
-    .await
+    let new = state.app.create_token(Some(&actor), input.user_id, &input.name).await?;
+    let created = CreatedToken { token: new.token, token_secret: new.secret };
+    Ok(Created::new(format!("/api/v1/tokens/{}", created.token.id), 1, &created)?.into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = TokenId, Path)),

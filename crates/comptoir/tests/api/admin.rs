@@ -1,3 +1,4 @@
+use comptoir_domain::users::Role;
 use comptoir_testkit::{TestServer, on_both_databases};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -97,4 +98,52 @@ async fn custom_field_definitions_keep_their_key_and_type(s: TestServer) {
     let refused =
         s.post("/api/v1/companies", &s.admin, json!({"name": "Y", "custom_fields": {"tier": "or"}})).await;
     assert_eq!(refused.error_fields(), ["custom_fields.tier"]);
+}
+
+mod reads {
+    use super::*;
+
+    on_both_databases!(every_record_reads_back_by_id_with_its_etag);
+
+    async fn every_record_reads_back_by_id_with_its_etag(s: TestServer) {
+        let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Lecture SA"})).await;
+        let contact = s
+            .post("/api/v1/contacts", &s.admin, json!({"last_name": "Lu", "company_id": company.id()}))
+            .await;
+        let activity = s
+            .post("/api/v1/activities", &s.admin, json!({"kind": "email", "subject": "Bonjour", "company_id": company.id(), "direction": "inbound"}))
+            .await;
+        let field = s
+            .post(
+                "/api/v1/custom-fields",
+                &s.admin,
+                json!({"object_type": "contact", "key": "vu", "label": "Vu", "field_type": "bool"}),
+            )
+            .await;
+        let user =
+            s.post("/api/v1/users", &s.admin, json!({"email": "lu@exemple.fr", "role": "readonly"})).await;
+        for (collection, created) in [
+            ("companies", &company),
+            ("contacts", &contact),
+            ("activities", &activity),
+            ("custom-fields", &field),
+            ("users", &user),
+        ] {
+            assert_eq!(created.status, StatusCode::CREATED, "{collection}: {:?}", created.body);
+            let read = s.get(&format!("/api/v1/{collection}/{}", created.id()), &s.admin).await;
+            assert_eq!(read.status, StatusCode::OK, "{collection}");
+            assert_eq!(read.body, created.body, "{collection} reads back as created");
+            assert_eq!(read.header("etag"), Some("\"1\""), "{collection}");
+            let listed = s.get(&format!("/api/v1/{collection}"), &s.admin).await;
+            assert!(
+                listed.body["data"]
+                    .as_array()
+                    .is_some_and(|rows| rows.iter().any(|r| r["id"] == created.body["id"])),
+                "{collection} lists it"
+            );
+        }
+        let (_, readonly) = s.user(Role::Readonly).await;
+        let me = s.get(&format!("/api/v1/users/{}", user.id()), &readonly).await;
+        assert_eq!(me.status, StatusCode::FORBIDDEN, "others' accounts are for admins");
+    }
 }

@@ -50,7 +50,11 @@ pub static CATALOG: Catalog = Catalog {
         sqlite: "co.seq IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ",
         postgres: "co.search_tsv @@ to_tsquery('simple', ",
         sqlite_rowid: "co.seq",
-        sqlite_rowid_of: "(SELECT seq FROM companies WHERE id = ",
+        sqlite_rowid_of: [
+            "COALESCE((SELECT seq FROM companies WHERE id = ",
+            "), (SELECT seq FROM companies WHERE id > ",
+            " ORDER BY id LIMIT 1))",
+        ],
     }),
     sort_indexes: &["id", "created_at", "updated_at", "name"],
     broad_filters: &["city", "country", "region", "industry", "size_band", "relationship_type"],

@@ -51,7 +51,11 @@ pub static CATALOG: Catalog = Catalog {
         sqlite: "c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ",
         postgres: "c.search_tsv @@ to_tsquery('simple', ",
         sqlite_rowid: "c.seq",
-        sqlite_rowid_of: "(SELECT seq FROM contacts WHERE id = ",
+        sqlite_rowid_of: [
+            "COALESCE((SELECT seq FROM contacts WHERE id = ",
+            "), (SELECT seq FROM contacts WHERE id > ",
+            " ORDER BY id LIMIT 1))",
+        ],
     }),
     sort_indexes: &["id", "created_at", "updated_at", "last_name", "last_activity_at"],
     broad_filters: &["city", "country", "region", "language", "lifecycle_stage", "source"],

@@ -82,8 +82,10 @@ pub struct Search {
     /// On SQLite, search results come in rowid order, newest first: the index hands matches
     /// over in that order, so one page costs one page. The rowid column…
     pub sqlite_rowid: &'static str,
-    /// …and a subquery start that turns a cursor's id into its rowid, closed after the id.
-    pub sqlite_rowid_of: &'static str,
+    /// …and the rowid a cursor's id stands for, as three fragments around two placeholders for
+    /// that id: the row's own rowid, or, when the row was deleted since the page was read, the
+    /// rowid of the next newer row by id.
+    pub sqlite_rowid_of: [&'static str; 3],
 }
 
 /// What a filter or sort applies to: a built-in column or a custom field.
@@ -509,8 +511,9 @@ pub fn build(
     if let Some(cursor) = &query.cursor {
         match decode_cursor(cursor, sort_target.kind()) {
             Some((_, id)) if let Some(search) = rowid_order => {
-                sql.push(" AND ").push(search.sqlite_rowid).push(" < ").push(search.sqlite_rowid_of);
-                sql.bind(Bind::Uuid(id)).push(")");
+                let [own, next_newer, end] = search.sqlite_rowid_of;
+                sql.push(" AND ").push(search.sqlite_rowid).push(" < ").push(own);
+                sql.bind(Bind::Uuid(id)).push(next_newer).bind(Bind::Uuid(id)).push(end);
             }
             Some((value, id)) => {
                 sql.push(" AND ");

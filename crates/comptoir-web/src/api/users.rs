@@ -48,7 +48,7 @@ pub async fn create(
     .await
 }
 
-/// A user; admins read anyone, others only themselves.
+/// A user; admins read anyone, others only themselves (anyone else is a 404).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = UserId, Path)),
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn read(

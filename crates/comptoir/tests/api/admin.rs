@@ -142,8 +142,10 @@ mod reads {
                 "{collection} lists it"
             );
         }
-        let (_, readonly) = s.user(Role::Readonly).await;
-        let me = s.get(&format!("/api/v1/users/{}", user.id()), &readonly).await;
-        assert_eq!(me.status, StatusCode::FORBIDDEN, "others' accounts are for admins");
+        let (readonly_id, readonly) = s.user(Role::Readonly).await;
+        let other = s.get(&format!("/api/v1/users/{}", user.id()), &readonly).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND, "others' accounts are not disclosed");
+        let me = s.get(&format!("/api/v1/users/{readonly_id}"), &readonly).await;
+        assert_eq!(me.status, StatusCode::OK, "everyone reads their own account");
     }
 }

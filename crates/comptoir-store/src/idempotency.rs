@@ -17,6 +17,10 @@ pub enum Claim {
     InProgress { request_hash: Vec<u8> },
 }
 
+/// A claim left unfinished this long belongs to a request that died with its server; a retry
+/// may take the key over.
+pub const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
 pub async fn claim(
     db: &Db,
     actor: UserId,
@@ -27,12 +31,15 @@ pub async fn claim(
     let inserted = on_pool!(db, |pool| {
         sqlx::query(
             "INSERT INTO idempotency_keys (actor_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (actor_id, key) DO NOTHING",
+             ON CONFLICT (actor_id, key) DO UPDATE SET request_hash = excluded.request_hash,
+                 created_at = excluded.created_at
+             WHERE idempotency_keys.status IS NULL AND idempotency_keys.created_at < $5",
         )
         .bind(actor.0)
         .bind(key)
         .bind(request_hash)
         .bind(now)
+        .bind(now - ABANDONED_AFTER)
         .execute(pool)
         .await
         .map(|r| r.rows_affected())

@@ -1,5 +1,6 @@
-//! Statements assembled at run time (filters, sort orders) from fixed fragments and bound
-//! values. Fragments are `&'static str`, so nothing a client sends can become SQL text.
+//! Statements assembled at run time (filters, sort orders, cursors, multi-row inserts, updates)
+//! from fixed fragments and bound values. Fragments are `&'static str`, so nothing a client
+//! sends can become SQL text.
 
 use crate::Dialect;
 use chrono::{DateTime, Utc};
@@ -65,10 +66,6 @@ impl Sql {
             self.push(")");
         }
         self
-    }
-
-    pub fn bind_count(&self) -> usize {
-        self.binds.len()
     }
 
     /// The statement with `$n` placeholders, as PostgreSQL reads it.

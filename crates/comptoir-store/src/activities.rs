@@ -2,8 +2,8 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, column};
-use crate::sql::{Bind, Sql, insert_rows, update_row};
-use crate::{bind_all, on_pool, on_tx};
+use crate::sql::{Bind, Sql, delete_row, insert_rows, update_row};
+use crate::{bind_all, on_pool};
 use chrono::{DateTime, Utc};
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
@@ -224,16 +224,5 @@ pub async fn update(tx: &mut Tx, activity: &Activity, expected_version: i64) -> 
 }
 
 pub async fn delete(tx: &mut Tx, id: ActivityId, expected_version: i64) -> Result<(), StoreError> {
-    let affected = on_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM activities WHERE id = $1 AND version = $2")
-            .bind(id.0)
-            .bind(expected_version)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if affected == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    delete_row(tx, "DELETE FROM activities WHERE id = $1 AND version = $2", id.0, expected_version).await
 }

@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
-use crate::sql::{Bind, Sql, insert_rows, json, update_row};
+use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
@@ -267,18 +267,7 @@ pub async fn update(
 }
 
 pub async fn delete(tx: &mut Tx, id: ContactId, expected_version: i64) -> Result<(), StoreError> {
-    let affected = on_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM contacts WHERE id = $1 AND version = $2")
-            .bind(id.0)
-            .bind(expected_version)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if affected == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    delete_row(tx, "DELETE FROM contacts WHERE id = $1 AND version = $2", id.0, expected_version).await
 }
 
 /// Moves a contact's "last activity" forward; never back, so logging an old call does not

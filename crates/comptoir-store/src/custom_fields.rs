@@ -1,6 +1,7 @@
 //! Custom field definitions in the database.
 
 use crate::db::{Db, StoreError, Tx};
+use crate::sql::delete_row;
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType, ObjectType};
@@ -127,16 +128,11 @@ pub async fn update(
 }
 
 pub async fn delete(tx: &mut Tx, id: CustomFieldId, expected_version: i64) -> Result<(), StoreError> {
-    let affected = on_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM custom_field_definitions WHERE id = $1 AND version = $2")
-            .bind(id.0)
-            .bind(expected_version)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if affected == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    delete_row(
+        tx,
+        "DELETE FROM custom_field_definitions WHERE id = $1 AND version = $2",
+        id.0,
+        expected_version,
+    )
+    .await
 }

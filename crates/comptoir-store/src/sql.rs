@@ -154,6 +154,28 @@ pub async fn update_row(
     Ok(())
 }
 
+/// Deletes a row if it is still at `expected_version`. `statement` is
+/// `DELETE FROM <table> WHERE id = $1 AND version = $2`.
+pub async fn delete_row(
+    tx: &mut crate::Tx,
+    statement: &'static str,
+    id: Uuid,
+    expected_version: i64,
+) -> Result<(), crate::StoreError> {
+    let affected = crate::on_tx!(tx, |conn| {
+        sqlx::query(statement)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if affected == 0 {
+        return Err(crate::StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
 /// A value stored in a JSON column.
 pub fn json<T: serde::Serialize>(value: &T) -> Bind {
     Bind::Json(serde_json::to_value(value).unwrap_or(Value::Null))

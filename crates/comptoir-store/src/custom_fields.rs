@@ -1,7 +1,7 @@
 //! Custom field definitions in the database.
 
 use crate::db::{Db, StoreError, Tx};
-use crate::sql::delete_row;
+use crate::sql::{delete_row, versioned};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType, ObjectType};
@@ -121,10 +121,7 @@ pub async fn update(
         .await
         .map(|r| r.rows_affected())
     })?;
-    if affected == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    versioned(affected)
 }
 
 pub async fn delete(tx: &mut Tx, id: CustomFieldId, expected_version: i64) -> Result<(), StoreError> {

@@ -118,15 +118,26 @@ where
         let mut sql = Sql::new(head);
         sql.push(" VALUES ");
         sql.values(rows.by_ref().take(per_statement));
-        let (text, binds) = sql.into_parts(tx.dialect());
-        crate::on_tx!(tx, |conn| {
-            crate::bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)), binds)
-                .execute(&mut *conn)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
+        execute(tx, sql).await?;
     }
     Ok(())
+}
+
+/// Runs an assembled statement in `tx`; returns how many rows it changed.
+async fn execute(tx: &mut crate::Tx, sql: Sql) -> Result<u64, crate::StoreError> {
+    let (text, binds) = sql.into_parts(tx.dialect());
+    Ok(crate::on_tx!(tx, |conn| {
+        crate::bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)), binds)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?)
+}
+
+/// Turns "no row matched `id` and `version`" into the conflict it means: someone else changed
+/// or deleted the record since it was read.
+pub fn versioned(affected: u64) -> Result<(), crate::StoreError> {
+    if affected == 0 { Err(crate::StoreError::VersionConflict) } else { Ok(()) }
 }
 
 /// Overwrites a row's changeable columns if it is still at `expected_version`. `head` is
@@ -141,17 +152,7 @@ pub async fn update_row(
     let mut sql = Sql::new(head);
     sql.values([values]);
     sql.push(" WHERE id = ").bind(Bind::Uuid(id)).push(" AND version = ").bind(Bind::Int(expected_version));
-    let (text, binds) = sql.into_parts(tx.dialect());
-    let affected = crate::on_tx!(tx, |conn| {
-        crate::bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)), binds)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if affected == 0 {
-        return Err(crate::StoreError::VersionConflict);
-    }
-    Ok(())
+    versioned(execute(tx, sql).await?)
 }
 
 /// Deletes a row if it is still at `expected_version`. `statement` is
@@ -170,10 +171,7 @@ pub async fn delete_row(
             .await
             .map(|r| r.rows_affected())
     })?;
-    if affected == 0 {
-        return Err(crate::StoreError::VersionConflict);
-    }
-    Ok(())
+    versioned(affected)
 }
 
 /// A value stored in a JSON column.

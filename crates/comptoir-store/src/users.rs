@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, column};
-use crate::sql::Sql;
+use crate::sql::{Sql, versioned};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ids::{TokenId, UserId};
@@ -163,10 +163,7 @@ pub async fn update(
         .await
         .map(|r| r.rows_affected())
     })?;
-    if affected == 0 {
-        return Err(StoreError::VersionConflict);
-    }
-    Ok(())
+    versioned(affected)
 }
 
 pub async fn insert_token(tx: &mut Tx, token: &ApiToken, token_hash: &[u8]) -> Result<(), StoreError> {

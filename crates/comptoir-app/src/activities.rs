@@ -17,7 +17,7 @@ use comptoir_store::activities::Scope;
 use serde_json::Value;
 
 /// The owner edits an activity; so does the assignee of a task, who marks it done.
-fn can_modify(actor: &Actor, activity: &Activity) -> bool {
+pub fn can_modify(actor: &Actor, activity: &Activity) -> bool {
     actor.can_modify(activity.fields.owner_id)
         || (actor.can_create_records()
             && activity.fields.kind == ActivityKind::Task

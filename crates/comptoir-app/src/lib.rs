@@ -12,8 +12,11 @@ mod error;
 pub mod idempotency;
 mod input;
 pub mod passwords;
+mod secrets;
+pub mod sessions;
 pub mod tokens;
 pub mod users;
+pub mod views;
 
 pub use error::AppError;
 

@@ -1,28 +1,20 @@
-//! API tokens: random secrets shown once, stored only as a SHA-256 hash (they carry 256 bits of
-//! entropy, so a slow hash would add cost without adding safety), and resolved to an actor on
+//! API tokens: random secrets shown once, stored only as a hash, and resolved to an actor on
 //! every request through a small cache.
 
 use crate::changes::record;
+use crate::secrets::{random_secret, stored_hash as hash_token};
 use crate::{App, AppError, CACHE_TTL, admin_only};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{TokenId, UserId};
 use comptoir_domain::time::now;
 use comptoir_domain::users::{Actor, ApiToken};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use std::time::Instant;
 
 const ONLY_ADMINS: &str = "only admins manage API tokens";
 
 /// Marks Comptoir tokens so secret scanners and people recognise them.
 pub const TOKEN_PREFIX: &str = "cpt_";
-
-fn hash_token(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
 
 /// A token just created: the secret exists only in this value.
 pub struct NewToken {
@@ -70,9 +62,7 @@ impl App {
         if comptoir_store::users::get(&self.db, user_id).await?.is_none() {
             return Err(ValidationErrors::single("user_id", "is not a user").into());
         }
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let secret = format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+        let secret = format!("{TOKEN_PREFIX}{}", random_secret());
         let token = ApiToken {
             id: TokenId::new(),
             user_id,

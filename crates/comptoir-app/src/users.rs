@@ -55,6 +55,11 @@ impl App {
         Ok(comptoir_store::users::find_by_email(&self.db, &email.trim().to_lowercase()).await?)
     }
 
+    /// The active users, whom every role may see by name to assign records and tasks.
+    pub async fn colleagues(&self, _actor: &Actor) -> Result<Vec<User>, AppError> {
+        Ok(comptoir_store::users::active(&self.db).await?)
+    }
+
     pub async fn count_users(&self) -> Result<i64, AppError> {
         Ok(comptoir_store::users::count(&self.db).await?)
     }
@@ -72,6 +77,22 @@ impl App {
         if_match: Option<i64>,
     ) -> Result<User, AppError> {
         admin_only(Some(actor), ONLY_ADMINS)?;
+        self.apply_user_patch(actor, id, patch, if_match).await
+    }
+
+    /// Sets the signed-in user's own interface language; every role may.
+    pub async fn set_own_locale(&self, actor: &Actor, locale: &str) -> Result<User, AppError> {
+        let patch = serde_json::json!({ "locale": locale });
+        self.apply_user_patch(actor, actor.user_id, &patch, None).await
+    }
+
+    async fn apply_user_patch(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        patch: &Value,
+        if_match: Option<i64>,
+    ) -> Result<User, AppError> {
         let current = comptoir_store::users::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
         check_version(if_match, current.version)?;
         let (fields, password) = patched(&current.to_input(), patch)?.validate()?;
@@ -98,6 +119,9 @@ impl App {
         tx.commit().await?;
         // A changed role or deactivation must take effect on the next request.
         self.forget_tokens();
+        if !user.active || password_hash.is_some() {
+            comptoir_store::sessions::delete_for_user(&self.db, id).await?;
+        }
         Ok(user)
     }
 

@@ -73,4 +73,6 @@ typed_id!(
     CustomFieldId,
     /// One audit log entry.
     AuditId,
+    /// A list view a user saved under a name.
+    SavedViewId,
 );

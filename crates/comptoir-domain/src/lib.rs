@@ -14,10 +14,12 @@ pub mod listing;
 pub mod phone;
 pub mod privacy;
 pub mod search;
+pub mod sessions;
 pub mod siren;
 pub mod tags;
 pub mod time;
 pub mod users;
 pub mod validation;
+pub mod views;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -58,6 +58,7 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("audit_log", "changes", "history of personal data", Erasure::Clear),
     personal("domain_events", "payload", "history of personal data", Erasure::Clear),
     personal("idempotency_keys", "response_body", "copy of a response", Erasure::DeleteRow),
+    personal("sign_in_failures", "email", "identity", Erasure::DeleteRow),
 ];
 
 /// Columns that hold no personal data, listed so that a new column must be classified before
@@ -160,6 +161,26 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("idempotency_keys", "request_hash"),
     ("idempotency_keys", "status"),
     ("idempotency_keys", "created_at"),
+    ("sessions", "id_hash"),
+    ("sessions", "user_id"),
+    ("sessions", "csrf_token"),
+    ("sessions", "remember"),
+    ("sessions", "created_at"),
+    ("sessions", "last_seen_at"),
+    ("sessions", "expires_at"),
+    ("sign_in_failures", "failures"),
+    ("sign_in_failures", "last_failure_at"),
+    ("sign_in_failures", "locked_until"),
+    ("recent_views", "user_id"),
+    ("recent_views", "object_type"),
+    ("recent_views", "object_id"),
+    ("recent_views", "viewed_at"),
+    ("saved_views", "id"),
+    ("saved_views", "user_id"),
+    ("saved_views", "object_type"),
+    ("saved_views", "name"),
+    ("saved_views", "query"),
+    ("saved_views", "created_at"),
 ];
 
 pub fn is_personal(table: &str, column: &str) -> bool {

@@ -11,8 +11,10 @@ pub mod custom_fields;
 mod db;
 pub mod idempotency;
 pub mod listing;
+pub mod sessions;
 mod sql;
 pub mod users;
+pub mod views;
 
 pub use db::{DEFAULT_SQLITE_PATH, Db, Dialect, StoreError, Tx};
 pub use listing::Page;

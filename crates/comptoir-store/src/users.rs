@@ -86,6 +86,16 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>, StoreEr
     row.map(User::try_from).transpose()
 }
 
+/// Every active user, by name: the people records can be assigned to.
+pub async fn active(db: &Db) -> Result<Vec<User>, StoreError> {
+    let rows: Vec<UserRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_users!(), " WHERE u.active ORDER BY COALESCE(u.display_name, u.email)"))
+            .fetch_all(pool)
+            .await
+    })?;
+    rows.into_iter().map(User::try_from).collect()
+}
+
 pub async fn password_hash(db: &Db, id: UserId) -> Result<Option<String>, StoreError> {
     let hash: Option<Option<String>> = on_pool!(db, |pool| {
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")

@@ -1,4 +1,4 @@
-//! Comptoir over HTTP: the JSON API under `/api/v1` (documented by the OpenAPI spec generated
+//! Comptoir over HTTP: the pages, the JSON API under `/api/v1` (documented by the OpenAPI spec generated
 //! from these handlers), health and metrics endpoints. Handlers parse, call one use case and
 //! render; rules live in `comptoir-app`.
 
@@ -6,7 +6,9 @@ pub mod api;
 mod error;
 mod extract;
 mod health;
+mod i18n;
 mod metrics;
+mod pages;
 mod state;
 
 pub use error::ApiError;
@@ -25,6 +27,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
+        .merge(pages::router())
         .nest("/api/v1", api::router())
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(

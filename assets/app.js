@@ -1,0 +1,101 @@
+// Comptoir's own few behaviours on top of server-rendered pages; everything works without it.
+(function () {
+  "use strict";
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+
+  // htmx requests carry the session's CSRF token like forms do.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (csrf) event.detail.headers["X-CSRF-Token"] = csrf.content;
+  });
+
+  var search = document.getElementById("global-search");
+  var results = document.getElementById("search-results");
+
+  function typing(target) {
+    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+
+  // "/" or Ctrl-K (Cmd-K) jumps to the global search from anywhere.
+  document.addEventListener("keydown", function (event) {
+    if (!search) return;
+    var ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k";
+    if (ctrlK || (event.key === "/" && !typing(event.target))) {
+      event.preventDefault();
+      search.focus();
+      search.select();
+    }
+  });
+
+  function options() {
+    return results ? Array.prototype.slice.call(results.querySelectorAll("a")) : [];
+  }
+
+  if (search && results) {
+    // Enter opens the highlighted result, the first by default; arrows move the highlight.
+    search.addEventListener("keydown", function (event) {
+      var links = options();
+      var current = links.findIndex(function (a) { return a.getAttribute("aria-selected") === "true"; });
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!links.length) return;
+        event.preventDefault();
+        var next = event.key === "ArrowDown" ? current + 1 : current - 1;
+        next = (next + links.length) % links.length;
+        links.forEach(function (a, i) { a.setAttribute("aria-selected", i === next ? "true" : "false"); });
+        search.setAttribute("aria-activedescendant", links[next].id);
+      } else if (event.key === "Enter" && links.length) {
+        event.preventDefault();
+        window.location.href = links[Math.max(current, 0)].href;
+      } else if (event.key === "Escape") {
+        results.innerHTML = "";
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!results.contains(event.target) && event.target !== search) results.innerHTML = "";
+    });
+  }
+
+  // The list's "select all" box ticks every row.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-select-all]")) {
+      var form = event.target.closest("form");
+      form.querySelectorAll('input[name="ids"]').forEach(function (box) { box.checked = event.target.checked; });
+    }
+  });
+
+  // Forms that destroy something ask first.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  // The composer shows only the fields of the chosen kind of activity.
+  function showKindFields(form) {
+    var kind = form.querySelector('[name="kind"]').value;
+    var fieldsFor = { direction: ["call", "email"], outcome: ["call"], duration_minutes: ["call"], due_date: ["task"] };
+    Object.keys(fieldsFor).forEach(function (name) {
+      var input = form.querySelector('[name="' + name + '"]');
+      if (input) input.closest(".field").hidden = fieldsFor[name].indexOf(kind) < 0;
+    });
+  }
+  document.querySelectorAll("[data-composer]").forEach(function (form) {
+    showKindFields(form);
+    form.querySelector('[name="kind"]').addEventListener("change", function () { showKindFields(form); });
+  });
+
+  // Company inputs suggest names as they are typed.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.getAttribute("list") !== "company-names" || input.value.length < 2) return;
+    fetch("/search/companies?q=" + encodeURIComponent(input.value), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (names) {
+        var list = document.getElementById("company-names");
+        list.innerHTML = "";
+        names.forEach(function (name) {
+          var option = document.createElement("option");
+          option.value = name;
+          list.appendChild(option);
+        });
+      });
+  });
+})();

@@ -1,0 +1,123 @@
+//! Signing in and out of the browser interface, and the first admin of an empty instance.
+
+use crate::secrets::{random_secret, stored_hash};
+use crate::{App, AppError};
+use chrono::{DateTime, TimeDelta, Utc};
+use comptoir_domain::sessions::{Session, lockout_after};
+use comptoir_domain::time::now;
+use comptoir_domain::users::{Role, User};
+use serde_json::Value;
+
+/// A session just opened: the cookie secret exists only in this value.
+pub struct SignedIn {
+    pub secret: String,
+    pub session: Session,
+    pub user: User,
+}
+
+/// Why a sign-in was refused, in terms a sign-in form can show.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// Wrong email or password, or an inactive user: the form does not say which.
+    WrongCredentials,
+    /// Too many failures for this address; try again after this long.
+    LockedOut(TimeDelta),
+}
+
+/// A signed-in visitor, resolved from their cookie.
+pub struct CurrentSession {
+    pub session: Session,
+    pub user: User,
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl App {
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        remember: bool,
+    ) -> Result<Result<SignedIn, SignInRefusal>, AppError> {
+        let key = email_key(email);
+        let at = now();
+        let (failures, locked_until) = comptoir_store::sessions::failures(&self.db, &key).await?;
+        if let Some(until) = locked_until
+            && until > at
+        {
+            return Ok(Err(SignInRefusal::LockedOut(until - at)));
+        }
+        let Some(user) = self.verify_password(&key, password).await? else {
+            let failures = failures + 1;
+            let locked_until = lockout_after(failures).map(|delay| at + delay);
+            comptoir_store::sessions::record_failure(&self.db, &key, failures, at, locked_until).await?;
+            tracing::info!(failures, "sign-in refused");
+            return Ok(Err(match locked_until {
+                Some(until) => SignInRefusal::LockedOut(until - at),
+                None => SignInRefusal::WrongCredentials,
+            }));
+        };
+        if failures > 0 {
+            comptoir_store::sessions::clear_failures(&self.db, &key).await?;
+        }
+        let session = Session {
+            user_id: user.id,
+            csrf_token: random_secret(),
+            remember,
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at + Session::lifetime(remember),
+        };
+        let secret = random_secret();
+        comptoir_store::sessions::insert(&self.db, &stored_hash(&secret), &session).await?;
+        Ok(Ok(SignedIn { secret, session, user }))
+    }
+
+    /// The session a cookie secret opens, extended when it has not been for a while; `None`
+    /// when it is unknown, expired, or its user was deactivated.
+    pub async fn session(&self, secret: &str) -> Result<Option<CurrentSession>, AppError> {
+        let hash = stored_hash(secret);
+        let at = now();
+        let Some(mut session) = comptoir_store::sessions::find(&self.db, &hash, at).await? else {
+            return Ok(None);
+        };
+        let Some(user) = comptoir_store::users::get(&self.db, session.user_id).await? else {
+            return Ok(None);
+        };
+        if !user.active {
+            comptoir_store::sessions::delete(&self.db, &hash).await?;
+            return Ok(None);
+        }
+        if session.needs_refresh(at) {
+            session.last_seen_at = at;
+            session.expires_at = at + Session::lifetime(session.remember);
+            comptoir_store::sessions::touch(&self.db, &hash, at, session.expires_at).await?;
+        }
+        Ok(Some(CurrentSession { session, user }))
+    }
+
+    pub async fn sign_out(&self, secret: &str) -> Result<(), AppError> {
+        Ok(comptoir_store::sessions::delete(&self.db, &stored_hash(secret)).await?)
+    }
+
+    pub async fn expire_sessions(&self, at: DateTime<Utc>) -> Result<u64, AppError> {
+        Ok(comptoir_store::sessions::delete_expired(&self.db, at).await?)
+    }
+
+    /// Creates the first user, an admin, on an instance that has none; refused once anyone
+    /// exists, so the set-up page cannot be used to take over an instance.
+    pub async fn create_first_admin(&self, mut body: Value) -> Result<User, AppError> {
+        if self.count_users().await? > 0 {
+            return Err(AppError::Forbidden("this instance already has users; sign in instead"));
+        }
+        if let Some(object) = body.as_object_mut() {
+            object.insert("role".to_owned(), Value::from(Role::Admin.as_str()));
+        }
+        if body.get("password").is_none_or(Value::is_null) {
+            return Err(comptoir_domain::ValidationErrors::single("password", "is required").into());
+        }
+        self.create_user(None, body).await
+    }
+}

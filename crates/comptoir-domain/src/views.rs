@@ -1,0 +1,64 @@
+//! What a user's lists remember: views saved under a name and the records opened lately.
+
+use crate::ids::{SavedViewId, UserId};
+use crate::validation::{ValidationErrors, clean_text};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// The kinds of record a list, a saved view or the recently-viewed list can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Contact,
+    Company,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Contact => "contact",
+            RecordKind::Company => "company",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [RecordKind::Contact, RecordKind::Company].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A list's filters, sort and columns kept under a name, such as "My leads in Lyon".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedView {
+    pub id: SavedViewId,
+    pub user_id: UserId,
+    pub kind: RecordKind,
+    pub name: String,
+    /// The list's query string, without paging.
+    pub query: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl SavedView {
+    /// Checks a name and query a user submitted.
+    pub fn validate(name: Option<String>, query: &str) -> Result<(String, String), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let name = clean_text(name);
+        match &name {
+            None => errors.add("name", "is required"),
+            Some(name) if name.chars().count() > 100 => errors.add("name", "must be at most 100 characters"),
+            Some(_) => {}
+        }
+        if query.len() > 4000 {
+            errors.add("query", "is too long");
+        }
+        errors.into_result()?;
+        Ok((name.unwrap_or_default(), query.to_owned()))
+    }
+}
+
+/// One record a user opened, newest first on the home page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecentView {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    pub viewed_at: DateTime<Utc>,
+}

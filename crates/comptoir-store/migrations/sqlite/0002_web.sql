@@ -1,0 +1,45 @@
+-- What the browser interface keeps: sessions, failed sign-ins, recently viewed records and
+-- saved list views.
+
+-- The cookie carries a random secret; only its SHA-256 is stored, so a copy of the database
+-- opens no session.
+CREATE TABLE sessions (
+    id_hash BLOB PRIMARY KEY NOT NULL,
+    user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    remember BOOLEAN NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expires ON sessions(expires_at);
+
+-- Consecutive failed sign-ins per email address, for the lock-out delay.
+CREATE TABLE sign_in_failures (
+    email TEXT PRIMARY KEY NOT NULL,
+    failures INTEGER NOT NULL,
+    last_failure_at TEXT NOT NULL,
+    locked_until TEXT
+) WITHOUT ROWID;
+
+-- One row per record a user opened, refreshed on every visit.
+CREATE TABLE recent_views (
+    user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    object_type TEXT NOT NULL,
+    object_id BLOB NOT NULL,
+    viewed_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, object_type, object_id)
+) WITHOUT ROWID;
+CREATE INDEX recent_views_user_time ON recent_views(user_id, viewed_at);
+
+-- A named list: its filters, sort and columns as the list's query string.
+CREATE TABLE saved_views (
+    id BLOB PRIMARY KEY NOT NULL,
+    user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    object_type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    query TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX saved_views_user ON saved_views(user_id, object_type, name);

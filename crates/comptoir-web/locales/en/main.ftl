@@ -1,0 +1,295 @@
+# Comptoir's interface in English. Every key here must also be in fr/main.ftl.
+
+skip-to-content = Skip to content
+nav-label = Main
+nav-home = Home
+nav-contacts = Contacts
+nav-companies = Companies
+nav-settings = Settings
+search-label = Search
+search-placeholder = Search contacts and companies (/)
+search-hint = Press / or Ctrl+K to search from anywhere; Enter opens the first result.
+sign-out = Sign out
+back-home = Back to the home page
+yes = Yes
+no = No
+save = Save
+cancel = Cancel
+edit = Edit
+delete = Delete
+delete-confirm = Delete this record? This cannot be undone.
+details = Details
+results = Results
+form-has-errors = Some fields need attention; see the messages below each of them.
+
+sign-in-title = Sign in
+sign-in = Sign in
+remember-me = Keep me signed in for 30 days
+sign-in-wrong = Wrong email or password.
+sign-in-locked = { $count ->
+    [one] Too many failed attempts. Try again in one minute.
+   *[other] Too many failed attempts. Try again in { $count } minutes.
+}
+setup-title = Create the first administrator
+setup-intro = This Comptoir has no users yet. The account you create now can manage everything, including other users.
+setup-submit = Create and sign in
+password-hint = At least 12 characters.
+
+error-bad-request-title = Request not understood
+error-bad-request-detail = The request could not be read. Go back and try again.
+error-forgery-title = Request refused
+error-forgery-detail = This form was not sent from this page, or it expired. Go back, reload the page and try again.
+error-not-found-title = Not found
+error-not-found-detail = This page or record does not exist, or it is not yours to see.
+error-forbidden-title = Not allowed
+error-forbidden-detail = Your role does not allow this.
+error-conflict-title = Changed in the meantime
+error-conflict-detail = Someone changed this record while you were editing it. Reload it and make your change again.
+error-internal-title = Something went wrong
+error-internal-detail = The error was logged. Try again in a moment.
+
+home-title = Home
+home-greeting = Hello, { $name }
+home-tasks = My tasks due today and overdue
+home-no-tasks = Nothing due. Well done!
+home-recent = Recently viewed
+home-no-recent = Records you open will be listed here.
+home-activity = Latest activity on my contacts
+home-no-activity = No activity on your contacts yet.
+kind-contact = contact
+kind-company = company
+
+contacts-title = Contacts
+contact-new = New contact
+contact-edit = Edit { $name }
+contact-edit-title = Edit contact
+companies-title = Companies
+company-new = New company
+company-edit = Edit { $name }
+company-edit-title = Edit company
+company-contacts = Contacts
+company-no-contacts = No contacts at this company yet.
+
+field-first-name = First name
+field-last-name = Last name
+field-email = Email
+field-emails = Emails
+field-phones = Phone numbers
+field-password = Password
+field-display-name = Name
+field-job-title = Job title
+field-company = Company
+field-owner = Owner
+field-tags = Tags
+field-street = Street
+field-postal-code = Postal code
+field-city = City
+field-country = Country (FR, BE…)
+field-language = Language (fr, en…)
+field-source = Source
+field-name = Name
+field-domain = Domain
+field-website = Website
+field-industry = Industry
+field-siren = SIREN
+field-siret = SIRET
+field-vat-number = VAT number
+field-subject = Subject
+field-body = Text
+field-direction = Direction
+field-outcome = Outcome
+field-duration-minutes = Duration (minutes)
+field-due-date = Due date
+one-per-line = One per line; the first is the main one.
+comma-separated = Separated by commas.
+currency-hint = An amount and a currency, such as 1234.50 EUR.
+
+stage = Lifecycle stage
+stage-subscriber = Subscriber
+stage-lead = Lead
+stage-marketing_qualified = Marketing qualified
+stage-sales_qualified = Sales qualified
+stage-opportunity = Opportunity
+stage-customer = Customer
+stage-evangelist = Evangelist
+stage-other = Other
+size = Size
+size-1-9 = 1–9 employees
+size-10-49 = 10–49 employees
+size-50-249 = 50–249 employees
+size-250-4999 = 250–4,999 employees
+size-5000-plus = 5,000+ employees
+relationship = Relationship
+relationship-prospect = Prospect
+relationship-customer = Customer
+relationship-partner = Partner
+relationship-supplier = Supplier
+relationship-reseller = Reseller
+relationship-other = Other
+
+col-name = Name
+col-first-name = First name
+col-last-name = Last name
+col-email = Email
+col-phone = Phone
+col-job-title = Job title
+col-company-name = Company
+col-city = City
+col-postal-code = Postal code
+col-country = Country
+col-lifecycle-stage = Stage
+col-owner-id = Owner
+col-tags = Tags
+col-source = Source
+col-language = Language
+col-created-at = Created
+col-updated-at = Updated
+col-last-activity-at = Last activity
+col-domain = Domain
+col-website = Website
+col-industry = Industry
+col-size-band = Size
+col-siren = SIREN
+col-relationship-type = Relationship
+
+list-search-placeholder = Name, email, phone…
+filters = Filters
+filter-field = Field
+filter-any-field = Choose a field…
+filter-operator = Condition
+filter-value = Value
+filters-apply = Apply
+filters-clear = Clear
+op-eq = is
+op-ne = is not
+op-lt = is less than
+op-lte = is at most
+op-gt = is more than
+op-gte = is at least
+op-contains = contains
+op-starts-with = starts with
+op-in = is one of (a,b)
+op-is-empty = is empty (true/false)
+columns = Columns
+columns-legend = Columns to show
+columns-apply = Show these columns
+saved-views = Saved views
+view-name = Name of this view
+view-save = Save view
+view-delete = Delete view “{ $name }”
+export-csv = Export to CSV
+bulk-label = With selected
+bulk-assign = Assign to
+bulk-tag = Add tag
+bulk-delete = Delete
+bulk-tag-placeholder = Tag
+bulk-apply = Apply
+bulk-delete-title = Delete records
+bulk-delete-question = { $count ->
+    [one] Delete this record? This cannot be undone.
+   *[other] Delete these { $count } records? This cannot be undone.
+}
+bulk-delete-confirm = Yes, delete
+bulk-done = { $count ->
+    [one] One record changed.
+   *[other] { $count } records changed.
+}
+bulk-refused = { $count ->
+    [one] One record was left as it was: it is not yours to change.
+   *[other] { $count } records were left as they were: they are not yours to change.
+}
+select-all = Select all rows
+select-row = Select this row
+no-results = Nothing matches.
+more-results = Show more
+first-page = Back to the first page
+
+timeline = Timeline
+timeline-empty = Nothing logged yet.
+timeline-older = Show older
+open-tasks = Open tasks
+no-open-tasks = No open tasks.
+composer-title = Log an activity
+composer-kind = Type
+composer-submit = Log it
+kind-note = Note
+kind-call = Call
+kind-email = Email
+kind-meeting = Meeting
+kind-task = Task
+direction-inbound = Inbound
+direction-outbound = Outbound
+outcome-connected = Connected
+outcome-no_answer = No answer
+outcome-left_voicemail = Left a voicemail
+outcome-busy = Busy
+outcome-wrong_number = Wrong number
+duration-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}
+task-due = due { $date }
+task-mark-done = Done
+task-reopen = Reopen
+deals = Deals
+tickets = Tickets
+orders = Orders and quotes
+consent = Consent
+coming-deals = Deals will be listed here.
+coming-tickets = Support tickets will be listed here.
+coming-orders = Quotes and orders will be listed here.
+coming-consent = Consent and privacy requests will be listed here.
+
+search-title = Search
+search-results-for = Results for “{ $q }”
+search-nothing = No contact or company matches.
+search-contacts = Contacts
+search-companies = Companies
+
+settings-title = Settings
+settings-users = Users
+settings-tokens = API tokens
+settings-fields = Custom fields
+user-new = New user
+user-edit = Edit { $name }
+field-role = Role
+field-active = Active
+field-locale = Language
+role-admin = Administrator
+role-manager = Manager
+role-sales = Sales
+role-support = Support
+role-readonly = Read only
+locale-none = Browser’s choice
+user-inactive = inactive
+token-new = New token
+token-name = Token name
+token-user = Acts as
+token-created = Copy this token now: it will not be shown again.
+token-revoke = Revoke
+token-revoked = revoked
+token-last-used = Last used
+token-never-used = never used
+field-key = Key (used by the API)
+field-label = Label
+field-type = Type
+field-options = Options
+options-hint = One option per line (select fields).
+field-object-type = Records
+object-contact = Contacts
+object-company = Companies
+type-text = Text
+type-number = Number
+type-date = Date
+type-bool = Yes/no
+type-select = Choice
+type-multi_select = Multiple choice
+type-currency = Amount
+type-url = Web address
+type-email = Email
+type-phone = Phone
+move-up = Move up
+move-down = Move down
+fields-empty = No custom fields yet.
+field-new = New custom field
+created-at = Created

@@ -1,0 +1,295 @@
+# L’interface de Comptoir en français. Chaque clé doit aussi figurer dans en/main.ftl.
+
+skip-to-content = Aller au contenu
+nav-label = Principal
+nav-home = Accueil
+nav-contacts = Contacts
+nav-companies = Entreprises
+nav-settings = Réglages
+search-label = Rechercher
+search-placeholder = Chercher un contact, une entreprise (/)
+search-hint = Appuyez sur / ou Ctrl+K pour chercher depuis n’importe quelle page ; Entrée ouvre le premier résultat.
+sign-out = Se déconnecter
+back-home = Retour à l’accueil
+yes = Oui
+no = Non
+save = Enregistrer
+cancel = Annuler
+edit = Modifier
+delete = Supprimer
+delete-confirm = Supprimer cette fiche ? C’est définitif.
+details = Informations
+results = Résultats
+form-has-errors = Certains champs sont à corriger : voyez le message sous chacun d’eux.
+
+sign-in-title = Connexion
+sign-in = Se connecter
+remember-me = Rester connecté 30 jours
+sign-in-wrong = E-mail ou mot de passe incorrect.
+sign-in-locked = { $count ->
+    [one] Trop de tentatives échouées. Réessayez dans une minute.
+   *[other] Trop de tentatives échouées. Réessayez dans { $count } minutes.
+}
+setup-title = Créer le premier administrateur
+setup-intro = Ce Comptoir n’a pas encore d’utilisateur. Le compte créé maintenant pourra tout gérer, y compris les autres utilisateurs.
+setup-submit = Créer et se connecter
+password-hint = Au moins 12 caractères.
+
+error-bad-request-title = Requête incomprise
+error-bad-request-detail = La requête n’a pas pu être lue. Revenez en arrière et réessayez.
+error-forgery-title = Requête refusée
+error-forgery-detail = Ce formulaire ne vient pas de cette page ou il a expiré. Revenez en arrière, rechargez la page et réessayez.
+error-not-found-title = Introuvable
+error-not-found-detail = Cette page ou cette fiche n’existe pas, ou vous n’y avez pas accès.
+error-forbidden-title = Action non autorisée
+error-forbidden-detail = Votre rôle ne permet pas cette action.
+error-conflict-title = Modifiée entre-temps
+error-conflict-detail = Quelqu’un a modifié cette fiche pendant que vous la modifiiez. Rechargez-la et refaites votre modification.
+error-internal-title = Une erreur est survenue
+error-internal-detail = L’erreur a été consignée. Réessayez dans un instant.
+
+home-title = Accueil
+home-greeting = Bonjour, { $name }
+home-tasks = Mes tâches du jour et en retard
+home-no-tasks = Rien à faire aujourd’hui. Bravo !
+home-recent = Consultés récemment
+home-no-recent = Les fiches que vous ouvrez apparaîtront ici.
+home-activity = Dernières activités sur mes contacts
+home-no-activity = Aucune activité sur vos contacts pour l’instant.
+kind-contact = contact
+kind-company = entreprise
+
+contacts-title = Contacts
+contact-new = Nouveau contact
+contact-edit = Modifier { $name }
+contact-edit-title = Modifier le contact
+companies-title = Entreprises
+company-new = Nouvelle entreprise
+company-edit = Modifier { $name }
+company-edit-title = Modifier l’entreprise
+company-contacts = Contacts
+company-no-contacts = Aucun contact dans cette entreprise pour l’instant.
+
+field-first-name = Prénom
+field-last-name = Nom
+field-email = E-mail
+field-emails = E-mails
+field-phones = Téléphones
+field-password = Mot de passe
+field-display-name = Nom
+field-job-title = Fonction
+field-company = Entreprise
+field-owner = Responsable
+field-tags = Étiquettes
+field-street = Rue
+field-postal-code = Code postal
+field-city = Ville
+field-country = Pays (FR, BE…)
+field-language = Langue (fr, en…)
+field-source = Origine
+field-name = Raison sociale
+field-domain = Domaine
+field-website = Site web
+field-industry = Secteur
+field-siren = SIREN
+field-siret = SIRET
+field-vat-number = N° de TVA
+field-subject = Objet
+field-body = Texte
+field-direction = Sens
+field-outcome = Résultat
+field-duration-minutes = Durée (minutes)
+field-due-date = Échéance
+one-per-line = Un par ligne ; le premier est le principal.
+comma-separated = Séparées par des virgules.
+currency-hint = Un montant et une devise, par exemple 1234,50 EUR.
+
+stage = Étape
+stage-subscriber = Abonné
+stage-lead = Piste
+stage-marketing_qualified = Qualifié marketing
+stage-sales_qualified = Qualifié commercial
+stage-opportunity = Opportunité
+stage-customer = Client
+stage-evangelist = Ambassadeur
+stage-other = Autre
+size = Effectif
+size-1-9 = 1 à 9 salariés
+size-10-49 = 10 à 49 salariés
+size-50-249 = 50 à 249 salariés
+size-250-4999 = 250 à 4 999 salariés
+size-5000-plus = 5 000 salariés et plus
+relationship = Relation
+relationship-prospect = Prospect
+relationship-customer = Client
+relationship-partner = Partenaire
+relationship-supplier = Fournisseur
+relationship-reseller = Revendeur
+relationship-other = Autre
+
+col-name = Nom
+col-first-name = Prénom
+col-last-name = Nom
+col-email = E-mail
+col-phone = Téléphone
+col-job-title = Fonction
+col-company-name = Entreprise
+col-city = Ville
+col-postal-code = Code postal
+col-country = Pays
+col-lifecycle-stage = Étape
+col-owner-id = Responsable
+col-tags = Étiquettes
+col-source = Origine
+col-language = Langue
+col-created-at = Créé le
+col-updated-at = Modifié le
+col-last-activity-at = Dernière activité
+col-domain = Domaine
+col-website = Site web
+col-industry = Secteur
+col-size-band = Effectif
+col-siren = SIREN
+col-relationship-type = Relation
+
+list-search-placeholder = Nom, e-mail, téléphone…
+filters = Filtres
+filter-field = Champ
+filter-any-field = Choisir un champ…
+filter-operator = Condition
+filter-value = Valeur
+filters-apply = Appliquer
+filters-clear = Effacer
+op-eq = est
+op-ne = n’est pas
+op-lt = est inférieur à
+op-lte = est au plus
+op-gt = est supérieur à
+op-gte = est au moins
+op-contains = contient
+op-starts-with = commence par
+op-in = est parmi (a,b)
+op-is-empty = est vide (true/false)
+columns = Colonnes
+columns-legend = Colonnes à afficher
+columns-apply = Afficher ces colonnes
+saved-views = Vues enregistrées
+view-name = Nom de cette vue
+view-save = Enregistrer la vue
+view-delete = Supprimer la vue « { $name } »
+export-csv = Exporter en CSV
+bulk-label = Pour la sélection
+bulk-assign = Attribuer à
+bulk-tag = Ajouter une étiquette
+bulk-delete = Supprimer
+bulk-tag-placeholder = Étiquette
+bulk-apply = Appliquer
+bulk-delete-title = Supprimer des fiches
+bulk-delete-question = { $count ->
+    [one] Supprimer cette fiche ? C’est définitif.
+   *[other] Supprimer ces { $count } fiches ? C’est définitif.
+}
+bulk-delete-confirm = Oui, supprimer
+bulk-done = { $count ->
+    [one] Une fiche modifiée.
+   *[other] { $count } fiches modifiées.
+}
+bulk-refused = { $count ->
+    [one] Une fiche est restée inchangée : vous ne pouvez pas la modifier.
+   *[other] { $count } fiches sont restées inchangées : vous ne pouvez pas les modifier.
+}
+select-all = Tout sélectionner
+select-row = Sélectionner cette ligne
+no-results = Aucun résultat.
+more-results = Afficher la suite
+first-page = Revenir à la première page
+
+timeline = Historique
+timeline-empty = Rien n’a encore été consigné.
+timeline-older = Afficher plus ancien
+open-tasks = Tâches ouvertes
+no-open-tasks = Aucune tâche ouverte.
+composer-title = Consigner une activité
+composer-kind = Type
+composer-submit = Consigner
+kind-note = Note
+kind-call = Appel
+kind-email = E-mail
+kind-meeting = Rendez-vous
+kind-task = Tâche
+direction-inbound = Entrant
+direction-outbound = Sortant
+outcome-connected = Joint
+outcome-no_answer = Pas de réponse
+outcome-left_voicemail = Message laissé
+outcome-busy = Occupé
+outcome-wrong_number = Faux numéro
+duration-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}
+task-due = échéance le { $date }
+task-mark-done = Fait
+task-reopen = Rouvrir
+deals = Affaires
+tickets = Tickets
+orders = Devis et commandes
+consent = Consentement
+coming-deals = Les affaires apparaîtront ici.
+coming-tickets = Les tickets de support apparaîtront ici.
+coming-orders = Les devis et commandes apparaîtront ici.
+coming-consent = Les consentements et demandes RGPD apparaîtront ici.
+
+search-title = Recherche
+search-results-for = Résultats pour « { $q } »
+search-nothing = Aucun contact ni aucune entreprise ne correspond.
+search-contacts = Contacts
+search-companies = Entreprises
+
+settings-title = Réglages
+settings-users = Utilisateurs
+settings-tokens = Jetons d’API
+settings-fields = Champs personnalisés
+user-new = Nouvel utilisateur
+user-edit = Modifier { $name }
+field-role = Rôle
+field-active = Actif
+field-locale = Langue
+role-admin = Administrateur
+role-manager = Manager
+role-sales = Commercial
+role-support = Support
+role-readonly = Lecture seule
+locale-none = Celle du navigateur
+user-inactive = inactif
+token-new = Nouveau jeton
+token-name = Nom du jeton
+token-user = Agit au nom de
+token-created = Copiez ce jeton maintenant : il ne sera plus affiché.
+token-revoke = Révoquer
+token-revoked = révoqué
+token-last-used = Dernière utilisation
+token-never-used = jamais utilisé
+field-key = Clé (utilisée par l’API)
+field-label = Libellé
+field-type = Type
+field-options = Options
+options-hint = Une option par ligne (champs à choix).
+field-object-type = Fiches
+object-contact = Contacts
+object-company = Entreprises
+type-text = Texte
+type-number = Nombre
+type-date = Date
+type-bool = Oui/non
+type-select = Choix
+type-multi_select = Choix multiple
+type-currency = Montant
+type-url = Adresse web
+type-email = E-mail
+type-phone = Téléphone
+move-up = Monter
+move-down = Descendre
+fields-empty = Aucun champ personnalisé pour l’instant.
+field-new = Nouveau champ personnalisé
+created-at = Créé le

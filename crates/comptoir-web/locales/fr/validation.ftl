@@ -1,0 +1,36 @@
+# Validation messages of the rules, which are written in English. The key is the English text
+# in lowercase with dashes, each number replaced by "n" (passed as $n).
+v-is-required = est obligatoire
+v-must-be-a-string = doit être du texte
+v-must-start-with-http-or-https = doit commencer par http:// ou https://
+v-must-not-be-before-starts-at = ne peut pas précéder le début
+v-must-be-true-or-false = doit être vrai ou faux
+v-must-be-fr-or-en = doit être fr ou en
+v-must-be-between-n-and-n = doit être entre 0 et 86400
+v-must-be-at-most-n-characters = { $n } caractères au plus
+v-must-be-at-least-n-characters = { $n } caractères au moins
+v-must-be-an-http-or-https-address = doit être une adresse http ou https
+v-must-be-a-two-letter-iso-country-code = doit être un code pays ISO à deux lettres
+v-must-be-a-number = doit être un nombre
+v-must-be-a-date-written-yyyy-mm-dd = doit être une date AAAA-MM-JJ
+v-must-be-a-two-letter-iso-n-n-code-such-as-fr-or-en = doit être un code de langue à deux lettres, comme fr ou en
+v-is-too-long = est trop long
+v-is-not-a-domain-name-such-as-exemple-fr = n’est pas un nom de domaine comme exemple.fr
+v-is-not-a-valid-email-address = n’est pas une adresse e-mail valide
+v-is-not-a-phone-number-that-can-be-dialled-use-n-or-a-french-national-number = n’est pas un numéro joignable (+33… ou numéro national français)
+v-must-be-n-digits = doit compter { $n } chiffres
+v-has-a-wrong-check-digit = a une clé de contrôle erronée
+v-does-not-belong-to-the-siren-given = n’appartient pas au SIREN indiqué
+v-does-not-match-its-siren-the-french-vat-key-is-wrong = ne correspond pas au SIREN : la clé TVA est erronée
+v-a-note-needs-some-text = une note doit contenir du texte
+v-a-contact-needs-a-name-or-an-email-address = un contact doit avoir un nom ou une adresse e-mail
+v-an-activity-belongs-to-a-contact-or-a-company = une activité se rattache à un contact ou à une entreprise
+v-is-already-taken = est déjà utilisé
+v-refers-to-a-record-that-does-not-exist = désigne une fiche qui n’existe pas
+v-at-most-n-addresses = { $n } adresses au plus
+v-at-most-n-numbers = { $n } numéros au plus
+v-is-not-a-custom-field-of-this-kind-of-record = n’est pas un champ personnalisé de ce type de fiche
+v-no-company-has-this-name = aucune entreprise ne porte ce nom
+v-several-companies-have-this-name-pick-one-from-the-list = plusieurs entreprises portent ce nom ; choisissez-en une dans la liste
+v-is-not-a-date = n’est pas une date
+v-is-not-a-user = n’est pas un utilisateur

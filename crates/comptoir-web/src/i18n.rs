@@ -1,0 +1,236 @@
+//! The interface's two languages: messages from the Fluent catalogues in `locales/`, and
+//! numbers, money and dates written the way each language writes them.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Isolation marks around arguments would end up inside attributes and CSV cells.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LanguageIdentifier = langid!("en");
+static FR: LanguageIdentifier = langid!("fr");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.get(..2)?.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+
+    /// The first language of `Accept-Language` we speak, by preference weight; English when
+    /// none is.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut offers: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let lang = Lang::parse(pieces.next()?.trim())?;
+                let weight = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                Some((weight, lang))
+            })
+            .collect();
+        // Stable: equal weights keep the header's order.
+        offers.sort_by(|a, b| b.0.total_cmp(&a.0));
+        offers.first().map_or(Lang::En, |(_, lang)| *lang)
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        }
+    }
+
+    /// The message `key`.
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// The message `key` with one named argument.
+    pub fn t1(self, key: &str, name: &'static str, value: impl ToString) -> String {
+        let args = HashMap::from([(Cow::Borrowed(name), FluentValue::from(value.to_string()))]);
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
+    /// The message `key` with a count, for plurals.
+    pub fn count(self, key: &str, n: i64) -> String {
+        let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(n))]);
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
+    /// Whether the catalogue has `key` (both catalogues are checked to hold the same keys).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES.try_lookup(self.id(), key).is_some()
+    }
+
+    /// A validation message from the rules (written in English) in this language. Numbers in
+    /// the message become the `$n` argument of its translation; a message without one is
+    /// shown as written.
+    pub fn message(self, english: &str) -> String {
+        if self == Lang::En {
+            return english.to_owned();
+        }
+        let mut key = String::from("v-");
+        let mut n: Option<String> = None;
+        let mut last_dash = true;
+        let mut chars = english.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c.is_ascii_digit() {
+                let mut digits = String::from(c);
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    digits.push(d);
+                }
+                n.get_or_insert(digits);
+                key.push('n');
+                last_dash = false;
+            } else if c.is_ascii_alphanumeric() {
+                key.push(c.to_ascii_lowercase());
+                last_dash = false;
+            } else if !last_dash {
+                key.push('-');
+                last_dash = true;
+            }
+        }
+        let key = key.trim_end_matches('-');
+        let args = HashMap::from([(Cow::Borrowed("n"), FluentValue::from(n.unwrap_or_default()))]);
+        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| english.to_owned())
+    }
+
+    /// A number with `decimals` digits: `1 234,56` in French (narrow no-break spaces), `1,234.56`
+    /// in English.
+    pub fn number(self, value: f64, decimals: usize) -> String {
+        let text = format!("{:.*}", decimals, value.abs());
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let (group, point) = match self {
+            Lang::En => (",", "."),
+            Lang::Fr => ("\u{202f}", ","),
+        };
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push_str(group);
+            }
+            grouped.push(digit);
+        }
+        let sign = if value < 0.0 && value.abs() >= 0.5 * 10f64.powi(-(decimals as i32)) { "-" } else { "" };
+        if fraction.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{point}{fraction}") }
+    }
+
+    /// An amount of money: `1 234,56 €` in French, `€1,234.56` in English.
+    pub fn money(self, amount: f64, currency: &str) -> String {
+        let symbol = match currency {
+            "EUR" => "€",
+            "USD" => "$",
+            "GBP" => "£",
+            "CHF" => "CHF",
+            other => other,
+        };
+        let number = self.number(amount.abs(), 2);
+        let sign = if amount < 0.0 { "-" } else { "" };
+        match self {
+            Lang::Fr => format!("{sign}{number}\u{a0}{symbol}"),
+            Lang::En if symbol.len() > 1 && symbol.is_ascii() => format!("{sign}{symbol}\u{a0}{number}"),
+            Lang::En => format!("{sign}{symbol}{number}"),
+        }
+    }
+
+    /// A day: `23/11/2026` in French, `Nov 23, 2026` in English.
+    pub fn date(self, at: DateTime<Utc>, zone: Tz) -> String {
+        let local = at.with_timezone(&zone);
+        match self {
+            Lang::Fr => local.format("%d/%m/%Y").to_string(),
+            Lang::En => local.format("%b %-d, %Y").to_string(),
+        }
+    }
+
+    /// A day and time: `23/11/2026 14:05` in French, `Nov 23, 2026, 2:05 PM` in English.
+    pub fn datetime(self, at: DateTime<Utc>, zone: Tz) -> String {
+        let local = at.with_timezone(&zone);
+        match self {
+            Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+            Lang::En => local.format("%b %-d, %Y, %-I:%M %p").to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_money_follow_the_language() {
+        assert_eq!(Lang::Fr.money(1234.56, "EUR"), "1\u{202f}234,56\u{a0}€");
+        assert_eq!(Lang::En.money(1234.56, "EUR"), "€1,234.56");
+        assert_eq!(Lang::En.number(-1234567.0, 0), "-1,234,567");
+        assert_eq!(Lang::Fr.number(12.5, 1), "12,5");
+        assert_eq!(Lang::En.money(-3.0, "USD"), "-$3.00");
+    }
+
+    #[test]
+    fn validation_messages_are_translated_with_their_numbers() {
+        assert_eq!(Lang::Fr.message("is required"), "est obligatoire");
+        assert_eq!(Lang::Fr.message("must be at most 200 characters"), "200 caractères au plus");
+        assert_eq!(Lang::En.message("is required"), "is required");
+        assert_eq!(Lang::Fr.message("an unknown rule"), "an unknown rule");
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_language_we_speak() {
+        assert_eq!(Lang::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Lang::Fr);
+        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,fr;q=0.7"), Lang::Fr);
+        assert_eq!(Lang::from_accept_language("de"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn dates_follow_the_language_and_time_zone() {
+        let at = DateTime::parse_from_rfc3339("2026-11-23T13:05:00Z").expect("date").to_utc();
+        assert_eq!(Lang::Fr.datetime(at, chrono_tz::Europe::Paris), "23/11/2026 14:05");
+        assert_eq!(Lang::En.datetime(at, chrono_tz::Europe::Paris), "Nov 23, 2026, 2:05 PM");
+    }
+
+    #[test]
+    fn both_catalogues_hold_the_same_messages() {
+        let keys = |lang: &str| -> Vec<String> {
+            let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(path).expect("catalogue");
+            let mut keys: Vec<String> = text
+                .lines()
+                .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+                .collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys("en"), keys("fr"));
+    }
+}

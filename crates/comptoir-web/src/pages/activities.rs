@@ -1,0 +1,234 @@
+//! Timelines, tasks and the quick composer that logs a note, a call or a task on a contact or
+//! a company.
+
+use super::errors::PageError;
+use super::forms::{FormField, place_errors};
+use super::session::{Fields, Submission};
+use super::{Chrome, redirect};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::post;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use comptoir_app::{App, AppError};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::activities::{Activity, ActivityKind, CallOutcome};
+use comptoir_domain::ids::{ActivityId, ContactId};
+use comptoir_domain::users::Actor;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/activities/{id}/done", post(toggle_done))
+}
+
+/// One entry of a timeline as a page shows it.
+pub struct TimelineItem {
+    pub id: ActivityId,
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub when: String,
+    pub details: Vec<String>,
+    pub is_task: bool,
+    pub done: bool,
+    pub can_modify: bool,
+}
+
+pub fn timeline_items(page: &Chrome, actor: &Actor, activities: &[Activity]) -> Vec<TimelineItem> {
+    activities
+        .iter()
+        .map(|activity| {
+            let f = &activity.fields;
+            let kind = f.kind.as_str();
+            let mut details = vec![];
+            if let Some(direction) = f.direction {
+                details.push(page.t(&format!("direction-{}", direction.as_str())));
+            }
+            if let Some(outcome) = f.outcome {
+                details.push(page.t(&format!("outcome-{}", outcome.as_str())));
+            }
+            if let Some(seconds) = f.duration_seconds {
+                details.push(page.lang.count("duration-minutes", (seconds + 59) / 60));
+            }
+            if let Some(due) = f.due_at {
+                details.push(page.t1("task-due", "date", page.date(&due)));
+            }
+            if let Some(location) = &f.location {
+                details.push(location.clone());
+            }
+            TimelineItem {
+                id: activity.id,
+                kind,
+                kind_label: page.t(&format!("kind-{kind}")),
+                subject: f.subject.clone(),
+                body: f.body.clone(),
+                when: page.datetime(&f.occurred_at),
+                details,
+                is_task: f.kind == ActivityKind::Task,
+                done: f.done,
+                can_modify: comptoir_app::activities::can_modify(actor, activity),
+            }
+        })
+        .collect()
+}
+
+/// An open task on a list of tasks.
+pub struct TaskLine {
+    pub id: ActivityId,
+    pub subject: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub overdue: bool,
+    pub about: Option<(String, String)>,
+    pub can_modify: bool,
+}
+
+pub async fn task_lines(
+    app: &App,
+    actor: &Actor,
+    tasks: Vec<Activity>,
+    now: DateTime<Utc>,
+) -> Result<Vec<TaskLine>, AppError> {
+    let mut lines = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        let about = match task.fields.contact_id {
+            Some(id) => match app.get_contact(actor, id).await {
+                Ok(contact) => Some((format!("/contacts/{id}"), contact.fields.display_name())),
+                Err(AppError::NotFound) => None,
+                Err(error) => return Err(error),
+            },
+            None => match task.fields.company_id {
+                Some(id) => Some((format!("/companies/{id}"), app.get_company(actor, id).await?.fields.name)),
+                None => None,
+            },
+        };
+        lines.push(TaskLine {
+            id: task.id,
+            subject: task.fields.subject.clone().or(task.fields.body.clone()).unwrap_or_default(),
+            due_at: task.fields.due_at,
+            overdue: task.fields.due_at.is_some_and(|due| due < now),
+            about,
+            can_modify: comptoir_app::activities::can_modify(actor, &task),
+        });
+    }
+    Ok(lines)
+}
+
+/// The composer's fields, with what was typed when a submission failed.
+pub struct Composer {
+    pub kind: String,
+    pub fields: Vec<FormField>,
+    pub error: Option<String>,
+}
+
+impl Composer {
+    pub fn empty(lang: Lang) -> Composer {
+        Composer::from_fields(lang, &Fields::default())
+    }
+
+    pub fn from_fields(lang: Lang, typed: &Fields) -> Composer {
+        let value = |name: &str| typed.get(name).unwrap_or_default().to_owned();
+        let mut kinds: Vec<(String, String)> = vec![];
+        for kind in [ActivityKind::Note, ActivityKind::Call, ActivityKind::Task, ActivityKind::Email, ActivityKind::Meeting]
+        {
+            kinds.push((kind.as_str().to_owned(), lang.t(&format!("kind-{}", kind.as_str()))));
+        }
+        let mut outcomes = vec![(String::new(), String::new())];
+        outcomes.extend(
+            CallOutcome::ALL.iter().map(|o| (o.as_str().to_owned(), lang.t(&format!("outcome-{}", o.as_str())))),
+        );
+        let directions = vec![
+            ("outbound".to_owned(), lang.t("direction-outbound")),
+            ("inbound".to_owned(), lang.t("direction-inbound")),
+        ];
+        let kind = typed.get("kind").unwrap_or("note").to_owned();
+        Composer {
+            fields: vec![
+                FormField::select("kind", lang.t("composer-kind"), kind.clone(), kinds),
+                FormField::new("subject", lang.t("field-subject"), "text", value("subject")),
+                FormField::new("body", lang.t("field-body"), "textarea", value("body")).wide(),
+                FormField::select("direction", lang.t("field-direction"), value("direction"), directions),
+                FormField::select("outcome", lang.t("field-outcome"), value("outcome"), outcomes),
+                FormField::new("duration_minutes", lang.t("field-duration-minutes"), "number", value("duration_minutes")),
+                FormField::new("due_date", lang.t("field-due-date"), "date", value("due_date")),
+            ],
+            kind,
+            error: None,
+        }
+    }
+
+    /// Puts the refused fields' messages next to them.
+    pub fn with_errors(mut self, errors: &ValidationErrors, lang: Lang) -> Composer {
+        let unplaced = place_errors(&mut self.fields, errors, lang, |path| match path {
+            "duration_seconds" => "duration_minutes".to_owned(),
+            "due_at" => "due_date".to_owned(),
+            other => other.to_owned(),
+        });
+        self.error = unplaced.into_iter().next();
+        self
+    }
+}
+
+/// The activity a composer submission describes, in the API's terms. Only the fields of the
+/// chosen kind are sent, so switching kinds before submitting leaves nothing stray.
+pub fn composer_body(fields: &Fields, about: Value, zone: Tz) -> Result<Value, ValidationErrors> {
+    let kind = fields.get("kind").unwrap_or("note");
+    let mut body = json!({ "kind": kind, "subject": fields.text("subject"), "body": fields.text("body") });
+    if let (Some(object), Some(about)) = (body.as_object_mut(), about.as_object()) {
+        object.extend(about.clone());
+    }
+    let mut errors = ValidationErrors::new();
+    match kind {
+        "call" => {
+            body["direction"] = json!(fields.text("direction"));
+            body["outcome"] = json!(fields.text("outcome"));
+            if let Some(minutes) = fields.text("duration_minutes") {
+                match minutes.replace(',', ".").parse::<f64>() {
+                    Ok(m) if m >= 0.0 => body["duration_seconds"] = json!((m * 60.0).round() as i64),
+                    _ => errors.add("duration_minutes", "must be a number"),
+                }
+            }
+        }
+        "email" => body["direction"] = json!(fields.text("direction")),
+        "task" => {
+            if let Some(date) = fields.text("due_date") {
+                match end_of_working_day(&date, zone) {
+                    Some(due) => body["due_at"] = json!(due),
+                    None => errors.add("due_date", "is not a date"),
+                }
+            }
+        }
+        _ => {}
+    }
+    errors.into_result()?;
+    Ok(body)
+}
+
+/// A due date typed as a day means "by the end of that working day" where the team is.
+fn end_of_working_day(day: &str, zone: Tz) -> Option<DateTime<Utc>> {
+    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let time = NaiveTime::from_hms_opt(18, 0, 0)?;
+    day.and_time(time).and_local_timezone(zone).earliest().map(|at| at.to_utc())
+}
+
+/// Ticks a task done or open again, from a task list or a timeline.
+async fn toggle_done(
+    State(state): State<AppState>,
+    Path(id): Path<ActivityId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let fail = |e| PageError::app(e, visitor.lang);
+    let done = form.fields.checked("done");
+    state.app.update_activity(&visitor.actor, id, &json!({ "done": done }), None).await.map_err(fail)?;
+    let back = form.fields.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or("/");
+    Ok(redirect(back, visitor.htmx))
+}
+
+/// Where a contact's composer posts.
+pub fn about_contact(id: ContactId) -> Value {
+    json!({ "contact_id": id })
+}

@@ -1,0 +1,106 @@
+//! The home page: my open tasks due today or late, what I opened lately, and the latest
+//! activity on the contacts I own.
+
+use super::errors::PageError;
+use super::session::Visitor;
+use super::{Chrome, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{Days, Utc};
+use comptoir_app::{App, AppError};
+use comptoir_domain::contacts::Contact;
+use comptoir_domain::ids::{CompanyId, ContactId};
+use comptoir_domain::listing::ListQuery;
+use comptoir_domain::users::Actor;
+use comptoir_domain::views::RecordKind;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+/// A record on the recently-viewed list.
+pub struct Recent {
+    pub href: String,
+    pub name: String,
+    pub kind_key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Chrome,
+    tasks: Vec<super::activities::TaskLine>,
+    recent: Vec<Recent>,
+    active_contacts: Vec<Contact>,
+}
+
+pub fn query(pairs: &[(&str, String)]) -> Result<ListQuery, AppError> {
+    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+    Ok(ListQuery::parse(&pairs, &[])?)
+}
+
+async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
+    let lang = visitor.lang;
+    let app = &state.app;
+    let actor = &visitor.actor;
+    let fail = |e| PageError::app(e, lang);
+    // "Today" ends at midnight where the team works.
+    let tomorrow = Utc::now().with_timezone(&visitor.timezone).date_naive().checked_add_days(Days::new(1));
+    let end_of_today = tomorrow
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .and_then(|at| at.and_local_timezone(visitor.timezone).earliest())
+        .map(|at| at.to_utc().to_rfc3339())
+        .unwrap_or_default();
+    let tasks = app.list_activities(actor, &my_open_tasks(actor, &end_of_today).map_err(fail)?).await.map_err(fail)?;
+    let tasks = super::activities::task_lines(app, actor, tasks.data, Utc::now()).await.map_err(fail)?;
+    let recent = recent(app, actor).await.map_err(fail)?;
+    let active = query(&[
+        ("filter[owner_id]", actor.user_id.to_string()),
+        ("filter[last_activity_at][is-empty]", "false".to_owned()),
+        ("sort", "-last_activity_at".to_owned()),
+        ("limit", "10".to_owned()),
+    ])
+    .map_err(fail)?;
+    let active_contacts = app.list_contacts(actor, &active).await.map_err(fail)?.data;
+    Ok(render(&HomePage { page: Chrome::new(&visitor, "home"), tasks, recent, active_contacts }))
+}
+
+fn my_open_tasks(actor: &Actor, before: &str) -> Result<ListQuery, AppError> {
+    query(&[
+        ("filter[kind]", "task".to_owned()),
+        ("filter[assignee_id]", actor.user_id.to_string()),
+        ("filter[done]", "false".to_owned()),
+        ("filter[due_at][lt]", before.to_owned()),
+        ("sort", "due_at".to_owned()),
+        ("limit", "50".to_owned()),
+    ])
+}
+
+async fn recent(app: &App, actor: &Actor) -> Result<Vec<Recent>, AppError> {
+    let mut recent = vec![];
+    for view in app.recent_views(actor, 10).await? {
+        let found = match view.kind {
+            RecordKind::Contact => app.get_contact(actor, ContactId(view.id)).await.map(|c| Recent {
+                href: format!("/contacts/{}", c.id),
+                name: c.fields.display_name(),
+                kind_key: "kind-contact",
+            }),
+            RecordKind::Company => app.get_company(actor, CompanyId(view.id)).await.map(|c| Recent {
+                href: format!("/companies/{}", c.id),
+                name: c.fields.name.clone(),
+                kind_key: "kind-company",
+            }),
+        };
+        match found {
+            Ok(item) => recent.push(item),
+            // Deleted since it was viewed.
+            Err(AppError::NotFound) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(recent)
+}

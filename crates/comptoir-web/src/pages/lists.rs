@@ -1,0 +1,291 @@
+//! The record lists' common machinery: columns to choose, a filter bar speaking the API's
+//! operators, sortable headers, keyset paging, saved views and CSV export. Contacts and
+//! companies describe their columns and cells; this module does the rest.
+
+use super::Chrome;
+use super::encode;
+use super::session::Fields;
+use crate::i18n::Lang;
+use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
+use comptoir_domain::listing::{FilterOp, ListQuery};
+use comptoir_domain::views::SavedView;
+use comptoir_domain::{FieldError, ValidationErrors};
+
+/// A column a list can show, filter and sort on.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// The API's field name (`last_name`, `cf.budget`).
+    pub key: String,
+    pub label: String,
+    pub numeric: bool,
+}
+
+impl Column {
+    pub fn builtin(lang: Lang, prefix: &str, key: &str) -> Column {
+        Column { key: key.to_owned(), label: lang.t(&format!("{prefix}-{}", key.replace('_', "-"))), numeric: false }
+    }
+
+    pub fn custom(definition: &CustomFieldDefinition) -> Column {
+        Column {
+            key: format!("cf.{}", definition.key),
+            label: definition.label.clone(),
+            numeric: matches!(definition.field_type, FieldType::Number | FieldType::Currency),
+        }
+    }
+}
+
+/// What a list was asked for, read from its URL. The URL speaks the API's language
+/// (`filter[city][eq]=Lyon&sort=-created_at`) plus `col` for each shown column; the filter
+/// bar's plain form sends `f`/`o`/`v` triples, folded in here.
+pub struct ListRequest {
+    pub query: Result<ListQuery, ValidationErrors>,
+    pub columns: Vec<String>,
+    /// The request without paging, in canonical form: what a saved view or an export keeps.
+    pub canonical: Vec<(String, String)>,
+    pub view: Option<String>,
+}
+
+impl ListRequest {
+    pub fn parse(raw: &str, default_columns: &[&str]) -> ListRequest {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+        let mut canonical = vec![];
+        let mut columns = vec![];
+        let mut view = None;
+        let mut cursor = None;
+        let mut triple: (Option<String>, Option<String>) = (None, None);
+        for (key, value) in pairs {
+            match key.as_str() {
+                "col" => columns.push(value),
+                "view" => view = Some(value),
+                "cursor" => cursor = Some(value),
+                "f" => triple = (Some(value), None),
+                "o" => triple.1 = Some(value),
+                "v" => {
+                    if let (Some(field), Some(op)) = triple.clone()
+                        && !field.is_empty()
+                        && (!value.trim().is_empty() || op == "is-empty")
+                    {
+                        // "is empty" needs no value; left blank it means "is empty: yes".
+                        let value = if op == "is-empty" && value.trim().is_empty() { "true".to_owned() } else { value };
+                        canonical.push((format!("filter[{field}][{op}]"), value));
+                    }
+                    triple = (None, None);
+                }
+                "q" if value.trim().is_empty() => {}
+                "sort" if value.is_empty() => {}
+                _ => canonical.push((key, value)),
+            }
+        }
+        if columns.is_empty() {
+            columns = default_columns.iter().map(|c| (*c).to_owned()).collect();
+        } else {
+            for column in &columns {
+                canonical.push(("col".to_owned(), column.clone()));
+            }
+        }
+        let mut for_query = canonical.clone();
+        if let Some(cursor) = cursor {
+            for_query.push(("cursor".to_owned(), cursor));
+        }
+        let query = ListQuery::parse(&for_query, &["col"]);
+        ListRequest { query, columns, canonical, view }
+    }
+
+    pub fn query_string(&self) -> String {
+        serde_urlencoded::to_string(&self.canonical).unwrap_or_default()
+    }
+
+    /// The request's pairs except those named, for the hidden inputs of a form that sets them.
+    pub fn keep_except(&self, names: &[&str]) -> Vec<(String, String)> {
+        self.canonical
+            .iter()
+            .filter(|(k, _)| !names.iter().any(|n| k == n || (*n == "filter" && k.starts_with("filter["))))
+            .cloned()
+            .collect()
+    }
+}
+
+/// One cell: its text and, for the name column, a link to the record.
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    pub numeric: bool,
+}
+
+pub struct Row {
+    pub id: String,
+    pub cells: Vec<Cell>,
+}
+
+/// One line of the filter bar.
+pub struct FilterRow {
+    pub field: String,
+    pub op: String,
+    pub value: String,
+}
+
+pub struct SavedLink {
+    pub id: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Everything a list template draws.
+pub struct ListView {
+    pub base: &'static str,
+    pub available: Vec<Column>,
+    pub shown: Vec<Column>,
+    pub sort_field: String,
+    pub sort_descending: bool,
+    pub filters: Vec<FilterRow>,
+    pub operators: Vec<(String, String)>,
+    pub q: String,
+    pub query_string: String,
+    pub keep_for_filters: Vec<(String, String)>,
+    pub keep_for_columns: Vec<(String, String)>,
+    pub rows: Vec<Row>,
+    pub next_href: Option<String>,
+    pub first_page: bool,
+    pub errors: Vec<String>,
+    pub saved: Vec<SavedLink>,
+}
+
+impl ListView {
+    #[expect(clippy::too_many_arguments, reason = "a list page is assembled from this many parts")]
+    pub fn new(
+        base: &'static str,
+        page: &Chrome,
+        request: &ListRequest,
+        available: Vec<Column>,
+        rows: Vec<Row>,
+        next_cursor: Option<String>,
+        saved: &[SavedView],
+        error: Option<&ValidationErrors>,
+    ) -> ListView {
+        let shown = request
+            .columns
+            .iter()
+            .filter_map(|key| available.iter().find(|c| &c.key == key).cloned())
+            .collect::<Vec<_>>();
+        let query = request.query.as_ref().ok();
+        let (sort_field, sort_descending) = query
+            .and_then(|q| q.sort.as_ref())
+            .map(|s| (s.field.clone(), s.descending))
+            .unwrap_or_default();
+        let mut filters: Vec<FilterRow> = query
+            .map(|q| {
+                q.filters
+                    .iter()
+                    .map(|f| FilterRow { field: f.field.clone(), op: f.op.as_str().to_owned(), value: f.value.clone() })
+                    .collect()
+            })
+            .unwrap_or_default();
+        filters.push(FilterRow { field: String::new(), op: "eq".to_owned(), value: String::new() });
+        let operators =
+            FilterOp::ALL.iter().map(|op| (op.as_str().to_owned(), page.t(&format!("op-{}", op.as_str())))).collect();
+        let query_string = request.query_string();
+        let next_href = next_cursor.map(|cursor| format!("{base}?{query_string}&cursor={}", encode(&cursor)));
+        let first_page = query.is_none_or(|q| q.cursor.is_none());
+        let errors = error
+            .map(|errors| errors.0.iter().map(|FieldError { field, message }| format!("{field}: {}", page.lang.message(message))).collect())
+            .unwrap_or_default();
+        let saved = saved
+            .iter()
+            .map(|view| SavedLink {
+                id: view.id.to_string(),
+                name: view.name.clone(),
+                href: format!("{base}?{}&view={}", view.query, view.id),
+                current: request.view.as_deref() == Some(&view.id.to_string()),
+            })
+            .collect();
+        ListView {
+            base,
+            available,
+            shown,
+            sort_field,
+            sort_descending,
+            filters,
+            operators,
+            q: query.and_then(|q| q.q.clone()).unwrap_or_default(),
+            keep_for_filters: request.keep_except(&["filter", "q", "cursor"]),
+            keep_for_columns: request.keep_except(&["col", "cursor"]),
+            query_string,
+            rows,
+            next_href,
+            first_page,
+            errors,
+            saved,
+        }
+    }
+
+    /// The link a column header sorts by: ascending first, then descending.
+    pub fn sort_href(&self, key: &str) -> String {
+        let next = if self.sort_field == key && !self.sort_descending { format!("-{key}") } else { key.to_owned() };
+        let mut pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(&self.query_string).unwrap_or_default();
+        pairs.retain(|(k, _)| k != "sort");
+        pairs.push(("sort".to_owned(), next));
+        format!("{}?{}", self.base, serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    }
+
+    pub fn aria_sort(&self, key: &str) -> &'static str {
+        match (self.sort_field == key, self.sort_descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+
+    pub fn is_shown(&self, key: &str) -> bool {
+        self.shown.iter().any(|c| c.key == key)
+    }
+}
+
+/// The records a bulk action applies to, from the list's checkboxes.
+pub fn selected_ids(fields: &Fields) -> Vec<String> {
+    fields.all("ids").map(str::to_owned).collect()
+}
+
+/// Writes rows as CSV the way the visitor's spreadsheet opens them: French Excel expects `;`
+/// between fields, and a byte-order mark tells it the file is UTF-8.
+pub fn csv(lang: Lang, header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+    let delimiter = if lang == Lang::Fr { b';' } else { b',' };
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(&mut out);
+        writer.write_record(header)?;
+        for row in rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_bar_triples_become_api_filters_and_blank_rows_are_ignored() {
+        let request = ListRequest::parse(
+            "f=city&o=eq&v=Lyon&f=&o=eq&v=&f=tags&o=is-empty&v=&sort=-created_at&col=last_name&col=city",
+            &["first_name"],
+        );
+        let query = request.query.as_ref().expect("valid");
+        assert_eq!(query.filters.len(), 2);
+        assert_eq!(query.filters[0].field, "city");
+        assert_eq!(request.columns, ["last_name", "city"]);
+        assert_eq!(
+            request.query_string(),
+            "filter%5Bcity%5D%5Beq%5D=Lyon&filter%5Btags%5D%5Bis-empty%5D=true&sort=-created_at&col=last_name&col=city"
+        );
+    }
+
+    #[test]
+    fn unknown_operators_are_reported_not_ignored() {
+        let request = ListRequest::parse("filter[city][near]=Lyon", &[]);
+        assert!(request.query.is_err());
+    }
+}

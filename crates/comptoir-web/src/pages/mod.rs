@@ -1,0 +1,146 @@
+//! The browser interface: server-rendered pages that call the same use cases as the JSON API,
+//! enhanced with htmx where a fragment saves a page load.
+
+mod activities;
+mod assets;
+mod auth;
+mod companies;
+mod contacts;
+mod custom;
+mod errors;
+pub(crate) mod forms;
+mod home;
+mod lists;
+mod records;
+mod search;
+mod session;
+mod settings;
+
+pub use errors::PageError;
+
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use session::Visitor;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(assets::router())
+        .merge(auth::router())
+        .merge(home::router())
+        .merge(contacts::router())
+        .merge(companies::router())
+        .merge(activities::router())
+        .merge(search::router())
+        .merge(settings::router())
+}
+
+/// What every signed-in page shows around its content, and the helpers its template uses to
+/// speak the visitor's language.
+pub struct Chrome {
+    pub lang: Lang,
+    pub csrf: String,
+    pub user_name: String,
+    pub is_admin: bool,
+    pub can_create: bool,
+    pub section: &'static str,
+    pub timezone: Tz,
+    pub asset_version: &'static str,
+    pub flash: Option<String>,
+}
+
+impl Chrome {
+    pub fn new(visitor: &Visitor, section: &'static str) -> Chrome {
+        Chrome {
+            lang: visitor.lang,
+            csrf: visitor.csrf.clone(),
+            user_name: visitor.name().to_owned(),
+            is_admin: visitor.actor.is_admin(),
+            can_create: visitor.actor.can_create_records(),
+            section,
+            timezone: visitor.timezone,
+            asset_version: assets::version(),
+            flash: None,
+        }
+    }
+
+    pub fn with_flash(mut self, flash: Option<String>) -> Chrome {
+        self.flash = flash;
+        self
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.lang.t1(key, name, value)
+    }
+
+    pub fn count(&self, key: &str, n: usize) -> String {
+        self.lang.count(key, n as i64)
+    }
+
+    pub fn date(&self, at: &DateTime<Utc>) -> String {
+        self.lang.date(*at, self.timezone)
+    }
+
+    pub fn datetime(&self, at: &DateTime<Utc>) -> String {
+        self.lang.datetime(*at, self.timezone)
+    }
+
+    pub fn other_langs(&self) -> Vec<Lang> {
+        Lang::ALL.into_iter().filter(|l| *l != self.lang).collect()
+    }
+
+    pub fn lang_name(&self, lang: &Lang) -> String {
+        lang_name(lang)
+    }
+}
+
+/// A language's name in that language, as a language switch shows it.
+pub fn lang_name(lang: &Lang) -> String {
+    match lang {
+        Lang::En => "English".to_owned(),
+        Lang::Fr => "Français".to_owned(),
+    }
+}
+
+/// Renders a page; a template that fails to render is a bug, answered with a 500.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = Html(html).into_response();
+            // The same URL answers a whole page or an htmx fragment.
+            response.headers_mut().insert(header::VARY, HeaderValue::from_static("HX-Request"));
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "template failed to render");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Sends the browser to `to` after a form (303, so a reload does not post again); htmx
+/// follows `HX-Redirect` instead.
+pub fn redirect(to: &str, htmx: bool) -> Response {
+    if htmx {
+        let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
+        if let Ok(value) = HeaderValue::from_str(to) {
+            response.headers_mut().insert("hx-redirect", value);
+        }
+        return response;
+    }
+    axum::response::Redirect::to(to).into_response()
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_owned()).unwrap_or_default()
+}

@@ -1,0 +1,228 @@
+//! The fields of a record form, declared once per kind of record: how each is drawn, read
+//! back from what was typed into the API's JSON, and shown on the record's page. The full
+//! edit form, the create form and inline editing all use the same declaration.
+
+use super::forms::FormField;
+use super::session::Fields;
+use crate::i18n::Lang;
+use comptoir_domain::users::User;
+use serde_json::{Map, Value, json};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Email,
+    Url,
+    LongText,
+    /// One email address per line (`emails`).
+    EmailLines,
+    /// One phone number per line (`phones`).
+    PhoneLines,
+    /// Comma-separated.
+    Tags,
+    /// A user, by id.
+    Owner,
+    /// A company typed by name and resolved by the page.
+    Company,
+    /// A closed set of values, with `"{label_key}-{value}"` messages.
+    Choice(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// The form field's name: the API's path with dots (`address.city`).
+    pub name: &'static str,
+    pub label_key: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    pub autocomplete: &'static str,
+}
+
+pub const fn spec(name: &'static str, label_key: &'static str, kind: Kind) -> Spec {
+    Spec { name, label_key, kind, required: false, autocomplete: "" }
+}
+
+impl Spec {
+    pub const fn required(self) -> Spec {
+        Spec { required: true, ..self }
+    }
+
+    pub const fn autocomplete(self, autocomplete: &'static str) -> Spec {
+        Spec { autocomplete, ..self }
+    }
+
+    fn path(&self) -> impl Iterator<Item = &'static str> {
+        self.name.split('.')
+    }
+
+    /// The stored value at this field's path in the record's JSON.
+    fn stored<'a>(&self, record: &'a Value) -> Option<&'a Value> {
+        let mut at = record;
+        for step in self.path() {
+            at = at.get(step)?;
+        }
+        Some(at)
+    }
+
+    /// The record's value as the input shows it.
+    pub fn editable(&self, record: &Value) -> String {
+        let Some(value) = self.stored(record) else {
+            return String::new();
+        };
+        match (self.kind, value) {
+            (Kind::EmailLines, Value::Array(items)) => lines(items, "address", "\n"),
+            (Kind::PhoneLines, Value::Array(items)) => lines(items, "number", "\n"),
+            (Kind::Tags, Value::Array(items)) => lines(items, "", ", "),
+            (Kind::Company, _) => record.pointer("/company/name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            (_, Value::String(s)) => s.clone(),
+            (_, Value::Null) => String::new(),
+            (_, other) => other.to_string(),
+        }
+    }
+
+    /// The record's value as the page shows it.
+    pub fn display(&self, record: &Value, lang: Lang, users: &[User]) -> String {
+        match self.kind {
+            Kind::Choice(_) => {
+                let value = self.editable(record);
+                if value.is_empty() { value } else { lang.t(&choice_key(self.label_key, &value)) }
+            }
+            Kind::Owner => {
+                let id = self.editable(record);
+                users
+                    .iter()
+                    .find(|u| u.id.to_string() == id)
+                    .map(|u| u.display_name.clone().unwrap_or_else(|| u.email.clone()))
+                    .unwrap_or_default()
+            }
+            Kind::EmailLines | Kind::PhoneLines => self.editable(record).replace('\n', ", "),
+            _ => self.editable(record),
+        }
+    }
+
+    /// The input for this field holding `value`.
+    pub fn form_field(&self, value: String, lang: Lang, users: &[User]) -> FormField {
+        let label = lang.t(self.label_key);
+        let field = match self.kind {
+            Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
+            Kind::Email => FormField::new(self.name, label, "email", value),
+            Kind::Url => FormField::new(self.name, label, "url", value),
+            Kind::LongText => FormField::new(self.name, label, "textarea", value),
+            Kind::EmailLines | Kind::PhoneLines => {
+                FormField::new(self.name, label, "textarea", value).hint(lang.t("one-per-line"))
+            }
+            Kind::Tags => FormField::new(self.name, label, "text", value).hint(lang.t("comma-separated")),
+            Kind::Owner => {
+                let mut options = vec![(String::new(), String::new())];
+                options.extend(users.iter().map(|u| {
+                    (u.id.to_string(), u.display_name.clone().unwrap_or_else(|| u.email.clone()))
+                }));
+                FormField::select(self.name, label, value, options)
+            }
+            Kind::Choice(values) => {
+                let options = values
+                    .iter()
+                    .map(|v| ((*v).to_owned(), lang.t(&choice_key(self.label_key, v))))
+                    .collect();
+                FormField::select(self.name, label, value, options)
+            }
+        };
+        let field = if self.kind == Kind::Company { field.list("company-names") } else { field };
+        let field = if self.required { field.required() } else { field };
+        field.autocomplete(self.autocomplete)
+    }
+
+    /// What was typed, as the API's JSON value for this field.
+    fn typed(&self, fields: &Fields) -> Value {
+        let text = fields.text(self.name);
+        match self.kind {
+            Kind::EmailLines | Kind::PhoneLines => {
+                let raw = fields.get(self.name).unwrap_or_default();
+                Value::Array(raw.lines().map(str::trim).filter(|l| !l.is_empty()).map(Value::from).collect())
+            }
+            Kind::Tags => {
+                let raw = fields.get(self.name).unwrap_or_default();
+                Value::Array(raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(Value::from).collect())
+            }
+            _ => text.map(Value::String).unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// The message naming one value of a closed set; Fluent keys cannot hold `+`.
+pub fn choice_key(label_key: &str, value: &str) -> String {
+    format!("{label_key}-{}", value.replace('+', "-plus"))
+}
+
+fn set_path(object: &mut Map<String, Value>, steps: &[&str], value: Value) {
+    match steps {
+        [] => {}
+        [last] => {
+            object.insert((*last).to_owned(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = object.entry((*first).to_owned()).or_insert_with(|| json!({}));
+            if let Some(inner) = entry.as_object_mut() {
+                set_path(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn lines(items: &[Value], member: &str, separator: &str) -> String {
+    items
+        .iter()
+        .filter_map(|item| if member.is_empty() { item.as_str() } else { item.get(member)?.as_str() })
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// The API body a form describes: every declared field (or only `only`), set at its path.
+/// Companies typed by name are left to the page, which resolves them.
+pub fn body_from_form(specs: &[Spec], fields: &Fields, only: Option<&str>) -> Value {
+    let mut body = Map::new();
+    for spec in specs.iter().filter(|s| s.kind != Kind::Company && only.is_none_or(|o| o == s.name)) {
+        let steps: Vec<&str> = spec.path().collect();
+        set_path(&mut body, &steps, spec.typed(fields));
+    }
+    Value::Object(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &[Spec] = &[
+        spec("first_name", "field-first-name", Kind::Text),
+        spec("emails", "field-emails", Kind::EmailLines),
+        spec("address.city", "field-city", Kind::Text),
+        spec("tags", "field-tags", Kind::Tags),
+    ];
+
+    fn typed(pairs: &[(&str, &str)]) -> Fields {
+        Fields(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+    }
+
+    #[test]
+    fn a_form_becomes_the_api_body_with_nested_paths_lists_and_cleared_fields() {
+        let body = body_from_form(
+            SPECS,
+            &typed(&[("first_name", " "), ("emails", "a@exemple.fr\n\nb@exemple.fr"), ("address.city", "Lyon"), ("tags", "vip, , lyon")]),
+            None,
+        );
+        assert_eq!(
+            body,
+            json!({"first_name": null, "emails": ["a@exemple.fr", "b@exemple.fr"], "address": {"city": "Lyon"}, "tags": ["vip", "lyon"]})
+        );
+        let only = body_from_form(SPECS, &typed(&[("address.city", "Paris")]), Some("address.city"));
+        assert_eq!(only, json!({"address": {"city": "Paris"}}));
+    }
+
+    #[test]
+    fn stored_values_are_shown_for_editing() {
+        let record = json!({"emails": [{"address": "a@exemple.fr"}, {"address": "b@exemple.fr"}], "address": {"city": "Lyon"}, "tags": ["x", "y"]});
+        assert_eq!(SPECS[1].editable(&record), "a@exemple.fr\nb@exemple.fr");
+        assert_eq!(SPECS[2].editable(&record), "Lyon");
+        assert_eq!(SPECS[3].editable(&record), "x, y");
+    }
+}

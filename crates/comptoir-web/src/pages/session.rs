@@ -1,0 +1,234 @@
+//! Who is looking at a page: the session cookie resolved to a user, the language to answer in,
+//! and the CSRF check every state-changing form goes through.
+
+use super::errors::PageError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use bytes::Bytes;
+use chrono_tz::Tz;
+use comptoir_app::sessions::CurrentSession;
+use comptoir_domain::users::{Actor, User};
+
+pub const SESSION_COOKIE: &str = "comptoir_session";
+/// Before sign-in there is no session to hold a CSRF token, so the sign-in and set-up forms
+/// carry a token that must match this cookie (double submit).
+pub const PRE_SESSION_COOKIE: &str = "comptoir_presession";
+/// A visitor's language choice before they sign in.
+pub const LANG_COOKIE: &str = "comptoir_lang";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(key, value)| (key == name).then_some(value))
+}
+
+/// A `Set-Cookie` value: never readable from scripts, sent only with same-site navigations.
+/// `max_age` `None` makes a cookie that ends with the browser session; `Some(0)` deletes it.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> String {
+    let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(seconds) = max_age {
+        text.push_str(&format!("; Max-Age={seconds}"));
+    }
+    text
+}
+
+/// The language for a visitor who has not signed in: their earlier choice, else the browser's.
+pub fn guest_lang(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE).and_then(Lang::parse).unwrap_or_else(|| {
+        Lang::from_accept_language(
+            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default(),
+        )
+    })
+}
+
+/// A signed-in visitor. Pages that take one send everyone else to the sign-in page.
+pub struct Visitor {
+    pub actor: Actor,
+    pub user: User,
+    pub csrf: String,
+    pub lang: Lang,
+    pub timezone: Tz,
+    /// The page was asked for by htmx, which wants a fragment rather than a whole page.
+    pub htmx: bool,
+}
+
+impl Visitor {
+    pub fn name(&self) -> &str {
+        self.user.display_name.as_deref().unwrap_or(&self.user.email)
+    }
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = guest_lang(&parts.headers);
+        let htmx = parts.headers.contains_key("hx-request");
+        let current = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(secret) => state.app.session(secret).await.map_err(|e| PageError::app(e, lang))?,
+            None => None,
+        };
+        let Some(CurrentSession { session, user }) = current else {
+            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            // A form posted after the session ended returns to the page, not to the POST.
+            let next = if parts.method == Method::GET { next } else { "/" };
+            return Err(PageError::SignIn { next: next.to_owned(), htmx });
+        };
+        tracing::Span::current().record("actor", tracing::field::display(user.id));
+        let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or(lang);
+        Ok(Visitor {
+            actor: Actor { user_id: user.id, role: user.role },
+            user,
+            csrf: session.csrf_token,
+            lang,
+            timezone: state.timezone,
+            htmx,
+        })
+    }
+}
+
+/// A form submitted by a signed-in visitor, already checked against cross-site forgery: it
+/// must carry the session's CSRF token (as the `_csrf` field or the `X-CSRF-Token` header
+/// htmx sends) and, when the browser names its origin, come from this site.
+pub struct Submission {
+    pub visitor: Visitor,
+    pub fields: Fields,
+}
+
+impl FromRequest<AppState> for Submission {
+    type Rejection = PageError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let visitor = Visitor::from_request_parts(&mut parts, state).await?;
+        let lang = visitor.lang;
+        check_origin(&parts.headers, lang)?;
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|_| PageError::BadRequest(lang))?;
+        let fields = Fields::parse(&bytes).ok_or(PageError::BadRequest(lang))?;
+        let sent = fields
+            .get(CSRF_FIELD)
+            .or_else(|| parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
+            .unwrap_or_default();
+        if !same_secret(sent, &visitor.csrf) {
+            return Err(PageError::Forgery(lang));
+        }
+        Ok(Submission { visitor, fields })
+    }
+}
+
+/// A form posted before sign-in (sign-in, set-up), checked by double submit.
+pub struct GuestSubmission {
+    pub lang: Lang,
+    pub fields: Fields,
+    pub headers: HeaderMap,
+}
+
+impl FromRequest<AppState> for GuestSubmission {
+    type Rejection = PageError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        let lang = guest_lang(&headers);
+        check_origin(&headers, lang)?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|_| PageError::BadRequest(lang))?;
+        let fields = Fields::parse(&bytes).ok_or(PageError::BadRequest(lang))?;
+        let expected = cookie(&headers, PRE_SESSION_COOKIE).unwrap_or_default();
+        if expected.is_empty() || !same_secret(fields.get(CSRF_FIELD).unwrap_or_default(), expected) {
+            return Err(PageError::Forgery(lang));
+        }
+        Ok(GuestSubmission { lang, fields, headers })
+    }
+}
+
+/// Refuses a request whose `Origin` names another site. Browsers send it with every POST;
+/// its absence (old clients, some privacy settings) leaves the token check alone in charge.
+fn check_origin(headers: &HeaderMap, lang: Lang) -> Result<(), PageError> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    if origin_host.eq_ignore_ascii_case(host) { Ok(()) } else { Err(PageError::Forgery(lang)) }
+}
+
+/// A fresh random token for the double-submit cookie.
+pub fn new_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A decoded `application/x-www-form-urlencoded` body, keeping repeated names in order.
+#[derive(Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    fn parse(bytes: &[u8]) -> Option<Fields> {
+        serde_urlencoded::from_bytes(bytes).ok().map(Fields)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The trimmed value, `None` when empty.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    }
+
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v == "on" || v == "true" || v == "1")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; comptoir_session=abc; b=2".parse().expect("header"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn a_post_from_another_site_is_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "crm.exemple.fr".parse().expect("header"));
+        headers.insert(header::ORIGIN, "https://evil.example".parse().expect("header"));
+        assert!(check_origin(&headers, Lang::En).is_err());
+        headers.insert(header::ORIGIN, "https://crm.exemple.fr".parse().expect("header"));
+        assert!(check_origin(&headers, Lang::En).is_ok());
+    }
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}

@@ -87,11 +87,6 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
-    /// Whether the catalogue has `key` (both catalogues are checked to hold the same keys).
-    pub fn has(self, key: &str) -> bool {
-        LOCALES.try_lookup(self.id(), key).is_some()
-    }
-
     /// A validation message from the rules (written in English) in this language. Numbers in
     /// the message become the `$n` argument of its translation; a message without one is
     /// shown as written.

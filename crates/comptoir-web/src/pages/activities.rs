@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityKind, CallOutcome};
-use comptoir_domain::ids::{ActivityId, ContactId};
+use comptoir_domain::ids::ActivityId;
 use comptoir_domain::users::Actor;
 use serde_json::{Value, json};
 
@@ -119,7 +119,6 @@ pub async fn task_lines(
 
 /// The composer's fields, with what was typed when a submission failed.
 pub struct Composer {
-    pub kind: String,
     pub fields: Vec<FormField>,
     pub error: Option<String>,
 }
@@ -155,7 +154,6 @@ impl Composer {
                 FormField::new("duration_minutes", lang.t("field-duration-minutes"), "number", value("duration_minutes")),
                 FormField::new("due_date", lang.t("field-due-date"), "date", value("due_date")),
             ],
-            kind,
             error: None,
         }
     }
@@ -226,9 +224,4 @@ async fn toggle_done(
     state.app.update_activity(&visitor.actor, id, &json!({ "done": done }), None).await.map_err(fail)?;
     let back = form.fields.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or("/");
     Ok(redirect(back, visitor.htmx))
-}
-
-/// Where a contact's composer posts.
-pub fn about_contact(id: ContactId) -> Value {
-    json!({ "contact_id": id })
 }

@@ -112,10 +112,23 @@ pub fn place_errors(
 
 /// The rules' path with its list index and sub-field dropped: `emails[1]` → `emails`,
 /// `address.city` → `address.city`.
-pub fn base_path(path: &str) -> String {
+fn base_path(path: &str) -> String {
     let without_index = match path.find('[') {
         Some(at) => &path[..at],
         None => path,
     };
     without_index.trim_start_matches('/').replace('/', ".")
+}
+
+/// The form field a rule's error path belongs to: `emails[1]` → `emails`, a company's
+/// `addresses[0].city` → `address.city` (the form edits the head office), `company_id` →
+/// `company` (typed by name).
+pub fn form_name(path: &str) -> String {
+    if path == "company_id" {
+        return "company".to_owned();
+    }
+    if let Some(rest) = path.strip_prefix("addresses[0]") {
+        return format!("address{rest}");
+    }
+    base_path(path)
 }

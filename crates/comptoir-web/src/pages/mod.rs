@@ -2,6 +2,7 @@
 //! enhanced with htmx where a fragment saves a page load.
 
 mod activities;
+mod area;
 mod assets;
 mod auth;
 mod companies;
@@ -11,12 +12,11 @@ mod errors;
 pub(crate) mod forms;
 mod home;
 mod lists;
+mod record_pages;
 mod records;
 mod search;
 mod session;
 mod settings;
-
-pub use errors::PageError;
 
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -33,8 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(home::router())
-        .merge(contacts::router())
-        .merge(companies::router())
+        .merge(record_pages::router())
         .merge(activities::router())
         .merge(search::router())
         .merge(settings::router())
@@ -76,6 +75,11 @@ impl Chrome {
 
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
+    }
+
+    /// The message naming `value` of a closed set, such as `type-currency`.
+    pub fn choice(&self, prefix: &str, value: &str) -> String {
+        self.lang.t(&format!("{prefix}-{value}"))
     }
 
     pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {

@@ -11,9 +11,7 @@ use serde_json::{Map, Value, json};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Text,
-    Email,
     Url,
-    LongText,
     /// One email address per line (`emails`).
     EmailLines,
     /// One phone number per line (`phones`).
@@ -105,9 +103,7 @@ impl Spec {
         let label = lang.t(self.label_key);
         let field = match self.kind {
             Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
-            Kind::Email => FormField::new(self.name, label, "email", value),
             Kind::Url => FormField::new(self.name, label, "url", value),
-            Kind::LongText => FormField::new(self.name, label, "textarea", value),
             Kind::EmailLines | Kind::PhoneLines => {
                 FormField::new(self.name, label, "textarea", value).hint(lang.t("one-per-line"))
             }

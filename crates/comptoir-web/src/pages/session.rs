@@ -131,7 +131,6 @@ impl FromRequest<AppState> for Submission {
 pub struct GuestSubmission {
     pub lang: Lang,
     pub fields: Fields,
-    pub headers: HeaderMap,
 }
 
 impl FromRequest<AppState> for GuestSubmission {
@@ -147,7 +146,7 @@ impl FromRequest<AppState> for GuestSubmission {
         if expected.is_empty() || !same_secret(fields.get(CSRF_FIELD).unwrap_or_default(), expected) {
             return Err(PageError::Forgery(lang));
         }
-        Ok(GuestSubmission { lang, fields, headers })
+        Ok(GuestSubmission { lang, fields })
     }
 }
 

@@ -29,8 +29,14 @@ impl App {
         query: &str,
     ) -> Result<SavedView, AppError> {
         let (name, query) = SavedView::validate(name, query)?;
-        let view =
-            SavedView { id: SavedViewId::new(), user_id: actor.user_id, kind, name, query, created_at: now() };
+        let view = SavedView {
+            id: SavedViewId::new(),
+            user_id: actor.user_id,
+            kind,
+            name,
+            query,
+            created_at: now(),
+        };
         comptoir_store::views::insert_saved(&self.db, &view).await?;
         Ok(view)
     }

@@ -12,6 +12,13 @@ use serde_json::{Value, json};
 
 pub use reqwest::header::HeaderMap;
 
+mod browser;
+pub use browser::{Browser, Html};
+
+/// The password of the admin every test server starts with.
+pub const ADMIN_PASSWORD: &str = "admin-password-1234";
+pub const ADMIN_EMAIL: &str = "admin@exemple.fr";
+
 /// Runs each listed `async fn name(server: TestServer)` once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {
@@ -113,7 +120,10 @@ impl TestServer {
         db.migrate().await.expect("migrations apply");
         let app = App::new(db.clone());
         let admin = app
-            .create_user(None, json!({"email": "admin@exemple.fr", "role": "admin", "display_name": "Admin"}))
+            .create_user(
+                None,
+                json!({"email": ADMIN_EMAIL, "role": "admin", "display_name": "Admin", "password": ADMIN_PASSWORD}),
+            )
             .await
             .expect("the first admin");
         let token = app.create_token(None, admin.id, "tests").await.expect("an admin token");
@@ -142,6 +152,38 @@ impl TestServer {
         let user = self.app.create_user(None, json!({"email": email, "role": role})).await.expect("a user");
         let token = self.app.create_token(None, user.id, "tests").await.expect("a token");
         (user.id, token.secret)
+    }
+
+    /// A new user with `role` who signs in with [`ADMIN_PASSWORD`]; returns their id and email.
+    pub async fn user_with_password(&self, role: Role) -> (UserId, String) {
+        let email = format!("{}-{}@exemple.fr", role, uuid::Uuid::now_v7().simple());
+        let user = self
+            .app
+            .create_user(None, json!({"email": email, "role": role, "password": ADMIN_PASSWORD}))
+            .await
+            .expect("a user");
+        (user.id, email)
+    }
+
+    /// A browser that has not signed in.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base_url)
+    }
+
+    /// A browser signed in as `email` (with [`ADMIN_PASSWORD`]).
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        browser.sign_in(email, ADMIN_PASSWORD, false).await;
+        browser
+    }
+
+    /// Removes every user, as on an instance that was never set up.
+    pub async fn forget_all_users(&self) {
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query("DELETE FROM users").execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query("DELETE FROM users").execute(pool).await.map(|_| ()),
+        }
+        .expect("users removed");
     }
 
     pub async fn request(

@@ -137,7 +137,11 @@ impl Lang {
             grouped.push(digit);
         }
         let sign = if value < 0.0 && value.abs() >= 0.5 * 10f64.powi(-(decimals as i32)) { "-" } else { "" };
-        if fraction.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{point}{fraction}") }
+        if fraction.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{point}{fraction}")
+        }
     }
 
     /// An amount of money: `1 234,56 €` in French, `€1,234.56` in English.

@@ -131,13 +131,20 @@ impl Composer {
     pub fn from_fields(lang: Lang, typed: &Fields) -> Composer {
         let value = |name: &str| typed.get(name).unwrap_or_default().to_owned();
         let mut kinds: Vec<(String, String)> = vec![];
-        for kind in [ActivityKind::Note, ActivityKind::Call, ActivityKind::Task, ActivityKind::Email, ActivityKind::Meeting]
-        {
+        for kind in [
+            ActivityKind::Note,
+            ActivityKind::Call,
+            ActivityKind::Task,
+            ActivityKind::Email,
+            ActivityKind::Meeting,
+        ] {
             kinds.push((kind.as_str().to_owned(), lang.t(&format!("kind-{}", kind.as_str()))));
         }
         let mut outcomes = vec![(String::new(), String::new())];
         outcomes.extend(
-            CallOutcome::ALL.iter().map(|o| (o.as_str().to_owned(), lang.t(&format!("outcome-{}", o.as_str())))),
+            CallOutcome::ALL
+                .iter()
+                .map(|o| (o.as_str().to_owned(), lang.t(&format!("outcome-{}", o.as_str())))),
         );
         let directions = vec![
             ("outbound".to_owned(), lang.t("direction-outbound")),
@@ -151,7 +158,12 @@ impl Composer {
                 FormField::new("body", lang.t("field-body"), "textarea", value("body")).wide(),
                 FormField::select("direction", lang.t("field-direction"), value("direction"), directions),
                 FormField::select("outcome", lang.t("field-outcome"), value("outcome"), outcomes),
-                FormField::new("duration_minutes", lang.t("field-duration-minutes"), "number", value("duration_minutes")),
+                FormField::new(
+                    "duration_minutes",
+                    lang.t("field-duration-minutes"),
+                    "number",
+                    value("duration_minutes"),
+                ),
                 FormField::new("due_date", lang.t("field-due-date"), "date", value("due_date")),
             ],
             error: None,

@@ -90,11 +90,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Area {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let path = parts.uri.path();
-        if path.starts_with("/companies") {
-            Ok(Area::Companies)
-        } else {
-            Ok(Area::Contacts)
-        }
+        if path.starts_with("/companies") { Ok(Area::Companies) } else { Ok(Area::Contacts) }
     }
 }
 
@@ -172,11 +168,17 @@ impl Area {
         Ok(match self {
             Area::Contacts => {
                 let page = app.list_contacts(actor, query).await?;
-                Page { data: page.data.into_iter().map(Record::Contact).collect(), next_cursor: page.next_cursor }
+                Page {
+                    data: page.data.into_iter().map(Record::Contact).collect(),
+                    next_cursor: page.next_cursor,
+                }
             }
             Area::Companies => {
                 let page = app.list_companies(actor, query).await?;
-                Page { data: page.data.into_iter().map(Record::Company).collect(), next_cursor: page.next_cursor }
+                Page {
+                    data: page.data.into_iter().map(Record::Company).collect(),
+                    next_cursor: page.next_cursor,
+                }
             }
         })
     }
@@ -204,12 +206,22 @@ impl Area {
         version: Option<i64>,
     ) -> Result<Record, AppError> {
         Ok(match self {
-            Area::Contacts => Record::Contact(app.update_contact(actor, ContactId(id), patch, version).await?),
-            Area::Companies => Record::Company(app.update_company(actor, CompanyId(id), patch, version).await?),
+            Area::Contacts => {
+                Record::Contact(app.update_contact(actor, ContactId(id), patch, version).await?)
+            }
+            Area::Companies => {
+                Record::Company(app.update_company(actor, CompanyId(id), patch, version).await?)
+            }
         })
     }
 
-    pub async fn delete(self, app: &App, actor: &Actor, id: Uuid, version: Option<i64>) -> Result<(), AppError> {
+    pub async fn delete(
+        self,
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+        version: Option<i64>,
+    ) -> Result<(), AppError> {
         match self {
             Area::Contacts => app.delete_contact(actor, ContactId(id), version).await,
             Area::Companies => app.delete_company(actor, CompanyId(id), version).await,

@@ -3,18 +3,18 @@
 use super::errors::PageError;
 use super::forms::{FormField, place_errors};
 use super::session::{
-    GuestSubmission, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, Submission, cookie, guest_lang, new_token,
-    set_cookie,
+    GuestSubmission, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, Submission, cookie, guest_lang,
+    new_token, set_cookie,
 };
 use super::{assets, redirect, render};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use comptoir_app::AppError;
 use comptoir_app::sessions::SignInRefusal;
 use comptoir_domain::sessions::REMEMBERED_LIFETIME;
@@ -59,7 +59,9 @@ struct GuestQuery {
 /// Only a path on this site may be returned to after sign-in, never another site.
 fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -70,7 +72,10 @@ fn guest_response(page_html: Response, csrf: &str, lang_choice: Option<Lang>) ->
     let headers = response.headers_mut();
     append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, csrf, None));
     if let Some(lang) = lang_choice {
-        append_cookie(headers, &set_cookie(LANG_COOKIE, lang.code(), Some(REMEMBERED_LIFETIME.num_seconds())));
+        append_cookie(
+            headers,
+            &set_cookie(LANG_COOKIE, lang.code(), Some(REMEMBERED_LIFETIME.num_seconds())),
+        );
     }
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response

@@ -55,7 +55,13 @@ pub const LIST_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-pub fn cell(page: &Chrome, company: &Company, key: &str, users: &[User], definitions: &[CustomFieldDefinition]) -> Cell {
+pub fn cell(
+    page: &Chrome,
+    company: &Company,
+    key: &str,
+    users: &[User],
+    definitions: &[CustomFieldDefinition],
+) -> Cell {
     let f = &company.fields;
     let text = |s: Option<&String>| s.cloned().unwrap_or_default();
     let office = f.head_office();
@@ -76,13 +82,18 @@ pub fn cell(page: &Chrome, company: &Company, key: &str, users: &[User], definit
         "tags" => f.tags.join(", "),
         "created_at" => page.date(&company.created_at),
         "updated_at" => page.date(&company.updated_at),
-        custom_key => match custom_key.strip_prefix("cf.").and_then(|k| definitions.iter().find(|d| d.key == k)) {
-            Some(definition) => {
-                numeric = Column::custom(definition).numeric;
-                f.custom_fields.get(&definition.key).map(|v| custom::display(definition, v, page.lang)).unwrap_or_default()
+        custom_key => {
+            match custom_key.strip_prefix("cf.").and_then(|k| definitions.iter().find(|d| d.key == k)) {
+                Some(definition) => {
+                    numeric = Column::custom(definition).numeric;
+                    f.custom_fields
+                        .get(&definition.key)
+                        .map(|v| custom::display(definition, v, page.lang))
+                        .unwrap_or_default()
+                }
+                None => String::new(),
             }
-            None => String::new(),
-        },
+        }
     };
     let href = (key == "name").then(|| format!("/companies/{}", company.id));
     Cell { text: value, href, numeric }
@@ -97,8 +108,13 @@ pub fn body(fields: &Fields, only: Option<&str>, current: Option<&Record>) -> Va
     let (mut office, others) = match current {
         Some(Record::Company(company)) => {
             let office = serde_json::to_value(company.fields.head_office()).unwrap_or_default();
-            let others: Vec<Value> =
-                company.fields.addresses.iter().skip(1).filter_map(|a| serde_json::to_value(a).ok()).collect();
+            let others: Vec<Value> = company
+                .fields
+                .addresses
+                .iter()
+                .skip(1)
+                .filter_map(|a| serde_json::to_value(a).ok())
+                .collect();
             (office.as_object().cloned().unwrap_or_default(), others)
         }
         _ => (Map::new(), vec![]),

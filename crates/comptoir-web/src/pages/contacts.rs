@@ -9,8 +9,9 @@ use super::records::{Kind, Spec, body_from_form, spec};
 use super::session::Fields;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::contacts::Contact;
+use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::custom_fields::ObjectType;
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Value, json};
@@ -45,7 +46,8 @@ pub const SPECS: &[Spec] = &[
     spec("source", "field-source", Kind::Text),
 ];
 
-pub const DEFAULT_COLUMNS: &[&str] = &["last_name", "first_name", "email", "company_name", "city", "lifecycle_stage", "owner_id"];
+pub const DEFAULT_COLUMNS: &[&str] =
+    &["last_name", "first_name", "email", "company_name", "city", "lifecycle_stage", "owner_id"];
 pub const LIST_COLUMNS: &[&str] = &[
     "last_name",
     "first_name",
@@ -66,7 +68,13 @@ pub const LIST_COLUMNS: &[&str] = &[
     "last_activity_at",
 ];
 
-pub fn cell(page: &Chrome, contact: &Contact, key: &str, users: &[User], definitions: &[CustomFieldDefinition]) -> Cell {
+pub fn cell(
+    page: &Chrome,
+    contact: &Contact,
+    key: &str,
+    users: &[User],
+    definitions: &[CustomFieldDefinition],
+) -> Cell {
     let f = &contact.fields;
     let text = |s: Option<&String>| s.cloned().unwrap_or_default();
     let mut numeric = false;
@@ -88,29 +96,47 @@ pub fn cell(page: &Chrome, contact: &Contact, key: &str, users: &[User], definit
         "created_at" => page.date(&contact.created_at),
         "updated_at" => page.date(&contact.updated_at),
         "last_activity_at" => contact.last_activity_at.map(|at| page.date(&at)).unwrap_or_default(),
-        custom_key => match custom_key.strip_prefix("cf.").and_then(|k| definitions.iter().find(|d| d.key == k)) {
-            Some(definition) => {
-                numeric = Column::custom(definition).numeric;
-                f.custom_fields.get(&definition.key).map(|v| custom::display(definition, v, page.lang)).unwrap_or_default()
+        custom_key => {
+            match custom_key.strip_prefix("cf.").and_then(|k| definitions.iter().find(|d| d.key == k)) {
+                Some(definition) => {
+                    numeric = Column::custom(definition).numeric;
+                    f.custom_fields
+                        .get(&definition.key)
+                        .map(|v| custom::display(definition, v, page.lang))
+                        .unwrap_or_default()
+                }
+                None => String::new(),
             }
-            None => String::new(),
-        },
+        }
     };
-    let href = matches!(key, "last_name" | "first_name" | "email").then(|| format!("/contacts/{}", contact.id));
+    let href =
+        matches!(key, "last_name" | "first_name" | "email").then(|| format!("/contacts/{}", contact.id));
     // A contact known only by an email still needs a link in a name column.
-    let value = if value.is_empty() && key == "last_name" && f.first_name.is_none() { f.display_name() } else { value };
+    let value = if value.is_empty() && key == "last_name" && f.first_name.is_none() {
+        f.display_name()
+    } else {
+        value
+    };
     Cell { text: value, href, numeric }
 }
 
 /// The company a name designates: it must match exactly one.
-pub async fn resolve_company(app: &App, actor: &Actor, name: Option<String>) -> Result<Option<String>, AppError> {
+pub async fn resolve_company(
+    app: &App,
+    actor: &Actor,
+    name: Option<String>,
+) -> Result<Option<String>, AppError> {
     let Some(name) = name else { return Ok(None) };
     let pairs = vec![("filter[name]".to_owned(), name), ("limit".to_owned(), "2".to_owned())];
     let found = app.list_companies(actor, &ListQuery::parse(&pairs, &[])?).await?;
     match found.data.as_slice() {
         [one] => Ok(Some(one.id.to_string())),
         [] => Err(ValidationErrors::single("company", "no company has this name").into()),
-        _ => Err(ValidationErrors::single("company", "several companies have this name; pick one from the list").into()),
+        _ => Err(ValidationErrors::single(
+            "company",
+            "several companies have this name; pick one from the list",
+        )
+        .into()),
     }
 }
 
@@ -121,7 +147,22 @@ pub async fn body(app: &App, actor: &Actor, fields: &Fields, only: Option<&str>)
     if let Some(object) = body.as_object_mut()
         && only.is_none_or(|o| o == "company")
     {
-        object.insert("company_id".to_owned(), json!(resolve_company(app, actor, fields.text("company")).await?));
+        match resolve_company(app, actor, fields.text("company")).await {
+            Ok(id) => {
+                object.insert("company_id".to_owned(), json!(id));
+            }
+            // The other fields' errors are shown with the company's, all at once.
+            Err(AppError::Validation(mut errors)) if only.is_none() => {
+                let definitions = app.definitions(ObjectType::Contact).await?;
+                if let Ok(input) = serde_json::from_value::<ContactInput>(body.clone())
+                    && let Err(others) = input.validate(&definitions, actor.user_id)
+                {
+                    errors.0.extend(others.0);
+                }
+                return Err(AppError::Validation(errors));
+            }
+            Err(error) => return Err(error),
+        }
     }
     Ok(body)
 }

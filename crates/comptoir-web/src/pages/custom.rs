@@ -98,7 +98,8 @@ pub fn values_from_form(definitions: &[CustomFieldDefinition], fields: &Fields) 
             let value = match definition.field_type {
                 FieldType::Bool => Value::Bool(fields.checked(&name)),
                 FieldType::MultiSelect => {
-                    let chosen: Vec<Value> = fields.all(&name).filter(|v| !v.is_empty()).map(Value::from).collect();
+                    let chosen: Vec<Value> =
+                        fields.all(&name).filter(|v| !v.is_empty()).map(Value::from).collect();
                     if chosen.is_empty() { Value::Null } else { Value::Array(chosen) }
                 }
                 FieldType::Number => match text {
@@ -125,7 +126,8 @@ pub fn values_from_form(definitions: &[CustomFieldDefinition], fields: &Fields) 
 /// Reads "1 234,50 €", "1234.50 EUR" or "99" (euros) into the API's currency shape.
 fn currency(text: &str) -> Value {
     let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{202f}').collect();
-    let (amount, code) = match compact.char_indices().find(|(_, c)| c.is_alphabetic() || "€$£".contains(*c)) {
+    let (amount, code) = match compact.char_indices().find(|(_, c)| c.is_alphabetic() || "€$£".contains(*c))
+    {
         Some((at, _)) => (&compact[..at], &compact[at..]),
         None => (compact.as_str(), "EUR"),
     };

@@ -11,7 +11,10 @@ use comptoir_app::AppError;
 #[derive(Debug)]
 pub enum PageError {
     /// Not signed in: go to the sign-in page, then back to `next`.
-    SignIn { next: String, htmx: bool },
+    SignIn {
+        next: String,
+        htmx: bool,
+    },
     BadRequest(Lang),
     /// A form without the right CSRF token or from another site.
     Forgery(Lang),

@@ -43,7 +43,12 @@ impl FormField {
         }
     }
 
-    pub fn select(name: &str, label: String, value: impl Into<String>, options: Vec<(String, String)>) -> Self {
+    pub fn select(
+        name: &str,
+        label: String,
+        value: impl Into<String>,
+        options: Vec<(String, String)>,
+    ) -> Self {
         FormField { options, ..FormField::new(name, label, "select", value) }
     }
 

@@ -55,7 +55,10 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
         .and_then(|at| at.and_local_timezone(visitor.timezone).earliest())
         .map(|at| at.to_utc().to_rfc3339())
         .unwrap_or_default();
-    let tasks = app.list_activities(actor, &my_open_tasks(actor, &end_of_today).map_err(fail)?).await.map_err(fail)?;
+    let tasks = app
+        .list_activities(actor, &my_open_tasks(actor, &end_of_today).map_err(fail)?)
+        .await
+        .map_err(fail)?;
     let tasks = super::activities::task_lines(app, actor, tasks.data, Utc::now()).await.map_err(fail)?;
     let recent = recent(app, actor).await.map_err(fail)?;
     let active = query(&[

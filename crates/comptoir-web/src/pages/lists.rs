@@ -22,7 +22,11 @@ pub struct Column {
 
 impl Column {
     pub fn builtin(lang: Lang, prefix: &str, key: &str) -> Column {
-        Column { key: key.to_owned(), label: lang.t(&format!("{prefix}-{}", key.replace('_', "-"))), numeric: false }
+        Column {
+            key: key.to_owned(),
+            label: lang.t(&format!("{prefix}-{}", key.replace('_', "-"))),
+            numeric: false,
+        }
     }
 
     pub fn custom(definition: &CustomFieldDefinition) -> Column {
@@ -66,7 +70,11 @@ impl ListRequest {
                         && (!value.trim().is_empty() || op == "is-empty")
                     {
                         // "is empty" needs no value; left blank it means "is empty: yes".
-                        let value = if op == "is-empty" && value.trim().is_empty() { "true".to_owned() } else { value };
+                        let value = if op == "is-empty" && value.trim().is_empty() {
+                            "true".to_owned()
+                        } else {
+                            value
+                        };
                         canonical.push((format!("filter[{field}][{op}]"), value));
                     }
                     triple = (None, None);
@@ -169,26 +177,36 @@ impl ListView {
             .filter_map(|key| available.iter().find(|c| &c.key == key).cloned())
             .collect::<Vec<_>>();
         let query = request.query.as_ref().ok();
-        let (sort_field, sort_descending) = query
-            .and_then(|q| q.sort.as_ref())
-            .map(|s| (s.field.clone(), s.descending))
-            .unwrap_or_default();
+        let (sort_field, sort_descending) =
+            query.and_then(|q| q.sort.as_ref()).map(|s| (s.field.clone(), s.descending)).unwrap_or_default();
         let mut filters: Vec<FilterRow> = query
             .map(|q| {
                 q.filters
                     .iter()
-                    .map(|f| FilterRow { field: f.field.clone(), op: f.op.as_str().to_owned(), value: f.value.clone() })
+                    .map(|f| FilterRow {
+                        field: f.field.clone(),
+                        op: f.op.as_str().to_owned(),
+                        value: f.value.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default();
         filters.push(FilterRow { field: String::new(), op: "eq".to_owned(), value: String::new() });
-        let operators =
-            FilterOp::ALL.iter().map(|op| (op.as_str().to_owned(), page.t(&format!("op-{}", op.as_str())))).collect();
+        let operators = FilterOp::ALL
+            .iter()
+            .map(|op| (op.as_str().to_owned(), page.t(&format!("op-{}", op.as_str()))))
+            .collect();
         let query_string = request.query_string();
         let next_href = next_cursor.map(|cursor| format!("{base}?{query_string}&cursor={}", encode(&cursor)));
         let first_page = query.is_none_or(|q| q.cursor.is_none());
         let errors = error
-            .map(|errors| errors.0.iter().map(|FieldError { field, message }| format!("{field}: {}", page.lang.message(message))).collect())
+            .map(|errors| {
+                errors
+                    .0
+                    .iter()
+                    .map(|FieldError { field, message }| format!("{field}: {}", page.lang.message(message)))
+                    .collect()
+            })
             .unwrap_or_default();
         let saved = saved
             .iter()
@@ -221,7 +239,8 @@ impl ListView {
 
     /// The link a column header sorts by: ascending first, then descending.
     pub fn sort_href(&self, key: &str) -> String {
-        let next = if self.sort_field == key && !self.sort_descending { format!("-{key}") } else { key.to_owned() };
+        let next =
+            if self.sort_field == key && !self.sort_descending { format!("-{key}") } else { key.to_owned() };
         let mut pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(&self.query_string).unwrap_or_default();
         pairs.retain(|(k, _)| k != "sort");

@@ -189,7 +189,11 @@ async fn list(
         .iter()
         .map(|record| Row {
             id: record.id().to_string(),
-            cells: request.columns.iter().map(|key| area.cell(&page, record, key, &users, &definitions)).collect(),
+            cells: request
+                .columns
+                .iter()
+                .map(|key| area.cell(&page, record, key, &users, &definitions))
+                .collect(),
         })
         .collect();
     let all_columns = columns(area, lang, &definitions);
@@ -231,14 +235,20 @@ async fn export(
     let header: Vec<String> = request
         .columns
         .iter()
-        .map(|key| all_columns.iter().find(|c| &c.key == key).map_or_else(|| key.clone(), |c| c.label.clone()))
+        .map(|key| {
+            all_columns.iter().find(|c| &c.key == key).map_or_else(|| key.clone(), |c| c.label.clone())
+        })
         .collect();
     let mut rows = vec![];
     loop {
         let found = area.list(app, &visitor.actor, &query).await.map_err(fail(lang))?;
         for record in &found.data {
             rows.push(
-                request.columns.iter().map(|key| area.cell(&page, record, key, &users, &definitions).text).collect(),
+                request
+                    .columns
+                    .iter()
+                    .map(|key| area.cell(&page, record, key, &users, &definitions).text)
+                    .collect(),
             );
         }
         match found.next_cursor {
@@ -246,9 +256,16 @@ async fn export(
             None => break,
         }
     }
-    let bytes = csv(lang, &header, &rows).map_err(|e| PageError::app(AppError::Internal(e.to_string()), lang))?;
+    let bytes =
+        csv(lang, &header, &rows).map_err(|e| PageError::app(AppError::Internal(e.to_string()), lang))?;
     let disposition = format!("attachment; filename=\"{}.csv\"", area.section());
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
         .into_response())
 }
 
@@ -298,7 +315,11 @@ async fn bulk(State(state): State<AppState>, area: Area, form: Submission) -> Re
     Ok(redirect(&format!("{}?done={done}&refused={refused}", area.base()), false))
 }
 
-async fn save_view(State(state): State<AppState>, area: Area, form: Submission) -> Result<Response, PageError> {
+async fn save_view(
+    State(state): State<AppState>,
+    area: Area,
+    form: Submission,
+) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let query = form.fields.get("query").unwrap_or_default();
     let view = state
@@ -347,7 +368,11 @@ async fn form_fields(
     Ok(fields)
 }
 
-async fn new_form(State(state): State<AppState>, area: Area, visitor: Visitor) -> Result<Response, PageError> {
+async fn new_form(
+    State(state): State<AppState>,
+    area: Area,
+    visitor: Visitor,
+) -> Result<Response, PageError> {
     let defaults = json!({ "owner_id": visitor.actor.user_id, "lifecycle_stage": "lead", "relationship_type": "prospect" });
     let fields = form_fields(&state, area, &visitor, &defaults, None).await.map_err(fail(visitor.lang))?;
     Ok(render(&FormPage {
@@ -371,7 +396,8 @@ async fn create(State(state): State<AppState>, area: Area, form: Submission) -> 
         Ok(record) => Ok(redirect(&format!("{}/{}", area.base(), record.id()), false)),
         Err(AppError::Validation(errors)) => {
             let title = visitor.lang.t(&area.key("new"));
-            refused_form(&state, area, visitor, &form.fields, &errors, area.base().to_owned(), None, title).await
+            refused_form(&state, area, visitor, &form.fields, &errors, area.base().to_owned(), None, title)
+                .await
         }
         Err(other) => Err(PageError::app(other, visitor.lang)),
     }
@@ -389,7 +415,8 @@ async fn refused_form(
     version: Option<i64>,
     title: String,
 ) -> Result<Response, PageError> {
-    let mut fields = form_fields(state, area, visitor, &Value::Null, Some(typed)).await.map_err(fail(visitor.lang))?;
+    let mut fields =
+        form_fields(state, area, visitor, &Value::Null, Some(typed)).await.map_err(fail(visitor.lang))?;
     let unplaced = place_errors(&mut fields, errors, visitor.lang, form_name);
     let page = FormPage {
         page: Chrome::new(visitor, area.section()),
@@ -413,7 +440,8 @@ async fn edit_form(
     if !visitor.actor.can_modify(record.owner()) {
         return Err(PageError::app(AppError::Forbidden("not yours to change"), visitor.lang));
     }
-    let fields = form_fields(&state, area, &visitor, &record.form_json(), None).await.map_err(fail(visitor.lang))?;
+    let fields =
+        form_fields(&state, area, &visitor, &record.form_json(), None).await.map_err(fail(visitor.lang))?;
     Ok(render(&FormPage {
         title: visitor.lang.t1(&area.key("edit"), "name", record.name()),
         page: Chrome::new(&visitor, area.section()),
@@ -458,7 +486,9 @@ async fn delete(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    area.delete(&state.app, &visitor.actor, id, version_of(&form.fields)).await.map_err(fail(visitor.lang))?;
+    area.delete(&state.app, &visitor.actor, id, version_of(&form.fields))
+        .await
+        .map_err(fail(visitor.lang))?;
     Ok(redirect(area.base(), false))
 }
 
@@ -490,11 +520,17 @@ struct ShowPage {
 /// How many timeline entries a page shows at once; older ones load on demand.
 pub const TIMELINE_PAGE: u32 = 30;
 
-async fn props(state: &AppState, area: Area, visitor: &Visitor, record: &Record) -> Result<Vec<Prop>, AppError> {
+async fn props(
+    state: &AppState,
+    area: Area,
+    visitor: &Visitor,
+    record: &Record,
+) -> Result<Vec<Prop>, AppError> {
     let users = state.app.colleagues(&visitor.actor).await?;
     let definitions = state.app.definitions(area.object_type()).await?;
     let json = record.form_json();
-    let company_href = json.pointer("/company/id").and_then(Value::as_str).map(|id| format!("/companies/{id}"));
+    let company_href =
+        json.pointer("/company/id").and_then(Value::as_str).map(|id| format!("/companies/{id}"));
     let mut props: Vec<Prop> = area
         .specs()
         .iter()
@@ -505,15 +541,17 @@ async fn props(state: &AppState, area: Area, visitor: &Visitor, record: &Record)
             href: (spec.kind == Kind::Company).then(|| company_href.clone()).flatten(),
         })
         .collect();
-    props.extend(definitions.iter().map(|definition| Prop {
-        name: super::custom::field_name(definition),
-        label: definition.label.clone(),
-        text: record
-            .custom_fields()
-            .get(&definition.key)
-            .map(|v| super::custom::display(definition, v, visitor.lang))
-            .unwrap_or_default(),
-        href: None,
+    props.extend(definitions.iter().map(|definition| {
+        Prop {
+            name: super::custom::field_name(definition),
+            label: definition.label.clone(),
+            text: record
+                .custom_fields()
+                .get(&definition.key)
+                .map(|v| super::custom::display(definition, v, visitor.lang))
+                .unwrap_or_default(),
+            href: None,
+        }
     }));
     Ok(props)
 }
@@ -529,7 +567,12 @@ async fn context(
         Record::Contact(contact) => {
             let mut line = vec![];
             line.extend(contact.fields.job_title.clone().map(|text| Link { text, href: None }));
-            line.extend(contact.company.as_ref().map(|c| Link { text: c.name.clone(), href: Some(format!("/companies/{}", c.id)) }));
+            line.extend(
+                contact
+                    .company
+                    .as_ref()
+                    .map(|c| Link { text: c.name.clone(), href: Some(format!("/companies/{}", c.id)) }),
+            );
             let stage = contact.fields.lifecycle_stage.as_str();
             (line, Some((format!("stage-{stage}"), lang.t(&format!("stage-{stage}")))), None)
         }
@@ -545,7 +588,8 @@ async fn context(
                 ("sort".to_owned(), "last_name".to_owned()),
                 ("limit".to_owned(), "100".to_owned()),
             ];
-            let contacts = state.app.list_contacts(&visitor.actor, &ListQuery::parse(&pairs, &[])?).await?.data;
+            let contacts =
+                state.app.list_contacts(&visitor.actor, &ListQuery::parse(&pairs, &[])?).await?.data;
             let members = contacts
                 .into_iter()
                 .map(|c| Link {

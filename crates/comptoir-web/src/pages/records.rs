@@ -71,7 +71,9 @@ impl Spec {
             (Kind::EmailLines, Value::Array(items)) => lines(items, "address", "\n"),
             (Kind::PhoneLines, Value::Array(items)) => lines(items, "number", "\n"),
             (Kind::Tags, Value::Array(items)) => lines(items, "", ", "),
-            (Kind::Company, _) => record.pointer("/company/name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            (Kind::Company, _) => {
+                record.pointer("/company/name").and_then(Value::as_str).unwrap_or_default().to_owned()
+            }
             (_, Value::String(s)) => s.clone(),
             (_, Value::Null) => String::new(),
             (_, other) => other.to_string(),
@@ -101,28 +103,29 @@ impl Spec {
     /// The input for this field holding `value`.
     pub fn form_field(&self, value: String, lang: Lang, users: &[User]) -> FormField {
         let label = lang.t(self.label_key);
-        let field = match self.kind {
-            Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
-            Kind::Url => FormField::new(self.name, label, "url", value),
-            Kind::EmailLines | Kind::PhoneLines => {
-                FormField::new(self.name, label, "textarea", value).hint(lang.t("one-per-line"))
-            }
-            Kind::Tags => FormField::new(self.name, label, "text", value).hint(lang.t("comma-separated")),
-            Kind::Owner => {
-                let mut options = vec![(String::new(), String::new())];
-                options.extend(users.iter().map(|u| {
-                    (u.id.to_string(), u.display_name.clone().unwrap_or_else(|| u.email.clone()))
-                }));
-                FormField::select(self.name, label, value, options)
-            }
-            Kind::Choice(values) => {
-                let options = values
-                    .iter()
-                    .map(|v| ((*v).to_owned(), lang.t(&choice_key(self.label_key, v))))
-                    .collect();
-                FormField::select(self.name, label, value, options)
-            }
-        };
+        let field =
+            match self.kind {
+                Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
+                Kind::Url => FormField::new(self.name, label, "url", value),
+                Kind::EmailLines | Kind::PhoneLines => {
+                    FormField::new(self.name, label, "textarea", value).hint(lang.t("one-per-line"))
+                }
+                Kind::Tags => FormField::new(self.name, label, "text", value).hint(lang.t("comma-separated")),
+                Kind::Owner => {
+                    let mut options = vec![(String::new(), String::new())];
+                    options.extend(users.iter().map(|u| {
+                        (u.id.to_string(), u.display_name.clone().unwrap_or_else(|| u.email.clone()))
+                    }));
+                    FormField::select(self.name, label, value, options)
+                }
+                Kind::Choice(values) => {
+                    let options = values
+                        .iter()
+                        .map(|v| ((*v).to_owned(), lang.t(&choice_key(self.label_key, v))))
+                        .collect();
+                    FormField::select(self.name, label, value, options)
+                }
+            };
         let field = if self.kind == Kind::Company { field.list("company-names") } else { field };
         let field = if self.required { field.required() } else { field };
         field.autocomplete(self.autocomplete)
@@ -138,7 +141,9 @@ impl Spec {
             }
             Kind::Tags => {
                 let raw = fields.get(self.name).unwrap_or_default();
-                Value::Array(raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(Value::from).collect())
+                Value::Array(
+                    raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(Value::from).collect(),
+                )
             }
             _ => text.map(Value::String).unwrap_or(Value::Null),
         }
@@ -203,7 +208,12 @@ mod tests {
     fn a_form_becomes_the_api_body_with_nested_paths_lists_and_cleared_fields() {
         let body = body_from_form(
             SPECS,
-            &typed(&[("first_name", " "), ("emails", "a@exemple.fr\n\nb@exemple.fr"), ("address.city", "Lyon"), ("tags", "vip, , lyon")]),
+            &typed(&[
+                ("first_name", " "),
+                ("emails", "a@exemple.fr\n\nb@exemple.fr"),
+                ("address.city", "Lyon"),
+                ("tags", "vip, , lyon"),
+            ]),
             None,
         );
         assert_eq!(

@@ -53,7 +53,12 @@ fn prefix_query(q: &str, limit: u32) -> Result<ListQuery, AppError> {
     Ok(ListQuery::parse(&pairs, &[])?)
 }
 
-async fn find(state: &AppState, visitor: &Visitor, q: &str, limit: u32) -> Result<(Vec<Hit>, Vec<Hit>), AppError> {
+async fn find(
+    state: &AppState,
+    visitor: &Visitor,
+    q: &str,
+    limit: u32,
+) -> Result<(Vec<Hit>, Vec<Hit>), AppError> {
     if q.trim().is_empty() {
         return Ok((vec![], vec![]));
     }
@@ -90,7 +95,8 @@ async fn search(
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
     let limit = if visitor.htmx { 5 } else { 50 };
-    let (contacts, companies) = find(&state, &visitor, &query.q, limit).await.map_err(|e| PageError::app(e, lang))?;
+    let (contacts, companies) =
+        find(&state, &visitor, &query.q, limit).await.map_err(|e| PageError::app(e, lang))?;
     let page = Chrome::new(&visitor, "search");
     if visitor.htmx {
         return Ok(render(&Dropdown { page, contacts, companies }));

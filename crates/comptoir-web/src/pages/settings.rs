@@ -68,7 +68,12 @@ fn new_user_fields(lang: Lang, typed: &Fields) -> Vec<FormField> {
     vec![
         FormField::new("email", lang.t("field-email"), "email", value("email")).required(),
         FormField::new("display_name", lang.t("field-display-name"), "text", value("display_name")),
-        FormField::select("role", lang.t("field-role"), typed.get("role").unwrap_or("sales"), role_options(lang)),
+        FormField::select(
+            "role",
+            lang.t("field-role"),
+            typed.get("role").unwrap_or("sales"),
+            role_options(lang),
+        ),
         FormField::select("locale", lang.t("field-locale"), value("locale"), locale_options(lang)),
         FormField::new("password", lang.t("field-password"), "password", "")
             .hint(lang.t("password-hint"))
@@ -142,9 +147,24 @@ fn user_fields(lang: Lang, user: &User, typed: Option<&Fields>) -> Vec<FormField
     };
     vec![
         FormField::new("email", lang.t("field-email"), "email", value("email", Some(&user.email))).required(),
-        FormField::new("display_name", lang.t("field-display-name"), "text", value("display_name", user.display_name.as_deref())),
-        FormField::select("role", lang.t("field-role"), value("role", Some(user.role.as_str())), role_options(lang)),
-        FormField::select("locale", lang.t("field-locale"), value("locale", user.locale.as_deref()), locale_options(lang)),
+        FormField::new(
+            "display_name",
+            lang.t("field-display-name"),
+            "text",
+            value("display_name", user.display_name.as_deref()),
+        ),
+        FormField::select(
+            "role",
+            lang.t("field-role"),
+            value("role", Some(user.role.as_str())),
+            role_options(lang),
+        ),
+        FormField::select(
+            "locale",
+            lang.t("field-locale"),
+            value("locale", user.locale.as_deref()),
+            locale_options(lang),
+        ),
         FormField::new("active", lang.t("field-active"), "checkbox", if active { "true" } else { "false" }),
         FormField::new("password", lang.t("field-password"), "password", "")
             .hint(lang.t("password-hint"))
@@ -152,7 +172,11 @@ fn user_fields(lang: Lang, user: &User, typed: Option<&Fields>) -> Vec<FormField
     ]
 }
 
-async fn user(State(state): State<AppState>, visitor: Visitor, Path(id): Path<UserId>) -> Result<Response, PageError> {
+async fn user(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<UserId>,
+) -> Result<Response, PageError> {
     let user = state.app.get_user(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
     if !visitor.actor.is_admin() {
         return Err(PageError::app(AppError::Forbidden("only admins manage users"), visitor.lang));
@@ -217,7 +241,9 @@ async fn tokens_page(
     let page = TokensPage { page: Chrome::new(visitor, "settings"), tokens, users, new_secret, name_error };
     let mut response = (status, render(&page)).into_response();
     // A page showing a secret must not be kept by the browser or a proxy.
-    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -263,12 +289,10 @@ struct FieldsPage {
 }
 
 fn type_options(lang: Lang) -> Vec<(String, String)> {
-    [
-        "text", "number", "date", "bool", "select", "multi_select", "currency", "url", "email", "phone",
-    ]
-    .iter()
-    .map(|t| ((*t).to_owned(), lang.t(&format!("type-{t}"))))
-    .collect()
+    ["text", "number", "date", "bool", "select", "multi_select", "currency", "url", "email", "phone"]
+        .iter()
+        .map(|t| ((*t).to_owned(), lang.t(&format!("type-{t}"))))
+        .collect()
 }
 
 fn new_field_fields(lang: Lang, typed: &Fields) -> Vec<FormField> {
@@ -278,16 +302,35 @@ fn new_field_fields(lang: Lang, typed: &Fields) -> Vec<FormField> {
         ("company".to_owned(), lang.t("object-company")),
     ];
     vec![
-        FormField::select("object_type", lang.t("field-object-type"), typed.get("object_type").unwrap_or("contact"), objects),
+        FormField::select(
+            "object_type",
+            lang.t("field-object-type"),
+            typed.get("object_type").unwrap_or("contact"),
+            objects,
+        ),
         FormField::new("label", lang.t("field-label"), "text", value("label")).required(),
         FormField::new("key", lang.t("field-key"), "text", value("key")).required(),
-        FormField::select("field_type", lang.t("field-type"), typed.get("field_type").unwrap_or("text"), type_options(lang)),
-        FormField::new("options", lang.t("field-options"), "textarea", value("options")).hint(lang.t("options-hint")).wide(),
+        FormField::select(
+            "field_type",
+            lang.t("field-type"),
+            typed.get("field_type").unwrap_or("text"),
+            type_options(lang),
+        ),
+        FormField::new("options", lang.t("field-options"), "textarea", value("options"))
+            .hint(lang.t("options-hint"))
+            .wide(),
     ]
 }
 
 fn options(fields: &Fields) -> Vec<String> {
-    fields.get("options").unwrap_or_default().lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    fields
+        .get("options")
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn fields_page(
@@ -298,12 +341,15 @@ async fn fields_page(
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
     let mut groups = vec![];
-    for (object_type, key) in [(ObjectType::Contact, "object-contact"), (ObjectType::Company, "object-company")] {
+    for (object_type, key) in
+        [(ObjectType::Contact, "object-contact"), (ObjectType::Company, "object-company")]
+    {
         let definitions =
             state.app.list_custom_fields(&visitor.actor, Some(object_type)).await.map_err(fail(lang))?;
         groups.push(FieldGroup { title: lang.t(key), definitions });
     }
-    Ok((status, render(&FieldsPage { page: Chrome::new(visitor, "settings"), groups, fields })).into_response())
+    Ok((status, render(&FieldsPage { page: Chrome::new(visitor, "settings"), groups, fields }))
+        .into_response())
 }
 
 async fn fields(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
@@ -327,7 +373,9 @@ async fn create_field(State(state): State<AppState>, form: Submission) -> Result
         Ok(_) => Ok(redirect("/settings/fields", false)),
         Err(AppError::Validation(errors)) => {
             let mut fields = new_field_fields(visitor.lang, &form.fields);
-            place_errors(&mut fields, &errors, visitor.lang, |path| path.split('[').next().unwrap_or(path).to_owned());
+            place_errors(&mut fields, &errors, visitor.lang, |path| {
+                path.split('[').next().unwrap_or(path).to_owned()
+            });
             fields_page(&state, visitor, fields, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(PageError::app(other, visitor.lang)),
@@ -344,12 +392,17 @@ struct FieldPage {
 
 fn field_fields(lang: Lang, definition: &CustomFieldDefinition, typed: Option<&Fields>) -> Vec<FormField> {
     let (label, options) = match typed {
-        Some(typed) => (typed.get("label").unwrap_or_default().to_owned(), typed.get("options").unwrap_or_default().to_owned()),
+        Some(typed) => (
+            typed.get("label").unwrap_or_default().to_owned(),
+            typed.get("options").unwrap_or_default().to_owned(),
+        ),
         None => (definition.label.clone(), definition.options.join("\n")),
     };
     vec![
         FormField::new("label", lang.t("field-label"), "text", label).required(),
-        FormField::new("options", lang.t("field-options"), "textarea", options).hint(lang.t("options-hint")).wide(),
+        FormField::new("options", lang.t("field-options"), "textarea", options)
+            .hint(lang.t("options-hint"))
+            .wide(),
     ]
 }
 
@@ -376,9 +429,12 @@ async fn update_field(
     match state.app.update_custom_field(&visitor.actor, id, &patch, None).await {
         Ok(_) => Ok(redirect("/settings/fields", false)),
         Err(AppError::Validation(errors)) => {
-            let definition = state.app.get_custom_field(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+            let definition =
+                state.app.get_custom_field(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
             let mut fields = field_fields(visitor.lang, &definition, Some(&form.fields));
-            place_errors(&mut fields, &errors, visitor.lang, |path| path.split('[').next().unwrap_or(path).to_owned());
+            place_errors(&mut fields, &errors, visitor.lang, |path| {
+                path.split('[').next().unwrap_or(path).to_owned()
+            });
             let page = FieldPage { page: Chrome::new(visitor, "settings"), definition, fields };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
@@ -408,13 +464,22 @@ async fn move_field(
         Some("up") if at > 0 => at - 1,
         Some("down") if at + 1 < siblings.len() => at + 1,
         Some("up" | "down") => at,
-        _ => return Err(PageError::app(ValidationErrors::single("direction", "must be up or down").into(), lang)),
+        _ => {
+            return Err(PageError::app(
+                ValidationErrors::single("direction", "must be up or down").into(),
+                lang,
+            ));
+        }
     };
     siblings.swap(at, to);
     for (position, sibling) in siblings.iter().enumerate() {
         if sibling.position != position as i32 {
             let patch = json!({ "position": position });
-            state.app.update_custom_field(&visitor.actor, sibling.id, &patch, None).await.map_err(fail(lang))?;
+            state
+                .app
+                .update_custom_field(&visitor.actor, sibling.id, &patch, None)
+                .await
+                .map_err(fail(lang))?;
         }
     }
     Ok(redirect("/settings/fields", false))

@@ -7,5 +7,6 @@ mod contacts;
 mod demo;
 mod health;
 mod listing;
+mod pages;
 mod permissions;
 mod storage;

@@ -1,0 +1,662 @@
+//! The browser interface over HTTP: every page, its permissions and its forms, on SQLite and on
+//! PostgreSQL.
+
+use comptoir_domain::users::Role;
+use comptoir_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestServer, on_both_databases};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_databases!(
+    an_empty_instance_offers_to_create_the_first_admin,
+    visitors_sign_in_and_out_and_are_sent_back_where_they_were,
+    repeated_failures_lock_the_address_for_a_while,
+    forms_without_the_session_token_or_from_another_site_change_nothing,
+    every_page_answers_for_an_admin,
+    a_readonly_user_sees_no_edit_controls_and_a_forged_post_is_refused,
+    a_refused_form_keeps_what_was_typed_and_names_the_field,
+    the_composer_logs_calls_and_tasks_and_home_lists_what_is_due,
+    a_field_is_edited_in_place_and_a_bad_value_changes_nothing,
+    lists_filter_sort_choose_columns_and_save_views,
+    bulk_actions_apply_to_what_the_user_may_change,
+    the_current_view_exports_to_csv_for_the_language,
+    global_search_ignores_accents,
+    pages_speak_the_browser_language_until_the_user_chooses,
+    settings_are_for_admins_and_manage_users_tokens_and_fields,
+    a_long_timeline_is_paged,
+    a_company_page_shows_its_contacts_and_edits_its_head_office,
+);
+
+async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
+    s.forget_all_users().await;
+    let browser = s.browser();
+    let home = browser.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    let sign_in = browser.get(home.location().expect("a redirect")).await;
+    assert_eq!(sign_in.location(), Some("/setup"));
+    let setup = browser.get("/setup").await;
+    assert!(setup.contains("name=\"password\""), "{}", setup.text);
+
+    let refused = browser.post("/setup", &[("email", "marie@exemple.fr"), ("password", "short")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"e-password\""), "{}", refused.text);
+    assert!(refused.contains("value=\"marie@exemple.fr\""), "what was typed is kept");
+
+    let created = browser
+        .post(
+            "/setup",
+            &[
+                ("email", "marie@exemple.fr"),
+                ("display_name", "Marie"),
+                ("password", "a-long-enough-password"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let home = browser.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.contains("Marie"));
+    let user = s.app.find_user_by_email("marie@exemple.fr").await.expect("read").expect("created");
+    assert_eq!(user.role, Role::Admin);
+
+    // Once someone exists, the set-up page is closed.
+    let again = s.browser().get("/setup").await;
+    assert_eq!(again.location(), Some("/sign-in"));
+    let other = s.browser();
+    other.get("/sign-in").await;
+    let taken =
+        other.post("/setup", &[("email", "eve@exemple.fr"), ("password", "a-long-enough-password")]).await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER);
+    assert!(s.app.find_user_by_email("eve@exemple.fr").await.expect("read").is_none());
+}
+
+async fn visitors_sign_in_and_out_and_are_sent_back_where_they_were(s: TestServer) {
+    let browser = s.browser();
+    let contacts = browser.get("/contacts?sort=-created_at").await;
+    assert_eq!(contacts.status, StatusCode::SEE_OTHER);
+    assert_eq!(contacts.location(), Some("/sign-in?next=%2Fcontacts%3Fsort%3D-created_at"));
+
+    let wrong = browser.try_sign_in(ADMIN_EMAIL, "not the password", false).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.contains("Wrong email or password"));
+    assert!(browser.cookie("comptoir_session").is_none());
+
+    browser.get("/sign-in?next=%2Fcontacts%3Fsort%3D-created_at").await;
+    let signed_in = browser
+        .post(
+            "/sign-in",
+            &[
+                ("email", "ADMIN@exemple.fr "),
+                ("password", ADMIN_PASSWORD),
+                ("next", "/contacts?sort=-created_at"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.location(), Some("/contacts?sort=-created_at"));
+    let cookie =
+        signed_in.headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Max-Age"), "without remember me the cookie ends with the browser");
+    assert_eq!(browser.get("/contacts").await.status, StatusCode::OK);
+
+    // Another site cannot be where sign-in sends the visitor.
+    let elsewhere = s.browser();
+    elsewhere.get("/sign-in").await;
+    let answer = elsewhere
+        .post("/sign-in", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD), ("next", "//evil.example")])
+        .await;
+    assert_eq!(answer.location(), Some("/"));
+
+    let remembered = s.browser();
+    remembered.get("/sign-in").await;
+    let answer = remembered
+        .post("/sign-in", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD), ("remember", "on")])
+        .await;
+    let cookie = answer.headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(cookie.contains("Max-Age=2592000"), "{cookie}");
+
+    let session = browser.cookie("comptoir_session").expect("a session");
+    let out = browser.post("/sign-out", &[]).await;
+    assert_eq!(out.location(), Some("/sign-in"));
+    // The old cookie no longer opens anything, even if kept.
+    let replay = s.browser();
+    let replayed = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{}/", s.base_url))
+        .header("cookie", format!("comptoir_session={session}"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(replayed.status(), StatusCode::SEE_OTHER);
+    drop(replay);
+}
+
+async fn repeated_failures_lock_the_address_for_a_while(s: TestServer) {
+    let browser = s.browser();
+    for attempt in 1..=5 {
+        let answer = browser.try_sign_in(ADMIN_EMAIL, "guess", false).await;
+        let expected = if attempt < 5 { StatusCode::UNAUTHORIZED } else { StatusCode::TOO_MANY_REQUESTS };
+        assert_eq!(answer.status, expected, "attempt {attempt}");
+    }
+    // Even the right password waits until the delay is over.
+    let locked = browser.try_sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, false).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.contains("Try again in one minute"), "{}", locked.text);
+    // Other addresses are not affected.
+    let (_, email) = s.user_with_password(Role::Sales).await;
+    s.browser().sign_in(&email, ADMIN_PASSWORD, false).await;
+}
+
+async fn forms_without_the_session_token_or_from_another_site_change_nothing(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let body = [("first_name", "Forgé"), ("last_name", "Par un autre site")];
+    let no_token = browser.post_exactly("/contacts", &body, &[]).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let other = s.signed_in(ADMIN_EMAIL).await;
+    let mut with_other = body.to_vec();
+    let other_token = other.csrf();
+    with_other.push(("_csrf", &other_token));
+    assert_eq!(browser.post_exactly("/contacts", &with_other, &[]).await.status, StatusCode::FORBIDDEN);
+    let token = browser.csrf();
+    let mut with_own = body.to_vec();
+    with_own.push(("_csrf", &token));
+    let cross_site =
+        browser.post_exactly("/contacts", &with_own, &[("origin", "https://evil.example")]).await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+    let listed = s.get("/api/v1/contacts", &s.admin).await;
+    assert_eq!(listed.body["data"], json!([]), "nothing was created");
+    // The sign-in form is protected too (double submit).
+    let login = s.browser();
+    let forged =
+        login.post_exactly("/sign-in", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)], &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+async fn seed(s: &TestServer) -> (String, String) {
+    let company = s
+        .post(
+            "/api/v1/companies",
+            &s.admin,
+            json!({"name": "Boulangerie Dupont", "addresses": [{"city": "Lyon"}]}),
+        )
+        .await
+        .id();
+    let contact = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": "Hélène", "last_name": "Dupont", "emails": ["helene@exemple.fr"],
+                   "company_id": company, "address": {"city": "Lyon"}, "tags": ["vip"]}),
+        )
+        .await
+        .id();
+    (contact, company)
+}
+
+async fn every_page_answers_for_an_admin(s: TestServer) {
+    let (contact, company) = seed(&s).await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let pages = [
+        ("/", "Hello, Admin"),
+        ("/contacts", "Hélène"),
+        ("/contacts/new", "name=\"first_name\""),
+        (&format!("/contacts/{contact}"), "Boulangerie Dupont"),
+        (&format!("/contacts/{contact}/edit"), "value=\"Hélène\""),
+        ("/companies", "Boulangerie Dupont"),
+        ("/companies/new", "name=\"name\""),
+        (&format!("/companies/{company}"), "Hélène Dupont"),
+        (&format!("/companies/{company}/edit"), "value=\"Boulangerie Dupont\""),
+        ("/search?q=dup", "Boulangerie Dupont"),
+        ("/settings/users", ADMIN_EMAIL),
+        ("/settings/tokens", "tests"),
+        ("/settings/fields", "name=\"field_type\""),
+    ];
+    for (path, expected) in pages {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.contains(expected), "{path} should show {expected}");
+        assert!(page.text.starts_with("<!doctype html>"), "{path}");
+        assert!(page.contains("<html lang=\"en\">"), "{path}");
+    }
+    let missing = browser.get("/contacts/01a209c5-454c-70c1-8b42-1b1057ca6694").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let css = browser.get("/assets/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers
+            .get("cache-control")
+            .is_some_and(|v| v.to_str().unwrap_or_default().contains("immutable"))
+    );
+}
+
+async fn a_readonly_user_sees_no_edit_controls_and_a_forged_post_is_refused(s: TestServer) {
+    let (contact, _) = seed(&s).await;
+    let (_, email) = s.user_with_password(Role::Readonly).await;
+    let browser = s.signed_in(&email).await;
+    let page = browser.get(&format!("/contacts/{contact}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.contains("Hélène"));
+    assert!(!page.contains("/edit\""), "no edit link");
+    assert!(!page.contains("hx-get=\"/contacts/"), "no inline editing");
+    assert!(!page.contains("/activities\""), "no composer");
+    assert!(!page.contains(">Delete<"), "no delete button");
+    let list = browser.get("/contacts").await;
+    assert!(!list.contains("/contacts/new"), "no create button");
+    assert!(!list.contains("name=\"ids\""), "no bulk selection");
+
+    let forged = browser.post(&format!("/contacts/{contact}"), &[("first_name", "Piraté")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let inline = browser
+        .post_htmx(&format!("/contacts/{contact}/fields/first_name"), &[("first_name", "Piraté")])
+        .await;
+    assert_eq!(inline.status, StatusCode::FORBIDDEN);
+    assert_eq!(browser.post("/contacts", &[("first_name", "Nouveau")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(browser.post(&format!("/contacts/{contact}/delete"), &[]).await.status, StatusCode::FORBIDDEN);
+    let call =
+        browser.post(&format!("/contacts/{contact}/activities"), &[("kind", "note"), ("body", "x")]).await;
+    assert_eq!(call.status, StatusCode::FORBIDDEN);
+    assert_eq!(browser.get("/settings/users").await.status, StatusCode::FORBIDDEN);
+    let read = s.get(&format!("/api/v1/contacts/{contact}"), &s.admin).await;
+    assert_eq!(read.body["first_name"], "Hélène");
+    assert_eq!(read.body["version"], 1);
+}
+
+async fn a_refused_form_keeps_what_was_typed_and_names_the_field(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let refused = browser
+        .post(
+            "/contacts",
+            &[
+                ("first_name", "Jean"),
+                ("last_name", "Martin"),
+                ("emails", "jean.martin@"),
+                ("company", "Nulle Part"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"e-emails\""), "{}", refused.text);
+    assert!(refused.contains("is not a valid email address"));
+    assert!(refused.contains("id=\"e-company\""), "the unknown company is named");
+    assert!(refused.contains("value=\"Jean\"") && refused.contains("jean.martin@"), "typed values are kept");
+    assert_eq!(s.get("/api/v1/contacts", &s.admin).await.body["data"], json!([]));
+
+    let created =
+        browser.post("/contacts", &[("first_name", "Jean"), ("emails", "jean.martin@exemple.fr")]).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let page = browser.get(created.location().expect("the new contact")).await;
+    assert!(page.contains("jean.martin@exemple.fr"));
+}
+
+async fn the_composer_logs_calls_and_tasks_and_home_lists_what_is_due(s: TestServer) {
+    let (contact, _) = seed(&s).await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let path = format!("/contacts/{contact}");
+    browser.get(&path).await;
+    let call = browser
+        .post(
+            &format!("{path}/activities"),
+            &[
+                ("kind", "call"),
+                ("subject", "Relance devis"),
+                ("direction", "outbound"),
+                ("outcome", "connected"),
+                ("duration_minutes", "4,5"),
+            ],
+        )
+        .await;
+    assert_eq!(call.status, StatusCode::SEE_OTHER, "{}", call.text);
+    let bad =
+        browser.post(&format!("{path}/activities"), &[("kind", "call"), ("duration_minutes", "long")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("id=\"e-duration_minutes\""));
+    assert!(bad.contains("value=\"long\""), "the typed duration is kept");
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive().to_string();
+    let task = browser
+        .post(
+            &format!("{path}/activities"),
+            &[("kind", "task"), ("subject", "Envoyer la brochure"), ("due_date", &today)],
+        )
+        .await;
+    assert_eq!(task.status, StatusCode::SEE_OTHER, "{}", task.text);
+
+    let page = browser.get(&path).await;
+    assert!(
+        page.contains("Relance devis") && page.contains("Connected") && page.contains("5 minutes"),
+        "{}",
+        page.text
+    );
+    assert!(page.contains("Envoyer la brochure"));
+    let home = browser.get("/").await;
+    assert!(home.contains("Envoyer la brochure"), "today's task is on the home page");
+    assert!(home.contains("Hélène Dupont"), "recently viewed and recent activity");
+
+    let timeline = s.get(&format!("/api/v1/contacts/{contact}/timeline"), &s.admin).await;
+    let task_id = timeline.body["data"]
+        .as_array()
+        .and_then(|items| items.iter().find(|a| a["kind"] == "task"))
+        .and_then(|a| a["id"].as_str())
+        .expect("the task")
+        .to_owned();
+    let done = browser.post(&format!("/activities/{task_id}/done"), &[("done", "true"), ("back", "/")]).await;
+    assert_eq!(done.location(), Some("/"));
+    assert!(!browser.get("/").await.contains("Envoyer la brochure"), "a done task leaves the home page");
+}
+
+async fn a_field_is_edited_in_place_and_a_bad_value_changes_nothing(s: TestServer) {
+    let (contact, _) = seed(&s).await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let base = format!("/contacts/{contact}");
+    browser.get(&base).await;
+    let form = browser.get_htmx(&format!("{base}/fields/job_title/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.contains("name=\"job_title\"") && !form.contains("<html"), "a fragment: {}", form.text);
+
+    let saved = browser
+        .post_htmx(&format!("{base}/fields/job_title"), &[("job_title", "Gérante"), ("version", "1")])
+        .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert!(saved.contains("Gérante") && !saved.contains("<form"), "{}", saved.text);
+
+    let refused = browser
+        .post_htmx(&format!("{base}/fields/emails"), &[("emails", "pas-un-email"), ("version", "2")])
+        .await;
+    assert_eq!(refused.status, StatusCode::OK, "htmx swaps the refused input back in");
+    assert!(refused.contains("field-error") && refused.contains("pas-un-email"), "{}", refused.text);
+
+    let stale = browser
+        .post_htmx(&format!("{base}/fields/job_title"), &[("job_title", "Autre"), ("version", "1")])
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let read = s.get(&format!("/api/v1/contacts/{contact}"), &s.admin).await;
+    assert_eq!(read.body["job_title"], "Gérante");
+    assert_eq!(read.body["emails"][0]["address"], "helene@exemple.fr");
+    assert_eq!(read.body["version"], 2);
+}
+
+async fn lists_filter_sort_choose_columns_and_save_views(s: TestServer) {
+    for (first, city) in [("Ana", "Lyon"), ("Bruno", "Paris"), ("Chloé", "Lyon")] {
+        s.post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": first, "last_name": first, "address": {"city": city}}),
+        )
+        .await;
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let lyon = browser.get("/contacts?f=city&o=eq&v=Lyon&sort=first_name&col=first_name&col=city").await;
+    assert_eq!(lyon.status, StatusCode::OK);
+    let ana = lyon.text.find(">Ana<").expect("Ana");
+    let chloe = lyon.text.find(">Chloé<").expect("Chloé");
+    assert!(ana < chloe, "sorted by first name");
+    assert!(!lyon.contains(">Bruno<"), "filtered");
+    assert!(lyon.contains("aria-sort=\"ascending\""));
+    assert!(!lyon.contains(">Stage</a></th>"), "only the chosen columns");
+    let descending = browser.get("/contacts?f=city&o=eq&v=Lyon&sort=-first_name&col=first_name").await;
+    assert!(descending.text.find(">Chloé<") < descending.text.find(">Ana<"));
+
+    let bad = browser.get("/contacts?f=city&o=near&v=Lyon").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("unknown operator"));
+
+    let query = "filter%5Bcity%5D%5Beq%5D=Lyon&col=first_name";
+    let saved = browser.post("/contacts/views", &[("name", "Mes contacts à Lyon"), ("query", query)]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let list = browser.get("/contacts").await;
+    assert!(list.contains("Mes contacts à Lyon"));
+    let view = browser.get(saved.location().expect("the view")).await;
+    assert!(view.contains(">Ana<") && !view.contains(">Bruno<"));
+    assert!(view.contains("aria-current=\"true\""));
+    // Views are private to their user.
+    let (_, other) = s.user_with_password(Role::Sales).await;
+    assert!(!s.signed_in(&other).await.get("/contacts").await.contains("Mes contacts à Lyon"));
+
+    let paged = browser.get("/contacts?limit=2&sort=first_name&col=first_name").await;
+    assert!(paged.contains("cursor="), "a next page link");
+    let next = paged
+        .text
+        .split("hx-get=\"/contacts?")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("next link");
+    let rows = browser.get_htmx(&format!("/contacts?{}", next.replace("&#38;", "&"))).await;
+    assert!(rows.contains(">Chloé<") && !rows.contains("<html"), "{}", rows.text);
+}
+
+async fn bulk_actions_apply_to_what_the_user_may_change(s: TestServer) {
+    let (sales_id, sales_email) = s.user_with_password(Role::Sales).await;
+    let mine =
+        s.post("/api/v1/contacts", &s.admin, json!({"first_name": "Mine", "owner_id": sales_id})).await.id();
+    let theirs = s.post("/api/v1/contacts", &s.admin, json!({"first_name": "Theirs"})).await.id();
+    let browser = s.signed_in(&sales_email).await;
+    browser.get("/contacts").await;
+    let tagged = browser
+        .post("/contacts/bulk", &[("action", "tag"), ("tag", "salon-2026"), ("ids", &mine), ("ids", &theirs)])
+        .await;
+    assert_eq!(tagged.location(), Some("/contacts?done=1&refused=1"));
+    let page = browser.get(tagged.location().expect("back to the list")).await;
+    assert!(page.contains("One record changed") && page.contains("not yours to change"), "{}", page.text);
+    assert_eq!(
+        s.get(&format!("/api/v1/contacts/{mine}"), &s.admin).await.body["tags"],
+        json!(["salon-2026"])
+    );
+    assert_eq!(s.get(&format!("/api/v1/contacts/{theirs}"), &s.admin).await.body["tags"], json!([]));
+
+    let admin = s.signed_in(ADMIN_EMAIL).await;
+    admin.get("/contacts").await;
+    let sales_text = sales_id.to_string();
+    let assigned = admin
+        .post("/contacts/bulk", &[("action", "assign"), ("owner_id", &sales_text), ("ids", &theirs)])
+        .await;
+    assert_eq!(assigned.location(), Some("/contacts?done=1&refused=0"));
+    assert_eq!(
+        s.get(&format!("/api/v1/contacts/{theirs}"), &s.admin).await.body["owner_id"],
+        json!(sales_id)
+    );
+
+    let confirm =
+        admin.post("/contacts/bulk", &[("action", "delete"), ("ids", &mine), ("ids", &theirs)]).await;
+    assert_eq!(confirm.status, StatusCode::OK, "deleting asks first");
+    assert!(confirm.contains("Delete these 2 records?"));
+    assert_eq!(s.get(&format!("/api/v1/contacts/{mine}"), &s.admin).await.status, StatusCode::OK);
+    let deleted = admin
+        .post(
+            "/contacts/bulk",
+            &[("action", "delete"), ("confirmed", "true"), ("ids", &mine), ("ids", &theirs)],
+        )
+        .await;
+    assert_eq!(deleted.location(), Some("/contacts?done=2&refused=0"));
+    assert_eq!(s.get(&format!("/api/v1/contacts/{mine}"), &s.admin).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn the_current_view_exports_to_csv_for_the_language(s: TestServer) {
+    seed(&s).await;
+    s.post("/api/v1/contacts", &s.admin, json!({"first_name": "Paul", "address": {"city": "Paris"}})).await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let csv = browser
+        .get("/contacts/export.csv?filter%5Bcity%5D%5Beq%5D=Lyon&col=first_name&col=last_name&col=tags")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("text/csv; charset=utf-8")
+    );
+    assert_eq!(csv.text, "\u{feff}First name,Last name,Tags\nHélène,Dupont,vip\n");
+    browser.post("/language", &[("lang", "fr")]).await;
+    let french =
+        browser.get("/contacts/export.csv?filter%5Bcity%5D%5Beq%5D=Lyon&col=first_name&col=last_name").await;
+    assert_eq!(french.text, "\u{feff}Prénom;Nom\nHélène;Dupont\n", "French spreadsheets expect semicolons");
+}
+
+async fn global_search_ignores_accents(s: TestServer) {
+    let (contact, company) = seed(&s).await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let dropdown = browser.get_htmx("/search?q=helene").await;
+    assert_eq!(dropdown.status, StatusCode::OK);
+    assert!(!dropdown.contains("<html"), "a fragment");
+    assert!(dropdown.contains(&format!("/contacts/{contact}")), "{}", dropdown.text);
+    let page = browser.get("/search?q=boulang").await;
+    assert!(page.contains(&format!("/companies/{company}")));
+    let names = browser.get("/search/companies?q=boul").await;
+    assert_eq!(names.text, "[\"Boulangerie Dupont\"]");
+}
+
+async fn pages_speak_the_browser_language_until_the_user_chooses(s: TestServer) {
+    let guest = s.browser();
+    guest.accept_language("fr-FR,fr;q=0.9,en;q=0.8");
+    let sign_in = guest.get("/sign-in").await;
+    assert!(sign_in.contains("<html lang=\"fr\">") && sign_in.contains("Mot de passe"), "{}", sign_in.text);
+    let english = guest.get("/sign-in?lang=en").await;
+    assert!(english.contains("Password"), "a visitor can switch before signing in");
+    assert!(guest.get("/sign-in").await.contains("Password"), "and the choice is remembered");
+
+    s.post(
+        "/api/v1/custom-fields",
+        &s.admin,
+        json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "currency"}),
+    )
+    .await;
+    let contact = s
+        .post("/api/v1/contacts", &s.admin, json!({"first_name": "Léa", "custom_fields": {"budget": {"amount": "1234.56", "currency": "EUR"}}}))
+        .await
+        .id();
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let page = browser.get(&format!("/contacts/{contact}")).await;
+    assert!(page.contains("Historique") && page.contains("1\u{202f}234,56\u{a0}€"), "{}", page.text);
+    browser.accept_language("fr");
+    let switched = browser.post("/language", &[("lang", "en")]).await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    let page = browser.get(&format!("/contacts/{contact}")).await;
+    assert!(page.contains("Timeline") && page.contains("€1,234.56"), "the user's choice beats the browser's");
+    let user = s.app.find_user_by_email(ADMIN_EMAIL).await.expect("read").expect("admin");
+    assert_eq!(user.locale.as_deref(), Some("en"));
+}
+
+async fn settings_are_for_admins_and_manage_users_tokens_and_fields(s: TestServer) {
+    let (_, manager) = s.user_with_password(Role::Manager).await;
+    let managers = s.signed_in(&manager).await;
+    for path in ["/settings/users", "/settings/tokens", "/settings/fields"] {
+        assert_eq!(managers.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(!managers.get("/").await.contains("href=\"/settings\""), "no settings link for non-admins");
+    let forged = managers.post("/settings/users", &[("email", "x@exemple.fr"), ("role", "admin")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let admin = s.signed_in(ADMIN_EMAIL).await;
+    admin.get("/settings/users").await;
+    let refused = admin.post("/settings/users", &[("email", "nope"), ("role", "sales")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"e-email\""));
+    let created = admin
+        .post(
+            "/settings/users",
+            &[
+                ("email", "lucas@exemple.fr"),
+                ("display_name", "Lucas"),
+                ("role", "support"),
+                ("password", "un-mot-de-passe-long"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    s.browser().sign_in("lucas@exemple.fr", "un-mot-de-passe-long", false).await;
+
+    admin.get("/settings/tokens").await;
+    let token = admin.post("/settings/tokens", &[("name", "intégration")]).await;
+    assert_eq!(token.status, StatusCode::OK);
+    assert_eq!(token.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    let secret = token
+        .text
+        .split("<code id=\"new-token\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("the secret");
+    assert_eq!(s.get("/api/v1/contacts", secret).await.status, StatusCode::OK, "the new token works");
+    assert!(!admin.get("/settings/tokens").await.contains(secret), "shown once");
+
+    admin.get("/settings/fields").await;
+    for (key, label) in [("budget", "Budget"), ("secteur", "Secteur")] {
+        let created = admin
+            .post(
+                "/settings/fields",
+                &[
+                    ("object_type", "contact"),
+                    ("key", key),
+                    ("label", label),
+                    ("field_type", "select"),
+                    ("options", "A\nB"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    }
+    let fields = s.get("/api/v1/custom-fields", &s.admin).await;
+    let secteur = fields.body["data"]
+        .as_array()
+        .and_then(|d| d.iter().find(|f| f["key"] == "secteur"))
+        .and_then(|f| f["id"].as_str())
+        .expect("secteur")
+        .to_owned();
+    let moved = admin.post(&format!("/settings/fields/{secteur}/move"), &[("direction", "up")]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    let page = admin.get("/settings/fields").await;
+    assert!(page.text.find(">Secteur<") < page.text.find(">Budget<"), "reordered");
+    let new_contact = admin.get("/contacts/new").await;
+    assert!(new_contact.contains("name=\"custom_fields.secteur\""), "custom fields appear on forms");
+}
+
+async fn a_long_timeline_is_paged(s: TestServer) {
+    let (contact, _) = seed(&s).await;
+    for i in 0..35 {
+        s.post(
+            "/api/v1/activities",
+            &s.admin,
+            json!({"kind": "note", "contact_id": contact, "body": format!("note {i:02}")}),
+        )
+        .await;
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let page = browser.get(&format!("/contacts/{contact}")).await;
+    assert_eq!(page.text.matches("class=\"item").count(), 30);
+    assert!(page.contains("note 34") && !page.contains("note 04"), "newest first");
+    let older = page
+        .text
+        .split("id=\"older-row\"><a class=\"button\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('#').next())
+        .expect("older");
+    let rest = browser.get_htmx(&older.replace("&#38;", "&")).await;
+    assert_eq!(rest.text.matches("class=\"item").count(), 5);
+    assert!(rest.contains("note 00") && !rest.contains("<html"));
+}
+
+async fn a_company_page_shows_its_contacts_and_edits_its_head_office(s: TestServer) {
+    let (_, company) = seed(&s).await;
+    s.patch(
+        &format!("/api/v1/companies/{company}"),
+        &s.admin,
+        json!({"addresses": [{"city": "Lyon"}, {"label": "entrepôt", "city": "Vénissieux"}]}),
+    )
+    .await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let page = browser.get(&format!("/companies/{company}")).await;
+    assert!(page.contains("Hélène Dupont"));
+    let saved = browser
+        .post_htmx(
+            &format!("/companies/{company}/fields/address.city"),
+            &[("address.city", "Villeurbanne"), ("version", "2")],
+        )
+        .await;
+    assert!(saved.contains("Villeurbanne"), "{}", saved.text);
+    let read = s.get(&format!("/api/v1/companies/{company}"), &s.admin).await;
+    assert_eq!(read.body["addresses"][0]["city"], "Villeurbanne");
+    assert_eq!(read.body["addresses"][1]["city"], "Vénissieux", "other addresses are kept");
+    let bad = browser
+        .post(&format!("/companies/{company}"), &[("name", ""), ("siren", "12"), ("version", "3")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("id=\"e-name\"") && bad.contains("id=\"e-siren\""));
+}

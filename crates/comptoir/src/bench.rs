@@ -1,6 +1,7 @@
 //! `comptoir bench`: starts a real server process on the configured database and measures it
-//! over HTTP as clients would — reads by id under concurrency, filtered lists, search, writes —
-//! and the server's resident memory while it works.
+//! over HTTP as clients would — reads by id under concurrency, filtered lists, search, writes,
+//! the pages a signed-in user opens (a contact with 10,000 activities among them) — and the
+//! server's resident memory while it works.
 
 use crate::cli::BenchArgs;
 use crate::serve::{open, redact};
@@ -13,6 +14,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const BENCH_EMAIL: &str = "bench@exemple.fr";
+/// Signs in to the pages; its password is set by the bench itself.
+const PAGES_EMAIL: &str = "bench-pages@exemple.fr";
+const PAGES_PASSWORD: &str = "bench-pages-password";
+/// The contact whose page carries a long history.
+const TIMELINE_EMAIL: &str = "historique.long@exemple.fr";
+const TIMELINE_ACTIVITIES: usize = 10_000;
 
 /// Filtered, sorted first pages a salesperson would ask for.
 const LIST_QUERIES: &[&str] = &[
@@ -151,6 +158,7 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     let ids: Arc<Vec<String>> = Arc::new(
         comptoir_store::contacts::sample_ids(app.db(), 5000).await?.iter().map(|id| id.to_string()).collect(),
     );
+    let timeline_contact = prepare_pages(&app).await?;
     app.db().close().await;
 
     let server = start_server(database_url).await?;
@@ -179,6 +187,11 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     );
     println!("| measure | requests/s | p50 | p95 | p99 | errors |");
     println!("|---|---|---|---|---|---|");
+    if args.pages_only {
+        pages(&client, &base, &timeline_contact, args.samples).await?;
+        drop(server);
+        return Ok(());
+    }
 
     // Warm the caches the way a running server would be.
     {
@@ -252,6 +265,8 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     .await?;
     row("POST /contacts (8 clients)", Some(rate), &mut latencies, errors);
 
+    pages(&client, &base, &timeline_contact, args.samples).await?;
+
     watcher.abort();
     let peak = peak_rss.lock().map(|p| *p).unwrap_or_default();
     println!("\nServer resident memory, peak during the run: {peak:.0} MiB");
@@ -267,4 +282,127 @@ fn row(name: &str, rate: Option<f64>, latencies: &mut Latencies, errors: u64) {
         ms(latencies.percentile(95.0)),
         ms(latencies.percentile(99.0))
     );
+}
+
+/// The user who signs in to the pages, and a contact with [`TIMELINE_ACTIVITIES`] activities
+/// (created once, through the same use cases as everything else). Returns the contact's id.
+async fn prepare_pages(app: &App) -> anyhow::Result<String> {
+    let fail = |e: comptoir_app::AppError| anyhow::anyhow!("{e}");
+    let user = match app.find_user_by_email(PAGES_EMAIL).await? {
+        Some(user) => user,
+        None => app
+            .create_user(
+                None,
+                json!({"email": PAGES_EMAIL, "role": "admin", "display_name": "Bench", "password": PAGES_PASSWORD}),
+            )
+            .await
+            .map_err(fail)?,
+    };
+    let actor = comptoir_domain::users::Actor { user_id: user.id, role: user.role };
+    let query = comptoir_domain::listing::ListQuery::parse(
+        &[("filter[email]".to_owned(), TIMELINE_EMAIL.to_owned()), ("limit".to_owned(), "1".to_owned())],
+        &[],
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(contact) = app.list_contacts(&actor, &query).await.map_err(fail)?.data.first() {
+        return Ok(contact.id.to_string());
+    }
+    let contact = app
+        .create_contact(
+            &actor,
+            json!({"first_name": "Historique", "last_name": "Long", "emails": [TIMELINE_EMAIL]}),
+        )
+        .await
+        .map_err(fail)?;
+    let progress =
+        indicatif::ProgressBar::new(TIMELINE_ACTIVITIES as u64).with_message("activities on one contact");
+    let kinds = ["note", "call", "email", "meeting", "task"];
+    for i in 0..TIMELINE_ACTIVITIES {
+        let kind = kinds[i % kinds.len()];
+        let mut body = json!({"kind": kind, "contact_id": contact.id, "subject": format!("Échange n° {i}"),
+                              "body": "Point sur la commande et les délais de livraison."});
+        if kind == "call" {
+            body["direction"] = json!("outbound");
+            body["outcome"] = json!("connected");
+            body["duration_seconds"] = json!(300);
+        }
+        app.create_activity(&actor, body).await.map_err(fail)?;
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Ok(contact.id.to_string())
+}
+
+fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find_map(|(key, value)| (key == name).then(|| value.to_owned()))
+}
+
+/// Signs in through the sign-in form and times the pages a salesperson opens.
+async fn pages(client: &reqwest::Client, base: &str, contact: &str, samples: usize) -> anyhow::Result<()> {
+    let sign_in_page = client.get(format!("{base}/sign-in")).send().await?;
+    let pre_session = cookie_value(&sign_in_page, "comptoir_presession").context("no pre-session cookie")?;
+    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let signed_in = no_redirect
+        .post(format!("{base}/sign-in"))
+        .header("cookie", format!("comptoir_presession={pre_session}"))
+        .form(&[("_csrf", pre_session.as_str()), ("email", PAGES_EMAIL), ("password", PAGES_PASSWORD)])
+        .send()
+        .await?;
+    let session = cookie_value(&signed_in, "comptoir_session").context("sign-in refused")?;
+    let cookie = format!("comptoir_session={session}");
+    let html = client
+        .get(format!("{base}/contacts/{contact}"))
+        .header("cookie", &cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    let shown = html.matches("class=\"item").count();
+    let pages = [
+        (
+            format!("contact page, {TIMELINE_ACTIVITIES} activities ({shown} shown)"),
+            format!("/contacts/{contact}"),
+            false,
+        ),
+        ("home page".to_owned(), "/".to_owned(), false),
+        ("contacts list, first page".to_owned(), "/contacts".to_owned(), false),
+        (
+            "contacts list, filtered".to_owned(),
+            "/contacts?f=city&o=eq&v=Lyon&sort=last_name".to_owned(),
+            false,
+        ),
+        ("search dropdown".to_owned(), "/search?q=dup".to_owned(), true),
+    ];
+    for (name, path, htmx) in pages {
+        let mut latencies = Latencies(Vec::new());
+        let mut errors = 0;
+        for _ in 0..samples.min(200) {
+            let mut request = client.get(format!("{base}{path}")).header("cookie", &cookie);
+            if htmx {
+                request = request.header("hx-request", "true");
+            }
+            let t = Instant::now();
+            if expect_ok(request.send().await).await.is_err() {
+                errors += 1;
+            }
+            latencies.0.push(t.elapsed());
+        }
+        row(&format!("{name} (1 client)"), None, &mut latencies, errors);
+    }
+    let mut script_bytes = 0;
+    for script in ["/assets/vendor/htmx.min.js", "/assets/app.js"] {
+        script_bytes += client.get(format!("{base}{script}")).send().await?.bytes().await?.len();
+    }
+    println!(
+        "\nContact page: {} KB of HTML; JavaScript shipped with every page: {} KB",
+        html.len() / 1024,
+        script_bytes / 1024
+    );
+    Ok(())
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(name = "comptoir", version, about = "Comptoir, an open-source CRM")]
 pub struct Cli {
-    /// A TOML file with `database_url`, `addr` and `log_format`; flags and environment
+    /// A TOML file with `database_url`, `addr`, `log_format` and `timezone`; flags and environment
     /// variables override it. Default: `comptoir.toml` in the working folder, when present.
     #[arg(long, env = "COMPTOIR_CONFIG", global = true)]
     pub config: Option<PathBuf>,
@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// Where to listen [default: 127.0.0.1:8080]
     #[arg(long, env = "COMPTOIR_ADDR")]
     pub addr: Option<SocketAddr>,
+    /// The team's time zone, for the times pages show and what "today" means
+    /// [default: Europe/Paris]
+    #[arg(long, env = "COMPTOIR_TIMEZONE")]
+    pub timezone: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -106,6 +110,9 @@ pub struct BenchArgs {
     /// Requests per latency phase (filtered list, search).
     #[arg(long, env = "COMPTOIR_BENCH_SAMPLES", default_value_t = 500)]
     pub samples: usize,
+    /// Measure only the pages (a contact with 10,000 activities, lists, search), not the API.
+    #[arg(long)]
+    pub pages_only: bool,
 }
 
 pub fn init_logging(format: &str) {

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://comptoir-data/comptoir.db";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Where the team works, for the times pages show and what "today" means.
+pub const DEFAULT_TIMEZONE: &str = "Europe/Paris";
 const DEFAULT_FILE: &str = "comptoir.toml";
 
 #[derive(Debug, Default, Deserialize, PartialEq)]
@@ -16,6 +18,7 @@ struct FileSettings {
     database_url: Option<String>,
     addr: Option<SocketAddr>,
     log_format: Option<String>,
+    timezone: Option<String>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -23,6 +26,7 @@ pub struct Settings {
     pub database_url: String,
     pub addr: SocketAddr,
     pub log_format: String,
+    pub timezone: chrono_tz::Tz,
 }
 
 /// What flags and environment variables said; `None` where they were silent.
@@ -31,6 +35,7 @@ pub struct Overrides {
     pub database_url: Option<String>,
     pub addr: Option<SocketAddr>,
     pub log_format: Option<String>,
+    pub timezone: Option<String>,
 }
 
 fn read_file(explicit: Option<&Path>) -> anyhow::Result<FileSettings> {
@@ -49,6 +54,10 @@ pub fn resolve(overrides: Overrides) -> anyhow::Result<Settings> {
     if !["text", "json"].contains(&log_format.as_str()) {
         anyhow::bail!("log_format must be text or json, not {log_format}");
     }
+    let timezone_name = overrides.timezone.or(file.timezone).unwrap_or_else(|| DEFAULT_TIMEZONE.to_owned());
+    let timezone = timezone_name.parse::<chrono_tz::Tz>().map_err(|_| {
+        anyhow::anyhow!("timezone must be an IANA name such as Europe/Paris, not {timezone_name}")
+    })?;
     Ok(Settings {
         database_url: overrides
             .database_url
@@ -59,6 +68,7 @@ pub fn resolve(overrides: Overrides) -> anyhow::Result<Settings> {
             None => DEFAULT_ADDR.parse().context("the default address")?,
         },
         log_format,
+        timezone,
     })
 }
 
@@ -67,7 +77,13 @@ mod tests {
     use super::*;
 
     fn overrides(config: Option<PathBuf>, database_url: Option<&str>) -> Overrides {
-        Overrides { config, database_url: database_url.map(str::to_owned), addr: None, log_format: None }
+        Overrides {
+            config,
+            database_url: database_url.map(str::to_owned),
+            addr: None,
+            log_format: None,
+            timezone: None,
+        }
     }
 
     #[test]

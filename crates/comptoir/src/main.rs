@@ -17,22 +17,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let addr = match &cli.command {
-        Command::Serve(args) => args.addr,
-        _ => None,
+    let (addr, timezone) = match &cli.command {
+        Command::Serve(args) => (args.addr, args.timezone.clone()),
+        _ => (None, None),
     };
     let settings = config::resolve(config::Overrides {
         config: cli.config,
         database_url: cli.database_url,
         addr,
         log_format: cli.log_format,
+        timezone,
     })?;
     cli::init_logging(&settings.log_format);
     let database_url = settings.database_url.as_str();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Serve(_) => serve::run(database_url, settings.addr).await,
+            Command::Serve(_) => serve::run(database_url, settings.addr, settings.timezone).await,
             Command::Migrate => serve::migrate(database_url).await,
             Command::User(command) => admin::user(database_url, command).await,
             Command::Token(command) => admin::token(database_url, command).await,

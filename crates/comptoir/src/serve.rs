@@ -35,21 +35,21 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn run(database_url: &str, addr: SocketAddr) -> anyhow::Result<()> {
+pub async fn run(database_url: &str, addr: SocketAddr, timezone: chrono_tz::Tz) -> anyhow::Result<()> {
     let db = open(database_url).await?;
     let app = App::new(db.clone());
-    if app.count_users().await? == 0 {
-        println!(
-            "No user yet. Create the first admin, then a token for the API:\n  \
-             comptoir user create --email you@example.com --role admin --password-stdin\n  \
-             comptoir token create --email you@example.com --name laptop"
-        );
-    }
     spawn_housekeeping(app.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {}", addr))?;
-    println!("Comptoir is serving http://{} (database: {})", listener.local_addr()?, redact(database_url));
-    comptoir_web::serve(listener, AppState::new(app), shutdown_signal()).await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    println!("Comptoir is serving {url} (database: {})", redact(database_url));
+    if app.count_users().await? == 0 {
+        println!(
+            "No user yet: open {url} to create the first admin, or from the command line:\n  \
+             comptoir user create --email you@example.com --role admin --password-stdin"
+        );
+    }
+    comptoir_web::serve(listener, AppState::new(app).with_timezone(timezone), shutdown_signal()).await?;
     db.close().await;
     Ok(())
 }
@@ -61,10 +61,16 @@ fn spawn_housekeeping(app: App) {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            match app.expire_idempotency_keys(comptoir_domain::time::now()).await {
+            let now = comptoir_domain::time::now();
+            match app.expire_idempotency_keys(now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "forgot old idempotency keys"),
                 Err(error) => tracing::warn!(%error, "could not expire idempotency keys"),
+            }
+            match app.expire_sessions(now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "removed expired sessions"),
+                Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
             }
         }
     });

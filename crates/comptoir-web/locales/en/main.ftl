@@ -20,6 +20,7 @@ delete = Delete
 delete-confirm = Delete this record? This cannot be undone.
 details = Details
 results = Results
+empty-value = empty
 form-has-errors = Some fields need attention; see the messages below each of them.
 
 sign-in-title = Sign in

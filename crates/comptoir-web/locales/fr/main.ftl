@@ -20,6 +20,7 @@ delete = Supprimer
 delete-confirm = Supprimer cette fiche ? C’est définitif.
 details = Informations
 results = Résultats
+empty-value = vide
 form-has-errors = Certains champs sont à corriger : voyez le message sous chacun d’eux.
 
 sign-in-title = Connexion

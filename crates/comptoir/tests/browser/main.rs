@@ -1,0 +1,173 @@
+//! The interface in a real browser: headless Chromium driven through chromedriver (Debian's
+//! `chromium` and `chromium-driver`), against a real server. Skipped, and said so, where they
+//! are not installed; under CI their absence is a failure.
+//!
+//! `UPDATE_SCREENSHOTS=1 cargo test --test browser` refreshes `docs/screenshots/`.
+
+mod driver;
+
+use comptoir_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestServer};
+use driver::Browser;
+use serde_json::json;
+
+/// Signs in, then creates a contact with a bad email, sees the error, fixes it, logs a call,
+/// finds the contact again by an accent-free search, edits a field in place and switches the
+/// language; axe-core checks every page on the way.
+async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshots: bool) {
+    let Some(browser) = Browser::start(&server.base_url, save_screenshots).await else { return };
+    server
+        .post(
+            "/api/v1/companies",
+            &server.admin,
+            json!({"name": "Boulangerie Dupont", "addresses": [{"city": "Lyon"}]}),
+        )
+        .await;
+
+    browser.goto("/").await;
+    browser.check_accessibility("sign-in").await;
+    browser.fill("#email", ADMIN_EMAIL).await;
+    browser.fill("#password", ADMIN_PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("h1", "Hello, Admin").await;
+    browser.check_accessibility("home").await;
+
+    browser.goto("/contacts/new").await;
+    browser.check_accessibility("new contact").await;
+    browser.fill("#f-first_name", "Hélène").await;
+    browser.fill("#f-last_name", "Dupont").await;
+    browser.fill("#f-emails", "helene.dupont@").await;
+    browser.fill("#f-company", "Boulangerie Dupont").await;
+    browser.click("form.card button[type=submit]").await;
+    browser.wait_for("#e-emails", "is not a valid email address").await;
+    assert_eq!(browser.value("#f-first_name").await, "Hélène", "what was typed is still there");
+    browser.check_accessibility("refused form").await;
+    browser.fill("#f-emails", "helene.dupont@exemple.fr").await;
+    browser.click("form.card button[type=submit]").await;
+    browser.wait_for("h1", "Hélène Dupont").await;
+    assert!(browser.text(".page-head").await.contains("Boulangerie Dupont"));
+
+    browser.select("[data-composer] #f-kind", "call").await;
+    browser.fill("[data-composer] #f-subject", "Premier appel").await;
+    browser.select("[data-composer] #f-outcome", "connected").await;
+    browser.fill("[data-composer] #f-duration_minutes", "7").await;
+    browser.click("[data-composer] button[type=submit]").await;
+    browser.wait_for("#timeline-items", "Premier appel").await;
+    assert!(browser.text("#timeline-items").await.contains("7 minutes"));
+    browser.check_accessibility("contact").await;
+
+    browser.goto("/").await;
+    browser.press("/").await;
+    assert_eq!(browser.focused_id().await, "global-search", "/ jumps to the search");
+    browser.type_into("#global-search", "helene").await;
+    browser.wait_for("#search-results", "Hélène Dupont").await;
+    browser.screenshot("search").await;
+    browser.type_into("#global-search", "\u{E007}").await;
+    browser.wait_for("h1", "Hélène Dupont").await;
+
+    browser.click("#prop-job_title a.edit").await;
+    browser.wait_for_element("#prop-job_title input[name=job_title]").await;
+    browser.fill("#prop-job_title input[name=job_title]", "Gérante").await;
+    browser.click("#prop-job_title button[type=submit]").await;
+    browser.wait_for("#prop-job_title .inline-value", "Gérante").await;
+    let read = server.get("/api/v1/contacts?q=helene", &server.admin).await;
+    assert_eq!(read.body["data"][0]["job_title"], "Gérante", "the inline edit was saved");
+
+    browser.click(".usermenu button[name=lang]").await;
+    browser.wait_for("nav.mainnav", "Entreprises").await;
+    assert_eq!(browser.attribute("html", "lang").await.as_deref(), Some("fr"));
+    browser.check_accessibility("contact in French").await;
+
+    let contact = read.body["data"][0]["id"].as_str().unwrap_or_default().to_owned();
+    seed_a_working_week(&server, &contact).await;
+    browser.goto(&format!("/contacts/{contact}")).await;
+    browser.check_accessibility("contact with a full timeline").await;
+    browser.screenshot("contact").await;
+    for (path, name) in [("/contacts", "contacts"), ("/companies", "companies"), ("/", "home")] {
+        browser.goto(path).await;
+        browser.check_accessibility(name).await;
+        browser.screenshot(name).await;
+    }
+    let company = browser.first_link("/companies/").await;
+    browser.goto(&company).await;
+    browser.check_accessibility("company").await;
+    browser.screenshot("company").await;
+    for path in ["/settings/users", "/settings/tokens", "/settings/fields", "/contacts/new"] {
+        browser.goto(path).await;
+        browser.check_accessibility(path).await;
+    }
+    browser.goto("/settings/fields").await;
+    browser.screenshot("settings").await;
+
+    browser.resize(390, 844).await;
+    browser.goto("/contacts").await;
+    browser.check_accessibility("contacts on a phone").await;
+    browser.screenshot("contacts-phone").await;
+    browser.close().await;
+}
+
+/// Enough records for lists and pages to look like a team's, not an empty instance.
+async fn seed_a_working_week(server: &TestServer, contact: &str) {
+    let today = chrono::Utc::now();
+    let companies = [
+        ("Atelier Lefèvre", "Nantes", "Menuiserie", "customer"),
+        ("Cave Moreau & Fils", "Bordeaux", "Vins", "prospect"),
+        ("Imprimerie Garnier", "Lille", "Imprimerie", "supplier"),
+        ("Studio Petitjean", "Paris", "Design", "partner"),
+    ];
+    for (name, city, industry, relationship) in companies {
+        server
+            .post(
+                "/api/v1/companies",
+                &server.admin,
+                json!({"name": name, "industry": industry, "relationship_type": relationship, "addresses": [{"city": city}]}),
+            )
+            .await;
+    }
+    let people = [
+        ("Camille", "Bernard", "Nantes", "customer"),
+        ("Julien", "Moreau", "Bordeaux", "opportunity"),
+        ("Sophie", "Garnier", "Lille", "lead"),
+        ("Thomas", "Petitjean", "Paris", "sales_qualified"),
+        ("Élodie", "Lefèvre", "Nantes", "customer"),
+        ("Nicolas", "Roux", "Lyon", "lead"),
+    ];
+    for (first, last, city, stage) in people {
+        let email = format!("{}.{}@exemple.fr", first.to_lowercase(), last.to_lowercase())
+            .replace('é', "e")
+            .replace('É', "e");
+        server
+            .post(
+                "/api/v1/contacts",
+                &server.admin,
+                json!({"first_name": first, "last_name": last, "emails": [email], "address": {"city": city},
+                       "lifecycle_stage": stage, "phones": ["06 12 34 56 78"]}),
+            )
+            .await;
+    }
+    server
+        .patch(&format!("/api/v1/contacts/{contact}"), &server.admin, json!({"phones": ["04 78 12 34 56"], "tags": ["boulangerie", "fidèle"], "address": {"city": "Lyon"}}))
+        .await;
+    let entries = [
+        json!({"kind": "note", "body": "Souhaite un devis pour trois fours avant la fin du mois."}),
+        json!({"kind": "meeting", "subject": "Visite de la boutique", "location": "Lyon 2e"}),
+        json!({"kind": "email", "subject": "Catalogue 2027 envoyé", "direction": "outbound"}),
+        json!({"kind": "task", "subject": "Préparer le devis", "due_at": today.to_rfc3339(), "assignee_id": server.admin_id}),
+    ];
+    for entry in entries {
+        let mut body = entry;
+        body["contact_id"] = json!(contact);
+        server.post("/api/v1/activities", &server.admin, body).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_salesperson_works_through_the_day_on_sqlite() {
+    a_salesperson_works_through_the_day(TestServer::sqlite().await, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_salesperson_works_through_the_day_on_postgres() {
+    if let Some(server) = TestServer::postgres().await {
+        a_salesperson_works_through_the_day(server, false).await;
+    }
+}

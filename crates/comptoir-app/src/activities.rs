@@ -5,6 +5,7 @@ use crate::contacts::stale;
 use crate::input::{parse, patched};
 use crate::users::check_version;
 use crate::{App, AppError};
+use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind};
 use comptoir_domain::audit::Action;
@@ -53,6 +54,26 @@ impl App {
 
     pub async fn get_activity(&self, _actor: &Actor, id: ActivityId) -> Result<Activity, AppError> {
         comptoir_store::activities::get(&self.db, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The actor's open tasks due before `before`, soonest first.
+    pub async fn my_open_tasks(
+        &self,
+        actor: &Actor,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Activity>, AppError> {
+        Ok(comptoir_store::activities::open_tasks_due(&self.db, actor.user_id, before, limit).await?)
+    }
+
+    /// Open tasks logged on one contact or company, soonest due first.
+    pub async fn open_tasks_on(
+        &self,
+        _actor: &Actor,
+        record: comptoir_store::activities::OpenTasksOf,
+        limit: i64,
+    ) -> Result<Vec<Activity>, AppError> {
+        Ok(comptoir_store::activities::open_tasks_on(&self.db, record, limit).await?)
     }
 
     pub async fn list_activities(

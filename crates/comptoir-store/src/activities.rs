@@ -127,6 +127,64 @@ pub async fn get(db: &Db, id: ActivityId) -> Result<Option<Activity>, StoreError
     row.map(Activity::try_from).transpose()
 }
 
+/// Open tasks assigned to `assignee` due before `before`, soonest first. The condition is
+/// written as the partial index `activities_open_tasks` is, so both engines read that index
+/// rather than every activity.
+pub async fn open_tasks_due(
+    db: &Db,
+    assignee: UserId,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Activity>, StoreError> {
+    let rows: Vec<ActivityRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(
+            select_activities!(),
+            " WHERE a.assignee_id = $1 AND a.kind = 'task' AND NOT a.done AND a.due_at < $2
+              ORDER BY a.due_at, a.id LIMIT $3"
+        ))
+        .bind(assignee.0)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter().map(Activity::try_from).collect()
+}
+
+/// Open tasks logged on one contact or one company (its own, not its contacts'), soonest due
+/// first; read through the partial indexes on open tasks, however long the record's history.
+pub async fn open_tasks_on(db: &Db, record: OpenTasksOf, limit: i64) -> Result<Vec<Activity>, StoreError> {
+    let rows: Vec<ActivityRow> = match record {
+        OpenTasksOf::Contact(id) => on_pool!(db, |pool| {
+            sqlx::query_as(concat!(
+                select_activities!(),
+                " WHERE a.contact_id = $1 AND a.kind = 'task' AND NOT a.done ORDER BY a.due_at, a.id LIMIT $2"
+            ))
+            .bind(id.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?,
+        OpenTasksOf::Company(id) => on_pool!(db, |pool| {
+            sqlx::query_as(concat!(
+                select_activities!(),
+                " WHERE a.company_id = $1 AND a.kind = 'task' AND NOT a.done ORDER BY a.due_at, a.id LIMIT $2"
+            ))
+            .bind(id.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?,
+    };
+    rows.into_iter().map(Activity::try_from).collect()
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum OpenTasksOf {
+    Contact(ContactId),
+    Company(CompanyId),
+}
+
 /// Whose timeline to read.
 #[derive(Clone, Copy, Debug)]
 pub enum Scope {

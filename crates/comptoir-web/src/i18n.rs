@@ -217,6 +217,62 @@ mod tests {
         assert_eq!(Lang::En.datetime(at, chrono_tz::Europe::Paris), "Nov 23, 2026, 2:05 PM");
     }
 
+    /// Removes every `open … close` span from `text`.
+    fn strip(text: &str, open: &str, close: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            out.push_str(&rest[..start]);
+            match rest[start..].find(close) {
+                Some(end) => rest = &rest[start + end + close.len()..],
+                None => rest = "",
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn templates(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("templates").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                templates(&path, found);
+            } else {
+                found.push((path.display().to_string(), std::fs::read_to_string(&path).expect("a template")));
+            }
+        }
+    }
+
+    #[test]
+    fn templates_show_no_text_of_their_own_and_name_only_known_messages() {
+        let mut found = vec![];
+        templates(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &mut found);
+        assert!(found.len() > 10);
+        for (path, text) in found {
+            let mut visible = text.clone();
+            for (open, close) in [("{{", "}}"), ("{%", "%}"), ("{#", "#}"), ("<", ">")] {
+                visible = strip(&visible, open, close);
+            }
+            for line in visible.lines().map(|l| l.replace("Comptoir", "")) {
+                assert!(
+                    !line.chars().any(char::is_alphabetic),
+                    "{path} shows text not from the catalogue: {line:?}"
+                );
+            }
+            for (at, _) in text.match_indices("t(\"") {
+                let key: String = text[at + 3..].chars().take_while(|c| *c != '"').collect();
+                let args: HashMap<Cow<'static, str>, FluentValue> = ["count", "name", "q", "date"]
+                    .into_iter()
+                    .map(|name| (Cow::Borrowed(name), FluentValue::from(1)))
+                    .collect();
+                assert!(
+                    LOCALES.try_lookup_with_args(&EN, &key, &args).is_some(),
+                    "{path} names an unknown message {key}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn both_catalogues_hold_the_same_messages() {
         let keys = |lang: &str| -> Vec<String> {

@@ -43,3 +43,7 @@ CREATE TABLE saved_views (
     created_at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX saved_views_user ON saved_views(user_id, object_type, name);
+
+-- A record's open tasks, shown on its page however long its history.
+CREATE INDEX activities_contact_open_tasks ON activities(contact_id, due_at) WHERE kind = 'task' AND NOT done;
+CREATE INDEX activities_company_open_tasks ON activities(company_id, due_at) WHERE kind = 'task' AND NOT done;

@@ -20,6 +20,7 @@ use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::{Actor, User};
 use comptoir_domain::views::RecordKind;
 use comptoir_store::Page;
+use comptoir_store::activities::OpenTasksOf;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -249,11 +250,11 @@ impl Area {
         }
     }
 
-    /// The filter that finds this record's activities of a kind.
-    pub fn activity_filter(self) -> &'static str {
+    /// This record, as the one whose open tasks its page lists.
+    pub fn open_tasks_of(self, id: Uuid) -> OpenTasksOf {
         match self {
-            Area::Contacts => "filter[contact_id]",
-            Area::Companies => "filter[company_id]",
+            Area::Contacts => OpenTasksOf::Contact(ContactId(id)),
+            Area::Companies => OpenTasksOf::Company(CompanyId(id)),
         }
     }
 

@@ -53,13 +53,9 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
     let end_of_today = tomorrow
         .and_then(|day| day.and_hms_opt(0, 0, 0))
         .and_then(|at| at.and_local_timezone(visitor.timezone).earliest())
-        .map(|at| at.to_utc().to_rfc3339())
-        .unwrap_or_default();
-    let tasks = app
-        .list_activities(actor, &my_open_tasks(actor, &end_of_today).map_err(fail)?)
-        .await
-        .map_err(fail)?;
-    let tasks = super::activities::task_lines(app, actor, tasks.data, Utc::now()).await.map_err(fail)?;
+        .map_or_else(Utc::now, |at| at.to_utc());
+    let tasks = app.my_open_tasks(actor, end_of_today, 50).await.map_err(fail)?;
+    let tasks = super::activities::task_lines(app, actor, tasks, Utc::now()).await.map_err(fail)?;
     let recent = recent(app, actor).await.map_err(fail)?;
     let active = query(&[
         ("filter[owner_id]", actor.user_id.to_string()),
@@ -70,17 +66,6 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
     .map_err(fail)?;
     let active_contacts = app.list_contacts(actor, &active).await.map_err(fail)?.data;
     Ok(render(&HomePage { page: Chrome::new(&visitor, "home"), tasks, recent, active_contacts }))
-}
-
-fn my_open_tasks(actor: &Actor, before: &str) -> Result<ListQuery, AppError> {
-    query(&[
-        ("filter[kind]", "task".to_owned()),
-        ("filter[assignee_id]", actor.user_id.to_string()),
-        ("filter[done]", "false".to_owned()),
-        ("filter[due_at][lt]", before.to_owned()),
-        ("sort", "due_at".to_owned()),
-        ("limit", "50".to_owned()),
-    ])
 }
 
 async fn recent(app: &App, actor: &Actor) -> Result<Vec<Recent>, AppError> {

@@ -628,17 +628,7 @@ async fn show_page(
         return Ok(render(&TimelineFragment { page, timeline, older_href, back: base }));
     }
     app.record_view(actor, area.kind(), id).await?;
-    let open_tasks = ListQuery::parse(
-        &[
-            (area.activity_filter().to_owned(), id.to_string()),
-            ("filter[kind]".to_owned(), "task".to_owned()),
-            ("filter[done]".to_owned(), "false".to_owned()),
-            ("sort".to_owned(), "due_at".to_owned()),
-            ("limit".to_owned(), "20".to_owned()),
-        ],
-        &[],
-    )?;
-    let tasks = app.list_activities(actor, &open_tasks).await?.data;
+    let tasks = app.open_tasks_on(actor, area.open_tasks_of(id), 20).await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
     let (subtitle, badge, members) = context(state, visitor, &record).await?;
     let show = ShowPage {

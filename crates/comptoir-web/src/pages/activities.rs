@@ -9,8 +9,8 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::Response;
-use axum::routing::post;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use comptoir_app::{App, AppError};
@@ -21,7 +21,11 @@ use comptoir_domain::users::Actor;
 use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/activities/{id}/done", post(toggle_done))
+    Router::new()
+        .route("/activities/{id}/done", post(toggle_done))
+        .route("/activities/{id}/edit", get(edit_form))
+        .route("/activities/{id}", post(update))
+        .route("/activities/{id}/delete", post(delete))
 }
 
 /// One entry of a timeline as a page shows it.
@@ -236,4 +240,115 @@ async fn toggle_done(
     state.app.update_activity(&visitor.actor, id, &json!({ "done": done }), None).await.map_err(fail)?;
     let back = form.fields.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or("/");
     Ok(redirect(back, visitor.htmx))
+}
+
+/// The page an activity belongs on: its contact's, else its company's.
+fn home_of(activity: &Activity) -> String {
+    match (activity.fields.contact_id, activity.fields.company_id) {
+        (Some(contact), _) => format!("/contacts/{contact}#timeline"),
+        (None, Some(company)) => format!("/companies/{company}#timeline"),
+        (None, None) => "/".to_owned(),
+    }
+}
+
+/// An activity's values as its edit form shows them.
+fn as_typed(activity: &Activity, zone: Tz) -> Fields {
+    let f = &activity.fields;
+    let mut typed = vec![("kind".to_owned(), f.kind.as_str().to_owned())];
+    let mut add = |name: &str, value: Option<String>| {
+        if let Some(value) = value {
+            typed.push((name.to_owned(), value));
+        }
+    };
+    add("subject", f.subject.clone());
+    add("body", f.body.clone());
+    add("direction", f.direction.map(|d| d.as_str().to_owned()));
+    add("outcome", f.outcome.map(|o| o.as_str().to_owned()));
+    add("duration_minutes", f.duration_seconds.map(|s| (s as f64 / 60.0).to_string()));
+    add("due_date", f.due_at.map(|at| at.with_timezone(&zone).date_naive().to_string()));
+    Fields(typed)
+}
+
+#[derive(askama::Template)]
+#[template(path = "activity_form.html")]
+struct EditPage {
+    page: Chrome,
+    activity: Activity,
+    kind_label: String,
+    composer: Composer,
+    back: String,
+}
+
+fn edit_page(
+    visitor: &super::session::Visitor,
+    activity: Activity,
+    typed: &Fields,
+    errors: Option<&ValidationErrors>,
+) -> EditPage {
+    let lang = visitor.lang;
+    let mut composer = Composer::from_fields(lang, typed);
+    if let Some(errors) = errors {
+        composer = composer.with_errors(errors, lang);
+    }
+    // The kind is kept: its fields are what the activity is.
+    composer.fields.retain(|f| f.name != "kind");
+    EditPage {
+        page: Chrome::new(visitor, "contacts"),
+        kind_label: lang.t(&format!("kind-{}", activity.fields.kind.as_str())),
+        back: home_of(&activity),
+        activity,
+        composer,
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    visitor: super::session::Visitor,
+    Path(id): Path<ActivityId>,
+) -> Result<Response, PageError> {
+    let fail = |e| PageError::app(e, visitor.lang);
+    let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
+    if !comptoir_app::activities::can_modify(&visitor.actor, &activity) {
+        return Err(fail(AppError::Forbidden("not yours to change")));
+    }
+    let typed = as_typed(&activity, visitor.timezone);
+    Ok(super::render(&edit_page(&visitor, activity, &typed, None)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<ActivityId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let fail = |e| PageError::app(e, visitor.lang);
+    let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
+    let mut typed = Fields(form.fields.0.iter().filter(|(k, _)| k != "kind").cloned().collect());
+    typed.0.push(("kind".to_owned(), activity.fields.kind.as_str().to_owned()));
+    let version = typed.get("version").and_then(|v| v.parse().ok());
+    let outcome = match composer_body(&typed, json!({}), visitor.timezone) {
+        Ok(patch) => state.app.update_activity(&visitor.actor, id, &patch, version).await,
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    match outcome {
+        Ok(updated) => Ok(redirect(&home_of(&updated), false)),
+        Err(AppError::Validation(errors)) => {
+            let page = edit_page(visitor, activity, &typed, Some(&errors));
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, super::render(&page)).into_response())
+        }
+        Err(other) => Err(fail(other)),
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<ActivityId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let fail = |e| PageError::app(e, visitor.lang);
+    let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
+    let version = form.fields.get("version").and_then(|v| v.parse().ok());
+    state.app.delete_activity(&visitor.actor, id, version).await.map_err(fail)?;
+    Ok(redirect(&home_of(&activity), false))
 }

@@ -4,7 +4,7 @@
 use super::Chrome;
 use super::area::Record;
 use super::custom;
-use super::lists::{Cell, Column};
+use super::lists::Cell;
 use super::record_pages::user_name;
 use super::records::{Kind, Spec, body_from_form, choice_key, spec};
 use super::session::Fields;
@@ -83,16 +83,9 @@ pub fn cell(
         "created_at" => page.date(&company.created_at),
         "updated_at" => page.date(&company.updated_at),
         custom_key => {
-            match custom_key.strip_prefix("cf.").and_then(|k| definitions.iter().find(|d| d.key == k)) {
-                Some(definition) => {
-                    numeric = Column::custom(definition).numeric;
-                    f.custom_fields
-                        .get(&definition.key)
-                        .map(|v| custom::display(definition, v, page.lang))
-                        .unwrap_or_default()
-                }
-                None => String::new(),
-            }
+            let (text, is_numeric) = custom::cell(custom_key, &f.custom_fields, definitions, page.lang);
+            numeric = is_numeric;
+            text
         }
     };
     let href = (key == "name").then(|| format!("/companies/{}", company.id));

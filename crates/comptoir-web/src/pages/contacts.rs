@@ -3,7 +3,7 @@
 
 use super::Chrome;
 use super::custom;
-use super::lists::{Cell, Column};
+use super::lists::Cell;
 use super::record_pages::user_name;
 use super::records::{Kind, Spec, body_from_form, spec};
 use super::session::Fields;
@@ -97,16 +97,9 @@ pub fn cell(
         "updated_at" => page.date(&contact.updated_at),
         "last_activity_at" => contact.last_activity_at.map(|at| page.date(&at)).unwrap_or_default(),
         custom_key => {
-            match custom_key.strip_prefix("cf.").and_then(|k| definitions.iter().find(|d| d.key == k)) {
-                Some(definition) => {
-                    numeric = Column::custom(definition).numeric;
-                    f.custom_fields
-                        .get(&definition.key)
-                        .map(|v| custom::display(definition, v, page.lang))
-                        .unwrap_or_default()
-                }
-                None => String::new(),
-            }
+            let (text, is_numeric) = custom::cell(custom_key, &f.custom_fields, definitions, page.lang);
+            numeric = is_numeric;
+            text
         }
     };
     let href =

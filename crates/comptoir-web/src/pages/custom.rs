@@ -140,6 +140,22 @@ fn currency(text: &str) -> Value {
     json!({ "amount": amount.replace(',', "."), "currency": code })
 }
 
+/// The list cell of column `cf.<key>`: the value as written for reading, and whether it is a
+/// number (right-aligned).
+pub fn cell(
+    column: &str,
+    values: &Map<String, Value>,
+    definitions: &[CustomFieldDefinition],
+    lang: Lang,
+) -> (String, bool) {
+    let Some(definition) = column.strip_prefix("cf.").and_then(|k| definitions.iter().find(|d| d.key == k))
+    else {
+        return (String::new(), false);
+    };
+    let text = values.get(&definition.key).map(|v| display(definition, v, lang)).unwrap_or_default();
+    (text, super::lists::Column::custom(definition).numeric)
+}
+
 /// A stored value written for reading.
 pub fn display(definition: &CustomFieldDefinition, value: &Value, lang: Lang) -> String {
     match (definition.field_type, value) {

@@ -111,11 +111,7 @@ impl FromRequest<AppState> for Submission {
         let (mut parts, body) = request.into_parts();
         let visitor = Visitor::from_request_parts(&mut parts, state).await?;
         let lang = visitor.lang;
-        check_origin(&parts.headers, lang)?;
-        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
-            .await
-            .map_err(|_| PageError::BadRequest(lang))?;
-        let fields = Fields::parse(&bytes).ok_or(PageError::BadRequest(lang))?;
+        let fields = same_site_form(Request::from_parts(parts.clone(), body), state, lang).await?;
         let sent = fields
             .get(CSRF_FIELD)
             .or_else(|| parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
@@ -139,15 +135,20 @@ impl FromRequest<AppState> for GuestSubmission {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
         let lang = guest_lang(&headers);
-        check_origin(&headers, lang)?;
-        let bytes = Bytes::from_request(request, state).await.map_err(|_| PageError::BadRequest(lang))?;
-        let fields = Fields::parse(&bytes).ok_or(PageError::BadRequest(lang))?;
+        let fields = same_site_form(request, state, lang).await?;
         let expected = cookie(&headers, PRE_SESSION_COOKIE).unwrap_or_default();
         if expected.is_empty() || !same_secret(fields.get(CSRF_FIELD).unwrap_or_default(), expected) {
             return Err(PageError::Forgery(lang));
         }
         Ok(GuestSubmission { lang, fields })
     }
+}
+
+/// The form a request carries, refused when it comes from another site or cannot be read.
+async fn same_site_form(request: Request, state: &AppState, lang: Lang) -> Result<Fields, PageError> {
+    check_origin(request.headers(), lang)?;
+    let bytes = Bytes::from_request(request, state).await.map_err(|_| PageError::BadRequest(lang))?;
+    Fields::parse(&bytes).ok_or(PageError::BadRequest(lang))
 }
 
 /// Refuses a request whose `Origin` names another site. Browsers send it with every POST;

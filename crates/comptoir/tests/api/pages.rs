@@ -24,6 +24,7 @@ on_both_databases!(
     settings_are_for_admins_and_manage_users_tokens_and_fields,
     a_long_timeline_is_paged,
     a_company_page_shows_its_contacts_and_edits_its_head_office,
+    an_activity_is_edited_and_deleted_by_whoever_may_change_it,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -659,4 +660,57 @@ async fn a_company_page_shows_its_contacts_and_edits_its_head_office(s: TestServ
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.contains("id=\"e-name\"") && bad.contains("id=\"e-siren\""));
+}
+
+async fn an_activity_is_edited_and_deleted_by_whoever_may_change_it(s: TestServer) {
+    let (contact, _) = seed(&s).await;
+    let call = s
+        .post(
+            "/api/v1/activities",
+            &s.admin,
+            json!({"kind": "call", "contact_id": contact, "subject": "Appel", "direction": "outbound", "duration_seconds": 120}),
+        )
+        .await
+        .id();
+    let (_, readonly) = s.user_with_password(Role::Readonly).await;
+    let reader = s.signed_in(&readonly).await;
+    assert!(!reader.get(&format!("/contacts/{contact}")).await.contains(&format!("/activities/{call}/edit")));
+    assert_eq!(reader.get(&format!("/activities/{call}/edit")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        reader.post(&format!("/activities/{call}"), &[("subject", "x")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    assert!(browser.get(&format!("/contacts/{contact}")).await.contains(&format!("/activities/{call}/edit")));
+    let form = browser.get(&format!("/activities/{call}/edit")).await;
+    assert!(form.contains("value=\"Appel\"") && form.contains("value=\"2\""), "{}", form.text);
+    let refused = browser
+        .post(
+            &format!("/activities/{call}"),
+            &[("subject", "Appel"), ("duration_minutes", "-3"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"e-duration_minutes\""));
+    let saved = browser
+        .post(
+            &format!("/activities/{call}"),
+            &[
+                ("subject", "Appel de suivi"),
+                ("direction", "inbound"),
+                ("outcome", "busy"),
+                ("duration_minutes", "3"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), Some(format!("/contacts/{contact}#timeline").as_str()));
+    let read = s.get(&format!("/api/v1/activities/{call}"), &s.admin).await;
+    assert_eq!(read.body["subject"], "Appel de suivi");
+    assert_eq!(read.body["direction"], "inbound");
+    assert_eq!(read.body["duration_seconds"], 180);
+    let deleted = browser.post(&format!("/activities/{call}/delete"), &[]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(s.get(&format!("/api/v1/activities/{call}"), &s.admin).await.status, StatusCode::NOT_FOUND);
 }

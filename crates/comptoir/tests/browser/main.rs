@@ -91,7 +91,33 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     browser.goto(&company).await;
     browser.check_accessibility("company").await;
     browser.screenshot("company").await;
-    for path in ["/settings/users", "/settings/tokens", "/settings/fields", "/contacts/new"] {
+    server
+        .post(
+            "/api/v1/custom-fields",
+            &server.admin,
+            json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "currency"}),
+        )
+        .await;
+    let timeline = server.get(&format!("/api/v1/contacts/{contact}/timeline"), &server.admin).await;
+    let activity = timeline.body["data"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let field = server.get("/api/v1/custom-fields", &server.admin).await.body["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let others = [
+        "/settings/users".to_owned(),
+        format!("/settings/users/{}", server.admin_id),
+        "/settings/tokens".to_owned(),
+        "/settings/fields".to_owned(),
+        format!("/settings/fields/{field}"),
+        "/contacts/new".to_owned(),
+        format!("/contacts/{contact}/edit"),
+        "/companies/new".to_owned(),
+        format!("/activities/{activity}/edit"),
+        "/search?q=dup".to_owned(),
+        "/contacts/00000000-0000-7000-8000-000000000000".to_owned(),
+    ];
+    for path in &others {
         browser.goto(path).await;
         browser.check_accessibility(path).await;
     }
@@ -169,5 +195,36 @@ async fn a_salesperson_works_through_the_day_on_sqlite() {
 async fn a_salesperson_works_through_the_day_on_postgres() {
     if let Some(server) = TestServer::postgres().await {
         a_salesperson_works_through_the_day(server, false).await;
+    }
+}
+
+/// The first visit to an empty instance creates the first admin and signs them in.
+async fn the_first_visit_sets_up_an_admin(server: TestServer) {
+    server.forget_all_users().await;
+    let Some(browser) = Browser::start(&server.base_url, false).await else { return };
+    browser.goto("/").await;
+    browser.wait_for("h2", "Create the first administrator").await;
+    browser.check_accessibility("set-up").await;
+    browser.fill("#f-display_name", "Marie Curie").await;
+    browser.fill("#f-email", "marie@exemple.fr").await;
+    browser.fill("#f-password", "trop court").await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("#e-password", "at least 12 characters").await;
+    browser.check_accessibility("refused set-up").await;
+    browser.fill("#f-password", "un mot de passe assez long").await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("h1", "Hello, Marie Curie").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_visit_sets_up_an_admin_on_sqlite() {
+    the_first_visit_sets_up_an_admin(TestServer::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_visit_sets_up_an_admin_on_postgres() {
+    if let Some(server) = TestServer::postgres().await {
+        the_first_visit_sets_up_an_admin(server).await;
     }
 }

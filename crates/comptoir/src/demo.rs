@@ -460,9 +460,12 @@ impl Generator {
 }
 
 /// Demo users who own the generated records, and the custom field their contacts fill, created
-/// once.
-async fn demo_owners(app: &App) -> anyhow::Result<Vec<UserId>> {
+/// once. Users created now share a random password, returned to be shown once.
+async fn demo_owners(app: &App) -> anyhow::Result<(Vec<UserId>, Option<String>)> {
     let mut owners = Vec::new();
+    let password: String =
+        rand::rng().sample_iter(rand::distr::Alphanumeric).take(16).map(char::from).collect();
+    let mut created = false;
     for (email, role, name) in [
         ("claire.dubois@exemple.fr", Role::Admin, "Claire Dubois"),
         ("camille.martin@exemple.fr", Role::Manager, "Camille Martin"),
@@ -473,10 +476,15 @@ async fn demo_owners(app: &App) -> anyhow::Result<Vec<UserId>> {
     ] {
         let user = match app.find_user_by_email(email).await? {
             Some(user) => user,
-            None => app
-                .create_user(None, json!({"email": email, "role": role, "display_name": name}))
+            None => {
+                created = true;
+                app.create_user(
+                    None,
+                    json!({"email": email, "role": role, "display_name": name, "password": password}),
+                )
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            }
         };
         owners.push(user.id);
     }
@@ -490,7 +498,7 @@ async fn demo_owners(app: &App) -> anyhow::Result<Vec<UserId>> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    Ok(owners)
+    Ok((owners, created.then_some(password)))
 }
 
 async fn write(tx: &mut Tx, batch: &Batch) -> anyhow::Result<()> {
@@ -503,7 +511,7 @@ async fn write(tx: &mut Tx, batch: &Batch) -> anyhow::Result<()> {
 pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let app = App::new(open(database_url).await?);
-    let owners = demo_owners(&app).await?;
+    let (owners, password) = demo_owners(&app).await?;
     app.db().close().await;
     let db = Db::connect_for_bulk_load(database_url).await.context("cannot open the database for loading")?;
     let mut generator = Generator {
@@ -558,5 +566,11 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
         loaded.as_secs_f64(),
         (started.elapsed() - loaded).as_secs_f64()
     );
+    if let Some(password) = password {
+        println!(
+            "Sign in as claire.dubois@exemple.fr (admin) or another demo user with the password {password}\n\
+             (shown once; change it under Settings)."
+        );
+    }
     Ok(())
 }

@@ -4,7 +4,7 @@ use super::errors::PageError;
 use super::forms::{FormField, place_errors};
 use super::session::{
     GuestSubmission, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, Submission, cookie, guest_lang,
-    new_token, set_cookie,
+    new_token, over_https, set_cookie,
 };
 use super::{assets, redirect, render};
 use crate::i18n::Lang;
@@ -67,15 +67,13 @@ fn local_path(next: Option<&str>) -> String {
 }
 
 /// Answers a guest page with a fresh double-submit token and, when asked, the language.
-fn guest_response(page_html: Response, csrf: &str, lang_choice: Option<Lang>) -> Response {
+fn guest_response(page_html: Response, csrf: &str, lang_choice: Option<Lang>, secure: bool) -> Response {
     let mut response = page_html;
     let headers = response.headers_mut();
-    append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, csrf, None));
+    append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, csrf, None, secure));
     if let Some(lang) = lang_choice {
-        append_cookie(
-            headers,
-            &set_cookie(LANG_COOKIE, lang.code(), Some(REMEMBERED_LIFETIME.num_seconds())),
-        );
+        let remembered = Some(REMEMBERED_LIFETIME.num_seconds());
+        append_cookie(headers, &set_cookie(LANG_COOKIE, lang.code(), remembered, secure));
     }
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -111,7 +109,7 @@ async fn sign_in_page(
         remember: false,
         error: None,
     };
-    Ok(guest_response(render(&page), &csrf, choice))
+    Ok(guest_response(render(&page), &csrf, choice, over_https(&headers)))
 }
 
 async fn sign_in(State(state): State<AppState>, form: GuestSubmission) -> Result<Response, PageError> {
@@ -126,8 +124,8 @@ async fn sign_in(State(state): State<AppState>, form: GuestSubmission) -> Result
             let max_age = remember.then(|| REMEMBERED_LIFETIME.num_seconds());
             let mut response = redirect(&next, false);
             let headers = response.headers_mut();
-            append_cookie(headers, &set_cookie(SESSION_COOKIE, &signed_in.secret, max_age));
-            append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, "", Some(0)));
+            append_cookie(headers, &set_cookie(SESSION_COOKIE, &signed_in.secret, max_age, form.secure));
+            append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, "", Some(0), form.secure));
             return Ok(response);
         }
         Err(SignInRefusal::WrongCredentials) => (StatusCode::UNAUTHORIZED, lang.t("sign-in-wrong")),
@@ -146,7 +144,7 @@ async fn sign_in(State(state): State<AppState>, form: GuestSubmission) -> Result
         remember,
         error: Some(error),
     };
-    Ok((status, guest_response(render(&page), &csrf, None)).into_response())
+    Ok((status, guest_response(render(&page), &csrf, None, form.secure)).into_response())
 }
 
 async fn sign_out(
@@ -158,7 +156,7 @@ async fn sign_out(
         state.app.sign_out(secret).await.map_err(|e| PageError::app(e, form.visitor.lang))?;
     }
     let mut response = redirect("/sign-in", false);
-    append_cookie(response.headers_mut(), &set_cookie(SESSION_COOKIE, "", Some(0)));
+    append_cookie(response.headers_mut(), &set_cookie(SESSION_COOKIE, "", Some(0), over_https(&headers)));
     Ok(response)
 }
 
@@ -185,7 +183,7 @@ async fn setup_page(
     let csrf = new_token();
     let page =
         SetupPage { lang, asset_version: assets::version(), csrf: csrf.clone(), fields: setup_fields(lang) };
-    Ok(guest_response(render(&page), &csrf, choice))
+    Ok(guest_response(render(&page), &csrf, choice, over_https(&headers)))
 }
 
 async fn setup(State(state): State<AppState>, form: GuestSubmission) -> Result<Response, PageError> {
@@ -210,7 +208,10 @@ async fn setup(State(state): State<AppState>, form: GuestSubmission) -> Result<R
             place_errors(&mut fields, &errors, lang, |path| path.to_owned());
             let csrf = new_token();
             let page = SetupPage { lang, asset_version: assets::version(), csrf: csrf.clone(), fields };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, guest_response(render(&page), &csrf, None))
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                guest_response(render(&page), &csrf, None, form.secure),
+            )
                 .into_response());
         }
         Err(AppError::Forbidden(_)) => return Ok(redirect("/sign-in", false)),
@@ -225,7 +226,7 @@ async fn setup(State(state): State<AppState>, form: GuestSubmission) -> Result<R
         .map_err(|e| PageError::app(e, lang))?
         .map_err(|_| PageError::app(AppError::Internal("the new admin could not sign in".into()), lang))?;
     let mut response = redirect("/", false);
-    append_cookie(response.headers_mut(), &set_cookie(SESSION_COOKIE, &signed_in.secret, None));
+    append_cookie(response.headers_mut(), &set_cookie(SESSION_COOKIE, &signed_in.secret, None, form.secure));
     Ok(response)
 }
 

@@ -22,6 +22,8 @@ pub struct FormField {
     pub error: Option<String>,
     pub autocomplete: &'static str,
     pub list: Option<String>,
+    /// Takes the focus when it appears, as an input opened for editing in place does.
+    pub autofocus: bool,
 }
 
 impl FormField {
@@ -40,6 +42,7 @@ impl FormField {
             error: None,
             autocomplete: "",
             list: None,
+            autofocus: false,
         }
     }
 

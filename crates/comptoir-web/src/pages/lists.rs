@@ -267,13 +267,13 @@ pub fn selected_ids(fields: &Fields) -> Vec<String> {
 }
 
 /// Writes rows as CSV the way the visitor's spreadsheet opens them: French Excel expects `;`
-/// between fields, and a byte-order mark tells it the file is UTF-8.
-pub fn csv(lang: Lang, header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+/// between fields. A file starts with a byte-order mark ([`CSV_START`]), which tells it the file
+/// is UTF-8; the rows may then come in as many chunks as suit the writer.
+pub fn csv_rows(lang: Lang, rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
     let delimiter = if lang == Lang::Fr { b';' } else { b',' };
-    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut out = Vec::new();
     {
         let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(&mut out);
-        writer.write_record(header)?;
         for row in rows {
             writer.write_record(row)?;
         }
@@ -281,6 +281,8 @@ pub fn csv(lang: Lang, header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8
     }
     Ok(out)
 }
+
+pub const CSV_START: &str = "\u{feff}";
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_li
 use super::area::{Area, Record};
 use super::errors::PageError;
 use super::forms::{FormField, form_name, place_errors};
-use super::lists::{Column, ListRequest, ListView, Row, csv, selected_ids};
+use super::lists::{CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids};
 use super::records::{Kind, choice_key};
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
@@ -239,34 +239,65 @@ async fn export(
             all_columns.iter().find(|c| &c.key == key).map_or_else(|| key.clone(), |c| c.label.clone())
         })
         .collect();
-    let mut rows = vec![];
-    loop {
-        let found = area.list(app, &visitor.actor, &query).await.map_err(fail(lang))?;
-        for record in &found.data {
-            rows.push(
-                request
-                    .columns
-                    .iter()
-                    .map(|key| area.cell(&page, record, key, &users, &definitions).text)
-                    .collect(),
-            );
+    // The file is written as it is read, a page of rows at a time, so exporting a million
+    // contacts holds one page in memory; a client that goes away stops the reading.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let app = state.app.clone();
+    let actor = visitor.actor;
+    tokio::spawn(async move {
+        let start = csv_rows(lang, &[header]).map(|rows| [CSV_START.as_bytes(), &rows].concat());
+        if !send_chunk(&sender, start).await {
+            return;
         }
-        match found.next_cursor {
-            Some(cursor) => query.cursor = Some(cursor),
-            None => break,
+        loop {
+            let found = match area.list(&app, &actor, &query).await {
+                Ok(found) => found,
+                Err(error) => {
+                    tracing::error!(%error, "export stopped");
+                    let _ = sender.send(Err(std::io::Error::other("the export stopped"))).await;
+                    return;
+                }
+            };
+            let rows: Vec<Vec<String>> = found
+                .data
+                .iter()
+                .map(|record| {
+                    request
+                        .columns
+                        .iter()
+                        .map(|key| area.cell(&page, record, key, &users, &definitions).text)
+                        .collect()
+                })
+                .collect();
+            if !send_chunk(&sender, csv_rows(lang, &rows)).await {
+                return;
+            }
+            match found.next_cursor {
+                Some(cursor) => query.cursor = Some(cursor),
+                None => return,
+            }
         }
-    }
-    let bytes =
-        csv(lang, &header, &rows).map_err(|e| PageError::app(AppError::Internal(e.to_string()), lang))?;
+    });
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
     let disposition = format!("attachment; filename=\"{}.csv\"", area.section());
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        body,
     )
         .into_response())
+}
+
+/// Hands a piece of an export to the response; `false` when there is nothing more to do (the
+/// client went away, or the piece could not be written).
+async fn send_chunk(
+    sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    chunk: Result<Vec<u8>, csv::Error>,
+) -> bool {
+    let failed = chunk.is_err();
+    sender.send(chunk.map_err(std::io::Error::other)).await.is_ok() && !failed
 }
 
 /// Applies one action to the ticked records, each through the same use case (and the same
@@ -712,7 +743,8 @@ async fn edit_field(
     if !visitor.actor.can_modify(record.owner()) {
         return Err(PageError::app(AppError::Forbidden("not yours to change"), visitor.lang));
     }
-    let field = single_field(&state, area, &visitor, &record, &name, None).await?;
+    let mut field = single_field(&state, area, &visitor, &record, &name, None).await?;
+    field.autofocus = true;
     Ok(render(&InlineEdit {
         page: Chrome::new(&visitor, area.section()),
         base: format!("{}/{id}", area.base()),
@@ -779,6 +811,7 @@ async fn save_field(
             if field.error.is_none() {
                 field.error = unplaced.into_iter().next();
             }
+            field.autofocus = true;
             let status = if visitor.htmx { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             let edit = InlineEdit {
                 page: Chrome::new(visitor, area.section()),

@@ -31,14 +31,33 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .find_map(|(key, value)| (key == name).then_some(value))
 }
 
-/// A `Set-Cookie` value: never readable from scripts, sent only with same-site navigations.
-/// `max_age` `None` makes a cookie that ends with the browser session; `Some(0)` deletes it.
-pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> String {
+/// A `Set-Cookie` value: never readable from scripts, sent only with same-site navigations,
+/// and only over HTTPS when the page came over HTTPS. `max_age` `None` makes a cookie that ends
+/// with the browser session; `Some(0)` deletes it.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> String {
     let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(seconds) = max_age {
         text.push_str(&format!("; Max-Age={seconds}"));
     }
+    if secure {
+        text.push_str("; Secure");
+    }
     text
+}
+
+/// Whether the browser reached us over HTTPS, through a proxy that terminates TLS and says so.
+/// A client that claims it falsely only makes its own cookie stricter.
+pub fn over_https(headers: &HeaderMap) -> bool {
+    let forwarded_proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    let forwarded = headers
+        .get(header::FORWARDED)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("proto=https"));
+    forwarded_proto || forwarded
 }
 
 /// The language for a visitor who has not signed in: their earlier choice, else the browser's.
@@ -127,6 +146,7 @@ impl FromRequest<AppState> for Submission {
 pub struct GuestSubmission {
     pub lang: Lang,
     pub fields: Fields,
+    pub secure: bool,
 }
 
 impl FromRequest<AppState> for GuestSubmission {
@@ -140,7 +160,7 @@ impl FromRequest<AppState> for GuestSubmission {
         if expected.is_empty() || !same_secret(fields.get(CSRF_FIELD).unwrap_or_default(), expected) {
             return Err(PageError::Forgery(lang));
         }
-        Ok(GuestSubmission { lang, fields })
+        Ok(GuestSubmission { lang, fields, secure: over_https(&headers) })
     }
 }
 
@@ -223,6 +243,15 @@ mod tests {
         assert!(check_origin(&headers, Lang::En).is_err());
         headers.insert(header::ORIGIN, "https://crm.exemple.fr".parse().expect("header"));
         assert!(check_origin(&headers, Lang::En).is_ok());
+    }
+
+    #[test]
+    fn cookies_are_secure_behind_an_https_proxy() {
+        let mut headers = HeaderMap::new();
+        assert!(!over_https(&headers));
+        headers.insert("x-forwarded-proto", "https".parse().expect("header"));
+        assert!(over_https(&headers));
+        assert!(set_cookie("a", "b", None, true).ends_with("; Secure"));
     }
 
     #[test]

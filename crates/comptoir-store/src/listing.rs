@@ -558,6 +558,14 @@ fn push_keyset(
     let after = if descending { " < " } else { " > " };
     match value {
         Some(value) => {
+            // A plain range on the sort column first lets both engines seek the index to the
+            // cursor rather than walk it from the start, which made deep pages cost as much as
+            // every page before them. Nulls that follow a descending page would fall outside it,
+            // so that one case goes without.
+            if !(target.nullable() && descending) {
+                catalog.push_expr(sql, dialect, target);
+                sql.push(if descending { " <= " } else { " >= " }).bind(value.clone()).push(" AND ");
+            }
             sql.push("(");
             catalog.push_expr(sql, dialect, target);
             sql.push(after).bind(value.clone()).push(" OR (");

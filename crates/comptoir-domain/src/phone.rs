@@ -33,6 +33,20 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// The number as people write it: French numbers in pairs ("04 78 12 34 56"), others in
+    /// their international format ("+44 20 7946 0018").
+    pub fn readable(&self) -> String {
+        if let Some(national) = self.national_digits()
+            && national.len() == 10
+        {
+            let pairs: Vec<&str> = (0..5).map(|i| &national[i * 2..i * 2 + 2]).collect();
+            return pairs.join(" ");
+        }
+        phonenumber::parse(None, &self.0)
+            .map(|parsed| parsed.format().mode(phonenumber::Mode::International).to_string())
+            .unwrap_or_else(|_| self.0.clone())
+    }
+
     /// The digits a person types for a French number ("0612345678"), so a search for "0612"
     /// finds "+33612345678".
     pub fn national_digits(&self) -> Option<String> {
@@ -64,6 +78,15 @@ impl fmt::Display for PhoneNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(PhoneNumber::parse("0478123456").map(|p| p.readable()), Ok("04 78 12 34 56".to_owned()));
+        assert_eq!(
+            PhoneNumber::parse("+44 20 7946 0018").map(|p| p.readable()),
+            Ok("+44 20 7946 0018".to_owned())
+        );
+    }
 
     #[test]
     fn french_national_and_international_forms_are_one_number() {

@@ -73,7 +73,7 @@ pub fn cell(
         "industry" => text(f.industry.as_ref()),
         "size_band" => f.size_band.map(|s| page.t(&choice_key("size", s.as_str()))).unwrap_or_default(),
         "siren" => f.siren.as_ref().map(|s| String::from(s.clone())).unwrap_or_default(),
-        "phone" => f.primary_phone().map(ToString::to_string).unwrap_or_default(),
+        "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),
         "city" => text(office.city.as_ref()),
         "postal_code" => text(office.postal_code.as_ref()),
         "country" => text(office.country.as_ref()),

@@ -82,7 +82,7 @@ pub fn cell(
         "last_name" => text(f.last_name.as_ref()),
         "first_name" => text(f.first_name.as_ref()),
         "email" => f.primary_email().map(ToString::to_string).unwrap_or_default(),
-        "phone" => f.primary_phone().map(ToString::to_string).unwrap_or_default(),
+        "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),
         "job_title" => text(f.job_title.as_ref()),
         "company_name" => contact.company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
         "city" => text(f.address.city.as_ref()),

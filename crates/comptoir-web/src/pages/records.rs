@@ -5,6 +5,7 @@
 use super::forms::FormField;
 use super::session::Fields;
 use crate::i18n::Lang;
+use comptoir_domain::phone::PhoneNumber;
 use comptoir_domain::users::User;
 use serde_json::{Map, Value, json};
 
@@ -95,7 +96,16 @@ impl Spec {
                     .map(|u| u.display_name.clone().unwrap_or_else(|| u.email.clone()))
                     .unwrap_or_default()
             }
-            Kind::EmailLines | Kind::PhoneLines => self.editable(record).replace('\n', ", "),
+            Kind::EmailLines => self.editable(record).replace('\n', ", "),
+            Kind::PhoneLines => self
+                .editable(record)
+                .lines()
+                .map(|number| {
+                    PhoneNumber::try_from(number.to_owned())
+                        .map_or_else(|_| number.to_owned(), |p| p.readable())
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
             _ => self.editable(record),
         }
     }

@@ -87,7 +87,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         browser.check_accessibility(name).await;
         browser.screenshot(name).await;
     }
-    let company = browser.first_link("/companies/").await;
+    let company = browser.first_link("/companies/0").await;
     browser.goto(&company).await;
     browser.check_accessibility("company").await;
     browser.screenshot("company").await;

@@ -102,7 +102,10 @@ impl App {
         Ok(comptoir_store::sessions::delete(&self.db, &stored_hash(secret)).await?)
     }
 
+    /// Removes expired sessions, and failed sign-ins older than a day, which no longer lock
+    /// anything out.
     pub async fn expire_sessions(&self, at: DateTime<Utc>) -> Result<u64, AppError> {
+        comptoir_store::sessions::delete_old_failures(&self.db, at - TimeDelta::days(1)).await?;
         Ok(comptoir_store::sessions::delete_expired(&self.db, at).await?)
     }
 

@@ -116,6 +116,21 @@ pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, StoreErr
     })?)
 }
 
+/// Forgets failures last seen before `before` (and whose lock has ended by then), so guesses
+/// at made-up addresses do not pile up.
+pub async fn delete_old_failures(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query(
+            "DELETE FROM sign_in_failures WHERE last_failure_at < $1
+             AND (locked_until IS NULL OR locked_until < $1)",
+        )
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?)
+}
+
 /// Consecutive failures for an address and until when it is locked.
 pub async fn failures(db: &Db, email: &str) -> Result<(i32, Option<DateTime<Utc>>), StoreError> {
     let row: Option<(i32, Option<DateTime<Utc>>)> = on_pool!(db, |pool| {

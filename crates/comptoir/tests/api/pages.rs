@@ -25,6 +25,7 @@ on_both_databases!(
     a_long_timeline_is_paged,
     a_company_page_shows_its_contacts_and_edits_its_head_office,
     an_activity_is_edited_and_deleted_by_whoever_may_change_it,
+    expired_sessions_and_old_failures_are_swept,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -713,4 +714,20 @@ async fn an_activity_is_edited_and_deleted_by_whoever_may_change_it(s: TestServe
     let deleted = browser.post(&format!("/activities/{call}/delete"), &[]).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
     assert_eq!(s.get(&format!("/api/v1/activities/{call}"), &s.admin).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn expired_sessions_and_old_failures_are_swept(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    for _ in 0..5 {
+        s.browser().try_sign_in(ADMIN_EMAIL, "guess", false).await;
+    }
+    let now = chrono::Utc::now();
+    assert_eq!(s.app.expire_sessions(now).await.expect("swept"), 0, "a live session stays");
+    assert_eq!(browser.get("/").await.status, StatusCode::OK);
+    // A day and a half later the browser session has ended and the lock-out is forgotten.
+    let later = now + chrono::TimeDelta::hours(36);
+    assert_eq!(s.app.expire_sessions(later).await.expect("swept"), 1);
+    assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER);
+    let fresh = s.browser();
+    fresh.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, false).await;
 }

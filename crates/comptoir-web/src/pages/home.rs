@@ -38,7 +38,7 @@ struct HomePage {
     active_contacts: Vec<Contact>,
 }
 
-pub fn query(pairs: &[(&str, String)]) -> Result<ListQuery, AppError> {
+fn query(pairs: &[(&str, String)]) -> Result<ListQuery, AppError> {
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
     Ok(ListQuery::parse(&pairs, &[])?)
 }

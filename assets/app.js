@@ -71,7 +71,10 @@
   // The composer shows only the fields of the chosen kind of activity.
   function showKindFields(form) {
     var kind = form.querySelector('[name="kind"]').value;
-    var fieldsFor = { direction: ["call", "email"], outcome: ["call"], duration_minutes: ["call"], due_date: ["task"] };
+    var fieldsFor = {
+      direction: ["call", "email"], outcome: ["call"], duration_minutes: ["call"],
+      due_date: ["task"], assignee_id: ["task"]
+    };
     Object.keys(fieldsFor).forEach(function (name) {
       var input = form.querySelector('[name="' + name + '"]');
       if (input) input.closest(".field").hidden = fieldsFor[name].indexOf(kind) < 0;

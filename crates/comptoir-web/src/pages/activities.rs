@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityKind, CallOutcome};
-use comptoir_domain::ids::ActivityId;
+use comptoir_domain::ids::{ActivityId, UserId};
 use comptoir_domain::users::Actor;
 use serde_json::{Value, json};
 
@@ -169,14 +169,32 @@ impl Composer {
                     value("duration_minutes"),
                 ),
                 FormField::new("due_date", lang.t("field-due-date"), "date", value("due_date")),
+                FormField::select("assignee_id", lang.t("field-assignee"), value("assignee_id"), vec![]),
+                FormField::new("occurred_at", lang.t("field-when"), "datetime-local", value("occurred_at"))
+                    .hint(lang.t("when-hint")),
             ],
             error: None,
         }
     }
 
+    /// Offers `users` for a task's assignee, `default` chosen unless something else was typed.
+    pub fn with_assignees(mut self, users: &[comptoir_domain::users::User], default: UserId) -> Composer {
+        if let Some(field) = self.fields.iter_mut().find(|f| f.name == "assignee_id") {
+            field.options = users
+                .iter()
+                .map(|u| (u.id.to_string(), u.display_name.clone().unwrap_or_else(|| u.email.clone())))
+                .collect();
+            if field.value.is_empty() {
+                field.value = default.to_string();
+            }
+        }
+        self
+    }
+
     /// Puts the refused fields' messages next to them.
     pub fn with_errors(mut self, errors: &ValidationErrors, lang: Lang) -> Composer {
         let unplaced = place_errors(&mut self.fields, errors, lang, |path| match path {
+            "starts_at" => "occurred_at".to_owned(),
             "duration_seconds" => "duration_minutes".to_owned(),
             "due_at" => "due_date".to_owned(),
             other => other.to_owned(),
@@ -195,6 +213,17 @@ pub fn composer_body(fields: &Fields, about: Value, zone: Tz) -> Result<Value, V
         object.extend(about.clone());
     }
     let mut errors = ValidationErrors::new();
+    if let Some(when) = fields.text("occurred_at") {
+        match local_time(&when, zone) {
+            Some(at) => {
+                body["occurred_at"] = json!(at);
+                if kind == "meeting" {
+                    body["starts_at"] = json!(at);
+                }
+            }
+            None => errors.add("occurred_at", "is not a date"),
+        }
+    }
     match kind {
         "call" => {
             body["direction"] = json!(fields.text("direction"));
@@ -208,6 +237,9 @@ pub fn composer_body(fields: &Fields, about: Value, zone: Tz) -> Result<Value, V
         }
         "email" => body["direction"] = json!(fields.text("direction")),
         "task" => {
+            if let Some(assignee) = fields.text("assignee_id") {
+                body["assignee_id"] = json!(assignee);
+            }
             if let Some(date) = fields.text("due_date") {
                 match end_of_working_day(&date, zone) {
                     Some(due) => body["due_at"] = json!(due),
@@ -219,6 +251,12 @@ pub fn composer_body(fields: &Fields, about: Value, zone: Tz) -> Result<Value, V
     }
     errors.into_result()?;
     Ok(body)
+}
+
+/// A day and time typed in a `datetime-local` input, where the team is.
+fn local_time(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
+    let at = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok()?;
+    at.and_local_timezone(zone).earliest().map(|at| at.to_utc())
 }
 
 /// A due date typed as a day means "by the end of that working day" where the team is.
@@ -266,6 +304,8 @@ fn as_typed(activity: &Activity, zone: Tz) -> Fields {
     add("outcome", f.outcome.map(|o| o.as_str().to_owned()));
     add("duration_minutes", f.duration_seconds.map(|s| (s as f64 / 60.0).to_string()));
     add("due_date", f.due_at.map(|at| at.with_timezone(&zone).date_naive().to_string()));
+    add("assignee_id", f.assignee_id.map(|id| id.to_string()));
+    add("occurred_at", Some(f.occurred_at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string()));
     Fields(typed)
 }
 
@@ -284,9 +324,10 @@ fn edit_page(
     activity: Activity,
     typed: &Fields,
     errors: Option<&ValidationErrors>,
+    users: &[comptoir_domain::users::User],
 ) -> EditPage {
     let lang = visitor.lang;
-    let mut composer = Composer::from_fields(lang, typed);
+    let mut composer = Composer::from_fields(lang, typed).with_assignees(users, visitor.actor.user_id);
     if let Some(errors) = errors {
         composer = composer.with_errors(errors, lang);
     }
@@ -312,7 +353,8 @@ async fn edit_form(
         return Err(fail(AppError::Forbidden("not yours to change")));
     }
     let typed = as_typed(&activity, visitor.timezone);
-    Ok(super::render(&edit_page(&visitor, activity, &typed, None)))
+    let users = state.app.colleagues(&visitor.actor).await.map_err(fail)?;
+    Ok(super::render(&edit_page(&visitor, activity, &typed, None, &users)))
 }
 
 async fn update(
@@ -333,7 +375,8 @@ async fn update(
     match outcome {
         Ok(updated) => Ok(redirect(&home_of(&updated), false)),
         Err(AppError::Validation(errors)) => {
-            let page = edit_page(visitor, activity, &typed, Some(&errors));
+            let users = state.app.colleagues(&visitor.actor).await.map_err(fail)?;
+            let page = edit_page(visitor, activity, &typed, Some(&errors), &users);
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, super::render(&page)).into_response())
         }
         Err(other) => Err(fail(other)),

@@ -662,6 +662,7 @@ async fn show_page(
     let tasks = app.open_tasks_on(actor, area.open_tasks_of(id), 20).await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
     let (subtitle, badge, members) = context(state, visitor, &record).await?;
+    let composer = composer.with_assignees(&app.colleagues(actor).await?, actor.user_id);
     let show = ShowPage {
         name: record.name(),
         props: props(state, area, visitor, &record).await?,
@@ -692,8 +693,9 @@ async fn show(
     Path(id): Path<Uuid>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    let composer = Composer::empty(visitor.lang);
-    show_page(&state, area, &visitor, id, composer, query.cursor).await.map_err(fail(visitor.lang))
+    show_page(&state, area, &visitor, id, Composer::empty(visitor.lang), query.cursor)
+        .await
+        .map_err(fail(visitor.lang))
 }
 
 async fn log_activity(

@@ -26,6 +26,7 @@ on_both_databases!(
     a_company_page_shows_its_contacts_and_edits_its_head_office,
     an_activity_is_edited_and_deleted_by_whoever_may_change_it,
     expired_sessions_and_old_failures_are_swept,
+    a_past_call_is_logged_and_a_task_given_to_a_colleague,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -730,4 +731,44 @@ async fn expired_sessions_and_old_failures_are_swept(s: TestServer) {
     assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER);
     let fresh = s.browser();
     fresh.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, false).await;
+}
+
+async fn a_past_call_is_logged_and_a_task_given_to_a_colleague(s: TestServer) {
+    let (contact, _) = seed(&s).await;
+    let (colleague_id, colleague) = s.user_with_password(Role::Sales).await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let path = format!("/contacts/{contact}");
+    let page = browser.get(&path).await;
+    assert!(page.contains(&format!("<option value=\"{colleague_id}\"")), "colleagues are offered");
+    let call = browser
+        .post(
+            &format!("{path}/activities"),
+            &[("kind", "call"), ("subject", "Hier"), ("occurred_at", "2026-03-02T09:30")],
+        )
+        .await;
+    assert_eq!(call.status, StatusCode::SEE_OTHER, "{}", call.text);
+    let bad = browser
+        .post(&format!("{path}/activities"), &[("kind", "note"), ("body", "x"), ("occurred_at", "hier")])
+        .await;
+    assert!(bad.contains("id=\"e-occurred_at\""));
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive().to_string();
+    let colleague_text = colleague_id.to_string();
+    let task = browser
+        .post(
+            &format!("{path}/activities"),
+            &[
+                ("kind", "task"),
+                ("subject", "Rappeler Hélène"),
+                ("due_date", &today),
+                ("assignee_id", &colleague_text),
+            ],
+        )
+        .await;
+    assert_eq!(task.status, StatusCode::SEE_OTHER, "{}", task.text);
+    let timeline = s.get(&format!("/api/v1/contacts/{contact}/timeline"), &s.admin).await;
+    let items = timeline.body["data"].as_array().cloned().unwrap_or_default();
+    let logged = items.iter().find(|a| a["subject"] == "Hier").expect("the call");
+    assert_eq!(logged["occurred_at"], "2026-03-02T08:30:00Z", "typed in Paris time");
+    assert!(!browser.get("/").await.contains("Rappeler Hélène"), "not on my home page");
+    assert!(s.signed_in(&colleague).await.get("/").await.contains("Rappeler Hélène"), "on theirs");
 }

@@ -126,6 +126,21 @@ fn columns(area: Area, lang: Lang, definitions: &[CustomFieldDefinition]) -> Vec
     columns
 }
 
+/// What drawing a list's cells needs besides the records: the custom fields (for their
+/// columns and values), the users (owners' names) and every column offered.
+struct ListSetting {
+    definitions: Vec<CustomFieldDefinition>,
+    users: Vec<User>,
+    columns: Vec<Column>,
+}
+
+async fn list_setting(state: &AppState, area: Area, visitor: &Visitor) -> Result<ListSetting, PageError> {
+    let definitions = state.app.definitions(area.object_type()).await.map_err(fail(visitor.lang))?;
+    let users = state.app.colleagues(&visitor.actor).await.map_err(fail(visitor.lang))?;
+    let columns = columns(area, visitor.lang, &definitions);
+    Ok(ListSetting { definitions, users, columns })
+}
+
 #[derive(Template)]
 #[template(path = "record_list.html")]
 struct ListPage {
@@ -171,8 +186,8 @@ async fn list(
         .collect::<Vec<_>>()
         .join("&");
     let request = ListRequest::parse(&list_part, area.default_columns());
-    let definitions = app.definitions(area.object_type()).await.map_err(fail(lang))?;
-    let users = app.colleagues(&visitor.actor).await.map_err(fail(lang))?;
+    let ListSetting { definitions, users, columns: all_columns } =
+        list_setting(&state, area, &visitor).await?;
     let saved = app.saved_views(&visitor.actor, area.kind()).await.map_err(fail(lang))?;
     let flash = outcome.done.map(|n| lang.count("bulk-done", n as i64));
     let flash_error = outcome.refused.filter(|n| *n > 0).map(|n| lang.count("bulk-refused", n as i64));
@@ -196,7 +211,6 @@ async fn list(
                 .collect(),
         })
         .collect();
-    let all_columns = columns(area, lang, &definitions);
     let list = ListView::new(area.base(), &page, &request, all_columns, rows, next, &saved, error.as_ref());
     let can_bulk = visitor.actor.can_create_records();
     if visitor.htmx && request.query.as_ref().is_ok_and(|q| q.cursor.is_some()) {
@@ -223,15 +237,13 @@ async fn export(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
-    let app = &state.app;
     let request = ListRequest::parse(raw.as_deref().unwrap_or_default(), area.default_columns());
     let mut query = request.query.clone().map_err(|e| PageError::app(AppError::Validation(e), lang))?;
     query.limit = comptoir_domain::listing::MAX_LIMIT;
     query.cursor = None;
-    let definitions = app.definitions(area.object_type()).await.map_err(fail(lang))?;
-    let users = app.colleagues(&visitor.actor).await.map_err(fail(lang))?;
+    let ListSetting { definitions, users, columns: all_columns } =
+        list_setting(&state, area, &visitor).await?;
     let page = Chrome::new(&visitor, area.section());
-    let all_columns = columns(area, lang, &definitions);
     let header: Vec<String> = request
         .columns
         .iter()

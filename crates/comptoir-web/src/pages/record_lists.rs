@@ -1,0 +1,301 @@
+//! The lists of contacts and companies: the page with its filter bar, columns, saved views and
+//! bulk actions, and the CSV export of what it shows.
+
+use super::area::Area;
+use super::errors::PageError;
+use super::lists::{CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids};
+use super::record_pages::fail;
+use super::session::{Submission, Visitor};
+use super::{Chrome, redirect, render};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use comptoir_app::AppError;
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::ids::SavedViewId;
+use comptoir_domain::users::User;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Template)]
+#[template(path = "confirm_bulk_delete.html")]
+struct ConfirmBulkDelete {
+    page: Chrome,
+    action: String,
+    back: &'static str,
+    ids: Vec<String>,
+}
+
+fn columns(area: Area, lang: Lang, definitions: &[CustomFieldDefinition]) -> Vec<Column> {
+    let mut columns: Vec<Column> =
+        area.list_columns().iter().map(|key| Column::builtin(lang, "col", key)).collect();
+    columns.extend(definitions.iter().map(Column::custom));
+    columns
+}
+
+/// What drawing a list's cells needs besides the records: the custom fields (for their
+/// columns and values), the users (owners' names) and every column offered.
+struct ListSetting {
+    definitions: Vec<CustomFieldDefinition>,
+    users: Vec<User>,
+    columns: Vec<Column>,
+}
+
+async fn list_setting(state: &AppState, area: Area, visitor: &Visitor) -> Result<ListSetting, PageError> {
+    let definitions = state.app.definitions(area.object_type()).await.map_err(fail(visitor.lang))?;
+    let users = state.app.colleagues(&visitor.actor).await.map_err(fail(visitor.lang))?;
+    let columns = columns(area, visitor.lang, &definitions);
+    Ok(ListSetting { definitions, users, columns })
+}
+
+#[derive(Template)]
+#[template(path = "record_list.html")]
+struct ListPage {
+    page: Chrome,
+    title: String,
+    new_label: String,
+    list: ListView,
+    users: Vec<User>,
+    can_bulk: bool,
+    flash_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "partials/rows.html")]
+struct RowsFragment {
+    page: Chrome,
+    list: ListView,
+    can_bulk: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct BulkOutcome {
+    done: Option<usize>,
+    refused: Option<usize>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    area: Area,
+    visitor: Visitor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let lang = visitor.lang;
+    let app = &state.app;
+    let raw = raw.unwrap_or_default();
+    let outcome: BulkOutcome = serde_urlencoded::from_str(&raw).unwrap_or_default();
+    // The bulk outcome rides along in the URL after a bulk action; it is not a list parameter.
+    let list_part: String = serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "done" && k != "refused")
+        .map(|(k, v)| format!("{}={}", super::encode(&k), super::encode(&v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let request = ListRequest::parse(&list_part, area.default_columns());
+    let ListSetting { definitions, users, columns: all_columns } =
+        list_setting(&state, area, &visitor).await?;
+    let saved = app.saved_views(&visitor.actor, area.kind()).await.map_err(fail(lang))?;
+    let flash = outcome.done.map(|n| lang.count("bulk-done", n as i64));
+    let flash_error = outcome.refused.filter(|n| *n > 0).map(|n| lang.count("bulk-refused", n as i64));
+    let page = Chrome::new(&visitor, area.section()).with_flash(flash);
+    let (records, next, error) = match &request.query {
+        Ok(query) => match area.list(app, &visitor.actor, query).await {
+            Ok(found) => (found.data, found.next_cursor, None),
+            Err(AppError::Validation(errors)) => (vec![], None, Some(errors)),
+            Err(other) => return Err(PageError::app(other, lang)),
+        },
+        Err(errors) => (vec![], None, Some(errors.clone())),
+    };
+    let rows = records
+        .iter()
+        .map(|record| Row {
+            id: record.id().to_string(),
+            cells: request
+                .columns
+                .iter()
+                .map(|key| area.cell(&page, record, key, &users, &definitions))
+                .collect(),
+        })
+        .collect();
+    let list = ListView::new(area.base(), &page, &request, all_columns, rows, next, &saved, error.as_ref());
+    let can_bulk = visitor.actor.can_create_records();
+    if visitor.htmx && request.query.as_ref().is_ok_and(|q| q.cursor.is_some()) {
+        return Ok(render(&RowsFragment { page, list, can_bulk }));
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let list_page = ListPage {
+        title: lang.t(&format!("{}-title", area.section())),
+        new_label: lang.t(&area.key("new")),
+        page,
+        list,
+        users,
+        can_bulk,
+        flash_error,
+    };
+    Ok((status, render(&list_page)).into_response())
+}
+
+/// Every record the current list shows, all pages, with its chosen columns.
+pub(super) async fn export(
+    State(state): State<AppState>,
+    area: Area,
+    visitor: Visitor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let lang = visitor.lang;
+    let request = ListRequest::parse(raw.as_deref().unwrap_or_default(), area.default_columns());
+    let mut query = request.query.clone().map_err(|e| PageError::app(AppError::Validation(e), lang))?;
+    query.limit = comptoir_domain::listing::MAX_LIMIT;
+    query.cursor = None;
+    let ListSetting { definitions, users, columns: all_columns } =
+        list_setting(&state, area, &visitor).await?;
+    let page = Chrome::new(&visitor, area.section());
+    let header: Vec<String> = request
+        .columns
+        .iter()
+        .map(|key| {
+            all_columns.iter().find(|c| &c.key == key).map_or_else(|| key.clone(), |c| c.label.clone())
+        })
+        .collect();
+    // The file is written as it is read, a page of rows at a time, so exporting a million
+    // contacts holds one page in memory; a client that goes away stops the reading.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let app = state.app.clone();
+    let actor = visitor.actor;
+    tokio::spawn(async move {
+        let start = csv_rows(lang, &[header]).map(|rows| [CSV_START.as_bytes(), &rows].concat());
+        if !send_chunk(&sender, start).await {
+            return;
+        }
+        loop {
+            let found = match area.list(&app, &actor, &query).await {
+                Ok(found) => found,
+                Err(error) => {
+                    tracing::error!(%error, "export stopped");
+                    let _ = sender.send(Err(std::io::Error::other("the export stopped"))).await;
+                    return;
+                }
+            };
+            let rows: Vec<Vec<String>> = found
+                .data
+                .iter()
+                .map(|record| {
+                    request
+                        .columns
+                        .iter()
+                        .map(|key| area.cell(&page, record, key, &users, &definitions).text)
+                        .collect()
+                })
+                .collect();
+            if !send_chunk(&sender, csv_rows(lang, &rows)).await {
+                return;
+            }
+            match found.next_cursor {
+                Some(cursor) => query.cursor = Some(cursor),
+                None => return,
+            }
+        }
+    });
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
+    let disposition = format!("attachment; filename=\"{}.csv\"", area.section());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Hands a piece of an export to the response; `false` when there is nothing more to do (the
+/// client went away, or the piece could not be written).
+async fn send_chunk(
+    sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    chunk: Result<Vec<u8>, csv::Error>,
+) -> bool {
+    let failed = chunk.is_err();
+    sender.send(chunk.map_err(std::io::Error::other)).await.is_ok() && !failed
+}
+
+/// Applies one action to the ticked records, each through the same use case (and the same
+/// permission check) as a single change; records the visitor may not change are counted and
+/// left alone.
+pub(super) async fn bulk(
+    State(state): State<AppState>,
+    area: Area,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let app = &state.app;
+    let ids: Vec<Uuid> = selected_ids(&form.fields).iter().filter_map(|id| id.parse().ok()).collect();
+    let action = form.fields.get("action").unwrap_or_default();
+    if action == "delete" && !form.fields.checked("confirmed") {
+        return Ok(render(&ConfirmBulkDelete {
+            page: Chrome::new(visitor, area.section()),
+            action: format!("{}/bulk", area.base()),
+            back: area.base(),
+            ids: ids.iter().map(ToString::to_string).collect(),
+        }));
+    }
+    let tag = form.fields.text("tag");
+    let (mut done, mut refused) = (0, 0);
+    for id in ids {
+        let outcome = match action {
+            "delete" => area.delete(app, &visitor.actor, id, None).await,
+            "assign" => {
+                let patch = json!({ "owner_id": form.fields.text("owner_id") });
+                area.update(app, &visitor.actor, id, &patch, None).await.map(|_| ())
+            }
+            "tag" => match (&tag, area.get(app, &visitor.actor, id).await) {
+                (Some(tag), Ok(record)) => {
+                    let mut tags: Vec<Value> =
+                        record.form_json().get("tags").and_then(Value::as_array).cloned().unwrap_or_default();
+                    tags.push(Value::from(tag.as_str()));
+                    area.update(app, &visitor.actor, id, &json!({ "tags": tags }), None).await.map(|_| ())
+                }
+                (None, _) => Err(AppError::Validation(ValidationErrors::single("tag", "is required"))),
+                (_, Err(e)) => Err(e),
+            },
+            _ => Err(AppError::Validation(ValidationErrors::single("action", "is required"))),
+        };
+        match outcome {
+            Ok(()) => done += 1,
+            Err(AppError::Forbidden(_) | AppError::NotFound | AppError::Validation(_)) => refused += 1,
+            Err(other) => return Err(PageError::app(other, visitor.lang)),
+        }
+    }
+    Ok(redirect(&format!("{}?done={done}&refused={refused}", area.base()), false))
+}
+
+pub(super) async fn save_view(
+    State(state): State<AppState>,
+    area: Area,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let query = form.fields.get("query").unwrap_or_default();
+    let view = state
+        .app
+        .save_view(&visitor.actor, area.kind(), form.fields.text("name"), query)
+        .await
+        .map_err(fail(visitor.lang))?;
+    Ok(redirect(&format!("{}?{}&view={}", area.base(), view.query, view.id), false))
+}
+
+pub(super) async fn delete_view(
+    State(state): State<AppState>,
+    Path(id): Path<SavedViewId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    state.app.delete_saved_view(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    let back = form.fields.get("back").filter(|b| *b == "/companies").unwrap_or("/contacts");
+    Ok(redirect(back, false))
+}

@@ -12,7 +12,7 @@ mod error;
 pub mod idempotency;
 mod input;
 pub mod passwords;
-mod secrets;
+pub mod secrets;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

@@ -136,6 +136,13 @@ pub struct User {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl User {
+    /// How the user is shown to colleagues: their name, else their email.
+    pub fn name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.email)
+    }
+}
+
 /// What a client sends to create or (merged) update a user.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -180,10 +180,7 @@ impl Composer {
     /// Offers `users` for a task's assignee, `default` chosen unless something else was typed.
     pub fn with_assignees(mut self, users: &[comptoir_domain::users::User], default: UserId) -> Composer {
         if let Some(field) = self.fields.iter_mut().find(|f| f.name == "assignee_id") {
-            field.options = users
-                .iter()
-                .map(|u| (u.id.to_string(), u.display_name.clone().unwrap_or_else(|| u.email.clone())))
-                .collect();
+            field.options = users.iter().map(|u| (u.id.to_string(), u.name().to_owned())).collect();
             if field.value.is_empty() {
                 field.value = default.to_string();
             }
@@ -334,7 +331,10 @@ fn edit_page(
     // The kind is kept: its fields are what the activity is.
     composer.fields.retain(|f| f.name != "kind");
     EditPage {
-        page: Chrome::new(visitor, "contacts"),
+        page: Chrome::new(
+            visitor,
+            if activity.fields.contact_id.is_some() { "contacts" } else { "companies" },
+        ),
         kind_label: lang.t(&format!("kind-{}", activity.fields.kind.as_str())),
         back: home_of(&activity),
         activity,
@@ -368,10 +368,11 @@ async fn update(
     let mut typed = Fields(form.fields.0.iter().filter(|(k, _)| k != "kind").cloned().collect());
     typed.0.push(("kind".to_owned(), activity.fields.kind.as_str().to_owned()));
     let version = super::record_pages::version_of(&typed);
-    let outcome = match composer_body(&typed, json!({}), visitor.timezone) {
-        Ok(patch) => state.app.update_activity(&visitor.actor, id, &patch, version).await,
-        Err(errors) => Err(AppError::Validation(errors)),
-    };
+    let outcome = async {
+        let patch = composer_body(&typed, json!({}), visitor.timezone)?;
+        state.app.update_activity(&visitor.actor, id, &patch, version).await
+    }
+    .await;
     match outcome {
         Ok(updated) => Ok(redirect(&home_of(&updated), false)),
         Err(AppError::Validation(errors)) => {

@@ -4,7 +4,7 @@ use super::errors::PageError;
 use super::forms::{FormField, place_errors};
 use super::session::{
     GuestSubmission, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, Submission, cookie, guest_lang,
-    new_token, over_https, set_cookie,
+    over_https, set_cookie,
 };
 use super::{assets, redirect, render};
 use crate::i18n::Lang;
@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
+use comptoir_app::secrets::random_secret;
 use comptoir_app::sessions::SignInRefusal;
 use comptoir_domain::sessions::REMEMBERED_LIFETIME;
 use serde::Deserialize;
@@ -99,7 +100,7 @@ async fn sign_in_page(
     if state.app.count_users().await.map_err(|e| PageError::app(e, lang))? == 0 {
         return Ok(redirect("/setup", false));
     }
-    let csrf = new_token();
+    let csrf = random_secret();
     let page = SignInPage {
         lang,
         asset_version: assets::version(),
@@ -134,7 +135,7 @@ async fn sign_in(State(state): State<AppState>, form: GuestSubmission) -> Result
             (StatusCode::TOO_MANY_REQUESTS, lang.count("sign-in-locked", minutes.max(1)))
         }
     };
-    let csrf = new_token();
+    let csrf = random_secret();
     let page = SignInPage {
         lang,
         asset_version: assets::version(),
@@ -180,7 +181,7 @@ async fn setup_page(
     if state.app.count_users().await.map_err(|e| PageError::app(e, lang))? > 0 {
         return Ok(redirect("/sign-in", false));
     }
-    let csrf = new_token();
+    let csrf = random_secret();
     let page =
         SetupPage { lang, asset_version: assets::version(), csrf: csrf.clone(), fields: setup_fields(lang) };
     Ok(guest_response(render(&page), &csrf, choice, over_https(&headers)))
@@ -206,7 +207,7 @@ async fn setup(State(state): State<AppState>, form: GuestSubmission) -> Result<R
                 }
             }
             place_errors(&mut fields, &errors, lang, |path| path.to_owned());
-            let csrf = new_token();
+            let csrf = random_secret();
             let page = SetupPage { lang, asset_version: assets::version(), csrf: csrf.clone(), fields };
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,

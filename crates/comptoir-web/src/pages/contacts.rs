@@ -12,7 +12,6 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::custom_fields::ObjectType;
-use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Value, json};
 
@@ -120,8 +119,9 @@ pub async fn resolve_company(
     name: Option<String>,
 ) -> Result<Option<String>, AppError> {
     let Some(name) = name else { return Ok(None) };
-    let pairs = vec![("filter[name]".to_owned(), name), ("limit".to_owned(), "2".to_owned())];
-    let found = app.list_companies(actor, &ListQuery::parse(&pairs, &[])?).await?;
+    let found = app
+        .list_companies(actor, &super::list_query(&[("filter[name]", name), ("limit", "2".to_owned())])?)
+        .await?;
     match found.data.as_slice() {
         [one] => Ok(Some(one.id.to_string())),
         [] => Err(ValidationErrors::single("company", "no company has this name").into()),

@@ -14,7 +14,6 @@ use chrono::{Days, Utc};
 use comptoir_app::{App, AppError};
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::ids::{CompanyId, ContactId};
-use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::Actor;
 use comptoir_domain::views::RecordKind;
 
@@ -38,11 +37,6 @@ struct HomePage {
     active_contacts: Vec<Contact>,
 }
 
-fn query(pairs: &[(&str, String)]) -> Result<ListQuery, AppError> {
-    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
-    Ok(ListQuery::parse(&pairs, &[])?)
-}
-
 async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
     let lang = visitor.lang;
     let app = &state.app;
@@ -57,7 +51,7 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
     let tasks = app.my_open_tasks(actor, end_of_today, 50).await.map_err(fail)?;
     let tasks = super::activities::task_lines(app, actor, tasks, Utc::now()).await.map_err(fail)?;
     let recent = recent(app, actor).await.map_err(fail)?;
-    let active = query(&[
+    let active = super::list_query(&[
         ("filter[owner_id]", actor.user_id.to_string()),
         ("filter[last_activity_at][is-empty]", "false".to_owned()),
         ("sort", "-last_activity_at".to_owned()),

@@ -80,7 +80,7 @@ impl Chrome {
 
     /// The message naming `value` of a closed set, such as `type-currency`.
     pub fn choice(&self, prefix: &str, value: &str) -> String {
-        self.lang.t(&format!("{prefix}-{value}"))
+        self.lang.t(&records::choice_key(prefix, value))
     }
 
     pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
@@ -143,6 +143,14 @@ pub fn redirect(to: &str, htmx: bool) -> Response {
         return response;
     }
     axum::response::Redirect::to(to).into_response()
+}
+
+/// A list query from parameters a page chose, in the API's syntax.
+pub fn list_query(
+    pairs: &[(&str, String)],
+) -> Result<comptoir_domain::listing::ListQuery, comptoir_app::AppError> {
+    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+    Ok(comptoir_domain::listing::ListQuery::parse(&pairs, &[])?)
 }
 
 /// Percent-encodes a query-string value.

@@ -21,7 +21,6 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::User;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -81,7 +80,7 @@ pub fn version_of(fields: &Fields) -> Option<i64> {
 
 pub fn user_name(users: &[User], id: Option<String>) -> String {
     id.and_then(|id| users.iter().find(|u| u.id.to_string() == id))
-        .map(|u| u.display_name.clone().unwrap_or_else(|| u.email.clone()))
+        .map(|u| u.name().to_owned())
         .unwrap_or_default()
 }
 
@@ -155,10 +154,11 @@ async fn new_form(
 
 async fn create(State(state): State<AppState>, area: Area, form: Submission) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let outcome = match area.body(&state, &visitor.actor, &form.fields, None, None).await {
-        Ok(body) => area.create(&state.app, &visitor.actor, body).await,
-        Err(error) => Err(error),
-    };
+    let outcome = async {
+        let body = area.body(&state, &visitor.actor, &form.fields, None, None).await?;
+        area.create(&state.app, &visitor.actor, body).await
+    }
+    .await;
     match outcome {
         Ok(record) => Ok(redirect(&format!("{}/{}", area.base(), record.id()), false)),
         Err(AppError::Validation(errors)) => {
@@ -228,13 +228,12 @@ async fn update(
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let version = version_of(&form.fields);
-    let outcome = match area.get(&state.app, &visitor.actor, id).await {
-        Ok(current) => match area.body(&state, &visitor.actor, &form.fields, None, Some(&current)).await {
-            Ok(body) => area.update(&state.app, &visitor.actor, id, &body, version).await,
-            Err(error) => Err(error),
-        },
-        Err(error) => Err(error),
-    };
+    let outcome = async {
+        let current = area.get(&state.app, &visitor.actor, id).await?;
+        let body = area.body(&state, &visitor.actor, &form.fields, None, Some(&current)).await?;
+        area.update(&state.app, &visitor.actor, id, &body, version).await
+    }
+    .await;
     match outcome {
         Ok(_) => Ok(redirect(&format!("{}/{id}", area.base()), false)),
         Err(AppError::Validation(errors)) => {
@@ -292,8 +291,8 @@ async fn props(
     area: Area,
     visitor: &Visitor,
     record: &Record,
+    users: &[User],
 ) -> Result<Vec<Prop>, AppError> {
-    let users = state.app.colleagues(&visitor.actor).await?;
     let definitions = state.app.definitions(area.object_type()).await?;
     let json = record.form_json();
     let company_href =
@@ -304,7 +303,7 @@ async fn props(
         .map(|spec| Prop {
             name: spec.name.to_owned(),
             label: visitor.lang.t(spec.label_key),
-            text: spec.display(&json, visitor.lang, &users),
+            text: spec.display(&json, visitor.lang, users),
             href: (spec.kind == Kind::Company).then(|| company_href.clone()).flatten(),
         })
         .collect();
@@ -350,13 +349,12 @@ async fn context(
             line.extend(company.fields.website.clone().map(|w| Link { text: w.clone(), href: Some(w) }));
             let relationship = company.fields.relationship_type.as_str();
             let badge = (format!("stage-{relationship}"), lang.t(&choice_key("relationship", relationship)));
-            let pairs = vec![
-                ("filter[company_id]".to_owned(), company.id.to_string()),
-                ("sort".to_owned(), "last_name".to_owned()),
-                ("limit".to_owned(), "100".to_owned()),
-            ];
-            let contacts =
-                state.app.list_contacts(&visitor.actor, &ListQuery::parse(&pairs, &[])?).await?.data;
+            let query = super::list_query(&[
+                ("filter[company_id]", company.id.to_string()),
+                ("sort", "last_name".to_owned()),
+                ("limit", "100".to_owned()),
+            ])?;
+            let contacts = state.app.list_contacts(&visitor.actor, &query).await?.data;
             let members = contacts
                 .into_iter()
                 .map(|c| Link {
@@ -386,9 +384,9 @@ async fn show_page(
     let record = area.get(app, actor, id).await?;
     let page = Chrome::new(visitor, area.section());
     let base = format!("{}/{id}", area.base());
-    let mut pairs = vec![("limit".to_owned(), TIMELINE_PAGE.to_string())];
-    pairs.extend(cursor.clone().map(|c| ("cursor".to_owned(), c)));
-    let found = area.timeline(app, actor, id, &ListQuery::parse(&pairs, &[])?).await?;
+    let mut pairs = vec![("limit", TIMELINE_PAGE.to_string())];
+    pairs.extend(cursor.clone().map(|c| ("cursor", c)));
+    let found = area.timeline(app, actor, id, &super::list_query(&pairs)?).await?;
     let older_href = found.next_cursor.map(|c| format!("{base}?cursor={}", super::encode(&c)));
     let timeline = timeline_items(&page, actor, &found.data);
     if cursor.is_some() && visitor.htmx {
@@ -398,10 +396,11 @@ async fn show_page(
     let tasks = app.open_tasks_on(actor, area.open_tasks_of(id), 20).await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
     let (subtitle, badge, members) = context(state, visitor, &record).await?;
-    let composer = composer.with_assignees(&app.colleagues(actor).await?, actor.user_id);
+    let users = app.colleagues(actor).await?;
+    let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
         name: record.name(),
-        props: props(state, area, visitor, &record).await?,
+        props: props(state, area, visitor, &record, &users).await?,
         can_modify: actor.can_modify(record.owner()),
         version: record.version(),
         page,
@@ -442,10 +441,11 @@ async fn log_activity(
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let lang = visitor.lang;
-    let outcome = match composer_body(&form.fields, area.about(id), visitor.timezone) {
-        Ok(body) => state.app.create_activity(&visitor.actor, body).await.map(|_| ()),
-        Err(errors) => Err(AppError::Validation(errors)),
-    };
+    let outcome = async {
+        let body = composer_body(&form.fields, area.about(id), visitor.timezone)?;
+        state.app.create_activity(&visitor.actor, body).await.map(|_| ())
+    }
+    .await;
     match outcome {
         Ok(()) => Ok(redirect(&format!("{}/{id}#timeline", area.base()), false)),
         Err(AppError::Validation(errors)) => {
@@ -509,7 +509,8 @@ async fn prop_fragment(
     record: &Record,
     name: &str,
 ) -> Result<Response, PageError> {
-    let prop = props(state, area, visitor, record)
+    let users = state.app.colleagues(&visitor.actor).await.map_err(fail(visitor.lang))?;
+    let prop = props(state, area, visitor, record, &users)
         .await
         .map_err(fail(visitor.lang))?
         .into_iter()
@@ -534,10 +535,11 @@ async fn save_field(
     let lang = visitor.lang;
     let version = version_of(&form.fields);
     let current = area.get(&state.app, &visitor.actor, id).await.map_err(fail(lang))?;
-    let outcome = match area.body(&state, &visitor.actor, &form.fields, Some(&name), Some(&current)).await {
-        Ok(body) => area.update(&state.app, &visitor.actor, id, &body, version).await,
-        Err(error) => Err(error),
-    };
+    let outcome = async {
+        let body = area.body(&state, &visitor.actor, &form.fields, Some(&name), Some(&current)).await?;
+        area.update(&state.app, &visitor.actor, id, &body, version).await
+    }
+    .await;
     match outcome {
         Ok(record) if visitor.htmx => prop_fragment(&state, area, visitor, &record, &name).await,
         Ok(_) => Ok(redirect(&format!("{}/{id}", area.base()), false)),

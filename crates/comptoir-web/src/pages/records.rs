@@ -90,11 +90,7 @@ impl Spec {
             }
             Kind::Owner => {
                 let id = self.editable(record);
-                users
-                    .iter()
-                    .find(|u| u.id.to_string() == id)
-                    .map(|u| u.display_name.clone().unwrap_or_else(|| u.email.clone()))
-                    .unwrap_or_default()
+                users.iter().find(|u| u.id.to_string() == id).map(|u| u.name().to_owned()).unwrap_or_default()
             }
             Kind::EmailLines => self.editable(record).replace('\n', ", "),
             Kind::PhoneLines => self
@@ -113,29 +109,26 @@ impl Spec {
     /// The input for this field holding `value`.
     pub fn form_field(&self, value: String, lang: Lang, users: &[User]) -> FormField {
         let label = lang.t(self.label_key);
-        let field =
-            match self.kind {
-                Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
-                Kind::Url => FormField::new(self.name, label, "url", value),
-                Kind::EmailLines | Kind::PhoneLines => {
-                    FormField::new(self.name, label, "textarea", value).hint(lang.t("one-per-line"))
-                }
-                Kind::Tags => FormField::new(self.name, label, "text", value).hint(lang.t("comma-separated")),
-                Kind::Owner => {
-                    let mut options = vec![(String::new(), String::new())];
-                    options.extend(users.iter().map(|u| {
-                        (u.id.to_string(), u.display_name.clone().unwrap_or_else(|| u.email.clone()))
-                    }));
-                    FormField::select(self.name, label, value, options)
-                }
-                Kind::Choice(values) => {
-                    let options = values
-                        .iter()
-                        .map(|v| ((*v).to_owned(), lang.t(&choice_key(self.label_key, v))))
-                        .collect();
-                    FormField::select(self.name, label, value, options)
-                }
-            };
+        let field = match self.kind {
+            Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
+            Kind::Url => FormField::new(self.name, label, "url", value),
+            Kind::EmailLines | Kind::PhoneLines => {
+                FormField::new(self.name, label, "textarea", value).hint(lang.t("one-per-line"))
+            }
+            Kind::Tags => FormField::new(self.name, label, "text", value).hint(lang.t("comma-separated")),
+            Kind::Owner => {
+                let mut options = vec![(String::new(), String::new())];
+                options.extend(users.iter().map(|u| (u.id.to_string(), u.name().to_owned())));
+                FormField::select(self.name, label, value, options)
+            }
+            Kind::Choice(values) => {
+                let options = values
+                    .iter()
+                    .map(|v| ((*v).to_owned(), lang.t(&choice_key(self.label_key, v))))
+                    .collect();
+                FormField::select(self.name, label, value, options)
+            }
+        };
         let field = if self.kind == Kind::Company { field.list("company-names") } else { field };
         let field = if self.required { field.required() } else { field };
         field.autocomplete(self.autocomplete)

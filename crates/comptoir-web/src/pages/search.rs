@@ -49,8 +49,7 @@ struct SearchPage {
 }
 
 fn prefix_query(q: &str, limit: u32) -> Result<ListQuery, AppError> {
-    let pairs = vec![("q".to_owned(), q.to_owned()), ("limit".to_owned(), limit.to_string())];
-    Ok(ListQuery::parse(&pairs, &[])?)
+    super::list_query(&[("q", q.to_owned()), ("limit", limit.to_string())])
 }
 
 async fn find(

@@ -82,7 +82,7 @@ pub struct Visitor {
 
 impl Visitor {
     pub fn name(&self) -> &str {
-        self.user.display_name.as_deref().unwrap_or(&self.user.email)
+        self.user.name()
     }
 }
 
@@ -180,15 +180,6 @@ fn check_origin(headers: &HeaderMap, lang: Lang) -> Result<(), PageError> {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
     if origin_host.eq_ignore_ascii_case(host) { Ok(()) } else { Err(PageError::Forgery(lang)) }
-}
-
-/// A fresh random token for the double-submit cookie.
-pub fn new_token() -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut bytes = [0u8; 24];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Compares secrets in time that does not depend on where they differ.

@@ -45,8 +45,8 @@ fn role_options(lang: Lang) -> Vec<(String, String)> {
 fn locale_options(lang: Lang) -> Vec<(String, String)> {
     vec![
         (String::new(), lang.t("locale-none")),
-        ("fr".to_owned(), "Français".to_owned()),
-        ("en".to_owned(), "English".to_owned()),
+        ("fr".to_owned(), super::lang_name(&Lang::Fr)),
+        ("en".to_owned(), super::lang_name(&Lang::En)),
     ]
 }
 

@@ -2,6 +2,7 @@
 
 use crate::changes::record;
 use crate::contacts::stale;
+use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
 use crate::{App, AppError};
@@ -17,18 +18,34 @@ use comptoir_store::Page;
 use comptoir_store::activities::Scope;
 use serde_json::Value;
 
-/// The owner edits an activity; so does the assignee of a task, who marks it done.
+/// The owner (or a manager) edits an activity; the assignee of a task may also mark it done
+/// or not done, and nothing else.
 pub fn can_modify(actor: &Actor, activity: &Activity) -> bool {
-    actor.can_modify(activity.fields.owner_id)
-        || (actor.can_create_records()
-            && activity.fields.kind == ActivityKind::Task
-            && activity.fields.assignee_id == Some(actor.user_id))
+    actor.can_modify(activity.fields.owner_id) || is_assignee_only(actor, activity)
+}
+
+/// Whether the actor reaches this activity only as the task's assignee, not as its owner.
+fn is_assignee_only(actor: &Actor, activity: &Activity) -> bool {
+    !actor.can_modify(activity.fields.owner_id)
+        && actor.can_create_records()
+        && activity.fields.kind == ActivityKind::Task
+        && activity.fields.assignee_id == Some(actor.user_id)
+}
+
+/// What an assignee changed may only be whether the task is done.
+fn only_completion_changed(before: &ActivityFields, after: &ActivityFields) -> bool {
+    ActivityFields { done: after.done, done_at: after.done_at, ..before.clone() } == *after
 }
 
 impl App {
     /// Anyone who may write logs activity on any record: a call with someone else's customer is
     /// still part of that customer's history.
-    pub async fn create_activity(&self, actor: &Actor, body: Value) -> Result<Activity, AppError> {
+    pub async fn create_activity(
+        &self,
+        actor: &Actor,
+        body: Value,
+        once: Option<&Once>,
+    ) -> Result<Activity, AppError> {
         if !actor.can_create_records() {
             return Err(AppError::Forbidden("read-only users cannot log activities"));
         }
@@ -48,6 +65,7 @@ impl App {
         }
         record(&mut tx, Some(actor), Action::Create, "activity", activity.id.0, None, Some(&activity.fields))
             .await?;
+        settle(&mut tx, actor, once, &activity).await?;
         tx.commit().await?;
         Ok(activity)
     }
@@ -125,10 +143,15 @@ impl App {
         check_version(if_match, current.version)?;
         let at = now();
         let fields = patched(&current.fields.to_input(), patch)?.validate(
-            actor.user_id,
+            current.fields.owner_id.unwrap_or(actor.user_id),
             at,
             current.fields.done_at,
         )?;
+        if is_assignee_only(actor, &current) && !only_completion_changed(&current.fields, &fields) {
+            return Err(AppError::Forbidden(
+                "the assignee of a task may mark it done; only its owner changes the rest",
+            ));
+        }
         if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
             return Err(AppError::Forbidden("only managers and admins give an activity to someone else"));
         }

@@ -2,6 +2,7 @@
 
 use crate::changes::record;
 use crate::contacts::stale;
+use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
 use crate::{App, AppError};
@@ -18,7 +19,12 @@ use comptoir_store::Page;
 use serde_json::Value;
 
 impl App {
-    pub async fn create_company(&self, actor: &Actor, body: Value) -> Result<Company, AppError> {
+    pub async fn create_company(
+        &self,
+        actor: &Actor,
+        body: Value,
+        once: Option<&Once>,
+    ) -> Result<Company, AppError> {
         if !actor.can_create_records() {
             return Err(AppError::Forbidden("read-only users cannot create companies"));
         }
@@ -37,6 +43,7 @@ impl App {
         comptoir_store::companies::insert(&mut tx, &company).await?;
         record(&mut tx, Some(actor), Action::Create, "company", company.id.0, None, Some(&company.fields))
             .await?;
+        settle(&mut tx, actor, once, &company).await?;
         tx.commit().await?;
         Ok(company)
     }

@@ -1,14 +1,16 @@
 //! Contact use cases.
 
 use crate::changes::record;
+use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
 use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
-use comptoir_domain::contacts::{Contact, ContactFields, ContactInput};
+use comptoir_domain::companies::Company;
+use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, ContactInput};
 use comptoir_domain::custom_fields::ObjectType;
-use comptoir_domain::ids::{CompanyId, ContactId, UserId};
+use comptoir_domain::ids::{ContactId, UserId};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
@@ -17,7 +19,12 @@ use comptoir_store::Page;
 use serde_json::Value;
 
 impl App {
-    pub async fn create_contact(&self, actor: &Actor, body: Value) -> Result<Contact, AppError> {
+    pub async fn create_contact(
+        &self,
+        actor: &Actor,
+        body: Value,
+        once: Option<&Once>,
+    ) -> Result<Contact, AppError> {
         if !actor.can_create_records() {
             return Err(AppError::Forbidden("read-only users cannot create contacts"));
         }
@@ -27,23 +34,24 @@ impl App {
         if !actor.can_assign_to(fields.owner_id) {
             return Err(AppError::Forbidden("only managers and admins give a contact to someone else"));
         }
-        let company_search = self.check_references(&fields).await?;
+        let company = self.check_references(&fields).await?;
         let at = now();
         let contact = Contact {
             id: ContactId::new(),
             version: 1,
             fields,
-            company: None,
+            company: company.as_ref().map(|c| CompanySummary { id: c.id, name: c.fields.name.clone() }),
             created_at: at,
             updated_at: at,
             last_activity_at: None,
         };
         let mut tx = self.db.begin().await?;
-        comptoir_store::contacts::insert(&mut tx, &contact, &company_search).await?;
+        comptoir_store::contacts::insert(&mut tx, &contact, &company_search(company.as_ref())).await?;
         record(&mut tx, Some(actor), Action::Create, "contact", contact.id.0, None, Some(&contact.fields))
             .await?;
+        settle(&mut tx, actor, once, &contact).await?;
         tx.commit().await?;
-        self.get_contact(actor, contact.id).await
+        Ok(contact)
     }
 
     /// Every role reads every contact.
@@ -74,7 +82,7 @@ impl App {
         if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
             return Err(AppError::Forbidden("only managers and admins give a contact to someone else"));
         }
-        let company_search = self.check_references(&fields).await?;
+        let company_search = company_search(self.check_references(&fields).await?.as_ref());
         let contact = Contact { version: current.version + 1, fields, updated_at: now(), ..current.clone() };
         let mut tx = self.db.begin().await?;
         comptoir_store::contacts::update(&mut tx, &contact, current.version, &company_search)
@@ -114,31 +122,22 @@ impl App {
         Ok(())
     }
 
-    /// Checks that the company and owner exist; returns the company's folded name, which the
-    /// contact is found by.
-    async fn check_references(&self, fields: &ContactFields) -> Result<String, AppError> {
+    /// Checks that the company and owner exist; returns the company.
+    async fn check_references(&self, fields: &ContactFields) -> Result<Option<Company>, AppError> {
         let mut errors = ValidationErrors::new();
-        let company_search = match fields.company_id {
-            Some(id) => self.company_search_text(id, &mut errors).await?,
-            None => String::new(),
+        let company = match fields.company_id {
+            Some(id) => {
+                let company = comptoir_store::companies::get(&self.db, id).await?;
+                if company.is_none() {
+                    errors.add("company_id", "is not a company");
+                }
+                company
+            }
+            None => None,
         };
         self.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
         errors.into_result()?;
-        Ok(company_search)
-    }
-
-    pub(crate) async fn company_search_text(
-        &self,
-        id: CompanyId,
-        errors: &mut ValidationErrors,
-    ) -> Result<String, AppError> {
-        match comptoir_store::companies::get(&self.db, id).await? {
-            Some(company) => Ok(fold(&company.fields.name)),
-            None => {
-                errors.add("company_id", "is not a company");
-                Ok(String::new())
-            }
-        }
+        Ok(company)
     }
 
     pub(crate) async fn check_user_exists(
@@ -154,6 +153,11 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// The company's folded name, which its contacts are found by.
+fn company_search(company: Option<&Company>) -> String {
+    company.map(|c| fold(&c.fields.name)).unwrap_or_default()
 }
 
 /// A write that lost a race: with `If-Match` that is a failed precondition, without it a

@@ -1,6 +1,7 @@
 //! Custom field definitions: admins shape the data; everyone reads the shape.
 
 use crate::changes::record;
+use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
 use crate::{App, AppError, admin_only};
@@ -59,10 +60,18 @@ impl CustomFieldInput {
             errors.add("field_type", "is required");
         }
         let mut options: Vec<String> = Vec::new();
-        for option in self.options {
-            let option = option.trim().to_owned();
-            if !option.is_empty() && !options.contains(&option) {
-                options.push(option);
+        if self.options.len() > MAX_OPTIONS {
+            errors.add("options", format!("at most {MAX_OPTIONS} options"));
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            for (i, option) in self.options.into_iter().enumerate() {
+                let option = option.trim().to_owned();
+                if option.chars().count() > 100 {
+                    errors.add(format!("options[{i}]"), "must be at most 100 characters");
+                }
+                if !option.is_empty() && seen.insert(option.clone()) {
+                    options.push(option);
+                }
             }
         }
         let is_choice = matches!(self.field_type, Some(FieldType::Select | FieldType::MultiSelect));
@@ -98,6 +107,9 @@ fn to_input(definition: &CustomFieldDefinition) -> CustomFieldInput {
     }
 }
 
+/// The most choices a select field offers; each value is looked up among them.
+const MAX_OPTIONS: usize = 200;
+
 const ONLY_ADMINS: &str = "only admins define custom fields";
 
 impl App {
@@ -105,6 +117,7 @@ impl App {
         &self,
         actor: &Actor,
         body: Value,
+        once: Option<&Once>,
     ) -> Result<CustomFieldDefinition, AppError> {
         admin_only(Some(actor), ONLY_ADMINS)?;
         let valid = parse::<CustomFieldInput>(body)?.validate()?;
@@ -139,6 +152,7 @@ impl App {
             Some(&definition),
         )
         .await?;
+        settle(&mut tx, actor, once, &definition).await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(definition)
@@ -201,8 +215,9 @@ impl App {
         Ok(definition)
     }
 
-    /// Removes the definition; values already stored stay in the records' JSON but are no
-    /// longer shown, filtered or accepted.
+    /// Removes the definition and, in the same transaction, every value records hold for it,
+    /// so no record is left with a value nothing can edit, and the key can be reused with
+    /// another type.
     pub async fn delete_custom_field(
         &self,
         actor: &Actor,
@@ -214,6 +229,10 @@ impl App {
         check_version(if_match, current.version)?;
         let mut tx = self.db.begin().await?;
         comptoir_store::custom_fields::delete(&mut tx, id, current.version).await?;
+        let cleared =
+            comptoir_store::custom_fields::remove_values(&mut tx, current.object_type, &current.key, now())
+                .await?;
+        tracing::info!(key = %current.key, cleared, "custom field removed with its values");
         record(&mut tx, Some(actor), Action::Delete, "custom_field", id.0, Some(&current), None).await?;
         tx.commit().await?;
         self.forget_definitions();

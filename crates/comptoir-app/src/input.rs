@@ -2,15 +2,18 @@
 
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::changes::merge_patch;
+use comptoir_domain::validation::refuse_control_characters;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Reads `value` as a `T`; a type error names its field path (`address.city`, `emails[0]`).
+/// Control characters are refused first, wherever they are, so none reaches a record.
 pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T, ValidationErrors> {
     if !value.is_object() {
         return Err(ValidationErrors::single("body", "must be a JSON object"));
     }
+    refuse_control_characters(&value)?;
     serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
         let message = error.inner().to_string();
         let mut field = error.path().to_string();

@@ -1,11 +1,12 @@
 //! Signing in and out of the browser interface, and the first admin of an empty instance.
 
 use crate::secrets::{random_secret, stored_hash};
-use crate::{App, AppError};
+use crate::{App, AppError, passwords};
 use chrono::{DateTime, TimeDelta, Utc};
 use comptoir_domain::sessions::{Session, lockout_after};
 use comptoir_domain::time::now;
 use comptoir_domain::users::{Role, User};
+use comptoir_domain::validation::is_forbidden_control;
 use serde_json::Value;
 
 /// A session just opened: the cookie secret exists only in this value.
@@ -43,25 +44,35 @@ impl App {
     ) -> Result<Result<SignedIn, SignInRefusal>, AppError> {
         let key = email_key(email);
         let at = now();
-        let (failures, locked_until) = comptoir_store::sessions::failures(&self.db, &key).await?;
+        if key.chars().any(is_forbidden_control) {
+            // No account has such an address; answer as slowly as for one that exists.
+            passwords::verify_dummy(password.to_owned()).await?;
+            return Ok(Err(SignInRefusal::WrongCredentials));
+        }
+        // The attempt is counted as a failure before the password is checked, in one step
+        // with reading the count: parallel guesses each use up a try, and the one that
+        // reaches the limit locks the address for those after it. A right password then
+        // clears the count.
+        let mut tx = self.db.begin().await?;
+        let (failures, locked_until) = comptoir_store::sessions::lock_failures(&mut tx, &key, at).await?;
         if let Some(until) = locked_until
             && until > at
         {
+            tx.commit().await?;
             return Ok(Err(SignInRefusal::LockedOut(until - at)));
         }
+        let failures = failures + 1;
+        let locked_until = lockout_after(failures).map(|delay| at + delay);
+        comptoir_store::sessions::set_failures(&mut tx, &key, failures, locked_until).await?;
+        tx.commit().await?;
         let Some(user) = self.verify_password(&key, password).await? else {
-            let failures = failures + 1;
-            let locked_until = lockout_after(failures).map(|delay| at + delay);
-            comptoir_store::sessions::record_failure(&self.db, &key, failures, at, locked_until).await?;
             tracing::info!(failures, "sign-in refused");
             return Ok(Err(match locked_until {
                 Some(until) => SignInRefusal::LockedOut(until - at),
                 None => SignInRefusal::WrongCredentials,
             }));
         };
-        if failures > 0 {
-            comptoir_store::sessions::clear_failures(&self.db, &key).await?;
-        }
+        comptoir_store::sessions::clear_failures(&self.db, &key).await?;
         let session = Session {
             user_id: user.id,
             csrf_token: random_secret(),
@@ -110,10 +121,11 @@ impl App {
     }
 
     /// Creates the first user, an admin, on an instance that has none; refused once anyone
-    /// exists, so the set-up page cannot be used to take over an instance.
+    /// exists, so the set-up page cannot be used to take over an instance. Checking and
+    /// creating are one step, so racing set-ups make one admin, not several.
     pub async fn create_first_admin(&self, mut body: Value) -> Result<User, AppError> {
         if self.count_users().await? > 0 {
-            return Err(AppError::Forbidden("this instance already has users; sign in instead"));
+            return Err(already_set_up());
         }
         if let Some(object) = body.as_object_mut() {
             object.insert("role".to_owned(), Value::from(Role::Admin.as_str()));
@@ -121,6 +133,23 @@ impl App {
         if body.get("password").is_none_or(Value::is_null) {
             return Err(comptoir_domain::ValidationErrors::single("password", "is required").into());
         }
-        self.create_user(None, body).await
+        self.insert_user(None, body, FirstUser::Only, None).await
+    }
+}
+
+fn already_set_up() -> AppError {
+    AppError::Forbidden("this instance already has users; sign in instead")
+}
+
+/// Whether a new user may only be the instance's first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FirstUser {
+    Only,
+    Any,
+}
+
+impl FirstUser {
+    pub(crate) fn refusal(self) -> AppError {
+        already_set_up()
     }
 }

@@ -2,7 +2,9 @@
 //! decides what they may do.
 
 use crate::changes::record;
+use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
+use crate::sessions::FirstUser;
 use crate::{App, AppError, admin_only, passwords};
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::UserId;
@@ -16,8 +18,23 @@ const ONLY_ADMINS: &str = "only admins manage users";
 
 impl App {
     /// Creates a user. `actor` is `None` when the command line does it.
-    pub async fn create_user(&self, actor: Option<&Actor>, body: Value) -> Result<User, AppError> {
+    pub async fn create_user(
+        &self,
+        actor: Option<&Actor>,
+        body: Value,
+        once: Option<&Once>,
+    ) -> Result<User, AppError> {
         admin_only(actor, ONLY_ADMINS)?;
+        self.insert_user(actor, body, FirstUser::Any, once).await
+    }
+
+    pub(crate) async fn insert_user(
+        &self,
+        actor: Option<&Actor>,
+        body: Value,
+        first: FirstUser,
+        once: Option<&Once>,
+    ) -> Result<User, AppError> {
         let input: UserInput = parse(body)?;
         let (fields, password) = input.validate()?;
         let password_hash = match password {
@@ -37,8 +54,14 @@ impl App {
             updated_at: at,
         };
         let mut tx = self.db.begin().await?;
+        if first == FirstUser::Only && comptoir_store::users::any_locked(&mut tx).await? {
+            return Err(first.refusal());
+        }
         comptoir_store::users::insert(&mut tx, &user, password_hash.as_deref()).await?;
         record(&mut tx, actor, Action::Create, "user", user.id.0, None, Some(&user)).await?;
+        if let Some(actor) = actor {
+            settle(&mut tx, actor, once, &user).await?;
+        }
         tx.commit().await?;
         Ok(user)
     }
@@ -127,12 +150,14 @@ impl App {
 
     /// Checks an email and password; `None` when either is wrong or the user is inactive.
     pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<User>, AppError> {
+        // Without a user or a password, a dummy hash is checked all the same, so the time
+        // taken does not tell which accounts exist or have a password.
         let Some(user) = self.find_user_by_email(email).await? else {
-            // Hash anyway so the answer takes as long whether or not the email exists.
-            passwords::hash(password.to_owned()).await?;
+            passwords::verify_dummy(password.to_owned()).await?;
             return Ok(None);
         };
         let Some(stored) = comptoir_store::users::password_hash(&self.db, user.id).await? else {
+            passwords::verify_dummy(password.to_owned()).await?;
             return Ok(None);
         };
         let valid = passwords::verify(password.to_owned(), stored).await?;

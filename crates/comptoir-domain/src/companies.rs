@@ -2,7 +2,7 @@
 //! partners, suppliers and resellers.
 
 use crate::address::Address;
-use crate::contacts::{LabelledPhone, RawLabelled};
+use crate::contacts::{LabelledPhone, MAX_PHONES, RawLabelled};
 use crate::custom_fields::{CustomFieldDefinition, validate_values};
 use crate::ids::{CompanyId, UserId};
 use crate::phone::PhoneNumber;
@@ -202,28 +202,35 @@ impl CompanyInput {
         }
         let vat_number =
             clean_text(self.vat_number).and_then(|v| errors.check("vat_number", VatNumber::parse(&v)));
-        if self.addresses.len() > MAX_ADDRESSES {
+        // Counts are checked before any item is parsed, so an oversized list costs nothing.
+        let addresses: Vec<Address> = if self.addresses.len() > MAX_ADDRESSES {
             errors.add("addresses", format!("at most {MAX_ADDRESSES} addresses"));
-        }
-        let addresses: Vec<Address> = self
-            .addresses
-            .into_iter()
-            .enumerate()
-            .map(|(i, address)| address.clean(&format!("addresses[{i}]"), &mut errors))
-            .filter(|address| !address.is_empty())
-            .collect();
+            Vec::new()
+        } else {
+            self.addresses
+                .into_iter()
+                .enumerate()
+                .map(|(i, address)| address.clean(&format!("addresses[{i}]"), &mut errors))
+                .filter(|address| !address.is_empty())
+                .collect()
+        };
         let mut phones: Vec<LabelledPhone> = Vec::new();
-        for (i, raw) in self.phones.into_iter().enumerate() {
-            let (value, label) = match raw {
-                RawLabelled::Plain(v) => (v, None),
-                RawLabelled::Phone { number, label } | RawLabelled::Email { address: number, label } => {
-                    (number, clean_text(label))
+        if self.phones.len() > MAX_PHONES {
+            errors.add("phones", format!("at most {MAX_PHONES} numbers"));
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            for (i, raw) in self.phones.into_iter().enumerate() {
+                let (value, label) = match raw {
+                    RawLabelled::Plain(v) => (v, None),
+                    RawLabelled::Phone { number, label } | RawLabelled::Email { address: number, label } => {
+                        (number, clean_text(label))
+                    }
+                };
+                if let Some(number) = errors.check(&format!("phones[{i}]"), PhoneNumber::parse(&value))
+                    && seen.insert(number.clone())
+                {
+                    phones.push(LabelledPhone { number, label });
                 }
-            };
-            if let Some(number) = errors.check(&format!("phones[{i}]"), PhoneNumber::parse(&value))
-                && !phones.iter().any(|p| p.number == number)
-            {
-                phones.push(LabelledPhone { number, label });
             }
         }
         let tags = clean_tags(self.tags, &mut errors);

@@ -11,6 +11,7 @@ use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 /// Where a contact stands on the way from first touch to loyal customer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -178,28 +179,33 @@ impl ContactInput {
         check_length(&mut errors, "first_name", &first_name, 100);
         check_length(&mut errors, "last_name", &last_name, 100);
 
+        // Counts are checked before any item is parsed, so an oversized list costs nothing.
+        let mut emails: Vec<LabelledEmail> = Vec::new();
         if self.emails.len() > MAX_EMAILS {
             errors.add("emails", format!("at most {MAX_EMAILS} addresses"));
-        }
-        let mut emails: Vec<LabelledEmail> = Vec::new();
-        for (i, raw) in self.emails.iter().enumerate() {
-            let (value, label) = raw.parts();
-            if let Some(address) = errors.check(&format!("emails[{i}]"), EmailAddress::parse(value))
-                && !emails.iter().any(|e| e.address == address)
-            {
-                emails.push(LabelledEmail { address, label });
+        } else {
+            let mut seen = HashSet::new();
+            for (i, raw) in self.emails.iter().enumerate() {
+                let (value, label) = raw.parts();
+                if let Some(address) = errors.check(&format!("emails[{i}]"), EmailAddress::parse(value))
+                    && seen.insert(address.clone())
+                {
+                    emails.push(LabelledEmail { address, label });
+                }
             }
         }
+        let mut phones: Vec<LabelledPhone> = Vec::new();
         if self.phones.len() > MAX_PHONES {
             errors.add("phones", format!("at most {MAX_PHONES} numbers"));
-        }
-        let mut phones: Vec<LabelledPhone> = Vec::new();
-        for (i, raw) in self.phones.iter().enumerate() {
-            let (value, label) = raw.parts();
-            if let Some(number) = errors.check(&format!("phones[{i}]"), PhoneNumber::parse(value))
-                && !phones.iter().any(|p| p.number == number)
-            {
-                phones.push(LabelledPhone { number, label });
+        } else {
+            let mut seen = HashSet::new();
+            for (i, raw) in self.phones.iter().enumerate() {
+                let (value, label) = raw.parts();
+                if let Some(number) = errors.check(&format!("phones[{i}]"), PhoneNumber::parse(value))
+                    && seen.insert(number.clone())
+                {
+                    phones.push(LabelledPhone { number, label });
+                }
             }
         }
         if first_name.is_none() && last_name.is_none() && emails.is_empty() && self.emails.is_empty() {

@@ -152,11 +152,15 @@ impl CustomFieldDefinition {
                 let Value::Array(items) = value else {
                     return Err("must be a list of options".to_owned());
                 };
+                if items.len() > MAX_CHOICES {
+                    return Err(format!("at most {MAX_CHOICES} items"));
+                }
                 let mut chosen: Vec<Value> = Vec::with_capacity(items.len());
+                let mut seen = std::collections::HashSet::with_capacity(items.len());
                 for item in items {
                     match item {
                         Value::String(s) if self.options.contains(s) => {
-                            if !chosen.contains(item) {
+                            if seen.insert(s.as_str()) {
                                 chosen.push(item.clone());
                             }
                         }
@@ -229,6 +233,9 @@ fn normalise_currency(value: &Value) -> Result<Value, String> {
     Ok(Value::Object(out))
 }
 
+/// The most items a multi-select value may list (repeats included), checked before any is read.
+pub const MAX_CHOICES: usize = 200;
+
 /// Validates a record's whole set of custom values against the definitions of its type.
 /// `null` removes a value; unknown keys are refused so a typo never silently vanishes.
 pub fn validate_values(
@@ -237,6 +244,12 @@ pub fn validate_values(
     errors: &mut ValidationErrors,
 ) -> Map<String, Value> {
     let mut out = Map::new();
+    // A record holds at most one value per definition; more keys than that cannot all be
+    // valid, and are refused before any is looked up.
+    if values.len() > definitions.len().max(1) {
+        errors.add("custom_fields", format!("at most {} values", definitions.len()));
+        return out;
+    }
     for (key, value) in values {
         let field = format!("custom_fields.{key}");
         let Some(definition) = definitions.iter().find(|d| d.key == key) else {

@@ -50,6 +50,13 @@ impl SavedView {
         if query.len() > 4000 {
             errors.add("query", "is too long");
         }
+        // The query goes back into a `Location` header when the view is opened.
+        if query.chars().any(char::is_control) {
+            errors.add("query", "must not contain control characters");
+        }
+        if name.as_deref().is_some_and(|n| n.chars().any(crate::validation::is_forbidden_control)) {
+            errors.add("name", "must not contain control characters");
+        }
         errors.into_result()?;
         Ok((name.unwrap_or_default(), query.to_owned()))
     }

@@ -133,3 +133,54 @@ pub async fn delete(tx: &mut Tx, id: CustomFieldId, expected_version: i64) -> Re
     )
     .await
 }
+
+/// Removes the value `key` holds on every record of `object_type`, as a definition goes:
+/// a value no definition describes could no longer be edited, and a later field reusing the
+/// key with another type must not meet it. Each changed record gets a new version, so an
+/// edit prepared before the removal is refused as stale. Returns how many records changed.
+pub async fn remove_values(
+    tx: &mut Tx,
+    object_type: ObjectType,
+    key: &str,
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let affected = match (tx, object_type) {
+        (Tx::Sqlite(tx), ObjectType::Contact) => sqlx::query(
+            "UPDATE contacts SET custom_fields = json_remove(custom_fields, $1), version = version + 1,
+                    updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
+        )
+        .bind(format!("$.\"{key}\""))
+        .bind(at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected(),
+        (Tx::Sqlite(tx), ObjectType::Company) => sqlx::query(
+            "UPDATE companies SET custom_fields = json_remove(custom_fields, $1), version = version + 1,
+                    updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
+        )
+        .bind(format!("$.\"{key}\""))
+        .bind(at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected(),
+        (Tx::Postgres(tx), ObjectType::Contact) => sqlx::query(
+            "UPDATE contacts SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
+                 WHERE custom_fields ? $1",
+        )
+        .bind(key)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected(),
+        (Tx::Postgres(tx), ObjectType::Company) => sqlx::query(
+            "UPDATE companies SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
+                 WHERE custom_fields ? $1",
+        )
+        .bind(key)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected(),
+    };
+    Ok(affected)
+}

@@ -1,96 +1,74 @@
 //! Idempotency keys: a `POST` retried with the same key answers what the first one answered
-//! and creates nothing twice. A key is claimed before the work starts, so two concurrent
-//! retries cannot both do it.
+//! and creates nothing twice. A key is written with its answer in the creation's own
+//! transaction, so a key is either done, with the answer to replay, or was never used: a
+//! crash between the two cannot leave a record without its key.
 
-use crate::db::{Db, StoreError};
-use crate::on_pool;
+use crate::db::{Db, StoreError, Tx};
+use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ids::UserId;
 
+/// The answer a key was completed with.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Claim {
-    /// The key is ours: do the work, then [`complete`] or [`release`].
-    Claimed,
-    /// Done before: replay this answer.
-    Completed { request_hash: Vec<u8>, status: u16, body: String },
-    /// Another request with this key is still running.
-    InProgress { request_hash: Vec<u8> },
+pub struct Completed {
+    pub request_hash: Vec<u8>,
+    pub status: u16,
+    pub body: String,
 }
 
-/// A claim left unfinished this long belongs to a request that died with its server; a retry
-/// may take the key over.
-pub const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+/// The answer recorded for this key, if a request with it was completed.
+pub async fn find(db: &Db, actor: UserId, key: &str) -> Result<Option<Completed>, StoreError> {
+    let row: Option<(Vec<u8>, Option<i32>, Option<String>)> = on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT request_hash, status, response_body FROM idempotency_keys WHERE actor_id = $1 AND key = $2",
+        )
+        .bind(actor.0)
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(match row {
+        Some((request_hash, Some(status), Some(body))) => {
+            Some(Completed { request_hash, status: u16::try_from(status).unwrap_or(200), body })
+        }
+        // A claim left unanswered by an earlier version of this server: nothing was done.
+        _ => None,
+    })
+}
 
-pub async fn claim(
-    db: &Db,
+/// Records the key's answer inside the creation's transaction. `false` when another request
+/// completed the same key first, in which case the caller's transaction must not commit.
+/// On PostgreSQL a concurrent insert of the same key waits here for the other transaction,
+/// then finds it done.
+pub async fn complete(
+    tx: &mut Tx,
     actor: UserId,
     key: &str,
     request_hash: &[u8],
+    answer: (u16, &str),
     now: DateTime<Utc>,
-) -> Result<Claim, StoreError> {
-    let inserted = on_pool!(db, |pool| {
+) -> Result<bool, StoreError> {
+    let (status, body) = answer;
+    let written = on_tx!(tx, |conn| {
         sqlx::query(
-            "INSERT INTO idempotency_keys (actor_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+            "INSERT INTO idempotency_keys (actor_id, key, request_hash, status, response_body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (actor_id, key) DO UPDATE SET request_hash = excluded.request_hash,
+                 status = excluded.status, response_body = excluded.response_body,
                  created_at = excluded.created_at
-             WHERE idempotency_keys.status IS NULL AND idempotency_keys.created_at < $5",
+             WHERE idempotency_keys.status IS NULL",
         )
         .bind(actor.0)
         .bind(key)
         .bind(request_hash)
-        .bind(now)
-        .bind(now - ABANDONED_AFTER)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if inserted == 1 {
-        return Ok(Claim::Claimed);
-    }
-    let row: Option<(Vec<u8>, Option<i32>, Option<String>)> = on_pool!(db, |pool| {
-        sqlx::query_as("SELECT request_hash, status, response_body FROM idempotency_keys WHERE actor_id = $1 AND key = $2")
-            .bind(actor.0)
-            .bind(key)
-            .fetch_optional(pool)
-            .await
-    })?;
-    Ok(match row {
-        Some((request_hash, Some(status), Some(body))) => {
-            Claim::Completed { request_hash, status: u16::try_from(status).unwrap_or(200), body }
-        }
-        Some((request_hash, _, _)) => Claim::InProgress { request_hash },
-        // Released between our insert and our read: the caller may simply try again.
-        None => Claim::InProgress { request_hash: request_hash.to_vec() },
-    })
-}
-
-pub async fn complete(db: &Db, actor: UserId, key: &str, status: u16, body: &str) -> Result<(), StoreError> {
-    on_pool!(db, |pool| {
-        sqlx::query(
-            "UPDATE idempotency_keys SET status = $3, response_body = $4 WHERE actor_id = $1 AND key = $2",
-        )
-        .bind(actor.0)
-        .bind(key)
         .bind(i32::from(status))
         .bind(body)
-        .execute(pool)
+        .bind(now)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
     })?;
-    Ok(())
-}
-
-/// Gives the key back after a failed attempt, so a corrected retry can use it.
-pub async fn release(db: &Db, actor: UserId, key: &str) -> Result<(), StoreError> {
-    on_pool!(db, |pool| {
-        sqlx::query("DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2 AND status IS NULL")
-            .bind(actor.0)
-            .bind(key)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    Ok(written == 1)
 }
 
 /// Forgets keys created before `before`; returns how many.

@@ -183,6 +183,9 @@ impl Catalog {
     }
 }
 
+/// A custom value as its definition's type, or NULL when the stored JSON has another type:
+/// a value written under an earlier definition of the same key never reaches a cast that
+/// would fail the whole query, and never compares as something it is not.
 fn push_custom_expr(
     sql: &mut Sql,
     dialect: Dialect,
@@ -192,28 +195,40 @@ fn push_custom_expr(
     let key = definition.key.clone();
     match (dialect, definition.field_type) {
         (Dialect::Sqlite, FieldType::Currency) => {
-            sql.push("CAST(json_extract(").push(column).push(", ");
-            sql.bind(Bind::Text(format!("$.\"{key}\".amount"))).push(") AS REAL)");
+            let path = format!("$.\"{key}\".amount");
+            sql.push("(CASE WHEN json_type(").push(column).push(", ").bind(Bind::Text(path.clone()));
+            sql.push(") = 'text' THEN CAST(json_extract(").push(column).push(", ");
+            sql.bind(Bind::Text(path)).push(") AS REAL) END)");
         }
-        (Dialect::Sqlite, _) => {
-            sql.push("json_extract(").push(column).push(", ");
-            sql.bind(Bind::Text(format!("$.\"{key}\""))).push(")");
+        (Dialect::Sqlite, field_type) => {
+            let path = format!("$.\"{key}\"");
+            sql.push("(CASE WHEN json_type(").push(column).push(", ").bind(Bind::Text(path.clone()));
+            sql.push(match field_type {
+                FieldType::Number => ") IN ('integer', 'real')",
+                FieldType::Bool => ") IN ('true', 'false')",
+                FieldType::MultiSelect => ") = 'array'",
+                _ => ") = 'text'",
+            });
+            sql.push(" THEN json_extract(").push(column).push(", ").bind(Bind::Text(path)).push(") END)");
         }
         (Dialect::Postgres, FieldType::Number) => {
-            sql.push("CAST(").push(column).push(" ->> ");
-            sql.bind(Bind::Text(key)).push(" AS DOUBLE PRECISION)");
+            sql.push("(CASE WHEN jsonb_typeof(").push(column).push(" -> ").bind(Bind::Text(key.clone()));
+            sql.push(") = 'number' THEN CAST(").push(column).push(" ->> ");
+            sql.bind(Bind::Text(key)).push(" AS DOUBLE PRECISION) END)");
         }
         (Dialect::Postgres, FieldType::Currency) => {
-            sql.push("CAST(").push(column).push(" -> ");
-            sql.bind(Bind::Text(key)).push(" ->> 'amount' AS DOUBLE PRECISION)");
+            sql.push("(CASE WHEN (").push(column).push(" -> ").bind(Bind::Text(key.clone()));
+            sql.push(" ->> 'amount') ~ '^-?[0-9]+([.][0-9]+)?$' THEN CAST(").push(column).push(" -> ");
+            sql.bind(Bind::Text(key)).push(" ->> 'amount' AS DOUBLE PRECISION) END)");
         }
         (Dialect::Postgres, FieldType::Bool) => {
-            sql.push("CAST(").push(column).push(" ->> ");
-            sql.bind(Bind::Text(key)).push(" AS BOOLEAN)");
+            sql.push("(CASE WHEN jsonb_typeof(").push(column).push(" -> ").bind(Bind::Text(key.clone()));
+            sql.push(") = 'boolean' THEN CAST(").push(column).push(" ->> ");
+            sql.bind(Bind::Text(key)).push(" AS BOOLEAN) END)");
         }
         (Dialect::Postgres, _) => {
-            sql.push("(").push(column).push(" ->> ");
-            sql.bind(Bind::Text(key)).push(")");
+            sql.push("(CASE WHEN jsonb_typeof(").push(column).push(" -> ").bind(Bind::Text(key.clone()));
+            sql.push(") = 'string' THEN ").push(column).push(" ->> ").bind(Bind::Text(key)).push(" END)");
         }
     }
 }
@@ -255,8 +270,12 @@ fn push_list_empty(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &
             sql.push("COALESCE(jsonb_array_length(").push(c.sql).push("), 0) = 0");
         }
         (Dialect::Postgres, Target::Custom(d)) => {
-            sql.push("COALESCE(jsonb_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
-            sql.push(" -> ").bind(Bind::Text(d.key.clone())).push("), 0) = 0");
+            // jsonb_array_length fails on anything but an array; a value of another type counts
+            // as no list at all.
+            let column = catalog.custom_sql.unwrap_or("custom_fields");
+            sql.push("(CASE WHEN jsonb_typeof(").push(column).push(" -> ").bind(Bind::Text(d.key.clone()));
+            sql.push(") = 'array' THEN jsonb_array_length(").push(column).push(" -> ");
+            sql.bind(Bind::Text(d.key.clone())).push(") ELSE 0 END) = 0");
         }
     }
 }

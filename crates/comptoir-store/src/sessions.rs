@@ -1,7 +1,7 @@
 //! Browser sessions and failed sign-ins in the database.
 
-use crate::db::{Db, StoreError};
-use crate::on_pool;
+use crate::db::{Db, StoreError, Tx};
+use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ids::UserId;
 use comptoir_domain::sessions::Session;
@@ -131,40 +131,56 @@ pub async fn delete_old_failures(db: &Db, before: DateTime<Utc>) -> Result<u64, 
     })?)
 }
 
-/// Consecutive failures for an address and until when it is locked.
-pub async fn failures(db: &Db, email: &str) -> Result<(i32, Option<DateTime<Utc>>), StoreError> {
-    let row: Option<(i32, Option<DateTime<Utc>>)> = on_pool!(db, |pool| {
-        sqlx::query_as("SELECT failures, locked_until FROM sign_in_failures WHERE email = $1")
+/// Consecutive failures for an address and until when it is locked, read inside `tx` and
+/// held there: on PostgreSQL the upsert locks the row until `tx` ends, and SQLite's write
+/// transaction already excludes every other writer. Attempts for one address are thereby
+/// counted one after another, however many arrive at once.
+pub async fn lock_failures(
+    tx: &mut Tx,
+    email: &str,
+    at: DateTime<Utc>,
+) -> Result<(i32, Option<DateTime<Utc>>), StoreError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "INSERT INTO sign_in_failures (email, failures, last_failure_at) VALUES ($1, 0, $2)
+             ON CONFLICT (email) DO UPDATE SET last_failure_at = excluded.last_failure_at
+             RETURNING failures, locked_until",
+        )
+        .bind(email)
+        .bind(at)
+        .fetch_one(&mut *conn)
+        .await
+    })?)
+}
+
+/// Sets the count read by [`lock_failures`] in the same transaction.
+pub async fn set_failures(
+    tx: &mut Tx,
+    email: &str,
+    failures: i32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE sign_in_failures SET failures = $2, locked_until = $3 WHERE email = $1")
+            .bind(email)
+            .bind(failures)
+            .bind(locked_until)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Consecutive failures for an address, for tests and diagnostics.
+pub async fn failures(db: &Db, email: &str) -> Result<i32, StoreError> {
+    let count: Option<i32> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT failures FROM sign_in_failures WHERE email = $1")
             .bind(email)
             .fetch_optional(pool)
             .await
     })?;
-    Ok(row.unwrap_or((0, None)))
-}
-
-pub async fn record_failure(
-    db: &Db,
-    email: &str,
-    failures: i32,
-    at: DateTime<Utc>,
-    locked_until: Option<DateTime<Utc>>,
-) -> Result<(), StoreError> {
-    on_pool!(db, |pool| {
-        sqlx::query(
-            "INSERT INTO sign_in_failures (email, failures, last_failure_at, locked_until)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (email) DO UPDATE SET failures = excluded.failures,
-                last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until",
-        )
-        .bind(email)
-        .bind(failures)
-        .bind(at)
-        .bind(locked_until)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    Ok(count.unwrap_or(0))
 }
 
 pub async fn clear_failures(db: &Db, email: &str) -> Result<(), StoreError> {

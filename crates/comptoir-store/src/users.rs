@@ -110,6 +110,18 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
     Ok(on_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
 }
 
+/// Whether any user exists, answered so that no other transaction can add one before `tx`
+/// ends: PostgreSQL locks the table against inserts, SQLite's write transaction already
+/// excludes other writers. "No user yet" and the first insert are then one step.
+pub async fn any_locked(tx: &mut Tx) -> Result<bool, StoreError> {
+    if let Tx::Postgres(tx) = tx {
+        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").execute(&mut **tx).await?;
+    }
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)").fetch_one(&mut *conn).await
+    })?)
+}
+
 pub async fn list(db: &Db, query: &ListQuery) -> Result<Result<Page<User>, ValidationErrors>, StoreError> {
     let base = Sql::new(concat!(select_users!(), " WHERE TRUE"));
     let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {

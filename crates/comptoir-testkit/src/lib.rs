@@ -123,6 +123,7 @@ impl TestServer {
             .create_user(
                 None,
                 json!({"email": ADMIN_EMAIL, "role": "admin", "display_name": "Admin", "password": ADMIN_PASSWORD}),
+                None,
             )
             .await
             .expect("the first admin");
@@ -149,7 +150,8 @@ impl TestServer {
     /// A new user with `role` and a token for them.
     pub async fn user(&self, role: Role) -> (UserId, String) {
         let email = format!("{}-{}@exemple.fr", role, uuid::Uuid::now_v7().simple());
-        let user = self.app.create_user(None, json!({"email": email, "role": role})).await.expect("a user");
+        let user =
+            self.app.create_user(None, json!({"email": email, "role": role}), None).await.expect("a user");
         let token = self.app.create_token(None, user.id, "tests").await.expect("a token");
         (user.id, token.secret)
     }
@@ -159,7 +161,7 @@ impl TestServer {
         let email = format!("{}-{}@exemple.fr", role, uuid::Uuid::now_v7().simple());
         let user = self
             .app
-            .create_user(None, json!({"email": email, "role": role, "password": ADMIN_PASSWORD}))
+            .create_user(None, json!({"email": email, "role": role, "password": ADMIN_PASSWORD}), None)
             .await
             .expect("a user");
         (user.id, email)

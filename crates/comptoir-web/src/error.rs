@@ -103,3 +103,18 @@ impl IntoResponse for ApiError {
 pub fn bad_request(field: &str, message: impl Into<String>) -> ApiError {
     ApiError(AppError::Validation(ValidationErrors::single(field, message)))
 }
+
+/// A problem met before any use case runs (a method, a body's size or type, a query string),
+/// answered with its own status.
+pub fn problem_response(
+    status: StatusCode,
+    kind: &'static str,
+    title: &'static str,
+    detail: String,
+) -> Response {
+    let body = Problem { kind, title, status: status.as_u16(), detail: Some(detail), errors: vec![] };
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let mut response = (status, bytes).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response
+}

@@ -1,11 +1,12 @@
 //! What handlers need from every request: the caller, the JSON body, the list parameters,
 //! `If-Match` and `Idempotency-Key`.
 
-use crate::error::{ApiError, bad_request};
+use crate::error::{ApiError, bad_request, problem_response};
 use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use comptoir_app::AppError;
 use comptoir_domain::listing::ListQuery;
@@ -41,7 +42,7 @@ pub struct JsonBody {
 }
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
-    type Rejection = ApiError;
+    type Rejection = Response;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let is_json =
@@ -49,19 +50,37 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 v.starts_with("application/json") || v.starts_with("application/merge-patch+json")
             });
         if !is_json {
-            return Err(bad_request("Content-Type", "must be application/json"));
+            return Err(problem_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "/problems/unsupported-media-type",
+                "Unsupported media type",
+                "send Content-Type: application/json".to_owned(),
+            ));
         }
-        let raw = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| bad_request("body", "could not be read (too large?)"))?;
+        let raw = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                problem_response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "/problems/too-large",
+                    "Request body too large",
+                    format!("a body may hold at most {MAX_JSON_BODY} bytes"),
+                )
+            } else {
+                bad_request("body", "could not be read").into_response()
+            }
+        })?;
         let value: Value = serde_json::from_slice(&raw)
-            .map_err(|e| bad_request("body", format!("is not valid JSON: {e}")))?;
+            .map_err(|e| bad_request("body", format!("is not valid JSON: {e}")).into_response())?;
         if !value.is_object() {
-            return Err(bad_request("body", "must be a JSON object"));
+            return Err(bad_request("body", "must be a JSON object").into_response());
         }
         Ok(JsonBody { value, raw })
     }
 }
+
+/// The largest JSON body the API reads: a record with every field at its longest (an
+/// activity's 100,000-character text) fits; anything larger is refused before it is parsed.
+pub const MAX_JSON_BODY: usize = 1024 * 1024;
 
 /// `limit`, `cursor`, `sort`, `q` and `filter[…]` from the query string.
 pub struct ListParams(pub ListQuery);

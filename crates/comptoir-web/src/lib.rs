@@ -9,9 +9,11 @@ mod health;
 mod i18n;
 mod metrics;
 mod pages;
+mod security;
 mod state;
 
 pub use error::ApiError;
+pub use extract::MAX_JSON_BODY;
 pub use state::AppState;
 
 use axum::Router;
@@ -29,7 +31,9 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(pages::router())
         .nest("/api/v1", api::router())
+        .layer(axum::middleware::from_fn(security::plain_queries))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {

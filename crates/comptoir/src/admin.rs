@@ -29,6 +29,7 @@ pub async fn user(database_url: &str, command: UserCommand) -> anyhow::Result<()
                 .create_user(
                     None,
                     json!({"email": email, "role": role, "display_name": name, "password": password}),
+                    None,
                 )
                 .await
                 .map_err(explain)?;

@@ -150,7 +150,11 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     let user = match app.find_user_by_email(BENCH_EMAIL).await? {
         Some(user) => user,
         None => app
-            .create_user(None, json!({"email": BENCH_EMAIL, "role": "admin", "display_name": "Benchmark"}))
+            .create_user(
+                None,
+                json!({"email": BENCH_EMAIL, "role": "admin", "display_name": "Benchmark"}),
+                None,
+            )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?,
     };
@@ -294,6 +298,7 @@ async fn prepare_pages(app: &App) -> anyhow::Result<String> {
             .create_user(
                 None,
                 json!({"email": PAGES_EMAIL, "role": "admin", "display_name": "Bench", "password": PAGES_PASSWORD}),
+                None,
             )
             .await
             .map_err(fail)?,
@@ -311,6 +316,7 @@ async fn prepare_pages(app: &App) -> anyhow::Result<String> {
         .create_contact(
             &actor,
             json!({"first_name": "Historique", "last_name": "Long", "emails": [TIMELINE_EMAIL]}),
+            None,
         )
         .await
         .map_err(fail)?;
@@ -326,7 +332,7 @@ async fn prepare_pages(app: &App) -> anyhow::Result<String> {
             body["outcome"] = json!("connected");
             body["duration_seconds"] = json!(300);
         }
-        app.create_activity(&actor, body).await.map_err(fail)?;
+        app.create_activity(&actor, body, None).await.map_err(fail)?;
         progress.inc(1);
     }
     progress.finish_and_clear();

@@ -53,6 +53,9 @@ pub struct ServeArgs {
     /// [default: Europe/Paris]
     #[arg(long, env = "COMPTOIR_TIMEZONE")]
     pub timezone: Option<String>,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`
+    #[arg(long, env = "COMPTOIR_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Subcommand)]

@@ -481,6 +481,7 @@ async fn demo_owners(app: &App) -> anyhow::Result<(Vec<UserId>, Option<String>)>
                 app.create_user(
                     None,
                     json!({"email": email, "role": role, "display_name": name, "password": password}),
+                    None,
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -494,6 +495,7 @@ async fn demo_owners(app: &App) -> anyhow::Result<(Vec<UserId>, Option<String>)>
         app.create_custom_field(
             &admin,
             json!({"object_type": "contact", "key": "budget", "label": "Budget (€)", "field_type": "number"}),
+            None,
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -33,7 +33,14 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Serve(_) => serve::run(database_url, settings.addr, settings.timezone).await,
+            Command::Serve(args) => {
+                let state = |app| {
+                    comptoir_web::AppState::new(app)
+                        .with_timezone(settings.timezone)
+                        .with_metrics_token(args.metrics_token)
+                };
+                serve::run(database_url, settings.addr, state).await
+            }
             Command::Migrate => serve::migrate(database_url).await,
             Command::User(command) => admin::user(database_url, command).await,
             Command::Token(command) => admin::token(database_url, command).await,

@@ -35,7 +35,12 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn run(database_url: &str, addr: SocketAddr, timezone: chrono_tz::Tz) -> anyhow::Result<()> {
+/// Serves until a shutdown signal; `state` adds the settings to the application.
+pub async fn run(
+    database_url: &str,
+    addr: SocketAddr,
+    state: impl FnOnce(App) -> AppState,
+) -> anyhow::Result<()> {
     let db = open(database_url).await?;
     let app = App::new(db.clone());
     spawn_housekeeping(app.clone());
@@ -49,7 +54,7 @@ pub async fn run(database_url: &str, addr: SocketAddr, timezone: chrono_tz::Tz) 
              comptoir user create --email you@example.com --role admin --password-stdin"
         );
     }
-    comptoir_web::serve(listener, AppState::new(app).with_timezone(timezone), shutdown_signal()).await?;
+    comptoir_web::serve(listener, state(app), shutdown_signal()).await?;
     db.close().await;
     Ok(())
 }

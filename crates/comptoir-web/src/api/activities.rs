@@ -42,8 +42,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(&state, &actor, key, "/api/v1/activities", &body.raw, || async {
-        let activity = state.app.create_activity(&actor, body.value).await?;
+    let JsonBody { value, raw } = body;
+    let (app, actor) = (&state.app, &actor);
+    create_once(&state, actor, key, "/api/v1/activities", &raw, |once| async move {
+        let activity = app.create_activity(actor, value, once.as_ref()).await?;
         Created::new(format!("/api/v1/activities/{}", activity.id), activity.version, &activity)
     })
     .await

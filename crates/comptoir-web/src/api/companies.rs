@@ -55,8 +55,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(&state, &actor, key, "/api/v1/companies", &body.raw, || async {
-        let company = state.app.create_company(&actor, body.value).await?;
+    let JsonBody { value, raw } = body;
+    let (app, actor) = (&state.app, &actor);
+    create_once(&state, actor, key, "/api/v1/companies", &raw, |once| async move {
+        let company = app.create_company(actor, value, once.as_ref()).await?;
         Created::new(format!("/api/v1/companies/{}", company.id), company.version, &company)
     })
     .await

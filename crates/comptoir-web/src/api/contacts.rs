@@ -55,8 +55,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(&state, &actor, key, "/api/v1/contacts", &body.raw, || async {
-        let contact = state.app.create_contact(&actor, body.value).await?;
+    let JsonBody { value, raw } = body;
+    let (app, actor) = (&state.app, &actor);
+    create_once(&state, actor, key, "/api/v1/contacts", &raw, |once| async move {
+        let contact = app.create_contact(actor, value, once.as_ref()).await?;
         Created::new(format!("/api/v1/contacts/{}", contact.id), contact.version, &contact)
     })
     .await

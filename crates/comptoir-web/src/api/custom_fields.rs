@@ -68,8 +68,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(&state, &actor, key, "/api/v1/custom-fields", &body.raw, || async {
-        let definition = state.app.create_custom_field(&actor, body.value).await?;
+    let JsonBody { value, raw } = body;
+    let (app, actor) = (&state.app, &actor);
+    create_once(&state, actor, key, "/api/v1/custom-fields", &raw, |once| async move {
+        let definition = app.create_custom_field(actor, value, once.as_ref()).await?;
         Created::new(format!("/api/v1/custom-fields/{}", definition.id), definition.version, &definition)
     })
     .await

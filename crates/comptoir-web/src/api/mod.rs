@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use comptoir_app::AppError;
-use comptoir_app::idempotency::{Replay, fingerprint};
+use comptoir_app::idempotency::{Answer, Once};
 use comptoir_domain::users::Actor;
 use serde::Serialize;
 use std::future::Future;
@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(openapi::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
+        .layer(axum::extract::DefaultBodyLimit::max(crate::extract::MAX_JSON_BODY))
 }
 
 /// A record id from the path. Something that is not an id names no record: 404, like an id
@@ -100,6 +101,7 @@ impl Created {
 }
 
 /// Runs a creation at most once per `Idempotency-Key`: a retry gets the first answer back.
+/// `create` receives the key to settle in its transaction, or `None` when the client sent none.
 pub async fn create_once<F, Fut>(
     state: &AppState,
     actor: &Actor,
@@ -109,47 +111,46 @@ pub async fn create_once<F, Fut>(
     create: F,
 ) -> Result<Response, ApiError>
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Option<Once>) -> Fut,
     Fut: Future<Output = Result<Created, ApiError>>,
 {
     let Some(key) = key else {
-        return Ok(create().await?.into_response());
+        return Ok(create(None).await?.into_response());
     };
-    let print = fingerprint("POST", collection, raw_body);
-    match state.app.begin_idempotent(actor, &key, &print).await? {
-        Replay::Answer { status, body } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            let mut response = (
-                status,
-                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-                body.clone(),
-            )
-                .into_response();
-            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-            if let Ok(record) = serde_json::from_str::<serde_json::Value>(&body) {
-                if let Some(id) = record.get("id").and_then(|v| v.as_str())
-                    && let Ok(location) = HeaderValue::from_str(&format!("{collection}/{id}"))
-                {
-                    response.headers_mut().insert(header::LOCATION, location);
-                }
-                if let Some(version) = record.get("version").and_then(serde_json::Value::as_i64) {
-                    response.headers_mut().insert(header::ETAG, etag(version));
-                }
-            }
-            Ok(response)
-        }
-        Replay::Proceed => match create().await {
-            Ok(created) => {
-                let body = String::from_utf8_lossy(&created.body).into_owned();
-                state.app.finish_idempotent(actor, &key, StatusCode::CREATED.as_u16(), &body).await?;
-                Ok(created.into_response())
-            }
-            Err(error) => {
-                state.app.abandon_idempotent(actor, &key).await?;
-                Err(error)
-            }
+    let once = Once::new(key, "POST", collection, raw_body)?;
+    if let Some(answer) = state.app.replay(actor, &once).await? {
+        return Ok(replayed(collection, answer));
+    }
+    match create(Some(once.clone())).await {
+        Ok(created) => Ok(created.into_response()),
+        // A concurrent request with the same key may have completed while this one ran.
+        Err(error) => match state.app.replay(actor, &once).await {
+            Ok(Some(answer)) => Ok(replayed(collection, answer)),
+            _ => Err(error),
         },
     }
+}
+
+/// The first answer to a key, given again, with the headers it had.
+fn replayed(collection: &str, answer: Answer) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    let record = serde_json::from_str::<serde_json::Value>(&answer.body).ok();
+    let mut response =
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], answer.body)
+            .into_response();
+    let headers = response.headers_mut();
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    if let Some(record) = record {
+        if let Some(id) = record.get("id").and_then(|v| v.as_str())
+            && let Ok(location) = HeaderValue::from_str(&format!("{collection}/{id}"))
+        {
+            headers.insert(header::LOCATION, location);
+        }
+        if let Some(version) = record.get("version").and_then(serde_json::Value::as_i64) {
+            headers.insert(header::ETAG, etag(version));
+        }
+    }
+    response
 }
 
 /// The answer to a successful `DELETE`.

@@ -41,8 +41,10 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    create_once(&state, &actor, key, "/api/v1/users", &body.raw, || async {
-        let user = state.app.create_user(Some(&actor), body.value).await?;
+    let JsonBody { value, raw } = body;
+    let (app, actor) = (&state.app, &actor);
+    create_once(&state, actor, key, "/api/v1/users", &raw, |once| async move {
+        let user = app.create_user(Some(actor), value, once.as_ref()).await?;
         Created::new(format!("/api/v1/users/{}", user.id), user.version, &user)
     })
     .await

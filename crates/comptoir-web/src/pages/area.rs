@@ -193,8 +193,8 @@ impl Area {
 
     pub async fn create(self, app: &App, actor: &Actor, body: Value) -> Result<Record, AppError> {
         Ok(match self {
-            Area::Contacts => Record::Contact(app.create_contact(actor, body).await?),
-            Area::Companies => Record::Company(app.create_company(actor, body).await?),
+            Area::Contacts => Record::Contact(app.create_contact(actor, body, None).await?),
+            Area::Companies => Record::Company(app.create_company(actor, body, None).await?),
         })
     }
 

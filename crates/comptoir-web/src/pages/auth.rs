@@ -28,6 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/sign-out", post(sign_out))
         .route("/setup", get(setup_page).post(setup))
         .route("/language", post(switch_language))
+        // An email, a password and a few tokens: nothing a visitor who is not signed in sends
+        // needs more.
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
 }
 
 #[derive(Template)]
@@ -57,12 +60,21 @@ struct GuestQuery {
     lang: Option<String>,
 }
 
-/// Only a path on this site may be returned to after sign-in, never another site.
+/// Only a path on this site may be returned to after sign-in, never another site: a relative
+/// reference that parses as a path (no scheme, no authority), starts with one `/`, and holds no
+/// backslash, space or control character, which browsers drop or read as `/` and could turn
+/// `/\t/evil.test` into `//evil.test`.
 fn local_path(next: Option<&str>) -> String {
+    let is_local = |path: &str| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+            && path
+                .parse::<axum::http::Uri>()
+                .is_ok_and(|uri| uri.scheme().is_none() && uri.authority().is_none())
+    };
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if is_local(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -249,4 +261,27 @@ async fn switch_language(
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|at| rest[at..].to_owned()));
     Ok(redirect(&local_path(back.as_deref()), false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        assert_eq!(local_path(Some("/contacts?sort=-created_at")), "/contacts?sort=-created_at");
+        for foreign in [
+            "//evil.test",
+            "/\t/evil.test",
+            "/\n/evil.test",
+            "/\\evil.test",
+            "https://evil.test",
+            "evil.test",
+            "/ /evil.test",
+            "/\u{0}x",
+        ] {
+            assert_eq!(local_path(Some(foreign)), "/", "{foreign:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }

@@ -275,7 +275,8 @@ pub fn csv_rows(lang: Lang, rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error>
     {
         let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(&mut out);
         for row in rows {
-            writer.write_record(row)?;
+            let cells: Vec<std::borrow::Cow<'_, str>> = row.iter().map(|cell| inert_cell(cell)).collect();
+            writer.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
         }
         writer.flush()?;
     }
@@ -283,6 +284,30 @@ pub fn csv_rows(lang: Lang, rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error>
 }
 
 pub const CSV_START: &str = "\u{feff}";
+
+/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'`, as OWASP advises for CSV injection. A plain
+/// number (`-12.5`, `+33`) stays as it is, so it still reads as a number; it cannot be a
+/// formula.
+pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let mut parts = digits.splitn(2, ['.', ',']);
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next().unwrap_or("0");
+    !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.chars().all(|c| c.is_ascii_digit())
+}
 
 #[cfg(test)]
 mod tests {
@@ -302,6 +327,22 @@ mod tests {
             request.query_string(),
             "filter%5Bcity%5D%5Beq%5D=Lyon&filter%5Btags%5D%5Bis-empty%5D=true&sort=-created_at&col=last_name&col=city"
         );
+    }
+
+    #[test]
+    fn exported_cells_never_start_a_formula() {
+        for formula in
+            ["=HYPERLINK(\"http://evil.test\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+        {
+            assert!(inert_cell(formula).starts_with('\''), "{formula:?}");
+        }
+        for kept in ["Dupont", "-12.5", "+33", "1234,50", "a=b", ""] {
+            assert_eq!(inert_cell(kept), kept);
+        }
+        let csv =
+            String::from_utf8(csv_rows(Lang::En, &[vec!["=1+1".to_owned(), "-3".to_owned()]]).expect("csv"))
+                .expect("utf-8");
+        assert_eq!(csv, "'=1+1,-3\n");
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .merge(activities::router())
         .merge(search::router())
         .merge(settings::router())
+        // The longest form is an activity's 100,000-character text, URL-encoded.
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
 }
 
 /// What every signed-in page shows around its content, and the helpers its template uses to
@@ -142,6 +144,9 @@ pub fn redirect(to: &str, htmx: bool) -> Response {
         }
         return response;
     }
+    // A target that is no valid header value (it never comes from a client unchecked) goes
+    // home rather than failing the request.
+    let to = if HeaderValue::from_str(to).is_ok() { to } else { "/" };
     axum::response::Redirect::to(to).into_response()
 }
 

@@ -443,7 +443,7 @@ async fn log_activity(
     let lang = visitor.lang;
     let outcome = async {
         let body = composer_body(&form.fields, area.about(id), visitor.timezone)?;
-        state.app.create_activity(&visitor.actor, body).await.map(|_| ())
+        state.app.create_activity(&visitor.actor, body, None).await.map(|_| ())
     }
     .await;
     match outcome {

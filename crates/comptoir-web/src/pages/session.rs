@@ -3,6 +3,7 @@
 
 use super::errors::PageError;
 use crate::i18n::Lang;
+use crate::security::same_secret;
 use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -171,20 +172,41 @@ async fn same_site_form(request: Request, state: &AppState, lang: Lang) -> Resul
     Fields::parse(&bytes).ok_or(PageError::BadRequest(lang))
 }
 
-/// Refuses a request whose `Origin` names another site. Browsers send it with every POST;
-/// its absence (old clients, some privacy settings) leaves the token check alone in charge.
+/// Refuses a request whose `Origin` is not this site: same scheme, host and port (RFC 6454).
+/// Browsers send it with every POST; its absence (old clients, some privacy settings) leaves
+/// the token check alone in charge. `null` (sandboxed frames, some redirects) is refused.
 fn check_origin(headers: &HeaderMap, lang: Lang) -> Result<(), PageError> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    if origin_host.eq_ignore_ascii_case(host) { Ok(()) } else { Err(PageError::Forgery(lang)) }
+    let scheme = if over_https(headers) { "https" } else { "http" };
+    let ours =
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()).and_then(|host| origin_of(scheme, host));
+    let theirs = origin.to_str().ok().and_then(|origin| {
+        let (scheme, host) = origin.split_once("://")?;
+        origin_of(scheme, host)
+    });
+    match (ours, theirs) {
+        (Some(ours), Some(theirs)) if ours == theirs => Ok(()),
+        _ => Err(PageError::Forgery(lang)),
+    }
 }
 
-/// Compares secrets in time that does not depend on where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// An origin as (scheme, host, port), the port filled in when it is the scheme's default;
+/// `None` when `authority` holds anything but a host and an optional port.
+fn origin_of(scheme: &str, authority: &str) -> Option<(String, String, u16)> {
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let parsed: axum::http::uri::Authority = authority.parse().ok()?;
+    if authority.contains('@') {
+        return None;
+    }
+    let port = parsed.port_u16().unwrap_or(default_port);
+    Some((scheme, parsed.host().to_ascii_lowercase(), port))
 }
 
 /// A decoded `application/x-www-form-urlencoded` body, keeping repeated names in order.
@@ -232,6 +254,18 @@ mod tests {
         headers.insert(header::HOST, "crm.exemple.fr".parse().expect("header"));
         headers.insert(header::ORIGIN, "https://evil.example".parse().expect("header"));
         assert!(check_origin(&headers, Lang::En).is_err());
+        headers.insert(header::ORIGIN, "http://crm.exemple.fr".parse().expect("header"));
+        assert!(check_origin(&headers, Lang::En).is_ok());
+        for other in
+            ["https://crm.exemple.fr", "http://crm.exemple.fr:8080", "null", "http://crm.exemple.fr.evil"]
+        {
+            headers.insert(header::ORIGIN, other.parse().expect("header"));
+            assert!(check_origin(&headers, Lang::En).is_err(), "{other}");
+        }
+        headers.insert(header::ORIGIN, "http://CRM.exemple.fr:80".parse().expect("header"));
+        assert!(check_origin(&headers, Lang::En).is_ok(), "the default port is the same origin");
+        headers.insert("x-forwarded-proto", "https".parse().expect("header"));
+        assert!(check_origin(&headers, Lang::En).is_err(), "behind TLS the origin is https");
         headers.insert(header::ORIGIN, "https://crm.exemple.fr".parse().expect("header"));
         assert!(check_origin(&headers, Lang::En).is_ok());
     }
@@ -243,12 +277,5 @@ mod tests {
         headers.insert("x-forwarded-proto", "https".parse().expect("header"));
         assert!(over_https(&headers));
         assert!(set_cookie("a", "b", None, true).ends_with("; Secure"));
-    }
-
-    #[test]
-    fn secrets_compare_exactly() {
-        assert!(same_secret("abc", "abc"));
-        assert!(!same_secret("abc", "abd"));
-        assert!(!same_secret("abc", "abcd"));
     }
 }

@@ -117,7 +117,7 @@ fn user_body(fields: &Fields, with_password: bool) -> Value {
 
 async fn create_user(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    match state.app.create_user(Some(&visitor.actor), user_body(&form.fields, true)).await {
+    match state.app.create_user(Some(&visitor.actor), user_body(&form.fields, true), None).await {
         Ok(_) => Ok(redirect("/settings/users", false)),
         Err(AppError::Validation(errors)) => {
             let mut fields = new_user_fields(visitor.lang, &form.fields);
@@ -369,7 +369,7 @@ async fn create_field(State(state): State<AppState>, form: Submission) -> Result
         "field_type": form.fields.text("field_type"),
         "options": options(&form.fields),
     });
-    match state.app.create_custom_field(&visitor.actor, body).await {
+    match state.app.create_custom_field(&visitor.actor, body, None).await {
         Ok(_) => Ok(redirect("/settings/fields", false)),
         Err(AppError::Validation(errors)) => {
             let mut fields = new_field_fields(visitor.lang, &form.fields);

@@ -224,21 +224,3 @@ async fn every_change_is_audited_with_before_and_after(s: TestServer) {
     let events = comptoir_store::audit::event_names(&s.db, id.parse().expect("an id")).await.expect("events");
     assert_eq!(events, ["contact.created", "contact.updated", "contact.deleted"]);
 }
-
-mod abandoned_claims {
-    use comptoir_store::idempotency::{ABANDONED_AFTER, Claim, claim};
-    use comptoir_testkit::{TestServer, on_both_databases};
-
-    on_both_databases!(a_claim_left_by_a_dead_request_can_be_taken_over);
-
-    async fn a_claim_left_by_a_dead_request_can_be_taken_over(s: TestServer) {
-        let now = comptoir_domain::time::now();
-        let first = claim(&s.db, s.admin_id, "k", b"hash", now).await.expect("claimed");
-        assert_eq!(first, Claim::Claimed);
-        let soon = claim(&s.db, s.admin_id, "k", b"hash", now).await.expect("answered");
-        assert_eq!(soon, Claim::InProgress { request_hash: b"hash".to_vec() }, "a live claim is respected");
-        let later =
-            claim(&s.db, s.admin_id, "k", b"hash", now + ABANDONED_AFTER * 2).await.expect("answered");
-        assert_eq!(later, Claim::Claimed, "an abandoned claim is taken over");
-    }
-}

@@ -5,6 +5,7 @@ mod admin;
 mod companies;
 mod contacts;
 mod demo;
+mod hardening;
 mod health;
 mod listing;
 mod pages;

@@ -169,7 +169,21 @@ impl Browser {
     }
 
     /// Runs axe-core on the page and fails on serious or critical violations, naming them.
+    /// Also checks the page works under its Content-Security-Policy: htmx, where the page loads
+    /// it, ran (its script is the site's own) and put no inline style in the page, which the
+    /// policy would block.
     pub async fn check_accessibility(&self, page: &str) {
+        let policy = self
+            .client
+            .execute(
+                "return { htmx: !document.querySelector('script[src*=\"htmx\"]')
+                            || (typeof htmx === 'object' && htmx.config.includeIndicatorStyles === false),
+                          inline_styles: document.querySelectorAll('style, [style]').length };",
+                vec![],
+            )
+            .await
+            .expect("the page answers");
+        assert_eq!(policy, json!({"htmx": true, "inline_styles": 0}), "{page} under its security policy");
         self.client.execute(AXE, vec![]).await.expect("axe-core loads");
         let script = r#"
             const done = arguments[arguments.length - 1];

@@ -25,7 +25,8 @@ pub struct Once {
 impl Once {
     /// `fingerprint` tells a retry from a different request reusing the key.
     pub fn new(key: String, method: &str, path: &str, body: &[u8]) -> Result<Once, AppError> {
-        if key.is_empty() || key.len() > 255 || key.chars().any(char::is_control) {
+        if key.is_empty() || key.len() > 255 || key.chars().any(comptoir_domain::validation::is_ascii_control)
+        {
             return Err(ValidationErrors::single("Idempotency-Key", "must be 1 to 255 characters").into());
         }
         let mut hasher = Sha256::new();

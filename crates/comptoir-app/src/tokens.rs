@@ -9,6 +9,7 @@ use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{TokenId, UserId};
 use comptoir_domain::time::now;
 use comptoir_domain::users::{Actor, ApiToken};
+use comptoir_domain::validation::is_forbidden_control;
 use std::time::Instant;
 
 const ONLY_ADMINS: &str = "only admins manage API tokens";
@@ -58,6 +59,9 @@ impl App {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ValidationErrors::single("name", "is required (at most 100 characters)").into());
+        }
+        if name.chars().any(is_forbidden_control) {
+            return Err(ValidationErrors::single("name", "must not contain control characters").into());
         }
         if comptoir_store::users::get(&self.db, user_id).await?.is_none() {
             return Err(ValidationErrors::single("user_id", "is not a user").into());

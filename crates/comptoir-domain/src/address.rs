@@ -3,8 +3,10 @@
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use serde::{Deserialize, Serialize};
 
+/// Read from a JSON object only: serde would also read a struct from an array, by position,
+/// so `["1 rue Neuve", "Lyon"]` would become a label and a street.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Address {
     /// Free label such as "siège", "facturation" or "livraison".
     #[serde(default)]
@@ -20,6 +22,28 @@ pub struct Address {
     /// ISO 3166-1 alpha-2 country code ("FR").
     #[serde(default)]
     pub country: Option<String>,
+}
+
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Address::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectOnly;
+        impl<'de> serde::de::Visitor<'de> for ObjectOnly {
+            type Value = Address;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("an address object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Address, A::Error> {
+                Address::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(ObjectOnly)
+    }
 }
 
 impl Address {
@@ -48,5 +72,20 @@ impl Address {
     /// Whether it says where anything is (a label alone does not).
     pub fn is_empty(&self) -> bool {
         Address { label: None, ..self.clone() } == Address::default()
+    }
+}
+
+#[cfg(test)]
+mod object_only {
+    use super::Address;
+    use serde_json::json;
+
+    #[test]
+    fn an_address_is_read_from_an_object_and_never_from_an_array() {
+        let read: Address = serde_json::from_value(json!({"city": "Lyon"})).expect("an object");
+        assert_eq!(read.city.as_deref(), Some("Lyon"));
+        assert!(serde_json::from_value::<Address>(json!(["1 rue Neuve", "Lyon"])).is_err());
+        assert!(serde_json::from_value::<Address>(json!({"town": "Lyon"})).is_err());
+        assert_eq!(serde_json::to_value(&read).expect("written")["city"], "Lyon");
     }
 }

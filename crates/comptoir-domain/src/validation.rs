@@ -59,10 +59,16 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
+/// Whether `c` is an ASCII control character (C0 or DEL): what breaks headers, terminals,
+/// CSV cells and PostgreSQL, which refuses NUL outright.
+pub fn is_ascii_control(c: char) -> bool {
+    c < ' ' || c == '\u{7f}'
+}
+
 /// Whether `c` is a control character that no text field may hold. Tabs and line breaks
-/// are text; NUL and the other controls are not, and PostgreSQL refuses NUL outright.
+/// are text; NUL and the other ASCII controls are not.
 pub fn is_forbidden_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+    is_ascii_control(c) && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// Refuses control characters anywhere in a client's JSON, in values and in keys, naming the

@@ -51,7 +51,7 @@ impl SavedView {
             errors.add("query", "is too long");
         }
         // The query goes back into a `Location` header when the view is opened.
-        if query.chars().any(char::is_control) {
+        if query.chars().any(crate::validation::is_ascii_control) {
             errors.add("query", "must not contain control characters");
         }
         if name.as_deref().is_some_and(|n| n.chars().any(crate::validation::is_forbidden_control)) {

@@ -7,6 +7,7 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use comptoir_domain::validation::is_ascii_control;
 
 /// Scripts and styles come only from this site's own files (htmx and ours, no inline code),
 /// no page may be framed, and forms post only here.
@@ -33,7 +34,7 @@ pub async fn headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Refuses a query string holding control characters (`%00`, `%0A`…) with 400 before any
+/// Refuses a query string holding ASCII control characters (`%00`, `%0A`…) with 400 before any
 /// handler reads it: no filter, search or parameter has a use for them, and PostgreSQL
 /// refuses NUL in text outright.
 pub async fn plain_queries(request: Request, next: Next) -> Response {
@@ -59,8 +60,8 @@ fn name_with_control(query: &str) -> Option<String> {
     };
     pairs
         .into_iter()
-        .find(|(name, value)| name.chars().chain(value.chars()).any(char::is_control))
-        .map(|(name, _)| name.chars().filter(|c| !c.is_control()).collect())
+        .find(|(name, value)| name.chars().chain(value.chars()).any(is_ascii_control))
+        .map(|(name, _)| name.chars().filter(|c| !is_ascii_control(*c)).collect())
 }
 
 /// A route that exists but not for this method: 405 with `Allow`, as a problem document.

@@ -38,6 +38,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AuditQuery {
         let mut query = AuditQuery { object: None, object_id: None, cursor: None, limit: DEFAULT_LIMIT };
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
+                "object" | "cursor" if value.is_empty() => {}
                 "object" => query.object = Some(value),
                 "object_id" => {
                     query.object_id =

@@ -17,6 +17,7 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use error::AppError;
 
@@ -52,11 +53,23 @@ pub struct App {
     db: Db,
     tokens: Arc<RwLock<TokenCache>>,
     definitions: Arc<RwLock<DefinitionCache>>,
+    webhooks: webhooks::Webhooks,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
-        Self { db, tokens: Arc::default(), definitions: Arc::default() }
+        Self {
+            db,
+            tokens: Arc::default(),
+            definitions: Arc::default(),
+            webhooks: webhooks::Webhooks::new(false),
+        }
+    }
+
+    /// Lets webhooks reach this machine and private networks (an admin's choice, for
+    /// receivers inside the company's own network); by default only public addresses.
+    pub fn allowing_private_webhooks(self, allow: bool) -> Self {
+        Self { webhooks: webhooks::Webhooks::new(allow), ..self }
     }
 
     pub fn db(&self) -> &Db {

@@ -75,4 +75,8 @@ typed_id!(
     AuditId,
     /// A list view a user saved under a name.
     SavedViewId,
+    /// A webhook subscription: where to send which events.
+    WebhookId,
+    /// One event on its way to one webhook, with its attempts.
+    DeliveryId,
 );

@@ -21,5 +21,6 @@ pub mod time;
 pub mod users;
 pub mod validation;
 pub mod views;
+pub mod webhooks;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -15,6 +15,7 @@ pub mod sessions;
 mod sql;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use db::{DEFAULT_SQLITE_PATH, Db, Dialect, StoreError, Tx};
 pub use listing::Page;

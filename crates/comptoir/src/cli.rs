@@ -56,6 +56,13 @@ pub struct ServeArgs {
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`
     #[arg(long, env = "COMPTOIR_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Let webhooks reach this machine and private networks (refused by default, so a
+    /// webhook cannot probe the internal network)
+    #[arg(long, env = "COMPTOIR_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: bool,
+    /// Days delivered events and finished webhook deliveries are kept
+    #[arg(long, env = "COMPTOIR_EVENT_RETENTION_DAYS", default_value_t = 30)]
+    pub event_retention_days: u32,
 }
 
 #[derive(Subcommand)]

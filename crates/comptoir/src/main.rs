@@ -39,7 +39,11 @@ fn main() -> anyhow::Result<()> {
                         .with_timezone(settings.timezone)
                         .with_metrics_token(args.metrics_token)
                 };
-                serve::run(database_url, settings.addr, state).await
+                let options = serve::ServeOptions {
+                    webhooks_allow_private: args.webhooks_allow_private,
+                    event_retention: chrono::TimeDelta::days(i64::from(args.event_retention_days)),
+                };
+                serve::run(database_url, settings.addr, options, state).await
             }
             Command::Migrate => serve::migrate(database_url).await,
             Command::User(command) => admin::user(database_url, command).await,

@@ -35,15 +35,25 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `comptoir serve` is told beyond where to listen.
+pub struct ServeOptions {
+    /// Webhooks may reach this machine and private networks.
+    pub webhooks_allow_private: bool,
+    /// How long delivered events and finished deliveries are kept.
+    pub event_retention: chrono::TimeDelta,
+}
+
 /// Serves until a shutdown signal; `state` adds the settings to the application.
 pub async fn run(
     database_url: &str,
     addr: SocketAddr,
+    options: ServeOptions,
     state: impl FnOnce(App) -> AppState,
 ) -> anyhow::Result<()> {
     let db = open(database_url).await?;
-    let app = App::new(db.clone());
-    spawn_housekeeping(app.clone());
+    let app = App::new(db.clone()).allowing_private_webhooks(options.webhooks_allow_private);
+    spawn_housekeeping(app.clone(), options.event_retention);
+    spawn_dispatcher(app.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {}", addr))?;
     let url = format!("http://{}", listener.local_addr()?);
@@ -59,9 +69,26 @@ pub async fn run(
     Ok(())
 }
 
+/// Delivers domain events to webhooks: every server runs it; the database decides who sends
+/// what. Idle, it looks again four times a second, or as soon as a send ends; busy, at once.
+fn spawn_dispatcher(app: App) {
+    tokio::spawn(async move {
+        loop {
+            match app.dispatch_webhooks(comptoir_domain::time::now()).await {
+                Ok(pass) if pass.fanned_out > 0 || !pass.sends.is_empty() => tokio::task::yield_now().await,
+                Ok(_) => app.wait_for_dispatch(std::time::Duration::from_millis(250)).await,
+                Err(error) => {
+                    tracing::warn!(%error, "webhook dispatch failed; trying again shortly");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            }
+        }
+    });
+}
+
 /// Periodic clean-up that needs no scheduler: every server does it, and doing it twice is
 /// harmless.
-fn spawn_housekeeping(app: App) {
+fn spawn_housekeeping(app: App, event_retention: chrono::TimeDelta) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -76,6 +103,11 @@ fn spawn_housekeeping(app: App) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "removed expired sessions"),
                 Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+            }
+            match app.sweep_webhook_history(now - event_retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(swept = n, "forgot delivered events and finished deliveries"),
+                Err(error) => tracing::warn!(%error, "could not sweep delivered events"),
             }
         }
     });

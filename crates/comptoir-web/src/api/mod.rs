@@ -8,6 +8,7 @@ pub mod custom_fields;
 pub mod openapi;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(tokens::router())
         .merge(audit::router())
+        .merge(webhooks::router())
         .merge(openapi::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
         .layer(axum::extract::DefaultBodyLimit::max(crate::extract::MAX_JSON_BODY))

@@ -5,7 +5,9 @@ use crate::state::AppState;
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use comptoir_domain::listing::MAX_LIMIT;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
@@ -25,6 +27,8 @@ use utoipa::{Modify, OpenApi};
         super::users::list, super::users::create, super::users::read, super::users::update,
         super::tokens::list, super::tokens::create, super::tokens::read, super::tokens::revoke,
         super::audit::list,
+        super::webhooks::list, super::webhooks::create, super::webhooks::read, super::webhooks::update,
+        super::webhooks::remove, super::webhooks::deliveries, super::webhooks::test,
     ),
     modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
@@ -47,6 +51,13 @@ struct ProblemResponses;
 
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            for schema in components.schemas.values_mut() {
+                if let RefOr::T(schema) = schema {
+                    refuse_controls_in_strings(schema, TEXT_PATTERN);
+                }
+            }
+        }
         for (path, item) in openapi.paths.paths.iter_mut() {
             let has_id = path.contains('{');
             let operations = [
@@ -66,7 +77,82 @@ impl Modify for ProblemResponses {
     }
 }
 
+/// Text in a body: anything but the ASCII controls other than tab and line breaks.
+const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$";
+/// A query parameter or header: no ASCII control at all.
+const PARAMETER_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F]*$";
+/// `If-Match`: an ETag this API returned, weak or not, or `*`.
+const ETAG_PATTERN: &str = "^(\\*|(W/)?\"[0-9]+\")$";
+
+/// Gives every string in `schema` (its properties, items and alternatives) the pattern the
+/// server holds text to, so generated clients and fuzzers know control characters are refused.
+fn refuse_controls_in_strings(schema: &mut Schema, pattern: &str) {
+    let children: Vec<&mut RefOr<Schema>> = match schema {
+        Schema::Object(object) => {
+            if is_string(&object.schema_type) && object.pattern.is_none() && object.enum_values.is_none() {
+                object.pattern = Some(pattern.to_owned());
+            }
+            object
+                .properties
+                .values_mut()
+                .chain(object.additional_properties.iter_mut().filter_map(|extra| match extra.as_mut() {
+                    AdditionalProperties::RefOr(schema) => Some(schema),
+                    AdditionalProperties::FreeForm(_) => None,
+                }))
+                .collect()
+        }
+        Schema::Array(array) => match &mut array.items {
+            ArrayItems::RefOrSchema(items) => vec![items.as_mut()],
+            ArrayItems::False => vec![],
+        },
+        Schema::OneOf(one_of) => one_of.items.iter_mut().collect(),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().collect(),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().collect(),
+        _ => vec![],
+    };
+    for child in children {
+        if let RefOr::T(child) = child {
+            refuse_controls_in_strings(child, pattern);
+        }
+    }
+}
+
+fn is_string(schema_type: &SchemaType) -> bool {
+    match schema_type {
+        SchemaType::Type(Type::String) => true,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        _ => false,
+    }
+}
+
+/// States in the document what the server checks of the parameters every list and change
+/// shares: `limit`'s range, `If-Match`'s form, and no control character anywhere.
+fn describe_parameters(operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() else {
+            continue;
+        };
+        match parameter.name.as_str() {
+            "limit" => {
+                schema.minimum = Some(utoipa::Number::UInt(1));
+                schema.maximum = Some(utoipa::Number::UInt(MAX_LIMIT as usize));
+            }
+            "If-Match" => schema.pattern = Some(ETAG_PATTERN.to_owned()),
+            "Idempotency-Key" => {
+                schema.min_length = Some(1);
+                schema.max_length = Some(255);
+                schema.pattern = Some(PARAMETER_PATTERN.to_owned());
+            }
+            _ if is_string(&schema.schema_type) && schema.pattern.is_none() => {
+                schema.pattern = Some(PARAMETER_PATTERN.to_owned());
+            }
+            _ => {}
+        }
+    }
+}
+
 fn document_problems(operation: &mut Operation, has_id: bool, writes: bool, versioned: bool) {
+    describe_parameters(operation);
     let with_body = operation.request_body.is_some();
     let statuses: [(&str, bool, &str); 9] = [
         ("400", true, "A query parameter holds control characters"),

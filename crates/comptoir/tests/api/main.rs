@@ -11,3 +11,4 @@ mod listing;
 mod pages;
 mod permissions;
 mod storage;
+mod webhooks;

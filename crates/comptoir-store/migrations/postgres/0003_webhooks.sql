@@ -1,0 +1,45 @@
+-- Events leave the building: the outbox is fanned out into one delivery per webhook that
+-- wants the event, and each delivery is sent, retried and logged. Same tables and columns as
+-- the SQLite tree.
+
+ALTER TABLE domain_events ADD COLUMN dispatched_at TIMESTAMPTZ;
+-- Events written before webhooks existed have no subscriber to go to.
+UPDATE domain_events SET dispatched_at = occurred_at;
+CREATE INDEX domain_events_to_dispatch ON domain_events (occurred_at, id) WHERE dispatched_at IS NULL;
+CREATE INDEX domain_events_dispatched ON domain_events (dispatched_at) WHERE dispatched_at IS NOT NULL;
+
+CREATE TABLE webhooks (
+    id UUID PRIMARY KEY,
+    version BIGINT NOT NULL DEFAULT 1,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    event_types JSONB NOT NULL DEFAULT '[]',
+    description TEXT,
+    active BOOLEAN NOT NULL DEFAULT TRUE,
+    disabled_reason TEXT,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE webhook_deliveries (
+    id UUID PRIMARY KEY,
+    webhook_id UUID NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    event_id UUID NOT NULL,
+    event_occurred_at TIMESTAMPTZ NOT NULL,
+    object_id UUID NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMPTZ,
+    last_attempt_at TIMESTAMPTZ,
+    last_status_code INTEGER,
+    last_error TEXT,
+    last_latency_ms INTEGER,
+    created_at TIMESTAMPTZ NOT NULL,
+    -- An event reaches a webhook once, however many servers fan it out.
+    UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+-- The earlier pending delivery about the same record, which holds back the later ones.
+CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (webhook_id, object_id, event_occurred_at, event_id)
+    WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, created_at);

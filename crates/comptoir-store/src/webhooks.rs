@@ -1,0 +1,438 @@
+//! Webhook subscriptions, and the outbox on its way out: events fanned out into deliveries,
+//! deliveries claimed by whichever server sends them, attempts logged.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::sql::{delete_row, versioned};
+use crate::{on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use comptoir_domain::ids::{DeliveryId, WebhookId};
+use comptoir_domain::webhooks::{Delivery, DeliveryStatus, Webhook, WebhookSecret, subscribes_to};
+use serde_json::Value;
+use sqlx::FromRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+#[derive(FromRow)]
+struct WebhookRow {
+    id: Uuid,
+    version: i64,
+    url: String,
+    event_types: Json<Vec<String>>,
+    description: Option<String>,
+    active: bool,
+    disabled_reason: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<WebhookRow> for Webhook {
+    fn from(row: WebhookRow) -> Self {
+        Webhook {
+            id: WebhookId(row.id),
+            version: row.version,
+            url: row.url,
+            event_types: row.event_types.0,
+            description: row.description,
+            active: row.active,
+            disabled_reason: row.disabled_reason,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+macro_rules! select_webhooks {
+    () => {
+        "SELECT id, version, url, event_types, description, active, disabled_reason, created_at, updated_at
+         FROM webhooks"
+    };
+}
+
+pub async fn insert(tx: &mut Tx, webhook: &Webhook, secret: &WebhookSecret) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO webhooks (id, version, url, secret, event_types, description, active, disabled_reason,
+                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(webhook.id.0)
+        .bind(webhook.version)
+        .bind(&webhook.url)
+        .bind(secret.expose())
+        .bind(Json(&webhook.event_types))
+        .bind(&webhook.description)
+        .bind(webhook.active)
+        .bind(&webhook.disabled_reason)
+        .bind(webhook.created_at)
+        .bind(webhook.updated_at)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+pub async fn update(tx: &mut Tx, webhook: &Webhook, expected_version: i64) -> Result<(), StoreError> {
+    let affected = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE webhooks SET version = $2, url = $3, event_types = $4, description = $5, active = $6,
+                disabled_reason = $7, updated_at = $8
+             WHERE id = $1 AND version = $9",
+        )
+        .bind(webhook.id.0)
+        .bind(webhook.version)
+        .bind(&webhook.url)
+        .bind(Json(&webhook.event_types))
+        .bind(&webhook.description)
+        .bind(webhook.active)
+        .bind(&webhook.disabled_reason)
+        .bind(webhook.updated_at)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    versioned(affected)
+}
+
+pub async fn delete(tx: &mut Tx, id: WebhookId, expected_version: i64) -> Result<(), StoreError> {
+    delete_row(tx, "DELETE FROM webhooks WHERE id = $1 AND version = $2", id.0, expected_version).await
+}
+
+pub async fn get(db: &Db, id: WebhookId) -> Result<Option<Webhook>, StoreError> {
+    let row: Option<WebhookRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_webhooks!(), " WHERE id = $1")).bind(id.0).fetch_optional(pool).await
+    })?;
+    Ok(row.map(Webhook::from))
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Webhook>, StoreError> {
+    let rows: Vec<WebhookRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_webhooks!(), " ORDER BY created_at, id")).fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(Webhook::from).collect())
+}
+
+/// Stops deliveries to a webhook that failed them all, saying why.
+pub async fn disable(db: &Db, id: WebhookId, reason: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    on_pool!(db, |pool| {
+        sqlx::query(
+            "UPDATE webhooks SET active = FALSE, disabled_reason = $2, version = version + 1, updated_at = $3
+             WHERE id = $1 AND active",
+        )
+        .bind(id.0)
+        .bind(reason)
+        .bind(at)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Turns up to `limit` events not yet dispatched, oldest first, into one pending delivery per
+/// active webhook that wants each, and marks them dispatched; returns how many events. One
+/// server fans out at a time (an advisory lock on PostgreSQL, the single writer on SQLite), so
+/// deliveries about one record are created in the order its events happened.
+pub async fn fan_out(db: &Db, limit: i64, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let mut tx = db.begin().await?;
+    if let Tx::Postgres(pg) = &mut tx {
+        let ours: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(FAN_OUT_LOCK)
+            .fetch_one(&mut **pg)
+            .await?;
+        if !ours {
+            return Ok(0);
+        }
+    }
+    let events: Vec<(Uuid, DateTime<Utc>, String, Uuid)> = on_tx!(&mut tx, |conn| {
+        sqlx::query_as(
+            "SELECT id, occurred_at, name, object_id FROM domain_events WHERE dispatched_at IS NULL
+             ORDER BY occurred_at, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+    })?;
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let subscribers: Vec<(Uuid, Json<Vec<String>>, DateTime<Utc>)> = on_tx!(&mut tx, |conn| {
+        sqlx::query_as("SELECT id, event_types, created_at FROM webhooks WHERE active")
+            .fetch_all(&mut *conn)
+            .await
+    })?;
+    for (event_id, occurred_at, name, object_id) in &events {
+        // A webhook receives what happens from its creation on, not the history before it.
+        for (webhook_id, wanted, _) in subscribers.iter().filter(|(_, _, since)| since <= occurred_at) {
+            if subscribes_to(&wanted.0, name) {
+                insert_delivery(&mut tx, *webhook_id, *event_id, *occurred_at, *object_id, now).await?;
+            }
+        }
+        on_tx!(&mut tx, |conn| {
+            sqlx::query("UPDATE domain_events SET dispatched_at = $2 WHERE id = $1")
+                .bind(event_id)
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+    }
+    tx.commit().await?;
+    Ok(events.len())
+}
+
+/// The advisory lock key under which one PostgreSQL server at a time fans events out.
+const FAN_OUT_LOCK: i64 = 0x636f_6d70_746f_6972;
+
+/// A delivery of one event to one webhook, due at `now`. Also used to send a test event to
+/// one webhook alone.
+pub async fn insert_delivery(
+    tx: &mut Tx,
+    webhook_id: Uuid,
+    event_id: Uuid,
+    event_occurred_at: DateTime<Utc>,
+    object_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_occurred_at, object_id, status,
+                attempts, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)
+             ON CONFLICT (webhook_id, event_id) DO NOTHING",
+        )
+        .bind(Uuid::now_v7())
+        .bind(webhook_id)
+        .bind(event_id)
+        .bind(event_occurred_at)
+        .bind(object_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Marks an event as dispatched when it is written, for an event meant for one webhook only.
+pub async fn mark_dispatched(tx: &mut Tx, event_id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE domain_events SET dispatched_at = $2 WHERE id = $1")
+            .bind(event_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// The pending deliveries due at `$1` that no earlier pending delivery about the same record
+/// holds back, oldest first, at most `$2`.
+macro_rules! due_deliveries {
+    () => {
+        "SELECT d.id FROM webhook_deliveries d
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+           AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active)
+           AND NOT EXISTS (
+               SELECT 1 FROM webhook_deliveries e
+               WHERE e.webhook_id = d.webhook_id AND e.object_id = d.object_id AND e.status = 'pending'
+                 AND (e.event_occurred_at, e.event_id) < (d.event_occurred_at, d.event_id))
+         ORDER BY d.event_occurred_at, d.event_id
+         LIMIT $2"
+    };
+}
+
+/// A delivery claimed for sending, with what the message is made of.
+#[derive(Debug, FromRow)]
+pub struct DueDelivery {
+    pub id: Uuid,
+    pub webhook_id: Uuid,
+    pub url: String,
+    pub secret: String,
+    pub attempts: i32,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub object_type: String,
+    pub object_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub payload: Json<Value>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// Claims up to `limit` deliveries due at `now` by pushing their next attempt to `lease_until`:
+/// a server that dies while sending leaves them to be claimed again then. A delivery waits
+/// while an earlier one about the same record to the same webhook is pending, so a receiver
+/// gets each record's events in order. On PostgreSQL, `SKIP LOCKED` lets several servers claim
+/// side by side without sending anything twice.
+pub async fn claim_due(
+    db: &Db,
+    limit: i64,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Vec<DueDelivery>, StoreError> {
+    let claimed: Vec<Uuid> = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar(concat!(
+                "UPDATE webhook_deliveries SET next_attempt_at = $3 WHERE id IN (",
+                due_deliveries!(),
+                ") RETURNING id"
+            ))
+            .bind(now)
+            .bind(limit)
+            .bind(lease_until)
+            .fetch_all(pool)
+            .await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(concat!(
+                "WITH due AS (",
+                due_deliveries!(),
+                " FOR UPDATE SKIP LOCKED)
+                 UPDATE webhook_deliveries SET next_attempt_at = $3 FROM due
+                 WHERE webhook_deliveries.id = due.id RETURNING webhook_deliveries.id"
+            ))
+            .bind(now)
+            .bind(limit)
+            .bind(lease_until)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    let mut due = Vec::with_capacity(claimed.len());
+    for id in claimed {
+        let row: Option<DueDelivery> = on_pool!(db, |pool| {
+            sqlx::query_as(
+                "SELECT d.id, d.webhook_id, w.url, w.secret, d.attempts, e.id AS event_id, e.name AS event_type,
+                    e.object_type, e.object_id, e.actor_id, e.payload, e.occurred_at
+                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                 JOIN domain_events e ON e.id = d.event_id
+                 WHERE d.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })?;
+        due.extend(row);
+    }
+    due.sort_by_key(|d| (d.occurred_at, d.event_id));
+    Ok(due)
+}
+
+/// What one attempt gave.
+pub struct Attempt<'a> {
+    pub at: DateTime<Utc>,
+    pub status_code: Option<i32>,
+    pub error: Option<&'a str>,
+    pub latency_ms: i32,
+    /// Where the delivery goes next: delivered, retried at a time, or given up.
+    pub outcome: AttemptOutcome,
+}
+
+pub enum AttemptOutcome {
+    Delivered,
+    RetryAt(DateTime<Utc>),
+    GivenUp,
+}
+
+pub async fn record_attempt(db: &Db, id: Uuid, attempt: &Attempt<'_>) -> Result<(), StoreError> {
+    let (status, next) = match attempt.outcome {
+        AttemptOutcome::Delivered => (DeliveryStatus::Delivered, None),
+        AttemptOutcome::RetryAt(at) => (DeliveryStatus::Pending, Some(at)),
+        AttemptOutcome::GivenUp => (DeliveryStatus::Failed, None),
+    };
+    on_pool!(db, |pool| {
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, next_attempt_at = $3,
+                last_attempt_at = $4, last_status_code = $5, last_error = $6, last_latency_ms = $7
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .bind(next)
+        .bind(attempt.at)
+        .bind(attempt.status_code)
+        .bind(attempt.error)
+        .bind(attempt.latency_ms)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct DeliveryRow {
+    id: Uuid,
+    webhook_id: Uuid,
+    event_id: Uuid,
+    event_type: String,
+    status: String,
+    attempts: i32,
+    next_attempt_at: Option<DateTime<Utc>>,
+    last_attempt_at: Option<DateTime<Utc>>,
+    last_status_code: Option<i32>,
+    last_error: Option<String>,
+    last_latency_ms: Option<i32>,
+    created_at: DateTime<Utc>,
+}
+
+/// A webhook's deliveries, newest first.
+pub async fn deliveries(db: &Db, webhook: WebhookId, limit: i64) -> Result<Vec<Delivery>, StoreError> {
+    let rows: Vec<DeliveryRow> = on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT d.id, d.webhook_id, d.event_id, COALESCE(e.name, '') AS event_type, d.status, d.attempts,
+                d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error, d.last_latency_ms,
+                d.created_at
+             FROM webhook_deliveries d LEFT JOIN domain_events e ON e.id = d.event_id
+             WHERE d.webhook_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT $2",
+        )
+        .bind(webhook.0)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Delivery {
+                id: DeliveryId(row.id),
+                webhook_id: WebhookId(row.webhook_id),
+                event_id: row.event_id,
+                event_type: row.event_type,
+                status: DeliveryStatus::parse(&row.status)
+                    .ok_or_else(|| StoreError::corrupt("delivery status", &row.status))?,
+                attempts: row.attempts,
+                next_attempt_at: row.next_attempt_at,
+                last_attempt_at: row.last_attempt_at,
+                last_status_code: row.last_status_code,
+                last_error: row.last_error,
+                last_latency_ms: row.last_latency_ms,
+                created_at: row.created_at,
+            })
+        })
+        .collect()
+}
+
+/// Forgets finished deliveries, and dispatched events none still waits for, from before
+/// `before`; returns how many rows went.
+pub async fn sweep(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let deliveries = on_pool!(db, |pool| {
+        sqlx::query("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    let events = on_pool!(db, |pool| {
+        sqlx::query(
+            "DELETE FROM domain_events WHERE dispatched_at < $1
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = domain_events.id)",
+        )
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(deliveries + events)
+}

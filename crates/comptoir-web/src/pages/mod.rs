@@ -18,6 +18,7 @@ mod records;
 mod search;
 mod session;
 mod settings;
+mod settings_webhooks;
 
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(activities::router())
         .merge(search::router())
         .merge(settings::router())
+        .merge(settings_webhooks::router())
         // The longest form is an activity's 100,000-character text, URL-encoded.
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
 }

@@ -25,6 +25,7 @@ on_both_databases!(
     two_servers_deliver_each_event_once_and_in_order,
     webhooks_never_reach_internal_addresses_by_default,
     webhooks_are_for_admins_and_answer_a_test_event,
+    admins_manage_webhooks_from_the_settings_pages,
 );
 
 /// What the receiver does with the next message.
@@ -356,4 +357,56 @@ async fn webhooks_are_for_admins_and_answer_a_test_event(s: TestServer) {
     assert!(verifies(&secret, &received[0]));
     let listed = s.get("/api/v1/webhooks", &s.admin).await;
     assert_eq!(listed.body["data"][0]["id"], json!(webhook));
+}
+
+async fn admins_manage_webhooks_from_the_settings_pages(s: TestServer) {
+    let (_, manager) = s.user_with_password(Role::Manager).await;
+    let managers = s.signed_in(&manager).await;
+    assert_eq!(managers.get("/settings/webhooks").await.status, StatusCode::FORBIDDEN);
+
+    let admin = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    admin.accept_language("fr");
+    admin.get("/settings/webhooks").await;
+    let refused =
+        admin.post("/settings/webhooks", &[("url", "ftp://x"), ("events", "contact.exploded")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"webhook-url-error\"") && refused.contains("id=\"webhook-events-error\""));
+    assert!(refused.contains("value=\"contact.exploded\""), "what was typed is kept");
+    assert!(refused.contains("n’est pas un type d’événement"), "{}", refused.text);
+
+    let receiver = Receiver::start(Behaviour::Accept).await;
+    let created = admin
+        .post("/settings/webhooks", &[("url", &receiver.url), ("events", "contact.*, company.created")])
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.text);
+    assert!(created.contains("id=\"new-webhook-secret\">whsec_"));
+    assert_eq!(created.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    let webhook = s.get("/api/v1/webhooks", &s.admin).await.body["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        s.get(&format!("/api/v1/webhooks/{webhook}"), &s.admin).await.body["event_types"],
+        json!(["contact.*", "company.created"])
+    );
+
+    let page = format!("/settings/webhooks/{webhook}");
+    admin.get(&page).await;
+    let queued = admin.post(&format!("{page}/test"), &[]).await;
+    assert_eq!(queued.location(), Some(format!("{page}?test=sent").as_str()));
+    deliver(&s.app, now()).await;
+    let shown = admin.get(&format!("{page}?test=sent")).await;
+    assert!(
+        shown.contains("webhook.test") && shown.contains("envoyé") && shown.contains("Envois"),
+        "{}",
+        shown.text
+    );
+    assert_eq!(receiver.received().len(), 1);
+
+    let off = admin.post(&format!("{page}/active"), &[]).await;
+    assert_eq!(off.location(), Some(page.as_str()));
+    assert_eq!(s.get(&format!("/api/v1/webhooks/{webhook}"), &s.admin).await.body["active"], false);
+    admin.get(&page).await;
+    admin.post(&format!("{page}/delete"), &[]).await;
+    assert_eq!(s.get(&format!("/api/v1/webhooks/{webhook}"), &s.admin).await.status, StatusCode::NOT_FOUND);
 }

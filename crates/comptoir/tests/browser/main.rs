@@ -104,7 +104,18 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    let webhook = server
+        .post(
+            "/api/v1/webhooks",
+            &server.admin,
+            json!({"url": "http://127.0.0.1:9/hook", "event_types": ["contact.*"]}),
+        )
+        .await
+        .id();
+    server.post(&format!("/api/v1/webhooks/{webhook}/test"), &server.admin, json!({})).await;
     let others = [
+        "/settings/webhooks".to_owned(),
+        format!("/settings/webhooks/{webhook}"),
         "/settings/users".to_owned(),
         format!("/settings/users/{}", server.admin_id),
         "/settings/tokens".to_owned(),

@@ -76,6 +76,11 @@ impl App {
         &self.db
     }
 
+    /// Whether the database answers, for readiness checks.
+    pub async fn ready(&self) -> Result<(), AppError> {
+        Ok(self.db.ping().await?)
+    }
+
     /// Custom field definitions of one kind of record, cached.
     pub async fn definitions(&self, object_type: ObjectType) -> Result<Vec<CustomFieldDefinition>, AppError> {
         let all = self.all_definitions().await?;

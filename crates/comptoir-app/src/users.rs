@@ -38,7 +38,7 @@ impl App {
         let input: UserInput = parse(body)?;
         let (fields, password) = input.validate()?;
         let password_hash = match password {
-            Some(password) => Some(passwords::hash(password).await?),
+            Some(password) => Some(passwords::hash(password.expose().to_owned()).await?),
             None => None,
         };
         let at = now();
@@ -123,7 +123,7 @@ impl App {
             return Err(AppError::Forbidden("admins cannot demote or deactivate themselves"));
         }
         let password_hash = match password {
-            Some(password) => Some(passwords::hash(password).await?),
+            Some(password) => Some(passwords::hash(password.expose().to_owned()).await?),
             None => None,
         };
         let user = User {

@@ -14,6 +14,7 @@ pub mod listing;
 pub mod phone;
 pub mod privacy;
 pub mod search;
+pub mod secret;
 pub mod sessions;
 pub mod siren;
 pub mod tags;

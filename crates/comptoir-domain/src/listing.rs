@@ -4,6 +4,14 @@
 
 use crate::validation::ValidationErrors;
 
+/// One page of a list, and where the next one starts.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    /// Pass back as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
 

@@ -157,9 +157,10 @@ pub struct UserInput {
     pub locale: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,
-    /// Sets a new password (at least 12 characters). Never returned.
+    /// Sets a new password (at least 12 characters). Never returned, never logged.
     #[serde(default, skip_serializing)]
-    pub password: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub password: Option<crate::secret::Secret>,
 }
 
 pub const MIN_PASSWORD_LENGTH: usize = 12;
@@ -175,7 +176,7 @@ pub struct UserFields {
 }
 
 impl UserInput {
-    pub fn validate(self) -> Result<(UserFields, Option<String>), crate::ValidationErrors> {
+    pub fn validate(self) -> Result<(UserFields, Option<crate::secret::Secret>), crate::ValidationErrors> {
         let mut errors = crate::ValidationErrors::new();
         let email = match self.email.as_deref() {
             Some(raw) => errors.check("email", crate::email::EmailAddress::parse(raw)),
@@ -196,7 +197,7 @@ impl UserInput {
             errors.add("locale", "must be fr or en");
         }
         if let Some(password) = &self.password
-            && password.chars().count() < MIN_PASSWORD_LENGTH
+            && password.expose().chars().count() < MIN_PASSWORD_LENGTH
         {
             errors.add("password", format!("must be at least {MIN_PASSWORD_LENGTH} characters"));
         }

@@ -179,11 +179,7 @@ pub async fn open_tasks_on(db: &Db, record: OpenTasksOf, limit: i64) -> Result<V
     rows.into_iter().map(Activity::try_from).collect()
 }
 
-#[derive(Clone, Copy, Debug)]
-pub enum OpenTasksOf {
-    Contact(ContactId),
-    Company(CompanyId),
-}
+pub use comptoir_domain::activities::OpenTasksOf;
 
 /// Whose timeline to read.
 #[derive(Clone, Copy, Debug)]

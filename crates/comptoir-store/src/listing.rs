@@ -17,12 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Serialize)]
-pub struct Page<T> {
-    pub data: Vec<T>,
-    /// Pass back as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+pub use comptoir_domain::listing::Page;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnKind {

@@ -24,7 +24,7 @@ async fn healthz() -> &'static str {
 
 /// The database answers.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.app.db().ping().await {
+    match state.app.ready().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(error) => {
             tracing::warn!(%error, "database not ready");

@@ -123,6 +123,13 @@ pub struct BenchArgs {
     /// Measure only the pages (a contact with 10,000 activities, lists, search), not the API.
     #[arg(long)]
     pub pages_only: bool,
+    /// Measure webhook delivery instead: write rate with and without a subscriber, and how
+    /// fast a backlog of `--events` events is delivered to a receiver on this machine.
+    #[arg(long)]
+    pub webhooks: bool,
+    /// Events for `--webhooks`.
+    #[arg(long, default_value_t = 10_000)]
+    pub events: usize,
 }
 
 pub fn init_logging(format: &str) {

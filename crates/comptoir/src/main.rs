@@ -3,6 +3,7 @@
 
 mod admin;
 mod bench;
+mod bench_webhooks;
 mod cli;
 mod config;
 mod demo;
@@ -49,6 +50,7 @@ fn main() -> anyhow::Result<()> {
             Command::User(command) => admin::user(database_url, command).await,
             Command::Token(command) => admin::token(database_url, command).await,
             Command::Demo(args) => demo::run(database_url, args).await,
+            Command::Bench(args) if args.webhooks => bench_webhooks::run(database_url, args.events).await,
             Command::Bench(args) => bench::run(database_url, args).await,
         }
     })

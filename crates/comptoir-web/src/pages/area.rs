@@ -12,15 +12,15 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::activities::Activity;
+use comptoir_domain::activities::OpenTasksOf;
 use comptoir_domain::companies::Company;
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::custom_fields::{CustomFieldDefinition, ObjectType};
 use comptoir_domain::ids::{CompanyId, ContactId, UserId};
 use comptoir_domain::listing::ListQuery;
+use comptoir_domain::listing::Page;
 use comptoir_domain::users::{Actor, User};
 use comptoir_domain::views::RecordKind;
-use comptoir_store::Page;
-use comptoir_store::activities::OpenTasksOf;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 

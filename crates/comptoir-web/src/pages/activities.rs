@@ -367,7 +367,7 @@ async fn update(
     let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
     let mut typed = Fields(form.fields.0.iter().filter(|(k, _)| k != "kind").cloned().collect());
     typed.0.push(("kind".to_owned(), activity.fields.kind.as_str().to_owned()));
-    let version = super::record_pages::version_of(&typed);
+    let version = super::records::version_of(&typed);
     let outcome = async {
         let patch = composer_body(&typed, json!({}), visitor.timezone)?;
         state.app.update_activity(&visitor.actor, id, &patch, version).await
@@ -392,7 +392,7 @@ async fn delete(
     let visitor = &form.visitor;
     let fail = |e| PageError::app(e, visitor.lang);
     let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
-    let version = super::record_pages::version_of(&form.fields);
+    let version = super::records::version_of(&form.fields);
     state.app.delete_activity(&visitor.actor, id, version).await.map_err(fail)?;
     Ok(redirect(&home_of(&activity), false))
 }

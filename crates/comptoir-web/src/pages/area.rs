@@ -5,6 +5,7 @@
 use super::Chrome;
 use super::errors::PageError;
 use super::lists::Cell;
+use super::record::Record;
 use super::records::Spec;
 use super::session::Fields;
 use crate::state::AppState;
@@ -13,77 +14,19 @@ use axum::http::request::Parts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::activities::Activity;
 use comptoir_domain::activities::OpenTasksOf;
-use comptoir_domain::companies::Company;
-use comptoir_domain::contacts::Contact;
 use comptoir_domain::custom_fields::{CustomFieldDefinition, ObjectType};
-use comptoir_domain::ids::{CompanyId, ContactId, UserId};
+use comptoir_domain::ids::{CompanyId, ContactId};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::listing::Page;
 use comptoir_domain::users::{Actor, User};
 use comptoir_domain::views::RecordKind;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {
     Contacts,
     Companies,
-}
-
-/// A contact or a company, as the shared pages handle them.
-pub enum Record {
-    Contact(Contact),
-    Company(Company),
-}
-
-impl Record {
-    pub fn id(&self) -> Uuid {
-        match self {
-            Record::Contact(c) => c.id.0,
-            Record::Company(c) => c.id.0,
-        }
-    }
-
-    pub fn version(&self) -> i64 {
-        match self {
-            Record::Contact(c) => c.version,
-            Record::Company(c) => c.version,
-        }
-    }
-
-    pub fn owner(&self) -> Option<UserId> {
-        match self {
-            Record::Contact(c) => c.fields.owner_id,
-            Record::Company(c) => c.fields.owner_id,
-        }
-    }
-
-    pub fn name(&self) -> String {
-        match self {
-            Record::Contact(c) => c.fields.display_name(),
-            Record::Company(c) => c.fields.name.clone(),
-        }
-    }
-
-    pub fn custom_fields(&self) -> &Map<String, Value> {
-        match self {
-            Record::Contact(c) => &c.fields.custom_fields,
-            Record::Company(c) => &c.fields.custom_fields,
-        }
-    }
-
-    /// The record as the form's fields read it: the API's JSON, with a company's head office
-    /// as `address` like a contact's.
-    pub fn form_json(&self) -> Value {
-        match self {
-            Record::Contact(c) => serde_json::to_value(c).unwrap_or_default(),
-            Record::Company(c) => {
-                let mut value = serde_json::to_value(c).unwrap_or_default();
-                value["address"] = serde_json::to_value(c.fields.head_office()).unwrap_or_default();
-                value
-            }
-        }
-    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Area {

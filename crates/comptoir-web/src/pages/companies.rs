@@ -2,11 +2,10 @@
 //! among them), the list's columns and cells.
 
 use super::Chrome;
-use super::area::Record;
 use super::custom;
 use super::lists::Cell;
-use super::record_pages::user_name;
-use super::records::{Kind, Spec, body_from_form, choice_key, spec};
+use super::record::Record;
+use super::records::{Kind, Spec, body_from_form, choice_key, spec, user_name};
 use super::session::Fields;
 use comptoir_domain::companies::Company;
 use comptoir_domain::custom_fields::CustomFieldDefinition;

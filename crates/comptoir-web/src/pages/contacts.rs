@@ -4,8 +4,7 @@
 use super::Chrome;
 use super::custom;
 use super::lists::Cell;
-use super::record_pages::user_name;
-use super::records::{Kind, Spec, body_from_form, spec};
+use super::records::{Kind, Spec, body_from_form, spec, user_name};
 use super::session::Fields;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;

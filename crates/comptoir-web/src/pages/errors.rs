@@ -70,3 +70,8 @@ impl IntoResponse for PageError {
         (status, super::render(&page)).into_response()
     }
 }
+
+/// Turns a use case's refusal into the page that explains it, in the visitor's language.
+pub fn fail(lang: Lang) -> impl Fn(AppError) -> PageError {
+    move |e| PageError::app(e, lang)
+}

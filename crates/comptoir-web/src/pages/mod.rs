@@ -12,6 +12,7 @@ mod errors;
 pub(crate) mod forms;
 mod home;
 mod lists;
+mod record;
 mod record_lists;
 mod record_pages;
 mod records;

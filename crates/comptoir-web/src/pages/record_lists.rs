@@ -2,9 +2,8 @@
 //! bulk actions, and the CSV export of what it shows.
 
 use super::area::Area;
-use super::errors::PageError;
+use super::errors::{PageError, fail};
 use super::lists::{CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids};
-use super::record_pages::fail;
 use super::session::{Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::i18n::Lang;

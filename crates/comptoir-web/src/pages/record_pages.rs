@@ -3,14 +3,14 @@
 //! and edit forms. The lists are in `record_lists`.
 
 use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_lines, timeline_items};
-use super::area::{Area, Record};
-use super::errors::PageError;
+use super::area::Area;
+use super::errors::{PageError, fail};
 use super::forms::{FormField, form_name, place_errors};
+use super::record::Record;
 use super::record_lists;
-use super::records::{Kind, choice_key};
+use super::records::{Kind, choice_key, version_of};
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
-use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -74,16 +74,6 @@ pub struct InlineEdit {
     pub field: FormField,
 }
 
-pub fn version_of(fields: &Fields) -> Option<i64> {
-    fields.get("version").and_then(|v| v.parse().ok())
-}
-
-pub fn user_name(users: &[User], id: Option<String>) -> String {
-    id.and_then(|id| users.iter().find(|u| u.id.to_string() == id))
-        .map(|u| u.name().to_owned())
-        .unwrap_or_default()
-}
-
 pub fn router() -> Router<AppState> {
     let mut router = Router::new();
     for base in ["/contacts", "/companies"] {
@@ -101,10 +91,6 @@ pub fn router() -> Router<AppState> {
             .route(&format!("{base}/{{id}}/fields/{{field}}/edit"), get(edit_field));
     }
     router.route("/views/{id}/delete", post(record_lists::delete_view))
-}
-
-pub(super) fn fail(lang: Lang) -> impl Fn(AppError) -> PageError {
-    move |e| PageError::app(e, lang)
 }
 
 /// The form's inputs, showing `typed` after a failed submission, else the record's values.

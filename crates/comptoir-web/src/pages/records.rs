@@ -192,6 +192,18 @@ pub fn body_from_form(specs: &[Spec], fields: &Fields, only: Option<&str>) -> Va
     Value::Object(body)
 }
 
+/// The version a form was loaded at, which its submission must still find.
+pub fn version_of(fields: &Fields) -> Option<i64> {
+    fields.get("version").and_then(|v| v.parse().ok())
+}
+
+/// How the user with this id is shown; empty when there is none.
+pub fn user_name(users: &[User], id: Option<String>) -> String {
+    id.and_then(|id| users.iter().find(|u| u.id.to_string() == id))
+        .map(|u| u.name().to_owned())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Settings, for admins: users and their roles, API tokens, custom field definitions. Every
 //! action goes through the same admin-only use cases as the API.
 
-use super::errors::PageError;
+use super::errors::{PageError, fail};
 use super::forms::{FormField, place_errors};
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
@@ -32,10 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/settings/fields/{id}", get(field).post(update_field))
         .route("/settings/fields/{id}/move", post(move_field))
         .route("/settings/fields/{id}/delete", post(delete_field))
-}
-
-fn fail(lang: Lang) -> impl Fn(AppError) -> PageError {
-    move |e| PageError::app(e, lang)
 }
 
 fn role_options(lang: Lang) -> Vec<(String, String)> {
@@ -233,7 +229,7 @@ async fn tokens_page(
     let tokens = tokens
         .into_iter()
         .map(|token| TokenLine {
-            user_name: super::record_pages::user_name(&users, Some(token.user_id.to_string())),
+            user_name: super::records::user_name(&users, Some(token.user_id.to_string())),
             token,
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Settings, for admins: webhooks, their deliveries log, a test event. Every action goes
 //! through the same admin-only use cases as `/api/v1/webhooks`.
 
-use super::errors::PageError;
+use super::errors::{PageError, fail};
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::i18n::Lang;
@@ -24,10 +24,6 @@ pub fn router() -> Router<AppState> {
         .route("/settings/webhooks/{id}/test", post(send_test))
         .route("/settings/webhooks/{id}/active", post(set_active))
         .route("/settings/webhooks/{id}/delete", post(delete))
-}
-
-fn fail(lang: Lang) -> impl Fn(AppError) -> PageError {
-    move |e| PageError::app(e, lang)
 }
 
 /// What the creation form was given, kept when it is refused.

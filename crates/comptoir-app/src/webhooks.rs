@@ -35,8 +35,9 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const LEASE: TimeDelta = TimeDelta::seconds(60);
 /// Sends in flight at once, per server.
 const MAX_IN_FLIGHT: usize = 64;
-/// Events turned into deliveries per pass.
-const FAN_OUT_BATCH: i64 = 1000;
+/// Events turned into deliveries per pass: each delivery takes one advisory lock on PostgreSQL,
+/// which share a table of a few thousand slots.
+const FAN_OUT_BATCH: i64 = 200;
 
 /// Where webhooks may be sent, and the client that sends them.
 #[derive(Clone)]
@@ -306,8 +307,7 @@ impl App {
         };
         let given_up = matches!(next, AttemptOutcome::GivenUp);
         let attempt = Attempt { at, status_code, error: error.as_deref(), latency_ms, outcome: next };
-        if let Err(failure) = comptoir_store::webhooks::record_attempt(&self.db, delivery.id, &attempt).await
-        {
+        if let Err(failure) = comptoir_store::webhooks::record_attempt(&self.db, &delivery, &attempt).await {
             tracing::warn!(%failure, "could not record a webhook attempt");
         }
         if given_up {

@@ -173,6 +173,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("webhook_deliveries", "event_occurred_at"),
     ("webhook_deliveries", "object_id"),
     ("webhook_deliveries", "status"),
+    ("webhook_deliveries", "ready"),
     ("webhook_deliveries", "attempts"),
     ("webhook_deliveries", "next_attempt_at"),
     ("webhook_deliveries", "last_attempt_at"),

@@ -185,8 +185,9 @@ pub async fn fan_out(db: &Db, limit: i64, now: DateTime<Utc>) -> Result<usize, S
 /// The advisory lock key under which one PostgreSQL server at a time fans events out.
 const FAN_OUT_LOCK: i64 = 0x636f_6d70_746f_6972;
 
-/// A delivery of one event to one webhook, due at `now`. Also used to send a test event to
-/// one webhook alone.
+/// A delivery of one event to one webhook, due at `now`; ready to send when no earlier
+/// delivery about the same record to the same webhook is pending. Also used to send a test
+/// event to one webhook alone.
 pub async fn insert_delivery(
     tx: &mut Tx,
     webhook_id: Uuid,
@@ -195,11 +196,15 @@ pub async fn insert_delivery(
     object_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    lock_record_line(tx, webhook_id, object_id).await?;
     on_tx!(tx, |conn| {
         sqlx::query(
-            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_occurred_at, object_id, status,
+            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_occurred_at, object_id, status, ready,
                 attempts, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)
+             VALUES ($1, $2, $3, $4, $5, 'pending',
+                NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE webhook_id = $2 AND object_id = $5
+                    AND status = 'pending'),
+                0, $6, $6)
              ON CONFLICT (webhook_id, event_id) DO NOTHING",
         )
         .bind(Uuid::now_v7())
@@ -212,6 +217,20 @@ pub async fn insert_delivery(
         .await
         .map(|r| r.rows_affected())
     })?;
+    Ok(())
+}
+
+/// Serialises, on PostgreSQL, the transactions that touch one record's line of deliveries to
+/// one webhook: the one adding a delivery and the one ending the delivery before it must not
+/// miss each other, or the new one would never be made ready. SQLite's writers already go one
+/// at a time.
+async fn lock_record_line(tx: &mut Tx, webhook_id: Uuid, object_id: Uuid) -> Result<(), StoreError> {
+    if let Tx::Postgres(pg) = tx {
+        let (w, _) = webhook_id.as_u64_pair();
+        let (_, o) = object_id.as_u64_pair();
+        let key = i64::from_ne_bytes((w ^ o).to_ne_bytes());
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(key).execute(&mut **pg).await?;
+    }
     Ok(())
 }
 
@@ -228,19 +247,24 @@ pub async fn mark_dispatched(tx: &mut Tx, event_id: Uuid, now: DateTime<Utc>) ->
     Ok(())
 }
 
-/// The pending deliveries due at `$1` that no earlier pending delivery about the same record
-/// holds back, oldest first, at most `$2`.
+/// The ready deliveries due at `$1` to active webhooks, soonest first, at most `$2`.
 macro_rules! due_deliveries {
     () => {
         "SELECT d.id FROM webhook_deliveries d
-         WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+         WHERE d.status = 'pending' AND d.ready AND d.next_attempt_at <= $1
            AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active)
-           AND NOT EXISTS (
-               SELECT 1 FROM webhook_deliveries e
-               WHERE e.webhook_id = d.webhook_id AND e.object_id = d.object_id AND e.status = 'pending'
-                 AND (e.event_occurred_at, e.event_id) < (d.event_occurred_at, d.event_id))
-         ORDER BY d.event_occurred_at, d.event_id
+         ORDER BY d.next_attempt_at
          LIMIT $2"
+    };
+}
+
+/// What a claimed delivery's message is made of, for the deliveries `d` the query picks.
+macro_rules! delivery_details {
+    () => {
+        "SELECT d.id, d.webhook_id, w.url, w.secret, d.attempts, e.id AS event_id, e.name AS event_type,
+            e.object_type, e.object_id, e.actor_id, e.payload, e.occurred_at
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+         JOIN domain_events e ON e.id = d.event_id"
     };
 }
 
@@ -262,62 +286,50 @@ pub struct DueDelivery {
 }
 
 /// Claims up to `limit` deliveries due at `now` by pushing their next attempt to `lease_until`:
-/// a server that dies while sending leaves them to be claimed again then. A delivery waits
-/// while an earlier one about the same record to the same webhook is pending, so a receiver
-/// gets each record's events in order. On PostgreSQL, `SKIP LOCKED` lets several servers claim
-/// side by side without sending anything twice.
+/// a server that dies while sending leaves them to be claimed again then. Only a record's
+/// oldest pending delivery is ever ready, so a receiver gets each record's events in order.
+/// On PostgreSQL, `SKIP LOCKED` lets several servers claim side by side without sending
+/// anything twice; on SQLite the claim is one write transaction.
 pub async fn claim_due(
     db: &Db,
     limit: i64,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
 ) -> Result<Vec<DueDelivery>, StoreError> {
-    let claimed: Vec<Uuid> = match db {
+    match db {
         Db::Sqlite(pool) => {
-            sqlx::query_scalar(concat!(
-                "UPDATE webhook_deliveries SET next_attempt_at = $3 WHERE id IN (",
-                due_deliveries!(),
-                ") RETURNING id"
-            ))
-            .bind(now)
-            .bind(limit)
-            .bind(lease_until)
-            .fetch_all(pool)
-            .await?
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            let due: Vec<DueDelivery> =
+                sqlx::query_as(concat!(delivery_details!(), " WHERE d.id IN (", due_deliveries!(), ")"))
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for delivery in &due {
+                sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id = $1")
+                    .bind(delivery.id)
+                    .bind(lease_until)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(due)
         }
-        Db::Postgres(pool) => {
-            sqlx::query_scalar(concat!(
-                "WITH due AS (",
-                due_deliveries!(),
-                " FOR UPDATE SKIP LOCKED)
-                 UPDATE webhook_deliveries SET next_attempt_at = $3 FROM due
-                 WHERE webhook_deliveries.id = due.id RETURNING webhook_deliveries.id"
-            ))
-            .bind(now)
-            .bind(limit)
-            .bind(lease_until)
-            .fetch_all(pool)
-            .await?
-        }
-    };
-    let mut due = Vec::with_capacity(claimed.len());
-    for id in claimed {
-        let row: Option<DueDelivery> = on_pool!(db, |pool| {
-            sqlx::query_as(
-                "SELECT d.id, d.webhook_id, w.url, w.secret, d.attempts, e.id AS event_id, e.name AS event_type,
-                    e.object_type, e.object_id, e.actor_id, e.payload, e.occurred_at
-                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                 JOIN domain_events e ON e.id = d.event_id
-                 WHERE d.id = $1",
-            )
-            .bind(id)
-            .fetch_optional(pool)
-            .await
-        })?;
-        due.extend(row);
+        Db::Postgres(pool) => Ok(sqlx::query_as(concat!(
+            "WITH due AS (",
+            due_deliveries!(),
+            " FOR UPDATE SKIP LOCKED),
+             claimed AS (UPDATE webhook_deliveries SET next_attempt_at = $3 FROM due
+                 WHERE webhook_deliveries.id = due.id RETURNING webhook_deliveries.id) ",
+            delivery_details!(),
+            " WHERE d.id IN (SELECT id FROM claimed)"
+        ))
+        .bind(now)
+        .bind(limit)
+        .bind(lease_until)
+        .fetch_all(pool)
+        .await?),
     }
-    due.sort_by_key(|d| (d.occurred_at, d.event_id));
-    Ok(due)
 }
 
 /// What one attempt gave.
@@ -336,29 +348,52 @@ pub enum AttemptOutcome {
     GivenUp,
 }
 
-pub async fn record_attempt(db: &Db, id: Uuid, attempt: &Attempt<'_>) -> Result<(), StoreError> {
+/// Records an attempt. A delivery that ends (delivered or given up) makes the next pending one
+/// about its record ready, in the same transaction.
+pub async fn record_attempt(db: &Db, due: &DueDelivery, attempt: &Attempt<'_>) -> Result<(), StoreError> {
     let (status, next) = match attempt.outcome {
         AttemptOutcome::Delivered => (DeliveryStatus::Delivered, None),
         AttemptOutcome::RetryAt(at) => (DeliveryStatus::Pending, Some(at)),
         AttemptOutcome::GivenUp => (DeliveryStatus::Failed, None),
     };
-    on_pool!(db, |pool| {
+    let ended = status != DeliveryStatus::Pending;
+    let mut tx = db.begin().await?;
+    lock_record_line(&mut tx, due.webhook_id, due.object_id).await?;
+    on_tx!(&mut tx, |conn| {
         sqlx::query(
             "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, next_attempt_at = $3,
-                last_attempt_at = $4, last_status_code = $5, last_error = $6, last_latency_ms = $7
+                last_attempt_at = $4, last_status_code = $5, last_error = $6, last_latency_ms = $7,
+                ready = $8
              WHERE id = $1",
         )
-        .bind(id)
+        .bind(due.id)
         .bind(status.as_str())
         .bind(next)
         .bind(attempt.at)
         .bind(attempt.status_code)
         .bind(attempt.error)
         .bind(attempt.latency_ms)
-        .execute(pool)
+        .bind(!ended)
+        .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
     })?;
+    if ended {
+        on_tx!(&mut tx, |conn| {
+            sqlx::query(
+                "UPDATE webhook_deliveries SET ready = TRUE WHERE id = (
+                     SELECT id FROM webhook_deliveries
+                     WHERE webhook_id = $1 AND object_id = $2 AND status = 'pending' AND NOT ready
+                     ORDER BY event_occurred_at, event_id LIMIT 1)",
+            )
+            .bind(due.webhook_id)
+            .bind(due.object_id)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -28,6 +28,9 @@ CREATE TABLE webhook_deliveries (
     event_occurred_at TEXT NOT NULL,
     object_id BLOB NOT NULL,
     status TEXT NOT NULL,
+    -- The oldest pending delivery about its record to its webhook: the only one that may be
+    -- sent, so a receiver gets each record's events in order. Set when the one before it ends.
+    ready BOOLEAN NOT NULL DEFAULT FALSE,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT,
     last_attempt_at TEXT,
@@ -38,8 +41,8 @@ CREATE TABLE webhook_deliveries (
     -- An event reaches a webhook once, however many servers fan it out.
     UNIQUE (webhook_id, event_id)
 ) WITHOUT ROWID;
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
--- The earlier pending delivery about the same record, which holds back the later ones.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending' AND ready;
+-- A record's pending deliveries in order: whether a new one must wait, and which goes next.
 CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (webhook_id, object_id, event_occurred_at, event_id)
     WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, created_at);

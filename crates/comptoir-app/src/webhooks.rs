@@ -22,8 +22,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 const ONLY_ADMINS: &str = "only admins manage webhooks";
@@ -47,6 +48,38 @@ pub struct Webhooks {
     in_flight: Arc<Semaphore>,
     /// Rung when a send ends: the next delivery about the same record may now go.
     sent: Arc<Notify>,
+    /// Where sends hand their outcome to be written; started with the first send.
+    recorder: Arc<OnceLock<mpsc::UnboundedSender<Recording>>>,
+}
+
+/// An attempt on its way to the database, and who waits for it to be written.
+type Recording = (Attempt, oneshot::Sender<()>);
+
+/// Writes attempts as they come, each batch (whatever queued while the last one was written,
+/// up to a few hundred) in one transaction; if a batch fails, its attempts are written one by
+/// one so one bad row does not lose the others.
+async fn record_forever(db: comptoir_store::Db, mut waiting: mpsc::UnboundedReceiver<Recording>) {
+    const BATCH: usize = 256;
+    while let Some(first) = waiting.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BATCH
+            && let Ok(next) = waiting.try_recv()
+        {
+            batch.push(next);
+        }
+        let (mut attempts, acks): (Vec<Attempt>, Vec<oneshot::Sender<()>>) = batch.into_iter().unzip();
+        if let Err(failure) = comptoir_store::webhooks::record_attempts(&db, &mut attempts).await {
+            tracing::warn!(%failure, "could not record webhook attempts together; one by one");
+            for attempt in attempts {
+                if let Err(failure) = comptoir_store::webhooks::record_attempts(&db, &mut [attempt]).await {
+                    tracing::warn!(%failure, "could not record a webhook attempt");
+                }
+            }
+        }
+        for ack in acks {
+            let _ = ack.send(());
+        }
+    }
 }
 
 impl Webhooks {
@@ -70,6 +103,7 @@ impl Webhooks {
             client,
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
             sent: Arc::new(Notify::new()),
+            recorder: Arc::default(),
         }
     }
 
@@ -306,10 +340,17 @@ impl App {
             },
         };
         let given_up = matches!(next, AttemptOutcome::GivenUp);
-        let attempt = Attempt { at, status_code, error: error.as_deref(), latency_ms, outcome: next };
-        if let Err(failure) = comptoir_store::webhooks::record_attempt(&self.db, &delivery, &attempt).await {
-            tracing::warn!(%failure, "could not record a webhook attempt");
-        }
+        let attempt = Attempt {
+            delivery_id: delivery.id,
+            webhook_id: delivery.webhook_id,
+            object_id: delivery.object_id,
+            at,
+            status_code,
+            error: error.clone(),
+            latency_ms,
+            outcome: next,
+        };
+        self.record(attempt).await;
         if given_up {
             let reason = format!(
                 "deliveries failed for more than a day; the last attempt: {}",
@@ -319,6 +360,20 @@ impl App {
             if let Err(failure) = comptoir_store::webhooks::disable(&self.db, webhook, &reason, at).await {
                 tracing::warn!(%failure, "could not disable a failing webhook");
             }
+        }
+    }
+
+    /// Hands an attempt to the recorder and waits until it is written: the sends that end while
+    /// one batch is being written go together in the next, one commit for all of them.
+    async fn record(&self, attempt: Attempt) {
+        let recorder = self.webhooks.recorder.get_or_init(|| {
+            let (queue, waiting) = mpsc::unbounded_channel();
+            tokio::spawn(record_forever(self.db.clone(), waiting));
+            queue
+        });
+        let (written, done) = oneshot::channel();
+        if recorder.send((attempt, written)).is_err() || done.await.is_err() {
+            tracing::warn!("could not record a webhook attempt: the recorder stopped");
         }
     }
 

@@ -162,13 +162,22 @@ pub async fn fan_out(db: &Db, limit: i64, now: DateTime<Utc>) -> Result<usize, S
             .fetch_all(&mut *conn)
             .await
     })?;
+    let mut deliveries = Vec::new();
     for (event_id, occurred_at, name, object_id) in &events {
         // A webhook receives what happens from its creation on, not the history before it.
         for (webhook_id, wanted, _) in subscribers.iter().filter(|(_, _, since)| since <= occurred_at) {
             if subscribes_to(&wanted.0, name) {
-                insert_delivery(&mut tx, *webhook_id, *event_id, *occurred_at, *object_id, now).await?;
+                deliveries.push((*webhook_id, *event_id, *occurred_at, *object_id));
             }
         }
+    }
+    // In lock order, as the recording of attempts does, so the two never wait on each other in
+    // a circle; the sort is stable, so a record's deliveries keep their events' order.
+    deliveries.sort_by_key(|(webhook_id, _, _, object_id)| line_key(*webhook_id, *object_id));
+    for (webhook_id, event_id, occurred_at, object_id) in deliveries {
+        insert_delivery(&mut tx, webhook_id, event_id, occurred_at, object_id, now).await?;
+    }
+    for (event_id, _, _, _) in &events {
         on_tx!(&mut tx, |conn| {
             sqlx::query("UPDATE domain_events SET dispatched_at = $2 WHERE id = $1")
                 .bind(event_id)
@@ -226,12 +235,20 @@ pub async fn insert_delivery(
 /// at a time.
 async fn lock_record_line(tx: &mut Tx, webhook_id: Uuid, object_id: Uuid) -> Result<(), StoreError> {
     if let Tx::Postgres(pg) = tx {
-        let (w, _) = webhook_id.as_u64_pair();
-        let (_, o) = object_id.as_u64_pair();
-        let key = i64::from_ne_bytes((w ^ o).to_ne_bytes());
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(key).execute(&mut **pg).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(line_key(webhook_id, object_id))
+            .execute(&mut **pg)
+            .await?;
     }
     Ok(())
+}
+
+/// The advisory lock key of one record's line of deliveries to one webhook. Transactions that
+/// take several take them in ascending order.
+fn line_key(webhook_id: Uuid, object_id: Uuid) -> i64 {
+    let (w, _) = webhook_id.as_u64_pair();
+    let (_, o) = object_id.as_u64_pair();
+    i64::from_ne_bytes((w ^ o).to_ne_bytes())
 }
 
 /// Marks an event as dispatched when it is written, for an event meant for one webhook only.
@@ -332,66 +349,75 @@ pub async fn claim_due(
     }
 }
 
-/// What one attempt gave.
-pub struct Attempt<'a> {
+/// What one attempt gave, for the delivery it was made for.
+#[derive(Debug)]
+pub struct Attempt {
+    pub delivery_id: Uuid,
+    pub webhook_id: Uuid,
+    pub object_id: Uuid,
     pub at: DateTime<Utc>,
     pub status_code: Option<i32>,
-    pub error: Option<&'a str>,
+    pub error: Option<String>,
     pub latency_ms: i32,
     /// Where the delivery goes next: delivered, retried at a time, or given up.
     pub outcome: AttemptOutcome,
 }
 
+#[derive(Clone, Copy, Debug)]
 pub enum AttemptOutcome {
     Delivered,
     RetryAt(DateTime<Utc>),
     GivenUp,
 }
 
-/// Records an attempt. A delivery that ends (delivered or given up) makes the next pending one
-/// about its record ready, in the same transaction.
-pub async fn record_attempt(db: &Db, due: &DueDelivery, attempt: &Attempt<'_>) -> Result<(), StoreError> {
-    let (status, next) = match attempt.outcome {
-        AttemptOutcome::Delivered => (DeliveryStatus::Delivered, None),
-        AttemptOutcome::RetryAt(at) => (DeliveryStatus::Pending, Some(at)),
-        AttemptOutcome::GivenUp => (DeliveryStatus::Failed, None),
-    };
-    let ended = status != DeliveryStatus::Pending;
+/// Records attempts, all in one transaction: sends that end together cost one commit. A
+/// delivery that ends (delivered or given up) makes the next pending one about its record
+/// ready, in the same transaction.
+pub async fn record_attempts(db: &Db, attempts: &mut [Attempt]) -> Result<(), StoreError> {
+    attempts.sort_by_key(|a| line_key(a.webhook_id, a.object_id));
     let mut tx = db.begin().await?;
-    lock_record_line(&mut tx, due.webhook_id, due.object_id).await?;
-    on_tx!(&mut tx, |conn| {
-        sqlx::query(
-            "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, next_attempt_at = $3,
-                last_attempt_at = $4, last_status_code = $5, last_error = $6, last_latency_ms = $7,
-                ready = $8
-             WHERE id = $1",
-        )
-        .bind(due.id)
-        .bind(status.as_str())
-        .bind(next)
-        .bind(attempt.at)
-        .bind(attempt.status_code)
-        .bind(attempt.error)
-        .bind(attempt.latency_ms)
-        .bind(!ended)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if ended {
+    for attempt in attempts.iter() {
+        let (status, next) = match attempt.outcome {
+            AttemptOutcome::Delivered => (DeliveryStatus::Delivered, None),
+            AttemptOutcome::RetryAt(at) => (DeliveryStatus::Pending, Some(at)),
+            AttemptOutcome::GivenUp => (DeliveryStatus::Failed, None),
+        };
+        let ended = status != DeliveryStatus::Pending;
+        lock_record_line(&mut tx, attempt.webhook_id, attempt.object_id).await?;
         on_tx!(&mut tx, |conn| {
             sqlx::query(
-                "UPDATE webhook_deliveries SET ready = TRUE WHERE id = (
-                     SELECT id FROM webhook_deliveries
-                     WHERE webhook_id = $1 AND object_id = $2 AND status = 'pending' AND NOT ready
-                     ORDER BY event_occurred_at, event_id LIMIT 1)",
+                "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, next_attempt_at = $3,
+                    last_attempt_at = $4, last_status_code = $5, last_error = $6, last_latency_ms = $7,
+                    ready = $8
+                 WHERE id = $1",
             )
-            .bind(due.webhook_id)
-            .bind(due.object_id)
+            .bind(attempt.delivery_id)
+            .bind(status.as_str())
+            .bind(next)
+            .bind(attempt.at)
+            .bind(attempt.status_code)
+            .bind(attempt.error.as_deref())
+            .bind(attempt.latency_ms)
+            .bind(!ended)
             .execute(&mut *conn)
             .await
             .map(|r| r.rows_affected())
         })?;
+        if ended {
+            on_tx!(&mut tx, |conn| {
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET ready = TRUE WHERE id = (
+                         SELECT id FROM webhook_deliveries
+                         WHERE webhook_id = $1 AND object_id = $2 AND status = 'pending' AND NOT ready
+                         ORDER BY event_occurred_at, event_id LIMIT 1)",
+                )
+                .bind(attempt.webhook_id)
+                .bind(attempt.object_id)
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected())
+            })?;
+        }
     }
     tx.commit().await?;
     Ok(())

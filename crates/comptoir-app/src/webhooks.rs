@@ -97,7 +97,8 @@ impl Webhooks {
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(CheckedResolver { allow_private }))
             .build()
-            .unwrap_or_default();
+            // At start-up; a default client instead would lose the address check.
+            .expect("the webhook client builds: its TLS provider is installed just above");
         Webhooks {
             allow_private,
             client,

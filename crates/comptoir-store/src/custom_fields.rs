@@ -1,6 +1,6 @@
 //! Custom field definitions in the database.
 
-use crate::db::{Db, StoreError, Tx};
+use crate::db::{Db, Dialect, StoreError, Tx};
 use crate::sql::{delete_row, versioned};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
@@ -144,43 +144,30 @@ pub async fn remove_values(
     key: &str,
     at: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let affected = match (tx, object_type) {
-        (Tx::Sqlite(tx), ObjectType::Contact) => sqlx::query(
+    // SQLite addresses the key by a JSON path, PostgreSQL by the key itself.
+    let (statement, target) = match (tx.dialect(), object_type) {
+        (Dialect::Sqlite, ObjectType::Contact) => (
             "UPDATE contacts SET custom_fields = json_remove(custom_fields, $1), version = version + 1,
-                    updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
-        )
-        .bind(format!("$.\"{key}\""))
-        .bind(at)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected(),
-        (Tx::Sqlite(tx), ObjectType::Company) => sqlx::query(
+                updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
+            format!("$.\"{key}\""),
+        ),
+        (Dialect::Sqlite, ObjectType::Company) => (
             "UPDATE companies SET custom_fields = json_remove(custom_fields, $1), version = version + 1,
-                    updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
-        )
-        .bind(format!("$.\"{key}\""))
-        .bind(at)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected(),
-        (Tx::Postgres(tx), ObjectType::Contact) => sqlx::query(
+                updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
+            format!("$.\"{key}\""),
+        ),
+        (Dialect::Postgres, ObjectType::Contact) => (
             "UPDATE contacts SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
-                 WHERE custom_fields ? $1",
-        )
-        .bind(key)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected(),
-        (Tx::Postgres(tx), ObjectType::Company) => sqlx::query(
+             WHERE custom_fields ? $1",
+            key.to_owned(),
+        ),
+        (Dialect::Postgres, ObjectType::Company) => (
             "UPDATE companies SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
-                 WHERE custom_fields ? $1",
-        )
-        .bind(key)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected(),
+             WHERE custom_fields ? $1",
+            key.to_owned(),
+        ),
     };
-    Ok(affected)
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query(statement).bind(&target).bind(at).execute(&mut *conn).await.map(|r| r.rows_affected())
+    })?)
 }

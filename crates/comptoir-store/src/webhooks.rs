@@ -178,14 +178,7 @@ pub async fn fan_out(db: &Db, limit: i64, now: DateTime<Utc>) -> Result<usize, S
         insert_delivery(&mut tx, webhook_id, event_id, occurred_at, object_id, now).await?;
     }
     for (event_id, _, _, _) in &events {
-        on_tx!(&mut tx, |conn| {
-            sqlx::query("UPDATE domain_events SET dispatched_at = $2 WHERE id = $1")
-                .bind(event_id)
-                .bind(now)
-                .execute(&mut *conn)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
+        mark_dispatched(&mut tx, *event_id, now).await?;
     }
     tx.commit().await?;
     Ok(events.len())
@@ -251,7 +244,7 @@ fn line_key(webhook_id: Uuid, object_id: Uuid) -> i64 {
     i64::from_ne_bytes((w ^ o).to_ne_bytes())
 }
 
-/// Marks an event as dispatched when it is written, for an event meant for one webhook only.
+/// Marks an event as dispatched: fanned out, or written for one webhook alone.
 pub async fn mark_dispatched(tx: &mut Tx, event_id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query("UPDATE domain_events SET dispatched_at = $2 WHERE id = $1")

@@ -137,7 +137,8 @@ impl App {
     }
 }
 
-fn already_set_up() -> AppError {
+/// The answer to setting up an instance that already has users.
+pub(crate) fn already_set_up() -> AppError {
     AppError::Forbidden("this instance already has users; sign in instead")
 }
 
@@ -146,10 +147,4 @@ fn already_set_up() -> AppError {
 pub(crate) enum FirstUser {
     Only,
     Any,
-}
-
-impl FirstUser {
-    pub(crate) fn refusal(self) -> AppError {
-        already_set_up()
-    }
 }

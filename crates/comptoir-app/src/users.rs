@@ -4,7 +4,7 @@
 use crate::changes::record;
 use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
-use crate::sessions::FirstUser;
+use crate::sessions::{FirstUser, already_set_up};
 use crate::{App, AppError, admin_only, passwords};
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::UserId;
@@ -55,7 +55,7 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         if first == FirstUser::Only && comptoir_store::users::any_locked(&mut tx).await? {
-            return Err(first.refusal());
+            return Err(already_set_up());
         }
         comptoir_store::users::insert(&mut tx, &user, password_hash.as_deref()).await?;
         record(&mut tx, actor, Action::Create, "user", user.id.0, None, Some(&user)).await?;

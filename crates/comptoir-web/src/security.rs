@@ -15,7 +15,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'; object-src 'none'";
 
-/// Adds the security headers to every answer.
+/// Adds the security headers to every answer, and gives a bare 405 its problem document.
 pub async fn headers(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let mut response = next.run(request).await;

@@ -112,6 +112,14 @@ fn filter_key(key: &str) -> Option<(&str, Option<&str>)> {
     Some((field, Some(op)))
 }
 
+/// A page size a client asked for: a whole number from 1 to [`MAX_LIMIT`].
+pub fn parse_limit(raw: &str) -> Result<u32, String> {
+    match raw.parse::<u32>() {
+        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from 1 to {MAX_LIMIT}")),
+    }
+}
+
 impl ListQuery {
     /// Reads decoded query-string pairs. `extra` names parameters the caller handles itself.
     pub fn parse(pairs: &[(String, String)], extra: &[&str]) -> Result<Self, ValidationErrors> {
@@ -119,9 +127,9 @@ impl ListQuery {
         let mut errors = ValidationErrors::new();
         for (key, value) in pairs {
             match key.as_str() {
-                "limit" => match value.parse::<u32>() {
-                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => query.limit = n,
-                    _ => errors.add("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                "limit" => match parse_limit(value) {
+                    Ok(n) => query.limit = n,
+                    Err(message) => errors.add("limit", message),
                 },
                 "cursor" if !value.is_empty() => query.cursor = Some(value.clone()),
                 "cursor" => {}

@@ -78,18 +78,16 @@ pub fn is_event_type(name: &str) -> bool {
 /// event of the catalogue, `contact.*` every event about contacts. Events outside the
 /// catalogue (a webhook's own changes) are never sent.
 pub fn subscribes_to(event_types: &[String], event: &str) -> bool {
-    let listed = event
-        .split_once('.')
-        .is_some_and(|(object, action)| OBJECT_TYPES.contains(&object) && ACTIONS.contains(&action));
-    listed
-        && (event_types.is_empty()
-            || event_types.iter().any(|wanted| {
-                wanted == "*"
-                    || wanted == event
-                    || wanted
-                        .strip_suffix(".*")
-                        .is_some_and(|object| event.split_once('.').is_some_and(|(o, _)| o == object))
-            }))
+    let Some((object, action)) = event.split_once('.') else {
+        return false;
+    };
+    if !OBJECT_TYPES.contains(&object) || !ACTIONS.contains(&action) {
+        return false;
+    }
+    event_types.is_empty()
+        || event_types
+            .iter()
+            .any(|wanted| wanted == "*" || wanted == event || wanted.strip_suffix(".*") == Some(object))
 }
 
 /// A subscription as the API shows it; its secret is shown only when it is made.

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_domain::audit::AuditEntry;
 use comptoir_domain::ids::AuditId;
-use comptoir_domain::listing::{DEFAULT_LIMIT, MAX_LIMIT};
+use comptoir_domain::listing::{DEFAULT_LIMIT, parse_limit};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -48,11 +48,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AuditQuery {
                     query.cursor = Some(value.parse().map_err(|_| bad_request("cursor", "is not a cursor"))?)
                 }
                 "limit" => {
-                    query.limit = value
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| bad_request("limit", format!("must be from 1 to {MAX_LIMIT}")))?
+                    query.limit = parse_limit(&value).map_err(|message| bad_request("limit", message))?
                 }
                 other => return Err(bad_request(other, "is not a parameter of this list")),
             }

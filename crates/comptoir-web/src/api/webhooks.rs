@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::webhooks::NewWebhook;
 use comptoir_domain::ids::WebhookId;
+use comptoir_domain::listing::{DEFAULT_LIMIT, parse_limit};
 use comptoir_domain::webhooks::{Delivery, Webhook, WebhookInput};
 
 pub fn router() -> Router<AppState> {
@@ -99,27 +100,21 @@ pub async fn remove(
     Ok(deleted())
 }
 
-/// `limit`, 1 to 500, default 50.
+/// `limit`, as every list reads it.
 pub struct DeliveryLimit(i64);
 
 impl<S: Send + Sync> FromRequestParts<S> for DeliveryLimit {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let mut limit = 50;
+        let mut limit = DEFAULT_LIMIT;
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
-                "limit" => {
-                    limit = value
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=500).contains(n))
-                        .ok_or_else(|| bad_request("limit", "must be a whole number from 1 to 500"))?
-                }
+                "limit" => limit = parse_limit(&value).map_err(|message| bad_request("limit", message))?,
                 other => return Err(bad_request(other, "is not a parameter of this list")),
             }
         }
-        Ok(DeliveryLimit(limit))
+        Ok(DeliveryLimit(i64::from(limit)))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Activity use cases: logging calls, notes, emails, meetings and tasks, and reading timelines.
 
-use crate::changes::record;
+use crate::changes::{Origin, record};
 use crate::contacts::stale;
 use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
@@ -11,11 +11,11 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind};
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId};
+use comptoir_domain::kinds::{ObjectType, RecordKind, RecordRef};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::Page;
-use comptoir_store::activities::Scope;
 use serde_json::Value;
 
 /// The owner (or a manager) edits an activity; the assignee of a task may also mark it done
@@ -63,8 +63,16 @@ impl App {
             comptoir_store::contacts::touch_last_activity(&mut tx, contact, activity.fields.occurred_at)
                 .await?;
         }
-        record(&mut tx, Some(actor), Action::Create, "activity", activity.id.0, None, Some(&activity.fields))
-            .await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Create,
+            ObjectType::Activity,
+            activity.id.0,
+            None,
+            Some(&activity.fields),
+        )
+        .await?;
         settle(&mut tx, actor, once, &activity).await?;
         tx.commit().await?;
         Ok(activity)
@@ -88,7 +96,7 @@ impl App {
     pub async fn open_tasks_on(
         &self,
         _actor: &Actor,
-        record: comptoir_store::activities::OpenTasksOf,
+        record: RecordRef,
         limit: i64,
     ) -> Result<Vec<Activity>, AppError> {
         Ok(comptoir_store::activities::open_tasks_on(&self.db, record, limit).await?)
@@ -99,32 +107,25 @@ impl App {
         _actor: &Actor,
         query: &ListQuery,
     ) -> Result<Page<Activity>, AppError> {
-        Ok(comptoir_store::activities::list(&self.db, Scope::All, query).await??)
+        Ok(comptoir_store::activities::list(&self.db, None, query).await??)
     }
 
-    /// A contact's activities, newest first unless `sort` says otherwise. Every role reads
-    /// every timeline.
-    pub async fn contact_timeline(
-        &self,
-        _actor: &Actor,
-        id: ContactId,
-        query: &ListQuery,
-    ) -> Result<Page<Activity>, AppError> {
-        if !comptoir_store::contacts::exists(&self.db, id).await? {
-            return Err(AppError::NotFound);
-        }
-        Ok(comptoir_store::activities::list(&self.db, Scope::Contact(id), query).await??)
-    }
-
-    /// A company's activities and its contacts', newest first.
-    pub async fn company_timeline(
+    /// A record's activities (a company's include its contacts'), newest first unless `sort`
+    /// says otherwise. Every role reads every timeline.
+    pub async fn timeline(
         &self,
         actor: &Actor,
-        id: CompanyId,
+        of: RecordRef,
         query: &ListQuery,
     ) -> Result<Page<Activity>, AppError> {
-        self.get_company(actor, id).await?;
-        Ok(comptoir_store::activities::list(&self.db, Scope::Company(id), query).await??)
+        let found = match of.kind {
+            RecordKind::Contact => comptoir_store::contacts::exists(&self.db, ContactId(of.id)).await?,
+            RecordKind::Company => self.get_company(actor, CompanyId(of.id)).await.map(|_| true)?,
+        };
+        if !found {
+            return Err(AppError::NotFound);
+        }
+        Ok(comptoir_store::activities::list(&self.db, Some(of), query).await??)
     }
 
     pub async fn update_activity(
@@ -167,9 +168,9 @@ impl App {
         }
         record(
             &mut tx,
-            Some(actor),
+            Origin { actor: Some(actor), operation: None },
             Action::Update,
-            "activity",
+            ObjectType::Activity,
             id.0,
             Some(&current.fields),
             Some(&activity.fields),
@@ -194,7 +195,16 @@ impl App {
         comptoir_store::activities::delete(&mut tx, id, current.version)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
-        record(&mut tx, Some(actor), Action::Delete, "activity", id.0, Some(&current.fields), None).await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Delete,
+            ObjectType::Activity,
+            id.0,
+            Some(&current.fields),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

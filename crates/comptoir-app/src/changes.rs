@@ -3,7 +3,8 @@
 use crate::AppError;
 use comptoir_domain::audit::{Action, AuditEntry, DomainEvent};
 use comptoir_domain::changes::diff;
-use comptoir_domain::ids::AuditId;
+use comptoir_domain::ids::{AuditId, OperationId};
+use comptoir_domain::kinds::{EventName, ObjectType};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::Tx;
@@ -11,13 +12,21 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+/// Who made a change (`None`: the system itself), and the operation it is one change of.
+#[derive(Clone, Copy)]
+pub struct Origin<'a> {
+    pub actor: Option<&'a Actor>,
+    pub operation: Option<OperationId>,
+}
+
 /// Records that `actor` applied `action` to an object, from `before` to `after` (each `None`
-/// when the object did not exist on that side), and announces `<object_type>.<action>`.
+/// when the object did not exist on that side), and announces it (`contact.updated`). A change
+/// made as part of an `operation` carries its id in both.
 pub async fn record<T: Serialize>(
     tx: &mut Tx,
-    actor: Option<&Actor>,
+    origin: Origin<'_>,
     action: Action,
-    object_type: &str,
+    object_type: ObjectType,
     object_id: Uuid,
     before: Option<&T>,
     after: Option<&T>,
@@ -27,6 +36,7 @@ pub async fn record<T: Serialize>(
     let after = to_json(after).map_err(|e| AppError::Internal(e.to_string()))?;
     let changes = diff(&before, &after);
     let at = now();
+    let Origin { actor, operation } = origin;
     let actor_id = actor.map(|a| a.user_id);
     comptoir_store::audit::record(
         tx,
@@ -35,8 +45,9 @@ pub async fn record<T: Serialize>(
             occurred_at: at,
             actor_id,
             action,
-            object_type: object_type.to_owned(),
+            object_type: object_type.to_string(),
             object_id,
+            operation_id: operation,
             changes: changes.clone(),
         },
     )
@@ -47,12 +58,15 @@ pub async fn record<T: Serialize>(
         &DomainEvent {
             id: Uuid::now_v7(),
             occurred_at: at,
-            name: format!("{object_type}.{}", action.event_suffix()),
-            object_type: object_type.to_owned(),
+            name: EventName { object: object_type, action }.to_string(),
+            object_type: object_type.to_string(),
             object_id,
             actor_id,
             // Field names only: values are in the audit log, which erasure knows how to clean.
-            payload: json!({ "changed_fields": changed_fields }),
+            payload: match operation {
+                Some(operation) => json!({ "changed_fields": changed_fields, "operation_id": operation }),
+                None => json!({ "changed_fields": changed_fields }),
+            },
         },
     )
     .await?;

@@ -1,6 +1,6 @@
 //! Contact use cases.
 
-use crate::changes::record;
+use crate::changes::{Origin, record};
 use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
@@ -9,13 +9,13 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::companies::Company;
 use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, ContactInput};
-use comptoir_domain::custom_fields::ObjectType;
-use comptoir_domain::ids::{ContactId, UserId};
+use comptoir_domain::ids::{ContactId, OperationId, UserId};
+use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
-use comptoir_store::Page;
+use comptoir_store::{Page, Tx};
 use serde_json::Value;
 
 impl App {
@@ -29,7 +29,7 @@ impl App {
             return Err(AppError::Forbidden("read-only users cannot create contacts"));
         }
         let input: ContactInput = parse(body)?;
-        let definitions = self.definitions(ObjectType::Contact).await?;
+        let definitions = self.definitions(RecordKind::Contact).await?;
         let fields = input.validate(&definitions, actor.user_id)?;
         if !actor.can_assign_to(fields.owner_id) {
             return Err(AppError::Forbidden("only managers and admins give a contact to someone else"));
@@ -47,8 +47,16 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::contacts::insert(&mut tx, &contact, &company_search(company.as_ref())).await?;
-        record(&mut tx, Some(actor), Action::Create, "contact", contact.id.0, None, Some(&contact.fields))
-            .await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Create,
+            RecordKind::Contact.into(),
+            contact.id.0,
+            None,
+            Some(&contact.fields),
+        )
+        .await?;
         settle(&mut tx, actor, once, &contact).await?;
         tx.commit().await?;
         Ok(contact)
@@ -60,7 +68,7 @@ impl App {
     }
 
     pub async fn list_contacts(&self, _actor: &Actor, query: &ListQuery) -> Result<Page<Contact>, AppError> {
-        let definitions = self.definitions(ObjectType::Contact).await?;
+        let definitions = self.definitions(RecordKind::Contact).await?;
         Ok(comptoir_store::contacts::list(&self.db, query, &definitions).await??)
     }
 
@@ -73,33 +81,49 @@ impl App {
         if_match: Option<i64>,
     ) -> Result<Contact, AppError> {
         let current = self.get_contact(actor, id).await?;
+        let mut tx = self.db.begin().await?;
+        self.change_contact(&mut tx, actor, &current, |input| patched(&input, patch), if_match, None).await?;
+        tx.commit().await?;
+        self.get_contact(actor, id).await
+    }
+
+    /// Replaces a contact's fields with `input`, inside `tx`: permission, validation, write,
+    /// audit entry and event. `operation` names the bulk change this is one of.
+    pub(crate) async fn change_contact(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        current: &Contact,
+        edit: impl FnOnce(ContactInput) -> Result<ContactInput, ValidationErrors>,
+        if_match: Option<i64>,
+        operation: Option<OperationId>,
+    ) -> Result<Contact, AppError> {
         if !actor.can_modify(current.fields.owner_id) {
             return Err(AppError::Forbidden("you may only change contacts you own"));
         }
         check_version(if_match, current.version)?;
-        let definitions = self.definitions(ObjectType::Contact).await?;
-        let fields = patched(&current.fields.to_input(), patch)?.validate(&definitions, actor.user_id)?;
+        let definitions = self.definitions(RecordKind::Contact).await?;
+        let fields = edit(current.fields.to_input())?.validate(&definitions, actor.user_id)?;
         if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
             return Err(AppError::Forbidden("only managers and admins give a contact to someone else"));
         }
         let company_search = company_search(self.check_references(&fields).await?.as_ref());
         let contact = Contact { version: current.version + 1, fields, updated_at: now(), ..current.clone() };
-        let mut tx = self.db.begin().await?;
-        comptoir_store::contacts::update(&mut tx, &contact, current.version, &company_search)
+        comptoir_store::contacts::update(tx, &contact, current.version, &company_search)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
+        let kind = RecordKind::Contact.into();
         record(
-            &mut tx,
-            Some(actor),
+            tx,
+            Origin { actor: Some(actor), operation },
             Action::Update,
-            "contact",
-            id.0,
+            kind,
+            current.id.0,
             Some(&current.fields),
             Some(&contact.fields),
         )
         .await?;
-        tx.commit().await?;
-        self.get_contact(actor, id).await
+        Ok(contact)
     }
 
     pub async fn delete_contact(
@@ -109,16 +133,39 @@ impl App {
         if_match: Option<i64>,
     ) -> Result<(), AppError> {
         let current = self.get_contact(actor, id).await?;
+        let mut tx = self.db.begin().await?;
+        self.remove_contact(&mut tx, actor, &current, if_match, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a contact inside `tx`, with its audit entry and event.
+    pub(crate) async fn remove_contact(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        current: &Contact,
+        if_match: Option<i64>,
+        operation: Option<OperationId>,
+    ) -> Result<(), AppError> {
         if !actor.can_modify(current.fields.owner_id) {
             return Err(AppError::Forbidden("you may only delete contacts you own"));
         }
         check_version(if_match, current.version)?;
-        let mut tx = self.db.begin().await?;
-        comptoir_store::contacts::delete(&mut tx, id, current.version)
+        comptoir_store::contacts::delete(tx, current.id, current.version)
             .await
             .map_err(|e| stale(e, if_match, current.version))?;
-        record(&mut tx, Some(actor), Action::Delete, "contact", id.0, Some(&current.fields), None).await?;
-        tx.commit().await?;
+        let kind = RecordKind::Contact.into();
+        record(
+            tx,
+            Origin { actor: Some(actor), operation },
+            Action::Delete,
+            kind,
+            current.id.0,
+            Some(&current.fields),
+            None,
+        )
+        .await?;
         Ok(())
     }
 

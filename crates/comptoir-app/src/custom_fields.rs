@@ -1,14 +1,15 @@
 //! Custom field definitions: admins shape the data; everyone reads the shape.
 
-use crate::changes::record;
+use crate::changes::{Origin, record};
 use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
 use crate::{App, AppError, admin_only};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
-use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType, ObjectType, validate_key};
+use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType, validate_key};
 use comptoir_domain::ids::CustomFieldId;
+use comptoir_domain::kinds::{ObjectType, RecordKind};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use serde_json::Value;
 #[serde(deny_unknown_fields)]
 pub struct CustomFieldInput {
     #[serde(default)]
-    pub object_type: Option<ObjectType>,
+    pub object_type: Option<RecordKind>,
     #[serde(default)]
     pub key: Option<String>,
     #[serde(default)]
@@ -34,7 +35,7 @@ pub struct CustomFieldInput {
 }
 
 struct ValidDefinition {
-    object_type: ObjectType,
+    object_type: RecordKind,
     key: String,
     label: String,
     field_type: FieldType,
@@ -144,9 +145,9 @@ impl App {
         })?;
         record(
             &mut tx,
-            Some(actor),
+            Origin { actor: Some(actor), operation: None },
             Action::Create,
-            "custom_field",
+            ObjectType::CustomField,
             definition.id.0,
             None,
             Some(&definition),
@@ -161,7 +162,7 @@ impl App {
     pub async fn list_custom_fields(
         &self,
         _actor: &Actor,
-        object_type: Option<ObjectType>,
+        object_type: Option<RecordKind>,
     ) -> Result<Vec<CustomFieldDefinition>, AppError> {
         Ok(comptoir_store::custom_fields::list(&self.db, object_type).await?)
     }
@@ -208,8 +209,16 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::custom_fields::update(&mut tx, &definition, current.version).await?;
-        record(&mut tx, Some(actor), Action::Update, "custom_field", id.0, Some(&current), Some(&definition))
-            .await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Update,
+            ObjectType::CustomField,
+            id.0,
+            Some(&current),
+            Some(&definition),
+        )
+        .await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(definition)
@@ -233,7 +242,16 @@ impl App {
             comptoir_store::custom_fields::remove_values(&mut tx, current.object_type, &current.key, now())
                 .await?;
         tracing::info!(key = %current.key, cleared, "custom field removed with its values");
-        record(&mut tx, Some(actor), Action::Delete, "custom_field", id.0, Some(&current), None).await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Delete,
+            ObjectType::CustomField,
+            id.0,
+            Some(&current),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.forget_definitions();
         Ok(())

@@ -4,13 +4,14 @@
 
 pub mod activities;
 pub mod audit;
+pub mod bulk;
 mod changes;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
 mod error;
 pub mod idempotency;
-mod input;
+pub mod input;
 pub mod passwords;
 pub mod secrets;
 pub mod sessions;
@@ -21,7 +22,8 @@ pub mod webhooks;
 
 pub use error::AppError;
 
-use comptoir_domain::custom_fields::{CustomFieldDefinition, ObjectType};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::users::Actor;
 use comptoir_store::Db;
 use std::collections::HashMap;
@@ -82,7 +84,7 @@ impl App {
     }
 
     /// Custom field definitions of one kind of record, cached.
-    pub async fn definitions(&self, object_type: ObjectType) -> Result<Vec<CustomFieldDefinition>, AppError> {
+    pub async fn definitions(&self, object_type: RecordKind) -> Result<Vec<CustomFieldDefinition>, AppError> {
         let all = self.all_definitions().await?;
         Ok(all.iter().filter(|d| d.object_type == object_type).cloned().collect())
     }

@@ -1,12 +1,13 @@
 //! API tokens: random secrets shown once, stored only as a hash, and resolved to an actor on
 //! every request through a small cache.
 
-use crate::changes::record;
+use crate::changes::{Origin, record};
 use crate::secrets::{random_secret, stored_hash as hash_token};
 use crate::{App, AppError, CACHE_TTL, admin_only};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{TokenId, UserId};
+use comptoir_domain::kinds::ObjectType;
 use comptoir_domain::time::now;
 use comptoir_domain::users::{Actor, ApiToken};
 use comptoir_domain::validation::is_forbidden_control;
@@ -77,7 +78,16 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::insert_token(&mut tx, &token, &hash_token(&secret)).await?;
-        record(&mut tx, actor, Action::Create, "token", token.id.0, None, Some(&token)).await?;
+        record(
+            &mut tx,
+            Origin { actor, operation: None },
+            Action::Create,
+            ObjectType::Token,
+            token.id.0,
+            None,
+            Some(&token),
+        )
+        .await?;
         tx.commit().await?;
         Ok(NewToken { token, secret })
     }
@@ -101,7 +111,16 @@ impl App {
         let after = ApiToken { revoked_at: Some(at), ..before.clone() };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::revoke_token(&mut tx, id, at).await?;
-        record(&mut tx, Some(actor), Action::Delete, "token", id.0, Some(&before), Some(&after)).await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Delete,
+            ObjectType::Token,
+            id.0,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         self.forget_tokens();
         Ok(())

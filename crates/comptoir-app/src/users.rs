@@ -1,13 +1,14 @@
 //! Users: created by admins (or by the command line for the first one), with a role that
 //! decides what they may do.
 
-use crate::changes::record;
+use crate::changes::{Origin, record};
 use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::sessions::{FirstUser, already_set_up};
 use crate::{App, AppError, admin_only, passwords};
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::UserId;
+use comptoir_domain::kinds::ObjectType;
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::time::now;
 use comptoir_domain::users::{Actor, User, UserInput};
@@ -58,7 +59,16 @@ impl App {
             return Err(already_set_up());
         }
         comptoir_store::users::insert(&mut tx, &user, password_hash.as_deref()).await?;
-        record(&mut tx, actor, Action::Create, "user", user.id.0, None, Some(&user)).await?;
+        record(
+            &mut tx,
+            Origin { actor, operation: None },
+            Action::Create,
+            ObjectType::User,
+            user.id.0,
+            None,
+            Some(&user),
+        )
+        .await?;
         if let Some(actor) = actor {
             settle(&mut tx, actor, once, &user).await?;
         }
@@ -138,7 +148,16 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::users::update(&mut tx, &user, current.version, password_hash.as_deref()).await?;
-        record(&mut tx, Some(actor), Action::Update, "user", id.0, Some(&current), Some(&user)).await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Update,
+            ObjectType::User,
+            id.0,
+            Some(&current),
+            Some(&user),
+        )
+        .await?;
         tx.commit().await?;
         // A changed role or deactivation must take effect on the next request.
         self.forget_tokens();

@@ -2,10 +2,11 @@
 //! private to their user.
 
 use crate::{App, AppError};
-use comptoir_domain::ids::SavedViewId;
+use comptoir_domain::ids::{CompanyId, ContactId, SavedViewId};
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
-use comptoir_domain::views::{RecentView, RecordKind, SavedView};
+use comptoir_domain::views::{RecentView, SavedView};
 use uuid::Uuid;
 
 impl App {
@@ -15,6 +16,14 @@ impl App {
 
     pub async fn recent_views(&self, actor: &Actor, limit: i64) -> Result<Vec<RecentView>, AppError> {
         Ok(comptoir_store::views::recent(&self.db, actor.user_id, limit).await?)
+    }
+
+    /// The name a record is shown by in lists of mixed kinds (recently viewed, search).
+    pub async fn record_name(&self, actor: &Actor, record: RecordRef) -> Result<String, AppError> {
+        Ok(match record.kind {
+            RecordKind::Contact => self.get_contact(actor, ContactId(record.id)).await?.fields.display_name(),
+            RecordKind::Company => self.get_company(actor, CompanyId(record.id)).await?.fields.name,
+        })
     }
 
     pub async fn saved_views(&self, actor: &Actor, kind: RecordKind) -> Result<Vec<SavedView>, AppError> {

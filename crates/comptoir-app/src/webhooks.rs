@@ -2,7 +2,7 @@
 //! fans each event out to the webhooks that want it, signs and posts it, retries what fails on
 //! the Standard Webhooks schedule, and disables a webhook that failed for more than a day.
 
-use crate::changes::record;
+use crate::changes::{Origin, record};
 use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
@@ -11,6 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::WebhookId;
+use comptoir_domain::kinds::ObjectType;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_domain::webhooks::{
@@ -182,9 +183,9 @@ impl App {
         comptoir_store::webhooks::insert(&mut tx, &created.webhook, &secret).await?;
         record(
             &mut tx,
-            Some(actor),
+            Origin { actor: Some(actor), operation: None },
             Action::Create,
-            "webhook",
+            ObjectType::Webhook,
             created.webhook.id.0,
             None,
             Some(&created.webhook),
@@ -231,7 +232,16 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         comptoir_store::webhooks::update(&mut tx, &webhook, current.version).await?;
-        record(&mut tx, Some(actor), Action::Update, "webhook", id.0, Some(&current), Some(&webhook)).await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Update,
+            ObjectType::Webhook,
+            id.0,
+            Some(&current),
+            Some(&webhook),
+        )
+        .await?;
         tx.commit().await?;
         Ok(webhook)
     }
@@ -246,7 +256,16 @@ impl App {
         check_version(if_match, current.version)?;
         let mut tx = self.db.begin().await?;
         comptoir_store::webhooks::delete(&mut tx, id, current.version).await?;
-        record(&mut tx, Some(actor), Action::Delete, "webhook", id.0, Some(&current), None).await?;
+        record(
+            &mut tx,
+            Origin { actor: Some(actor), operation: None },
+            Action::Delete,
+            ObjectType::Webhook,
+            id.0,
+            Some(&current),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -271,7 +290,7 @@ impl App {
             id: uuid::Uuid::now_v7(),
             occurred_at: at,
             name: "webhook.test".to_owned(),
-            object_type: "webhook".to_owned(),
+            object_type: ObjectType::Webhook.to_string(),
             object_id: id.0,
             actor_id: Some(actor.user_id),
             payload: json!({ "test": true }),

@@ -94,13 +94,6 @@ impl CallOutcome {
     }
 }
 
-/// The record whose own open tasks are read: a contact's, or a company's (not its contacts').
-#[derive(Clone, Copy, Debug)]
-pub enum OpenTasksOf {
-    Contact(ContactId),
-    Company(CompanyId),
-}
-
 /// What a client sends. Kind-specific fields are refused on other kinds, so a call's duration
 /// is never silently stored on a note.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]

@@ -1,7 +1,7 @@
 //! The audit trail (who changed what, when, from which value to which) and the domain events
 //! other parts of Comptoir react to.
 
-use crate::ids::{AuditId, UserId};
+use crate::ids::{AuditId, OperationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -16,6 +16,8 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 3] = [Action::Create, Action::Update, Action::Delete];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Create => "create",
@@ -25,7 +27,7 @@ impl Action {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Action::Create, Action::Update, Action::Delete].into_iter().find(|a| a.as_str() == s)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
     /// The past tense used in event names: `contact.created`.
@@ -48,9 +50,22 @@ pub struct AuditEntry {
     /// `contact`, `company`, `activity`, `custom_field`, `user`, `token`.
     pub object_type: String,
     pub object_id: Uuid,
+    /// The operation this change was part of, when it was one of many made as one.
+    pub operation_id: Option<OperationId>,
     /// `{"field": {"before": …, "after": …}}`.
     #[schema(value_type = Object)]
     pub changes: Map<String, Value>,
+}
+
+/// Which audit entries to read, newest first: all of them, one kind of object's, one
+/// object's or one operation's, before a cursor.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub object_type: Option<String>,
+    pub object_id: Option<Uuid>,
+    pub operation_id: Option<OperationId>,
+    pub before: Option<AuditId>,
+    pub limit: u32,
 }
 
 /// Something that happened, for automation, webhooks and live views to react to.

@@ -3,47 +3,12 @@
 
 use crate::email::EmailAddress;
 use crate::ids::CustomFieldId;
+use crate::kinds::RecordKind;
 use crate::phone::PhoneNumber;
 use crate::validation::ValidationErrors;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::fmt;
-use std::str::FromStr;
-
-/// The kinds of record that carry custom fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectType {
-    Contact,
-    Company,
-}
-
-impl ObjectType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectType::Contact => "contact",
-            ObjectType::Company => "company",
-        }
-    }
-}
-
-impl FromStr for ObjectType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "contact" => Ok(ObjectType::Contact),
-            "company" => Ok(ObjectType::Company),
-            _ => Err("must be contact or company".to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for ObjectType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -93,7 +58,7 @@ impl FieldType {
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CustomFieldDefinition {
     pub id: CustomFieldId,
-    pub object_type: ObjectType,
+    pub object_type: RecordKind,
     /// The name used in the API (`custom_fields.<key>`) and in filters (`cf.<key>`).
     pub key: String,
     pub label: String,
@@ -277,7 +242,7 @@ mod tests {
     fn definition(field_type: FieldType, options: &[&str]) -> CustomFieldDefinition {
         CustomFieldDefinition {
             id: CustomFieldId::new(),
-            object_type: ObjectType::Contact,
+            object_type: RecordKind::Contact,
             key: "f".to_owned(),
             label: "F".to_owned(),
             field_type,

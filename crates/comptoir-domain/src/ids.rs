@@ -73,6 +73,8 @@ typed_id!(
     CustomFieldId,
     /// One audit log entry.
     AuditId,
+    /// A change of many records made as one (a bulk action, an import, a merge).
+    OperationId,
     /// A list view a user saved under a name.
     SavedViewId,
     /// A webhook subscription: where to send which events.

@@ -4,12 +4,14 @@
 pub mod activities;
 pub mod address;
 pub mod audit;
+pub mod bulk;
 pub mod changes;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
 pub mod email;
 pub mod ids;
+pub mod kinds;
 pub mod listing;
 pub mod phone;
 pub mod privacy;

@@ -150,6 +150,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("audit_log", "action"),
     ("audit_log", "object_type"),
     ("audit_log", "object_id"),
+    ("audit_log", "operation_id"),
     ("domain_events", "id"),
     ("domain_events", "occurred_at"),
     ("domain_events", "name"),

@@ -1,29 +1,10 @@
 //! What a user's lists remember: views saved under a name and the records opened lately.
 
 use crate::ids::{SavedViewId, UserId};
+use crate::kinds::RecordKind;
 use crate::validation::{ValidationErrors, clean_text};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
-
-/// The kinds of record a list, a saved view or the recently-viewed list can hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RecordKind {
-    Contact,
-    Company,
-}
-
-impl RecordKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Contact => "contact",
-            RecordKind::Company => "company",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [RecordKind::Contact, RecordKind::Company].into_iter().find(|k| k.as_str() == s)
-    }
-}
 
 /// A list's filters, sort and columns kept under a name, such as "My leads in Lyon".
 #[derive(Clone, Debug, PartialEq, Eq)]

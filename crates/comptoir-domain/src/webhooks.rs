@@ -3,6 +3,7 @@
 //! secrets written `whsec_…`), so a receiver can verify them with any of its libraries.
 
 use crate::ids::{DeliveryId, WebhookId};
+use crate::kinds::{EventName, ObjectType};
 use crate::validation::{ValidationErrors, check_length, clean_text, is_forbidden_control};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -62,15 +63,11 @@ pub fn sign(secret: &WebhookSecret, message_id: &str, timestamp: i64, body: &[u8
     format!("v1,{}", BASE64.encode(mac.finalize().into_bytes()))
 }
 
-/// The kinds of record whose changes can be subscribed to, and what happens to them.
-const OBJECT_TYPES: [&str; 6] = ["contact", "company", "activity", "custom_field", "user", "token"];
-const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
-
 /// Whether `name` is an event Comptoir announces (`contact.updated`), or `*` for all of them.
 pub fn is_event_type(name: &str) -> bool {
     name == "*"
         || name.split_once('.').is_some_and(|(object, action)| {
-            OBJECT_TYPES.contains(&object) && (action == "*" || ACTIONS.contains(&action))
+            ObjectType::is_announced(object) && (action == "*" || EventName::is_action(action))
         })
 }
 
@@ -81,7 +78,7 @@ pub fn subscribes_to(event_types: &[String], event: &str) -> bool {
     let Some((object, action)) = event.split_once('.') else {
         return false;
     };
-    if !OBJECT_TYPES.contains(&object) || !ACTIONS.contains(&action) {
+    if !ObjectType::is_announced(object) || !EventName::is_action(action) {
         return false;
     }
     event_types.is_empty()

@@ -7,6 +7,7 @@ use crate::{bind_all, on_pool};
 use chrono::{DateTime, Utc};
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::validation::ValidationErrors;
 use sqlx::{AssertSqlSafe, FromRow};
@@ -153,24 +154,24 @@ pub async fn open_tasks_due(
 
 /// Open tasks logged on one contact or one company (its own, not its contacts'), soonest due
 /// first; read through the partial indexes on open tasks, however long the record's history.
-pub async fn open_tasks_on(db: &Db, record: OpenTasksOf, limit: i64) -> Result<Vec<Activity>, StoreError> {
-    let rows: Vec<ActivityRow> = match record {
-        OpenTasksOf::Contact(id) => on_pool!(db, |pool| {
+pub async fn open_tasks_on(db: &Db, record: RecordRef, limit: i64) -> Result<Vec<Activity>, StoreError> {
+    let rows: Vec<ActivityRow> = match record.kind {
+        RecordKind::Contact => on_pool!(db, |pool| {
             sqlx::query_as(concat!(
                 select_activities!(),
                 " WHERE a.contact_id = $1 AND a.kind = 'task' AND NOT a.done ORDER BY a.due_at, a.id LIMIT $2"
             ))
-            .bind(id.0)
+            .bind(record.id)
             .bind(limit)
             .fetch_all(pool)
             .await
         })?,
-        OpenTasksOf::Company(id) => on_pool!(db, |pool| {
+        RecordKind::Company => on_pool!(db, |pool| {
             sqlx::query_as(concat!(
                 select_activities!(),
                 " WHERE a.company_id = $1 AND a.kind = 'task' AND NOT a.done ORDER BY a.due_at, a.id LIMIT $2"
             ))
-            .bind(id.0)
+            .bind(record.id)
             .bind(limit)
             .fetch_all(pool)
             .await
@@ -179,34 +180,25 @@ pub async fn open_tasks_on(db: &Db, record: OpenTasksOf, limit: i64) -> Result<V
     rows.into_iter().map(Activity::try_from).collect()
 }
 
-pub use comptoir_domain::activities::OpenTasksOf;
-
-/// Whose timeline to read.
-#[derive(Clone, Copy, Debug)]
-pub enum Scope {
-    All,
-    Contact(ContactId),
-    /// A company's own activities and those of its contacts.
-    Company(CompanyId),
-}
-
+/// The activities of one record's timeline (a company's includes its contacts'), or all of
+/// them when `scope` is `None`.
 pub async fn list(
     db: &Db,
-    scope: Scope,
+    scope: Option<RecordRef>,
     query: &ListQuery,
 ) -> Result<Result<Page<Activity>, ValidationErrors>, StoreError> {
     let mut base = Sql::new(concat!(select_activities!(), " WHERE "));
     match scope {
-        Scope::All => {
+        None => {
             base.push("TRUE");
         }
-        Scope::Contact(id) => {
-            base.push("a.contact_id = ").bind(Bind::Uuid(id.0));
+        Some(RecordRef { kind: RecordKind::Contact, id }) => {
+            base.push("a.contact_id = ").bind(Bind::Uuid(id));
         }
-        Scope::Company(id) => {
-            base.push("(a.company_id = ").bind(Bind::Uuid(id.0));
+        Some(RecordRef { kind: RecordKind::Company, id }) => {
+            base.push("(a.company_id = ").bind(Bind::Uuid(id));
             base.push(" OR a.contact_id IN (SELECT id FROM contacts WHERE company_id = ");
-            base.bind(Bind::Uuid(id.0)).push("))");
+            base.bind(Bind::Uuid(id)).push("))");
         }
     }
     let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {

@@ -4,8 +4,8 @@
 use crate::db::{Db, StoreError, Tx};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
-use comptoir_domain::audit::{Action, AuditEntry, DomainEvent};
-use comptoir_domain::ids::{AuditId, UserId};
+use comptoir_domain::audit::{Action, AuditEntry, AuditFilter, DomainEvent};
+use comptoir_domain::ids::{AuditId, OperationId, UserId};
 use serde_json::{Map, Value};
 use sqlx::FromRow;
 use sqlx::types::Json;
@@ -14,8 +14,8 @@ use uuid::Uuid;
 pub async fn record(tx: &mut Tx, entry: &AuditEntry) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
-            "INSERT INTO audit_log (id, occurred_at, actor_id, action, object_type, object_id, changes)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (id, occurred_at, actor_id, action, object_type, object_id, changes, operation_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(entry.id.0)
         .bind(entry.occurred_at)
@@ -24,6 +24,7 @@ pub async fn record(tx: &mut Tx, entry: &AuditEntry) -> Result<(), StoreError> {
         .bind(&entry.object_type)
         .bind(entry.object_id)
         .bind(Json(&entry.changes))
+        .bind(entry.operation_id.map(|o| o.0))
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
@@ -60,27 +61,24 @@ struct AuditRow {
     object_type: String,
     object_id: Uuid,
     changes: Json<Map<String, Value>>,
+    operation_id: Option<Uuid>,
 }
 
-/// Entries newest first, optionally for one kind of object or one object, after `before`.
-pub async fn list(
-    db: &Db,
-    object_type: Option<&str>,
-    object_id: Option<Uuid>,
-    before: Option<AuditId>,
-    limit: u32,
-) -> Result<Vec<AuditEntry>, StoreError> {
+/// The entries `filter` selects, newest first.
+pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
     let rows: Vec<AuditRow> = on_pool!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, occurred_at, actor_id, action, object_type, object_id, changes FROM audit_log
+            "SELECT id, occurred_at, actor_id, action, object_type, object_id, changes, operation_id
+             FROM audit_log
              WHERE ($1 IS NULL OR object_type = $1) AND ($2 IS NULL OR object_id = $2)
-               AND ($3 IS NULL OR id < $3)
+               AND ($3 IS NULL OR id < $3) AND ($5 IS NULL OR operation_id = $5)
              ORDER BY id DESC LIMIT $4",
         )
-        .bind(object_type)
-        .bind(object_id)
-        .bind(before.map(|b| b.0))
-        .bind(i64::from(limit))
+        .bind(filter.object_type.as_deref())
+        .bind(filter.object_id)
+        .bind(filter.before.map(|b| b.0))
+        .bind(i64::from(filter.limit))
+        .bind(filter.operation_id.map(|o| o.0))
         .fetch_all(pool)
         .await
     })?;
@@ -94,6 +92,7 @@ pub async fn list(
                     .ok_or_else(|| StoreError::Corrupt(format!("audit action {}", row.action)))?,
                 object_type: row.object_type,
                 object_id: row.object_id,
+                operation_id: row.operation_id.map(OperationId),
                 changes: row.changes.0,
             })
         })

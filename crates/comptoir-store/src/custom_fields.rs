@@ -4,8 +4,9 @@ use crate::db::{Db, Dialect, StoreError, Tx};
 use crate::sql::{delete_row, versioned};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
-use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType, ObjectType};
+use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
 use comptoir_domain::ids::CustomFieldId;
+use comptoir_domain::kinds::RecordKind;
 use sqlx::FromRow;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -52,14 +53,14 @@ macro_rules! select_definitions {
 
 pub async fn list(
     db: &Db,
-    object_type: Option<ObjectType>,
+    object_type: Option<RecordKind>,
 ) -> Result<Vec<CustomFieldDefinition>, StoreError> {
     let rows: Vec<DefinitionRow> = on_pool!(db, |pool| {
         sqlx::query_as(concat!(
             select_definitions!(),
             " WHERE ($1 IS NULL OR object_type = $1) ORDER BY object_type, position, key"
         ))
-        .bind(object_type.map(ObjectType::as_str))
+        .bind(object_type.map(RecordKind::as_str))
         .fetch_all(pool)
         .await
     })?;
@@ -140,28 +141,28 @@ pub async fn delete(tx: &mut Tx, id: CustomFieldId, expected_version: i64) -> Re
 /// edit prepared before the removal is refused as stale. Returns how many records changed.
 pub async fn remove_values(
     tx: &mut Tx,
-    object_type: ObjectType,
+    object_type: RecordKind,
     key: &str,
     at: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     // SQLite addresses the key by a JSON path, PostgreSQL by the key itself.
     let (statement, target) = match (tx.dialect(), object_type) {
-        (Dialect::Sqlite, ObjectType::Contact) => (
+        (Dialect::Sqlite, RecordKind::Contact) => (
             "UPDATE contacts SET custom_fields = json_remove(custom_fields, $1), version = version + 1,
                 updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
             format!("$.\"{key}\""),
         ),
-        (Dialect::Sqlite, ObjectType::Company) => (
+        (Dialect::Sqlite, RecordKind::Company) => (
             "UPDATE companies SET custom_fields = json_remove(custom_fields, $1), version = version + 1,
                 updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
             format!("$.\"{key}\""),
         ),
-        (Dialect::Postgres, ObjectType::Contact) => (
+        (Dialect::Postgres, RecordKind::Contact) => (
             "UPDATE contacts SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
              WHERE custom_fields ? $1",
             key.to_owned(),
         ),
-        (Dialect::Postgres, ObjectType::Company) => (
+        (Dialect::Postgres, RecordKind::Company) => (
             "UPDATE companies SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
              WHERE custom_fields ? $1",
             key.to_owned(),

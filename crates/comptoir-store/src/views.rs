@@ -4,7 +4,8 @@ use crate::db::{Db, StoreError};
 use crate::on_pool;
 use chrono::{DateTime, Utc};
 use comptoir_domain::ids::{SavedViewId, UserId};
-use comptoir_domain::views::{RecentView, RecordKind, SavedView};
+use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::views::{RecentView, SavedView};
 use sqlx::FromRow;
 use uuid::Uuid;
 

@@ -148,6 +148,22 @@ impl TestServer {
         }
     }
 
+    /// Runs statements straight on the test database, behind Comptoir's back, for tests that
+    /// need the database itself to fail a write (a trigger). One text per engine.
+    pub async fn execute_sql(&self, sqlite: &str, postgres: &str) {
+        use sqlx::Connection;
+        if self.database_url.starts_with("sqlite:") {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url).await.expect("a connection");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sqlite)).execute(&mut conn).await.expect("the statements run");
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&self.database_url).await.expect("a connection");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(postgres))
+                .execute(&mut conn)
+                .await
+                .expect("the statements run");
+        }
+    }
+
     /// A new user with `role` and a token for them.
     pub async fn user(&self, role: Role) -> (UserId, String) {
         let email = format!("{}-{}@exemple.fr", role, uuid::Uuid::now_v7().simple());

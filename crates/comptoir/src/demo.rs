@@ -13,9 +13,9 @@ use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOu
 use comptoir_domain::address::Address;
 use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeBand};
 use comptoir_domain::contacts::{Contact, ContactFields, LabelledEmail, LabelledPhone, LifecycleStage};
-use comptoir_domain::custom_fields::ObjectType;
 use comptoir_domain::email::EmailAddress;
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
+use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::phone::PhoneNumber;
 use comptoir_domain::search::fold;
 use comptoir_domain::siren::Siren;
@@ -490,7 +490,7 @@ async fn demo_owners(app: &App) -> anyhow::Result<(Vec<UserId>, Option<String>)>
         owners.push(user.id);
     }
     let admin = Actor { user_id: owners[0], role: Role::Admin };
-    let defined = app.list_custom_fields(&admin, Some(ObjectType::Contact)).await?;
+    let defined = app.list_custom_fields(&admin, Some(RecordKind::Contact)).await?;
     if !defined.iter().any(|d| d.key == "budget") {
         app.create_custom_field(
             &admin,

@@ -185,6 +185,7 @@ export-csv = Export to CSV
 bulk-label = With selected
 bulk-assign = Assign to
 bulk-tag = Add tag
+bulk-untag = Remove tag
 bulk-delete = Delete
 bulk-tag-placeholder = Tag
 bulk-apply = Apply

@@ -185,6 +185,7 @@ export-csv = Exporter en CSV
 bulk-label = Pour la sélection
 bulk-assign = Attribuer à
 bulk-tag = Ajouter une étiquette
+bulk-untag = Retirer l’étiquette
 bulk-delete = Supprimer
 bulk-tag-placeholder = Étiquette
 bulk-apply = Appliquer

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_domain::companies::{Company, CompanyInput};
 use comptoir_domain::ids::CompanyId;
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -116,6 +117,6 @@ pub async fn timeline(
     RecordId(id): RecordId<CompanyId>,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
-    let page = state.app.company_timeline(&actor, id, &query).await?;
+    let page = state.app.timeline(&actor, RecordRef { kind: RecordKind::Company, id: id.0 }, &query).await?;
     Ok(axum::Json(page).into_response())
 }

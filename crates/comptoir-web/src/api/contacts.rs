@@ -12,6 +12,7 @@ use axum::routing::get;
 use comptoir_domain::activities::Activity;
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::ids::ContactId;
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -122,6 +123,6 @@ pub async fn timeline(
     RecordId(id): RecordId<ContactId>,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
-    let page = state.app.contact_timeline(&actor, id, &query).await?;
+    let page = state.app.timeline(&actor, RecordRef { kind: RecordKind::Contact, id: id.0 }, &query).await?;
     Ok(axum::Json(page).into_response())
 }

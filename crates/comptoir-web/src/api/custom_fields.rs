@@ -11,8 +11,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::custom_fields::CustomFieldInput;
-use comptoir_domain::custom_fields::{CustomFieldDefinition, ObjectType};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::CustomFieldId;
+use comptoir_domain::kinds::RecordKind;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,9 +28,9 @@ pub struct CustomFieldList {
 }
 
 /// `object_type=contact|company`, optional.
-pub struct ObjectTypeFilter(Option<ObjectType>);
+pub struct KindFilter(Option<RecordKind>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ObjectTypeFilter {
+impl<S: Send + Sync> FromRequestParts<S> for KindFilter {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
@@ -42,18 +43,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ObjectTypeFilter {
                 other => return Err(bad_request(other, "is not a parameter of this list")),
             }
         }
-        Ok(ObjectTypeFilter(object_type))
+        Ok(KindFilter(object_type))
     }
 }
 
 /// The custom field definitions, in display order. Every role reads them.
 #[utoipa::path(get, path = "/api/v1/custom-fields", tag = "custom-fields",
-    params(("object_type" = Option<ObjectType>, Query)),
+    params(("object_type" = Option<RecordKind>, Query)),
     responses((status = 200, body = CustomFieldList)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(actor): Caller,
-    ObjectTypeFilter(object_type): ObjectTypeFilter,
+    KindFilter(object_type): KindFilter,
 ) -> Result<Response, ApiError> {
     let data = state.app.list_custom_fields(&actor, object_type).await?;
     Ok(axum::Json(CustomFieldList { data, next_cursor: None }).into_response())

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod bulk;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
@@ -27,6 +28,7 @@ use std::str::FromStr;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(contacts::router())
+        .merge(bulk::router())
         .merge(companies::router())
         .merge(activities::router())
         .merge(custom_fields::router())

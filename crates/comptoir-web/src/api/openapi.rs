@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         super::contacts::remove, super::contacts::timeline,
         super::companies::list, super::companies::create, super::companies::read, super::companies::update,
         super::companies::remove, super::companies::timeline,
+        super::bulk::contacts, super::bulk::companies,
         super::activities::list, super::activities::create, super::activities::read, super::activities::update,
         super::activities::remove,
         super::custom_fields::list, super::custom_fields::create, super::custom_fields::read,

@@ -3,20 +3,25 @@
 
 use super::Chrome;
 use super::custom;
+use super::kind::{Header, KindPages, Link};
 use super::lists::Cell;
-use super::record::Record;
 use super::records::{Kind, Spec, body_from_form, choice_key, spec, user_name};
 use super::session::Fields;
+use comptoir_app::{App, AppError};
 use comptoir_domain::companies::Company;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::users::User;
-use serde_json::{Map, Value};
+use comptoir_domain::ids::{CompanyId, UserId};
+use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::listing::{ListQuery, Page};
+use comptoir_domain::users::{Actor, User};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 const SIZES: &[&str] = &["1-9", "10-49", "50-249", "250-4999", "5000+"];
 const RELATIONSHIPS: &[&str] = &["prospect", "customer", "partner", "supplier", "reseller", "other"];
 
 /// The company form, in display order.
-pub const SPECS: &[Spec] = &[
+const SPECS: &[Spec] = &[
     spec("name", "field-name", Kind::Text).required().autocomplete("organization"),
     spec("relationship_type", "relationship", Kind::Choice(RELATIONSHIPS)),
     spec("owner_id", "field-owner", Kind::Owner),
@@ -35,8 +40,8 @@ pub const SPECS: &[Spec] = &[
     spec("tags", "field-tags", Kind::Tags),
 ];
 
-pub const DEFAULT_COLUMNS: &[&str] = &["name", "city", "industry", "relationship_type", "owner_id"];
-pub const LIST_COLUMNS: &[&str] = &[
+const DEFAULT_COLUMNS: &[&str] = &["name", "city", "industry", "relationship_type", "owner_id"];
+const LIST_COLUMNS: &[&str] = &[
     "name",
     "domain",
     "website",
@@ -54,7 +59,7 @@ pub const LIST_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-pub fn cell(
+fn cell(
     page: &Chrome,
     company: &Company,
     key: &str,
@@ -91,14 +96,131 @@ pub fn cell(
     Cell { text: value, href, numeric }
 }
 
+pub struct Companies;
+
+impl KindPages for Companies {
+    type Record = Company;
+    type Bulk = comptoir_app::bulk::Companies;
+    const KIND: RecordKind = RecordKind::Company;
+    const SPECS: &'static [Spec] = SPECS;
+    const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
+    const LIST_COLUMNS: &'static [&'static str] = LIST_COLUMNS;
+
+    fn id(company: &Company) -> Uuid {
+        company.id.0
+    }
+
+    fn version(company: &Company) -> i64 {
+        company.version
+    }
+
+    fn owner(company: &Company) -> Option<UserId> {
+        company.fields.owner_id
+    }
+
+    fn name(company: &Company) -> String {
+        company.fields.name.clone()
+    }
+
+    fn custom_fields(company: &Company) -> &Map<String, Value> {
+        &company.fields.custom_fields
+    }
+
+    /// The API's JSON, with the head office as `address` like a contact's.
+    fn form_json(company: &Company) -> Value {
+        let mut value = serde_json::to_value(company).unwrap_or_default();
+        value["address"] = serde_json::to_value(company.fields.head_office()).unwrap_or_default();
+        value
+    }
+
+    fn new_defaults(actor: &Actor) -> Value {
+        json!({ "owner_id": actor.user_id, "relationship_type": "prospect" })
+    }
+
+    fn cell(
+        page: &Chrome,
+        company: &Company,
+        key: &str,
+        users: &[User],
+        definitions: &[CustomFieldDefinition],
+    ) -> Cell {
+        cell(page, company, key, users, definitions)
+    }
+
+    async fn list(app: &App, actor: &Actor, query: &ListQuery) -> Result<Page<Company>, AppError> {
+        app.list_companies(actor, query).await
+    }
+
+    async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<Company, AppError> {
+        app.get_company(actor, CompanyId(id)).await
+    }
+
+    async fn create(app: &App, actor: &Actor, body: Value) -> Result<Company, AppError> {
+        app.create_company(actor, body, None).await
+    }
+
+    async fn update(
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+        patch: &Value,
+        version: Option<i64>,
+    ) -> Result<Company, AppError> {
+        app.update_company(actor, CompanyId(id), patch, version).await
+    }
+
+    async fn delete(app: &App, actor: &Actor, id: Uuid, version: Option<i64>) -> Result<(), AppError> {
+        app.delete_company(actor, CompanyId(id), version).await
+    }
+
+    async fn body(
+        _app: &App,
+        _actor: &Actor,
+        fields: &Fields,
+        only: Option<&str>,
+        current: Option<&Company>,
+    ) -> Result<Value, AppError> {
+        Ok(body(fields, only, current))
+    }
+
+    async fn header(app: &App, actor: &Actor, page: &Chrome, company: &Company) -> Result<Header, AppError> {
+        let mut subtitle = vec![];
+        subtitle.extend(company.fields.industry.clone().map(|text| Link { text, href: None }));
+        subtitle.extend(company.fields.head_office().city.map(|text| Link { text, href: None }));
+        subtitle.extend(company.fields.website.clone().map(|w| Link { text: w.clone(), href: Some(w) }));
+        let relationship = company.fields.relationship_type.as_str();
+        let badge = (format!("stage-{relationship}"), page.t(&choice_key("relationship", relationship)));
+        let query = super::list_query(&[
+            ("filter[company_id]", company.id.to_string()),
+            ("sort", "last_name".to_owned()),
+            ("limit", "100".to_owned()),
+        ])?;
+        let members = app
+            .list_contacts(actor, &query)
+            .await?
+            .data
+            .into_iter()
+            .map(|c| Link {
+                text: [Some(c.fields.display_name()), c.fields.job_title.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                href: Some(format!("/contacts/{}", c.id)),
+            })
+            .collect();
+        Ok(Header { subtitle, badge: Some(badge), members: Some(members) })
+    }
+}
+
 /// The API body of a submitted company form (or one field of it). The form edits the head
 /// office, the first of the company's addresses; the others are kept as they are.
-pub fn body(fields: &Fields, only: Option<&str>, current: Option<&Record>) -> Value {
+fn body(fields: &Fields, only: Option<&str>, current: Option<&Company>) -> Value {
     let mut body = body_from_form(SPECS, fields, only);
     let Some(object) = body.as_object_mut() else { return body };
     let Some(Value::Object(typed)) = object.remove("address") else { return body };
     let (mut office, others) = match current {
-        Some(Record::Company(company)) => {
+        Some(company) => {
             let office = serde_json::to_value(company.fields.head_office()).unwrap_or_default();
             let others: Vec<Value> = company
                 .fields
@@ -109,7 +231,7 @@ pub fn body(fields: &Fields, only: Option<&str>, current: Option<&Record>) -> Va
                 .collect();
             (office.as_object().cloned().unwrap_or_default(), others)
         }
-        _ => (Map::new(), vec![]),
+        None => (Map::new(), vec![]),
     };
     office.extend(typed);
     let mut addresses = vec![];

@@ -3,16 +3,19 @@
 
 use super::Chrome;
 use super::custom;
+use super::kind::{Header, KindPages, Link};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, spec, user_name};
 use super::session::Fields;
 use comptoir_app::{App, AppError};
-use comptoir_domain::ValidationErrors;
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::custom_fields::ObjectType;
+use comptoir_domain::ids::{ContactId, UserId};
+use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::listing::{ListQuery, Page};
 use comptoir_domain::users::{Actor, User};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 const STAGES: &[&str] = &[
     "subscriber",
@@ -26,7 +29,7 @@ const STAGES: &[&str] = &[
 ];
 
 /// The contact form, in display order.
-pub const SPECS: &[Spec] = &[
+const SPECS: &[Spec] = &[
     spec("first_name", "field-first-name", Kind::Text).autocomplete("off"),
     spec("last_name", "field-last-name", Kind::Text).autocomplete("off"),
     spec("emails", "field-emails", Kind::EmailLines),
@@ -44,9 +47,9 @@ pub const SPECS: &[Spec] = &[
     spec("source", "field-source", Kind::Text),
 ];
 
-pub const DEFAULT_COLUMNS: &[&str] =
+const DEFAULT_COLUMNS: &[&str] =
     &["last_name", "first_name", "email", "company_name", "city", "lifecycle_stage", "owner_id"];
-pub const LIST_COLUMNS: &[&str] = &[
+const LIST_COLUMNS: &[&str] = &[
     "last_name",
     "first_name",
     "email",
@@ -66,7 +69,7 @@ pub const LIST_COLUMNS: &[&str] = &[
     "last_activity_at",
 ];
 
-pub fn cell(
+fn cell(
     page: &Chrome,
     contact: &Contact,
     key: &str,
@@ -111,41 +114,128 @@ pub fn cell(
     Cell { text: value, href, numeric }
 }
 
-/// The company a name designates: it must match exactly one.
-pub async fn resolve_company(
-    app: &App,
-    actor: &Actor,
-    name: Option<String>,
-) -> Result<Option<String>, AppError> {
-    let Some(name) = name else { return Ok(None) };
-    let found = app
-        .list_companies(actor, &super::list_query(&[("filter[name]", name), ("limit", "2".to_owned())])?)
-        .await?;
-    match found.data.as_slice() {
-        [one] => Ok(Some(one.id.to_string())),
-        [] => Err(ValidationErrors::single("company", "no company has this name").into()),
-        _ => Err(ValidationErrors::single(
-            "company",
-            "several companies have this name; pick one from the list",
-        )
-        .into()),
+pub struct Contacts;
+
+impl KindPages for Contacts {
+    type Record = Contact;
+    type Bulk = comptoir_app::bulk::Contacts;
+    const KIND: RecordKind = RecordKind::Contact;
+    const SPECS: &'static [Spec] = SPECS;
+    const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
+    const LIST_COLUMNS: &'static [&'static str] = LIST_COLUMNS;
+
+    fn id(contact: &Contact) -> Uuid {
+        contact.id.0
+    }
+
+    fn version(contact: &Contact) -> i64 {
+        contact.version
+    }
+
+    fn owner(contact: &Contact) -> Option<UserId> {
+        contact.fields.owner_id
+    }
+
+    fn name(contact: &Contact) -> String {
+        contact.fields.display_name()
+    }
+
+    fn custom_fields(contact: &Contact) -> &Map<String, Value> {
+        &contact.fields.custom_fields
+    }
+
+    fn form_json(contact: &Contact) -> Value {
+        serde_json::to_value(contact).unwrap_or_default()
+    }
+
+    fn new_defaults(actor: &Actor) -> Value {
+        json!({ "owner_id": actor.user_id, "lifecycle_stage": "lead" })
+    }
+
+    fn cell(
+        page: &Chrome,
+        contact: &Contact,
+        key: &str,
+        users: &[User],
+        definitions: &[CustomFieldDefinition],
+    ) -> Cell {
+        cell(page, contact, key, users, definitions)
+    }
+
+    async fn list(app: &App, actor: &Actor, query: &ListQuery) -> Result<Page<Contact>, AppError> {
+        app.list_contacts(actor, query).await
+    }
+
+    async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<Contact, AppError> {
+        app.get_contact(actor, ContactId(id)).await
+    }
+
+    async fn create(app: &App, actor: &Actor, body: Value) -> Result<Contact, AppError> {
+        app.create_contact(actor, body, None).await
+    }
+
+    async fn update(
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+        patch: &Value,
+        version: Option<i64>,
+    ) -> Result<Contact, AppError> {
+        app.update_contact(actor, ContactId(id), patch, version).await
+    }
+
+    async fn delete(app: &App, actor: &Actor, id: Uuid, version: Option<i64>) -> Result<(), AppError> {
+        app.delete_contact(actor, ContactId(id), version).await
+    }
+
+    async fn body(
+        app: &App,
+        actor: &Actor,
+        fields: &Fields,
+        only: Option<&str>,
+        _current: Option<&Contact>,
+    ) -> Result<Value, AppError> {
+        body(app, actor, fields, only).await
+    }
+
+    async fn header(
+        _app: &App,
+        _actor: &Actor,
+        page: &Chrome,
+        contact: &Contact,
+    ) -> Result<Header, AppError> {
+        let mut subtitle = vec![];
+        subtitle.extend(contact.fields.job_title.clone().map(|text| Link { text, href: None }));
+        subtitle.extend(
+            contact
+                .company
+                .as_ref()
+                .map(|c| Link { text: c.name.clone(), href: Some(format!("/companies/{}", c.id)) }),
+        );
+        let stage = contact.fields.lifecycle_stage.as_str();
+        let badge = Some((format!("stage-{stage}"), page.t(&format!("stage-{stage}"))));
+        Ok(Header { subtitle, badge, members: None })
     }
 }
 
 /// The API body of a submitted contact form (or one field of it), with the company typed by
 /// name resolved to its id.
-pub async fn body(app: &App, actor: &Actor, fields: &Fields, only: Option<&str>) -> Result<Value, AppError> {
+async fn body(app: &App, actor: &Actor, fields: &Fields, only: Option<&str>) -> Result<Value, AppError> {
     let mut body = body_from_form(SPECS, fields, only);
     if let Some(object) = body.as_object_mut()
         && only.is_none_or(|o| o == "company")
     {
-        match resolve_company(app, actor, fields.text("company")).await {
+        let company = match fields.text("company") {
+            Some(name) => app.company_by_name(actor, &name, "company").await.map(Some),
+            None => Ok(None),
+        };
+        match company {
             Ok(id) => {
                 object.insert("company_id".to_owned(), json!(id));
             }
             // The other fields' errors are shown with the company's, all at once.
             Err(AppError::Validation(mut errors)) if only.is_none() => {
-                let definitions = app.definitions(ObjectType::Contact).await?;
+                let definitions = app.definitions(RecordKind::Contact).await?;
                 if let Ok(input) = serde_json::from_value::<ContactInput>(body.clone())
                     && let Err(others) = input.validate(&definitions, actor.user_id)
                 {

@@ -13,9 +13,8 @@ use axum::routing::get;
 use chrono::{Days, Utc};
 use comptoir_app::{App, AppError};
 use comptoir_domain::contacts::Contact;
-use comptoir_domain::ids::{CompanyId, ContactId};
+use comptoir_domain::kinds::RecordRef;
 use comptoir_domain::users::Actor;
-use comptoir_domain::views::RecordKind;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -25,7 +24,7 @@ pub fn router() -> Router<AppState> {
 pub struct Recent {
     pub href: String,
     pub name: String,
-    pub kind_key: &'static str,
+    pub kind_key: String,
 }
 
 #[derive(Template)]
@@ -65,18 +64,12 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
 async fn recent(app: &App, actor: &Actor) -> Result<Vec<Recent>, AppError> {
     let mut recent = vec![];
     for view in app.recent_views(actor, 10).await? {
-        let found = match view.kind {
-            RecordKind::Contact => app.get_contact(actor, ContactId(view.id)).await.map(|c| Recent {
-                href: format!("/contacts/{}", c.id),
-                name: c.fields.display_name(),
-                kind_key: "kind-contact",
-            }),
-            RecordKind::Company => app.get_company(actor, CompanyId(view.id)).await.map(|c| Recent {
-                href: format!("/companies/{}", c.id),
-                name: c.fields.name.clone(),
-                kind_key: "kind-company",
-            }),
-        };
+        let record = RecordRef { kind: view.kind, id: view.id };
+        let found = app.record_name(actor, record).await.map(|name| Recent {
+            href: format!("/{}/{}", view.kind.plural(), view.id),
+            name,
+            kind_key: format!("kind-{}", view.kind.as_str()),
+        });
         match found {
             Ok(item) => recent.push(item),
             // Deleted since it was viewed.

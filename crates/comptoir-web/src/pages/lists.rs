@@ -141,7 +141,7 @@ pub struct SavedLink {
 
 /// Everything a list template draws.
 pub struct ListView {
-    pub base: &'static str,
+    pub base: String,
     pub available: Vec<Column>,
     pub shown: Vec<Column>,
     pub sort_field: String,
@@ -162,7 +162,7 @@ pub struct ListView {
 impl ListView {
     #[expect(clippy::too_many_arguments, reason = "a list page is assembled from this many parts")]
     pub fn new(
-        base: &'static str,
+        base: String,
         page: &Chrome,
         request: &ListRequest,
         available: Vec<Column>,

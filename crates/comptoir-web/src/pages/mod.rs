@@ -2,7 +2,6 @@
 //! enhanced with htmx where a fragment saves a page load.
 
 mod activities;
-mod area;
 mod assets;
 mod auth;
 mod companies;
@@ -11,8 +10,8 @@ mod custom;
 mod errors;
 pub(crate) mod forms;
 mod home;
+mod kind;
 mod lists;
-mod record;
 mod record_lists;
 mod record_pages;
 mod records;
@@ -36,7 +35,9 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(home::router())
-        .merge(record_pages::router())
+        .merge(record_pages::routes::<contacts::Contacts>())
+        .merge(record_pages::routes::<companies::Companies>())
+        .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
         .merge(search::router())
         .merge(settings::router())

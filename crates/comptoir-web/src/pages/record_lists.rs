@@ -1,8 +1,8 @@
-//! The lists of contacts and companies: the page with its filter bar, columns, saved views and
+//! The lists of every kind of record: the page with its filter bar, columns, saved views and
 //! bulk actions, and the CSV export of what it shows.
 
-use super::area::Area;
 use super::errors::{PageError, fail};
+use super::kind::{KindPages, base, key, section};
 use super::lists::{CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids};
 use super::session::{Submission, Visitor};
 use super::{Chrome, redirect, render};
@@ -14,11 +14,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
+use comptoir_domain::bulk::{BulkActionName, BulkRequest};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::SavedViewId;
+use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::users::User;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 #[derive(Template)]
@@ -26,13 +27,13 @@ use uuid::Uuid;
 struct ConfirmBulkDelete {
     page: Chrome,
     action: String,
-    back: &'static str,
+    back: String,
     ids: Vec<String>,
 }
 
-fn columns(area: Area, lang: Lang, definitions: &[CustomFieldDefinition]) -> Vec<Column> {
+fn columns<K: KindPages>(lang: Lang, definitions: &[CustomFieldDefinition]) -> Vec<Column> {
     let mut columns: Vec<Column> =
-        area.list_columns().iter().map(|key| Column::builtin(lang, "col", key)).collect();
+        K::LIST_COLUMNS.iter().map(|key| Column::builtin(lang, "col", key)).collect();
     columns.extend(definitions.iter().map(Column::custom));
     columns
 }
@@ -45,10 +46,10 @@ struct ListSetting {
     columns: Vec<Column>,
 }
 
-async fn list_setting(state: &AppState, area: Area, visitor: &Visitor) -> Result<ListSetting, PageError> {
-    let definitions = state.app.definitions(area.object_type()).await.map_err(fail(visitor.lang))?;
+async fn list_setting<K: KindPages>(state: &AppState, visitor: &Visitor) -> Result<ListSetting, PageError> {
+    let definitions = state.app.definitions(K::KIND).await.map_err(fail(visitor.lang))?;
     let users = state.app.colleagues(&visitor.actor).await.map_err(fail(visitor.lang))?;
-    let columns = columns(area, visitor.lang, &definitions);
+    let columns = columns::<K>(visitor.lang, &definitions);
     Ok(ListSetting { definitions, users, columns })
 }
 
@@ -78,9 +79,8 @@ struct BulkOutcome {
     refused: Option<usize>,
 }
 
-pub(super) async fn list(
+pub(super) async fn list<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     visitor: Visitor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
@@ -96,15 +96,15 @@ pub(super) async fn list(
         .map(|(k, v)| format!("{}={}", super::encode(&k), super::encode(&v)))
         .collect::<Vec<_>>()
         .join("&");
-    let request = ListRequest::parse(&list_part, area.default_columns());
+    let request = ListRequest::parse(&list_part, K::DEFAULT_COLUMNS);
     let ListSetting { definitions, users, columns: all_columns } =
-        list_setting(&state, area, &visitor).await?;
-    let saved = app.saved_views(&visitor.actor, area.kind()).await.map_err(fail(lang))?;
+        list_setting::<K>(&state, &visitor).await?;
+    let saved = app.saved_views(&visitor.actor, K::KIND).await.map_err(fail(lang))?;
     let flash = outcome.done.map(|n| lang.count("bulk-done", n as i64));
     let flash_error = outcome.refused.filter(|n| *n > 0).map(|n| lang.count("bulk-refused", n as i64));
-    let page = Chrome::new(&visitor, area.section()).with_flash(flash);
+    let page = Chrome::new(&visitor, section::<K>()).with_flash(flash);
     let (records, next, error) = match &request.query {
-        Ok(query) => match area.list(app, &visitor.actor, query).await {
+        Ok(query) => match K::list(app, &visitor.actor, query).await {
             Ok(found) => (found.data, found.next_cursor, None),
             Err(AppError::Validation(errors)) => (vec![], None, Some(errors)),
             Err(other) => return Err(PageError::app(other, lang)),
@@ -114,23 +114,23 @@ pub(super) async fn list(
     let rows = records
         .iter()
         .map(|record| Row {
-            id: record.id().to_string(),
+            id: K::id(record).to_string(),
             cells: request
                 .columns
                 .iter()
-                .map(|key| area.cell(&page, record, key, &users, &definitions))
+                .map(|key| K::cell(&page, record, key, &users, &definitions))
                 .collect(),
         })
         .collect();
-    let list = ListView::new(area.base(), &page, &request, all_columns, rows, next, &saved, error.as_ref());
+    let list = ListView::new(base::<K>(), &page, &request, all_columns, rows, next, &saved, error.as_ref());
     let can_bulk = visitor.actor.can_create_records();
     if visitor.htmx && request.query.as_ref().is_ok_and(|q| q.cursor.is_some()) {
         return Ok(render(&RowsFragment { page, list, can_bulk }));
     }
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let list_page = ListPage {
-        title: lang.t(&format!("{}-title", area.section())),
-        new_label: lang.t(&area.key("new")),
+        title: lang.t(&format!("{}-title", section::<K>())),
+        new_label: lang.t(&key::<K>("new")),
         page,
         list,
         users,
@@ -141,20 +141,19 @@ pub(super) async fn list(
 }
 
 /// Every record the current list shows, all pages, with its chosen columns.
-pub(super) async fn export(
+pub(super) async fn export<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     visitor: Visitor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
-    let request = ListRequest::parse(raw.as_deref().unwrap_or_default(), area.default_columns());
+    let request = ListRequest::parse(raw.as_deref().unwrap_or_default(), K::DEFAULT_COLUMNS);
     let mut query = request.query.clone().map_err(|e| PageError::app(AppError::Validation(e), lang))?;
     query.limit = comptoir_domain::listing::MAX_LIMIT;
     query.cursor = None;
     let ListSetting { definitions, users, columns: all_columns } =
-        list_setting(&state, area, &visitor).await?;
-    let page = Chrome::new(&visitor, area.section());
+        list_setting::<K>(&state, &visitor).await?;
+    let page = Chrome::new(&visitor, section::<K>());
     let header: Vec<String> = request
         .columns
         .iter()
@@ -173,7 +172,7 @@ pub(super) async fn export(
             return;
         }
         loop {
-            let found = match area.list(&app, &actor, &query).await {
+            let found = match K::list(&app, &actor, &query).await {
                 Ok(found) => found,
                 Err(error) => {
                     tracing::error!(%error, "export stopped");
@@ -188,7 +187,7 @@ pub(super) async fn export(
                     request
                         .columns
                         .iter()
-                        .map(|key| area.cell(&page, record, key, &users, &definitions).text)
+                        .map(|key| K::cell(&page, record, key, &users, &definitions).text)
                         .collect()
                 })
                 .collect();
@@ -202,7 +201,7 @@ pub(super) async fn export(
         }
     });
     let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
-    let disposition = format!("attachment; filename=\"{}.csv\"", area.section());
+    let disposition = format!("attachment; filename=\"{}.csv\"", section::<K>());
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -223,69 +222,56 @@ async fn send_chunk(
     sender.send(chunk.map_err(std::io::Error::other)).await.is_ok() && !failed
 }
 
-/// Applies one action to the ticked records, each through the same use case (and the same
-/// permission check) as a single change; records the visitor may not change are counted and
-/// left alone.
-pub(super) async fn bulk(
+/// Applies one action to the ticked records as one operation, each record through the same
+/// permission check and validation as a single change; records the visitor may not change
+/// are counted and left alone.
+pub(super) async fn bulk<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let app = &state.app;
     let ids: Vec<Uuid> = selected_ids(&form.fields).iter().filter_map(|id| id.parse().ok()).collect();
-    let action = form.fields.get("action").unwrap_or_default();
-    if action == "delete" && !form.fields.checked("confirmed") {
+    let action = form.fields.get("action").and_then(BulkActionName::parse);
+    if action == Some(BulkActionName::Delete) && !form.fields.checked("confirmed") {
         return Ok(render(&ConfirmBulkDelete {
-            page: Chrome::new(visitor, area.section()),
-            action: format!("{}/bulk", area.base()),
-            back: area.base(),
+            page: Chrome::new(visitor, section::<K>()),
+            action: format!("{}/bulk", base::<K>()),
+            back: base::<K>(),
             ids: ids.iter().map(ToString::to_string).collect(),
         }));
     }
-    let tag = form.fields.text("tag");
-    let (mut done, mut refused) = (0, 0);
-    for id in ids {
-        let outcome = match action {
-            "delete" => area.delete(app, &visitor.actor, id, None).await,
-            "assign" => {
-                let patch = json!({ "owner_id": form.fields.text("owner_id") });
-                area.update(app, &visitor.actor, id, &patch, None).await.map(|_| ())
-            }
-            "tag" => match (&tag, area.get(app, &visitor.actor, id).await) {
-                (Some(tag), Ok(record)) => {
-                    let mut tags: Vec<Value> =
-                        record.form_json().get("tags").and_then(Value::as_array).cloned().unwrap_or_default();
-                    tags.push(Value::from(tag.as_str()));
-                    area.update(app, &visitor.actor, id, &json!({ "tags": tags }), None).await.map(|_| ())
-                }
-                (None, _) => Err(AppError::Validation(ValidationErrors::single("tag", "is required"))),
-                (_, Err(e)) => Err(e),
-            },
-            _ => Err(AppError::Validation(ValidationErrors::single("action", "is required"))),
-        };
-        match outcome {
-            Ok(()) => done += 1,
-            Err(AppError::Forbidden(_) | AppError::NotFound | AppError::Validation(_)) => refused += 1,
-            Err(other) => return Err(PageError::app(other, visitor.lang)),
-        }
+    let Some(action) = action else {
+        return Err(PageError::app(ValidationErrors::single("action", "is required").into(), visitor.lang));
+    };
+    if ids.is_empty() {
+        return Ok(redirect(&format!("{}?done=0&refused=0", base::<K>()), false));
     }
-    Ok(redirect(&format!("{}?done={done}&refused={refused}", area.base()), false))
+    let request = BulkRequest {
+        action,
+        owner_id: form.fields.text("owner_id").and_then(|id| id.parse().ok()),
+        tag: form.fields.text("tag"),
+        ids: Some(ids),
+        filter: None,
+    };
+    let outcome =
+        state.app.bulk::<K::Bulk>(&visitor.actor, request, &|_| {}).await.map_err(fail(visitor.lang))?;
+    let done = outcome.changed + outcome.unchanged;
+    let refused = outcome.refused + outcome.not_found.len() as u64;
+    Ok(redirect(&format!("{}?done={done}&refused={refused}", base::<K>()), false))
 }
 
-pub(super) async fn save_view(
+pub(super) async fn save_view<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let query = form.fields.get("query").unwrap_or_default();
     let view = state
         .app
-        .save_view(&visitor.actor, area.kind(), form.fields.text("name"), query)
+        .save_view(&visitor.actor, K::KIND, form.fields.text("name"), query)
         .await
         .map_err(fail(visitor.lang))?;
-    Ok(redirect(&format!("{}?{}&view={}", area.base(), view.query, view.id), false))
+    Ok(redirect(&format!("{}?{}&view={}", base::<K>(), view.query, view.id), false))
 }
 
 pub(super) async fn delete_view(
@@ -295,6 +281,11 @@ pub(super) async fn delete_view(
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     state.app.delete_saved_view(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
-    let back = form.fields.get("back").filter(|b| *b == "/companies").unwrap_or("/contacts");
-    Ok(redirect(back, false))
+    // Back to the list the view was deleted from, never to an address the form made up.
+    let back = form
+        .fields
+        .get("back")
+        .and_then(|b| RecordKind::ALL.into_iter().find(|k| b.strip_prefix('/') == Some(k.plural())))
+        .unwrap_or(RecordKind::Contact);
+    Ok(redirect(&format!("/{}", back.plural()), false))
 }

@@ -1,14 +1,13 @@
-//! The pages of contacts and companies, served by the same handlers (`Area` answers what
-//! differs): the record's page with its timeline, composer and inline editing, and the create
-//! and edit forms. The lists are in `record_lists`.
+//! The pages of every kind of record, served by handlers generic over the kind (its
+//! [`KindPages`] answers what differs): the record's page with its timeline, composer and
+//! inline editing, and the create and edit forms. The lists are in `record_lists`.
 
 use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_lines, timeline_items};
-use super::area::Area;
 use super::errors::{PageError, fail};
 use super::forms::{FormField, form_name, place_errors};
-use super::record::Record;
+use super::kind::{Header, KindPages, Link, base, key, section};
 use super::record_lists;
-use super::records::{Kind, choice_key, version_of};
+use super::records::{Kind, version_of};
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::state::AppState;
@@ -21,9 +20,10 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::users::User;
+use comptoir_domain::kinds::RecordRef;
+use comptoir_domain::users::{Actor, User};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 #[derive(Template)]
@@ -74,37 +74,34 @@ pub struct InlineEdit {
     pub field: FormField,
 }
 
-pub fn router() -> Router<AppState> {
-    let mut router = Router::new();
-    for base in ["/contacts", "/companies"] {
-        router = router
-            .route(base, get(record_lists::list).post(create))
-            .route(&format!("{base}/new"), get(new_form))
-            .route(&format!("{base}/export.csv"), get(record_lists::export))
-            .route(&format!("{base}/bulk"), post(record_lists::bulk))
-            .route(&format!("{base}/views"), post(record_lists::save_view))
-            .route(&format!("{base}/{{id}}"), get(show).post(update))
-            .route(&format!("{base}/{{id}}/edit"), get(edit_form))
-            .route(&format!("{base}/{{id}}/delete"), post(delete))
-            .route(&format!("{base}/{{id}}/activities"), post(log_activity))
-            .route(&format!("{base}/{{id}}/fields/{{field}}"), get(show_field).post(save_field))
-            .route(&format!("{base}/{{id}}/fields/{{field}}/edit"), get(edit_field));
-    }
-    router.route("/views/{id}/delete", post(record_lists::delete_view))
+/// The routes of one kind's pages, under its base (`/contacts`). A kind without a line in
+/// `pages::router` has no route, so its address answers 404.
+pub fn routes<K: KindPages>() -> Router<AppState> {
+    let base = base::<K>();
+    Router::new()
+        .route(&base, get(record_lists::list::<K>).post(create::<K>))
+        .route(&format!("{base}/new"), get(new_form::<K>))
+        .route(&format!("{base}/export.csv"), get(record_lists::export::<K>))
+        .route(&format!("{base}/bulk"), post(record_lists::bulk::<K>))
+        .route(&format!("{base}/views"), post(record_lists::save_view::<K>))
+        .route(&format!("{base}/{{id}}"), get(show::<K>).post(update::<K>))
+        .route(&format!("{base}/{{id}}/edit"), get(edit_form::<K>))
+        .route(&format!("{base}/{{id}}/delete"), post(delete::<K>))
+        .route(&format!("{base}/{{id}}/activities"), post(log_activity::<K>))
+        .route(&format!("{base}/{{id}}/fields/{{field}}"), get(show_field::<K>).post(save_field::<K>))
+        .route(&format!("{base}/{{id}}/fields/{{field}}/edit"), get(edit_field::<K>))
 }
 
 /// The form's inputs, showing `typed` after a failed submission, else the record's values.
-async fn form_fields(
+async fn form_fields<K: KindPages>(
     state: &AppState,
-    area: Area,
     visitor: &Visitor,
     record: &Value,
     typed: Option<&Fields>,
 ) -> Result<Vec<FormField>, AppError> {
     let users = state.app.colleagues(&visitor.actor).await?;
-    let definitions = state.app.definitions(area.object_type()).await?;
-    let mut fields: Vec<FormField> = area
-        .specs()
+    let definitions = state.app.definitions(K::KIND).await?;
+    let mut fields: Vec<FormField> = K::SPECS
         .iter()
         .map(|spec| {
             let value = match typed {
@@ -120,47 +117,78 @@ async fn form_fields(
     Ok(fields)
 }
 
-async fn new_form(
+/// The API body a submitted form (or its one field `only`) describes: the kind's own fields,
+/// and the custom fields defined for the kind.
+async fn form_body<K: KindPages>(
+    state: &AppState,
+    actor: &Actor,
+    fields: &Fields,
+    only: Option<&str>,
+    current: Option<&K::Record>,
+) -> Result<Value, AppError> {
+    let mut body = K::body(&state.app, actor, fields, only, current).await?;
+    if let Some(object) = body.as_object_mut()
+        && only.is_none_or(|o| o.starts_with("custom_fields."))
+    {
+        let definitions = state.app.definitions(K::KIND).await?;
+        let mut values = super::custom::values_from_form(&definitions, fields);
+        if let Some(key) = only.and_then(|o| o.strip_prefix("custom_fields.")) {
+            values.retain(|k, _| k == key);
+        }
+        if !values.is_empty() {
+            object.insert("custom_fields".to_owned(), Value::Object(values));
+        }
+    }
+    Ok(body)
+}
+
+/// What an activity logged from a record's page is attached to: `{"contact_id": …}`.
+fn about<K: KindPages>(id: Uuid) -> Value {
+    let mut about = Map::new();
+    about.insert(format!("{}_id", K::KIND.as_str()), Value::from(id.to_string()));
+    Value::Object(about)
+}
+
+async fn new_form<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let defaults = json!({ "owner_id": visitor.actor.user_id, "lifecycle_stage": "lead", "relationship_type": "prospect" });
-    let fields = form_fields(&state, area, &visitor, &defaults, None).await.map_err(fail(visitor.lang))?;
+    let defaults = K::new_defaults(&visitor.actor);
+    let fields = form_fields::<K>(&state, &visitor, &defaults, None).await.map_err(fail(visitor.lang))?;
     Ok(render(&FormPage {
-        title: visitor.lang.t(&area.key("new")),
-        page: Chrome::new(&visitor, area.section()),
-        action: area.base().to_owned(),
-        cancel: area.base().to_owned(),
+        title: visitor.lang.t(&key::<K>("new")),
+        page: Chrome::new(&visitor, section::<K>()),
+        action: base::<K>(),
+        cancel: base::<K>(),
         version: None,
         fields,
         errors: vec![],
     }))
 }
 
-async fn create(State(state): State<AppState>, area: Area, form: Submission) -> Result<Response, PageError> {
+async fn create<K: KindPages>(
+    State(state): State<AppState>,
+    form: Submission,
+) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let outcome = async {
-        let body = area.body(&state, &visitor.actor, &form.fields, None, None).await?;
-        area.create(&state.app, &visitor.actor, body).await
+        let body = form_body::<K>(&state, &visitor.actor, &form.fields, None, None).await?;
+        K::create(&state.app, &visitor.actor, body).await
     }
     .await;
     match outcome {
-        Ok(record) => Ok(redirect(&format!("{}/{}", area.base(), record.id()), false)),
+        Ok(record) => Ok(redirect(&format!("{}/{}", base::<K>(), K::id(&record)), false)),
         Err(AppError::Validation(errors)) => {
-            let title = visitor.lang.t(&area.key("new"));
-            refused_form(&state, area, visitor, &form.fields, &errors, area.base().to_owned(), None, title)
-                .await
+            let title = visitor.lang.t(&key::<K>("new"));
+            refused_form::<K>(&state, visitor, &form.fields, &errors, base::<K>(), None, title).await
         }
         Err(other) => Err(PageError::app(other, visitor.lang)),
     }
 }
 
 /// The form again, with what was typed and each error next to its field.
-#[expect(clippy::too_many_arguments, reason = "a refused form is drawn from all of these")]
-async fn refused_form(
+async fn refused_form<K: KindPages>(
     state: &AppState,
-    area: Area,
     visitor: &Visitor,
     typed: &Fields,
     errors: &ValidationErrors,
@@ -169,10 +197,10 @@ async fn refused_form(
     title: String,
 ) -> Result<Response, PageError> {
     let mut fields =
-        form_fields(state, area, visitor, &Value::Null, Some(typed)).await.map_err(fail(visitor.lang))?;
+        form_fields::<K>(state, visitor, &Value::Null, Some(typed)).await.map_err(fail(visitor.lang))?;
     let unplaced = place_errors(&mut fields, errors, visitor.lang, form_name);
     let page = FormPage {
-        page: Chrome::new(visitor, area.section()),
+        page: Chrome::new(visitor, section::<K>()),
         title,
         cancel: action.clone(),
         action,
@@ -183,71 +211,60 @@ async fn refused_form(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
-async fn edit_form(
+async fn edit_form<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     visitor: Visitor,
     Path(id): Path<Uuid>,
 ) -> Result<Response, PageError> {
-    let record = area.get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
-    if !visitor.actor.can_modify(record.owner()) {
+    let record = K::get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    if !visitor.actor.can_modify(K::owner(&record)) {
         return Err(PageError::app(AppError::Forbidden("not yours to change"), visitor.lang));
     }
     let fields =
-        form_fields(&state, area, &visitor, &record.form_json(), None).await.map_err(fail(visitor.lang))?;
+        form_fields::<K>(&state, &visitor, &K::form_json(&record), None).await.map_err(fail(visitor.lang))?;
     Ok(render(&FormPage {
-        title: visitor.lang.t1(&area.key("edit"), "name", record.name()),
-        page: Chrome::new(&visitor, area.section()),
-        action: format!("{}/{id}", area.base()),
-        cancel: format!("{}/{id}", area.base()),
-        version: Some(record.version()),
+        title: visitor.lang.t1(&key::<K>("edit"), "name", K::name(&record)),
+        page: Chrome::new(&visitor, section::<K>()),
+        action: format!("{}/{id}", base::<K>()),
+        cancel: format!("{}/{id}", base::<K>()),
+        version: Some(K::version(&record)),
         fields,
         errors: vec![],
     }))
 }
 
-async fn update(
+async fn update<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     Path(id): Path<Uuid>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let version = version_of(&form.fields);
     let outcome = async {
-        let current = area.get(&state.app, &visitor.actor, id).await?;
-        let body = area.body(&state, &visitor.actor, &form.fields, None, Some(&current)).await?;
-        area.update(&state.app, &visitor.actor, id, &body, version).await
+        let current = K::get(&state.app, &visitor.actor, id).await?;
+        let body = form_body::<K>(&state, &visitor.actor, &form.fields, None, Some(&current)).await?;
+        K::update(&state.app, &visitor.actor, id, &body, version).await
     }
     .await;
     match outcome {
-        Ok(_) => Ok(redirect(&format!("{}/{id}", area.base()), false)),
+        Ok(_) => Ok(redirect(&format!("{}/{id}", base::<K>()), false)),
         Err(AppError::Validation(errors)) => {
-            let title = visitor.lang.t(&area.key("edit-title"));
-            let action = format!("{}/{id}", area.base());
-            refused_form(&state, area, visitor, &form.fields, &errors, action, version, title).await
+            let title = visitor.lang.t(&key::<K>("edit-title"));
+            let action = format!("{}/{id}", base::<K>());
+            refused_form::<K>(&state, visitor, &form.fields, &errors, action, version, title).await
         }
         Err(other) => Err(PageError::app(other, visitor.lang)),
     }
 }
 
-async fn delete(
+async fn delete<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     Path(id): Path<Uuid>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    area.delete(&state.app, &visitor.actor, id, version_of(&form.fields))
-        .await
-        .map_err(fail(visitor.lang))?;
-    Ok(redirect(area.base(), false))
-}
-
-/// A link on a record page's header line.
-pub struct Link {
-    pub text: String,
-    pub href: Option<String>,
+    K::delete(&state.app, &visitor.actor, id, version_of(&form.fields)).await.map_err(fail(visitor.lang))?;
+    Ok(redirect(&base::<K>(), false))
 }
 
 #[derive(Template)]
@@ -272,19 +289,17 @@ struct ShowPage {
 /// How many timeline entries a page shows at once; older ones load on demand.
 pub const TIMELINE_PAGE: u32 = 30;
 
-async fn props(
+async fn props<K: KindPages>(
     state: &AppState,
-    area: Area,
     visitor: &Visitor,
-    record: &Record,
+    record: &K::Record,
     users: &[User],
 ) -> Result<Vec<Prop>, AppError> {
-    let definitions = state.app.definitions(area.object_type()).await?;
-    let json = record.form_json();
+    let definitions = state.app.definitions(K::KIND).await?;
+    let json = K::form_json(record);
     let company_href =
         json.pointer("/company/id").and_then(Value::as_str).map(|id| format!("/companies/{id}"));
-    let mut props: Vec<Prop> = area
-        .specs()
+    let mut props: Vec<Prop> = K::SPECS
         .iter()
         .map(|spec| Prop {
             name: spec.name.to_owned(),
@@ -297,8 +312,7 @@ async fn props(
         Prop {
             name: super::custom::field_name(definition),
             label: definition.label.clone(),
-            text: record
-                .custom_fields()
+            text: K::custom_fields(record)
                 .get(&definition.key)
                 .map(|v| super::custom::display(definition, v, visitor.lang))
                 .unwrap_or_default(),
@@ -308,58 +322,8 @@ async fn props(
     Ok(props)
 }
 
-/// The header line under a record's name, its badge, and a company's contacts.
-async fn context(
+async fn show_page<K: KindPages>(
     state: &AppState,
-    visitor: &Visitor,
-    record: &Record,
-) -> Result<(Vec<Link>, Option<(String, String)>, Option<Vec<Link>>), AppError> {
-    let lang = visitor.lang;
-    Ok(match record {
-        Record::Contact(contact) => {
-            let mut line = vec![];
-            line.extend(contact.fields.job_title.clone().map(|text| Link { text, href: None }));
-            line.extend(
-                contact
-                    .company
-                    .as_ref()
-                    .map(|c| Link { text: c.name.clone(), href: Some(format!("/companies/{}", c.id)) }),
-            );
-            let stage = contact.fields.lifecycle_stage.as_str();
-            (line, Some((format!("stage-{stage}"), lang.t(&format!("stage-{stage}")))), None)
-        }
-        Record::Company(company) => {
-            let mut line = vec![];
-            line.extend(company.fields.industry.clone().map(|text| Link { text, href: None }));
-            line.extend(company.fields.head_office().city.map(|text| Link { text, href: None }));
-            line.extend(company.fields.website.clone().map(|w| Link { text: w.clone(), href: Some(w) }));
-            let relationship = company.fields.relationship_type.as_str();
-            let badge = (format!("stage-{relationship}"), lang.t(&choice_key("relationship", relationship)));
-            let query = super::list_query(&[
-                ("filter[company_id]", company.id.to_string()),
-                ("sort", "last_name".to_owned()),
-                ("limit", "100".to_owned()),
-            ])?;
-            let contacts = state.app.list_contacts(&visitor.actor, &query).await?.data;
-            let members = contacts
-                .into_iter()
-                .map(|c| Link {
-                    text: [Some(c.fields.display_name()), c.fields.job_title.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" · "),
-                    href: Some(format!("/contacts/{}", c.id)),
-                })
-                .collect();
-            (line, Some(badge), Some(members))
-        }
-    })
-}
-
-async fn show_page(
-    state: &AppState,
-    area: Area,
     visitor: &Visitor,
     id: Uuid,
     composer: Composer,
@@ -367,28 +331,29 @@ async fn show_page(
 ) -> Result<Response, AppError> {
     let app = &state.app;
     let actor = &visitor.actor;
-    let record = area.get(app, actor, id).await?;
-    let page = Chrome::new(visitor, area.section());
-    let base = format!("{}/{id}", area.base());
+    let record = K::get(app, actor, id).await?;
+    let page = Chrome::new(visitor, section::<K>());
+    let base = format!("{}/{id}", base::<K>());
     let mut pairs = vec![("limit", TIMELINE_PAGE.to_string())];
     pairs.extend(cursor.clone().map(|c| ("cursor", c)));
-    let found = area.timeline(app, actor, id, &super::list_query(&pairs)?).await?;
+    let this = RecordRef { kind: K::KIND, id };
+    let found = app.timeline(actor, this, &super::list_query(&pairs)?).await?;
     let older_href = found.next_cursor.map(|c| format!("{base}?cursor={}", super::encode(&c)));
     let timeline = timeline_items(&page, actor, &found.data);
     if cursor.is_some() && visitor.htmx {
         return Ok(render(&TimelineFragment { page, timeline, older_href, back: base }));
     }
-    app.record_view(actor, area.kind(), id).await?;
-    let tasks = app.open_tasks_on(actor, area.open_tasks_of(id), 20).await?;
+    app.record_view(actor, K::KIND, id).await?;
+    let tasks = app.open_tasks_on(actor, this, 20).await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
-    let (subtitle, badge, members) = context(state, visitor, &record).await?;
+    let Header { subtitle, badge, members } = K::header(app, actor, &page, &record).await?;
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
-        name: record.name(),
-        props: props(state, area, visitor, &record, &users).await?,
-        can_modify: actor.can_modify(record.owner()),
-        version: record.version(),
+        name: K::name(&record),
+        props: props::<K>(state, visitor, &record, &users).await?,
+        can_modify: actor.can_modify(K::owner(&record)),
+        version: K::version(&record),
         page,
         base,
         subtitle,
@@ -407,36 +372,34 @@ struct ShowQuery {
     cursor: Option<String>,
 }
 
-async fn show(
+async fn show<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     visitor: Visitor,
     Path(id): Path<Uuid>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    show_page(&state, area, &visitor, id, Composer::empty(visitor.lang), query.cursor)
+    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), query.cursor)
         .await
         .map_err(fail(visitor.lang))
 }
 
-async fn log_activity(
+async fn log_activity<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     Path(id): Path<Uuid>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let lang = visitor.lang;
     let outcome = async {
-        let body = composer_body(&form.fields, area.about(id), visitor.timezone)?;
+        let body = composer_body(&form.fields, about::<K>(id), visitor.timezone)?;
         state.app.create_activity(&visitor.actor, body, None).await.map(|_| ())
     }
     .await;
     match outcome {
-        Ok(()) => Ok(redirect(&format!("{}/{id}#timeline", area.base()), false)),
+        Ok(()) => Ok(redirect(&format!("{}/{id}#timeline", base::<K>()), false)),
         Err(AppError::Validation(errors)) => {
             let composer = Composer::from_fields(lang, &form.fields).with_errors(&errors, lang);
-            let response = show_page(&state, area, visitor, id, composer, None).await.map_err(fail(lang))?;
+            let response = show_page::<K>(&state, visitor, id, composer, None).await.map_err(fail(lang))?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(other) => Err(PageError::app(other, lang)),
@@ -444,93 +407,88 @@ async fn log_activity(
 }
 
 /// The one input of the record's form named `name`.
-async fn single_field(
+async fn single_field<K: KindPages>(
     state: &AppState,
-    area: Area,
     visitor: &Visitor,
-    record: &Record,
+    record: &K::Record,
     name: &str,
     typed: Option<&Fields>,
 ) -> Result<FormField, PageError> {
     let fields =
-        form_fields(state, area, visitor, &record.form_json(), typed).await.map_err(fail(visitor.lang))?;
+        form_fields::<K>(state, visitor, &K::form_json(record), typed).await.map_err(fail(visitor.lang))?;
     fields.into_iter().find(|f| f.name == name).ok_or(PageError::app(AppError::NotFound, visitor.lang))
 }
 
-async fn edit_field(
+async fn edit_field<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     visitor: Visitor,
     Path((id, name)): Path<(Uuid, String)>,
 ) -> Result<Response, PageError> {
-    let record = area.get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
-    if !visitor.actor.can_modify(record.owner()) {
+    let record = K::get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    if !visitor.actor.can_modify(K::owner(&record)) {
         return Err(PageError::app(AppError::Forbidden("not yours to change"), visitor.lang));
     }
-    let mut field = single_field(&state, area, &visitor, &record, &name, None).await?;
+    let mut field = single_field::<K>(&state, &visitor, &record, &name, None).await?;
     field.autofocus = true;
     Ok(render(&InlineEdit {
-        page: Chrome::new(&visitor, area.section()),
-        base: format!("{}/{id}", area.base()),
+        page: Chrome::new(&visitor, section::<K>()),
+        base: format!("{}/{id}", base::<K>()),
         name,
-        version: record.version(),
+        version: K::version(&record),
         field,
     }))
 }
 
-async fn show_field(
+async fn show_field<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     visitor: Visitor,
     Path((id, name)): Path<(Uuid, String)>,
 ) -> Result<Response, PageError> {
-    let record = area.get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
-    prop_fragment(&state, area, &visitor, &record, &name).await
+    let record = K::get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    prop_fragment::<K>(&state, &visitor, &record, &name).await
 }
 
-async fn prop_fragment(
+async fn prop_fragment<K: KindPages>(
     state: &AppState,
-    area: Area,
     visitor: &Visitor,
-    record: &Record,
+    record: &K::Record,
     name: &str,
 ) -> Result<Response, PageError> {
     let users = state.app.colleagues(&visitor.actor).await.map_err(fail(visitor.lang))?;
-    let prop = props(state, area, visitor, record, &users)
+    let prop = props::<K>(state, visitor, record, &users)
         .await
         .map_err(fail(visitor.lang))?
         .into_iter()
         .find(|p| p.name == name)
         .ok_or(PageError::app(AppError::NotFound, visitor.lang))?;
     Ok(render(&PropFragment {
-        page: Chrome::new(visitor, area.section()),
-        base: format!("{}/{}", area.base(), record.id()),
+        page: Chrome::new(visitor, section::<K>()),
+        base: format!("{}/{}", base::<K>(), K::id(record)),
         prop,
-        can_modify: visitor.actor.can_modify(record.owner()),
+        can_modify: visitor.actor.can_modify(K::owner(record)),
     }))
 }
 
 /// Saves one field edited in place; answers the new value, or the input again with its error.
-async fn save_field(
+async fn save_field<K: KindPages>(
     State(state): State<AppState>,
-    area: Area,
     Path((id, name)): Path<(Uuid, String)>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let lang = visitor.lang;
     let version = version_of(&form.fields);
-    let current = area.get(&state.app, &visitor.actor, id).await.map_err(fail(lang))?;
+    let current = K::get(&state.app, &visitor.actor, id).await.map_err(fail(lang))?;
     let outcome = async {
-        let body = area.body(&state, &visitor.actor, &form.fields, Some(&name), Some(&current)).await?;
-        area.update(&state.app, &visitor.actor, id, &body, version).await
+        let body = form_body::<K>(&state, &visitor.actor, &form.fields, Some(&name), Some(&current)).await?;
+        K::update(&state.app, &visitor.actor, id, &body, version).await
     }
     .await;
     match outcome {
-        Ok(record) if visitor.htmx => prop_fragment(&state, area, visitor, &record, &name).await,
-        Ok(_) => Ok(redirect(&format!("{}/{id}", area.base()), false)),
+        Ok(record) if visitor.htmx => prop_fragment::<K>(&state, visitor, &record, &name).await,
+        Ok(_) => Ok(redirect(&format!("{}/{id}", base::<K>()), false)),
         Err(AppError::Validation(errors)) => {
-            let field = single_field(&state, area, visitor, &current, &name, Some(&form.fields)).await?;
+            let field = single_field::<K>(&state, visitor, &current, &name, Some(&form.fields)).await?;
             let mut one = [field];
             let unplaced = place_errors(&mut one, &errors, lang, form_name);
             let [mut field] = one;
@@ -540,10 +498,10 @@ async fn save_field(
             field.autofocus = true;
             let status = if visitor.htmx { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             let edit = InlineEdit {
-                page: Chrome::new(visitor, area.section()),
-                base: format!("{}/{id}", area.base()),
+                page: Chrome::new(visitor, section::<K>()),
+                base: format!("{}/{id}", base::<K>()),
                 name,
-                version: version.unwrap_or(current.version()),
+                version: version.unwrap_or(K::version(&current)),
                 field,
             };
             // htmx swaps only successful answers, so the refused input comes back as a 200.

@@ -15,8 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::custom_fields::{CustomFieldDefinition, ObjectType};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CustomFieldId, TokenId, UserId};
+use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::{ApiToken, Role, User};
 use serde_json::{Value, json};
@@ -293,15 +294,13 @@ fn type_options(lang: Lang) -> Vec<(String, String)> {
 
 fn new_field_fields(lang: Lang, typed: &Fields) -> Vec<FormField> {
     let value = |name: &str| typed.get(name).unwrap_or_default().to_owned();
-    let objects = vec![
-        ("contact".to_owned(), lang.t("object-contact")),
-        ("company".to_owned(), lang.t("object-company")),
-    ];
+    let objects =
+        RecordKind::ALL.iter().map(|k| (k.as_str().to_owned(), lang.t(&format!("object-{k}")))).collect();
     vec![
         FormField::select(
             "object_type",
             lang.t("field-object-type"),
-            typed.get("object_type").unwrap_or("contact"),
+            typed.get("object_type").unwrap_or(RecordKind::Contact.as_str()),
             objects,
         ),
         FormField::new("label", lang.t("field-label"), "text", value("label")).required(),
@@ -337,12 +336,11 @@ async fn fields_page(
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
     let mut groups = vec![];
-    for (object_type, key) in
-        [(ObjectType::Contact, "object-contact"), (ObjectType::Company, "object-company")]
-    {
+    for object_type in RecordKind::ALL {
+        let key = format!("object-{object_type}");
         let definitions =
             state.app.list_custom_fields(&visitor.actor, Some(object_type)).await.map_err(fail(lang))?;
-        groups.push(FieldGroup { title: lang.t(key), definitions });
+        groups.push(FieldGroup { title: lang.t(&key), definitions });
     }
     Ok((status, render(&FieldsPage { page: Chrome::new(visitor, "settings"), groups, fields }))
         .into_response())

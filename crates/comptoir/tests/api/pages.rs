@@ -225,6 +225,10 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
     }
     let missing = browser.get("/contacts/01a209c5-454c-70c1-8b42-1b1057ca6694").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    // A kind of record that has no pages is no address, never another kind's pages.
+    for path in ["/deals", "/deals/new", "/deals/01a209c5-454c-70c1-8b42-1b1057ca6694", "/companiesx"] {
+        assert_eq!(browser.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
     let css = browser.get("/assets/app.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(

@@ -1,0 +1,157 @@
+//! The names Comptoir gives what it keeps: the kinds of record (with a list, a page and custom
+//! fields), every kind of object the audit log and the events speak of, and the events
+//! themselves. Each is an enum, so a new kind is added in one place and every `match` on it
+//! fails to compile until it is handled.
+
+use crate::audit::Action;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// The kinds of record with a list, a page, saved views, a timeline and custom fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Contact,
+    Company,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 2] = [RecordKind::Contact, RecordKind::Company];
+
+    /// The singular name stored in the database and used in event names: `contact`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Contact => "contact",
+            RecordKind::Company => "company",
+        }
+    }
+
+    /// The collection's name, in URLs (`/contacts`, `/api/v1/contacts`) and file names.
+    pub fn plural(self) -> &'static str {
+        match self {
+            RecordKind::Contact => "contacts",
+            RecordKind::Company => "companies",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl FromStr for RecordKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
+            format!("must be one of {}", names.join(", "))
+        })
+    }
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One record of a kind, where a kind-independent caller needs to name it (the open tasks on
+/// a record's page, a recently viewed record).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordRef {
+    pub kind: RecordKind,
+    pub id: Uuid,
+}
+
+/// Everything the audit log records changes to and events are announced about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ObjectType {
+    Record(RecordKind),
+    Activity,
+    CustomField,
+    User,
+    Token,
+    Webhook,
+}
+
+impl ObjectType {
+    /// The objects whose events leave the building (webhooks); a webhook's own changes do not.
+    pub const ANNOUNCED: [ObjectType; 6] = [
+        ObjectType::Record(RecordKind::Contact),
+        ObjectType::Record(RecordKind::Company),
+        ObjectType::Activity,
+        ObjectType::CustomField,
+        ObjectType::User,
+        ObjectType::Token,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectType::Record(kind) => kind.as_str(),
+            ObjectType::Activity => "activity",
+            ObjectType::CustomField => "custom_field",
+            ObjectType::User => "user",
+            ObjectType::Token => "token",
+            ObjectType::Webhook => "webhook",
+        }
+    }
+
+    pub fn is_announced(name: &str) -> bool {
+        Self::ANNOUNCED.iter().any(|o| o.as_str() == name)
+    }
+}
+
+impl From<RecordKind> for ObjectType {
+    fn from(kind: RecordKind) -> Self {
+        ObjectType::Record(kind)
+    }
+}
+
+impl fmt::Display for ObjectType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An event's name: what happened to which kind of object, written `contact.updated`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventName {
+    pub object: ObjectType,
+    pub action: Action,
+}
+
+impl EventName {
+    /// The past tenses events are named with (`created`), as subscriptions spell them.
+    pub fn is_action(name: &str) -> bool {
+        Action::ALL.iter().any(|a| a.event_suffix() == name)
+    }
+}
+
+impl fmt::Display for EventName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.object.as_str(), self.action.event_suffix())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in RecordKind::ALL {
+            assert_eq!(kind.as_str().parse::<RecordKind>(), Ok(kind));
+        }
+        assert!("deal".parse::<RecordKind>().is_err());
+    }
+
+    #[test]
+    fn event_names_join_object_and_past_tense() {
+        let name = EventName { object: RecordKind::Company.into(), action: Action::Delete };
+        assert_eq!(name.to_string(), "company.deleted");
+        assert!(ObjectType::is_announced("custom_field"));
+        assert!(!ObjectType::is_announced("webhook"));
+    }
+}

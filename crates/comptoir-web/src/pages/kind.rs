@@ -1,0 +1,130 @@
+//! What a kind of record answers so that the generic pages (`record_pages`, `record_lists`)
+//! can show it: its form, its list's columns and cells, the use cases it calls and its header.
+//! Each kind implements [`KindPages`] once, in its own module, and is mounted with one line
+//! in `pages::router`.
+
+use super::Chrome;
+use super::lists::Cell;
+use super::records::Spec;
+use super::session::Fields;
+use comptoir_app::bulk::BulkKind;
+use comptoir_app::{App, AppError};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::ids::UserId;
+use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::listing::{ListQuery, Page};
+use comptoir_domain::users::{Actor, User};
+use serde_json::{Map, Value};
+use std::future::Future;
+use uuid::Uuid;
+
+/// A link on a record page's header line.
+pub struct Link {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// What a record's page shows under its name: a line of facts and links, a coloured badge,
+/// and for a company its contacts.
+#[derive(Default)]
+pub struct Header {
+    pub subtitle: Vec<Link>,
+    /// `(css class, text)`.
+    pub badge: Option<(String, String)>,
+    pub members: Option<Vec<Link>>,
+}
+
+pub trait KindPages: Send + Sync + 'static {
+    type Record: Send + Sync + 'static;
+    /// The kind as bulk changes reach it.
+    type Bulk: BulkKind;
+
+    const KIND: RecordKind;
+    /// The form's fields, in display order.
+    const SPECS: &'static [Spec];
+    /// The columns a list shows until the visitor picks others.
+    const DEFAULT_COLUMNS: &'static [&'static str];
+    /// Every built-in column a list offers.
+    const LIST_COLUMNS: &'static [&'static str];
+
+    fn id(record: &Self::Record) -> Uuid;
+    fn version(record: &Self::Record) -> i64;
+    fn owner(record: &Self::Record) -> Option<UserId>;
+    fn name(record: &Self::Record) -> String;
+    fn custom_fields(record: &Self::Record) -> &Map<String, Value>;
+    /// The record as the form's fields read it (the API's JSON, reshaped where the form
+    /// differs from it).
+    fn form_json(record: &Self::Record) -> Value;
+    /// The values a new record's form starts with.
+    fn new_defaults(actor: &Actor) -> Value;
+
+    fn cell(
+        page: &Chrome,
+        record: &Self::Record,
+        key: &str,
+        users: &[User],
+        definitions: &[CustomFieldDefinition],
+    ) -> Cell;
+
+    fn list(
+        app: &App,
+        actor: &Actor,
+        query: &ListQuery,
+    ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send;
+
+    fn get(app: &App, actor: &Actor, id: Uuid)
+    -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+
+    fn create(
+        app: &App,
+        actor: &Actor,
+        body: Value,
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+
+    fn update(
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+        patch: &Value,
+        version: Option<i64>,
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+
+    fn delete(
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+        version: Option<i64>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+
+    /// The API body of a submitted form, or of its one field `only`, without custom fields
+    /// (the generic pages add those). `current` is the record being edited.
+    fn body(
+        app: &App,
+        actor: &Actor,
+        fields: &Fields,
+        only: Option<&str>,
+        current: Option<&Self::Record>,
+    ) -> impl Future<Output = Result<Value, AppError>> + Send;
+
+    fn header(
+        app: &App,
+        actor: &Actor,
+        page: &Chrome,
+        record: &Self::Record,
+    ) -> impl Future<Output = Result<Header, AppError>> + Send;
+}
+
+/// The kind's pages' address: `/contacts`.
+pub fn base<K: KindPages>() -> String {
+    format!("/{}", K::KIND.plural())
+}
+
+/// The navigation section the kind's pages light up.
+pub fn section<K: KindPages>() -> &'static str {
+    K::KIND.plural()
+}
+
+/// One of the kind's messages: `new` is `contact-new` or `company-new`.
+pub fn key<K: KindPages>(suffix: &str) -> String {
+    format!("{}-{suffix}", K::KIND.as_str())
+}

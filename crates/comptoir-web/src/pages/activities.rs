@@ -270,9 +270,8 @@ async fn toggle_done(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let fail = |e| PageError::app(e, visitor.lang);
     let done = form.fields.checked("done");
-    state.app.update_activity(&visitor.actor, id, &json!({ "done": done }), None).await.map_err(fail)?;
+    state.app.update_activity(&visitor.actor, id, &json!({ "done": done }), None).await?;
     let back = form.fields.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or("/");
     Ok(redirect(back, visitor.htmx))
 }
@@ -347,13 +346,12 @@ async fn edit_form(
     visitor: super::session::Visitor,
     Path(id): Path<ActivityId>,
 ) -> Result<Response, PageError> {
-    let fail = |e| PageError::app(e, visitor.lang);
-    let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
+    let activity = state.app.get_activity(&visitor.actor, id).await?;
     if !comptoir_app::activities::can_modify(&visitor.actor, &activity) {
-        return Err(fail(AppError::Forbidden("not yours to change")));
+        return Err(PageError::from(AppError::Forbidden("not yours to change")));
     }
     let typed = as_typed(&activity, visitor.timezone);
-    let users = state.app.colleagues(&visitor.actor).await.map_err(fail)?;
+    let users = state.app.colleagues(&visitor.actor).await?;
     Ok(super::render(&edit_page(&visitor, activity, &typed, None, &users)))
 }
 
@@ -363,8 +361,7 @@ async fn update(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let fail = |e| PageError::app(e, visitor.lang);
-    let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
+    let activity = state.app.get_activity(&visitor.actor, id).await?;
     let mut typed = Fields(form.fields.0.iter().filter(|(k, _)| k != "kind").cloned().collect());
     typed.0.push(("kind".to_owned(), activity.fields.kind.as_str().to_owned()));
     let version = super::records::version_of(&typed);
@@ -376,11 +373,11 @@ async fn update(
     match outcome {
         Ok(updated) => Ok(redirect(&home_of(&updated), false)),
         Err(AppError::Validation(errors)) => {
-            let users = state.app.colleagues(&visitor.actor).await.map_err(fail)?;
+            let users = state.app.colleagues(&visitor.actor).await?;
             let page = edit_page(visitor, activity, &typed, Some(&errors), &users);
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, super::render(&page)).into_response())
         }
-        Err(other) => Err(fail(other)),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -390,9 +387,8 @@ async fn delete(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let fail = |e| PageError::app(e, visitor.lang);
-    let activity = state.app.get_activity(&visitor.actor, id).await.map_err(fail)?;
+    let activity = state.app.get_activity(&visitor.actor, id).await?;
     let version = super::records::version_of(&form.fields);
-    state.app.delete_activity(&visitor.actor, id, version).await.map_err(fail)?;
+    state.app.delete_activity(&visitor.actor, id, version).await?;
     Ok(redirect(&home_of(&activity), false))
 }

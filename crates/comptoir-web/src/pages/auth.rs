@@ -109,7 +109,7 @@ async fn sign_in_page(
     Query(query): Query<GuestQuery>,
 ) -> Result<Response, PageError> {
     let (lang, choice) = chosen_lang(&headers, &query);
-    if state.app.count_users().await.map_err(|e| PageError::app(e, lang))? == 0 {
+    if state.app.count_users().await? == 0 {
         return Ok(redirect("/setup", false));
     }
     let csrf = random_secret();
@@ -131,7 +131,7 @@ async fn sign_in(State(state): State<AppState>, form: GuestSubmission) -> Result
     let password = form.fields.get("password").unwrap_or_default();
     let remember = form.fields.checked("remember");
     let next = local_path(form.fields.get("next"));
-    let outcome = state.app.sign_in(&email, password, remember).await.map_err(|e| PageError::app(e, lang))?;
+    let outcome = state.app.sign_in(&email, password, remember).await?;
     let (status, error) = match outcome {
         Ok(signed_in) => {
             let max_age = remember.then(|| REMEMBERED_LIFETIME.num_seconds());
@@ -163,10 +163,11 @@ async fn sign_in(State(state): State<AppState>, form: GuestSubmission) -> Result
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: Submission,
+    // Signing out is a form like any other: same site, with the session's token.
+    _checked: Submission,
 ) -> Result<Response, PageError> {
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
-        state.app.sign_out(secret).await.map_err(|e| PageError::app(e, form.visitor.lang))?;
+        state.app.sign_out(secret).await?;
     }
     let mut response = redirect("/sign-in", false);
     append_cookie(response.headers_mut(), &set_cookie(SESSION_COOKIE, "", Some(0), over_https(&headers)));
@@ -190,7 +191,7 @@ async fn setup_page(
     Query(query): Query<GuestQuery>,
 ) -> Result<Response, PageError> {
     let (lang, choice) = chosen_lang(&headers, &query);
-    if state.app.count_users().await.map_err(|e| PageError::app(e, lang))? > 0 {
+    if state.app.count_users().await? > 0 {
         return Ok(redirect("/sign-in", false));
     }
     let csrf = random_secret();
@@ -228,16 +229,15 @@ async fn setup(State(state): State<AppState>, form: GuestSubmission) -> Result<R
                 .into_response());
         }
         Err(AppError::Forbidden(_)) => return Ok(redirect("/sign-in", false)),
-        Err(error) => return Err(PageError::app(error, lang)),
+        Err(error) => return Err(PageError::from(error)),
     }
     // The new admin is signed in straight away.
     let email = email.unwrap_or_default();
     let signed_in = state
         .app
         .sign_in(&email, password.as_deref().unwrap_or_default(), false)
-        .await
-        .map_err(|e| PageError::app(e, lang))?
-        .map_err(|_| PageError::app(AppError::Internal("the new admin could not sign in".into()), lang))?;
+        .await?
+        .map_err(|_| PageError::from(AppError::Internal("the new admin could not sign in".into())))?;
     let mut response = redirect("/", false);
     append_cookie(response.headers_mut(), &set_cookie(SESSION_COOKIE, &signed_in.secret, None, form.secure));
     Ok(response)
@@ -249,11 +249,7 @@ async fn switch_language(
     form: Submission,
 ) -> Result<Response, PageError> {
     let lang = form.fields.get("lang").and_then(Lang::parse).unwrap_or(form.visitor.lang);
-    state
-        .app
-        .set_own_locale(&form.visitor.actor, lang.code())
-        .await
-        .map_err(|e| PageError::app(e, form.visitor.lang))?;
+    state.app.set_own_locale(&form.visitor.actor, lang.code()).await?;
     // Back to the page the switch was on, when it is one of ours.
     let back = headers
         .get(header::REFERER)

@@ -1,12 +1,23 @@
 //! What a page answers when it cannot show what was asked: a sign-in redirect, or an error
 //! page in the visitor's language with the right status.
+//!
+//! A handler returns a [`PageError`] with `?` from any use case's error; the language is not
+//! its concern. The error becomes a bare response that names the page to show, and
+//! [`localize`], wrapped around every page, draws it in the language the request was answered
+//! in: the signed-in user's (which [`LangSlot`] carries back from the `Visitor` extractor),
+//! else the browser's.
 
 use super::assets;
+use super::session::guest_lang;
 use crate::i18n::Lang;
 use askama::Template;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use comptoir_app::AppError;
+use comptoir_domain::ValidationErrors;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug)]
 pub enum PageError {
@@ -15,17 +26,38 @@ pub enum PageError {
         next: String,
         htmx: bool,
     },
-    BadRequest(Lang),
+    BadRequest,
     /// A form without the right CSRF token or from another site.
-    Forgery(Lang),
-    App(AppError, Lang),
+    Forgery,
+    App(AppError),
 }
 
-impl PageError {
-    pub fn app(error: AppError, lang: Lang) -> PageError {
-        PageError::App(error, lang)
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> Self {
+        PageError::App(error)
     }
 }
+
+impl From<ValidationErrors> for PageError {
+    fn from(errors: ValidationErrors) -> Self {
+        PageError::App(AppError::Validation(errors))
+    }
+}
+
+/// The language a request is answered in, once the visitor is known; shared between the
+/// extractor that learns it and [`localize`], which needs it after the handler has returned.
+#[derive(Clone, Default)]
+pub struct LangSlot(Arc<OnceLock<Lang>>);
+
+impl LangSlot {
+    pub fn set(&self, lang: Lang) {
+        let _ = self.0.set(lang);
+    }
+}
+
+/// Which error page a response stands for, until [`localize`] draws it.
+#[derive(Clone, Copy)]
+struct ErrorPageKey(&'static str);
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -38,40 +70,48 @@ struct ErrorPage {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let (status, lang, key) = match self {
+        let (status, key) = match self {
             PageError::SignIn { next, htmx } => {
                 let to = format!("/sign-in?next={}", super::encode(&next));
                 return super::redirect(&to, htmx);
             }
-            PageError::BadRequest(lang) => (StatusCode::BAD_REQUEST, lang, "error-bad-request"),
-            PageError::Forgery(lang) => (StatusCode::FORBIDDEN, lang, "error-forgery"),
-            PageError::App(AppError::NotFound, lang) => (StatusCode::NOT_FOUND, lang, "error-not-found"),
-            PageError::App(AppError::Forbidden(_), lang) => (StatusCode::FORBIDDEN, lang, "error-forbidden"),
-            PageError::App(AppError::Unauthenticated, lang) => {
-                (StatusCode::UNAUTHORIZED, lang, "error-forbidden")
+            PageError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request"),
+            PageError::Forgery => (StatusCode::FORBIDDEN, "error-forgery"),
+            PageError::App(AppError::NotFound) => (StatusCode::NOT_FOUND, "error-not-found"),
+            PageError::App(AppError::Forbidden(_)) => (StatusCode::FORBIDDEN, "error-forbidden"),
+            PageError::App(AppError::Unauthenticated) => (StatusCode::UNAUTHORIZED, "error-forbidden"),
+            PageError::App(AppError::PreconditionFailed { .. } | AppError::Conflict(_)) => {
+                (StatusCode::CONFLICT, "error-conflict")
             }
-            PageError::App(AppError::PreconditionFailed { .. } | AppError::Conflict(_), lang) => {
-                (StatusCode::CONFLICT, lang, "error-conflict")
+            PageError::App(AppError::Validation(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "error-bad-request")
             }
-            PageError::App(AppError::Validation(_), lang) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, lang, "error-bad-request")
-            }
-            PageError::App(error @ (AppError::Store(_) | AppError::Internal(_)), lang) => {
+            PageError::App(error @ (AppError::Store(_) | AppError::Internal(_))) => {
                 tracing::error!(%error, "page failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, lang, "error-internal")
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
             }
         };
-        let page = ErrorPage {
-            lang,
-            title: lang.t(&format!("{key}-title")),
-            detail: lang.t(&format!("{key}-detail")),
-            asset_version: assets::version(),
-        };
-        (status, super::render(&page)).into_response()
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorPageKey(key));
+        response
     }
 }
 
-/// Turns a use case's refusal into the page that explains it, in the visitor's language.
-pub fn fail(lang: Lang) -> impl Fn(AppError) -> PageError {
-    move |e| PageError::app(e, lang)
+/// Draws the error page a handler's response stands for, in the request's language.
+pub async fn localize(mut request: Request, next: Next) -> Response {
+    let slot = LangSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let guest = guest_lang(request.headers());
+    let mut response = next.run(request).await;
+    let Some(ErrorPageKey(key)) = response.extensions_mut().remove::<ErrorPageKey>() else {
+        return response;
+    };
+    let lang = slot.0.get().copied().unwrap_or(guest);
+    let page = ErrorPage {
+        lang,
+        title: lang.t(&format!("{key}-title")),
+        detail: lang.t(&format!("{key}-detail")),
+        asset_version: assets::version(),
+    };
+    (response.status(), super::render(&page)).into_response()
 }

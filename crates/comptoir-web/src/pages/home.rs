@@ -37,27 +37,24 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
-    let lang = visitor.lang;
     let app = &state.app;
     let actor = &visitor.actor;
-    let fail = |e| PageError::app(e, lang);
     // "Today" ends at midnight where the team works.
     let tomorrow = Utc::now().with_timezone(&visitor.timezone).date_naive().checked_add_days(Days::new(1));
     let end_of_today = tomorrow
         .and_then(|day| day.and_hms_opt(0, 0, 0))
         .and_then(|at| at.and_local_timezone(visitor.timezone).earliest())
         .map_or_else(Utc::now, |at| at.to_utc());
-    let tasks = app.my_open_tasks(actor, end_of_today, 50).await.map_err(fail)?;
-    let tasks = super::activities::task_lines(app, actor, tasks, Utc::now()).await.map_err(fail)?;
-    let recent = recent(app, actor).await.map_err(fail)?;
+    let tasks = app.my_open_tasks(actor, end_of_today, 50).await?;
+    let tasks = super::activities::task_lines(app, actor, tasks, Utc::now()).await?;
+    let recent = recent(app, actor).await?;
     let active = super::list_query(&[
         ("filter[owner_id]", actor.user_id.to_string()),
         ("filter[last_activity_at][is-empty]", "false".to_owned()),
         ("sort", "-last_activity_at".to_owned()),
         ("limit", "10".to_owned()),
-    ])
-    .map_err(fail)?;
-    let active_contacts = app.list_contacts(actor, &active).await.map_err(fail)?.data;
+    ])?;
+    let active_contacts = app.list_contacts(actor, &active).await?.data;
     Ok(render(&HomePage { page: Chrome::new(&visitor, "home"), tasks, recent, active_contacts }))
 }
 

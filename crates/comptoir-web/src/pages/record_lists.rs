@@ -1,7 +1,7 @@
 //! The lists of every kind of record: the page with its filter bar, columns, saved views and
 //! bulk actions, and the CSV export of what it shows.
 
-use super::errors::{PageError, fail};
+use super::errors::PageError;
 use super::kind::{KindPages, base, key, section};
 use super::lists::{CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids};
 use super::session::{Submission, Visitor};
@@ -47,8 +47,8 @@ struct ListSetting {
 }
 
 async fn list_setting<K: KindPages>(state: &AppState, visitor: &Visitor) -> Result<ListSetting, PageError> {
-    let definitions = state.app.definitions(K::KIND).await.map_err(fail(visitor.lang))?;
-    let users = state.app.colleagues(&visitor.actor).await.map_err(fail(visitor.lang))?;
+    let definitions = state.app.definitions(K::KIND).await?;
+    let users = state.app.colleagues(&visitor.actor).await?;
     let columns = columns::<K>(visitor.lang, &definitions);
     Ok(ListSetting { definitions, users, columns })
 }
@@ -99,7 +99,7 @@ pub(super) async fn list<K: KindPages>(
     let request = ListRequest::parse(&list_part, K::DEFAULT_COLUMNS);
     let ListSetting { definitions, users, columns: all_columns } =
         list_setting::<K>(&state, &visitor).await?;
-    let saved = app.saved_views(&visitor.actor, K::KIND).await.map_err(fail(lang))?;
+    let saved = app.saved_views(&visitor.actor, K::KIND).await?;
     let flash = outcome.done.map(|n| lang.count("bulk-done", n as i64));
     let flash_error = outcome.refused.filter(|n| *n > 0).map(|n| lang.count("bulk-refused", n as i64));
     let page = Chrome::new(&visitor, section::<K>()).with_flash(flash);
@@ -107,7 +107,7 @@ pub(super) async fn list<K: KindPages>(
         Ok(query) => match K::list(app, &visitor.actor, query).await {
             Ok(found) => (found.data, found.next_cursor, None),
             Err(AppError::Validation(errors)) => (vec![], None, Some(errors)),
-            Err(other) => return Err(PageError::app(other, lang)),
+            Err(other) => return Err(PageError::from(other)),
         },
         Err(errors) => (vec![], None, Some(errors.clone())),
     };
@@ -148,7 +148,7 @@ pub(super) async fn export<K: KindPages>(
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
     let request = ListRequest::parse(raw.as_deref().unwrap_or_default(), K::DEFAULT_COLUMNS);
-    let mut query = request.query.clone().map_err(|e| PageError::app(AppError::Validation(e), lang))?;
+    let mut query = request.query.clone().map_err(|e| PageError::from(AppError::Validation(e)))?;
     query.limit = comptoir_domain::listing::MAX_LIMIT;
     query.cursor = None;
     let ListSetting { definitions, users, columns: all_columns } =
@@ -241,7 +241,7 @@ pub(super) async fn bulk<K: KindPages>(
         }));
     }
     let Some(action) = action else {
-        return Err(PageError::app(ValidationErrors::single("action", "is required").into(), visitor.lang));
+        return Err(ValidationErrors::single("action", "is required").into());
     };
     if ids.is_empty() {
         return Ok(redirect(&format!("{}?done=0&refused=0", base::<K>()), false));
@@ -253,8 +253,7 @@ pub(super) async fn bulk<K: KindPages>(
         ids: Some(ids),
         filter: None,
     };
-    let outcome =
-        state.app.bulk::<K::Bulk>(&visitor.actor, request, &|_| {}).await.map_err(fail(visitor.lang))?;
+    let outcome = state.app.bulk::<K::Bulk>(&visitor.actor, request, &|_| {}).await?;
     let done = outcome.changed + outcome.unchanged;
     let refused = outcome.refused + outcome.not_found.len() as u64;
     Ok(redirect(&format!("{}?done={done}&refused={refused}", base::<K>()), false))
@@ -266,11 +265,7 @@ pub(super) async fn save_view<K: KindPages>(
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let query = form.fields.get("query").unwrap_or_default();
-    let view = state
-        .app
-        .save_view(&visitor.actor, K::KIND, form.fields.text("name"), query)
-        .await
-        .map_err(fail(visitor.lang))?;
+    let view = state.app.save_view(&visitor.actor, K::KIND, form.fields.text("name"), query).await?;
     Ok(redirect(&format!("{}?{}&view={}", base::<K>(), view.query, view.id), false))
 }
 
@@ -280,7 +275,7 @@ pub(super) async fn delete_view(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    state.app.delete_saved_view(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    state.app.delete_saved_view(&visitor.actor, id).await?;
     // Back to the list the view was deleted from, never to an address the form made up.
     let back = form
         .fields

@@ -3,7 +3,7 @@
 //! inline editing, and the create and edit forms. The lists are in `record_lists`.
 
 use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_lines, timeline_items};
-use super::errors::{PageError, fail};
+use super::errors::PageError;
 use super::forms::{FormField, form_name, place_errors};
 use super::kind::{Header, KindPages, Link, base, key, section};
 use super::record_lists;
@@ -154,7 +154,7 @@ async fn new_form<K: KindPages>(
     visitor: Visitor,
 ) -> Result<Response, PageError> {
     let defaults = K::new_defaults(&visitor.actor);
-    let fields = form_fields::<K>(&state, &visitor, &defaults, None).await.map_err(fail(visitor.lang))?;
+    let fields = form_fields::<K>(&state, &visitor, &defaults, None).await?;
     Ok(render(&FormPage {
         title: visitor.lang.t(&key::<K>("new")),
         page: Chrome::new(&visitor, section::<K>()),
@@ -182,7 +182,7 @@ async fn create<K: KindPages>(
             let title = visitor.lang.t(&key::<K>("new"));
             refused_form::<K>(&state, visitor, &form.fields, &errors, base::<K>(), None, title).await
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -196,8 +196,7 @@ async fn refused_form<K: KindPages>(
     version: Option<i64>,
     title: String,
 ) -> Result<Response, PageError> {
-    let mut fields =
-        form_fields::<K>(state, visitor, &Value::Null, Some(typed)).await.map_err(fail(visitor.lang))?;
+    let mut fields = form_fields::<K>(state, visitor, &Value::Null, Some(typed)).await?;
     let unplaced = place_errors(&mut fields, errors, visitor.lang, form_name);
     let page = FormPage {
         page: Chrome::new(visitor, section::<K>()),
@@ -216,12 +215,11 @@ async fn edit_form<K: KindPages>(
     visitor: Visitor,
     Path(id): Path<Uuid>,
 ) -> Result<Response, PageError> {
-    let record = K::get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    let record = K::get(&state.app, &visitor.actor, id).await?;
     if !visitor.actor.can_modify(K::owner(&record)) {
-        return Err(PageError::app(AppError::Forbidden("not yours to change"), visitor.lang));
+        return Err(PageError::from(AppError::Forbidden("not yours to change")));
     }
-    let fields =
-        form_fields::<K>(&state, &visitor, &K::form_json(&record), None).await.map_err(fail(visitor.lang))?;
+    let fields = form_fields::<K>(&state, &visitor, &K::form_json(&record), None).await?;
     Ok(render(&FormPage {
         title: visitor.lang.t1(&key::<K>("edit"), "name", K::name(&record)),
         page: Chrome::new(&visitor, section::<K>()),
@@ -253,7 +251,7 @@ async fn update<K: KindPages>(
             let action = format!("{}/{id}", base::<K>());
             refused_form::<K>(&state, visitor, &form.fields, &errors, action, version, title).await
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -263,7 +261,7 @@ async fn delete<K: KindPages>(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    K::delete(&state.app, &visitor.actor, id, version_of(&form.fields)).await.map_err(fail(visitor.lang))?;
+    K::delete(&state.app, &visitor.actor, id, version_of(&form.fields)).await?;
     Ok(redirect(&base::<K>(), false))
 }
 
@@ -380,7 +378,7 @@ async fn show<K: KindPages>(
 ) -> Result<Response, PageError> {
     show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), query.cursor)
         .await
-        .map_err(fail(visitor.lang))
+        .map_err(PageError::from)
 }
 
 async fn log_activity<K: KindPages>(
@@ -399,10 +397,10 @@ async fn log_activity<K: KindPages>(
         Ok(()) => Ok(redirect(&format!("{}/{id}#timeline", base::<K>()), false)),
         Err(AppError::Validation(errors)) => {
             let composer = Composer::from_fields(lang, &form.fields).with_errors(&errors, lang);
-            let response = show_page::<K>(&state, visitor, id, composer, None).await.map_err(fail(lang))?;
+            let response = show_page::<K>(&state, visitor, id, composer, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
-        Err(other) => Err(PageError::app(other, lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -414,9 +412,8 @@ async fn single_field<K: KindPages>(
     name: &str,
     typed: Option<&Fields>,
 ) -> Result<FormField, PageError> {
-    let fields =
-        form_fields::<K>(state, visitor, &K::form_json(record), typed).await.map_err(fail(visitor.lang))?;
-    fields.into_iter().find(|f| f.name == name).ok_or(PageError::app(AppError::NotFound, visitor.lang))
+    let fields = form_fields::<K>(state, visitor, &K::form_json(record), typed).await?;
+    fields.into_iter().find(|f| f.name == name).ok_or(PageError::from(AppError::NotFound))
 }
 
 async fn edit_field<K: KindPages>(
@@ -424,9 +421,9 @@ async fn edit_field<K: KindPages>(
     visitor: Visitor,
     Path((id, name)): Path<(Uuid, String)>,
 ) -> Result<Response, PageError> {
-    let record = K::get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    let record = K::get(&state.app, &visitor.actor, id).await?;
     if !visitor.actor.can_modify(K::owner(&record)) {
-        return Err(PageError::app(AppError::Forbidden("not yours to change"), visitor.lang));
+        return Err(PageError::from(AppError::Forbidden("not yours to change")));
     }
     let mut field = single_field::<K>(&state, &visitor, &record, &name, None).await?;
     field.autofocus = true;
@@ -444,7 +441,7 @@ async fn show_field<K: KindPages>(
     visitor: Visitor,
     Path((id, name)): Path<(Uuid, String)>,
 ) -> Result<Response, PageError> {
-    let record = K::get(&state.app, &visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    let record = K::get(&state.app, &visitor.actor, id).await?;
     prop_fragment::<K>(&state, &visitor, &record, &name).await
 }
 
@@ -454,13 +451,12 @@ async fn prop_fragment<K: KindPages>(
     record: &K::Record,
     name: &str,
 ) -> Result<Response, PageError> {
-    let users = state.app.colleagues(&visitor.actor).await.map_err(fail(visitor.lang))?;
+    let users = state.app.colleagues(&visitor.actor).await?;
     let prop = props::<K>(state, visitor, record, &users)
-        .await
-        .map_err(fail(visitor.lang))?
+        .await?
         .into_iter()
         .find(|p| p.name == name)
-        .ok_or(PageError::app(AppError::NotFound, visitor.lang))?;
+        .ok_or(PageError::from(AppError::NotFound))?;
     Ok(render(&PropFragment {
         page: Chrome::new(visitor, section::<K>()),
         base: format!("{}/{}", base::<K>(), K::id(record)),
@@ -478,7 +474,7 @@ async fn save_field<K: KindPages>(
     let visitor = &form.visitor;
     let lang = visitor.lang;
     let version = version_of(&form.fields);
-    let current = K::get(&state.app, &visitor.actor, id).await.map_err(fail(lang))?;
+    let current = K::get(&state.app, &visitor.actor, id).await?;
     let outcome = async {
         let body = form_body::<K>(&state, &visitor.actor, &form.fields, Some(&name), Some(&current)).await?;
         K::update(&state.app, &visitor.actor, id, &body, version).await
@@ -507,6 +503,6 @@ async fn save_field<K: KindPages>(
             // htmx swaps only successful answers, so the refused input comes back as a 200.
             Ok((status, render(&edit)).into_response())
         }
-        Err(other) => Err(PageError::app(other, lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }

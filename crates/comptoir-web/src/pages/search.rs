@@ -92,10 +92,8 @@ async fn search(
     visitor: Visitor,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let lang = visitor.lang;
     let limit = if visitor.htmx { 5 } else { 50 };
-    let (contacts, companies) =
-        find(&state, &visitor, &query.q, limit).await.map_err(|e| PageError::app(e, lang))?;
+    let (contacts, companies) = find(&state, &visitor, &query.q, limit).await?;
     let page = Chrome::new(&visitor, "search");
     if visitor.htmx {
         return Ok(render(&Dropdown { page, contacts, companies }));
@@ -109,15 +107,10 @@ async fn company_names(
     visitor: Visitor,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let lang = visitor.lang;
     let names: Vec<String> = if query.q.trim().is_empty() {
         vec![]
     } else {
-        let found = state
-            .app
-            .list_companies(&visitor.actor, &prefix_query(&query.q, 10).map_err(|e| PageError::app(e, lang))?)
-            .await
-            .map_err(|e| PageError::app(e, lang))?;
+        let found = state.app.list_companies(&visitor.actor, &prefix_query(&query.q, 10)?).await?;
         found.data.into_iter().map(|c| c.fields.name).collect()
     };
     Ok(axum::Json(names).into_response())

@@ -1,7 +1,7 @@
 //! Who is looking at a page: the session cookie resolved to a user, the language to answer in,
 //! and the CSRF check every state-changing form goes through.
 
-use super::errors::PageError;
+use super::errors::{LangSlot, PageError};
 use crate::i18n::Lang;
 use crate::security::same_secret;
 use crate::state::AppState;
@@ -94,7 +94,7 @@ impl FromRequestParts<AppState> for Visitor {
         let lang = guest_lang(&parts.headers);
         let htmx = parts.headers.contains_key("hx-request");
         let current = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(secret) => state.app.session(secret).await.map_err(|e| PageError::app(e, lang))?,
+            Some(secret) => state.app.session(secret).await?,
             None => None,
         };
         let Some(CurrentSession { session, user }) = current else {
@@ -105,6 +105,9 @@ impl FromRequestParts<AppState> for Visitor {
         };
         tracing::Span::current().record("actor", tracing::field::display(user.id));
         let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or(lang);
+        if let Some(slot) = parts.extensions.get::<LangSlot>() {
+            slot.set(lang);
+        }
         Ok(Visitor {
             actor: Actor { user_id: user.id, role: user.role },
             user,
@@ -130,14 +133,13 @@ impl FromRequest<AppState> for Submission {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let visitor = Visitor::from_request_parts(&mut parts, state).await?;
-        let lang = visitor.lang;
-        let fields = same_site_form(Request::from_parts(parts.clone(), body), state, lang).await?;
+        let fields = same_site_form(Request::from_parts(parts.clone(), body), state).await?;
         let sent = fields
             .get(CSRF_FIELD)
             .or_else(|| parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
             .unwrap_or_default();
         if !same_secret(sent, &visitor.csrf) {
-            return Err(PageError::Forgery(lang));
+            return Err(PageError::Forgery);
         }
         Ok(Submission { visitor, fields })
     }
@@ -156,26 +158,26 @@ impl FromRequest<AppState> for GuestSubmission {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
         let lang = guest_lang(&headers);
-        let fields = same_site_form(request, state, lang).await?;
+        let fields = same_site_form(request, state).await?;
         let expected = cookie(&headers, PRE_SESSION_COOKIE).unwrap_or_default();
         if expected.is_empty() || !same_secret(fields.get(CSRF_FIELD).unwrap_or_default(), expected) {
-            return Err(PageError::Forgery(lang));
+            return Err(PageError::Forgery);
         }
         Ok(GuestSubmission { lang, fields, secure: over_https(&headers) })
     }
 }
 
 /// The form a request carries, refused when it comes from another site or cannot be read.
-async fn same_site_form(request: Request, state: &AppState, lang: Lang) -> Result<Fields, PageError> {
-    check_origin(request.headers(), lang)?;
-    let bytes = Bytes::from_request(request, state).await.map_err(|_| PageError::BadRequest(lang))?;
-    Fields::parse(&bytes).ok_or(PageError::BadRequest(lang))
+async fn same_site_form(request: Request, state: &AppState) -> Result<Fields, PageError> {
+    check_origin(request.headers())?;
+    let bytes = Bytes::from_request(request, state).await.map_err(|_| PageError::BadRequest)?;
+    Fields::parse(&bytes).ok_or(PageError::BadRequest)
 }
 
 /// Refuses a request whose `Origin` is not this site: same scheme, host and port (RFC 6454).
 /// Browsers send it with every POST; its absence (old clients, some privacy settings) leaves
 /// the token check alone in charge. `null` (sandboxed frames, some redirects) is refused.
-fn check_origin(headers: &HeaderMap, lang: Lang) -> Result<(), PageError> {
+fn check_origin(headers: &HeaderMap) -> Result<(), PageError> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
     };
@@ -188,7 +190,7 @@ fn check_origin(headers: &HeaderMap, lang: Lang) -> Result<(), PageError> {
     });
     match (ours, theirs) {
         (Some(ours), Some(theirs)) if ours == theirs => Ok(()),
-        _ => Err(PageError::Forgery(lang)),
+        _ => Err(PageError::Forgery),
     }
 }
 
@@ -253,21 +255,21 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, "crm.exemple.fr".parse().expect("header"));
         headers.insert(header::ORIGIN, "https://evil.example".parse().expect("header"));
-        assert!(check_origin(&headers, Lang::En).is_err());
+        assert!(check_origin(&headers).is_err());
         headers.insert(header::ORIGIN, "http://crm.exemple.fr".parse().expect("header"));
-        assert!(check_origin(&headers, Lang::En).is_ok());
+        assert!(check_origin(&headers).is_ok());
         for other in
             ["https://crm.exemple.fr", "http://crm.exemple.fr:8080", "null", "http://crm.exemple.fr.evil"]
         {
             headers.insert(header::ORIGIN, other.parse().expect("header"));
-            assert!(check_origin(&headers, Lang::En).is_err(), "{other}");
+            assert!(check_origin(&headers).is_err(), "{other}");
         }
         headers.insert(header::ORIGIN, "http://CRM.exemple.fr:80".parse().expect("header"));
-        assert!(check_origin(&headers, Lang::En).is_ok(), "the default port is the same origin");
+        assert!(check_origin(&headers).is_ok(), "the default port is the same origin");
         headers.insert("x-forwarded-proto", "https".parse().expect("header"));
-        assert!(check_origin(&headers, Lang::En).is_err(), "behind TLS the origin is https");
+        assert!(check_origin(&headers).is_err(), "behind TLS the origin is https");
         headers.insert(header::ORIGIN, "https://crm.exemple.fr".parse().expect("header"));
-        assert!(check_origin(&headers, Lang::En).is_ok());
+        assert!(check_origin(&headers).is_ok());
     }
 
     #[test]

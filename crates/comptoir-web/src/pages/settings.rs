@@ -1,7 +1,7 @@
 //! Settings, for admins: users and their roles, API tokens, custom field definitions. Every
 //! action goes through the same admin-only use cases as the API.
 
-use super::errors::{PageError, fail};
+use super::errors::PageError;
 use super::forms::{FormField, place_errors};
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
@@ -86,7 +86,7 @@ async fn users_page(
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
     let query = ListQuery { limit: comptoir_domain::listing::MAX_LIMIT, ..ListQuery::default() };
-    let users = state.app.list_users(&visitor.actor, &query).await.map_err(fail(lang))?.data;
+    let users = state.app.list_users(&visitor.actor, &query).await?.data;
     let users = users
         .into_iter()
         .map(|user| UserLine { role_label: lang.t(&format!("role-{}", user.role.as_str())), user })
@@ -121,7 +121,7 @@ async fn create_user(State(state): State<AppState>, form: Submission) -> Result<
             place_errors(&mut fields, &errors, visitor.lang, str::to_owned);
             users_page(&state, visitor, fields, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -174,9 +174,9 @@ async fn user(
     visitor: Visitor,
     Path(id): Path<UserId>,
 ) -> Result<Response, PageError> {
-    let user = state.app.get_user(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    let user = state.app.get_user(&visitor.actor, id).await?;
     if !visitor.actor.is_admin() {
-        return Err(PageError::app(AppError::Forbidden("only admins manage users"), visitor.lang));
+        return Err(PageError::from(AppError::Forbidden("only admins manage users")));
     }
     let fields = user_fields(visitor.lang, &user, None);
     Ok(render(&UserPage { page: Chrome::new(&visitor, "settings"), user, fields }))
@@ -193,13 +193,13 @@ async fn update_user(
     match state.app.update_user(&visitor.actor, id, &body, None).await {
         Ok(_) => Ok(redirect("/settings/users", false)),
         Err(AppError::Validation(errors)) => {
-            let user = state.app.get_user(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+            let user = state.app.get_user(&visitor.actor, id).await?;
             let mut fields = user_fields(visitor.lang, &user, Some(&form.fields));
             place_errors(&mut fields, &errors, visitor.lang, str::to_owned);
             let page = UserPage { page: Chrome::new(visitor, "settings"), user, fields };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -224,9 +224,8 @@ async fn tokens_page(
     new_secret: Option<String>,
     name_error: Option<String>,
 ) -> Result<Response, PageError> {
-    let lang = visitor.lang;
-    let tokens = state.app.list_tokens(&visitor.actor).await.map_err(fail(lang))?;
-    let users = state.app.colleagues(&visitor.actor).await.map_err(fail(lang))?;
+    let tokens = state.app.list_tokens(&visitor.actor).await?;
+    let users = state.app.colleagues(&visitor.actor).await?;
     let tokens = tokens
         .into_iter()
         .map(|token| TokenLine {
@@ -258,7 +257,7 @@ async fn create_token(State(state): State<AppState>, form: Submission) -> Result
             let message = errors.0.first().map(|e| visitor.lang.message(&e.message));
             tokens_page(&state, visitor, None, message).await
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -268,7 +267,7 @@ async fn revoke_token(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    state.app.revoke_token(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    state.app.revoke_token(&visitor.actor, id).await?;
     Ok(redirect("/settings/tokens", false))
 }
 
@@ -338,8 +337,7 @@ async fn fields_page(
     let mut groups = vec![];
     for object_type in RecordKind::ALL {
         let key = format!("object-{object_type}");
-        let definitions =
-            state.app.list_custom_fields(&visitor.actor, Some(object_type)).await.map_err(fail(lang))?;
+        let definitions = state.app.list_custom_fields(&visitor.actor, Some(object_type)).await?;
         groups.push(FieldGroup { title: lang.t(&key), definitions });
     }
     Ok((status, render(&FieldsPage { page: Chrome::new(visitor, "settings"), groups, fields }))
@@ -348,7 +346,7 @@ async fn fields_page(
 
 async fn fields(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
     if !visitor.actor.is_admin() {
-        return Err(PageError::app(AppError::Forbidden("only admins manage custom fields"), visitor.lang));
+        return Err(PageError::from(AppError::Forbidden("only admins manage custom fields")));
     }
     let fields = new_field_fields(visitor.lang, &Fields::default());
     fields_page(&state, &visitor, fields, StatusCode::OK).await
@@ -372,7 +370,7 @@ async fn create_field(State(state): State<AppState>, form: Submission) -> Result
             });
             fields_page(&state, visitor, fields, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -406,9 +404,9 @@ async fn field(
     Path(id): Path<CustomFieldId>,
 ) -> Result<Response, PageError> {
     if !visitor.actor.is_admin() {
-        return Err(PageError::app(AppError::Forbidden("only admins manage custom fields"), visitor.lang));
+        return Err(PageError::from(AppError::Forbidden("only admins manage custom fields")));
     }
-    let definition = state.app.get_custom_field(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    let definition = state.app.get_custom_field(&visitor.actor, id).await?;
     let fields = field_fields(visitor.lang, &definition, None);
     Ok(render(&FieldPage { page: Chrome::new(&visitor, "settings"), definition, fields }))
 }
@@ -423,8 +421,7 @@ async fn update_field(
     match state.app.update_custom_field(&visitor.actor, id, &patch, None).await {
         Ok(_) => Ok(redirect("/settings/fields", false)),
         Err(AppError::Validation(errors)) => {
-            let definition =
-                state.app.get_custom_field(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+            let definition = state.app.get_custom_field(&visitor.actor, id).await?;
             let mut fields = field_fields(visitor.lang, &definition, Some(&form.fields));
             place_errors(&mut fields, &errors, visitor.lang, |path| {
                 path.split('[').next().unwrap_or(path).to_owned()
@@ -432,7 +429,7 @@ async fn update_field(
             let page = FieldPage { page: Chrome::new(visitor, "settings"), definition, fields };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -444,36 +441,24 @@ async fn move_field(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let lang = visitor.lang;
-    let definition = state.app.get_custom_field(&visitor.actor, id).await.map_err(fail(lang))?;
-    let mut siblings = state
-        .app
-        .list_custom_fields(&visitor.actor, Some(definition.object_type))
-        .await
-        .map_err(fail(lang))?;
+    let definition = state.app.get_custom_field(&visitor.actor, id).await?;
+    let mut siblings = state.app.list_custom_fields(&visitor.actor, Some(definition.object_type)).await?;
     let Some(at) = siblings.iter().position(|d| d.id == id) else {
-        return Err(PageError::app(AppError::NotFound, lang));
+        return Err(PageError::from(AppError::NotFound));
     };
     let to = match form.fields.get("direction") {
         Some("up") if at > 0 => at - 1,
         Some("down") if at + 1 < siblings.len() => at + 1,
         Some("up" | "down") => at,
         _ => {
-            return Err(PageError::app(
-                ValidationErrors::single("direction", "must be up or down").into(),
-                lang,
-            ));
+            return Err(ValidationErrors::single("direction", "must be up or down").into());
         }
     };
     siblings.swap(at, to);
     for (position, sibling) in siblings.iter().enumerate() {
         if sibling.position != position as i32 {
             let patch = json!({ "position": position });
-            state
-                .app
-                .update_custom_field(&visitor.actor, sibling.id, &patch, None)
-                .await
-                .map_err(fail(lang))?;
+            state.app.update_custom_field(&visitor.actor, sibling.id, &patch, None).await?;
         }
     }
     Ok(redirect("/settings/fields", false))
@@ -485,6 +470,6 @@ async fn delete_field(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    state.app.delete_custom_field(&visitor.actor, id, None).await.map_err(fail(visitor.lang))?;
+    state.app.delete_custom_field(&visitor.actor, id, None).await?;
     Ok(redirect("/settings/fields", false))
 }

@@ -1,7 +1,7 @@
 //! Settings, for admins: webhooks, their deliveries log, a test event. Every action goes
 //! through the same admin-only use cases as `/api/v1/webhooks`.
 
-use super::errors::{PageError, fail};
+use super::errors::PageError;
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::i18n::Lang;
@@ -78,7 +78,7 @@ async fn webhooks_page(
     typed: Typed,
     errors: Vec<(String, String)>,
 ) -> Result<Response, PageError> {
-    let webhooks = state.app.list_webhooks(&visitor.actor).await.map_err(fail(visitor.lang))?;
+    let webhooks = state.app.list_webhooks(&visitor.actor).await?;
     let webhooks = webhooks.into_iter().map(|w| WebhookLine::new(visitor.lang, w)).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = WebhooksPage { page: Chrome::new(visitor, "settings"), webhooks, new_secret, typed, errors };
@@ -123,7 +123,7 @@ async fn create(State(state): State<AppState>, form: Submission) -> Result<Respo
             let errors = errors.0.into_iter().map(|e| (e.field, visitor.lang.message(&e.message))).collect();
             webhooks_page(&state, visitor, None, typed, errors).await
         }
-        Err(other) => Err(PageError::app(other, visitor.lang)),
+        Err(other) => Err(PageError::from(other)),
     }
 }
 
@@ -142,8 +142,8 @@ async fn webhook(
     visitor: Visitor,
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
-    let webhook = state.app.get_webhook(&visitor.actor, id).await.map_err(fail(lang))?;
-    let deliveries = state.app.webhook_deliveries(&visitor.actor, id, 100).await.map_err(fail(lang))?;
+    let webhook = state.app.get_webhook(&visitor.actor, id).await?;
+    let deliveries = state.app.webhook_deliveries(&visitor.actor, id, 100).await?;
     let flash = (query.as_deref() == Some("test=sent")).then(|| lang.t("webhook-test-queued"));
     let page = Chrome::new(&visitor, "settings").with_flash(flash);
     Ok(render(&WebhookPage { page, line: WebhookLine::new(lang, webhook), deliveries }))
@@ -155,7 +155,7 @@ async fn send_test(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    state.app.send_test_event(&visitor.actor, id).await.map_err(fail(visitor.lang))?;
+    state.app.send_test_event(&visitor.actor, id).await?;
     Ok(redirect(&format!("/settings/webhooks/{id}?test=sent"), false))
 }
 
@@ -167,7 +167,7 @@ async fn set_active(
     let visitor = &form.visitor;
     let patch = json!({ "active": form.fields.checked("active") });
     let version = form.fields.get("version").and_then(|v| v.parse().ok());
-    state.app.update_webhook(&visitor.actor, id, &patch, version).await.map_err(fail(visitor.lang))?;
+    state.app.update_webhook(&visitor.actor, id, &patch, version).await?;
     Ok(redirect(&format!("/settings/webhooks/{id}"), false))
 }
 
@@ -177,6 +177,6 @@ async fn delete(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    state.app.delete_webhook(&visitor.actor, id, None).await.map_err(fail(visitor.lang))?;
+    state.app.delete_webhook(&visitor.actor, id, None).await?;
     Ok(redirect("/settings/webhooks", false))
 }

@@ -8,6 +8,7 @@ mod contacts;
 mod demo;
 mod hardening;
 mod health;
+mod keyset;
 mod listing;
 mod pages;
 mod permissions;

@@ -538,6 +538,15 @@ async fn pages_speak_the_browser_language_until_the_user_chooses(s: TestServer) 
     assert_eq!(switched.status, StatusCode::SEE_OTHER);
     let page = browser.get(&format!("/contacts/{contact}")).await;
     assert!(page.contains("Timeline") && page.contains("€1,234.56"), "the user's choice beats the browser's");
+    // Error pages too: drawn after the handler, in the language the visitor chose.
+    let missing = browser.get("/contacts/01a209c5-454c-70c1-8b42-1b1057ca6694").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("Not found") && !missing.contains("Introuvable"), "{}", missing.text);
+    let guest = s.browser();
+    guest.accept_language("fr");
+    let forged = guest.post("/sign-in", &[("email", "x@exemple.fr")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.contains("<html lang=\"fr\">"), "{}", forged.text);
     let user = s.app.find_user_by_email(ADMIN_EMAIL).await.expect("read").expect("admin");
     assert_eq!(user.locale.as_deref(), Some("en"));
 }

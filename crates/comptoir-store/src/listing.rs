@@ -129,6 +129,11 @@ impl Target<'_> {
         }
     }
 
+    /// Whether the list sorts this target by its lowered text (see `Catalog::push_sort_expr`).
+    fn sorts_folded(&self) -> bool {
+        matches!(self, Target::Column(c) if c.kind == ColumnKind::Text)
+    }
+
     fn nullable(&self) -> bool {
         match self {
             Target::Column(c) => c.nullable,
@@ -164,7 +169,21 @@ impl Catalog {
         names.join(", ")
     }
 
-    /// Appends the SQL expression for `target`, converted so it compares as its kind.
+    /// Appends the expression a list sorts `target` by: text columns without regard to case,
+    /// in code-point order on both engines (`COLLATE "C"` on PostgreSQL, whatever the
+    /// database's collation), so a page is the same on either and an index on the lowered
+    /// column serves the sort and a `starts-with` on it together.
+    fn push_sort_expr(&self, sql: &mut Sql, dialect: Dialect, target: &Target<'_>) {
+        if !target.sorts_folded() {
+            self.push_expr(sql, dialect, target);
+            return;
+        }
+        sql.push("lower(");
+        self.push_expr(sql, dialect, target);
+        sql.push(fold_end(dialect));
+    }
+
+    /// Appends the expression for `target`, converted so it compares as its kind.
     fn push_expr(&self, sql: &mut Sql, dialect: Dialect, target: &Target<'_>) {
         match target {
             Target::Column(c) => {
@@ -305,6 +324,33 @@ fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
 }
 
+/// What closes a `lower(` opened around a sorted text: its collation on PostgreSQL.
+fn fold_end(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => ")",
+        Dialect::Postgres => ") COLLATE \"C\"",
+    }
+}
+
+/// A sort value as its target sorts: lowered, for folded text.
+fn push_sort_value(sql: &mut Sql, dialect: Dialect, target: &Target<'_>, value: Bind) {
+    if target.sorts_folded() {
+        sql.push("lower(").bind(value).push(fold_end(dialect));
+    } else {
+        sql.bind(value);
+    }
+}
+
+/// The first text after every text that starts with `prefix`, in code-point order: the
+/// prefix with its last character moved one up. `None` when there is no such character.
+fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32)?;
+    chars.push(next);
+    Some(chars.into_iter().collect())
+}
+
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
 fn like_escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -395,7 +441,25 @@ fn push_filter(
             let escaped = like_escape(filter.value.trim());
             let pattern =
                 if filter.op == FilterOp::Contains { format!("%{escaped}%") } else { format!("{escaped}%") };
-            sql.push("(lower(");
+            let prefix = filter.value.trim().to_lowercase();
+            let range = match filter.op {
+                FilterOp::StartsWith if target.sorts_folded() => prefix_end(&prefix),
+                _ => None,
+            };
+            sql.push("(");
+            if let Some(end) = range {
+                // The same test as a range on the lowered column, which its sort index serves;
+                // the LIKE after it stays the exact test.
+                catalog.push_sort_expr(sql, dialect, target);
+                sql.push(" >= ");
+                push_sort_value(sql, dialect, target, Bind::Text(prefix));
+                sql.push(" AND ");
+                catalog.push_sort_expr(sql, dialect, target);
+                sql.push(" < ");
+                push_sort_value(sql, dialect, target, Bind::Text(end));
+                sql.push(" AND ");
+            }
+            sql.push("lower(");
             catalog.push_expr(sql, dialect, target);
             sql.push(") LIKE ").bind(Bind::Text(pattern)).push(" ESCAPE '\\')");
         }
@@ -547,7 +611,7 @@ pub fn build(
     }
     let direction = if descending { " DESC" } else { " ASC" };
     sql.push(" ORDER BY ");
-    catalog.push_expr(&mut sql, dialect, &sort_target);
+    catalog.push_sort_expr(&mut sql, dialect, &sort_target);
     sql.push(direction);
     if sort_target.nullable() {
         sql.push(if descending { " NULLS LAST" } else { " NULLS FIRST" });
@@ -577,30 +641,36 @@ fn push_keyset(
             // every page before them. Nulls that follow a descending page would fall outside it,
             // so that one case goes without.
             if !(target.nullable() && descending) {
-                catalog.push_expr(sql, dialect, target);
-                sql.push(if descending { " <= " } else { " >= " }).bind(value.clone()).push(" AND ");
+                catalog.push_sort_expr(sql, dialect, target);
+                sql.push(if descending { " <= " } else { " >= " });
+                push_sort_value(sql, dialect, target, value.clone());
+                sql.push(" AND ");
             }
             sql.push("(");
-            catalog.push_expr(sql, dialect, target);
-            sql.push(after).bind(value.clone()).push(" OR (");
-            catalog.push_expr(sql, dialect, target);
-            sql.push(" = ").bind(value).push(" AND ").push(catalog.id_sql).push(after);
+            catalog.push_sort_expr(sql, dialect, target);
+            sql.push(after);
+            push_sort_value(sql, dialect, target, value.clone());
+            sql.push(" OR (");
+            catalog.push_sort_expr(sql, dialect, target);
+            sql.push(" = ");
+            push_sort_value(sql, dialect, target, value);
+            sql.push(" AND ").push(catalog.id_sql).push(after);
             sql.bind(Bind::Uuid(id)).push(")");
             if target.nullable() && descending {
                 sql.push(" OR ");
-                catalog.push_expr(sql, dialect, target);
+                catalog.push_sort_expr(sql, dialect, target);
                 sql.push(" IS NULL");
             }
             sql.push(")");
         }
         None => {
             sql.push("((");
-            catalog.push_expr(sql, dialect, target);
+            catalog.push_sort_expr(sql, dialect, target);
             sql.push(" IS NULL AND ").push(catalog.id_sql).push(after);
             sql.bind(Bind::Uuid(id)).push(")");
             if !descending {
                 sql.push(" OR ");
-                catalog.push_expr(sql, dialect, target);
+                catalog.push_sort_expr(sql, dialect, target);
                 sql.push(" IS NOT NULL");
             }
             sql.push(")");
@@ -694,9 +764,23 @@ mod tests {
     #[test]
     fn nulls_sort_as_the_smallest_value() {
         let sql = build_sql(&[("sort", "-city")]).expect("valid");
-        assert!(sql.ends_with("ORDER BY t.city DESC NULLS LAST, t.id DESC LIMIT $1"), "{sql}");
+        assert!(sql.ends_with("ORDER BY lower(t.city) DESC NULLS LAST, t.id DESC LIMIT $1"), "{sql}");
         let sql = build_sql(&[("sort", "city")]).expect("valid");
-        assert!(sql.ends_with("ORDER BY t.city ASC NULLS FIRST, t.id ASC LIMIT $1"), "{sql}");
+        assert!(sql.ends_with("ORDER BY lower(t.city) ASC NULLS FIRST, t.id ASC LIMIT $1"), "{sql}");
+    }
+
+    #[test]
+    fn a_prefix_is_also_a_range_on_the_lowered_column() {
+        let sql = build_sql(&[("filter[city][starts-with]", "Ly"), ("sort", "created_at")]).expect("valid");
+        assert!(
+            sql.contains(
+                "+(lower(t.city) >= lower($1) AND lower(t.city) < lower($2) AND lower(t.city) LIKE $3"
+            ),
+            "{sql}"
+        );
+        assert_eq!(prefix_end("ly").as_deref(), Some("lz"));
+        assert_eq!(prefix_end("a\u{d7ff}").as_deref(), Some("a\u{e000}"), "past the surrogates");
+        assert_eq!(prefix_end(""), None);
     }
 
     #[test]

@@ -2,15 +2,15 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, column};
+use crate::on_pool;
 use crate::sql::{Bind, Sql, delete_row, insert_rows, update_row};
-use crate::{bind_all, on_pool};
 use chrono::{DateTime, Utc};
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::validation::ValidationErrors;
-use sqlx::{AssertSqlSafe, FromRow};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 pub static CATALOG: Catalog = Catalog {
@@ -205,9 +205,7 @@ pub async fn list(
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts(db.dialect());
-    let rows: Vec<ActivityRow> =
-        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let rows: Vec<ActivityRow> = crate::fetch::rows(db, sql, &plan).await?;
     let activities = rows.into_iter().map(Activity::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(activities, query.limit, &plan)))
 }

@@ -2,8 +2,8 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
+use crate::on_pool;
 use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
-use crate::{bind_all, on_pool};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
 use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeBand};
@@ -14,8 +14,8 @@ use comptoir_domain::listing::ListQuery;
 use comptoir_domain::siren::{Siren, Siret, VatNumber};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
+use sqlx::FromRow;
 use sqlx::types::Json;
-use sqlx::{AssertSqlSafe, FromRow};
 use uuid::Uuid;
 
 pub static CATALOG: Catalog = Catalog {
@@ -49,6 +49,9 @@ pub static CATALOG: Catalog = Catalog {
     search: Some(Search {
         sqlite: "co.seq IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ",
         postgres: "co.search_tsv @@ to_tsquery('simple', ",
+        postgres_probe:
+            "SELECT count(*) FROM (SELECT 1 FROM companies WHERE search_tsv @@ to_tsquery('simple', $1)
+                         LIMIT $2) AS matches",
         sqlite_rowid: "co.seq",
         sqlite_rowid_of: [
             "COALESCE((SELECT seq FROM companies WHERE id = ",
@@ -154,9 +157,7 @@ pub async fn list(
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts(db.dialect());
-    let rows: Vec<CompanyRow> =
-        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let rows: Vec<CompanyRow> = crate::fetch::rows(db, sql, &plan).await?;
     let companies = rows.into_iter().map(Company::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(companies, query.limit, &plan)))
 }

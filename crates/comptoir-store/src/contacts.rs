@@ -3,7 +3,7 @@
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
 use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
-use crate::{bind_all, on_pool, on_tx};
+use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
 use comptoir_domain::contacts::{
@@ -14,8 +14,8 @@ use comptoir_domain::ids::{CompanyId, ContactId, UserId};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
+use sqlx::FromRow;
 use sqlx::types::Json;
-use sqlx::{AssertSqlSafe, FromRow};
 use uuid::Uuid;
 
 pub static CATALOG: Catalog = Catalog {
@@ -50,6 +50,9 @@ pub static CATALOG: Catalog = Catalog {
     search: Some(Search {
         sqlite: "c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ",
         postgres: "c.search_tsv @@ to_tsquery('simple', ",
+        postgres_probe:
+            "SELECT count(*) FROM (SELECT 1 FROM contacts WHERE search_tsv @@ to_tsquery('simple', $1)
+                         LIMIT $2) AS matches",
         sqlite_rowid: "c.seq",
         sqlite_rowid_of: [
             "COALESCE((SELECT seq FROM contacts WHERE id = ",
@@ -181,9 +184,7 @@ pub async fn list(
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts(db.dialect());
-    let rows: Vec<ContactRow> =
-        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let rows: Vec<ContactRow> = crate::fetch::rows(db, sql, &plan).await?;
     let contacts = rows.into_iter().map(Contact::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(contacts, query.limit, &plan)))
 }

@@ -9,6 +9,7 @@ pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
 mod db;
+pub mod fetch;
 pub mod idempotency;
 pub mod listing;
 pub mod sessions;

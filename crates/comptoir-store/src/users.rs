@@ -3,13 +3,13 @@
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, column};
 use crate::sql::{Sql, versioned};
-use crate::{bind_all, on_pool, on_tx};
+use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ids::{TokenId, UserId};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::{Actor, ApiToken, Role, User};
 use comptoir_domain::validation::ValidationErrors;
-use sqlx::{AssertSqlSafe, FromRow};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 pub static CATALOG: Catalog = Catalog {
@@ -128,9 +128,7 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<Result<Page<User>, Valid
         Ok(built) => built,
         Err(errors) => return Ok(Err(errors)),
     };
-    let (text, binds) = sql.into_parts(db.dialect());
-    let rows: Vec<UserRow> =
-        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    let rows: Vec<UserRow> = crate::fetch::rows(db, sql, &plan).await?;
     let users = rows.into_iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(users, query.limit, &plan)))
 }

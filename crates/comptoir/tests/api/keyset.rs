@@ -14,6 +14,7 @@ on_both_databases!(
     every_sort_walks_every_row_once_in_order,
     rows_deleted_between_pages_are_neither_repeated_nor_skipping_others,
     a_filter_and_a_sort_page_together,
+    searches_page_newest_first_however_many_rows_match,
 );
 
 /// Names and cities with many ties and gaps, and a name in lower case that sorts among the
@@ -173,5 +174,31 @@ async fn a_filter_and_a_sort_page_together(s: TestServer) {
             let walked = walk(&s, &actor, &[(filter, value), ("sort", sort)], 2).await;
             assert_eq!(ids(&walked), expected, "{filter}={value} sort={sort}");
         }
+    }
+}
+
+async fn searches_page_newest_first_however_many_rows_match(s: TestServer) {
+    let actor = admin(&s).await;
+    // More matches than the count PostgreSQL's search takes its plan from, and fewer.
+    let common = comptoir_store::fetch::RARE_MATCHES as usize + 10;
+    for i in 0..common {
+        let body = json!({"first_name": format!("P{i}"), "last_name": "Dupont"});
+        s.app.create_contact(&actor, body, None).await.expect("a contact");
+    }
+    for name in ["Martin", "Martineau", "Bernard"] {
+        s.app.create_contact(&actor, json!({"last_name": name}), None).await.expect("a contact");
+    }
+    let all = walk(&s, &actor, &[], 500).await;
+    for (q, count) in [("dup", common), ("mart", 2), ("zzq", 0)] {
+        let found = walk(&s, &actor, &[("q", q)], 50).await;
+        let mut expected: Vec<ContactId> = all
+            .iter()
+            .filter(|c| c.fields.last_name.as_deref().is_some_and(|n| n.to_lowercase().starts_with(q)))
+            .map(|c| c.id)
+            .collect();
+        expected.sort();
+        expected.reverse();
+        assert_eq!(found.len(), count, "q={q}");
+        assert_eq!(ids(&found), expected, "q={q}: newest first, every match once");
     }
 }

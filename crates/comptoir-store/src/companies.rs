@@ -49,9 +49,6 @@ pub static CATALOG: Catalog = Catalog {
     search: Some(Search {
         sqlite: "co.seq IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ",
         postgres: "co.search_tsv @@ to_tsquery('simple', ",
-        postgres_probe:
-            "SELECT count(*) FROM (SELECT 1 FROM companies WHERE search_tsv @@ to_tsquery('simple', $1)
-                         LIMIT $2) AS matches",
         sqlite_rowid: "co.seq",
         sqlite_rowid_of: [
             "COALESCE((SELECT seq FROM companies WHERE id = ",

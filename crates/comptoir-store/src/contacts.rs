@@ -50,9 +50,6 @@ pub static CATALOG: Catalog = Catalog {
     search: Some(Search {
         sqlite: "c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ",
         postgres: "c.search_tsv @@ to_tsquery('simple', ",
-        postgres_probe:
-            "SELECT count(*) FROM (SELECT 1 FROM contacts WHERE search_tsv @@ to_tsquery('simple', $1)
-                         LIMIT $2) AS matches",
         sqlite_rowid: "c.seq",
         sqlite_rowid_of: [
             "COALESCE((SELECT seq FROM contacts WHERE id = ",

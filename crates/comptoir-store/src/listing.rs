@@ -74,10 +74,6 @@ pub struct Search {
     pub sqlite: &'static str,
     /// `<tsvector> @@ to_tsquery('simple', $n)` on PostgreSQL.
     pub postgres: &'static str,
-    /// On PostgreSQL, a whole statement counting the rows a search matches, up to
-    /// `crate::fetch::RARE_MATCHES` (`$2`), through the full-text index alone (`$1`: the
-    /// search expression).
-    pub postgres_probe: &'static str,
     /// On SQLite, search results come in rowid order, newest first: the index hands matches
     /// over in that order, so one page costs one page. The rowid column…
     pub sqlite_rowid: &'static str,
@@ -519,9 +515,8 @@ fn search_expression(dialect: Dialect, q: &str) -> Option<String> {
 /// What the caller needs to write the next cursor from the last row of a page.
 pub struct SortPlan {
     pointer: String,
-    /// On PostgreSQL, a search in the default order, as the statement that counts (up to a
-    /// bound) what it matches and the search expression it binds: see `crate::fetch`.
-    pub(crate) search_probe: Option<(&'static str, String)>,
+    /// A search on PostgreSQL, whose plan depends on the words searched: see `crate::fetch`.
+    pub(crate) planned_per_search: bool,
 }
 
 /// Builds the rest of a list statement after `base`, which ends inside a `WHERE` clause
@@ -568,13 +563,11 @@ pub fn build(
         }
     }
 
-    let mut search_probe = None;
+    let mut planned_per_search = false;
     if let Some(q) = &query.q {
         match (&catalog.search, search_expression(dialect, q)) {
             (Some(search), Some(expression)) => {
-                if dialect == Dialect::Postgres && query.sort.is_none() {
-                    search_probe = Some((search.postgres_probe, expression.clone()));
-                }
+                planned_per_search = dialect == Dialect::Postgres;
                 sql.push(" AND ").push(match dialect {
                     Dialect::Sqlite => search.sqlite,
                     Dialect::Postgres => search.postgres,
@@ -618,7 +611,7 @@ pub fn build(
     if let Some(search) = rowid_order {
         sql.push(" ORDER BY ").push(search.sqlite_rowid).push(" DESC LIMIT ");
         sql.bind(Bind::Int(i64::from(query.limit) + 1));
-        return Ok((sql, SortPlan { pointer: sort_target.pointer(), search_probe }));
+        return Ok((sql, SortPlan { pointer: sort_target.pointer(), planned_per_search }));
     }
     let direction = if descending { " DESC" } else { " ASC" };
     sql.push(" ORDER BY ");
@@ -629,7 +622,7 @@ pub fn build(
     }
     sql.push(", ").push(catalog.id_sql).push(direction);
     sql.push(" LIMIT ").bind(Bind::Int(i64::from(query.limit) + 1));
-    Ok((sql, SortPlan { pointer: sort_target.pointer(), search_probe }))
+    Ok((sql, SortPlan { pointer: sort_target.pointer(), planned_per_search }))
 }
 
 /// Rows after (`value`, `id`) in the order. Nulls sort as the smallest value — first going up,

@@ -1,19 +1,28 @@
 //! Running a list statement. One case needs more than sending it: a search on PostgreSQL in
-//! the default order (newest first).
+//! the default order, newest first.
 //!
-//! Whether PostgreSQL walks the primary key newest first, testing each row until a page of
-//! matches is found (one page read for a common prefix), or reads the matches through the
-//! full-text index and sorts them (for a rare one, or one that matches nothing, which the
-//! walk would test every row for), depends on how many rows it expects the prefix to match:
-//! the search columns keep detailed statistics for that (migration 0006). A prepared statement
-//! may be given a generic plan that ignores the words searched, so a search is planned for
-//! its own words every time.
+//! Such a search has two plans, each fast where the other is slow. Reading the matches through
+//! the full-text index and sorting them costs what the matches do: nothing for words that
+//! match nothing, tens of milliseconds for a prefix that matches tens of thousands of rows.
+//! Walking the newest rows and testing each costs the rows read until a page of matches: one
+//! page for a common prefix, the whole table (a second at a million contacts) for one that
+//! matches nothing. PostgreSQL cannot tell which from its statistics (a phone prefix matches
+//! thousands of words each seen once), so the index is tried first, given [`INDEX_BUDGET`];
+//! when it runs out, the matches are many, and the walk finds a page of them at once.
 
 use crate::db::{Db, StoreError};
 use crate::listing::SortPlan;
-use crate::sql::Sql;
+use crate::sql::{Bind, Sql};
 use crate::{bind_all, on_pool};
-use sqlx::AssertSqlSafe;
+use sqlx::postgres::PgPool;
+use sqlx::{AssertSqlSafe, Postgres, Transaction};
+
+/// How long a search may read its matches through the full-text index before the newest rows
+/// are walked instead, in milliseconds.
+pub const INDEX_BUDGET: u32 = 5;
+
+/// PostgreSQL's code for a statement cancelled by `statement_timeout`.
+const STATEMENT_TIMEOUT: &str = "57014";
 
 /// The rows of a built list statement.
 pub async fn rows<R>(db: &Db, sql: Sql, plan: &SortPlan) -> Result<Vec<R>, StoreError>
@@ -24,12 +33,45 @@ where
         + Unpin,
 {
     let (text, binds) = sql.into_parts(db.dialect());
-    if let (Db::Postgres(pool), true) = (db, plan.planned_per_search) {
-        let mut tx = pool.begin().await?;
-        sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan").execute(&mut *tx).await?;
-        let rows = bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(&mut *tx).await?;
-        tx.commit().await?;
-        return Ok(rows);
+    if let (Db::Postgres(pool), true) = (db, plan.search_newest_first) {
+        let through_index = [
+            "SET LOCAL enable_indexscan = off".to_owned(),
+            "SET LOCAL enable_seqscan = off".to_owned(),
+            format!("SET LOCAL statement_timeout = {INDEX_BUDGET}"),
+        ];
+        match run_with(pool, &through_index, &text, &binds).await {
+            Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some(STATEMENT_TIMEOUT) => {}
+            other => return Ok(other?),
+        }
+        let walking =
+            ["SET LOCAL enable_bitmapscan = off".to_owned(), "SET LOCAL enable_seqscan = off".to_owned()];
+        return Ok(run_with(pool, &walking, &text, &binds).await?);
     }
     Ok(on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?)
+}
+
+/// Runs one statement in a transaction of its own under the planner `settings` given.
+async fn run_with<R>(
+    pool: &PgPool,
+    settings: &[String],
+    text: &str,
+    binds: &[Bind],
+) -> Result<Vec<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let mut tx: Transaction<'_, Postgres> = pool.begin().await?;
+    for setting in settings {
+        sqlx::query(AssertSqlSafe(setting.as_str())).execute(&mut *tx).await?;
+    }
+    let rows =
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds.iter().cloned()).fetch_all(&mut *tx).await;
+    match rows {
+        Ok(rows) => {
+            tx.commit().await?;
+            Ok(rows)
+        }
+        // Dropping the transaction rolls it back.
+        Err(error) => Err(error),
+    }
 }

@@ -515,8 +515,8 @@ fn search_expression(dialect: Dialect, q: &str) -> Option<String> {
 /// What the caller needs to write the next cursor from the last row of a page.
 pub struct SortPlan {
     pointer: String,
-    /// A search on PostgreSQL, whose plan depends on the words searched: see `crate::fetch`.
-    pub(crate) planned_per_search: bool,
+    /// A search on PostgreSQL in the default order, newest first: see `crate::fetch`.
+    pub(crate) search_newest_first: bool,
 }
 
 /// Builds the rest of a list statement after `base`, which ends inside a `WHERE` clause
@@ -563,11 +563,11 @@ pub fn build(
         }
     }
 
-    let mut planned_per_search = false;
+    let mut search_newest_first = false;
     if let Some(q) = &query.q {
         match (&catalog.search, search_expression(dialect, q)) {
             (Some(search), Some(expression)) => {
-                planned_per_search = dialect == Dialect::Postgres;
+                search_newest_first = dialect == Dialect::Postgres && query.sort.is_none();
                 sql.push(" AND ").push(match dialect {
                     Dialect::Sqlite => search.sqlite,
                     Dialect::Postgres => search.postgres,
@@ -611,7 +611,7 @@ pub fn build(
     if let Some(search) = rowid_order {
         sql.push(" ORDER BY ").push(search.sqlite_rowid).push(" DESC LIMIT ");
         sql.bind(Bind::Int(i64::from(query.limit) + 1));
-        return Ok((sql, SortPlan { pointer: sort_target.pointer(), planned_per_search }));
+        return Ok((sql, SortPlan { pointer: sort_target.pointer(), search_newest_first }));
     }
     let direction = if descending { " DESC" } else { " ASC" };
     sql.push(" ORDER BY ");
@@ -622,7 +622,7 @@ pub fn build(
     }
     sql.push(", ").push(catalog.id_sql).push(direction);
     sql.push(" LIMIT ").bind(Bind::Int(i64::from(query.limit) + 1));
-    Ok((sql, SortPlan { pointer: sort_target.pointer(), planned_per_search }))
+    Ok((sql, SortPlan { pointer: sort_target.pointer(), search_newest_first }))
 }
 
 /// Rows after (`value`, `id`) in the order. Nulls sort as the smallest value — first going up,

@@ -1,14 +1,14 @@
 //! Running a list statement. One case needs more than sending it: a search on PostgreSQL in
 //! the default order, newest first.
 //!
-//! Such a search has two plans, each fast where the other is slow. Reading the matches through
-//! the full-text index and sorting them costs what the matches do: nothing for words that
-//! match nothing, tens of milliseconds for a prefix that matches tens of thousands of rows.
-//! Walking the newest rows and testing each costs the rows read until a page of matches: one
-//! page for a common prefix, the whole table (a second at a million contacts) for one that
-//! matches nothing. PostgreSQL cannot tell which from its statistics (a phone prefix matches
-//! thousands of words each seen once), so the index is tried first, given [`INDEX_BUDGET`];
-//! when it runs out, the matches are many, and the walk finds a page of them at once.
+//! Such a search has two plans, each fast where the other is slow. Walking the newest rows and
+//! testing each costs the rows read until a page of matches: one page for a common prefix,
+//! the whole table (a second at a million contacts) for one that matches nothing. Reading the
+//! matches through the full-text index and sorting them costs what the matches do: nothing for
+//! words that match nothing, tens of milliseconds for a prefix that matches tens of thousands
+//! of rows. PostgreSQL cannot tell which from its statistics (a phone prefix matches thousands
+//! of words each seen once), so the walk goes first, given [`WALK_BUDGET`]; when it runs out,
+//! the matches are few, and the index hands them over at once.
 
 use crate::db::{Db, StoreError};
 use crate::listing::SortPlan;
@@ -17,9 +17,9 @@ use crate::{bind_all, on_pool};
 use sqlx::postgres::PgPool;
 use sqlx::{AssertSqlSafe, Postgres, Transaction};
 
-/// How long a search may read its matches through the full-text index before the newest rows
-/// are walked instead, in milliseconds.
-pub const INDEX_BUDGET: u32 = 5;
+/// How long a search may walk the newest rows before its matches are read through the
+/// full-text index instead, in milliseconds.
+pub const WALK_BUDGET: u32 = 40;
 
 /// PostgreSQL's code for a statement cancelled by `statement_timeout`.
 const STATEMENT_TIMEOUT: &str = "57014";
@@ -34,18 +34,23 @@ where
 {
     let (text, binds) = sql.into_parts(db.dialect());
     if let (Db::Postgres(pool), true) = (db, plan.search_newest_first) {
-        let through_index = [
-            "SET LOCAL enable_indexscan = off".to_owned(),
+        // Parallel workers take longer to start than either plan takes to answer.
+        let walking = [
+            "SET LOCAL enable_bitmapscan = off".to_owned(),
             "SET LOCAL enable_seqscan = off".to_owned(),
-            format!("SET LOCAL statement_timeout = {INDEX_BUDGET}"),
+            "SET LOCAL max_parallel_workers_per_gather = 0".to_owned(),
+            format!("SET LOCAL statement_timeout = {WALK_BUDGET}"),
         ];
-        match run_with(pool, &through_index, &text, &binds).await {
+        match run_with(pool, &walking, &text, &binds).await {
             Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some(STATEMENT_TIMEOUT) => {}
             other => return Ok(other?),
         }
-        let walking =
-            ["SET LOCAL enable_bitmapscan = off".to_owned(), "SET LOCAL enable_seqscan = off".to_owned()];
-        return Ok(run_with(pool, &walking, &text, &binds).await?);
+        let through_index = [
+            "SET LOCAL enable_indexscan = off".to_owned(),
+            "SET LOCAL enable_seqscan = off".to_owned(),
+            "SET LOCAL max_parallel_workers_per_gather = 0".to_owned(),
+        ];
+        return Ok(run_with(pool, &through_index, &text, &binds).await?);
     }
     Ok(on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?)
 }

@@ -107,7 +107,14 @@ impl App {
         if fields.owner_id != current.fields.owner_id && !actor.can_assign_to(fields.owner_id) {
             return Err(AppError::Forbidden("only managers and admins give a contact to someone else"));
         }
-        let company_search = company_search(self.check_references(&fields).await?.as_ref());
+        let company_search =
+            if fields.company_id == current.fields.company_id && fields.owner_id == current.fields.owner_id {
+                // Neither reference moved: both were checked when set, and the database keeps
+                // them (a deleted company clears them), so a bulk tag reads nothing more.
+                current.company.as_ref().map(|c| fold(&c.name)).unwrap_or_default()
+            } else {
+                company_search(self.check_references(&fields).await?.as_ref())
+            };
         let contact = Contact { version: current.version + 1, fields, updated_at: now(), ..current.clone() };
         comptoir_store::contacts::update(tx, &contact, current.version, &company_search)
             .await

@@ -69,14 +69,9 @@ where
     for setting in settings {
         sqlx::query(AssertSqlSafe(setting.as_str())).execute(&mut *tx).await?;
     }
+    // A failure drops the transaction, which rolls it back.
     let rows =
-        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds.iter().cloned()).fetch_all(&mut *tx).await;
-    match rows {
-        Ok(rows) => {
-            tx.commit().await?;
-            Ok(rows)
-        }
-        // Dropping the transaction rolls it back.
-        Err(error) => Err(error),
-    }
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds.iter().cloned()).fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(rows)
 }

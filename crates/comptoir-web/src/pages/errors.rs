@@ -3,17 +3,12 @@
 //!
 //! A handler returns a [`PageError`] with `?` from any use case's error; the language is not
 //! its concern. The error becomes a bare response that names the page to show, and
-//! [`localize`], wrapped around every page, draws it in the language the request was answered
+//! `localize`, wrapped around every page, draws it in the language the request was answered
 //! in: the signed-in user's (which [`LangSlot`] carries back from the `Visitor` extractor),
 //! else the browser's.
 
-use super::assets;
-use super::session::guest_lang;
 use crate::i18n::Lang;
-use askama::Template;
-use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
@@ -53,20 +48,15 @@ impl LangSlot {
     pub fn set(&self, lang: Lang) {
         let _ = self.0.set(lang);
     }
+
+    pub fn get(&self) -> Option<Lang> {
+        self.0.get().copied()
+    }
 }
 
-/// Which error page a response stands for, until [`localize`] draws it.
+/// Which error page a response stands for, until `localize` draws it.
 #[derive(Clone, Copy)]
-struct ErrorPageKey(&'static str);
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    lang: Lang,
-    title: String,
-    detail: String,
-    asset_version: &'static str,
-}
+pub struct ErrorPageKey(pub &'static str);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
@@ -95,23 +85,4 @@ impl IntoResponse for PageError {
         response.extensions_mut().insert(ErrorPageKey(key));
         response
     }
-}
-
-/// Draws the error page a handler's response stands for, in the request's language.
-pub async fn localize(mut request: Request, next: Next) -> Response {
-    let slot = LangSlot::default();
-    request.extensions_mut().insert(slot.clone());
-    let guest = guest_lang(request.headers());
-    let mut response = next.run(request).await;
-    let Some(ErrorPageKey(key)) = response.extensions_mut().remove::<ErrorPageKey>() else {
-        return response;
-    };
-    let lang = slot.0.get().copied().unwrap_or(guest);
-    let page = ErrorPage {
-        lang,
-        title: lang.t(&format!("{key}-title")),
-        detail: lang.t(&format!("{key}-detail")),
-        asset_version: assets::version(),
-    };
-    (response.status(), super::render(&page)).into_response()
 }

@@ -12,6 +12,7 @@ pub(crate) mod forms;
 mod home;
 mod kind;
 mod lists;
+mod localize;
 mod record_lists;
 mod record_pages;
 mod records;
@@ -44,7 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings_webhooks::router())
         // The longest form is an activity's 100,000-character text, URL-encoded.
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
-        .layer(axum::middleware::from_fn(errors::localize))
+        .layer(axum::middleware::from_fn(localize::localize))
 }
 
 /// What every signed-in page shows around its content, and the helpers its template uses to

@@ -12,7 +12,6 @@ use comptoir_domain::companies::Company;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, UserId};
 use comptoir_domain::kinds::RecordKind;
-use comptoir_domain::listing::{ListQuery, Page};
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -59,43 +58,6 @@ const LIST_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-fn cell(
-    page: &Chrome,
-    company: &Company,
-    key: &str,
-    users: &[User],
-    definitions: &[CustomFieldDefinition],
-) -> Cell {
-    let f = &company.fields;
-    let text = |s: Option<&String>| s.cloned().unwrap_or_default();
-    let office = f.head_office();
-    let mut numeric = false;
-    let value = match key {
-        "name" => f.name.clone(),
-        "domain" => text(f.domain.as_ref()),
-        "website" => text(f.website.as_ref()),
-        "industry" => text(f.industry.as_ref()),
-        "size_band" => f.size_band.map(|s| page.t(&choice_key("size", s.as_str()))).unwrap_or_default(),
-        "siren" => f.siren.as_ref().map(|s| String::from(s.clone())).unwrap_or_default(),
-        "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),
-        "city" => text(office.city.as_ref()),
-        "postal_code" => text(office.postal_code.as_ref()),
-        "country" => text(office.country.as_ref()),
-        "relationship_type" => page.t(&choice_key("relationship", f.relationship_type.as_str())),
-        "owner_id" => user_name(users, f.owner_id.map(|id| id.to_string())),
-        "tags" => f.tags.join(", "),
-        "created_at" => page.date(&company.created_at),
-        "updated_at" => page.date(&company.updated_at),
-        custom_key => {
-            let (text, is_numeric) = custom::cell(custom_key, &f.custom_fields, definitions, page.lang);
-            numeric = is_numeric;
-            text
-        }
-    };
-    let href = (key == "name").then(|| format!("/companies/{}", company.id));
-    Cell { text: value, href, numeric }
-}
-
 pub struct Companies;
 
 impl KindPages for Companies {
@@ -105,10 +67,6 @@ impl KindPages for Companies {
     const SPECS: &'static [Spec] = SPECS;
     const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
     const LIST_COLUMNS: &'static [&'static str] = LIST_COLUMNS;
-
-    fn id(company: &Company) -> Uuid {
-        company.id.0
-    }
 
     fn version(company: &Company) -> i64 {
         company.version
@@ -144,15 +102,34 @@ impl KindPages for Companies {
         users: &[User],
         definitions: &[CustomFieldDefinition],
     ) -> Cell {
-        cell(page, company, key, users, definitions)
-    }
-
-    async fn list(app: &App, actor: &Actor, query: &ListQuery) -> Result<Page<Company>, AppError> {
-        app.list_companies(actor, query).await
-    }
-
-    async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<Company, AppError> {
-        app.get_company(actor, CompanyId(id)).await
+        let f = &company.fields;
+        let text = |s: Option<&String>| s.cloned().unwrap_or_default();
+        let office = f.head_office();
+        let mut numeric = false;
+        let value = match key {
+            "name" => f.name.clone(),
+            "domain" => text(f.domain.as_ref()),
+            "website" => text(f.website.as_ref()),
+            "industry" => text(f.industry.as_ref()),
+            "size_band" => f.size_band.map(|s| page.t(&choice_key("size", s.as_str()))).unwrap_or_default(),
+            "siren" => f.siren.as_ref().map(|s| String::from(s.clone())).unwrap_or_default(),
+            "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),
+            "city" => text(office.city.as_ref()),
+            "postal_code" => text(office.postal_code.as_ref()),
+            "country" => text(office.country.as_ref()),
+            "relationship_type" => page.t(&choice_key("relationship", f.relationship_type.as_str())),
+            "owner_id" => user_name(users, f.owner_id.map(|id| id.to_string())),
+            "tags" => f.tags.join(", "),
+            "created_at" => page.date(&company.created_at),
+            "updated_at" => page.date(&company.updated_at),
+            custom_key => {
+                let (text, is_numeric) = custom::cell(custom_key, &f.custom_fields, definitions, page.lang);
+                numeric = is_numeric;
+                text
+            }
+        };
+        let href = (key == "name").then(|| format!("/companies/{}", company.id));
+        Cell { text: value, href, numeric }
     }
 
     async fn create(app: &App, actor: &Actor, body: Value) -> Result<Company, AppError> {

@@ -12,7 +12,6 @@ use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{ContactId, UserId};
 use comptoir_domain::kinds::RecordKind;
-use comptoir_domain::listing::{ListQuery, Page};
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -69,51 +68,6 @@ const LIST_COLUMNS: &[&str] = &[
     "last_activity_at",
 ];
 
-fn cell(
-    page: &Chrome,
-    contact: &Contact,
-    key: &str,
-    users: &[User],
-    definitions: &[CustomFieldDefinition],
-) -> Cell {
-    let f = &contact.fields;
-    let text = |s: Option<&String>| s.cloned().unwrap_or_default();
-    let mut numeric = false;
-    let value = match key {
-        "last_name" => text(f.last_name.as_ref()),
-        "first_name" => text(f.first_name.as_ref()),
-        "email" => f.primary_email().map(ToString::to_string).unwrap_or_default(),
-        "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),
-        "job_title" => text(f.job_title.as_ref()),
-        "company_name" => contact.company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-        "city" => text(f.address.city.as_ref()),
-        "postal_code" => text(f.address.postal_code.as_ref()),
-        "country" => text(f.address.country.as_ref()),
-        "lifecycle_stage" => page.t(&format!("stage-{}", f.lifecycle_stage.as_str())),
-        "owner_id" => user_name(users, f.owner_id.map(|id| id.to_string())),
-        "tags" => f.tags.join(", "),
-        "source" => text(f.source.as_ref()),
-        "language" => text(f.language.as_ref()),
-        "created_at" => page.date(&contact.created_at),
-        "updated_at" => page.date(&contact.updated_at),
-        "last_activity_at" => contact.last_activity_at.map(|at| page.date(&at)).unwrap_or_default(),
-        custom_key => {
-            let (text, is_numeric) = custom::cell(custom_key, &f.custom_fields, definitions, page.lang);
-            numeric = is_numeric;
-            text
-        }
-    };
-    let href =
-        matches!(key, "last_name" | "first_name" | "email").then(|| format!("/contacts/{}", contact.id));
-    // A contact known only by an email still needs a link in a name column.
-    let value = if value.is_empty() && key == "last_name" && f.first_name.is_none() {
-        f.display_name()
-    } else {
-        value
-    };
-    Cell { text: value, href, numeric }
-}
-
 pub struct Contacts;
 
 impl KindPages for Contacts {
@@ -123,10 +77,6 @@ impl KindPages for Contacts {
     const SPECS: &'static [Spec] = SPECS;
     const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
     const LIST_COLUMNS: &'static [&'static str] = LIST_COLUMNS;
-
-    fn id(contact: &Contact) -> Uuid {
-        contact.id.0
-    }
 
     fn version(contact: &Contact) -> i64 {
         contact.version
@@ -159,15 +109,42 @@ impl KindPages for Contacts {
         users: &[User],
         definitions: &[CustomFieldDefinition],
     ) -> Cell {
-        cell(page, contact, key, users, definitions)
-    }
-
-    async fn list(app: &App, actor: &Actor, query: &ListQuery) -> Result<Page<Contact>, AppError> {
-        app.list_contacts(actor, query).await
-    }
-
-    async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<Contact, AppError> {
-        app.get_contact(actor, ContactId(id)).await
+        let f = &contact.fields;
+        let text = |s: Option<&String>| s.cloned().unwrap_or_default();
+        let mut numeric = false;
+        let value = match key {
+            "last_name" => text(f.last_name.as_ref()),
+            "first_name" => text(f.first_name.as_ref()),
+            "email" => f.primary_email().map(ToString::to_string).unwrap_or_default(),
+            "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),
+            "job_title" => text(f.job_title.as_ref()),
+            "company_name" => contact.company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+            "city" => text(f.address.city.as_ref()),
+            "postal_code" => text(f.address.postal_code.as_ref()),
+            "country" => text(f.address.country.as_ref()),
+            "lifecycle_stage" => page.t(&format!("stage-{}", f.lifecycle_stage.as_str())),
+            "owner_id" => user_name(users, f.owner_id.map(|id| id.to_string())),
+            "tags" => f.tags.join(", "),
+            "source" => text(f.source.as_ref()),
+            "language" => text(f.language.as_ref()),
+            "created_at" => page.date(&contact.created_at),
+            "updated_at" => page.date(&contact.updated_at),
+            "last_activity_at" => contact.last_activity_at.map(|at| page.date(&at)).unwrap_or_default(),
+            custom_key => {
+                let (text, is_numeric) = custom::cell(custom_key, &f.custom_fields, definitions, page.lang);
+                numeric = is_numeric;
+                text
+            }
+        };
+        let href =
+            matches!(key, "last_name" | "first_name" | "email").then(|| format!("/contacts/{}", contact.id));
+        // A contact known only by an email still needs a link in a name column.
+        let value = if value.is_empty() && key == "last_name" && f.first_name.is_none() {
+            f.display_name()
+        } else {
+            value
+        };
+        Cell { text: value, href, numeric }
     }
 
     async fn create(app: &App, actor: &Actor, body: Value) -> Result<Contact, AppError> {

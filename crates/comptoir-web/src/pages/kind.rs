@@ -36,8 +36,9 @@ pub struct Header {
 
 pub trait KindPages: Send + Sync + 'static {
     type Record: Send + Sync + 'static;
-    /// The kind as bulk changes reach it.
-    type Bulk: BulkKind;
+    /// The kind's use cases as bulk changes reach them; reading a record and a page of them
+    /// goes through the same.
+    type Bulk: BulkKind<Record = Self::Record>;
 
     const KIND: RecordKind;
     /// The form's fields, in display order.
@@ -47,7 +48,9 @@ pub trait KindPages: Send + Sync + 'static {
     /// Every built-in column a list offers.
     const LIST_COLUMNS: &'static [&'static str];
 
-    fn id(record: &Self::Record) -> Uuid;
+    fn id(record: &Self::Record) -> Uuid {
+        Self::Bulk::id(record)
+    }
     fn version(record: &Self::Record) -> i64;
     fn owner(record: &Self::Record) -> Option<UserId>;
     fn name(record: &Self::Record) -> String;
@@ -70,10 +73,17 @@ pub trait KindPages: Send + Sync + 'static {
         app: &App,
         actor: &Actor,
         query: &ListQuery,
-    ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send;
+    ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send {
+        Self::Bulk::page(app, actor, query)
+    }
 
-    fn get(app: &App, actor: &Actor, id: Uuid)
-    -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+    fn get(
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send {
+        Self::Bulk::get(app, actor, id)
+    }
 
     fn create(
         app: &App,

@@ -4,172 +4,47 @@
 //! writes carries the operation's id. Records chosen by a filter are read a batch at a time,
 //! so a change over a hundred thousand records never holds them all in memory.
 
+use crate::kind::Kind;
 use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::bulk::{BulkAction, BulkOutcome, BulkRequest, Selection};
-use comptoir_domain::companies::{Company, CompanyInput};
-use comptoir_domain::contacts::{Contact, ContactInput};
-use comptoir_domain::ids::{CompanyId, ContactId, OperationId, UserId};
+use comptoir_domain::ids::{OperationId, UserId};
 use comptoir_domain::kinds::RecordKind;
-use comptoir_domain::listing::{ListQuery, Page};
 use comptoir_domain::users::Actor;
 use comptoir_store::Tx;
-use std::future::Future;
-use uuid::Uuid;
 
 /// How many refused ids an outcome lists; beyond them it only counts.
 const LISTED_REFUSALS: usize = 100;
 
-/// What a bulk change needs from a kind of record: reading it a batch at a time, and the
-/// in-transaction halves of its update and delete use cases.
-pub trait BulkKind {
-    type Record: Send + Sync;
-    type Input: Send;
+/// What a bulk change needs from a kind of record beyond its use cases: where its input keeps
+/// the owner and the tags.
+pub trait BulkKind: Kind {
     const KIND: RecordKind;
 
-    fn id(record: &Self::Record) -> Uuid;
-    fn input(record: &Self::Record) -> Self::Input;
-    fn owner(input: &mut Self::Input) -> &mut Option<UserId>;
-    fn tags(input: &mut Self::Input) -> &mut Vec<String>;
-
-    fn page(
-        app: &App,
-        actor: &Actor,
-        query: &ListQuery,
-    ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send;
-
-    fn get(app: &App, actor: &Actor, id: Uuid)
-    -> impl Future<Output = Result<Self::Record, AppError>> + Send;
-
-    fn change(
-        app: &App,
-        tx: &mut Tx,
-        actor: &Actor,
-        current: &Self::Record,
-        input: Self::Input,
-        operation: OperationId,
-    ) -> impl Future<Output = Result<(), AppError>> + Send;
-
-    fn remove(
-        app: &App,
-        tx: &mut Tx,
-        actor: &Actor,
-        current: &Self::Record,
-        operation: OperationId,
-    ) -> impl Future<Output = Result<(), AppError>> + Send;
-}
-
-pub struct Contacts;
-pub struct Companies;
-
-impl BulkKind for Contacts {
-    type Record = Contact;
-    type Input = ContactInput;
-    const KIND: RecordKind = RecordKind::Contact;
-
-    fn id(contact: &Contact) -> Uuid {
-        contact.id.0
-    }
-    fn input(contact: &Contact) -> ContactInput {
-        contact.fields.to_input()
-    }
-    fn owner(input: &mut ContactInput) -> &mut Option<UserId> {
-        &mut input.owner_id
-    }
-    fn tags(input: &mut ContactInput) -> &mut Vec<String> {
-        &mut input.tags
-    }
-    async fn page(app: &App, actor: &Actor, query: &ListQuery) -> Result<Page<Contact>, AppError> {
-        app.list_contacts(actor, query).await
-    }
-    async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<Contact, AppError> {
-        app.get_contact(actor, ContactId(id)).await
-    }
-    async fn change(
-        app: &App,
-        tx: &mut Tx,
-        actor: &Actor,
-        current: &Contact,
-        input: ContactInput,
-        operation: OperationId,
-    ) -> Result<(), AppError> {
-        app.change_contact(tx, actor, current, |_| Ok(input), None, Some(operation)).await.map(drop)
-    }
-    async fn remove(
-        app: &App,
-        tx: &mut Tx,
-        actor: &Actor,
-        current: &Contact,
-        operation: OperationId,
-    ) -> Result<(), AppError> {
-        app.remove_contact(tx, actor, current, None, Some(operation)).await
-    }
-}
-
-impl BulkKind for Companies {
-    type Record = Company;
-    type Input = CompanyInput;
-    const KIND: RecordKind = RecordKind::Company;
-
-    fn id(company: &Company) -> Uuid {
-        company.id.0
-    }
-    fn input(company: &Company) -> CompanyInput {
-        company.fields.to_input()
-    }
-    fn owner(input: &mut CompanyInput) -> &mut Option<UserId> {
-        &mut input.owner_id
-    }
-    fn tags(input: &mut CompanyInput) -> &mut Vec<String> {
-        &mut input.tags
-    }
-    async fn page(app: &App, actor: &Actor, query: &ListQuery) -> Result<Page<Company>, AppError> {
-        app.list_companies(actor, query).await
-    }
-    async fn get(app: &App, actor: &Actor, id: Uuid) -> Result<Company, AppError> {
-        app.get_company(actor, CompanyId(id)).await
-    }
-    async fn change(
-        app: &App,
-        tx: &mut Tx,
-        actor: &Actor,
-        current: &Company,
-        input: CompanyInput,
-        operation: OperationId,
-    ) -> Result<(), AppError> {
-        app.change_company(tx, actor, current, |_| Ok(input), None, Some(operation)).await.map(drop)
-    }
-    async fn remove(
-        app: &App,
-        tx: &mut Tx,
-        actor: &Actor,
-        current: &Company,
-        operation: OperationId,
-    ) -> Result<(), AppError> {
-        app.remove_company(tx, actor, current, None, Some(operation)).await
-    }
+    fn owner_mut(input: &mut Self::Input) -> &mut Option<UserId>;
+    fn tags_mut(input: &mut Self::Input) -> &mut Vec<String>;
 }
 
 /// The new input of a record after `action`, or `None` when the record already is so.
 fn edited<K: BulkKind>(record: &K::Record, action: &BulkAction) -> Option<K::Input> {
-    let mut input = K::input(record);
+    let mut input = K::input(K::fields(record));
     match action {
         BulkAction::Assign(owner) => {
-            let current = K::owner(&mut input);
+            let current = K::owner_mut(&mut input);
             if *current == Some(*owner) {
                 return None;
             }
             *current = Some(*owner);
         }
         BulkAction::Tag(tag) => {
-            let tags = K::tags(&mut input);
+            let tags = K::tags_mut(&mut input);
             if tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
                 return None;
             }
             tags.push(tag.clone());
         }
         BulkAction::Untag(tag) => {
-            let tags = K::tags(&mut input);
+            let tags = K::tags_mut(&mut input);
             let before = tags.len();
             tags.retain(|t| !t.eq_ignore_ascii_case(tag));
             if tags.len() == before {
@@ -210,7 +85,7 @@ impl App {
             Selection::Ids(ids) => {
                 for chunk in ids.chunks(comptoir_domain::bulk::BULK_BATCH as usize) {
                     for id in chunk {
-                        match K::get(self, actor, *id).await {
+                        match self.get::<K>(actor, K::Id::from(*id)).await {
                             Ok(record) => {
                                 self.apply::<K>(&mut tx, actor, &record, &action, &mut outcome).await?
                             }
@@ -223,7 +98,7 @@ impl App {
                 }
             }
             Selection::Query(mut query) => loop {
-                let page = K::page(self, actor, &query).await?;
+                let page = self.list::<K>(actor, &query).await?;
                 for record in &page.data {
                     self.apply::<K>(&mut tx, actor, record, &action, &mut outcome).await?;
                 }
@@ -251,9 +126,11 @@ impl App {
     ) -> Result<(), AppError> {
         let operation = outcome.operation_id;
         let result = match action {
-            BulkAction::Delete => K::remove(self, tx, actor, record, operation).await,
+            BulkAction::Delete => self.remove::<K>(tx, actor, record, None, Some(operation)).await,
             other => match edited::<K>(record, other) {
-                Some(input) => K::change(self, tx, actor, record, input, operation).await,
+                Some(input) => {
+                    self.change::<K>(tx, actor, record, |_| Ok(input), None, Some(operation)).await.map(drop)
+                }
                 None => {
                     outcome.unchanged += 1;
                     return Ok(());
@@ -265,7 +142,7 @@ impl App {
             Err(AppError::Forbidden(_) | AppError::Validation(_)) => {
                 outcome.refused += 1;
                 if outcome.refused_ids.len() < LISTED_REFUSALS {
-                    outcome.refused_ids.push(K::id(record));
+                    outcome.refused_ids.push(K::id(record).into());
                 }
             }
             Err(other) => return Err(other),

@@ -12,6 +12,7 @@ pub mod custom_fields;
 mod error;
 pub mod idempotency;
 pub mod input;
+pub mod kind;
 pub mod passwords;
 pub mod secrets;
 pub mod sessions;

@@ -6,6 +6,7 @@ use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::sessions::{FirstUser, already_set_up};
 use crate::{App, AppError, admin_only, passwords};
+use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::ObjectType;
@@ -189,5 +190,22 @@ pub(crate) fn check_version(if_match: Option<i64>, current: i64) -> Result<(), A
     match if_match {
         Some(expected) if expected != current => Err(AppError::PreconditionFailed { expected, current }),
         _ => Ok(()),
+    }
+}
+
+impl App {
+    /// Adds an error on `field` when `user` names no user.
+    pub(crate) async fn check_user_exists(
+        &self,
+        user: Option<UserId>,
+        field: &str,
+        errors: &mut ValidationErrors,
+    ) -> Result<(), AppError> {
+        if let Some(user) = user
+            && comptoir_store::users::get(&self.db, user).await?.is_none()
+        {
+            errors.add(field, "is not a user");
+        }
+        Ok(())
     }
 }

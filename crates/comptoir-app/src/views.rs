@@ -1,6 +1,8 @@
 //! What each user's lists remember: saved views and recently opened records. Both are
 //! private to their user.
 
+use crate::companies::Companies;
+use crate::contacts::Contacts;
 use crate::{App, AppError};
 use comptoir_domain::ids::{CompanyId, ContactId, SavedViewId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -21,8 +23,10 @@ impl App {
     /// The name a record is shown by in lists of mixed kinds (recently viewed, search).
     pub async fn record_name(&self, actor: &Actor, record: RecordRef) -> Result<String, AppError> {
         Ok(match record.kind {
-            RecordKind::Contact => self.get_contact(actor, ContactId(record.id)).await?.fields.display_name(),
-            RecordKind::Company => self.get_company(actor, CompanyId(record.id)).await?.fields.name,
+            RecordKind::Contact => {
+                self.get::<Contacts>(actor, ContactId(record.id)).await?.fields.display_name()
+            }
+            RecordKind::Company => self.get::<Companies>(actor, CompanyId(record.id)).await?.fields.name,
         })
     }
 

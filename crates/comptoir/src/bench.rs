@@ -7,6 +7,8 @@ use crate::cli::BenchArgs;
 use crate::serve::{open, redact};
 use anyhow::{Context, bail};
 use comptoir_app::App;
+use comptoir_app::activities::Activities;
+use comptoir_app::contacts::Contacts;
 use rand::Rng;
 use serde_json::json;
 use std::sync::Arc;
@@ -309,11 +311,11 @@ async fn prepare_pages(app: &App) -> anyhow::Result<String> {
         &[],
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Some(contact) = app.list_contacts(&actor, &query).await.map_err(fail)?.data.first() {
+    if let Some(contact) = app.list::<Contacts>(&actor, &query).await.map_err(fail)?.data.first() {
         return Ok(contact.id.to_string());
     }
     let contact = app
-        .create_contact(
+        .create::<Contacts>(
             &actor,
             json!({"first_name": "Historique", "last_name": "Long", "emails": [TIMELINE_EMAIL]}),
             None,
@@ -332,7 +334,7 @@ async fn prepare_pages(app: &App) -> anyhow::Result<String> {
             body["outcome"] = json!("connected");
             body["duration_seconds"] = json!(300);
         }
-        app.create_activity(&actor, body, None).await.map_err(fail)?;
+        app.create::<Activities>(&actor, body, None).await.map_err(fail)?;
         progress.inc(1);
     }
     progress.finish_and_clear();

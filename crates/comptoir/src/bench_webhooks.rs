@@ -5,6 +5,7 @@
 use crate::serve::{open, redact};
 use anyhow::Context;
 use comptoir_app::App;
+use comptoir_app::contacts::Contacts;
 use comptoir_domain::users::{Actor, Role};
 use serde_json::json;
 use std::sync::Arc;
@@ -83,7 +84,7 @@ async fn write_rate(app: &App, actor: &Actor, count: usize) -> anyhow::Result<f6
         writers.spawn(async move {
             for i in (writer..count).step_by(WRITERS) {
                 let body = json!({"first_name": "Webhook", "last_name": format!("Banc {i}")});
-                app.create_contact(&actor, body, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                app.create::<Contacts>(&actor, body, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             anyhow::Ok(())
         });

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use comptoir_app::activities::Activities;
 use comptoir_domain::activities::{Activity, ActivityInput};
 use comptoir_domain::ids::ActivityId;
 
@@ -28,7 +29,7 @@ pub async fn list(
     Caller(actor): Caller,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
-    let page = state.app.list_activities(&actor, &query).await?;
+    let page = state.app.list::<Activities>(&actor, &query).await?;
     Ok(axum::Json(page).into_response())
 }
 
@@ -45,7 +46,7 @@ pub async fn create(
     let JsonBody { value, raw } = body;
     let (app, actor) = (&state.app, &actor);
     create_once(&state, actor, key, "/api/v1/activities", &raw, |once| async move {
-        let activity = app.create_activity(actor, value, once.as_ref()).await?;
+        let activity = app.create::<Activities>(actor, value, once.as_ref()).await?;
         Created::new(format!("/api/v1/activities/{}", activity.id), activity.version, &activity)
     })
     .await
@@ -59,7 +60,7 @@ pub async fn read(
     Caller(actor): Caller,
     RecordId(id): RecordId<ActivityId>,
 ) -> Result<Response, ApiError> {
-    let activity = state.app.get_activity(&actor, id).await?;
+    let activity = state.app.get::<Activities>(&actor, id).await?;
     Ok(versioned(StatusCode::OK, activity.version, &activity))
 }
 
@@ -74,7 +75,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let activity = state.app.update_activity(&actor, id, &body.value, if_match).await?;
+    let activity = state.app.update::<Activities>(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, activity.version, &activity))
 }
 
@@ -87,6 +88,6 @@ pub async fn remove(
     RecordId(id): RecordId<ActivityId>,
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
-    state.app.delete_activity(&actor, id, if_match).await?;
+    state.app.delete::<Activities>(&actor, id, if_match).await?;
     Ok(deleted())
 }

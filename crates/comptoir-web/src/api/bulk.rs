@@ -8,7 +8,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use comptoir_app::bulk::{BulkKind, Companies, Contacts};
+use comptoir_app::bulk::BulkKind;
+use comptoir_app::companies::Companies;
+use comptoir_app::contacts::Contacts;
 use comptoir_domain::bulk::{BulkOutcome, BulkRequest};
 
 pub fn router() -> Router<AppState> {

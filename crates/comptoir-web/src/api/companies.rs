@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use comptoir_app::companies::Companies;
 use comptoir_domain::companies::{Company, CompanyInput};
 use comptoir_domain::ids::CompanyId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -42,7 +43,7 @@ pub async fn list(
     Caller(actor): Caller,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
-    let page = state.app.list_companies(&actor, &query).await?;
+    let page = state.app.list::<Companies>(&actor, &query).await?;
     Ok(axum::Json(page).into_response())
 }
 
@@ -59,7 +60,7 @@ pub async fn create(
     let JsonBody { value, raw } = body;
     let (app, actor) = (&state.app, &actor);
     create_once(&state, actor, key, "/api/v1/companies", &raw, |once| async move {
-        let company = app.create_company(actor, value, once.as_ref()).await?;
+        let company = app.create::<Companies>(actor, value, once.as_ref()).await?;
         Created::new(format!("/api/v1/companies/{}", company.id), company.version, &company)
     })
     .await
@@ -74,7 +75,7 @@ pub async fn read(
     Caller(actor): Caller,
     RecordId(id): RecordId<CompanyId>,
 ) -> Result<Response, ApiError> {
-    let company = state.app.get_company(&actor, id).await?;
+    let company = state.app.get::<Companies>(&actor, id).await?;
     Ok(versioned(StatusCode::OK, company.version, &company))
 }
 
@@ -89,7 +90,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let company = state.app.update_company(&actor, id, &body.value, if_match).await?;
+    let company = state.app.update::<Companies>(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, company.version, &company))
 }
 
@@ -103,7 +104,7 @@ pub async fn remove(
     RecordId(id): RecordId<CompanyId>,
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
-    state.app.delete_company(&actor, id, if_match).await?;
+    state.app.delete::<Companies>(&actor, id, if_match).await?;
     Ok(deleted())
 }
 

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use comptoir_app::contacts::Contacts;
 use comptoir_domain::activities::Activity;
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::ids::ContactId;
@@ -42,7 +43,7 @@ pub async fn list(
     Caller(actor): Caller,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
-    let page = state.app.list_contacts(&actor, &query).await?;
+    let page = state.app.list::<Contacts>(&actor, &query).await?;
     Ok(axum::Json(page).into_response())
 }
 
@@ -59,7 +60,7 @@ pub async fn create(
     let JsonBody { value, raw } = body;
     let (app, actor) = (&state.app, &actor);
     create_once(&state, actor, key, "/api/v1/contacts", &raw, |once| async move {
-        let contact = app.create_contact(actor, value, once.as_ref()).await?;
+        let contact = app.create::<Contacts>(actor, value, once.as_ref()).await?;
         Created::new(format!("/api/v1/contacts/{}", contact.id), contact.version, &contact)
     })
     .await
@@ -74,7 +75,7 @@ pub async fn read(
     Caller(actor): Caller,
     RecordId(id): RecordId<ContactId>,
 ) -> Result<Response, ApiError> {
-    let contact = state.app.get_contact(&actor, id).await?;
+    let contact = state.app.get::<Contacts>(&actor, id).await?;
     Ok(versioned(StatusCode::OK, contact.version, &contact))
 }
 
@@ -89,7 +90,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let contact = state.app.update_contact(&actor, id, &body.value, if_match).await?;
+    let contact = state.app.update::<Contacts>(&actor, id, &body.value, if_match).await?;
     Ok(versioned(StatusCode::OK, contact.version, &contact))
 }
 
@@ -103,7 +104,7 @@ pub async fn remove(
     RecordId(id): RecordId<ContactId>,
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
-    state.app.delete_contact(&actor, id, if_match).await?;
+    state.app.delete::<Contacts>(&actor, id, if_match).await?;
     Ok(deleted())
 }
 

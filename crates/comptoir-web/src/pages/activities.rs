@@ -13,6 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
+use comptoir_app::activities::Activities;
+use comptoir_app::companies::Companies;
+use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityKind, CallOutcome};
@@ -99,13 +102,15 @@ pub async fn task_lines(
     let mut lines = Vec::with_capacity(tasks.len());
     for task in tasks {
         let about = match task.fields.contact_id {
-            Some(id) => match app.get_contact(actor, id).await {
+            Some(id) => match app.get::<Contacts>(actor, id).await {
                 Ok(contact) => Some((format!("/contacts/{id}"), contact.fields.display_name())),
                 Err(AppError::NotFound) => None,
                 Err(error) => return Err(error),
             },
             None => match task.fields.company_id {
-                Some(id) => Some((format!("/companies/{id}"), app.get_company(actor, id).await?.fields.name)),
+                Some(id) => {
+                    Some((format!("/companies/{id}"), app.get::<Companies>(actor, id).await?.fields.name))
+                }
                 None => None,
             },
         };
@@ -271,7 +276,7 @@ async fn toggle_done(
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let done = form.fields.checked("done");
-    state.app.update_activity(&visitor.actor, id, &json!({ "done": done }), None).await?;
+    state.app.update::<Activities>(&visitor.actor, id, &json!({ "done": done }), None).await?;
     let back = form.fields.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or("/");
     Ok(redirect(back, visitor.htmx))
 }
@@ -346,7 +351,7 @@ async fn edit_form(
     visitor: super::session::Visitor,
     Path(id): Path<ActivityId>,
 ) -> Result<Response, PageError> {
-    let activity = state.app.get_activity(&visitor.actor, id).await?;
+    let activity = state.app.get::<Activities>(&visitor.actor, id).await?;
     if !comptoir_app::activities::can_modify(&visitor.actor, &activity) {
         return Err(PageError::from(AppError::Forbidden("not yours to change")));
     }
@@ -361,13 +366,13 @@ async fn update(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let activity = state.app.get_activity(&visitor.actor, id).await?;
+    let activity = state.app.get::<Activities>(&visitor.actor, id).await?;
     let mut typed = Fields(form.fields.0.iter().filter(|(k, _)| k != "kind").cloned().collect());
     typed.0.push(("kind".to_owned(), activity.fields.kind.as_str().to_owned()));
     let version = super::records::version_of(&typed);
     let outcome = async {
         let patch = composer_body(&typed, json!({}), visitor.timezone)?;
-        state.app.update_activity(&visitor.actor, id, &patch, version).await
+        state.app.update::<Activities>(&visitor.actor, id, &patch, version).await
     }
     .await;
     match outcome {
@@ -387,8 +392,8 @@ async fn delete(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let activity = state.app.get_activity(&visitor.actor, id).await?;
+    let activity = state.app.get::<Activities>(&visitor.actor, id).await?;
     let version = super::records::version_of(&form.fields);
-    state.app.delete_activity(&visitor.actor, id, version).await?;
+    state.app.delete::<Activities>(&visitor.actor, id, version).await?;
     Ok(redirect(&home_of(&activity), false))
 }

@@ -7,14 +7,14 @@ use super::kind::{Header, KindPages, Link};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, choice_key, spec, user_name};
 use super::session::Fields;
+use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::companies::Company;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::{CompanyId, UserId};
+use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
 const SIZES: &[&str] = &["1-9", "10-49", "50-249", "250-4999", "5000+"];
 const RELATIONSHIPS: &[&str] = &["prospect", "customer", "partner", "supplier", "reseller", "other"];
@@ -62,7 +62,7 @@ pub struct Companies;
 
 impl KindPages for Companies {
     type Record = Company;
-    type Bulk = comptoir_app::bulk::Companies;
+    type UseCases = comptoir_app::companies::Companies;
     const KIND: RecordKind = RecordKind::Company;
     const SPECS: &'static [Spec] = SPECS;
     const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
@@ -132,24 +132,6 @@ impl KindPages for Companies {
         Cell { text: value, href, numeric }
     }
 
-    async fn create(app: &App, actor: &Actor, body: Value) -> Result<Company, AppError> {
-        app.create_company(actor, body, None).await
-    }
-
-    async fn update(
-        app: &App,
-        actor: &Actor,
-        id: Uuid,
-        patch: &Value,
-        version: Option<i64>,
-    ) -> Result<Company, AppError> {
-        app.update_company(actor, CompanyId(id), patch, version).await
-    }
-
-    async fn delete(app: &App, actor: &Actor, id: Uuid, version: Option<i64>) -> Result<(), AppError> {
-        app.delete_company(actor, CompanyId(id), version).await
-    }
-
     async fn body(
         _app: &App,
         _actor: &Actor,
@@ -173,7 +155,7 @@ impl KindPages for Companies {
             ("limit", "100".to_owned()),
         ])?;
         let members = app
-            .list_contacts(actor, &query)
+            .list::<Contacts>(actor, &query)
             .await?
             .data
             .into_iter()

@@ -10,11 +10,10 @@ use super::session::Fields;
 use comptoir_app::{App, AppError};
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::{ContactId, UserId};
+use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
 const STAGES: &[&str] = &[
     "subscriber",
@@ -72,7 +71,7 @@ pub struct Contacts;
 
 impl KindPages for Contacts {
     type Record = Contact;
-    type Bulk = comptoir_app::bulk::Contacts;
+    type UseCases = comptoir_app::contacts::Contacts;
     const KIND: RecordKind = RecordKind::Contact;
     const SPECS: &'static [Spec] = SPECS;
     const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
@@ -145,24 +144,6 @@ impl KindPages for Contacts {
             value
         };
         Cell { text: value, href, numeric }
-    }
-
-    async fn create(app: &App, actor: &Actor, body: Value) -> Result<Contact, AppError> {
-        app.create_contact(actor, body, None).await
-    }
-
-    async fn update(
-        app: &App,
-        actor: &Actor,
-        id: Uuid,
-        patch: &Value,
-        version: Option<i64>,
-    ) -> Result<Contact, AppError> {
-        app.update_contact(actor, ContactId(id), patch, version).await
-    }
-
-    async fn delete(app: &App, actor: &Actor, id: Uuid, version: Option<i64>) -> Result<(), AppError> {
-        app.delete_contact(actor, ContactId(id), version).await
     }
 
     async fn body(

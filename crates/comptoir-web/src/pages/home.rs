@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{Days, Utc};
+use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::kinds::RecordRef;
@@ -54,7 +55,7 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
         ("sort", "-last_activity_at".to_owned()),
         ("limit", "10".to_owned()),
     ])?;
-    let active_contacts = app.list_contacts(actor, &active).await?.data;
+    let active_contacts = app.list::<Contacts>(actor, &active).await?.data;
     Ok(render(&HomePage { page: Chrome::new(&visitor, "home"), tasks, recent, active_contacts }))
 }
 

@@ -8,6 +8,7 @@ use super::lists::Cell;
 use super::records::Spec;
 use super::session::Fields;
 use comptoir_app::bulk::BulkKind;
+use comptoir_app::kind::Kind;
 use comptoir_app::{App, AppError};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::UserId;
@@ -36,9 +37,8 @@ pub struct Header {
 
 pub trait KindPages: Send + Sync + 'static {
     type Record: Send + Sync + 'static;
-    /// The kind's use cases as bulk changes reach them; reading a record and a page of them
-    /// goes through the same.
-    type Bulk: BulkKind<Record = Self::Record>;
+    /// The kind's use cases.
+    type UseCases: BulkKind<Record = Self::Record>;
 
     const KIND: RecordKind;
     /// The form's fields, in display order.
@@ -49,7 +49,7 @@ pub trait KindPages: Send + Sync + 'static {
     const LIST_COLUMNS: &'static [&'static str];
 
     fn id(record: &Self::Record) -> Uuid {
-        Self::Bulk::id(record)
+        Self::UseCases::id(record).into()
     }
     fn version(record: &Self::Record) -> i64;
     fn owner(record: &Self::Record) -> Option<UserId>;
@@ -74,7 +74,7 @@ pub trait KindPages: Send + Sync + 'static {
         actor: &Actor,
         query: &ListQuery,
     ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send {
-        Self::Bulk::page(app, actor, query)
+        app.list::<Self::UseCases>(actor, query)
     }
 
     fn get(
@@ -82,14 +82,16 @@ pub trait KindPages: Send + Sync + 'static {
         actor: &Actor,
         id: Uuid,
     ) -> impl Future<Output = Result<Self::Record, AppError>> + Send {
-        Self::Bulk::get(app, actor, id)
+        app.get::<Self::UseCases>(actor, id.into())
     }
 
     fn create(
         app: &App,
         actor: &Actor,
         body: Value,
-    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send {
+        app.create::<Self::UseCases>(actor, body, None)
+    }
 
     fn update(
         app: &App,
@@ -97,14 +99,18 @@ pub trait KindPages: Send + Sync + 'static {
         id: Uuid,
         patch: &Value,
         version: Option<i64>,
-    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send;
+    ) -> impl Future<Output = Result<Self::Record, AppError>> + Send {
+        app.update::<Self::UseCases>(actor, id.into(), patch, version)
+    }
 
     fn delete(
         app: &App,
         actor: &Actor,
         id: Uuid,
         version: Option<i64>,
-    ) -> impl Future<Output = Result<(), AppError>> + Send;
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        app.delete::<Self::UseCases>(actor, id.into(), version)
+    }
 
     /// The API body of a submitted form, or of its one field `only`, without custom fields
     /// (the generic pages add those). `current` is the record being edited.

@@ -253,7 +253,7 @@ pub(super) async fn bulk<K: KindPages>(
         ids: Some(ids),
         filter: None,
     };
-    let outcome = state.app.bulk::<K::Bulk>(&visitor.actor, request, &|_| {}).await?;
+    let outcome = state.app.bulk::<K::UseCases>(&visitor.actor, request, &|_| {}).await?;
     let done = outcome.changed + outcome.unchanged;
     let refused = outcome.refused + outcome.not_found.len() as u64;
     Ok(redirect(&format!("{}?done={done}&refused={refused}", base::<K>()), false))

@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use comptoir_app::AppError;
+use comptoir_app::activities::Activities;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::kinds::RecordRef;
 use comptoir_domain::users::{Actor, User};
@@ -390,7 +391,7 @@ async fn log_activity<K: KindPages>(
     let lang = visitor.lang;
     let outcome = async {
         let body = composer_body(&form.fields, about::<K>(id), visitor.timezone)?;
-        state.app.create_activity(&visitor.actor, body, None).await.map(|_| ())
+        state.app.create::<Activities>(&visitor.actor, body, None).await.map(|_| ())
     }
     .await;
     match outcome {

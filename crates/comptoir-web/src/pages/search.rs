@@ -11,6 +11,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::AppError;
+use comptoir_app::companies::Companies;
+use comptoir_app::contacts::Contacts;
 use comptoir_domain::listing::ListQuery;
 use serde::Deserialize;
 
@@ -62,8 +64,8 @@ async fn find(
         return Ok((vec![], vec![]));
     }
     let query = prefix_query(q, limit)?;
-    let contacts = state.app.list_contacts(&visitor.actor, &query).await?.data;
-    let companies = state.app.list_companies(&visitor.actor, &query).await?.data;
+    let contacts = state.app.list::<Contacts>(&visitor.actor, &query).await?.data;
+    let companies = state.app.list::<Companies>(&visitor.actor, &query).await?.data;
     let contacts = contacts
         .into_iter()
         .map(|c| Hit {
@@ -110,7 +112,7 @@ async fn company_names(
     let names: Vec<String> = if query.q.trim().is_empty() {
         vec![]
     } else {
-        let found = state.app.list_companies(&visitor.actor, &prefix_query(&query.q, 10)?).await?;
+        let found = state.app.list::<Companies>(&visitor.actor, &prefix_query(&query.q, 10)?).await?;
         found.data.into_iter().map(|c| c.fields.name).collect()
     };
     Ok(axum::Json(names).into_response())

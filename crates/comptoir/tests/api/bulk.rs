@@ -51,7 +51,9 @@ async fn a_bulk_change_over_a_filter_walks_every_page_as_one_operation(s: TestSe
     let admin = s.app.authenticate(&s.admin).await.expect("the admin's token");
     let outcome = s
         .app
-        .bulk::<comptoir_app::bulk::Contacts>(&admin, request, &|n| seen.lock().expect("progress").push(n))
+        .bulk::<comptoir_app::contacts::Contacts>(&admin, request, &|n| {
+            seen.lock().expect("progress").push(n)
+        })
         .await
         .expect("a bulk change");
     assert_eq!((outcome.changed, outcome.unchanged, outcome.refused), (batch as u64 + 7, 1, 0));

@@ -2,6 +2,7 @@
 //! the set-up, retrying after a crash, oversized and malformed input, formulas in exports,
 //! framing and cross-site posts. On SQLite and on PostgreSQL.
 
+use comptoir_app::contacts::Contacts;
 use comptoir_domain::users::Role;
 use comptoir_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestServer, on_both_databases};
 use reqwest::{Method, StatusCode};
@@ -249,7 +250,7 @@ async fn filters_and_sorts_skip_values_of_another_type(s: TestServer) {
     // older version of the server could have left it.
     let actor = comptoir_domain::users::Actor { user_id: s.admin_id, role: Role::Admin };
     let id = contact.id().parse().expect("an id");
-    let mut stale = s.app.get_contact(&actor, id).await.expect("read");
+    let mut stale = s.app.get::<Contacts>(&actor, id).await.expect("read");
     stale.fields.custom_fields.insert("kpi".to_owned(), json!("pas un nombre"));
     stale.version += 1;
     let mut tx = s.db.begin().await.expect("a transaction");

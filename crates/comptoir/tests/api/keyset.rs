@@ -2,6 +2,7 @@
 //! value, nulls going up and going down, rows deleted between two pages, and pages of one row
 //! all the way to the end.
 
+use comptoir_app::contacts::Contacts;
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::ids::ContactId;
 use comptoir_domain::listing::ListQuery;
@@ -35,7 +36,7 @@ async fn seed(s: &TestServer, admin: &Actor, count: usize) {
         if i % 4 == 0 {
             body["custom_fields"] = json!({"budget": (i % 3) * 100});
         }
-        s.app.create_contact(admin, body, None).await.expect("a contact");
+        s.app.create::<Contacts>(admin, body, None).await.expect("a contact");
     }
 }
 
@@ -58,7 +59,7 @@ async fn walk(s: &TestServer, actor: &Actor, params: &[(&str, &str)], limit: u32
         pairs.push(("limit".to_owned(), limit.to_string()));
         pairs.extend(cursor.take().map(|c| ("cursor".to_owned(), c)));
         let query = ListQuery::parse(&pairs, &[]).expect("a valid query");
-        let page = s.app.list_contacts(actor, &query).await.expect("a page");
+        let page = s.app.list::<Contacts>(actor, &query).await.expect("a page");
         assert!(page.data.len() <= limit as usize);
         rows.extend(page.data);
         match page.next_cursor {
@@ -126,19 +127,19 @@ async fn rows_deleted_between_pages_are_neither_repeated_nor_skipping_others(s: 
         let pairs = vec![("sort".to_owned(), sort.to_owned()), ("limit".to_owned(), "4".to_owned())];
         let first = s
             .app
-            .list_contacts(&actor, &ListQuery::parse(&pairs, &[]).expect("a query"))
+            .list::<Contacts>(&actor, &ListQuery::parse(&pairs, &[]).expect("a query"))
             .await
             .expect("a page");
         let cursor = first.next_cursor.clone().expect("more than one page");
         for id in [order[3], order[4]] {
-            s.app.delete_contact(&actor, id, None).await.expect("a deletion");
+            s.app.delete::<Contacts>(&actor, id, None).await.expect("a deletion");
         }
         let mut rest_pairs = pairs.clone();
         rest_pairs.push(("cursor".to_owned(), cursor));
         let mut walked = ids(&first.data);
         let mut query = ListQuery::parse(&rest_pairs, &[]).expect("a query");
         loop {
-            let page = s.app.list_contacts(&actor, &query).await.expect("a page");
+            let page = s.app.list::<Contacts>(&actor, &query).await.expect("a page");
             walked.extend(page.data.iter().map(|c| c.id));
             match page.next_cursor {
                 Some(next) => query.cursor = Some(next),
@@ -183,10 +184,10 @@ async fn searches_page_newest_first_however_many_rows_match(s: TestServer) {
     let common = 210;
     for i in 0..common {
         let body = json!({"first_name": format!("P{i}"), "last_name": "Dupont"});
-        s.app.create_contact(&actor, body, None).await.expect("a contact");
+        s.app.create::<Contacts>(&actor, body, None).await.expect("a contact");
     }
     for name in ["Martin", "Martineau", "Bernard"] {
-        s.app.create_contact(&actor, json!({"last_name": name}), None).await.expect("a contact");
+        s.app.create::<Contacts>(&actor, json!({"last_name": name}), None).await.expect("a contact");
     }
     let all = walk(&s, &actor, &[], 500).await;
     for (q, count) in [("dup", common), ("mart", 2), ("zzq", 0)] {

@@ -219,13 +219,15 @@ pub async fn insert_many<'a>(
     tx: &mut Tx,
     activities: impl IntoIterator<Item = &'a Activity>,
 ) -> Result<(), StoreError> {
-    let rows = activities.into_iter().map(|activity| {
-        let mut row = vec![Bind::Uuid(activity.id.0), Bind::Time(activity.created_at)];
-        row.extend(changeable_values(activity));
-        row
-    });
     const HEAD: &str = concat!("INSERT INTO activities (id, created_at, ", changeable_columns!(), ")");
-    insert_rows(tx, HEAD, 21, rows.collect()).await
+    insert_rows(tx, HEAD, activities.into_iter().map(new_row)).await
+}
+
+/// A new activity's values, in the order of the insert's columns.
+fn new_row(activity: &Activity) -> Vec<Bind> {
+    let mut row = vec![Bind::Uuid(activity.id.0), Bind::Time(activity.created_at)];
+    row.extend(changeable_values(activity));
+    row
 }
 
 /// The columns an activity's owner changes, in the order of [`changeable_values`].

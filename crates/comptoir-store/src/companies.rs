@@ -168,13 +168,15 @@ pub async fn insert_many<'a>(
     tx: &mut Tx,
     companies: impl IntoIterator<Item = &'a Company>,
 ) -> Result<(), StoreError> {
-    let rows = companies.into_iter().map(|company| {
-        let mut row = vec![Bind::Uuid(company.id.0), Bind::Time(company.created_at)];
-        row.extend(changeable_values(company));
-        row
-    });
     const HEAD: &str = concat!("INSERT INTO companies (id, created_at, ", changeable_columns!(), ")");
-    insert_rows(tx, HEAD, 25, rows.collect()).await
+    insert_rows(tx, HEAD, companies.into_iter().map(new_row)).await
+}
+
+/// A new company's values, in the order of the insert's columns.
+fn new_row(company: &Company) -> Vec<Bind> {
+    let mut row = vec![Bind::Uuid(company.id.0), Bind::Time(company.created_at)];
+    row.extend(changeable_values(company));
+    row
 }
 
 /// The columns a company's owner changes, in the order of [`changeable_values`].

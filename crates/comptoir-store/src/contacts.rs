@@ -197,18 +197,20 @@ pub async fn insert_many<'a>(
     tx: &mut Tx,
     contacts: impl IntoIterator<Item = (&'a Contact, &'a str)>,
 ) -> Result<(), StoreError> {
-    let rows = contacts.into_iter().map(|(contact, company_search)| {
-        let mut row = vec![
-            Bind::Uuid(contact.id.0),
-            Bind::Time(contact.created_at),
-            Bind::OptTime(contact.last_activity_at),
-        ];
-        row.extend(changeable_values(contact, company_search));
-        row
-    });
     const HEAD: &str =
         concat!("INSERT INTO contacts (id, created_at, last_activity_at, ", changeable_columns!(), ")");
-    insert_rows(tx, HEAD, 27, rows.collect()).await
+    insert_rows(tx, HEAD, contacts.into_iter().map(new_row)).await
+}
+
+/// A new contact's values, in the order of the insert's columns.
+fn new_row((contact, company_search): (&Contact, &str)) -> Vec<Bind> {
+    let mut row = vec![
+        Bind::Uuid(contact.id.0),
+        Bind::Time(contact.created_at),
+        Bind::OptTime(contact.last_activity_at),
+    ];
+    row.extend(changeable_values(contact, company_search));
+    row
 }
 
 /// The columns a contact's owner changes, in the order of [`changeable_values`]. Not

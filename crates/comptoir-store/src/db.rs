@@ -2,7 +2,7 @@
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -163,26 +163,65 @@ impl Db {
     }
 
     /// A single connection tuned for loading a lot at once: on SQLite, no fsync per commit
-    /// (a crash mid-load loses the load, never the database's consistency) and a large cache.
-    pub async fn connect_for_bulk_load(url: &str) -> Result<Db, StoreError> {
+    /// (a crash mid-load loses the load, never the database's consistency), a large cache and
+    /// sorting for index builds on two threads. Statements are not logged as slow: a load's are
+    /// slow by nature.
+    ///
+    /// `alone` says nobody else uses the database during the load (a new database being
+    /// filled). SQLite then loads through a rollback journal instead of the write-ahead log: a
+    /// load larger than the cache would otherwise write every page twice (to the log, then into
+    /// the database), while pages added at the end of the file need no journal at all. Others
+    /// could not read while it writes, hence the question; [`Db::close_bulk_load`] returns to
+    /// the log.
+    pub async fn connect_for_bulk_load(url: &str, alone: bool) -> Result<Db, StoreError> {
         let db = Db::connect(url).await?;
         match db {
             Db::Sqlite(pool) => {
                 let options = (*pool.connect_options())
                     .clone()
                     .synchronous(SqliteSynchronous::Off)
-                    .pragma("cache_size", "-262144");
+                    .pragma("cache_size", "-262144")
+                    .pragma("threads", "2")
+                    .disable_statement_logging();
                 pool.close().await;
-                let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with(options)
+                    .await?;
+                if alone {
+                    let mut conn = pool.acquire().await?;
+                    // Leaving the log needs no transaction open anywhere: ask once, without
+                    // waiting; if one is, the load goes through the log.
+                    sqlx::query("PRAGMA busy_timeout = 0").execute(&mut *conn).await?;
+                    if let Err(error) = sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut *conn).await
+                    {
+                        tracing::debug!(%error, "loading through the write-ahead log");
+                    }
+                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                }
                 Ok(Db::Sqlite(pool))
             }
             Db::Postgres(pool) => {
-                let options = (*pool.connect_options()).clone().options([("synchronous_commit", "off")]);
+                let options = (*pool.connect_options())
+                    .clone()
+                    .options([("synchronous_commit", "off")])
+                    .disable_statement_logging();
                 pool.close().await;
                 let pool = PgPoolOptions::new().max_connections(2).connect_with(options).await?;
                 Ok(Db::Postgres(pool))
             }
         }
+    }
+
+    /// Closes a [`Db::connect_for_bulk_load`] connection, back in write-ahead-log mode.
+    pub async fn close_bulk_load(self) -> Result<(), StoreError> {
+        if let Db::Sqlite(pool) = &self {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(pool).await?;
+        }
+        self.close().await;
+        Ok(())
     }
 
     /// Refreshes the planner's statistics and compacts search indexes after a bulk load.
@@ -279,5 +318,34 @@ impl Tx {
             Tx::Sqlite(_) => Dialect::Sqlite,
             Tx::Postgres(_) => Dialect::Postgres,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn journal_mode(db: &Db) -> String {
+        let Db::Sqlite(pool) = db else { unreachable!("a SQLite database") };
+        sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.expect("the journal mode")
+    }
+
+    #[tokio::test]
+    async fn a_load_leaves_the_write_ahead_log_only_when_alone_and_returns_to_it() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let url = folder.path().join("c.db").to_string_lossy().into_owned();
+
+        let load = Db::connect_for_bulk_load(&url, true).await.expect("a load");
+        assert_eq!(journal_mode(&load).await, "delete");
+        load.close_bulk_load().await.expect("closed");
+        let ordinary = Db::connect(&url).await.expect("an open");
+        assert_eq!(journal_mode(&ordinary).await, "wal");
+
+        // Not alone: the load goes through the log, so others keep reading.
+        let load = Db::connect_for_bulk_load(&url, false).await.expect("a load beside a server");
+        assert_eq!(journal_mode(&load).await, "wal");
+        load.close_bulk_load().await.expect("closed");
+        assert_eq!(journal_mode(&ordinary).await, "wal");
+        ordinary.close().await;
     }
 }

@@ -102,30 +102,40 @@ impl Sql {
 
 /// Runs an `INSERT` of many rows, split into statements small enough for either engine's
 /// parameter limit.
-pub async fn insert_rows<R>(
-    tx: &mut crate::Tx,
-    head: &'static str,
-    columns: usize,
-    rows: Vec<R>,
-) -> Result<(), crate::StoreError>
+pub async fn insert_rows<I>(tx: &mut crate::Tx, head: &'static str, rows: I) -> Result<(), crate::StoreError>
 where
-    R: IntoIterator<Item = Bind>,
+    I: IntoIterator,
+    I::Item: IntoIterator<Item = Bind>,
 {
     // SQLite allows 32766 parameters, PostgreSQL 65535.
-    let per_statement = (30_000 / columns).max(1);
+    let per_statement = (30_000 / column_count(head)).max(1);
+    let dialect = tx.dialect();
     let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
+    let mut assemble = move || {
+        rows.peek()?;
         let mut sql = Sql::new(head);
         sql.push(" VALUES ");
         sql.values(rows.by_ref().take(per_statement));
-        execute(tx, sql).await?;
+        Some(sql.into_parts(dialect))
+    };
+    while let Some((text, binds)) = assemble() {
+        execute_parts(tx, text, binds).await?;
     }
     Ok(())
+}
+
+/// How many columns `INSERT INTO t (a, b, c)` names.
+fn column_count(head: &str) -> usize {
+    head.split_once('(').map_or(1, |(_, columns)| columns.matches(',').count() + 1)
 }
 
 /// Runs an assembled statement in `tx`; returns how many rows it changed.
 async fn execute(tx: &mut crate::Tx, sql: Sql) -> Result<u64, crate::StoreError> {
     let (text, binds) = sql.into_parts(tx.dialect());
+    execute_parts(tx, text, binds).await
+}
+
+async fn execute_parts(tx: &mut crate::Tx, text: String, binds: Vec<Bind>) -> Result<u64, crate::StoreError> {
     Ok(crate::on_tx!(tx, |conn| {
         crate::bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)), binds)
             .execute(&mut *conn)

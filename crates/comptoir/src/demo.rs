@@ -519,8 +519,12 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let app = App::new(open(database_url).await?);
     let (owners, password) = demo_owners(&app).await?;
+    let existing = u64::try_from(comptoir_store::contacts::count(app.db()).await?).unwrap_or(0);
     app.db().close().await;
-    let db = Db::connect_for_bulk_load(database_url).await.context("cannot open the database for loading")?;
+    // A database without contacts is being set up: nobody reads it yet.
+    let db = Db::connect_for_bulk_load(database_url, existing == 0)
+        .await
+        .context("cannot open the database for loading")?;
     let mut generator = Generator {
         rng: StdRng::seed_from_u64(args.seed),
         owners,
@@ -551,7 +555,6 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
         }
     });
     let (mut companies, mut activities) = (0usize, 0usize);
-    let existing = u64::try_from(comptoir_store::contacts::count(&db).await?).unwrap_or(0);
     let mut load = db.begin_bulk_load(&["companies", "contacts", "activities"], total >= existing).await?;
     while let Some(batch) = receiver.recv().await {
         write(load.tx(), &batch).await?;
@@ -566,7 +569,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     let loaded = started.elapsed();
     eprintln!("Optimising indexes…");
     db.optimize().await?;
-    db.close().await;
+    db.close_bulk_load().await?;
     println!(
         "Created {total} contacts, {companies} companies and {activities} activities in {:.1} s ({:.1} s loading, {:.1} s optimising).",
         started.elapsed().as_secs_f64(),

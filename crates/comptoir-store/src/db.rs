@@ -121,10 +121,34 @@ macro_rules! on_tx {
 
 pub const DEFAULT_SQLITE_PATH: &str = "comptoir-data/comptoir.db";
 
+/// How many connections a SQLite database is served by: one writes at a time, the others read.
+const SQLITE_CONNECTIONS: u32 = 4;
+
+/// What opening a database may be told beyond where it is.
+#[derive(Clone, Copy, Debug)]
+pub struct DbOptions {
+    /// SQLite's page cache, all connections together. Pages it does not hold come from the
+    /// operating system's file cache, a copy away; a larger cache is faster for reads that
+    /// come back to the same pages, and is the server's largest use of memory.
+    pub sqlite_cache_mib: u32,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self { sqlite_cache_mib: 16 }
+    }
+}
+
 impl Db {
+    /// Opens `url` with the default [`DbOptions`].
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        Db::connect_with(url, DbOptions::default()).await
+    }
+
     /// Opens `url`: `postgres://…`, `sqlite://path` or a bare file path. A SQLite file and its
     /// folder are created when missing, so the first run needs no set-up.
-    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+    pub async fn connect_with(url: &str, options: DbOptions) -> Result<Db, StoreError> {
+        let cache_kib = i64::from(options.sqlite_cache_mib) * 1024 / i64::from(SQLITE_CONNECTIONS);
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -149,12 +173,11 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // Each connection keeps its own page cache; four of them at 16 MB stay well inside
-            // the server's memory budget.
-            .pragma("cache_size", "-16000")
+            // Each connection keeps its own page cache; a negative size is in KiB.
+            .pragma("cache_size", (-cache_kib.max(256)).to_string())
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(SQLITE_CONNECTIONS)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)

@@ -18,5 +18,5 @@ pub mod users;
 pub mod views;
 pub mod webhooks;
 
-pub use db::{DEFAULT_SQLITE_PATH, Db, Dialect, StoreError, Tx};
+pub use db::{DEFAULT_SQLITE_PATH, Db, DbOptions, Dialect, StoreError, Tx};
 pub use listing::Page;

@@ -10,7 +10,7 @@ use comptoir_app::App;
 use comptoir_app::activities::Activities;
 use comptoir_app::contacts::Contacts;
 use rand::Rng;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -261,15 +261,30 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
         row(name, None, &mut latencies, errors);
     }
 
-    let (client2, base2, auth2) = (client.clone(), base.clone(), auth.clone());
+    let created = Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let (client2, base2, auth2, created2) = (client.clone(), base.clone(), auth.clone(), created.clone());
     let (rate, mut latencies, errors) = load(8, args.seconds.min(5), move |i| {
         let suffix: u32 = rand::rng().random_range(0..1_000_000);
         let body = json!({"first_name": "Bench", "last_name": format!("Écriture {i}"), "emails": [format!("bench{i}.{suffix}@exemple.fr")], "address": {"city": "Lyon"}});
         let request = client2.post(format!("{base2}/api/v1/contacts")).header("authorization", auth2.as_str()).json(&body);
-        async move { expect_ok(request.send().await).await }
+        let created = created2.clone();
+        async move {
+            let contact: Value = request.send().await?.error_for_status()?.json().await?;
+            created.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.push(contact["id"].clone());
+            Ok(())
+        }
     })
     .await?;
     row("POST /contacts (8 clients)", Some(rate), &mut latencies, errors);
+    // The written contacts go, so that the next run reads the same data: left in place, they
+    // would be the newest rows every list sorted by date walks past first.
+    let created = std::mem::take(&mut *created.lock().map_err(|_| anyhow::anyhow!("poisoned"))?);
+    for ids in created.chunks(comptoir_domain::bulk::MAX_BULK_IDS) {
+        let body = json!({"action": "delete", "ids": ids});
+        let request =
+            client.post(format!("{base}/api/v1/contacts/bulk")).header("authorization", auth.as_str());
+        expect_ok(request.json(&body).send().await).await?;
+    }
 
     pages(&client, &base, &timeline_contact, args.samples).await?;
 

@@ -63,6 +63,10 @@ pub struct ServeArgs {
     /// Days delivered events and finished webhook deliveries are kept
     #[arg(long, env = "COMPTOIR_EVENT_RETENTION_DAYS", default_value_t = 30)]
     pub event_retention_days: u32,
+    /// SQLite's page cache in MiB, all connections together: the server's largest use of
+    /// memory; more makes repeated reads of the same records faster
+    #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub sqlite_cache_mib: u32,
 }
 
 #[derive(Subcommand)]

@@ -43,6 +43,7 @@ fn main() -> anyhow::Result<()> {
                 let options = serve::ServeOptions {
                     webhooks_allow_private: args.webhooks_allow_private,
                     event_retention: chrono::TimeDelta::days(i64::from(args.event_retention_days)),
+                    database: comptoir_store::DbOptions { sqlite_cache_mib: args.sqlite_cache_mib },
                 };
                 serve::run(database_url, settings.addr, options, state).await
             }

@@ -2,13 +2,17 @@
 
 use anyhow::Context;
 use comptoir_app::App;
-use comptoir_store::Db;
+use comptoir_store::{Db, DbOptions};
 use comptoir_web::AppState;
 use std::net::SocketAddr;
 
 /// Opens and migrates the database: every command starts here.
 pub async fn open(database_url: &str) -> anyhow::Result<Db> {
-    let db = Db::connect(database_url)
+    open_with(database_url, DbOptions::default()).await
+}
+
+async fn open_with(database_url: &str, options: DbOptions) -> anyhow::Result<Db> {
+    let db = Db::connect_with(database_url, options)
         .await
         .with_context(|| format!("cannot open the database {}", redact(database_url)))?;
     db.migrate().await.context("cannot migrate the database")?;
@@ -41,6 +45,7 @@ pub struct ServeOptions {
     pub webhooks_allow_private: bool,
     /// How long delivered events and finished deliveries are kept.
     pub event_retention: chrono::TimeDelta,
+    pub database: DbOptions,
 }
 
 /// Serves until a shutdown signal; `state` adds the settings to the application.
@@ -50,7 +55,7 @@ pub async fn run(
     options: ServeOptions,
     state: impl FnOnce(App) -> AppState,
 ) -> anyhow::Result<()> {
-    let db = open(database_url).await?;
+    let db = open_with(database_url, options.database).await?;
     let app = App::new(db.clone()).allowing_private_webhooks(options.webhooks_allow_private);
     spawn_housekeeping(app.clone(), options.event_retention);
     spawn_dispatcher(app.clone());

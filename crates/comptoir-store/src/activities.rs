@@ -40,6 +40,7 @@ pub static CATALOG: Catalog = Catalog {
     search: None,
     sort_indexes: &["id"],
     broad_filters: &[],
+    creation_ordered: &[],
 };
 
 macro_rules! select_activities {

@@ -58,6 +58,7 @@ pub static CATALOG: Catalog = Catalog {
     }),
     sort_indexes: &["id", "created_at", "updated_at", "name"],
     broad_filters: &["city", "country", "region", "industry", "size_band", "relationship_type"],
+    creation_ordered: &[],
 };
 
 macro_rules! select_companies {

@@ -59,6 +59,7 @@ pub static CATALOG: Catalog = Catalog {
     }),
     sort_indexes: &["id", "created_at", "updated_at", "last_name", "last_activity_at"],
     broad_filters: &["city", "country", "region", "language", "lifecycle_stage", "source"],
+    creation_ordered: &["city", "lifecycle_stage"],
 };
 
 /// The columns every contact query reads; a macro so it can be `concat!`ed into static SQL.

@@ -65,6 +65,9 @@ pub struct Catalog {
     pub sort_indexes: &'static [&'static str],
     /// Columns whose values each match a large share of rows (stage, city, country…).
     pub broad_filters: &'static [&'static str],
+    /// Broad filters with an index in `(column, created_at)` order: an equality on one, sorted
+    /// by creation, reads its matches from that index already in order.
+    pub creation_ordered: &'static [&'static str],
 }
 
 /// How an area's full-text index is reached on each engine.
@@ -558,7 +561,11 @@ pub fn build(
             continue;
         };
         sql.push(" AND ");
-        if let Err(message) = push_filter(&mut sql, dialect, catalog, &target, filter, walk_sort_index) {
+        let ordered_by_own_index = sort_name == "created_at"
+            && filter.op == FilterOp::Eq
+            && catalog.creation_ordered.contains(&filter.field.as_str());
+        let walk = walk_sort_index && !ordered_by_own_index;
+        if let Err(message) = push_filter(&mut sql, dialect, catalog, &target, filter, walk) {
             errors.add(filter.param_name(), message);
         }
     }
@@ -730,6 +737,7 @@ mod tests {
     static CATALOG: Catalog = Catalog {
         columns: &[
             column("created_at", "t.created_at", ColumnKind::Timestamp, false, "/created_at"),
+            column("updated_at", "t.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
             column("city", "t.city", ColumnKind::Text, true, "/city"),
             column("tags", "t.tags", ColumnKind::Tags, false, "/tags"),
         ],
@@ -738,8 +746,9 @@ mod tests {
         default_sort: "created_at",
         default_descending: true,
         search: None,
-        sort_indexes: &["created_at"],
+        sort_indexes: &["created_at", "updated_at"],
         broad_filters: &["city"],
+        creation_ordered: &["city"],
     };
 
     fn build_sql(pairs: &[(&str, &str)]) -> Result<String, ValidationErrors> {
@@ -748,6 +757,17 @@ mod tests {
         let query = ListQuery::parse(&pairs, &[])?;
         let (sql, _) = build(Sql::new("SELECT * FROM t WHERE TRUE"), Dialect::Sqlite, &CATALOG, &query, &[])?;
         Ok(sql.text())
+    }
+
+    #[test]
+    fn broad_filters_walk_the_sort_index_unless_their_own_index_is_in_order() {
+        let walked = build_sql(&[("filter[city]", "Lyon"), ("sort", "-updated_at")]).expect("valid");
+        assert!(walked.contains("+(t.city"), "{walked}");
+        let own = build_sql(&[("filter[city]", "Lyon"), ("sort", "-created_at")]).expect("valid");
+        assert!(!own.contains("+("), "{own}");
+        let prefix =
+            build_sql(&[("filter[city][starts-with]", "Ly"), ("sort", "-created_at")]).expect("valid");
+        assert!(prefix.contains("+("), "{prefix}");
     }
 
     #[test]

@@ -124,6 +124,9 @@ pub const DEFAULT_SQLITE_PATH: &str = "comptoir-data/comptoir.db";
 /// How many connections a SQLite database is served by: one writes at a time, the others read.
 const SQLITE_CONNECTIONS: u32 = 4;
 
+/// How long a SQLite statement waits for another connection's write to end.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// What opening a database may be told beyond where it is.
 #[derive(Clone, Copy, Debug)]
 pub struct DbOptions {
@@ -172,7 +175,7 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
             // Each connection keeps its own page cache; a negative size is in KiB.
             .pragma("cache_size", (-cache_kib.max(256)).to_string())
             .pragma("temp_store", "memory");
@@ -207,6 +210,7 @@ impl Db {
                     .pragma("threads", "2")
                     .disable_statement_logging();
                 pool.close().await;
+                // One connection for the whole load: a new one would turn the log back on.
                 let pool = SqlitePoolOptions::new()
                     .max_connections(1)
                     .idle_timeout(None)
@@ -222,7 +226,8 @@ impl Db {
                     {
                         tracing::debug!(%error, "loading through the write-ahead log");
                     }
-                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                    let restore = format!("PRAGMA busy_timeout = {}", SQLITE_BUSY_TIMEOUT.as_millis());
+                    sqlx::query(sqlx::AssertSqlSafe(restore)).execute(&mut *conn).await?;
                 }
                 Ok(Db::Sqlite(pool))
             }

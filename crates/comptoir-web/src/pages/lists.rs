@@ -285,6 +285,16 @@ pub fn csv_rows(lang: Lang, rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error>
 
 pub const CSV_START: &str = "\u{feff}";
 
+/// A number as shown on a page (`1 234,56`, `1,234.56`, `1 234,56 €`) as a spreadsheet reads it
+/// in the visitor's language: without the thousands separators, which would make it text.
+pub fn spreadsheet_number(lang: Lang, shown: &str) -> String {
+    let separators: &[char] = match lang {
+        Lang::Fr => &['\u{202f}', '\u{a0}', ' '],
+        Lang::En => &[',', '\u{a0}'],
+    };
+    shown.chars().filter(|c| !separators.contains(c)).collect()
+}
+
 /// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return gets a leading `'`, as OWASP advises for CSV injection. A plain
 /// number (`-12.5`, `+33`) stays as it is, so it still reads as a number; it cannot be a
@@ -327,6 +337,14 @@ mod tests {
             request.query_string(),
             "filter%5Bcity%5D%5Beq%5D=Lyon&filter%5Btags%5D%5Bis-empty%5D=true&sort=-created_at&col=last_name&col=city"
         );
+    }
+
+    #[test]
+    fn exported_numbers_read_as_numbers() {
+        assert_eq!(spreadsheet_number(Lang::Fr, &Lang::Fr.number(1_234_567.5, 1)), "1234567,5");
+        assert_eq!(spreadsheet_number(Lang::En, &Lang::En.number(1_234_567.5, 1)), "1234567.5");
+        assert_eq!(spreadsheet_number(Lang::Fr, &Lang::Fr.money(1234.56, "EUR")), "1234,56€");
+        assert_eq!(spreadsheet_number(Lang::En, &Lang::En.number(-1234.0, 0)), "-1234");
     }
 
     #[test]

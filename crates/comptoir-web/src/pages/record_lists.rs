@@ -3,7 +3,9 @@
 
 use super::errors::PageError;
 use super::kind::{KindPages, base, key, section};
-use super::lists::{CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids};
+use super::lists::{
+    CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids, spreadsheet_number,
+};
 use super::session::{Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::i18n::Lang;
@@ -187,7 +189,10 @@ pub(super) async fn export<K: KindPages>(
                     request
                         .columns
                         .iter()
-                        .map(|key| K::cell(&page, record, key, &users, &definitions).text)
+                        .map(|key| {
+                            let cell = K::cell(&page, record, key, &users, &definitions);
+                            if cell.numeric { spreadsheet_number(lang, &cell.text) } else { cell.text }
+                        })
                         .collect()
                 })
                 .collect();

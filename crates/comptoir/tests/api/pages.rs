@@ -495,6 +495,24 @@ async fn the_current_view_exports_to_csv_for_the_language(s: TestServer) {
     let french =
         browser.get("/contacts/export.csv?filter%5Bcity%5D%5Beq%5D=Lyon&col=first_name&col=last_name").await;
     assert_eq!(french.text, "\u{feff}Prénom;Nom\nHélène;Dupont\n", "French spreadsheets expect semicolons");
+
+    // Numbers go out as a spreadsheet reads them: no thousands separators.
+    s.post(
+        "/api/v1/custom-fields",
+        &s.admin,
+        json!({"object_type": "contact", "key": "headcount", "label": "Effectif", "field_type": "number"}),
+    )
+    .await;
+    s.post(
+        "/api/v1/contacts",
+        &s.admin,
+        json!({"first_name": "Grand", "custom_fields": {"headcount": 1234567.5}}),
+    )
+    .await;
+    let query = "/contacts/export.csv?filter%5Bfirst_name%5D=Grand&col=first_name&col=cf.headcount";
+    assert_eq!(browser.get(query).await.text, "\u{feff}Prénom;Effectif\nGrand;1234567,50\n");
+    browser.post("/language", &[("lang", "en")]).await;
+    assert_eq!(browser.get(query).await.text, "\u{feff}First name,Effectif\nGrand,1234567.50\n");
 }
 
 async fn global_search_ignores_accents(s: TestServer) {

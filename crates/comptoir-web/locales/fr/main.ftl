@@ -50,7 +50,7 @@ error-internal-title = Une erreur est survenue
 error-internal-detail = L’erreur a été consignée. Réessayez dans un instant.
 
 home-title = Accueil
-home-greeting = Bonjour, { $name }
+home-greeting = Bonjour { $name }
 home-tasks = Mes tâches du jour et en retard
 home-no-tasks = Rien à faire aujourd’hui. Bravo !
 home-recent = Consultés récemment

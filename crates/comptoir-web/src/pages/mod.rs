@@ -63,6 +63,11 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// What the home page greets the visitor by: the first word of their name ("Claire" of
+    /// "Claire Dubois"), as a colleague would.
+    pub fn greeting_name(&self) -> &str {
+        self.user_name.split_whitespace().next().unwrap_or(&self.user_name)
+    }
     pub fn new(visitor: &Visitor, section: &'static str) -> Chrome {
         Chrome {
             lang: visitor.lang,

@@ -27,6 +27,7 @@ on_both_databases!(
     an_activity_is_edited_and_deleted_by_whoever_may_change_it,
     expired_sessions_and_old_failures_are_swept,
     a_past_call_is_logged_and_a_task_given_to_a_colleague,
+    the_home_page_greets_by_first_name,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -802,4 +803,21 @@ async fn a_past_call_is_logged_and_a_task_given_to_a_colleague(s: TestServer) {
     assert_eq!(logged["occurred_at"], "2026-03-02T08:30:00Z", "typed in Paris time");
     assert!(!browser.get("/").await.contains("Rappeler Hélène"), "not on my home page");
     assert!(s.signed_in(&colleague).await.get("/").await.contains("Rappeler Hélène"), "on theirs");
+}
+
+async fn the_home_page_greets_by_first_name(s: TestServer) {
+    let users = s.get("/api/v1/users", &s.admin).await;
+    let admin = users.body["data"]
+        .as_array()
+        .and_then(|all| all.iter().find(|u| u["email"] == ADMIN_EMAIL))
+        .map(|u| u["id"].as_str().unwrap_or_default().to_owned())
+        .expect("the admin");
+    let renamed =
+        s.patch(&format!("/api/v1/users/{admin}"), &s.admin, json!({"display_name": "Claire Dubois"})).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.post("/language", &[("lang", "fr")]).await;
+    assert!(browser.get("/").await.contains("<h1>Bonjour Claire</h1>"), "French: no comma, the first name");
+    browser.post("/language", &[("lang", "en")]).await;
+    assert!(browser.get("/").await.contains("<h1>Hello, Claire</h1>"));
 }

@@ -214,6 +214,8 @@ struct TokensPage {
     page: Chrome,
     tokens: Vec<TokenLine>,
     users: Vec<User>,
+    /// Whom a new token acts for unless the admin picks someone else: the admin.
+    me: UserId,
     new_secret: Option<String>,
     name_error: Option<String>,
 }
@@ -234,7 +236,9 @@ async fn tokens_page(
         })
         .collect();
     let status = if name_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page = TokensPage { page: Chrome::new(visitor, "settings"), tokens, users, new_secret, name_error };
+    let me = visitor.actor.user_id;
+    let page =
+        TokensPage { page: Chrome::new(visitor, "settings"), tokens, users, me, new_secret, name_error };
     let mut response = (status, render(&page)).into_response();
     // A page showing a secret must not be kept by the browser or a proxy.
     response

@@ -599,7 +599,18 @@ async fn settings_are_for_admins_and_manage_users_tokens_and_fields(s: TestServe
     assert_eq!(created.status, StatusCode::SEE_OTHER);
     s.browser().sign_in("lucas@exemple.fr", "un-mot-de-passe-long", false).await;
 
-    admin.get("/settings/tokens").await;
+    let form = admin.get("/settings/tokens").await;
+    let users = s.get("/api/v1/users", &s.admin).await;
+    let admin_id = users.body["data"]
+        .as_array()
+        .and_then(|all| all.iter().find(|u| u["email"] == ADMIN_EMAIL))
+        .and_then(|u| u["id"].as_str())
+        .expect("the admin")
+        .to_owned();
+    assert!(
+        form.contains(&format!("<option value=\"{admin_id}\" selected>")),
+        "a new token acts for the admin creating it unless another user is picked"
+    );
     let token = admin.post("/settings/tokens", &[("name", "intégration")]).await;
     assert_eq!(token.status, StatusCode::OK);
     assert_eq!(token.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));

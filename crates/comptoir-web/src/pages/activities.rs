@@ -3,12 +3,13 @@
 
 use super::errors::PageError;
 use super::forms::{FormField, place_errors};
+use super::path::PagePath;
 use super::session::{Fields, Submission};
 use super::{Chrome, redirect};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -271,7 +272,7 @@ fn end_of_working_day(day: &str, zone: Tz) -> Option<DateTime<Utc>> {
 /// Ticks a task done or open again, from a task list or a timeline.
 async fn toggle_done(
     State(state): State<AppState>,
-    Path(id): Path<ActivityId>,
+    PagePath(id): PagePath<ActivityId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -349,7 +350,7 @@ fn edit_page(
 async fn edit_form(
     State(state): State<AppState>,
     visitor: super::session::Visitor,
-    Path(id): Path<ActivityId>,
+    PagePath(id): PagePath<ActivityId>,
 ) -> Result<Response, PageError> {
     let activity = state.app.get::<Activities>(&visitor.actor, id).await?;
     if !comptoir_app::activities::can_modify(&visitor.actor, &activity) {
@@ -362,7 +363,7 @@ async fn edit_form(
 
 async fn update(
     State(state): State<AppState>,
-    Path(id): Path<ActivityId>,
+    PagePath(id): PagePath<ActivityId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -388,7 +389,7 @@ async fn update(
 
 async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<ActivityId>,
+    PagePath(id): PagePath<ActivityId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;

@@ -13,6 +13,7 @@ mod home;
 mod kind;
 mod lists;
 mod localize;
+mod path;
 mod record_lists;
 mod record_pages;
 mod records;
@@ -43,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(settings::router())
         .merge(settings_webhooks::router())
+        // An address that names no page answers the site's own page, in the visitor's language.
+        .fallback(|| async { errors::PageError::from(comptoir_app::AppError::NotFound) })
         // The longest form is an activity's 100,000-character text, URL-encoded.
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(axum::middleware::from_fn(localize::localize))

@@ -6,12 +6,13 @@ use super::kind::{KindPages, base, key, section};
 use super::lists::{
     CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids, spreadsheet_number,
 };
+use super::path::PagePath;
 use super::session::{Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use comptoir_app::AppError;
@@ -276,7 +277,7 @@ pub(super) async fn save_view<K: KindPages>(
 
 pub(super) async fn delete_view(
     State(state): State<AppState>,
-    Path(id): Path<SavedViewId>,
+    PagePath(id): PagePath<SavedViewId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;

@@ -6,6 +6,7 @@ use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_li
 use super::errors::PageError;
 use super::forms::{FormField, form_name, place_errors};
 use super::kind::{Header, KindPages, Link, base, key, section};
+use super::path::PagePath;
 use super::record_lists;
 use super::records::{Kind, version_of};
 use super::session::{Fields, Submission, Visitor};
@@ -13,7 +14,7 @@ use super::{Chrome, redirect, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -214,7 +215,7 @@ async fn refused_form<K: KindPages>(
 async fn edit_form<K: KindPages>(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<Uuid>,
+    PagePath(id): PagePath<Uuid>,
 ) -> Result<Response, PageError> {
     let record = K::get(&state.app, &visitor.actor, id).await?;
     if !visitor.actor.can_modify(K::owner(&record)) {
@@ -234,7 +235,7 @@ async fn edit_form<K: KindPages>(
 
 async fn update<K: KindPages>(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PagePath(id): PagePath<Uuid>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -258,7 +259,7 @@ async fn update<K: KindPages>(
 
 async fn delete<K: KindPages>(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PagePath(id): PagePath<Uuid>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -374,7 +375,7 @@ struct ShowQuery {
 async fn show<K: KindPages>(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<Uuid>,
+    PagePath(id): PagePath<Uuid>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), query.cursor)
@@ -384,7 +385,7 @@ async fn show<K: KindPages>(
 
 async fn log_activity<K: KindPages>(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PagePath(id): PagePath<Uuid>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -420,7 +421,7 @@ async fn single_field<K: KindPages>(
 async fn edit_field<K: KindPages>(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, name)): Path<(Uuid, String)>,
+    PagePath((id, name)): PagePath<(Uuid, String)>,
 ) -> Result<Response, PageError> {
     let record = K::get(&state.app, &visitor.actor, id).await?;
     if !visitor.actor.can_modify(K::owner(&record)) {
@@ -440,7 +441,7 @@ async fn edit_field<K: KindPages>(
 async fn show_field<K: KindPages>(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, name)): Path<(Uuid, String)>,
+    PagePath((id, name)): PagePath<(Uuid, String)>,
 ) -> Result<Response, PageError> {
     let record = K::get(&state.app, &visitor.actor, id).await?;
     prop_fragment::<K>(&state, &visitor, &record, &name).await
@@ -469,7 +470,7 @@ async fn prop_fragment<K: KindPages>(
 /// Saves one field edited in place; answers the new value, or the input again with its error.
 async fn save_field<K: KindPages>(
     State(state): State<AppState>,
-    Path((id, name)): Path<(Uuid, String)>,
+    PagePath((id, name)): PagePath<(Uuid, String)>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;

@@ -3,13 +3,14 @@
 
 use super::errors::PageError;
 use super::forms::{FormField, place_errors};
+use super::path::PagePath;
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -172,7 +173,7 @@ fn user_fields(lang: Lang, user: &User, typed: Option<&Fields>) -> Vec<FormField
 async fn user(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<UserId>,
+    PagePath(id): PagePath<UserId>,
 ) -> Result<Response, PageError> {
     let user = state.app.get_user(&visitor.actor, id).await?;
     if !visitor.actor.is_admin() {
@@ -184,7 +185,7 @@ async fn user(
 
 async fn update_user(
     State(state): State<AppState>,
-    Path(id): Path<UserId>,
+    PagePath(id): PagePath<UserId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -267,7 +268,7 @@ async fn create_token(State(state): State<AppState>, form: Submission) -> Result
 
 async fn revoke_token(
     State(state): State<AppState>,
-    Path(id): Path<TokenId>,
+    PagePath(id): PagePath<TokenId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -405,7 +406,7 @@ fn field_fields(lang: Lang, definition: &CustomFieldDefinition, typed: Option<&F
 async fn field(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<CustomFieldId>,
+    PagePath(id): PagePath<CustomFieldId>,
 ) -> Result<Response, PageError> {
     if !visitor.actor.is_admin() {
         return Err(PageError::from(AppError::Forbidden("only admins manage custom fields")));
@@ -417,7 +418,7 @@ async fn field(
 
 async fn update_field(
     State(state): State<AppState>,
-    Path(id): Path<CustomFieldId>,
+    PagePath(id): PagePath<CustomFieldId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -441,7 +442,7 @@ async fn update_field(
 /// fields created with the same position get distinct ones.
 async fn move_field(
     State(state): State<AppState>,
-    Path(id): Path<CustomFieldId>,
+    PagePath(id): PagePath<CustomFieldId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -470,7 +471,7 @@ async fn move_field(
 
 async fn delete_field(
     State(state): State<AppState>,
-    Path(id): Path<CustomFieldId>,
+    PagePath(id): PagePath<CustomFieldId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;

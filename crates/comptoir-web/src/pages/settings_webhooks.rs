@@ -2,13 +2,14 @@
 //! through the same admin-only use cases as `/api/v1/webhooks`.
 
 use super::errors::PageError;
+use super::path::PagePath;
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -137,7 +138,7 @@ struct WebhookPage {
 
 async fn webhook(
     State(state): State<AppState>,
-    Path(id): Path<WebhookId>,
+    PagePath(id): PagePath<WebhookId>,
     RawQuery(query): RawQuery,
     visitor: Visitor,
 ) -> Result<Response, PageError> {
@@ -151,7 +152,7 @@ async fn webhook(
 
 async fn send_test(
     State(state): State<AppState>,
-    Path(id): Path<WebhookId>,
+    PagePath(id): PagePath<WebhookId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -161,7 +162,7 @@ async fn send_test(
 
 async fn set_active(
     State(state): State<AppState>,
-    Path(id): Path<WebhookId>,
+    PagePath(id): PagePath<WebhookId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
@@ -173,7 +174,7 @@ async fn set_active(
 
 async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<WebhookId>,
+    PagePath(id): PagePath<WebhookId>,
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;

@@ -226,9 +226,25 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
     }
     let missing = browser.get("/contacts/01a209c5-454c-70c1-8b42-1b1057ca6694").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    // A kind of record that has no pages is no address, never another kind's pages.
-    for path in ["/deals", "/deals/new", "/deals/01a209c5-454c-70c1-8b42-1b1057ca6694", "/companiesx"] {
-        assert_eq!(browser.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    // A kind of record that has no pages is no address, never another kind's pages; an
+    // address that names nothing, or an id that does not read, is the site's own 404 page.
+    for path in [
+        "/deals",
+        "/deals/new",
+        "/deals/01a209c5-454c-70c1-8b42-1b1057ca6694",
+        "/companiesx",
+        "/contacts/not-an-id",
+        "/contacts/not-an-id/edit",
+        "/settings/users/42",
+        "/nowhere/at/all",
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            page.text.starts_with("<!doctype html>") && page.contains("Not found"),
+            "{path}: {}",
+            page.text
+        );
     }
     let css = browser.get("/assets/app.css").await;
     assert_eq!(css.status, StatusCode::OK);

@@ -234,6 +234,7 @@ duration-minutes = { $count ->
    *[other] { $count } minutes
 }
 task-due = due { $date }
+task-overdue = overdue since { $date }
 task-mark-done = Done
 task-reopen = Reopen
 deals = Deals

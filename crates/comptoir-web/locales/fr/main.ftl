@@ -234,6 +234,7 @@ duration-minutes = { $count ->
    *[other] { $count } minutes
 }
 task-due = échéance le { $date }
+task-overdue = en retard depuis le { $date }
 task-mark-done = Fait
 task-reopen = Rouvrir
 deals = Affaires

@@ -353,14 +353,32 @@ async fn the_composer_logs_calls_and_tasks_and_home_lists_what_is_due(s: TestSer
         page.text
     );
     assert!(page.contains("Envoyer la brochure"));
+    let users = s.get("/api/v1/users", &s.admin).await;
+    let admin_id = users.body["data"]
+        .as_array()
+        .and_then(|all| all.iter().find(|u| u["email"] == ADMIN_EMAIL))
+        .and_then(|u| u["id"].as_str())
+        .expect("the admin")
+        .to_owned();
+    let two_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(2)).to_rfc3339();
+    let late = s
+        .post(
+            "/api/v1/activities",
+            &s.admin,
+            json!({"kind": "task", "subject": "Relancer le devis", "contact_id": contact, "assignee_id": admin_id, "due_at": two_days_ago}),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CREATED, "{:?}", late.body);
     let home = browser.get("/").await;
     assert!(home.contains("Envoyer la brochure"), "today's task is on the home page");
+    // Late is said in words, not by colour alone.
+    assert!(home.contains("overdue since"), "{}", home.text);
     assert!(home.contains("Hélène Dupont"), "recently viewed and recent activity");
 
     let timeline = s.get(&format!("/api/v1/contacts/{contact}/timeline"), &s.admin).await;
     let task_id = timeline.body["data"]
         .as_array()
-        .and_then(|items| items.iter().find(|a| a["kind"] == "task"))
+        .and_then(|items| items.iter().find(|a| a["subject"] == "Envoyer la brochure"))
         .and_then(|a| a["id"].as_str())
         .expect("the task")
         .to_owned();

@@ -353,13 +353,7 @@ async fn the_composer_logs_calls_and_tasks_and_home_lists_what_is_due(s: TestSer
         page.text
     );
     assert!(page.contains("Envoyer la brochure"));
-    let users = s.get("/api/v1/users", &s.admin).await;
-    let admin_id = users.body["data"]
-        .as_array()
-        .and_then(|all| all.iter().find(|u| u["email"] == ADMIN_EMAIL))
-        .and_then(|u| u["id"].as_str())
-        .expect("the admin")
-        .to_owned();
+    let admin_id = s.app.find_user_by_email(ADMIN_EMAIL).await.expect("read").expect("the admin").id;
     let two_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(2)).to_rfc3339();
     let late = s
         .post(
@@ -634,13 +628,7 @@ async fn settings_are_for_admins_and_manage_users_tokens_and_fields(s: TestServe
     s.browser().sign_in("lucas@exemple.fr", "un-mot-de-passe-long", false).await;
 
     let form = admin.get("/settings/tokens").await;
-    let users = s.get("/api/v1/users", &s.admin).await;
-    let admin_id = users.body["data"]
-        .as_array()
-        .and_then(|all| all.iter().find(|u| u["email"] == ADMIN_EMAIL))
-        .and_then(|u| u["id"].as_str())
-        .expect("the admin")
-        .to_owned();
+    let admin_id = s.app.find_user_by_email(ADMIN_EMAIL).await.expect("read").expect("the admin").id;
     assert!(
         form.contains(&format!("<option value=\"{admin_id}\" selected>")),
         "a new token acts for the admin creating it unless another user is picked"
@@ -851,12 +839,7 @@ async fn a_past_call_is_logged_and_a_task_given_to_a_colleague(s: TestServer) {
 }
 
 async fn the_home_page_greets_by_first_name(s: TestServer) {
-    let users = s.get("/api/v1/users", &s.admin).await;
-    let admin = users.body["data"]
-        .as_array()
-        .and_then(|all| all.iter().find(|u| u["email"] == ADMIN_EMAIL))
-        .map(|u| u["id"].as_str().unwrap_or_default().to_owned())
-        .expect("the admin");
+    let admin = s.app.find_user_by_email(ADMIN_EMAIL).await.expect("read").expect("the admin").id;
     let renamed =
         s.patch(&format!("/api/v1/users/{admin}"), &s.admin, json!({"display_name": "Claire Dubois"})).await;
     assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);

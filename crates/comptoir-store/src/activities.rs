@@ -16,13 +16,13 @@ use uuid::Uuid;
 pub static CATALOG: Catalog = Catalog {
     columns: &[
         column("id", "a.id", ColumnKind::Id, false, "/id"),
-        column("kind", "a.kind", ColumnKind::Text, false, "/kind"),
+        column("kind", "a.kind", ColumnKind::Key, false, "/kind"),
         column("subject", "a.subject", ColumnKind::Text, true, "/subject"),
         column("contact_id", "a.contact_id", ColumnKind::Id, true, "/contact_id"),
         column("company_id", "a.company_id", ColumnKind::Id, true, "/company_id"),
         column("occurred_at", "a.occurred_at", ColumnKind::Timestamp, false, "/occurred_at"),
-        column("direction", "a.direction", ColumnKind::Text, true, "/direction"),
-        column("outcome", "a.outcome", ColumnKind::Text, true, "/outcome"),
+        column("direction", "a.direction", ColumnKind::Key, true, "/direction"),
+        column("outcome", "a.outcome", ColumnKind::Key, true, "/outcome"),
         column("duration_seconds", "a.duration_seconds", ColumnKind::Int, true, "/duration_seconds"),
         column("starts_at", "a.starts_at", ColumnKind::Timestamp, true, "/starts_at"),
         column("due_at", "a.due_at", ColumnKind::Timestamp, true, "/due_at"),

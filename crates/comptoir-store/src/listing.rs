@@ -21,7 +21,11 @@ pub use comptoir_domain::listing::Page;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnKind {
+    /// Free text: equality ignores case, sorting too.
     Text,
+    /// A code from a closed set, stored in one canonical form (`customer`, `FR`): compared
+    /// exactly, so its index serves an equality.
+    Key,
     Id,
     Timestamp,
     Int,
@@ -115,7 +119,7 @@ impl Target<'_> {
     fn kind(&self) -> ValueKind {
         match self {
             Target::Column(c) => match c.kind {
-                ColumnKind::Text | ColumnKind::Tags => ValueKind::Text,
+                ColumnKind::Text | ColumnKind::Key | ColumnKind::Tags => ValueKind::Text,
                 ColumnKind::Id => ValueKind::Id,
                 ColumnKind::Timestamp => ValueKind::Timestamp,
                 ColumnKind::Int => ValueKind::Int,
@@ -129,6 +133,14 @@ impl Target<'_> {
         match self {
             Target::Column(c) => c.kind == ColumnKind::Tags,
             Target::Custom(d) => d.field_type == FieldType::MultiSelect,
+        }
+    }
+
+    /// Whether an equality on this target ignores case: free text, built in or custom.
+    fn compares_folded(&self) -> bool {
+        match self {
+            Target::Column(c) => c.kind == ColumnKind::Text,
+            Target::Custom(d) => custom_kind(d) == ValueKind::Text,
         }
     }
 
@@ -416,6 +428,9 @@ fn push_filter(
         return Ok(());
     }
     match filter.op {
+        FilterOp::Eq | FilterOp::Ne | FilterOp::In if target.compares_folded() => {
+            push_folded_equality(sql, dialect, catalog, target, filter)?;
+        }
         FilterOp::Eq | FilterOp::Lt | FilterOp::Lte | FilterOp::Gt | FilterOp::Gte => {
             let value = parse_value(kind, &filter.value)?;
             sql.push("(");
@@ -495,6 +510,45 @@ fn push_filter(
             sql.push(")");
         }
     }
+    Ok(())
+}
+
+/// `eq`, `ne` and `in` on free text, without regard to case: both sides lowered by the engine,
+/// which the lowered indexes serve. (SQLite's `lower` folds ASCII letters only; PostgreSQL's
+/// folds every letter.)
+fn push_folded_equality(
+    sql: &mut Sql,
+    dialect: Dialect,
+    catalog: &Catalog,
+    target: &Target<'_>,
+    filter: &Filter,
+) -> Result<(), String> {
+    let values = match filter.op {
+        FilterOp::In => split_list(&filter.value),
+        _ => vec![filter.value.trim().to_owned()],
+    };
+    if values.is_empty() {
+        return Err("needs at least one value, separated by commas".to_owned());
+    }
+    sql.push("(");
+    if filter.op == FilterOp::Ne {
+        catalog.push_expr(sql, dialect, target);
+        sql.push(" IS NULL OR ");
+    }
+    sql.push("lower(");
+    catalog.push_expr(sql, dialect, target);
+    sql.push(match filter.op {
+        FilterOp::Ne => ") <> ",
+        FilterOp::In => ") IN (",
+        _ => ") = ",
+    });
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("lower(").bind(Bind::Text(value)).push(")");
+    }
+    sql.push(if filter.op == FilterOp::In { "))" } else { ")" });
     Ok(())
 }
 

@@ -17,7 +17,7 @@ pub static CATALOG: Catalog = Catalog {
         column("id", "u.id", ColumnKind::Id, false, "/id"),
         column("email", "u.email", ColumnKind::Text, false, "/email"),
         column("display_name", "u.display_name", ColumnKind::Text, true, "/display_name"),
-        column("role", "u.role", ColumnKind::Text, false, "/role"),
+        column("role", "u.role", ColumnKind::Key, false, "/role"),
         column("active", "u.active", ColumnKind::Bool, false, "/active"),
         column("created_at", "u.created_at", ColumnKind::Timestamp, false, "/created_at"),
     ],

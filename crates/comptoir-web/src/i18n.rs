@@ -81,6 +81,20 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
+    /// The message `key`, when the catalogue has one.
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.id(), key)
+    }
+
+    /// The message `key` with named arguments.
+    pub fn tn(self, key: &str, args: &[(&'static str, &str)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from((*value).to_owned())))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
     /// The message `key` with a count, for plurals.
     pub fn count(self, key: &str, n: i64) -> String {
         let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(n))]);

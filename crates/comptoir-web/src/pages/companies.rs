@@ -3,10 +3,12 @@
 
 use super::Chrome;
 use super::custom;
+use super::filters::{Control, code_name, common_control};
 use super::kind::{Header, KindPages, Link};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, choice_key, spec, user_name};
 use super::session::Fields;
+use crate::i18n::Lang;
 use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::companies::Company;
@@ -68,6 +70,14 @@ impl KindPages for Companies {
     const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
     const LIST_COLUMNS: &'static [&'static str] = LIST_COLUMNS;
 
+    fn filter_control(lang: Lang, key: &str) -> Control {
+        match key {
+            "relationship_type" => Control::choice(lang, "relationship", RELATIONSHIPS),
+            "size_band" => Control::choice(lang, "size", SIZES),
+            other => common_control(lang, other),
+        }
+    }
+
     fn version(company: &Company) -> i64 {
         company.version
     }
@@ -116,7 +126,9 @@ impl KindPages for Companies {
             "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),
             "city" => text(office.city.as_ref()),
             "postal_code" => text(office.postal_code.as_ref()),
-            "country" => text(office.country.as_ref()),
+            "country" => {
+                office.country.as_deref().map(|c| code_name(page.lang, "country", c)).unwrap_or_default()
+            }
             "relationship_type" => page.t(&choice_key("relationship", f.relationship_type.as_str())),
             "owner_id" => user_name(users, f.owner_id.map(|id| id.to_string())),
             "tags" => f.tags.join(", "),

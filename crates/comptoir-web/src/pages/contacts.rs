@@ -3,10 +3,12 @@
 
 use super::Chrome;
 use super::custom;
+use super::filters::{Control, code_name, common_control};
 use super::kind::{Header, KindPages, Link};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, spec, user_name};
 use super::session::Fields;
+use crate::i18n::Lang;
 use comptoir_app::{App, AppError};
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
@@ -77,6 +79,13 @@ impl KindPages for Contacts {
     const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
     const LIST_COLUMNS: &'static [&'static str] = LIST_COLUMNS;
 
+    fn filter_control(lang: Lang, key: &str) -> Control {
+        match key {
+            "lifecycle_stage" => Control::choice(lang, "stage", STAGES),
+            other => common_control(lang, other),
+        }
+    }
+
     fn version(contact: &Contact) -> i64 {
         contact.version
     }
@@ -120,12 +129,16 @@ impl KindPages for Contacts {
             "company_name" => contact.company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
             "city" => text(f.address.city.as_ref()),
             "postal_code" => text(f.address.postal_code.as_ref()),
-            "country" => text(f.address.country.as_ref()),
+            "country" => {
+                f.address.country.as_deref().map(|c| code_name(page.lang, "country", c)).unwrap_or_default()
+            }
             "lifecycle_stage" => page.t(&format!("stage-{}", f.lifecycle_stage.as_str())),
             "owner_id" => user_name(users, f.owner_id.map(|id| id.to_string())),
             "tags" => f.tags.join(", "),
             "source" => text(f.source.as_ref()),
-            "language" => text(f.language.as_ref()),
+            "language" => {
+                f.language.as_deref().map(|l| code_name(page.lang, "language", l)).unwrap_or_default()
+            }
             "created_at" => page.date(&contact.created_at),
             "updated_at" => page.date(&contact.updated_at),
             "last_activity_at" => contact.last_activity_at.map(|at| page.date(&at)).unwrap_or_default(),

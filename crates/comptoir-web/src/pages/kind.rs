@@ -4,9 +4,11 @@
 //! in `pages::router`.
 
 use super::Chrome;
+use super::filters::{Control, common_control};
 use super::lists::Cell;
 use super::records::Spec;
 use super::session::Fields;
+use crate::i18n::Lang;
 use comptoir_app::bulk::BulkKind;
 use comptoir_app::kind::Kind;
 use comptoir_app::{App, AppError};
@@ -47,6 +49,11 @@ pub trait KindPages: Send + Sync + 'static {
     const DEFAULT_COLUMNS: &'static [&'static str];
     /// Every built-in column a list offers.
     const LIST_COLUMNS: &'static [&'static str];
+
+    /// How the filter bar asks for a value of the built-in column `key`.
+    fn filter_control(lang: Lang, key: &str) -> Control {
+        common_control(lang, key)
+    }
 
     fn id(record: &Self::Record) -> Uuid {
         Self::UseCases::id(record).into()

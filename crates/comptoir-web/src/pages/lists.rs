@@ -4,10 +4,11 @@
 
 use super::Chrome;
 use super::encode;
+use super::filters::{Control, FilterField, FilterWords, condition_label};
 use super::session::Fields;
 use crate::i18n::Lang;
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
-use comptoir_domain::listing::{FilterOp, ListQuery};
+use comptoir_domain::listing::ListQuery;
 use comptoir_domain::views::SavedView;
 use comptoir_domain::{FieldError, ValidationErrors};
 
@@ -18,14 +19,17 @@ pub struct Column {
     pub key: String,
     pub label: String,
     pub numeric: bool,
+    /// How the filter bar asks for a value of this column.
+    pub control: Control,
 }
 
 impl Column {
-    pub fn builtin(lang: Lang, prefix: &str, key: &str) -> Column {
+    pub fn builtin(lang: Lang, prefix: &str, key: &str, control: Control) -> Column {
         Column {
             key: key.to_owned(),
             label: lang.t(&format!("{prefix}-{}", key.replace('_', "-"))),
             numeric: false,
+            control,
         }
     }
 
@@ -34,29 +38,49 @@ impl Column {
             key: format!("cf.{}", definition.key),
             label: definition.label.clone(),
             numeric: matches!(definition.field_type, FieldType::Number | FieldType::Currency),
+            control: Control::custom(definition),
         }
+    }
+
+    fn filter_field(&self) -> FilterField<'_> {
+        FilterField { key: &self.key, label: &self.label, control: &self.control }
     }
 }
 
 /// What a list was asked for, read from its URL. The URL speaks the API's language
 /// (`filter[city][eq]=Lyon&sort=-created_at`) plus `col` for each shown column; the filter
-/// bar's plain form sends `f`/`o`/`v` triples, folded in here.
+/// bar's plain form sends `f`/`o`/`v` triples in people's words, translated here.
 pub struct ListRequest {
     pub query: Result<ListQuery, ValidationErrors>,
     pub columns: Vec<String>,
     /// The request without paging, in canonical form: what a saved view or an export keeps.
     pub canonical: Vec<(String, String)>,
     pub view: Option<String>,
+    /// The bar's lines that could not be read, as typed, with the message saying why.
+    pub refused: Vec<RefusedLine>,
+}
+
+pub struct RefusedLine {
+    pub field: String,
+    pub op: String,
+    pub value: String,
+    pub message: String,
 }
 
 impl ListRequest {
-    pub fn parse(raw: &str, default_columns: &[&str]) -> ListRequest {
+    pub fn parse(
+        raw: &str,
+        default_columns: &[&str],
+        available: &[Column],
+        words: &FilterWords<'_>,
+    ) -> ListRequest {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
         let mut canonical = vec![];
         let mut columns = vec![];
         let mut view = None;
         let mut cursor = None;
         let mut triple: (Option<String>, Option<String>) = (None, None);
+        let mut refused = vec![];
         for (key, value) in pairs {
             match key.as_str() {
                 "col" => columns.push(value),
@@ -67,15 +91,15 @@ impl ListRequest {
                 "v" => {
                     if let (Some(field), Some(op)) = triple.clone()
                         && !field.is_empty()
-                        && (!value.trim().is_empty() || op == "is-empty")
+                        && (!value.trim().is_empty() || !Control::needs_value(&op))
                     {
-                        // "is empty" needs no value; left blank it means "is empty: yes".
-                        let value = if op == "is-empty" && value.trim().is_empty() {
-                            "true".to_owned()
-                        } else {
-                            value
-                        };
-                        canonical.push((format!("filter[{field}][{op}]"), value));
+                        match available.iter().find(|c| c.key == field) {
+                            Some(column) => match words.translate(&column.filter_field(), &op, &value) {
+                                Ok(filters) => canonical.extend(filters),
+                                Err(message) => refused.push(RefusedLine { field, op, value, message }),
+                            },
+                            None => canonical.push((format!("filter[{field}][{op}]"), value)),
+                        }
                     }
                     triple = (None, None);
                 }
@@ -96,7 +120,7 @@ impl ListRequest {
             for_query.push(("cursor".to_owned(), cursor));
         }
         let query = ListQuery::parse(&for_query, &["col"]);
-        ListRequest { query, columns, canonical, view }
+        ListRequest { query, columns, canonical, view, refused }
     }
 
     pub fn query_string(&self) -> String {
@@ -125,11 +149,85 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-/// One line of the filter bar.
-pub struct FilterRow {
+/// One line of the filter bar, with everything its controls offer.
+pub struct FilterLine {
+    /// Numbers the line's controls' ids.
+    pub index: usize,
+    /// The list's address, where the line asks for its controls when its field changes.
+    pub base: String,
     pub field: String,
     pub op: String,
     pub value: String,
+    /// `(key, label)` of every field the line may test.
+    pub fields: Vec<(String, String)>,
+    /// `(op, label)` of the conditions the field allows.
+    pub conditions: Vec<(String, String)>,
+    /// `select`, `date`, `number`, `tel` or `text`.
+    pub input: &'static str,
+    /// The choices of a `select`: `(value, label)`.
+    pub options: Vec<(String, String)>,
+    pub error: Option<String>,
+}
+
+impl FilterLine {
+    #[expect(clippy::too_many_arguments, reason = "a line is drawn from this many parts")]
+    pub fn new(
+        index: usize,
+        base: &str,
+        available: &[Column],
+        words: &FilterWords<'_>,
+        field: String,
+        op: String,
+        value: String,
+        error: Option<String>,
+    ) -> FilterLine {
+        let lang = words.lang;
+        let control = available.iter().find(|c| c.key == field).map_or(Control::Text, |c| c.control.clone());
+        let mut conditions: Vec<(String, String)> = control
+            .conditions()
+            .iter()
+            .map(|op| ((*op).to_owned(), condition_label(lang, &control, op)))
+            .collect();
+        // A condition from an address that the bar does not offer for this field stays shown.
+        if !op.is_empty() && !conditions.iter().any(|(o, _)| *o == op) {
+            conditions.push((op.clone(), condition_label(lang, &control, &op)));
+        }
+        let op = if op.is_empty() { conditions[0].0.clone() } else { op };
+        let (input, options) = match &control {
+            Control::Choice(choices) => ("select", choices.clone()),
+            Control::User => {
+                let mut people: Vec<(String, String)> =
+                    words.me.map(|me| (me.to_string(), lang.t("filter-me"))).into_iter().collect();
+                people.extend(
+                    words
+                        .users
+                        .iter()
+                        .filter(|u| Some(u.id) != words.me)
+                        .map(|u| (u.id.to_string(), u.name().to_owned())),
+                );
+                ("select", people)
+            }
+            Control::YesNo => {
+                ("select", vec![("true".to_owned(), lang.t("yes")), ("false".to_owned(), lang.t("no"))])
+            }
+            Control::Date => ("date", vec![]),
+            Control::Number => ("number", vec![]),
+            Control::Phone => ("tel", vec![]),
+            Control::Text | Control::Labels => ("text", vec![]),
+        };
+        FilterLine {
+            index,
+            base: base.to_owned(),
+            field,
+            op,
+            value,
+            fields: available.iter().map(|c| (c.key.clone(), c.label.clone())).collect(),
+            conditions,
+            input,
+            options,
+            error,
+        }
+    }
 }
 
 pub struct SavedLink {
@@ -146,8 +244,7 @@ pub struct ListView {
     pub shown: Vec<Column>,
     pub sort_field: String,
     pub sort_descending: bool,
-    pub filters: Vec<FilterRow>,
-    pub operators: Vec<(String, String)>,
+    pub filters: Vec<FilterLine>,
     pub q: String,
     pub query_string: String,
     pub keep_for_filters: Vec<(String, String)>,
@@ -170,6 +267,7 @@ impl ListView {
         next_cursor: Option<String>,
         saved: &[SavedView],
         error: Option<&ValidationErrors>,
+        words: &FilterWords<'_>,
     ) -> ListView {
         let shown = request
             .columns
@@ -179,22 +277,20 @@ impl ListView {
         let query = request.query.as_ref().ok();
         let (sort_field, sort_descending) =
             query.and_then(|q| q.sort.as_ref()).map(|s| (s.field.clone(), s.descending)).unwrap_or_default();
-        let mut filters: Vec<FilterRow> = query
-            .map(|q| {
-                q.filters
-                    .iter()
-                    .map(|f| FilterRow {
-                        field: f.field.clone(),
-                        op: f.op.as_str().to_owned(),
-                        value: f.value.clone(),
-                    })
-                    .collect()
+        let fields: Vec<FilterField<'_>> = available.iter().map(Column::filter_field).collect();
+        let kept = query.map(|q| words.lines(&fields, &q.filters)).unwrap_or_default();
+        let refused = request.refused.iter().map(|line| {
+            (line.field.clone(), line.op.clone(), line.value.clone(), Some(line.message.clone()))
+        });
+        let filters = kept
+            .into_iter()
+            .map(|(field, op, value)| (field, op, value, None))
+            .chain(refused)
+            .chain([(String::new(), String::new(), String::new(), None)])
+            .enumerate()
+            .map(|(i, (field, op, value, error))| {
+                FilterLine::new(i + 1, &base, &available, words, field, op, value, error)
             })
-            .unwrap_or_default();
-        filters.push(FilterRow { field: String::new(), op: "eq".to_owned(), value: String::new() });
-        let operators = FilterOp::ALL
-            .iter()
-            .map(|op| (op.as_str().to_owned(), page.t(&format!("op-{}", op.as_str()))))
             .collect();
         let query_string = request.query_string();
         let next_href = next_cursor.map(|cursor| format!("{base}?{query_string}&cursor={}", encode(&cursor)));
@@ -204,7 +300,19 @@ impl ListView {
                 errors
                     .0
                     .iter()
-                    .map(|FieldError { field, message }| format!("{field}: {}", page.lang.message(message)))
+                    .map(|FieldError { field, message }| {
+                        let label = field
+                            .strip_prefix("filter[")
+                            .and_then(|rest| rest.split(']').next())
+                            .map(|key| {
+                                available.iter().find(|c| c.key == key).map_or(key, |c| c.label.as_str())
+                            })
+                            .unwrap_or(field);
+                        page.lang.tn(
+                            "filter-refused",
+                            &[("field", label), ("message", &page.lang.message(message))],
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -224,7 +332,6 @@ impl ListView {
             sort_field,
             sort_descending,
             filters,
-            operators,
             q: query.and_then(|q| q.q.clone()).unwrap_or_default(),
             keep_for_filters: request.keep_except(&["filter", "q", "cursor"]),
             keep_for_columns: request.keep_except(&["col", "cursor"]),
@@ -325,9 +432,13 @@ mod tests {
 
     #[test]
     fn filter_bar_triples_become_api_filters_and_blank_rows_are_ignored() {
+        let words = FilterWords { lang: Lang::En, zone: chrono_tz::UTC, me: None, users: &[] };
+        let tags = Column::builtin(Lang::En, "col", "tags", Control::Labels);
         let request = ListRequest::parse(
             "f=city&o=eq&v=Lyon&f=&o=eq&v=&f=tags&o=is-empty&v=&sort=-created_at&col=last_name&col=city",
             &["first_name"],
+            &[tags],
+            &words,
         );
         let query = request.query.as_ref().expect("valid");
         assert_eq!(query.filters.len(), 2);
@@ -365,7 +476,8 @@ mod tests {
 
     #[test]
     fn unknown_operators_are_reported_not_ignored() {
-        let request = ListRequest::parse("filter[city][near]=Lyon", &[]);
+        let words = FilterWords { lang: Lang::En, zone: chrono_tz::UTC, me: None, users: &[] };
+        let request = ListRequest::parse("filter[city][near]=Lyon", &[], &[], &words);
         assert!(request.query.is_err());
     }
 }

@@ -8,6 +8,7 @@ mod companies;
 mod contacts;
 mod custom;
 mod errors;
+mod filters;
 pub(crate) mod forms;
 mod home;
 mod kind;

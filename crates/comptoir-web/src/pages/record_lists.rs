@@ -2,9 +2,10 @@
 //! bulk actions, and the CSV export of what it shows.
 
 use super::errors::PageError;
+use super::filters::FilterWords;
 use super::kind::{KindPages, base, key, section};
 use super::lists::{
-    CSV_START, Column, ListRequest, ListView, Row, csv_rows, selected_ids, spreadsheet_number,
+    CSV_START, Column, FilterLine, ListRequest, ListView, Row, csv_rows, selected_ids, spreadsheet_number,
 };
 use super::path::PagePath;
 use super::session::{Submission, Visitor};
@@ -35,8 +36,10 @@ struct ConfirmBulkDelete {
 }
 
 fn columns<K: KindPages>(lang: Lang, definitions: &[CustomFieldDefinition]) -> Vec<Column> {
-    let mut columns: Vec<Column> =
-        K::LIST_COLUMNS.iter().map(|key| Column::builtin(lang, "col", key)).collect();
+    let mut columns: Vec<Column> = K::LIST_COLUMNS
+        .iter()
+        .map(|key| Column::builtin(lang, "col", key, K::filter_control(lang, key)))
+        .collect();
     columns.extend(definitions.iter().map(Column::custom));
     columns
 }
@@ -61,6 +64,9 @@ async fn list_setting<K: KindPages>(state: &AppState, visitor: &Visitor) -> Resu
 struct ListPage {
     page: Chrome,
     title: String,
+    /// "My contacts": the list of the visitor's own records, one click away.
+    mine_label: String,
+    mine: String,
     new_label: String,
     list: ListView,
     users: Vec<User>,
@@ -99,9 +105,10 @@ pub(super) async fn list<K: KindPages>(
         .map(|(k, v)| format!("{}={}", super::encode(&k), super::encode(&v)))
         .collect::<Vec<_>>()
         .join("&");
-    let request = ListRequest::parse(&list_part, K::DEFAULT_COLUMNS);
     let ListSetting { definitions, users, columns: all_columns } =
         list_setting::<K>(&state, &visitor).await?;
+    let words = filter_words(&visitor, &users);
+    let request = ListRequest::parse(&list_part, K::DEFAULT_COLUMNS, &all_columns, &words);
     let saved = app.saved_views(&visitor.actor, K::KIND).await?;
     let flash = outcome.done.map(|n| lang.count("bulk-done", n as i64));
     let flash_error = outcome.refused.filter(|n| *n > 0).map(|n| lang.count("bulk-refused", n as i64));
@@ -125,13 +132,18 @@ pub(super) async fn list<K: KindPages>(
                 .collect(),
         })
         .collect();
-    let list = ListView::new(base::<K>(), &page, &request, all_columns, rows, next, &saved, error.as_ref());
+    let list =
+        ListView::new(base::<K>(), &page, &request, all_columns, rows, next, &saved, error.as_ref(), &words);
     let can_bulk = visitor.actor.can_create_records();
     if visitor.htmx && request.query.as_ref().is_ok_and(|q| q.cursor.is_some()) {
         return Ok(render(&RowsFragment { page, list, can_bulk }));
     }
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let refused = error.is_some() || !request.refused.is_empty();
+    let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let mine = format!("{}?filter%5Bowner_id%5D%5Beq%5D={}", base::<K>(), visitor.actor.user_id);
     let list_page = ListPage {
+        mine_label: lang.t(&key::<K>("mine")),
+        mine,
         title: lang.t(&format!("{}-title", section::<K>())),
         new_label: lang.t(&key::<K>("new")),
         page,
@@ -143,6 +155,47 @@ pub(super) async fn list<K: KindPages>(
     Ok((status, render(&list_page)).into_response())
 }
 
+/// What the filter bar needs to read people's words: their language, zone and colleagues.
+fn filter_words<'a>(visitor: &Visitor, users: &'a [User]) -> FilterWords<'a> {
+    FilterWords { lang: visitor.lang, zone: visitor.timezone, me: Some(visitor.actor.user_id), users }
+}
+
+#[derive(Template)]
+#[template(path = "partials/filter_line.html")]
+struct FilterLineFragment {
+    page: Chrome,
+    line: FilterLine,
+}
+
+#[derive(Deserialize)]
+pub(super) struct LineRequest {
+    #[serde(default)]
+    f: String,
+    #[serde(default)]
+    i: usize,
+}
+
+/// One line of the filter bar with the controls its newly chosen field needs.
+pub(super) async fn filter_line<K: KindPages>(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    axum::extract::Query(wanted): axum::extract::Query<LineRequest>,
+) -> Result<Response, PageError> {
+    let ListSetting { users, columns, .. } = list_setting::<K>(&state, &visitor).await?;
+    let words = filter_words(&visitor, &users);
+    let line = FilterLine::new(
+        wanted.i.max(1),
+        &base::<K>(),
+        &columns,
+        &words,
+        wanted.f,
+        String::new(),
+        String::new(),
+        None,
+    );
+    Ok(render(&FilterLineFragment { page: Chrome::new(&visitor, section::<K>()), line }))
+}
+
 /// Every record the current list shows, all pages, with its chosen columns.
 pub(super) async fn export<K: KindPages>(
     State(state): State<AppState>,
@@ -150,12 +203,17 @@ pub(super) async fn export<K: KindPages>(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
-    let request = ListRequest::parse(raw.as_deref().unwrap_or_default(), K::DEFAULT_COLUMNS);
+    let ListSetting { definitions, users, columns: all_columns } =
+        list_setting::<K>(&state, &visitor).await?;
+    let words = filter_words(&visitor, &users);
+    let request =
+        ListRequest::parse(raw.as_deref().unwrap_or_default(), K::DEFAULT_COLUMNS, &all_columns, &words);
+    if let Some(line) = request.refused.first() {
+        return Err(ValidationErrors::single(line.field.clone(), line.message.clone()).into());
+    }
     let mut query = request.query.clone().map_err(|e| PageError::from(AppError::Validation(e)))?;
     query.limit = comptoir_domain::listing::MAX_LIMIT;
     query.cursor = None;
-    let ListSetting { definitions, users, columns: all_columns } =
-        list_setting::<K>(&state, &visitor).await?;
     let page = Chrome::new(&visitor, section::<K>());
     let header: Vec<String> = request
         .columns

@@ -84,6 +84,7 @@ pub fn routes<K: KindPages>() -> Router<AppState> {
         .route(&base, get(record_lists::list::<K>).post(create::<K>))
         .route(&format!("{base}/new"), get(new_form::<K>))
         .route(&format!("{base}/export.csv"), get(record_lists::export::<K>))
+        .route(&format!("{base}/filter-line"), get(record_lists::filter_line::<K>))
         .route(&format!("{base}/bulk"), post(record_lists::bulk::<K>))
         .route(&format!("{base}/views"), post(record_lists::save_view::<K>))
         .route(&format!("{base}/{{id}}"), get(show::<K>).post(update::<K>))

@@ -93,6 +93,12 @@ async fn filters_apply_each_operator(server: TestServer) {
     };
     assert_eq!(names("filter[city]=Lyon").await, ["Arnaud", "Durand"]);
     assert_eq!(names("filter[city][ne]=Lyon").await, ["Blanc", "Caron"]);
+    assert_eq!(names("filter[city]=lyon").await, ["Arnaud", "Durand"], "free text ignores case");
+    assert_eq!(names("filter[city][ne]=LYON").await, ["Blanc", "Caron"]);
+    assert_eq!(names("filter[city][in]=lille,LYON").await, ["Arnaud", "Blanc", "Durand"]);
+    assert_eq!(names("filter[last_name]=durand&sort=created_at").await, ["Durand"]);
+    assert_eq!(names("filter[city]=lyon&sort=-created_at").await, ["Durand", "Arnaud"]);
+    assert_eq!(names("filter[lifecycle_stage]=Customer").await, Vec::<String>::new(), "codes are exact");
     assert_eq!(names("filter[last_name][lt]=Caron").await, ["Arnaud", "Blanc"]);
     assert_eq!(names("filter[last_name][gte]=Caron").await, ["Caron", "Durand"]);
     assert_eq!(names("filter[city][contains]=LL").await, ["Blanc"]);

@@ -28,6 +28,7 @@ on_both_databases!(
     expired_sessions_and_old_failures_are_swept,
     a_past_call_is_logged_and_a_task_given_to_a_colleague,
     the_home_page_greets_by_first_name,
+    the_filter_bar_reads_peoples_words,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -435,7 +436,7 @@ async fn lists_filter_sort_choose_columns_and_save_views(s: TestServer) {
 
     let bad = browser.get("/contacts?f=city&o=near&v=Lyon").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.contains("unknown operator"));
+    assert!(bad.contains("City: pick a condition"), "{}", bad.text);
 
     let query = "filter%5Bcity%5D%5Beq%5D=Lyon&col=first_name";
     let saved = browser.post("/contacts/views", &[("name", "Mes contacts à Lyon"), ("query", query)]).await;
@@ -848,4 +849,80 @@ async fn the_home_page_greets_by_first_name(s: TestServer) {
     assert!(browser.get("/").await.contains("<h1>Bonjour Claire</h1>"), "French: no comma, the first name");
     browser.post("/language", &[("lang", "en")]).await;
     assert!(browser.get("/").await.contains("<h1>Hello, Claire</h1>"));
+}
+
+/// The filter bar takes labels, names, days, numbers and phone numbers as people write them,
+/// in French as in English, and says in their language what it could not read.
+async fn the_filter_bar_reads_peoples_words(s: TestServer) {
+    let (sophie, _) = s.user_with_password(Role::Sales).await;
+    s.patch(&format!("/api/v1/users/{sophie}"), &s.admin, json!({"display_name": "Sophie Leroy"})).await;
+    s.post(
+        "/api/v1/custom-fields",
+        &s.admin,
+        json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "number"}),
+    )
+    .await;
+    for (last, stage, owner, phone, budget, country) in [
+        ("Arnaud", "customer", s.admin_id, "06 12 34 56 78", 12_000, "FR"),
+        ("Blanc", "lead", sophie, "04 78 12 34 56", 500, "BE"),
+        ("Caron", "customer", sophie, "07 81 22 33 44", 25_000, "FR"),
+    ] {
+        let body = json!({"last_name": last, "lifecycle_stage": stage, "owner_id": owner, "phones": [phone],
+                          "custom_fields": {"budget": budget}, "address": {"city": "Lyon", "country": country}});
+        let created = s.post("/api/v1/contacts", &s.admin, body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let found = |query: &'static str| {
+        let browser = &browser;
+        async move {
+            let page = browser.get(&format!("/contacts?sort=last_name&col=last_name&{query}")).await;
+            assert_eq!(page.status, StatusCode::OK, "{query}: {}", page.text);
+            ["Arnaud", "Blanc", "Caron"]
+                .into_iter()
+                .filter(|name| page.contains(&format!(">{name}<")))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("f=lifecycle_stage&o=eq&v=client").await, ["Arnaud", "Caron"], "a stage by its label");
+    assert_eq!(found("f=owner_id&o=eq&v=Sophie+Leroy").await, ["Blanc", "Caron"], "an owner by name");
+    assert_eq!(found("f=owner_id&o=eq&v=moi").await, ["Arnaud"]);
+    assert_eq!(found("f=city&o=eq&v=lyon").await, ["Arnaud", "Blanc", "Caron"], "text ignores case");
+    assert_eq!(found("f=country&o=eq&v=France").await, ["Arnaud", "Caron"], "a country by its name");
+    assert_eq!(found("f=phone&o=starts-with&v=06").await, ["Arnaud"], "a national number");
+    assert_eq!(found("f=cf.budget&o=gt&v=10+000").await, ["Arnaud", "Caron"], "a number with spaces");
+    assert_eq!(found("f=cf.budget&o=is-empty&v=").await, Vec::<&str>::new(), "is empty needs no value");
+    assert_eq!(found("f=created_at&o=last-30-days&v=").await, ["Arnaud", "Blanc", "Caron"]);
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y").to_string();
+    let on_today = browser.get(&format!("/contacts?col=last_name&f=created_at&o=on&v={today}")).await;
+    assert!(on_today.contains(">Arnaud<"), "a day typed as the French write it");
+
+    let stage = browser.get("/contacts?f=lifecycle_stage&o=eq&v=client").await;
+    assert!(stage.contains("<option value=\"customer\" selected>Client</option>"), "a list of stages");
+    assert!(stage.contains("href=\"/contacts?filter%5Bowner_id%5D%5Beq%5D="), "a link to my contacts");
+    let line = browser.get_htmx("/contacts/filter-line?f=owner_id&i=2").await;
+    assert!(
+        line.contains("id=\"v-2\"")
+            && line.contains(">Moi</option>")
+            && line.contains(">Sophie Leroy</option>")
+    );
+    assert!(!line.contains("<html"), "only the line");
+
+    for (query, message) in [
+        ("f=owner_id&o=eq&v=Paul", "Responsable : aucun collègue ne s’appelle « Paul »."),
+        (
+            "f=lifecycle_stage&o=eq&v=Fournisseur",
+            "Étape : « Fournisseur » ne fait pas partie des valeurs possibles",
+        ),
+        ("f=cf.budget&o=gt&v=beaucoup", "Budget : « beaucoup » n’est pas un nombre."),
+        ("f=created_at&o=on&v=31/02/2026", "Créé le : « 31/02/2026 » n’est pas une date"),
+    ] {
+        let refused = browser.get(&format!("/contacts?{query}")).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let text = refused.text.replace("&#8217;", "’").replace("&#171;", "«").replace("&#187;", "»");
+        assert!(text.contains(message), "{query}: {message} in {text}");
+        assert!(!text.contains("filter["), "no API names shown");
+        assert!(refused.contains("aria-invalid=\"true\""), "the line is marked");
+    }
 }

@@ -79,6 +79,17 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
 
     let contact = read.body["data"][0]["id"].as_str().unwrap_or_default().to_owned();
     seed_a_working_week(&server, &contact).await;
+    browser.goto("/contacts").await;
+    browser.select("#f-1", "lifecycle_stage").await;
+    browser.wait_for_element("select#v-1 option[value=customer]").await;
+    browser.select("#v-1", "customer").await;
+    browser.click("form.filter-bar button[type=submit]").await;
+    browser.wait_for("table.data", "Bernard").await;
+    let customers = browser.text("table.data").await;
+    assert!(customers.contains("Lefèvre") && !customers.contains("Roux"), "only customers: {customers}");
+    assert_eq!(browser.value("#v-1").await, "customer", "the bar shows the stage it filters on");
+    browser.check_accessibility("contacts filtered by stage").await;
+
     browser.goto(&format!("/contacts/{contact}")).await;
     browser.check_accessibility("contact with a full timeline").await;
     browser.screenshot("contact").await;

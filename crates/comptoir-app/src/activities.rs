@@ -7,7 +7,7 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::kinds::{ObjectType, RecordKind, RecordRef};
-use comptoir_domain::listing::{ListQuery, Page};
+use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
 
@@ -126,6 +126,10 @@ impl Kind for Activities {
 
     async fn page(app: &App, query: &ListQuery) -> Result<Page<Activity>, AppError> {
         Ok(comptoir_store::activities::list(&app.db, None, query).await??)
+    }
+
+    async fn count(app: &App, query: &ListQuery) -> Result<Count, AppError> {
+        Ok(comptoir_store::activities::count_matching(&app.db, query).await??)
     }
 
     /// Its contact's last activity moves with it.

@@ -8,7 +8,7 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::companies::{Company, CompanyFields, CompanyInput};
 use comptoir_domain::ids::{CompanyId, UserId};
 use comptoir_domain::kinds::{ObjectType, RecordKind};
-use comptoir_domain::listing::{ListQuery, Page};
+use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::search::fold;
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
@@ -83,6 +83,11 @@ impl Kind for Companies {
     async fn page(app: &App, query: &ListQuery) -> Result<Page<Company>, AppError> {
         let definitions = app.definitions(RecordKind::Company).await?;
         Ok(comptoir_store::companies::list(&app.db, query, &definitions).await??)
+    }
+
+    async fn count(app: &App, query: &ListQuery) -> Result<Count, AppError> {
+        let definitions = app.definitions(RecordKind::Company).await?;
+        Ok(comptoir_store::companies::count_matching(&app.db, query, &definitions).await??)
     }
 
     async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {

@@ -8,7 +8,7 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, ContactInput};
 use comptoir_domain::ids::{ContactId, UserId};
 use comptoir_domain::kinds::{ObjectType, RecordKind};
-use comptoir_domain::listing::{ListQuery, Page};
+use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::search::fold;
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
@@ -116,6 +116,11 @@ impl Kind for Contacts {
     async fn page(app: &App, query: &ListQuery) -> Result<Page<Contact>, AppError> {
         let definitions = app.definitions(RecordKind::Contact).await?;
         Ok(comptoir_store::contacts::list(&app.db, query, &definitions).await??)
+    }
+
+    async fn count(app: &App, query: &ListQuery) -> Result<Count, AppError> {
+        let definitions = app.definitions(RecordKind::Contact).await?;
+        Ok(comptoir_store::contacts::count_matching(&app.db, query, &definitions).await??)
     }
 
     async fn insert(tx: &mut Tx, contact: &Contact) -> Result<(), StoreError> {

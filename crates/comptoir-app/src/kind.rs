@@ -14,7 +14,7 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{OperationId, UserId};
 use comptoir_domain::kinds::ObjectType;
-use comptoir_domain::listing::{ListQuery, Page};
+use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
@@ -99,6 +99,9 @@ pub trait Kind: Send + Sync + 'static {
         query: &ListQuery,
     ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send;
 
+    /// How many records `query` matches, counted up to a cap (see [`Count`]).
+    fn count(app: &App, query: &ListQuery) -> impl Future<Output = Result<Count, AppError>> + Send;
+
     fn insert(tx: &mut Tx, record: &Self::Record) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Stores `after` in place of `before`, if `before` is still the stored version.
@@ -151,6 +154,11 @@ impl App {
         query: &ListQuery,
     ) -> Result<Page<K::Record>, AppError> {
         K::page(self, query).await
+    }
+
+    /// Every role reads every record, and so may count them.
+    pub async fn count<K: Kind>(&self, _actor: &Actor, query: &ListQuery) -> Result<Count, AppError> {
+        K::count(self, query).await
     }
 
     /// Applies a JSON merge patch. `if_match` is the version the client last saw.

@@ -12,6 +12,39 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// How many records a list matches. Counting stops at [`COUNT_CAP`]: past it, a count says so,
+/// with the table's estimated size when nothing narrows the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    Exact(u64),
+    /// More than this many.
+    MoreThan(u64),
+    /// About this many: the engine's own estimate of the table's size.
+    About(u64),
+}
+
+/// Where counting stops: reading this many index entries takes a few milliseconds.
+pub const COUNT_CAP: u64 = 10_000;
+
+impl Count {
+    /// A count from `found` matches of a count capped at `cap`; `estimate` is the table's
+    /// estimated size, for a list that nothing narrows.
+    pub fn capped(found: u64, cap: u64, estimate: Option<u64>) -> Count {
+        match estimate {
+            _ if found <= cap => Count::Exact(found),
+            Some(about) if about > cap => Count::About(about),
+            _ => Count::MoreThan(cap),
+        }
+    }
+}
+
+impl ListQuery {
+    /// Whether the query narrows the list at all.
+    pub fn narrows(&self) -> bool {
+        !self.filters.is_empty() || self.q.is_some()
+    }
+}
+
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
 
@@ -176,6 +209,15 @@ impl ListQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_past_the_cap_say_so() {
+        assert_eq!(Count::capped(147, 10_000, None), Count::Exact(147));
+        assert_eq!(Count::capped(10_000, 10_000, Some(1_000_000)), Count::Exact(10_000));
+        assert_eq!(Count::capped(10_001, 10_000, None), Count::MoreThan(10_000));
+        assert_eq!(Count::capped(10_001, 10_000, Some(1_000_000)), Count::About(1_000_000));
+        assert_eq!(Count::capped(10_001, 10_000, Some(9_000)), Count::MoreThan(10_000), "stale statistics");
+    }
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
         items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
-use comptoir_domain::listing::ListQuery;
+use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
 use comptoir_domain::validation::ValidationErrors;
 use sqlx::FromRow;
 use uuid::Uuid;
@@ -209,6 +209,18 @@ pub async fn list(
     let rows: Vec<ActivityRow> = crate::fetch::rows(db, sql, &plan).await?;
     let activities = rows.into_iter().map(Activity::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(activities, query.limit, &plan)))
+}
+
+/// How many activities `query` matches (see [`listing::build_count`]).
+pub async fn count_matching(
+    db: &Db,
+    query: &ListQuery,
+) -> Result<Result<Count, ValidationErrors>, StoreError> {
+    let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM activities a WHERE TRUE");
+    match listing::build_count(base, db.dialect(), &CATALOG, query, &[], COUNT_CAP) {
+        Ok(sql) => Ok(Ok(listing::count(db, sql, query, "activities", COUNT_CAP).await?)),
+        Err(errors) => Ok(Err(errors)),
+    }
 }
 
 pub async fn insert(tx: &mut Tx, activity: &Activity) -> Result<(), StoreError> {

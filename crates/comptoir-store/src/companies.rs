@@ -10,7 +10,7 @@ use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeB
 use comptoir_domain::contacts::LabelledPhone;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, UserId};
-use comptoir_domain::listing::ListQuery;
+use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
 use comptoir_domain::siren::{Siren, Siret, VatNumber};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
@@ -66,8 +66,7 @@ macro_rules! select_companies {
         "SELECT co.id, co.version, co.name, co.domain, co.website, co.industry, co.size_band,
             co.siren, co.siret, co.vat_number, co.addresses, co.phones,
             co.relationship_type, co.owner_id, co.tags, co.custom_fields, co.created_at,
-            co.updated_at
-         FROM companies co"
+            co.updated_at FROM companies co"
     };
 }
 
@@ -158,6 +157,19 @@ pub async fn list(
     let rows: Vec<CompanyRow> = crate::fetch::rows(db, sql, &plan).await?;
     let companies = rows.into_iter().map(Company::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(companies, query.limit, &plan)))
+}
+
+/// How many companies `query` matches (see [`listing::build_count`]).
+pub async fn count_matching(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Count, ValidationErrors>, StoreError> {
+    let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM companies co WHERE TRUE");
+    match listing::build_count(base, db.dialect(), &CATALOG, query, custom, COUNT_CAP) {
+        Ok(sql) => Ok(Ok(listing::count(db, sql, query, "companies", COUNT_CAP).await?)),
+        Err(errors) => Ok(Err(errors)),
+    }
 }
 
 pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {

@@ -11,7 +11,7 @@ use comptoir_domain::contacts::{
 };
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, ContactId, UserId};
-use comptoir_domain::listing::ListQuery;
+use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
 use sqlx::FromRow;
@@ -63,13 +63,22 @@ pub static CATALOG: Catalog = Catalog {
 };
 
 /// The columns every contact query reads; a macro so it can be `concat!`ed into static SQL.
+/// The rows a contact is read from, which lists filter on.
+macro_rules! contacts_from {
+    () => {
+        " FROM contacts c LEFT JOIN companies co ON co.id = c.company_id"
+    };
+}
+
 macro_rules! select_contacts {
     () => {
-        "SELECT c.id, c.version, c.first_name, c.last_name, c.emails, c.phones, c.job_title,
+        concat!(
+            "SELECT c.id, c.version, c.first_name, c.last_name, c.emails, c.phones, c.job_title,
             c.company_id, c.address_label, c.address_street, c.address_postal_code, c.address_city, c.address_region,
             c.address_country, c.language, c.lifecycle_stage, c.source, c.owner_id, c.tags,
-            c.custom_fields, c.created_at, c.updated_at, c.last_activity_at, co.name AS company_name
-         FROM contacts c LEFT JOIN companies co ON co.id = c.company_id"
+            c.custom_fields, c.created_at, c.updated_at, c.last_activity_at, co.name AS company_name",
+            contacts_from!()
+        )
     };
 }
 
@@ -185,6 +194,19 @@ pub async fn list(
     let rows: Vec<ContactRow> = crate::fetch::rows(db, sql, &plan).await?;
     let contacts = rows.into_iter().map(Contact::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(Ok(listing::paginate(contacts, query.limit, &plan)))
+}
+
+/// How many contacts `query` matches (see [`listing::build_count`]).
+pub async fn count_matching(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Count, ValidationErrors>, StoreError> {
+    let base = Sql::new(concat!("SELECT count(*) FROM (SELECT 1", contacts_from!(), " WHERE TRUE"));
+    match listing::build_count(base, db.dialect(), &CATALOG, query, custom, COUNT_CAP) {
+        Ok(sql) => Ok(Ok(listing::count(db, sql, query, "contacts", COUNT_CAP).await?)),
+        Err(errors) => Ok(Err(errors)),
+    }
 }
 
 /// Writes a new contact. `company_search` is the folded name of its company, so the contact

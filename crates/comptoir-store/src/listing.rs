@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
-use comptoir_domain::listing::{Filter, FilterOp, ListQuery};
+use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery};
 use comptoir_domain::search::query_terms;
 use comptoir_domain::validation::ValidationErrors;
 use serde::Serialize;
@@ -605,7 +605,31 @@ pub fn build(
         }
     };
     let walk_sort_index = catalog.sort_indexes.contains(&sort_name);
+    let search_newest_first = push_conditions(
+        &mut sql,
+        dialect,
+        catalog,
+        query,
+        custom,
+        Some((sort_name, walk_sort_index)),
+        &mut errors,
+    );
+    finish_list(search_newest_first, sql, dialect, catalog, query, sort_target, descending, errors)
+}
 
+/// Appends the filters and the search of `query` to a statement that ends inside its `WHERE`
+/// clause. `sort` is the list's sort column, and whether its index serves the order; a count
+/// has none. Returns whether a PostgreSQL search reads newest first (see `crate::fetch`).
+fn push_conditions(
+    sql: &mut Sql,
+    dialect: Dialect,
+    catalog: &'static Catalog,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+    sort: Option<(&str, bool)>,
+    errors: &mut ValidationErrors,
+) -> bool {
+    let (sort_name, walk_sort_index) = sort.unwrap_or(("", false));
     for filter in &query.filters {
         let Some(target) = catalog.resolve(&filter.field, custom) else {
             errors.add(
@@ -619,7 +643,7 @@ pub fn build(
             && filter.op == FilterOp::Eq
             && catalog.creation_ordered.contains(&filter.field.as_str());
         let walk = walk_sort_index && !ordered_by_own_index;
-        if let Err(message) = push_filter(&mut sql, dialect, catalog, &target, filter, walk) {
+        if let Err(message) = push_filter(sql, dialect, catalog, &target, filter, walk) {
             errors.add(filter.param_name(), message);
         }
     }
@@ -628,7 +652,7 @@ pub fn build(
     if let Some(q) = &query.q {
         match (&catalog.search, search_expression(dialect, q)) {
             (Some(search), Some(expression)) => {
-                search_newest_first = dialect == Dialect::Postgres && query.sort.is_none();
+                search_newest_first = dialect == Dialect::Postgres && query.sort.is_none() && sort.is_some();
                 sql.push(" AND ").push(match dialect {
                     Dialect::Sqlite => search.sqlite,
                     Dialect::Postgres => search.postgres,
@@ -640,7 +664,84 @@ pub fn build(
             (Some(_), None) => {}
         }
     }
+    search_newest_first
+}
 
+/// Counts what a list matches, up to `cap`: `base` is `SELECT count(*) FROM (SELECT 1 FROM …
+/// WHERE TRUE`, and the count stops reading after `cap + 1` matches, so it costs at most what
+/// reading that many index entries does, whatever the table's size.
+pub fn build_count(
+    mut sql: Sql,
+    dialect: Dialect,
+    catalog: &'static Catalog,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+    cap: u64,
+) -> Result<Sql, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    push_conditions(&mut sql, dialect, catalog, query, custom, None, &mut errors);
+    errors.into_result()?;
+    sql.push(" LIMIT ").bind(Bind::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1)));
+    sql.push(") AS matches");
+    Ok(sql)
+}
+
+/// Runs a count built by [`build_count`]; `table`'s estimated size stands in for a list that
+/// nothing narrows and that holds more than `cap` rows.
+pub async fn count(
+    db: &crate::Db,
+    sql: Sql,
+    query: &ListQuery,
+    table: &'static str,
+    cap: u64,
+) -> Result<Count, crate::StoreError> {
+    let (text, binds) = sql.into_parts(db.dialect());
+    let found: i64 = crate::on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
+    })?;
+    let found = u64::try_from(found).unwrap_or_default();
+    let estimate = if found > cap && !query.narrows() { table_size(db, table).await? } else { None };
+    Ok(Count::capped(found, cap, estimate))
+}
+
+/// The engine's estimate of a table's rows, kept by `ANALYZE` (see `Db::optimize`) and, on
+/// PostgreSQL, by autovacuum; `None` before the first.
+async fn table_size(db: &crate::Db, table: &'static str) -> Result<Option<u64>, crate::StoreError> {
+    let rows: Option<i64> = match db {
+        crate::Db::Sqlite(pool) => {
+            // The first figure of an index's statistics is the table's row count.
+            sqlx::query_scalar("SELECT CAST(stat AS INTEGER) FROM sqlite_stat1 WHERE tbl = $1 LIMIT 1")
+                .bind(table)
+                .fetch_optional(pool)
+                .await
+                .or_else(|error| match &error {
+                    // No statistics table until the first ANALYZE.
+                    sqlx::Error::Database(e) if e.message().contains("no such table") => Ok(None),
+                    _ => Err(error),
+                })?
+        }
+        crate::Db::Postgres(pool) => {
+            sqlx::query_scalar("SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = $1")
+                .bind(table)
+                .fetch_optional(pool)
+                .await?
+        }
+    };
+    Ok(rows.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0))
+}
+
+/// The order, cursor and limit of a list statement whose conditions are written.
+#[expect(clippy::too_many_arguments, reason = "the parts of a list statement, handed on")]
+fn finish_list(
+    search_newest_first: bool,
+    mut sql: Sql,
+    dialect: Dialect,
+    catalog: &'static Catalog,
+    query: &ListQuery,
+    sort_target: Option<Target<'_>>,
+    descending: bool,
+    mut errors: ValidationErrors,
+) -> Result<(Sql, SortPlan), ValidationErrors> {
     let Some(sort_target) = sort_target else {
         return Err(errors);
     };

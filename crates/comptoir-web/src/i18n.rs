@@ -95,9 +95,13 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
-    /// The message `key` with a count, for plurals.
+    /// The message `key` with a count, for plurals: `$count` picks the plural form (French puts
+    /// 0 and 1 in the singular), `$shown` is the number written in the language (`10 000`).
     pub fn count(self, key: &str, n: i64) -> String {
-        let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(n))]);
+        let args = HashMap::from([
+            (Cow::Borrowed("count"), FluentValue::from(n)),
+            (Cow::Borrowed("shown"), FluentValue::from(self.number(n as f64, 0))),
+        ]);
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 

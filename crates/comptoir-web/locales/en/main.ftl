@@ -103,7 +103,7 @@ field-duration-minutes = Duration (minutes)
 field-due-date = Due date
 field-assignee = Assigned to
 field-when = When
-when-hint = Leave empty for now.
+when-hint = Empty means now.
 one-per-line = One per line; the first is the main one.
 comma-separated = Separated by commas.
 currency-hint = An amount and a currency, such as 1234.50 EUR.
@@ -237,6 +237,9 @@ bulk-untag = Remove tag
 bulk-delete = Delete
 bulk-tag-placeholder = Tag
 bulk-apply = Apply
+bulk-scope-all = Every result of the list, not only the ticked rows
+bulk-none-selected = Tick at least one row, or choose every result of the list.
+bulk-delete-all-question = Delete every record of this list ({ $what })? There is no undo.
 bulk-delete-title = Delete records
 bulk-delete-question = { $count ->
     [one] Delete this record? This cannot be undone.
@@ -245,15 +248,27 @@ bulk-delete-question = { $count ->
 bulk-delete-confirm = Yes, delete
 bulk-done = { $count ->
     [one] One record changed.
-   *[other] { $count } records changed.
+   *[other] { $shown } records changed.
 }
 bulk-refused = { $count ->
     [one] One record was left as it was: it is not yours to change.
-   *[other] { $count } records were left as they were: they are not yours to change.
+   *[other] { $shown } records were left as they were: they are not yours to change.
 }
 select-all = Select all rows
 select-row = Select this row
 no-results = Nothing matches.
+count-contacts = { $count ->
+    [one] { $shown } contact
+   *[other] { $shown } contacts
+}
+count-more-than-contacts = more than { $shown } contacts
+count-about-contacts = about { $shown } contacts
+count-companies = { $count ->
+    [one] { $shown } company
+   *[other] { $shown } companies
+}
+count-more-than-companies = more than { $shown } companies
+count-about-companies = about { $shown } companies
 more-results = Show more
 first-page = Back to the first page
 
@@ -264,7 +279,7 @@ open-tasks = Open tasks
 no-open-tasks = No open tasks.
 composer-title = Log an activity
 composer-kind = Type
-composer-submit = Log it
+composer-submit = Add to the timeline
 kind-note = Note
 kind-call = Call
 kind-email = Email
@@ -374,3 +389,6 @@ move-down = Move down
 fields-empty = No custom fields yet.
 field-new = New custom field
 created-at = Created
+
+reach-call = Call { $number }
+reach-write = Write an email

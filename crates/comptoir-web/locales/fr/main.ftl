@@ -103,7 +103,7 @@ field-duration-minutes = Durée (minutes)
 field-due-date = Échéance
 field-assignee = Attribuée à
 field-when = Quand
-when-hint = Laisser vide pour maintenant.
+when-hint = Vide = maintenant.
 one-per-line = Un par ligne ; le premier est le principal.
 comma-separated = Séparées par des virgules.
 currency-hint = Un montant et une devise, par exemple 1234,50 EUR.
@@ -237,6 +237,9 @@ bulk-untag = Retirer l’étiquette
 bulk-delete = Supprimer
 bulk-tag-placeholder = Étiquette
 bulk-apply = Appliquer
+bulk-scope-all = Tous les résultats de la liste, pas seulement les lignes cochées
+bulk-none-selected = Cochez au moins une ligne, ou choisissez tous les résultats de la liste.
+bulk-delete-all-question = Supprimer toutes les fiches de cette liste ({ $what }) ? C’est définitif.
 bulk-delete-title = Supprimer des fiches
 bulk-delete-question = { $count ->
     [one] Supprimer cette fiche ? C’est définitif.
@@ -244,16 +247,28 @@ bulk-delete-question = { $count ->
 }
 bulk-delete-confirm = Oui, supprimer
 bulk-done = { $count ->
-    [one] Une fiche modifiée.
-   *[other] { $count } fiches modifiées.
+    [one] { $shown } fiche modifiée.
+   *[other] { $shown } fiches modifiées.
 }
 bulk-refused = { $count ->
-    [one] Une fiche est restée inchangée : vous ne pouvez pas la modifier.
-   *[other] { $count } fiches sont restées inchangées : vous ne pouvez pas les modifier.
+    [one] { $shown } fiche est restée inchangée : vous ne pouvez pas la modifier.
+   *[other] { $shown } fiches sont restées inchangées : vous ne pouvez pas les modifier.
 }
 select-all = Tout sélectionner
 select-row = Sélectionner cette ligne
 no-results = Aucun résultat.
+count-contacts = { $count ->
+    [one] { $shown } contact
+   *[other] { $shown } contacts
+}
+count-more-than-contacts = plus de { $shown } contacts
+count-about-contacts = environ { $shown } contacts
+count-companies = { $count ->
+    [one] { $shown } entreprise
+   *[other] { $shown } entreprises
+}
+count-more-than-companies = plus de { $shown } entreprises
+count-about-companies = environ { $shown } entreprises
 more-results = Afficher la suite
 first-page = Revenir à la première page
 
@@ -374,3 +389,6 @@ move-down = Descendre
 fields-empty = Aucun champ personnalisé pour l’instant.
 field-new = Nouveau champ personnalisé
 created-at = Créé le
+
+reach-call = Appeler le { $number }
+reach-write = Écrire un e-mail

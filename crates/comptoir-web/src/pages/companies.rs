@@ -180,7 +180,17 @@ impl KindPages for Companies {
                 href: Some(format!("/contacts/{}", c.id)),
             })
             .collect();
-        Ok(Header { subtitle, badge: Some(badge), members: Some(members) })
+        let reach = company
+            .fields
+            .phones
+            .first()
+            .map(|phone| Link {
+                text: page.t1("reach-call", "number", phone.number.readable()),
+                href: Some(super::reach::tel(&phone.number)),
+            })
+            .into_iter()
+            .collect();
+        Ok(Header { subtitle, badge: Some(badge), members: Some(members), reach })
     }
 }
 

@@ -148,8 +148,12 @@ impl KindPages for Contacts {
                 text
             }
         };
-        let href =
-            matches!(key, "last_name" | "first_name" | "email").then(|| format!("/contacts/{}", contact.id));
+        let href = match key {
+            "last_name" | "first_name" => Some(format!("/contacts/{}", contact.id)),
+            "email" => f.primary_email().map(|address| super::reach::mailto(address.as_str())),
+            "phone" => f.primary_phone().map(super::reach::tel),
+            _ => None,
+        };
         // A contact known only by an email still needs a link in a name column.
         let value = if value.is_empty() && key == "last_name" && f.first_name.is_none() {
             f.display_name()
@@ -185,7 +189,16 @@ impl KindPages for Contacts {
         );
         let stage = contact.fields.lifecycle_stage.as_str();
         let badge = Some((format!("stage-{stage}"), page.t(&format!("stage-{stage}"))));
-        Ok(Header { subtitle, badge, members: None })
+        let mut reach = vec![];
+        reach.extend(contact.fields.primary_phone().map(|number| Link {
+            text: page.t1("reach-call", "number", number.readable()),
+            href: Some(super::reach::tel(number)),
+        }));
+        reach.extend(contact.fields.primary_email().map(|address| Link {
+            text: page.t("reach-write"),
+            href: Some(super::reach::mailto(address.as_str())),
+        }));
+        Ok(Header { subtitle, badge, members: None, reach })
     }
 }
 

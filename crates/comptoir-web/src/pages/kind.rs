@@ -15,7 +15,7 @@ use comptoir_app::{App, AppError};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
-use comptoir_domain::listing::{ListQuery, Page};
+use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value};
 use std::future::Future;
@@ -35,6 +35,8 @@ pub struct Header {
     /// `(css class, text)`.
     pub badge: Option<(String, String)>,
     pub members: Option<Vec<Link>>,
+    /// One-tap ways to reach the record: call its number, write to its address.
+    pub reach: Vec<Link>,
 }
 
 pub trait KindPages: Send + Sync + 'static {
@@ -82,6 +84,14 @@ pub trait KindPages: Send + Sync + 'static {
         query: &ListQuery,
     ) -> impl Future<Output = Result<Page<Self::Record>, AppError>> + Send {
         app.list::<Self::UseCases>(actor, query)
+    }
+
+    fn count(
+        app: &App,
+        actor: &Actor,
+        query: &ListQuery,
+    ) -> impl Future<Output = Result<Count, AppError>> + Send {
+        app.count::<Self::UseCases>(actor, query)
     }
 
     fn get(

@@ -247,6 +247,8 @@ pub struct ListView {
     pub filters: Vec<FilterLine>,
     pub q: String,
     pub query_string: String,
+    /// The filters and search alone: which records "every result" means to a bulk action.
+    pub selection: String,
     pub keep_for_filters: Vec<(String, String)>,
     pub keep_for_columns: Vec<(String, String)>,
     pub rows: Vec<Row>,
@@ -333,6 +335,14 @@ impl ListView {
             sort_descending,
             filters,
             q: query.and_then(|q| q.q.clone()).unwrap_or_default(),
+            selection: serde_urlencoded::to_string(
+                request
+                    .canonical
+                    .iter()
+                    .filter(|(k, _)| k == "q" || k.starts_with("filter["))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
             keep_for_filters: request.keep_except(&["filter", "q", "cursor"]),
             keep_for_columns: request.keep_except(&["col", "cursor"]),
             query_string,
@@ -361,6 +371,12 @@ impl ListView {
             (true, false) => "ascending",
             (true, true) => "descending",
         }
+    }
+
+    /// The label of the `index`th shown column, which a row's cell carries for the phone
+    /// layout, where rows become cards.
+    pub fn label_of(&self, index: usize) -> &str {
+        self.shown.get(index).map_or("", |c| c.label.as_str())
     }
 
     pub fn is_shown(&self, key: &str) -> bool {

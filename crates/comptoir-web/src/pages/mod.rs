@@ -15,6 +15,7 @@ mod kind;
 mod lists;
 mod localize;
 mod path;
+mod reach;
 mod record_lists;
 mod record_pages;
 mod records;

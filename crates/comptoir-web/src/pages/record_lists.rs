@@ -22,6 +22,7 @@ use comptoir_domain::bulk::{BulkActionName, BulkRequest};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::SavedViewId;
 use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::listing::Count;
 use comptoir_domain::users::User;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -32,7 +33,11 @@ struct ConfirmBulkDelete {
     page: Chrome,
     action: String,
     back: String,
+    back_query: String,
     ids: Vec<String>,
+    /// "147 contacts", when every result of the list is to go.
+    every_result: Option<String>,
+    selection: String,
 }
 
 fn columns<K: KindPages>(lang: Lang, definitions: &[CustomFieldDefinition]) -> Vec<Column> {
@@ -64,6 +69,8 @@ async fn list_setting<K: KindPages>(state: &AppState, visitor: &Visitor) -> Resu
 struct ListPage {
     page: Chrome,
     title: String,
+    /// "147 contacts", "more than 10,000 contacts".
+    count: Option<String>,
     /// "My contacts": the list of the visitor's own records, one click away.
     mine_label: String,
     mine: String,
@@ -86,6 +93,8 @@ struct RowsFragment {
 struct BulkOutcome {
     done: Option<usize>,
     refused: Option<usize>,
+    /// A bulk action was sent with no row ticked.
+    none: Option<u8>,
 }
 
 pub(super) async fn list<K: KindPages>(
@@ -101,7 +110,7 @@ pub(super) async fn list<K: KindPages>(
     let list_part: String = serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
         .unwrap_or_default()
         .into_iter()
-        .filter(|(k, _)| k != "done" && k != "refused")
+        .filter(|(k, _)| !matches!(k.as_str(), "done" | "refused" | "none"))
         .map(|(k, v)| format!("{}={}", super::encode(&k), super::encode(&v)))
         .collect::<Vec<_>>()
         .join("&");
@@ -111,15 +120,27 @@ pub(super) async fn list<K: KindPages>(
     let request = ListRequest::parse(&list_part, K::DEFAULT_COLUMNS, &all_columns, &words);
     let saved = app.saved_views(&visitor.actor, K::KIND).await?;
     let flash = outcome.done.map(|n| lang.count("bulk-done", n as i64));
-    let flash_error = outcome.refused.filter(|n| *n > 0).map(|n| lang.count("bulk-refused", n as i64));
+    let flash_error = match outcome.none {
+        Some(_) => Some(lang.t("bulk-none-selected")),
+        None => outcome.refused.filter(|n| *n > 0).map(|n| lang.count("bulk-refused", n as i64)),
+    };
     let page = Chrome::new(&visitor, section::<K>()).with_flash(flash);
-    let (records, next, error) = match &request.query {
-        Ok(query) => match K::list(app, &visitor.actor, query).await {
-            Ok(found) => (found.data, found.next_cursor, None),
-            Err(AppError::Validation(errors)) => (vec![], None, Some(errors)),
-            Err(other) => return Err(PageError::from(other)),
-        },
-        Err(errors) => (vec![], None, Some(errors.clone())),
+    let more_rows = visitor.htmx && request.query.as_ref().is_ok_and(|q| q.cursor.is_some());
+    let (records, next, error, count) = match &request.query {
+        Ok(query) => {
+            // Rows appended below a page keep the count the page already shows.
+            let counting = async {
+                if more_rows { Ok(None) } else { K::count(app, &visitor.actor, query).await.map(Some) }
+            };
+            match tokio::join!(K::list(app, &visitor.actor, query), counting) {
+                (Ok(found), Ok(count)) => (found.data, found.next_cursor, None, count),
+                (Err(AppError::Validation(errors)), _) | (_, Err(AppError::Validation(errors))) => {
+                    (vec![], None, Some(errors), None)
+                }
+                (Err(other), _) | (_, Err(other)) => return Err(PageError::from(other)),
+            }
+        }
+        Err(errors) => (vec![], None, Some(errors.clone()), None),
     };
     let rows = records
         .iter()
@@ -135,13 +156,15 @@ pub(super) async fn list<K: KindPages>(
     let list =
         ListView::new(base::<K>(), &page, &request, all_columns, rows, next, &saved, error.as_ref(), &words);
     let can_bulk = visitor.actor.can_create_records();
-    if visitor.htmx && request.query.as_ref().is_ok_and(|q| q.cursor.is_some()) {
+    if more_rows {
         return Ok(render(&RowsFragment { page, list, can_bulk }));
     }
     let refused = error.is_some() || !request.refused.is_empty();
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let mine = format!("{}?filter%5Bowner_id%5D%5Beq%5D={}", base::<K>(), visitor.actor.user_id);
+    let count = count.map(|count| count_text(lang, section::<K>(), count));
     let list_page = ListPage {
+        count,
         mine_label: lang.t(&key::<K>("mine")),
         mine,
         title: lang.t(&format!("{}-title", section::<K>())),
@@ -153,6 +176,16 @@ pub(super) async fn list<K: KindPages>(
         flash_error,
     };
     Ok((status, render(&list_page)).into_response())
+}
+
+/// How many records a list matches, in words: `section` is the list's (`contacts`).
+fn count_text(lang: Lang, section: &str, count: Count) -> String {
+    let (key, n) = match count {
+        Count::Exact(n) => (format!("count-{section}"), n),
+        Count::MoreThan(n) => (format!("count-more-than-{section}"), n),
+        Count::About(n) => (format!("count-about-{section}"), n),
+    };
+    lang.count(&key, i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// What the filter bar needs to read people's words: their language, zone and colleagues.
@@ -294,33 +327,55 @@ pub(super) async fn bulk<K: KindPages>(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
+    let lang = visitor.lang;
     let ids: Vec<Uuid> = selected_ids(&form.fields).iter().filter_map(|id| id.parse().ok()).collect();
     let action = form.fields.get("action").and_then(BulkActionName::parse);
+    // Back to the list as it was: its filters, sort and columns (a query string, never an
+    // address: the list's own path is put in front of it).
+    let back_query = form.fields.get("back").unwrap_or_default().to_owned();
+    let back = |outcome: &str| {
+        let separator = if back_query.is_empty() { "" } else { "&" };
+        format!("{}?{back_query}{separator}{outcome}", base::<K>())
+    };
+    let every_result = form.fields.get("scope") == Some("all");
+    let selection = form.fields.get("selection").unwrap_or_default().to_owned();
+    if !every_result && ids.is_empty() {
+        return Ok(redirect(&back("none=1"), false));
+    }
     if action == Some(BulkActionName::Delete) && !form.fields.checked("confirmed") {
+        let every_result = if every_result {
+            let words = filter_words(visitor, &[]);
+            let request = ListRequest::parse(&selection, K::DEFAULT_COLUMNS, &[], &words);
+            let query = request.query.map_err(|e| PageError::from(AppError::Validation(e)))?;
+            Some(count_text(lang, section::<K>(), K::count(&state.app, &visitor.actor, &query).await?))
+        } else {
+            None
+        };
         return Ok(render(&ConfirmBulkDelete {
             page: Chrome::new(visitor, section::<K>()),
             action: format!("{}/bulk", base::<K>()),
-            back: base::<K>(),
+            back: back(""),
+            back_query: back_query.clone(),
             ids: ids.iter().map(ToString::to_string).collect(),
+            every_result,
+            selection,
         }));
     }
     let Some(action) = action else {
         return Err(ValidationErrors::single("action", "is required").into());
     };
-    if ids.is_empty() {
-        return Ok(redirect(&format!("{}?done=0&refused=0", base::<K>()), false));
-    }
+    let (ids, filter) = if every_result { (None, Some(selection)) } else { (Some(ids), None) };
     let request = BulkRequest {
         action,
         owner_id: form.fields.text("owner_id").and_then(|id| id.parse().ok()),
         tag: form.fields.text("tag"),
-        ids: Some(ids),
-        filter: None,
+        ids,
+        filter,
     };
     let outcome = state.app.bulk::<K::UseCases>(&visitor.actor, request, &|_| {}).await?;
     let done = outcome.changed + outcome.unchanged;
     let refused = outcome.refused + outcome.not_found.len() as u64;
-    Ok(redirect(&format!("{}?done={done}&refused={refused}", base::<K>()), false))
+    Ok(redirect(&back(&format!("done={done}&refused={refused}")), false))
 }
 
 pub(super) async fn save_view<K: KindPages>(

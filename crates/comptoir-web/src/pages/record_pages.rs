@@ -46,6 +46,9 @@ pub struct Prop {
     pub label: String,
     pub text: String,
     pub href: Option<String>,
+    /// `(text, href)` of each address or number, for a field that lists them: one tap writes
+    /// or calls.
+    pub links: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -277,6 +280,7 @@ struct ShowPage {
     name: String,
     subtitle: Vec<Link>,
     badge: Option<(String, String)>,
+    reach: Vec<Link>,
     props: Vec<Prop>,
     can_modify: bool,
     composer: Composer,
@@ -307,6 +311,7 @@ async fn props<K: KindPages>(
             label: visitor.lang.t(spec.label_key),
             text: spec.display(&json, visitor.lang, users),
             href: (spec.kind == Kind::Company).then(|| company_href.clone()).flatten(),
+            links: reach_links(spec.kind, &json, spec.name),
         })
         .collect();
     props.extend(definitions.iter().map(|definition| {
@@ -318,9 +323,25 @@ async fn props<K: KindPages>(
                 .map(|v| super::custom::display(definition, v, visitor.lang))
                 .unwrap_or_default(),
             href: None,
+            links: vec![],
         }
     }));
     Ok(props)
+}
+
+/// The `mailto:` and `tel:` links of a field listing email addresses or phone numbers.
+fn reach_links(kind: Kind, json: &Value, name: &str) -> Vec<(String, String)> {
+    let (key, scheme) = match kind {
+        Kind::EmailLines => ("address", "mailto:"),
+        Kind::PhoneLines => ("number", "tel:"),
+        _ => return vec![],
+    };
+    let items = json.get(name).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|item| item.get(key).and_then(Value::as_str))
+        .map(|value| (super::reach::shown(kind == Kind::PhoneLines, value), format!("{scheme}{value}")))
+        .collect()
 }
 
 async fn show_page<K: KindPages>(
@@ -347,7 +368,7 @@ async fn show_page<K: KindPages>(
     app.record_view(actor, K::KIND, id).await?;
     let tasks = app.open_tasks_on(actor, this, 20).await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
-    let Header { subtitle, badge, members } = K::header(app, actor, &page, &record).await?;
+    let Header { subtitle, badge, members, reach } = K::header(app, actor, &page, &record).await?;
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
@@ -359,6 +380,7 @@ async fn show_page<K: KindPages>(
         base,
         subtitle,
         badge,
+        reach,
         composer,
         timeline,
         older_href,

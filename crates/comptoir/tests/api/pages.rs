@@ -29,6 +29,8 @@ on_both_databases!(
     a_past_call_is_logged_and_a_task_given_to_a_colleague,
     the_home_page_greets_by_first_name,
     the_filter_bar_reads_peoples_words,
+    lists_count_what_they_match_and_bulk_actions_reach_every_result,
+    numbers_and_addresses_are_one_tap_away,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -925,4 +927,90 @@ async fn the_filter_bar_reads_peoples_words(s: TestServer) {
         assert!(!text.contains("filter["), "no API names shown");
         assert!(refused.contains("aria-invalid=\"true\""), "the line is marked");
     }
+}
+
+/// A list says how many records match, in each language's plural; "every result" reaches the
+/// records past the first page; a bulk action comes back to the same view, and one with
+/// nothing chosen says so.
+async fn lists_count_what_they_match_and_bulk_actions_reach_every_result(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    assert!(browser.get("/contacts").await.contains(">0 contact</p>"), "French puts 0 in the singular");
+    for (last, city) in [("Arnaud", "Lyon"), ("Blanc", "Lyon"), ("Caron", "Lyon"), ("Dumas", "Paris")] {
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": last, "address": {"city": city}})).await;
+    }
+    assert!(browser.get("/contacts").await.contains(">4 contacts</p>"));
+    assert!(browser.get("/contacts?f=city&o=eq&v=Paris").await.contains(">1 contact</p>"));
+    browser.accept_language("en");
+    let lyon = browser.get("/contacts?filter%5Bcity%5D%5Beq%5D=Lyon&limit=2&col=last_name").await;
+    assert!(lyon.contains(">3 contacts</p>"), "the count covers every page: {}", lyon.text);
+    assert!(lyon.contains(">Arnaud<") != lyon.contains(">Caron<"), "one page of two rows");
+
+    let nothing = browser
+        .post("/contacts/bulk", &[("action", "tag"), ("tag", "salon"), ("back", "col=last_name")])
+        .await;
+    assert_eq!(nothing.location(), Some("/contacts?col=last_name&none=1"));
+    let told = browser.get(nothing.location().expect("back")).await;
+    assert!(told.contains("Tick at least one row"), "{}", told.text);
+
+    let everything = browser
+        .post(
+            "/contacts/bulk",
+            &[
+                ("action", "tag"),
+                ("tag", "salon"),
+                ("scope", "all"),
+                ("selection", "filter%5Bcity%5D%5Beq%5D=Lyon"),
+                ("back", "filter%5Bcity%5D%5Beq%5D=Lyon&col=last_name"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        everything.location(),
+        Some("/contacts?filter%5Bcity%5D%5Beq%5D=Lyon&col=last_name&done=3&refused=0"),
+        "back to the same view"
+    );
+    let tagged = s.get("/api/v1/contacts?filter[tags]=salon&sort=last_name", &s.admin).await;
+    let names: Vec<&str> = tagged.body["data"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|c| c["last_name"].as_str())
+        .collect();
+    assert_eq!(names, ["Arnaud", "Blanc", "Caron"], "every result, not only the first page");
+
+    let confirm = browser
+        .post(
+            "/contacts/bulk",
+            &[("action", "delete"), ("scope", "all"), ("selection", "filter%5Bcity%5D%5Beq%5D=Lyon")],
+        )
+        .await;
+    assert!(confirm.contains("Delete every record of this list (3 contacts)?"), "{}", confirm.text);
+    assert_eq!(s.get("/api/v1/contacts", &s.admin).await.body["data"].as_array().map(Vec::len), Some(4));
+}
+
+/// Numbers and addresses are links that call or write, on lists and at the top of a record.
+async fn numbers_and_addresses_are_one_tap_away(s: TestServer) {
+    let contact = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": "Roux", "emails": ["nicolas.roux@exemple.fr"], "phones": ["04 78 12 34 56", "06 12 34 56 78"]}),
+        )
+        .await
+        .id();
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let page = browser.get(&format!("/contacts/{contact}")).await;
+    assert!(
+        page.contains("<a class=\"button\" href=\"tel:+33478123456\">Appeler le 04 78 12 34 56</a>"),
+        "{}",
+        page.text
+    );
+    assert!(page.contains("href=\"mailto:nicolas.roux@exemple.fr\""));
+    assert!(page.contains("<a href=\"tel:+33612345678\">06 12 34 56 78</a>"), "every number of the card");
+    let list = browser.get("/contacts?col=last_name&col=email&col=phone").await;
+    assert!(list.contains("<a href=\"tel:+33478123456\">04 78 12 34 56</a>"), "{}", list.text);
+    assert!(list.contains("<a href=\"mailto:nicolas.roux@exemple.fr\">nicolas.roux@exemple.fr</a>"));
+    assert!(list.contains("data-label=\"Téléphone\""), "cells name their column for the phone layout");
 }

@@ -164,6 +164,11 @@ impl Browser {
         self.find(css).await.send_keys(text).await.expect("typed");
     }
 
+    /// What `script` returns, run in the page.
+    pub async fn run(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.expect("the script runs")
+    }
+
     pub async fn resize(&self, width: u32, height: u32) {
         self.client.set_window_size(width, height).await.expect("resized");
     }

@@ -149,7 +149,21 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     browser.resize(390, 844).await;
     browser.goto("/contacts").await;
     browser.check_accessibility("contacts on a phone").await;
+    let layout = browser
+        .run(
+            "return { cards: getComputedStyle(document.querySelector('.data tbody tr')).display,
+                      overflow: document.documentElement.scrollWidth > document.documentElement.clientWidth };",
+        )
+        .await;
+    assert_eq!(layout, json!({"cards": "block", "overflow": false}), "a list of cards that fits the phone");
+    browser.run("document.querySelector('.table-wrap').scrollIntoView(); return null;").await;
     browser.screenshot("contacts-phone").await;
+    browser.goto(&format!("/contacts/{contact}")).await;
+    let call = browser
+        .run("var a = document.querySelector('.page-head a[href^=\"tel:\"]'); return a && a.getBoundingClientRect().bottom;")
+        .await;
+    assert!(call.as_f64().is_some_and(|bottom| bottom < 844.0), "tap-to-call on the first screen: {call}");
+    browser.check_accessibility("contact on a phone").await;
     browser.close().await;
 }
 

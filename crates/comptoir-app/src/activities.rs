@@ -4,10 +4,10 @@ use crate::kind::{Kind, Refusals};
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind};
+use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind, TaskWindow};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::kinds::{ObjectType, RecordKind, RecordRef};
-use comptoir_domain::listing::{Count, ListQuery, Page};
+use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery, Page};
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
 
@@ -158,24 +158,19 @@ async fn touch_contact(tx: &mut Tx, activity: &Activity) -> Result<(), StoreErro
 }
 
 impl App {
-    /// The actor's open tasks due before `before`, soonest first.
-    pub async fn my_open_tasks(
-        &self,
-        actor: &Actor,
-        before: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<Activity>, AppError> {
-        Ok(comptoir_store::activities::open_tasks_due(&self.db, actor.user_id, before, limit).await?)
-    }
-
-    /// Open tasks logged on one contact or company, soonest due first.
-    pub async fn open_tasks_on(
+    /// The open tasks in `window`, soonest due first. Every role reads every task.
+    pub async fn open_tasks(
         &self,
         _actor: &Actor,
-        record: RecordRef,
+        window: &TaskWindow,
         limit: i64,
     ) -> Result<Vec<Activity>, AppError> {
-        Ok(comptoir_store::activities::open_tasks_on(&self.db, record, limit).await?)
+        Ok(comptoir_store::activities::open_tasks(&self.db, window, limit).await?)
+    }
+
+    /// How many open tasks `window` holds, counted up to [`COUNT_CAP`].
+    pub async fn count_open_tasks(&self, _actor: &Actor, window: &TaskWindow) -> Result<Count, AppError> {
+        Ok(comptoir_store::activities::count_open_tasks(&self.db, window, COUNT_CAP).await?)
     }
 
     /// A record's activities (a company's include its contacts'), newest first unless `sort`

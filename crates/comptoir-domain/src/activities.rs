@@ -1,6 +1,7 @@
 //! Activities: the timeline of a relationship — notes, calls, emails, meetings and tasks.
 
 use crate::ids::{ActivityId, CompanyId, ContactId, UserId};
+use crate::kinds::RecordRef;
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -273,6 +274,21 @@ pub struct Activity {
     pub fields: ActivityFields,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Which open tasks a task list shows: whose, about which record, due when.
+#[derive(Clone, Debug, Default)]
+pub struct TaskWindow {
+    /// Everyone's when `None`.
+    pub assignee: Option<UserId>,
+    /// A company's include those on its contacts.
+    pub about: Option<RecordRef>,
+    /// Due at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Due before this instant.
+    pub to: Option<DateTime<Utc>>,
+    /// Tasks without a due date too.
+    pub undated: bool,
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use crate::listing::{self, Catalog, ColumnKind, Page, column};
 use crate::on_pool;
 use crate::sql::{Bind, Sql, delete_row, insert_rows, update_row};
 use chrono::{DateTime, Utc};
-use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, CallOutcome, Direction};
+use comptoir_domain::activities::{
+    Activity, ActivityFields, ActivityKind, CallOutcome, Direction, TaskWindow,
+};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
@@ -129,56 +131,61 @@ pub async fn get(db: &Db, id: ActivityId) -> Result<Option<Activity>, StoreError
     row.map(Activity::try_from).transpose()
 }
 
-/// Open tasks assigned to `assignee` due before `before`, soonest first. The condition is
-/// written as the partial index `activities_open_tasks` is, so both engines read that index
-/// rather than every activity.
-pub async fn open_tasks_due(
-    db: &Db,
-    assignee: UserId,
-    before: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<Activity>, StoreError> {
+/// The open tasks statement after `head`: read through the partial indexes on open tasks
+/// (the predicate is written out, not bound, so both engines see that those indexes apply).
+fn open_tasks_where(head: &'static str, window: &TaskWindow) -> Sql {
+    let mut sql = Sql::new(head);
+    sql.push(" WHERE a.kind = 'task' AND NOT a.done");
+    if let Some(assignee) = window.assignee {
+        sql.push(" AND a.assignee_id = ").bind(Bind::Uuid(assignee.0));
+    }
+    match window.about {
+        Some(RecordRef { kind: RecordKind::Contact, id }) => {
+            sql.push(" AND a.contact_id = ").bind(Bind::Uuid(id));
+        }
+        Some(RecordRef { kind: RecordKind::Company, id }) => {
+            sql.push(" AND (a.company_id = ").bind(Bind::Uuid(id));
+            sql.push(" OR a.contact_id IN (SELECT id FROM contacts WHERE company_id = ");
+            sql.bind(Bind::Uuid(id)).push("))");
+        }
+        None => {}
+    }
+    sql.push(if window.undated {
+        " AND (a.due_at IS NULL OR (TRUE"
+    } else {
+        " AND a.due_at IS NOT NULL AND (TRUE"
+    });
+    if let Some(from) = window.from {
+        sql.push(" AND a.due_at >= ").bind(Bind::Time(from));
+    }
+    if let Some(to) = window.to {
+        sql.push(" AND a.due_at < ").bind(Bind::Time(to));
+    }
+    sql.push(if window.undated { "))" } else { ")" });
+    sql
+}
+
+/// The open tasks in `window`, soonest due first (undated ones last).
+pub async fn open_tasks(db: &Db, window: &TaskWindow, limit: i64) -> Result<Vec<Activity>, StoreError> {
+    let mut sql = open_tasks_where(select_activities!(), window);
+    sql.push(" ORDER BY a.due_at IS NULL, a.due_at, a.id LIMIT ").bind(Bind::Int(limit));
+    let (text, binds) = sql.into_parts(db.dialect());
     let rows: Vec<ActivityRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(
-            select_activities!(),
-            " WHERE a.assignee_id = $1 AND a.kind = 'task' AND NOT a.done AND a.due_at < $2
-              ORDER BY a.due_at, a.id LIMIT $3"
-        ))
-        .bind(assignee.0)
-        .bind(before)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
     })?;
     rows.into_iter().map(Activity::try_from).collect()
 }
 
-/// Open tasks logged on one contact or one company (its own, not its contacts'), soonest due
-/// first; read through the partial indexes on open tasks, however long the record's history.
-pub async fn open_tasks_on(db: &Db, record: RecordRef, limit: i64) -> Result<Vec<Activity>, StoreError> {
-    let rows: Vec<ActivityRow> = match record.kind {
-        RecordKind::Contact => on_pool!(db, |pool| {
-            sqlx::query_as(concat!(
-                select_activities!(),
-                " WHERE a.contact_id = $1 AND a.kind = 'task' AND NOT a.done ORDER BY a.due_at, a.id LIMIT $2"
-            ))
-            .bind(record.id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-        })?,
-        RecordKind::Company => on_pool!(db, |pool| {
-            sqlx::query_as(concat!(
-                select_activities!(),
-                " WHERE a.company_id = $1 AND a.kind = 'task' AND NOT a.done ORDER BY a.due_at, a.id LIMIT $2"
-            ))
-            .bind(record.id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-        })?,
-    };
-    rows.into_iter().map(Activity::try_from).collect()
+/// How many open tasks `window` holds, counted up to `cap`.
+pub async fn count_open_tasks(db: &Db, window: &TaskWindow, cap: u64) -> Result<Count, StoreError> {
+    let mut sql = open_tasks_where("SELECT count(*) FROM (SELECT 1 FROM activities a", window);
+    sql.push(" LIMIT ").bind(Bind::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1)));
+    sql.push(") AS matches");
+    let (text, binds) = sql.into_parts(db.dialect());
+    let found: i64 = on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
+    })?;
+    Ok(Count::capped(u64::try_from(found).unwrap_or_default(), cap, None))
 }
 
 /// The activities of one record's timeline (a company's includes its contacts'), or all of

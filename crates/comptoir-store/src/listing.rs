@@ -917,12 +917,23 @@ mod tests {
     #[test]
     fn broad_filters_walk_the_sort_index_unless_their_own_index_is_in_order() {
         let walked = build_sql(&[("filter[city]", "Lyon"), ("sort", "-updated_at")]).expect("valid");
-        assert!(walked.contains("+(t.city"), "{walked}");
+        assert!(walked.contains("+(lower(t.city)"), "{walked}");
         let own = build_sql(&[("filter[city]", "Lyon"), ("sort", "-created_at")]).expect("valid");
         assert!(!own.contains("+("), "{own}");
         let prefix =
             build_sql(&[("filter[city][starts-with]", "Ly"), ("sort", "-created_at")]).expect("valid");
         assert!(prefix.contains("+("), "{prefix}");
+    }
+
+    #[test]
+    fn a_count_reads_no_further_than_its_cap_and_orders_nothing() {
+        let query = ListQuery::parse(&[("filter[city]".to_owned(), "Lyon".to_owned())], &[]).expect("valid");
+        let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE");
+        let sql = build_count(base, Dialect::Sqlite, &CATALOG, &query, &[], 10_000).expect("valid");
+        assert_eq!(
+            sql.text(),
+            "SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE AND (lower(t.city) = lower($1)) LIMIT $2) AS matches"
+        );
     }
 
     #[test]

@@ -51,8 +51,8 @@ error-internal-detail = The error was logged. Try again in a moment.
 
 home-title = Home
 home-greeting = Hello, { $name }
-home-tasks = My tasks due today and overdue
-home-no-tasks = Nothing due. Well done!
+home-tasks = My tasks for today
+home-no-tasks = Nothing due today.
 home-recent = Recently viewed
 home-no-recent = Records you open will be listed here.
 home-activity = Latest activity on my contacts
@@ -392,3 +392,33 @@ created-at = Created
 
 reach-call = Call { $number }
 reach-write = Write an email
+
+nav-tasks = Tasks
+nav-tasks-due = { $count ->
+    [one] ({ $shown } due today or late)
+   *[other] ({ $shown } due today or late)
+}
+tasks-title = My tasks
+tasks-assignee = Assigned to
+tasks-everyone = Everyone
+tasks-overdue = Late
+tasks-today = Today
+tasks-week = Later this week
+tasks-later = Later, or without a date
+tasks-none = Nothing here.
+tasks-show-all = Show them all
+tasks-count = { $count ->
+    [one] { $shown } task
+   *[other] { $shown } tasks
+}
+tasks-count-more-than = more than { $shown } tasks
+task-marked-done = Done: { $subject }
+home-more-today = { $count ->
+    [one] { $shown } more today
+   *[other] { $shown } more today
+}
+home-late = { $count ->
+    [one] { $shown } late task
+   *[other] { $shown } late tasks
+}
+home-late-more-than = more than { $shown } late tasks

@@ -51,8 +51,8 @@ error-internal-detail = L’erreur a été consignée. Réessayez dans un instan
 
 home-title = Accueil
 home-greeting = Bonjour { $name }
-home-tasks = Mes tâches du jour et en retard
-home-no-tasks = Rien à faire aujourd’hui. Bravo !
+home-tasks = Mes tâches du jour
+home-no-tasks = Rien de prévu aujourd’hui.
 home-recent = Consultés récemment
 home-no-recent = Les fiches que vous ouvrez apparaîtront ici.
 home-activity = Dernières activités sur mes contacts
@@ -392,3 +392,33 @@ created-at = Créé le
 
 reach-call = Appeler le { $number }
 reach-write = Écrire un e-mail
+
+nav-tasks = Tâches
+nav-tasks-due = { $count ->
+    [one] ({ $shown } à faire aujourd’hui ou en retard)
+   *[other] ({ $shown } à faire aujourd’hui ou en retard)
+}
+tasks-title = Mes tâches
+tasks-assignee = Confiées à
+tasks-everyone = Toute l’équipe
+tasks-overdue = En retard
+tasks-today = Aujourd’hui
+tasks-week = Plus tard cette semaine
+tasks-later = Plus tard, ou sans date
+tasks-none = Rien ici.
+tasks-show-all = Tout afficher
+tasks-count = { $count ->
+    [one] { $shown } tâche
+   *[other] { $shown } tâches
+}
+tasks-count-more-than = plus de { $shown } tâches
+task-marked-done = Fait : { $subject }
+home-more-today = { $count ->
+    [one] { $shown } autre aujourd’hui
+   *[other] { $shown } autres aujourd’hui
+}
+home-late = { $count ->
+    [one] { $shown } tâche en retard
+   *[other] { $shown } tâches en retard
+}
+home-late-more-than = plus de { $shown } tâches en retard

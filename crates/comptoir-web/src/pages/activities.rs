@@ -277,7 +277,21 @@ async fn toggle_done(
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let done = form.fields.checked("done");
-    state.app.update::<Activities>(&visitor.actor, id, &json!({ "done": done }), None).await?;
+    let task = state.app.update::<Activities>(&visitor.actor, id, &json!({ "done": done }), None).await?;
+    if visitor.htmx && form.fields.checked("in_place") {
+        // The task's line says it is done, where it stood; the next page load drops it.
+        let subject = task.fields.subject.or(task.fields.body).unwrap_or_default();
+        let line = format!(
+            "<li class=\"task-done\" role=\"status\">{}</li>",
+            askama::filters::escape(
+                &visitor.lang.t1("task-marked-done", "subject", subject),
+                askama::filters::Html
+            )
+            .map(|escaped| escaped.to_string())
+            .unwrap_or_default()
+        );
+        return Ok(axum::response::Html(line).into_response());
+    }
     let back = form.fields.get("back").filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or("/");
     Ok(redirect(back, visitor.htmx))
 }

@@ -1,6 +1,7 @@
-//! The home page: my open tasks due today or late, what I opened lately, and the latest
+//! The home page: my tasks due today, how many are late, what I opened lately, and the latest
 //! activity on the contacts I own.
 
+use super::days::DayEdges;
 use super::errors::PageError;
 use super::session::Visitor;
 use super::{Chrome, render};
@@ -10,11 +11,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{Days, Utc};
+use chrono::Utc;
 use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
+use comptoir_domain::activities::TaskWindow;
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::kinds::RecordRef;
+use comptoir_domain::listing::Count;
 use comptoir_domain::users::Actor;
 
 pub fn router() -> Router<AppState> {
@@ -32,7 +35,12 @@ pub struct Recent {
 #[template(path = "home.html")]
 struct HomePage {
     page: Chrome,
+    /// Today's tasks, first of all.
     tasks: Vec<super::activities::TaskLine>,
+    /// "12 more today", when today holds more than the home page shows.
+    more_today: Option<String>,
+    /// "3 late tasks", linking to them.
+    late: Option<String>,
     recent: Vec<Recent>,
     active_contacts: Vec<Contact>,
 }
@@ -40,14 +48,28 @@ struct HomePage {
 async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
     let app = &state.app;
     let actor = &visitor.actor;
-    // "Today" ends at midnight where the team works.
-    let tomorrow = Utc::now().with_timezone(&visitor.timezone).date_naive().checked_add_days(Days::new(1));
-    let end_of_today = tomorrow
-        .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .and_then(|at| at.and_local_timezone(visitor.timezone).earliest())
-        .map_or_else(Utc::now, |at| at.to_utc());
-    let tasks = app.my_open_tasks(actor, end_of_today, 50).await?;
+    let edges = DayEdges::around(Utc::now(), visitor.timezone);
+    let mine = Some(actor.user_id);
+    let today = TaskWindow {
+        assignee: mine,
+        from: Some(edges.start_of_today),
+        to: Some(edges.end_of_today),
+        ..TaskWindow::default()
+    };
+    let late = TaskWindow { assignee: mine, to: Some(edges.start_of_today), ..TaskWindow::default() };
+    let today_count = app.count_open_tasks(actor, &today).await?;
+    let tasks = app.open_tasks(actor, &today, HOME_TASKS).await?;
     let tasks = super::activities::task_lines(app, actor, tasks, Utc::now()).await?;
+    let more_today = match today_count {
+        Count::Exact(n) => (n > tasks.len() as u64)
+            .then(|| visitor.lang.count("home-more-today", count_i64(n - tasks.len() as u64))),
+        Count::MoreThan(_) | Count::About(_) => Some(visitor.lang.t("tasks-show-all")),
+    };
+    let late = match app.count_open_tasks(actor, &late).await? {
+        Count::Exact(0) => None,
+        Count::Exact(n) | Count::About(n) => Some(visitor.lang.count("home-late", count_i64(n))),
+        Count::MoreThan(n) => Some(visitor.lang.count("home-late-more-than", count_i64(n))),
+    };
     let recent = recent(app, actor).await?;
     let active = super::list_query(&[
         ("filter[owner_id]", actor.user_id.to_string()),
@@ -56,7 +78,21 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
         ("limit", "10".to_owned()),
     ])?;
     let active_contacts = app.list::<Contacts>(actor, &active).await?.data;
-    Ok(render(&HomePage { page: Chrome::new(&visitor, "home"), tasks, recent, active_contacts }))
+    Ok(render(&HomePage {
+        page: Chrome::new(&visitor, "home"),
+        tasks,
+        more_today,
+        late,
+        recent,
+        active_contacts,
+    }))
+}
+
+/// How many of today's tasks the home page lists; the tasks page has the rest.
+const HOME_TASKS: i64 = 20;
+
+fn count_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 async fn recent(app: &App, actor: &Actor) -> Result<Vec<Recent>, AppError> {

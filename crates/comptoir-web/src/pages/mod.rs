@@ -7,6 +7,7 @@ mod auth;
 mod companies;
 mod contacts;
 mod custom;
+mod days;
 mod errors;
 mod filters;
 pub(crate) mod forms;
@@ -23,6 +24,7 @@ mod search;
 mod session;
 mod settings;
 mod settings_webhooks;
+mod tasks;
 
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(record_pages::routes::<companies::Companies>())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
+        .merge(tasks::router())
         .merge(search::router())
         .merge(settings::router())
         .merge(settings_webhooks::router())
@@ -65,6 +68,8 @@ pub struct Chrome {
     pub timezone: Tz,
     pub asset_version: &'static str,
     pub flash: Option<String>,
+    /// The visitor's tasks due today or late, shown beside "Tasks" in the navigation.
+    pub due_now: Option<u64>,
 }
 
 impl Chrome {
@@ -84,6 +89,7 @@ impl Chrome {
             timezone: visitor.timezone,
             asset_version: assets::version(),
             flash: None,
+            due_now: visitor.due_now.filter(|n| *n > 0),
         }
     }
 
@@ -103,6 +109,16 @@ impl Chrome {
 
     pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
         self.lang.t1(key, name, value)
+    }
+
+    /// The navigation's badge: the count, capped so it stays small.
+    pub fn badge(&self, n: &u64) -> String {
+        if *n > 99 { "99+".to_owned() } else { n.to_string() }
+    }
+
+    /// What the badge says, for screen readers: "(3 due today or late)".
+    pub fn due_label(&self, n: &u64) -> String {
+        self.lang.count("nav-tasks-due", i64::try_from(*n).unwrap_or(i64::MAX))
     }
 
     pub fn count(&self, key: &str, n: usize) -> String {

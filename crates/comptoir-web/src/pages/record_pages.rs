@@ -22,6 +22,7 @@ use chrono::Utc;
 use comptoir_app::AppError;
 use comptoir_app::activities::Activities;
 use comptoir_domain::ValidationErrors;
+use comptoir_domain::activities::TaskWindow;
 use comptoir_domain::kinds::RecordRef;
 use comptoir_domain::users::{Actor, User};
 use serde::Deserialize;
@@ -366,7 +367,10 @@ async fn show_page<K: KindPages>(
         return Ok(render(&TimelineFragment { page, timeline, older_href, back: base }));
     }
     app.record_view(actor, K::KIND, id).await?;
-    let tasks = app.open_tasks_on(actor, this, 20).await?;
+    // A company's open tasks include those on its contacts, as its timeline does.
+    let tasks = app
+        .open_tasks(actor, &TaskWindow { about: Some(this), undated: true, ..TaskWindow::default() }, 20)
+        .await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
     let Header { subtitle, badge, members, reach } = K::header(app, actor, &page, &record).await?;
     let users = app.colleagues(actor).await?;

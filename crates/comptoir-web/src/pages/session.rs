@@ -11,6 +11,8 @@ use axum::http::{HeaderMap, Method, header};
 use bytes::Bytes;
 use chrono_tz::Tz;
 use comptoir_app::sessions::CurrentSession;
+use comptoir_domain::activities::TaskWindow;
+use comptoir_domain::listing::Count;
 use comptoir_domain::users::{Actor, User};
 
 pub const SESSION_COOKIE: &str = "comptoir_session";
@@ -79,6 +81,8 @@ pub struct Visitor {
     pub timezone: Tz,
     /// The page was asked for by htmx, which wants a fragment rather than a whole page.
     pub htmx: bool,
+    /// How many of the visitor's tasks are due today or late, for a whole page's navigation.
+    pub due_now: Option<u64>,
 }
 
 impl Visitor {
@@ -108,14 +112,22 @@ impl FromRequestParts<AppState> for Visitor {
         if let Some(slot) = parts.extensions.get::<LangSlot>() {
             slot.set(lang);
         }
-        Ok(Visitor {
-            actor: Actor { user_id: user.id, role: user.role },
-            user,
-            csrf: session.csrf_token,
-            lang,
-            timezone: state.timezone,
-            htmx,
-        })
+        let actor = Actor { user_id: user.id, role: user.role };
+        // The navigation's count of tasks due: whole pages only, not the fragments htmx asks for.
+        let due_now = if parts.method == Method::GET && !htmx {
+            let edges = super::days::DayEdges::around(chrono::Utc::now(), state.timezone);
+            let window = TaskWindow {
+                assignee: Some(actor.user_id),
+                to: Some(edges.end_of_today),
+                ..TaskWindow::default()
+            };
+            match state.app.count_open_tasks(&actor, &window).await? {
+                Count::Exact(n) | Count::About(n) | Count::MoreThan(n) => Some(n),
+            }
+        } else {
+            None
+        };
+        Ok(Visitor { actor, user, csrf: session.csrf_token, lang, timezone: state.timezone, htmx, due_now })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The browser interface over HTTP: every page, its permissions and its forms, on SQLite and on
 //! PostgreSQL.
 
+use comptoir_domain::ids::UserId;
 use comptoir_domain::users::Role;
 use comptoir_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestServer, on_both_databases};
 use reqwest::StatusCode;
@@ -31,6 +32,7 @@ on_both_databases!(
     the_filter_bar_reads_peoples_words,
     lists_count_what_they_match_and_bulk_actions_reach_every_result,
     numbers_and_addresses_are_one_tap_away,
+    the_tasks_page_groups_what_is_due_and_marks_it_done_in_place,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -368,9 +370,25 @@ async fn the_composer_logs_calls_and_tasks_and_home_lists_what_is_due(s: TestSer
     assert_eq!(late.status, StatusCode::CREATED, "{:?}", late.body);
     let home = browser.get("/").await;
     assert!(home.contains("Envoyer la brochure"), "today's task is on the home page");
-    // Late is said in words, not by colour alone.
-    assert!(home.contains("overdue since"), "{}", home.text);
+    assert!(!home.contains("Relancer le devis"), "today's tasks come first; late ones are counted");
+    assert!(home.contains("<a href=\"/tasks#group-overdue\">1 late task</a>"), "{}", home.text);
     assert!(home.contains("Hélène Dupont"), "recently viewed and recent activity");
+    assert!(
+        home.contains("<span class=\"nav-count\" aria-hidden=\"true\">2</span>"),
+        "due or late, in the navigation"
+    );
+    let tasks = browser.get("/tasks").await;
+    let late_group = tasks.text.split("id=\"group-today\"").next().unwrap_or_default();
+    assert!(late_group.contains("Relancer le devis"), "{}", tasks.text);
+    // Late is said in words, not by colour alone.
+    assert!(late_group.contains("overdue since"));
+    assert!(
+        tasks
+            .text
+            .split("id=\"group-today\"")
+            .nth(1)
+            .is_some_and(|today| today.contains("Envoyer la brochure"))
+    );
 
     let timeline = s.get(&format!("/api/v1/contacts/{contact}/timeline"), &s.admin).await;
     let task_id = timeline.body["data"]
@@ -1013,4 +1031,87 @@ async fn numbers_and_addresses_are_one_tap_away(s: TestServer) {
     assert!(list.contains("<a href=\"tel:+33478123456\">04 78 12 34 56</a>"), "{}", list.text);
     assert!(list.contains("<a href=\"mailto:nicolas.roux@exemple.fr\">nicolas.roux@exemple.fr</a>"));
     assert!(list.contains("data-label=\"Téléphone\""), "cells name their column for the phone layout");
+}
+
+/// "My tasks": late, today, this week, later; a colleague's or everyone's; a long group is
+/// never cut without saying so; a task is marked done where it stands; a company's page
+/// lists the open tasks of its contacts too.
+async fn the_tasks_page_groups_what_is_due_and_marks_it_done_in_place(s: TestServer) {
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Atelier Roux"})).await.id();
+    let contact =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Roux", "company_id": company})).await.id();
+    let (colleague, _) = s.user_with_password(Role::Sales).await;
+    let now = chrono::Utc::now();
+    let task = |subject: &str, due: Option<chrono::DateTime<chrono::Utc>>, assignee: UserId| {
+        json!({"kind": "task", "subject": subject, "contact_id": contact, "assignee_id": assignee,
+               "due_at": due.map(|d| d.to_rfc3339())})
+    };
+    let far = now + chrono::TimeDelta::days(30);
+    for (subject, due, assignee) in [
+        ("Rappeler", Some(now - chrono::TimeDelta::days(3)), s.admin_id),
+        ("Un jour", None, s.admin_id),
+        ("Le mois prochain", Some(far), s.admin_id),
+        ("Pour la collègue", Some(far), colleague),
+    ] {
+        assert_eq!(
+            s.post("/api/v1/activities", &s.admin, task(subject, due, assignee)).await.status,
+            StatusCode::CREATED
+        );
+    }
+    for n in 0..51 {
+        s.post("/api/v1/activities", &s.admin, task(&format!("Série {n:02}"), Some(far), s.admin_id)).await;
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let page = browser.get("/tasks").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let group = |html: &str, key: &str| -> String {
+        html.split(&format!("id=\"group-{key}\""))
+            .nth(1)
+            .unwrap_or_default()
+            .split("</section>")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(group(&page.text, "overdue").contains("Rappeler"));
+    let later = group(&page.text, "later");
+    assert!(later.contains("Le mois prochain"));
+    assert!(later.contains("53 tasks"), "the whole group is counted: {later}");
+    assert!(
+        later.contains("/tasks?assignee=me&#38;all=later#group-later"),
+        "never cut without a way on: {later}"
+    );
+    assert!(!later.contains("Pour la collègue"), "mine only");
+    let whole = group(&browser.get("/tasks?assignee=me&all=later").await.text, "later");
+    let (last_dated, undated) = (whole.find("Série 50"), whole.find("Un jour"));
+    assert!(last_dated.is_some() && undated > last_dated, "all of it, undated tasks last");
+    let theirs = browser.get(&format!("/tasks?assignee={colleague}")).await;
+    assert!(group(&theirs.text, "later").contains("Pour la collègue") && !theirs.contains("Rappeler"));
+    let everyone = browser.get("/tasks?assignee=all").await;
+    assert!(everyone.contains("Pour la collègue") && everyone.contains("Rappeler"));
+    assert_eq!(browser.get("/tasks?assignee=not-an-id").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let timeline = s.get(&format!("/api/v1/contacts/{contact}/timeline?limit=100"), &s.admin).await;
+    let late = timeline.body["data"]
+        .as_array()
+        .and_then(|items| items.iter().find(|a| a["subject"] == "Rappeler"))
+        .and_then(|a| a["id"].as_str())
+        .expect("the late task")
+        .to_owned();
+    let done = browser
+        .post_htmx(
+            &format!("/activities/{late}/done"),
+            &[("done", "true"), ("in_place", "true"), ("back", "/tasks")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.contains("<li class=\"task-done\" role=\"status\">Done: Rappeler</li>"), "{}", done.text);
+    assert_eq!(s.get(&format!("/api/v1/activities/{late}"), &s.admin).await.body["done"], true);
+
+    let company_page = browser.get(&format!("/companies/{company}")).await;
+    let open = company_page.text.split("id=\"open-tasks-title\"").nth(1).unwrap_or_default();
+    assert!(
+        open.contains("Le mois prochain") && open.contains(">Roux</a>"),
+        "its contacts' tasks, naming them"
+    );
 }

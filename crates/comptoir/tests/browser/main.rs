@@ -146,6 +146,21 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     browser.goto("/settings/fields").await;
     browser.screenshot("settings").await;
 
+    browser.goto("/tasks").await;
+    browser.check_accessibility("tasks").await;
+    browser.screenshot("tasks").await;
+    browser.click("#group-today button[type=submit]").await;
+    browser.wait_for("#group-today", "Fait : Préparer le devis").await;
+    assert!(
+        browser.text("#group-today").await.contains("Fait : Préparer le devis"),
+        "marked done where it stood"
+    );
+    let read = server.get(&format!("/api/v1/contacts/{contact}/timeline"), &server.admin).await;
+    let task = read.body["data"]
+        .as_array()
+        .and_then(|items| items.iter().find(|a| a["subject"] == "Préparer le devis"));
+    assert_eq!(task.map(|t| t["done"].clone()), Some(json!(true)));
+
     browser.resize(390, 844).await;
     browser.goto("/contacts").await;
     browser.check_accessibility("contacts on a phone").await;

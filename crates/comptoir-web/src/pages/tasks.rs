@@ -1,0 +1,118 @@
+//! "My tasks": open tasks grouped by when they are due (late, today, this week, later), for
+//! the visitor or a colleague, about any record or one; each marked done where it stands.
+
+use super::activities::{TaskLine, task_lines};
+use super::days::DayEdges;
+use super::errors::PageError;
+use super::session::Visitor;
+use super::{Chrome, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::Utc;
+use comptoir_domain::activities::TaskWindow;
+use comptoir_domain::ids::UserId;
+use comptoir_domain::listing::Count;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/tasks", get(tasks))
+}
+
+/// How many tasks a group shows at first, and when asked for all of it.
+const GROUP_FIRST: i64 = 50;
+const GROUP_ALL: i64 = 500;
+
+/// Which tasks, from the address: `assignee` is `me` (the default), `all` or a user's id;
+/// `all` names the one group shown whole.
+#[derive(Deserialize, Default)]
+struct TasksRequest {
+    #[serde(default)]
+    assignee: Option<String>,
+    #[serde(default)]
+    all: Option<String>,
+}
+
+pub struct TaskGroup {
+    pub key: &'static str,
+    pub title: String,
+    pub count: String,
+    pub tasks: Vec<TaskLine>,
+    /// "Show all 73", when the group has more than it shows.
+    pub more_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    page: Chrome,
+    groups: Vec<TaskGroup>,
+    /// `(value, name)` of the assignee picker, "me" first and "everyone" last.
+    assignees: Vec<(String, String)>,
+    assignee: String,
+}
+
+async fn tasks(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(wanted): Query<TasksRequest>,
+) -> Result<Response, PageError> {
+    let app = &state.app;
+    let actor = &visitor.actor;
+    let lang = visitor.lang;
+    let users = app.colleagues(actor).await?;
+    let chosen = wanted.assignee.clone().unwrap_or_else(|| "me".to_owned());
+    let assignee = match chosen.as_str() {
+        "all" => None,
+        "me" => Some(actor.user_id),
+        id => Some(id.parse::<UserId>().ok().filter(|id| users.iter().any(|u| u.id == *id)).ok_or(
+            comptoir_app::AppError::Validation(comptoir_domain::ValidationErrors::single(
+                "assignee",
+                "is not a colleague",
+            )),
+        )?),
+    };
+    let now = Utc::now();
+    let edges = DayEdges::around(now, visitor.timezone);
+    let windows = [
+        ("overdue", None, Some(edges.start_of_today), false),
+        ("today", Some(edges.start_of_today), Some(edges.end_of_today), false),
+        ("week", Some(edges.end_of_today), Some(edges.end_of_week), false),
+        ("later", Some(edges.end_of_week), None, true),
+    ];
+    let mut groups = Vec::with_capacity(windows.len());
+    for (key, from, to, undated) in windows {
+        let window = TaskWindow { assignee, about: None, from, to, undated };
+        let limit = if wanted.all.as_deref() == Some(key) { GROUP_ALL } else { GROUP_FIRST };
+        let count = app.count_open_tasks(actor, &window).await?;
+        let found = app.open_tasks(actor, &window, limit).await?;
+        let shown = found.len();
+        let more = match count {
+            Count::Exact(n) => n > shown as u64,
+            Count::MoreThan(_) | Count::About(_) => true,
+        };
+        let count_text = match count {
+            Count::Exact(n) | Count::About(n) => {
+                lang.count("tasks-count", i64::try_from(n).unwrap_or(i64::MAX))
+            }
+            Count::MoreThan(n) => lang.count("tasks-count-more-than", i64::try_from(n).unwrap_or(i64::MAX)),
+        };
+        groups.push(TaskGroup {
+            key,
+            title: lang.t(&format!("tasks-{key}")),
+            count: count_text,
+            tasks: task_lines(app, actor, found, now).await?,
+            more_href: (more && limit == GROUP_FIRST)
+                .then(|| format!("/tasks?assignee={}&all={key}#group-{key}", super::encode(&chosen))),
+        });
+    }
+    let mut assignees = vec![("me".to_owned(), lang.t("filter-me"))];
+    assignees.extend(
+        users.iter().filter(|u| u.id != actor.user_id).map(|u| (u.id.to_string(), u.name().to_owned())),
+    );
+    assignees.push(("all".to_owned(), lang.t("tasks-everyone")));
+    Ok(render(&TasksPage { page: Chrome::new(&visitor, "tasks"), groups, assignees, assignee: chosen }))
+}

@@ -8,6 +8,27 @@
     if (csrf) event.detail.headers["X-CSRF-Token"] = csrf.content;
   });
 
+  // An htmx request that fails says so: htmx swaps nothing on an error answer, which would
+  // otherwise leave the page as if the action had worked.
+  var requestError = document.getElementById("request-error");
+  function tell(message) {
+    if (!requestError || !message) return;
+    requestError.textContent = message;
+    requestError.hidden = false;
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var answer = event.detail.xhr;
+    var detail = "";
+    try { detail = JSON.parse(answer.responseText).detail || ""; } catch (ignored) { detail = ""; }
+    tell((requestError && requestError.getAttribute("data-failed")) + (detail ? " " + detail : ""));
+  });
+  document.addEventListener("htmx:sendError", function () {
+    tell(requestError && requestError.getAttribute("data-offline"));
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    if (requestError) requestError.hidden = true;
+  });
+
   var search = document.getElementById("global-search");
   var results = document.getElementById("search-results");
 
@@ -46,6 +67,9 @@
         event.preventDefault();
         window.location.href = links[Math.max(current, 0)].href;
       } else if (event.key === "Escape") {
+        // Closes the list and keeps what was typed (a search field would clear itself, and
+        // search again for nothing).
+        event.preventDefault();
         results.innerHTML = "";
       }
     });
@@ -92,7 +116,8 @@
     fetch("/search/companies?q=" + encodeURIComponent(input.value), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : []; })
       .then(function (names) {
-        var list = document.getElementById("company-names");
+        var list = input.list;
+        if (!list) return;
         list.innerHTML = "";
         names.forEach(function (name) {
           var option = document.createElement("option");

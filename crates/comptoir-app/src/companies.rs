@@ -121,6 +121,9 @@ impl BulkKind for Companies {
     }
 }
 
+/// Between a company's name and its city, where a suggestion tells namesakes apart.
+pub const HOMONYM_SEPARATOR: &str = " — ";
+
 impl App {
     /// The one company a name designates, as a form where the company is typed by name needs
     /// it; a name that matches none or several is refused on `field`.
@@ -130,9 +133,21 @@ impl App {
         name: &str,
         field: &str,
     ) -> Result<CompanyId, AppError> {
-        let pairs = [("filter[name]".to_owned(), name.to_owned()), ("limit".to_owned(), "2".to_owned())];
-        let found = self.list::<Companies>(actor, &ListQuery::parse(&pairs, &[])?).await?;
-        match found.data.as_slice() {
+        let named = |name: &str, city: Option<&str>| {
+            let mut pairs =
+                vec![("filter[name]".to_owned(), name.to_owned()), ("limit".to_owned(), "2".to_owned())];
+            pairs.extend(city.map(|city| ("filter[city]".to_owned(), city.to_owned())));
+            ListQuery::parse(&pairs, &[])
+        };
+        let mut found = self.list::<Companies>(actor, &named(name, None)?).await?.data;
+        // Namesakes are told apart by their city, as the suggestions write them:
+        // "Boulangerie Dupont — Lyon".
+        if found.is_empty()
+            && let Some((name, city)) = name.rsplit_once(HOMONYM_SEPARATOR)
+        {
+            found = self.list::<Companies>(actor, &named(name.trim(), Some(city.trim()))?).await?.data;
+        }
+        match found.as_slice() {
             [one] => Ok(one.id),
             [] => Err(ValidationErrors::single(field, "no company has this name").into()),
             _ => Err(ValidationErrors::single(

@@ -12,7 +12,7 @@ use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::ObjectType;
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::time::now;
-use comptoir_domain::users::{Actor, User, UserInput};
+use comptoir_domain::users::{Actor, MIN_PASSWORD_LENGTH, User, UserInput};
 use comptoir_store::Page;
 use serde_json::Value;
 
@@ -51,6 +51,7 @@ impl App {
             display_name: fields.display_name,
             role: fields.role,
             locale: fields.locale,
+            timezone: fields.timezone,
             active: fields.active,
             created_at: at,
             updated_at: at,
@@ -120,6 +121,46 @@ impl App {
         self.apply_user_patch(actor, actor.user_id, &patch, None).await
     }
 
+    /// Sets the signed-in user's own language and time zone (`None` for the browser's language
+    /// and the instance's zone); every role may.
+    pub async fn set_own_preferences(
+        &self,
+        actor: &Actor,
+        locale: Option<&str>,
+        timezone: Option<&str>,
+    ) -> Result<User, AppError> {
+        let patch = serde_json::json!({ "locale": locale, "timezone": timezone });
+        self.apply_user_patch(actor, actor.user_id, &patch, None).await
+    }
+
+    /// Changes the signed-in user's own password once `current` proves it is them, counted
+    /// against the same lockout as signing in. Every session of the user ends, this one too;
+    /// the answer is a fresh session for the browser that asked.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        remember: bool,
+    ) -> Result<crate::sessions::SignedIn, AppError> {
+        let user = comptoir_store::users::get(&self.db, actor.user_id).await?.ok_or(AppError::NotFound)?;
+        if new.chars().count() < MIN_PASSWORD_LENGTH {
+            let message = format!("must be at least {MIN_PASSWORD_LENGTH} characters");
+            return Err(ValidationErrors::single("new_password", message).into());
+        }
+        if self.sign_in(&user.email, current, false).await?.is_err() {
+            return Err(ValidationErrors::single("current_password", "is not your current password").into());
+        }
+        let patch = serde_json::json!({ "password": new });
+        self.apply_user_patch(actor, actor.user_id, &patch, None)
+            .await
+            .map_err(|error| rename_field(error, "password", "new_password"))?;
+        match self.sign_in(&user.email, new, remember).await? {
+            Ok(signed_in) => Ok(signed_in),
+            Err(_) => Err(AppError::Conflict("the new password could not open a session".to_owned())),
+        }
+    }
+
     async fn apply_user_patch(
         &self,
         actor: &Actor,
@@ -143,6 +184,7 @@ impl App {
             display_name: fields.display_name,
             role: fields.role,
             locale: fields.locale,
+            timezone: fields.timezone,
             active: fields.active,
             updated_at: now(),
             ..current.clone()
@@ -182,6 +224,21 @@ impl App {
         };
         let valid = passwords::verify(password.to_owned(), stored).await?;
         Ok((valid && user.active).then_some(user))
+    }
+}
+
+/// The same refusal, naming the field as the form that asked does.
+fn rename_field(error: AppError, from: &str, to: &str) -> AppError {
+    match error {
+        AppError::Validation(mut errors) => {
+            for error in &mut errors.0 {
+                if error.field == from {
+                    error.field = to.to_owned();
+                }
+            }
+            AppError::Validation(errors)
+        }
+        other => other,
     }
 }
 

@@ -55,6 +55,7 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("companies", "phone", "contact details", Erasure::Clear),
     personal("users", "email", "identity", Erasure::Clear),
     personal("users", "display_name", "identity", Erasure::Clear),
+    personal("users", "timezone", "where the user works", Erasure::Clear),
     personal("audit_log", "changes", "history of personal data", Erasure::Clear),
     personal("domain_events", "payload", "history of personal data", Erasure::Clear),
     personal("idempotency_keys", "response_body", "copy of a response", Erasure::DeleteRow),

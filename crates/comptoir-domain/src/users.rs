@@ -130,6 +130,8 @@ pub struct User {
     pub role: Role,
     /// Preferred interface language ("fr" or "en"); the browser's choice when absent.
     pub locale: Option<String>,
+    /// Where the user works, as an IANA time zone ("Europe/Paris"); the instance's when absent.
+    pub timezone: Option<String>,
     /// Inactive users can neither sign in nor use their tokens; their records stay.
     pub active: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -155,6 +157,9 @@ pub struct UserInput {
     pub role: Option<Role>,
     #[serde(default)]
     pub locale: Option<String>,
+    /// An IANA time zone such as `Europe/Paris`.
+    #[serde(default)]
+    pub timezone: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,
     /// Sets a new password (at least 12 characters). Never returned, never logged.
@@ -172,6 +177,7 @@ pub struct UserFields {
     pub display_name: Option<String>,
     pub role: Role,
     pub locale: Option<String>,
+    pub timezone: Option<String>,
     pub active: bool,
 }
 
@@ -196,6 +202,12 @@ impl UserInput {
         {
             errors.add("locale", "must be fr or en");
         }
+        let timezone = crate::validation::clean_text(self.timezone);
+        if let Some(zone) = &timezone
+            && zone.parse::<chrono_tz::Tz>().is_err()
+        {
+            errors.add("timezone", "must be an IANA time zone such as Europe/Paris");
+        }
         if let Some(password) = &self.password
             && password.expose().chars().count() < MIN_PASSWORD_LENGTH
         {
@@ -206,7 +218,7 @@ impl UserInput {
             return Err(crate::ValidationErrors::single("email", "is required"));
         };
         Ok((
-            UserFields { email, display_name, role, locale, active: self.active.unwrap_or(true) },
+            UserFields { email, display_name, role, locale, timezone, active: self.active.unwrap_or(true) },
             self.password,
         ))
     }
@@ -219,6 +231,7 @@ impl User {
             display_name: self.display_name.clone(),
             role: Some(self.role),
             locale: self.locale.clone(),
+            timezone: self.timezone.clone(),
             active: Some(self.active),
             password: None,
         }

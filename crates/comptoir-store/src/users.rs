@@ -33,8 +33,8 @@ pub static CATALOG: Catalog = Catalog {
 
 macro_rules! select_users {
     () => {
-        "SELECT u.id, u.version, u.email, u.display_name, u.role, u.locale, u.active, u.created_at,
-            u.updated_at
+        "SELECT u.id, u.version, u.email, u.display_name, u.role, u.locale, u.timezone, u.active,
+            u.created_at, u.updated_at
          FROM users u"
     };
 }
@@ -47,6 +47,7 @@ struct UserRow {
     display_name: Option<String>,
     role: String,
     locale: Option<String>,
+    timezone: Option<String>,
     active: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -66,6 +67,7 @@ impl TryFrom<UserRow> for User {
             display_name: row.display_name,
             role: parse_role(&row.role)?,
             locale: row.locale,
+            timezone: row.timezone,
             active: row.active,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -138,8 +140,8 @@ pub async fn insert(tx: &mut Tx, user: &User, password_hash: Option<&str>) -> Re
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO users (id, version, email, display_name, role, password_hash, locale, active,
-                created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                created_at, updated_at, timezone)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(user.id.0)
         .bind(user.version)
@@ -151,6 +153,7 @@ pub async fn insert(tx: &mut Tx, user: &User, password_hash: Option<&str>) -> Re
         .bind(user.active)
         .bind(user.created_at)
         .bind(user.updated_at)
+        .bind(&user.timezone)
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
@@ -167,7 +170,7 @@ pub async fn update(
     let affected = on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE users SET version = $2, email = $3, display_name = $4, role = $5, locale = $6,
-                active = $7, updated_at = $8, password_hash = COALESCE($9, password_hash)
+                active = $7, updated_at = $8, password_hash = COALESCE($9, password_hash), timezone = $11
              WHERE id = $1 AND version = $10",
         )
         .bind(user.id.0)
@@ -180,6 +183,7 @@ pub async fn update(
         .bind(user.updated_at)
         .bind(new_password_hash)
         .bind(expected_version)
+        .bind(&user.timezone)
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())

@@ -579,7 +579,7 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
     if let Some(password) = password {
         println!(
             "Sign in as claire.dubois@exemple.fr (admin) or another demo user with the password {password}\n\
-             (shown once; change it under Settings)."
+             (shown once; each user changes their own under “My account”, /account)."
         );
     }
     Ok(())

@@ -422,3 +422,24 @@ home-late = { $count ->
    *[other] { $shown } late tasks
 }
 home-late-more-than = more than { $shown } late tasks
+
+conflict-changed = Someone else saved this record while you were editing it.
+conflict-theirs = Their value: { $value }
+conflict-overwrite = Save mine over theirs
+conflict-keep-theirs = Keep theirs
+request-failed = That did not work, and nothing was changed.
+request-offline = The server could not be reached; nothing was changed. Check the connection and try again.
+
+account-title = My account
+account-preferences = Language and time zone
+account-language = Language
+account-language-browser = The browser’s
+account-timezone = Time zone
+account-timezone-default = The team’s ({ $zone })
+account-password = Password
+account-current-password = Current password
+account-new-password = New password
+account-new-password-hint = At least 12 characters. Every other session of yours ends.
+account-password-change = Change my password
+account-saved = Saved.
+account-password-changed = Your password is changed; your other sessions have ended.

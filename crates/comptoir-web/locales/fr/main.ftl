@@ -422,3 +422,24 @@ home-late = { $count ->
    *[other] { $shown } tâches en retard
 }
 home-late-more-than = plus de { $shown } tâches en retard
+
+conflict-changed = Quelqu’un d’autre a enregistré cette fiche pendant que vous la modifiiez.
+conflict-theirs = Sa valeur : { $value }
+conflict-overwrite = Remplacer par la mienne
+conflict-keep-theirs = Garder la sienne
+request-failed = L’action n’a pas abouti ; rien n’a été modifié.
+request-offline = Le serveur est injoignable ; rien n’a été modifié. Vérifiez la connexion et réessayez.
+
+account-title = Mon compte
+account-preferences = Langue et fuseau horaire
+account-language = Langue
+account-language-browser = Celle du navigateur
+account-timezone = Fuseau horaire
+account-timezone-default = Celui de l’équipe ({ $zone })
+account-password = Mot de passe
+account-current-password = Mot de passe actuel
+account-new-password = Nouveau mot de passe
+account-new-password-hint = 12 caractères au moins. Vos autres sessions se ferment.
+account-password-change = Changer mon mot de passe
+account-saved = Enregistré.
+account-password-changed = Votre mot de passe est changé ; vos autres sessions sont fermées.

@@ -45,3 +45,5 @@ v-must-be-an-http-or-https-address-of-at-most-n-characters = doit être une adre
 v-must-not-carry-a-user-name-or-password-authenticate-with-the-signature = ne doit contenir ni identifiant ni mot de passe : la signature authentifie l’envoi
 v-is-not-an-event-type-such-as-contact-updated-or-contact = n’est pas un type d’événement (comme contact.updated ou contact.*)
 v-at-most-n-event-types = { $n } types d’événements au plus
+v-is-not-your-current-password = n’est pas votre mot de passe actuel
+v-must-be-an-iana-time-zone-such-as-europe-paris = doit être un fuseau horaire, par exemple Europe/Paris

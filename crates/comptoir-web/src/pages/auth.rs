@@ -92,7 +92,7 @@ fn guest_response(page_html: Response, csrf: &str, lang_choice: Option<Lang>, se
     response
 }
 
-fn append_cookie(headers: &mut HeaderMap, value: &str) {
+pub(super) fn append_cookie(headers: &mut HeaderMap, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         headers.append(header::SET_COOKIE, value);
     }

@@ -381,6 +381,7 @@ mod tests {
             display_name: Some(name.to_owned()),
             role: Role::Sales,
             locale: None,
+            timezone: None,
             active: true,
             created_at: Utc::now(),
             updated_at: Utc::now(),

@@ -1,6 +1,7 @@
 //! The browser interface: server-rendered pages that call the same use cases as the JSON API,
 //! enhanced with htmx where a fragment saves a page load.
 
+mod account;
 mod activities;
 mod assets;
 mod auth;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
         .merge(tasks::router())
+        .merge(account::router())
         .merge(search::router())
         .merge(settings::router())
         .merge(settings_webhooks::router())

@@ -68,6 +68,27 @@ pub struct PropFragment {
     pub base: String,
     pub prop: Prop,
     pub can_modify: bool,
+    /// The page's head again, swapped in beside the field: a new name or stage shows there too.
+    pub head: RecordHead,
+}
+
+/// What a record's page shows at its top: its name, a line of facts, its badge and the ways
+/// to reach it.
+pub struct RecordHead {
+    pub name: String,
+    pub subtitle: Vec<Link>,
+    pub badge: Option<(String, String)>,
+    pub reach: Vec<Link>,
+}
+
+async fn record_head<K: KindPages>(
+    app: &comptoir_app::App,
+    actor: &comptoir_domain::users::Actor,
+    page: &Chrome,
+    record: &K::Record,
+) -> Result<(RecordHead, Option<Vec<Link>>), AppError> {
+    let Header { subtitle, badge, members, reach } = K::header(app, actor, page, record).await?;
+    Ok((RecordHead { name: K::name(record), subtitle, badge, reach }, members))
 }
 
 #[derive(Template)]
@@ -78,6 +99,9 @@ pub struct InlineEdit {
     pub name: String,
     pub version: i64,
     pub field: FormField,
+    /// The value someone else saved meanwhile, when this edit was refused as stale: the form
+    /// then offers to keep theirs or to save this one over it.
+    pub theirs: Option<String>,
 }
 
 /// The routes of one kind's pages, under its base (`/contacts`). A kind without a line in
@@ -278,10 +302,7 @@ struct ShowPage {
     page: Chrome,
     base: String,
     version: i64,
-    name: String,
-    subtitle: Vec<Link>,
-    badge: Option<(String, String)>,
-    reach: Vec<Link>,
+    head: RecordHead,
     props: Vec<Prop>,
     can_modify: bool,
     composer: Composer,
@@ -372,19 +393,16 @@ async fn show_page<K: KindPages>(
         .open_tasks(actor, &TaskWindow { about: Some(this), undated: true, ..TaskWindow::default() }, 20)
         .await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
-    let Header { subtitle, badge, members, reach } = K::header(app, actor, &page, &record).await?;
+    let (head, members) = record_head::<K>(app, actor, &page, &record).await?;
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
-        name: K::name(&record),
+        head,
         props: props::<K>(state, visitor, &record, &users).await?,
         can_modify: actor.can_modify(K::owner(&record)),
         version: K::version(&record),
         page,
         base,
-        subtitle,
-        badge,
-        reach,
         composer,
         timeline,
         older_href,
@@ -462,6 +480,7 @@ async fn edit_field<K: KindPages>(
         name,
         version: K::version(&record),
         field,
+        theirs: None,
     }))
 }
 
@@ -486,11 +505,14 @@ async fn prop_fragment<K: KindPages>(
         .into_iter()
         .find(|p| p.name == name)
         .ok_or(PageError::from(AppError::NotFound))?;
+    let page = Chrome::new(visitor, section::<K>());
+    let (head, _) = record_head::<K>(&state.app, &visitor.actor, &page, record).await?;
     Ok(render(&PropFragment {
-        page: Chrome::new(visitor, section::<K>()),
         base: format!("{}/{}", base::<K>(), K::id(record)),
         prop,
         can_modify: visitor.actor.can_modify(K::owner(record)),
+        head,
+        page,
     }))
 }
 
@@ -528,9 +550,32 @@ async fn save_field<K: KindPages>(
                 name,
                 version: version.unwrap_or(K::version(&current)),
                 field,
+                theirs: None,
             };
             // htmx swaps only successful answers, so the refused input comes back as a 200.
             Ok((status, render(&edit)).into_response())
+        }
+        Err(AppError::PreconditionFailed { .. } | AppError::Conflict(_)) if visitor.htmx => {
+            // Someone saved this record since the form was drawn: say so, show their value
+            // and keep what was typed, ready to be saved over theirs (at their version).
+            let users = state.app.colleagues(&visitor.actor).await?;
+            let theirs = props::<K>(&state, visitor, &current, &users)
+                .await?
+                .into_iter()
+                .find(|p| p.name == name)
+                .map(|p| p.text)
+                .unwrap_or_default();
+            let mut field = single_field::<K>(&state, visitor, &current, &name, Some(&form.fields)).await?;
+            field.autofocus = true;
+            let edit = InlineEdit {
+                page: Chrome::new(visitor, section::<K>()),
+                base: format!("{}/{id}", base::<K>()),
+                name,
+                version: K::version(&current),
+                field,
+                theirs: Some(if theirs.is_empty() { lang.t("empty-value") } else { theirs }),
+            };
+            Ok(render(&edit))
         }
         Err(other) => Err(PageError::from(other)),
     }

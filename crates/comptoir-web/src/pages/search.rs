@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::AppError;
-use comptoir_app::companies::Companies;
+use comptoir_app::companies::{Companies, HOMONYM_SEPARATOR};
 use comptoir_app::contacts::Contacts;
 use comptoir_domain::listing::ListQuery;
 use serde::Deserialize;
@@ -112,8 +112,19 @@ async fn company_names(
     let names: Vec<String> = if query.q.trim().is_empty() {
         vec![]
     } else {
-        let found = state.app.list::<Companies>(&visitor.actor, &prefix_query(&query.q, 10)?).await?;
-        found.data.into_iter().map(|c| c.fields.name).collect()
+        let found = state.app.list::<Companies>(&visitor.actor, &prefix_query(&query.q, 10)?).await?.data;
+        found
+            .iter()
+            .map(|company| {
+                let name = &company.fields.name;
+                let namesakes =
+                    found.iter().filter(|other| other.fields.name.eq_ignore_ascii_case(name)).count();
+                match company.fields.head_office().city {
+                    Some(city) if namesakes > 1 => format!("{name}{HOMONYM_SEPARATOR}{city}"),
+                    _ => name.clone(),
+                }
+            })
+            .collect()
     };
     Ok(axum::Json(names).into_response())
 }

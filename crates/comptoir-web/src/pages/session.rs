@@ -77,7 +77,10 @@ pub struct Visitor {
     pub actor: Actor,
     pub user: User,
     pub csrf: String,
+    /// The session outlives the browser ("remember me"), as a renewed one must too.
+    pub remembered: bool,
     pub lang: Lang,
+    /// The user's own time zone, else the instance's.
     pub timezone: Tz,
     /// The page was asked for by htmx, which wants a fragment rather than a whole page.
     pub htmx: bool,
@@ -115,7 +118,8 @@ impl FromRequestParts<AppState> for Visitor {
         let actor = Actor { user_id: user.id, role: user.role };
         // The navigation's count of tasks due: whole pages only, not the fragments htmx asks for.
         let due_now = if parts.method == Method::GET && !htmx {
-            let edges = super::days::DayEdges::around(chrono::Utc::now(), state.timezone);
+            let zone = user.timezone.as_deref().and_then(|zone| zone.parse().ok()).unwrap_or(state.timezone);
+            let edges = super::days::DayEdges::around(chrono::Utc::now(), zone);
             let window = TaskWindow {
                 assignee: Some(actor.user_id),
                 to: Some(edges.end_of_today),
@@ -127,7 +131,17 @@ impl FromRequestParts<AppState> for Visitor {
         } else {
             None
         };
-        Ok(Visitor { actor, user, csrf: session.csrf_token, lang, timezone: state.timezone, htmx, due_now })
+        let timezone = user.timezone.as_deref().and_then(|zone| zone.parse().ok()).unwrap_or(state.timezone);
+        Ok(Visitor {
+            actor,
+            user,
+            csrf: session.csrf_token,
+            remembered: session.remember,
+            lang,
+            timezone,
+            htmx,
+            due_now,
+        })
     }
 }
 

@@ -33,6 +33,7 @@ on_both_databases!(
     lists_count_what_they_match_and_bulk_actions_reach_every_result,
     numbers_and_addresses_are_one_tap_away,
     the_tasks_page_groups_what_is_due_and_marks_it_done_in_place,
+    every_user_sets_their_own_language_time_zone_and_password,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -426,11 +427,61 @@ async fn a_field_is_edited_in_place_and_a_bad_value_changes_nothing(s: TestServe
     let stale = browser
         .post_htmx(&format!("{base}/fields/job_title"), &[("job_title", "Autre"), ("version", "1")])
         .await;
-    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(stale.status, StatusCode::OK, "htmx swaps the answer in, so it must say what happened");
+    assert!(stale.contains("Someone else saved this record"), "{}", stale.text);
+    assert!(
+        stale.contains("Their value: Gérante") && stale.contains("value=\"Autre\""),
+        "theirs, and mine kept"
+    );
+    assert!(stale.contains("name=\"version\" value=\"2\"") && stale.contains("Save mine over theirs"));
     let read = s.get(&format!("/api/v1/contacts/{contact}"), &s.admin).await;
     assert_eq!(read.body["job_title"], "Gérante");
     assert_eq!(read.body["emails"][0]["address"], "helene@exemple.fr");
     assert_eq!(read.body["version"], 2);
+    let overwritten = browser
+        .post_htmx(&format!("{base}/fields/job_title"), &[("job_title", "Autre"), ("version", "2")])
+        .await;
+    assert!(overwritten.contains("Autre") && !overwritten.contains("<form"));
+    assert_eq!(s.get(&format!("/api/v1/contacts/{contact}"), &s.admin).await.body["job_title"], "Autre");
+
+    let stage = browser
+        .post_htmx(
+            &format!("{base}/fields/lifecycle_stage"),
+            &[("lifecycle_stage", "customer"), ("version", "3")],
+        )
+        .await;
+    assert!(
+        stage.contains("<div id=\"record-head\" hx-swap-oob=\"true\">")
+            && stage.contains("badge stage-customer"),
+        "the page's head follows: {}",
+        stage.text
+    );
+
+    s.post(
+        "/api/v1/companies",
+        &s.admin,
+        json!({"name": "Boulangerie Dupont", "addresses": [{"city": "Nantes"}]}),
+    )
+    .await;
+    let names = browser.get("/search/companies?q=boulangerie").await;
+    assert!(
+        names.contains("Boulangerie Dupont — Lyon") && names.contains("Boulangerie Dupont — Nantes"),
+        "{}",
+        names.text
+    );
+    let moved = browser
+        .post_htmx(
+            &format!("{base}/fields/company"),
+            &[("company", "Boulangerie Dupont — Nantes"), ("version", "4")],
+        )
+        .await;
+    assert!(moved.contains("Boulangerie Dupont") && !moved.contains("field-error"), "{}", moved.text);
+    let read = s.get(&format!("/api/v1/contacts/{contact}"), &s.admin).await;
+    assert_eq!(read.body["company"]["name"], "Boulangerie Dupont");
+    let nantes = s.get("/api/v1/companies?filter[city]=Nantes", &s.admin).await;
+    assert_eq!(read.body["company_id"], nantes.body["data"][0]["id"], "the namesake in Nantes");
+    let form = browser.get_htmx(&format!("{base}/fields/company/edit")).await;
+    assert!(form.contains("list=\"company-names\"") && form.contains("<datalist id=\"company-names\">"));
 }
 
 async fn lists_filter_sort_choose_columns_and_save_views(s: TestServer) {
@@ -1113,5 +1164,61 @@ async fn the_tasks_page_groups_what_is_due_and_marks_it_done_in_place(s: TestSer
     assert!(
         open.contains("Le mois prochain") && open.contains(">Roux</a>"),
         "its contacts' tasks, naming them"
+    );
+}
+
+/// Any user, read-only included, sets their own language, time zone and password; a wrong
+/// current password changes nothing; a new one ends their other sessions and keeps this one.
+async fn every_user_sets_their_own_language_time_zone_and_password(s: TestServer) {
+    let (_, email) = s.user_with_password(Role::Readonly).await;
+    let browser = s.signed_in(&email).await;
+    let elsewhere = s.signed_in(&email).await;
+    let account = browser.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(
+        account.contains("My account") && account.contains("The team’s (Europe/Paris)"),
+        "{}",
+        account.text
+    );
+
+    let refused =
+        browser.post("/account/preferences", &[("locale", "fr"), ("timezone", "Mars/Olympus")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("must be an IANA time zone"), "{}", refused.text);
+    let saved =
+        browser.post("/account/preferences", &[("locale", "fr"), ("timezone", "America/Montreal")]).await;
+    assert_eq!(saved.location(), Some("/account?saved=1"));
+    let page = browser.get("/account?saved=1").await;
+    assert!(page.contains("<html lang=\"fr\"") && page.contains("Enregistré."), "{}", page.text);
+    assert!(page.contains("<option value=\"America/Montreal\" selected>"), "the zone is kept");
+    let user = s.app.find_user_by_email(&email).await.expect("read").expect("the user");
+    assert_eq!(user.timezone.as_deref(), Some("America/Montreal"));
+
+    let wrong = browser
+        .post(
+            "/account/password",
+            &[("current_password", "pas le bon mot de passe"), ("new_password", "un tout nouveau secret")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.contains("n’est pas votre mot de passe actuel"), "{}", wrong.text);
+    let short = browser
+        .post("/account/password", &[("current_password", ADMIN_PASSWORD), ("new_password", "court")])
+        .await;
+    assert!(short.contains("12 caractères au moins"), "{}", short.text);
+    let changed = browser
+        .post(
+            "/account/password",
+            &[("current_password", ADMIN_PASSWORD), ("new_password", "un tout nouveau secret")],
+        )
+        .await;
+    assert_eq!(changed.location(), Some("/account?password=1"), "{}", changed.text);
+    assert_eq!(browser.get("/account?password=1").await.status, StatusCode::OK, "this session goes on");
+    assert_eq!(elsewhere.get("/").await.status, StatusCode::SEE_OTHER, "the others ended");
+    let fresh = s.browser();
+    assert_eq!(fresh.try_sign_in(&email, ADMIN_PASSWORD, false).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        fresh.try_sign_in(&email, "un tout nouveau secret", false).await.status,
+        StatusCode::SEE_OTHER
     );
 }

@@ -71,13 +71,34 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     browser.wait_for("#prop-job_title .inline-value", "Gérante").await;
     let read = server.get("/api/v1/contacts?q=helene", &server.admin).await;
     assert_eq!(read.body["data"][0]["job_title"], "Gérante", "the inline edit was saved");
+    let contact = read.body["data"][0]["id"].as_str().unwrap_or_default().to_owned();
+
+    // Someone else saves the same field meanwhile: the edit says so instead of vanishing.
+    browser.click("#prop-job_title a.edit").await;
+    browser.wait_for_element("#prop-job_title input[name=job_title]").await;
+    server
+        .patch(&format!("/api/v1/contacts/{contact}"), &server.admin, json!({"job_title": "Directrice"}))
+        .await;
+    browser.fill("#prop-job_title input[name=job_title]", "Gérante associée").await;
+    browser.click("#prop-job_title button[type=submit]").await;
+    browser.wait_for("#prop-job_title", "Someone else saved this record").await;
+    assert!(browser.text("#prop-job_title").await.contains("Their value: Directrice"));
+    browser.check_accessibility("a conflicting edit").await;
+    browser.click("#prop-job_title button[type=submit]").await;
+    browser.wait_for("#prop-job_title .inline-value", "Gérante associée").await;
+
+    // The stage changed in place shows in the page's head too.
+    browser.click("#prop-lifecycle_stage a.edit").await;
+    browser.wait_for_element("#prop-lifecycle_stage select").await;
+    browser.select("#prop-lifecycle_stage select", "customer").await;
+    browser.click("#prop-lifecycle_stage button[type=submit]").await;
+    browser.wait_for("#record-head .badge", "Customer").await;
 
     browser.click(".usermenu button[name=lang]").await;
     browser.wait_for("nav.mainnav", "Entreprises").await;
     assert_eq!(browser.attribute("html", "lang").await.as_deref(), Some("fr"));
     browser.check_accessibility("contact in French").await;
 
-    let contact = read.body["data"][0]["id"].as_str().unwrap_or_default().to_owned();
     seed_a_working_week(&server, &contact).await;
     browser.goto("/contacts").await;
     browser.select("#f-1", "lifecycle_stage").await;
@@ -125,6 +146,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         .id();
     server.post(&format!("/api/v1/webhooks/{webhook}/test"), &server.admin, json!({})).await;
     let others = [
+        "/account".to_owned(),
         "/settings/webhooks".to_owned(),
         format!("/settings/webhooks/{webhook}"),
         "/settings/users".to_owned(),

@@ -131,9 +131,18 @@ pub async fn get(db: &Db, id: ActivityId) -> Result<Option<Activity>, StoreError
     row.map(Activity::try_from).transpose()
 }
 
+/// Which due dates a statement reads: a range, or none at all.
+#[derive(Clone, Copy)]
+enum Due {
+    Dated,
+    Undated,
+}
+
 /// The open tasks statement after `head`: read through the partial indexes on open tasks
 /// (the predicate is written out, not bound, so both engines see that those indexes apply).
-fn open_tasks_where(head: &'static str, window: &TaskWindow) -> Sql {
+/// Dated and undated tasks are read by separate statements, each in index order, rather
+/// than one with an `OR` that would sort every match.
+fn open_tasks_where(head: &'static str, window: &TaskWindow, due: Due) -> Sql {
     let mut sql = Sql::new(head);
     sql.push(" WHERE a.kind = 'task' AND NOT a.done");
     if let Some(assignee) = window.assignee {
@@ -150,42 +159,67 @@ fn open_tasks_where(head: &'static str, window: &TaskWindow) -> Sql {
         }
         None => {}
     }
-    sql.push(if window.undated {
-        " AND (a.due_at IS NULL OR (TRUE"
-    } else {
-        " AND a.due_at IS NOT NULL AND (TRUE"
-    });
-    if let Some(from) = window.from {
-        sql.push(" AND a.due_at >= ").bind(Bind::Time(from));
+    match due {
+        Due::Undated => {
+            sql.push(" AND a.due_at IS NULL");
+        }
+        Due::Dated => {
+            sql.push(" AND a.due_at IS NOT NULL");
+            if let Some(from) = window.from {
+                sql.push(" AND a.due_at >= ").bind(Bind::Time(from));
+            }
+            if let Some(to) = window.to {
+                sql.push(" AND a.due_at < ").bind(Bind::Time(to));
+            }
+        }
     }
-    if let Some(to) = window.to {
-        sql.push(" AND a.due_at < ").bind(Bind::Time(to));
-    }
-    sql.push(if window.undated { "))" } else { ")" });
     sql
 }
 
-/// The open tasks in `window`, soonest due first (undated ones last).
+/// The parts of `window` to read, in the order they are shown.
+fn parts(window: &TaskWindow) -> &'static [Due] {
+    if window.undated { &[Due::Dated, Due::Undated] } else { &[Due::Dated] }
+}
+
+/// The open tasks in `window`, soonest due first, undated ones last.
 pub async fn open_tasks(db: &Db, window: &TaskWindow, limit: i64) -> Result<Vec<Activity>, StoreError> {
-    let mut sql = open_tasks_where(select_activities!(), window);
-    sql.push(" ORDER BY a.due_at IS NULL, a.due_at, a.id LIMIT ").bind(Bind::Int(limit));
-    let (text, binds) = sql.into_parts(db.dialect());
-    let rows: Vec<ActivityRow> = on_pool!(db, |pool| {
-        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
-    })?;
-    rows.into_iter().map(Activity::try_from).collect()
+    let mut found = vec![];
+    for due in parts(window) {
+        let wanted = limit - found.len() as i64;
+        if wanted <= 0 {
+            break;
+        }
+        let mut sql = open_tasks_where(select_activities!(), window, *due);
+        sql.push(match due {
+            Due::Dated => " ORDER BY a.due_at, a.id LIMIT ",
+            Due::Undated => " ORDER BY a.id LIMIT ",
+        });
+        sql.bind(Bind::Int(wanted));
+        let (text, binds) = sql.into_parts(db.dialect());
+        let rows: Vec<ActivityRow> = on_pool!(db, |pool| {
+            crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+        })?;
+        for row in rows {
+            found.push(Activity::try_from(row)?);
+        }
+    }
+    Ok(found)
 }
 
 /// How many open tasks `window` holds, counted up to `cap`.
 pub async fn count_open_tasks(db: &Db, window: &TaskWindow, cap: u64) -> Result<Count, StoreError> {
-    let mut sql = open_tasks_where("SELECT count(*) FROM (SELECT 1 FROM activities a", window);
-    sql.push(" LIMIT ").bind(Bind::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1)));
-    sql.push(") AS matches");
-    let (text, binds) = sql.into_parts(db.dialect());
-    let found: i64 = on_pool!(db, |pool| {
-        crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
-    })?;
-    Ok(Count::capped(u64::try_from(found).unwrap_or_default(), cap, None))
+    let mut total = 0;
+    for due in parts(window) {
+        let mut sql = open_tasks_where("SELECT count(*) FROM (SELECT 1 FROM activities a", window, *due);
+        sql.push(" LIMIT ").bind(Bind::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1)));
+        sql.push(") AS matches");
+        let (text, binds) = sql.into_parts(db.dialect());
+        let found: i64 = on_pool!(db, |pool| {
+            crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
+        })?;
+        total += u64::try_from(found).unwrap_or_default();
+    }
+    Ok(Count::capped(total, cap, None))
 }
 
 /// The activities of one record's timeline (a company's includes its contacts'), or all of

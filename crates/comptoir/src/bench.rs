@@ -164,7 +164,7 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     let ids: Arc<Vec<String>> = Arc::new(
         comptoir_store::contacts::sample_ids(app.db(), 5000).await?.iter().map(|id| id.to_string()).collect(),
     );
-    let timeline_contact = prepare_pages(&app).await?;
+    let pages_setting = prepare_pages(&app).await?;
     app.db().close().await;
 
     let server = start_server(database_url).await?;
@@ -194,7 +194,7 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     println!("| measure | requests/s | p50 | p95 | p99 | errors |");
     println!("|---|---|---|---|---|---|");
     if args.pages_only {
-        pages(&client, &base, &timeline_contact, args.samples).await?;
+        pages(&client, &base, &pages_setting, args.samples).await?;
         drop(server);
         return Ok(());
     }
@@ -286,7 +286,7 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
         expect_ok(request.json(&body).send().await).await?;
     }
 
-    pages(&client, &base, &timeline_contact, args.samples).await?;
+    pages(&client, &base, &pages_setting, args.samples).await?;
 
     watcher.abort();
     let peak = peak_rss.lock().map(|p| *p).unwrap_or_default();
@@ -305,9 +305,19 @@ fn row(name: &str, rate: Option<f64>, latencies: &mut Latencies, errors: u64) {
     );
 }
 
+/// A demo salesperson, whose tasks the tasks page shows.
+const SALESPERSON_EMAIL: &str = "sophie.leroy@exemple.fr";
+
+/// What the pages are timed on: a contact with [`TIMELINE_ACTIVITIES`] activities and the
+/// salesperson whose tasks are listed.
+struct PagesSetting {
+    contact: String,
+    salesperson: String,
+}
+
 /// The user who signs in to the pages, and a contact with [`TIMELINE_ACTIVITIES`] activities
-/// (created once, through the same use cases as everything else). Returns the contact's id.
-async fn prepare_pages(app: &App) -> anyhow::Result<String> {
+/// (created once, through the same use cases as everything else).
+async fn prepare_pages(app: &App) -> anyhow::Result<PagesSetting> {
     let fail = |e: comptoir_app::AppError| anyhow::anyhow!("{e}");
     let user = match app.find_user_by_email(PAGES_EMAIL).await? {
         Some(user) => user,
@@ -321,13 +331,15 @@ async fn prepare_pages(app: &App) -> anyhow::Result<String> {
             .map_err(fail)?,
     };
     let actor = comptoir_domain::users::Actor { user_id: user.id, role: user.role };
+    // Without the demo's users, the bench user's own (empty) task list is timed.
+    let salesperson = app.find_user_by_email(SALESPERSON_EMAIL).await?.map_or(user.id, |u| u.id).to_string();
     let query = comptoir_domain::listing::ListQuery::parse(
         &[("filter[email]".to_owned(), TIMELINE_EMAIL.to_owned()), ("limit".to_owned(), "1".to_owned())],
         &[],
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(contact) = app.list::<Contacts>(&actor, &query).await.map_err(fail)?.data.first() {
-        return Ok(contact.id.to_string());
+        return Ok(PagesSetting { contact: contact.id.to_string(), salesperson });
     }
     let contact = app
         .create::<Contacts>(
@@ -353,7 +365,7 @@ async fn prepare_pages(app: &App) -> anyhow::Result<String> {
         progress.inc(1);
     }
     progress.finish_and_clear();
-    Ok(contact.id.to_string())
+    Ok(PagesSetting { contact: contact.id.to_string(), salesperson })
 }
 
 fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
@@ -367,7 +379,13 @@ fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// Signs in through the sign-in form and times the pages a salesperson opens.
-async fn pages(client: &reqwest::Client, base: &str, contact: &str, samples: usize) -> anyhow::Result<()> {
+async fn pages(
+    client: &reqwest::Client,
+    base: &str,
+    setting: &PagesSetting,
+    samples: usize,
+) -> anyhow::Result<()> {
+    let PagesSetting { contact, salesperson: busiest } = setting;
     let sign_in_page = client.get(format!("{base}/sign-in")).send().await?;
     let pre_session = cookie_value(&sign_in_page, "comptoir_presession").context("no pre-session cookie")?;
     let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
@@ -400,6 +418,18 @@ async fn pages(client: &reqwest::Client, base: &str, contact: &str, samples: usi
             "/contacts?f=city&o=eq&v=Lyon&sort=last_name".to_owned(),
             false,
         ),
+        (
+            "contacts list, filtered in words (stage is “Client”), counted".to_owned(),
+            "/contacts?f=lifecycle_stage&o=eq&v=Client".to_owned(),
+            false,
+        ),
+        (
+            "contacts list, city contains “yon”, counted".to_owned(),
+            "/contacts?f=city&o=contains&v=yon".to_owned(),
+            false,
+        ),
+        ("tasks page, the whole team's".to_owned(), "/tasks?assignee=all".to_owned(), false),
+        ("tasks page, a salesperson's".to_owned(), format!("/tasks?assignee={busiest}"), false),
         ("search dropdown".to_owned(), "/search?q=dup".to_owned(), true),
     ];
     for (name, path, htmx) in pages {

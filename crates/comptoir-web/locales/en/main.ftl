@@ -443,3 +443,5 @@ account-new-password-hint = At least 12 characters. Every other session of yours
 account-password-change = Change my password
 account-saved = Saved.
 account-password-changed = Your password is changed; your other sessions have ended.
+namesakes-found = Already on file with the same email, phone number or identifier:
+namesakes-allow = It is someone else: save it anyway

@@ -443,3 +443,5 @@ account-new-password-hint = 12 caractères au moins. Vos autres sessions se ferm
 account-password-change = Changer mon mot de passe
 account-saved = Enregistré.
 account-password-changed = Votre mot de passe est changé ; vos autres sessions sont fermées.
+namesakes-found = Déjà enregistré avec le même e-mail, le même numéro ou le même identifiant :
+namesakes-allow = C’est une autre fiche : l’enregistrer quand même

@@ -4,7 +4,7 @@
 use super::Chrome;
 use super::custom;
 use super::filters::{Control, code_name, common_control};
-use super::kind::{Header, KindPages, Link};
+use super::kind::{Header, KindPages, Link, records_matching};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, choice_key, spec, user_name};
 use super::session::Fields;
@@ -15,6 +15,7 @@ use comptoir_domain::companies::Company;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::siren::Siren;
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value, json};
 
@@ -152,6 +153,17 @@ impl KindPages for Companies {
         current: Option<&Company>,
     ) -> Result<Value, AppError> {
         Ok(body(fields, only, current))
+    }
+
+    async fn namesakes(app: &App, actor: &Actor, fields: &Fields) -> Result<Vec<Link>, AppError> {
+        let mut wanted = vec![];
+        if let Some(siren) = fields.text("siren").and_then(|s| Siren::parse(&s).ok()) {
+            wanted.push(("filter[siren]", siren.to_string()));
+        }
+        if let Some(domain) = fields.text("domain") {
+            wanted.push(("filter[domain]", domain.trim().to_lowercase()));
+        }
+        records_matching::<Self>(app, actor, wanted).await
     }
 
     async fn header(app: &App, actor: &Actor, page: &Chrome, company: &Company) -> Result<Header, AppError> {

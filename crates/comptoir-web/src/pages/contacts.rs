@@ -4,7 +4,7 @@
 use super::Chrome;
 use super::custom;
 use super::filters::{Control, code_name, common_control};
-use super::kind::{Header, KindPages, Link};
+use super::kind::{Header, KindPages, Link, records_matching};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, spec, user_name};
 use super::session::Fields;
@@ -12,8 +12,10 @@ use crate::i18n::Lang;
 use comptoir_app::{App, AppError};
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::email::EmailAddress;
 use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::phone::PhoneNumber;
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value, json};
 
@@ -171,6 +173,31 @@ impl KindPages for Contacts {
         _current: Option<&Contact>,
     ) -> Result<Value, AppError> {
         body(app, actor, fields, only).await
+    }
+
+    async fn namesakes(app: &App, actor: &Actor, fields: &Fields) -> Result<Vec<Link>, AppError> {
+        let lines = |name: &str| {
+            fields
+                .get(name)
+                .unwrap_or_default()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let mut wanted = vec![];
+        for email in lines("emails") {
+            if let Ok(email) = EmailAddress::parse(&email) {
+                wanted.push(("filter[email]", email.to_string()));
+            }
+        }
+        for phone in lines("phones") {
+            if let Ok(phone) = PhoneNumber::parse(&phone) {
+                wanted.push(("filter[phone]", phone.as_str().to_owned()));
+            }
+        }
+        records_matching::<Self>(app, actor, wanted).await
     }
 
     async fn header(

@@ -139,6 +139,14 @@ pub trait KindPages: Send + Sync + 'static {
         current: Option<&Self::Record>,
     ) -> impl Future<Output = Result<Value, AppError>> + Send;
 
+    /// Records already on file with what a new record's form gives that should be unique to
+    /// one (an email, a phone number, a SIREN): shown before saving, with links to them.
+    fn namesakes(
+        app: &App,
+        actor: &Actor,
+        fields: &Fields,
+    ) -> impl Future<Output = Result<Vec<Link>, AppError>> + Send;
+
     fn header(
         app: &App,
         actor: &Actor,
@@ -160,4 +168,24 @@ pub fn section<K: KindPages>() -> &'static str {
 /// One of the kind's messages: `new` is `contact-new` or `company-new`.
 pub fn key<K: KindPages>(suffix: &str) -> String {
     format!("{}-{suffix}", K::KIND.as_str())
+}
+
+/// The records of kind `K` that one of the `wanted` filters (`filter[email]`, value) finds,
+/// each once, named with the value that found it.
+pub async fn records_matching<K: KindPages>(
+    app: &App,
+    actor: &Actor,
+    wanted: Vec<(&'static str, String)>,
+) -> Result<Vec<Link>, AppError> {
+    let mut found: Vec<Link> = vec![];
+    for (filter, value) in wanted {
+        let query = super::list_query(&[(filter, value.clone()), ("limit", "5".to_owned())])?;
+        for record in K::list(app, actor, &query).await?.data {
+            let href = Some(format!("{}/{}", base::<K>(), K::id(&record)));
+            if !found.iter().any(|link| link.href == href) {
+                found.push(Link { text: format!("{} ({value})", K::name(&record)), href });
+            }
+        }
+    }
+    Ok(found)
 }

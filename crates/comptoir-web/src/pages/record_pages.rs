@@ -39,6 +39,8 @@ pub struct FormPage {
     pub version: Option<i64>,
     pub fields: Vec<FormField>,
     pub errors: Vec<String>,
+    /// Records already on file with this one's email, phone or identifier, before it is saved.
+    pub namesakes: Vec<Link>,
 }
 
 /// One property of the identity card, editable in place.
@@ -194,6 +196,7 @@ async fn new_form<K: KindPages>(
         version: None,
         fields,
         errors: vec![],
+        namesakes: vec![],
     }))
 }
 
@@ -202,6 +205,28 @@ async fn create<K: KindPages>(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
+    // A record that may already be on file is pointed out before it is saved twice; the
+    // visitor can still go ahead.
+    if !form.fields.checked("allow_namesakes") {
+        let namesakes = K::namesakes(&state.app, &visitor.actor, &form.fields).await?;
+        if !namesakes.is_empty() {
+            let mut fields = form_fields::<K>(&state, visitor, &Value::Null, Some(&form.fields)).await?;
+            if let Some(first) = fields.first_mut() {
+                first.autofocus = true;
+            }
+            let page = FormPage {
+                page: Chrome::new(visitor, section::<K>()),
+                title: visitor.lang.t(&key::<K>("new")),
+                action: base::<K>(),
+                cancel: base::<K>(),
+                version: None,
+                fields,
+                errors: vec![],
+                namesakes,
+            };
+            return Ok((StatusCode::CONFLICT, render(&page)).into_response());
+        }
+    }
     let outcome = async {
         let body = form_body::<K>(&state, &visitor.actor, &form.fields, None, None).await?;
         K::create(&state.app, &visitor.actor, body).await
@@ -237,6 +262,7 @@ async fn refused_form<K: KindPages>(
         version,
         fields,
         errors: unplaced,
+        namesakes: vec![],
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
@@ -259,6 +285,7 @@ async fn edit_form<K: KindPages>(
         version: Some(K::version(&record)),
         fields,
         errors: vec![],
+        namesakes: vec![],
     }))
 }
 

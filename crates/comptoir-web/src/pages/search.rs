@@ -14,11 +14,16 @@ use comptoir_app::AppError;
 use comptoir_app::companies::{Companies, HOMONYM_SEPARATOR};
 use comptoir_app::contacts::Contacts;
 use comptoir_domain::listing::ListQuery;
+use comptoir_domain::search::{name_score, query_terms};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/search", get(search)).route("/search/companies", get(company_names))
 }
+
+/// How many hits the dropdown shows, and each section of the results page.
+const DROPDOWN_HITS: usize = 8;
+const PAGE_HITS: usize = 50;
 
 #[derive(Deserialize)]
 struct SearchQuery {
@@ -31,14 +36,16 @@ pub struct Hit {
     pub href: String,
     pub name: String,
     pub detail: String,
+    /// `kind-contact` or `kind-company`.
+    pub kind_key: &'static str,
+    score: u32,
 }
 
 #[derive(Template)]
 #[template(path = "search/dropdown.html")]
 struct Dropdown {
     page: Chrome,
-    contacts: Vec<Hit>,
-    companies: Vec<Hit>,
+    hits: Vec<Hit>,
 }
 
 #[derive(Template)]
@@ -50,43 +57,68 @@ struct SearchPage {
     companies: Vec<Hit>,
 }
 
+/// How many of the newest matches are ranked: enough to hold the record meant among the
+/// prefix matches of a common name, few enough to read in a few milliseconds.
+const CANDIDATES: u32 = 100;
+
 fn prefix_query(q: &str, limit: u32) -> Result<ListQuery, AppError> {
     super::list_query(&[("q", q.to_owned()), ("limit", limit.to_string())])
 }
 
-async fn find(
-    state: &AppState,
-    visitor: &Visitor,
-    q: &str,
-    limit: u32,
-) -> Result<(Vec<Hit>, Vec<Hit>), AppError> {
+/// Contacts and companies matching `q`, each list ranked by how well the names answer it
+/// (newest first among equals).
+async fn find(state: &AppState, visitor: &Visitor, q: &str) -> Result<(Vec<Hit>, Vec<Hit>), AppError> {
     if q.trim().is_empty() {
         return Ok((vec![], vec![]));
     }
-    let query = prefix_query(q, limit)?;
-    let contacts = state.app.list::<Contacts>(&visitor.actor, &query).await?.data;
-    let companies = state.app.list::<Companies>(&visitor.actor, &query).await?.data;
-    let contacts = contacts
+    let terms = query_terms(q);
+    let query = prefix_query(q, CANDIDATES)?;
+    let (contacts, companies) = tokio::try_join!(
+        state.app.list::<Contacts>(&visitor.actor, &query),
+        state.app.list::<Companies>(&visitor.actor, &query),
+    )?;
+    let mut contacts: Vec<Hit> = contacts
+        .data
         .into_iter()
-        .map(|c| Hit {
-            href: format!("/contacts/{}", c.id),
-            detail: [c.fields.primary_email().map(ToString::to_string), c.company.map(|co| co.name)]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-            name: c.fields.display_name(),
+        .map(|c| {
+            let name = c.fields.display_name();
+            Hit {
+                href: format!("/contacts/{}", c.id),
+                detail: [c.fields.primary_email().map(ToString::to_string), c.company.map(|co| co.name)]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                score: name_score(&terms, &name),
+                name,
+                kind_key: "kind-contact",
+            }
         })
         .collect();
-    let companies = companies
+    let mut companies: Vec<Hit> = companies
+        .data
         .into_iter()
         .map(|c| Hit {
             href: format!("/companies/{}", c.id),
             detail: c.fields.head_office().city.clone().unwrap_or_default(),
+            score: name_score(&terms, &c.fields.name),
             name: c.fields.name,
+            kind_key: "kind-company",
         })
         .collect();
+    // Stable: equal scores keep the newest first.
+    contacts.sort_by_key(|hit| std::cmp::Reverse(hit.score));
+    companies.sort_by_key(|hit| std::cmp::Reverse(hit.score));
     Ok((contacts, companies))
+}
+
+/// The dropdown's few best hits of either kind; a company ties ahead of its people.
+fn best_of(contacts: Vec<Hit>, companies: Vec<Hit>, limit: usize) -> Vec<Hit> {
+    let mut hits: Vec<Hit> =
+        companies.into_iter().take(limit).chain(contacts.into_iter().take(limit)).collect();
+    hits.sort_by_key(|hit| std::cmp::Reverse(hit.score));
+    hits.truncate(limit);
+    hits
 }
 
 async fn search(
@@ -94,12 +126,17 @@ async fn search(
     visitor: Visitor,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let limit = if visitor.htmx { 5 } else { 50 };
-    let (contacts, companies) = find(&state, &visitor, &query.q, limit).await?;
+    if visitor.htmx && query.q.trim().is_empty() {
+        // An emptied search box (Escape clears it) closes the dropdown; it finds nothing to say.
+        return Ok(axum::response::Html(String::new()).into_response());
+    }
+    let (mut contacts, mut companies) = find(&state, &visitor, &query.q).await?;
     let page = Chrome::new(&visitor, "search");
     if visitor.htmx {
-        return Ok(render(&Dropdown { page, contacts, companies }));
+        return Ok(render(&Dropdown { page, hits: best_of(contacts, companies, DROPDOWN_HITS) }));
     }
+    contacts.truncate(PAGE_HITS);
+    companies.truncate(PAGE_HITS);
     Ok(render(&SearchPage { page, q: query.q, contacts, companies }))
 }
 

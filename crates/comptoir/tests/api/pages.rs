@@ -34,6 +34,7 @@ on_both_databases!(
     numbers_and_addresses_are_one_tap_away,
     the_tasks_page_groups_what_is_due_and_marks_it_done_in_place,
     every_user_sets_their_own_language_time_zone_and_password,
+    a_new_record_already_on_file_is_pointed_out_before_saving,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -627,6 +628,38 @@ async fn global_search_ignores_accents(s: TestServer) {
     assert!(page.contains(&format!("/companies/{company}")));
     let names = browser.get("/search/companies?q=boul").await;
     assert_eq!(names.text, "[\"Boulangerie Dupont\"]");
+    assert_eq!(browser.get_htmx("/search?q=").await.text, "", "an emptied box closes the dropdown silently");
+
+    // What people mean comes first: the name before other fields, the company before its people.
+    let blanc = s.post("/api/v1/companies", &s.admin, json!({"name": "Menuiserie Blanc"})).await.id();
+    let laurent = s.post("/api/v1/companies", &s.admin, json!({"name": "Groupe Laurent"})).await.id();
+    let helene_blanc = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": "Hélène", "last_name": "Blanc", "phones": ["04 78 12 34 56"]}),
+        )
+        .await
+        .id();
+    for (first, last, company) in
+        [("Hélène", "Chevalier", &blanc), ("Marc", "Petit", &laurent), ("Lucie", "Roy", &laurent)]
+    {
+        s.post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": first, "last_name": last, "company_id": company}),
+        )
+        .await;
+    }
+    let first_hit = |html: &str| {
+        html.split("href=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default().to_owned()
+    };
+    let dropdown = browser.get_htmx("/search?q=helene%20blanc").await;
+    assert_eq!(first_hit(&dropdown.text), format!("/contacts/{helene_blanc}"), "{}", dropdown.text);
+    let dropdown = browser.get_htmx("/search?q=groupe%20laurent").await;
+    assert_eq!(first_hit(&dropdown.text), format!("/companies/{laurent}"), "{}", dropdown.text);
+    let dropdown = browser.get_htmx("/search?q=04%2078%2012%2034%2056").await;
+    assert_eq!(first_hit(&dropdown.text), format!("/contacts/{helene_blanc}"), "a number as displayed");
 }
 
 async fn pages_speak_the_browser_language_until_the_user_chooses(s: TestServer) {
@@ -1221,4 +1254,38 @@ async fn every_user_sets_their_own_language_time_zone_and_password(s: TestServer
         fresh.try_sign_in(&email, "un tout nouveau secret", false).await.status,
         StatusCode::SEE_OTHER
     );
+}
+
+/// A new contact with an email or phone number already on file, or a company with a known
+/// SIREN, is pointed out with a link before it is saved; the visitor may still go ahead.
+async fn a_new_record_already_on_file_is_pointed_out_before_saving(s: TestServer) {
+    let (contact, company) = seed(&s).await;
+    s.patch(&format!("/api/v1/companies/{company}"), &s.admin, json!({"siren": "732829320"})).await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.get("/contacts/new").await;
+    let typed = [("first_name", "Hélène"), ("last_name", "Dupont-Martin"), ("emails", "HELENE@exemple.fr")];
+    let warned = browser.post("/contacts", &typed).await;
+    assert_eq!(warned.status, StatusCode::CONFLICT);
+    assert!(
+        warned.contains(&format!("<a href=\"/contacts/{contact}\">Hélène Dupont (helene@exemple.fr)</a>")),
+        "{}",
+        warned.text
+    );
+    assert!(warned.contains("value=\"Dupont-Martin\""), "what was typed is kept");
+    assert_eq!(
+        s.get("/api/v1/contacts", &s.admin).await.body["data"].as_array().map(Vec::len),
+        Some(1),
+        "nothing saved yet"
+    );
+    let mut anyway = typed.to_vec();
+    anyway.push(("allow_namesakes", "true"));
+    let created = browser.post("/contacts", &anyway).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    assert_eq!(s.get("/api/v1/contacts", &s.admin).await.body["data"].as_array().map(Vec::len), Some(2));
+
+    browser.get("/companies/new").await;
+    let twin =
+        browser.post("/companies", &[("name", "Boulangerie Dupont SARL"), ("siren", "732 829 320")]).await;
+    assert_eq!(twin.status, StatusCode::CONFLICT);
+    assert!(twin.contains(&format!("/companies/{company}")), "{}", twin.text);
 }

@@ -7,7 +7,7 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind, TaskWindow};
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::kinds::{ObjectType, RecordKind, RecordRef};
-use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery, Page};
+use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
 
@@ -168,9 +168,9 @@ impl App {
         Ok(comptoir_store::activities::open_tasks(&self.db, window, limit).await?)
     }
 
-    /// How many open tasks `window` holds, counted up to [`COUNT_CAP`].
+    /// How many open tasks `window` holds (counted as lists count, see `comptoir_store::count`).
     pub async fn count_open_tasks(&self, _actor: &Actor, window: &TaskWindow) -> Result<Count, AppError> {
-        Ok(comptoir_store::activities::count_open_tasks(&self.db, window, COUNT_CAP).await?)
+        Ok(comptoir_store::activities::count_open_tasks(&self.db, window).await?)
     }
 
     /// A record's activities (a company's include its contacts'), newest first unless `sort`

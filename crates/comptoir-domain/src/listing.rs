@@ -23,7 +23,7 @@ pub enum Count {
     About(u64),
 }
 
-/// Where counting stops: reading this many index entries takes a few milliseconds.
+/// Where counting stops, time allowing.
 pub const COUNT_CAP: u64 = 10_000;
 
 impl Count {
@@ -34,6 +34,21 @@ impl Count {
             _ if found <= cap => Count::Exact(found),
             Some(about) if about > cap => Count::About(about),
             _ => Count::MoreThan(cap),
+        }
+    }
+}
+
+impl Count {
+    /// Two counts together: exact only when both are.
+    pub fn plus(self, other: Count) -> Count {
+        let n = |count: Count| match count {
+            Count::Exact(n) | Count::MoreThan(n) | Count::About(n) => n,
+        };
+        let total = n(self) + n(other);
+        match (self, other) {
+            (Count::Exact(_), Count::Exact(_)) => Count::Exact(total),
+            (Count::About(_), _) | (_, Count::About(_)) => Count::About(total),
+            _ => Count::MoreThan(total),
         }
     }
 }
@@ -217,6 +232,12 @@ mod tests {
         assert_eq!(Count::capped(10_001, 10_000, None), Count::MoreThan(10_000));
         assert_eq!(Count::capped(10_001, 10_000, Some(1_000_000)), Count::About(1_000_000));
         assert_eq!(Count::capped(10_001, 10_000, Some(9_000)), Count::MoreThan(10_000), "stale statistics");
+    }
+
+    #[test]
+    fn counts_add_up_and_stay_honest() {
+        assert_eq!(Count::Exact(3).plus(Count::Exact(4)), Count::Exact(7));
+        assert_eq!(Count::Exact(250).plus(Count::MoreThan(1_000)), Count::MoreThan(1_250));
     }
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -10,7 +10,7 @@ use comptoir_domain::activities::{
 };
 use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
-use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
+use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::validation::ValidationErrors;
 use sqlx::FromRow;
 use uuid::Uuid;
@@ -206,20 +206,14 @@ pub async fn open_tasks(db: &Db, window: &TaskWindow, limit: i64) -> Result<Vec<
     Ok(found)
 }
 
-/// How many open tasks `window` holds, counted up to `cap`.
-pub async fn count_open_tasks(db: &Db, window: &TaskWindow, cap: u64) -> Result<Count, StoreError> {
-    let mut total = 0;
+/// How many open tasks `window` holds (see [`crate::count`]).
+pub async fn count_open_tasks(db: &Db, window: &TaskWindow) -> Result<Count, StoreError> {
+    let mut total = Count::Exact(0);
     for due in parts(window) {
-        let mut sql = open_tasks_where("SELECT count(*) FROM (SELECT 1 FROM activities a", window, *due);
-        sql.push(" LIMIT ").bind(Bind::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1)));
-        sql.push(") AS matches");
-        let (text, binds) = sql.into_parts(db.dialect());
-        let found: i64 = on_pool!(db, |pool| {
-            crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
-        })?;
-        total += u64::try_from(found).unwrap_or_default();
+        let sql = open_tasks_where("SELECT count(*) FROM (SELECT 1 FROM activities a", window, *due);
+        total = total.plus(crate::count::count_matches(db, sql, None).await?);
     }
-    Ok(Count::capped(total, cap, None))
+    Ok(total)
 }
 
 /// The activities of one record's timeline (a company's includes its contacts'), or all of
@@ -258,8 +252,9 @@ pub async fn count_matching(
     query: &ListQuery,
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
     let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM activities a WHERE TRUE");
-    match listing::build_count(base, db.dialect(), &CATALOG, query, &[], COUNT_CAP) {
-        Ok(sql) => Ok(Ok(listing::count(db, sql, query, "activities", COUNT_CAP).await?)),
+    let whole_table = (!query.narrows()).then_some("activities");
+    match listing::build_count(base, db.dialect(), &CATALOG, query, &[]) {
+        Ok(sql) => Ok(Ok(crate::count::count_matches(db, sql, whole_table).await?)),
         Err(errors) => Ok(Err(errors)),
     }
 }

@@ -10,7 +10,7 @@ use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeB
 use comptoir_domain::contacts::LabelledPhone;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, UserId};
-use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
+use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::siren::{Siren, Siret, VatNumber};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
@@ -166,8 +166,9 @@ pub async fn count_matching(
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
     let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM companies co WHERE TRUE");
-    match listing::build_count(base, db.dialect(), &CATALOG, query, custom, COUNT_CAP) {
-        Ok(sql) => Ok(Ok(listing::count(db, sql, query, "companies", COUNT_CAP).await?)),
+    let whole_table = (!query.narrows()).then_some("companies");
+    match listing::build_count(base, db.dialect(), &CATALOG, query, custom) {
+        Ok(sql) => Ok(Ok(crate::count::count_matches(db, sql, whole_table).await?)),
         Err(errors) => Ok(Err(errors)),
     }
 }

@@ -11,7 +11,7 @@ use comptoir_domain::contacts::{
 };
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, ContactId, UserId};
-use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
+use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
 use sqlx::FromRow;
@@ -203,8 +203,9 @@ pub async fn count_matching(
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
     let base = Sql::new(concat!("SELECT count(*) FROM (SELECT 1", contacts_from!(), " WHERE TRUE"));
-    match listing::build_count(base, db.dialect(), &CATALOG, query, custom, COUNT_CAP) {
-        Ok(sql) => Ok(Ok(listing::count(db, sql, query, "contacts", COUNT_CAP).await?)),
+    let whole_table = (!query.narrows()).then_some("contacts");
+    match listing::build_count(base, db.dialect(), &CATALOG, query, custom) {
+        Ok(sql) => Ok(Ok(crate::count::count_matches(db, sql, whole_table).await?)),
         Err(errors) => Ok(Err(errors)),
     }
 }

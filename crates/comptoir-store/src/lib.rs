@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bulk;
 pub mod companies;
 pub mod contacts;
+pub mod count;
 pub mod custom_fields;
 mod db;
 pub mod fetch;

@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
-use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery};
+use comptoir_domain::listing::{Filter, FilterOp, ListQuery};
 use comptoir_domain::search::query_terms;
 use comptoir_domain::validation::ValidationErrors;
 use serde::Serialize;
@@ -667,67 +667,19 @@ fn push_conditions(
     search_newest_first
 }
 
-/// Counts what a list matches, up to `cap`: `base` is `SELECT count(*) FROM (SELECT 1 FROM …
-/// WHERE TRUE`, and the count stops reading after `cap + 1` matches, so it costs at most what
-/// reading that many index entries does, whatever the table's size.
+/// The statement that counts what a list matches, without its cap (see [`crate::count`]):
+/// `base` is `SELECT count(*) FROM (SELECT 1 FROM … WHERE TRUE`.
 pub fn build_count(
     mut sql: Sql,
     dialect: Dialect,
     catalog: &'static Catalog,
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
-    cap: u64,
 ) -> Result<Sql, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     push_conditions(&mut sql, dialect, catalog, query, custom, None, &mut errors);
     errors.into_result()?;
-    sql.push(" LIMIT ").bind(Bind::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1)));
-    sql.push(") AS matches");
     Ok(sql)
-}
-
-/// Runs a count built by [`build_count`]; `table`'s estimated size stands in for a list that
-/// nothing narrows and that holds more than `cap` rows.
-pub async fn count(
-    db: &crate::Db,
-    sql: Sql,
-    query: &ListQuery,
-    table: &'static str,
-    cap: u64,
-) -> Result<Count, crate::StoreError> {
-    let (text, binds) = sql.into_parts(db.dialect());
-    let found: i64 = crate::on_pool!(db, |pool| {
-        crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
-    })?;
-    let found = u64::try_from(found).unwrap_or_default();
-    let estimate = if found > cap && !query.narrows() { table_size(db, table).await? } else { None };
-    Ok(Count::capped(found, cap, estimate))
-}
-
-/// The engine's estimate of a table's rows, kept by `ANALYZE` (see `Db::optimize`) and, on
-/// PostgreSQL, by autovacuum; `None` before the first.
-async fn table_size(db: &crate::Db, table: &'static str) -> Result<Option<u64>, crate::StoreError> {
-    let rows: Option<i64> = match db {
-        crate::Db::Sqlite(pool) => {
-            // The first figure of an index's statistics is the table's row count.
-            sqlx::query_scalar("SELECT CAST(stat AS INTEGER) FROM sqlite_stat1 WHERE tbl = $1 LIMIT 1")
-                .bind(table)
-                .fetch_optional(pool)
-                .await
-                .or_else(|error| match &error {
-                    // No statistics table until the first ANALYZE.
-                    sqlx::Error::Database(e) if e.message().contains("no such table") => Ok(None),
-                    _ => Err(error),
-                })?
-        }
-        crate::Db::Postgres(pool) => {
-            sqlx::query_scalar("SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = $1")
-                .bind(table)
-                .fetch_optional(pool)
-                .await?
-        }
-    };
-    Ok(rows.and_then(|n| u64::try_from(n).ok()).filter(|n| *n > 0))
 }
 
 /// The order, cursor and limit of a list statement whose conditions are written.
@@ -926,13 +878,13 @@ mod tests {
     }
 
     #[test]
-    fn a_count_reads_no_further_than_its_cap_and_orders_nothing() {
+    fn a_count_filters_as_its_list_and_orders_nothing() {
         let query = ListQuery::parse(&[("filter[city]".to_owned(), "Lyon".to_owned())], &[]).expect("valid");
         let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE");
-        let sql = build_count(base, Dialect::Sqlite, &CATALOG, &query, &[], 10_000).expect("valid");
+        let sql = build_count(base, Dialect::Sqlite, &CATALOG, &query, &[]).expect("valid");
         assert_eq!(
             sql.text(),
-            "SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE AND (lower(t.city) = lower($1)) LIMIT $2) AS matches"
+            "SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE AND (lower(t.city) = lower($1))"
         );
     }
 

@@ -419,8 +419,8 @@ async fn pages(
             false,
         ),
         (
-            "contacts list, filtered in words (stage is “Client”), counted".to_owned(),
-            "/contacts?f=lifecycle_stage&o=eq&v=Client".to_owned(),
+            "contacts list, filtered in words (stage is “Customer”), counted".to_owned(),
+            "/contacts?f=lifecycle_stage&o=eq&v=Customer".to_owned(),
             false,
         ),
         (

@@ -4,11 +4,13 @@
 use crate::companies::Companies;
 use crate::contacts::Contacts;
 use crate::{App, AppError};
-use comptoir_domain::ids::{CompanyId, ContactId, SavedViewId};
+use comptoir_domain::ids::SavedViewId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
+use comptoir_domain::listing::{ListQuery, MAX_LIMIT};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_domain::views::{RecentView, SavedView};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 impl App {
@@ -20,14 +22,44 @@ impl App {
         Ok(comptoir_store::views::recent(&self.db, actor.user_id, limit).await?)
     }
 
-    /// The name a record is shown by in lists of mixed kinds (recently viewed, search).
-    pub async fn record_name(&self, actor: &Actor, record: RecordRef) -> Result<String, AppError> {
-        Ok(match record.kind {
-            RecordKind::Contact => {
-                self.get::<Contacts>(actor, ContactId(record.id)).await?.fields.display_name()
+    /// The names of many records at once, one read per kind (a task list names the record of
+    /// each task). Records deleted meanwhile are left out.
+    pub async fn record_names(
+        &self,
+        actor: &Actor,
+        records: &[RecordRef],
+    ) -> Result<HashMap<Uuid, String>, AppError> {
+        let mut names = HashMap::new();
+        for kind in RecordKind::ALL {
+            let mut ids: Vec<String> =
+                records.iter().filter(|r| r.kind == kind).map(|r| r.id.to_string()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for chunk in ids.chunks(MAX_LIMIT as usize) {
+                let pairs = [
+                    ("filter[id][in]".to_owned(), chunk.join(",")),
+                    ("limit".to_owned(), MAX_LIMIT.to_string()),
+                ];
+                let query = ListQuery::parse(&pairs, &[])?;
+                match kind {
+                    RecordKind::Contact => names.extend(
+                        self.list::<Contacts>(actor, &query)
+                            .await?
+                            .data
+                            .into_iter()
+                            .map(|c| (c.id.0, c.fields.display_name())),
+                    ),
+                    RecordKind::Company => names.extend(
+                        self.list::<Companies>(actor, &query)
+                            .await?
+                            .data
+                            .into_iter()
+                            .map(|c| (c.id.0, c.fields.name)),
+                    ),
+                }
             }
-            RecordKind::Company => self.get::<Companies>(actor, CompanyId(record.id)).await?.fields.name,
-        })
+        }
+        Ok(names)
     }
 
     pub async fn saved_views(&self, actor: &Actor, kind: RecordKind) -> Result<Vec<SavedView>, AppError> {

@@ -1,7 +1,7 @@
 //! Counting what a list matches without letting the count cost more than the list: a quick
 //! count up to [`QUICK`] matches, then, within [`BUDGET`], up to [`COUNT_CAP`]. A count that
 //! runs out of time says "more than 1,000"; a list nothing narrows says "about" the table's
-//! estimated size.
+//! estimated size, without counting past the first thousand.
 //!
 //! Reading one page of a list stops after 50 matches, however rare they are; counting them
 //! has to read every match, and for a filter no index serves (`contains`) every row.
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 pub const QUICK: u64 = 1_000;
 
 /// How long the count past [`QUICK`] may take before it gives up.
-pub const BUDGET: Duration = Duration::from_millis(15);
+pub const BUDGET: Duration = Duration::from_millis(10);
 
 /// SQLite's code for a statement its progress handler interrupted.
 const SQLITE_INTERRUPT: &str = "9";
@@ -50,9 +50,22 @@ pub async fn count_matches_within(
         Some(table) => table_size(db, table).await?,
         None => None,
     };
+    // A whole table larger than the cap: its estimated size says more than a count could.
+    if let Some(about) = estimate.filter(|n| *n > COUNT_CAP) {
+        return Ok(Count::About(about));
+    }
     match count_to(db, base, COUNT_CAP, Some(budget)).await? {
         Some(found) => Ok(Count::capped(found, COUNT_CAP, estimate)),
-        None => Ok(Count::capped(QUICK + 1, QUICK, estimate)),
+        None => Ok(Count::MoreThan(QUICK)),
+    }
+}
+
+/// Counts to [`QUICK`] only: for a figure shown beside many others (a tasks page's groups),
+/// where "more than 1,000" says enough.
+pub async fn count_quickly(db: &Db, base: Sql) -> Result<Count, StoreError> {
+    match count_to(db, base, QUICK, None).await?.unwrap_or(QUICK + 1) {
+        found if found <= QUICK => Ok(Count::Exact(found)),
+        _ => Ok(Count::MoreThan(QUICK)),
     }
 }
 
@@ -191,6 +204,10 @@ mod tests {
             let slow = count_matches(&db, generated(&db, 20_000, 1_500), None).await.expect("a count");
             assert_eq!(slow, Count::MoreThan(QUICK));
             assert!(started.elapsed() < Duration::from_secs(2), "gave up after {:?}", started.elapsed());
+            assert_eq!(
+                count_quickly(&db, generated(&db, 4_000, 4_000)).await.expect("a count"),
+                Count::MoreThan(QUICK)
+            );
             // The connection is usable again: no handler left behind to interrupt it.
             assert_eq!(
                 count_matches(&db, generated(&db, 20, 20), None).await.expect("a count"),

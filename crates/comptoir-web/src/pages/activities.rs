@@ -15,12 +15,11 @@ use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use comptoir_app::activities::Activities;
-use comptoir_app::companies::Companies;
-use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityKind, CallOutcome};
 use comptoir_domain::ids::{ActivityId, UserId};
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::users::Actor;
 use serde_json::{Value, json};
 
@@ -100,31 +99,27 @@ pub async fn task_lines(
     tasks: Vec<Activity>,
     now: DateTime<Utc>,
 ) -> Result<Vec<TaskLine>, AppError> {
-    let mut lines = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        let about = match task.fields.contact_id {
-            Some(id) => match app.get::<Contacts>(actor, id).await {
-                Ok(contact) => Some((format!("/contacts/{id}"), contact.fields.display_name())),
-                Err(AppError::NotFound) => None,
-                Err(error) => return Err(error),
-            },
-            None => match task.fields.company_id {
-                Some(id) => {
-                    Some((format!("/companies/{id}"), app.get::<Companies>(actor, id).await?.fields.name))
-                }
-                None => None,
-            },
-        };
-        lines.push(TaskLine {
+    let about = |task: &Activity| match (task.fields.contact_id, task.fields.company_id) {
+        (Some(contact), _) => Some(RecordRef { kind: RecordKind::Contact, id: contact.0 }),
+        (None, Some(company)) => Some(RecordRef { kind: RecordKind::Company, id: company.0 }),
+        (None, None) => None,
+    };
+    let records: Vec<RecordRef> = tasks.iter().filter_map(about).collect();
+    let names = app.record_names(actor, &records).await?;
+    Ok(tasks
+        .into_iter()
+        .map(|task| TaskLine {
             id: task.id,
+            about: about(&task).and_then(|record| {
+                let name = names.get(&record.id)?.clone();
+                Some((format!("/{}/{}", record.kind.plural(), record.id), name))
+            }),
             subject: task.fields.subject.clone().or(task.fields.body.clone()).unwrap_or_default(),
             due_at: task.fields.due_at,
             overdue: task.fields.due_at.is_some_and(|due| due < now),
-            about,
             can_modify: comptoir_app::activities::can_modify(actor, &task),
-        });
-    }
-    Ok(lines)
+        })
+        .collect())
 }
 
 /// The composer's fields, with what was typed when a submission failed.

@@ -96,20 +96,19 @@ fn count_i64(n: u64) -> i64 {
 }
 
 async fn recent(app: &App, actor: &Actor) -> Result<Vec<Recent>, AppError> {
-    let mut recent = vec![];
-    for view in app.recent_views(actor, 10).await? {
-        let record = RecordRef { kind: view.kind, id: view.id };
-        let found = app.record_name(actor, record).await.map(|name| Recent {
-            href: format!("/{}/{}", view.kind.plural(), view.id),
-            name,
-            kind_key: format!("kind-{}", view.kind.as_str()),
-        });
-        match found {
-            Ok(item) => recent.push(item),
-            // Deleted since it was viewed.
-            Err(AppError::NotFound) => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(recent)
+    let views = app.recent_views(actor, 10).await?;
+    let records: Vec<RecordRef> =
+        views.iter().map(|view| RecordRef { kind: view.kind, id: view.id }).collect();
+    let names = app.record_names(actor, &records).await?;
+    // A record deleted since it was viewed has no name, and no line.
+    Ok(views
+        .into_iter()
+        .filter_map(|view| {
+            Some(Recent {
+                href: format!("/{}/{}", view.kind.plural(), view.id),
+                name: names.get(&view.id)?.clone(),
+                kind_key: format!("kind-{}", view.kind.as_str()),
+            })
+        })
+        .collect())
 }

@@ -1,6 +1,6 @@
 //! Activities and timelines in the database.
 
-use crate::db::{Db, StoreError, Tx};
+use crate::db::{Db, Dialect, StoreError, Tx};
 use crate::listing::{self, Catalog, ColumnKind, Page, column};
 use crate::on_pool;
 use crate::sql::{Bind, Sql, delete_row, insert_rows, update_row};
@@ -142,8 +142,17 @@ enum Due {
 /// (the predicate is written out, not bound, so both engines see that those indexes apply).
 /// Dated and undated tasks are read by separate statements, each in index order, rather
 /// than one with an `OR` that would sort every match.
-fn open_tasks_where(head: &'static str, window: &TaskWindow, due: Due) -> Sql {
+fn open_tasks_where(head: &'static str, dialect: Dialect, window: &TaskWindow, due: Due) -> Sql {
     let mut sql = Sql::new(head);
+    if dialect == Dialect::Sqlite && window.about.is_none() {
+        // Named, because SQLite's planner prefers a skip-scan of the companies' open-task
+        // index (whose company is nearly always empty) and then sorts every match: 36 ms
+        // instead of 1 for a day of the team's tasks.
+        sql.push(match window.assignee {
+            Some(_) => " INDEXED BY activities_open_tasks",
+            None => " INDEXED BY activities_open_tasks_due",
+        });
+    }
     sql.push(" WHERE a.kind = 'task' AND NOT a.done");
     if let Some(assignee) = window.assignee {
         sql.push(" AND a.assignee_id = ").bind(Bind::Uuid(assignee.0));
@@ -189,7 +198,7 @@ pub async fn open_tasks(db: &Db, window: &TaskWindow, limit: i64) -> Result<Vec<
         if wanted <= 0 {
             break;
         }
-        let mut sql = open_tasks_where(select_activities!(), window, *due);
+        let mut sql = open_tasks_where(select_activities!(), db.dialect(), window, *due);
         sql.push(match due {
             Due::Dated => " ORDER BY a.due_at, a.id LIMIT ",
             Due::Undated => " ORDER BY a.id LIMIT ",
@@ -210,7 +219,8 @@ pub async fn open_tasks(db: &Db, window: &TaskWindow, limit: i64) -> Result<Vec<
 pub async fn count_open_tasks(db: &Db, window: &TaskWindow) -> Result<Count, StoreError> {
     let mut total = Count::Exact(0);
     for due in parts(window) {
-        let sql = open_tasks_where("SELECT count(*) FROM (SELECT 1 FROM activities a", window, *due);
+        let sql =
+            open_tasks_where("SELECT count(*) FROM (SELECT 1 FROM activities a", db.dialect(), window, *due);
         total = total.plus(crate::count::count_quickly(db, sql).await?);
     }
     Ok(total)

@@ -1,0 +1,19 @@
+-- The open-task indexes list tasks in the order a task list shows them (due date, then id,
+-- which also orders the undated ones) and carry the two columns of their own condition: a
+-- page of tasks is read without sorting, and counting them reads the index alone, never the
+-- table (a thousand tasks: 1 ms instead of 6 at five million activities).
+
+DROP INDEX activities_open_tasks;
+CREATE INDEX activities_open_tasks ON activities (assignee_id, due_at, id, kind, done) WHERE kind = 'task' AND NOT done;
+DROP INDEX activities_open_tasks_due;
+CREATE INDEX activities_open_tasks_due ON activities (due_at, id, kind, done) WHERE kind = 'task' AND NOT done;
+
+-- SQLite plans from the statistics ANALYZE keeps, and a dropped index takes its own away: an
+-- index without them loses to any other (the team's tasks were read through the companies'
+-- index, 188 ms instead of 3). Each index made since the last full ANALYZE gets its own; they
+-- are small, or read once.
+ANALYZE contacts_city;
+ANALYZE contacts_email;
+ANALYZE companies_domain;
+ANALYZE activities_open_tasks;
+ANALYZE activities_open_tasks_due;

@@ -199,10 +199,10 @@ pub async fn open_tasks(db: &Db, window: &TaskWindow, limit: i64) -> Result<Vec<
             break;
         }
         let mut sql = open_tasks_where(select_activities!(), db.dialect(), window, *due);
-        sql.push(match due {
-            Due::Dated => " ORDER BY a.due_at, a.id LIMIT ",
-            Due::Undated => " ORDER BY a.id LIMIT ",
-        });
+        // The same order for undated tasks (their due date is NULL throughout): the order of
+        // the open-task indexes, which PostgreSQL then reads instead of walking every
+        // activity by id.
+        sql.push(" ORDER BY a.due_at, a.id LIMIT ");
         sql.bind(Bind::Int(wanted));
         let (text, binds) = sql.into_parts(db.dialect());
         let rows: Vec<ActivityRow> = on_pool!(db, |pool| {

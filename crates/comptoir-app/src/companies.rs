@@ -127,6 +127,19 @@ pub const HOMONYM_SEPARATOR: &str = " — ";
 impl App {
     /// The one company a name designates, as a form where the company is typed by name needs
     /// it; a name that matches none or several is refused on `field`.
+    /// How a company is written where it is typed by name: its name, or, when another company
+    /// has the same one, "name — city", which [`App::company_by_name`] reads back.
+    pub async fn company_label(&self, actor: &Actor, id: CompanyId) -> Result<String, AppError> {
+        let company = self.get::<Companies>(actor, id).await?;
+        let name = company.fields.name.clone();
+        let pairs = [("filter[name]".to_owned(), name.clone()), ("limit".to_owned(), "2".to_owned())];
+        let namesakes = self.list::<Companies>(actor, &ListQuery::parse(&pairs, &[])?).await?.data.len();
+        Ok(match company.fields.head_office().city {
+            Some(city) if namesakes > 1 => format!("{name}{HOMONYM_SEPARATOR}{city}"),
+            _ => name,
+        })
+    }
+
     pub async fn company_by_name(
         &self,
         actor: &Actor,

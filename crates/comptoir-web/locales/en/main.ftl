@@ -69,6 +69,7 @@ company-new = New company
 company-edit = Edit { $name }
 company-edit-title = Edit company
 company-contacts = Contacts
+company-add-contact = Add a contact
 company-no-contacts = No contacts at this company yet.
 
 field-first-name = First name
@@ -445,3 +446,6 @@ account-saved = Saved.
 account-password-changed = Your password is changed; your other sessions have ended.
 namesakes-found = Already on file with the same email, phone number or identifier:
 namesakes-allow = It is someone else: save it anyway
+tasks-about = About
+tasks-about-any = about any record
+tasks-all-of-record = All its tasks, by due date

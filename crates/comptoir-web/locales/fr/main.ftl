@@ -69,6 +69,7 @@ company-new = Nouvelle entreprise
 company-edit = Modifier { $name }
 company-edit-title = Modifier l’entreprise
 company-contacts = Contacts
+company-add-contact = Ajouter un contact
 company-no-contacts = Aucun contact dans cette entreprise pour l’instant.
 
 field-first-name = Prénom
@@ -445,3 +446,6 @@ account-saved = Enregistré.
 account-password-changed = Votre mot de passe est changé ; vos autres sessions sont fermées.
 namesakes-found = Déjà enregistré avec le même e-mail, le même numéro ou le même identifiant :
 namesakes-allow = C’est une autre fiche : l’enregistrer quand même
+tasks-about = Concernant
+tasks-about-any = toutes fiches confondues
+tasks-all-of-record = Toutes ses tâches, par échéance

@@ -182,17 +182,30 @@ fn about<K: KindPages>(id: Uuid) -> Value {
     Value::Object(about)
 }
 
+/// A new record's form may start in a company (`?company=<id>`): "add a contact" on its page.
+#[derive(serde::Deserialize, Default)]
+struct NewIn {
+    company: Option<comptoir_domain::ids::CompanyId>,
+}
+
 async fn new_form<K: KindPages>(
     State(state): State<AppState>,
     visitor: Visitor,
+    axum::extract::Query(within): axum::extract::Query<NewIn>,
 ) -> Result<Response, PageError> {
-    let defaults = K::new_defaults(&visitor.actor);
+    let mut defaults = K::new_defaults(&visitor.actor);
+    let mut cancel = base::<K>();
+    if let Some(company) = within.company {
+        let name = state.app.company_label(&visitor.actor, company).await?;
+        defaults["company"] = serde_json::json!({ "id": company, "name": name });
+        cancel = format!("/companies/{company}");
+    }
     let fields = form_fields::<K>(&state, &visitor, &defaults, None).await?;
     Ok(render(&FormPage {
         title: visitor.lang.t(&key::<K>("new")),
         page: Chrome::new(&visitor, section::<K>()),
         action: base::<K>(),
-        cancel: base::<K>(),
+        cancel,
         version: None,
         fields,
         errors: vec![],
@@ -327,6 +340,7 @@ async fn delete<K: KindPages>(
 #[template(path = "record_show.html")]
 struct ShowPage {
     page: Chrome,
+    id: Uuid,
     base: String,
     version: i64,
     head: RecordHead,
@@ -424,6 +438,7 @@ async fn show_page<K: KindPages>(
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
+        id,
         head,
         props: props::<K>(state, visitor, &record, &users).await?,
         can_modify: actor.can_modify(K::owner(&record)),

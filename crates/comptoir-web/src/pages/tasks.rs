@@ -15,6 +15,7 @@ use axum::routing::get;
 use chrono::Utc;
 use comptoir_domain::activities::TaskWindow;
 use comptoir_domain::ids::UserId;
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::listing::Count;
 use serde::Deserialize;
 
@@ -34,6 +35,16 @@ struct TasksRequest {
     assignee: Option<String>,
     #[serde(default)]
     all: Option<String>,
+    /// Only the tasks about one record, such as `companies/<id>` (with its contacts').
+    #[serde(default)]
+    about: Option<String>,
+}
+
+/// `contacts/<id>` or `companies/<id>`, as a record page links to its tasks.
+fn record_of(about: &str) -> Option<RecordRef> {
+    let (plural, id) = about.split_once('/')?;
+    let kind = RecordKind::ALL.into_iter().find(|kind| kind.plural() == plural)?;
+    Some(RecordRef { kind, id: id.parse().ok()? })
 }
 
 pub struct TaskGroup {
@@ -53,6 +64,8 @@ struct TasksPage {
     /// `(value, name)` of the assignee picker, "me" first and "everyone" last.
     assignees: Vec<(String, String)>,
     assignee: String,
+    /// The record the list is narrowed to: `(about value, its page, its name)`.
+    about: Option<(String, String, String)>,
 }
 
 async fn tasks(
@@ -75,6 +88,19 @@ async fn tasks(
             )),
         )?),
     };
+    let about = match wanted.about.as_deref().filter(|a| !a.is_empty()) {
+        Some(text) => Some(record_of(text).ok_or(comptoir_app::AppError::NotFound)?),
+        None => None,
+    };
+    let about_name = match about {
+        Some(record) => app
+            .record_names(actor, &[record])
+            .await?
+            .remove(&record.id)
+            .map(Some)
+            .ok_or(comptoir_app::AppError::NotFound)?,
+        None => None,
+    };
     let now = Utc::now();
     let edges = DayEdges::around(now, visitor.timezone);
     let windows = [
@@ -85,7 +111,7 @@ async fn tasks(
     ];
     let mut groups = Vec::with_capacity(windows.len());
     for (key, from, to, undated) in windows {
-        let window = TaskWindow { assignee, about: None, from, to, undated };
+        let window = TaskWindow { assignee, about, from, to, undated };
         let limit = if wanted.all.as_deref() == Some(key) { GROUP_ALL } else { GROUP_FIRST };
         let count = app.count_open_tasks(actor, &window).await?;
         let found = app.open_tasks(actor, &window, limit).await?;
@@ -105,8 +131,14 @@ async fn tasks(
             title: lang.t(&format!("tasks-{key}")),
             count: count_text,
             tasks: task_lines(app, actor, found, now).await?,
-            more_href: (more && limit == GROUP_FIRST)
-                .then(|| format!("/tasks?assignee={}&all={key}#group-{key}", super::encode(&chosen))),
+            more_href: (more && limit == GROUP_FIRST).then(|| {
+                let about = wanted
+                    .about
+                    .as_deref()
+                    .map(|a| format!("&about={}", super::encode(a)))
+                    .unwrap_or_default();
+                format!("/tasks?assignee={}{about}&all={key}#group-{key}", super::encode(&chosen))
+            }),
         });
     }
     let mut assignees = vec![("me".to_owned(), lang.t("filter-me"))];
@@ -114,5 +146,18 @@ async fn tasks(
         users.iter().filter(|u| u.id != actor.user_id).map(|u| (u.id.to_string(), u.name().to_owned())),
     );
     assignees.push(("all".to_owned(), lang.t("tasks-everyone")));
-    Ok(render(&TasksPage { page: Chrome::new(&visitor, "tasks"), groups, assignees, assignee: chosen }))
+    let about = about.zip(about_name).map(|(record, name)| {
+        (
+            format!("{}/{}", record.kind.plural(), record.id),
+            format!("/{}/{}", record.kind.plural(), record.id),
+            name,
+        )
+    });
+    Ok(render(&TasksPage {
+        page: Chrome::new(&visitor, "tasks"),
+        groups,
+        assignees,
+        assignee: chosen,
+        about,
+    }))
 }

@@ -1198,6 +1198,31 @@ async fn the_tasks_page_groups_what_is_due_and_marks_it_done_in_place(s: TestSer
         open.contains("Le mois prochain") && open.contains(">Roux</a>"),
         "its contacts' tasks, naming them"
     );
+
+    // One record's tasks, a company's with its contacts', from a link on its page.
+    let elsewhere = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Ailleurs"})).await.id();
+    s.post(
+        "/api/v1/activities",
+        &s.admin,
+        json!({"kind": "task", "subject": "Sans rapport", "contact_id": elsewhere,
+        "assignee_id": s.admin_id, "due_at": far.to_rfc3339()}),
+    )
+    .await;
+    let link = format!("/tasks?assignee=all&amp;about=companies/{company}");
+    assert!(company_page.contains(&link), "{}", company_page.text);
+    let about = browser.get(&link.replace("&amp;", "&")).await;
+    assert!(about.contains("Le mois prochain") && about.contains(">Atelier Roux</a>"), "{}", about.text);
+    assert!(!about.contains("Sans rapport"), "only the company's");
+    assert_eq!(browser.get("/tasks?about=companies/not-an-id").await.status, StatusCode::NOT_FOUND);
+
+    // A contact added from the company's page starts in it.
+    assert!(company_page.contains(&format!("href=\"/contacts/new?company={company}\"")));
+    let form = browser.get(&format!("/contacts/new?company={company}")).await;
+    assert!(
+        form.contains("value=\"Atelier Roux\"") && form.contains(&format!("href=\"/companies/{company}\"")),
+        "{}",
+        form.text
+    );
 }
 
 /// Any user, read-only included, sets their own language, time zone and password; a wrong

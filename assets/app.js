@@ -109,6 +109,32 @@
     form.querySelector('[name="kind"]').addEventListener("change", function () { showKindFields(form); });
   });
 
+  // Fields edited in place: a click on the value opens its editor (as its "Edit" link does,
+  // which Enter follows); Escape cancels; once saved or cancelled, the focus returns to the
+  // field, so the keyboard carries on where it was.
+  document.addEventListener("click", function (event) {
+    var value = event.target.closest && event.target.closest(".inline-value");
+    if (!value || event.target.closest("a")) return;
+    var edit = value.parentElement && value.parentElement.querySelector("a.edit");
+    if (edit) edit.click();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest("form.inline-edit");
+    var cancel = form && form.querySelector("a[data-cancel]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var place = event.detail.target;
+    if (!place || place.tagName !== "DD") return;
+    var input = place.querySelector("form.inline-edit input:not([type=hidden]), form.inline-edit select, form.inline-edit textarea");
+    var focus = input || place.querySelector("a.edit");
+    if (focus) focus.focus();
+  });
+
   // Company inputs suggest names as they are typed.
   document.addEventListener("input", function (event) {
     var input = event.target;

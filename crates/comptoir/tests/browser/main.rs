@@ -72,6 +72,19 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     let read = server.get("/api/v1/contacts?q=helene", &server.admin).await;
     assert_eq!(read.body["data"][0]["job_title"], "Gérante", "the inline edit was saved");
     let contact = read.body["data"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let focus_on = |css: &'static str| format!("return document.activeElement.matches('{css}');");
+    assert_eq!(
+        browser.run(&focus_on("#prop-job_title a.edit")).await,
+        json!(true),
+        "focus back on the field"
+    );
+    // A click on the value opens it; Escape cancels and leaves the focus on the field.
+    browser.click("#prop-job_title .inline-value").await;
+    browser.wait_for_element("#prop-job_title input[name=job_title]").await;
+    assert_eq!(browser.run(&focus_on("#prop-job_title input[name=job_title]")).await, json!(true));
+    browser.type_into("#prop-job_title input[name=job_title]", "\u{E00C}").await;
+    browser.wait_for("#prop-job_title .inline-value", "Gérante").await;
+    assert_eq!(browser.run(&focus_on("#prop-job_title a.edit")).await, json!(true), "Escape keeps the focus");
 
     // Someone else saves the same field meanwhile: the edit says so instead of vanishing.
     browser.click("#prop-job_title a.edit").await;

@@ -138,7 +138,8 @@
   // Company inputs suggest names as they are typed.
   document.addEventListener("input", function (event) {
     var input = event.target;
-    if (input.getAttribute("list") !== "company-names" || input.value.length < 2) return;
+    var list = input.getAttribute && input.getAttribute("list");
+    if (!list || list.indexOf("company-names") !== 0 || input.value.length < 2) return;
     fetch("/search/companies?q=" + encodeURIComponent(input.value), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : []; })
       .then(function (names) {

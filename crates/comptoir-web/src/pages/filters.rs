@@ -29,6 +29,8 @@ pub enum Control {
     User,
     /// A list of labels, such as tags: a condition tests whether one is there.
     Labels,
+    /// A company's name, with suggestions as it is typed.
+    CompanyName,
 }
 
 impl Control {
@@ -60,7 +62,9 @@ impl Control {
     /// The conditions offered for this control, as the `o` values of the bar.
     pub fn conditions(&self) -> &'static [&'static str] {
         match self {
-            Control::Text => &["contains", "eq", "ne", "starts-with", "is-empty", "is-not-empty"],
+            Control::Text | Control::CompanyName => {
+                &["contains", "eq", "ne", "starts-with", "is-empty", "is-not-empty"]
+            }
             Control::Phone => &["starts-with", "contains", "eq", "is-empty", "is-not-empty"],
             Control::Number => &["eq", "ne", "gt", "gte", "lt", "lte", "is-empty", "is-not-empty"],
             Control::Date => {
@@ -117,6 +121,7 @@ pub fn common_control(lang: Lang, key: &str) -> Control {
         "created_at" | "updated_at" | "last_activity_at" | "due_at" | "occurred_at" => Control::Date,
         "phone" => Control::Phone,
         "tags" => Control::Labels,
+        "company_name" => Control::CompanyName,
         "country" => named("country", COUNTRIES),
         "language" => named("language", LANGUAGES),
         _ => Control::Text,
@@ -193,7 +198,7 @@ impl FilterWords<'_> {
             return Err(self.message(field, "filter-needs-value", typed));
         }
         let value = match field.control {
-            Control::Text | Control::Labels | Control::Date => typed.to_owned(),
+            Control::Text | Control::CompanyName | Control::Labels | Control::Date => typed.to_owned(),
             Control::Phone => phone_digits(typed, api_op),
             Control::Number => {
                 self.number(typed).ok_or_else(|| self.message(field, "filter-not-a-number", typed))?

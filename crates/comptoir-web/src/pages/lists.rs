@@ -162,7 +162,7 @@ pub struct FilterLine {
     pub fields: Vec<(String, String)>,
     /// `(op, label)` of the conditions the field allows.
     pub conditions: Vec<(String, String)>,
-    /// `select`, `date`, `number`, `tel` or `text`.
+    /// `select`, `date`, `number`, `tel`, `company` (text with suggestions) or `text`.
     pub input: &'static str,
     /// The choices of a `select`: `(value, label)`.
     pub options: Vec<(String, String)>,
@@ -214,6 +214,7 @@ impl FilterLine {
             Control::Number => ("number", vec![]),
             Control::Phone => ("tel", vec![]),
             Control::Text | Control::Labels => ("text", vec![]),
+            Control::CompanyName => ("company", vec![]),
         };
         FilterLine {
             index,

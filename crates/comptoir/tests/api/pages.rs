@@ -1012,6 +1012,10 @@ async fn the_filter_bar_reads_peoples_words(s: TestServer) {
             && line.contains(">Sophie Leroy</option>")
     );
     assert!(!line.contains("<html"), "only the line");
+    let company = browser.get_htmx("/contacts/filter-line?f=company_name&i=3").await;
+    assert!(
+        company.contains("list=\"company-names-3\"") && company.contains("<datalist id=\"company-names-3\">")
+    );
 
     for (query, message) in [
         ("f=owner_id&o=eq&v=Paul", "Responsable : aucun collègue ne s’appelle « Paul »."),

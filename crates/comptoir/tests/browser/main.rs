@@ -123,6 +123,11 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     assert!(customers.contains("Lefèvre") && !customers.contains("Roux"), "only customers: {customers}");
     assert_eq!(browser.value("#v-1").await, "customer", "the bar shows the stage it filters on");
     browser.check_accessibility("contacts filtered by stage").await;
+    // A company is filtered on as it is typed, with suggestions.
+    browser.select("#f-2", "company_name").await;
+    browser.wait_for_element("input#v-2[list=company-names-2]").await;
+    browser.type_into("#v-2", "Boul").await;
+    browser.wait_for_element("#company-names-2 option[value='Boulangerie Dupont']").await;
 
     browser.goto(&format!("/contacts/{contact}")).await;
     browser.check_accessibility("contact with a full timeline").await;

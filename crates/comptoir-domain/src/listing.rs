@@ -132,6 +132,9 @@ impl Filter {
 pub struct SortKey {
     pub field: String,
     pub descending: bool,
+    /// For a closed set: its codes in the order to sort by (their labels' alphabetical order
+    /// in the reader's language); empty for the codes' own order.
+    pub order: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,7 +193,7 @@ impl ListQuery {
                     if field.is_empty() {
                         errors.add("sort", "names a field, optionally prefixed by - for descending order");
                     } else {
-                        query.sort = Some(SortKey { field: field.to_owned(), descending });
+                        query.sort = Some(SortKey { field: field.to_owned(), descending, order: vec![] });
                     }
                 }
                 other if extra.contains(&other) => {}
@@ -258,7 +261,10 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(query.limit, 10);
-        assert_eq!(query.sort, Some(SortKey { field: "cf.budget".to_owned(), descending: true }));
+        assert_eq!(
+            query.sort,
+            Some(SortKey { field: "cf.budget".to_owned(), descending: true, order: vec![] })
+        );
         assert_eq!(
             query.filters[0],
             Filter { field: "city".to_owned(), op: FilterOp::Eq, value: "Lyon".to_owned() }

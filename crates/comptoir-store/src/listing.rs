@@ -90,10 +90,12 @@ pub struct Search {
     pub sqlite_rowid_of: [&'static str; 3],
 }
 
-/// What a filter or sort applies to: a built-in column or a custom field.
+/// What a filter or sort applies to: a built-in column or a custom field; or, for a sort only,
+/// a closed set's column in a given order of its codes (their labels' order in a language).
 enum Target<'a> {
     Column(&'static Column),
     Custom(&'a CustomFieldDefinition),
+    Ranked(&'static Column, &'a [String]),
 }
 
 /// The value kind a custom field compares as.
@@ -118,6 +120,7 @@ enum ValueKind {
 impl Target<'_> {
     fn kind(&self) -> ValueKind {
         match self {
+            Target::Ranked(..) => ValueKind::Text,
             Target::Column(c) => match c.kind {
                 ColumnKind::Text | ColumnKind::Key | ColumnKind::Tags => ValueKind::Text,
                 ColumnKind::Id => ValueKind::Id,
@@ -133,6 +136,7 @@ impl Target<'_> {
         match self {
             Target::Column(c) => c.kind == ColumnKind::Tags,
             Target::Custom(d) => d.field_type == FieldType::MultiSelect,
+            Target::Ranked(..) => false,
         }
     }
 
@@ -141,6 +145,7 @@ impl Target<'_> {
         match self {
             Target::Column(c) => c.kind == ColumnKind::Text,
             Target::Custom(d) => custom_kind(d) == ValueKind::Text,
+            Target::Ranked(..) => false,
         }
     }
 
@@ -151,14 +156,14 @@ impl Target<'_> {
 
     fn nullable(&self) -> bool {
         match self {
-            Target::Column(c) => c.nullable,
+            Target::Column(c) | Target::Ranked(c, _) => c.nullable,
             Target::Custom(_) => true,
         }
     }
 
     fn pointer(&self) -> String {
         match self {
-            Target::Column(c) => c.pointer.to_owned(),
+            Target::Column(c) | Target::Ranked(c, _) => c.pointer.to_owned(),
             Target::Custom(d) if d.field_type == FieldType::Currency => {
                 format!("/custom_fields/{}/amount", d.key)
             }
@@ -207,6 +212,14 @@ impl Catalog {
             Target::Custom(definition) => {
                 let column = self.custom_sql.unwrap_or("custom_fields");
                 push_custom_expr(sql, dialect, column, definition);
+            }
+            Target::Ranked(c, order) => {
+                sql.push("(CASE ").push(c.sql);
+                for (rank, code) in order.iter().enumerate() {
+                    sql.push(" WHEN ").bind(Bind::Text(code.clone())).push(" THEN ");
+                    sql.bind(Bind::Int(rank as i64));
+                }
+                sql.push(" ELSE ").bind(Bind::Int(order.len() as i64)).push(" END)");
             }
         }
     }
@@ -265,7 +278,7 @@ fn push_custom_expr(
 /// Tests whether the JSON list at `target` holds `value`.
 fn push_membership(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>, value: String) {
     match (dialect, target) {
-        (Dialect::Sqlite, Target::Column(c)) => {
+        (Dialect::Sqlite, Target::Column(c) | Target::Ranked(c, _)) => {
             sql.push("EXISTS (SELECT 1 FROM json_each(").push(c.sql).push(") WHERE value = ");
             sql.bind(Bind::Text(value)).push(")");
         }
@@ -274,7 +287,7 @@ fn push_membership(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &
             sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push(") WHERE value = ");
             sql.bind(Bind::Text(value)).push(")");
         }
-        (Dialect::Postgres, Target::Column(c)) => {
+        (Dialect::Postgres, Target::Column(c) | Target::Ranked(c, _)) => {
             sql.push("(").push(c.sql).push(" @> jsonb_build_array(CAST(");
             sql.bind(Bind::Text(value)).push(" AS TEXT)))");
         }
@@ -288,14 +301,14 @@ fn push_membership(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &
 
 fn push_list_empty(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>) {
     match (dialect, target) {
-        (Dialect::Sqlite, Target::Column(c)) => {
+        (Dialect::Sqlite, Target::Column(c) | Target::Ranked(c, _)) => {
             sql.push("COALESCE(json_array_length(").push(c.sql).push("), 0) = 0");
         }
         (Dialect::Sqlite, Target::Custom(d)) => {
             sql.push("COALESCE(json_array_length(").push(catalog.custom_sql.unwrap_or("custom_fields"));
             sql.push(", ").bind(Bind::Text(format!("$.\"{}\"", d.key))).push("), 0) = 0");
         }
-        (Dialect::Postgres, Target::Column(c)) => {
+        (Dialect::Postgres, Target::Column(c) | Target::Ranked(c, _)) => {
             sql.push("COALESCE(jsonb_array_length(").push(c.sql).push("), 0) = 0");
         }
         (Dialect::Postgres, Target::Custom(d)) => {
@@ -349,7 +362,10 @@ fn fold_end(dialect: Dialect) -> &'static str {
 
 /// A sort value as its target sorts: lowered, for folded text.
 fn push_sort_value(sql: &mut Sql, dialect: Dialect, target: &Target<'_>, value: Bind) {
-    if target.sorts_folded() {
+    if let (Target::Ranked(_, order), Bind::Text(code)) = (target, &value) {
+        let rank = order.iter().position(|c| c == code).unwrap_or(order.len());
+        sql.bind(Bind::Int(rank as i64));
+    } else if target.sorts_folded() {
         sql.push("lower(").bind(value).push(fold_end(dialect));
     } else {
         sql.bind(value);
@@ -603,6 +619,13 @@ pub fn build(
             errors.add("sort", format!("unknown field {sort_name}; use one of {}", catalog.field_names()));
             None
         }
+    };
+    // A closed set sorts in the order of its labels when the caller gives it.
+    let sort_target = match (sort_target, &query.sort) {
+        (Some(Target::Column(c)), Some(sort)) if c.kind == ColumnKind::Key && !sort.order.is_empty() => {
+            Some(Target::Ranked(c, &sort.order))
+        }
+        (target, _) => target,
     };
     let walk_sort_index = catalog.sort_indexes.contains(&sort_name);
     let search_newest_first = push_conditions(

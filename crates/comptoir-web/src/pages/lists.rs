@@ -9,6 +9,7 @@ use super::session::Fields;
 use crate::i18n::Lang;
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
 use comptoir_domain::listing::ListQuery;
+use comptoir_domain::search::fold;
 use comptoir_domain::views::SavedView;
 use comptoir_domain::{FieldError, ValidationErrors};
 
@@ -119,7 +120,10 @@ impl ListRequest {
         if let Some(cursor) = cursor {
             for_query.push(("cursor".to_owned(), cursor));
         }
-        let query = ListQuery::parse(&for_query, &["col"]);
+        let mut query = ListQuery::parse(&for_query, &["col"]);
+        if let Ok(query) = &mut query {
+            sort_by_labels(query, available);
+        }
         ListRequest { query, columns, canonical, view, refused }
     }
 
@@ -134,6 +138,19 @@ impl ListRequest {
             .filter(|(k, _)| !names.iter().any(|n| k == n || (*n == "filter" && k.starts_with("filter["))))
             .cloned()
             .collect()
+    }
+}
+
+/// A sort by a closed set (stage, relationship, country) follows its labels in the visitor's
+/// language, accents aside, rather than its codes.
+fn sort_by_labels(query: &mut ListQuery, available: &[Column]) {
+    if let Some(sort) = query.sort.as_mut()
+        && let Some(Column { control: Control::Choice(choices), .. }) =
+            available.iter().find(|c| c.key == sort.field)
+    {
+        let mut by_label = choices.clone();
+        by_label.sort_by_cached_key(|(_, label)| fold(label));
+        sort.order = by_label.into_iter().map(|(code, _)| code).collect();
     }
 }
 

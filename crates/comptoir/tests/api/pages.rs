@@ -35,6 +35,7 @@ on_both_databases!(
     the_tasks_page_groups_what_is_due_and_marks_it_done_in_place,
     every_user_sets_their_own_language_time_zone_and_password,
     a_new_record_already_on_file_is_pointed_out_before_saving,
+    a_closed_set_sorts_by_its_labels_in_the_readers_language,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -1317,4 +1318,39 @@ async fn a_new_record_already_on_file_is_pointed_out_before_saving(s: TestServer
         browser.post("/companies", &[("name", "Boulangerie Dupont SARL"), ("siren", "732 829 320")]).await;
     assert_eq!(twin.status, StatusCode::CONFLICT);
     assert!(twin.contains(&format!("/companies/{company}")), "{}", twin.text);
+}
+
+/// Sorting by stage follows the stages' names as the reader reads them, page after page.
+async fn a_closed_set_sorts_by_its_labels_in_the_readers_language(s: TestServer) {
+    for (last, stage) in
+        [("A", "lead"), ("B", "customer"), ("C", "subscriber"), ("D", "evangelist"), ("E", "opportunity")]
+    {
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": last, "lifecycle_stage": stage})).await;
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let sorted = |lang: &'static str| {
+        let browser = &browser;
+        async move {
+            browser.accept_language(lang);
+            let mut stages = vec![];
+            let mut path = "/contacts?sort=lifecycle_stage&limit=2&col=lifecycle_stage".to_owned();
+            loop {
+                let page = browser.get_htmx(&path).await;
+                for cell in page.text.split("data-label=").skip(1) {
+                    let text = cell.split('>').nth(1).and_then(|t| t.split('<').next()).unwrap_or_default();
+                    stages.push(text.to_owned());
+                }
+                let more = page.text.split("id=\"more-row\"").nth(1).unwrap_or_default();
+                let next = more.split("hx-get=\"").nth(1).and_then(|rest| rest.split('"').next());
+                match next {
+                    Some(next) if next.contains("cursor=") => path = next.replace("&#38;", "&"),
+                    _ => break,
+                }
+            }
+            stages
+        }
+    };
+    browser.get("/contacts").await;
+    assert_eq!(sorted("fr").await, ["Abonné", "Ambassadeur", "Client", "Opportunité", "Piste"]);
+    assert_eq!(sorted("en").await, ["Customer", "Evangelist", "Lead", "Opportunity", "Subscriber"]);
 }

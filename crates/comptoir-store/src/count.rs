@@ -92,7 +92,18 @@ async fn count_to(
             conn.lock_handle().await?.set_progress_handler(5_000, move || Instant::now() < deadline);
             let counted =
                 bind_all!(sqlx::query_scalar(AssertSqlSafe(text)), binds).fetch_one(&mut *conn).await;
-            conn.lock_handle().await?.remove_progress_handler();
+            let removed = match conn.lock_handle().await {
+                Ok(mut handle) => {
+                    handle.remove_progress_handler();
+                    true
+                }
+                Err(_) => false,
+            };
+            if !removed {
+                // A connection that kept its handler would interrupt whatever it ran next: it
+                // leaves the pool and closes.
+                drop(conn.detach());
+            }
             counted
         }
         (Db::Postgres(pool), Some(budget)) => {

@@ -22,6 +22,8 @@ use comptoir_domain::ids::{ActivityId, UserId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::users::Actor;
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -43,9 +45,18 @@ pub struct TimelineItem {
     pub is_task: bool,
     pub done: bool,
     pub can_modify: bool,
+    /// The contact an entry on a company's timeline came from: its page and name.
+    pub about: Option<(String, String)>,
 }
 
-pub fn timeline_items(page: &Chrome, actor: &Actor, activities: &[Activity]) -> Vec<TimelineItem> {
+/// The timeline's entries; `contact_names` names the contacts of entries rolled up from them
+/// (a company's timeline holds its contacts' activities), which then say whose they are.
+pub fn timeline_items(
+    page: &Chrome,
+    actor: &Actor,
+    activities: &[Activity],
+    contact_names: &HashMap<Uuid, String>,
+) -> Vec<TimelineItem> {
     activities
         .iter()
         .map(|activity| {
@@ -78,6 +89,10 @@ pub fn timeline_items(page: &Chrome, actor: &Actor, activities: &[Activity]) -> 
                 is_task: f.kind == ActivityKind::Task,
                 done: f.done,
                 can_modify: comptoir_app::activities::can_modify(actor, activity),
+                about: f.contact_id.and_then(|contact| {
+                    let name = contact_names.get(&contact.0)?;
+                    Some((format!("/contacts/{contact}"), name.clone()))
+                }),
             }
         })
         .collect()

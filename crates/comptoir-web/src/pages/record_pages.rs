@@ -23,10 +23,11 @@ use comptoir_app::AppError;
 use comptoir_app::activities::Activities;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::TaskWindow;
-use comptoir_domain::kinds::RecordRef;
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::users::{Actor, User};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Template)]
@@ -424,7 +425,19 @@ async fn show_page<K: KindPages>(
     let this = RecordRef { kind: K::KIND, id };
     let found = app.timeline(actor, this, &super::list_query(&pairs)?).await?;
     let older_href = found.next_cursor.map(|c| format!("{base}?cursor={}", super::encode(&c)));
-    let timeline = timeline_items(&page, actor, &found.data);
+    // On a company's timeline, the entries of its contacts say whose they are.
+    let contact_names = match K::KIND {
+        RecordKind::Company => {
+            let contacts: Vec<RecordRef> = found
+                .data
+                .iter()
+                .filter_map(|a| a.fields.contact_id.map(|c| RecordRef { kind: RecordKind::Contact, id: c.0 }))
+                .collect();
+            app.record_names(actor, &contacts).await?
+        }
+        RecordKind::Contact => HashMap::new(),
+    };
+    let timeline = timeline_items(&page, actor, &found.data, &contact_names);
     if cursor.is_some() && visitor.htmx {
         return Ok(render(&TimelineFragment { page, timeline, older_href, back: base }));
     }

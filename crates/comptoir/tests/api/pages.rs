@@ -1204,6 +1204,10 @@ async fn the_tasks_page_groups_what_is_due_and_marks_it_done_in_place(s: TestSer
         "its contacts' tasks, naming them"
     );
 
+    // Its timeline holds its contacts' entries, each naming whose it is.
+    let timeline = company_page.text.split("id=\"timeline-items\"").nth(1).unwrap_or_default();
+    assert!(timeline.contains(&format!(" · <a href=\"/contacts/{contact}\">Roux</a></span>")), "{timeline}");
+
     // One record's tasks, a company's with its contacts', from a link on its page.
     let elsewhere = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Ailleurs"})).await.id();
     s.post(

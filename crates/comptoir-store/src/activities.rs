@@ -256,17 +256,13 @@ pub async fn list(
     Ok(Ok(listing::paginate(activities, query.limit, &plan)))
 }
 
-/// How many activities `query` matches (see [`listing::build_count`]).
+/// How many activities `query` matches (see [`crate::count`]).
 pub async fn count_matching(
     db: &Db,
     query: &ListQuery,
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
-    let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM activities a WHERE TRUE");
-    let whole_table = (!query.narrows()).then_some("activities");
-    match listing::build_count(base, db.dialect(), &CATALOG, query, &[]) {
-        Ok(sql) => Ok(Ok(crate::count::count_matches(db, sql, whole_table).await?)),
-        Err(errors) => Ok(Err(errors)),
-    }
+    let base = "SELECT count(*) FROM (SELECT 1 FROM activities a WHERE TRUE";
+    crate::count::count_list(db, base, &CATALOG, query, &[], "activities").await
 }
 
 pub async fn insert(tx: &mut Tx, activity: &Activity) -> Result<(), StoreError> {

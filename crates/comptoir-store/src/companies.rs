@@ -159,18 +159,14 @@ pub async fn list(
     Ok(Ok(listing::paginate(companies, query.limit, &plan)))
 }
 
-/// How many companies `query` matches (see [`listing::build_count`]).
+/// How many companies `query` matches (see [`crate::count`]).
 pub async fn count_matching(
     db: &Db,
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
-    let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM companies co WHERE TRUE");
-    let whole_table = (!query.narrows()).then_some("companies");
-    match listing::build_count(base, db.dialect(), &CATALOG, query, custom) {
-        Ok(sql) => Ok(Ok(crate::count::count_matches(db, sql, whole_table).await?)),
-        Err(errors) => Ok(Err(errors)),
-    }
+    let base = "SELECT count(*) FROM (SELECT 1 FROM companies co WHERE TRUE";
+    crate::count::count_list(db, base, &CATALOG, query, custom, "companies").await
 }
 
 pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {

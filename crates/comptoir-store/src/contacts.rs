@@ -62,7 +62,6 @@ pub static CATALOG: Catalog = Catalog {
     creation_ordered: &["city", "lifecycle_stage"],
 };
 
-/// The columns every contact query reads; a macro so it can be `concat!`ed into static SQL.
 /// The rows a contact is read from, which lists filter on.
 macro_rules! contacts_from {
     () => {
@@ -70,6 +69,7 @@ macro_rules! contacts_from {
     };
 }
 
+/// The columns every contact query reads; a macro so it can be `concat!`ed into static SQL.
 macro_rules! select_contacts {
     () => {
         concat!(
@@ -196,18 +196,14 @@ pub async fn list(
     Ok(Ok(listing::paginate(contacts, query.limit, &plan)))
 }
 
-/// How many contacts `query` matches (see [`listing::build_count`]).
+/// How many contacts `query` matches (see [`crate::count`]).
 pub async fn count_matching(
     db: &Db,
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
-    let base = Sql::new(concat!("SELECT count(*) FROM (SELECT 1", contacts_from!(), " WHERE TRUE"));
-    let whole_table = (!query.narrows()).then_some("contacts");
-    match listing::build_count(base, db.dialect(), &CATALOG, query, custom) {
-        Ok(sql) => Ok(Ok(crate::count::count_matches(db, sql, whole_table).await?)),
-        Err(errors) => Ok(Err(errors)),
-    }
+    let base = concat!("SELECT count(*) FROM (SELECT 1", contacts_from!(), " WHERE TRUE");
+    crate::count::count_list(db, base, &CATALOG, query, custom, "contacts").await
 }
 
 /// Writes a new contact. `company_search` is the folded name of its company, so the contact

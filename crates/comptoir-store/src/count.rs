@@ -7,9 +7,12 @@
 //! has to read every match, and for a filter no index serves (`contains`) every row.
 
 use crate::db::{Db, StoreError};
+use crate::listing::{self, Catalog};
 use crate::sql::{Bind, Sql};
 use crate::{bind_all, on_pool};
-use comptoir_domain::listing::{COUNT_CAP, Count};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::listing::{COUNT_CAP, Count, ListQuery};
+use comptoir_domain::validation::ValidationErrors;
 use sqlx::AssertSqlSafe;
 use std::time::{Duration, Instant};
 
@@ -23,6 +26,24 @@ pub const BUDGET: Duration = Duration::from_millis(10);
 const SQLITE_INTERRUPT: &str = "9";
 /// PostgreSQL's code for a statement cancelled by `statement_timeout`.
 const STATEMENT_TIMEOUT: &str = "57014";
+
+/// How many records a list's `query` matches: `base` is `SELECT count(*) FROM (SELECT 1 FROM
+/// <the list's rows> WHERE TRUE`, `table` the list's table, whose estimated size stands in for
+/// a list nothing narrows.
+pub async fn count_list(
+    db: &Db,
+    base: &'static str,
+    catalog: &'static Catalog,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+    table: &'static str,
+) -> Result<Result<Count, ValidationErrors>, StoreError> {
+    let whole_table = (!query.narrows()).then_some(table);
+    match listing::build_count(Sql::new(base), db.dialect(), catalog, query, custom) {
+        Ok(sql) => Ok(Ok(count_matches(db, sql, whole_table).await?)),
+        Err(errors) => Ok(Err(errors)),
+    }
+}
 
 /// How many rows `base` (`SELECT count(*) FROM (SELECT 1 FROM … WHERE …`) matches.
 /// `whole_table` names the table when nothing narrows the list: its estimated size then
@@ -42,9 +63,8 @@ pub async fn count_matches_within(
     whole_table: Option<&'static str>,
     budget: Duration,
 ) -> Result<Count, StoreError> {
-    let quick = count_to(db, base.clone(), QUICK, None).await?.unwrap_or(QUICK + 1);
-    if quick <= QUICK {
-        return Ok(Count::Exact(quick));
+    if let Count::Exact(found) = count_quickly(db, base.clone()).await? {
+        return Ok(Count::Exact(found));
     }
     let estimate = match whole_table {
         Some(table) => table_size(db, table).await?,

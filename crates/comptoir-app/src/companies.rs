@@ -122,36 +122,42 @@ impl BulkKind for Companies {
 }
 
 /// Between a company's name and its city, where a suggestion tells namesakes apart.
-pub const HOMONYM_SEPARATOR: &str = " — ";
+const HOMONYM_SEPARATOR: &str = " — ";
+
+/// A company as it is typed where a company is named: its name, or, when another company has
+/// the same one, "name — city", which [`App::company_by_name`] reads back.
+pub fn typed_name(company: &Company, has_namesake: bool) -> String {
+    let name = &company.fields.name;
+    match company.fields.head_office().city {
+        Some(city) if has_namesake => format!("{name}{HOMONYM_SEPARATOR}{city}"),
+        _ => name.clone(),
+    }
+}
+
+/// The first two companies called `name` (in `city`, when given): enough to tell one from
+/// several.
+fn named(name: &str, city: Option<&str>) -> Result<ListQuery, ValidationErrors> {
+    let mut pairs = vec![("filter[name]".to_owned(), name.to_owned()), ("limit".to_owned(), "2".to_owned())];
+    pairs.extend(city.map(|city| ("filter[city]".to_owned(), city.to_owned())));
+    ListQuery::parse(&pairs, &[])
+}
 
 impl App {
-    /// The one company a name designates, as a form where the company is typed by name needs
-    /// it; a name that matches none or several is refused on `field`.
-    /// How a company is written where it is typed by name: its name, or, when another company
-    /// has the same one, "name — city", which [`App::company_by_name`] reads back.
+    /// How a company is written where it is typed by name (see [`typed_name`]).
     pub async fn company_label(&self, actor: &Actor, id: CompanyId) -> Result<String, AppError> {
         let company = self.get::<Companies>(actor, id).await?;
-        let name = company.fields.name.clone();
-        let pairs = [("filter[name]".to_owned(), name.clone()), ("limit".to_owned(), "2".to_owned())];
-        let namesakes = self.list::<Companies>(actor, &ListQuery::parse(&pairs, &[])?).await?.data.len();
-        Ok(match company.fields.head_office().city {
-            Some(city) if namesakes > 1 => format!("{name}{HOMONYM_SEPARATOR}{city}"),
-            _ => name,
-        })
+        let named = self.list::<Companies>(actor, &named(&company.fields.name, None)?).await?;
+        Ok(typed_name(&company, named.data.len() > 1))
     }
 
+    /// The one company a name designates, as a form where the company is typed by name needs
+    /// it; a name that matches none or several is refused on `field`.
     pub async fn company_by_name(
         &self,
         actor: &Actor,
         name: &str,
         field: &str,
     ) -> Result<CompanyId, AppError> {
-        let named = |name: &str, city: Option<&str>| {
-            let mut pairs =
-                vec![("filter[name]".to_owned(), name.to_owned()), ("limit".to_owned(), "2".to_owned())];
-            pairs.extend(city.map(|city| ("filter[city]".to_owned(), city.to_owned())));
-            ListQuery::parse(&pairs, &[])
-        };
         let mut found = self.list::<Companies>(actor, &named(name, None)?).await?.data;
         // Namesakes are told apart by their city, as the suggestions write them:
         // "Boulangerie Dupont — Lyon".

@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::AppError;
-use comptoir_app::companies::{Companies, HOMONYM_SEPARATOR};
+use comptoir_app::companies::{Companies, typed_name};
 use comptoir_app::contacts::Contacts;
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::search::{name_score, query_terms};
@@ -156,10 +156,7 @@ async fn company_names(
                 let name = &company.fields.name;
                 let namesakes =
                     found.iter().filter(|other| other.fields.name.eq_ignore_ascii_case(name)).count();
-                match company.fields.head_office().city {
-                    Some(city) if namesakes > 1 => format!("{name}{HOMONYM_SEPARATOR}{city}"),
-                    _ => name.clone(),
-                }
+                typed_name(company, namesakes > 1)
             })
             .collect()
     };

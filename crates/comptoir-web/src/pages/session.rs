@@ -117,9 +117,9 @@ impl FromRequestParts<AppState> for Visitor {
         }
         let actor = Actor { user_id: user.id, role: user.role };
         // The navigation's count of tasks due: whole pages only, not the fragments htmx asks for.
+        let timezone = user.timezone.as_deref().and_then(|zone| zone.parse().ok()).unwrap_or(state.timezone);
         let due_now = if parts.method == Method::GET && !htmx {
-            let zone = user.timezone.as_deref().and_then(|zone| zone.parse().ok()).unwrap_or(state.timezone);
-            let edges = super::days::DayEdges::around(chrono::Utc::now(), zone);
+            let edges = super::days::DayEdges::around(chrono::Utc::now(), timezone);
             let window = TaskWindow {
                 assignee: Some(actor.user_id),
                 to: Some(edges.end_of_today),
@@ -131,7 +131,6 @@ impl FromRequestParts<AppState> for Visitor {
         } else {
             None
         };
-        let timezone = user.timezone.as_deref().and_then(|zone| zone.parse().ok()).unwrap_or(state.timezone);
         Ok(Visitor {
             actor,
             user,

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
+use comptoir_domain::ValidationErrors;
 use comptoir_domain::sessions::REMEMBERED_LIFETIME;
 use serde::Deserialize;
 
@@ -31,6 +32,26 @@ struct AccountPage {
     email: String,
     preferences: Vec<FormField>,
     password: Vec<FormField>,
+}
+
+impl AccountPage {
+    /// The page with its forms empty, as the visitor's settings stand.
+    fn new(visitor: &Visitor, default_zone: &str) -> AccountPage {
+        AccountPage {
+            page: Chrome::new(visitor, "account"),
+            email: visitor.user.email.clone(),
+            preferences: preference_fields(visitor, default_zone),
+            password: password_fields(visitor),
+        }
+    }
+
+    /// The page again after a refusal, with each error beside its field, as a 422.
+    fn refused(mut self, errors: &ValidationErrors, lang: crate::i18n::Lang) -> Response {
+        let page = &mut self;
+        place_errors(&mut page.preferences, errors, lang, |name| name.to_owned());
+        place_errors(&mut page.password, errors, lang, |name| name.to_owned());
+        (StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response()
+    }
 }
 
 fn preference_fields(visitor: &Visitor, default_zone: &str) -> Vec<FormField> {
@@ -90,12 +111,8 @@ async fn show(
         (Some(_), None) => Some(visitor.lang.t("account-saved")),
         (None, None) => None,
     };
-    let page = AccountPage {
-        email: visitor.user.email.clone(),
-        preferences: preference_fields(&visitor, state.timezone.name()),
-        password: password_fields(&visitor),
-        page: Chrome::new(&visitor, "account").with_flash(flash),
-    };
+    let mut page = AccountPage::new(&visitor, state.timezone.name());
+    page.page.flash = flash;
     Ok(render(&page))
 }
 
@@ -105,15 +122,7 @@ async fn save_preferences(State(state): State<AppState>, form: Submission) -> Re
     match state.app.set_own_preferences(&visitor.actor, chosen("locale"), chosen("timezone")).await {
         Ok(_) => Ok(redirect("/account?saved=1", false)),
         Err(AppError::Validation(errors)) => {
-            let mut preferences = preference_fields(visitor, state.timezone.name());
-            place_errors(&mut preferences, &errors, visitor.lang, |name| name.to_owned());
-            let page = AccountPage {
-                email: visitor.user.email.clone(),
-                preferences,
-                password: password_fields(visitor),
-                page: Chrome::new(visitor, "account"),
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(AccountPage::new(visitor, state.timezone.name()).refused(&errors, visitor.lang))
         }
         Err(other) => Err(other.into()),
     }
@@ -136,15 +145,7 @@ async fn change_password(
             Ok(response)
         }
         Err(AppError::Validation(errors)) => {
-            let mut password = password_fields(visitor);
-            place_errors(&mut password, &errors, visitor.lang, |name| name.to_owned());
-            let page = AccountPage {
-                email: visitor.user.email.clone(),
-                preferences: preference_fields(visitor, state.timezone.name()),
-                password,
-                page: Chrome::new(visitor, "account"),
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            Ok(AccountPage::new(visitor, state.timezone.name()).refused(&errors, visitor.lang))
         }
         Err(other) => Err(other.into()),
     }

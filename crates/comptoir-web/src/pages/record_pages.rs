@@ -224,21 +224,9 @@ async fn create<K: KindPages>(
     if !form.fields.checked("allow_namesakes") {
         let namesakes = K::namesakes(&state.app, &visitor.actor, &form.fields).await?;
         if !namesakes.is_empty() {
-            let mut fields = form_fields::<K>(&state, visitor, &Value::Null, Some(&form.fields)).await?;
-            if let Some(first) = fields.first_mut() {
-                first.autofocus = true;
-            }
-            let page = FormPage {
-                page: Chrome::new(visitor, section::<K>()),
-                title: visitor.lang.t(&key::<K>("new")),
-                action: base::<K>(),
-                cancel: base::<K>(),
-                version: None,
-                fields,
-                errors: vec![],
-                namesakes,
-            };
-            return Ok((StatusCode::CONFLICT, render(&page)).into_response());
+            let title = visitor.lang.t(&key::<K>("new"));
+            let on_file = Refusal::OnFile(namesakes);
+            return refused_form::<K>(&state, visitor, &form.fields, on_file, base::<K>(), None, title).await;
         }
     }
     let outcome = async {
@@ -250,24 +238,53 @@ async fn create<K: KindPages>(
         Ok(record) => Ok(redirect(&format!("{}/{}", base::<K>(), K::id(&record)), false)),
         Err(AppError::Validation(errors)) => {
             let title = visitor.lang.t(&key::<K>("new"));
-            refused_form::<K>(&state, visitor, &form.fields, &errors, base::<K>(), None, title).await
+            refused_form::<K>(
+                &state,
+                visitor,
+                &form.fields,
+                Refusal::Invalid(&errors),
+                base::<K>(),
+                None,
+                title,
+            )
+            .await
         }
         Err(other) => Err(PageError::from(other)),
     }
 }
 
-/// The form again, with what was typed and each error next to its field.
+/// Why a submitted form comes back instead of being saved.
+enum Refusal<'a> {
+    /// Fields the rules refused.
+    Invalid(&'a ValidationErrors),
+    /// Records already on file with what the form gives, to look at before saving anyway.
+    OnFile(Vec<Link>),
+}
+
+/// The form again, with what was typed, and each error next to its field or the records
+/// already on file above it.
 async fn refused_form<K: KindPages>(
     state: &AppState,
     visitor: &Visitor,
     typed: &Fields,
-    errors: &ValidationErrors,
+    refusal: Refusal<'_>,
     action: String,
     version: Option<i64>,
     title: String,
 ) -> Result<Response, PageError> {
     let mut fields = form_fields::<K>(state, visitor, &Value::Null, Some(typed)).await?;
-    let unplaced = place_errors(&mut fields, errors, visitor.lang, form_name);
+    let (status, errors, namesakes) = match refusal {
+        Refusal::Invalid(errors) => {
+            let unplaced = place_errors(&mut fields, errors, visitor.lang, form_name);
+            (StatusCode::UNPROCESSABLE_ENTITY, unplaced, vec![])
+        }
+        Refusal::OnFile(namesakes) => {
+            if let Some(first) = fields.first_mut() {
+                first.autofocus = true;
+            }
+            (StatusCode::CONFLICT, vec![], namesakes)
+        }
+    };
     let page = FormPage {
         page: Chrome::new(visitor, section::<K>()),
         title,
@@ -275,10 +292,10 @@ async fn refused_form<K: KindPages>(
         action,
         version,
         fields,
-        errors: unplaced,
-        namesakes: vec![],
+        errors,
+        namesakes,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+    Ok((status, render(&page)).into_response())
 }
 
 async fn edit_form<K: KindPages>(
@@ -321,7 +338,16 @@ async fn update<K: KindPages>(
         Err(AppError::Validation(errors)) => {
             let title = visitor.lang.t(&key::<K>("edit-title"));
             let action = format!("{}/{id}", base::<K>());
-            refused_form::<K>(&state, visitor, &form.fields, &errors, action, version, title).await
+            refused_form::<K>(
+                &state,
+                visitor,
+                &form.fields,
+                Refusal::Invalid(&errors),
+                action,
+                version,
+                title,
+            )
+            .await
         }
         Err(other) => Err(PageError::from(other)),
     }

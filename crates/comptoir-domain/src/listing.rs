@@ -39,6 +39,14 @@ impl Count {
 }
 
 impl Count {
+    /// Whether more records match than the `shown` ones.
+    pub fn exceeds(self, shown: usize) -> bool {
+        match self {
+            Count::Exact(n) => n > shown as u64,
+            Count::MoreThan(_) | Count::About(_) => true,
+        }
+    }
+
     /// Two counts together: exact only when both are.
     pub fn plus(self, other: Count) -> Count {
         let n = |count: Count| match count {

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use comptoir_domain::listing::Count;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
 use std::borrow::Cow;
@@ -93,6 +94,17 @@ impl Lang {
             .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from((*value).to_owned())))
             .collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
+    /// How many records a count found, in words: the message `key` for an exact count,
+    /// `key-more-than` past where counting stopped, `key-about` for an estimate.
+    pub fn count_words(self, key: &str, count: Count) -> String {
+        let (key, n) = match count {
+            Count::Exact(n) => (key.to_owned(), n),
+            Count::MoreThan(n) => (format!("{key}-more-than"), n),
+            Count::About(n) => (format!("{key}-about"), n),
+        };
+        self.count(&key, i64::try_from(n).unwrap_or(i64::MAX))
     }
 
     /// The message `key` with a count, for plurals: `$count` picks the plural form (French puts

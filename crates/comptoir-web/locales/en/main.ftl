@@ -262,14 +262,14 @@ count-contacts = { $count ->
     [one] { $shown } contact
    *[other] { $shown } contacts
 }
-count-more-than-contacts = more than { $shown } contacts
-count-about-contacts = about { $shown } contacts
+count-contacts-more-than = more than { $shown } contacts
+count-contacts-about = about { $shown } contacts
 count-companies = { $count ->
     [one] { $shown } company
    *[other] { $shown } companies
 }
-count-more-than-companies = more than { $shown } companies
-count-about-companies = about { $shown } companies
+count-companies-more-than = more than { $shown } companies
+count-companies-about = about { $shown } companies
 more-results = Show more
 first-page = Back to the first page
 
@@ -413,6 +413,7 @@ tasks-count = { $count ->
    *[other] { $shown } tasks
 }
 tasks-count-more-than = more than { $shown } tasks
+tasks-count-about = about { $shown } tasks
 task-marked-done = Done: { $subject }
 home-more-today = { $count ->
     [one] { $shown } more today
@@ -423,6 +424,7 @@ home-late = { $count ->
    *[other] { $shown } late tasks
 }
 home-late-more-than = more than { $shown } late tasks
+home-late-about = about { $shown } late tasks
 
 conflict-changed = Someone else saved this record while you were editing it.
 conflict-theirs = Their value: { $value }

@@ -262,14 +262,14 @@ count-contacts = { $count ->
     [one] { $shown } contact
    *[other] { $shown } contacts
 }
-count-more-than-contacts = plus de { $shown } contacts
-count-about-contacts = environ { $shown } contacts
+count-contacts-more-than = plus de { $shown } contacts
+count-contacts-about = environ { $shown } contacts
 count-companies = { $count ->
     [one] { $shown } entreprise
    *[other] { $shown } entreprises
 }
-count-more-than-companies = plus de { $shown } entreprises
-count-about-companies = environ { $shown } entreprises
+count-companies-more-than = plus de { $shown } entreprises
+count-companies-about = environ { $shown } entreprises
 more-results = Afficher la suite
 first-page = Revenir à la première page
 
@@ -413,6 +413,7 @@ tasks-count = { $count ->
    *[other] { $shown } tâches
 }
 tasks-count-more-than = plus de { $shown } tâches
+tasks-count-about = environ { $shown } tâches
 task-marked-done = Fait : { $subject }
 home-more-today = { $count ->
     [one] { $shown } autre aujourd’hui
@@ -423,6 +424,7 @@ home-late = { $count ->
    *[other] { $shown } tâches en retard
 }
 home-late-more-than = plus de { $shown } tâches en retard
+home-late-about = environ { $shown } tâches en retard
 
 conflict-changed = Quelqu’un d’autre a enregistré cette fiche pendant que vous la modifiiez.
 conflict-theirs = Sa valeur : { $value }

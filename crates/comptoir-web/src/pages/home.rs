@@ -60,15 +60,16 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
     let today_count = app.count_open_tasks(actor, &today).await?;
     let tasks = app.open_tasks(actor, &today, HOME_TASKS).await?;
     let tasks = super::activities::task_lines(app, actor, tasks, Utc::now()).await?;
-    let more_today = match today_count {
-        Count::Exact(n) => (n > tasks.len() as u64)
-            .then(|| visitor.lang.count("home-more-today", count_i64(n - tasks.len() as u64))),
-        Count::MoreThan(_) | Count::About(_) => Some(visitor.lang.t("tasks-show-all")),
-    };
+    let more_today = today_count.exceeds(tasks.len()).then(|| match today_count {
+        Count::Exact(n) => {
+            let others = i64::try_from(n - tasks.len() as u64).unwrap_or(i64::MAX);
+            visitor.lang.count("home-more-today", others)
+        }
+        Count::MoreThan(_) | Count::About(_) => visitor.lang.t("tasks-show-all"),
+    });
     let late = match app.count_open_tasks(actor, &late).await? {
         Count::Exact(0) => None,
-        Count::Exact(n) | Count::About(n) => Some(visitor.lang.count("home-late", count_i64(n))),
-        Count::MoreThan(n) => Some(visitor.lang.count("home-late-more-than", count_i64(n))),
+        late => Some(visitor.lang.count_words("home-late", late)),
     };
     let recent = recent(app, actor).await?;
     let active = super::list_query(&[
@@ -90,10 +91,6 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
 
 /// How many of today's tasks the home page lists; the tasks page has the rest.
 const HOME_TASKS: i64 = 20;
-
-fn count_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
 
 async fn recent(app: &App, actor: &Actor) -> Result<Vec<Recent>, AppError> {
     let views = app.recent_views(actor, 10).await?;

@@ -22,7 +22,6 @@ use comptoir_domain::bulk::{BulkActionName, BulkRequest};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::SavedViewId;
 use comptoir_domain::kinds::RecordKind;
-use comptoir_domain::listing::Count;
 use comptoir_domain::users::User;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -162,7 +161,7 @@ pub(super) async fn list<K: KindPages>(
     let refused = error.is_some() || !request.refused.is_empty();
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let mine = format!("{}?filter%5Bowner_id%5D%5Beq%5D={}", base::<K>(), visitor.actor.user_id);
-    let count = count.map(|count| count_text(lang, section::<K>(), count));
+    let count = count.map(|count| lang.count_words(&format!("count-{}", section::<K>()), count));
     let list_page = ListPage {
         count,
         mine_label: lang.t(&key::<K>("mine")),
@@ -176,16 +175,6 @@ pub(super) async fn list<K: KindPages>(
         flash_error,
     };
     Ok((status, render(&list_page)).into_response())
-}
-
-/// How many records a list matches, in words: `section` is the list's (`contacts`).
-fn count_text(lang: Lang, section: &str, count: Count) -> String {
-    let (key, n) = match count {
-        Count::Exact(n) => (format!("count-{section}"), n),
-        Count::MoreThan(n) => (format!("count-more-than-{section}"), n),
-        Count::About(n) => (format!("count-about-{section}"), n),
-    };
-    lang.count(&key, i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// What the filter bar needs to read people's words: their language, zone and colleagues.
@@ -347,7 +336,8 @@ pub(super) async fn bulk<K: KindPages>(
             let words = filter_words(visitor, &[]);
             let request = ListRequest::parse(&selection, K::DEFAULT_COLUMNS, &[], &words);
             let query = request.query.map_err(|e| PageError::from(AppError::Validation(e)))?;
-            Some(count_text(lang, section::<K>(), K::count(&state.app, &visitor.actor, &query).await?))
+            let count = K::count(&state.app, &visitor.actor, &query).await?;
+            Some(lang.count_words(&format!("count-{}", section::<K>()), count))
         } else {
             None
         };

@@ -16,7 +16,6 @@ use chrono::Utc;
 use comptoir_domain::activities::TaskWindow;
 use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
-use comptoir_domain::listing::Count;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -116,16 +115,8 @@ async fn tasks(
         let count = app.count_open_tasks(actor, &window).await?;
         let found = app.open_tasks(actor, &window, limit).await?;
         let shown = found.len();
-        let more = match count {
-            Count::Exact(n) => n > shown as u64,
-            Count::MoreThan(_) | Count::About(_) => true,
-        };
-        let count_text = match count {
-            Count::Exact(n) | Count::About(n) => {
-                lang.count("tasks-count", i64::try_from(n).unwrap_or(i64::MAX))
-            }
-            Count::MoreThan(n) => lang.count("tasks-count-more-than", i64::try_from(n).unwrap_or(i64::MAX)),
-        };
+        let more = count.exceeds(shown);
+        let count_text = lang.count_words("tasks-count", count);
         groups.push(TaskGroup {
             key,
             title: lang.t(&format!("tasks-{key}")),

@@ -5,7 +5,7 @@ use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind, TaskWindow};
-use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, UserId};
+use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, DealId, UserId};
 use comptoir_domain::kinds::{ObjectType, RecordKind, RecordRef};
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::users::Actor;
@@ -78,14 +78,24 @@ impl Kind for Activities {
         Ok(())
     }
 
-    /// An empty owner keeps the current one; a new activity's is the actor.
+    /// An empty owner keeps the current one; a new activity's is the actor. An activity about
+    /// a deal and no one in particular is about the deal's contact and company, so it shows on
+    /// their timelines too.
     async fn validate(
-        _app: &App,
+        app: &App,
         actor: &Actor,
-        input: ActivityInput,
+        mut input: ActivityInput,
         current: Option<&Activity>,
         at: DateTime<Utc>,
     ) -> Result<ActivityFields, AppError> {
+        if let Some(deal) = input.deal_id
+            && input.contact_id.is_none()
+            && input.company_id.is_none()
+            && let Some(deal) = comptoir_store::deals::get(&app.db, deal).await?
+        {
+            input.contact_id = deal.fields.contact_id;
+            input.company_id = deal.fields.company_id;
+        }
         let owner = current.and_then(|c| c.fields.owner_id).unwrap_or(actor.user_id);
         Ok(input.validate(owner, at, current.and_then(|c| c.fields.done_at))?)
     }
@@ -105,6 +115,11 @@ impl Kind for Activities {
             && comptoir_store::companies::get(&app.db, company).await?.is_none()
         {
             errors.add("company_id", "is not a company");
+        }
+        if let Some(deal) = fields.deal_id
+            && comptoir_store::deals::get(&app.db, deal).await?.is_none()
+        {
+            errors.add("deal_id", "is not a deal");
         }
         app.check_user_exists(fields.assignee_id, "assignee_id", &mut errors).await?;
         app.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
@@ -173,7 +188,8 @@ impl App {
         Ok(comptoir_store::activities::count_open_tasks(&self.db, window).await?)
     }
 
-    /// A record's activities (a company's include its contacts'), newest first unless `sort`
+    /// A record's activities (a company's include its contacts'; a deal's are those linked to
+    /// it), newest first unless `sort`
     /// says otherwise. Every role reads every timeline.
     pub async fn timeline(
         &self,
@@ -186,6 +202,7 @@ impl App {
             RecordKind::Company => {
                 comptoir_store::companies::get(&self.db, CompanyId(of.id)).await?.is_some()
             }
+            RecordKind::Deal => comptoir_store::deals::get(&self.db, DealId(of.id)).await?.is_some(),
         };
         if !found {
             return Err(AppError::NotFound);

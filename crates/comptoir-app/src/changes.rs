@@ -4,7 +4,7 @@ use crate::AppError;
 use comptoir_domain::audit::{Action, AuditEntry, DomainEvent};
 use comptoir_domain::changes::diff;
 use comptoir_domain::ids::{AuditId, OperationId};
-use comptoir_domain::kinds::{EventName, ObjectType};
+use comptoir_domain::kinds::{EventName, Happening, Milestone, ObjectType};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::Tx;
@@ -58,7 +58,7 @@ pub async fn record<T: Serialize>(
         &DomainEvent {
             id: Uuid::now_v7(),
             occurred_at: at,
-            name: EventName { object: object_type, action }.to_string(),
+            name: EventName::change(object_type, action).to_string(),
             object_type: object_type.to_string(),
             object_id,
             actor_id,
@@ -67,6 +67,36 @@ pub async fn record<T: Serialize>(
                 Some(operation) => json!({ "changed_fields": changed_fields, "operation_id": operation }),
                 None => json!({ "changed_fields": changed_fields }),
             },
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Announces that an object reached `milestone` (`deal.won`), beside the change that made it,
+/// which [`record`] audits. `payload` says what a subscriber needs to act without reading the
+/// change (never personal values).
+pub async fn announce(
+    tx: &mut Tx,
+    origin: Origin<'_>,
+    object_type: ObjectType,
+    object_id: Uuid,
+    milestone: Milestone,
+    mut payload: Value,
+) -> Result<(), AppError> {
+    if let (Some(operation), Some(fields)) = (origin.operation, payload.as_object_mut()) {
+        fields.insert("operation_id".to_owned(), json!(operation));
+    }
+    comptoir_store::audit::emit(
+        tx,
+        &DomainEvent {
+            id: Uuid::now_v7(),
+            occurred_at: now(),
+            name: EventName { object: object_type, happening: Happening::Milestone(milestone) }.to_string(),
+            object_type: object_type.to_string(),
+            object_id,
+            actor_id: origin.actor.map(|a| a.user_id),
+            payload,
         },
     )
     .await?;

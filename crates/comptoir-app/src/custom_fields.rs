@@ -47,7 +47,7 @@ impl CustomFieldInput {
     fn validate(self) -> Result<ValidDefinition, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         if self.object_type.is_none() {
-            errors.add("object_type", "is required (contact or company)");
+            errors.add("object_type", "is required (contact, company or deal)");
         }
         let key = self.key.unwrap_or_default().trim().to_owned();
         if let Err(message) = validate_key(&key) {

@@ -4,7 +4,7 @@
 //! are stored) once, in its own module, by implementing [`Kind`]; creating, reading, listing,
 //! changing and deleting it are then the use cases below.
 
-use crate::changes::{Origin, record};
+use crate::changes::{Origin, announce, record};
 use crate::idempotency::{Once, settle};
 use crate::input::{parse, patched};
 use crate::users::check_version;
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{OperationId, UserId};
-use comptoir_domain::kinds::ObjectType;
+use comptoir_domain::kinds::{Milestone, ObjectType};
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
@@ -84,6 +84,15 @@ pub trait Kind: Send + Sync + 'static {
         fields: &Self::Fields,
     ) -> impl Future<Output = Result<Self::Refs, AppError>> + Send;
 
+    /// The milestones a change from `before` (`None`: creation) to `after` reached, each with
+    /// what its event says: a deal won. Announced beside the change.
+    fn milestones(
+        _before: Option<&Self::Record>,
+        _after: &Self::Record,
+    ) -> Vec<(Milestone, serde_json::Value)> {
+        Vec::new()
+    }
+
     /// The record with `fields`: a new one at version 1, or `current`'s next version.
     fn build(
         current: Option<&Self::Record>,
@@ -138,6 +147,9 @@ impl App {
         let origin = Origin { actor: Some(actor), operation: None };
         let id = K::id(&created).into();
         record(&mut tx, origin, Action::Create, K::OBJECT, id, None, Some(K::fields(&created))).await?;
+        for (milestone, payload) in K::milestones(None, &created) {
+            announce(&mut tx, origin, K::OBJECT, id, milestone, payload).await?;
+        }
         settle(&mut tx, actor, once, &created).await?;
         tx.commit().await?;
         Ok(created)
@@ -220,7 +232,11 @@ impl App {
         K::update(tx, current, &changed).await.map_err(|e| stale(e, if_match, version))?;
         let origin = Origin { actor: Some(actor), operation };
         let (before, after) = (Some(K::fields(current)), Some(K::fields(&changed)));
-        record(tx, origin, Action::Update, K::OBJECT, K::id(current).into(), before, after).await?;
+        let id = K::id(current).into();
+        record(tx, origin, Action::Update, K::OBJECT, id, before, after).await?;
+        for (milestone, payload) in K::milestones(Some(current), &changed) {
+            announce(tx, origin, K::OBJECT, id, milestone, payload).await?;
+        }
         Ok(changed)
     }
 

@@ -3,6 +3,7 @@
 
 use crate::companies::Companies;
 use crate::contacts::Contacts;
+use crate::deals::Deals;
 use crate::{App, AppError};
 use comptoir_domain::ids::SavedViewId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -55,6 +56,13 @@ impl App {
                             .data
                             .into_iter()
                             .map(|c| (c.id.0, c.fields.name)),
+                    ),
+                    RecordKind::Deal => names.extend(
+                        self.list::<Deals>(actor, &query)
+                            .await?
+                            .data
+                            .into_iter()
+                            .map(|d| (d.id.0, d.fields.title)),
                     ),
                 }
             }

@@ -1,6 +1,6 @@
 //! Activities: the timeline of a relationship — notes, calls, emails, meetings and tasks.
 
-use crate::ids::{ActivityId, CompanyId, ContactId, UserId};
+use crate::ids::{ActivityId, CompanyId, ContactId, DealId, UserId};
 use crate::kinds::RecordRef;
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Utc};
@@ -110,6 +110,9 @@ pub struct ActivityInput {
     pub contact_id: Option<ContactId>,
     #[serde(default)]
     pub company_id: Option<CompanyId>,
+    /// The deal it moves forward; its contact and company are the deal's when not given.
+    #[serde(default)]
+    pub deal_id: Option<DealId>,
     /// When it happened; defaults to now.
     #[serde(default)]
     pub occurred_at: Option<DateTime<Utc>>,
@@ -151,6 +154,7 @@ pub struct ActivityFields {
     pub body: Option<String>,
     pub contact_id: Option<ContactId>,
     pub company_id: Option<CompanyId>,
+    pub deal_id: Option<DealId>,
     pub occurred_at: DateTime<Utc>,
     pub direction: Option<Direction>,
     pub duration_seconds: Option<i64>,
@@ -181,8 +185,8 @@ impl ActivityInput {
         check_length(&mut errors, "subject", &subject, 300);
         let body = clean_text(self.body);
         check_length(&mut errors, "body", &body, 100_000);
-        if self.contact_id.is_none() && self.company_id.is_none() {
-            errors.add("contact_id", "an activity belongs to a contact or a company");
+        if self.contact_id.is_none() && self.company_id.is_none() && self.deal_id.is_none() {
+            errors.add("contact_id", "an activity belongs to a contact, a company or a deal");
         }
         if kind == ActivityKind::Note && body.is_none() && subject.is_none() {
             errors.add("body", "a note needs some text");
@@ -226,6 +230,7 @@ impl ActivityInput {
             body,
             contact_id: self.contact_id,
             company_id: self.company_id,
+            deal_id: self.deal_id,
             occurred_at: self.occurred_at.unwrap_or(now),
             direction: self.direction,
             duration_seconds: self.duration_seconds,
@@ -251,6 +256,7 @@ impl ActivityFields {
             body: self.body.clone(),
             contact_id: self.contact_id,
             company_id: self.company_id,
+            deal_id: self.deal_id,
             occurred_at: Some(self.occurred_at),
             direction: self.direction,
             duration_seconds: self.duration_seconds,

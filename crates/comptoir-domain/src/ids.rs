@@ -87,4 +87,10 @@ typed_id!(
     WebhookId,
     /// One event on its way to one webhook, with its attempts.
     DeliveryId,
+    /// An opportunity followed through a sales pipeline.
+    DealId,
+    /// A sales pipeline: the stages its deals go through.
+    PipelineId,
+    /// One stage of a pipeline.
+    StageId,
 );

@@ -15,16 +15,18 @@ use uuid::Uuid;
 pub enum RecordKind {
     Contact,
     Company,
+    Deal,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 2] = [RecordKind::Contact, RecordKind::Company];
+    pub const ALL: [RecordKind; 3] = [RecordKind::Contact, RecordKind::Company, RecordKind::Deal];
 
     /// The singular name stored in the database and used in event names: `contact`.
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Contact => "contact",
             RecordKind::Company => "company",
+            RecordKind::Deal => "deal",
         }
     }
 
@@ -33,6 +35,7 @@ impl RecordKind {
         match self {
             RecordKind::Contact => "contacts",
             RecordKind::Company => "companies",
+            RecordKind::Deal => "deals",
         }
     }
 
@@ -70,6 +73,7 @@ pub struct RecordRef {
 pub enum ObjectType {
     Record(RecordKind),
     Activity,
+    Pipeline,
     CustomField,
     User,
     Token,
@@ -78,10 +82,12 @@ pub enum ObjectType {
 
 impl ObjectType {
     /// The objects whose events leave the building (webhooks); a webhook's own changes do not.
-    pub const ANNOUNCED: [ObjectType; 6] = [
+    pub const ANNOUNCED: [ObjectType; 8] = [
         ObjectType::Record(RecordKind::Contact),
         ObjectType::Record(RecordKind::Company),
+        ObjectType::Record(RecordKind::Deal),
         ObjectType::Activity,
+        ObjectType::Pipeline,
         ObjectType::CustomField,
         ObjectType::User,
         ObjectType::Token,
@@ -91,6 +97,7 @@ impl ObjectType {
         match self {
             ObjectType::Record(kind) => kind.as_str(),
             ObjectType::Activity => "activity",
+            ObjectType::Pipeline => "pipeline",
             ObjectType::CustomField => "custom_field",
             ObjectType::User => "user",
             ObjectType::Token => "token",
@@ -100,6 +107,16 @@ impl ObjectType {
 
     pub fn is_announced(name: &str) -> bool {
         Self::ANNOUNCED.iter().any(|o| o.as_str() == name)
+    }
+
+    /// What else is announced about this kind of object besides its changes.
+    pub fn milestones(self) -> &'static [Milestone] {
+        match self {
+            ObjectType::Record(RecordKind::Deal) => {
+                &[Milestone::StageChanged, Milestone::Won, Milestone::Lost]
+            }
+            _ => &[],
+        }
     }
 }
 
@@ -115,23 +132,63 @@ impl fmt::Display for ObjectType {
     }
 }
 
+/// A moment in an object's life worth its own event, announced beside the change that made
+/// it (`deal.updated` and `deal.won`), so a subscriber need not read the change to notice it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Milestone {
+    StageChanged,
+    Won,
+    Lost,
+}
+
+impl Milestone {
+    pub fn event_suffix(self) -> &'static str {
+        match self {
+            Milestone::StageChanged => "stage_changed",
+            Milestone::Won => "won",
+            Milestone::Lost => "lost",
+        }
+    }
+}
+
+/// What an event says happened: a change, or a milestone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Happening {
+    Change(Action),
+    Milestone(Milestone),
+}
+
 /// An event's name: what happened to which kind of object, written `contact.updated`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventName {
     pub object: ObjectType,
-    pub action: Action,
+    pub happening: Happening,
 }
 
 impl EventName {
-    /// The past tenses events are named with (`created`), as subscriptions spell them.
-    pub fn is_action(name: &str) -> bool {
-        Action::ALL.iter().any(|a| a.event_suffix() == name)
+    pub fn change(object: ObjectType, action: Action) -> Self {
+        Self { object, happening: Happening::Change(action) }
+    }
+
+    /// Whether `object.what` (`deal.won`, `contact.created`) is an event Comptoir announces,
+    /// `what` being `*` for all of an announced object's events.
+    pub fn is_announced(object: &str, what: &str) -> bool {
+        let Some(object) = ObjectType::ANNOUNCED.into_iter().find(|o| o.as_str() == object) else {
+            return false;
+        };
+        what == "*"
+            || Action::ALL.iter().any(|a| a.event_suffix() == what)
+            || object.milestones().iter().any(|m| m.event_suffix() == what)
     }
 }
 
 impl fmt::Display for EventName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.object.as_str(), self.action.event_suffix())
+        let what = match self.happening {
+            Happening::Change(action) => action.event_suffix(),
+            Happening::Milestone(milestone) => milestone.event_suffix(),
+        };
+        write!(f, "{}.{what}", self.object.as_str())
     }
 }
 
@@ -144,14 +201,19 @@ mod tests {
         for kind in RecordKind::ALL {
             assert_eq!(kind.as_str().parse::<RecordKind>(), Ok(kind));
         }
-        assert!("deal".parse::<RecordKind>().is_err());
+        assert!("deals".parse::<RecordKind>().is_err());
     }
 
     #[test]
     fn event_names_join_object_and_past_tense() {
-        let name = EventName { object: RecordKind::Company.into(), action: Action::Delete };
+        let name = EventName::change(RecordKind::Company.into(), Action::Delete);
         assert_eq!(name.to_string(), "company.deleted");
         assert!(ObjectType::is_announced("custom_field"));
         assert!(!ObjectType::is_announced("webhook"));
+        let won =
+            EventName { object: RecordKind::Deal.into(), happening: Happening::Milestone(Milestone::Won) };
+        assert_eq!(won.to_string(), "deal.won");
+        assert!(EventName::is_announced("deal", "stage_changed"));
+        assert!(!EventName::is_announced("contact", "won"), "milestones belong to their object");
     }
 }

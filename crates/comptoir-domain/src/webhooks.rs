@@ -3,7 +3,7 @@
 //! secrets written `whsec_…`), so a receiver can verify them with any of its libraries.
 
 use crate::ids::{DeliveryId, WebhookId};
-use crate::kinds::{EventName, ObjectType};
+use crate::kinds::EventName;
 use crate::validation::{ValidationErrors, check_length, clean_text, is_forbidden_control};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -65,20 +65,17 @@ pub fn sign(secret: &WebhookSecret, message_id: &str, timestamp: i64, body: &[u8
 
 /// Whether `name` is an event Comptoir announces (`contact.updated`), or `*` for all of them.
 pub fn is_event_type(name: &str) -> bool {
-    name == "*"
-        || name.split_once('.').is_some_and(|(object, action)| {
-            ObjectType::is_announced(object) && (action == "*" || EventName::is_action(action))
-        })
+    name == "*" || name.split_once('.').is_some_and(|(object, what)| EventName::is_announced(object, what))
 }
 
 /// Whether a subscription to `event_types` receives `event`: an empty list or `*` takes every
 /// event of the catalogue, `contact.*` every event about contacts. Events outside the
 /// catalogue (a webhook's own changes) are never sent.
 pub fn subscribes_to(event_types: &[String], event: &str) -> bool {
-    let Some((object, action)) = event.split_once('.') else {
+    let Some((object, what)) = event.split_once('.') else {
         return false;
     };
-    if !ObjectType::is_announced(object) || !EventName::is_action(action) {
+    if what == "*" || !EventName::is_announced(object, what) {
         return false;
     }
     event_types.is_empty()

@@ -425,6 +425,7 @@ impl Generator {
                     body: self.rng.random_bool(0.4).then(|| (*pick(&mut self.rng, NOTES)).to_owned()),
                     contact_id: Some(contact.id),
                     company_id: None,
+                    deal_id: None,
                     occurred_at,
                     direction: (call || kind == ActivityKind::Email).then(|| {
                         if self.rng.random_bool(0.5) { Direction::Inbound } else { Direction::Outbound }

@@ -1,4 +1,4 @@
-//! `POST /api/v1/{contacts,companies}/bulk`: one action applied to many records as one
+//! `POST /api/v1/{contacts,companies,deals}/bulk`: one action applied to many records as one
 //! operation.
 
 use crate::error::{ApiError, Problem};
@@ -11,10 +11,14 @@ use axum::routing::post;
 use comptoir_app::bulk::BulkKind;
 use comptoir_app::companies::Companies;
 use comptoir_app::contacts::Contacts;
+use comptoir_app::deals::Deals;
 use comptoir_domain::bulk::{BulkOutcome, BulkRequest};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/contacts/bulk", post(contacts)).route("/companies/bulk", post(companies))
+    Router::new()
+        .route("/contacts/bulk", post(contacts))
+        .route("/companies/bulk", post(companies))
+        .route("/deals/bulk", post(deals))
 }
 
 async fn run<K: BulkKind>(state: &AppState, caller: Caller, body: JsonBody) -> Result<Response, ApiError> {
@@ -51,4 +55,15 @@ pub async fn companies(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     run::<Companies>(&state, caller, body).await
+}
+
+/// Assign, tag, untag or delete many deals at once, like the contacts' bulk change.
+#[utoipa::path(post, path = "/api/v1/deals/bulk", tag = "deals", request_body = BulkRequest,
+    responses((status = 200, body = BulkOutcome), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn deals(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    run::<Deals>(&state, caller, body).await
 }

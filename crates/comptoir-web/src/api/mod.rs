@@ -6,7 +6,9 @@ pub mod bulk;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
+pub mod deals;
 pub mod openapi;
+pub mod pipelines;
 pub mod tokens;
 pub mod users;
 pub mod webhooks;
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .merge(bulk::router())
         .merge(companies::router())
         .merge(activities::router())
+        .merge(deals::router())
+        .merge(pipelines::router())
         .merge(custom_fields::router())
         .merge(users::router())
         .merge(tokens::router())

@@ -14,13 +14,17 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Comptoir API", description = "Contacts, companies, activities and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
+    info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
     paths(
         super::contacts::list, super::contacts::create, super::contacts::read, super::contacts::update,
         super::contacts::remove, super::contacts::timeline,
         super::companies::list, super::companies::create, super::companies::read, super::companies::update,
         super::companies::remove, super::companies::timeline,
-        super::bulk::contacts, super::bulk::companies,
+        super::deals::list, super::deals::create, super::deals::read, super::deals::update,
+        super::deals::remove, super::deals::move_to, super::deals::stages, super::deals::timeline,
+        super::pipelines::list, super::pipelines::create, super::pipelines::read, super::pipelines::update,
+        super::pipelines::remove, super::pipelines::totals,
+        super::bulk::contacts, super::bulk::companies, super::bulk::deals,
         super::activities::list, super::activities::create, super::activities::read, super::activities::update,
         super::activities::remove,
         super::custom_fields::list, super::custom_fields::create, super::custom_fields::read,

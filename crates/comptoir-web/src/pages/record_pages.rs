@@ -451,9 +451,9 @@ async fn show_page<K: KindPages>(
     let this = RecordRef { kind: K::KIND, id };
     let found = app.timeline(actor, this, &super::list_query(&pairs)?).await?;
     let older_href = found.next_cursor.map(|c| format!("{base}?cursor={}", super::encode(&c)));
-    // On a company's timeline, the entries of its contacts say whose they are.
+    // On a company's or a deal's timeline, the entries of its contacts say whose they are.
     let contact_names = match K::KIND {
-        RecordKind::Company => {
+        RecordKind::Company | RecordKind::Deal => {
             let contacts: Vec<RecordRef> = found
                 .data
                 .iter()

@@ -5,6 +5,7 @@ mod admin;
 mod bulk;
 mod companies;
 mod contacts;
+mod deals;
 mod demo;
 mod hardening;
 mod health;

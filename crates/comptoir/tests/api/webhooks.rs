@@ -26,6 +26,7 @@ on_both_databases!(
     webhooks_never_reach_internal_addresses_by_default,
     webhooks_are_for_admins_and_answer_a_test_event,
     admins_manage_webhooks_from_the_settings_pages,
+    a_deal_announces_its_stage_changes_and_its_outcome,
 );
 
 /// What the receiver does with the next message.
@@ -409,4 +410,45 @@ async fn admins_manage_webhooks_from_the_settings_pages(s: TestServer) {
     admin.get(&page).await;
     admin.post(&format!("{page}/delete"), &[]).await;
     assert_eq!(s.get(&format!("/api/v1/webhooks/{webhook}"), &s.admin).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn a_deal_announces_its_stage_changes_and_its_outcome(s: TestServer) {
+    let receiver = Receiver::start(Behaviour::Accept).await;
+    subscribe(&s, &receiver.url, json!(["deal.*"])).await;
+    let refused = s
+        .post("/api/v1/webhooks", &s.admin, json!({"url": receiver.url, "event_types": ["contact.won"]}))
+        .await;
+    assert_eq!(refused.error_fields(), ["event_types[0]"], "milestones belong to their kind of record");
+    let (_, won_only_secret) = subscribe(&s, &receiver.url, json!(["deal.won"])).await;
+    assert!(won_only_secret.starts_with("whsec_"));
+    let pipeline = super::deals::pipeline(&s, "Ventes").await;
+    let deal = s.post("/api/v1/deals", &s.admin, json!({"title": "Annoncé"})).await.id();
+    let to = |i: usize| json!({"stage_id": pipeline["stages"][i]["id"]});
+    s.post(&format!("/api/v1/deals/{deal}/move"), &s.admin, to(1)).await;
+    s.post(&format!("/api/v1/deals/{deal}/move"), &s.admin, to(3)).await;
+    s.patch(&format!("/api/v1/deals/{deal}"), &s.admin, json!({"title": "Annoncé et gagné"})).await;
+    deliver(&s.app, now()).await;
+    deliver(&s.app, now()).await;
+
+    let types: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|m| m.json()["type"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let all: Vec<&str> = types.iter().map(String::as_str).filter(|t| *t != "deal.won").collect();
+    assert_eq!(
+        all,
+        [
+            "deal.created",
+            "deal.updated",
+            "deal.stage_changed",
+            "deal.updated",
+            "deal.stage_changed",
+            "deal.updated"
+        ]
+    );
+    assert_eq!(types.iter().filter(|t| *t == "deal.won").count(), 2, "to both subscribers");
+    let moved =
+        receiver.received().into_iter().find(|m| m.json()["type"] == "deal.stage_changed").expect("a move");
+    assert_eq!(moved.json()["data"]["to_stage_id"], pipeline["stages"][1]["id"]);
 }

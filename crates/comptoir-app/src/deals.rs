@@ -1,0 +1,186 @@
+//! Deals: opportunities followed through a pipeline's stages, up to won or lost.
+
+use crate::bulk::BulkKind;
+use crate::kind::{Kind, Refusals};
+use crate::{App, AppError};
+use chrono::{DateTime, Utc};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::deals::{BoardFilter, StageChange, StageTotal};
+use comptoir_domain::deals::{Deal, DealFields, DealInput};
+use comptoir_domain::ids::PipelineId;
+use comptoir_domain::ids::{DealId, StageId, UserId};
+use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
+use comptoir_domain::listing::{Count, ListQuery, Page};
+use comptoir_domain::pipelines::Outcome;
+use comptoir_domain::users::Actor;
+use comptoir_store::{StoreError, Tx};
+use serde_json::{Value, json};
+
+pub struct Deals;
+
+impl Kind for Deals {
+    type Id = DealId;
+    type Record = Deal;
+    type Fields = DealFields;
+    type Input = DealInput;
+    type Refs = ();
+
+    const OBJECT: ObjectType = ObjectType::Record(RecordKind::Deal);
+    const REFUSALS: Refusals = Refusals {
+        create: "read-only users cannot create deals",
+        change: "you may only change or move deals you own",
+        delete: "you may only delete deals you own",
+        give: "only managers and admins give a deal to someone else",
+    };
+
+    fn id(deal: &Deal) -> DealId {
+        deal.id
+    }
+    fn version(deal: &Deal) -> i64 {
+        deal.version
+    }
+    fn fields(deal: &Deal) -> &DealFields {
+        &deal.fields
+    }
+    fn owner(fields: &DealFields) -> Option<UserId> {
+        fields.owner_id
+    }
+    fn input(fields: &DealFields) -> DealInput {
+        fields.to_input()
+    }
+
+    async fn validate(
+        app: &App,
+        actor: &Actor,
+        input: DealInput,
+        current: Option<&Deal>,
+        _at: DateTime<Utc>,
+    ) -> Result<DealFields, AppError> {
+        let definitions = app.definitions(RecordKind::Deal).await?;
+        let pipelines = comptoir_store::pipelines::list(&app.db).await?;
+        Ok(input.validate(&definitions, &pipelines, current.map(|d| &d.fields), actor.user_id)?)
+    }
+
+    async fn references(app: &App, _current: Option<&Deal>, fields: &DealFields) -> Result<(), AppError> {
+        let mut errors = ValidationErrors::new();
+        if let Some(company) = fields.company_id
+            && comptoir_store::companies::get(&app.db, company).await?.is_none()
+        {
+            errors.add("company_id", "is not a company");
+        }
+        if let Some(contact) = fields.contact_id
+            && !comptoir_store::contacts::exists(&app.db, contact).await?
+        {
+            errors.add("contact_id", "is not a contact");
+        }
+        app.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
+        Ok(errors.into_result()?)
+    }
+
+    fn build(current: Option<&Deal>, fields: DealFields, _refs: (), at: DateTime<Utc>) -> Deal {
+        match current {
+            Some(current) => current.changed(fields, at),
+            None => Deal::new(fields, at),
+        }
+    }
+
+    fn milestones(before: Option<&Deal>, after: &Deal) -> Vec<(Milestone, Value)> {
+        let Some(before) = before else {
+            return Vec::new();
+        };
+        if before.fields.stage_id == after.fields.stage_id {
+            return Vec::new();
+        }
+        let mut reached = vec![(
+            Milestone::StageChanged,
+            json!({"from_stage_id": before.fields.stage_id, "to_stage_id": after.fields.stage_id}),
+        )];
+        if after.fields.status != before.fields.status {
+            match after.fields.status {
+                Outcome::Won => reached.push((Milestone::Won, json!({"stage_id": after.fields.stage_id}))),
+                Outcome::Lost => reached.push((
+                    Milestone::Lost,
+                    json!({"stage_id": after.fields.stage_id, "lost_reason": after.fields.lost_reason}),
+                )),
+                Outcome::Open => {}
+            }
+        }
+        reached
+    }
+
+    async fn fetch(app: &App, id: DealId) -> Result<Option<Deal>, AppError> {
+        Ok(comptoir_store::deals::get(&app.db, id).await?)
+    }
+
+    async fn page(app: &App, query: &ListQuery) -> Result<Page<Deal>, AppError> {
+        let definitions = app.definitions(RecordKind::Deal).await?;
+        Ok(comptoir_store::deals::list(&app.db, query, &definitions).await??)
+    }
+
+    async fn count(app: &App, query: &ListQuery) -> Result<Count, AppError> {
+        let definitions = app.definitions(RecordKind::Deal).await?;
+        Ok(comptoir_store::deals::count_matching(&app.db, query, &definitions).await??)
+    }
+
+    async fn insert(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
+        comptoir_store::deals::insert(tx, deal).await
+    }
+
+    async fn update(tx: &mut Tx, before: &Deal, after: &Deal) -> Result<(), StoreError> {
+        comptoir_store::deals::update(tx, before, after).await
+    }
+
+    async fn delete(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
+        comptoir_store::deals::delete(tx, deal.id, deal.version).await
+    }
+}
+
+impl BulkKind for Deals {
+    const KIND: RecordKind = RecordKind::Deal;
+
+    fn owner_mut(input: &mut DealInput) -> &mut Option<UserId> {
+        &mut input.owner_id
+    }
+    fn tags_mut(input: &mut DealInput) -> &mut Vec<String> {
+        &mut input.tags
+    }
+}
+
+impl App {
+    /// Moves a deal to `stage`, in its pipeline or another one; `lost_reason` is required to
+    /// lose it. The same change as an edit of its stage, so the same rules hold.
+    pub async fn move_deal(
+        &self,
+        actor: &Actor,
+        id: DealId,
+        stage: StageId,
+        lost_reason: Option<String>,
+        if_match: Option<i64>,
+    ) -> Result<Deal, AppError> {
+        let pipelines = comptoir_store::pipelines::list(&self.db).await?;
+        let Some(pipeline) = pipelines.iter().find(|p| p.stage(stage).is_some()) else {
+            return Err(ValidationErrors::single("stage_id", "is not a stage of any pipeline").into());
+        };
+        let mut patch = json!({"pipeline_id": pipeline.id, "stage_id": stage});
+        if let Some(reason) = lost_reason {
+            patch["lost_reason"] = Value::String(reason);
+        }
+        self.update::<Deals>(actor, id, &patch, if_match).await
+    }
+
+    /// The stages a deal went through, oldest first.
+    pub async fn deal_history(&self, actor: &Actor, id: DealId) -> Result<Vec<StageChange>, AppError> {
+        self.get::<Deals>(actor, id).await?;
+        Ok(comptoir_store::deals::stage_history(&self.db, id).await?)
+    }
+
+    /// What each stage of a pipeline adds up to, per currency (every role reads every deal).
+    pub async fn stage_totals(
+        &self,
+        _actor: &Actor,
+        pipeline: PipelineId,
+        filter: &BoardFilter,
+    ) -> Result<Vec<StageTotal>, AppError> {
+        Ok(comptoir_store::deals::stage_totals(&self.db, pipeline, filter).await?)
+    }
+}

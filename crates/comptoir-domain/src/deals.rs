@@ -1,0 +1,424 @@
+//! Deals: the opportunities a sales team follows from the first contact to the signature, each
+//! in a stage of a pipeline, with an amount and the chance of winning it.
+
+use crate::custom_fields::{CustomFieldDefinition, validate_values};
+use crate::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
+use crate::money::{BASE_CURRENCY, Currency, Money};
+use crate::pipelines::{Outcome, Pipeline};
+use crate::search::fold;
+use crate::tags::clean_tags;
+use crate::validation::{ValidationErrors, check_length, clean_text};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DealInput {
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The pipeline; taken from the stage when only the stage is given, the first pipeline's
+    /// when neither is.
+    #[serde(default)]
+    pub pipeline_id: Option<PipelineId>,
+    /// The stage; the pipeline's first when omitted.
+    #[serde(default)]
+    pub stage_id: Option<StageId>,
+    #[serde(default)]
+    pub company_id: Option<CompanyId>,
+    /// The person the deal is negotiated with.
+    #[serde(default)]
+    pub contact_id: Option<ContactId>,
+    #[serde(default)]
+    pub owner_id: Option<UserId>,
+    /// A decimal, as a string (`"1500.00"`) or a number.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub amount: Option<Decimal>,
+    /// ISO 4217; EUR when omitted.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Percent; the stage's when omitted, and when the deal moves from a stage whose
+    /// probability it had.
+    #[serde(default)]
+    pub probability: Option<u8>,
+    #[serde(default)]
+    pub expected_close_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// One of the pipeline's lost reasons: required in the lost stage, dropped outside it.
+    #[serde(default)]
+    pub lost_reason: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom_fields: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DealFields {
+    pub title: String,
+    pub pipeline_id: PipelineId,
+    pub stage_id: StageId,
+    /// The stage's outcome: open, won or lost.
+    pub status: Outcome,
+    pub company_id: Option<CompanyId>,
+    pub contact_id: Option<ContactId>,
+    pub owner_id: Option<UserId>,
+    pub amount: Option<Money>,
+    pub probability: u8,
+    pub expected_close_on: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub lost_reason: Option<String>,
+    pub tags: Vec<String>,
+    #[schema(value_type = Object)]
+    pub custom_fields: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Deal {
+    pub id: DealId,
+    pub version: i64,
+    #[serde(flatten)]
+    pub fields: DealFields,
+    /// When the deal reached its current stage.
+    pub stage_entered_at: DateTime<Utc>,
+    /// When it was won or lost; absent while it is open.
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Deal {
+    /// The deal after `fields` replaced its own at `at`: a new stage starts its clock, and
+    /// closing or reopening it sets or clears when it closed.
+    pub fn changed(&self, fields: DealFields, at: DateTime<Utc>) -> Deal {
+        let moved = fields.stage_id != self.fields.stage_id;
+        let closed_at = match fields.status {
+            Outcome::Open => None,
+            _ if fields.status == self.fields.status => self.closed_at,
+            _ => Some(at),
+        };
+        Deal {
+            version: self.version + 1,
+            stage_entered_at: if moved { at } else { self.stage_entered_at },
+            closed_at,
+            fields,
+            updated_at: at,
+            ..self.clone()
+        }
+    }
+
+    pub fn new(fields: DealFields, at: DateTime<Utc>) -> Deal {
+        let closed_at = (fields.status != Outcome::Open).then_some(at);
+        Deal {
+            id: DealId::new(),
+            version: 1,
+            fields,
+            stage_entered_at: at,
+            closed_at,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
+impl DealInput {
+    /// Parses every field, collecting all errors. The stage is looked up in `pipelines`;
+    /// `current` is the deal being changed, whose probability follows its stage unless it was
+    /// set by hand; `owner_default` fills a missing owner.
+    pub fn validate(
+        self,
+        definitions: &[CustomFieldDefinition],
+        pipelines: &[Pipeline],
+        current: Option<&DealFields>,
+        owner_default: UserId,
+    ) -> Result<DealFields, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let title = clean_text(self.title);
+        check_length(&mut errors, "title", &title, 200);
+        if title.is_none() {
+            errors.add("title", "is required");
+        }
+        let placed = place(self.pipeline_id, self.stage_id, pipelines, &mut errors);
+        let currency = match clean_text(self.currency) {
+            Some(code) => errors.check("currency", Currency::parse(&code)),
+            None => Some(BASE_CURRENCY),
+        };
+        let amount = match (self.amount, currency) {
+            (Some(amount), Some(currency)) => errors.check("amount", Money::new(amount, currency)),
+            _ => None,
+        };
+        if self.probability.is_some_and(|p| p > 100) {
+            errors.add("probability", "must be between 0 and 100");
+        }
+        let source = clean_text(self.source);
+        check_length(&mut errors, "source", &source, 100);
+        let mut lost_reason = clean_text(self.lost_reason);
+        let tags = clean_tags(self.tags, &mut errors);
+        let custom_fields = validate_values(self.custom_fields, definitions, &mut errors);
+        let Some((pipeline, stage_id)) = placed else {
+            return Err(errors);
+        };
+        let Some(stage) = pipeline.stage(stage_id) else {
+            return Err(errors);
+        };
+        if stage.outcome == Outcome::Lost {
+            match &lost_reason {
+                None => errors.add("lost_reason", "is required to lose a deal"),
+                Some(reason) => {
+                    match pipeline.fields.lost_reasons.iter().find(|r| r.eq_ignore_ascii_case(reason)) {
+                        Some(known) => lost_reason = Some(known.clone()),
+                        None => errors.add(
+                            "lost_reason",
+                            format!("must be one of: {}", pipeline.fields.lost_reasons.join(", ")),
+                        ),
+                    }
+                }
+            }
+        } else {
+            lost_reason = None;
+        }
+        errors.into_result()?;
+        let probability = stage.outcome.fixed_probability().unwrap_or_else(|| {
+            let follows_stage = current.is_some_and(|current| {
+                current.stage_id != stage.id
+                    && Some(current.probability) == self.probability
+                    && pipelines
+                        .iter()
+                        .find_map(|p| p.stage(current.stage_id))
+                        .is_none_or(|before| before.probability == current.probability)
+            });
+            match self.probability {
+                Some(given) if !follows_stage => given,
+                _ => stage.probability,
+            }
+        });
+        Ok(DealFields {
+            title: title.unwrap_or_default(),
+            pipeline_id: pipeline.id,
+            stage_id: stage.id,
+            status: stage.outcome,
+            company_id: self.company_id,
+            contact_id: self.contact_id,
+            owner_id: Some(self.owner_id.unwrap_or(owner_default)),
+            amount,
+            probability,
+            expected_close_on: self.expected_close_on,
+            source,
+            lost_reason,
+            tags,
+            custom_fields,
+        })
+    }
+}
+
+/// The pipeline and stage a deal is put in, from what was given of them.
+fn place<'a>(
+    pipeline_id: Option<PipelineId>,
+    stage_id: Option<StageId>,
+    pipelines: &'a [Pipeline],
+    errors: &mut ValidationErrors,
+) -> Option<(&'a Pipeline, StageId)> {
+    let pipeline = match (pipeline_id, stage_id) {
+        (Some(id), _) => pipelines.iter().find(|p| p.id == id).or_else(|| {
+            errors.add("pipeline_id", "is not a pipeline");
+            None
+        })?,
+        (None, Some(stage)) => pipelines.iter().find(|p| p.stage(stage).is_some()).or_else(|| {
+            errors.add("stage_id", "is not a stage of any pipeline");
+            None
+        })?,
+        (None, None) => pipelines.first().or_else(|| {
+            errors.add("pipeline_id", "no pipeline exists yet; an admin creates one first");
+            None
+        })?,
+    };
+    match stage_id {
+        Some(stage) if pipeline.stage(stage).is_none() => {
+            errors.add("stage_id", "is not a stage of this pipeline");
+            None
+        }
+        Some(stage) => Some((pipeline, stage)),
+        None => pipeline.first_stage().map(|s| (pipeline, s.id)),
+    }
+}
+
+impl DealFields {
+    pub fn to_input(&self) -> DealInput {
+        DealInput {
+            title: Some(self.title.clone()),
+            pipeline_id: Some(self.pipeline_id),
+            stage_id: Some(self.stage_id),
+            company_id: self.company_id,
+            contact_id: self.contact_id,
+            owner_id: self.owner_id,
+            amount: self.amount.map(|m| m.amount),
+            currency: self.amount.map(|m| m.currency.code().to_owned()),
+            probability: Some(self.probability),
+            expected_close_on: self.expected_close_on,
+            source: self.source.clone(),
+            lost_reason: self.lost_reason.clone(),
+            tags: self.tags.clone(),
+            custom_fields: self.custom_fields.clone(),
+        }
+    }
+
+    /// The folded text a deal is found by: its title.
+    pub fn search_text(&self) -> String {
+        fold(&self.title)
+    }
+}
+
+/// One stage a deal entered, and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageChange {
+    pub from: Option<StageId>,
+    pub to: StageId,
+    pub at: DateTime<Utc>,
+}
+
+/// What a board column adds up for one currency: how many deals, their amounts and their
+/// amounts weighted by probability, in minor units.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageTotal {
+    pub stage_id: StageId,
+    /// `None` for deals without an amount.
+    pub currency: Option<String>,
+    pub deals: i64,
+    pub amount_minor: i64,
+    /// Σ amount × probability / 100, rounded down to the minor unit once, on the sum.
+    pub weighted_minor: i64,
+}
+
+/// Which of a pipeline's deals a board shows: one owner's, or those expected to close in
+/// `[from, until)` (`YYYY-MM-DD`).
+#[derive(Clone, Debug, Default)]
+pub struct BoardFilter {
+    pub owner: Option<UserId>,
+    pub closing: Option<(NaiveDate, NaiveDate)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipelines::PipelineWords;
+    use serde_json::json;
+
+    fn pipeline() -> Pipeline {
+        let fields = PipelineWords {
+            name: "Ventes".into(),
+            open_stages: [
+                "Qualification".into(),
+                "Découverte".into(),
+                "Proposition".into(),
+                "Négociation".into(),
+            ],
+            won: "Gagné".into(),
+            lost: "Perdu".into(),
+            lost_reasons: vec!["Prix".into(), "Concurrent".into()],
+        }
+        .starter()
+        .validate(None)
+        .expect("valid");
+        Pipeline { id: PipelineId::new(), version: 1, fields, created_at: Utc::now(), updated_at: Utc::now() }
+    }
+
+    fn validate(
+        value: Value,
+        pipelines: &[Pipeline],
+        current: Option<&DealFields>,
+    ) -> Result<DealFields, ValidationErrors> {
+        serde_json::from_value::<DealInput>(value).expect("well-formed").validate(
+            &[],
+            pipelines,
+            current,
+            UserId::new(),
+        )
+    }
+
+    #[test]
+    fn a_new_deal_starts_in_the_first_stage_with_its_probability() {
+        let pipelines = [pipeline()];
+        let deal = validate(json!({"title": "Contrat cadre", "amount": "12500.5"}), &pipelines, None)
+            .expect("valid");
+        assert_eq!(deal.stage_id, pipelines[0].fields.stages[0].id);
+        assert_eq!(deal.probability, 10);
+        assert_eq!(deal.amount.map(|m| m.minor_units), Some(1_250_050));
+        assert_eq!(deal.status, Outcome::Open);
+    }
+
+    #[test]
+    fn probability_follows_the_stage_unless_set_by_hand() {
+        let pipelines = [pipeline()];
+        let stages = &pipelines[0].fields.stages;
+        let first = validate(json!({"title": "A"}), &pipelines, None).expect("valid");
+        let mut moved = first.to_input();
+        moved.stage_id = Some(stages[2].id);
+        let moved = moved.validate(&[], &pipelines, Some(&first), UserId::new()).expect("valid");
+        assert_eq!(moved.probability, 50, "the stage's default follows the move");
+        let mut hand = moved.to_input();
+        hand.probability = Some(35);
+        let hand = hand.validate(&[], &pipelines, Some(&moved), UserId::new()).expect("valid");
+        let mut on = hand.to_input();
+        on.stage_id = Some(stages[3].id);
+        let on = on.validate(&[], &pipelines, Some(&hand), UserId::new()).expect("valid");
+        assert_eq!(on.probability, 35, "a probability set by hand stays");
+        let mut won = on.to_input();
+        won.stage_id = Some(stages[4].id);
+        assert_eq!(won.validate(&[], &pipelines, Some(&on), UserId::new()).map(|d| d.probability), Ok(100));
+    }
+
+    #[test]
+    fn losing_a_deal_takes_one_of_its_pipelines_reasons() {
+        let pipelines = [pipeline()];
+        let lost = pipelines[0].closing_stage(Outcome::Lost).expect("lost stage").id;
+        let errors =
+            validate(json!({"title": "A", "stage_id": lost}), &pipelines, None).expect_err("no reason");
+        assert_eq!(errors.0[0].field, "lost_reason");
+        let errors =
+            validate(json!({"title": "A", "stage_id": lost, "lost_reason": "Météo"}), &pipelines, None)
+                .expect_err("unknown reason");
+        assert!(errors.0[0].message.contains("Prix, Concurrent"), "{errors}");
+        let deal = validate(json!({"title": "A", "stage_id": lost, "lost_reason": "prix"}), &pipelines, None)
+            .expect("valid");
+        assert_eq!(
+            (deal.status, deal.lost_reason.as_deref(), deal.probability),
+            (Outcome::Lost, Some("Prix"), 0)
+        );
+        let mut reopened = deal.to_input();
+        reopened.stage_id = Some(pipelines[0].fields.stages[1].id);
+        let reopened = reopened.validate(&[], &pipelines, Some(&deal), UserId::new()).expect("valid");
+        assert_eq!(reopened.lost_reason, None);
+    }
+
+    #[test]
+    fn a_stage_must_belong_to_the_pipeline_named() {
+        let pipelines = [pipeline(), pipeline()];
+        let other = pipelines[1].fields.stages[0].id;
+        let errors = validate(
+            json!({"title": "A", "pipeline_id": pipelines[0].id, "stage_id": other}),
+            &pipelines,
+            None,
+        )
+        .expect_err("mismatch");
+        assert_eq!(errors.0[0].field, "stage_id");
+        let found = validate(json!({"title": "A", "stage_id": other}), &pipelines, None).expect("valid");
+        assert_eq!(found.pipeline_id, pipelines[1].id);
+        let errors = validate(json!({"title": "A"}), &[], None).expect_err("no pipeline");
+        assert_eq!(errors.0[0].field, "pipeline_id");
+    }
+
+    #[test]
+    fn amounts_are_checked_against_their_currency() {
+        let pipelines = [pipeline()];
+        let errors = validate(json!({"title": "A", "amount": "10.5", "currency": "JPY"}), &pipelines, None)
+            .expect_err("no decimals in yen");
+        assert_eq!(errors.0[0].field, "amount");
+        let errors = validate(json!({"title": "A", "amount": 10, "currency": "EURO"}), &pipelines, None)
+            .expect_err("unknown currency");
+        assert_eq!(errors.0[0].field, "currency");
+    }
+}

@@ -1,0 +1,339 @@
+//! Deals in the database, and the history of the stages they entered.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
+use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
+use crate::{on_pool, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::deals::{BoardFilter, Deal, DealFields, StageChange, StageTotal};
+use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
+use comptoir_domain::listing::{Count, ListQuery};
+use comptoir_domain::money::{Currency, Money};
+use comptoir_domain::pipelines::Outcome;
+use comptoir_domain::validation::ValidationErrors;
+use serde_json::{Map, Value};
+use sqlx::FromRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+pub static CATALOG: Catalog = Catalog {
+    columns: &[
+        column("id", "d.id", ColumnKind::Id, false, "/id"),
+        column("title", "d.title", ColumnKind::Text, false, "/title"),
+        column("pipeline_id", "d.pipeline_id", ColumnKind::Id, false, "/pipeline_id"),
+        column("stage_id", "d.stage_id", ColumnKind::Id, false, "/stage_id"),
+        column("status", "d.status", ColumnKind::Key, false, "/status"),
+        column("company_id", "d.company_id", ColumnKind::Id, true, "/company_id"),
+        column("contact_id", "d.contact_id", ColumnKind::Id, true, "/contact_id"),
+        column("owner_id", "d.owner_id", ColumnKind::Id, true, "/owner_id"),
+        column("amount", "d.amount_minor", ColumnKind::Int, true, "/amount/minor_units"),
+        column("currency", "d.currency", ColumnKind::Key, true, "/amount/currency"),
+        column("probability", "d.probability", ColumnKind::Int, false, "/probability"),
+        column("expected_close_on", "d.expected_close_on", ColumnKind::Key, true, "/expected_close_on"),
+        column("source", "d.source", ColumnKind::Text, true, "/source"),
+        column("lost_reason", "d.lost_reason", ColumnKind::Text, true, "/lost_reason"),
+        column("tags", "d.tags", ColumnKind::Tags, false, "/tags"),
+        column("version", "d.version", ColumnKind::Int, false, "/version"),
+        column("stage_entered_at", "d.stage_entered_at", ColumnKind::Timestamp, false, "/stage_entered_at"),
+        column("closed_at", "d.closed_at", ColumnKind::Timestamp, true, "/closed_at"),
+        column("created_at", "d.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "d.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+    ],
+    id_sql: "d.id",
+    custom_sql: Some("d.custom_fields"),
+    default_sort: "created_at",
+    default_descending: true,
+    search: Some(Search {
+        sqlite: "d.seq IN (SELECT rowid FROM deals_fts WHERE deals_fts MATCH ",
+        postgres: "d.search_tsv @@ to_tsquery('simple', ",
+        sqlite_rowid: "d.seq",
+        sqlite_rowid_of: [
+            "COALESCE((SELECT seq FROM deals WHERE id = ",
+            "), (SELECT seq FROM deals WHERE id > ",
+            " ORDER BY id LIMIT 1))",
+        ],
+    }),
+    sort_indexes: &["id", "created_at", "updated_at", "title", "expected_close_on", "amount"],
+    broad_filters: &["status", "pipeline_id", "currency"],
+    creation_ordered: &[],
+};
+
+macro_rules! select_deals {
+    () => {
+        "SELECT d.id, d.version, d.title, d.pipeline_id, d.stage_id, d.status, d.company_id,
+            d.contact_id, d.owner_id, d.amount_minor, d.currency, d.probability, d.expected_close_on,
+            d.source, d.lost_reason, d.tags, d.custom_fields, d.stage_entered_at, d.closed_at,
+            d.created_at, d.updated_at FROM deals d"
+    };
+}
+
+#[derive(FromRow)]
+struct DealRow {
+    id: Uuid,
+    version: i64,
+    title: String,
+    pipeline_id: Uuid,
+    stage_id: Uuid,
+    status: String,
+    company_id: Option<Uuid>,
+    contact_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    amount_minor: Option<i64>,
+    currency: Option<String>,
+    probability: i64,
+    expected_close_on: Option<String>,
+    source: Option<String>,
+    lost_reason: Option<String>,
+    tags: Json<Vec<String>>,
+    custom_fields: Json<Map<String, Value>>,
+    stage_entered_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<DealRow> for Deal {
+    type Error = StoreError;
+    fn try_from(row: DealRow) -> Result<Self, StoreError> {
+        let status =
+            Outcome::parse(&row.status).ok_or_else(|| StoreError::corrupt("deal status", &row.status))?;
+        let amount = match (row.amount_minor, row.currency) {
+            (Some(minor), Some(code)) => {
+                let currency = Currency::parse(&code).map_err(|_| StoreError::corrupt("currency", &code))?;
+                Some(Money::from_minor(minor, currency))
+            }
+            _ => None,
+        };
+        let expected_close_on = row
+            .expected_close_on
+            .map(|d| d.parse::<NaiveDate>().map_err(|_| StoreError::corrupt("close date", &d)))
+            .transpose()?;
+        let probability = u8::try_from(row.probability)
+            .map_err(|_| StoreError::corrupt("probability", &row.probability.to_string()))?;
+        Ok(Deal {
+            id: DealId(row.id),
+            version: row.version,
+            fields: DealFields {
+                title: row.title,
+                pipeline_id: PipelineId(row.pipeline_id),
+                stage_id: StageId(row.stage_id),
+                status,
+                company_id: row.company_id.map(CompanyId),
+                contact_id: row.contact_id.map(ContactId),
+                owner_id: row.owner_id.map(UserId),
+                amount,
+                probability,
+                expected_close_on,
+                source: row.source,
+                lost_reason: row.lost_reason,
+                tags: row.tags.0,
+                custom_fields: row.custom_fields.0,
+            },
+            stage_entered_at: row.stage_entered_at,
+            closed_at: row.closed_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+pub async fn get(db: &Db, id: DealId) -> Result<Option<Deal>, StoreError> {
+    let row: Option<DealRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_deals!(), " WHERE d.id = $1")).bind(id.0).fetch_optional(pool).await
+    })?;
+    row.map(Deal::try_from).transpose()
+}
+
+pub async fn list(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Page<Deal>, ValidationErrors>, StoreError> {
+    let base = Sql::new(concat!(select_deals!(), " WHERE TRUE"));
+    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, custom) {
+        Ok(built) => built,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let rows: Vec<DealRow> = crate::fetch::rows(db, sql, &plan).await?;
+    let deals = rows.into_iter().map(Deal::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Ok(listing::paginate(deals, query.limit, &plan)))
+}
+
+/// How many deals `query` matches (see [`crate::count`]).
+pub async fn count_matching(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Count, ValidationErrors>, StoreError> {
+    let base = "SELECT count(*) FROM (SELECT 1 FROM deals d WHERE TRUE";
+    crate::count::count_list(db, base, &CATALOG, query, custom, "deals").await
+}
+
+pub async fn insert(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
+    insert_many(tx, std::iter::once(deal)).await?;
+    entered_stage(tx, deal, None).await
+}
+
+/// Writes many deals in few statements (demo data), without their stage history.
+pub async fn insert_many<'a>(
+    tx: &mut Tx,
+    deals: impl IntoIterator<Item = &'a Deal>,
+) -> Result<(), StoreError> {
+    const HEAD: &str = concat!("INSERT INTO deals (id, created_at, ", changeable_columns!(), ")");
+    insert_rows(tx, HEAD, deals.into_iter().map(new_row)).await
+}
+
+fn new_row(deal: &Deal) -> Vec<Bind> {
+    let mut row = vec![Bind::Uuid(deal.id.0), Bind::Time(deal.created_at)];
+    row.extend(changeable_values(deal));
+    row
+}
+
+/// The columns a deal's owner changes, in the order of [`changeable_values`].
+macro_rules! changeable_columns {
+    () => {
+        "version, title, pipeline_id, stage_id, status, company_id, contact_id, owner_id, amount_minor,
+         currency, probability, expected_close_on, source, lost_reason, tags, custom_fields, search_text,
+         stage_entered_at, closed_at, updated_at"
+    };
+}
+use changeable_columns;
+
+fn changeable_values(deal: &Deal) -> Vec<Bind> {
+    let f = &deal.fields;
+    vec![
+        Bind::Int(deal.version),
+        Bind::Text(f.title.clone()),
+        Bind::Uuid(f.pipeline_id.0),
+        Bind::Uuid(f.stage_id.0),
+        Bind::Text(f.status.as_str().to_owned()),
+        Bind::OptUuid(f.company_id.map(|c| c.0)),
+        Bind::OptUuid(f.contact_id.map(|c| c.0)),
+        Bind::OptUuid(f.owner_id.map(|o| o.0)),
+        Bind::OptInt(f.amount.map(|m| m.minor_units)),
+        Bind::OptText(f.amount.map(|m| m.currency.code().to_owned())),
+        Bind::Int(i64::from(f.probability)),
+        Bind::OptText(f.expected_close_on.map(|d| d.format("%Y-%m-%d").to_string())),
+        Bind::OptText(f.source.clone()),
+        Bind::OptText(f.lost_reason.clone()),
+        json(&f.tags),
+        json(&f.custom_fields),
+        Bind::Text(f.search_text()),
+        Bind::Time(deal.stage_entered_at),
+        Bind::OptTime(deal.closed_at),
+        Bind::Time(deal.updated_at),
+    ]
+}
+
+/// Stores `after` in place of `before`, if `before` is still the stored version, and notes
+/// the stage it entered when it moved.
+pub async fn update(tx: &mut Tx, before: &Deal, after: &Deal) -> Result<(), StoreError> {
+    const HEAD: &str = concat!("UPDATE deals SET (", changeable_columns!(), ") = ");
+    update_row(tx, HEAD, changeable_values(after), after.id.0, before.version).await?;
+    if after.fields.stage_id != before.fields.stage_id {
+        entered_stage(tx, after, Some(before.fields.stage_id)).await?;
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: DealId, expected_version: i64) -> Result<(), StoreError> {
+    delete_row(tx, "DELETE FROM deals WHERE id = $1 AND version = $2", id.0, expected_version).await
+}
+
+async fn entered_stage(tx: &mut Tx, deal: &Deal, from: Option<StageId>) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(deal.id.0)
+        .bind(deal.fields.pipeline_id.0)
+        .bind(from.map(|s| s.0))
+        .bind(deal.fields.stage_id.0)
+        .bind(deal.stage_entered_at)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// The stages a deal went through, oldest first.
+pub async fn stage_history(db: &Db, id: DealId) -> Result<Vec<StageChange>, StoreError> {
+    let rows: Vec<(Option<Uuid>, Uuid, DateTime<Utc>)> = on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT from_stage_id, to_stage_id, changed_at FROM deal_stage_changes
+             WHERE deal_id = $1 ORDER BY changed_at, id",
+        )
+        .bind(id.0)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(from, to, at)| StageChange { from: from.map(StageId), to: StageId(to), at })
+        .collect())
+}
+
+/// Whether any deal is in one of `stages` (a stage with deals cannot be removed).
+pub async fn count_in_stage(db: &Db, stage: StageId) -> Result<i64, StoreError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT count(*) FROM deals WHERE stage_id = $1")
+            .bind(stage.0)
+            .fetch_one(pool)
+            .await
+    })?)
+}
+
+/// How many deals a pipeline has (a pipeline with deals cannot be deleted).
+pub async fn count_in_pipeline(db: &Db, pipeline: PipelineId) -> Result<i64, StoreError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT count(*) FROM deals WHERE pipeline_id = $1")
+            .bind(pipeline.0)
+            .fetch_one(pool)
+            .await
+    })?)
+}
+
+/// The totals of each stage of a pipeline, per currency, added up by the database.
+pub async fn stage_totals(
+    db: &Db,
+    pipeline: PipelineId,
+    filter: &BoardFilter,
+) -> Result<Vec<StageTotal>, StoreError> {
+    let mut sql = Sql::new(
+        "SELECT stage_id, currency, count(*), CAST(COALESCE(sum(amount_minor), 0) AS BIGINT),
+            CAST(COALESCE(sum(amount_minor * probability), 0) AS BIGINT) FROM deals WHERE pipeline_id = ",
+    );
+    sql.bind(Bind::Uuid(pipeline.0));
+    push_board_filter(&mut sql, filter);
+    sql.push(" GROUP BY stage_id, currency");
+    let (text, binds) = sql.into_parts(db.dialect());
+    // Σ amount × probability stays exact in a 64-bit integer while a column's amounts add up
+    // to under 10^16 minor units; PostgreSQL sums into numeric, cast back.
+    let rows: Vec<(Uuid, Option<String>, i64, i64, i64)> = on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(stage, currency, deals, amount_minor, weighted)| StageTotal {
+            stage_id: StageId(stage),
+            currency,
+            deals,
+            amount_minor,
+            weighted_minor: weighted.div_euclid(100),
+        })
+        .collect())
+}
+
+fn push_board_filter(sql: &mut Sql, filter: &BoardFilter) {
+    if let Some(owner) = filter.owner {
+        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
+    }
+    if let Some((from, until)) = filter.closing {
+        sql.push(" AND expected_close_on >= ").bind(Bind::Text(from.format("%Y-%m-%d").to_string()));
+        sql.push(" AND expected_close_on < ").bind(Bind::Text(until.format("%Y-%m-%d").to_string()));
+    }
+}

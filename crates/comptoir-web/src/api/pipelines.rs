@@ -1,0 +1,182 @@
+//! `/api/v1/pipelines`
+
+use super::{Created, RecordId, create_once, deleted, versioned};
+use crate::error::{ApiError, Problem, bad_request};
+use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, query_pairs};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Months, NaiveDate};
+use comptoir_domain::deals::BoardFilter;
+use comptoir_domain::ids::{PipelineId, StageId, UserId};
+use comptoir_domain::pipelines::{Pipeline, PipelineInput};
+use serde::Serialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/pipelines", get(list).post(create))
+        .route("/pipelines/{id}", get(read).patch(update).delete(remove))
+        .route("/pipelines/{id}/totals", get(totals))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PipelineList {
+    pub data: Vec<Pipeline>,
+    pub next_cursor: Option<String>,
+}
+
+/// Every pipeline with its stages, in order. Every role reads them.
+#[utoipa::path(get, path = "/api/v1/pipelines", tag = "pipelines",
+    responses((status = 200, body = PipelineList)))]
+pub async fn list(State(state): State<AppState>, Caller(actor): Caller) -> Result<Response, ApiError> {
+    let data = state.app.pipelines(&actor).await?;
+    Ok(axum::Json(PipelineList { data, next_cursor: None }).into_response())
+}
+
+/// Create a pipeline (admins): open stages with their probability, one `won` and one `lost`
+/// stage, and the reasons a deal may be lost for.
+#[utoipa::path(post, path = "/api/v1/pipelines", tag = "pipelines", request_body = PipelineInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key creates nothing twice")),
+    responses((status = 201, body = Pipeline), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let JsonBody { value, raw } = body;
+    let (app, actor) = (&state.app, &actor);
+    create_once(&state, actor, key, "/api/v1/pipelines", &raw, |once| async move {
+        let pipeline = app.create_pipeline(actor, value, once.as_ref()).await?;
+        Created::new(format!("/api/v1/pipelines/{}", pipeline.id), pipeline.version, &pipeline)
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/v1/pipelines/{id}", tag = "pipelines",
+    params(("id" = PipelineId, Path)),
+    responses((status = 200, body = Pipeline), (status = 404, body = Problem)))]
+pub async fn read(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<PipelineId>,
+) -> Result<Response, ApiError> {
+    let pipeline = state.app.pipeline(&actor, id).await?;
+    Ok(versioned(StatusCode::OK, pipeline.version, &pipeline))
+}
+
+/// Rename, reorder, add or remove stages (admins). Stages are kept by `id`; a stage without
+/// one is new, a stage left out is removed, which is refused while deals are in it.
+#[utoipa::path(patch, path = "/api/v1/pipelines/{id}", tag = "pipelines", request_body = PipelineInput,
+    params(("id" = PipelineId, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = Pipeline), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<PipelineId>,
+    IfMatch(if_match): IfMatch,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let pipeline = state.app.update_pipeline(&actor, id, &body.value, if_match).await?;
+    Ok(versioned(StatusCode::OK, pipeline.version, &pipeline))
+}
+
+/// Delete a pipeline without deals (admins).
+#[utoipa::path(delete, path = "/api/v1/pipelines/{id}", tag = "pipelines",
+    params(("id" = PipelineId, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<PipelineId>,
+    IfMatch(if_match): IfMatch,
+) -> Result<Response, ApiError> {
+    state.app.delete_pipeline(&actor, id, if_match).await?;
+    Ok(deleted())
+}
+
+/// `owner_id` and `closing` (`YYYY-MM`), both optional.
+pub struct TotalsFilter(BoardFilter);
+
+impl<S: Send + Sync> FromRequestParts<S> for TotalsFilter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let mut filter = BoardFilter::default();
+        for (key, value) in query_pairs(parts)? {
+            match key.as_str() {
+                "owner_id" => {
+                    let owner =
+                        value.parse::<UserId>().map_err(|_| bad_request("owner_id", "is not an id"))?;
+                    filter.owner = Some(owner);
+                }
+                "closing" => {
+                    filter.closing = Some(
+                        month(&value)
+                            .ok_or_else(|| bad_request("closing", "is not a month such as 2026-12"))?,
+                    )
+                }
+                other => return Err(bad_request(other, "is not a parameter of this resource")),
+            }
+        }
+        Ok(TotalsFilter(filter))
+    }
+}
+
+/// The first day of the month `YYYY-MM` and of the next one.
+pub fn month(value: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d").ok()?;
+    Some((first, first.checked_add_months(Months::new(1))?))
+}
+
+/// What one stage adds up to in one currency.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StageTotals {
+    pub stage_id: StageId,
+    /// Absent for deals without an amount.
+    pub currency: Option<String>,
+    pub deals: i64,
+    /// In minor units (cents), exact.
+    pub amount_minor_units: i64,
+    /// Σ amount × probability, in minor units, rounded down once.
+    pub weighted_minor_units: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PipelineTotals {
+    pub data: Vec<StageTotals>,
+}
+
+/// What each stage of a pipeline adds up to, per currency: how many deals, their amounts and
+/// their amounts weighted by probability. Optionally one owner's deals, or those expected to
+/// close in one month.
+#[utoipa::path(get, path = "/api/v1/pipelines/{id}/totals", tag = "pipelines",
+    params(("id" = PipelineId, Path), ("owner_id" = Option<UserId>, Query),
+        ("closing" = Option<String>, Query, description = "a month, YYYY-MM")),
+    responses((status = 200, body = PipelineTotals), (status = 404, body = Problem)))]
+pub async fn totals(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<PipelineId>,
+    TotalsFilter(filter): TotalsFilter,
+) -> Result<Response, ApiError> {
+    state.app.pipeline(&actor, id).await?;
+    let data = state
+        .app
+        .stage_totals(&actor, id, &filter)
+        .await?
+        .into_iter()
+        .map(|t| StageTotals {
+            stage_id: t.stage_id,
+            currency: t.currency,
+            deals: t.deals,
+            amount_minor_units: t.amount_minor,
+            weighted_minor_units: t.weighted_minor,
+        })
+        .collect();
+    Ok(axum::Json(PipelineTotals { data }).into_response())
+}

@@ -1,0 +1,333 @@
+use comptoir_domain::users::Role;
+use comptoir_testkit::{Answer, TestServer, on_both_databases};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    a_deal_goes_through_its_pipeline_to_won_and_keeps_its_stages,
+    losing_a_deal_takes_one_of_its_pipelines_reasons,
+    sales_users_move_only_their_own_deals_and_admins_shape_pipelines,
+    stages_and_pipelines_with_deals_are_kept,
+    deal_lists_sort_by_amount_and_totals_add_up_exactly,
+    activities_on_a_deal_show_on_its_contact_and_company_timelines,
+    deals_take_custom_fields_and_bulk_changes,
+);
+
+/// A pipeline with three open stages (10 %, 40 %, 70 %), won and lost.
+pub async fn pipeline(s: &TestServer, name: &str) -> Value {
+    let created = s
+        .post(
+            "/api/v1/pipelines",
+            &s.admin,
+            json!({"name": name, "lost_reasons": ["Prix", "Concurrent", "Pas de budget"], "stages": [
+                {"name": "Qualification", "probability": 10},
+                {"name": "Proposition", "probability": 40},
+                {"name": "Négociation", "probability": 70},
+                {"name": "Gagné", "outcome": "won"},
+                {"name": "Perdu", "outcome": "lost"},
+            ]}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    created.body
+}
+
+fn stage(pipeline: &Value, i: usize) -> String {
+    pipeline["stages"][i]["id"].as_str().expect("a stage id").to_owned()
+}
+
+async fn move_to(s: &TestServer, token: &str, deal: &str, body: Value) -> Answer {
+    s.post(&format!("/api/v1/deals/{deal}/move"), token, body).await
+}
+
+async fn a_deal_goes_through_its_pipeline_to_won_and_keeps_its_stages(s: TestServer) {
+    let sales = pipeline(&s, "Nouveaux clients").await;
+    let created =
+        s.post("/api/v1/deals", &s.admin, json!({"title": "Contrat cadre 2027", "amount": "12500.5"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let deal = created.id();
+    assert_eq!(created.body["pipeline_id"], sales["id"], "the first pipeline by default");
+    assert_eq!(created.body["stage_id"], sales["stages"][0]["id"]);
+    assert_eq!(created.body["probability"], 10);
+    assert_eq!(created.body["status"], "open");
+    assert_eq!(
+        created.body["amount"],
+        json!({"amount": "12500.50", "currency": "EUR", "minor_units": 1_250_050})
+    );
+    assert_eq!(created.body["closed_at"], Value::Null);
+
+    let moved = move_to(&s, &s.admin, &deal, json!({"stage_id": stage(&sales, 2)})).await;
+    assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
+    assert_eq!(moved.body["probability"], 70, "the new stage's probability");
+    let hand = s.patch(&format!("/api/v1/deals/{deal}"), &s.admin, json!({"probability": 55})).await;
+    assert_eq!(hand.body["probability"], 55);
+    let won = move_to(&s, &s.admin, &deal, json!({"stage_id": stage(&sales, 3)})).await;
+    assert_eq!((won.body["status"].as_str(), won.body["probability"].as_i64()), (Some("won"), Some(100)));
+    assert!(won.body["closed_at"].is_string());
+
+    let history = s.get(&format!("/api/v1/deals/{deal}/stages"), &s.admin).await;
+    let path: Vec<(Value, Value)> = history.body["data"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| (e["from_stage_id"].clone(), e["to_stage_id"].clone()))
+        .collect();
+    assert_eq!(
+        path,
+        [
+            (Value::Null, sales["stages"][0]["id"].clone()),
+            (sales["stages"][0]["id"].clone(), sales["stages"][2]["id"].clone()),
+            (sales["stages"][2]["id"].clone(), sales["stages"][3]["id"].clone()),
+        ]
+    );
+
+    let other = pipeline(&s, "Renouvellements").await;
+    let elsewhere = move_to(&s, &s.admin, &deal, json!({"stage_id": stage(&other, 1)})).await;
+    assert_eq!(elsewhere.body["pipeline_id"], other["id"], "a deal follows its stage into its pipeline");
+    assert_eq!(elsewhere.body["status"], "open");
+    assert_eq!(elsewhere.body["closed_at"], Value::Null, "reopened");
+    let mismatch =
+        s.patch(&format!("/api/v1/deals/{deal}"), &s.admin, json!({"stage_id": stage(&sales, 0)})).await;
+    assert_eq!(mismatch.error_fields(), ["stage_id"]);
+    let unknown = move_to(&s, &s.admin, &deal, json!({"stage_id": uuid::Uuid::now_v7()})).await;
+    assert_eq!(unknown.error_fields(), ["stage_id"]);
+}
+
+async fn losing_a_deal_takes_one_of_its_pipelines_reasons(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let deal = s.post("/api/v1/deals", &s.admin, json!({"title": "Équipement atelier"})).await.id();
+    let lost = stage(&sales, 4);
+    let no_reason = move_to(&s, &s.admin, &deal, json!({"stage_id": lost})).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(no_reason.error_fields(), ["lost_reason"]);
+    let unknown = move_to(&s, &s.admin, &deal, json!({"stage_id": lost, "lost_reason": "La météo"})).await;
+    assert_eq!(unknown.error_fields(), ["lost_reason"]);
+    let unchanged = s.get(&format!("/api/v1/deals/{deal}"), &s.admin).await;
+    assert_eq!(
+        (unchanged.body["status"].as_str(), unchanged.body["version"].as_i64()),
+        (Some("open"), Some(1))
+    );
+    let lost = move_to(&s, &s.admin, &deal, json!({"stage_id": lost, "lost_reason": "concurrent"})).await;
+    assert_eq!(lost.status, StatusCode::OK, "{:?}", lost.body);
+    assert_eq!(
+        (lost.body["status"].as_str(), lost.body["lost_reason"].as_str()),
+        (Some("lost"), Some("Concurrent"))
+    );
+    assert_eq!(lost.body["probability"], 0);
+    let listed = s.get("/api/v1/deals?filter[status]=lost&filter[lost_reason]=concurrent", &s.admin).await;
+    assert_eq!(listed.body["data"][0]["id"], json!(deal));
+}
+
+async fn sales_users_move_only_their_own_deals_and_admins_shape_pipelines(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let (seller, seller_token) = s.user(Role::Sales).await;
+    let (_, readonly) = s.user(Role::Readonly).await;
+    let theirs = s.post("/api/v1/deals", &seller_token, json!({"title": "Le sien"})).await;
+    assert_eq!(theirs.body["owner_id"], json!(seller));
+    let mine = s.post("/api/v1/deals", &s.admin, json!({"title": "Celui de l'admin"})).await.id();
+    let moved = move_to(&s, &seller_token, &theirs.id(), json!({"stage_id": stage(&sales, 1)})).await;
+    assert_eq!(moved.status, StatusCode::OK);
+    let refused = move_to(&s, &seller_token, &mine, json!({"stage_id": stage(&sales, 1)})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let unchanged = s.get(&format!("/api/v1/deals/{mine}"), &seller_token).await;
+    assert_eq!(unchanged.body["stage_id"], sales["stages"][0]["id"], "every role reads every deal");
+    let given = s
+        .patch(&format!("/api/v1/deals/{}", theirs.id()), &seller_token, json!({"owner_id": s.admin_id}))
+        .await;
+    assert_eq!(given.status, StatusCode::FORBIDDEN);
+    let read_only = s.post("/api/v1/deals", &readonly, json!({"title": "Non"})).await;
+    assert_eq!(read_only.status, StatusCode::FORBIDDEN);
+    let shaped = s.post("/api/v1/pipelines", &seller_token, json!({"name": "Le mien"})).await;
+    assert_eq!(shaped.status, StatusCode::FORBIDDEN);
+    let renamed = s
+        .patch(
+            &format!("/api/v1/pipelines/{}", sales["id"].as_str().unwrap_or_default()),
+            &seller_token,
+            json!({"name": "X"}),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::FORBIDDEN);
+    let listed = s.get("/api/v1/pipelines", &readonly).await;
+    assert_eq!(listed.body["data"][0]["name"], "Ventes", "every role reads the pipelines");
+}
+
+async fn stages_and_pipelines_with_deals_are_kept(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let id = sales["id"].as_str().expect("an id").to_owned();
+    s.post("/api/v1/deals", &s.admin, json!({"title": "Dans la proposition", "stage_id": stage(&sales, 1)}))
+        .await;
+    let mut stages = sales["stages"].as_array().expect("stages").clone();
+    stages.remove(1);
+    let refused = s.patch(&format!("/api/v1/pipelines/{id}"), &s.admin, json!({"stages": stages})).await;
+    assert_eq!(refused.error_fields(), ["stages"]);
+    assert!(refused.body["errors"][0]["message"].as_str().unwrap_or_default().contains("Proposition"));
+    let mut renamed = sales["stages"].as_array().expect("stages").clone();
+    renamed[1]["name"] = json!("Devis envoyé");
+    renamed.remove(0);
+    renamed.insert(2, json!({"name": "Relance", "probability": 80}));
+    let changed = s.patch(&format!("/api/v1/pipelines/{id}"), &s.admin, json!({"stages": renamed})).await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    let names: Vec<&str> = changed.body["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Devis envoyé", "Négociation", "Relance", "Gagné", "Perdu"]);
+    assert_eq!(changed.body["stages"][0]["id"], sales["stages"][1]["id"], "kept by id");
+    let deleted = s.delete(&format!("/api/v1/pipelines/{id}"), &s.admin).await;
+    assert_eq!(deleted.status, StatusCode::CONFLICT);
+    let empty = pipeline(&s, "Vide").await;
+    let gone =
+        s.delete(&format!("/api/v1/pipelines/{}", empty["id"].as_str().unwrap_or_default()), &s.admin).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let bad = s
+        .post(
+            "/api/v1/pipelines",
+            &s.admin,
+            json!({"name": "Sans fin", "stages": [{"name": "A", "probability": 5}]}),
+        )
+        .await;
+    assert_eq!(bad.error_fields(), ["stages", "stages", "lost_reasons"]);
+}
+
+async fn deal_lists_sort_by_amount_and_totals_add_up_exactly(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let id = sales["id"].as_str().expect("an id").to_owned();
+    let (seller, seller_token) = s.user(Role::Sales).await;
+    for (title, amount, currency, close, token) in [
+        ("Dix centimes", "0.10", "EUR", "2026-12-05", &s.admin),
+        ("Vingt centimes", "0.20", "EUR", "2026-12-20", &s.admin),
+        ("Gros contrat", "99999.99", "EUR", "2027-01-15", &seller_token),
+        ("En yens", "150000", "JPY", "2026-12-31", &s.admin),
+    ] {
+        let created = s
+            .post(
+                "/api/v1/deals",
+                token,
+                json!({"title": title, "amount": amount, "currency": currency, "expected_close_on": close}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    }
+    s.post("/api/v1/deals", &s.admin, json!({"title": "Sans montant"})).await;
+    let by_amount = s.get("/api/v1/deals?filter[currency]=EUR&sort=-amount&limit=2", &s.admin).await;
+    let titles: Vec<&str> = by_amount.body["data"]
+        .as_array()
+        .expect("deals")
+        .iter()
+        .filter_map(|d| d["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["Gros contrat", "Vingt centimes"]);
+    let next = by_amount.body["next_cursor"].as_str().expect("a next page");
+    let rest = s
+        .get(&format!("/api/v1/deals?filter[currency]=EUR&sort=-amount&limit=2&cursor={next}"), &s.admin)
+        .await;
+    assert_eq!(rest.body["data"][0]["title"], "Dix centimes");
+    let december =
+        s.get("/api/v1/deals?filter[expected_close_on][gte]=2026-12-01&filter[expected_close_on][lt]=2027-01-01", &s.admin).await;
+    assert_eq!(december.body["data"].as_array().map(Vec::len), Some(3));
+    let found = s.get("/api/v1/deals?q=centime", &s.admin).await;
+    assert_eq!(found.body["data"].as_array().map(Vec::len), Some(2), "searched by title");
+
+    let totals = s.get(&format!("/api/v1/pipelines/{id}/totals"), &s.admin).await;
+    assert_eq!(totals.status, StatusCode::OK, "{:?}", totals.body);
+    let row = |currency: Option<&str>| {
+        totals.body["data"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["currency"].as_str() == currency)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(row(Some("EUR"))["deals"], 3);
+    assert_eq!(row(Some("EUR"))["amount_minor_units"], 10_000_029, "0.10 + 0.20 + 99999.99, exactly");
+    assert_eq!(row(Some("EUR"))["weighted_minor_units"], 1_000_002, "10 % of it, rounded down once");
+    assert_eq!(row(Some("JPY"))["amount_minor_units"], 150_000);
+    assert_eq!(row(None)["deals"], 1);
+    let theirs =
+        s.get(&format!("/api/v1/pipelines/{id}/totals?owner_id={seller}&closing=2027-01"), &s.admin).await;
+    assert_eq!(theirs.body["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(theirs.body["data"][0]["amount_minor_units"], 9_999_999);
+    let bad = s.get(&format!("/api/v1/pipelines/{id}/totals?closing=décembre"), &s.admin).await;
+    assert_eq!(bad.error_fields(), ["closing"]);
+}
+
+async fn activities_on_a_deal_show_on_its_contact_and_company_timelines(s: TestServer) {
+    pipeline(&s, "Ventes").await;
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Boulangerie Martin"})).await.id();
+    let contact = s
+        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Martin", "company_id": company}))
+        .await
+        .id();
+    let deal = s
+        .post(
+            "/api/v1/deals",
+            &s.admin,
+            json!({"title": "Four neuf", "company_id": company, "contact_id": contact}),
+        )
+        .await
+        .id();
+    let call = s
+        .post(
+            "/api/v1/activities",
+            &s.admin,
+            json!({"kind": "call", "subject": "Devis du four", "deal_id": deal}),
+        )
+        .await;
+    assert_eq!(call.status, StatusCode::CREATED, "{:?}", call.body);
+    assert_eq!(
+        (call.body["contact_id"].as_str(), call.body["company_id"].as_str()),
+        (Some(contact.as_str()), Some(company.as_str()))
+    );
+    for path in [format!("deals/{deal}"), format!("contacts/{contact}"), format!("companies/{company}")] {
+        let timeline = s.get(&format!("/api/v1/{path}/timeline"), &s.admin).await;
+        assert_eq!(timeline.body["data"][0]["id"], json!(call.id()), "{path}");
+    }
+    let stray = s
+        .post(
+            "/api/v1/activities",
+            &s.admin,
+            json!({"kind": "note", "body": "x", "deal_id": uuid::Uuid::now_v7()}),
+        )
+        .await;
+    assert_eq!(stray.error_fields(), ["deal_id"]);
+    let by_deal =
+        s.get(&format!("/api/v1/deals?filter[company_id]={company}&filter[status]=open"), &s.admin).await;
+    assert_eq!(by_deal.body["data"][0]["id"], json!(deal), "a company's open deals");
+    s.delete(&format!("/api/v1/deals/{deal}"), &s.admin).await;
+    let kept = s.get(&format!("/api/v1/activities/{}", call.id()), &s.admin).await;
+    assert_eq!((kept.status, kept.body["deal_id"].clone()), (StatusCode::OK, Value::Null), "the call stays");
+}
+
+async fn deals_take_custom_fields_and_bulk_changes(s: TestServer) {
+    pipeline(&s, "Ventes").await;
+    let field = s
+        .post(
+            "/api/v1/custom-fields",
+            &s.admin,
+            json!({"object_type": "deal", "key": "canal", "label": "Canal", "field_type": "select", "options": ["Salon", "Web"]}),
+        )
+        .await;
+    assert_eq!(field.status, StatusCode::CREATED, "{:?}", field.body);
+    let deal = s
+        .post("/api/v1/deals", &s.admin, json!({"title": "Salon", "custom_fields": {"canal": "Salon"}}))
+        .await;
+    assert_eq!(deal.body["custom_fields"]["canal"], "Salon");
+    let bad =
+        s.post("/api/v1/deals", &s.admin, json!({"title": "X", "custom_fields": {"canal": "Radio"}})).await;
+    assert_eq!(bad.error_fields(), ["custom_fields.canal"]);
+    let found = s.get("/api/v1/deals?filter[cf.canal]=Salon", &s.admin).await;
+    assert_eq!(found.body["data"][0]["id"], json!(deal.id()));
+    let tagged = s
+        .post(
+            "/api/v1/deals/bulk",
+            &s.admin,
+            json!({"ids": [deal.id()], "action": "tag", "tag": "salon-2026"}),
+        )
+        .await;
+    assert_eq!(tagged.status, StatusCode::OK, "{:?}", tagged.body);
+    let read = s.get(&format!("/api/v1/deals/{}", deal.id()), &s.admin).await;
+    assert_eq!(read.body["tags"], json!(["salon-2026"]));
+}

@@ -5,8 +5,9 @@ use crate::kind::{Kind, Refusals};
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
+use comptoir_domain::contacts::{CompanySummary, ContactSummary};
 use comptoir_domain::deals::{BoardFilter, StageChange, StageTotal};
-use comptoir_domain::deals::{Deal, DealFields, DealInput};
+use comptoir_domain::deals::{Deal, DealFields, DealInput, DealRefs};
 use comptoir_domain::ids::PipelineId;
 use comptoir_domain::ids::{DealId, StageId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
@@ -23,7 +24,7 @@ impl Kind for Deals {
     type Record = Deal;
     type Fields = DealFields;
     type Input = DealInput;
-    type Refs = ();
+    type Refs = DealRefs;
 
     const OBJECT: ObjectType = ObjectType::Record(RecordKind::Deal);
     const REFUSALS: Refusals = Refusals {
@@ -61,26 +62,45 @@ impl Kind for Deals {
         Ok(input.validate(&definitions, &pipelines, current.map(|d| &d.fields), actor.user_id)?)
     }
 
-    async fn references(app: &App, _current: Option<&Deal>, fields: &DealFields) -> Result<(), AppError> {
-        let mut errors = ValidationErrors::new();
-        if let Some(company) = fields.company_id
-            && comptoir_store::companies::get(&app.db, company).await?.is_none()
+    async fn references(
+        app: &App,
+        current: Option<&Deal>,
+        fields: &DealFields,
+    ) -> Result<DealRefs, AppError> {
+        if let Some(current) = current
+            && fields.company_id == current.fields.company_id
+            && fields.contact_id == current.fields.contact_id
+            && fields.owner_id == current.fields.owner_id
         {
-            errors.add("company_id", "is not a company");
+            // No reference moved: each was checked when set, and the database keeps them (a
+            // deleted company or contact clears them), so a move reads nothing more.
+            return Ok(DealRefs { company: current.company.clone(), contact: current.contact.clone() });
         }
-        if let Some(contact) = fields.contact_id
-            && !comptoir_store::contacts::exists(&app.db, contact).await?
-        {
-            errors.add("contact_id", "is not a contact");
+        let mut errors = ValidationErrors::new();
+        let mut refs = DealRefs::default();
+        if let Some(id) = fields.company_id {
+            match comptoir_store::companies::get(&app.db, id).await? {
+                Some(company) => refs.company = Some(CompanySummary { id, name: company.fields.name }),
+                None => errors.add("company_id", "is not a company"),
+            }
+        }
+        if let Some(id) = fields.contact_id {
+            match comptoir_store::contacts::get(&app.db, id).await? {
+                Some(contact) => {
+                    refs.contact = Some(ContactSummary { id, name: contact.fields.display_name() })
+                }
+                None => errors.add("contact_id", "is not a contact"),
+            }
         }
         app.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
-        Ok(errors.into_result()?)
+        errors.into_result()?;
+        Ok(refs)
     }
 
-    fn build(current: Option<&Deal>, fields: DealFields, _refs: (), at: DateTime<Utc>) -> Deal {
+    fn build(current: Option<&Deal>, fields: DealFields, refs: DealRefs, at: DateTime<Utc>) -> Deal {
         match current {
-            Some(current) => current.changed(fields, at),
-            None => Deal::new(fields, at),
+            Some(current) => current.changed(fields, refs, at),
+            None => Deal::new(fields, refs, at),
         }
     }
 

@@ -282,12 +282,8 @@ impl ContactFields {
     }
 
     pub fn display_name(&self) -> String {
-        let name = [self.first_name.as_deref(), self.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        if name.is_empty() { self.primary_email().map(ToString::to_string).unwrap_or_default() } else { name }
+        let email = self.primary_email().map(ToString::to_string);
+        name_of(self.first_name.as_deref(), self.last_name.as_deref(), email.as_deref())
     }
 
     /// The folded text a contact is found by: names, every email (whole and split into its
@@ -305,6 +301,19 @@ impl ContactFields {
         }
         fold(&parts.join(" "))
     }
+}
+
+/// How a contact is named: first and last name, or its email address when it has neither.
+pub fn name_of(first_name: Option<&str>, last_name: Option<&str>, email: Option<&str>) -> String {
+    let name = [first_name, last_name].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    if name.is_empty() { email.unwrap_or_default().to_owned() } else { name }
+}
+
+/// A contact as shown with a record that names it (a deal's contact).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContactSummary {
+    pub id: ContactId,
+    pub name: String,
 }
 
 /// The company a contact belongs to, as shown with the contact.

@@ -1,6 +1,7 @@
 //! Deals: the opportunities a sales team follows from the first contact to the signature, each
 //! in a stage of a pipeline, with an amount and the chance of winning it.
 
+use crate::contacts::{CompanySummary, ContactSummary};
 use crate::custom_fields::{CustomFieldDefinition, validate_values};
 use crate::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
 use crate::money::{BASE_CURRENCY, Currency, Money};
@@ -83,6 +84,9 @@ pub struct Deal {
     pub version: i64,
     #[serde(flatten)]
     pub fields: DealFields,
+    /// The company and the contact, named.
+    pub company: Option<CompanySummary>,
+    pub contact: Option<ContactSummary>,
     /// When the deal reached its current stage.
     pub stage_entered_at: DateTime<Utc>,
     /// When it was won or lost; absent while it is open.
@@ -92,9 +96,9 @@ pub struct Deal {
 }
 
 impl Deal {
-    /// The deal after `fields` replaced its own at `at`: a new stage starts its clock, and
-    /// closing or reopening it sets or clears when it closed.
-    pub fn changed(&self, fields: DealFields, at: DateTime<Utc>) -> Deal {
+    /// The deal after `fields` (naming `refs`) replaced its own at `at`: a new stage starts
+    /// its clock, and closing or reopening it sets or clears when it closed.
+    pub fn changed(&self, fields: DealFields, refs: DealRefs, at: DateTime<Utc>) -> Deal {
         let moved = fields.stage_id != self.fields.stage_id;
         let closed_at = match fields.status {
             Outcome::Open => None,
@@ -106,23 +110,34 @@ impl Deal {
             stage_entered_at: if moved { at } else { self.stage_entered_at },
             closed_at,
             fields,
+            company: refs.company,
+            contact: refs.contact,
             updated_at: at,
             ..self.clone()
         }
     }
 
-    pub fn new(fields: DealFields, at: DateTime<Utc>) -> Deal {
+    pub fn new(fields: DealFields, refs: DealRefs, at: DateTime<Utc>) -> Deal {
         let closed_at = (fields.status != Outcome::Open).then_some(at);
         Deal {
             id: DealId::new(),
             version: 1,
             fields,
+            company: refs.company,
+            contact: refs.contact,
             stage_entered_at: at,
             closed_at,
             created_at: at,
             updated_at: at,
         }
     }
+}
+
+/// The records a deal names, as it shows them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DealRefs {
+    pub company: Option<CompanySummary>,
+    pub contact: Option<ContactSummary>,
 }
 
 impl DealInput {

@@ -5,6 +5,7 @@ use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
 use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::deals::{BoardFilter, Deal, DealFields, StageChange, StageTotal};
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
@@ -25,6 +26,7 @@ pub static CATALOG: Catalog = Catalog {
         column("stage_id", "d.stage_id", ColumnKind::Id, false, "/stage_id"),
         column("status", "d.status", ColumnKind::Key, false, "/status"),
         column("company_id", "d.company_id", ColumnKind::Id, true, "/company_id"),
+        column("company_name", "co.name", ColumnKind::Text, true, "/company/name"),
         column("contact_id", "d.contact_id", ColumnKind::Id, true, "/contact_id"),
         column("owner_id", "d.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("amount", "d.amount_minor", ColumnKind::Int, true, "/amount/minor_units"),
@@ -59,12 +61,23 @@ pub static CATALOG: Catalog = Catalog {
     creation_ordered: &[],
 };
 
+/// The rows a deal is read from, which lists filter on: the deal, its company and contact.
+macro_rules! deals_from {
+    () => {
+        " FROM deals d LEFT JOIN companies co ON co.id = d.company_id LEFT JOIN contacts ct ON ct.id = d.contact_id"
+    };
+}
+
 macro_rules! select_deals {
     () => {
-        "SELECT d.id, d.version, d.title, d.pipeline_id, d.stage_id, d.status, d.company_id,
+        concat!(
+            "SELECT d.id, d.version, d.title, d.pipeline_id, d.stage_id, d.status, d.company_id,
             d.contact_id, d.owner_id, d.amount_minor, d.currency, d.probability, d.expected_close_on,
             d.source, d.lost_reason, d.tags, d.custom_fields, d.stage_entered_at, d.closed_at,
-            d.created_at, d.updated_at FROM deals d"
+            d.created_at, d.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
+            ct.last_name AS contact_last_name, ct.email AS contact_email",
+            deals_from!()
+        )
     };
 }
 
@@ -91,6 +104,10 @@ struct DealRow {
     closed_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    company_name: Option<String>,
+    contact_first_name: Option<String>,
+    contact_last_name: Option<String>,
+    contact_email: Option<String>,
 }
 
 impl TryFrom<DealRow> for Deal {
@@ -130,6 +147,18 @@ impl TryFrom<DealRow> for Deal {
                 tags: row.tags.0,
                 custom_fields: row.custom_fields.0,
             },
+            company: row
+                .company_id
+                .zip(row.company_name)
+                .map(|(id, name)| CompanySummary { id: CompanyId(id), name }),
+            contact: row.contact_id.map(|id| ContactSummary {
+                id: ContactId(id),
+                name: name_of(
+                    row.contact_first_name.as_deref(),
+                    row.contact_last_name.as_deref(),
+                    row.contact_email.as_deref(),
+                ),
+            }),
             stage_entered_at: row.stage_entered_at,
             closed_at: row.closed_at,
             created_at: row.created_at,
@@ -166,7 +195,7 @@ pub async fn count_matching(
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
-    let base = "SELECT count(*) FROM (SELECT 1 FROM deals d WHERE TRUE";
+    let base = concat!("SELECT count(*) FROM (SELECT 1", deals_from!(), " WHERE TRUE");
     crate::count::count_list(db, base, &CATALOG, query, custom, "deals").await
 }
 

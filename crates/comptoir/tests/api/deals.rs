@@ -267,8 +267,12 @@ async fn activities_on_a_deal_show_on_its_contact_and_company_timelines(s: TestS
             &s.admin,
             json!({"title": "Four neuf", "company_id": company, "contact_id": contact}),
         )
-        .await
-        .id();
+        .await;
+    assert_eq!(deal.body["company"], json!({"id": company, "name": "Boulangerie Martin"}));
+    assert_eq!(deal.body["contact"], json!({"id": contact, "name": "Martin"}));
+    let deal = deal.id();
+    let by_name = s.get("/api/v1/deals?filter[company_name]=boulangerie martin", &s.admin).await;
+    assert_eq!(by_name.body["data"][0]["id"], json!(deal));
     let call = s
         .post(
             "/api/v1/activities",

@@ -153,4 +153,50 @@
         });
       });
   });
+
+  // The deals board: a card dropped on another column submits its own "move" form with that
+  // column's stage, so dragging and the keyboard form are one path. Losing a deal needs a
+  // reason: the form opens on it instead of being sent.
+  var board = document.querySelector("[data-board]");
+  if (board) {
+    var dragged = null;
+    board.addEventListener("dragstart", function (event) {
+      var card = event.target.closest && event.target.closest("[data-deal]");
+      if (!card) return;
+      dragged = card;
+      card.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", card.getAttribute("data-deal"));
+    });
+    board.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("dragging");
+      dragged = null;
+      board.querySelectorAll(".drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+    });
+    board.addEventListener("dragover", function (event) {
+      var column = event.target.closest && event.target.closest("[data-stage]");
+      if (!dragged || !column) return;
+      event.preventDefault();
+      board.querySelectorAll(".drop-target").forEach(function (c) { if (c !== column) c.classList.remove("drop-target"); });
+      column.classList.add("drop-target");
+    });
+    board.addEventListener("drop", function (event) {
+      var column = event.target.closest && event.target.closest("[data-stage]");
+      if (!dragged || !column) return;
+      event.preventDefault();
+      var form = dragged.querySelector(".deal-move form");
+      var stage = column.getAttribute("data-stage");
+      if (!form || dragged.closest("[data-stage]") === column) return;
+      form.elements.stage_id.value = stage;
+      var reason = form.elements.lost_reason;
+      if (column.getAttribute("data-outcome") === "lost" && reason && !reason.value) {
+        var details = dragged.querySelector(".deal-move");
+        details.open = true;
+        tell(board.getAttribute("data-choose-reason"));
+        reason.focus();
+        return;
+      }
+      form.requestSubmit();
+    });
+  }
 })();

@@ -67,17 +67,28 @@ impl Kind for Deals {
         current: Option<&Deal>,
         fields: &DealFields,
     ) -> Result<DealRefs, AppError> {
+        let pipelines = comptoir_store::pipelines::list(&app.db).await?;
+        let pipeline = pipelines.iter().find(|p| p.id == fields.pipeline_id);
+        let mut refs = DealRefs {
+            pipeline_name: pipeline.map(|p| p.fields.name.clone()).unwrap_or_default(),
+            stage_name: pipeline
+                .and_then(|p| p.stage(fields.stage_id))
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            ..DealRefs::default()
+        };
         if let Some(current) = current
             && fields.company_id == current.fields.company_id
             && fields.contact_id == current.fields.contact_id
             && fields.owner_id == current.fields.owner_id
         {
-            // No reference moved: each was checked when set, and the database keeps them (a
-            // deleted company or contact clears them), so a move reads nothing more.
-            return Ok(DealRefs { company: current.company.clone(), contact: current.contact.clone() });
+            // No other reference moved: each was checked when set, and the database keeps them
+            // (a deleted company or contact clears them), so a move reads nothing more.
+            refs.company = current.company.clone();
+            refs.contact = current.contact.clone();
+            return Ok(refs);
         }
         let mut errors = ValidationErrors::new();
-        let mut refs = DealRefs::default();
         if let Some(id) = fields.company_id {
             match comptoir_store::companies::get(&app.db, id).await? {
                 Some(company) => refs.company = Some(CompanySummary { id, name: company.fields.name }),

@@ -87,6 +87,9 @@ pub struct Deal {
     /// The company and the contact, named.
     pub company: Option<CompanySummary>,
     pub contact: Option<ContactSummary>,
+    /// The names of its pipeline and stage, as shown with it.
+    pub pipeline_name: String,
+    pub stage_name: String,
     /// When the deal reached its current stage.
     pub stage_entered_at: DateTime<Utc>,
     /// When it was won or lost; absent while it is open.
@@ -112,6 +115,8 @@ impl Deal {
             fields,
             company: refs.company,
             contact: refs.contact,
+            pipeline_name: refs.pipeline_name,
+            stage_name: refs.stage_name,
             updated_at: at,
             ..self.clone()
         }
@@ -125,6 +130,8 @@ impl Deal {
             fields,
             company: refs.company,
             contact: refs.contact,
+            pipeline_name: refs.pipeline_name,
+            stage_name: refs.stage_name,
             stage_entered_at: at,
             closed_at,
             created_at: at,
@@ -138,6 +145,8 @@ impl Deal {
 pub struct DealRefs {
     pub company: Option<CompanySummary>,
     pub contact: Option<ContactSummary>,
+    pub pipeline_name: String,
+    pub stage_name: String,
 }
 
 impl DealInput {
@@ -167,7 +176,7 @@ impl DealInput {
             _ => None,
         };
         if self.probability.is_some_and(|p| p > 100) {
-            errors.add("probability", "must be between 0 and 100");
+            errors.add("probability", "must be a percentage, from 0 to 100");
         }
         let source = clean_text(self.source);
         check_length(&mut errors, "source", &source, 100);
@@ -184,12 +193,10 @@ impl DealInput {
             match &lost_reason {
                 None => errors.add("lost_reason", "is required to lose a deal"),
                 Some(reason) => {
-                    match pipeline.fields.lost_reasons.iter().find(|r| r.eq_ignore_ascii_case(reason)) {
+                    let wanted = reason.to_lowercase();
+                    match pipeline.fields.lost_reasons.iter().find(|r| r.to_lowercase() == wanted) {
                         Some(known) => lost_reason = Some(known.clone()),
-                        None => errors.add(
-                            "lost_reason",
-                            format!("must be one of: {}", pipeline.fields.lost_reasons.join(", ")),
-                        ),
+                        None => errors.add("lost_reason", "is not one of the pipeline's lost reasons"),
                     }
                 }
             }
@@ -396,7 +403,7 @@ mod tests {
         let errors =
             validate(json!({"title": "A", "stage_id": lost, "lost_reason": "Météo"}), &pipelines, None)
                 .expect_err("unknown reason");
-        assert!(errors.0[0].message.contains("Prix, Concurrent"), "{errors}");
+        assert_eq!(errors.0[0].field, "lost_reason");
         let deal = validate(json!({"title": "A", "stage_id": lost, "lost_reason": "prix"}), &pipelines, None)
             .expect("valid");
         assert_eq!(

@@ -180,7 +180,7 @@ fn validate_stages(
             }
             (Some(fixed), _) => fixed,
             (None, Some(given)) if given > 100 => {
-                errors.add(format!("{field}.probability"), "must be between 0 and 100");
+                errors.add(format!("{field}.probability"), "must be a percentage, from 0 to 100");
                 0
             }
             (None, Some(given)) => given,
@@ -207,9 +207,8 @@ fn validate_stages(
         let count = stages.iter().filter(|s| s.outcome == outcome).count();
         match (outcome, count) {
             (Outcome::Open, 0) => errors.add("stages", "needs at least one open stage"),
-            (Outcome::Won | Outcome::Lost, n) if n != 1 => {
-                errors.add("stages", format!("needs exactly one {} stage", outcome.as_str()));
-            }
+            (Outcome::Won, n) if n != 1 => errors.add("stages", "needs exactly one won stage"),
+            (Outcome::Lost, n) if n != 1 => errors.add("stages", "needs exactly one lost stage"),
             _ => {}
         }
     }

@@ -64,7 +64,8 @@ pub static CATALOG: Catalog = Catalog {
 /// The rows a deal is read from, which lists filter on: the deal, its company and contact.
 macro_rules! deals_from {
     () => {
-        " FROM deals d LEFT JOIN companies co ON co.id = d.company_id LEFT JOIN contacts ct ON ct.id = d.contact_id"
+        " FROM deals d JOIN pipelines p ON p.id = d.pipeline_id JOIN pipeline_stages st ON st.id = d.stage_id
+         LEFT JOIN companies co ON co.id = d.company_id LEFT JOIN contacts ct ON ct.id = d.contact_id"
     };
 }
 
@@ -75,7 +76,8 @@ macro_rules! select_deals {
             d.contact_id, d.owner_id, d.amount_minor, d.currency, d.probability, d.expected_close_on,
             d.source, d.lost_reason, d.tags, d.custom_fields, d.stage_entered_at, d.closed_at,
             d.created_at, d.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
-            ct.last_name AS contact_last_name, ct.email AS contact_email",
+            ct.last_name AS contact_last_name, ct.email AS contact_email, p.name AS pipeline_name,
+            st.name AS stage_name",
             deals_from!()
         )
     };
@@ -108,6 +110,8 @@ struct DealRow {
     contact_first_name: Option<String>,
     contact_last_name: Option<String>,
     contact_email: Option<String>,
+    pipeline_name: String,
+    stage_name: String,
 }
 
 impl TryFrom<DealRow> for Deal {
@@ -159,6 +163,8 @@ impl TryFrom<DealRow> for Deal {
                     row.contact_email.as_deref(),
                 ),
             }),
+            pipeline_name: row.pipeline_name,
+            stage_name: row.stage_name,
             stage_entered_at: row.stage_entered_at,
             closed_at: row.closed_at,
             created_at: row.created_at,

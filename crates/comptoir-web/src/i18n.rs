@@ -1,9 +1,10 @@
 //! The interface's two languages: messages from the Fluent catalogues in `locales/`, and
 //! numbers, money and dates written the way each language writes them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use comptoir_domain::listing::Count;
+use comptoir_domain::money::Money;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
 use std::borrow::Cow;
@@ -154,7 +155,13 @@ impl Lang {
     /// in English.
     pub fn number(self, value: f64, decimals: usize) -> String {
         let text = format!("{:.*}", decimals, value.abs());
-        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let negative = value < 0.0 && value.abs() >= 0.5 * 10f64.powi(-(decimals as i32));
+        self.grouped(&text, negative)
+    }
+
+    /// `digits` (`1234.56`, no sign) with the language's thousands separator and decimal point.
+    fn grouped(self, digits: &str, negative: bool) -> String {
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
         let (group, point) = match self {
             Lang::En => (",", "."),
             Lang::Fr => ("\u{202f}", ","),
@@ -166,7 +173,7 @@ impl Lang {
             }
             grouped.push(digit);
         }
-        let sign = if value < 0.0 && value.abs() >= 0.5 * 10f64.powi(-(decimals as i32)) { "-" } else { "" };
+        let sign = if negative { "-" } else { "" };
         if fraction.is_empty() {
             format!("{sign}{grouped}")
         } else {
@@ -176,19 +183,37 @@ impl Lang {
 
     /// An amount of money: `1 234,56 €` in French, `€1,234.56` in English.
     pub fn money(self, amount: f64, currency: &str) -> String {
+        let number = self.number(amount.abs(), 2);
+        self.with_symbol(&number, amount < 0.0, currency)
+    }
+
+    /// An exact amount, with as many decimals as its currency has: `1 234,56 €`, `¥150,000`.
+    pub fn amount(self, money: &Money) -> String {
+        let number = self.grouped(&money.amount.abs().to_string(), false);
+        self.with_symbol(&number, money.amount.is_sign_negative(), money.currency.code())
+    }
+
+    fn with_symbol(self, number: &str, negative: bool, currency: &str) -> String {
         let symbol = match currency {
             "EUR" => "€",
             "USD" => "$",
             "GBP" => "£",
-            "CHF" => "CHF",
+            "JPY" => "¥",
             other => other,
         };
-        let number = self.number(amount.abs(), 2);
-        let sign = if amount < 0.0 { "-" } else { "" };
+        let sign = if negative { "-" } else { "" };
         match self {
             Lang::Fr => format!("{sign}{number}\u{a0}{symbol}"),
             Lang::En if symbol.len() > 1 && symbol.is_ascii() => format!("{sign}{symbol}\u{a0}{number}"),
             Lang::En => format!("{sign}{symbol}{number}"),
+        }
+    }
+
+    /// A calendar day: `23/11/2026` in French, `Nov 23, 2026` in English.
+    pub fn day(self, day: NaiveDate) -> String {
+        match self {
+            Lang::Fr => day.format("%d/%m/%Y").to_string(),
+            Lang::En => day.format("%b %-d, %Y").to_string(),
         }
     }
 
@@ -222,6 +247,13 @@ mod tests {
         assert_eq!(Lang::En.number(-1234567.0, 0), "-1,234,567");
         assert_eq!(Lang::Fr.number(12.5, 1), "12,5");
         assert_eq!(Lang::En.money(-3.0, "USD"), "-$3.00");
+        let eur = comptoir_domain::money::BASE_CURRENCY;
+        assert_eq!(
+            Lang::Fr.amount(&Money::from_minor(123_456_789, eur)),
+            "1\u{202f}234\u{202f}567,89\u{a0}€"
+        );
+        let yen = comptoir_domain::money::Currency::parse("JPY").unwrap_or(eur);
+        assert_eq!(Lang::En.amount(&Money::from_minor(150_000, yen)), "¥150,000");
     }
 
     #[test]

@@ -451,3 +451,81 @@ namesakes-allow = It is someone else: save it anyway
 tasks-about = About
 tasks-about-any = about any record
 tasks-all-of-record = All its tasks, by due date
+
+## Sales: deals, the board, pipelines
+nav-deals = Deals
+kind-deal = deal
+object-deal = Deals
+deals-title = Deals
+deal-new = New deal
+deal-edit = Edit { $name }
+deal-edit-title = Edit deal
+deal-mine = My deals
+count-deals = { $count ->
+    [one] { $shown } deal
+   *[other] { $shown } deals
+}
+count-deals-more-than = more than { $shown } deals
+count-deals-about = about { $shown } deals
+field-title = Title
+field-amount = Amount
+field-currency = Currency (EUR, USD…)
+field-expected-close-on = Expected close
+field-probability = Probability (%)
+col-title = Title
+col-pipeline-name = Pipeline
+col-stage-name = Stage
+col-status = Status
+col-amount = Amount
+col-currency = Currency
+col-probability = Probability
+col-expected-close-on = Expected close
+col-lost-reason = Lost reason
+col-closed-at = Closed
+deal-status-open = Open
+deal-status-won = Won
+deal-status-lost = Lost
+deal-closes-on = expected to close { $day }
+filter-not-an-amount = { $field }: “{ $value }” is not an amount in euros.
+board-title = Deals board
+board-pipelines = Pipelines
+board-everyone = Everyone
+board-owner = Owner
+board-closing = Closing in
+board-list = List view
+board-deals = { $count ->
+    [one] { $shown } deal
+   *[other] { $shown } deals
+}
+board-more = { $count ->
+    [one] { $shown } more
+   *[other] { $shown } more
+}
+board-weighted = weighted
+board-move = Move
+board-move-title = Move “{ $title }”
+board-move-to = To stage
+board-lost-reason = Lost reason (if lost)
+board-add = Add
+board-add-label = New deal in “{ $stage }”
+board-no-pipeline = No pipeline yet: deals move through the stages of a pipeline.
+board-starter = Create the starter pipeline
+board-ask-admin = An admin creates the first pipeline.
+board-empty-column = No deals.
+board-drop-hint = Drag a card to another column, or open “Move” on the card.
+board-choose-reason = Choose why it was lost, then move it.
+board-field-lost-reason = Lost reason:
+board-field-stage-id = Stage:
+board-field-title = Title:
+board-field-pipeline-id = Pipeline:
+board-field-owner = Owner:
+board-field-closing = Month:
+starter-pipeline = Sales
+starter-qualify = Qualification
+starter-discover = Discovery
+starter-propose = Proposal
+starter-negotiate = Negotiation
+starter-won = Won
+starter-lost = Lost
+starter-lost-reasons = Price, Competitor, No budget, No decision, Other
+board-probability = { $n }%

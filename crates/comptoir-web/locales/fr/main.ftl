@@ -451,3 +451,81 @@ namesakes-allow = C’est une autre fiche : l’enregistrer quand même
 tasks-about = Concernant
 tasks-about-any = toutes fiches confondues
 tasks-all-of-record = Toutes ses tâches, par échéance
+
+## Sales: deals, the board, pipelines
+nav-deals = Affaires
+kind-deal = affaire
+object-deal = Affaires
+deals-title = Affaires
+deal-new = Nouvelle affaire
+deal-edit = Modifier { $name }
+deal-edit-title = Modifier l’affaire
+deal-mine = Mes affaires
+count-deals = { $count ->
+    [one] { $shown } affaire
+   *[other] { $shown } affaires
+}
+count-deals-more-than = plus de { $shown } affaires
+count-deals-about = environ { $shown } affaires
+field-title = Intitulé
+field-amount = Montant
+field-currency = Devise (EUR, USD…)
+field-expected-close-on = Conclusion prévue
+field-probability = Probabilité (%)
+col-title = Intitulé
+col-pipeline-name = Pipeline
+col-stage-name = Étape
+col-status = Statut
+col-amount = Montant
+col-currency = Devise
+col-probability = Probabilité
+col-expected-close-on = Conclusion prévue
+col-lost-reason = Raison de la perte
+col-closed-at = Conclue le
+deal-status-open = En cours
+deal-status-won = Gagnée
+deal-status-lost = Perdue
+deal-closes-on = conclusion prévue le { $day }
+filter-not-an-amount = { $field } : « { $value } » n’est pas un montant en euros.
+board-title = Tableau des affaires
+board-pipelines = Pipelines
+board-everyone = Toute l’équipe
+board-owner = Responsable
+board-closing = Conclusion prévue en
+board-list = Voir en liste
+board-deals = { $count ->
+    [one] { $shown } affaire
+   *[other] { $shown } affaires
+}
+board-more = { $count ->
+    [one] { $shown } autre
+   *[other] { $shown } autres
+}
+board-weighted = pondéré
+board-move = Déplacer
+board-move-title = Déplacer « { $title } »
+board-move-to = Vers l’étape
+board-lost-reason = Raison de la perte (si perdue)
+board-add = Ajouter
+board-add-label = Nouvelle affaire dans « { $stage } »
+board-no-pipeline = Aucun pipeline pour l’instant : les affaires avancent dans les étapes d’un pipeline.
+board-starter = Créer le pipeline de départ
+board-ask-admin = Un administrateur crée le premier pipeline.
+board-empty-column = Aucune affaire.
+board-drop-hint = Glissez une carte vers une autre colonne, ou ouvrez « Déplacer » sur la carte.
+board-choose-reason = Choisissez la raison de la perte, puis déplacez.
+board-field-lost-reason = Raison de la perte :
+board-field-stage-id = Étape :
+board-field-title = Intitulé :
+board-field-pipeline-id = Pipeline :
+board-field-owner = Responsable :
+board-field-closing = Mois :
+starter-pipeline = Ventes
+starter-qualify = Qualification
+starter-discover = Découverte
+starter-propose = Proposition
+starter-negotiate = Négociation
+starter-won = Gagnée
+starter-lost = Perdue
+starter-lost-reasons = Prix, Concurrent, Pas de budget, Pas de décision, Autre
+board-probability = { $n } %

@@ -10,8 +10,10 @@ use chrono_tz::Tz;
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
 use comptoir_domain::ids::UserId;
 use comptoir_domain::listing::{Filter, FilterOp};
+use comptoir_domain::money::{BASE_CURRENCY, Money};
 use comptoir_domain::search::fold;
 use comptoir_domain::users::User;
+use rust_decimal::Decimal;
 
 /// The control a field's value is entered with.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +22,9 @@ pub enum Control {
     /// Phone numbers, stored in international form and typed in national form.
     Phone,
     Number,
+    /// An amount in the base currency (`10 000` €), compared with the records in that
+    /// currency: amounts in another one are not comparable without a rate.
+    Amount,
     /// A day, for a timestamp or a date field.
     Date,
     YesNo,
@@ -66,7 +71,9 @@ impl Control {
                 &["contains", "eq", "ne", "starts-with", "is-empty", "is-not-empty"]
             }
             Control::Phone => &["starts-with", "contains", "eq", "is-empty", "is-not-empty"],
-            Control::Number => &["eq", "ne", "gt", "gte", "lt", "lte", "is-empty", "is-not-empty"],
+            Control::Number | Control::Amount => {
+                &["eq", "ne", "gt", "gte", "lt", "lte", "is-empty", "is-not-empty"]
+            }
             Control::Date => {
                 &["on", "since", "before", "this-month", "last-30-days", "is-empty", "is-not-empty"]
             }
@@ -143,6 +150,9 @@ pub struct FilterWords<'a> {
     pub users: &'a [User],
 }
 
+/// The built-in fields that hold a day rather than a moment, compared as `YYYY-MM-DD`.
+const CALENDAR_DAYS: &[&str] = &["expected_close_on"];
+
 impl FilterWords<'_> {
     /// The API filters (`filter[key][op]`, value) a line of the bar stands for, or the message
     /// that says why it cannot stand for any.
@@ -203,6 +213,18 @@ impl FilterWords<'_> {
             Control::Number => {
                 self.number(typed).ok_or_else(|| self.message(field, "filter-not-a-number", typed))?
             }
+            Control::Amount => {
+                let minor = self
+                    .number(typed)
+                    .and_then(|n| n.parse::<Decimal>().ok())
+                    .and_then(|n| Money::new(n, BASE_CURRENCY).ok())
+                    .ok_or_else(|| self.message(field, "filter-not-an-amount", typed))?
+                    .minor_units;
+                return Ok(vec![
+                    pair(api_op.as_str(), minor.to_string()),
+                    ("filter[currency]".to_owned(), BASE_CURRENCY.code().to_owned()),
+                ]);
+            }
             Control::YesNo => {
                 yes_no(typed).ok_or_else(|| self.message(field, "filter-not-yes-no", typed))?.to_owned()
             }
@@ -226,6 +248,7 @@ impl FilterWords<'_> {
                     (Some(Control::Date), FilterOp::Lt) => ("before", self.shown_day(&value)),
                     (Some(Control::Date), op) => (op.as_str(), self.shown_day(&value)),
                     (Some(Control::Phone), op) => (op.as_str(), national_phone(&value)),
+                    (Some(Control::Amount), op) => (op.as_str(), self.shown_amount(&value)),
                     (_, op) => (op.as_str(), value),
                 };
                 (filter.field.clone(), op.to_owned(), value)
@@ -257,7 +280,7 @@ impl FilterWords<'_> {
     /// The first instant of `day` where the visitor is, as the API compares it; a date field
     /// compares the day itself.
     fn start_of(&self, field: &FilterField<'_>, day: NaiveDate) -> String {
-        if field.key.starts_with("cf.") {
+        if field.key.starts_with("cf.") || CALENDAR_DAYS.contains(&field.key) {
             return day.format("%Y-%m-%d").to_string();
         }
         let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -277,6 +300,22 @@ impl FilterWords<'_> {
     }
 
     /// A number as people type it: `10 000`, `1 234,5` in French, `1,234.5` in English.
+    /// Minor units of the base currency kept in the URL, as the amount is typed (`10 000,5`).
+    fn shown_amount(&self, value: &str) -> String {
+        match value.trim().parse::<i64>() {
+            Ok(minor) => {
+                let amount = Money::from_minor(minor, BASE_CURRENCY).amount.normalize();
+                let digits = amount.abs().to_string();
+                let shown = match self.lang {
+                    Lang::Fr => digits.replace('.', ","),
+                    Lang::En => digits,
+                };
+                if amount.is_sign_negative() { format!("-{shown}") } else { shown }
+            }
+            Err(_) => value.to_owned(),
+        }
+    }
+
     fn number(&self, typed: &str) -> Option<String> {
         let kept: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
         let normal = match self.lang {
@@ -465,6 +504,23 @@ mod tests {
             "1234.5"
         );
         assert!(fr.translate(&budget, "gt", "beaucoup").is_err_and(|m| m.contains("beaucoup")));
+    }
+
+    #[test]
+    fn amounts_are_compared_in_the_base_currency_s_minor_units() {
+        let amount = field("amount", &Control::Amount);
+        let fr = words(Lang::Fr, &[]);
+        let pairs = fr.translate(&amount, "gte", "10 000,5").expect("an amount");
+        assert_eq!(
+            pairs,
+            [
+                ("filter[amount][gte]".to_owned(), "1000050".to_owned()),
+                ("filter[currency]".to_owned(), "EUR".to_owned())
+            ]
+        );
+        assert!(fr.translate(&amount, "gte", "0,001").is_err(), "no fraction of a cent");
+        let filter = Filter { field: "amount".to_owned(), op: FilterOp::Gte, value: "1000050".to_owned() };
+        assert_eq!(fr.lines(&[amount], &[filter])[0].2, "10000,5");
     }
 
     #[test]

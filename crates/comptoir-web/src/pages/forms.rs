@@ -21,6 +21,8 @@ pub struct FormField {
     pub hint: Option<String>,
     pub error: Option<String>,
     pub autocomplete: &'static str,
+    /// The keyboard a phone shows (`decimal`), for text typed as a number.
+    pub input_mode: &'static str,
     pub list: Option<String>,
     /// Takes the focus when it appears, as an input opened for editing in place does.
     pub autofocus: bool,
@@ -41,6 +43,7 @@ impl FormField {
             hint: None,
             error: None,
             autocomplete: "",
+            input_mode: "",
             list: None,
             autofocus: false,
         }
@@ -53,6 +56,11 @@ impl FormField {
         options: Vec<(String, String)>,
     ) -> Self {
         FormField { options, ..FormField::new(name, label, "select", value) }
+    }
+
+    pub fn input_mode(mut self, mode: &'static str) -> Self {
+        self.input_mode = mode;
+        self
     }
 
     pub fn required(mut self) -> Self {

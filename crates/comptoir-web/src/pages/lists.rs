@@ -228,7 +228,7 @@ impl FilterLine {
                 ("select", vec![("true".to_owned(), lang.t("yes")), ("false".to_owned(), lang.t("no"))])
             }
             Control::Date => ("date", vec![]),
-            Control::Number => ("number", vec![]),
+            Control::Number | Control::Amount => ("number", vec![]),
             Control::Phone => ("tel", vec![]),
             Control::Text | Control::Labels => ("text", vec![]),
             Control::CompanyName => ("company", vec![]),

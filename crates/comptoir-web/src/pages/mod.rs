@@ -5,10 +5,12 @@ mod account;
 mod activities;
 mod assets;
 mod auth;
+mod board;
 mod companies;
 mod contacts;
 mod custom;
 mod days;
+mod deals;
 mod errors;
 mod filters;
 pub(crate) mod forms;
@@ -44,6 +46,8 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(record_pages::routes::<contacts::Contacts>())
         .merge(record_pages::routes::<companies::Companies>())
+        .merge(board::router())
+        .merge(record_pages::routes::<deals::Deals>())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
         .merge(tasks::router())

@@ -13,6 +13,10 @@ use serde_json::{Map, Value, json};
 pub enum Kind {
     Text,
     Url,
+    /// A day, `YYYY-MM-DD`.
+    Date,
+    /// A number, typed as people write it (`12 500,50`).
+    Number,
     /// One email address per line (`emails`).
     EmailLines,
     /// One phone number per line (`phones`).
@@ -112,6 +116,9 @@ impl Spec {
         let field = match self.kind {
             Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
             Kind::Url => FormField::new(self.name, label, "url", value),
+            Kind::Date => FormField::new(self.name, label, "date", value),
+            // Text, not `number`: a browser's number input refuses "12 500,50" as people type it.
+            Kind::Number => FormField::new(self.name, label, "text", value).input_mode("decimal"),
             Kind::EmailLines | Kind::PhoneLines => {
                 FormField::new(self.name, label, "textarea", value).hint(lang.t("one-per-line"))
             }
@@ -148,9 +155,29 @@ impl Spec {
                     raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(Value::from).collect(),
                 )
             }
+            Kind::Number => text.map(|t| typed_number(&t)).unwrap_or(Value::Null),
             _ => text.map(Value::String).unwrap_or(Value::Null),
         }
     }
+}
+
+/// A number as people type it (`12 500,50`, `12,500.50`, `55`): a whole number becomes a JSON
+/// number, a decimal a string the API reads exactly; anything else stays as typed, for the
+/// API to refuse by name.
+pub fn typed_number(typed: &str) -> Value {
+    let mut text: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '\u{202f}').collect();
+    if text.contains(',') {
+        text = if text.contains('.') { text.replace(',', "") } else { text.replace(',', ".") };
+    }
+    if let Ok(whole) = text.parse::<i64>() {
+        return Value::from(whole);
+    }
+    let decimal = text.strip_prefix('-').unwrap_or(&text);
+    let is_decimal = decimal.split_once('.').is_some_and(|(whole, fraction)| {
+        !(whole.is_empty() && fraction.is_empty())
+            && whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit())
+    });
+    Value::String(if is_decimal { text } else { typed.to_owned() })
 }
 
 /// The message naming one value of a closed set; Fluent keys cannot hold `+`.
@@ -237,6 +264,16 @@ mod tests {
         );
         let only = body_from_form(SPECS, &typed(&[("address.city", "Paris")]), Some("address.city"));
         assert_eq!(only, json!({"address": {"city": "Paris"}}));
+    }
+
+    #[test]
+    fn numbers_are_read_as_people_type_them() {
+        assert_eq!(typed_number("12 500,50"), json!("12500.50"));
+        assert_eq!(typed_number("12,500.50"), json!("12500.50"));
+        assert_eq!(typed_number("12\u{a0}500"), json!(12500));
+        assert_eq!(typed_number("55"), json!(55));
+        assert_eq!(typed_number("-3,5"), json!("-3.5"));
+        assert_eq!(typed_number("beaucoup"), json!("beaucoup"));
     }
 
     #[test]

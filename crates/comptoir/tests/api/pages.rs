@@ -36,6 +36,8 @@ on_both_databases!(
     every_user_sets_their_own_language_time_zone_and_password,
     a_new_record_already_on_file_is_pointed_out_before_saving,
     a_closed_set_sorts_by_its_labels_in_the_readers_language,
+    the_deals_board_starts_a_pipeline_adds_and_moves_deals,
+    a_deal_is_created_and_edited_from_its_form,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -224,6 +226,9 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/settings/users", ADMIN_EMAIL),
         ("/settings/tokens", "tests"),
         ("/settings/fields", "name=\"field_type\""),
+        ("/deals", "New deal"),
+        ("/deals/new", "name=\"title\""),
+        ("/deals/board", "No pipeline yet"),
     ];
     for (path, expected) in pages {
         let page = browser.get(path).await;
@@ -237,9 +242,10 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
     // A kind of record that has no pages is no address, never another kind's pages; an
     // address that names nothing, or an id that does not read, is the site's own 404 page.
     for path in [
-        "/deals",
-        "/deals/new",
+        "/quotes",
+        "/quotes/new",
         "/deals/01a209c5-454c-70c1-8b42-1b1057ca6694",
+        "/deals/not-an-id",
         "/companiesx",
         "/contacts/not-an-id",
         "/contacts/not-an-id/edit",
@@ -1357,4 +1363,124 @@ async fn a_closed_set_sorts_by_its_labels_in_the_readers_language(s: TestServer)
     browser.get("/contacts").await;
     assert_eq!(sorted("fr").await, ["Abonné", "Ambassadeur", "Client", "Opportunité", "Piste"]);
     assert_eq!(sorted("en").await, ["Customer", "Evangelist", "Lead", "Opportunity", "Subscriber"]);
+}
+
+async fn the_deals_board_starts_a_pipeline_adds_and_moves_deals(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    let empty = browser.get("/deals/board").await;
+    assert!(empty.contains("action=\"/deals/board/starter\""), "{}", empty.text);
+    let started = browser.post("/deals/board/starter", &[]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let again = browser.post("/deals/board/starter", &[]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "one starter pipeline");
+    let pipelines = s.get("/api/v1/pipelines", &s.admin).await;
+    let stages = pipelines.body["data"][0]["stages"].clone();
+    let stage = |i: usize| stages[i]["id"].as_str().expect("a stage").to_owned();
+    assert_eq!(stages[0]["name"], "Qualification");
+    assert_eq!(pipelines.body["data"][0]["lost_reasons"][1], "Competitor");
+
+    let added = browser
+        .post(
+            "/deals/board/add",
+            &[("title", "Vitrine réfrigérée"), ("stage_id", &stage(1)), ("back", "/deals/board")],
+        )
+        .await;
+    assert_eq!(added.location(), Some("/deals/board"));
+    let deal = s.get("/api/v1/deals?q=vitrine", &s.admin).await.body["data"][0].clone();
+    let id = deal["id"].as_str().expect("a deal").to_owned();
+    s.patch(&format!("/api/v1/deals/{id}"), &s.admin, json!({"amount": "1234.5"})).await;
+    let board = browser.get("/deals/board").await;
+    assert!(board.contains("Vitrine réfrigérée") && board.contains("€1,234.50"), "{}", board.text);
+    assert!(board.contains("weighted €308.62"), "25 % of €1,234.50, rounded down: {}", board.text);
+
+    let back = "/deals/board?owner=me";
+    let lost = browser
+        .post(
+            "/deals/board/move",
+            &[("deal", &id), ("stage_id", &stage(5)), ("version", "2"), ("back", back)],
+        )
+        .await;
+    assert_eq!(lost.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(lost.contains("Lost reason: is required to lose a deal"), "{}", lost.text);
+    let moved = browser
+        .post(
+            "/deals/board/move",
+            &[
+                ("deal", &id),
+                ("stage_id", &stage(5)),
+                ("lost_reason", "Price"),
+                ("version", "2"),
+                ("back", back),
+            ],
+        )
+        .await;
+    assert_eq!(moved.location(), Some(back));
+    let read = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await;
+    assert_eq!(
+        (read.body["status"].as_str(), read.body["lost_reason"].as_str()),
+        (Some("lost"), Some("Price"))
+    );
+    let stale = browser
+        .post(
+            "/deals/board/move",
+            &[
+                ("deal", &id),
+                ("stage_id", &stage(0)),
+                ("version", "2"),
+                ("back", "https://ailleurs.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a card moved since the board was drawn");
+
+    let (_, seller) = s.user_with_password(Role::Sales).await;
+    let theirs = s.signed_in(&seller).await;
+    let refused =
+        theirs.post("/deals/board/move", &[("deal", &id), ("stage_id", &stage(0)), ("version", "3")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a seller moves only their own deals");
+    let their_board = theirs.get("/deals/board").await;
+    assert!(their_board.contains("Vitrine réfrigérée"), "every role reads every deal");
+    assert!(!their_board.contains(&format!("data-deal=\"{id}\"")), "another's card does not drag");
+}
+
+async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
+    let (_, company) = seed(&s).await;
+    s.post("/api/v1/pipelines", &s.admin, json!({"name": "Ventes", "lost_reasons": ["Prix"], "stages": [
+        {"name": "Découverte", "probability": 20}, {"name": "Gagnée", "outcome": "won"}, {"name": "Perdue", "outcome": "lost"}
+    ]}))
+    .await;
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.post("/language", &[("lang", "fr")]).await;
+    let refused = browser
+        .post("/deals", &[("title", "Four"), ("amount", "12,505"), ("company", "Boulangerie Dupont")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"e-amount\""), "{}", refused.text);
+    assert!(refused.contains("value=\"12,505\""), "what was typed is kept");
+    let created = browser
+        .post(
+            "/deals",
+            &[
+                ("title", "Four à pain"),
+                ("amount", "12 500,50"),
+                ("currency", ""),
+                ("company", "Boulangerie Dupont"),
+                ("expected_close_on", "2026-12-18"),
+                ("probability", ""),
+            ],
+        )
+        .await;
+    let location = created.location().expect("the new deal's page").to_owned();
+    let page = browser.get(&location).await;
+    assert!(page.contains("12\u{202f}500,50\u{a0}€"), "{}", page.text);
+    assert!(page.contains("Ventes › Découverte") && page.contains("18/12/2026"), "{}", page.text);
+    assert!(page.contains(&format!("/companies/{company}")));
+    let id = location.trim_start_matches("/deals/");
+    let read = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await;
+    assert_eq!(read.body["amount"]["minor_units"], 1_250_050);
+    assert_eq!(read.body["probability"], 20);
+    let list = browser.get("/deals?filter[amount][gte]=1000000&filter[currency]=EUR").await;
+    assert!(list.contains("Four à pain"), "{}", list.text);
+    let company_page = browser.get(&format!("/companies/{company}")).await;
+    assert_eq!(company_page.status, StatusCode::OK);
 }

@@ -379,6 +379,53 @@ struct ShowPage {
     tasks: Vec<TaskLine>,
     /// A company's contacts; `None` on a contact's page.
     members: Option<Vec<Link>>,
+    /// A contact's or a company's open deals; `None` on a deal's page.
+    deals: Option<Vec<DealLine>>,
+    /// Where "new deal" starts, with the company filled in.
+    new_deal_href: Option<String>,
+}
+
+/// One open deal on a contact's or a company's page.
+pub struct DealLine {
+    pub href: String,
+    pub title: String,
+    pub stage: String,
+    pub amount: Option<String>,
+    pub closes: Option<String>,
+}
+
+/// How many open deals a record's page lists.
+const OPEN_DEALS_SHOWN: u32 = 20;
+
+/// The open deals of a contact or a company, soonest to close first.
+async fn open_deals(
+    app: &comptoir_app::App,
+    actor: &comptoir_domain::users::Actor,
+    page: &Chrome,
+    of: RecordRef,
+) -> Result<Vec<DealLine>, AppError> {
+    let filter = match of.kind {
+        RecordKind::Contact => "filter[contact_id]",
+        RecordKind::Company => "filter[company_id]",
+        RecordKind::Deal => return Ok(vec![]),
+    };
+    let query = super::list_query(&[
+        (filter, of.id.to_string()),
+        ("filter[status]", "open".to_owned()),
+        ("sort", "expected_close_on".to_owned()),
+        ("limit", OPEN_DEALS_SHOWN.to_string()),
+    ])?;
+    let deals = app.list::<comptoir_app::deals::Deals>(actor, &query).await?.data;
+    Ok(deals
+        .into_iter()
+        .map(|deal| DealLine {
+            href: format!("/deals/{}", deal.id),
+            title: deal.fields.title,
+            stage: deal.stage_name,
+            amount: deal.fields.amount.map(|m| page.lang.amount(&m)),
+            closes: deal.fields.expected_close_on.map(|d| page.lang.day(d)),
+        })
+        .collect())
 }
 
 /// How many timeline entries a page shows at once; older ones load on demand.
@@ -474,6 +521,15 @@ async fn show_page<K: KindPages>(
         .await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
     let (head, members) = record_head::<K>(app, actor, &page, &record).await?;
+    let (deals, new_deal_href) = match K::KIND {
+        RecordKind::Deal => (None, None),
+        RecordKind::Contact => {
+            (Some(open_deals(app, actor, &page, this).await?), Some("/deals/new".to_owned()))
+        }
+        RecordKind::Company => {
+            (Some(open_deals(app, actor, &page, this).await?), Some(format!("/deals/new?company={id}")))
+        }
+    };
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
@@ -489,6 +545,8 @@ async fn show_page<K: KindPages>(
         older_href,
         tasks,
         members,
+        deals,
+        new_deal_href,
     };
     Ok(render(&show))
 }

@@ -1482,5 +1482,12 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
     let list = browser.get("/deals?filter[amount][gte]=1000000&filter[currency]=EUR").await;
     assert!(list.contains("Four à pain"), "{}", list.text);
     let company_page = browser.get(&format!("/companies/{company}")).await;
-    assert_eq!(company_page.status, StatusCode::OK);
+    assert!(
+        company_page.contains("Affaires en cours") && company_page.contains("Four à pain"),
+        "{}",
+        company_page.text
+    );
+    assert!(company_page.contains(&format!("/deals/new?company={company}")));
+    let prefilled = browser.get(&format!("/deals/new?company={company}")).await;
+    assert!(prefilled.contains("value=\"Boulangerie Dupont\""), "{}", prefilled.text);
 }

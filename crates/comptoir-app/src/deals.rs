@@ -3,15 +3,16 @@
 use crate::bulk::BulkKind;
 use crate::kind::{Kind, Refusals};
 use crate::{App, AppError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::contacts::{CompanySummary, ContactSummary};
-use comptoir_domain::deals::{BoardFilter, StageChange, StageTotal};
+use comptoir_domain::deals::{BoardFilter, Forecast, ForecastScope, StageChange, StageTotal};
 use comptoir_domain::deals::{Deal, DealFields, DealInput, DealRefs};
 use comptoir_domain::ids::PipelineId;
 use comptoir_domain::ids::{DealId, StageId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::listing::{Count, ListQuery, Page};
+use comptoir_domain::money::BASE_CURRENCY;
 use comptoir_domain::pipelines::Outcome;
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
@@ -213,5 +214,26 @@ impl App {
         filter: &BoardFilter,
     ) -> Result<Vec<StageTotal>, AppError> {
         Ok(comptoir_store::deals::stage_totals(&self.db, pipeline, filter).await?)
+    }
+}
+
+/// The longest forecast, in months.
+pub const MAX_FORECAST_MONTHS: u32 = 36;
+
+impl App {
+    /// The forecast of `scope` in the base currency: committed (won), weighted (open deals'
+    /// amounts × probability, plus committed) and best case (every open amount, plus
+    /// committed). Every role reads every deal, so every role reads the forecast.
+    pub async fn forecast(&self, _actor: &Actor, scope: &ForecastScope) -> Result<Forecast, AppError> {
+        let month_number = |d: chrono::NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        if month_number(scope.until) - month_number(scope.from) > i64::from(MAX_FORECAST_MONTHS) {
+            return Err(
+                ValidationErrors::single("months", format!("at most {MAX_FORECAST_MONTHS} months")).into()
+            );
+        }
+        let code = BASE_CURRENCY.code();
+        let data = comptoir_store::deals::forecast(&self.db, scope, code).await?;
+        let left_out = comptoir_store::deals::forecast_left_out(&self.db, scope, code).await?;
+        Ok(Forecast { currency: BASE_CURRENCY, data, left_out })
     }
 }

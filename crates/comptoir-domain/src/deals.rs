@@ -323,6 +323,57 @@ pub struct BoardFilter {
     pub closing: Option<(NaiveDate, NaiveDate)>,
 }
 
+/// Which deals a forecast counts: those expected to close (open ones) or closed (won ones)
+/// in the months from `from` to `until` (first days, `until` excluded), of one pipeline and one
+/// owner when given, in the base currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForecastScope {
+    pub pipeline: Option<PipelineId>,
+    pub owner: Option<UserId>,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    /// A row per month and per owner, or per pipeline, instead of one per month.
+    pub by: Option<ForecastBy>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ForecastBy {
+    Owner,
+    Pipeline,
+}
+
+/// One month of a forecast (for one owner or pipeline when it is split), in minor units of
+/// the base currency.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ForecastMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The owner or pipeline of the row, when the forecast is split by one.
+    pub group_id: Option<uuid::Uuid>,
+    /// Won in the month.
+    pub won_deals: i64,
+    pub committed: i64,
+    /// Open and expected to close in the month.
+    pub open_deals: i64,
+    /// Σ amount × probability of the open deals, rounded down once, plus what is committed.
+    pub weighted: i64,
+    /// Every open deal's amount, plus what is committed.
+    pub best_case: i64,
+}
+
+/// A forecast, month by month, in one currency.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Forecast {
+    /// The currency every amount is in, as minor units (cents).
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: crate::money::Currency,
+    pub data: Vec<ForecastMonth>,
+    /// Open deals of the period in another currency, which are not counted until exchange
+    /// rates convert them.
+    pub left_out: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -244,6 +244,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("deals", "search_tsv"),
     ("deals", "stage_entered_at"),
     ("deals", "closed_at"),
+    ("deals", "closed_on"),
     ("deals", "created_at"),
     ("deals", "updated_at"),
     ("deal_stage_changes", "id"),

@@ -7,7 +7,9 @@ use crate::{on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::deals::{BoardFilter, Deal, DealFields, StageChange, StageTotal};
+use comptoir_domain::deals::{
+    BoardFilter, Deal, DealFields, ForecastBy, ForecastMonth, ForecastScope, StageChange, StageTotal,
+};
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::money::{Currency, Money};
@@ -230,7 +232,7 @@ macro_rules! changeable_columns {
     () => {
         "version, title, pipeline_id, stage_id, status, company_id, contact_id, owner_id, amount_minor,
          currency, probability, expected_close_on, source, lost_reason, tags, custom_fields, search_text,
-         stage_entered_at, closed_at, updated_at"
+         stage_entered_at, closed_at, closed_on, updated_at"
     };
 }
 use changeable_columns;
@@ -257,6 +259,7 @@ fn changeable_values(deal: &Deal) -> Vec<Bind> {
         Bind::Text(f.search_text()),
         Bind::Time(deal.stage_entered_at),
         Bind::OptTime(deal.closed_at),
+        Bind::OptText(deal.closed_at.map(|at| at.format("%Y-%m-%d").to_string())),
         Bind::Time(deal.updated_at),
     ]
 }
@@ -371,4 +374,125 @@ fn push_board_filter(sql: &mut Sql, filter: &BoardFilter) {
         sql.push(" AND expected_close_on >= ").bind(Bind::Text(from.format("%Y-%m-%d").to_string()));
         sql.push(" AND expected_close_on < ").bind(Bind::Text(until.format("%Y-%m-%d").to_string()));
     }
+}
+
+/// The forecast of `scope`, month by month, in `currency`: won deals by the month they closed,
+/// open ones by the month they should close, added up by the database from its forecast
+/// indexes. Months without deals are there, at zero.
+pub async fn forecast(
+    db: &Db,
+    scope: &ForecastScope,
+    currency: &str,
+) -> Result<Vec<ForecastMonth>, StoreError> {
+    let open = forecast_rows(db, scope, currency, Outcome::Open).await?;
+    let won = forecast_rows(db, scope, currency, Outcome::Won).await?;
+    let mut groups: Vec<Option<Uuid>> = open.iter().chain(&won).map(|r| r.group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if groups.is_empty() {
+        groups.push(None);
+    }
+    let mut months = vec![];
+    let mut month = scope.from;
+    while month < scope.until {
+        let key = month.format("%Y-%m").to_string();
+        for group in &groups {
+            let find =
+                |rows: &[ForecastRow]| rows.iter().find(|r| r.month == key && r.group == *group).cloned();
+            let open = find(&open).unwrap_or_default();
+            let won = find(&won).unwrap_or_default();
+            months.push(ForecastMonth {
+                month: key.clone(),
+                group_id: *group,
+                won_deals: won.deals,
+                committed: won.amount,
+                open_deals: open.deals,
+                weighted: won.amount + open.weighted.div_euclid(100),
+                best_case: won.amount + open.amount,
+            });
+        }
+        let Some(next) = month.checked_add_months(chrono::Months::new(1)) else { break };
+        month = next;
+    }
+    Ok(months)
+}
+
+/// One month (and group) of open or won deals.
+#[derive(Clone, Debug, Default)]
+struct ForecastRow {
+    month: String,
+    group: Option<Uuid>,
+    deals: i64,
+    amount: i64,
+    /// Σ amount × probability, in hundredths of the minor unit.
+    weighted: i64,
+}
+
+async fn forecast_rows(
+    db: &Db,
+    scope: &ForecastScope,
+    currency: &str,
+    status: Outcome,
+) -> Result<Vec<ForecastRow>, StoreError> {
+    // Open deals count by the day they should close, won ones by the day they did; each
+    // statement reads the index that starts with its status and day.
+    let (day, index) = match status {
+        Outcome::Won | Outcome::Lost => ("closed_on", " INDEXED BY deals_forecast_closed"),
+        Outcome::Open => ("expected_close_on", " INDEXED BY deals_forecast_open"),
+    };
+    let group = match scope.by {
+        None => "NULL",
+        Some(ForecastBy::Owner) => "owner_id",
+        Some(ForecastBy::Pipeline) => "pipeline_id",
+    };
+    let mut sql = Sql::new("SELECT substr(");
+    sql.push(day).push(", 1, 7) AS month, ").push(group);
+    sql.push(
+        " AS grouped, count(*), CAST(COALESCE(sum(amount_minor), 0) AS BIGINT),
+         CAST(COALESCE(sum(amount_minor * ",
+    );
+    // Won deals weigh their whole amount; the column is not read for them.
+    sql.push(if status == Outcome::Open { "probability" } else { "100" });
+    sql.push("), 0) AS BIGINT) FROM deals");
+    if db.dialect() == crate::Dialect::Sqlite {
+        sql.push(index);
+    }
+    sql.push(" WHERE status = ").bind(Bind::Text(status.as_str().to_owned()));
+    sql.push(" AND ").push(day).push(" >= ").bind(Bind::Text(scope.from.format("%Y-%m-%d").to_string()));
+    sql.push(" AND ").push(day).push(" < ").bind(Bind::Text(scope.until.format("%Y-%m-%d").to_string()));
+    sql.push(" AND currency = ").bind(Bind::Text(currency.to_owned()));
+    if let Some(pipeline) = scope.pipeline {
+        sql.push(" AND pipeline_id = ").bind(Bind::Uuid(pipeline.0));
+    }
+    if let Some(owner) = scope.owner {
+        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
+    }
+    sql.push(" GROUP BY month, grouped");
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<(String, Option<Uuid>, i64, i64, i64)> = on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(month, group, deals, amount, weighted)| ForecastRow { month, group, deals, amount, weighted })
+        .collect())
+}
+
+/// How many deals of `scope` the forecast leaves out for being in another currency than
+/// `currency`: they add up only once exchange rates convert them.
+pub async fn forecast_left_out(db: &Db, scope: &ForecastScope, currency: &str) -> Result<i64, StoreError> {
+    let mut sql = Sql::new("SELECT count(*) FROM deals WHERE status = 'open' AND expected_close_on >= ");
+    sql.bind(Bind::Text(scope.from.format("%Y-%m-%d").to_string()));
+    sql.push(" AND expected_close_on < ").bind(Bind::Text(scope.until.format("%Y-%m-%d").to_string()));
+    sql.push(" AND currency <> ").bind(Bind::Text(currency.to_owned()));
+    if let Some(pipeline) = scope.pipeline {
+        sql.push(" AND pipeline_id = ").bind(Bind::Uuid(pipeline.0));
+    }
+    if let Some(owner) = scope.owner {
+        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
+    }
+    let (text, binds) = sql.into_parts(db.dialect());
+    Ok(on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
+    })?)
 }

@@ -44,6 +44,7 @@ CREATE TABLE deals (
     search_tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
     stage_entered_at TIMESTAMPTZ NOT NULL,
     closed_at TIMESTAMPTZ,
+    closed_on TEXT,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
@@ -57,6 +58,8 @@ CREATE INDEX deals_stage_totals ON deals(pipeline_id, status, stage_id, currency
 CREATE INDEX deals_company ON deals(company_id, status);
 CREATE INDEX deals_contact ON deals(contact_id, status);
 CREATE INDEX deals_owner ON deals(owner_id, created_at);
+CREATE INDEX deals_forecast_open ON deals(status, expected_close_on, currency, pipeline_id, owner_id, amount_minor, probability);
+CREATE INDEX deals_forecast_closed ON deals(status, closed_on, currency, pipeline_id, owner_id, amount_minor);
 CREATE INDEX deals_search ON deals USING GIN (search_tsv);
 
 CREATE TABLE deal_stage_changes (

@@ -1,7 +1,7 @@
 -- Sales: pipelines with their ordered stages, deals, and every stage a deal entered. Amounts
 -- are whole numbers of the currency's minor unit (cents), so sums and sorts are exact in SQL;
--- expected close dates are `YYYY-MM-DD` text on both engines, which sorts and groups by month
--- (`substr(expected_close_on, 1, 7)`) alike.
+-- days (the expected close, the day a deal closed, in UTC) are `YYYY-MM-DD` text on both
+-- engines, which sorts and groups by month (`substr(expected_close_on, 1, 7)`) alike.
 
 CREATE TABLE pipelines (
     id BLOB PRIMARY KEY NOT NULL,
@@ -46,6 +46,7 @@ CREATE TABLE deals (
     search_text TEXT NOT NULL DEFAULT '',
     stage_entered_at TEXT NOT NULL,
     closed_at TEXT,
+    closed_on TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -60,6 +61,10 @@ CREATE INDEX deals_stage_totals ON deals(pipeline_id, status, stage_id, currency
 CREATE INDEX deals_company ON deals(company_id, status);
 CREATE INDEX deals_contact ON deals(contact_id, status);
 CREATE INDEX deals_owner ON deals(owner_id, created_at);
+-- The forecast: open deals by the month they should close, won ones by the month they did,
+-- each read from its index alone.
+CREATE INDEX deals_forecast_open ON deals(status, expected_close_on, currency, pipeline_id, owner_id, amount_minor, probability);
+CREATE INDEX deals_forecast_closed ON deals(status, closed_on, currency, pipeline_id, owner_id, amount_minor);
 
 CREATE VIRTUAL TABLE deals_fts USING fts5(
     search_text, content='deals', content_rowid='seq',
@@ -100,6 +105,8 @@ ANALYZE deals_stage_totals;
 ANALYZE deals_company;
 ANALYZE deals_contact;
 ANALYZE deals_owner;
+ANALYZE deals_forecast_open;
+ANALYZE deals_forecast_closed;
 ANALYZE deal_stage_changes_deal;
 ANALYZE deal_stage_changes_pipeline;
 

@@ -7,6 +7,7 @@ pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
+pub mod forecast;
 pub mod openapi;
 pub mod pipelines;
 pub mod tokens;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(companies::router())
         .merge(activities::router())
         .merge(deals::router())
+        .merge(forecast::router())
         .merge(pipelines::router())
         .merge(custom_fields::router())
         .merge(users::router())

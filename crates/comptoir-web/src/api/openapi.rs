@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         super::companies::remove, super::companies::timeline,
         super::deals::list, super::deals::create, super::deals::read, super::deals::update,
         super::deals::remove, super::deals::move_to, super::deals::stages, super::deals::timeline,
+        super::forecast::forecast,
         super::pipelines::list, super::pipelines::create, super::pipelines::read, super::pipelines::update,
         super::pipelines::remove, super::pipelines::totals,
         super::bulk::contacts, super::bulk::companies, super::bulk::deals,

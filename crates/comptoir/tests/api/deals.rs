@@ -11,6 +11,7 @@ on_both_databases!(
     deal_lists_sort_by_amount_and_totals_add_up_exactly,
     activities_on_a_deal_show_on_its_contact_and_company_timelines,
     deals_take_custom_fields_and_bulk_changes,
+    the_forecast_adds_up_committed_weighted_and_best_case_by_month,
 );
 
 /// A pipeline with three open stages (10 %, 40 %, 70 %), won and lost.
@@ -334,4 +335,76 @@ async fn deals_take_custom_fields_and_bulk_changes(s: TestServer) {
     assert_eq!(tagged.status, StatusCode::OK, "{:?}", tagged.body);
     let read = s.get(&format!("/api/v1/deals/{}", deal.id()), &s.admin).await;
     assert_eq!(read.body["tags"], json!(["salon-2026"]));
+}
+
+async fn the_forecast_adds_up_committed_weighted_and_best_case_by_month(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let (seller, seller_token) = s.user(Role::Sales).await;
+    for (title, amount, currency, close, stage_at, token) in [
+        ("Mars A", "1000.00", "EUR", "2031-03-02", 0, &s.admin),
+        ("Mars B", "333.33", "EUR", "2031-03-31", 1, &seller_token),
+        ("Janvier", "50", "EUR", "2031-01-15", 2, &s.admin),
+        ("Mars en dollars", "999", "USD", "2031-03-10", 0, &s.admin),
+        ("Avril", "10", "EUR", "2031-04-01", 0, &s.admin),
+    ] {
+        let created = s
+            .post(
+                "/api/v1/deals",
+                token,
+                json!({"title": title, "amount": amount, "currency": currency, "expected_close_on": close,
+                       "stage_id": stage(&sales, stage_at)}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    }
+    let forecast = s.get("/api/v1/forecast?from=2031-01&months=3", &s.admin).await;
+    assert_eq!(forecast.status, StatusCode::OK, "{:?}", forecast.body);
+    assert_eq!(forecast.body["currency"], "EUR");
+    assert_eq!(forecast.body["left_out"], 1, "the dollars are not converted");
+    let months: Vec<(String, i64, i64, i64)> = forecast.body["data"]
+        .as_array()
+        .expect("months")
+        .iter()
+        .map(|m| {
+            let n = |k: &str| m[k].as_i64().unwrap_or(-1);
+            (
+                m["month"].as_str().unwrap_or_default().to_owned(),
+                n("open_deals"),
+                n("weighted"),
+                n("best_case"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2031-01".to_owned(), 1, 3_500, 5_000),
+            ("2031-02".to_owned(), 0, 0, 0),
+            // 10 % of 1000.00 + 40 % of 333.33 = 100.00 + 133.332, rounded down once: 233.33.
+            ("2031-03".to_owned(), 2, 23_333, 133_333),
+        ]
+    );
+    let theirs = s.get(&format!("/api/v1/forecast?from=2031-03&months=1&owner_id={seller}"), &s.admin).await;
+    assert_eq!(theirs.body["data"][0]["best_case"], 33_333);
+    let split = s.get("/api/v1/forecast?from=2031-03&months=1&by=owner", &s.admin).await;
+    assert_eq!(split.body["data"].as_array().map(Vec::len), Some(2), "a row per owner");
+
+    let won = s.get("/api/v1/deals?filter[title]=Avril", &s.admin).await.body["data"][0]["id"].clone();
+    let won = won.as_str().expect("a deal");
+    move_to(&s, &s.admin, won, json!({"stage_id": stage(&sales, 3)})).await;
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    let now = s.get(&format!("/api/v1/forecast?from={this_month}&months=1"), &s.admin).await;
+    assert_eq!(now.body["data"][0]["won_deals"], 1, "won deals count in the month they were won");
+    assert_eq!(now.body["data"][0]["committed"], 1_000);
+    assert_eq!(now.body["data"][0]["weighted"], 1_000);
+    for (bad, field) in [
+        ("from=2031-13", "from"),
+        ("months=0", "months"),
+        ("months=37", "months"),
+        ("by=team", "by"),
+        ("colour=red", "colour"),
+    ] {
+        let refused = s.get(&format!("/api/v1/forecast?{bad}"), &s.admin).await;
+        assert_eq!(refused.error_fields(), [field], "{bad}");
+    }
 }

@@ -1,0 +1,95 @@
+//! `/api/v1/forecast`
+
+use super::pipelines::month;
+use crate::error::{ApiError, Problem, bad_request};
+use crate::extract::{Caller, query_pairs};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Datelike, Months, Utc};
+use comptoir_domain::deals::{Forecast, ForecastBy, ForecastScope};
+use comptoir_domain::ids::{PipelineId, UserId};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/forecast", get(forecast))
+}
+
+/// How many months a forecast covers unless told.
+pub const DEFAULT_MONTHS: u32 = 12;
+
+/// `from` (`YYYY-MM`, this month by default), `months` (12), `pipeline_id`, `owner_id`, `by`.
+pub struct ScopeParams(ForecastScope);
+
+impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let today = Utc::now().date_naive();
+        let mut from = today.with_day(1).unwrap_or(today);
+        let mut months = DEFAULT_MONTHS;
+        let (mut pipeline, mut owner, mut by) = (None, None, None);
+        for (key, value) in query_pairs(parts)? {
+            match key.as_str() {
+                "from" => {
+                    from =
+                        month(&value).ok_or_else(|| bad_request("from", "is not a month such as 2026-12"))?.0
+                }
+                "months" => {
+                    months = value
+                        .parse()
+                        .ok()
+                        .filter(|m| (1..=comptoir_app::deals::MAX_FORECAST_MONTHS).contains(m))
+                        .ok_or_else(|| bad_request("months", "must be a number of months from 1 to 36"))?;
+                }
+                "pipeline_id" => {
+                    pipeline = Some(
+                        value
+                            .parse::<PipelineId>()
+                            .map_err(|_| bad_request("pipeline_id", "is not an id"))?,
+                    )
+                }
+                "owner_id" => {
+                    owner =
+                        Some(value.parse::<UserId>().map_err(|_| bad_request("owner_id", "is not an id"))?)
+                }
+                "by" => {
+                    by = Some(match value.as_str() {
+                        "owner" => ForecastBy::Owner,
+                        "pipeline" => ForecastBy::Pipeline,
+                        _ => return Err(bad_request("by", "must be owner or pipeline")),
+                    })
+                }
+                other => return Err(bad_request(other, "is not a parameter of this resource")),
+            }
+        }
+        let until = from
+            .checked_add_months(Months::new(months))
+            .ok_or_else(|| bad_request("months", "is too far"))?;
+        Ok(ScopeParams(ForecastScope { pipeline, owner, from, until, by }))
+    }
+}
+
+/// The sales forecast, month by month, in the base currency (minor units): `committed` is what
+/// was won in the month, `weighted` adds the open deals expected to close in it, each amount
+/// times its probability, and `best_case` adds them whole. Split by owner or pipeline with
+/// `by`; `left_out` counts open deals in another currency, not converted yet.
+#[utoipa::path(get, path = "/api/v1/forecast", tag = "deals",
+    params(
+        ("from" = Option<String>, Query, description = "first month, YYYY-MM; this month by default"),
+        ("months" = Option<u32>, Query, description = "1 to 36, default 12"),
+        ("pipeline_id" = Option<PipelineId>, Query),
+        ("owner_id" = Option<UserId>, Query),
+        ("by" = Option<ForecastBy>, Query, description = "a row per month and owner, or per month and pipeline"),
+    ),
+    responses((status = 200, body = Forecast), (status = 422, body = Problem)))]
+pub async fn forecast(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ScopeParams(scope): ScopeParams,
+) -> Result<Response, ApiError> {
+    let forecast = state.app.forecast(&actor, &scope).await?;
+    Ok(axum::Json(forecast).into_response())
+}

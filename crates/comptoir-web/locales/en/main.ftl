@@ -529,3 +529,35 @@ starter-lost-reasons = Price, Competitor, No budget, No decision, Other
 board-probability = { $n }%
 open-deals = Open deals
 no-open-deals = No open deals.
+forecast-title = Forecast
+forecast-chart-title = Forecast month by month, from { $from }
+forecast-committed = Won
+forecast-weighted = Weighted
+forecast-best-case = Best case
+forecast-month = Month
+forecast-won-deals = Deals won
+forecast-open-deals = Open deals
+forecast-total = Total
+forecast-from = From
+forecast-length = Length
+forecast-all-pipelines = All pipelines
+forecast-months = { $count ->
+    [one] { $shown } month
+   *[other] { $shown } months
+}
+forecast-left-out = { $count ->
+    [one] { $shown } open deal in another currency is not counted: exchange rates are not handled yet.
+   *[other] { $shown } open deals in other currencies are not counted: exchange rates are not handled yet.
+}
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec

@@ -529,3 +529,35 @@ starter-lost-reasons = Prix, Concurrent, Pas de budget, Pas de décision, Autre
 board-probability = { $n } %
 open-deals = Affaires en cours
 no-open-deals = Aucune affaire en cours.
+forecast-title = Prévisions
+forecast-chart-title = Prévisions mois par mois, à partir de { $from }
+forecast-committed = Gagné
+forecast-weighted = Pondéré
+forecast-best-case = Meilleur cas
+forecast-month = Mois
+forecast-won-deals = Affaires gagnées
+forecast-open-deals = Affaires en cours
+forecast-total = Total
+forecast-from = À partir de
+forecast-length = Durée
+forecast-all-pipelines = Tous les pipelines
+forecast-months = { $count ->
+    [one] { $shown } mois
+   *[other] { $shown } mois
+}
+forecast-left-out = { $count ->
+    [one] { $shown } affaire en cours dans une autre devise n’est pas comptée : les taux de change ne sont pas encore gérés.
+   *[other] { $shown } affaires en cours dans d’autres devises ne sont pas comptées : les taux de change ne sont pas encore gérés.
+}
+month-1 = janv.
+month-2 = févr.
+month-3 = mars
+month-4 = avr.
+month-5 = mai
+month-6 = juin
+month-7 = juil.
+month-8 = août
+month-9 = sept.
+month-10 = oct.
+month-11 = nov.
+month-12 = déc.

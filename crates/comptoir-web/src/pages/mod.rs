@@ -6,6 +6,7 @@ mod activities;
 mod assets;
 mod auth;
 mod board;
+mod chart;
 mod companies;
 mod contacts;
 mod custom;
@@ -13,6 +14,7 @@ mod days;
 mod deals;
 mod errors;
 mod filters;
+mod forecast;
 pub(crate) mod forms;
 mod home;
 mod kind;
@@ -47,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(record_pages::routes::<contacts::Contacts>())
         .merge(record_pages::routes::<companies::Companies>())
         .merge(board::router())
+        .merge(forecast::router())
         .merge(record_pages::routes::<deals::Deals>())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())

@@ -1440,6 +1440,18 @@ async fn the_deals_board_starts_a_pipeline_adds_and_moves_deals(s: TestServer) {
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "a seller moves only their own deals");
     let their_board = theirs.get("/deals/board").await;
     assert!(their_board.contains("Vitrine réfrigérée"), "every role reads every deal");
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    s.post("/api/v1/deals", &s.admin, json!({"title": "Prévue", "amount": "2000", "stage_id": stage(3), "expected_close_on": format!("{this_month}-28")})).await;
+    let forecast = browser.get("/deals/forecast").await;
+    assert_eq!(forecast.status, StatusCode::OK);
+    assert!(forecast.contains("<svg class=\"chart\""), "{}", forecast.text);
+    assert!(
+        forecast.contains("€1,500.00") && forecast.contains("€2,000.00"),
+        "75 % weighted, whole best case: {}",
+        forecast.text
+    );
+    let refused = browser.get("/deals/forecast?from=someday").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!their_board.contains(&format!("data-deal=\"{id}\"")), "another's card does not drag");
 }
 

@@ -1,0 +1,190 @@
+//! The sales forecast: month by month, what is won, what is weighted by probability and the
+//! best case, as a chart and as a table, for one pipeline or all, one owner or everyone.
+
+use super::chart::{BarChart, Period};
+use super::errors::PageError;
+use super::session::Visitor;
+use super::{Chrome, render};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use comptoir_app::AppError;
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::deals::{ForecastMonth, ForecastScope};
+use comptoir_domain::ids::{PipelineId, UserId};
+use comptoir_domain::money::{BASE_CURRENCY, Money};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/deals/forecast", get(forecast))
+}
+
+/// The lengths a forecast is offered in, in months.
+const LENGTHS: [u32; 4] = [3, 6, 12, 24];
+
+#[derive(Deserialize, Default)]
+struct ForecastRequest {
+    #[serde(default)]
+    pipeline: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    months: Option<u32>,
+}
+
+pub struct Row {
+    pub month: String,
+    pub won_deals: i64,
+    pub committed: String,
+    pub open_deals: i64,
+    pub weighted: String,
+    pub best_case: String,
+}
+
+#[derive(Template)]
+#[template(path = "forecast.html")]
+struct ForecastPage {
+    page: Chrome,
+    chart: BarChart,
+    chart_id: &'static str,
+    chart_title: String,
+    rows: Vec<Row>,
+    total: Row,
+    left_out: Option<String>,
+    pipelines: Vec<(String, String)>,
+    pipeline: String,
+    owners: Vec<(String, String)>,
+    owner: String,
+    from: String,
+    lengths: Vec<(String, String)>,
+    months: String,
+}
+
+async fn forecast(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(wanted): Query<ForecastRequest>,
+) -> Result<Response, PageError> {
+    let app = &state.app;
+    let actor = &visitor.actor;
+    let lang = visitor.lang;
+    let users = app.colleagues(actor).await?;
+    let pipelines = app.pipelines(actor).await?;
+    let today = Utc::now().with_timezone(&visitor.timezone).date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let from = match wanted.from.as_deref().filter(|f| !f.is_empty()) {
+        Some(month) => NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .map_err(|_| ValidationErrors::single("from", "is not a month such as 2026-12"))?,
+        None => this_month,
+    };
+    let months = wanted.months.filter(|m| LENGTHS.contains(m)).unwrap_or(12);
+    let owner = match wanted.owner.as_deref().unwrap_or_default() {
+        "" => None,
+        "me" => Some(actor.user_id),
+        id => Some(
+            id.parse::<UserId>()
+                .ok()
+                .filter(|id| users.iter().any(|u| u.id == *id))
+                .ok_or_else(|| ValidationErrors::single("owner", "is not a colleague"))?,
+        ),
+    };
+    let pipeline = match wanted.pipeline.as_deref().unwrap_or_default() {
+        "" => None,
+        id => Some(
+            id.parse::<PipelineId>()
+                .ok()
+                .filter(|id| pipelines.iter().any(|p| p.id == *id))
+                .ok_or(AppError::NotFound)?,
+        ),
+    };
+    let until = from.checked_add_months(Months::new(months)).unwrap_or(from);
+    let scope = ForecastScope { pipeline, owner, from, until, by: None };
+    let forecast = app.forecast(actor, &scope).await?;
+    let money = |minor: i64| lang.amount(&Money::from_minor(minor, BASE_CURRENCY));
+    let rows: Vec<Row> = forecast.data.iter().map(|m| row(lang, m, &money)).collect();
+    let sum = |f: fn(&ForecastMonth) -> i64| forecast.data.iter().map(f).sum::<i64>();
+    let total = Row {
+        month: lang.t("forecast-total"),
+        won_deals: sum(|m| m.won_deals),
+        committed: money(sum(|m| m.committed)),
+        open_deals: sum(|m| m.open_deals),
+        weighted: money(sum(|m| m.weighted)),
+        best_case: money(sum(|m| m.best_case)),
+    };
+    let periods = forecast
+        .data
+        .iter()
+        .map(|m| Period {
+            label: month_label(lang, &m.month, false),
+            values: vec![
+                (
+                    "best-case",
+                    m.best_case,
+                    format!("{} {}", lang.t("forecast-best-case"), money(m.best_case)),
+                ),
+                ("weighted", m.weighted, format!("{} {}", lang.t("forecast-weighted"), money(m.weighted))),
+                (
+                    "committed",
+                    m.committed,
+                    format!("{} {}", lang.t("forecast-committed"), money(m.committed)),
+                ),
+            ],
+        })
+        .collect();
+    // The scale counts whole units of the currency: cents would only crowd it.
+    let unit = 10i64.pow(BASE_CURRENCY.decimals());
+    let chart = BarChart::nested(periods, |minor| money(minor / unit * unit));
+    let mut owners = vec![(String::new(), lang.t("board-everyone")), ("me".to_owned(), lang.t("filter-me"))];
+    owners.extend(
+        users.iter().filter(|u| u.id != actor.user_id).map(|u| (u.id.to_string(), u.name().to_owned())),
+    );
+    let mut pipeline_choices = vec![(String::new(), lang.t("forecast-all-pipelines"))];
+    pipeline_choices.extend(pipelines.iter().map(|p| (p.id.to_string(), p.fields.name.clone())));
+    Ok(render(&ForecastPage {
+        page: Chrome::new(&visitor, "deals"),
+        chart,
+        chart_id: "forecast-chart",
+        chart_title: lang.tn(
+            "forecast-chart-title",
+            &[("from", &month_label(lang, &rows.first().map(|r| r.month.clone()).unwrap_or_default(), true))],
+        ),
+        rows,
+        total,
+        left_out: (forecast.left_out > 0).then(|| lang.count("forecast-left-out", forecast.left_out)),
+        pipelines: pipeline_choices,
+        pipeline: wanted.pipeline.unwrap_or_default(),
+        owners,
+        owner: wanted.owner.unwrap_or_default(),
+        from: from.format("%Y-%m").to_string(),
+        lengths: LENGTHS
+            .iter()
+            .map(|m| (m.to_string(), lang.count("forecast-months", i64::from(*m))))
+            .collect(),
+        months: months.to_string(),
+    }))
+}
+
+fn row(lang: Lang, month: &ForecastMonth, money: &impl Fn(i64) -> String) -> Row {
+    Row {
+        month: month_label(lang, &month.month, true),
+        won_deals: month.won_deals,
+        committed: money(month.committed),
+        open_deals: month.open_deals,
+        weighted: money(month.weighted),
+        best_case: money(month.best_case),
+    }
+}
+
+/// `2026-12` as people say it: "déc. 2026", or "déc." under a chart's bar.
+fn month_label(lang: Lang, month: &str, with_year: bool) -> String {
+    let Some((year, number)) = month.split_once('-') else { return month.to_owned() };
+    let name = lang.t(&format!("month-{}", number.trim_start_matches('0')));
+    if with_year { format!("{name} {year}") } else { name }
+}

@@ -144,6 +144,17 @@ pub async fn get(db: &Db, id: CompanyId) -> Result<Option<Company>, StoreError> 
     row.map(Company::try_from).transpose()
 }
 
+/// Up to `n` companies' ids, picked at random (demo data links deals to them).
+pub async fn sample_ids(db: &Db, n: u32) -> Result<Vec<CompanyId>, StoreError> {
+    let ids: Vec<Uuid> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM companies ORDER BY random() LIMIT $1")
+            .bind(i64::from(n))
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(ids.into_iter().map(CompanyId).collect())
+}
+
 pub async fn list(
     db: &Db,
     query: &ListQuery,

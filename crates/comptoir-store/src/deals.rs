@@ -496,3 +496,40 @@ pub async fn forecast_left_out(db: &Db, scope: &ForecastScope, currency: &str) -
         crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
     })?)
 }
+
+/// Writes many stage changes in few statements (demo data, whose deals were inserted with
+/// [`insert_many`]): `(deal, pipeline, from, to, when)`.
+pub async fn insert_stage_changes<'a>(
+    tx: &mut Tx,
+    changes: impl IntoIterator<Item = &'a (DealId, PipelineId, Option<StageId>, StageId, DateTime<Utc>)>,
+) -> Result<(), StoreError> {
+    const HEAD: &str =
+        "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)";
+    let rows = changes.into_iter().map(|(deal, pipeline, from, to, at)| {
+        vec![
+            Bind::Uuid(Uuid::now_v7()),
+            Bind::Uuid(deal.0),
+            Bind::Uuid(pipeline.0),
+            Bind::OptUuid(from.map(|s| s.0)),
+            Bind::Uuid(to.0),
+            Bind::Time(*at),
+        ]
+    });
+    insert_rows(tx, HEAD, rows).await
+}
+
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar("SELECT count(*) FROM deals").fetch_one(pool).await)?)
+}
+
+/// Refreshes the planner's statistics of the sales tables after a bulk load, so their indexes
+/// are weighed by what they now hold.
+pub async fn analyze(db: &Db) -> Result<(), StoreError> {
+    on_pool!(db, |pool| {
+        for statement in ["ANALYZE deals", "ANALYZE deal_stage_changes", "ANALYZE pipeline_stages"] {
+            sqlx::query(statement).execute(pool).await?;
+        }
+        Ok::<(), sqlx::Error>(())
+    })?;
+    Ok(())
+}

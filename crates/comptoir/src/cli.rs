@@ -111,6 +111,10 @@ pub struct DemoArgs {
     /// Seed for the generator, for reproducible data.
     #[arg(long, env = "COMPTOIR_DEMO_SEED", default_value_t = 42)]
     pub seed: u64,
+    /// How many deals to create, with the stages each went through, in the demo's pipelines
+    /// (made when there is none) for its companies and contacts.
+    #[arg(long, env = "COMPTOIR_DEMO_DEALS", default_value_t = 0)]
+    pub deals: u64,
 }
 
 #[derive(Args)]

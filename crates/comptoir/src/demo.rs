@@ -577,6 +577,18 @@ pub async fn run(database_url: &str, args: DemoArgs) -> anyhow::Result<()> {
         loaded.as_secs_f64(),
         (started.elapsed() - loaded).as_secs_f64()
     );
+    if args.deals > 0 {
+        let started = Instant::now();
+        let app = App::new(open(database_url).await?);
+        let (owners, _) = demo_owners(&app).await?;
+        let admin = Actor { user_id: owners[0], role: Role::Admin };
+        let changes = crate::demo_deals::seed(&app, &admin, owners, args.deals, args.seed).await?;
+        println!(
+            "Created {} deals and {changes} stage changes in {:.1} s.",
+            args.deals,
+            started.elapsed().as_secs_f64()
+        );
+    }
     if let Some(password) = password {
         println!(
             "Sign in as claire.dubois@exemple.fr (admin) or another demo user with the password {password}\n\

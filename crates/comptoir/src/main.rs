@@ -7,6 +7,7 @@ mod bench_webhooks;
 mod cli;
 mod config;
 mod demo;
+mod demo_deals;
 mod serve;
 
 use clap::Parser;

@@ -1,7 +1,7 @@
 use comptoir_testkit::{TestServer, on_both_databases};
 use reqwest::StatusCode;
 
-on_both_databases!(demo_data_is_loaded_indexed_and_searchable);
+on_both_databases!(demo_data_is_loaded_indexed_and_searchable, demo_deals_go_through_their_stages);
 
 /// The bulk load drops and rebuilds indexes; afterwards everything must answer as before.
 async fn demo_data_is_loaded_indexed_and_searchable(s: TestServer) {
@@ -41,4 +41,32 @@ async fn demo_data_is_loaded_indexed_and_searchable(s: TestServer) {
     for (table, before) in tables.into_iter().zip(indexes_before) {
         assert_eq!(s.db.index_names(table).await.expect("indexes"), before, "{table} indexes are rebuilt");
     }
+}
+
+/// Deals come with the stages they went through, in pipelines made for them, and add up.
+async fn demo_deals_go_through_their_stages(s: TestServer) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["demo", "--contacts", "50", "--deals", "400", "--seed", "7"])
+        .env("COMPTOIR_DATABASE_URL", &s.database_url)
+        .output()
+        .await
+        .expect("comptoir demo runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(summary.contains("Created 400 deals and "), "{summary}");
+    let pipelines = s.get("/api/v1/pipelines", &s.admin).await;
+    assert_eq!(pipelines.body["data"].as_array().map(Vec::len), Some(2));
+    let won = s.get("/api/v1/deals?filter[status]=won&limit=1", &s.admin).await;
+    let deal = won.body["data"][0]["id"].as_str().expect("a won deal").to_owned();
+    let history = s.get(&format!("/api/v1/deals/{deal}/stages"), &s.admin).await;
+    let steps = history.body["data"].as_array().expect("its stages");
+    assert!(steps.len() >= 5, "a won deal went through every open stage: {steps:?}");
+    assert_eq!(steps.last().map(|s| s["to_stage_id"].clone()), Some(won.body["data"][0]["stage_id"].clone()));
+    let id = pipelines.body["data"][0]["id"].as_str().expect("a pipeline").to_owned();
+    let totals = s.get(&format!("/api/v1/pipelines/{id}/totals"), &s.admin).await;
+    let counted: i64 =
+        totals.body["data"].as_array().expect("totals").iter().filter_map(|t| t["deals"].as_i64()).sum();
+    assert!(counted > 250, "most deals are new business: {counted}");
+    let forecast = s.get("/api/v1/forecast", &s.admin).await;
+    assert!(forecast.body["data"][0]["best_case"].as_i64().is_some_and(|b| b > 0), "{:?}", forecast.body);
 }

@@ -165,6 +165,7 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
         comptoir_store::contacts::sample_ids(app.db(), 5000).await?.iter().map(|id| id.to_string()).collect(),
     );
     let pages_setting = prepare_pages(&app).await?;
+    let deals_count = comptoir_store::deals::count(app.db()).await?;
     app.db().close().await;
 
     let server = start_server(database_url).await?;
@@ -186,7 +187,7 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     };
 
     println!(
-        "Comptoir bench — {} — {contacts} contacts — {} clients, {} s per load phase\n",
+        "Comptoir bench — {} — {contacts} contacts, {deals_count} deals — {} clients, {} s per load phase\n",
         redact(database_url),
         args.clients,
         args.seconds
@@ -195,6 +196,11 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     println!("|---|---|---|---|---|---|");
     if args.pages_only {
         pages(&client, &base, &pages_setting, args.samples).await?;
+        drop(server);
+        return Ok(());
+    }
+    if args.deals {
+        deals(&client, &base, &auth, &pages_setting, args.samples).await?;
         drop(server);
         return Ok(());
     }
@@ -378,14 +384,8 @@ fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
         .find_map(|(key, value)| (key == name).then(|| value.to_owned()))
 }
 
-/// Signs in through the sign-in form and times the pages a salesperson opens.
-async fn pages(
-    client: &reqwest::Client,
-    base: &str,
-    setting: &PagesSetting,
-    samples: usize,
-) -> anyhow::Result<()> {
-    let PagesSetting { contact, salesperson: busiest } = setting;
+/// Signs in through the sign-in form, as the bench's page user; returns the session cookie.
+async fn sign_in(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
     let sign_in_page = client.get(format!("{base}/sign-in")).send().await?;
     let pre_session = cookie_value(&sign_in_page, "comptoir_presession").context("no pre-session cookie")?;
     let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
@@ -396,7 +396,79 @@ async fn pages(
         .send()
         .await?;
     let session = cookie_value(&signed_in, "comptoir_session").context("sign-in refused")?;
-    let cookie = format!("comptoir_session={session}");
+    Ok(format!("comptoir_session={session}"))
+}
+
+/// Times the sales pages and API, one request at a time: the board's first load (everyone's
+/// deals, then one salesperson's), the forecast for 12 months (page and API, whole and split by
+/// owner), a pipeline's totals and deal lists.
+async fn deals(
+    client: &reqwest::Client,
+    base: &str,
+    auth: &str,
+    setting: &PagesSetting,
+    samples: usize,
+) -> anyhow::Result<()> {
+    let cookie = sign_in(client, base).await?;
+    let pipelines: Value = client
+        .get(format!("{base}/api/v1/pipelines"))
+        .header("authorization", auth)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let pipeline =
+        pipelines["data"][0]["id"].as_str().context("no pipeline: run `comptoir demo --deals 200000`")?;
+    let busiest = &setting.salesperson;
+    let measures = [
+        ("deals board, first load".to_owned(), format!("/deals/board?pipeline={pipeline}"), true),
+        (
+            "deals board, a salesperson's".to_owned(),
+            format!("/deals/board?pipeline={pipeline}&owner={busiest}"),
+            true,
+        ),
+        ("forecast page, 12 months".to_owned(), "/deals/forecast?months=12".to_owned(), true),
+        ("GET /forecast, 12 months".to_owned(), "/api/v1/forecast?months=12".to_owned(), false),
+        (
+            "GET /forecast, 12 months by owner".to_owned(),
+            "/api/v1/forecast?months=12&by=owner".to_owned(),
+            false,
+        ),
+        ("GET /pipelines/{id}/totals".to_owned(), format!("/api/v1/pipelines/{pipeline}/totals"), false),
+        ("deals list page, first page".to_owned(), "/deals".to_owned(), true),
+        (
+            "GET /deals open, biggest first".to_owned(),
+            "/api/v1/deals?filter[status]=open&sort=-amount&limit=50".to_owned(),
+            false,
+        ),
+    ];
+    for (name, path, page) in measures {
+        let mut latencies = Latencies(Vec::new());
+        let mut errors = 0;
+        for _ in 0..samples.min(200) {
+            let request = client.get(format!("{base}{path}"));
+            let request =
+                if page { request.header("cookie", &cookie) } else { request.header("authorization", auth) };
+            let t = Instant::now();
+            if expect_ok(request.send().await).await.is_err() {
+                errors += 1;
+            }
+            latencies.0.push(t.elapsed());
+        }
+        row(&format!("{name} (1 client)"), None, &mut latencies, errors);
+    }
+    Ok(())
+}
+
+/// Times the pages a salesperson opens.
+async fn pages(
+    client: &reqwest::Client,
+    base: &str,
+    setting: &PagesSetting,
+    samples: usize,
+) -> anyhow::Result<()> {
+    let PagesSetting { contact, salesperson: busiest } = setting;
+    let cookie = sign_in(client, base).await?;
     let html = client
         .get(format!("{base}/contacts/{contact}"))
         .header("cookie", &cookie)

@@ -135,6 +135,10 @@ pub struct BenchArgs {
     /// fast a backlog of `--events` events is delivered to a receiver on this machine.
     #[arg(long)]
     pub webhooks: bool,
+    /// Measure the sales pages and API instead: the deals board's first load, the forecast for
+    /// 12 months, a pipeline's totals, deal lists (`comptoir demo --deals 200000` first).
+    #[arg(long)]
+    pub deals: bool,
     /// Events for `--webhooks`.
     #[arg(long, default_value_t = 10_000)]
     pub events: usize,

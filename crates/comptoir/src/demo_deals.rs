@@ -83,9 +83,11 @@ impl Generator {
         let ending = self.rng.random_range(0..100);
         let reached = self.rng.random_range(0..open.len());
         let mut path: Vec<StageId> = open[..=reached].to_vec();
-        // A third of the deals went back a stage once before going on.
-        if reached > 0 && self.rng.random_bool(0.33) {
-            path.extend([open[reached - 1], open[reached]]);
+        // Deals past their first stage went back a stage and on again up to twice.
+        if reached > 0 {
+            for _ in 0..self.rng.random_range(0..=2) {
+                path.extend([open[reached - 1], open[reached]]);
+            }
         }
         let outcome = match ending {
             0..=29 => {

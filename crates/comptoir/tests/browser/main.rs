@@ -319,3 +319,127 @@ async fn the_first_visit_sets_up_an_admin_on_postgres() {
         the_first_visit_sets_up_an_admin(server).await;
     }
 }
+
+/// A manager starts the first pipeline from the empty board, then moves deals: with the
+/// keyboard through a card's own form, by dragging a card to another column, and to "lost",
+/// which asks for the reason first. The forecast and a deal's page follow; axe-core checks
+/// every page, and the board fits a phone by scrolling sideways inside itself.
+async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool) {
+    let Some(browser) = Browser::start(&server.base_url, save_screenshots).await else { return };
+    browser.goto("/").await;
+    browser.fill("#email", ADMIN_EMAIL).await;
+    browser.fill("#password", ADMIN_PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("h1", "Hello, Admin").await;
+    browser.click(".lang-switch button[value=fr]").await;
+    browser.wait_for("h1", "Bonjour").await;
+
+    browser.goto("/deals/board").await;
+    browser.check_accessibility("empty board").await;
+    browser.click("form[action='/deals/board/starter'] button").await;
+    browser.wait_for(".board", "Qualification").await;
+    let pipeline = server.get("/api/v1/pipelines", &server.admin).await.body["data"][0].clone();
+    let stage = |i: usize| pipeline["stages"][i]["id"].as_str().unwrap_or_default().to_owned();
+    let company = server
+        .post("/api/v1/companies", &server.admin, json!({"name": "Boulangerie Dupont", "addresses": [{"city": "Lyon"}]}))
+        .await
+        .id();
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let deals = [
+        ("Four à sole", "18500", 0),
+        ("Vitrine réfrigérée", "6200", 1),
+        ("Contrat de maintenance", "2400", 1),
+        ("Pétrin 60 L", "9800", 2),
+        ("Laminoir", "12000", 3),
+    ];
+    let mut ids = vec![];
+    for (title, amount, at) in deals {
+        let created = server
+            .post(
+                "/api/v1/deals",
+                &server.admin,
+                json!({"title": title, "amount": amount, "company_id": company, "stage_id": stage(at),
+                       "expected_close_on": format!("{month}-20")}),
+            )
+            .await;
+        ids.push(created.id());
+    }
+    browser.goto("/deals/board").await;
+    browser.wait_for(".board", "Four à sole").await;
+    browser.check_accessibility("board").await;
+    browser.screenshot("board").await;
+
+    // With the keyboard: the card's "Move" opens its form, which moves it where it says.
+    let oven = &ids[0];
+    browser.run(&format!("document.querySelector('#deal-{oven} summary').focus(); return null;")).await;
+    browser.type_into(&format!("#deal-{oven} summary"), "\u{E007}").await;
+    browser.select(&format!("#to-{oven}"), &stage(2)).await;
+    browser.click(&format!("#deal-{oven} form button[type=submit]")).await;
+    browser.wait_for(&format!("section[data-stage='{}']", stage(2)), "Four à sole").await;
+
+    // By dragging: the same form, sent with the column the card was dropped on.
+    let drag = |deal: &str, to: &str| {
+        format!(
+            "var card = document.querySelector('#deal-{deal}');
+             var column = document.querySelector(\"section[data-stage='{to}']\");
+             var data = new DataTransfer();
+             card.dispatchEvent(new DragEvent('dragstart', {{bubbles: true, dataTransfer: data}}));
+             column.dispatchEvent(new DragEvent('dragover', {{bubbles: true, cancelable: true, dataTransfer: data}}));
+             column.dispatchEvent(new DragEvent('drop', {{bubbles: true, cancelable: true, dataTransfer: data}}));
+             return null;"
+        )
+    };
+    let showcase = &ids[1];
+    browser.run(&drag(showcase, &stage(4))).await;
+    browser.wait_for(&format!("section[data-stage='{}']", stage(4)), "Vitrine réfrigérée").await;
+    let won = server.get(&format!("/api/v1/deals/{showcase}"), &server.admin).await;
+    assert_eq!(won.body["status"], "won");
+
+    // Lost needs a reason: the drop opens the card's form on it instead of sending it.
+    let upkeep = &ids[2];
+    browser.run(&drag(upkeep, &stage(5))).await;
+    assert_eq!(browser.focused_id().await, format!("reason-{upkeep}"));
+    browser.wait_for("#request-error", "raison").await;
+    browser.select(&format!("#reason-{upkeep}"), "Prix").await;
+    browser.click(&format!("#deal-{upkeep} form button[type=submit]")).await;
+    browser.wait_for(&format!("section[data-stage='{}']", stage(5)), "Contrat de maintenance").await;
+    let lost = server.get(&format!("/api/v1/deals/{upkeep}"), &server.admin).await;
+    assert_eq!((lost.body["status"].as_str(), lost.body["lost_reason"].as_str()), (Some("lost"), Some("Prix")));
+
+    browser.goto("/deals/forecast").await;
+    browser.wait_for_element("svg.chart").await;
+    browser.check_accessibility("forecast").await;
+    browser.screenshot("forecast").await;
+
+    browser.goto(&format!("/deals/{oven}")).await;
+    browser.wait_for(".page-head", "Ventes › Proposition").await;
+    browser.check_accessibility("deal").await;
+    browser.goto(&format!("/companies/{company}")).await;
+    browser.wait_for("#deals-title", "Affaires en cours").await;
+    browser.check_accessibility("company with deals").await;
+
+    browser.resize(390, 844).await;
+    browser.goto("/deals/board").await;
+    browser.check_accessibility("board on a phone").await;
+    let layout = browser
+        .run(
+            "var board = document.querySelector('.board');
+             return { page: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+                      board: board.scrollWidth > board.clientWidth };",
+        )
+        .await;
+    assert_eq!(layout, json!({"page": false, "board": true}), "the board scrolls sideways, not the page");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deals_move_across_the_board_on_sqlite() {
+    deals_move_across_the_board(TestServer::sqlite().await, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deals_move_across_the_board_on_postgres() {
+    if let Some(server) = TestServer::postgres().await {
+        deals_move_across_the_board(server, false).await;
+    }
+}

@@ -163,7 +163,7 @@ impl Kind for Deals {
     }
 
     async fn delete(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
-        comptoir_store::deals::delete(tx, deal.id, deal.version).await
+        comptoir_store::deals::delete(tx, deal).await
     }
 }
 

@@ -209,10 +209,12 @@ pub async fn count_matching(
 
 pub async fn insert(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
     insert_many(tx, std::iter::once(deal)).await?;
+    add_to_totals(tx, deal, 1).await?;
     entered_stage(tx, deal, None).await
 }
 
-/// Writes many deals in few statements (demo data), without their stage history.
+/// Writes many deals in few statements (demo data), without their stage history or their
+/// stages' totals ([`rebuild_totals`] once they are all in).
 pub async fn insert_many<'a>(
     tx: &mut Tx,
     deals: impl IntoIterator<Item = &'a Deal>,
@@ -272,11 +274,62 @@ pub async fn update(tx: &mut Tx, before: &Deal, after: &Deal) -> Result<(), Stor
     if after.fields.stage_id != before.fields.stage_id {
         entered_stage(tx, after, Some(before.fields.stage_id)).await?;
     }
+    let counted = |d: &Deal| (d.fields.stage_id, d.fields.amount, d.fields.probability);
+    if counted(before) != counted(after) {
+        add_to_totals(tx, before, -1).await?;
+        add_to_totals(tx, after, 1).await?;
+    }
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, id: DealId, expected_version: i64) -> Result<(), StoreError> {
-    delete_row(tx, "DELETE FROM deals WHERE id = $1 AND version = $2", id.0, expected_version).await
+/// Deletes `deal`, if it is still the stored version.
+pub async fn delete(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
+    delete_row(tx, "DELETE FROM deals WHERE id = $1 AND version = $2", deal.id.0, deal.version).await?;
+    add_to_totals(tx, deal, -1).await
+}
+
+/// Adds `deal` to its stage's totals (`sign` 1), or takes it away (-1).
+async fn add_to_totals(tx: &mut Tx, deal: &Deal, sign: i64) -> Result<(), StoreError> {
+    let f = &deal.fields;
+    let amount = f.amount.map_or(0, |m| m.minor_units);
+    let currency = f.amount.map(|m| m.currency.code()).unwrap_or_default();
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO deal_stage_totals (stage_id, currency, deals, amount_minor, weighted)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (stage_id, currency) DO UPDATE SET deals = deal_stage_totals.deals + excluded.deals,
+                amount_minor = deal_stage_totals.amount_minor + excluded.amount_minor,
+                weighted = deal_stage_totals.weighted + excluded.weighted",
+        )
+        .bind(f.stage_id.0)
+        .bind(currency)
+        .bind(sign)
+        .bind(sign * amount)
+        .bind(sign * amount * i64::from(f.probability))
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Counts every deal into its stage's totals again, from the deals themselves (after a bulk
+/// load, which writes deals without them).
+pub async fn rebuild_totals(db: &Db) -> Result<(), StoreError> {
+    on_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM deal_stage_totals").execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO deal_stage_totals (stage_id, currency, deals, amount_minor, weighted)
+             SELECT stage_id, COALESCE(currency, ''), count(*), CAST(COALESCE(sum(amount_minor), 0) AS BIGINT),
+                CAST(COALESCE(sum(amount_minor * probability), 0) AS BIGINT)
+             FROM deals GROUP BY stage_id, COALESCE(currency, '')",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    })?;
+    Ok(())
 }
 
 async fn entered_stage(tx: &mut Tx, deal: &Deal, from: Option<StageId>) -> Result<(), StoreError> {
@@ -335,21 +388,33 @@ pub async fn count_in_pipeline(db: &Db, pipeline: PipelineId) -> Result<i64, Sto
     })?)
 }
 
-/// The totals of each stage of a pipeline, per currency, added up by the database.
+/// The totals of each stage of a pipeline, per currency: kept with every change for the whole
+/// board, added up by the database for one owner's deals or one month's.
 pub async fn stage_totals(
     db: &Db,
     pipeline: PipelineId,
     filter: &BoardFilter,
 ) -> Result<Vec<StageTotal>, StoreError> {
-    let mut sql = Sql::new(
-        "SELECT stage_id, currency, count(*), CAST(COALESCE(sum(amount_minor), 0) AS BIGINT),
-            CAST(COALESCE(sum(amount_minor * probability), 0) AS BIGINT) FROM deals WHERE pipeline_id = ",
-    );
-    sql.bind(Bind::Uuid(pipeline.0));
-    push_board_filter(&mut sql, filter);
-    sql.push(" GROUP BY stage_id, currency");
+    let sql = if filter.owner.is_none() && filter.closing.is_none() {
+        let mut sql = Sql::new(
+            "SELECT t.stage_id, NULLIF(t.currency, ''), t.deals, t.amount_minor, t.weighted
+             FROM deal_stage_totals t JOIN pipeline_stages s ON s.id = t.stage_id
+             WHERE t.deals > 0 AND s.pipeline_id = ",
+        );
+        sql.bind(Bind::Uuid(pipeline.0));
+        sql
+    } else {
+        let mut sql = Sql::new(
+            "SELECT stage_id, currency, count(*), CAST(COALESCE(sum(amount_minor), 0) AS BIGINT),
+                CAST(COALESCE(sum(amount_minor * probability), 0) AS BIGINT) FROM deals WHERE pipeline_id = ",
+        );
+        sql.bind(Bind::Uuid(pipeline.0));
+        push_board_filter(&mut sql, filter);
+        sql.push(" GROUP BY stage_id, currency");
+        sql
+    };
     let (text, binds) = sql.into_parts(db.dialect());
-    // Σ amount × probability stays exact in a 64-bit integer while a column's amounts add up
+    // Σ amount × probability stays exact in a 64-bit integer while a stage's amounts add up
     // to under 10^16 minor units; PostgreSQL sums into numeric, cast back.
     let rows: Vec<(Uuid, Option<String>, i64, i64, i64)> = on_pool!(db, |pool| {
         crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await

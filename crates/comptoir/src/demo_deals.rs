@@ -204,6 +204,7 @@ pub async fn seed(
         progress.inc(size);
     }
     progress.finish();
+    comptoir_store::deals::rebuild_totals(app.db()).await?;
     comptoir_store::deals::analyze(app.db()).await?;
     Ok(changes_written)
 }

@@ -54,13 +54,23 @@ CREATE INDEX deals_title ON deals((lower(title)) COLLATE "C", id);
 CREATE INDEX deals_close ON deals(expected_close_on NULLS FIRST, id);
 CREATE INDEX deals_amount ON deals(amount_minor NULLS FIRST, id);
 CREATE INDEX deals_stage ON deals(stage_id, expected_close_on NULLS FIRST, id);
-CREATE INDEX deals_stage_totals ON deals(pipeline_id, status, stage_id, currency, amount_minor, probability);
+CREATE INDEX deals_stage_closed ON deals(stage_id, closed_at NULLS FIRST, id);
+CREATE INDEX deals_owner_totals ON deals(owner_id, pipeline_id, stage_id, currency, amount_minor, probability);
 CREATE INDEX deals_company ON deals(company_id, status);
 CREATE INDEX deals_contact ON deals(contact_id, status);
 CREATE INDEX deals_owner ON deals(owner_id, created_at);
 CREATE INDEX deals_forecast_open ON deals(status, expected_close_on, currency, pipeline_id, owner_id, amount_minor, probability);
 CREATE INDEX deals_forecast_closed ON deals(status, closed_on, currency, pipeline_id, owner_id, amount_minor);
 CREATE INDEX deals_search ON deals USING GIN (search_tsv);
+
+CREATE TABLE deal_stage_totals (
+    stage_id UUID NOT NULL REFERENCES pipeline_stages(id) ON DELETE CASCADE,
+    currency TEXT NOT NULL,
+    deals BIGINT NOT NULL,
+    amount_minor BIGINT NOT NULL,
+    weighted BIGINT NOT NULL,
+    PRIMARY KEY (stage_id, currency)
+);
 
 CREATE TABLE deal_stage_changes (
     id UUID PRIMARY KEY,

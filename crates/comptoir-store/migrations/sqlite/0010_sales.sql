@@ -57,7 +57,9 @@ CREATE INDEX deals_close ON deals(expected_close_on, id);
 CREATE INDEX deals_amount ON deals(amount_minor, id);
 -- A board column: the stage's cards by close date, and its totals read from the index alone.
 CREATE INDEX deals_stage ON deals(stage_id, expected_close_on, id);
-CREATE INDEX deals_stage_totals ON deals(pipeline_id, status, stage_id, currency, amount_minor, probability);
+CREATE INDEX deals_stage_closed ON deals(stage_id, closed_at, id);
+-- One salesperson's board adds up their deals alone.
+CREATE INDEX deals_owner_totals ON deals(owner_id, pipeline_id, stage_id, currency, amount_minor, probability);
 CREATE INDEX deals_company ON deals(company_id, status);
 CREATE INDEX deals_contact ON deals(contact_id, status);
 CREATE INDEX deals_owner ON deals(owner_id, created_at);
@@ -81,6 +83,19 @@ CREATE TRIGGER deals_fts_update AFTER UPDATE OF search_text ON deals BEGIN
     INSERT INTO deals_fts(rowid, search_text) VALUES (new.seq, new.search_text);
 END;
 
+-- What each stage's deals add up to, per currency ('' for deals without an amount), kept with
+-- every change of a deal in the same transaction: a board's first load reads a few rows, not
+-- every deal. Σ amount × probability is kept in hundredths of the minor unit, rounded once when
+-- read.
+CREATE TABLE deal_stage_totals (
+    stage_id BLOB NOT NULL REFERENCES pipeline_stages(id) ON DELETE CASCADE,
+    currency TEXT NOT NULL,
+    deals INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    weighted INTEGER NOT NULL,
+    PRIMARY KEY (stage_id, currency)
+) WITHOUT ROWID;
+
 -- Each stage a deal entered, from its creation: time in stage, cycle length, conversion.
 -- Stages are named without a foreign key, so a pipeline can lose a stage its deals once passed.
 CREATE TABLE deal_stage_changes (
@@ -101,7 +116,8 @@ ANALYZE deals_title;
 ANALYZE deals_close;
 ANALYZE deals_amount;
 ANALYZE deals_stage;
-ANALYZE deals_stage_totals;
+ANALYZE deals_stage_closed;
+ANALYZE deals_owner_totals;
 ANALYZE deals_company;
 ANALYZE deals_contact;
 ANALYZE deals_owner;

@@ -12,6 +12,7 @@ on_both_databases!(
     activities_on_a_deal_show_on_its_contact_and_company_timelines,
     deals_take_custom_fields_and_bulk_changes,
     the_forecast_adds_up_committed_weighted_and_best_case_by_month,
+    a_boards_kept_totals_follow_every_change,
 );
 
 /// A pipeline with three open stages (10 %, 40 %, 70 %), won and lost.
@@ -407,4 +408,56 @@ async fn the_forecast_adds_up_committed_weighted_and_best_case_by_month(s: TestS
         let refused = s.get(&format!("/api/v1/forecast?{bad}"), &s.admin).await;
         assert_eq!(refused.error_fields(), [field], "{bad}");
     }
+}
+
+/// The whole board's totals are kept with every change; one owner's are added up from the
+/// deals. With one owner they must agree, whatever happened to the deals.
+async fn a_boards_kept_totals_follow_every_change(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let id = sales["id"].as_str().expect("an id").to_owned();
+    let mut deals = vec![];
+    for (title, amount, currency, at) in
+        [("A", "100.10", "EUR", 0), ("B", "2500", "EUR", 1), ("C", "7", "JPY", 1), ("D", "99.99", "EUR", 2)]
+    {
+        let created = s
+            .post("/api/v1/deals", &s.admin, json!({"title": title, "amount": amount, "currency": currency, "stage_id": stage(&sales, at)}))
+            .await;
+        deals.push(created.id());
+    }
+    s.post("/api/v1/deals", &s.admin, json!({"title": "Sans montant"})).await;
+    move_to(&s, &s.admin, &deals[0], json!({"stage_id": stage(&sales, 2)})).await;
+    s.patch(&format!("/api/v1/deals/{}", deals[1]), &s.admin, json!({"amount": "2600.5", "probability": 33}))
+        .await;
+    s.patch(&format!("/api/v1/deals/{}", deals[2]), &s.admin, json!({"title": "C renommée"})).await;
+    move_to(&s, &s.admin, &deals[3], json!({"stage_id": stage(&sales, 4), "lost_reason": "Prix"})).await;
+    s.delete(&format!("/api/v1/deals/{}", deals[2]), &s.admin).await;
+    s.post("/api/v1/deals/bulk", &s.admin, json!({"ids": [deals[0]], "action": "delete"})).await;
+    let refused = s.patch(&format!("/api/v1/deals/{}", deals[1]), &s.admin, json!({"amount": "1.001"})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a refused change leaves the totals alone");
+
+    let rows = |answer: Answer| {
+        let mut rows: Vec<(String, Value, i64, i64, i64)> = answer.body["data"]
+            .as_array()
+            .expect("totals")
+            .iter()
+            .map(|t| {
+                let n = |k: &str| t[k].as_i64().unwrap_or(-1);
+                (
+                    t["stage_id"].as_str().unwrap_or_default().to_owned(),
+                    t["currency"].clone(),
+                    n("deals"),
+                    n("amount_minor_units"),
+                    n("weighted_minor_units"),
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| (&a.0, a.1.to_string()).cmp(&(&b.0, b.1.to_string())));
+        rows
+    };
+    let kept = rows(s.get(&format!("/api/v1/pipelines/{id}/totals"), &s.admin).await);
+    let counted =
+        rows(s.get(&format!("/api/v1/pipelines/{id}/totals?owner_id={}", s.admin_id), &s.admin).await);
+    assert_eq!(kept, counted);
+    let eur_b = kept.iter().find(|r| r.0 == stage(&sales, 1) && r.1 == json!("EUR")).cloned();
+    assert_eq!(eur_b.map(|r| (r.2, r.3, r.4)), Some((1, 260_050, 85_816)), "33 % of 2600.50, rounded down");
 }

@@ -341,7 +341,11 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
     let pipeline = server.get("/api/v1/pipelines", &server.admin).await.body["data"][0].clone();
     let stage = |i: usize| pipeline["stages"][i]["id"].as_str().unwrap_or_default().to_owned();
     let company = server
-        .post("/api/v1/companies", &server.admin, json!({"name": "Boulangerie Dupont", "addresses": [{"city": "Lyon"}]}))
+        .post(
+            "/api/v1/companies",
+            &server.admin,
+            json!({"name": "Boulangerie Dupont", "addresses": [{"city": "Lyon"}]}),
+        )
         .await
         .id();
     let month = chrono::Utc::now().format("%Y-%m").to_string();
@@ -404,7 +408,10 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
     browser.click(&format!("#deal-{upkeep} form button[type=submit]")).await;
     browser.wait_for(&format!("section[data-stage='{}']", stage(5)), "Contrat de maintenance").await;
     let lost = server.get(&format!("/api/v1/deals/{upkeep}"), &server.admin).await;
-    assert_eq!((lost.body["status"].as_str(), lost.body["lost_reason"].as_str()), (Some("lost"), Some("Prix")));
+    assert_eq!(
+        (lost.body["status"].as_str(), lost.body["lost_reason"].as_str()),
+        (Some("lost"), Some("Prix"))
+    );
 
     browser.goto("/deals/forecast").await;
     browser.wait_for_element("svg.chart").await;

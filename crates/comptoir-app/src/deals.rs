@@ -232,8 +232,7 @@ impl App {
             );
         }
         let code = BASE_CURRENCY.code();
-        let data = comptoir_store::deals::forecast(&self.db, scope, code).await?;
-        let left_out = comptoir_store::deals::forecast_left_out(&self.db, scope, code).await?;
+        let (data, left_out) = comptoir_store::deals::forecast(&self.db, scope, code).await?;
         Ok(Forecast { currency: BASE_CURRENCY, data, left_out })
     }
 }

@@ -444,14 +444,22 @@ fn push_board_filter(sql: &mut Sql, filter: &BoardFilter) {
 /// The forecast of `scope`, month by month, in `currency`: won deals by the month they closed,
 /// open ones by the month they should close, added up by the database from its forecast
 /// indexes. Months without deals are there, at zero.
+///
+/// Also returns how many open deals of the period it leaves out for being in another currency:
+/// they add up only once exchange rates convert them.
 pub async fn forecast(
     db: &Db,
     scope: &ForecastScope,
     currency: &str,
-) -> Result<Vec<ForecastMonth>, StoreError> {
-    let open = forecast_rows(db, scope, currency, Outcome::Open).await?;
-    let won = forecast_rows(db, scope, currency, Outcome::Won).await?;
-    let mut groups: Vec<Option<Uuid>> = open.iter().chain(&won).map(|r| r.group).collect();
+) -> Result<(Vec<ForecastMonth>, i64), StoreError> {
+    // Open deals are read in every currency at once, the same index range either way.
+    let (open, other): (Vec<ForecastRow>, Vec<ForecastRow>) = forecast_rows(db, scope, None, Outcome::Open)
+        .await?
+        .into_iter()
+        .partition(|r| r.currency.as_deref() == Some(currency));
+    let left_out = other.iter().filter(|r| r.currency.is_some()).map(|r| r.deals).sum();
+    let won = forecast_rows(db, scope, Some(currency), Outcome::Won).await?;
+    let mut groups: Vec<Option<Uuid>> = open.iter().chain(&won).map(|r| r.grouped).collect();
     groups.sort_unstable();
     groups.dedup();
     if groups.is_empty() {
@@ -463,7 +471,7 @@ pub async fn forecast(
         let key = month.format("%Y-%m").to_string();
         for group in &groups {
             let find =
-                |rows: &[ForecastRow]| rows.iter().find(|r| r.month == key && r.group == *group).cloned();
+                |rows: &[ForecastRow]| rows.iter().find(|r| r.month == key && r.grouped == *group).cloned();
             let open = find(&open).unwrap_or_default();
             let won = find(&won).unwrap_or_default();
             months.push(ForecastMonth {
@@ -479,24 +487,26 @@ pub async fn forecast(
         let Some(next) = month.checked_add_months(chrono::Months::new(1)) else { break };
         month = next;
     }
-    Ok(months)
+    Ok((months, left_out))
 }
 
-/// One month (and group) of open or won deals.
-#[derive(Clone, Debug, Default)]
+/// One month (and group, and currency) of open or won deals.
+#[derive(Clone, Debug, Default, FromRow)]
 struct ForecastRow {
     month: String,
-    group: Option<Uuid>,
+    grouped: Option<Uuid>,
+    currency: Option<String>,
     deals: i64,
     amount: i64,
     /// Σ amount × probability, in hundredths of the minor unit.
     weighted: i64,
 }
 
+/// The rows of `status` in `currency`, or in every currency (each its own row) when `None`.
 async fn forecast_rows(
     db: &Db,
     scope: &ForecastScope,
-    currency: &str,
+    currency: Option<&str>,
     status: Outcome,
 ) -> Result<Vec<ForecastRow>, StoreError> {
     // Open deals count by the day they should close, won ones by the day they did; each
@@ -511,55 +521,41 @@ async fn forecast_rows(
         Some(ForecastBy::Pipeline) => "pipeline_id",
     };
     let mut sql = Sql::new("SELECT substr(");
-    sql.push(day).push(", 1, 7) AS month, ").push(group);
+    sql.push(day).push(", 1, 7) AS month, ").push(group).push(" AS grouped, currency");
     sql.push(
-        " AS grouped, count(*), CAST(COALESCE(sum(amount_minor), 0) AS BIGINT),
+        ", count(*) AS deals, CAST(COALESCE(sum(amount_minor), 0) AS BIGINT) AS amount,
          CAST(COALESCE(sum(amount_minor * ",
     );
     // Won deals weigh their whole amount; the column is not read for them.
     sql.push(if status == Outcome::Open { "probability" } else { "100" });
-    sql.push("), 0) AS BIGINT) FROM deals");
+    sql.push("), 0) AS BIGINT) AS weighted FROM deals");
     if db.dialect() == crate::Dialect::Sqlite {
         sql.push(index);
     }
     sql.push(" WHERE status = ").bind(Bind::Text(status.as_str().to_owned()));
     sql.push(" AND ").push(day).push(" >= ").bind(Bind::Text(scope.from.format("%Y-%m-%d").to_string()));
     sql.push(" AND ").push(day).push(" < ").bind(Bind::Text(scope.until.format("%Y-%m-%d").to_string()));
-    sql.push(" AND currency = ").bind(Bind::Text(currency.to_owned()));
-    if let Some(pipeline) = scope.pipeline {
-        sql.push(" AND pipeline_id = ").bind(Bind::Uuid(pipeline.0));
+    if let Some(currency) = currency {
+        sql.push(" AND currency = ").bind(Bind::Text(currency.to_owned()));
     }
-    if let Some(owner) = scope.owner {
-        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
-    }
-    sql.push(" GROUP BY month, grouped");
-    let (text, binds) = sql.into_parts(db.dialect());
-    let rows: Vec<(String, Option<Uuid>, i64, i64, i64)> = on_pool!(db, |pool| {
-        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|(month, group, deals, amount, weighted)| ForecastRow { month, group, deals, amount, weighted })
-        .collect())
-}
-
-/// How many deals of `scope` the forecast leaves out for being in another currency than
-/// `currency`: they add up only once exchange rates convert them.
-pub async fn forecast_left_out(db: &Db, scope: &ForecastScope, currency: &str) -> Result<i64, StoreError> {
-    let mut sql = Sql::new("SELECT count(*) FROM deals WHERE status = 'open' AND expected_close_on >= ");
-    sql.bind(Bind::Text(scope.from.format("%Y-%m-%d").to_string()));
-    sql.push(" AND expected_close_on < ").bind(Bind::Text(scope.until.format("%Y-%m-%d").to_string()));
-    sql.push(" AND currency <> ").bind(Bind::Text(currency.to_owned()));
-    if let Some(pipeline) = scope.pipeline {
-        sql.push(" AND pipeline_id = ").bind(Bind::Uuid(pipeline.0));
-    }
-    if let Some(owner) = scope.owner {
-        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
-    }
+    push_scope(&mut sql, scope);
+    sql.push(" GROUP BY month, grouped, currency");
     let (text, binds) = sql.into_parts(db.dialect());
     Ok(on_pool!(db, |pool| {
-        crate::bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(text)), binds).fetch_one(pool).await
+        crate::bind_all!(sqlx::query_as::<_, ForecastRow>(sqlx::AssertSqlSafe(text)), binds)
+            .fetch_all(pool)
+            .await
     })?)
+}
+
+/// Narrows a forecast's statement to its pipeline and owner, when it has them.
+fn push_scope(sql: &mut Sql, scope: &ForecastScope) {
+    if let Some(pipeline) = scope.pipeline {
+        sql.push(" AND pipeline_id = ").bind(Bind::Uuid(pipeline.0));
+    }
+    if let Some(owner) = scope.owner {
+        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
+    }
 }
 
 /// Writes many stage changes in few statements (demo data, whose deals were inserted with
@@ -589,10 +585,18 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
 
 /// Refreshes the planner's statistics of the sales tables after a bulk load, so their indexes
 /// are weighed by what they now hold.
+/// On PostgreSQL a vacuum also marks the new rows visible to all, without which the planner
+/// would not read the covering indexes alone.
 pub async fn analyze(db: &Db) -> Result<(), StoreError> {
+    let statements: &[&'static str] = match db.dialect() {
+        crate::Dialect::Sqlite => &["ANALYZE deals", "ANALYZE deal_stage_changes", "ANALYZE pipeline_stages"],
+        crate::Dialect::Postgres => {
+            &["VACUUM (ANALYZE) deals", "VACUUM (ANALYZE) deal_stage_changes", "ANALYZE pipeline_stages"]
+        }
+    };
     on_pool!(db, |pool| {
-        for statement in ["ANALYZE deals", "ANALYZE deal_stage_changes", "ANALYZE pipeline_stages"] {
-            sqlx::query(statement).execute(pool).await?;
+        for statement in statements {
+            sqlx::query(*statement).execute(pool).await?;
         }
         Ok::<(), sqlx::Error>(())
     })?;

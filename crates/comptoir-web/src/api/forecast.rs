@@ -1,6 +1,5 @@
 //! `/api/v1/forecast`
 
-use super::pipelines::month;
 use crate::error::{ApiError, Problem, bad_request};
 use crate::extract::{Caller, query_pairs};
 use crate::state::AppState;
@@ -12,6 +11,7 @@ use axum::routing::get;
 use chrono::{Datelike, Months, Utc};
 use comptoir_domain::deals::{Forecast, ForecastBy, ForecastScope};
 use comptoir_domain::ids::{PipelineId, UserId};
+use comptoir_domain::time::month_span;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/forecast", get(forecast))
@@ -34,8 +34,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
                 "from" => {
-                    from =
-                        month(&value).ok_or_else(|| bad_request("from", "is not a month such as 2026-12"))?.0
+                    from = month_span(&value)
+                        .ok_or_else(|| bad_request("from", "is not a month such as 2026-12"))?
+                        .0
                 }
                 "months" => {
                     months = value

@@ -10,10 +10,10 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Months, NaiveDate};
 use comptoir_domain::deals::BoardFilter;
 use comptoir_domain::ids::{PipelineId, StageId, UserId};
 use comptoir_domain::pipelines::{Pipeline, PipelineInput};
+use comptoir_domain::time::month_span;
 use serde::Serialize;
 
 pub fn router() -> Router<AppState> {
@@ -116,7 +116,7 @@ impl<S: Send + Sync> FromRequestParts<S> for TotalsFilter {
                 }
                 "closing" => {
                     filter.closing = Some(
-                        month(&value)
+                        month_span(&value)
                             .ok_or_else(|| bad_request("closing", "is not a month such as 2026-12"))?,
                     )
                 }
@@ -125,12 +125,6 @@ impl<S: Send + Sync> FromRequestParts<S> for TotalsFilter {
         }
         Ok(TotalsFilter(filter))
     }
-}
-
-/// The first day of the month `YYYY-MM` and of the next one.
-pub fn month(value: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d").ok()?;
-    Some((first, first.checked_add_months(Months::new(1))?))
 }
 
 /// What one stage adds up to in one currency.

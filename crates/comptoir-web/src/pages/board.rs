@@ -3,6 +3,7 @@
 //! form that works with the keyboard and without script; dragging it submits the same form.
 
 use super::errors::PageError;
+use super::owners::{chosen_owner, owner_choices};
 use super::session::{Submission, Visitor};
 use super::{Chrome, encode, redirect, render};
 use crate::i18n::Lang;
@@ -13,14 +14,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Months, NaiveDate};
 use comptoir_app::AppError;
 use comptoir_app::deals::Deals;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::deals::{BoardFilter, Deal, StageTotal};
-use comptoir_domain::ids::{DealId, PipelineId, StageId, UserId};
+use comptoir_domain::ids::{DealId, PipelineId, StageId};
 use comptoir_domain::money::Money;
 use comptoir_domain::pipelines::{Outcome, Pipeline, PipelineWords, Stage};
+use comptoir_domain::time::month_span;
 use comptoir_domain::users::{Actor, User};
 use serde::Deserialize;
 use serde_json::json;
@@ -135,10 +136,7 @@ async fn board_page(
         None => pipelines.first(),
     };
     let filter = board_filter(actor, &users, wanted)?;
-    let mut owners = vec![(String::new(), lang.t("board-everyone")), ("me".to_owned(), lang.t("filter-me"))];
-    owners.extend(
-        users.iter().filter(|u| u.id != actor.user_id).map(|u| (u.id.to_string(), u.name().to_owned())),
-    );
+    let owners = owner_choices(lang, actor, &users);
     let mut page = BoardPage {
         page: Chrome::new(visitor, "deals"),
         pipelines: pipelines
@@ -172,30 +170,15 @@ async fn board_page(
 
 /// The board's filters, from the address.
 fn board_filter(actor: &Actor, users: &[User], wanted: &BoardRequest) -> Result<BoardFilter, AppError> {
-    let owner = match wanted.owner.as_deref().unwrap_or_default() {
-        "" => None,
-        "me" => Some(actor.user_id),
-        id => Some(
-            id.parse::<UserId>()
-                .ok()
-                .filter(|id| users.iter().any(|u| u.id == *id))
-                .ok_or_else(|| ValidationErrors::single("owner", "is not a colleague"))?,
-        ),
-    };
+    let owner = chosen_owner(actor, users, wanted.owner.as_deref().unwrap_or_default(), "owner")?;
     let closing = match wanted.closing.as_deref().unwrap_or_default() {
         "" => None,
         month => Some(
-            month_of(month)
+            month_span(month)
                 .ok_or_else(|| ValidationErrors::single("closing", "is not a month such as 2026-12"))?,
         ),
     };
     Ok(BoardFilter { owner, closing })
-}
-
-/// The first day of the month `YYYY-MM` and of the next one.
-fn month_of(value: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d").ok()?;
-    Some((first, first.checked_add_months(Months::new(1))?))
 }
 
 /// Every stage of every pipeline, as a card's "move to" choices: a deal can change pipeline.

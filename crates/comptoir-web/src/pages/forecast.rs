@@ -3,6 +3,7 @@
 
 use super::chart::{BarChart, Period};
 use super::errors::PageError;
+use super::owners::{chosen_owner, owner_choices};
 use super::session::Visitor;
 use super::{Chrome, render};
 use crate::i18n::Lang;
@@ -12,12 +13,13 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Months, Utc};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::deals::{ForecastMonth, ForecastScope};
-use comptoir_domain::ids::{PipelineId, UserId};
+use comptoir_domain::ids::PipelineId;
 use comptoir_domain::money::{BASE_CURRENCY, Money};
+use comptoir_domain::time::month_span;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -80,21 +82,15 @@ async fn forecast(
     let today = Utc::now().with_timezone(&visitor.timezone).date_naive();
     let this_month = today.with_day(1).unwrap_or(today);
     let from = match wanted.from.as_deref().filter(|f| !f.is_empty()) {
-        Some(month) => NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-            .map_err(|_| ValidationErrors::single("from", "is not a month such as 2026-12"))?,
+        Some(month) => {
+            month_span(month)
+                .ok_or_else(|| ValidationErrors::single("from", "is not a month such as 2026-12"))?
+                .0
+        }
         None => this_month,
     };
     let months = wanted.months.filter(|m| LENGTHS.contains(m)).unwrap_or(12);
-    let owner = match wanted.owner.as_deref().unwrap_or_default() {
-        "" => None,
-        "me" => Some(actor.user_id),
-        id => Some(
-            id.parse::<UserId>()
-                .ok()
-                .filter(|id| users.iter().any(|u| u.id == *id))
-                .ok_or_else(|| ValidationErrors::single("owner", "is not a colleague"))?,
-        ),
-    };
+    let owner = chosen_owner(actor, &users, wanted.owner.as_deref().unwrap_or_default(), "owner")?;
     let pipeline = match wanted.pipeline.as_deref().unwrap_or_default() {
         "" => None,
         id => Some(
@@ -141,10 +137,7 @@ async fn forecast(
     // The scale counts whole units of the currency: cents would only crowd it.
     let unit = 10i64.pow(BASE_CURRENCY.decimals());
     let chart = BarChart::nested(periods, |minor| money(minor / unit * unit));
-    let mut owners = vec![(String::new(), lang.t("board-everyone")), ("me".to_owned(), lang.t("filter-me"))];
-    owners.extend(
-        users.iter().filter(|u| u.id != actor.user_id).map(|u| (u.id.to_string(), u.name().to_owned())),
-    );
+    let owners = owner_choices(lang, actor, &users);
     let mut pipeline_choices = vec![(String::new(), lang.t("forecast-all-pipelines"))];
     pipeline_choices.extend(pipelines.iter().map(|p| (p.id.to_string(), p.fields.name.clone())));
     Ok(render(&ForecastPage {

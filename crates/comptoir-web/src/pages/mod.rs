@@ -20,6 +20,7 @@ mod home;
 mod kind;
 mod lists;
 mod localize;
+mod owners;
 mod path;
 mod reach;
 mod record_lists;

@@ -6,7 +6,9 @@ use crate::{App, AppError};
 use chrono::{DateTime, Datelike, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::contacts::{CompanySummary, ContactSummary};
-use comptoir_domain::deals::{BoardFilter, Forecast, ForecastScope, StageChange, StageTotal};
+use comptoir_domain::deals::{
+    BoardFilter, Forecast, ForecastScope, PipelineReport, ReportScope, StageChange, StageTotal,
+};
 use comptoir_domain::deals::{Deal, DealFields, DealInput, DealRefs};
 use comptoir_domain::ids::PipelineId;
 use comptoir_domain::ids::{DealId, StageId, UserId};
@@ -234,5 +236,18 @@ impl App {
         let code = BASE_CURRENCY.code();
         let (data, left_out) = comptoir_store::deals::forecast(&self.db, scope, code).await?;
         Ok(Forecast { currency: BASE_CURRENCY, data, left_out })
+    }
+}
+
+impl App {
+    /// A pipeline's report over a period: stage by stage, deals in, conversion to the next
+    /// stage and time spent; deals won and lost, win rate and cycle length.
+    pub async fn pipeline_report(
+        &self,
+        actor: &Actor,
+        scope: &ReportScope,
+    ) -> Result<PipelineReport, AppError> {
+        let pipeline = self.pipeline(actor, scope.pipeline).await?;
+        Ok(comptoir_store::deals::report(&self.db, scope, &pipeline.fields.stages).await?)
     }
 }

@@ -374,6 +374,46 @@ pub struct Forecast {
     pub left_out: i64,
 }
 
+/// What a pipeline report covers: one pipeline's stage changes and closed deals in
+/// `[from, until)`, of one owner when given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportScope {
+    pub pipeline: PipelineId,
+    pub owner: Option<UserId>,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+}
+
+/// How deals went through one stage over the period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct StageReport {
+    pub stage_id: StageId,
+    /// Deals that entered the stage in the period.
+    pub entered: i64,
+    /// Deals that entered the next open stage (or were won, after the last one) for each deal
+    /// that entered this one, over the same period: a funnel's ratio, which passes 1 when
+    /// deals that entered before the period move on in it. Absent for the closing stages and
+    /// for a stage nobody entered.
+    pub conversion: Option<f64>,
+    /// How long, on average, deals that entered the stage in the period stayed there before
+    /// moving again (those still in it are not counted); absent when none moved on.
+    pub average_days_in_stage: Option<f64>,
+}
+
+/// A pipeline's report over a period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PipelineReport {
+    pub stages: Vec<StageReport>,
+    /// Deals won and lost in the period.
+    pub won: i64,
+    pub lost: i64,
+    /// won / (won + lost); absent when none closed.
+    pub win_rate: Option<f64>,
+    /// From creation to the day they were won or lost, on average, for the deals closed in the
+    /// period.
+    pub average_cycle_days: Option<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

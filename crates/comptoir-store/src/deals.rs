@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::deals::{
-    BoardFilter, Deal, DealFields, ForecastBy, ForecastMonth, ForecastScope, StageChange, StageTotal,
+    BoardFilter, Deal, DealFields, ForecastBy, ForecastMonth, ForecastScope, PipelineReport, ReportScope,
+    StageChange, StageReport, StageTotal,
 };
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
@@ -601,4 +602,101 @@ pub async fn analyze(db: &Db) -> Result<(), StoreError> {
         Ok::<(), sqlx::Error>(())
     })?;
     Ok(())
+}
+
+/// A pipeline's report: per stage, the deals that entered it in the period, how many went on
+/// to the next stage (or were won), how long they stayed; and the deals closed in the period,
+/// their win rate and cycle length. Read from the stage history and the closed deals.
+pub async fn report(
+    db: &Db,
+    scope: &ReportScope,
+    stages: &[comptoir_domain::pipelines::Stage],
+) -> Result<PipelineReport, StoreError> {
+    let from = Bind::Text(scope.from.format("%Y-%m-%d").to_string());
+    let until = Bind::Text(scope.until.format("%Y-%m-%d").to_string());
+    let dialect = db.dialect();
+    // How long a deal stayed in a stage: until its next change, in days, written per engine
+    // (SQLite keeps times as text, PostgreSQL as timestamps).
+    let (days, since) = match dialect {
+        crate::Dialect::Sqlite => (
+            "avg(julianday(left_at) - julianday(changed_at))",
+            "julianday(closed_at) - julianday(created_at)",
+        ),
+        crate::Dialect::Postgres => (
+            "avg(EXTRACT(EPOCH FROM (left_at - changed_at)) / 86400.0)",
+            "EXTRACT(EPOCH FROM (closed_at - created_at)) / 86400.0",
+        ),
+    };
+    let mut sql = Sql::new("SELECT to_stage_id, count(DISTINCT deal_id), CAST(");
+    sql.push(days).push(
+        " AS DOUBLE PRECISION) FROM (SELECT c.deal_id, c.to_stage_id, c.changed_at,
+            (SELECT min(n.changed_at) FROM deal_stage_changes n WHERE n.deal_id = c.deal_id
+             AND n.changed_at > c.changed_at) AS left_at
+         FROM deal_stage_changes c",
+    );
+    if scope.owner.is_some() {
+        sql.push(" JOIN deals d ON d.id = c.deal_id");
+    }
+    sql.push(" WHERE c.pipeline_id = ").bind(Bind::Uuid(scope.pipeline.0));
+    sql.push(" AND c.changed_at >= ").bind(start_of(scope.from));
+    sql.push(" AND c.changed_at < ").bind(start_of(scope.until));
+    if let Some(owner) = scope.owner {
+        sql.push(" AND d.owner_id = ").bind(Bind::Uuid(owner.0));
+    }
+    sql.push(") entered GROUP BY to_stage_id");
+    let (text, binds) = sql.into_parts(dialect);
+    let entered: Vec<(Uuid, i64, Option<f64>)> = on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    let entered_in = |stage: StageId| entered.iter().find(|e| e.0 == stage.0);
+    let open: Vec<&comptoir_domain::pipelines::Stage> =
+        stages.iter().filter(|s| s.outcome == Outcome::Open).collect();
+    let won_stage = stages.iter().find(|s| s.outcome == Outcome::Won).map(|s| s.id);
+    let reports = stages
+        .iter()
+        .map(|stage| {
+            let (count, average) = entered_in(stage.id).map_or((0, None), |e| (e.1, e.2));
+            // The next open stage, or winning after the last one.
+            let next = open
+                .iter()
+                .position(|s| s.id == stage.id)
+                .map(|i| open.get(i + 1).map(|s| s.id).or(won_stage));
+            let conversion = match next.flatten() {
+                Some(next) if count > 0 => Some(entered_in(next).map_or(0, |e| e.1) as f64 / count as f64),
+                _ => None,
+            };
+            StageReport { stage_id: stage.id, entered: count, conversion, average_days_in_stage: average }
+        })
+        .collect();
+    let mut sql = Sql::new("SELECT status, count(*), CAST(avg(");
+    sql.push(since)
+        .push(") AS DOUBLE PRECISION) FROM deals WHERE status IN ('won', 'lost') AND closed_on >= ");
+    sql.bind(from).push(" AND closed_on < ").bind(until);
+    sql.push(" AND pipeline_id = ").bind(Bind::Uuid(scope.pipeline.0));
+    if let Some(owner) = scope.owner {
+        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
+    }
+    sql.push(" GROUP BY status");
+    let (text, binds) = sql.into_parts(dialect);
+    let closed: Vec<(String, i64, Option<f64>)> = on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    let of = |status: &str| closed.iter().find(|c| c.0 == status).map_or((0, None), |c| (c.1, c.2));
+    let ((won, won_days), (lost, lost_days)) = (of("won"), of("lost"));
+    let cycle = match (won_days, lost_days) {
+        (Some(w), Some(l)) => Some((w * won as f64 + l * lost as f64) / (won + lost) as f64),
+        (one, other) => one.or(other),
+    };
+    Ok(PipelineReport {
+        stages: reports,
+        won,
+        lost,
+        win_rate: (won + lost > 0).then(|| won as f64 / (won + lost) as f64),
+        average_cycle_days: cycle,
+    })
+}
+
+/// Midnight UTC of `day`.
+fn start_of(day: NaiveDate) -> Bind {
+    Bind::Time(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
 }

@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         super::deals::remove, super::deals::move_to, super::deals::stages, super::deals::timeline,
         super::forecast::forecast,
         super::pipelines::list, super::pipelines::create, super::pipelines::read, super::pipelines::update,
-        super::pipelines::remove, super::pipelines::totals,
+        super::pipelines::remove, super::pipelines::totals, super::pipelines::report,
         super::bulk::contacts, super::bulk::companies, super::bulk::deals,
         super::activities::list, super::activities::create, super::activities::read, super::activities::update,
         super::activities::remove,

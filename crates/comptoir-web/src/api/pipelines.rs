@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use comptoir_domain::deals::BoardFilter;
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use comptoir_domain::deals::{BoardFilter, PipelineReport, ReportScope};
 use comptoir_domain::ids::{PipelineId, StageId, UserId};
 use comptoir_domain::pipelines::{Pipeline, PipelineInput};
 use comptoir_domain::time::month_span;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/pipelines", get(list).post(create))
         .route("/pipelines/{id}", get(read).patch(update).delete(remove))
         .route("/pipelines/{id}/totals", get(totals))
+        .route("/pipelines/{id}/report", get(report))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -173,4 +175,71 @@ pub async fn totals(
         })
         .collect();
     Ok(axum::Json(PipelineTotals { data }).into_response())
+}
+
+/// `from` (`YYYY-MM`, three months ago by default), `months` (3), `owner_id`.
+pub struct PeriodParams {
+    from: NaiveDate,
+    until: NaiveDate,
+    owner: Option<UserId>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PeriodParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let today = Utc::now().date_naive();
+        let this_month = today.with_day(1).unwrap_or(today);
+        let mut from = None;
+        let mut months = 3;
+        let mut owner = None;
+        for (key, value) in query_pairs(parts)? {
+            match key.as_str() {
+                "from" => {
+                    from = Some(
+                        month_span(&value)
+                            .ok_or_else(|| bad_request("from", "is not a month such as 2026-12"))?
+                            .0,
+                    )
+                }
+                "months" => {
+                    months =
+                        value.parse().ok().filter(|m| (1..=36).contains(m)).ok_or_else(|| {
+                            bad_request("months", "must be a number of months from 1 to 36")
+                        })?;
+                }
+                "owner_id" => {
+                    owner =
+                        Some(value.parse::<UserId>().map_err(|_| bad_request("owner_id", "is not an id"))?)
+                }
+                other => return Err(bad_request(other, "is not a parameter of this resource")),
+            }
+        }
+        let from = match from {
+            Some(from) => from,
+            None => this_month.checked_sub_months(Months::new(months - 1)).unwrap_or(this_month),
+        };
+        let until = from
+            .checked_add_months(Months::new(months))
+            .ok_or_else(|| bad_request("months", "is too far"))?;
+        Ok(PeriodParams { from, until, owner })
+    }
+}
+
+/// A pipeline's report over a period (the last three months by default): per stage, the
+/// deals that entered it, the conversion to the next stage and the days spent in it; the deals
+/// won and lost in the period, the win rate and the average sales cycle in days.
+#[utoipa::path(get, path = "/api/v1/pipelines/{id}/report", tag = "pipelines",
+    params(("id" = PipelineId, Path), ("from" = Option<String>, Query, description = "first month, YYYY-MM"),
+        ("months" = Option<u32>, Query, description = "1 to 36, default 3"), ("owner_id" = Option<UserId>, Query)),
+    responses((status = 200, body = PipelineReport), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn report(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<PipelineId>,
+    period: PeriodParams,
+) -> Result<Response, ApiError> {
+    let scope = ReportScope { pipeline: id, owner: period.owner, from: period.from, until: period.until };
+    let report = state.app.pipeline_report(&actor, &scope).await?;
+    Ok(axum::Json(report).into_response())
 }

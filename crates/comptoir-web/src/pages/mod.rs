@@ -26,6 +26,7 @@ mod reach;
 mod record_lists;
 mod record_pages;
 mod records;
+mod report;
 mod search;
 mod session;
 mod settings;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(record_pages::routes::<companies::Companies>())
         .merge(board::router())
         .merge(forecast::router())
+        .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())

@@ -13,6 +13,7 @@ on_both_databases!(
     deals_take_custom_fields_and_bulk_changes,
     the_forecast_adds_up_committed_weighted_and_best_case_by_month,
     a_boards_kept_totals_follow_every_change,
+    a_pipeline_report_follows_deals_through_their_stages,
 );
 
 /// A pipeline with three open stages (10 %, 40 %, 70 %), won and lost.
@@ -460,4 +461,41 @@ async fn a_boards_kept_totals_follow_every_change(s: TestServer) {
     assert_eq!(kept, counted);
     let eur_b = kept.iter().find(|r| r.0 == stage(&sales, 1) && r.1 == json!("EUR")).cloned();
     assert_eq!(eur_b.map(|r| (r.2, r.3, r.4)), Some((1, 260_050, 85_816)), "33 % of 2600.50, rounded down");
+}
+
+async fn a_pipeline_report_follows_deals_through_their_stages(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let id = sales["id"].as_str().expect("an id").to_owned();
+    let mut deals = vec![];
+    for title in ["A", "B", "C", "D"] {
+        deals.push(s.post("/api/v1/deals", &s.admin, json!({"title": title})).await.id());
+    }
+    for (deal, to) in [(0, 1), (1, 1), (0, 2), (0, 3)] {
+        move_to(&s, &s.admin, &deals[deal], json!({"stage_id": stage(&sales, to)})).await;
+    }
+    move_to(&s, &s.admin, &deals[2], json!({"stage_id": stage(&sales, 4), "lost_reason": "Prix"})).await;
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    let report = s.get(&format!("/api/v1/pipelines/{id}/report?from={this_month}&months=1"), &s.admin).await;
+    assert_eq!(report.status, StatusCode::OK, "{:?}", report.body);
+    let stages = report.body["stages"].as_array().expect("stages").clone();
+    let entered: Vec<i64> = stages.iter().filter_map(|st| st["entered"].as_i64()).collect();
+    assert_eq!(entered, [4, 2, 1, 1, 1]);
+    let conversion: Vec<Value> = stages.iter().map(|st| st["conversion"].clone()).collect();
+    assert_eq!(conversion, [json!(0.5), json!(0.5), json!(1.0), Value::Null, Value::Null]);
+    let first = stages[0]["average_days_in_stage"].as_f64().expect("three of four moved on");
+    assert!((0.0..0.01).contains(&first), "{first}");
+    assert_eq!(stages[3]["average_days_in_stage"], Value::Null, "the won deal is still won");
+    assert_eq!((report.body["won"].as_i64(), report.body["lost"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(report.body["win_rate"], json!(0.5));
+    assert!(report.body["average_cycle_days"].as_f64().is_some_and(|d| (0.0..0.01).contains(&d)));
+
+    let (seller, _) = s.user(Role::Sales).await;
+    let theirs = s.get(&format!("/api/v1/pipelines/{id}/report?owner_id={seller}"), &s.admin).await;
+    assert_eq!(theirs.body["stages"][0]["entered"], 0);
+    assert_eq!(
+        (theirs.body["win_rate"].clone(), theirs.body["stages"][0]["conversion"].clone()),
+        (Value::Null, Value::Null)
+    );
+    let bad = s.get(&format!("/api/v1/pipelines/{id}/report?from=hier"), &s.admin).await;
+    assert_eq!(bad.error_fields(), ["from"]);
 }

@@ -1450,6 +1450,13 @@ async fn the_deals_board_starts_a_pipeline_adds_and_moves_deals(s: TestServer) {
         "75 % weighted, whole best case: {}",
         forecast.text
     );
+    let report = browser.get("/deals/report").await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(
+        report.contains("Win rate") && report.contains("<dd>0%</dd>"),
+        "none won, one lost: {}",
+        report.text
+    );
     let refused = browser.get("/deals/forecast?from=someday").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!their_board.contains(&format!("data-deal=\"{id}\"")), "another's card does not drag");

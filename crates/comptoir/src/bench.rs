@@ -401,7 +401,7 @@ async fn sign_in(client: &reqwest::Client, base: &str) -> anyhow::Result<String>
 
 /// Times the sales pages and API, one request at a time: the board's first load (everyone's
 /// deals, then one salesperson's), the forecast for 12 months (page and API, whole and split by
-/// owner), a pipeline's totals and deal lists.
+/// owner), a pipeline's totals and report, and deal lists.
 async fn deals(
     client: &reqwest::Client,
     base: &str,
@@ -435,6 +435,16 @@ async fn deals(
             false,
         ),
         ("GET /pipelines/{id}/totals".to_owned(), format!("/api/v1/pipelines/{pipeline}/totals"), false),
+        (
+            "GET /pipelines/{id}/report, 3 months".to_owned(),
+            format!("/api/v1/pipelines/{pipeline}/report"),
+            false,
+        ),
+        (
+            "GET /pipelines/{id}/report, 12 months".to_owned(),
+            format!("/api/v1/pipelines/{pipeline}/report?months=12"),
+            false,
+        ),
         ("deals list page, first page".to_owned(), "/deals".to_owned(), true),
         (
             "GET /deals open, biggest first".to_owned(),

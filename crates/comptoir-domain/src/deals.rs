@@ -388,10 +388,11 @@ pub struct ReportScope {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StageReport {
     pub stage_id: StageId,
-    /// Deals that entered the stage in the period.
+    /// How many times deals entered the stage in the period (a deal that came back counts
+    /// again).
     pub entered: i64,
-    /// Deals that entered the next open stage (or were won, after the last one) for each deal
-    /// that entered this one, over the same period: a funnel's ratio, which passes 1 when
+    /// Entries into the next open stage (or wins, after the last one) for each entry into this
+    /// one, over the same period: a funnel's ratio, which passes 1 when
     /// deals that entered before the period move on in it. Absent for the closing stages and
     /// for a stage nobody entered.
     pub conversion: Option<f64>,

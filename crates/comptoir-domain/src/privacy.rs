@@ -258,6 +258,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("deal_stage_changes", "from_stage_id"),
     ("deal_stage_changes", "to_stage_id"),
     ("deal_stage_changes", "changed_at"),
+    ("deal_stage_changes", "left_at"),
 ];
 
 pub fn is_personal(table: &str, column: &str) -> bool {

@@ -334,6 +334,17 @@ pub async fn rebuild_totals(db: &Db) -> Result<(), StoreError> {
 }
 
 async fn entered_stage(tx: &mut Tx, deal: &Deal, from: Option<StageId>) -> Result<(), StoreError> {
+    if from.is_some() {
+        // The stage it leaves: how long it stayed there is read from its entry.
+        on_tx!(tx, |conn| {
+            sqlx::query("UPDATE deal_stage_changes SET left_at = $2 WHERE deal_id = $1 AND left_at IS NULL")
+                .bind(deal.id.0)
+                .bind(deal.stage_entered_at)
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+    }
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)
@@ -559,22 +570,34 @@ fn push_scope(sql: &mut Sql, scope: &ForecastScope) {
     }
 }
 
+/// One stage a deal entered, as a bulk load writes it.
+pub struct StageChangeRow {
+    pub deal: DealId,
+    pub pipeline: PipelineId,
+    pub from: Option<StageId>,
+    pub to: StageId,
+    pub at: DateTime<Utc>,
+    /// When it moved on, if it did.
+    pub left_at: Option<DateTime<Utc>>,
+}
+
 /// Writes many stage changes in few statements (demo data, whose deals were inserted with
-/// [`insert_many`]): `(deal, pipeline, from, to, when)`.
+/// [`insert_many`]).
 pub async fn insert_stage_changes<'a>(
     tx: &mut Tx,
-    changes: impl IntoIterator<Item = &'a (DealId, PipelineId, Option<StageId>, StageId, DateTime<Utc>)>,
+    changes: impl IntoIterator<Item = &'a StageChangeRow>,
 ) -> Result<(), StoreError> {
-    const HEAD: &str =
-        "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)";
-    let rows = changes.into_iter().map(|(deal, pipeline, from, to, at)| {
+    const HEAD: &str = "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id,
+        changed_at, left_at)";
+    let rows = changes.into_iter().map(|c| {
         vec![
             Bind::Uuid(Uuid::now_v7()),
-            Bind::Uuid(deal.0),
-            Bind::Uuid(pipeline.0),
-            Bind::OptUuid(from.map(|s| s.0)),
-            Bind::Uuid(to.0),
-            Bind::Time(*at),
+            Bind::Uuid(c.deal.0),
+            Bind::Uuid(c.pipeline.0),
+            Bind::OptUuid(c.from.map(|s| s.0)),
+            Bind::Uuid(c.to.0),
+            Bind::Time(c.at),
+            Bind::OptTime(c.left_at),
         ]
     });
     insert_rows(tx, HEAD, rows).await
@@ -604,8 +627,8 @@ pub async fn analyze(db: &Db) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A pipeline's report: per stage, the deals that entered it in the period, how many went on
-/// to the next stage (or were won), how long they stayed; and the deals closed in the period,
+/// A pipeline's report: per stage, the times deals entered it in the period, how many went on
+/// to the next stage (or were won), how long they stayed (from each entry's `left_at`); and the deals closed in the period,
 /// their win rate and cycle length. Read from the stage history and the closed deals.
 pub async fn report(
     db: &Db,
@@ -619,21 +642,16 @@ pub async fn report(
     // (SQLite keeps times as text, PostgreSQL as timestamps).
     let (days, since) = match dialect {
         crate::Dialect::Sqlite => (
-            "avg(julianday(left_at) - julianday(changed_at))",
+            "avg(julianday(c.left_at) - julianday(c.changed_at))",
             "julianday(closed_at) - julianday(created_at)",
         ),
         crate::Dialect::Postgres => (
-            "avg(EXTRACT(EPOCH FROM (left_at - changed_at)) / 86400.0)",
+            "avg(EXTRACT(EPOCH FROM (c.left_at - c.changed_at)) / 86400.0)",
             "EXTRACT(EPOCH FROM (closed_at - created_at)) / 86400.0",
         ),
     };
-    let mut sql = Sql::new("SELECT to_stage_id, count(DISTINCT deal_id), CAST(");
-    sql.push(days).push(
-        " AS DOUBLE PRECISION) FROM (SELECT c.deal_id, c.to_stage_id, c.changed_at,
-            (SELECT min(n.changed_at) FROM deal_stage_changes n WHERE n.deal_id = c.deal_id
-             AND n.changed_at > c.changed_at) AS left_at
-         FROM deal_stage_changes c",
-    );
+    let mut sql = Sql::new("SELECT c.to_stage_id, count(*), CAST(");
+    sql.push(days).push(" AS DOUBLE PRECISION) FROM deal_stage_changes c");
     if scope.owner.is_some() {
         sql.push(" JOIN deals d ON d.id = c.deal_id");
     }
@@ -643,7 +661,7 @@ pub async fn report(
     if let Some(owner) = scope.owner {
         sql.push(" AND d.owner_id = ").bind(Bind::Uuid(owner.0));
     }
-    sql.push(") entered GROUP BY to_stage_id");
+    sql.push(" GROUP BY c.to_stage_id");
     let (text, binds) = sql.into_parts(dialect);
     let entered: Vec<(Uuid, i64, Option<f64>)> = on_pool!(db, |pool| {
         crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await

@@ -4,10 +4,11 @@
 use chrono::{DateTime, Duration, Utc};
 use comptoir_app::App;
 use comptoir_domain::deals::{Deal, DealFields};
-use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
+use comptoir_domain::ids::{CompanyId, ContactId, DealId, StageId, UserId};
 use comptoir_domain::money::{BASE_CURRENCY, Currency, Money};
 use comptoir_domain::pipelines::{Outcome, Pipeline, PipelineWords};
 use comptoir_domain::users::Actor;
+use comptoir_store::deals::StageChangeRow;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -28,9 +29,6 @@ const TITLES: &[&str] = &[
     "Migration",
     "Support premium",
 ];
-
-/// A stage change as the store writes it: deal, pipeline, from, to, when.
-type Change = (DealId, PipelineId, Option<StageId>, StageId, DateTime<Utc>);
 
 /// The demo's pipelines: the starter one and renewals, created when none exists.
 async fn pipelines(app: &App, admin: &Actor) -> anyhow::Result<Vec<Pipeline>> {
@@ -74,7 +72,7 @@ struct Generator {
 
 impl Generator {
     /// One deal and the stages it went through, oldest first.
-    fn deal(&mut self, serial: u64) -> (Deal, Vec<Change>) {
+    fn deal(&mut self, serial: u64) -> (Deal, Vec<StageChangeRow>) {
         // Most deals are new business; a fifth are renewals.
         let pipeline = &self.pipelines[if self.rng.random_bool(0.8) { 0 } else { self.pipelines.len() - 1 }];
         let open: Vec<StageId> = pipeline.open_stages().map(|s| s.id).collect();
@@ -104,14 +102,24 @@ impl Generator {
         let created_at = self.now - Duration::minutes(self.rng.random_range(0..60 * 24 * 540));
         let mut at = created_at;
         let id = DealId::new();
-        let mut changes = Vec::with_capacity(path.len());
+        let mut changes: Vec<StageChangeRow> = Vec::with_capacity(path.len());
         let mut from = None;
         for stage in &path {
-            changes.push((id, pipeline.id, from, *stage, at));
+            if let Some(previous) = changes.last_mut() {
+                previous.left_at = Some(at);
+            }
+            changes.push(StageChangeRow {
+                deal: id,
+                pipeline: pipeline.id,
+                from,
+                to: *stage,
+                at,
+                left_at: None,
+            });
             from = Some(*stage);
             at = (at + Duration::hours(self.rng.random_range(6..24 * 21))).min(self.now);
         }
-        let stage_entered_at = changes.last().map_or(created_at, |c| c.4);
+        let stage_entered_at = changes.last().map_or(created_at, |c| c.at);
         let stage = *path.last().unwrap_or(&open[0]);
         let probability = pipeline.stage(stage).map_or(0, |s| s.probability);
         let currency = if self.rng.random_bool(0.05) { self.usd } else { BASE_CURRENCY };
@@ -192,9 +200,9 @@ pub async fn seed(
     let mut changes_written = 0u64;
     while written < total {
         let size = CHUNK.min(total - written);
-        let (deals, changes): (Vec<Deal>, Vec<Vec<Change>>) =
+        let (deals, changes): (Vec<Deal>, Vec<Vec<StageChangeRow>>) =
             (0..size).map(|i| generator.deal(written + i)).unzip();
-        let changes: Vec<Change> = changes.into_iter().flatten().collect();
+        let changes: Vec<StageChangeRow> = changes.into_iter().flatten().collect();
         let mut tx = app.db().begin().await?;
         comptoir_store::deals::insert_many(&mut tx, &deals).await?;
         comptoir_store::deals::insert_stage_changes(&mut tx, &changes).await?;

@@ -78,10 +78,14 @@ CREATE TABLE deal_stage_changes (
     pipeline_id UUID NOT NULL,
     from_stage_id UUID,
     to_stage_id UUID NOT NULL,
-    changed_at TIMESTAMPTZ NOT NULL
+    changed_at TIMESTAMPTZ NOT NULL,
+    -- When the deal moved on from this stage, written with its next change.
+    left_at TIMESTAMPTZ
 );
 CREATE INDEX deal_stage_changes_deal ON deal_stage_changes(deal_id, changed_at);
-CREATE INDEX deal_stage_changes_pipeline ON deal_stage_changes(pipeline_id, changed_at);
+-- The pipeline report reads a period's entries, with their stage and how long they stayed,
+-- from this index alone.
+CREATE INDEX deal_stage_changes_pipeline ON deal_stage_changes(pipeline_id, changed_at, to_stage_id, left_at);
 
 -- An activity can move a deal forward, and shows on its timeline.
 ALTER TABLE activities ADD COLUMN deal_id UUID REFERENCES deals(id) ON DELETE SET NULL;

@@ -104,10 +104,14 @@ CREATE TABLE deal_stage_changes (
     pipeline_id BLOB NOT NULL,
     from_stage_id BLOB,
     to_stage_id BLOB NOT NULL,
-    changed_at TEXT NOT NULL
+    changed_at TEXT NOT NULL,
+    -- When the deal moved on from this stage, written with its next change.
+    left_at TEXT
 ) WITHOUT ROWID;
 CREATE INDEX deal_stage_changes_deal ON deal_stage_changes(deal_id, changed_at);
-CREATE INDEX deal_stage_changes_pipeline ON deal_stage_changes(pipeline_id, changed_at);
+-- The pipeline report reads a period's entries, with their stage and how long they stayed,
+-- from this index alone.
+CREATE INDEX deal_stage_changes_pipeline ON deal_stage_changes(pipeline_id, changed_at, to_stage_id, left_at);
 
 ANALYZE pipeline_stages_pipeline;
 ANALYZE deals_created;

@@ -306,12 +306,15 @@ async fn toggle_done(
     Ok(redirect(back, visitor.htmx))
 }
 
-/// The page an activity belongs on: its contact's, else its company's.
+/// The page whose timeline an activity was logged on: its deal's, else its contact's, else
+/// its company's.
 fn home_of(activity: &Activity) -> String {
-    match (activity.fields.contact_id, activity.fields.company_id) {
-        (Some(contact), _) => format!("/contacts/{contact}#timeline"),
-        (None, Some(company)) => format!("/companies/{company}#timeline"),
-        (None, None) => "/".to_owned(),
+    let f = &activity.fields;
+    match (f.deal_id, f.contact_id, f.company_id) {
+        (Some(deal), _, _) => format!("/deals/{deal}#timeline"),
+        (None, Some(contact), _) => format!("/contacts/{contact}#timeline"),
+        (None, None, Some(company)) => format!("/companies/{company}#timeline"),
+        (None, None, None) => "/".to_owned(),
     }
 }
 

@@ -1495,6 +1495,17 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
     assert!(page.contains("Ventes › Découverte") && page.contains("18/12/2026"), "{}", page.text);
     assert!(page.contains(&format!("/companies/{company}")));
     let id = location.trim_start_matches("/deals/");
+    let logged = browser
+        .post(&format!("/deals/{id}/activities"), &[("kind", "note"), ("body", "Devis envoyé au gérant")])
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER);
+    assert!(browser.get(&location).await.contains("Devis envoyé au gérant"), "on the deal's timeline");
+    let on_company = s.get(&format!("/api/v1/companies/{company}/timeline"), &s.admin).await;
+    assert_eq!(on_company.body["data"][0]["deal_id"], json!(id), "and on its company's");
+    let note = on_company.body["data"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let edited =
+        browser.post(&format!("/activities/{note}"), &[("body", "Devis relu"), ("version", "1")]).await;
+    assert_eq!(edited.location(), Some(format!("{location}#timeline").as_str()), "back to the deal");
     let read = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await;
     assert_eq!(read.body["amount"]["minor_units"], 1_250_050);
     assert_eq!(read.body["probability"], 20);

@@ -193,6 +193,12 @@ impl Lang {
         self.with_symbol(&number, money.amount.is_sign_negative(), money.currency.code())
     }
 
+    /// An amount in whole units, as a chart's scale writes it: `60 000 €`.
+    pub fn whole_amount(self, money: &Money) -> String {
+        let number = self.grouped(&money.amount.abs().trunc().to_string(), false);
+        self.with_symbol(&number, money.amount.is_sign_negative(), money.currency.code())
+    }
+
     fn with_symbol(self, number: &str, negative: bool, currency: &str) -> String {
         let symbol = match currency {
             "EUR" => "€",
@@ -254,6 +260,7 @@ mod tests {
         );
         let yen = comptoir_domain::money::Currency::parse("JPY").unwrap_or(eur);
         assert_eq!(Lang::En.amount(&Money::from_minor(150_000, yen)), "¥150,000");
+        assert_eq!(Lang::Fr.whole_amount(&Money::from_minor(6_000_000, eur)), "60\u{202f}000\u{a0}€");
     }
 
     #[test]

@@ -135,8 +135,8 @@ async fn forecast(
         })
         .collect();
     // The scale counts whole units of the currency: cents would only crowd it.
-    let unit = 10i64.pow(BASE_CURRENCY.decimals());
-    let chart = BarChart::nested(periods, |minor| money(minor / unit * unit));
+    let chart =
+        BarChart::nested(periods, |minor| lang.whole_amount(&Money::from_minor(minor, BASE_CURRENCY)));
     let owners = owner_choices(lang, actor, &users);
     let mut pipeline_choices = vec![(String::new(), lang.t("forecast-all-pipelines"))];
     pipeline_choices.extend(pipelines.iter().map(|p| (p.id.to_string(), p.fields.name.clone())));

@@ -7,7 +7,7 @@ nav-contacts = Contacts
 nav-companies = Companies
 nav-settings = Settings
 search-label = Search
-search-placeholder = Search contacts and companies (/)
+search-placeholder = Search contacts, companies and deals (/)
 search-hint = Press / or Ctrl+K to search from anywhere; Enter opens the first result.
 sign-out = Sign out
 back-home = Back to the home page
@@ -310,9 +310,10 @@ coming-consent = Consent and privacy requests will be listed here.
 
 search-title = Search
 search-results-for = Results for “{ $q }”
-search-nothing = No contact or company matches.
+search-nothing = No contact, company or deal matches.
 search-contacts = Contacts
 search-companies = Companies
+search-deals = Deals
 
 settings-title = Settings
 settings-users = Users

@@ -7,7 +7,7 @@ nav-contacts = Contacts
 nav-companies = Entreprises
 nav-settings = Réglages
 search-label = Rechercher
-search-placeholder = Chercher un contact, une entreprise (/)
+search-placeholder = Chercher un contact, une entreprise, une affaire (/)
 search-hint = Appuyez sur / ou Ctrl+K pour chercher depuis n’importe quelle page ; Entrée ouvre le premier résultat.
 sign-out = Se déconnecter
 back-home = Retour à l’accueil
@@ -310,9 +310,10 @@ coming-consent = Les consentements et demandes RGPD apparaîtront ici.
 
 search-title = Recherche
 search-results-for = Résultats pour « { $q } »
-search-nothing = Aucun contact ni aucune entreprise ne correspond.
+search-nothing = Aucun contact, aucune entreprise ni aucune affaire ne correspond.
 search-contacts = Contacts
 search-companies = Entreprises
+search-deals = Affaires
 
 settings-title = Réglages
 settings-users = Utilisateurs

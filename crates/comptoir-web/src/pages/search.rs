@@ -13,6 +13,7 @@ use axum::routing::get;
 use comptoir_app::AppError;
 use comptoir_app::companies::{Companies, typed_name};
 use comptoir_app::contacts::Contacts;
+use comptoir_app::deals::Deals;
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::search::{name_score, query_terms};
 use serde::Deserialize;
@@ -55,6 +56,14 @@ struct SearchPage {
     q: String,
     contacts: Vec<Hit>,
     companies: Vec<Hit>,
+    deals: Vec<Hit>,
+}
+
+/// What a search found, each kind best first.
+struct Found {
+    contacts: Vec<Hit>,
+    companies: Vec<Hit>,
+    deals: Vec<Hit>,
 }
 
 /// How many of the newest matches are ranked: enough to hold the record meant among the
@@ -67,15 +76,16 @@ fn prefix_query(q: &str, limit: u32) -> Result<ListQuery, AppError> {
 
 /// Contacts and companies matching `q`, each list ranked by how well the names answer it
 /// (newest first among equals).
-async fn find(state: &AppState, visitor: &Visitor, q: &str) -> Result<(Vec<Hit>, Vec<Hit>), AppError> {
+async fn find(state: &AppState, visitor: &Visitor, q: &str) -> Result<Found, AppError> {
     if q.trim().is_empty() {
-        return Ok((vec![], vec![]));
+        return Ok(Found { contacts: vec![], companies: vec![], deals: vec![] });
     }
     let terms = query_terms(q);
     let query = prefix_query(q, CANDIDATES)?;
-    let (contacts, companies) = tokio::try_join!(
+    let (contacts, companies, deals) = tokio::try_join!(
         state.app.list::<Contacts>(&visitor.actor, &query),
         state.app.list::<Companies>(&visitor.actor, &query),
+        state.app.list::<Deals>(&visitor.actor, &query),
     )?;
     let mut contacts: Vec<Hit> = contacts
         .data
@@ -106,16 +116,38 @@ async fn find(state: &AppState, visitor: &Visitor, q: &str) -> Result<(Vec<Hit>,
             kind_key: "kind-company",
         })
         .collect();
+    let mut deals: Vec<Hit> = deals
+        .data
+        .into_iter()
+        .map(|d| Hit {
+            href: format!("/deals/{}", d.id),
+            detail: [d.company.map(|co| co.name), Some(d.stage_name)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            score: name_score(&terms, &d.fields.title),
+            name: d.fields.title,
+            kind_key: "kind-deal",
+        })
+        .collect();
     // Stable: equal scores keep the newest first.
-    contacts.sort_by_key(|hit| std::cmp::Reverse(hit.score));
-    companies.sort_by_key(|hit| std::cmp::Reverse(hit.score));
-    Ok((contacts, companies))
+    for hits in [&mut contacts, &mut companies, &mut deals] {
+        hits.sort_by_key(|hit| std::cmp::Reverse(hit.score));
+    }
+    Ok(Found { contacts, companies, deals })
 }
 
-/// The dropdown's few best hits of either kind; a company ties ahead of its people.
-fn best_of(contacts: Vec<Hit>, companies: Vec<Hit>, limit: usize) -> Vec<Hit> {
-    let mut hits: Vec<Hit> =
-        companies.into_iter().take(limit).chain(contacts.into_iter().take(limit)).collect();
+/// The dropdown's few best hits of every kind; a company ties ahead of its people, and people
+/// ahead of deals.
+fn best_of(found: Found, limit: usize) -> Vec<Hit> {
+    let Found { contacts, companies, deals } = found;
+    let mut hits: Vec<Hit> = companies
+        .into_iter()
+        .take(limit)
+        .chain(contacts.into_iter().take(limit))
+        .chain(deals.into_iter().take(limit))
+        .collect();
     hits.sort_by_key(|hit| std::cmp::Reverse(hit.score));
     hits.truncate(limit);
     hits
@@ -130,14 +162,16 @@ async fn search(
         // An emptied search box (Escape clears it) closes the dropdown; it finds nothing to say.
         return Ok(axum::response::Html(String::new()).into_response());
     }
-    let (mut contacts, mut companies) = find(&state, &visitor, &query.q).await?;
+    let mut found = find(&state, &visitor, &query.q).await?;
     let page = Chrome::new(&visitor, "search");
     if visitor.htmx {
-        return Ok(render(&Dropdown { page, hits: best_of(contacts, companies, DROPDOWN_HITS) }));
+        return Ok(render(&Dropdown { page, hits: best_of(found, DROPDOWN_HITS) }));
     }
-    contacts.truncate(PAGE_HITS);
-    companies.truncate(PAGE_HITS);
-    Ok(render(&SearchPage { page, q: query.q, contacts, companies }))
+    for hits in [&mut found.contacts, &mut found.companies, &mut found.deals] {
+        hits.truncate(PAGE_HITS);
+    }
+    let Found { contacts, companies, deals } = found;
+    Ok(render(&SearchPage { page, q: query.q, contacts, companies, deals }))
 }
 
 /// Names of companies starting with what was typed, for a company input's suggestions.

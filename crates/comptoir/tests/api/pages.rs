@@ -636,6 +636,18 @@ async fn global_search_ignores_accents(s: TestServer) {
     let names = browser.get("/search/companies?q=boul").await;
     assert_eq!(names.text, "[\"Boulangerie Dupont\"]");
     assert_eq!(browser.get_htmx("/search?q=").await.text, "", "an emptied box closes the dropdown silently");
+    s.post("/api/v1/pipelines", &s.admin, json!({"name": "Ventes", "lost_reasons": ["Prix"], "stages": [
+        {"name": "Découverte", "probability": 20}, {"name": "Gagnée", "outcome": "won"}, {"name": "Perdue", "outcome": "lost"}
+    ]}))
+    .await;
+    let deal =
+        s.post("/api/v1/deals", &s.admin, json!({"title": "Pétrin géant", "company_id": company})).await.id();
+    let found = browser.get_htmx("/search?q=petrin").await;
+    assert!(
+        found.contains(&format!("/deals/{deal}")) && found.contains("Découverte"),
+        "deals are found by their title: {}",
+        found.text
+    );
 
     // What people mean comes first: the name before other fields, the company before its people.
     let blanc = s.post("/api/v1/companies", &s.admin, json!({"name": "Menuiserie Blanc"})).await.id();

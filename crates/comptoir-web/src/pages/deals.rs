@@ -158,17 +158,6 @@ impl KindPages for Deals {
     ) -> Result<Value, AppError> {
         let mut body = body_from_form(SPECS, fields, only);
         let Some(object) = body.as_object_mut() else { return Ok(body) };
-        if only.is_some_and(|o| o == "amount" || o == "currency") {
-            // Amount and currency are read together: one without the other would be misread.
-            let typed = body_from_form(
-                SPECS,
-                fields,
-                Some(if only == Some("amount") { "currency" } else { "amount" }),
-            );
-            if let Some(typed) = typed.as_object() {
-                object.extend(typed.clone());
-            }
-        }
         if only.is_none_or(|o| o == "company") {
             let company = match fields.text("company") {
                 Some(name) => app.company_by_name(actor, &name, "company").await.map(Some),

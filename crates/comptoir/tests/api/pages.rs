@@ -1520,6 +1520,21 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
     assert_eq!(edited.location(), Some(format!("{location}#timeline").as_str()), "back to the deal");
     let read = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await;
     assert_eq!(read.body["amount"]["minor_units"], 1_250_050);
+    let dollars = s
+        .post("/api/v1/deals", &s.admin, json!({"title": "Export", "amount": "100", "currency": "USD"}))
+        .await;
+    let dollars_page = format!("/deals/{}", dollars.id());
+    browser.get(&dollars_page).await;
+    let inline = browser
+        .post_htmx(&format!("{dollars_page}/fields/amount"), &[("amount", "2 500,5"), ("version", "1")])
+        .await;
+    assert_eq!(inline.status, StatusCode::OK, "{}", inline.text);
+    let kept = s.get(&format!("/api/v1/deals/{}", dollars.id()), &s.admin).await;
+    assert_eq!(
+        kept.body["amount"],
+        json!({"amount": "2500.50", "currency": "USD", "minor_units": 250_050}),
+        "an amount edited alone keeps its currency"
+    );
     assert_eq!(read.body["probability"], 20);
     let list = browser.get("/deals?filter[amount][gte]=1000000&filter[currency]=EUR").await;
     assert!(list.contains("Four à pain"), "{}", list.text);

@@ -11,6 +11,7 @@ use super::session::Fields;
 use crate::i18n::Lang;
 use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
+use comptoir_domain::ValidationErrors;
 use comptoir_domain::companies::Company;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::UserId;
@@ -234,4 +235,38 @@ fn body(fields: &Fields, only: Option<&str>, current: Option<&Company>) -> Value
     addresses.extend(others);
     object.insert("addresses".to_owned(), Value::Array(addresses));
     body
+}
+
+/// Puts the company typed by name in a form (`company`) into its API body as `company_id`,
+/// unless the form's one field `only` is another. A name that designates no company, or
+/// several, is refused on the field; on a whole form, `other_errors` adds what the rest of the
+/// body would be refused for, so every error shows at once.
+pub async fn typed_company(
+    app: &App,
+    actor: &Actor,
+    fields: &Fields,
+    only: Option<&str>,
+    body: &mut Value,
+    other_errors: impl AsyncFnOnce(&Value) -> Result<ValidationErrors, AppError>,
+) -> Result<(), AppError> {
+    if only.is_some_and(|o| o != "company") {
+        return Ok(());
+    }
+    let company = match fields.text("company") {
+        Some(name) => app.company_by_name(actor, &name, "company").await.map(Some),
+        None => Ok(None),
+    };
+    match company {
+        Ok(id) => {
+            if let Some(object) = body.as_object_mut() {
+                object.insert("company_id".to_owned(), json!(id));
+            }
+            Ok(())
+        }
+        Err(AppError::Validation(mut errors)) if only.is_none() => {
+            errors.0.extend(other_errors(body).await?.0);
+            Err(AppError::Validation(errors))
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -2,6 +2,7 @@
 //! and the company typed by name on the form.
 
 use super::Chrome;
+use super::companies::typed_company;
 use super::custom;
 use super::filters::{Control, code_name, common_control};
 use super::kind::{Header, KindPages, Link, records_matching};
@@ -233,29 +234,13 @@ impl KindPages for Contacts {
 /// name resolved to its id.
 async fn body(app: &App, actor: &Actor, fields: &Fields, only: Option<&str>) -> Result<Value, AppError> {
     let mut body = body_from_form(SPECS, fields, only);
-    if let Some(object) = body.as_object_mut()
-        && only.is_none_or(|o| o == "company")
-    {
-        let company = match fields.text("company") {
-            Some(name) => app.company_by_name(actor, &name, "company").await.map(Some),
-            None => Ok(None),
-        };
-        match company {
-            Ok(id) => {
-                object.insert("company_id".to_owned(), json!(id));
-            }
-            // The other fields' errors are shown with the company's, all at once.
-            Err(AppError::Validation(mut errors)) if only.is_none() => {
-                let definitions = app.definitions(RecordKind::Contact).await?;
-                if let Ok(input) = serde_json::from_value::<ContactInput>(body.clone())
-                    && let Err(others) = input.validate(&definitions, actor.user_id)
-                {
-                    errors.0.extend(others.0);
-                }
-                return Err(AppError::Validation(errors));
-            }
-            Err(error) => return Err(error),
-        }
-    }
+    typed_company(app, actor, fields, only, &mut body, async |body: &Value| {
+        let definitions = app.definitions(RecordKind::Contact).await?;
+        Ok(serde_json::from_value::<ContactInput>(body.clone())
+            .ok()
+            .and_then(|input| input.validate(&definitions, actor.user_id).err())
+            .unwrap_or_default())
+    })
+    .await?;
     Ok(body)
 }

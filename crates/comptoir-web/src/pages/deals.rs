@@ -2,6 +2,7 @@
 //! the header that says where the deal stands.
 
 use super::Chrome;
+use super::companies::typed_company;
 use super::custom;
 use super::filters::{Control, common_control};
 use super::kind::{Header, KindPages, Link};
@@ -157,32 +158,16 @@ impl KindPages for Deals {
         current: Option<&Deal>,
     ) -> Result<Value, AppError> {
         let mut body = body_from_form(SPECS, fields, only);
-        let Some(object) = body.as_object_mut() else { return Ok(body) };
-        if only.is_none_or(|o| o == "company") {
-            let company = match fields.text("company") {
-                Some(name) => app.company_by_name(actor, &name, "company").await.map(Some),
-                None => Ok(None),
-            };
-            match company {
-                Ok(id) => {
-                    object.insert("company_id".to_owned(), json!(id));
-                }
-                // The other fields' errors are shown with the company's, all at once.
-                Err(AppError::Validation(mut errors)) if only.is_none() => {
-                    if let Ok(input) = serde_json::from_value::<DealInput>(body.clone()) {
-                        let definitions = app.definitions(RecordKind::Deal).await?;
-                        let pipelines = app.pipelines(actor).await?;
-                        let current = current.map(|d| &d.fields);
-                        if let Err(others) = input.validate(&definitions, &pipelines, current, actor.user_id)
-                        {
-                            errors.0.extend(others.0);
-                        }
-                    }
-                    return Err(AppError::Validation(errors));
-                }
-                Err(error) => return Err(error),
-            }
-        }
+        typed_company(app, actor, fields, only, &mut body, async |body: &Value| {
+            let definitions = app.definitions(RecordKind::Deal).await?;
+            let pipelines = app.pipelines(actor).await?;
+            let current = current.map(|d| &d.fields);
+            Ok(serde_json::from_value::<DealInput>(body.clone())
+                .ok()
+                .and_then(|input| input.validate(&definitions, &pipelines, current, actor.user_id).err())
+                .unwrap_or_default())
+        })
+        .await?;
         Ok(body)
     }
 

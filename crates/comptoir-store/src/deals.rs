@@ -380,7 +380,7 @@ pub async fn stage_history(db: &Db, id: DealId) -> Result<Vec<StageChange>, Stor
         .collect())
 }
 
-/// Whether any deal is in one of `stages` (a stage with deals cannot be removed).
+/// How many deals are in `stage` (a stage with deals cannot be removed).
 pub async fn count_in_stage(db: &Db, stage: StageId) -> Result<i64, StoreError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_scalar("SELECT count(*) FROM deals WHERE stage_id = $1")

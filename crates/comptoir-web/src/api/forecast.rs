@@ -8,7 +8,8 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Datelike, Months, Utc};
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use comptoir_app::deals::MAX_FORECAST_MONTHS;
 use comptoir_domain::deals::{Forecast, ForecastBy, ForecastScope};
 use comptoir_domain::ids::{PipelineId, UserId};
 use comptoir_domain::time::month_span;
@@ -19,6 +20,22 @@ pub fn router() -> Router<AppState> {
 
 /// How many months a forecast covers unless told.
 pub const DEFAULT_MONTHS: u32 = 12;
+
+/// The `from` parameter of a period, `YYYY-MM`: the first day of that month.
+pub fn first_day_of(month: &str) -> Result<NaiveDate, ApiError> {
+    month_span(month)
+        .map(|(first, _)| first)
+        .ok_or_else(|| bad_request("from", "is not a month such as 2026-12"))
+}
+
+/// The `months` parameter of a period: 1 to [`MAX_FORECAST_MONTHS`].
+pub fn month_count(value: &str) -> Result<u32, ApiError> {
+    value
+        .parse()
+        .ok()
+        .filter(|m| (1..=MAX_FORECAST_MONTHS).contains(m))
+        .ok_or_else(|| bad_request("months", "must be a number of months from 1 to 36"))
+}
 
 /// `from` (`YYYY-MM`, this month by default), `months` (12), `pipeline_id`, `owner_id`, `by`.
 pub struct ScopeParams(ForecastScope);
@@ -33,18 +50,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
         let (mut pipeline, mut owner, mut by) = (None, None, None);
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
-                "from" => {
-                    from = month_span(&value)
-                        .ok_or_else(|| bad_request("from", "is not a month such as 2026-12"))?
-                        .0
-                }
-                "months" => {
-                    months = value
-                        .parse()
-                        .ok()
-                        .filter(|m| (1..=comptoir_app::deals::MAX_FORECAST_MONTHS).contains(m))
-                        .ok_or_else(|| bad_request("months", "must be a number of months from 1 to 36"))?;
-                }
+                "from" => from = first_day_of(&value)?,
+                "months" => months = month_count(&value)?,
                 "pipeline_id" => {
                     pipeline = Some(
                         value

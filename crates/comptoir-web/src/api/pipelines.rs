@@ -1,5 +1,6 @@
 //! `/api/v1/pipelines`
 
+use super::forecast::{first_day_of, month_count};
 use super::{Created, RecordId, create_once, deleted, versioned};
 use crate::error::{ApiError, Problem, bad_request};
 use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, query_pairs};
@@ -195,19 +196,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PeriodParams {
         let mut owner = None;
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
-                "from" => {
-                    from = Some(
-                        month_span(&value)
-                            .ok_or_else(|| bad_request("from", "is not a month such as 2026-12"))?
-                            .0,
-                    )
-                }
-                "months" => {
-                    months =
-                        value.parse().ok().filter(|m| (1..=36).contains(m)).ok_or_else(|| {
-                            bad_request("months", "must be a number of months from 1 to 36")
-                        })?;
-                }
+                "from" => from = Some(first_day_of(&value)?),
+                "months" => months = month_count(&value)?,
                 "owner_id" => {
                     owner =
                         Some(value.parse::<UserId>().map_err(|_| bad_request("owner_id", "is not an id"))?)

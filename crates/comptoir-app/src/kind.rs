@@ -55,6 +55,16 @@ pub trait Kind: Send + Sync + 'static {
     fn owner(fields: &Self::Fields) -> Option<UserId>;
     fn input(fields: &Self::Fields) -> Self::Input;
 
+    /// Whether `actor` may create one: by default anyone but a read-only user.
+    fn may_create(actor: &Actor) -> bool {
+        actor.can_create_records()
+    }
+
+    /// Whether `current` may be deleted at all, whoever asks: by default it may.
+    fn may_delete(_current: &Self::Record) -> Result<(), AppError> {
+        Ok(())
+    }
+
     /// Whether `actor` may change `current` at all: by default its owner and those above them.
     /// Deleting always asks this default.
     fn may_change(actor: &Actor, current: &Self::Record) -> bool {
@@ -91,6 +101,15 @@ pub trait Kind: Send + Sync + 'static {
         _after: &Self::Record,
     ) -> Vec<(Milestone, serde_json::Value)> {
         Vec::new()
+    }
+
+    /// Gives a new record, inside the transaction that stores it, what only that transaction
+    /// can: the next number of a series without gaps. By default nothing.
+    fn number(
+        _tx: &mut Tx,
+        _record: &mut Self::Record,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
     }
 
     /// The record with `fields`: a new one at version 1, or `current`'s next version.
@@ -131,27 +150,51 @@ impl App {
         body: serde_json::Value,
         once: Option<&Once>,
     ) -> Result<K::Record, AppError> {
-        if !actor.can_create_records() {
+        let input: K::Input = parse(body)?;
+        let created = self.prepare_new::<K>(actor, input).await?;
+        let mut tx = self.db.begin().await?;
+        let created = self.store_new::<K>(&mut tx, actor, created).await?;
+        settle(&mut tx, actor, once, &created).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Works out a new record from `input`: permission, validation, references. Everything
+    /// it reads is read here, before the write transaction: SQLite has one writer at a time,
+    /// and a writer waiting on the pool for a read would hold up every other.
+    pub(crate) async fn prepare_new<K: Kind>(
+        &self,
+        actor: &Actor,
+        input: K::Input,
+    ) -> Result<K::Record, AppError> {
+        if !K::may_create(actor) {
             return Err(AppError::Forbidden(K::REFUSALS.create));
         }
-        let input: K::Input = parse(body)?;
         let at = now();
         let fields = K::validate(self, actor, input, None, at).await?;
         if !actor.can_assign_to(K::owner(&fields)) {
             return Err(AppError::Forbidden(K::REFUSALS.give));
         }
         let refs = K::references(self, None, &fields).await?;
-        let created = K::build(None, fields, refs, at);
-        let mut tx = self.db.begin().await?;
-        K::insert(&mut tx, &created).await?;
+        Ok(K::build(None, fields, refs, at))
+    }
+
+    /// Stores a record [`App::prepare_new`] worked out, inside `tx`, numbered if its kind
+    /// numbers them, with its audit entry and events.
+    pub(crate) async fn store_new<K: Kind>(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        mut created: K::Record,
+    ) -> Result<K::Record, AppError> {
+        K::number(tx, &mut created).await?;
+        K::insert(tx, &created).await?;
         let origin = Origin { actor: Some(actor), operation: None };
         let id = K::id(&created).into();
-        record(&mut tx, origin, Action::Create, K::OBJECT, id, None, Some(K::fields(&created))).await?;
+        record(tx, origin, Action::Create, K::OBJECT, id, None, Some(K::fields(&created))).await?;
         for (milestone, payload) in K::milestones(None, &created) {
-            announce(&mut tx, origin, K::OBJECT, id, milestone, payload).await?;
+            announce(tx, origin, K::OBJECT, id, milestone, payload).await?;
         }
-        settle(&mut tx, actor, once, &created).await?;
-        tx.commit().await?;
         Ok(created)
     }
 
@@ -182,10 +225,10 @@ impl App {
         if_match: Option<i64>,
     ) -> Result<K::Record, AppError> {
         let current = self.get::<K>(actor, id).await?;
+        let changed =
+            self.prepare_change::<K>(actor, &current, |input| patched(&input, patch), if_match).await?;
         let mut tx = self.db.begin().await?;
-        let changed = self
-            .change::<K>(&mut tx, actor, &current, |input| patched(&input, patch), if_match, None)
-            .await?;
+        self.store_change::<K>(&mut tx, actor, &current, &changed, if_match, None).await?;
         tx.commit().await?;
         Ok(changed)
     }
@@ -214,11 +257,24 @@ impl App {
         if_match: Option<i64>,
         operation: Option<OperationId>,
     ) -> Result<K::Record, AppError> {
+        let changed = self.prepare_change::<K>(actor, current, edit, if_match).await?;
+        self.store_change::<K>(tx, actor, current, &changed, if_match, operation).await?;
+        Ok(changed)
+    }
+
+    /// Works out `current` with the fields `edit` makes of its own: permission, version,
+    /// validation, references, read before any write transaction (see [`App::prepare_new`]).
+    pub(crate) async fn prepare_change<K: Kind>(
+        &self,
+        actor: &Actor,
+        current: &K::Record,
+        edit: impl FnOnce(K::Input) -> Result<K::Input, ValidationErrors>,
+        if_match: Option<i64>,
+    ) -> Result<K::Record, AppError> {
         if !K::may_change(actor, current) {
             return Err(AppError::Forbidden(K::REFUSALS.change));
         }
-        let version = K::version(current);
-        check_version(if_match, version)?;
+        check_version(if_match, K::version(current))?;
         let at = now();
         let input = edit(K::input(K::fields(current)))?;
         let fields = K::validate(self, actor, input, Some(current), at).await?;
@@ -228,16 +284,30 @@ impl App {
             return Err(AppError::Forbidden(K::REFUSALS.give));
         }
         let refs = K::references(self, Some(current), &fields).await?;
-        let changed = K::build(Some(current), fields, refs, at);
-        K::update(tx, current, &changed).await.map_err(|e| stale(e, if_match, version))?;
+        Ok(K::build(Some(current), fields, refs, at))
+    }
+
+    /// Stores `changed` in place of `current` inside `tx`, if `current` is still the stored
+    /// version, with its audit entry and events.
+    pub(crate) async fn store_change<K: Kind>(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        current: &K::Record,
+        changed: &K::Record,
+        if_match: Option<i64>,
+        operation: Option<OperationId>,
+    ) -> Result<(), AppError> {
+        let version = K::version(current);
+        K::update(tx, current, changed).await.map_err(|e| stale(e, if_match, version))?;
         let origin = Origin { actor: Some(actor), operation };
-        let (before, after) = (Some(K::fields(current)), Some(K::fields(&changed)));
+        let (before, after) = (Some(K::fields(current)), Some(K::fields(changed)));
         let id = K::id(current).into();
         record(tx, origin, Action::Update, K::OBJECT, id, before, after).await?;
-        for (milestone, payload) in K::milestones(Some(current), &changed) {
+        for (milestone, payload) in K::milestones(Some(current), changed) {
             announce(tx, origin, K::OBJECT, id, milestone, payload).await?;
         }
-        Ok(changed)
+        Ok(())
     }
 
     /// Deletes a record inside `tx`, with its audit entry and event.
@@ -252,6 +322,7 @@ impl App {
         if !actor.can_modify(K::owner(K::fields(current))) {
             return Err(AppError::Forbidden(K::REFUSALS.delete));
         }
+        K::may_delete(current)?;
         let version = K::version(current);
         check_version(if_match, version)?;
         K::delete(tx, current).await.map_err(|e| stale(e, if_match, version))?;

@@ -65,6 +65,15 @@ macro_rules! typed_id {
 }
 
 typed_id!(
+    /// An item of the catalogue: a product or a service, with its price and VAT rate.
+    ProductId,
+    /// A priced offer sent to a customer (un devis).
+    QuoteId,
+    /// What a customer bought: from an accepted quote, or sent by a shop or an ERP.
+    OrderId,
+);
+
+typed_id!(
     /// A person the company has a relationship with.
     ContactId,
     /// An organisation: customer, prospect, partner, supplier…

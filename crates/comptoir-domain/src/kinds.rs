@@ -74,20 +74,28 @@ pub enum ObjectType {
     Record(RecordKind),
     Activity,
     Pipeline,
+    Product,
+    Quote,
+    Order,
     CustomField,
     User,
     Token,
     Webhook,
+    /// The organisation's settings: the seller's identity.
+    Settings,
 }
 
 impl ObjectType {
     /// The objects whose events leave the building (webhooks); a webhook's own changes do not.
-    pub const ANNOUNCED: [ObjectType; 8] = [
+    pub const ANNOUNCED: [ObjectType; 11] = [
         ObjectType::Record(RecordKind::Contact),
         ObjectType::Record(RecordKind::Company),
         ObjectType::Record(RecordKind::Deal),
         ObjectType::Activity,
         ObjectType::Pipeline,
+        ObjectType::Product,
+        ObjectType::Quote,
+        ObjectType::Order,
         ObjectType::CustomField,
         ObjectType::User,
         ObjectType::Token,
@@ -98,10 +106,14 @@ impl ObjectType {
             ObjectType::Record(kind) => kind.as_str(),
             ObjectType::Activity => "activity",
             ObjectType::Pipeline => "pipeline",
+            ObjectType::Product => "product",
+            ObjectType::Quote => "quote",
+            ObjectType::Order => "order",
             ObjectType::CustomField => "custom_field",
             ObjectType::User => "user",
             ObjectType::Token => "token",
             ObjectType::Webhook => "webhook",
+            ObjectType::Settings => "settings",
         }
     }
 
@@ -115,6 +127,7 @@ impl ObjectType {
             ObjectType::Record(RecordKind::Deal) => {
                 &[Milestone::StageChanged, Milestone::Won, Milestone::Lost]
             }
+            ObjectType::Quote => &[Milestone::Sent, Milestone::Accepted, Milestone::Refused],
             _ => &[],
         }
     }
@@ -139,6 +152,9 @@ pub enum Milestone {
     StageChanged,
     Won,
     Lost,
+    Sent,
+    Accepted,
+    Refused,
 }
 
 impl Milestone {
@@ -147,6 +163,9 @@ impl Milestone {
             Milestone::StageChanged => "stage_changed",
             Milestone::Won => "won",
             Milestone::Lost => "lost",
+            Milestone::Sent => "sent",
+            Milestone::Accepted => "accepted",
+            Milestone::Refused => "refused",
         }
     }
 }

@@ -57,8 +57,10 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
-/// An amount in a currency, exact to the currency's minor unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+/// An amount in a currency, exact to the currency's minor unit. Read back (from a stored
+/// document's JSON) through [`Money::new`], so a stored amount is checked like a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "WrittenMoney")]
 pub struct Money {
     /// A decimal written as a string (`"1500.00"`), so no client reads it as a float.
     #[schema(value_type = String, example = "1500.00")]
@@ -67,6 +69,20 @@ pub struct Money {
     pub currency: Currency,
     /// The same amount as a whole number of minor units (`150000` cents): what lists sort by.
     pub minor_units: i64,
+}
+
+/// Money as it is written: its minor units are recomputed, not trusted.
+#[derive(Deserialize)]
+struct WrittenMoney {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl TryFrom<WrittenMoney> for Money {
+    type Error = String;
+    fn try_from(written: WrittenMoney) -> Result<Self, String> {
+        Money::new(written.amount, written.currency)
+    }
 }
 
 /// Amounts are bounded well inside an `i64` of minor units, whatever the currency.

@@ -75,3 +75,15 @@ where
     tx.commit().await?;
     Ok(rows)
 }
+
+/// Every row an assembled statement returns, on the pool.
+pub async fn all<R>(db: &Db, sql: Sql) -> Result<Vec<R>, StoreError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let (text, binds) = sql.into_parts(db.dialect());
+    Ok(on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?)
+}

@@ -8,8 +8,13 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 pub mod forecast;
+pub mod kinds;
 pub mod openapi;
+pub mod orders;
 pub mod pipelines;
+pub mod products;
+pub mod quotes;
+pub mod settings;
 pub mod tokens;
 pub mod users;
 pub mod webhooks;
@@ -37,6 +42,10 @@ pub fn router() -> Router<AppState> {
         .merge(deals::router())
         .merge(forecast::router())
         .merge(pipelines::router())
+        .merge(products::router())
+        .merge(quotes::router())
+        .merge(orders::router())
+        .merge(settings::router())
         .merge(custom_fields::router())
         .merge(users::router())
         .merge(tokens::router())

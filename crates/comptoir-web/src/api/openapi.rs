@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
+    info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, products, quotes and orders, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
     paths(
         super::contacts::list, super::contacts::create, super::contacts::read, super::contacts::update,
         super::contacts::remove, super::contacts::timeline,
@@ -25,6 +25,13 @@ use utoipa::{Modify, OpenApi};
         super::forecast::forecast,
         super::pipelines::list, super::pipelines::create, super::pipelines::read, super::pipelines::update,
         super::pipelines::remove, super::pipelines::totals, super::pipelines::report,
+        super::products::list, super::products::create, super::products::read, super::products::update,
+        super::products::remove,
+        super::quotes::list, super::quotes::create, super::quotes::read, super::quotes::update,
+        super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse,
+        super::orders::list, super::orders::receive, super::orders::read, super::orders::update,
+        super::orders::remove,
+        super::settings::seller, super::settings::set_seller,
         super::bulk::contacts, super::bulk::companies, super::bulk::deals,
         super::activities::list, super::activities::create, super::activities::read, super::activities::update,
         super::activities::remove,

@@ -13,5 +13,6 @@ mod keyset;
 mod listing;
 mod pages;
 mod permissions;
+mod quotes;
 mod storage;
 mod webhooks;

@@ -1,0 +1,177 @@
+//! Who sells: the identity a quote or an order is issued under, with what French law asks a
+//! business document to name (legal form, share capital, SIREN, RCS registry, VAT number).
+
+use crate::address::Address;
+use crate::email::EmailAddress;
+use crate::money::{BASE_CURRENCY, Money};
+use crate::siren::{Siren, VatNumber};
+use crate::validation::{ValidationErrors, check_length, clean_text};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SellerInput {
+    /// The registered name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `SAS`, `SARL`, `EI`…
+    #[serde(default)]
+    pub legal_form: Option<String>,
+    /// In euros, as a decimal string.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub share_capital: Option<Decimal>,
+    #[serde(default)]
+    pub address: Address,
+    #[serde(default)]
+    pub siren: Option<String>,
+    /// The city of the commercial court's registry (`Lyon` for « RCS Lyon »).
+    #[serde(default)]
+    pub rcs_city: Option<String>,
+    #[serde(default)]
+    pub vat_number: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Printed on every quote that states none of its own: « 30 jours fin de mois ».
+    #[serde(default)]
+    pub payment_terms: Option<String>,
+}
+
+/// A seller's identity, checked. Stored as JSON in the settings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Seller {
+    pub name: String,
+    pub legal_form: Option<String>,
+    pub share_capital: Option<Money>,
+    pub address: Address,
+    pub siren: Option<String>,
+    pub rcs_city: Option<String>,
+    pub vat_number: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub payment_terms: Option<String>,
+}
+
+impl Seller {
+    pub fn to_input(&self) -> SellerInput {
+        SellerInput {
+            name: Some(self.name.clone()).filter(|n| !n.is_empty()),
+            legal_form: self.legal_form.clone(),
+            share_capital: self.share_capital.map(|m| m.amount),
+            address: self.address.clone(),
+            siren: self.siren.clone(),
+            rcs_city: self.rcs_city.clone(),
+            vat_number: self.vat_number.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            payment_terms: self.payment_terms.clone(),
+        }
+    }
+
+    /// The registration line of a document's footer: « SAS au capital de 10 000 € · RCS Lyon
+    /// 123 456 789 · TVA FR12123456789 », as far as it is known. `capital` words « au capital
+    /// de » in the reader's language; `amount` writes an amount.
+    pub fn registration(&self, capital: &str, amount: impl Fn(&Money) -> String) -> String {
+        let mut parts = Vec::new();
+        match (&self.legal_form, &self.share_capital) {
+            (Some(form), Some(money)) => parts.push(format!("{form} {capital} {}", amount(money))),
+            (Some(form), None) => parts.push(form.clone()),
+            (None, Some(money)) => parts.push(format!("{capital} {}", amount(money))),
+            (None, None) => {}
+        }
+        let spaced = self.siren.as_deref().map(|s| {
+            let digits: Vec<&str> =
+                [&s[..3.min(s.len())], s.get(3..6).unwrap_or(""), s.get(6..).unwrap_or("")].into();
+            digits.into_iter().filter(|d| !d.is_empty()).collect::<Vec<_>>().join(" ")
+        });
+        match (&self.rcs_city, spaced) {
+            (Some(city), Some(siren)) => parts.push(format!("RCS {city} {siren}")),
+            (None, Some(siren)) => parts.push(format!("SIREN {siren}")),
+            _ => {}
+        }
+        if let Some(vat) = &self.vat_number {
+            parts.push(format!("TVA {vat}"));
+        }
+        parts.join(" · ")
+    }
+}
+
+impl SellerInput {
+    pub fn validate(self) -> Result<Seller, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let name = clean_text(self.name);
+        check_length(&mut errors, "name", &name, 200);
+        if name.is_none() {
+            errors.add("name", "is required");
+        }
+        let legal_form = clean_text(self.legal_form);
+        check_length(&mut errors, "legal_form", &legal_form, 50);
+        let share_capital = match self.share_capital {
+            Some(capital) if capital < Decimal::ZERO => {
+                errors.add("share_capital", "must not be negative");
+                None
+            }
+            Some(capital) => errors.check("share_capital", Money::new(capital, BASE_CURRENCY)),
+            None => None,
+        };
+        let address = self.address.clean("address", &mut errors);
+        let siren = clean_text(self.siren)
+            .and_then(|s| errors.check("siren", Siren::parse(&s)))
+            .map(|s| s.as_str().to_owned());
+        let rcs_city = clean_text(self.rcs_city);
+        check_length(&mut errors, "rcs_city", &rcs_city, 100);
+        let vat_number = clean_text(self.vat_number)
+            .and_then(|v| errors.check("vat_number", VatNumber::parse(&v)))
+            .map(|v| v.as_str().to_owned());
+        let email = clean_text(self.email)
+            .and_then(|e| {
+                errors.check("email", EmailAddress::parse(&e).map_err(|_| "is not an email address"))
+            })
+            .map(|e| e.as_str().to_owned());
+        let phone = clean_text(self.phone);
+        check_length(&mut errors, "phone", &phone, 40);
+        let payment_terms = clean_text(self.payment_terms);
+        check_length(&mut errors, "payment_terms", &payment_terms, 2000);
+        errors.into_result()?;
+        Ok(Seller {
+            name: name.unwrap_or_default(),
+            legal_form,
+            share_capital,
+            address,
+            siren,
+            rcs_city,
+            vat_number,
+            email,
+            phone,
+            payment_terms,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn the_registration_line_says_what_is_known() {
+        let seller = SellerInput {
+            name: Some("Comptoir SAS".into()),
+            legal_form: Some("SAS".into()),
+            share_capital: Some(dec!(10000)),
+            siren: Some("732 829 320".into()),
+            rcs_city: Some("Lyon".into()),
+            ..SellerInput::default()
+        }
+        .validate();
+        let line = seller.map(|s| s.registration("au capital de", |m| format!("{} €", m.amount)));
+        assert_eq!(line, Ok("SAS au capital de 10000.00 € · RCS Lyon 732 829 320".to_owned()));
+        let refused = SellerInput { siren: Some("123".into()), ..SellerInput::default() }.validate();
+        let fields: Vec<String> =
+            refused.err().map(|e| e.0.into_iter().map(|e| e.field).collect()).unwrap_or_default();
+        assert_eq!(fields, ["name", "siren"]);
+    }
+}

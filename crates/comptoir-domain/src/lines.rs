@@ -197,7 +197,7 @@ fn validate_line(
     }
     let quantity = input.quantity.unwrap_or(Decimal::ONE).normalize();
     if quantity <= Decimal::ZERO || quantity >= dec!(1_000_000) {
-        errors.add("quantity", "must be more than 0 and less than 1,000,000");
+        errors.add("quantity", "must be more than 0 and less than a million");
     } else if quantity.scale() > 3 {
         errors.add("quantity", "has more than three decimals");
     }

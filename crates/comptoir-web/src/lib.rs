@@ -9,6 +9,7 @@ mod health;
 mod i18n;
 mod metrics;
 mod pages;
+mod printing;
 mod security;
 mod state;
 

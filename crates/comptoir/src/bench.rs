@@ -420,6 +420,7 @@ async fn deals(
     let pipeline =
         pipelines["data"][0]["id"].as_str().context("no pipeline: run `comptoir demo --deals 200000`")?;
     let busiest = &setting.salesperson;
+    let quote = twenty_line_quote(client, base, auth).await?;
     let measures = [
         ("deals board, first load".to_owned(), format!("/deals/board?pipeline={pipeline}"), true),
         (
@@ -451,6 +452,7 @@ async fn deals(
             "/api/v1/deals?filter[status]=open&sort=-amount&limit=50".to_owned(),
             false,
         ),
+        ("GET /quotes/{id}/pdf, 20 lines".to_owned(), format!("/api/v1/quotes/{quote}/pdf"), false),
     ];
     for (name, path, page) in measures {
         let mut latencies = Latencies(Vec::new());
@@ -468,6 +470,36 @@ async fn deals(
         row(&format!("{name} (1 client)"), None, &mut latencies, errors);
     }
     Ok(())
+}
+
+/// Writes a quote of twenty lines at three VAT rates for the first company, to print.
+async fn twenty_line_quote(client: &reqwest::Client, base: &str, auth: &str) -> anyhow::Result<String> {
+    let companies: Value = client
+        .get(format!("{base}/api/v1/companies?limit=1"))
+        .header("authorization", auth)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let company = companies["data"][0]["id"].as_str().context("no company: run `comptoir demo` first")?;
+    let lines: Vec<Value> = (1..=20)
+        .map(|n| {
+            let vat_rate = ["20", "10", "5.5"][n % 3];
+            let discount = if n % 5 == 0 { "10" } else { "0" };
+            json!({"description": format!("Prestation {n} : paramétrage, formation et accompagnement sur site"),
+                "quantity": format!("{}.5", n % 4 + 1), "unit": "jours", "unit_price": format!("{}.90", 400 + n * 15),
+                "vat_rate": vat_rate, "discount_percent": discount})
+        })
+        .collect();
+    let quote: Value = client
+        .post(format!("{base}/api/v1/quotes"))
+        .header("authorization", auth)
+        .json(&json!({"company_id": company, "lines": lines}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(quote["id"].as_str().context("the quote was not written")?.to_owned())
 }
 
 /// Times the pages a salesperson opens.

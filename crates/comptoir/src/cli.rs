@@ -136,7 +136,8 @@ pub struct BenchArgs {
     #[arg(long)]
     pub webhooks: bool,
     /// Measure the sales pages and API instead: the deals board's first load, the forecast for
-    /// 12 months, a pipeline's totals, deal lists (`comptoir demo --deals 200000` first).
+    /// 12 months, a pipeline's totals, deal lists, a quote printed to PDF (`comptoir demo
+    /// --deals 200000` first).
     #[arg(long)]
     pub deals: bool,
     /// Events for `--webhooks`.

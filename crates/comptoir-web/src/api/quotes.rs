@@ -3,11 +3,13 @@
 use super::{RecordId, kinds, versioned};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, ListParams};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
 use comptoir_app::quotes::Quotes;
@@ -23,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/quotes/{id}/send", post(send))
         .route("/quotes/{id}/accept", post(accept))
         .route("/quotes/{id}/refuse", post(refuse))
+        .route("/quotes/{id}/pdf", get(pdf))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -173,4 +176,25 @@ pub async fn remove(
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
     kinds::remove::<Quotes>(&state, &actor, id, if_match).await
+}
+
+/// The quote as a PDF document, in the language of `Accept-Language` (French or English):
+/// the seller's identity from the settings, the customer, the lines, the VAT breakdown, the
+/// payment terms, the mentions French law asks of a business document and a box for the
+/// customer's acceptance.
+#[utoipa::path(get, path = "/api/v1/quotes/{id}/pdf", tag = "quotes",
+    params(("id" = QuoteId, Path), ("Accept-Language" = Option<String>, Header, description = "fr or en")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<QuoteId>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language);
+    let printed = crate::printing::print_quote(&state.app, &actor, id, lang).await?;
+    Ok(printed.into_response())
 }

@@ -22,6 +22,7 @@ mod lists;
 mod localize;
 mod owners;
 mod path;
+mod quotes;
 mod reach;
 mod record_lists;
 mod record_pages;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(forecast::router())
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
+        .merge(quotes::router())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
         .merge(tasks::router())

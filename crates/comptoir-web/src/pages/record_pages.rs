@@ -383,6 +383,74 @@ struct ShowPage {
     deals: Option<Vec<DealLine>>,
     /// Where "new deal" starts, with the company filled in.
     new_deal_href: Option<String>,
+    /// A deal's quotes, or a contact's or a company's orders.
+    documents: Documents,
+}
+
+/// The quotes or orders a record's page lists.
+pub struct Documents {
+    pub title: String,
+    pub empty: String,
+    pub lines: Vec<DocumentLine>,
+    /// Where a new one starts (a quote for this deal).
+    pub new_href: Option<(String, String)>,
+}
+
+/// One quote or order on a record's page.
+pub struct DocumentLine {
+    pub href: String,
+    pub number: String,
+    pub status: String,
+    pub day: String,
+    pub total: String,
+}
+
+/// A deal's quotes, or a contact's or a company's latest orders: its purchase history.
+async fn documents(
+    app: &comptoir_app::App,
+    actor: &comptoir_domain::users::Actor,
+    page: &Chrome,
+    of: RecordRef,
+) -> Result<Documents, AppError> {
+    let lang = page.lang;
+    if of.kind == RecordKind::Deal {
+        let quotes = app.deal_quotes(actor, comptoir_domain::ids::DealId(of.id)).await?;
+        return Ok(Documents {
+            title: page.t("quotes-title"),
+            empty: page.t("quote-none"),
+            lines: quotes
+                .into_iter()
+                .map(|q| DocumentLine {
+                    href: format!("/quotes/{}", q.id),
+                    number: q.number,
+                    status: page.t(&format!("quote-status-{}", q.fields.status.as_str())),
+                    day: lang.day(q.fields.issued_on),
+                    total: lang.amount(&q.totals.including_tax),
+                })
+                .collect(),
+            new_href: page.can_create.then(|| (format!("/quotes/new?deal={}", of.id), page.t("quote-new"))),
+        });
+    }
+    let (company, contact) = match of.kind {
+        RecordKind::Company => (Some(comptoir_domain::ids::CompanyId(of.id)), None),
+        _ => (None, Some(comptoir_domain::ids::ContactId(of.id))),
+    };
+    let orders = app.purchase_history(actor, company, contact).await?;
+    Ok(Documents {
+        title: page.t("orders-title"),
+        empty: page.t("order-none"),
+        lines: orders
+            .into_iter()
+            .map(|o| DocumentLine {
+                href: format!("/api/v1/orders/{}", o.id),
+                number: o.number,
+                status: page.t(&format!("order-status-{}", o.fields.status.as_str())),
+                day: lang.day(o.fields.ordered_on),
+                total: lang.amount(&o.totals.including_tax),
+            })
+            .collect(),
+        new_href: None,
+    })
 }
 
 /// One open deal on a contact's or a company's page.
@@ -530,6 +598,7 @@ async fn show_page<K: KindPages>(
             (Some(open_deals(app, actor, &page, this).await?), Some(format!("/deals/new?company={id}")))
         }
     };
+    let documents = documents(app, actor, &page, this).await?;
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
@@ -547,6 +616,7 @@ async fn show_page<K: KindPages>(
         members,
         deals,
         new_deal_href,
+        documents,
     };
     Ok(render(&show))
 }

@@ -38,6 +38,7 @@ on_both_databases!(
     a_closed_set_sorts_by_its_labels_in_the_readers_language,
     the_deals_board_starts_a_pipeline_adds_and_moves_deals,
     a_deal_is_created_and_edited_from_its_form,
+    a_quote_is_written_from_its_deal_sent_accepted_and_printed,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -1547,4 +1548,62 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
     assert!(company_page.contains(&format!("/deals/new?company={company}")));
     let prefilled = browser.get(&format!("/deals/new?company={company}")).await;
     assert!(prefilled.contains("value=\"Boulangerie Dupont\""), "{}", prefilled.text);
+}
+
+async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    super::deals::pipeline(&s, "Ventes").await;
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Fromagerie Vidal"})).await.id();
+    let deal = s
+        .post("/api/v1/deals", &s.admin, json!({"title": "Caisse enregistreuse", "company_id": company}))
+        .await
+        .id();
+    let deal_page = browser.get(&format!("/deals/{deal}")).await;
+    assert!(deal_page.contains(&format!("href=\"/quotes/new?deal={deal}\"")), "{}", deal_page.text);
+    let form = browser.get(&format!("/quotes/new?deal={deal}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.contains("name=\"unit_price\""));
+
+    let line = |description: &'static str, price: &'static str, discount: &'static str| {
+        [
+            ("description", description),
+            ("quantity", "2"),
+            ("unit", ""),
+            ("unit_price", price),
+            ("vat_rate", "20"),
+            ("discount", discount),
+        ]
+    };
+    let mut refused_fields = vec![("deal", deal.as_str())];
+    refused_fields.extend(line("Caisse tactile", "", ""));
+    let refused = browser.post("/quotes/new", &refused_fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("Ligne 1 · Prix unitaire HT"), "{}", refused.text);
+    assert!(refused.contains("value=\"Caisse tactile\""), "what was typed is kept");
+
+    let mut fields = vec![("deal", deal.as_str()), ("notes", "Livraison incluse")];
+    fields.extend(line("Caisse tactile", "1 490,50", "10"));
+    fields.extend(line("", "", ""));
+    let created = browser.post("/quotes/new", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let quote = created.location().expect("the quote's page").to_owned();
+    let page = browser.get(&quote).await;
+    // 2 × 1 490,50 − 10 % = 2 682,90 HT; 3 219,48 TTC.
+    for expected in ["D-", "Brouillon", "2\u{202f}682,90", "3\u{202f}219,48", "Livraison incluse"] {
+        assert!(page.contains(expected), "{expected:?} missing from {}", page.text);
+    }
+    let sent = browser.post(&format!("{quote}/status"), &[("to", "sent"), ("version", "1")]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let accepted = browser.post(&format!("{quote}/status"), &[("to", "accepted"), ("version", "2")]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    assert!(browser.get(&quote).await.contains("Accepté"));
+    assert_eq!(s.get(&format!("/api/v1/deals/{deal}"), &s.admin).await.body["status"], "won");
+    let printed = browser.get(&format!("{quote}/pdf")).await;
+    assert_eq!(printed.status, StatusCode::OK);
+    assert!(printed.text.starts_with("%PDF-"));
+    let company_page = browser.get(&format!("/companies/{company}")).await;
+    assert!(company_page.contains("C-"), "the order is in the company's purchase history");
+    let deal_page = browser.get(&format!("/deals/{deal}")).await;
+    assert!(deal_page.contains(&format!("href=\"{quote}\"")), "the deal lists its quote");
 }

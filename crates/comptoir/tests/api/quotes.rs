@@ -12,6 +12,7 @@ on_both_databases!(
     an_order_sent_again_updates_and_never_duplicates,
     a_customers_orders_are_their_purchase_history,
     admins_set_the_seller_every_document_names,
+    a_quote_prints_to_a_pdf_in_the_readers_language,
 );
 
 async fn company(s: &TestServer, name: &str) -> String {
@@ -308,4 +309,71 @@ async fn admins_set_the_seller_every_document_names(s: TestServer) {
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
     let read = s.get("/api/v1/settings/seller", &seller).await;
     assert_eq!(read.body["name"], "Comptoir Conseil", "a refused change changes nothing");
+}
+
+async fn a_quote_prints_to_a_pdf_in_the_readers_language(s: TestServer) {
+    s.patch(
+        "/api/v1/settings/seller",
+        &s.admin,
+        json!({"name": "Comptoir Conseil", "legal_form": "SAS", "share_capital": "10000", "siren": "732829320",
+            "rcs_city": "Lyon", "payment_terms": "30 jours fin de mois"}),
+    )
+    .await;
+    let customer = s
+        .post(
+            "/api/v1/companies",
+            &s.admin,
+            json!({"name": "Épicerie Müller", "addresses": [{"street": "12 place du Marché", "postal_code": "67000", "city": "Strasbourg"}]}),
+        )
+        .await
+        .id();
+    let created = quote(
+        &s,
+        &s.admin,
+        json!({"company_id": customer, "lines": [
+            {"description": "Étude préalable", "quantity": "2", "unit_price": "450", "vat_rate": "20", "discount_percent": "5"},
+        ]}),
+    )
+    .await;
+    let path = format!("/api/v1/quotes/{}/pdf", created.id());
+    let response = s
+        .client
+        .get(format!("{}{path}", s.base_url))
+        .bearer_auth(&s.admin)
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let disposition = response.headers()["content-disposition"].to_str().unwrap_or_default().to_owned();
+    assert!(disposition.contains(&format!("D-{}-0001.pdf", year())), "{disposition}");
+    let bytes = response.bytes().await.expect("the document");
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("text in the PDF");
+    for expected in [
+        "DEVIS",
+        "Épicerie Müller",
+        "Strasbourg",
+        "Étude préalable",
+        "Remise 5",
+        "Total TTC",
+        "1\u{202f}026,00",
+        "30 jours fin de mois",
+        "RCS Lyon 732 829 320",
+        "40 €",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from {text:?}");
+    }
+    let english = s
+        .client
+        .get(format!("{}{path}", s.base_url))
+        .bearer_auth(&s.admin)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("an answer");
+    let text = pdf_extract::extract_text_from_mem(&english.bytes().await.expect("bytes")).expect("text");
+    assert!(text.contains("QUOTE") && text.contains("Total incl. VAT"), "{text}");
+    let missing = s.get("/api/v1/quotes/01935f2e-0000-7000-8000-000000000000/pdf", &s.admin).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

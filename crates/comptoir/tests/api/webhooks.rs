@@ -27,6 +27,7 @@ on_both_databases!(
     webhooks_are_for_admins_and_answer_a_test_event,
     admins_manage_webhooks_from_the_settings_pages,
     a_deal_announces_its_stage_changes_and_its_outcome,
+    accepting_a_quote_announces_the_quote_its_order_and_the_won_deal,
 );
 
 /// What the receiver does with the next message.
@@ -451,4 +452,30 @@ async fn a_deal_announces_its_stage_changes_and_its_outcome(s: TestServer) {
     let moved =
         receiver.received().into_iter().find(|m| m.json()["type"] == "deal.stage_changed").expect("a move");
     assert_eq!(moved.json()["data"]["to_stage_id"], pipeline["stages"][1]["id"]);
+}
+
+async fn accepting_a_quote_announces_the_quote_its_order_and_the_won_deal(s: TestServer) {
+    let receiver = Receiver::start(Behaviour::Accept).await;
+    subscribe(&s, &receiver.url, json!(["quote.sent", "quote.accepted", "order.created", "deal.won"])).await;
+    let pipeline = super::deals::pipeline(&s, "Ventes").await;
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Annonces"})).await.id();
+    let deal = s
+        .post("/api/v1/deals", &s.admin, json!({"title": "Devis annoncé", "company_id": company}))
+        .await
+        .id();
+    let lines = json!([{"description": "Forfait", "unit_price": "800", "vat_rate": "20"}]);
+    let quote = s.post("/api/v1/quotes", &s.admin, json!({"deal_id": deal, "lines": lines})).await.id();
+    s.post(&format!("/api/v1/quotes/{quote}/send"), &s.admin, json!({})).await;
+    let accepted = s.post(&format!("/api/v1/quotes/{quote}/accept"), &s.admin, json!({})).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
+    deliver(&s.app, now()).await;
+
+    let received: Vec<Value> = receiver.received().iter().map(|m| m.json()).collect();
+    let mut types: Vec<&str> = received.iter().filter_map(|m| m["type"].as_str()).collect();
+    types.sort_unstable();
+    assert_eq!(types, ["deal.won", "order.created", "quote.accepted", "quote.sent"]);
+    let sent = received.iter().find(|m| m["type"] == "quote.sent").expect("quote.sent");
+    assert_eq!(sent["data"]["totals"]["including_tax"]["amount"], "960.00");
+    let won = received.iter().find(|m| m["type"] == "deal.won").expect("deal.won");
+    assert_eq!(won["data"]["stage_id"], pipeline["stages"][3]["id"]);
 }

@@ -1,0 +1,427 @@
+//! A quote's pages: writing one for a deal (a few lines at a time, without script), reading
+//! it with its totals per VAT rate, sending it, recording the customer's answer, printing it.
+
+use super::errors::PageError;
+use super::path::PagePath;
+use super::session::{Fields, Submission, Visitor};
+use super::{Chrome, redirect, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use comptoir_app::AppError;
+use comptoir_app::quotes::Quotes;
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::ids::{DealId, QuoteId};
+use comptoir_domain::lines::{Discount, FRENCH_VAT_RATES};
+use comptoir_domain::quotes::{Quote, QuoteStatus};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/quotes/new", get(new_form).post(create))
+        .route("/quotes/{id}", get(show))
+        .route("/quotes/{id}/edit", get(edit_form).post(update))
+        .route("/quotes/{id}/status", post(set_status))
+        .route("/quotes/{id}/pdf", get(pdf))
+}
+
+/// How many empty lines a form offers beyond those written.
+const BLANK_LINES: usize = 3;
+
+/// One line of the form, as typed.
+#[derive(Clone, Default)]
+pub struct LineRow {
+    pub description: String,
+    pub quantity: String,
+    pub unit: String,
+    pub unit_price: String,
+    pub vat_rate: String,
+    pub discount: String,
+}
+
+/// One line as the quote's page shows it.
+pub struct ShownLine {
+    pub description: String,
+    pub discount: Option<String>,
+    pub quantity: String,
+    pub unit_price: String,
+    pub vat_rate: String,
+    pub net: String,
+}
+
+#[derive(Template)]
+#[template(path = "quote_show.html")]
+struct ShowPage {
+    page: Chrome,
+    id: QuoteId,
+    number: String,
+    version: i64,
+    status: String,
+    status_key: String,
+    customer: Vec<(String, String)>,
+    facts: Vec<(String, String)>,
+    lines: Vec<ShownLine>,
+    totals: Vec<(String, String, bool)>,
+    notes: Option<String>,
+    can_edit: bool,
+    can_send: bool,
+    can_answer: bool,
+    order_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "quote_form.html")]
+struct FormPage {
+    page: Chrome,
+    title: String,
+    action: String,
+    cancel: String,
+    version: Option<i64>,
+    deal: Option<String>,
+    issued_on: String,
+    valid_until: String,
+    payment_terms: String,
+    notes: String,
+    rows: Vec<LineRow>,
+    vat_rates: Vec<String>,
+    errors: Vec<String>,
+}
+
+fn decimal(lang: crate::i18n::Lang, value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    if lang == crate::i18n::Lang::Fr { text.replace('.', ",") } else { text }
+}
+
+fn status_word(page: &Chrome, status: QuoteStatus) -> String {
+    page.t(&format!("quote-status-{}", status.as_str()))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<QuoteId>,
+) -> Result<Response, PageError> {
+    let quote = state.app.get::<Quotes>(&visitor.actor, id).await?;
+    let page = Chrome::new(&visitor, "deals");
+    let lang = page.lang;
+    let f = &quote.fields;
+    let mut customer = Vec::new();
+    customer.extend(quote.company.as_ref().map(|c| (c.name.clone(), format!("/companies/{}", c.id))));
+    customer.extend(quote.contact.as_ref().map(|c| (c.name.clone(), format!("/contacts/{}", c.id))));
+    let mut facts = vec![
+        (page.t("print-issued-on"), lang.day(f.issued_on)),
+        (page.t("print-valid-until"), lang.day(f.valid_until)),
+    ];
+    facts.extend(quote.deal.as_ref().map(|d| (page.t("print-deal"), d.title.clone())));
+    let lines = f
+        .lines
+        .iter()
+        .map(|line| ShownLine {
+            description: line.description.clone(),
+            discount: line.discount.map(|d| match d {
+                Discount::Percent(rate) => lang.t1("print-discount-percent", "rate", decimal(lang, rate)),
+                Discount::Amount(amount) => lang.t1(
+                    "print-discount-amount",
+                    "amount",
+                    comptoir_domain::money::Money::new(amount, line.unit_price.currency)
+                        .map(|m| lang.amount(&m))
+                        .unwrap_or_default(),
+                ),
+            }),
+            quantity: match &line.unit {
+                Some(unit) => format!("{} {unit}", decimal(lang, line.quantity)),
+                None => decimal(lang, line.quantity),
+            },
+            unit_price: lang.amount(&line.unit_price),
+            vat_rate: format!("{}\u{a0}%", decimal(lang, line.vat_rate)),
+            net: lang.amount(&line.net),
+        })
+        .collect();
+    let t = &quote.totals;
+    let mut totals = vec![(page.t("print-excluding-tax"), lang.amount(&t.excluding_tax), false)];
+    for share in &t.vat {
+        let (rate, base) = (decimal(lang, share.rate), lang.amount(&share.base));
+        totals.push((
+            lang.tn("print-vat-share", &[("rate", &rate), ("base", &base)]),
+            lang.amount(&share.tax),
+            false,
+        ));
+    }
+    totals.push((page.t("print-including-tax"), lang.amount(&t.including_tax), true));
+    let may = visitor.actor.can_modify(f.owner_id);
+    let show = ShowPage {
+        id,
+        number: quote.number.clone(),
+        version: quote.version,
+        status: status_word(&page, f.status),
+        status_key: f.status.as_str().to_owned(),
+        customer,
+        facts,
+        lines,
+        totals,
+        notes: f.notes.clone(),
+        can_edit: may && f.status == QuoteStatus::Draft,
+        can_send: may && f.status == QuoteStatus::Draft && !f.lines.is_empty(),
+        can_answer: may && f.status == QuoteStatus::Sent,
+        order_href: quote.order_id.map(|o| format!("/api/v1/orders/{o}")),
+        page,
+    };
+    Ok(render(&show))
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    deal: Option<DealId>,
+}
+
+fn blank_rows(mut rows: Vec<LineRow>) -> Vec<LineRow> {
+    rows.extend(std::iter::repeat_n(
+        LineRow { quantity: "1".into(), vat_rate: "20".into(), ..LineRow::default() },
+        BLANK_LINES,
+    ));
+    rows
+}
+
+fn vat_rates() -> Vec<String> {
+    FRENCH_VAT_RATES.iter().map(|r| r.normalize().to_string()).collect()
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    let deal = match query.deal {
+        Some(id) => Some(state.app.get::<comptoir_app::deals::Deals>(&visitor.actor, id).await?),
+        None => None,
+    };
+    let page = Chrome::new(&visitor, "deals");
+    let form = FormPage {
+        title: page.t("quote-new"),
+        action: "/quotes/new".to_owned(),
+        cancel: deal.as_ref().map_or("/deals".to_owned(), |d| format!("/deals/{}", d.id)),
+        version: None,
+        deal: deal.as_ref().map(|d| d.id.to_string()),
+        issued_on: String::new(),
+        valid_until: String::new(),
+        payment_terms: String::new(),
+        notes: String::new(),
+        rows: blank_rows(Vec::new()),
+        vat_rates: vat_rates(),
+        errors: vec![],
+        page,
+    };
+    Ok(render(&form))
+}
+
+/// The lines of a submitted form: the rows with anything typed in them.
+fn typed_rows(fields: &Fields) -> Vec<LineRow> {
+    let column = |name: &str| fields.all(name).map(str::to_owned).collect::<Vec<_>>();
+    let (descriptions, quantities, units) = (column("description"), column("quantity"), column("unit"));
+    let (prices, rates, discounts) = (column("unit_price"), column("vat_rate"), column("discount"));
+    (0..descriptions.len())
+        .map(|n| {
+            let at = |values: &Vec<String>| values.get(n).cloned().unwrap_or_default();
+            LineRow {
+                description: at(&descriptions),
+                quantity: at(&quantities),
+                unit: at(&units),
+                unit_price: at(&prices),
+                vat_rate: at(&rates),
+                discount: at(&discounts),
+            }
+        })
+        .filter(|row| !row.description.trim().is_empty() || !row.unit_price.trim().is_empty())
+        .collect()
+}
+
+/// What a form says, as the API's body: decimals typed with a comma read as with a point.
+fn body_of(fields: &Fields, rows: &[LineRow]) -> Value {
+    let number = |s: &str| {
+        let s = s.trim().replace(['\u{a0}', '\u{202f}', ' '], "").replace(',', ".");
+        if s.is_empty() { Value::Null } else { Value::String(s) }
+    };
+    let lines: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let mut line = json!({
+                "description": row.description,
+                "quantity": number(&row.quantity),
+                "unit": row.unit,
+                "unit_price": number(&row.unit_price),
+                "vat_rate": number(&row.vat_rate),
+            });
+            if !row.discount.trim().is_empty() {
+                line["discount_percent"] = number(&row.discount);
+            }
+            line
+        })
+        .collect();
+    let text = |name: &str| fields.text(name).map_or(Value::Null, Value::String);
+    let mut body = json!({
+        "lines": lines,
+        "issued_on": text("issued_on"),
+        "valid_until": text("valid_until"),
+        "payment_terms": text("payment_terms"),
+        "notes": text("notes"),
+    });
+    if let Some(deal) = fields.text("deal") {
+        body["deal_id"] = Value::String(deal);
+    }
+    body
+}
+
+/// The form again, with what was typed and why it was refused.
+fn refused_form(
+    visitor: &Visitor,
+    mut form: FormPage,
+    errors: &ValidationErrors,
+    fields: &Fields,
+    rows: Vec<LineRow>,
+) -> Response {
+    let lang = visitor.lang;
+    form.errors = errors
+        .0
+        .iter()
+        .map(|e| {
+            let (line, field) = match e.field.strip_prefix("lines[").and_then(|r| r.split_once("].")) {
+                Some((n, field)) => (n.parse::<usize>().ok().map(|n| n + 1), field.to_owned()),
+                None => (None, e.field.clone()),
+            };
+            let label = lang.t(&format!("quote-field-{}", field.replace('_', "-")));
+            let label = match line {
+                Some(n) => format!("{} {n} · {label}", lang.t("quote-line")),
+                None => label,
+            };
+            format!("{label} : {}", lang.message(&e.message))
+        })
+        .collect();
+    let kept = |name: &str| fields.text(name).unwrap_or_default();
+    form.issued_on = kept("issued_on");
+    form.valid_until = kept("valid_until");
+    form.payment_terms = kept("payment_terms");
+    form.notes = kept("notes");
+    form.rows = blank_rows(rows);
+    (StatusCode::UNPROCESSABLE_ENTITY, render(&form)).into_response()
+}
+
+async fn create(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let rows = typed_rows(&form.fields);
+    let body = body_of(&form.fields, &rows);
+    match state.app.create::<Quotes>(&visitor.actor, body, None).await {
+        Ok(quote) => Ok(redirect(&format!("/quotes/{}", quote.id), false)),
+        Err(AppError::Validation(errors)) => {
+            let page = Chrome::new(visitor, "deals");
+            let deal = form.fields.text("deal");
+            let blank = FormPage {
+                title: page.t("quote-new"),
+                action: "/quotes/new".to_owned(),
+                cancel: deal.as_ref().map_or("/deals".to_owned(), |d| format!("/deals/{d}")),
+                version: None,
+                deal,
+                issued_on: String::new(),
+                valid_until: String::new(),
+                payment_terms: String::new(),
+                notes: String::new(),
+                rows: vec![],
+                vat_rates: vat_rates(),
+                errors: vec![],
+                page,
+            };
+            Ok(refused_form(visitor, blank, &errors, &form.fields, rows))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn edit_page(visitor: &Visitor, quote: &Quote) -> FormPage {
+    let page = Chrome::new(visitor, "deals");
+    let f = &quote.fields;
+    let plain = |d: Decimal| d.normalize().to_string();
+    let rows = f
+        .lines
+        .iter()
+        .map(|line| LineRow {
+            description: line.description.clone(),
+            quantity: plain(line.quantity),
+            unit: line.unit.clone().unwrap_or_default(),
+            unit_price: plain(line.unit_price.amount),
+            vat_rate: plain(line.vat_rate),
+            discount: match line.discount {
+                Some(Discount::Percent(p)) => plain(p),
+                _ => String::new(),
+            },
+        })
+        .collect();
+    FormPage {
+        title: page.t1("quote-edit", "number", &quote.number),
+        action: format!("/quotes/{}/edit", quote.id),
+        cancel: format!("/quotes/{}", quote.id),
+        version: Some(quote.version),
+        deal: None,
+        issued_on: f.issued_on.to_string(),
+        valid_until: f.valid_until.to_string(),
+        payment_terms: f.payment_terms.clone().unwrap_or_default(),
+        notes: f.notes.clone().unwrap_or_default(),
+        rows: blank_rows(rows),
+        vat_rates: vat_rates(),
+        errors: vec![],
+        page,
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<QuoteId>,
+) -> Result<Response, PageError> {
+    let quote = state.app.get::<Quotes>(&visitor.actor, id).await?;
+    Ok(render(&edit_page(&visitor, &quote)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<QuoteId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let rows = typed_rows(&form.fields);
+    let body = body_of(&form.fields, &rows);
+    let version = super::records::version_of(&form.fields);
+    match state.app.update::<Quotes>(&visitor.actor, id, &body, version).await {
+        Ok(_) => Ok(redirect(&format!("/quotes/{id}"), false)),
+        Err(AppError::Validation(errors)) => {
+            let quote = state.app.get::<Quotes>(&visitor.actor, id).await?;
+            Ok(refused_form(visitor, edit_page(visitor, &quote), &errors, &form.fields, rows))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Sends a draft, or records the customer's answer.
+async fn set_status(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<QuoteId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let to = form.fields.text("to").and_then(|s| QuoteStatus::parse(&s)).ok_or(AppError::NotFound)?;
+    let version = super::records::version_of(&form.fields);
+    state.app.set_quote_status(&visitor.actor, id, to, version).await?;
+    Ok(redirect(&format!("/quotes/{id}"), false))
+}
+
+async fn pdf(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<QuoteId>,
+) -> Result<Response, PageError> {
+    Ok(crate::printing::print_quote(&state.app, &visitor.actor, id, visitor.lang).await?.into_response())
+}

@@ -1,0 +1,193 @@
+//! Quotes and orders as their customers read them: the sheet the PDF is printed from, in the
+//! reader's language.
+
+use crate::i18n::Lang;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use comptoir_app::companies::Companies;
+use comptoir_app::quotes::Quotes;
+use comptoir_app::{App, AppError};
+use comptoir_domain::address::Address;
+use comptoir_domain::ids::QuoteId;
+use comptoir_domain::lines::{Discount, Line, Totals};
+use comptoir_domain::money::Money;
+use comptoir_domain::quotes::Quote;
+use comptoir_domain::seller::Seller;
+use comptoir_domain::users::Actor;
+use comptoir_pdf::{Row, Sheet, Total};
+use rust_decimal::Decimal;
+
+/// A decimal as the language writes it: `5,5` in French, `5.5` in English.
+fn decimal(lang: Lang, value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+fn address_lines(address: &Address) -> Vec<String> {
+    let mut lines: Vec<String> = address.street.iter().flat_map(|s| s.lines()).map(str::to_owned).collect();
+    let town =
+        [address.postal_code.as_deref(), address.city.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+    if !town.is_empty() {
+        lines.push(town.join(" "));
+    }
+    if let Some(country) = address.country.as_deref().filter(|c| *c != "FR") {
+        lines.push(country.to_owned());
+    }
+    lines
+}
+
+fn seller_lines(seller: &Seller, lang: Lang) -> Vec<String> {
+    let mut lines = vec![seller.name.clone()];
+    lines.extend(address_lines(&seller.address));
+    let reach: Vec<String> =
+        [seller.phone.as_ref().map(|p| lang.t1("print-contact", "phone", p)), seller.email.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+    if !reach.is_empty() {
+        lines.push(reach.join(" · "));
+    }
+    lines
+}
+
+fn rows(lines: &[Line], lang: Lang) -> Vec<Row> {
+    lines
+        .iter()
+        .map(|line| Row {
+            description: line.description.clone(),
+            detail: line.discount.map(|discount| match discount {
+                Discount::Percent(rate) => lang.t1("print-discount-percent", "rate", decimal(lang, rate)),
+                Discount::Amount(amount) => {
+                    let money = Money::from_minor(0, line.unit_price.currency);
+                    let amount = Money::new(amount, money.currency).unwrap_or(money);
+                    lang.t1("print-discount-amount", "amount", lang.amount(&amount))
+                }
+            }),
+            quantity: match &line.unit {
+                Some(unit) => format!("{} {unit}", decimal(lang, line.quantity)),
+                None => decimal(lang, line.quantity),
+            },
+            unit_price: lang.amount(&line.unit_price),
+            vat_rate: format!("{}\u{a0}%", decimal(lang, line.vat_rate)),
+            amount: lang.amount(&line.net),
+        })
+        .collect()
+}
+
+fn totals(totals: &Totals, lang: Lang) -> Vec<Total> {
+    let mut lines = vec![Total {
+        label: lang.t("print-excluding-tax"),
+        amount: lang.amount(&totals.excluding_tax),
+        strong: false,
+    }];
+    for share in &totals.vat {
+        let rate = decimal(lang, share.rate);
+        let base = lang.amount(&share.base);
+        lines.push(Total {
+            label: lang.tn("print-vat-share", &[("rate", &rate), ("base", &base)]),
+            amount: lang.amount(&share.tax),
+            strong: false,
+        });
+    }
+    if totals.vat.len() > 1 {
+        lines.push(Total { label: lang.t("print-tax"), amount: lang.amount(&totals.tax), strong: false });
+    }
+    lines.push(Total {
+        label: lang.t("print-including-tax"),
+        amount: lang.amount(&totals.including_tax),
+        strong: true,
+    });
+    lines
+}
+
+fn columns(lang: Lang) -> [String; 5] {
+    ["description", "quantity", "unit-price", "vat", "amount"].map(|c| lang.t(&format!("print-column-{c}")))
+}
+
+/// A quote as its customer reads it: the seller, the customer, the lines, the totals per VAT
+/// rate, the payment terms, the mentions the law asks of it and the acceptance box.
+/// `addresses` are the customer company's: the billing one is printed, else the first.
+pub fn quote_sheet(quote: &Quote, seller: &Seller, addresses: &[Address], lang: Lang) -> Sheet {
+    let f = &quote.fields;
+    let mut customer = Vec::new();
+    customer.extend(quote.company.as_ref().map(|c| c.name.clone()));
+    customer.extend(quote.contact.as_ref().map(|c| c.name.clone()));
+    let billing = addresses.iter().find(|a| {
+        a.label.as_deref().is_some_and(|l| ["facturation", "billing"].contains(&l.to_lowercase().as_str()))
+    });
+    customer.extend(billing.or(addresses.first()).map(address_lines).unwrap_or_default());
+    let mut facts = vec![
+        (lang.t("print-issued-on"), lang.day(f.issued_on)),
+        (lang.t("print-valid-until"), lang.day(f.valid_until)),
+    ];
+    facts.extend(quote.deal.as_ref().map(|deal| (lang.t("print-deal"), deal.title.clone())));
+    let mut paragraphs = Vec::new();
+    if let Some(terms) = f.payment_terms.as_ref().or(seller.payment_terms.as_ref()) {
+        paragraphs.push((lang.t("print-payment-terms"), terms.clone()));
+    }
+    if let Some(notes) = &f.notes {
+        paragraphs.push((lang.t("print-notes"), notes.clone()));
+    }
+    let capital = lang.t("print-capital");
+    Sheet {
+        title: lang.t("print-quote"),
+        number: quote.number.clone(),
+        language: lang.code().to_owned(),
+        seller: seller_lines(seller, lang),
+        customer_heading: lang.t("print-customer"),
+        customer,
+        facts,
+        columns: columns(lang),
+        rows: rows(&f.lines, lang),
+        totals: totals(&quote.totals, lang),
+        paragraphs,
+        mentions: vec![
+            lang.t1("print-validity", "day", lang.day(f.valid_until)),
+            lang.t("print-late-payment"),
+        ],
+        signature: Some((lang.t("print-signature"), lang.t("print-signature-hint"))),
+        footer: seller.registration(&capital, |m| lang.amount(m)),
+        page: lang.t("print-page"),
+    }
+}
+
+/// A printed document, answered as a PDF file named after its number.
+pub struct Printed {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl IntoResponse for Printed {
+    fn into_response(self) -> Response {
+        let disposition = format!("inline; filename=\"{}.pdf\"", self.file_name);
+        let mut response = (StatusCode::OK, self.bytes).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+        if let Ok(value) = HeaderValue::from_str(&disposition) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+        response
+    }
+}
+
+/// Reads quote `id` and everything printed with it, and prints it. Laying out and writing the
+/// PDF is a few milliseconds of CPU, done off the request threads.
+pub async fn print_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> Result<Printed, AppError> {
+    let quote = app.get::<Quotes>(actor, id).await?;
+    let (seller, _) = app.seller().await?;
+    let addresses = match quote.fields.company_id {
+        Some(company) => {
+            app.get::<Companies>(actor, company).await.map(|c| c.fields.addresses).unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    let sheet = quote_sheet(&quote, &seller, &addresses, lang);
+    let bytes = tokio::task::spawn_blocking(move || comptoir_pdf::render(&sheet))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Printed { file_name: quote.number, bytes })
+}

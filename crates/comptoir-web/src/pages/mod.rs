@@ -6,6 +6,7 @@ mod activities;
 mod assets;
 mod auth;
 mod board;
+mod catalogue;
 mod chart;
 mod companies;
 mod contacts;
@@ -31,6 +32,7 @@ mod report;
 mod search;
 mod session;
 mod settings;
+mod settings_seller;
 mod settings_webhooks;
 mod tasks;
 
@@ -56,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
         .merge(quotes::router())
+        .merge(catalogue::router())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
         .merge(tasks::router())
@@ -63,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(settings::router())
         .merge(settings_webhooks::router())
+        .merge(settings_seller::router())
         // An address that names no page answers the site's own page, in the visitor's language.
         .fallback(|| async { errors::PageError::from(comptoir_app::AppError::NotFound) })
         // The longest form is an activity's 100,000-character text, URL-encoded.

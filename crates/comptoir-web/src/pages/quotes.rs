@@ -37,6 +37,8 @@ const BLANK_LINES: usize = 3;
 /// One line of the form, as typed.
 #[derive(Clone, Default)]
 pub struct LineRow {
+    /// A catalogue item's id, or empty.
+    pub product: String,
     pub description: String,
     pub quantity: String,
     pub unit: String,
@@ -90,6 +92,8 @@ struct FormPage {
     notes: String,
     rows: Vec<LineRow>,
     vat_rates: Vec<String>,
+    /// The active products a line may start from: id and "SKU · name".
+    products: Vec<(String, String)>,
     errors: Vec<String>,
 }
 
@@ -188,6 +192,16 @@ fn blank_rows(mut rows: Vec<LineRow>) -> Vec<LineRow> {
     rows
 }
 
+/// The catalogue's active products, for the lines' product choice.
+async fn product_choices(state: &AppState, visitor: &Visitor) -> Result<Vec<(String, String)>, AppError> {
+    let query = super::list_query(&[("filter[active]", "true".to_owned()), ("limit", "500".to_owned())])?;
+    let products = state.app.list::<comptoir_app::products::Products>(&visitor.actor, &query).await?.data;
+    Ok(products
+        .into_iter()
+        .map(|p| (p.id.to_string(), format!("{} · {}", p.fields.sku, p.fields.name)))
+        .collect())
+}
+
 fn vat_rates() -> Vec<String> {
     FRENCH_VAT_RATES.iter().map(|r| r.normalize().to_string()).collect()
 }
@@ -202,6 +216,7 @@ async fn new_form(
         None => None,
     };
     let page = Chrome::new(&visitor, "deals");
+    let products = product_choices(&state, &visitor).await?;
     let form = FormPage {
         title: page.t("quote-new"),
         action: "/quotes/new".to_owned(),
@@ -214,21 +229,24 @@ async fn new_form(
         notes: String::new(),
         rows: blank_rows(Vec::new()),
         vat_rates: vat_rates(),
+        products: Vec::new(),
         errors: vec![],
         page,
     };
-    Ok(render(&form))
+    Ok(render(&FormPage { products, ..form }))
 }
 
 /// The lines of a submitted form: the rows with anything typed in them.
 fn typed_rows(fields: &Fields) -> Vec<LineRow> {
     let column = |name: &str| fields.all(name).map(str::to_owned).collect::<Vec<_>>();
+    let products = column("product");
     let (descriptions, quantities, units) = (column("description"), column("quantity"), column("unit"));
     let (prices, rates, discounts) = (column("unit_price"), column("vat_rate"), column("discount"));
     (0..descriptions.len())
         .map(|n| {
             let at = |values: &Vec<String>| values.get(n).cloned().unwrap_or_default();
             LineRow {
+                product: at(&products),
                 description: at(&descriptions),
                 quantity: at(&quantities),
                 unit: at(&units),
@@ -237,7 +255,9 @@ fn typed_rows(fields: &Fields) -> Vec<LineRow> {
                 discount: at(&discounts),
             }
         })
-        .filter(|row| !row.description.trim().is_empty() || !row.unit_price.trim().is_empty())
+        .filter(|row| {
+            [&row.product, &row.description, &row.unit_price].into_iter().any(|v| !v.trim().is_empty())
+        })
         .collect()
 }
 
@@ -259,6 +279,17 @@ fn body_of(fields: &Fields, rows: &[LineRow]) -> Value {
             });
             if !row.discount.trim().is_empty() {
                 line["discount_percent"] = number(&row.discount);
+            }
+            if !row.product.is_empty() {
+                line["product_id"] = Value::String(row.product.clone());
+                // A line from the catalogue takes its price and VAT rate from it, unless a
+                // price is typed.
+                if row.unit_price.trim().is_empty() {
+                    line["vat_rate"] = Value::Null;
+                }
+                if row.description.trim().is_empty() {
+                    line["description"] = Value::Null;
+                }
             }
             line
         })
@@ -332,10 +363,12 @@ async fn create(State(state): State<AppState>, form: Submission) -> Result<Respo
                 notes: String::new(),
                 rows: vec![],
                 vat_rates: vat_rates(),
+                products: Vec::new(),
                 errors: vec![],
                 page,
             };
-            Ok(refused_form(visitor, blank, &errors, &form.fields, rows))
+            let products = product_choices(&state, visitor).await?;
+            Ok(refused_form(visitor, FormPage { products, ..blank }, &errors, &form.fields, rows))
         }
         Err(other) => Err(other.into()),
     }
@@ -349,6 +382,7 @@ fn edit_page(visitor: &Visitor, quote: &Quote) -> FormPage {
         .lines
         .iter()
         .map(|line| LineRow {
+            product: line.product_id.map(|p| p.to_string()).unwrap_or_default(),
             description: line.description.clone(),
             quantity: plain(line.quantity),
             unit: line.unit.clone().unwrap_or_default(),
@@ -372,6 +406,7 @@ fn edit_page(visitor: &Visitor, quote: &Quote) -> FormPage {
         notes: f.notes.clone().unwrap_or_default(),
         rows: blank_rows(rows),
         vat_rates: vat_rates(),
+        products: Vec::new(),
         errors: vec![],
         page,
     }
@@ -383,7 +418,8 @@ async fn edit_form(
     PagePath(id): PagePath<QuoteId>,
 ) -> Result<Response, PageError> {
     let quote = state.app.get::<Quotes>(&visitor.actor, id).await?;
-    Ok(render(&edit_page(&visitor, &quote)))
+    let products = product_choices(&state, &visitor).await?;
+    Ok(render(&FormPage { products, ..edit_page(&visitor, &quote) }))
 }
 
 async fn update(
@@ -399,7 +435,9 @@ async fn update(
         Ok(_) => Ok(redirect(&format!("/quotes/{id}"), false)),
         Err(AppError::Validation(errors)) => {
             let quote = state.app.get::<Quotes>(&visitor.actor, id).await?;
-            Ok(refused_form(visitor, edit_page(visitor, &quote), &errors, &form.fields, rows))
+            let products = product_choices(&state, visitor).await?;
+            let page = FormPage { products, ..edit_page(visitor, &quote) };
+            Ok(refused_form(visitor, page, &errors, &form.fields, rows))
         }
         Err(other) => Err(other.into()),
     }

@@ -39,6 +39,7 @@ on_both_databases!(
     the_deals_board_starts_a_pipeline_adds_and_moves_deals,
     a_deal_is_created_and_edited_from_its_form,
     a_quote_is_written_from_its_deal_sent_accepted_and_printed,
+    managers_keep_the_catalogue_and_admins_the_sellers_identity_from_their_pages,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -230,6 +231,8 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/deals", "New deal"),
         ("/deals/new", "name=\"title\""),
         ("/deals/board", "No pipeline yet"),
+        ("/products", "The catalogue is empty"),
+        ("/settings/seller", "name=\"siren\""),
     ];
     for (path, expected) in pages {
         let page = browser.get(path).await;
@@ -243,8 +246,9 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
     // A kind of record that has no pages is no address, never another kind's pages; an
     // address that names nothing, or an id that does not read, is the site's own 404 page.
     for path in [
-        "/quotes",
-        "/quotes/new",
+        "/tickets",
+        "/tickets/new",
+        "/quotes/01a209c5-454c-70c1-8b42-1b1057ca6694",
         "/deals/01a209c5-454c-70c1-8b42-1b1057ca6694",
         "/deals/not-an-id",
         "/companiesx",
@@ -1606,4 +1610,67 @@ async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServe
     assert!(company_page.contains("C-"), "the order is in the company's purchase history");
     let deal_page = browser.get(&format!("/deals/{deal}")).await;
     assert!(deal_page.contains(&format!("href=\"{quote}\"")), "the deal lists its quote");
+}
+
+async fn managers_keep_the_catalogue_and_admins_the_sellers_identity_from_their_pages(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let empty = browser.get("/products").await;
+    assert!(empty.contains("Le catalogue est vide"), "{}", empty.text);
+    let refused = browser
+        .post("/products", &[("sku", "AUD"), ("name", "Audit"), ("unit_price", "9,999"), ("vat_rate", "20")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("id=\"product-unit_price-error\""), "{}", refused.text);
+    assert!(refused.contains("value=\"Audit\""), "what was typed is kept");
+    let added = browser
+        .post(
+            "/products",
+            &[
+                ("sku", "AUD"),
+                ("name", "Audit RGPD"),
+                ("unit_price", "1 200,50"),
+                ("unit", "jour"),
+                ("vat_rate", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(added.location(), Some("/products"));
+    let listed = browser.get("/products").await;
+    assert!(listed.contains("Audit RGPD") && listed.contains("1\u{202f}200,50"), "{}", listed.text);
+
+    let (_, seller_email) = s.user_with_password(Role::Sales).await;
+    let seller = s.signed_in(&seller_email).await;
+    let read_only = seller.get("/products").await;
+    assert!(read_only.contains("Audit RGPD") && !read_only.contains("action=\"/products\""));
+    let forged = seller.post("/products", &[("sku", "X"), ("name", "X"), ("unit_price", "1")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(seller.get("/settings/seller").await.status, StatusCode::FORBIDDEN);
+
+    let identity = browser.get("/settings/seller").await;
+    assert!(identity.contains("name=\"address.city\""), "{}", identity.text);
+    let bad =
+        browser.post("/settings/seller", &[("name", "Comptoir"), ("siren", "123"), ("version", "0")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("id=\"seller-siren-error\""), "{}", bad.text);
+    let saved = browser
+        .post(
+            "/settings/seller",
+            &[
+                ("name", "Comptoir Conseil"),
+                ("siren", "732 829 320"),
+                ("rcs_city", "Lyon"),
+                ("share_capital", "10 000"),
+                ("address.city", "Lyon"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), Some("/settings/seller?saved"));
+    let read = s.get("/api/v1/settings/seller", &s.admin).await;
+    assert_eq!(
+        (read.body["siren"].as_str(), read.body["address"]["city"].as_str()),
+        (Some("732829320"), Some("Lyon"))
+    );
+    assert_eq!(read.body["share_capital"]["amount"], "10000.00");
 }

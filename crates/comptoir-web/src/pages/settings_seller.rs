@@ -1,0 +1,123 @@
+//! Settings, for admins: the seller's identity every quote is printed under.
+
+use super::errors::PageError;
+use super::session::{Submission, Visitor};
+use super::{Chrome, redirect, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use comptoir_app::AppError;
+use comptoir_domain::seller::Seller;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/settings/seller", get(seller).post(save))
+}
+
+/// The form's inputs: name as the API spells it, label key, value.
+pub struct Input {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "settings/seller.html")]
+struct SellerPage {
+    page: Chrome,
+    version: i64,
+    inputs: Vec<Input>,
+    payment_terms: String,
+    payment_terms_error: Option<String>,
+}
+
+const FIELDS: [(&str, &str); 12] = [
+    ("name", "seller-name"),
+    ("legal_form", "seller-legal-form"),
+    ("share_capital", "seller-share-capital"),
+    ("siren", "seller-siren"),
+    ("rcs_city", "seller-rcs-city"),
+    ("vat_number", "seller-vat-number"),
+    ("address.street", "seller-street"),
+    ("address.postal_code", "seller-postal-code"),
+    ("address.city", "seller-city"),
+    ("address.country", "seller-country"),
+    ("email", "seller-email"),
+    ("phone", "seller-phone"),
+];
+
+fn stored(seller: &Seller, name: &str) -> String {
+    let json = serde_json::to_value(seller).unwrap_or(Value::Null);
+    let value = match name.split_once('.') {
+        Some((outer, inner)) => &json[outer][inner],
+        None if name == "share_capital" => &json["share_capital"]["amount"],
+        None => &json[name],
+    };
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+fn page_of(
+    visitor: &Visitor,
+    version: i64,
+    value: impl Fn(&str) -> String,
+    errors: &[(String, String)],
+    flash: Option<String>,
+) -> SellerPage {
+    let error = |name: &str| errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone());
+    SellerPage {
+        page: Chrome::new(visitor, "settings").with_flash(flash),
+        version,
+        inputs: FIELDS
+            .iter()
+            .map(|(name, label)| Input { name, label, value: value(name), error: error(name) })
+            .collect(),
+        payment_terms: value("payment_terms"),
+        payment_terms_error: error("payment_terms"),
+    }
+}
+
+async fn seller(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    if !visitor.actor.is_admin() {
+        return Err(AppError::Forbidden("only admins set the seller's identity").into());
+    }
+    let (seller, version) = state.app.seller().await?;
+    let flash = (query.as_deref() == Some("saved")).then(|| visitor.lang.t("seller-saved"));
+    Ok(render(&page_of(&visitor, version, |name| stored(&seller, name), &[], flash)))
+}
+
+async fn save(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let text = |name: &str| form.fields.text(name).map_or(Value::Null, Value::String);
+    let capital = form
+        .fields
+        .text("share_capital")
+        .map_or(Value::Null, |c| Value::String(c.replace(['\u{a0}', '\u{202f}', ' '], "").replace(',', ".")));
+    let body = json!({
+        "name": text("name"), "legal_form": text("legal_form"), "share_capital": capital,
+        "siren": text("siren"), "rcs_city": text("rcs_city"), "vat_number": text("vat_number"),
+        "email": text("email"), "phone": text("phone"), "payment_terms": text("payment_terms"),
+        "address": {"street": text("address.street"), "postal_code": text("address.postal_code"),
+            "city": text("address.city"), "country": text("address.country")},
+    });
+    let version = super::records::version_of(&form.fields);
+    match state.app.set_seller(&visitor.actor, &body, version).await {
+        Ok(_) => Ok(redirect("/settings/seller?saved", false)),
+        Err(AppError::Validation(errors)) => {
+            let errors: Vec<(String, String)> =
+                errors.0.into_iter().map(|e| (e.field, visitor.lang.message(&e.message))).collect();
+            let typed = |name: &str| form.fields.get(name).unwrap_or_default().to_owned();
+            let page = page_of(visitor, version.unwrap_or_default(), typed, &errors, None);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,12 +1,14 @@
 //! Quotes: drafted, sent, then accepted (which makes an order and can win the deal), refused
 //! or expired. A quote keeps its number for good: it is never deleted.
 
+use crate::changes::{Origin, record};
 use crate::deals::Deals;
 use crate::kind::{Kind, Refusals};
 use crate::orders::Orders;
 use crate::{App, AppError};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use comptoir_domain::ValidationErrors;
+use comptoir_domain::audit::Action;
 use comptoir_domain::documents::Series;
 use comptoir_domain::ids::{DealId, QuoteId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType};
@@ -288,5 +290,44 @@ impl App {
     /// A deal's quotes, newest first (every role reads every deal).
     pub async fn deal_quotes(&self, _actor: &Actor, deal: DealId) -> Result<Vec<Quote>, AppError> {
         Ok(comptoir_store::quotes::of_deal(&self.db, deal).await?)
+    }
+}
+
+/// How many quotes one pass of [`App::expire_quotes`] reads at a time.
+const EXPIRY_BATCH: i64 = 500;
+
+impl App {
+    /// Turns every sent quote whose validity ended before `today` into an expired one, each
+    /// with its audit entry (by no one: the clock) and its `quote.updated` event. Returns how
+    /// many expired.
+    pub async fn expire_quotes(&self, today: NaiveDate) -> Result<u64, AppError> {
+        let mut expired = 0;
+        loop {
+            let due = comptoir_store::quotes::past_validity(&self.db, today, EXPIRY_BATCH).await?;
+            let read = due.len();
+            for quote in due {
+                let fields = QuoteFields { status: QuoteStatus::Expired, ..quote.fields.clone() };
+                let refs = QuoteRefs {
+                    deal: quote.deal.clone(),
+                    company: quote.company.clone(),
+                    contact: quote.contact.clone(),
+                };
+                let changed = quote.changed(fields, quote.totals.clone(), refs, now());
+                let mut tx = self.db.begin().await?;
+                match comptoir_store::quotes::update(&mut tx, &quote, &changed).await {
+                    // Answered or changed meanwhile: it is no longer this pass's to expire.
+                    Err(StoreError::VersionConflict) => continue,
+                    other => other?,
+                }
+                let origin = Origin { actor: None, operation: None };
+                let (before, after) = (Some(&quote.fields), Some(&changed.fields));
+                record(&mut tx, origin, Action::Update, ObjectType::Quote, quote.id.0, before, after).await?;
+                tx.commit().await?;
+                expired += 1;
+            }
+            if read < EXPIRY_BATCH as usize {
+                return Ok(expired);
+            }
+        }
     }
 }

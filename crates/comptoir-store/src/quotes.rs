@@ -234,3 +234,18 @@ pub async fn delete(tx: &mut Tx, quote: &Quote) -> Result<(), StoreError> {
     crate::sql::delete_row(tx, "DELETE FROM quotes WHERE id = $1 AND version = $2", quote.id.0, quote.version)
         .await
 }
+
+/// Sent quotes whose validity ended before `today`, oldest first, at most `limit`.
+pub async fn past_validity(db: &Db, today: chrono::NaiveDate, limit: i64) -> Result<Vec<Quote>, StoreError> {
+    let rows: Vec<QuoteRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(
+            select_quotes!(),
+            " WHERE q.status = 'sent' AND q.valid_until < $1 ORDER BY q.valid_until, q.id LIMIT $2"
+        ))
+        .bind(day(today))
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    rows.into_iter().map(Quote::try_from).collect()
+}

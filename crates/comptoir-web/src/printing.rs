@@ -18,7 +18,7 @@ use comptoir_pdf::{Row, Sheet, Total};
 use rust_decimal::Decimal;
 
 /// A decimal as the language writes it: `5,5` in French, `5.5` in English.
-fn decimal(lang: Lang, value: Decimal) -> String {
+pub fn decimal(lang: Lang, value: Decimal) -> String {
     let text = value.normalize().to_string();
     match lang {
         Lang::Fr => text.replace('.', ","),
@@ -53,7 +53,8 @@ fn seller_lines(seller: &Seller, lang: Lang) -> Vec<String> {
     lines
 }
 
-fn rows(lines: &[Line], lang: Lang) -> Vec<Row> {
+/// A document's lines as printed and shown: amounts written out, discounts in words.
+pub fn rows(lines: &[Line], lang: Lang) -> Vec<Row> {
     lines
         .iter()
         .map(|line| Row {
@@ -77,7 +78,8 @@ fn rows(lines: &[Line], lang: Lang) -> Vec<Row> {
         .collect()
 }
 
-fn totals(totals: &Totals, lang: Lang) -> Vec<Total> {
+/// A document's totals as printed and shown, the VAT breakdown between them.
+pub fn totals(totals: &Totals, lang: Lang) -> Vec<Total> {
     let mut lines = vec![Total {
         label: lang.t("print-excluding-tax"),
         amount: lang.amount(&totals.excluding_tax),

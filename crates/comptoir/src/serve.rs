@@ -109,6 +109,11 @@ fn spawn_housekeeping(app: App, event_retention: chrono::TimeDelta) {
                 Ok(n) => tracing::info!(expired = n, "removed expired sessions"),
                 Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
             }
+            match app.expire_quotes(now.date_naive()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "quotes past their validity expired"),
+                Err(error) => tracing::warn!(%error, "could not expire quotes"),
+            }
             match app.sweep_webhook_history(now - event_retention).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(swept = n, "forgot delivered events and finished deliveries"),

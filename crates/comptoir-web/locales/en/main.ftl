@@ -669,3 +669,5 @@ seller-country = Country
 seller-email = Email
 seller-phone = Phone
 seller-payment-terms = Default payment terms
+order-external-id = External reference
+order-from-quote = The accepted quote

@@ -669,3 +669,5 @@ seller-country = Pays
 seller-email = E-mail
 seller-phone = Téléphone
 seller-payment-terms = Conditions de paiement par défaut
+order-external-id = Référence externe
+order-from-quote = Le devis accepté

@@ -21,6 +21,7 @@ mod home;
 mod kind;
 mod lists;
 mod localize;
+mod orders;
 mod owners;
 mod path;
 mod quotes;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
         .merge(quotes::router())
+        .merge(orders::router())
         .merge(catalogue::router())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())

@@ -5,6 +5,7 @@ use super::errors::PageError;
 use super::path::PagePath;
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
+use crate::printing;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -18,6 +19,7 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::ids::{DealId, QuoteId};
 use comptoir_domain::lines::{Discount, FRENCH_VAT_RATES};
 use comptoir_domain::quotes::{Quote, QuoteStatus};
+use comptoir_pdf::{Row, Total};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -47,16 +49,6 @@ pub struct LineRow {
     pub discount: String,
 }
 
-/// One line as the quote's page shows it.
-pub struct ShownLine {
-    pub description: String,
-    pub discount: Option<String>,
-    pub quantity: String,
-    pub unit_price: String,
-    pub vat_rate: String,
-    pub net: String,
-}
-
 #[derive(Template)]
 #[template(path = "quote_show.html")]
 struct ShowPage {
@@ -68,8 +60,8 @@ struct ShowPage {
     status_key: String,
     customer: Vec<(String, String)>,
     facts: Vec<(String, String)>,
-    lines: Vec<ShownLine>,
-    totals: Vec<(String, String, bool)>,
+    lines: Vec<Row>,
+    totals: Vec<Total>,
     notes: Option<String>,
     can_edit: bool,
     can_send: bool,
@@ -97,11 +89,6 @@ struct FormPage {
     errors: Vec<String>,
 }
 
-fn decimal(lang: crate::i18n::Lang, value: Decimal) -> String {
-    let text = value.normalize().to_string();
-    if lang == crate::i18n::Lang::Fr { text.replace('.', ",") } else { text }
-}
-
 fn status_word(page: &Chrome, status: QuoteStatus) -> String {
     page.t(&format!("quote-status-{}", status.as_str()))
 }
@@ -123,41 +110,8 @@ async fn show(
         (page.t("print-valid-until"), lang.day(f.valid_until)),
     ];
     facts.extend(quote.deal.as_ref().map(|d| (page.t("print-deal"), d.title.clone())));
-    let lines = f
-        .lines
-        .iter()
-        .map(|line| ShownLine {
-            description: line.description.clone(),
-            discount: line.discount.map(|d| match d {
-                Discount::Percent(rate) => lang.t1("print-discount-percent", "rate", decimal(lang, rate)),
-                Discount::Amount(amount) => lang.t1(
-                    "print-discount-amount",
-                    "amount",
-                    comptoir_domain::money::Money::new(amount, line.unit_price.currency)
-                        .map(|m| lang.amount(&m))
-                        .unwrap_or_default(),
-                ),
-            }),
-            quantity: match &line.unit {
-                Some(unit) => format!("{} {unit}", decimal(lang, line.quantity)),
-                None => decimal(lang, line.quantity),
-            },
-            unit_price: lang.amount(&line.unit_price),
-            vat_rate: format!("{}\u{a0}%", decimal(lang, line.vat_rate)),
-            net: lang.amount(&line.net),
-        })
-        .collect();
-    let t = &quote.totals;
-    let mut totals = vec![(page.t("print-excluding-tax"), lang.amount(&t.excluding_tax), false)];
-    for share in &t.vat {
-        let (rate, base) = (decimal(lang, share.rate), lang.amount(&share.base));
-        totals.push((
-            lang.tn("print-vat-share", &[("rate", &rate), ("base", &base)]),
-            lang.amount(&share.tax),
-            false,
-        ));
-    }
-    totals.push((page.t("print-including-tax"), lang.amount(&t.including_tax), true));
+    let lines = printing::rows(&f.lines, lang);
+    let totals = printing::totals(&quote.totals, lang);
     let may = visitor.actor.can_modify(f.owner_id);
     let show = ShowPage {
         id,
@@ -173,7 +127,7 @@ async fn show(
         can_edit: may && f.status == QuoteStatus::Draft,
         can_send: may && f.status == QuoteStatus::Draft && !f.lines.is_empty(),
         can_answer: may && f.status == QuoteStatus::Sent,
-        order_href: quote.order_id.map(|o| format!("/api/v1/orders/{o}")),
+        order_href: quote.order_id.map(|o| format!("/orders/{o}")),
         page,
     };
     Ok(render(&show))

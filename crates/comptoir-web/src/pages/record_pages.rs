@@ -442,7 +442,7 @@ async fn documents(
         lines: orders
             .into_iter()
             .map(|o| DocumentLine {
-                href: format!("/api/v1/orders/{}", o.id),
+                href: format!("/orders/{}", o.id),
                 number: o.number,
                 status: page.t(&format!("order-status-{}", o.fields.status.as_str())),
                 day: lang.day(o.fields.ordered_on),

@@ -1608,6 +1608,14 @@ async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServe
     assert!(printed.text.starts_with("%PDF-"));
     let company_page = browser.get(&format!("/companies/{company}")).await;
     assert!(company_page.contains("C-"), "the order is in the company's purchase history");
+    let order = company_page.text.split("href=\"/orders/").nth(1).and_then(|rest| rest.split('"').next());
+    let order = format!("/orders/{}", order.expect("a link to the order"));
+    let order_page = browser.get(&order).await;
+    assert!(order_page.contains("Caisse tactile") && order_page.contains("Confirmée"), "{}", order_page.text);
+    assert!(order_page.contains(&format!("href=\"{quote}\"")), "the order links its quote");
+    let fulfilled = browser.post(&format!("{order}/status"), &[("to", "fulfilled"), ("version", "1")]).await;
+    assert_eq!(fulfilled.location(), Some(order.as_str()));
+    assert!(browser.get(&order).await.contains("Livrée"));
     let deal_page = browser.get(&format!("/deals/{deal}")).await;
     assert!(deal_page.contains(&format!("href=\"{quote}\"")), "the deal lists its quote");
 }

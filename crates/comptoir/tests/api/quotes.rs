@@ -13,6 +13,7 @@ on_both_databases!(
     a_customers_orders_are_their_purchase_history,
     admins_set_the_seller_every_document_names,
     a_quote_prints_to_a_pdf_in_the_readers_language,
+    sent_quotes_past_their_validity_expire,
 );
 
 async fn company(s: &TestServer, name: &str) -> String {
@@ -376,4 +377,27 @@ async fn a_quote_prints_to_a_pdf_in_the_readers_language(s: TestServer) {
     assert!(text.contains("QUOTE") && text.contains("Total incl. VAT"), "{text}");
     let missing = s.get("/api/v1/quotes/01935f2e-0000-7000-8000-000000000000/pdf", &s.admin).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+async fn sent_quotes_past_their_validity_expire(s: TestServer) {
+    let customer = company(&s, "En retard").await;
+    let lines = json!([{"description": "Forfait", "unit_price": "100", "vat_rate": "20"}]);
+    let old = quote(&s, &s.admin, json!({"company_id": customer, "issued_on": "2026-01-05", "valid_until": "2026-02-04", "lines": lines})).await.id();
+    let draft = quote(&s, &s.admin, json!({"company_id": customer, "issued_on": "2026-01-05", "valid_until": "2026-02-04", "lines": lines})).await.id();
+    let current = quote(&s, &s.admin, json!({"company_id": customer, "lines": lines})).await.id();
+    for id in [&old, &current] {
+        s.post(&format!("/api/v1/quotes/{id}/send"), &s.admin, json!({})).await;
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 2, 5).expect("a day");
+    assert_eq!(s.app.expire_quotes(today).await.expect("a pass"), 1);
+    let status = |id: String| {
+        let s = &s;
+        async move { s.get(&format!("/api/v1/quotes/{id}"), &s.admin).await.body["status"].clone() }
+    };
+    assert_eq!(status(old.clone()).await, "expired");
+    assert_eq!(status(draft).await, "draft", "a draft was never offered, so it does not expire");
+    assert_eq!(status(current).await, "sent");
+    assert_eq!(s.app.expire_quotes(today).await.expect("a pass"), 0, "once");
+    let accepted = s.post(&format!("/api/v1/quotes/{old}/accept"), &s.admin, json!({})).await;
+    assert_eq!(accepted.error_fields(), ["status"], "an expired quote is not accepted");
 }

@@ -2,7 +2,8 @@
 //! `chromium` and `chromium-driver`), against a real server. Skipped, and said so, where they
 //! are not installed; under CI their absence is a failure.
 //!
-//! `UPDATE_SCREENSHOTS=1 cargo test --test browser` refreshes `docs/screenshots/`.
+//! `UPDATE_SCREENSHOTS=1 cargo test --test browser` refreshes `docs/screenshots/` (all but
+//! `quote-pdf.png`, the first page of a printed quote, made with `pdftoppm -r 110 -png`).
 
 mod driver;
 
@@ -421,6 +422,29 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
     browser.goto(&format!("/deals/{oven}")).await;
     browser.wait_for(".page-head", "Ventes › Proposition").await;
     browser.check_accessibility("deal").await;
+    // A quote for the deal, written from its page without script, then sent.
+    browser.click(&format!("a[href='/quotes/new?deal={oven}']")).await;
+    browser.wait_for("h1", "Nouveau devis").await;
+    browser.check_accessibility("quote form").await;
+    let row = |n: usize, field: &str| format!(".quote-form tbody tr:nth-child({n}) [name={field}]");
+    browser.fill(&row(1, "description"), "Four à sole, 4 bouches, 6 m²").await;
+    browser.fill(&row(1, "unit_price"), "18 500").await;
+    browser.fill(&row(2, "description"), "Installation et mise en service").await;
+    browser.fill(&row(2, "quantity"), "1,5").await;
+    browser.fill(&row(2, "unit"), "jour").await;
+    browser.fill(&row(2, "unit_price"), "650").await;
+    browser.fill(&row(2, "discount"), "10").await;
+    browser.fill(&row(3, "description"), "Manuel de boulangerie").await;
+    browser.fill(&row(3, "unit_price"), "39,90").await;
+    browser.select(&row(3, "vat_rate"), "5.5").await;
+    browser.click(".quote-form button[type=submit]").await;
+    browser.wait_for("h1", "Devis D-").await;
+    browser.wait_for(".lines tfoot", "Total TTC").await;
+    browser.click("button[value=sent]").await;
+    browser.wait_for(".page-head", "Envoyé").await;
+    browser.check_accessibility("quote").await;
+    browser.screenshot("quote").await;
+
     browser.goto(&format!("/companies/{company}")).await;
     browser.wait_for("#deals-title", "Affaires en cours").await;
     browser.check_accessibility("company with deals").await;

@@ -2,6 +2,7 @@
 
 use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
+use comptoir_domain::address::Address;
 use comptoir_domain::contacts::{CompanySummary, ContactSummary};
 use comptoir_domain::documents::DealSummary;
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, UserId};
@@ -11,6 +12,8 @@ pub(crate) struct Parties {
     pub deal: Option<DealSummary>,
     pub company: Option<CompanySummary>,
     pub contact: Option<ContactSummary>,
+    /// The company's addresses, head office first.
+    pub addresses: Vec<Address>,
 }
 
 impl App {
@@ -22,7 +25,7 @@ impl App {
         owner: Option<UserId>,
         errors: &mut ValidationErrors,
     ) -> Result<Parties, AppError> {
-        let mut parties = Parties { deal: None, company: None, contact: None };
+        let mut parties = Parties { deal: None, company: None, contact: None, addresses: Vec::new() };
         if let Some(id) = deal {
             match comptoir_store::deals::get(&self.db, id).await? {
                 Some(deal) => parties.deal = Some(DealSummary { id, title: deal.fields.title }),
@@ -31,7 +34,10 @@ impl App {
         }
         if let Some(id) = company {
             match comptoir_store::companies::get(&self.db, id).await? {
-                Some(company) => parties.company = Some(CompanySummary { id, name: company.fields.name }),
+                Some(company) => {
+                    parties.company = Some(CompanySummary { id, name: company.fields.name });
+                    parties.addresses = company.fields.addresses;
+                }
                 None => errors.add("company_id", "is not a company"),
             }
         }

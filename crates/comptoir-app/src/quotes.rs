@@ -16,7 +16,7 @@ use comptoir_domain::lines::Totals;
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::orders::{Order, OrderInput};
 use comptoir_domain::pipelines::Outcome;
-use comptoir_domain::quotes::{Quote, QuoteFields, QuoteInput, QuoteRefs, QuoteStatus};
+use comptoir_domain::quotes::{IssuedAs, Quote, QuoteFields, QuoteInput, QuoteRefs, QuoteStatus};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
@@ -83,7 +83,7 @@ impl Kind for Quotes {
         app: &App,
         actor: &Actor,
         mut input: QuoteInput,
-        _current: Option<&Quote>,
+        current: Option<&Quote>,
         at: DateTime<Utc>,
     ) -> Result<QuoteFields, AppError> {
         app.fill_from_deal(
@@ -95,12 +95,15 @@ impl Kind for Quotes {
         .await?;
         let products = app.line_defaults(&input.lines).await?;
         let (fields, _) = input.validate(|id| products.get(&id).cloned(), actor.user_id, at.date_naive())?;
+        if current.is_none() && !matches!(fields.status, QuoteStatus::Draft | QuoteStatus::Sent) {
+            return Err(ValidationErrors::single("status", "a new quote is a draft, or sent at once").into());
+        }
         Ok(fields)
     }
 
     async fn references(
         app: &App,
-        _current: Option<&Quote>,
+        current: Option<&Quote>,
         fields: &QuoteFields,
     ) -> Result<(QuoteRefs, Totals), AppError> {
         let mut errors = ValidationErrors::new();
@@ -110,7 +113,19 @@ impl Kind for Quotes {
         errors.into_result()?;
         let totals = comptoir_domain::lines::totals(&fields.lines, fields.currency)
             .map_err(|e| ValidationErrors::single("lines", e))?;
-        let refs = QuoteRefs { deal: parties.deal, company: parties.company, contact: parties.contact };
+        // Sending fixes who the quote is issued by and to, once.
+        let sending = fields.status != QuoteStatus::Draft && current.is_none_or(|c| c.issued_as.is_none());
+        let issued_as = match sending {
+            true => Some(IssuedAs {
+                seller: app.seller().await?.0,
+                company: parties.company.as_ref().map(|c| c.name.clone()),
+                contact: parties.contact.as_ref().map(|c| c.name.clone()),
+                addresses: parties.addresses,
+            }),
+            false => None,
+        };
+        let refs =
+            QuoteRefs { deal: parties.deal, company: parties.company, contact: parties.contact, issued_as };
         Ok((refs, totals))
     }
 
@@ -311,6 +326,7 @@ impl App {
                     deal: quote.deal.clone(),
                     company: quote.company.clone(),
                     contact: quote.contact.clone(),
+                    issued_as: None,
                 };
                 let changed = quote.changed(fields, quote.totals.clone(), refs, now());
                 let mut tx = self.db.begin().await?;

@@ -49,6 +49,7 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("contacts", "search_text", "derived identity", Erasure::DeleteRow),
     personal("contacts", "search_tsv", "derived identity", Erasure::DeleteRow),
     personal("quotes", "notes", "commercial relationship", Erasure::Clear),
+    personal("quotes", "issued_as", "identity", Erasure::Clear),
     personal("orders", "notes", "commercial relationship", Erasure::Clear),
     personal("activities", "subject", "interactions", Erasure::Clear),
     personal("activities", "body", "interactions", Erasure::Clear),

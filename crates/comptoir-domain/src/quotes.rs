@@ -1,11 +1,13 @@
 //! Quotes (*devis*): priced offers sent to a customer, numbered without gaps, changed only
 //! while they are drafts, then accepted, refused or left to expire.
 
+use crate::address::Address;
 use crate::contacts::{CompanySummary, ContactSummary};
 use crate::documents::{DealSummary, check_customer, read_currency};
 use crate::ids::{CompanyId, ContactId, DealId, OrderId, ProductId, QuoteId, UserId};
 use crate::lines::{Line, LineDefaults, LineInput, Totals, totals, validate_lines};
 use crate::money::Currency;
+use crate::seller::Seller;
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -116,6 +118,9 @@ pub struct Quote {
     pub contact: Option<ContactSummary>,
     /// The order its acceptance created.
     pub order_id: Option<OrderId>,
+    /// Who it was issued by and to, as they were when it was sent: a sent quote prints the
+    /// same whatever changes later. Absent on a draft.
+    pub issued_as: Option<IssuedAs>,
     pub sent_at: Option<DateTime<Utc>>,
     /// When it was accepted, refused or expired.
     pub decided_at: Option<DateTime<Utc>>,
@@ -123,12 +128,24 @@ pub struct Quote {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The records a quote names, as it shows them.
+/// The parties of a sent quote as they stood when it was sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IssuedAs {
+    pub seller: Seller,
+    pub company: Option<String>,
+    pub contact: Option<String>,
+    /// The company's addresses then, head office first.
+    pub addresses: Vec<Address>,
+}
+
+/// The records a quote names, as it shows them, and (when it is being sent) who it is
+/// issued by and to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuoteRefs {
     pub deal: Option<DealSummary>,
     pub company: Option<CompanySummary>,
     pub contact: Option<ContactSummary>,
+    pub issued_as: Option<IssuedAs>,
 }
 
 impl Quote {
@@ -146,6 +163,7 @@ impl Quote {
             company: refs.company,
             contact: refs.contact,
             order_id: None,
+            issued_as: refs.issued_as,
             created_at: at,
             updated_at: at,
         }
@@ -162,6 +180,7 @@ impl Quote {
             decided_at: if moved && decided { Some(at) } else { self.decided_at },
             fields,
             totals,
+            issued_as: self.issued_as.clone().or(refs.issued_as),
             deal: refs.deal,
             company: refs.company,
             contact: refs.contact,

@@ -11,7 +11,7 @@ use comptoir_domain::documents::DealSummary;
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, OrderId, QuoteId, UserId};
 use comptoir_domain::lines::Line;
 use comptoir_domain::listing::{Count, ListQuery};
-use comptoir_domain::quotes::{Quote, QuoteFields, QuoteStatus};
+use comptoir_domain::quotes::{IssuedAs, Quote, QuoteFields, QuoteStatus};
 use comptoir_domain::validation::ValidationErrors;
 use sqlx::FromRow;
 use sqlx::types::Json;
@@ -64,7 +64,7 @@ macro_rules! select_quotes {
             q.issued_on, q.valid_until, q.lines, q.payment_terms, q.notes, q.status, q.sent_at, q.decided_at,
             q.created_at, q.updated_at, d.title AS deal_title, co.name AS company_name,
             ct.first_name AS contact_first_name, ct.last_name AS contact_last_name,
-            ct.email AS contact_email, o.id AS order_id",
+            ct.email AS contact_email, o.id AS order_id, q.issued_as",
             quotes_from!()
         )
     };
@@ -96,6 +96,7 @@ struct QuoteRow {
     contact_last_name: Option<String>,
     contact_email: Option<String>,
     order_id: Option<Uuid>,
+    issued_as: Option<Json<IssuedAs>>,
 }
 
 impl TryFrom<QuoteRow> for Quote {
@@ -136,6 +137,7 @@ impl TryFrom<QuoteRow> for Quote {
                 ),
             }),
             order_id: row.order_id.map(OrderId),
+            issued_as: row.issued_as.map(|i| i.0),
             sent_at: row.sent_at,
             decided_at: row.decided_at,
             created_at: row.created_at,
@@ -175,7 +177,7 @@ macro_rules! changeable_columns {
     () => {
         "version, deal_id, company_id, contact_id, owner_id, currency, issued_on, valid_until, lines,
          payment_terms, notes, status, total_excluding_minor, total_tax_minor, total_including_minor,
-         sent_at, decided_at, updated_at"
+         sent_at, decided_at, issued_as, updated_at"
     };
 }
 
@@ -199,6 +201,7 @@ fn changeable_values(quote: &Quote) -> Vec<Bind> {
         Bind::Int(quote.totals.including_tax.minor_units),
         Bind::OptTime(quote.sent_at),
         Bind::OptTime(quote.decided_at),
+        Bind::OptJson(quote.issued_as.as_ref().and_then(|i| serde_json::to_value(i).ok())),
         Bind::Time(quote.updated_at),
     ]
 }

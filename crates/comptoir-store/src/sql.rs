@@ -21,6 +21,7 @@ pub enum Bind {
     OptText(Option<String>),
     OptInt(Option<i64>),
     OptTime(Option<DateTime<Utc>>),
+    OptJson(Option<Value>),
 }
 
 /// Marks a placeholder in the text until the engine is known; no SQL fragment contains it.
@@ -208,6 +209,7 @@ macro_rules! bind_all {
                 $crate::sql::Bind::OptText(v) => query.bind(v),
                 $crate::sql::Bind::OptInt(v) => query.bind(v),
                 $crate::sql::Bind::OptTime(v) => query.bind(v),
+                $crate::sql::Bind::OptJson(v) => query.bind(v.map(sqlx::types::Json)),
             };
         }
         query

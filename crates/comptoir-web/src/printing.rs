@@ -112,11 +112,24 @@ fn columns(lang: Lang) -> [String; 5] {
 /// A quote as its customer reads it: the seller, the customer, the lines, the totals per VAT
 /// rate, the payment terms, the mentions the law asks of it and the acceptance box.
 /// `addresses` are the customer company's: the billing one is printed, else the first.
+/// A sent quote prints its parties as they were when it was sent, whatever `seller` and
+/// `addresses` say now.
 pub fn quote_sheet(quote: &Quote, seller: &Seller, addresses: &[Address], lang: Lang) -> Sheet {
     let f = &quote.fields;
+    let (seller, addresses, company, contact) = match &quote.issued_as {
+        Some(issued) => {
+            (&issued.seller, issued.addresses.as_slice(), issued.company.clone(), issued.contact.clone())
+        }
+        None => (
+            seller,
+            addresses,
+            quote.company.as_ref().map(|c| c.name.clone()),
+            quote.contact.as_ref().map(|c| c.name.clone()),
+        ),
+    };
     let mut customer = Vec::new();
-    customer.extend(quote.company.as_ref().map(|c| c.name.clone()));
-    customer.extend(quote.contact.as_ref().map(|c| c.name.clone()));
+    customer.extend(company);
+    customer.extend(contact);
     let billing = addresses.iter().find(|a| {
         a.label.as_deref().is_some_and(|l| ["facturation", "billing"].contains(&l.to_lowercase().as_str()))
     });

@@ -49,6 +49,8 @@ CREATE TABLE quotes (
     total_including_minor BIGINT NOT NULL,
     sent_at TIMESTAMPTZ,
     decided_at TIMESTAMPTZ,
+    -- The seller and the customer as they were when it was sent; NULL on a draft.
+    issued_as JSONB,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );

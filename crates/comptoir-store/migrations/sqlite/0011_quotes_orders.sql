@@ -50,6 +50,8 @@ CREATE TABLE quotes (
     total_including_minor INTEGER NOT NULL,
     sent_at TEXT,
     decided_at TEXT,
+    -- The seller and the customer as they were when it was sent; NULL on a draft.
+    issued_as TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 ) WITHOUT ROWID;

@@ -89,3 +89,4 @@ v-a-quote-is-sent-with-at-least-one-line = un devis s’envoie avec au moins une
 v-an-order-has-at-least-one-line = une commande a au moins une ligne
 v-at-most-n-lines = { $n } lignes au plus
 v-is-not-a-quote = n’est pas un devis
+v-a-new-quote-is-a-draft-or-sent-at-once = un nouveau devis est un brouillon, ou envoyé aussitôt

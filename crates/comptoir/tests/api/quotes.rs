@@ -375,6 +375,22 @@ async fn a_quote_prints_to_a_pdf_in_the_readers_language(s: TestServer) {
         .expect("an answer");
     let text = pdf_extract::extract_text_from_mem(&english.bytes().await.expect("bytes")).expect("text");
     assert!(text.contains("QUOTE") && text.contains("Total incl. VAT"), "{text}");
+    // Once sent, a quote prints who it was issued by and to then, whatever changes after.
+    s.post(&format!("/api/v1/quotes/{}/send", created.id()), &s.admin, json!({})).await;
+    s.patch(&format!("/api/v1/companies/{customer}"), &s.admin, json!({"name": "Épicerie Schmitt"})).await;
+    s.patch("/api/v1/settings/seller", &s.admin, json!({"name": "Comptoir Nouveau Nom"})).await;
+    let again =
+        s.client.get(format!("{}{path}", s.base_url)).bearer_auth(&s.admin).send().await.expect("an answer");
+    let text = pdf_extract::extract_text_from_mem(&again.bytes().await.expect("bytes")).expect("text");
+    assert!(text.contains("Épicerie Müller") && text.contains("Comptoir Conseil"), "{text}");
+    assert!(!text.contains("Schmitt") && !text.contains("Nouveau Nom"), "{text}");
+    let straight_to_accepted =
+        quote(&s, &s.admin, json!({"company_id": customer, "status": "accepted", "lines": [{"description": "X", "unit_price": "1", "vat_rate": "20"}]})).await;
+    assert_eq!(
+        straight_to_accepted.error_fields(),
+        ["status"],
+        "a quote is accepted once sent, not created so"
+    );
     let missing = s.get("/api/v1/quotes/01935f2e-0000-7000-8000-000000000000/pdf", &s.admin).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

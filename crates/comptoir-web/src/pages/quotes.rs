@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/quotes", get(list))
         .route("/quotes/new", get(new_form).post(create))
         .route("/quotes/{id}", get(show))
         .route("/quotes/{id}/edit", get(edit_form).post(update))
@@ -416,4 +417,88 @@ async fn pdf(
     PagePath(id): PagePath<QuoteId>,
 ) -> Result<Response, PageError> {
     Ok(crate::printing::print_quote(&state.app, &visitor.actor, id, visitor.lang).await?.into_response())
+}
+
+/// How many quotes the list shows.
+const LISTED: u32 = 200;
+
+/// One quote in the list.
+pub struct QuoteLine {
+    pub href: String,
+    pub number: String,
+    pub customer: String,
+    pub deal: String,
+    pub status: String,
+    pub issued: String,
+    pub valid_until: String,
+    pub late: bool,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "quote_list.html")]
+struct ListPage {
+    page: Chrome,
+    /// The status shown (`sent`: awaiting an answer), or every quote.
+    status: String,
+    tabs: Vec<(String, String)>,
+    quotes: Vec<QuoteLine>,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+}
+
+/// The quotes, newest first: by default those sent and awaiting an answer, the oldest offer
+/// first so what expires soonest is on top.
+async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let page = Chrome::new(&visitor, "deals");
+    let lang = page.lang;
+    let status = query
+        .status
+        .filter(|s| s == "all" || QuoteStatus::parse(s).is_some())
+        .unwrap_or_else(|| "sent".to_owned());
+    let mut pairs = vec![("limit", LISTED.to_string())];
+    if status == "sent" {
+        pairs.push(("filter[status]", status.clone()));
+        pairs.push(("sort", "valid_until".to_owned()));
+    } else if status != "all" {
+        pairs.push(("filter[status]", status.clone()));
+    }
+    let found = state.app.list::<Quotes>(&visitor.actor, &super::list_query(&pairs)?).await?.data;
+    let today = chrono::Utc::now().date_naive();
+    let quotes = found
+        .into_iter()
+        .map(|q| QuoteLine {
+            href: format!("/quotes/{}", q.id),
+            customer: [
+                q.company.as_ref().map(|c| c.name.clone()),
+                q.contact.as_ref().map(|c| c.name.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+            deal: q.deal.as_ref().map(|d| d.title.clone()).unwrap_or_default(),
+            status: status_word(&page, q.fields.status),
+            issued: lang.day(q.fields.issued_on),
+            valid_until: lang.day(q.fields.valid_until),
+            late: q.fields.status == QuoteStatus::Sent && q.fields.valid_until < today,
+            total: lang.amount(&q.totals.including_tax),
+            number: q.number,
+        })
+        .collect();
+    let mut tabs = vec![("sent".to_owned(), page.t("quotes-awaiting"))];
+    tabs.extend(
+        [QuoteStatus::Draft, QuoteStatus::Accepted, QuoteStatus::Refused, QuoteStatus::Expired]
+            .into_iter()
+            .map(|s| (s.as_str().to_owned(), status_word(&page, s))),
+    );
+    tabs.push(("all".to_owned(), page.t("quotes-all")));
+    Ok(render(&ListPage { page, status, tabs, quotes }))
 }

@@ -232,6 +232,7 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/deals/new", "name=\"title\""),
         ("/deals/board", "No pipeline yet"),
         ("/products", "The catalogue is empty"),
+        ("/quotes", "Awaiting an answer"),
         ("/settings/seller", "name=\"siren\""),
     ];
     for (path, expected) in pages {
@@ -1599,9 +1600,17 @@ async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServe
     }
     let sent = browser.post(&format!("{quote}/status"), &[("to", "sent"), ("version", "1")]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let awaiting = browser.get("/quotes").await;
+    assert!(
+        awaiting.contains(&format!("href=\"{quote}\"")) && awaiting.contains("Fromagerie Vidal"),
+        "{}",
+        awaiting.text
+    );
+    assert!(!browser.get("/quotes?status=accepted").await.contains(&format!("href=\"{quote}\"")));
     let accepted = browser.post(&format!("{quote}/status"), &[("to", "accepted"), ("version", "2")]).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
     assert!(browser.get(&quote).await.contains("Accepté"));
+    assert!(browser.get("/quotes?status=accepted").await.contains(&format!("href=\"{quote}\"")));
     assert_eq!(s.get(&format!("/api/v1/deals/{deal}"), &s.admin).await.body["status"], "won");
     let printed = browser.get(&format!("{quote}/pdf")).await;
     assert_eq!(printed.status, StatusCode::OK);

@@ -101,3 +101,19 @@ CREATE TABLE settings (
     version INTEGER NOT NULL DEFAULT 1,
     updated_at TEXT NOT NULL
 ) WITHOUT ROWID;
+
+ANALYZE products_sku;
+ANALYZE products_name;
+ANALYZE products_created;
+ANALYZE quotes_created;
+ANALYZE quotes_updated;
+ANALYZE quotes_deal;
+ANALYZE quotes_company;
+ANALYZE quotes_contact;
+ANALYZE quotes_status;
+ANALYZE orders_created;
+ANALYZE orders_updated;
+ANALYZE orders_ordered;
+ANALYZE orders_company;
+ANALYZE orders_contact;
+ANALYZE orders_deal;

@@ -302,6 +302,24 @@ impl App {
         Ok((Quote { order_id: Some(order.id), ..accepted }, order))
     }
 
+    /// A new draft with `id`'s deal, customer, currency, lines, terms and notes, numbered and
+    /// dated anew: how a sent quote is revised.
+    pub async fn copy_quote(&self, actor: &Actor, id: QuoteId) -> Result<Quote, AppError> {
+        let original = self.get::<Quotes>(actor, id).await?;
+        let input = QuoteInput {
+            issued_on: None,
+            valid_until: None,
+            status: None,
+            owner_id: None,
+            ..original.fields.to_input()
+        };
+        let draft = self.prepare_new::<Quotes>(actor, input).await?;
+        let mut tx = self.db.begin().await?;
+        let draft = self.store_new::<Quotes>(&mut tx, actor, draft).await?;
+        tx.commit().await?;
+        Ok(draft)
+    }
+
     /// A deal's quotes, newest first (every role reads every deal).
     pub async fn deal_quotes(&self, _actor: &Actor, deal: DealId) -> Result<Vec<Quote>, AppError> {
         Ok(comptoir_store::quotes::of_deal(&self.db, deal).await?)

@@ -676,3 +676,4 @@ quotes-all = All
 quotes-none = No quotes here.
 quote-number = Number
 quote-past-validity = past validity
+quote-copy = Copy into a new quote

@@ -676,3 +676,4 @@ quotes-all = Tous
 quotes-none = Aucun devis ici.
 quote-number = Numéro
 quote-past-validity = validité dépassée
+quote-copy = Copier en nouveau devis

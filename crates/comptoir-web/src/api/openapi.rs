@@ -28,7 +28,7 @@ use utoipa::{Modify, OpenApi};
         super::products::list, super::products::create, super::products::read, super::products::update,
         super::products::remove,
         super::quotes::list, super::quotes::create, super::quotes::read, super::quotes::update,
-        super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf,
+        super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf, super::quotes::copy,
         super::orders::list, super::orders::receive, super::orders::read, super::orders::update,
         super::orders::remove,
         super::settings::seller, super::settings::set_seller,

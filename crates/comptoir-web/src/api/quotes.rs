@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/quotes/{id}/accept", post(accept))
         .route("/quotes/{id}/refuse", post(refuse))
         .route("/quotes/{id}/pdf", get(pdf))
+        .route("/quotes/{id}/copy", post(copy))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -197,4 +198,22 @@ pub async fn pdf(
         .map_or(Lang::En, Lang::from_accept_language);
     let printed = crate::printing::print_quote(&state.app, &actor, id, lang).await?;
     Ok(printed.into_response())
+}
+
+/// Copy a quote into a new draft (same deal, customer, currency, lines, terms and notes; a new
+/// number, today's date): how a sent quote is revised.
+#[utoipa::path(post, path = "/api/v1/quotes/{id}/copy", tag = "quotes",
+    params(("id" = QuoteId, Path)),
+    responses((status = 201, body = Quote), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn copy(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<QuoteId>,
+) -> Result<Response, ApiError> {
+    let draft = state.app.copy_quote(&actor, id).await?;
+    let mut response = versioned(StatusCode::CREATED, draft.version, &draft);
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/quotes/{}", draft.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
 }

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/quotes/{id}", get(show))
         .route("/quotes/{id}/edit", get(edit_form).post(update))
         .route("/quotes/{id}/status", post(set_status))
+        .route("/quotes/{id}/copy", post(copy))
         .route("/quotes/{id}/pdf", get(pdf))
 }
 
@@ -501,4 +502,14 @@ async fn list(
     );
     tabs.push(("all".to_owned(), page.t("quotes-all")));
     Ok(render(&ListPage { page, status, tabs, quotes }))
+}
+
+/// A new draft copied from this quote, opened for editing.
+async fn copy(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<QuoteId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let draft = state.app.copy_quote(&form.visitor.actor, id).await?;
+    Ok(redirect(&format!("/quotes/{}/edit", draft.id), false))
 }

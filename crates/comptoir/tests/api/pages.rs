@@ -1611,6 +1611,10 @@ async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServe
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
     assert!(browser.get(&quote).await.contains("Accepté"));
     assert!(browser.get("/quotes?status=accepted").await.contains(&format!("href=\"{quote}\"")));
+    let copied = browser.post(&format!("{quote}/copy"), &[]).await;
+    let edit = copied.location().expect("the copy's form").to_owned();
+    assert!(edit.starts_with("/quotes/") && edit.ends_with("/edit") && !edit.starts_with(&quote), "{edit}");
+    assert!(browser.get(&edit).await.contains("value=\"Caisse tactile\""), "the copy has the lines");
     assert_eq!(s.get(&format!("/api/v1/deals/{deal}"), &s.admin).await.body["status"], "won");
     let printed = browser.get(&format!("{quote}/pdf")).await;
     assert_eq!(printed.status, StatusCode::OK);

@@ -154,6 +154,14 @@ async fn a_quote_is_priced_per_vat_rate_and_fixed_once_sent(s: TestServer) {
     assert_eq!(back.error_fields(), ["status"]);
     let kept = s.delete(&path, &s.admin).await;
     assert_eq!(kept.status, StatusCode::CONFLICT, "numbered quotes are never deleted");
+    let revised = s.post(&format!("{path}/copy"), &s.admin, json!({})).await;
+    assert_eq!(revised.status, StatusCode::CREATED, "{:?}", revised.body);
+    assert_eq!(
+        (revised.body["status"].as_str(), revised.body["number"].as_str()),
+        (Some("draft"), Some(format!("D-{}-0002", year()).as_str()))
+    );
+    assert_eq!(revised.body["lines"], sent.body["lines"], "a sent quote is revised as a copy");
+    assert_eq!(revised.body["company_id"], sent.body["company_id"]);
     let refused = s.post(&format!("{path}/refuse"), &s.admin, json!({})).await;
     assert_eq!(
         (refused.body["status"].as_str(), refused.body["decided_at"].is_string()),

@@ -1,9 +1,9 @@
 //! Companies in the database.
 
 use crate::db::{Db, StoreError, Tx};
-use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
+use crate::listing::{Catalog, ColumnKind, Page, Search, column};
 use crate::on_pool;
-use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
+use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
 use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeBand};
@@ -160,14 +160,14 @@ pub async fn list(
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Page<Company>, ValidationErrors>, StoreError> {
-    let base = Sql::new(concat!(select_companies!(), " WHERE TRUE"));
-    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, custom) {
-        Ok(built) => built,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let rows: Vec<CompanyRow> = crate::fetch::rows(db, sql, &plan).await?;
-    let companies = rows.into_iter().map(Company::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Ok(listing::paginate(companies, query.limit, &plan)))
+    crate::fetch::page::<CompanyRow, Company>(
+        db,
+        concat!(select_companies!(), " WHERE TRUE"),
+        &CATALOG,
+        query,
+        custom,
+    )
+    .await
 }
 
 /// How many companies `query` matches (see [`crate::count`]).

@@ -1,8 +1,8 @@
 //! Contacts in the database.
 
 use crate::db::{Db, StoreError, Tx};
-use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
-use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
+use crate::listing::{Catalog, ColumnKind, Page, Search, column};
+use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
@@ -186,14 +186,14 @@ pub async fn list(
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Page<Contact>, ValidationErrors>, StoreError> {
-    let base = Sql::new(concat!(select_contacts!(), " WHERE TRUE"));
-    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, custom) {
-        Ok(built) => built,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let rows: Vec<ContactRow> = crate::fetch::rows(db, sql, &plan).await?;
-    let contacts = rows.into_iter().map(Contact::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Ok(listing::paginate(contacts, query.limit, &plan)))
+    crate::fetch::page::<ContactRow, Contact>(
+        db,
+        concat!(select_contacts!(), " WHERE TRUE"),
+        &CATALOG,
+        query,
+        custom,
+    )
+    .await
 }
 
 /// How many contacts `query` matches (see [`crate::count`]).

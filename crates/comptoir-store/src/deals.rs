@@ -1,7 +1,7 @@
 //! Deals in the database, and the history of the stages they entered.
 
 use crate::db::{Db, StoreError, Tx};
-use crate::listing::{self, Catalog, ColumnKind, Page, Search, column};
+use crate::listing::{Catalog, ColumnKind, Page, Search, column};
 use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -188,14 +188,8 @@ pub async fn list(
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Page<Deal>, ValidationErrors>, StoreError> {
-    let base = Sql::new(concat!(select_deals!(), " WHERE TRUE"));
-    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, custom) {
-        Ok(built) => built,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let rows: Vec<DealRow> = crate::fetch::rows(db, sql, &plan).await?;
-    let deals = rows.into_iter().map(Deal::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Ok(listing::paginate(deals, query.limit, &plan)))
+    crate::fetch::page::<DealRow, Deal>(db, concat!(select_deals!(), " WHERE TRUE"), &CATALOG, query, custom)
+        .await
 }
 
 /// How many deals `query` matches (see [`crate::count`]).

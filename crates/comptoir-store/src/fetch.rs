@@ -11,9 +11,12 @@
 //! the matches are few, and the index hands them over at once.
 
 use crate::db::{Db, StoreError};
-use crate::listing::SortPlan;
+use crate::listing::{self, Catalog, Page, SortPlan};
 use crate::sql::{Bind, Sql};
 use crate::{bind_all, on_pool};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::listing::ListQuery;
+use comptoir_domain::validation::ValidationErrors;
 use sqlx::postgres::PgPool;
 use sqlx::{AssertSqlSafe, Postgres, Transaction};
 
@@ -86,4 +89,29 @@ where
 {
     let (text, binds) = sql.into_parts(db.dialect());
     Ok(on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?)
+}
+
+/// A page of `catalog`'s records: `select` (`SELECT … WHERE TRUE`) narrowed, sorted and cut by
+/// `query`, each row read into its record; a query the catalogue refuses is the inner error.
+pub async fn page<R, T>(
+    db: &Db,
+    select: &'static str,
+    catalog: &'static Catalog,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Page<T>, ValidationErrors>, StoreError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+    T: TryFrom<R, Error = StoreError> + serde::Serialize,
+{
+    let (sql, plan) = match listing::build(Sql::new(select), db.dialect(), catalog, query, custom) {
+        Ok(built) => built,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let rows: Vec<R> = rows(db, sql, &plan).await?;
+    let records = rows.into_iter().map(T::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(Ok(listing::paginate(records, query.limit, &plan)))
 }

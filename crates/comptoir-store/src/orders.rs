@@ -2,7 +2,7 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::documents::{day, read_day, read_lines};
-use crate::listing::{self, Catalog, ColumnKind, Page, column};
+use crate::listing::{Catalog, ColumnKind, Page, column};
 use crate::on_pool;
 use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
 use chrono::{DateTime, Utc};
@@ -157,14 +157,8 @@ pub async fn by_external_id(db: &Db, external_id: &str) -> Result<Option<Order>,
 }
 
 pub async fn list(db: &Db, query: &ListQuery) -> Result<Result<Page<Order>, ValidationErrors>, StoreError> {
-    let base = Sql::new(concat!(select_orders!(), " WHERE TRUE"));
-    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {
-        Ok(built) => built,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let rows: Vec<OrderRow> = crate::fetch::rows(db, sql, &plan).await?;
-    let orders = rows.into_iter().map(Order::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Ok(listing::paginate(orders, query.limit, &plan)))
+    crate::fetch::page::<OrderRow, Order>(db, concat!(select_orders!(), " WHERE TRUE"), &CATALOG, query, &[])
+        .await
 }
 
 pub async fn count_matching(

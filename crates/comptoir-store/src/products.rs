@@ -1,7 +1,7 @@
 //! The catalogue in the database.
 
 use crate::db::{Db, StoreError, Tx};
-use crate::listing::{self, Catalog, ColumnKind, Page, column};
+use crate::listing::{Catalog, ColumnKind, Page, column};
 use crate::on_pool;
 use crate::sql::{Bind, Sql, delete_row, insert_rows, update_row};
 use chrono::{DateTime, Utc};
@@ -111,14 +111,14 @@ pub async fn get_many(db: &Db, ids: &[ProductId]) -> Result<Vec<Product>, StoreE
 }
 
 pub async fn list(db: &Db, query: &ListQuery) -> Result<Result<Page<Product>, ValidationErrors>, StoreError> {
-    let base = Sql::new(concat!(select_products!(), " WHERE TRUE"));
-    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {
-        Ok(built) => built,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let rows: Vec<ProductRow> = crate::fetch::rows(db, sql, &plan).await?;
-    let products = rows.into_iter().map(Product::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Ok(listing::paginate(products, query.limit, &plan)))
+    crate::fetch::page::<ProductRow, Product>(
+        db,
+        concat!(select_products!(), " WHERE TRUE"),
+        &CATALOG,
+        query,
+        &[],
+    )
+    .await
 }
 
 pub async fn count_matching(

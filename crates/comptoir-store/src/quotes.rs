@@ -2,9 +2,9 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::documents::{day, read_day, read_lines};
-use crate::listing::{self, Catalog, ColumnKind, Page, column};
+use crate::listing::{Catalog, ColumnKind, Page, column};
 use crate::on_pool;
-use crate::sql::{Bind, Sql, insert_rows, json, update_row};
+use crate::sql::{Bind, insert_rows, json, update_row};
 use chrono::{DateTime, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::documents::DealSummary;
@@ -154,14 +154,8 @@ pub async fn get(db: &Db, id: QuoteId) -> Result<Option<Quote>, StoreError> {
 }
 
 pub async fn list(db: &Db, query: &ListQuery) -> Result<Result<Page<Quote>, ValidationErrors>, StoreError> {
-    let base = Sql::new(concat!(select_quotes!(), " WHERE TRUE"));
-    let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {
-        Ok(built) => built,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let rows: Vec<QuoteRow> = crate::fetch::rows(db, sql, &plan).await?;
-    let quotes = rows.into_iter().map(Quote::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(Ok(listing::paginate(quotes, query.limit, &plan)))
+    crate::fetch::page::<QuoteRow, Quote>(db, concat!(select_quotes!(), " WHERE TRUE"), &CATALOG, query, &[])
+        .await
 }
 
 pub async fn count_matching(

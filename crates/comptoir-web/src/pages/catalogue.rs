@@ -82,11 +82,11 @@ impl Typed {
         ]
     }
 
-    /// The API's body: decimals typed with a comma read as with a point.
+    /// The API's body: numbers read as people type them (`1 200,50`).
     fn body(&self) -> Value {
         let text =
             |s: &str| if s.trim().is_empty() { Value::Null } else { Value::String(s.trim().to_owned()) };
-        let number = |s: &str| text(&s.replace(['\u{a0}', '\u{202f}', ' '], "").replace(',', "."));
+        let number = super::records::typed_optional_number;
         json!({
             "sku": text(&self.sku),
             "name": text(&self.name),
@@ -152,7 +152,8 @@ impl FieldErrors for ProductPage {
     }
 }
 
-fn vat_rates() -> Vec<String> {
+/// The VAT rates a form offers, in percent.
+pub fn vat_rates() -> Vec<String> {
     FRENCH_VAT_RATES.iter().map(|r| r.normalize().to_string()).collect()
 }
 
@@ -175,7 +176,7 @@ async fn catalogue_page(
         .map(|p| ProductLine {
             id: p.id,
             price: lang.amount(&p.fields.unit_price),
-            vat_rate: format!("{}\u{a0}%", p.fields.vat_rate.normalize()),
+            vat_rate: format!("{}\u{a0}%", crate::printing::decimal(lang, p.fields.vat_rate)),
             unit: p.fields.unit.unwrap_or_default(),
             sku: p.fields.sku,
             name: p.fields.name,

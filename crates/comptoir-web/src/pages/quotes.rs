@@ -17,7 +17,7 @@ use comptoir_app::AppError;
 use comptoir_app::quotes::Quotes;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::ids::{DealId, QuoteId};
-use comptoir_domain::lines::{Discount, FRENCH_VAT_RATES};
+use comptoir_domain::lines::Discount;
 use comptoir_domain::quotes::{Quote, QuoteStatus};
 use comptoir_pdf::{Row, Total};
 use rust_decimal::Decimal;
@@ -158,10 +158,6 @@ async fn product_choices(state: &AppState, visitor: &Visitor) -> Result<Vec<(Str
         .collect())
 }
 
-fn vat_rates() -> Vec<String> {
-    FRENCH_VAT_RATES.iter().map(|r| r.normalize().to_string()).collect()
-}
-
 async fn new_form(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -184,7 +180,7 @@ async fn new_form(
         payment_terms: String::new(),
         notes: String::new(),
         rows: blank_rows(Vec::new()),
-        vat_rates: vat_rates(),
+        vat_rates: super::catalogue::vat_rates(),
         products: Vec::new(),
         errors: vec![],
         page,
@@ -217,12 +213,9 @@ fn typed_rows(fields: &Fields) -> Vec<LineRow> {
         .collect()
 }
 
-/// What a form says, as the API's body: decimals typed with a comma read as with a point.
+/// What a form says, as the API's body: numbers read as people type them (`1 490,50`).
 fn body_of(fields: &Fields, rows: &[LineRow]) -> Value {
-    let number = |s: &str| {
-        let s = s.trim().replace(['\u{a0}', '\u{202f}', ' '], "").replace(',', ".");
-        if s.is_empty() { Value::Null } else { Value::String(s) }
-    };
+    let number = super::records::typed_optional_number;
     let lines: Vec<Value> = rows
         .iter()
         .map(|row| {
@@ -318,7 +311,7 @@ async fn create(State(state): State<AppState>, form: Submission) -> Result<Respo
                 payment_terms: String::new(),
                 notes: String::new(),
                 rows: vec![],
-                vat_rates: vat_rates(),
+                vat_rates: super::catalogue::vat_rates(),
                 products: Vec::new(),
                 errors: vec![],
                 page,
@@ -361,7 +354,7 @@ fn edit_page(visitor: &Visitor, quote: &Quote) -> FormPage {
         payment_terms: f.payment_terms.clone().unwrap_or_default(),
         notes: f.notes.clone().unwrap_or_default(),
         rows: blank_rows(rows),
-        vat_rates: vat_rates(),
+        vat_rates: super::catalogue::vat_rates(),
         products: Vec::new(),
         errors: vec![],
         page,

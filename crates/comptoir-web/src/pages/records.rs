@@ -161,6 +161,11 @@ impl Spec {
     }
 }
 
+/// What [`typed_number`] reads, with nothing typed read as no value.
+pub fn typed_optional_number(typed: &str) -> Value {
+    if typed.trim().is_empty() { Value::Null } else { typed_number(typed) }
+}
+
 /// A number as people type it (`12 500,50`, `12,500.50`, `55`): a whole number becomes a JSON
 /// number, a decimal a string the API reads exactly; anything else stays as typed, for the
 /// API to refuse by name.

@@ -97,10 +97,7 @@ async fn seller(
 async fn save(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let text = |name: &str| form.fields.text(name).map_or(Value::Null, Value::String);
-    let capital = form
-        .fields
-        .text("share_capital")
-        .map_or(Value::Null, |c| Value::String(c.replace(['\u{a0}', '\u{202f}', ' '], "").replace(',', ".")));
+    let capital = super::records::typed_optional_number(form.fields.get("share_capital").unwrap_or_default());
     let body = json!({
         "name": text("name"), "legal_form": text("legal_form"), "share_capital": capital,
         "siren": text("siren"), "rcs_city": text("rcs_city"), "vat_number": text("vat_number"),

@@ -444,6 +444,7 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
     browser.wait_for(".page-head", "Envoyé").await;
     browser.check_accessibility("quote").await;
     browser.screenshot("quote").await;
+    let quote = browser.run("return location.pathname;").await.as_str().unwrap_or_default().to_owned();
 
     browser.goto(&format!("/companies/{company}")).await;
     browser.wait_for("#deals-title", "Affaires en cours").await;
@@ -460,6 +461,13 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
         )
         .await;
     assert_eq!(layout, json!({"page": false, "board": true}), "the board scrolls sideways, not the page");
+    browser.goto(&quote).await;
+    browser.wait_for(".lines", "Total TTC").await;
+    browser.check_accessibility("quote on a phone").await;
+    let wide = browser
+        .run("return document.documentElement.scrollWidth > document.documentElement.clientWidth;")
+        .await;
+    assert_eq!(wide, json!(false), "a quote fits a phone's width");
     browser.close().await;
 }
 

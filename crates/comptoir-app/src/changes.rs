@@ -73,6 +73,55 @@ pub async fn record<T: Serialize>(
     Ok(())
 }
 
+/// One change of many written together (an import's batch): the object before and after, as
+/// JSON (`Null` on the side where it did not exist).
+pub struct Change {
+    pub action: Action,
+    pub object_type: ObjectType,
+    pub object_id: Uuid,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// Records and announces many changes as [`record`] does one, in few statements.
+pub async fn record_all(tx: &mut Tx, origin: Origin<'_>, changes: &[Change]) -> Result<(), AppError> {
+    let at = now();
+    let Origin { actor, operation } = origin;
+    let actor_id = actor.map(|a| a.user_id);
+    let mut entries = Vec::with_capacity(changes.len());
+    let mut events = Vec::with_capacity(changes.len());
+    for change in changes {
+        let fields = diff(&change.before, &change.after);
+        let changed_fields: Vec<&String> = fields.keys().collect();
+        let mut payload = json!({ "changed_fields": changed_fields });
+        if let (Some(operation), Some(map)) = (operation, payload.as_object_mut()) {
+            map.insert("operation_id".to_owned(), json!(operation));
+        }
+        events.push(DomainEvent {
+            id: Uuid::now_v7(),
+            occurred_at: at,
+            name: EventName::change(change.object_type, change.action).to_string(),
+            object_type: change.object_type.to_string(),
+            object_id: change.object_id,
+            actor_id,
+            payload,
+        });
+        entries.push(AuditEntry {
+            id: AuditId::new(),
+            occurred_at: at,
+            actor_id,
+            action: change.action,
+            object_type: change.object_type.to_string(),
+            object_id: change.object_id,
+            operation_id: operation,
+            changes: fields,
+        });
+    }
+    comptoir_store::audit::record_many(tx, &entries).await?;
+    comptoir_store::audit::emit_many(tx, &events).await?;
+    Ok(())
+}
+
 /// Announces that an object reached `milestone` (`deal.won`), beside the change that made it,
 /// which [`record`] audits. `payload` says what a subscriber needs to act without reading the
 /// change (never personal values).

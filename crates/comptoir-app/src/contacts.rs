@@ -148,6 +148,6 @@ impl BulkKind for Contacts {
 }
 
 /// The company's folded name, which its contacts are found by.
-fn company_search(contact: &Contact) -> String {
+pub(crate) fn company_search(contact: &Contact) -> String {
     contact.company.as_ref().map(|c| fold(&c.name)).unwrap_or_default()
 }

@@ -13,6 +13,7 @@ pub mod deals;
 mod documents;
 mod error;
 pub mod idempotency;
+pub mod imports;
 pub mod input;
 pub mod kind;
 pub mod orders;

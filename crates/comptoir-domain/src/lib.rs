@@ -13,6 +13,7 @@ pub mod deals;
 pub mod documents;
 pub mod email;
 pub mod ids;
+pub mod imports;
 pub mod kinds;
 pub mod lines;
 pub mod listing;

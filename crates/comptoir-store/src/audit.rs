@@ -2,6 +2,7 @@
 //! they describe so neither can exist without the other.
 
 use crate::db::{Db, StoreError, Tx};
+use crate::sql::{Bind, insert_rows};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::audit::{Action, AuditEntry, AuditFilter, DomainEvent};
@@ -50,6 +51,68 @@ pub async fn emit(tx: &mut Tx, event: &DomainEvent) -> Result<(), StoreError> {
         .map(|r| r.rows_affected())
     })?;
     Ok(())
+}
+
+/// Writes many entries in few statements (an import's batch).
+pub async fn record_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    const HEAD: &str = "INSERT INTO audit_log (id, occurred_at, actor_id, action, object_type, object_id, changes, operation_id)";
+    let rows: Vec<[Bind; 8]> = entries
+        .iter()
+        .map(|entry| {
+            [
+                Bind::Uuid(entry.id.0),
+                Bind::Time(entry.occurred_at),
+                Bind::OptUuid(entry.actor_id.map(|a| a.0)),
+                Bind::Text(entry.action.as_str().to_owned()),
+                Bind::Text(entry.object_type.clone()),
+                Bind::Uuid(entry.object_id),
+                Bind::Json(Value::Object(entry.changes.clone())),
+                Bind::OptUuid(entry.operation_id.map(|o| o.0)),
+            ]
+        })
+        .collect();
+    insert_rows(tx, HEAD, rows).await
+}
+
+/// Writes many events in few statements (an import's batch).
+pub async fn emit_many(tx: &mut Tx, events: &[DomainEvent]) -> Result<(), StoreError> {
+    const HEAD: &str =
+        "INSERT INTO domain_events (id, occurred_at, name, object_type, object_id, actor_id, payload)";
+    let rows: Vec<[Bind; 7]> = events
+        .iter()
+        .map(|event| {
+            [
+                Bind::Uuid(event.id),
+                Bind::Time(event.occurred_at),
+                Bind::Text(event.name.clone()),
+                Bind::Text(event.object_type.clone()),
+                Bind::Uuid(event.object_id),
+                Bind::OptUuid(event.actor_id.map(|a| a.0)),
+                Bind::Json(event.payload.clone()),
+            ]
+        })
+        .collect();
+    insert_rows(tx, HEAD, rows).await
+}
+
+/// Whether anything was recorded about an object after `entry`: whether it changed since.
+pub async fn changed_since(
+    db: &Db,
+    object_type: &str,
+    object_id: Uuid,
+    entry: AuditId,
+) -> Result<bool, StoreError> {
+    let found: Option<i32> = on_pool!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT 1 FROM audit_log WHERE object_type = $1 AND object_id = $2 AND id > $3 LIMIT 1",
+        )
+        .bind(object_type)
+        .bind(object_id)
+        .bind(entry.0)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(found.is_some())
 }
 
 #[derive(FromRow)]

@@ -2,8 +2,8 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{Catalog, ColumnKind, Page, Search, column};
-use crate::on_pool;
-use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
+use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
+use crate::{bind_all, on_pool};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
 use comptoir_domain::companies::{Company, CompanyFields, RelationshipType, SizeBand};
@@ -14,6 +14,7 @@ use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::siren::{Siren, Siret, VatNumber};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -178,6 +179,21 @@ pub async fn count_matching(
 ) -> Result<Result<Count, ValidationErrors>, StoreError> {
     let base = "SELECT count(*) FROM (SELECT 1 FROM companies co WHERE TRUE";
     crate::count::count_list(db, base, &CATALOG, query, custom, "companies").await
+}
+
+/// The ids and names of the companies called one of `names` (lower case), whatever the case
+/// they were written in.
+pub async fn named(db: &Db, names: &[String]) -> Result<Vec<(CompanyId, String)>, StoreError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT id, name FROM companies WHERE lower(name) IN ");
+    sql.values([names.iter().map(|n| Bind::Text(n.clone()))]);
+    sql.push(" ORDER BY created_at");
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<(Uuid, String)> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    Ok(rows.into_iter().map(|(id, name)| (CompanyId(id), name)).collect())
 }
 
 pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {

@@ -2,8 +2,8 @@
 
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{Catalog, ColumnKind, Page, Search, column};
-use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
-use crate::{on_pool, on_tx};
+use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
+use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::address::Address;
 use comptoir_domain::contacts::{
@@ -14,6 +14,7 @@ use comptoir_domain::ids::{CompanyId, ContactId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -157,6 +158,36 @@ pub async fn get(db: &Db, id: ContactId) -> Result<Option<Contact>, StoreError> 
         sqlx::query_as(concat!(select_contacts!(), " WHERE c.id = $1")).bind(id.0).fetch_optional(pool).await
     })?;
     row.map(Contact::try_from).transpose()
+}
+
+/// The contacts whose primary email is one of `emails` (lower case) or whose primary phone is
+/// one of `phones` (E.164): those an import's rows may be about.
+pub async fn matching(db: &Db, emails: &[String], phones: &[String]) -> Result<Vec<Contact>, StoreError> {
+    if emails.is_empty() && phones.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(concat!(select_contacts!(), " WHERE FALSE"));
+    if !emails.is_empty() {
+        sql.push(" OR lower(c.email) IN ").values([emails.iter().map(|e| Bind::Text(e.clone()))]);
+    }
+    if !phones.is_empty() {
+        sql.push(" OR c.phone IN ").values([phones.iter().map(|p| Bind::Text(p.clone()))]);
+    }
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<ContactRow> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    rows.into_iter().map(Contact::try_from).collect()
+}
+
+/// Whether any contact works for `company`.
+pub async fn any_of_company(db: &Db, company: CompanyId) -> Result<bool, StoreError> {
+    let found: Option<i32> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT 1 FROM contacts WHERE company_id = $1 LIMIT 1")
+            .bind(company.0)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(found.is_some())
 }
 
 /// Up to `n` contact ids picked at random, for benchmarks.

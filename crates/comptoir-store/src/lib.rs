@@ -14,6 +14,7 @@ pub mod deals;
 pub mod documents;
 pub mod fetch;
 pub mod idempotency;
+pub mod imports;
 pub mod listing;
 pub mod orders;
 pub mod pipelines;

@@ -42,6 +42,46 @@ pub enum Command {
     Demo(DemoArgs),
     /// Measure reads and writes against the configured database and print a table.
     Bench(BenchArgs),
+    /// Import records from a file, list the imports, undo one.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import contacts from a CSV or TSV file (any delimiter and encoding a spreadsheet
+    /// writes). Rows are matched to existing contacts by email or phone; importing a file
+    /// again after an interruption takes it up where it stopped.
+    Contacts {
+        /// The file to read
+        file: PathBuf,
+        /// The email of the user the import is made as (and who owns the new contacts)
+        #[arg(long = "as", env = "COMPTOIR_IMPORT_AS")]
+        user: String,
+        /// Check every row and report what would be written, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// A column's field in place of the one its header suggests: `--map "Client=last_name"`,
+        /// `--map "Notes="` to leave a column out
+        #[arg(long = "map", value_parser = parse_mapping)]
+        mapping: Vec<(String, String)>,
+    },
+    /// List the latest imports.
+    List,
+    /// Undo an import: delete what it created, put back what it changed.
+    Undo {
+        id: String,
+        /// The email of the user undoing it (whoever ran it, or an admin)
+        #[arg(long = "as", env = "COMPTOIR_IMPORT_AS")]
+        user: String,
+    },
+}
+
+fn parse_mapping(value: &str) -> Result<(String, String), String> {
+    value
+        .split_once('=')
+        .map(|(header, field)| (header.to_owned(), field.trim().to_owned()))
+        .ok_or_else(|| "write it HEADER=field".to_owned())
 }
 
 #[derive(Args)]

@@ -1,5 +1,5 @@
 //! The `comptoir` command: serve the CRM, migrate, manage users and tokens, fill a demo
-//! database, run the benchmarks.
+//! database, run the benchmarks, import files.
 
 mod admin;
 mod bench;
@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod demo;
 mod demo_deals;
+mod import;
 mod serve;
 
 use clap::Parser;
@@ -54,6 +55,7 @@ fn main() -> anyhow::Result<()> {
             Command::Demo(args) => demo::run(database_url, args).await,
             Command::Bench(args) if args.webhooks => bench_webhooks::run(database_url, args.events).await,
             Command::Bench(args) => bench::run(database_url, args).await,
+            Command::Import(command) => import::run(database_url, command).await,
         }
     })
 }

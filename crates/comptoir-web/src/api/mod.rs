@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 pub mod forecast;
+pub mod imports;
 pub mod kinds;
 pub mod openapi;
 pub mod orders;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(contacts::router())
         .merge(bulk::router())
+        .merge(imports::router())
         .merge(companies::router())
         .merge(activities::router())
         .merge(deals::router())

@@ -9,6 +9,7 @@ mod deals;
 mod demo;
 mod hardening;
 mod health;
+mod imports;
 mod keyset;
 mod listing;
 mod pages;

@@ -1,0 +1,400 @@
+//! One batch of an import: its rows read and checked, matched to the contacts they are about,
+//! their companies found or created, and everything written in one transaction.
+
+use super::App;
+use crate::AppError;
+use crate::changes::{Change, Origin, record_all};
+use crate::contacts::{Contacts, company_search};
+use crate::kind::Kind;
+use comptoir_domain::audit::Action;
+use comptoir_domain::companies::{Company, CompanyInput};
+use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, MAX_EMAILS, MAX_PHONES};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::imports::Import;
+use comptoir_domain::kinds::{ObjectType, RecordKind};
+use comptoir_domain::time::now;
+use comptoir_domain::users::Actor;
+use comptoir_import::mapping::Mapping;
+use comptoir_import::table::Row;
+use comptoir_store::StoreError;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// How many companies an import remembers by name before it starts again from an empty memory.
+const REMEMBERED_COMPANIES: usize = 100_000;
+
+/// Which of a contact's single fields a row gives: those it leaves empty keep their value in
+/// the contact it updates.
+#[derive(Clone, Copy, Default)]
+struct Given {
+    first_name: bool,
+    last_name: bool,
+    job_title: bool,
+    street: bool,
+    postal_code: bool,
+    city: bool,
+    region: bool,
+    country: bool,
+    language: bool,
+    lifecycle_stage: bool,
+    source: bool,
+}
+
+/// A row that reads as a valid contact.
+struct Item {
+    line: u64,
+    given: Given,
+    fields: ContactFields,
+    company: Option<String>,
+}
+
+/// A batch's rows, read and checked; those with errors already noted.
+pub struct Read {
+    rows: u64,
+    items: Vec<Item>,
+    refused: Vec<(u64, Vec<(String, String)>)>,
+}
+
+impl Read {
+    pub fn contacts(
+        rows: &[Row],
+        mapping: &Mapping,
+        width: usize,
+        definitions: &[CustomFieldDefinition],
+        actor: &Actor,
+    ) -> Read {
+        let mut read = Read { rows: rows.len() as u64, items: Vec::new(), refused: Vec::new() };
+        for row in rows {
+            let checked = comptoir_import::contacts::read(row, mapping, width, definitions).and_then(|row| {
+                let input = &row.input;
+                let address = input.address.clone().unwrap_or_default();
+                let given = Given {
+                    first_name: input.first_name.is_some(),
+                    last_name: input.last_name.is_some(),
+                    job_title: input.job_title.is_some(),
+                    street: address.street.is_some(),
+                    postal_code: address.postal_code.is_some(),
+                    city: address.city.is_some(),
+                    region: address.region.is_some(),
+                    country: address.country.is_some(),
+                    language: input.language.is_some(),
+                    lifecycle_stage: input.lifecycle_stage.is_some(),
+                    source: input.source.is_some(),
+                };
+                let fields = row.input.validate(definitions, actor.user_id)?;
+                Ok(Item { line: row.line, given, fields, company: row.company })
+            });
+            match checked {
+                Ok(item) => read.items.push(item),
+                Err(errors) => read
+                    .refused
+                    .push((row.line, errors.0.into_iter().map(|e| (e.field, e.message)).collect())),
+            }
+        }
+        read
+    }
+}
+
+/// Companies found or created by name, lower-cased.
+#[derive(Default)]
+pub struct CompanyCache(HashMap<String, CompanySummary>);
+
+/// `current` with what `item` gives: the single fields it fills replace theirs, its emails,
+/// phones and tags join theirs, its custom fields are set.
+fn absorb(current: &ContactFields, item: &Item, company: Option<&CompanySummary>) -> ContactFields {
+    let (given, new) = (item.given, &item.fields);
+    let mut merged = current.clone();
+    let take = |flag: bool, target: &mut Option<String>, value: &Option<String>| {
+        if flag {
+            target.clone_from(value);
+        }
+    };
+    take(given.first_name, &mut merged.first_name, &new.first_name);
+    take(given.last_name, &mut merged.last_name, &new.last_name);
+    take(given.job_title, &mut merged.job_title, &new.job_title);
+    take(given.street, &mut merged.address.street, &new.address.street);
+    take(given.postal_code, &mut merged.address.postal_code, &new.address.postal_code);
+    take(given.city, &mut merged.address.city, &new.address.city);
+    take(given.region, &mut merged.address.region, &new.address.region);
+    take(given.country, &mut merged.address.country, &new.address.country);
+    take(given.language, &mut merged.language, &new.language);
+    take(given.source, &mut merged.source, &new.source);
+    if given.lifecycle_stage {
+        merged.lifecycle_stage = new.lifecycle_stage;
+    }
+    for email in &new.emails {
+        if merged.emails.len() < MAX_EMAILS && !merged.emails.iter().any(|e| e.address == email.address) {
+            merged.emails.push(email.clone());
+        }
+    }
+    for phone in &new.phones {
+        if merged.phones.len() < MAX_PHONES && !merged.phones.iter().any(|p| p.number == phone.number) {
+            merged.phones.push(phone.clone());
+        }
+    }
+    for tag in &new.tags {
+        if !merged.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            merged.tags.push(tag.clone());
+        }
+    }
+    for (key, value) in &new.custom_fields {
+        merged.custom_fields.insert(key.clone(), value.clone());
+    }
+    if let Some(company) = company {
+        merged.company_id = Some(company.id);
+    }
+    merged
+}
+
+/// The keys a contact is matched by: its emails, lower-cased, and its phones.
+fn keys(fields: &ContactFields) -> impl Iterator<Item = String> + '_ {
+    let emails = fields.emails.iter().map(|e| e.address.as_str().to_lowercase());
+    emails.chain(fields.phones.iter().map(|p| p.number.as_str().to_owned()))
+}
+
+/// A contact the batch creates (`before` is `None`) or may change.
+struct Touched {
+    before: Option<Contact>,
+    after: Contact,
+}
+
+impl App {
+    /// Writes a batch (or, for a dry run, counts what it would write) and moves `import` on.
+    /// A contact changed by someone else between the reading and the writing makes the batch
+    /// start again from the reading.
+    pub(super) async fn write_contact_batch(
+        &self,
+        actor: &Actor,
+        import: &mut Import,
+        read: Read,
+        companies: &mut CompanyCache,
+    ) -> Result<(), AppError> {
+        let mut attempts = 0;
+        loop {
+            match self.try_contact_batch(actor, import, &read, companies).await {
+                Err(AppError::Store(StoreError::VersionConflict)) if attempts < 3 => attempts += 1,
+                Err(error) => return Err(error),
+                Ok(moved) => {
+                    *import = moved;
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    async fn try_contact_batch(
+        &self,
+        actor: &Actor,
+        import: &Import,
+        read: &Read,
+        companies: &mut CompanyCache,
+    ) -> Result<Import, AppError> {
+        // Everything the batch needs to know is read first, outside the write transaction.
+        if companies.0.len() > REMEMBERED_COMPANIES {
+            companies.0.clear();
+        }
+        let mut wanted: Vec<String> = Vec::new();
+        for name in read.items.iter().filter_map(|i| i.company.as_deref()) {
+            let key = name.to_lowercase();
+            if !companies.0.contains_key(&key) && !wanted.contains(&key) {
+                wanted.push(key);
+            }
+        }
+        let found_companies = comptoir_store::companies::named(&self.db, &wanted).await?;
+        let company_definitions = self.definitions(RecordKind::Company).await?;
+        let mut emails = Vec::new();
+        let mut phones = Vec::new();
+        for item in &read.items {
+            emails.extend(item.fields.emails.iter().map(|e| e.address.as_str().to_lowercase()));
+            phones.extend(item.fields.phones.iter().map(|p| p.number.as_str().to_owned()));
+        }
+        let existing = comptoir_store::contacts::matching(&self.db, &emails, &phones).await?;
+
+        let known = Known { companies, found_companies, company_definitions: &company_definitions, existing };
+        let plan = plan(actor, import, read, known)?;
+
+        let mut tx = self.db.begin().await?;
+        if !import.dry_run {
+            comptoir_store::companies::insert_many(&mut tx, &plan.new_companies).await?;
+            let searches: Vec<String> = plan.created.iter().map(company_search).collect();
+            let rows: Vec<(&Contact, &str)> =
+                plan.created.iter().zip(searches.iter().map(String::as_str)).collect();
+            comptoir_store::contacts::insert_many(&mut tx, rows).await?;
+            for (after, before) in &plan.updated {
+                Contacts::update(&mut tx, before, after).await?;
+            }
+            let origin = Origin { actor: Some(actor), operation: Some(import.id) };
+            record_all(&mut tx, origin, &plan.changes).await?;
+        }
+        comptoir_store::imports::save(&mut tx, &plan.moved).await?;
+        tx.commit().await?;
+        // A dry run remembers the companies it would create too, so it counts each once.
+        companies.0.extend(plan.named);
+        Ok(plan.moved)
+    }
+}
+
+/// What a batch read from the database before planning its writes.
+struct Known<'a> {
+    companies: &'a CompanyCache,
+    found_companies: Vec<(comptoir_domain::ids::CompanyId, String)>,
+    company_definitions: &'a [CustomFieldDefinition],
+    existing: Vec<Contact>,
+}
+
+/// A batch's writes, worked out.
+struct Plan {
+    moved: Import,
+    new_companies: Vec<Company>,
+    /// Companies found or created, by lower-cased name, for the batches after.
+    named: HashMap<String, CompanySummary>,
+    created: Vec<Contact>,
+    /// Each changed contact after and before.
+    updated: Vec<(Contact, Contact)>,
+    changes: Vec<Change>,
+}
+
+/// Works out what a batch writes from its rows and what the database holds.
+fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result<Plan, AppError> {
+    let mut moved = import.clone();
+    moved.counts.rows += read.rows;
+    moved.rows_done += read.rows;
+    for (line, errors) in &read.refused {
+        moved.skip(*line, errors.iter().cloned());
+    }
+    let at = now();
+
+    // Companies named by the rows: remembered, found, or created with the batch.
+    let mut named: HashMap<String, CompanySummary> = HashMap::new();
+    for (id, name) in known.found_companies {
+        named.entry(name.to_lowercase()).or_insert(CompanySummary { id, name });
+    }
+    let mut new_companies: Vec<Company> = Vec::new();
+    let mut refused_companies: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for item in &read.items {
+        let Some(name) = &item.company else { continue };
+        let key = name.to_lowercase();
+        if known.companies.0.contains_key(&key)
+            || named.contains_key(&key)
+            || refused_companies.contains_key(&key)
+        {
+            continue;
+        }
+        let input = CompanyInput { name: Some(name.clone()), ..CompanyInput::default() };
+        match input.validate(known.company_definitions, actor.user_id) {
+            Ok(fields) => {
+                let company = <crate::companies::Companies as Kind>::build(None, fields, (), at);
+                named.insert(key, CompanySummary { id: company.id, name: company.fields.name.clone() });
+                new_companies.push(company);
+            }
+            Err(errors) => {
+                let errors = errors.0.into_iter().map(|e| (format!("company.{}", e.field), e.message));
+                refused_companies.insert(key, errors.collect());
+            }
+        }
+    }
+
+    // The contacts the rows are about, by email or phone; a row about a contact an earlier
+    // row of the batch created or changed adds to it.
+    let existing = &known.existing;
+    let mut existing_by_key: HashMap<String, usize> = HashMap::new();
+    for (index, contact) in existing.iter().enumerate() {
+        for key in keys(&contact.fields) {
+            existing_by_key.entry(key).or_insert(index);
+        }
+    }
+    let mut touched: Vec<Touched> = Vec::new();
+    let mut touched_by_key: HashMap<String, usize> = HashMap::new();
+    let mut claimed: HashMap<usize, usize> = HashMap::new();
+    for item in &read.items {
+        let company_key = item.company.as_ref().map(|n| n.to_lowercase());
+        if let Some(errors) = company_key.as_ref().and_then(|k| refused_companies.get(k)) {
+            moved.skip(item.line, errors.iter().cloned());
+            continue;
+        }
+        let company = company_key.and_then(|k| known.companies.0.get(&k).or(named.get(&k)).cloned());
+        let index = match keys(&item.fields).find_map(|k| touched_by_key.get(&k).copied()) {
+            Some(index) => index,
+            None => match keys(&item.fields).find_map(|k| existing_by_key.get(&k).copied()) {
+                Some(found) => {
+                    let contact = &existing[found];
+                    if !actor.can_modify(Contacts::owner(&contact.fields)) {
+                        moved.skip(item.line, [("row".to_owned(), Contacts::REFUSALS.change.to_owned())]);
+                        continue;
+                    }
+                    *claimed.entry(found).or_insert_with(|| {
+                        touched.push(Touched { before: Some(contact.clone()), after: contact.clone() });
+                        touched.len() - 1
+                    })
+                }
+                None => {
+                    let mut fields = item.fields.clone();
+                    fields.company_id = company.as_ref().map(|c| c.id);
+                    touched.push(Touched { before: None, after: Contacts::build(None, fields, company, at) });
+                    for key in keys(&item.fields) {
+                        touched_by_key.entry(key).or_insert(touched.len() - 1);
+                    }
+                    continue;
+                }
+            },
+        };
+        let target = &mut touched[index].after;
+        target.fields = absorb(&target.fields, item, company.as_ref());
+        if company.is_some() {
+            target.company = company;
+        }
+        for key in keys(&target.fields) {
+            touched_by_key.entry(key).or_insert(index);
+        }
+    }
+
+    // What changed, as the audit log and the events tell it.
+    let contact_type = ObjectType::Record(RecordKind::Contact);
+    let mut changes: Vec<Change> = Vec::new();
+    for company in &new_companies {
+        changes.push(Change {
+            action: Action::Create,
+            object_type: ObjectType::Record(RecordKind::Company),
+            object_id: company.id.0,
+            before: Value::Null,
+            after: to_json(&company.fields)?,
+        });
+    }
+    let mut created = Vec::new();
+    let mut updated = Vec::new();
+    for Touched { before, after } in touched {
+        match before {
+            None => {
+                changes.push(Change {
+                    action: Action::Create,
+                    object_type: contact_type,
+                    object_id: after.id.0,
+                    before: Value::Null,
+                    after: to_json(&after.fields)?,
+                });
+                created.push(after);
+            }
+            Some(before) if before.fields != after.fields => {
+                let after = Contact { version: before.version + 1, updated_at: at, ..after };
+                changes.push(Change {
+                    action: Action::Update,
+                    object_type: contact_type,
+                    object_id: before.id.0,
+                    before: to_json(&before.fields)?,
+                    after: to_json(&after.fields)?,
+                });
+                updated.push((after, before));
+            }
+            Some(_) => moved.counts.unchanged += 1,
+        }
+    }
+    moved.counts.created += created.len() as u64;
+    moved.counts.updated += updated.len() as u64;
+    moved.counts.companies_created += new_companies.len() as u64;
+    moved.updated_at = now();
+    Ok(Plan { moved, new_companies, named, created, updated, changes })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
+    serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))
+}

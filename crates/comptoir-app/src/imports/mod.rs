@@ -1,0 +1,200 @@
+//! Imports: a file's rows become records in one operation. Rows are read, checked and written
+//! a batch at a time, each batch in one transaction that also moves the import's own row on;
+//! so a file of any size holds one batch in memory, an import stopped halfway (even killed)
+//! leaves whole batches only, and importing the same file again takes it up where its last
+//! batch ended. A row with an error is left out and listed with its line; the others go on.
+//! Every audit entry and event an import writes carries its id, so it can be undone as a whole.
+
+mod batch;
+mod undo;
+
+use crate::contacts::Contacts;
+use crate::kind::Kind;
+use crate::{App, AppError};
+use chrono::{DateTime, Duration, Utc};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::ids::OperationId;
+use comptoir_domain::imports::{Import, ImportCounts, ImportStatus};
+use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::time::now;
+use comptoir_domain::users::Actor;
+use comptoir_import::FileError;
+use comptoir_import::mapping::Mapping;
+use comptoir_import::table::Table;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// How many rows are read, checked and written together.
+pub const IMPORT_BATCH: usize = 1000;
+
+/// How long an import may go without moving before it is taken for interrupted.
+const STALE_AFTER: Duration = Duration::minutes(2);
+
+/// What someone asks of an import, beside the file.
+#[derive(Clone, Debug, Default)]
+pub struct ImportRequest {
+    pub file_name: String,
+    /// The file's SHA-256 ([`fingerprint`]), by which an interrupted import is found again.
+    pub file_sha256: String,
+    /// Header → field key (`""` leaves the column out), in place of what the headers suggest.
+    pub mapping: BTreeMap<String, String>,
+    pub dry_run: bool,
+}
+
+/// An import ready to run: its record, its file opened past the rows already written, and
+/// what its columns fill.
+pub struct Started<R: Read> {
+    pub import: Import,
+    table: Table<R>,
+    mapping: Mapping,
+}
+
+/// A file's SHA-256 in hex, read to its end.
+pub fn fingerprint(mut input: impl Read) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let read = input.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A file the import cannot read at all, as the error that names it.
+fn unreadable(error: FileError) -> AppError {
+    AppError::Validation(ValidationErrors::single("file", error.to_string()))
+}
+
+impl App {
+    /// Opens `input` as contacts to import and records the import; a real import of a file
+    /// whose last import was interrupted takes that one up instead, past the rows it wrote.
+    pub async fn start_contact_import<R: Read>(
+        &self,
+        actor: &Actor,
+        input: R,
+        request: ImportRequest,
+    ) -> Result<Started<R>, AppError> {
+        if !Contacts::may_create(actor) {
+            return Err(AppError::Forbidden(Contacts::REFUSALS.create));
+        }
+        let mut table = Table::open(input).map_err(unreadable)?;
+        let definitions = self.definitions(RecordKind::Contact).await?;
+        let resumed = if request.dry_run {
+            None
+        } else {
+            let stale = now() - STALE_AFTER;
+            comptoir_store::imports::unfinished(&self.db, &request.file_sha256, "contacts", stale).await?
+        };
+        if let Some(mut import) = resumed {
+            let mapping = Mapping::chosen(table.header(), &definitions, &import.mapping)?;
+            table.skip(import.rows_done).map_err(unreadable)?;
+            import.status = ImportStatus::Running;
+            import.updated_at = now();
+            let mut tx = self.db.begin().await?;
+            comptoir_store::imports::save(&mut tx, &import).await?;
+            tx.commit().await?;
+            return Ok(Started { import, table, mapping });
+        }
+        let mapping = Mapping::chosen(table.header(), &definitions, &request.mapping)?;
+        if !mapping.names_someone() {
+            return Err(AppError::Validation(ValidationErrors::single(
+                "mapping",
+                "no column gives a name or an email address",
+            )));
+        }
+        let at = now();
+        let import = Import {
+            id: OperationId::new(),
+            kind: "contacts".to_owned(),
+            file_name: request.file_name,
+            file_sha256: request.file_sha256,
+            created_by: Some(actor.user_id),
+            status: ImportStatus::Running,
+            dry_run: request.dry_run,
+            mapping: mapping.describe(table.header()),
+            rows_done: 0,
+            counts: ImportCounts::default(),
+            errors: Vec::new(),
+            undo: None,
+            created_at: at,
+            updated_at: at,
+            finished_at: None,
+        };
+        comptoir_store::imports::insert(&self.db, &import).await?;
+        Ok(Started { import, table, mapping })
+    }
+
+    /// Runs a started import to the end of its file. `progress` hears the import after each
+    /// batch. A file that turns out unreadable halfway ends the import as failed, with the
+    /// batches before written.
+    pub async fn run_contact_import<R: Read>(
+        &self,
+        actor: &Actor,
+        started: Started<R>,
+        progress: &(dyn Fn(&Import) + Send + Sync),
+    ) -> Result<Import, AppError> {
+        let Started { mut import, mut table, mapping } = started;
+        let definitions = self.definitions(RecordKind::Contact).await?;
+        let width = table.header().len();
+        let mut companies = batch::CompanyCache::default();
+        loop {
+            let rows = match table.next_batch(IMPORT_BATCH) {
+                Ok(rows) => rows,
+                Err(error) => {
+                    let line = match &error {
+                        FileError::Malformed { line, .. } => *line,
+                        _ => 0,
+                    };
+                    import.skip(line, [("file".to_owned(), error.to_string())]);
+                    import.status = ImportStatus::Failed;
+                    break;
+                }
+            };
+            if rows.is_empty() {
+                import.status = ImportStatus::Done;
+                break;
+            }
+            let read = batch::Read::contacts(&rows, &mapping, width, &definitions, actor);
+            self.write_contact_batch(actor, &mut import, read, &mut companies).await?;
+            progress(&import);
+        }
+        let at = now();
+        import.updated_at = at;
+        import.finished_at = Some(at);
+        let mut tx = self.db.begin().await?;
+        comptoir_store::imports::save(&mut tx, &import).await?;
+        tx.commit().await?;
+        progress(&import);
+        Ok(import)
+    }
+
+    /// One import, as anyone may see it: an import said to run that has not moved for a while
+    /// is shown as interrupted.
+    pub async fn get_import(&self, _actor: &Actor, id: OperationId) -> Result<Import, AppError> {
+        let import = comptoir_store::imports::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        Ok(as_seen(import, now()))
+    }
+
+    /// The latest imports, newest first. Every role sees them; `None` is the command line.
+    pub async fn list_imports(
+        &self,
+        _actor: Option<&Actor>,
+        before: Option<DateTime<Utc>>,
+        limit: u32,
+    ) -> Result<Vec<Import>, AppError> {
+        let at = now();
+        let imports = comptoir_store::imports::list(&self.db, before, limit.clamp(1, 100)).await?;
+        Ok(imports.into_iter().map(|i| as_seen(i, at)).collect())
+    }
+}
+
+fn as_seen(mut import: Import, at: DateTime<Utc>) -> Import {
+    if import.status == ImportStatus::Running && import.updated_at < at - STALE_AFTER {
+        import.status = ImportStatus::Interrupted;
+    }
+    import
+}

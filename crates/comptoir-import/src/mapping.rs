@@ -1,0 +1,446 @@
+//! Which field of a contact each column of a file fills: suggested from the headers, in French
+//! or English and as the major address books export them, and changed by whoever imports.
+
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::search::fold;
+use std::collections::BTreeMap;
+
+/// A field of a contact a column can fill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    FirstName,
+    LastName,
+    /// "Jean Dupont" or "Dupont, Jean", split into first and last name.
+    FullName,
+    Email,
+    Phone,
+    JobTitle,
+    /// The company's name: linked to the company of that name, created if there is none.
+    Company,
+    Street,
+    PostalCode,
+    City,
+    Region,
+    Country,
+    Language,
+    LifecycleStage,
+    Source,
+    Tags,
+    Custom(String),
+}
+
+const FIXED: [(Target, &str); 16] = [
+    (Target::FirstName, "first_name"),
+    (Target::LastName, "last_name"),
+    (Target::FullName, "full_name"),
+    (Target::Email, "email"),
+    (Target::Phone, "phone"),
+    (Target::JobTitle, "job_title"),
+    (Target::Company, "company"),
+    (Target::Street, "street"),
+    (Target::PostalCode, "postal_code"),
+    (Target::City, "city"),
+    (Target::Region, "region"),
+    (Target::Country, "country"),
+    (Target::Language, "language"),
+    (Target::LifecycleStage, "lifecycle_stage"),
+    (Target::Source, "source"),
+    (Target::Tags, "tags"),
+];
+
+impl Target {
+    /// The name a mapping gives it: `first_name`, `custom_fields.budget`.
+    pub fn key(&self) -> String {
+        match self {
+            Target::Custom(key) => format!("custom_fields.{key}"),
+            fixed => {
+                FIXED.iter().find(|(t, _)| t == fixed).map_or_else(String::new, |(_, k)| (*k).to_owned())
+            }
+        }
+    }
+
+    pub fn parse(key: &str, definitions: &[CustomFieldDefinition]) -> Option<Target> {
+        if let Some(custom) = key.strip_prefix("custom_fields.") {
+            return definitions.iter().any(|d| d.key == custom).then(|| Target::Custom(custom.to_owned()));
+        }
+        FIXED.iter().find(|(_, k)| *k == key).map(|(t, _)| t.clone())
+    }
+
+    /// Whether several columns may fill it: a contact has several emails, phones and tags.
+    fn repeats(&self) -> bool {
+        matches!(self, Target::Email | Target::Phone | Target::Tags)
+    }
+
+    /// Every key a mapping may name, custom fields included.
+    pub fn all_keys(definitions: &[CustomFieldDefinition]) -> Vec<String> {
+        let mut keys: Vec<String> = FIXED.iter().map(|(_, k)| (*k).to_owned()).collect();
+        keys.extend(definitions.iter().map(|d| format!("custom_fields.{}", d.key)));
+        keys
+    }
+}
+
+/// What each column of a file fills, in the file's order (`None`: the column is left out), with
+/// the label a phone or email column gives its values ("mobile", "work").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mapping {
+    pub columns: Vec<Option<Target>>,
+    pub labels: Vec<Option<&'static str>>,
+}
+
+/// Headers people write, folded (lower case, no accents, words separated by one space).
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "first_name",
+        &["prenom", "prenoms", "first name", "firstname", "given name", "forename", "prenom usuel"],
+    ),
+    (
+        "last_name",
+        &["nom", "nom de famille", "last name", "lastname", "surname", "family name", "nom d usage"],
+    ),
+    (
+        "full_name",
+        &["nom complet", "full name", "name", "display name", "contact", "nom et prenom", "prenom et nom"],
+    ),
+    (
+        "email",
+        &[
+            "email",
+            "e mail",
+            "courriel",
+            "mail",
+            "adresse e mail",
+            "adresse email",
+            "email address",
+            "e mail address",
+            "adresse electronique",
+            "adresse mail",
+        ],
+    ),
+    (
+        "phone",
+        &[
+            "telephone",
+            "tel",
+            "phone",
+            "phone number",
+            "numero de telephone",
+            "portable",
+            "mobile",
+            "gsm",
+            "telephone portable",
+            "telephone mobile",
+            "mobile phone",
+            "business phone",
+            "home phone",
+            "telephone fixe",
+            "telephone professionnel",
+            "telephones",
+        ],
+    ),
+    (
+        "job_title",
+        &["fonction", "poste", "titre", "job title", "title", "position", "intitule du poste", "job"],
+    ),
+    (
+        "company",
+        &[
+            "entreprise",
+            "societe",
+            "company",
+            "company name",
+            "organisation",
+            "organization",
+            "raison sociale",
+            "employeur",
+            "structure",
+            "organization name",
+        ],
+    ),
+    (
+        "street",
+        &[
+            "rue",
+            "adresse",
+            "adresse postale",
+            "street",
+            "address",
+            "street address",
+            "address line 1",
+            "voie",
+            "business street",
+            "home street",
+        ],
+    ),
+    (
+        "postal_code",
+        &[
+            "code postal",
+            "cp",
+            "postal code",
+            "postcode",
+            "zip",
+            "zip code",
+            "business postal code",
+            "home postal code",
+        ],
+    ),
+    ("city", &["ville", "commune", "localite", "city", "town", "business city", "home city"]),
+    ("region", &["region", "departement", "province", "state", "etat", "business state", "home state"]),
+    (
+        "country",
+        &[
+            "pays",
+            "code pays",
+            "country",
+            "country code",
+            "country region",
+            "business country region",
+            "home country region",
+            "pays fr be",
+        ],
+    ),
+    ("language", &["langue", "language", "langue fr en", "preferred language"]),
+    (
+        "lifecycle_stage",
+        &["etape", "etape du cycle de vie", "cycle de vie", "lifecycle stage", "stage", "lifecycle"],
+    ),
+    ("source", &["origine", "source", "lead source", "provenance"]),
+    ("tags", &["etiquettes", "tags", "labels", "categories", "mots cles", "groupes", "group membership"]),
+];
+
+/// The field a header most likely names, from the synonyms above, then from the shapes the
+/// big address books use ("E-mail 1 - Value", "Organization 1 - Title"), then from the custom
+/// fields' keys and labels.
+fn suggestion(header: &str, definitions: &[CustomFieldDefinition]) -> Option<Target> {
+    let folded = fold(header);
+    if let Some((key, _)) = SYNONYMS.iter().find(|(_, names)| names.contains(&folded.as_str())) {
+        return Target::parse(key, &[]);
+    }
+    if let Some(definition) = definitions.iter().find(|d| fold(&d.key) == folded || fold(&d.label) == folded)
+    {
+        return Some(Target::Custom(definition.key.clone()));
+    }
+    let words: Vec<&str> = folded.split(' ').collect();
+    let has = |w: &str| words.contains(&w);
+    // "E-mail 1 - Type" and the like describe a value, they are not one.
+    if has("type") || has("label") || has("libelle") {
+        return None;
+    }
+    if has("email") || folded.contains("e mail") || has("courriel") {
+        Some(Target::Email)
+    } else if has("phone") || has("telephone") || has("mobile") || has("portable") {
+        Some(Target::Phone)
+    } else if has("organization") || has("organisation") || has("company") {
+        Some(if has("title") { Target::JobTitle } else { Target::Company })
+    } else if has("street") {
+        Some(Target::Street)
+    } else if has("city") {
+        Some(Target::City)
+    } else if folded.contains("postal code") || has("zip") {
+        Some(Target::PostalCode)
+    } else if has("country") {
+        Some(Target::Country)
+    } else {
+        None
+    }
+}
+
+/// The label a phone or email column gives what it holds, from its header.
+fn label_of(header: &str) -> Option<&'static str> {
+    let folded = fold(header);
+    let words: Vec<&str> = folded.split(' ').collect();
+    let has = |options: &[&str]| options.iter().any(|w| words.contains(w));
+    if has(&["mobile", "portable", "gsm", "cell", "cellulaire"]) {
+        Some("mobile")
+    } else if has(&["home", "domicile", "perso", "personnel", "personal", "prive"]) {
+        Some("home")
+    } else if has(&["work", "business", "bureau", "professionnel", "pro", "travail"]) {
+        Some("work")
+    } else if has(&["fax"]) {
+        Some("fax")
+    } else {
+        None
+    }
+}
+
+impl Mapping {
+    /// The mapping the headers suggest. A field that holds one value goes to the first column
+    /// that names it; the others are left out.
+    pub fn suggest(header: &[String], definitions: &[CustomFieldDefinition]) -> Mapping {
+        let mut columns: Vec<Option<Target>> = Vec::with_capacity(header.len());
+        for name in header {
+            let target = suggestion(name, definitions)
+                .filter(|t| t.repeats() || !columns.iter().any(|c| c.as_ref() == Some(t)));
+            columns.push(target);
+        }
+        Mapping::with_labels(header, columns)
+    }
+
+    /// The suggested mapping with `choices` (header → field key, `""` to leave the column out)
+    /// in place of the suggestions for the columns they name. Every header and key is checked.
+    pub fn chosen(
+        header: &[String],
+        definitions: &[CustomFieldDefinition],
+        choices: &BTreeMap<String, String>,
+    ) -> Result<Mapping, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let mut columns = Mapping::suggest(header, definitions).columns;
+        for (name, key) in choices {
+            let field = format!("mapping.{name}");
+            let Some(index) = header.iter().position(|h| h == name) else {
+                errors.add(field, "is not a column of the file");
+                continue;
+            };
+            if key.is_empty() {
+                columns[index] = None;
+                continue;
+            }
+            match Target::parse(key, definitions) {
+                Some(target) => {
+                    // The choice takes the field from a column the suggestion gave it to.
+                    if !target.repeats() {
+                        for (i, column) in columns.iter_mut().enumerate() {
+                            if i != index
+                                && column.as_ref() == Some(&target)
+                                && !choices.contains_key(&header[i])
+                            {
+                                *column = None;
+                            }
+                        }
+                    }
+                    columns[index] = Some(target);
+                }
+                None => errors.add(field, "is not a field of a contact"),
+            }
+        }
+        for (i, target) in columns.iter().enumerate() {
+            if let Some(target) = target
+                && !target.repeats()
+                && columns[..i].contains(&Some(target.clone()))
+            {
+                errors.add(format!("mapping.{}", header[i]), "names a field another column fills");
+            }
+        }
+        errors.into_result()?;
+        Ok(Mapping::with_labels(header, columns))
+    }
+
+    fn with_labels(header: &[String], columns: Vec<Option<Target>>) -> Mapping {
+        let labels = header
+            .iter()
+            .zip(&columns)
+            .map(|(name, target)| match target {
+                Some(Target::Email | Target::Phone) => label_of(name),
+                _ => None,
+            })
+            .collect();
+        Mapping { columns, labels }
+    }
+
+    /// The mapping as it is shown and kept: header → field key, `""` for a column left out.
+    pub fn describe(&self, header: &[String]) -> BTreeMap<String, String> {
+        header
+            .iter()
+            .zip(&self.columns)
+            .map(|(name, target)| (name.clone(), target.as_ref().map(Target::key).unwrap_or_default()))
+            .collect()
+    }
+
+    /// Whether the file can say anything about a contact: a name or an email.
+    pub fn names_someone(&self) -> bool {
+        self.columns
+            .iter()
+            .flatten()
+            .any(|t| matches!(t, Target::FirstName | Target::LastName | Target::FullName | Target::Email))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggested(headers: &[&str]) -> Vec<String> {
+        let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+        Mapping::suggest(&header, &[]).describe(&header).into_values().collect()
+    }
+
+    fn keys(header: &[&str]) -> Vec<String> {
+        let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+        let mapping = Mapping::suggest(&header, &[]);
+        mapping.columns.iter().map(|t| t.as_ref().map(Target::key).unwrap_or_default()).collect()
+    }
+
+    #[test]
+    fn french_and_english_headers_are_recognised() {
+        assert_eq!(
+            keys(&[
+                "Prénom",
+                "Nom",
+                "Société",
+                "E-mail",
+                "Téléphone portable",
+                "Code postal",
+                "Ville",
+                "Pays"
+            ]),
+            ["first_name", "last_name", "company", "email", "phone", "postal_code", "city", "country"]
+        );
+        assert_eq!(
+            keys(&[
+                "First Name",
+                "Last Name",
+                "Company",
+                "Job Title",
+                "E-mail Address",
+                "Mobile Phone",
+                "Notes"
+            ]),
+            ["first_name", "last_name", "company", "job_title", "email", "phone", ""]
+        );
+        assert_eq!(suggested(&["x"]), [""]);
+    }
+
+    #[test]
+    fn address_book_exports_are_recognised() {
+        assert_eq!(
+            keys(&[
+                "Given Name",
+                "Family Name",
+                "E-mail 1 - Type",
+                "E-mail 1 - Value",
+                "Phone 1 - Value",
+                "Organization 1 - Name",
+                "Organization 1 - Title"
+            ]),
+            ["first_name", "last_name", "", "email", "phone", "company", "job_title"]
+        );
+    }
+
+    #[test]
+    fn a_single_field_goes_to_its_first_column_and_labels_come_from_headers() {
+        let header: Vec<String> =
+            ["Nom", "Nom", "Téléphone bureau", "Mobile"].iter().map(|h| (*h).to_owned()).collect();
+        let mapping = Mapping::suggest(&header, &[]);
+        assert_eq!(mapping.columns, [Some(Target::LastName), None, Some(Target::Phone), Some(Target::Phone)]);
+        assert_eq!(mapping.labels, [None, None, Some("work"), Some("mobile")]);
+    }
+
+    #[test]
+    fn choices_replace_suggestions_and_are_checked() {
+        let header: Vec<String> = ["Nom", "Client", "Notes"].iter().map(|h| (*h).to_owned()).collect();
+        let choices = BTreeMap::from([
+            ("Client".to_owned(), "last_name".to_owned()),
+            ("Nom".to_owned(), "full_name".to_owned()),
+        ]);
+        let mapping = Mapping::chosen(&header, &[], &choices).expect("a mapping");
+        assert_eq!(mapping.columns, [Some(Target::FullName), Some(Target::LastName), None]);
+        let wrong = BTreeMap::from([
+            ("Absent".to_owned(), "email".to_owned()),
+            ("Notes".to_owned(), "shoe_size".to_owned()),
+        ]);
+        let errors = Mapping::chosen(&header, &[], &wrong).expect_err("refused");
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["mapping.Absent", "mapping.Notes"]);
+    }
+}

@@ -1,0 +1,130 @@
+//! `comptoir import …`: files imported from the command line, with a progress bar.
+
+use crate::cli::ImportCommand;
+use crate::serve::open;
+use anyhow::{Context, bail};
+use comptoir_app::imports::{ImportRequest, fingerprint};
+use comptoir_app::{App, AppError};
+use comptoir_domain::imports::Import;
+use comptoir_domain::users::Actor;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fs::File;
+use std::io::BufReader;
+
+fn explain(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Validation(errors) => anyhow::anyhow!("{errors}"),
+        other => anyhow::anyhow!(other),
+    }
+}
+
+async fn actor(app: &App, email: &str) -> anyhow::Result<Actor> {
+    let Some(user) = app.find_user_by_email(email).await.map_err(explain)? else {
+        bail!("no user has the email {email}");
+    };
+    Ok(Actor { user_id: user.id, role: user.role })
+}
+
+pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<()> {
+    let app = App::new(open(database_url).await?);
+    match command {
+        ImportCommand::Contacts { file, user, dry_run, mapping } => {
+            let actor = actor(&app, &user).await?;
+            let open_file = || File::open(&file).with_context(|| format!("cannot open {}", file.display()));
+            let size = open_file()?.metadata().map(|m| m.len()).unwrap_or(0);
+            let file_sha256 = fingerprint(BufReader::new(open_file()?)).context("cannot read the file")?;
+            let request = ImportRequest {
+                file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                file_sha256,
+                mapping: mapping.into_iter().collect(),
+                dry_run,
+            };
+            // The bar follows the bytes read, the one measure of a file known before reading it.
+            let progress = ProgressBar::new(size);
+            progress.set_style(
+                ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {binary_bytes}/{binary_total_bytes} ({eta} left) {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let reader = progress.wrap_read(BufReader::with_capacity(256 * 1024, open_file()?));
+            let started = app.start_contact_import(&actor, reader, request).await.map_err(explain)?;
+            if started.import.rows_done > 0 {
+                progress.println(format!(
+                    "Taking up import {} after the {} rows it wrote before it stopped.",
+                    started.import.id, started.import.rows_done
+                ));
+            }
+            let shown = progress.clone();
+            let import = app
+                .run_contact_import(&actor, started, &move |import: &Import| {
+                    let c = &import.counts;
+                    shown.set_message(format!(
+                        "{} rows: {} new, {} updated, {} skipped",
+                        c.rows, c.created, c.updated, c.skipped
+                    ));
+                })
+                .await
+                .map_err(explain)?;
+            progress.finish();
+            report(&import);
+        }
+        ImportCommand::List => {
+            for import in app.list_imports(None, None, 50).await.map_err(explain)? {
+                let c = &import.counts;
+                println!(
+                    "{}  {}  {:<11} {}{}  {} rows: {} new, {} updated, {} unchanged, {} skipped",
+                    import.id,
+                    import.created_at.format("%Y-%m-%d %H:%M"),
+                    import.status.as_str(),
+                    import.file_name,
+                    if import.dry_run { " (dry run)" } else { "" },
+                    c.rows,
+                    c.created,
+                    c.updated,
+                    c.unchanged,
+                    c.skipped
+                );
+            }
+        }
+        ImportCommand::Undo { id, user } => {
+            let actor = actor(&app, &user).await?;
+            let id = id.parse().context("an import's id is a UUID")?;
+            let import = app.undo_import(&actor, id).await.map_err(explain)?;
+            if let Some(undo) = &import.undo {
+                println!(
+                    "Undone: {} records reverted, {} changed since and left alone.",
+                    undo.reverted, undo.left_alone
+                );
+                for id in &undo.left_alone_ids {
+                    println!("  left alone: {id}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn report(import: &Import) {
+    let c = &import.counts;
+    let verb = if import.dry_run { "would be" } else { "were" };
+    println!("Import {} ({}): {} rows read.", import.id, import.status.as_str(), c.rows);
+    println!(
+        "  {} contacts {verb} created, {} updated, {} already up to date; {} companies {verb} created.",
+        c.created, c.updated, c.unchanged, c.companies_created
+    );
+    if c.skipped > 0 {
+        println!("  {} rows left out:", c.skipped);
+        for error in import.errors.iter().take(20) {
+            println!("    line {}: {}: {}", error.line, error.field, error.message);
+        }
+        if import.errors.len() > 20 {
+            println!("    … and more, listed by GET /api/v1/imports/{}", import.id);
+        }
+    }
+    println!("Mapping used:");
+    for (header, field) in &import.mapping {
+        println!("  {header} → {}", if field.is_empty() { "(left out)" } else { field });
+    }
+}

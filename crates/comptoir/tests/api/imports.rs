@@ -1,0 +1,307 @@
+use comptoir_domain::users::Role;
+use comptoir_testkit::{Answer, TestServer, on_both_databases};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+on_both_databases!(
+    a_french_excel_file_is_checked_then_imported_then_matched,
+    undoing_an_import_reverts_it_except_what_changed_since,
+    unreadable_files_and_bad_requests_change_nothing,
+    an_interrupted_import_is_taken_up_where_it_stopped,
+    a_killed_import_leaves_whole_batches_and_runs_again,
+);
+
+async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
+    let response = s
+        .client
+        .post(format!("{}/api/v1/imports?{query}", s.base_url))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(bytes)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("a body");
+    Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+}
+
+/// The import once it no longer runs.
+async fn finished(s: &TestServer, answer: &Answer) -> Value {
+    assert_eq!(answer.status, StatusCode::ACCEPTED, "{:?}", answer.body);
+    let location = answer.header("location").expect("the import's address").to_owned();
+    for _ in 0..300 {
+        let import = s.get(&location, &s.admin).await.body;
+        if import["status"] != "running" {
+            return import;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish");
+}
+
+async fn contacts(s: &TestServer) -> Vec<Value> {
+    s.get("/api/v1/contacts?limit=500&sort=last_name", &s.admin).await.body["data"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn windows_1252(text: &str) -> Vec<u8> {
+    encoding_rs::WINDOWS_1252.encode(text).0.into_owned()
+}
+
+/// What a French Excel saves: Windows-1252, `;`, CRLF, a quoted cell over two lines, dates
+/// day first, decimal commas.
+const FRENCH_EXCEL: &str = "Prénom;Nom;Société;E-mail;Téléphone portable;Ville;Signé le;Budget;Notes\r\n\
+Hélène;Dupré;Crème & Cie;helene.dupre@exemple.fr;06 12 34 56 78;Lyon;31/12/2026;1 234,50;\"deux\r\nlignes\"\r\n\
+\r\n\
+José;Núñez;Crème & Cie;jose@exemple.fr;;Paris;;;\r\n\
+Bad;Row;;pas-une-adresse;;;;;\r\n\
+;;;;;;;;\r\n\
+Zoé;Lefèvre;Atelier Zoé;ZOE@Exemple.fr;+33 6 98 76 54 32;Nantes;2026-01-15;12;\r\n";
+
+async fn a_french_excel_file_is_checked_then_imported_then_matched(s: TestServer) {
+    for (key, field_type) in [("signed_on", "date"), ("budget", "number")] {
+        let label = if key == "budget" { "Budget" } else { "Signé le" };
+        let made = s
+            .post(
+                "/api/v1/custom-fields",
+                &s.admin,
+                json!({"object_type": "contact", "key": key, "label": label, "field_type": field_type}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    }
+    let file = windows_1252(FRENCH_EXCEL);
+
+    let preview = finished(
+        &s,
+        &upload(&s, "kind=contacts&dry_run=true&file_name=clients.csv", &s.admin, file.clone()).await,
+    )
+    .await;
+    assert_eq!(preview["status"], "done", "{preview}");
+    assert_eq!(preview["counts"]["skipped"], 1, "{preview}");
+    assert_eq!(preview["dry_run"], true);
+    assert_eq!(
+        preview["counts"],
+        json!({"rows": 4, "created": 3, "updated": 0, "unchanged": 0, "skipped": 1, "companies_created": 2})
+    );
+    assert_eq!(
+        preview["errors"],
+        json!([{"line": 6, "field": "emails[0]", "message": preview["errors"][0]["message"]}])
+    );
+    assert_eq!(preview["mapping"]["Société"], "company");
+    assert_eq!(preview["mapping"]["Notes"], "");
+    assert!(contacts(&s).await.is_empty(), "a dry run writes nothing");
+
+    let import =
+        finished(&s, &upload(&s, "kind=contacts&file_name=clients.csv", &s.admin, file.clone()).await).await;
+    assert_eq!(import["counts"], preview["counts"], "the dry run said what the import did");
+    let people = contacts(&s).await;
+    let names: Vec<&str> = people.iter().filter_map(|c| c["last_name"].as_str()).collect();
+    assert_eq!(names, ["Dupré", "Lefèvre", "Núñez"]);
+    let helene = &people[0];
+    assert_eq!(helene["phones"][0], json!({"number": "+33612345678", "label": "mobile"}));
+    assert_eq!(helene["custom_fields"], json!({"signed_on": "2026-12-31", "budget": 1234.5}));
+    assert_eq!(helene["company"]["name"], "Crème & Cie");
+    assert_eq!(people[2]["company"]["id"], helene["company"]["id"], "one company for both rows");
+    let audit = s
+        .get(
+            &format!("/api/v1/audit?operation_id={}&limit=100", import["id"].as_str().unwrap_or_default()),
+            &s.admin,
+        )
+        .await;
+    assert_eq!(audit.body["data"].as_array().map(Vec::len), Some(5), "two companies and three contacts");
+
+    // The same people again, one with a new job and a new number: matched by email (whatever
+    // its case) or phone, updated, the others untouched.
+    let again = "E-mail;Fonction;Téléphone\nhelene.dupre@exemple.fr;Gérante;04 78 00 00 00\nzoe@exemple.fr;;\n;Stagiaire;+33698765432\n";
+    let second = finished(&s, &upload(&s, "kind=contacts", &s.admin, again.as_bytes().to_vec()).await).await;
+    assert_eq!(second["counts"]["updated"], 1, "{second}");
+    assert_eq!(second["counts"]["unchanged"], 1, "{second}");
+    assert_eq!(second["counts"]["created"], 0);
+    assert_eq!(second["counts"]["skipped"], 1, "the third row is Zoé again, by phone: {second}");
+    let helene = s
+        .get(&format!("/api/v1/contacts/{}", helene["id"].as_str().unwrap_or_default()), &s.admin)
+        .await
+        .body;
+    assert_eq!(helene["job_title"], "Gérante");
+    assert_eq!(helene["phones"].as_array().map(Vec::len), Some(2));
+    assert_eq!(helene["first_name"], "Hélène", "an absent column keeps the value");
+
+    let list = s.get("/api/v1/imports", &s.admin).await;
+    assert_eq!(list.body["data"].as_array().map(Vec::len), Some(3));
+    assert_eq!(list.body["data"][2]["file_name"], "clients.csv");
+}
+
+async fn undoing_an_import_reverts_it_except_what_changed_since(s: TestServer) {
+    let kept = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": "Existant", "emails": ["existant@exemple.fr"], "job_title": "Avant"}),
+        )
+        .await;
+    let kept_id = kept.id();
+    let (_, sales) = s.user(Role::Sales).await;
+    let file = "Nom,Email,Fonction,Société\nExistant,existant@exemple.fr,Après,\nNouveau,nouveau@exemple.fr,,Neuve SA\nAutre,autre@exemple.fr,,Seule SARL\n";
+    let import = finished(&s, &upload(&s, "kind=contacts", &s.admin, file.as_bytes().to_vec()).await).await;
+    assert_eq!(
+        (import["counts"]["created"].as_u64(), import["counts"]["updated"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let id = import["id"].as_str().unwrap_or_default().to_owned();
+
+    // Someone changes one of the new contacts afterwards.
+    let people = contacts(&s).await;
+    let nouveau = people.iter().find(|c| c["last_name"] == "Nouveau").expect("imported");
+    let nouveau_id = nouveau["id"].as_str().unwrap_or_default().to_owned();
+    let changed = s
+        .patch(&format!("/api/v1/contacts/{nouveau_id}"), &s.admin, json!({"job_title": "Client fidèle"}))
+        .await;
+    assert_eq!(changed.status, StatusCode::OK);
+
+    let refused = s.post(&format!("/api/v1/imports/{id}/undo"), &sales, json!({})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "only its author or an admin undoes it");
+
+    let undone = s.post(&format!("/api/v1/imports/{id}/undo"), &s.admin, json!({})).await;
+    assert_eq!(undone.status, StatusCode::OK, "{:?}", undone.body);
+    assert_eq!(undone.body["status"], "undone");
+    // Reverted: Existant's change, Autre and Seule SARL. Left alone: Nouveau, changed since,
+    // and Neuve SA, which Nouveau still works for.
+    assert_eq!(undone.body["undo"]["reverted"], 3, "{:?}", undone.body);
+    assert_eq!(undone.body["undo"]["left_alone"], 2);
+    assert!(
+        undone.body["undo"]["left_alone_ids"].as_array().is_some_and(|ids| ids.contains(&json!(nouveau_id)))
+    );
+
+    let names: Vec<String> =
+        contacts(&s).await.iter().filter_map(|c| c["last_name"].as_str().map(str::to_owned)).collect();
+    assert_eq!(names, ["Existant", "Nouveau"]);
+    let existant = s.get(&format!("/api/v1/contacts/{kept_id}"), &s.admin).await.body;
+    assert_eq!(existant["job_title"], "Avant", "put back as it was");
+    let companies = s.get("/api/v1/companies", &s.admin).await.body;
+    let company_names: Vec<&str> =
+        companies["data"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(company_names, ["Neuve SA"]);
+
+    let twice = s.post(&format!("/api/v1/imports/{id}/undo"), &s.admin, json!({})).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+}
+
+async fn unreadable_files_and_bad_requests_change_nothing(s: TestServer) {
+    let garbage: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("kind=contacts", garbage, "file"),
+        ("kind=contacts", Vec::new(), "file"),
+        ("kind=contacts", b"Notes,Montant\nx,1\n".to_vec(), "mapping"),
+        ("kind=contacts&map.Absent=email", b"Nom\nDupont\n".to_vec(), "mapping.Absent"),
+        ("kind=contacts&map.Nom=shoe_size", b"Nom\nDupont\n".to_vec(), "mapping.Nom"),
+        ("kind=deals", b"Nom\nDupont\n".to_vec(), "kind"),
+        ("", b"Nom\nDupont\n".to_vec(), "kind"),
+        ("kind=contacts&dry_run=maybe", b"Nom\nDupont\n".to_vec(), "dry_run"),
+    ];
+    for (query, body, field) in cases {
+        let answer = upload(&s, query, &s.admin, body).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {:?}", answer.body);
+        assert_eq!(answer.error_fields(), [field], "{query}");
+    }
+    let (_, reader) = s.user(Role::Readonly).await;
+    let refused = upload(&s, "kind=contacts", &reader, b"Nom\nDupont\n".to_vec()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(contacts(&s).await.is_empty());
+    assert_eq!(s.get("/api/v1/imports", &s.admin).await.body["data"], json!([]));
+
+    // Ragged rows and a 10 MB cell are their rows' errors; the rows around them go in.
+    let mut file = b"Nom,Email\nAvant,avant@exemple.fr\nTrop,trop@exemple.fr,de cellules\n".to_vec();
+    file.extend(b"Long,\"");
+    file.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+    file.extend(b"\"\nApres,apres@exemple.fr\n");
+    let import = finished(&s, &upload(&s, "kind=contacts", &s.admin, file).await).await;
+    assert_eq!(import["counts"]["created"], 2, "{import}");
+    let fields: Vec<&str> =
+        import["errors"].as_array().into_iter().flatten().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["row", "email"]);
+    assert_eq!(import["errors"][1]["line"], 4);
+}
+
+fn numbered_file(rows: usize) -> String {
+    let mut file = String::from("Prénom,Nom,E-mail\n");
+    for i in 0..rows {
+        file.push_str(&format!("P{i},N{i:05},personne{i:05}@exemple.fr\n"));
+    }
+    file
+}
+
+async fn an_interrupted_import_is_taken_up_where_it_stopped(s: TestServer) {
+    let file = numbered_file(2500);
+    let import = finished(&s, &upload(&s, "kind=contacts", &s.admin, file.clone().into_bytes()).await).await;
+    assert_eq!(import["counts"]["created"], 2500);
+    let id = import["id"].as_str().unwrap_or_default().to_owned();
+    // As if the process had stopped after two batches, with the third one's rows unwritten.
+    s.execute_sql(
+        "UPDATE imports SET status = 'interrupted', rows_done = 2000",
+        "UPDATE imports SET status = 'interrupted', rows_done = 2000",
+    )
+    .await;
+    s.execute_sql(
+        "DELETE FROM contacts WHERE email >= 'personne02000' AND email < 'personne02500'",
+        "DELETE FROM contacts WHERE email >= 'personne02000' AND email < 'personne02500'",
+    )
+    .await;
+    let resumed = finished(&s, &upload(&s, "kind=contacts", &s.admin, file.into_bytes()).await).await;
+    assert_eq!(resumed["id"], json!(id), "the same import goes on");
+    assert_eq!(resumed["rows_done"], 2500);
+    assert_eq!(resumed["counts"]["created"], 2500 + 500, "the missing rows, and only them, again");
+    assert_eq!(comptoir_store::contacts::count(&s.db).await.expect("a count"), 2500);
+}
+
+async fn a_killed_import_leaves_whole_batches_and_runs_again(s: TestServer) {
+    let folder = tempfile::tempdir().expect("a folder");
+    let path = folder.path().join("contacts.csv");
+    std::fs::write(&path, numbered_file(60_000)).expect("a file");
+    let import = |path: &std::path::Path| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_comptoir"));
+        command
+            .args(["import", "contacts"])
+            .arg(path)
+            .args(["--as", "admin@exemple.fr"])
+            .env("COMPTOIR_DATABASE_URL", &s.database_url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        command
+    };
+    let mut running = import(&path).spawn().expect("comptoir import runs");
+    let mut written = 0;
+    for _ in 0..600 {
+        let list = s.get("/api/v1/imports", &s.admin).await.body;
+        written = list["data"][0]["rows_done"].as_u64().unwrap_or(0);
+        if written >= 2000 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    running.start_kill().expect("killed");
+    let _ = running.wait().await;
+    let count = || async { comptoir_store::contacts::count(&s.db).await.expect("a count") as u64 };
+    let list = s.get("/api/v1/imports", &s.admin).await.body;
+    let done = list["data"][0]["rows_done"].as_u64().unwrap_or(0);
+    assert!(written >= 2000 && done < 60_000, "killed halfway: {done} rows written");
+    assert_eq!(count().await, done, "whole batches only");
+
+    // Nothing moves it any more; after a while it counts as interrupted and runs again.
+    s.execute_sql(
+        "UPDATE imports SET updated_at = '2000-01-01T00:00:00Z'",
+        "UPDATE imports SET updated_at = '2000-01-01T00:00:00Z'",
+    )
+    .await;
+    let output = import(&path).output().await.expect("comptoir import runs");
+    assert!(output.status.success());
+    assert_eq!(count().await, 60_000);
+    let list = s.get("/api/v1/imports", &s.admin).await.body;
+    assert_eq!(list["data"].as_array().map(Vec::len), Some(1), "one import, taken up");
+    assert_eq!(list["data"][0]["status"], "done");
+}

@@ -29,7 +29,7 @@ pub fn read(
 ) -> Result<ContactRow, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     if row.cells.iter().skip(width).any(|c| !c.trim().is_empty()) {
-        errors.add("row", format!("has {} cells where the header names {width}", row.cells.len()));
+        errors.add("row", "has more cells than the header names columns");
     }
     let mut input = ContactInput::default();
     let mut address = Address::default();

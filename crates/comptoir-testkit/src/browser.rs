@@ -130,6 +130,25 @@ impl Browser {
         self.post_exactly(path, &all, &[]).await
     }
 
+    /// Sends a file as a form's `file` field would, after a `_csrf` field holding `csrf`.
+    pub async fn upload(&self, path: &str, csrf: &str, file_name: &str, bytes: &[u8]) -> Html {
+        let boundary = "comptoir-test-boundary-7f3a";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base_url))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        self.send(request, false).await
+    }
+
     /// Submits what htmx would: the form, with the token in its header.
     pub async fn post_htmx(&self, path: &str, fields: &[(&str, &str)]) -> Html {
         let csrf = self.csrf();

@@ -12,6 +12,7 @@ mod pages;
 mod printing;
 mod security;
 mod state;
+mod uploads;
 
 pub use error::ApiError;
 pub use extract::MAX_JSON_BODY;

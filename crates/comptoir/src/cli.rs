@@ -183,6 +183,11 @@ pub struct BenchArgs {
     /// Events for `--webhooks`.
     #[arg(long, default_value_t = 10_000)]
     pub events: usize,
+    /// Measure imports instead: write a CSV file of this many contacts, import it with
+    /// `comptoir import contacts` (time and peak memory), then import it again (every row
+    /// matched, nothing to change).
+    #[arg(long)]
+    pub import: Option<u64>,
 }
 
 pub fn init_logging(format: &str) {

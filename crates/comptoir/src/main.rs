@@ -3,6 +3,7 @@
 
 mod admin;
 mod bench;
+mod bench_import;
 mod bench_webhooks;
 mod cli;
 mod config;
@@ -54,6 +55,9 @@ fn main() -> anyhow::Result<()> {
             Command::Token(command) => admin::token(database_url, command).await,
             Command::Demo(args) => demo::run(database_url, args).await,
             Command::Bench(args) if args.webhooks => bench_webhooks::run(database_url, args.events).await,
+            Command::Bench(args) if args.import.is_some() => {
+                bench_import::run(database_url, args.import.unwrap_or_default()).await
+            }
             Command::Bench(args) => bench::run(database_url, args).await,
             Command::Import(command) => import::run(database_url, command).await,
         }

@@ -64,6 +64,11 @@ pub fn fingerprint(mut input: impl Read) -> std::io::Result<String> {
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Every field a column of a contacts file may fill, by the key a mapping names it with.
+pub fn contact_fields(definitions: &[comptoir_domain::custom_fields::CustomFieldDefinition]) -> Vec<String> {
+    comptoir_import::mapping::Target::all_keys(definitions)
+}
+
 /// A file the import cannot read at all, as the error that names it.
 fn unreadable(error: FileError) -> AppError {
     AppError::Validation(ValidationErrors::single("file", error.to_string()))

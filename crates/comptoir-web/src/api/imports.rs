@@ -5,6 +5,7 @@
 use crate::error::{ApiError, Problem, bad_request, problem_response};
 use crate::extract::{Caller, query_pairs};
 use crate::state::AppState;
+use crate::uploads::{UploadError, receive};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, State};
@@ -16,16 +17,9 @@ use comptoir_app::AppError;
 use comptoir_app::imports::ImportRequest;
 use comptoir_domain::ids::OperationId;
 use comptoir_domain::imports::Import;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::PathBuf;
-use tokio_stream::StreamExt;
 
 use super::{RecordId, json_response};
-
-/// The largest file an import takes through the API; the command line takes any size.
-pub const MAX_IMPORT_BYTES: u64 = 1024 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -75,48 +69,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
     }
 }
 
-/// A file being received, removed once the import is done with it (or never started).
-struct Received(PathBuf);
-
-impl Drop for Received {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// Writes the body to a file of its own as it arrives, so a big file never sits in memory,
-/// and fingerprints it on the way.
-async fn receive(body: Body) -> Result<(Received, String), Response> {
-    let path = std::env::temp_dir().join(format!("comptoir-import-{}", uuid::Uuid::now_v7()));
-    let received = Received(path);
-    let too_big = || {
-        problem_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "about:blank",
-            "Payload Too Large",
-            format!(
-                "an import through the API takes at most {MAX_IMPORT_BYTES} bytes; the command line takes any size"
-            ),
-        )
-    };
-    let failed = |error: std::io::Error| ApiError(AppError::Internal(error.to_string())).into_response();
-    let mut file = std::fs::File::create(&received.0).map_err(failed)?;
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| bad_request("body", "was not received whole").into_response())?;
-        size += chunk.len() as u64;
-        if size > MAX_IMPORT_BYTES {
-            return Err(too_big());
-        }
-        hasher.update(&chunk);
-        file.write_all(&chunk).map_err(failed)?;
-    }
-    file.flush().map_err(failed)?;
-    Ok((received, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
-}
-
 /// Import contacts from the CSV or TSV file sent as the body (any delimiter and encoding a
 /// spreadsheet writes; `curl --data-binary @contacts.csv`). The import runs in the background:
 /// the answer is its resource, at `Location`, to poll until its `status` is no longer
@@ -142,18 +94,27 @@ pub async fn create(
     if !actor.can_create_records() {
         return Err(ApiError(AppError::Forbidden("read-only users cannot import contacts")));
     }
-    let (received, file_sha256) = match receive(body).await {
-        Ok(received) => received,
-        Err(response) => return Ok(response),
+    let upload = match receive(body.into_data_stream()).await {
+        Ok(upload) => upload,
+        Err(UploadError::TooBig) => {
+            return Ok(problem_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "about:blank",
+                "Payload Too Large",
+                UploadError::TooBig.to_string(),
+            ));
+        }
+        Err(UploadError::Broken) => return Err(bad_request("body", "was not received whole")),
+        Err(UploadError::Io(error)) => return Err(ApiError(AppError::Internal(error.to_string()))),
     };
-    let file = std::fs::File::open(&received.0).map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+    let file = upload.open().map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
     let request = ImportRequest {
         file_name: params.file_name,
-        file_sha256,
+        file_sha256: upload.sha256.clone(),
         mapping: params.mapping,
         dry_run: params.dry_run,
     };
-    let started = state.app.start_contact_import(&actor, std::io::BufReader::new(file), request).await?;
+    let started = state.app.start_contact_import(&actor, file, request).await?;
     let import = started.import.clone();
     let app = state.app.clone();
     tokio::spawn(async move {
@@ -161,7 +122,7 @@ pub async fn create(
         if let Err(error) = app.run_contact_import(&actor, started, &|_| {}).await {
             tracing::error!(%error, %id, "import stopped");
         }
-        drop(received);
+        drop(upload);
     });
     let mut response = json_response(StatusCode::ACCEPTED, &import);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/imports/{}", import.id)) {

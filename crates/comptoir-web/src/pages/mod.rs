@@ -18,6 +18,7 @@ mod filters;
 mod forecast;
 pub(crate) mod forms;
 mod home;
+mod imports;
 mod kind;
 mod lists;
 mod localize;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(quotes::router())
         .merge(orders::router())
         .merge(catalogue::router())
+        .merge(imports::router())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
         .merge(tasks::router())

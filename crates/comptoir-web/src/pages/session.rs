@@ -202,7 +202,7 @@ async fn same_site_form(request: Request, state: &AppState) -> Result<Fields, Pa
 /// Refuses a request whose `Origin` is not this site: same scheme, host and port (RFC 6454).
 /// Browsers send it with every POST; its absence (old clients, some privacy settings) leaves
 /// the token check alone in charge. `null` (sandboxed frames, some redirects) is refused.
-fn check_origin(headers: &HeaderMap) -> Result<(), PageError> {
+pub(super) fn check_origin(headers: &HeaderMap) -> Result<(), PageError> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
     };

@@ -10,6 +10,7 @@ on_both_databases!(
     unreadable_files_and_bad_requests_change_nothing,
     an_interrupted_import_is_taken_up_where_it_stopped,
     a_killed_import_leaves_whole_batches_and_runs_again,
+    the_pages_check_a_file_then_import_it_then_undo_it,
 );
 
 async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -304,4 +305,61 @@ async fn a_killed_import_leaves_whole_batches_and_runs_again(s: TestServer) {
     let list = s.get("/api/v1/imports", &s.admin).await.body;
     assert_eq!(list["data"].as_array().map(Vec::len), Some(1), "one import, taken up");
     assert_eq!(list["data"][0]["status"], "done");
+}
+
+/// The page of an import, once it no longer runs.
+async fn settled(browser: &comptoir_testkit::Browser, path: &str) -> comptoir_testkit::Html {
+    for _ in 0..300 {
+        let page = browser.get(path).await;
+        if !page.contains("http-equiv=\"refresh\"") {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish");
+}
+
+async fn the_pages_check_a_file_then_import_it_then_undo_it(s: TestServer) {
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let list = browser.get("/imports").await;
+    assert!(list.contains("Importer des contacts"), "{}", list.text);
+    let csrf = browser.csrf();
+
+    let forged = browser.upload("/imports", "not-the-token", "clients.csv", b"Nom\nDupont\n").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let file = windows_1252(
+        "Client;Courriel;Société\r\nDupré;helene@exemple.fr;Crème & Cie\r\nNúñez;pas-une-adresse;\r\n",
+    );
+    let sent = browser.upload("/imports", &csrf, "clients.csv", &file).await;
+    let checked = sent.location().expect("the check's page").to_owned();
+    let page = settled(&browser, &checked).await;
+    assert!(page.contains("Cette vérification n’a rien écrit"), "{}", page.text);
+    assert!(page.contains("n’est pas une adresse e-mail valide"), "the row error, in French: {}", page.text);
+    assert!(contacts(&s).await.is_empty());
+
+    // "Client" was not recognised: the check said so, and the column is given its field.
+    let run = browser
+        .post(
+            &format!("{checked}/run"),
+            &[("map.Client", "last_name"), ("map.Courriel", "email"), ("map.Société", "company")],
+        )
+        .await;
+    let imported = run.location().expect("the import's page").to_owned();
+    assert_ne!(imported, checked);
+    let page = settled(&browser, &imported).await;
+    assert!(page.contains("Terminé"), "{}", page.text);
+    let names: Vec<String> =
+        contacts(&s).await.iter().filter_map(|c| c["last_name"].as_str().map(str::to_owned)).collect();
+    assert_eq!(names, ["Dupré"]);
+
+    let again = browser.post(&format!("{checked}/run"), &[]).await;
+    assert_eq!(again.location(), Some("/imports?gone"), "the checked file went to the import");
+
+    let undone = browser.post(&format!("{imported}/undo"), &[]).await;
+    assert_eq!(undone.location(), Some(imported.as_str()));
+    let page = browser.get(&imported).await;
+    assert!(page.contains("Annulé"), "{}", page.text);
+    assert!(contacts(&s).await.is_empty());
 }

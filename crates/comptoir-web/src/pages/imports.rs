@@ -1,0 +1,301 @@
+//! Importing contacts from the pages: a file is sent and checked (nothing written), the
+//! check shows what the import will do, row by row, with the columns it recognised; the
+//! columns can be changed and checked again, then the import runs for real. An import's page
+//! follows it while it runs, and undoes it.
+
+use super::errors::PageError;
+use super::path::PagePath;
+use super::session::{CSRF_FIELD, Submission, Visitor, check_origin};
+use super::{Chrome, redirect, render};
+use crate::security::same_secret;
+use crate::state::AppState;
+use crate::uploads::{Upload, UploadError, receive};
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use comptoir_app::AppError;
+use comptoir_app::imports::{ImportRequest, contact_fields};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::ids::OperationId;
+use comptoir_domain::imports::{Import, ImportStatus};
+use comptoir_domain::kinds::RecordKind;
+use std::collections::BTreeMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/imports", get(list).post(upload).layer(DefaultBodyLimit::disable()))
+        .route("/imports/{id}", get(show))
+        .route("/imports/{id}/run", post(run))
+        .route("/imports/{id}/undo", post(undo))
+}
+
+/// An import as a line of the list.
+struct Line {
+    id: OperationId,
+    when: String,
+    file_name: String,
+    status: String,
+    dry_run: bool,
+    rows: u64,
+    created: u64,
+    updated: u64,
+    skipped: u64,
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+struct ListPage {
+    page: Chrome,
+    imports: Vec<Line>,
+    can_import: bool,
+    error: Option<String>,
+}
+
+fn status_word(page: &Chrome, status: ImportStatus) -> String {
+    page.t(&format!("import-status-{}", status.as_str()))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let imports = state.app.list_imports(Some(&visitor.actor), None, 50).await?;
+    let error = match query.as_deref() {
+        Some("gone") => Some(visitor.lang.t("import-file-gone")),
+        _ => None,
+    };
+    Ok(render(&list_page(&visitor, imports, error)))
+}
+
+fn list_page(visitor: &Visitor, imports: Vec<Import>, error: Option<String>) -> ListPage {
+    let page = Chrome::new(visitor, "contacts");
+    let imports = imports
+        .into_iter()
+        .map(|i| Line {
+            id: i.id,
+            when: page.datetime(&i.created_at),
+            file_name: i.file_name,
+            status: status_word(&page, i.status),
+            dry_run: i.dry_run,
+            rows: i.counts.rows,
+            created: i.counts.created,
+            updated: i.counts.updated,
+            skipped: i.counts.skipped,
+        })
+        .collect();
+    ListPage { can_import: visitor.actor.can_create_records(), page, imports, error }
+}
+
+/// Receives the file of the upload form and checks it. The form's CSRF token comes before
+/// the file, so a forged upload is refused before a byte of its file is stored.
+async fn upload(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    check_origin(&headers)?;
+    let mut token_checked = false;
+    let mut received: Option<(Upload, String)> = None;
+    while let Some(field) = form.next_field().await.map_err(|_| PageError::BadRequest)? {
+        match field.name() {
+            Some(CSRF_FIELD) => {
+                let sent = field.text().await.map_err(|_| PageError::BadRequest)?;
+                token_checked = same_secret(&sent, &visitor.csrf);
+            }
+            Some("file") if token_checked => {
+                let file_name = field.file_name().unwrap_or("import.csv").chars().take(255).collect();
+                match receive(field).await {
+                    Ok(upload) => received = Some((upload, file_name)),
+                    Err(error @ UploadError::TooBig) => {
+                        return refuse(&state, &visitor, error.to_string()).await;
+                    }
+                    Err(UploadError::Broken) => return Err(PageError::BadRequest),
+                    Err(UploadError::Io(error)) => return Err(AppError::Internal(error.to_string()).into()),
+                }
+            }
+            _ => {}
+        }
+    }
+    if !token_checked {
+        return Err(PageError::Forgery);
+    }
+    let Some((upload, file_name)) = received else {
+        return refuse(&state, &visitor, visitor.lang.t("import-no-file")).await;
+    };
+    let request = ImportRequest {
+        file_name,
+        file_sha256: upload.sha256.clone(),
+        mapping: BTreeMap::new(),
+        dry_run: true,
+    };
+    match check(&state, &visitor, upload, request).await {
+        Ok(id) => Ok(redirect(&format!("/imports/{id}"), false)),
+        Err(AppError::Validation(errors)) => refuse(&state, &visitor, messages(&visitor, &errors)).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The list again, saying why the file was not taken.
+async fn refuse(state: &AppState, visitor: &Visitor, error: String) -> Result<Response, PageError> {
+    let imports = state.app.list_imports(Some(&visitor.actor), None, 50).await?;
+    let page = list_page(visitor, imports, Some(error));
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+fn messages(visitor: &Visitor, errors: &ValidationErrors) -> String {
+    errors
+        .0
+        .iter()
+        .map(|e| format!("{}: {}", e.field, visitor.lang.message(&e.message)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Starts an import of `upload` in the background; a dry run keeps the file for the import
+/// that will follow it.
+async fn check(
+    state: &AppState,
+    visitor: &Visitor,
+    upload: Upload,
+    request: ImportRequest,
+) -> Result<OperationId, AppError> {
+    let dry_run = request.dry_run;
+    let file = upload.open().map_err(|e| AppError::Internal(e.to_string()))?;
+    let started = state.app.start_contact_import(&visitor.actor, file, request).await?;
+    let id = started.import.id;
+    // The file stays open for the run wherever it is moved.
+    let kept = if dry_run {
+        upload.keep_for(id.0).map_err(|e| AppError::Internal(e.to_string()))?;
+        None
+    } else {
+        Some(upload)
+    };
+    let app = state.app.clone();
+    let actor = visitor.actor;
+    tokio::spawn(async move {
+        if let Err(error) = app.run_contact_import(&actor, started, &|_| {}).await {
+            tracing::error!(%error, %id, "import stopped");
+        }
+        drop(kept);
+    });
+    Ok(id)
+}
+
+/// A column of the file and the field it fills, with every field it could.
+struct Column {
+    header: String,
+    chosen: String,
+}
+
+#[derive(Template)]
+#[template(path = "import_show.html")]
+struct ShowPage {
+    page: Chrome,
+    import: Import,
+    status: String,
+    running: bool,
+    when: String,
+    columns: Vec<Column>,
+    /// Every field a column may fill: key and words.
+    fields: Vec<(String, String)>,
+    errors: Vec<(u64, String, String)>,
+    may_run: bool,
+    may_undo: bool,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<OperationId>,
+) -> Result<Response, PageError> {
+    let import = state.app.get_import(&visitor.actor, id).await?;
+    let definitions = state.app.definitions(RecordKind::Contact).await?;
+    let page = Chrome::new(&visitor, "contacts");
+    let mut fields = vec![(String::new(), page.t("import-left-out"))];
+    for key in contact_fields(&definitions) {
+        let words = match key.strip_prefix("custom_fields.") {
+            Some(custom) => {
+                definitions.iter().find(|d| d.key == custom).map_or(key.clone(), |d| d.label.clone())
+            }
+            None => page.t(&format!("import-field-{key}")),
+        };
+        fields.push((key, words));
+    }
+    let columns = import
+        .mapping
+        .iter()
+        .map(|(header, chosen)| Column { header: header.clone(), chosen: chosen.clone() })
+        .collect();
+    let errors = import
+        .errors
+        .iter()
+        .take(200)
+        .map(|e| (e.line, e.field.clone(), visitor.lang.message(&e.message)))
+        .collect();
+    let mine = import.created_by == Some(visitor.actor.user_id) || visitor.actor.is_admin();
+    let show = ShowPage {
+        status: status_word(&page, import.status),
+        running: import.status == ImportStatus::Running,
+        when: page.datetime(&import.created_at),
+        columns,
+        fields,
+        errors,
+        may_run: import.dry_run && import.status == ImportStatus::Done && visitor.actor.can_create_records(),
+        may_undo: mine
+            && !import.dry_run
+            && matches!(import.status, ImportStatus::Done | ImportStatus::Failed | ImportStatus::Interrupted),
+        import,
+        page,
+    };
+    Ok(render(&show))
+}
+
+/// Runs the checked file again, for real or as another check, with the columns as the form
+/// maps them.
+async fn run(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<OperationId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let checked = state.app.get_import(&visitor.actor, id).await?;
+    if !checked.dry_run {
+        return Err(PageError::BadRequest);
+    }
+    let mapping: BTreeMap<String, String> = checked
+        .mapping
+        .keys()
+        .map(|header| {
+            (header.clone(), form.fields.get(&format!("map.{header}")).unwrap_or_default().to_owned())
+        })
+        .collect();
+    let Some(upload) = Upload::kept(id.0, checked.file_sha256.clone()) else {
+        return Ok(redirect("/imports?gone", false));
+    };
+    let dry_run = form.fields.get("dry_run").is_some();
+    let request = ImportRequest {
+        file_name: checked.file_name.clone(),
+        file_sha256: checked.file_sha256,
+        mapping,
+        dry_run,
+    };
+    match check(&state, visitor, upload, request).await {
+        Ok(new) => Ok(redirect(&format!("/imports/{new}"), false)),
+        Err(AppError::Validation(errors)) => refuse(&state, visitor, messages(visitor, &errors)).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn undo(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<OperationId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    state.app.undo_import(&form.visitor.actor, id).await?;
+    Ok(redirect(&format!("/imports/{id}"), false))
+}

@@ -166,12 +166,16 @@ pub async fn matching(db: &Db, emails: &[String], phones: &[String]) -> Result<V
     if emails.is_empty() && phones.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(concat!(select_contacts!(), " WHERE FALSE"));
+    // Each side on its own index; a constant term in the `OR` would make SQLite read the table.
+    let mut sql = Sql::new(concat!(select_contacts!(), " WHERE "));
     if !emails.is_empty() {
-        sql.push(" OR lower(c.email) IN ").values([emails.iter().map(|e| Bind::Text(e.clone()))]);
+        sql.push("lower(c.email) IN ").values([emails.iter().map(|e| Bind::Text(e.clone()))]);
+    }
+    if !emails.is_empty() && !phones.is_empty() {
+        sql.push(" OR ");
     }
     if !phones.is_empty() {
-        sql.push(" OR c.phone IN ").values([phones.iter().map(|p| Bind::Text(p.clone()))]);
+        sql.push("c.phone IN ").values([phones.iter().map(|p| Bind::Text(p.clone()))]);
     }
     let (text, binds) = sql.into_parts(db.dialect());
     let rows: Vec<ContactRow> =

@@ -120,7 +120,14 @@ where
         Some(sql.into_parts(dialect))
     };
     while let Some((text, binds)) = assemble() {
-        execute_parts(tx, text, binds).await?;
+        // A statement of many rows is not kept prepared: one of a new length each time (an
+        // import's batches) would fill every connection's cache with megabytes of them.
+        crate::on_tx!(tx, |conn| {
+            crate::bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)).persistent(false), binds)
+                .execute(&mut *conn)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
     }
     Ok(())
 }

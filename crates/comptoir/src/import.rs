@@ -1,12 +1,13 @@
 //! `comptoir import …`: files imported from the command line, with a progress bar.
 
 use crate::cli::ImportCommand;
-use crate::serve::open;
+use crate::serve::open_with;
 use anyhow::{Context, bail};
 use comptoir_app::imports::{ImportRequest, fingerprint};
 use comptoir_app::{App, AppError};
 use comptoir_domain::imports::Import;
 use comptoir_domain::users::Actor;
+use comptoir_store::DbOptions;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
 use std::io::BufReader;
@@ -26,9 +27,13 @@ async fn actor(app: &App, email: &str) -> anyhow::Result<Actor> {
 }
 
 pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<()> {
-    let app = App::new(open(database_url).await?);
+    let options = match &command {
+        ImportCommand::Contacts { sqlite_cache_mib, .. } => DbOptions { sqlite_cache_mib: *sqlite_cache_mib },
+        _ => DbOptions::default(),
+    };
+    let app = App::new(open_with(database_url, options).await?);
     match command {
-        ImportCommand::Contacts { file, user, dry_run, mapping } => {
+        ImportCommand::Contacts { file, user, dry_run, mapping, .. } => {
             let actor = actor(&app, &user).await?;
             let open_file = || File::open(&file).with_context(|| format!("cannot open {}", file.display()));
             let size = open_file()?.metadata().map(|m| m.len()).unwrap_or(0);

@@ -11,7 +11,7 @@ pub async fn open(database_url: &str) -> anyhow::Result<Db> {
     open_with(database_url, DbOptions::default()).await
 }
 
-async fn open_with(database_url: &str, options: DbOptions) -> anyhow::Result<Db> {
+pub async fn open_with(database_url: &str, options: DbOptions) -> anyhow::Result<Db> {
     let db = Db::connect_with(database_url, options)
         .await
         .with_context(|| format!("cannot open the database {}", redact(database_url)))?;

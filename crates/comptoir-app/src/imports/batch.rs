@@ -18,7 +18,7 @@ use comptoir_import::mapping::Mapping;
 use comptoir_import::table::Row;
 use comptoir_store::StoreError;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How many companies an import remembers by name before it starts again from an empty memory.
 const REMEMBERED_COMPANIES: usize = 100_000;
@@ -194,9 +194,10 @@ impl App {
             companies.0.clear();
         }
         let mut wanted: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for name in read.items.iter().filter_map(|i| i.company.as_deref()) {
             let key = name.to_lowercase();
-            if !companies.0.contains_key(&key) && !wanted.contains(&key) {
+            if !companies.0.contains_key(&key) && seen.insert(key.clone()) {
                 wanted.push(key);
             }
         }

@@ -11,6 +11,7 @@ on_both_databases!(
     an_interrupted_import_is_taken_up_where_it_stopped,
     a_killed_import_leaves_whole_batches_and_runs_again,
     the_pages_check_a_file_then_import_it_then_undo_it,
+    a_list_exported_then_imported_changes_nothing,
 );
 
 async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -362,4 +363,66 @@ async fn the_pages_check_a_file_then_import_it_then_undo_it(s: TestServer) {
     let page = browser.get(&imported).await;
     assert!(page.contains("Annulé"), "{}", page.text);
     assert!(contacts(&s).await.is_empty());
+}
+
+/// What the contacts list exports, in French or in English, imports back as it is.
+async fn a_list_exported_then_imported_changes_nothing(s: TestServer) {
+    let budget = s
+        .post(
+            "/api/v1/custom-fields",
+            &s.admin,
+            json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "number"}),
+        )
+        .await;
+    assert_eq!(budget.status, StatusCode::CREATED);
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Crème & Cie"})).await.id();
+    for body in [
+        json!({"first_name": "Hélène", "last_name": "Dupré", "emails": ["helene@exemple.fr"], "phones": ["06 12 34 56 78"],
+            "company_id": company, "address": {"city": "Lyon", "postal_code": "69003", "country": "FR"},
+            "lifecycle_stage": "customer", "tags": ["vip", "salon-2026"], "custom_fields": {"budget": 1234.5}, "source": "Salon"}),
+        json!({"last_name": "=SOMME(A1)", "emails": ["formule@exemple.fr"], "job_title": "-"}),
+        json!({"first_name": "José", "last_name": "Núñez", "phones": ["+33 6 98 76 54 32"], "language": "es"}),
+    ] {
+        assert_eq!(s.post("/api/v1/contacts", &s.admin, body).await.status, StatusCode::CREATED);
+    }
+    let before = contacts(&s).await;
+    let columns = [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "company_name",
+        "postal_code",
+        "city",
+        "country",
+        "language",
+        "lifecycle_stage",
+        "source",
+        "tags",
+        "cf.budget",
+        "owner_id",
+        "created_at",
+    ];
+    let query: String = columns.iter().map(|c| format!("col={c}")).collect::<Vec<_>>().join("&");
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    for language in ["fr", "en"] {
+        browser.accept_language(language);
+        let exported = browser.get(&format!("/contacts/export.csv?{query}")).await;
+        assert_eq!(exported.status, StatusCode::OK);
+        let import =
+            finished(&s, &upload(&s, "kind=contacts", &s.admin, exported.text.clone().into_bytes()).await)
+                .await;
+        assert_eq!(
+            (
+                import["counts"]["unchanged"].as_u64(),
+                import["counts"]["created"].as_u64(),
+                import["counts"]["updated"].as_u64()
+            ),
+            (Some(3), Some(0), Some(0)),
+            "{language}: {import}\n{}",
+            exported.text
+        );
+    }
+    assert_eq!(contacts(&s).await, before);
 }

@@ -116,9 +116,14 @@ impl Import {
     pub fn skip(&mut self, line: u64, errors: impl IntoIterator<Item = (String, String)>) {
         self.counts.skipped += 1;
         for (field, message) in errors {
-            if self.errors.len() < KEPT_ERRORS {
-                self.errors.push(RowError { line, field, message });
-            }
+            self.report(line, field, message);
+        }
+    }
+
+    /// Notes a problem that is no row's: the file could not be read on, the import stopped.
+    pub fn report(&mut self, line: u64, field: String, message: String) {
+        if self.errors.len() < KEPT_ERRORS {
+            self.errors.push(RowError { line, field, message });
         }
     }
 }

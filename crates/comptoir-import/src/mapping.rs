@@ -338,13 +338,16 @@ impl Mapping {
         Mapping { columns, labels }
     }
 
-    /// The mapping as it is shown and kept: header → field key, `""` for a column left out.
+    /// The mapping as it is shown and kept: header → field key, `""` for a column left out. Of
+    /// two columns with the same header, the first speaks for both, as choices apply to it.
     pub fn describe(&self, header: &[String]) -> BTreeMap<String, String> {
-        header
-            .iter()
-            .zip(&self.columns)
-            .map(|(name, target)| (name.clone(), target.as_ref().map(Target::key).unwrap_or_default()))
-            .collect()
+        let mut described = BTreeMap::new();
+        for (name, target) in header.iter().zip(&self.columns) {
+            described
+                .entry(name.clone())
+                .or_insert_with(|| target.as_ref().map(Target::key).unwrap_or_default());
+        }
+        described
     }
 
     /// Whether the file can say anything about a contact: a name or an email.
@@ -424,6 +427,7 @@ mod tests {
         let mapping = Mapping::suggest(&header, &[]);
         assert_eq!(mapping.columns, [Some(Target::LastName), None, Some(Target::Phone), Some(Target::Phone)]);
         assert_eq!(mapping.labels, [None, None, Some("work"), Some("mobile")]);
+        assert_eq!(mapping.describe(&header)["Nom"], "last_name", "the first of two columns speaks for both");
     }
 
     #[test]

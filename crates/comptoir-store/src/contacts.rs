@@ -183,6 +183,17 @@ pub async fn matching(db: &Db, emails: &[String], phones: &[String]) -> Result<V
     rows.into_iter().map(Contact::try_from).collect()
 }
 
+/// Brings PostgreSQL's statistics on contacts and companies up to date, so a table that grew
+/// by a large import is still read through its indexes (with none, it takes every email for
+/// one of thousands of rows, and a batch's lookup for a table scan). SQLite's planner picks
+/// the indexes without them.
+pub async fn refresh_statistics(db: &Db) -> Result<(), StoreError> {
+    if let Db::Postgres(pool) = db {
+        sqlx::query("ANALYZE contacts, companies").execute(pool).await?;
+    }
+    Ok(())
+}
+
 /// Whether any contact works for `company`.
 pub async fn any_of_company(db: &Db, company: CompanyId) -> Result<bool, StoreError> {
     let found: Option<i32> = on_pool!(db, |pool| {

@@ -135,24 +135,27 @@ pub async fn list(db: &Db, before: Option<DateTime<Utc>>, limit: u32) -> Result<
     rows.into_iter().map(Import::try_from).collect()
 }
 
-/// The last import of this file into this kind that stopped before its end without failing:
+/// The last import of this file into this kind by this user that stopped before its end
+/// without failing:
 /// interrupted, or still said to run though nothing moved it since `stale_before`.
 pub async fn unfinished(
     db: &Db,
     file_sha256: &str,
     kind: &str,
+    created_by: UserId,
     stale_before: DateTime<Utc>,
 ) -> Result<Option<Import>, StoreError> {
     let row: Option<ImportRow> = on_pool!(db, |pool| {
         sqlx::query_as(concat!(
             select_imports!(),
-            " WHERE file_sha256 = $1 AND kind = $2 AND NOT dry_run
+            " WHERE file_sha256 = $1 AND kind = $2 AND created_by = $4 AND NOT dry_run
                 AND (status = 'interrupted' OR (status = 'running' AND updated_at < $3))
               ORDER BY created_at DESC LIMIT 1"
         ))
         .bind(file_sha256)
         .bind(kind)
         .bind(stale_before)
+        .bind(created_by.0)
         .fetch_optional(pool)
         .await
     })?;

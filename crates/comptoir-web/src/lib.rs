@@ -17,6 +17,7 @@ mod uploads;
 pub use error::ApiError;
 pub use extract::MAX_JSON_BODY;
 pub use state::AppState;
+pub use uploads::forget_stale as forget_stale_uploads;
 
 use axum::Router;
 use axum::http::{HeaderName, Request};

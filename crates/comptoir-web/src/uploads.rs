@@ -88,3 +88,20 @@ pub async fn receive<E>(
     upload.sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(upload)
 }
+
+/// Removes the files of checks never followed by an import, once older than `age`; returns
+/// how many.
+pub fn forget_stale(age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return 0 };
+    entries
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("comptoir-import-"))
+        .filter(|entry| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| at.elapsed().is_ok_and(|elapsed| elapsed > age))
+        })
+        .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+        .count()
+}

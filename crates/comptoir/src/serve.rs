@@ -114,6 +114,11 @@ fn spawn_housekeeping(app: App, event_retention: chrono::TimeDelta) {
                 Ok(n) => tracing::info!(expired = n, "quotes past their validity expired"),
                 Err(error) => tracing::warn!(%error, "could not expire quotes"),
             }
+            // A checked file waits a day for its import, then goes.
+            match comptoir_web::forget_stale_uploads(std::time::Duration::from_secs(24 * 3600)) {
+                0 => {}
+                n => tracing::info!(removed = n, "removed files checked but never imported"),
+            }
             match app.sweep_webhook_history(now - event_retention).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(swept = n, "forgot delivered events and finished deliveries"),

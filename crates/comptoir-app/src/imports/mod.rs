@@ -28,6 +28,10 @@ use std::io::Read;
 /// How many rows are read, checked and written together.
 pub const IMPORT_BATCH: usize = 1000;
 
+/// Every how many batches the database's statistics are brought up to date: the tables an
+/// import grows must stay read through their indexes.
+const STATISTICS_EVERY: u64 = 100;
+
 /// How long an import may go without moving before it is taken for interrupted.
 const STALE_AFTER: Duration = Duration::minutes(2);
 
@@ -76,7 +80,8 @@ fn unreadable(error: FileError) -> AppError {
 
 impl App {
     /// Opens `input` as contacts to import and records the import; a real import of a file
-    /// whose last import was interrupted takes that one up instead, past the rows it wrote.
+    /// whose last import by the same user was interrupted takes that one up instead, past the
+    /// rows it wrote.
     pub async fn start_contact_import<R: Read>(
         &self,
         actor: &Actor,
@@ -92,7 +97,14 @@ impl App {
             None
         } else {
             let stale = now() - STALE_AFTER;
-            comptoir_store::imports::unfinished(&self.db, &request.file_sha256, "contacts", stale).await?
+            comptoir_store::imports::unfinished(
+                &self.db,
+                &request.file_sha256,
+                "contacts",
+                actor.user_id,
+                stale,
+            )
+            .await?
         };
         if let Some(mut import) = resumed {
             let mapping = Mapping::chosen(table.header(), &definitions, &import.mapping)?;
@@ -146,7 +158,13 @@ impl App {
         let definitions = self.definitions(RecordKind::Contact).await?;
         let width = table.header().len();
         let mut companies = batch::CompanyCache::default();
+        let mut batches = 0u64;
         loop {
+            // Soon after the start too: an empty table's statistics say nothing of its next rows.
+            if matches!(batches, 5 | 20) || batches.is_multiple_of(STATISTICS_EVERY) {
+                comptoir_store::contacts::refresh_statistics(&self.db).await?;
+            }
+            batches += 1;
             let rows = match table.next_batch(IMPORT_BATCH) {
                 Ok(rows) => rows,
                 Err(error) => {
@@ -154,7 +172,7 @@ impl App {
                         FileError::Malformed { line, .. } => *line,
                         _ => 0,
                     };
-                    import.skip(line, [("file".to_owned(), error.to_string())]);
+                    import.report(line, "file".to_owned(), error.to_string());
                     import.status = ImportStatus::Failed;
                     break;
                 }
@@ -164,7 +182,18 @@ impl App {
                 break;
             }
             let read = batch::Read::contacts(&rows, &mapping, width, &definitions, actor);
-            self.write_contact_batch(actor, &mut import, read, &mut companies).await?;
+            if let Err(error) = self.write_contact_batch(actor, &mut import, read, &mut companies).await {
+                // The batches before stay written; the import says it stopped, and why.
+                import.report(0, "import".to_owned(), format!("stopped: {error}"));
+                import.status = ImportStatus::Failed;
+                import.updated_at = now();
+                if let Ok(mut tx) = self.db.begin().await
+                    && comptoir_store::imports::save(&mut tx, &import).await.is_ok()
+                {
+                    let _ = tx.commit().await;
+                }
+                return Err(error);
+            }
             progress(&import);
         }
         let at = now();

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod audit;
 pub mod bulk;
 mod changes;
+pub mod columns;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;

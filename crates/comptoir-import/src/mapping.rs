@@ -209,10 +209,14 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("tags", &["etiquettes", "tags", "labels", "categories", "mots cles", "groupes", "group membership"]),
 ];
 
-/// The field a header most likely names, from the synonyms above, then from the shapes the
-/// big address books use ("E-mail 1 - Value", "Organization 1 - Title"), then from the custom
-/// fields' keys and labels.
+/// The field a header most likely names: the field whose key it is, else from the synonyms
+/// above, the custom fields' keys and labels, then the shapes the big address books use
+/// ("E-mail 1 - Value", "Organization 1 - Title").
 fn suggestion(header: &str, definitions: &[CustomFieldDefinition]) -> Option<Target> {
+    // A header that is a field's key, as the API's own CSV writes them (`custom_fields.budget`).
+    if let Some(target) = Target::parse(header.trim(), definitions) {
+        return Some(target);
+    }
     let folded = fold(header);
     if let Some((key, _)) = SYNONYMS.iter().find(|(_, names)| names.contains(&folded.as_str())) {
         return Target::parse(key, &[]);

@@ -30,6 +30,8 @@ pub struct CompanyPage {
 
 /// List companies, with filters (`filter[city]=Lyon`, `filter[relationship_type]=customer`), sort
 /// (`sort=-updated_at`), full-text search (`q=acme`) and cursor pagination.
+/// With `Accept: text/csv`, every company the list matches, as CSV streamed a page at a time
+/// (one column per field as the API names it), which `POST /api/v1/imports` takes back.
 #[utoipa::path(get, path = "/api/v1/companies", tag = "companies",
     params(
         ("limit" = Option<u32>, Query, description = "1 to 500, default 50"),
@@ -41,8 +43,12 @@ pub struct CompanyPage {
 pub async fn list(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    headers: axum::http::HeaderMap,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
+    if super::csv::wants_csv(&headers) {
+        return super::csv::list::<Companies>(&state, &actor, query, "companies").await;
+    }
     let page = state.app.list::<Companies>(&actor, &query).await?;
     Ok(axum::Json(page).into_response())
 }

@@ -30,6 +30,8 @@ pub struct ContactPage {
 
 /// List contacts, with filters (`filter[city]=Lyon`, `filter[cf.budget][gt]=1000`), sort
 /// (`sort=-updated_at`), full-text search (`q=helene dup`) and cursor pagination.
+/// With `Accept: text/csv`, every contact the list matches, as CSV streamed a page at a time
+/// (one column per field as the API names it), which `POST /api/v1/imports` takes back.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
     params(
         ("limit" = Option<u32>, Query, description = "1 to 500, default 50"),
@@ -41,8 +43,12 @@ pub struct ContactPage {
 pub async fn list(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    headers: axum::http::HeaderMap,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
+    if super::csv::wants_csv(&headers) {
+        return super::csv::list::<Contacts>(&state, &actor, query, "contacts").await;
+    }
     let page = state.app.list::<Contacts>(&actor, &query).await?;
     Ok(axum::Json(page).into_response())
 }

@@ -35,6 +35,8 @@ pub struct DealPage {
 /// List deals, with filters (`filter[status]=open`, `filter[stage_id]=…`,
 /// `filter[expected_close_on][lt]=2027-01-01`), sort (`sort=-amount`), full-text search on the
 /// title (`q=renouvellement`) and cursor pagination.
+/// With `Accept: text/csv`, every deal the list matches, as CSV streamed a page at a time
+/// (one column per field as the API names it), which `POST /api/v1/imports` takes back.
 #[utoipa::path(get, path = "/api/v1/deals", tag = "deals",
     params(
         ("limit" = Option<u32>, Query, description = "1 to 500, default 50"),
@@ -46,8 +48,12 @@ pub struct DealPage {
 pub async fn list(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    headers: axum::http::HeaderMap,
     ListParams(query): ListParams,
 ) -> Result<Response, ApiError> {
+    if super::csv::wants_csv(&headers) {
+        return super::csv::list::<Deals>(&state, &actor, query, "deals").await;
+    }
     let page = state.app.list::<Deals>(&actor, &query).await?;
     Ok(axum::Json(page).into_response())
 }

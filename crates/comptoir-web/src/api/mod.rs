@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulk;
 pub mod companies;
 pub mod contacts;
+pub mod csv;
 pub mod custom_fields;
 pub mod deals;
 pub mod forecast;

@@ -20,7 +20,7 @@ pub(crate) mod forms;
 mod home;
 mod imports;
 mod kind;
-mod lists;
+pub(crate) mod lists;
 mod localize;
 mod orders;
 mod owners;

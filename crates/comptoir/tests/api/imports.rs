@@ -12,6 +12,7 @@ on_both_databases!(
     a_killed_import_leaves_whole_batches_and_runs_again,
     the_pages_check_a_file_then_import_it_then_undo_it,
     a_list_exported_then_imported_changes_nothing,
+    the_api_lists_as_csv_what_imports_back,
 );
 
 async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -425,4 +426,43 @@ async fn a_list_exported_then_imported_changes_nothing(s: TestServer) {
         );
     }
     assert_eq!(contacts(&s).await, before);
+}
+
+/// `Accept: text/csv` on a list gives every record it matches, in columns the import reads.
+async fn the_api_lists_as_csv_what_imports_back(s: TestServer) {
+    let budget = s
+        .post(
+            "/api/v1/custom-fields",
+            &s.admin,
+            json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "number"}),
+        )
+        .await;
+    assert_eq!(budget.status, StatusCode::CREATED);
+    for i in 0..3 {
+        let body = json!({"first_name": format!("Prénom {i}"), "last_name": "Lyonnais", "emails": [format!("l{i}@exemple.fr")],
+            "address": {"city": "Lyon"}, "tags": ["a", "b"], "custom_fields": {"budget": 100 * i}});
+        assert_eq!(s.post("/api/v1/contacts", &s.admin, body).await.status, StatusCode::CREATED);
+    }
+    let other = json!({"last_name": "Parisien", "emails": ["p@exemple.fr"], "address": {"city": "Paris"}});
+    assert_eq!(s.post("/api/v1/contacts", &s.admin, other).await.status, StatusCode::CREATED);
+    let csv_of = |path: &'static str| {
+        s.request(reqwest::Method::GET, path, Some(&s.admin), None, &[("accept", "text/csv")])
+    };
+
+    let answer = csv_of("/api/v1/contacts?filter[city]=Lyon&sort=last_name&limit=1").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.header("content-type"), Some("text/csv; charset=utf-8"));
+    let text = answer.body.as_str().expect("CSV").to_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("id,first_name,last_name,email,phone,"), "{}", lines[0]);
+    assert!(lines[0].ends_with(",custom_fields.budget"), "{}", lines[0]);
+    assert_eq!(lines.len(), 4, "every Lyon contact, whatever the page size: {text}");
+    assert!(lines[1].contains("\"a, b\""), "{}", lines[1]);
+
+    let import = finished(&s, &upload(&s, "kind=contacts", &s.admin, text.into_bytes()).await).await;
+    assert_eq!(import["counts"]["unchanged"], 3, "{import}");
+    assert_eq!(import["counts"]["created"], 0, "{import}");
+
+    let refused = csv_of("/api/v1/contacts?filter[shoe_size]=42").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

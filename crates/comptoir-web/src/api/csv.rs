@@ -1,0 +1,114 @@
+//! A list as CSV, for a client that asks for it with `Accept: text/csv`: every record the list
+//! matches (its filters, search and order; not its page size), streamed a page at a time, one
+//! column per field as the API names it (custom fields as `custom_fields.<key>`), so the file
+//! imports back as it is.
+
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::pages::lists::csv_rows;
+use crate::state::AppState;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use comptoir_app::columns::Columns;
+use comptoir_domain::listing::{ListQuery, MAX_LIMIT};
+use comptoir_domain::users::Actor;
+use serde_json::Value;
+
+/// Whether the client asked for CSV rather than JSON.
+pub fn wants_csv(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.split(',').any(|kind| kind.trim().starts_with("text/csv")))
+}
+
+/// A value as a cell: text as it is, several values joined by commas, nothing for null.
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Array(items)) => {
+            items.iter().map(|item| cell(Some(item))).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(", ")
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+pub async fn list<K: Columns>(
+    state: &AppState,
+    actor: &Actor,
+    mut query: ListQuery,
+    file_name: &'static str,
+) -> Result<Response, ApiError> {
+    let definitions = state.app.definitions(K::KIND).await?;
+    let mut columns: Vec<(String, String)> =
+        K::columns().into_iter().map(|(name, pointer)| (name.to_owned(), pointer.to_owned())).collect();
+    columns.extend(
+        definitions.iter().map(|d| (format!("custom_fields.{}", d.key), format!("/custom_fields/{}", d.key))),
+    );
+    query.limit = MAX_LIMIT;
+    query.cursor = None;
+    // The first page is read before answering, so a bad filter is still a 422.
+    let first = state.app.list::<K>(actor, &query).await?;
+    let rows_of = move |records: &[K::Record], columns: &[(String, String)]| -> Vec<Vec<String>> {
+        records
+            .iter()
+            .map(|record| {
+                let json = serde_json::to_value(record).unwrap_or(Value::Null);
+                columns.iter().map(|(_, pointer)| cell(json.pointer(pointer))).collect()
+            })
+            .collect()
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let app = state.app.clone();
+    let actor = *actor;
+    tokio::spawn(async move {
+        let header: Vec<String> = columns.iter().map(|(name, _)| name.clone()).collect();
+        let start = csv_rows(Lang::En, &[header]);
+        if !send(&sender, start).await
+            || !send(&sender, csv_rows(Lang::En, &rows_of(&first.data, &columns))).await
+        {
+            return;
+        }
+        let mut next = first.next_cursor;
+        while let Some(cursor) = next {
+            query.cursor = Some(cursor);
+            match app.list::<K>(&actor, &query).await {
+                Ok(page) => {
+                    if !send(&sender, csv_rows(Lang::En, &rows_of(&page.data, &columns))).await {
+                        return;
+                    }
+                    next = page.next_cursor;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "CSV list stopped");
+                    let _ = sender.send(Err(std::io::Error::other("the list stopped"))).await;
+                    return;
+                }
+            }
+        }
+    });
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}.csv\"")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Sends a chunk; `false` once the client is gone or the chunk could not be written.
+async fn send(
+    sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    chunk: Result<Vec<u8>, csv::Error>,
+) -> bool {
+    match chunk {
+        Ok(bytes) => sender.send(Ok(bytes)).await.is_ok(),
+        Err(error) => {
+            let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+            false
+        }
+    }
+}

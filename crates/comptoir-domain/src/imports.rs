@@ -102,6 +102,9 @@ pub struct Import {
     pub mapping: BTreeMap<String, String>,
     /// Rows whose batch is written: where an interrupted import starts again.
     pub rows_done: u64,
+    /// The file's size, and how much of it has been read, in bytes: how far the import is.
+    pub file_bytes: u64,
+    pub bytes_read: u64,
     pub counts: ImportCounts,
     /// The first thousand rows left out, and why.
     pub errors: Vec<RowError>,

@@ -217,6 +217,8 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("imports", "dry_run"),
     ("imports", "mapping"),
     ("imports", "rows_done"),
+    ("imports", "file_bytes"),
+    ("imports", "bytes_read"),
     ("imports", "counts"),
     ("imports", "undo"),
     ("imports", "created_at"),

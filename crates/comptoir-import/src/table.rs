@@ -103,6 +103,12 @@ impl<R: Read> Table<R> {
         self.encoding
     }
 
+    /// How many bytes of text the rows read so far took: the file's bytes as UTF-8, so about
+    /// as many as the file's own for most files.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     pub fn delimiter(&self) -> char {
         char::from(self.delimiter)
     }

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 macro_rules! select_imports {
     () => {
-        "SELECT id, kind, file_name, file_sha256, created_by, status, dry_run, mapping, rows_done, counts,
-            errors, undo, created_at, updated_at, finished_at FROM imports"
+        "SELECT id, kind, file_name, file_sha256, created_by, status, dry_run, mapping, rows_done, file_bytes,
+            bytes_read, counts, errors, undo, created_at, updated_at, finished_at FROM imports"
     };
 }
 
@@ -28,6 +28,8 @@ struct ImportRow {
     dry_run: bool,
     mapping: Json<BTreeMap<String, String>>,
     rows_done: i64,
+    file_bytes: i64,
+    bytes_read: i64,
     counts: Json<ImportCounts>,
     errors: Json<Vec<RowError>>,
     undo: Option<Json<UndoReport>>,
@@ -50,6 +52,8 @@ impl TryFrom<ImportRow> for Import {
             dry_run: row.dry_run,
             mapping: row.mapping.0,
             rows_done: u64::try_from(row.rows_done).unwrap_or_default(),
+            file_bytes: u64::try_from(row.file_bytes).unwrap_or_default(),
+            bytes_read: u64::try_from(row.bytes_read).unwrap_or_default(),
             counts: row.counts.0,
             errors: row.errors.0,
             undo: row.undo.map(|u| u.0),
@@ -64,8 +68,8 @@ pub async fn insert(db: &Db, import: &Import) -> Result<(), StoreError> {
     on_pool!(db, |pool| {
         sqlx::query(
             "INSERT INTO imports (id, kind, file_name, file_sha256, created_by, status, dry_run, mapping, rows_done,
-                counts, errors, undo, created_at, updated_at, finished_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                counts, errors, undo, created_at, updated_at, finished_at, file_bytes, bytes_read)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(import.id.0)
         .bind(&import.kind)
@@ -82,6 +86,8 @@ pub async fn insert(db: &Db, import: &Import) -> Result<(), StoreError> {
         .bind(import.created_at)
         .bind(import.updated_at)
         .bind(import.finished_at)
+        .bind(rows(import.file_bytes))
+        .bind(rows(import.bytes_read))
         .execute(pool)
         .await
         .map(drop)
@@ -94,7 +100,7 @@ pub async fn save(tx: &mut Tx, import: &Import) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE imports SET status = $2, mapping = $3, rows_done = $4, counts = $5, errors = $6, undo = $7,
-                updated_at = $8, finished_at = $9
+                updated_at = $8, finished_at = $9, bytes_read = $10
              WHERE id = $1",
         )
         .bind(import.id.0)
@@ -106,6 +112,7 @@ pub async fn save(tx: &mut Tx, import: &Import) -> Result<(), StoreError> {
         .bind(import.undo.as_ref().map(Json))
         .bind(import.updated_at)
         .bind(import.finished_at)
+        .bind(rows(import.bytes_read))
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
@@ -162,6 +169,7 @@ pub async fn unfinished(
     row.map(Import::try_from).transpose()
 }
 
+/// A count as the databases store it.
 fn rows(count: u64) -> i64 {
     i64::try_from(count).unwrap_or(i64::MAX)
 }

@@ -26,6 +26,7 @@ pub enum UploadError {
 pub struct Upload {
     pub path: PathBuf,
     pub sha256: String,
+    pub size: u64,
     /// Moved to where a checked import's file is kept: not to be removed.
     moved: bool,
 }
@@ -55,7 +56,8 @@ impl Upload {
     pub fn kept(import: Uuid, sha256: String) -> Option<Upload> {
         let path = std::env::temp_dir().join(format!("comptoir-import-{}", Uuid::now_v7()));
         std::fs::rename(kept_path(import), &path).ok()?;
-        Some(Upload { path, sha256, moved: false })
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        Some(Upload { path, sha256, size, moved: false })
     }
 
     pub fn open(&self) -> std::io::Result<std::io::BufReader<std::fs::File>> {
@@ -70,6 +72,7 @@ pub async fn receive<E>(
     let mut upload = Upload {
         path: std::env::temp_dir().join(format!("comptoir-import-{}", Uuid::now_v7())),
         sha256: String::new(),
+        size: 0,
         moved: false,
     };
     let mut file = std::io::BufWriter::new(std::fs::File::create(&upload.path)?);
@@ -86,6 +89,7 @@ pub async fn receive<E>(
     }
     file.flush()?;
     upload.sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    upload.size = size;
     Ok(upload)
 }
 

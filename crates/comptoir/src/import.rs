@@ -41,6 +41,7 @@ pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<(
             let request = ImportRequest {
                 file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 file_sha256,
+                file_bytes: size,
                 mapping: mapping.into_iter().collect(),
                 dry_run,
             };

@@ -41,6 +41,8 @@ pub struct ImportRequest {
     pub file_name: String,
     /// The file's SHA-256 ([`fingerprint`]), by which an interrupted import is found again.
     pub file_sha256: String,
+    /// The file's size in bytes, to tell how far the import is.
+    pub file_bytes: u64,
     /// Header → field key (`""` leaves the column out), in place of what the headers suggest.
     pub mapping: BTreeMap<String, String>,
     pub dry_run: bool,
@@ -134,6 +136,8 @@ impl App {
             dry_run: request.dry_run,
             mapping: mapping.describe(table.header()),
             rows_done: 0,
+            file_bytes: request.file_bytes,
+            bytes_read: 0,
             counts: ImportCounts::default(),
             errors: Vec::new(),
             undo: None,
@@ -179,8 +183,11 @@ impl App {
             };
             if rows.is_empty() {
                 import.status = ImportStatus::Done;
+                import.bytes_read = import.file_bytes;
                 break;
             }
+            // Text decoded from a one-byte encoding is longer than the file: never past its end.
+            import.bytes_read = table.bytes_read().min(import.file_bytes);
             let read = batch::Read::contacts(&rows, &mapping, width, &definitions, actor);
             if let Err(error) = self.write_contact_batch(actor, &mut import, read, &mut companies).await {
                 // The batches before stay written; the import says it stopped, and why.

@@ -13,6 +13,8 @@ CREATE TABLE imports (
     dry_run BOOLEAN NOT NULL,
     mapping JSONB NOT NULL,
     rows_done BIGINT NOT NULL DEFAULT 0,
+    file_bytes BIGINT NOT NULL DEFAULT 0,
+    bytes_read BIGINT NOT NULL DEFAULT 0,
     counts JSONB NOT NULL,
     errors JSONB NOT NULL DEFAULT '[]',
     undo JSONB,

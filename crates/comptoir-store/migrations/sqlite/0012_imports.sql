@@ -13,6 +13,8 @@ CREATE TABLE imports (
     dry_run BOOLEAN NOT NULL,
     mapping TEXT NOT NULL,
     rows_done INTEGER NOT NULL DEFAULT 0,
+    file_bytes INTEGER NOT NULL DEFAULT 0,
+    bytes_read INTEGER NOT NULL DEFAULT 0,
     counts TEXT NOT NULL,
     errors TEXT NOT NULL DEFAULT '[]',
     undo TEXT,

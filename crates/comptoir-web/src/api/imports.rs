@@ -111,6 +111,7 @@ pub async fn create(
     let request = ImportRequest {
         file_name: params.file_name,
         file_sha256: upload.sha256.clone(),
+        file_bytes: upload.size,
         mapping: params.mapping,
         dry_run: params.dry_run,
     };

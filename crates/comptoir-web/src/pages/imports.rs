@@ -99,6 +99,9 @@ async fn upload(
     mut form: Multipart,
 ) -> Result<Response, PageError> {
     check_origin(&headers)?;
+    if !visitor.actor.can_create_records() {
+        return Err(AppError::Forbidden("read-only users cannot import contacts").into());
+    }
     let mut token_checked = false;
     let mut received: Option<(Upload, String)> = None;
     while let Some(field) = form.next_field().await.map_err(|_| PageError::BadRequest)? {
@@ -130,6 +133,7 @@ async fn upload(
     let request = ImportRequest {
         file_name,
         file_sha256: upload.sha256.clone(),
+        file_bytes: upload.size,
         mapping: BTreeMap::new(),
         dry_run: true,
     };
@@ -199,6 +203,8 @@ struct ShowPage {
     import: Import,
     status: String,
     running: bool,
+    /// How much of the file has been read, in whole percent.
+    percent: u64,
     when: String,
     columns: Vec<Column>,
     /// Every field a column may fill: key and words.
@@ -241,6 +247,7 @@ async fn show(
     let show = ShowPage {
         status: status_word(&page, import.status),
         running: import.status == ImportStatus::Running,
+        percent: (import.bytes_read * 100).checked_div(import.file_bytes).unwrap_or(0).min(100),
         when: page.datetime(&import.created_at),
         columns,
         fields,
@@ -281,6 +288,7 @@ async fn run(
     let request = ImportRequest {
         file_name: checked.file_name.clone(),
         file_sha256: checked.file_sha256,
+        file_bytes: upload.size,
         mapping,
         dry_run,
     };

@@ -103,6 +103,8 @@ async fn a_french_excel_file_is_checked_then_imported_then_matched(s: TestServer
     let import =
         finished(&s, &upload(&s, "kind=contacts&file_name=clients.csv", &s.admin, file.clone()).await).await;
     assert_eq!(import["counts"], preview["counts"], "the dry run said what the import did");
+    assert_eq!(import["file_bytes"], json!(file.len()));
+    assert_eq!(import["bytes_read"], import["file_bytes"], "read to its end");
     let people = contacts(&s).await;
     let names: Vec<&str> = people.iter().filter_map(|c| c["last_name"].as_str()).collect();
     assert_eq!(names, ["Dupré", "Lefèvre", "Núñez"]);
@@ -293,6 +295,8 @@ async fn a_killed_import_leaves_whole_batches_and_runs_again(s: TestServer) {
     let list = s.get("/api/v1/imports", &s.admin).await.body;
     let done = list["data"][0]["rows_done"].as_u64().unwrap_or(0);
     assert!(written >= 2000 && done < 60_000, "killed halfway: {done} rows written");
+    let (read, size) = (list["data"][0]["bytes_read"].as_u64(), list["data"][0]["file_bytes"].as_u64());
+    assert!(read > Some(0) && read < size, "how far it got, in bytes: {read:?} of {size:?}");
     assert_eq!(count().await, done, "whole batches only");
 
     // Nothing moves it any more; after a while it counts as interrupted and runs again.

@@ -67,7 +67,7 @@ pub enum ImportCommand {
         mapping: Vec<(String, String)>,
         /// SQLite's page cache for the import, in MiB: the indexes every new contact goes
         /// into are read from it rather than from the file
-        #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=65536))]
+        #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65536))]
         sqlite_cache_mib: u32,
     },
     /// List the latest imports.

@@ -161,7 +161,7 @@ impl App {
     ) -> Result<Import, AppError> {
         let Started { mut import, table, mapping } = started;
         let definitions = self.definitions(RecordKind::Contact).await?;
-        let (sender, mut batches_read) = tokio::sync::mpsc::channel(2);
+        let (sender, mut batches_read) = tokio::sync::mpsc::channel(1);
         let reader = *actor;
         let reading =
             tokio::task::spawn_blocking(move || read_ahead(table, &mapping, &definitions, &reader, &sender));

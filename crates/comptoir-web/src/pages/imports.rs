@@ -252,7 +252,10 @@ async fn show(
         columns,
         fields,
         errors,
-        may_run: import.dry_run && import.status == ImportStatus::Done && visitor.actor.can_create_records(),
+        may_run: mine
+            && import.dry_run
+            && import.status == ImportStatus::Done
+            && visitor.actor.can_create_records(),
         may_undo: mine
             && !import.dry_run
             && matches!(import.status, ImportStatus::Done | ImportStatus::Failed | ImportStatus::Interrupted),
@@ -273,6 +276,10 @@ async fn run(
     let checked = state.app.get_import(&visitor.actor, id).await?;
     if !checked.dry_run {
         return Err(PageError::BadRequest);
+    }
+    // The checked file is its sender's: only they, or an admin, import it.
+    if checked.created_by != Some(visitor.actor.user_id) && !visitor.actor.is_admin() {
+        return Err(AppError::Forbidden("only whoever sent a file, or an admin, imports it").into());
     }
     let mapping: BTreeMap<String, String> = checked
         .mapping

@@ -345,6 +345,13 @@ async fn the_pages_check_a_file_then_import_it_then_undo_it(s: TestServer) {
     assert!(page.contains("n’est pas une adresse e-mail valide"), "the row error, in French: {}", page.text);
     assert!(contacts(&s).await.is_empty());
 
+    // Someone else may see the check but not import the file it checked.
+    let (_, other_email) = s.user_with_password(Role::Sales).await;
+    let other = s.signed_in(&other_email).await;
+    assert!(!other.get(&checked).await.contains("name=\"map.Client\""), "no columns to choose");
+    let taken = other.post(&format!("{checked}/run"), &[("map.Client", "last_name")]).await;
+    assert_eq!(taken.status, StatusCode::FORBIDDEN);
+
     // "Client" was not recognised: the check said so, and the column is given its field.
     let run = browser
         .post(

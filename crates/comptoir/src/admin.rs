@@ -7,7 +7,8 @@ use comptoir_app::{App, AppError};
 use serde_json::json;
 use std::io::BufRead;
 
-fn explain(error: AppError) -> anyhow::Error {
+/// A use case's refusal as the command line says it: a validation error by its fields.
+pub(crate) fn explain(error: AppError) -> anyhow::Error {
     match error {
         AppError::Validation(errors) => anyhow::anyhow!("{errors}"),
         other => anyhow::anyhow!(other),

@@ -1,23 +1,17 @@
 //! `comptoir import …`: files imported from the command line, with a progress bar.
 
+use crate::admin::explain;
 use crate::cli::ImportCommand;
 use crate::serve::open_with;
 use anyhow::{Context, bail};
+use comptoir_app::App;
 use comptoir_app::imports::{ImportRequest, fingerprint};
-use comptoir_app::{App, AppError};
 use comptoir_domain::imports::Import;
 use comptoir_domain::users::Actor;
 use comptoir_store::DbOptions;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
 use std::io::BufReader;
-
-fn explain(error: AppError) -> anyhow::Error {
-    match error {
-        AppError::Validation(errors) => anyhow::anyhow!("{errors}"),
-        other => anyhow::anyhow!(other),
-    }
-}
 
 async fn actor(app: &App, email: &str) -> anyhow::Result<Actor> {
     let Some(user) = app.find_user_by_email(email).await.map_err(explain)? else {

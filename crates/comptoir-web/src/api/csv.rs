@@ -6,6 +6,7 @@
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::pages::lists::csv_rows;
+use crate::pages::record_lists::send_chunk as send;
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -97,18 +98,4 @@ pub async fn list<K: Columns>(
         body,
     )
         .into_response())
-}
-
-/// Sends a chunk; `false` once the client is gone or the chunk could not be written.
-async fn send(
-    sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-    chunk: Result<Vec<u8>, csv::Error>,
-) -> bool {
-    match chunk {
-        Ok(bytes) => sender.send(Ok(bytes)).await.is_ok(),
-        Err(error) => {
-            let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
-            false
-        }
-    }
 }

@@ -27,7 +27,7 @@ mod owners;
 mod path;
 mod quotes;
 mod reach;
-mod record_lists;
+pub(crate) mod record_lists;
 mod record_pages;
 mod records;
 mod report;

@@ -300,7 +300,7 @@ pub(super) async fn export<K: KindPages>(
 
 /// Hands a piece of an export to the response; `false` when there is nothing more to do (the
 /// client went away, or the piece could not be written).
-async fn send_chunk(
+pub(crate) async fn send_chunk(
     sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
     chunk: Result<Vec<u8>, csv::Error>,
 ) -> bool {

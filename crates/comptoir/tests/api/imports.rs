@@ -52,6 +52,13 @@ async fn contacts(s: &TestServer) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// Defines a custom field of contacts.
+async fn contact_field(s: &TestServer, key: &str, label: &str, field_type: &str) {
+    let body = json!({"object_type": "contact", "key": key, "label": label, "field_type": field_type});
+    let made = s.post("/api/v1/custom-fields", &s.admin, body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+}
+
 fn windows_1252(text: &str) -> Vec<u8> {
     encoding_rs::WINDOWS_1252.encode(text).0.into_owned()
 }
@@ -67,17 +74,8 @@ Bad;Row;;pas-une-adresse;;;;;\r\n\
 Zoé;Lefèvre;Atelier Zoé;ZOE@Exemple.fr;+33 6 98 76 54 32;Nantes;2026-01-15;12;\r\n";
 
 async fn a_french_excel_file_is_checked_then_imported_then_matched(s: TestServer) {
-    for (key, field_type) in [("signed_on", "date"), ("budget", "number")] {
-        let label = if key == "budget" { "Budget" } else { "Signé le" };
-        let made = s
-            .post(
-                "/api/v1/custom-fields",
-                &s.admin,
-                json!({"object_type": "contact", "key": key, "label": label, "field_type": field_type}),
-            )
-            .await;
-        assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
-    }
+    contact_field(&s, "signed_on", "Signé le", "date").await;
+    contact_field(&s, "budget", "Budget", "number").await;
     let file = windows_1252(FRENCH_EXCEL);
 
     let preview = finished(
@@ -379,14 +377,7 @@ async fn the_pages_check_a_file_then_import_it_then_undo_it(s: TestServer) {
 
 /// What the contacts list exports, in French or in English, imports back as it is.
 async fn a_list_exported_then_imported_changes_nothing(s: TestServer) {
-    let budget = s
-        .post(
-            "/api/v1/custom-fields",
-            &s.admin,
-            json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "number"}),
-        )
-        .await;
-    assert_eq!(budget.status, StatusCode::CREATED);
+    contact_field(&s, "budget", "Budget", "number").await;
     let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Crème & Cie"})).await.id();
     for body in [
         json!({"first_name": "Hélène", "last_name": "Dupré", "emails": ["helene@exemple.fr"], "phones": ["06 12 34 56 78"],
@@ -441,14 +432,7 @@ async fn a_list_exported_then_imported_changes_nothing(s: TestServer) {
 
 /// `Accept: text/csv` on a list gives every record it matches, in columns the import reads.
 async fn the_api_lists_as_csv_what_imports_back(s: TestServer) {
-    let budget = s
-        .post(
-            "/api/v1/custom-fields",
-            &s.admin,
-            json!({"object_type": "contact", "key": "budget", "label": "Budget", "field_type": "number"}),
-        )
-        .await;
-    assert_eq!(budget.status, StatusCode::CREATED);
+    contact_field(&s, "budget", "Budget", "number").await;
     for i in 0..3 {
         let body = json!({"first_name": format!("Prénom {i}"), "last_name": "Lyonnais", "emails": [format!("l{i}@exemple.fr")],
             "address": {"city": "Lyon"}, "tags": ["a", "b"], "custom_fields": {"budget": 100 * i}});

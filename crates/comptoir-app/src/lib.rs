@@ -12,11 +12,13 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 mod documents;
+pub mod duplicates;
 mod error;
 pub mod idempotency;
 pub mod imports;
 pub mod input;
 pub mod kind;
+pub mod merges;
 pub mod orders;
 pub mod passwords;
 pub mod pipelines;
@@ -66,6 +68,8 @@ pub struct App {
     tokens: Arc<RwLock<TokenCache>>,
     definitions: Arc<RwLock<DefinitionCache>>,
     webhooks: webhooks::Webhooks,
+    /// Set while a scan for duplicates runs: one at a time is enough.
+    scanning: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -75,6 +79,7 @@ impl App {
             tokens: Arc::default(),
             definitions: Arc::default(),
             webhooks: webhooks::Webhooks::new(false),
+            scanning: Arc::default(),
         }
     }
 

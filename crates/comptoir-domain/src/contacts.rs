@@ -323,7 +323,7 @@ pub struct CompanySummary {
     pub name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contact {
     pub id: ContactId,
     /// Increases with every change; send it back in `If-Match` to update safely.

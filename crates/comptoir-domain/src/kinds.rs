@@ -128,6 +128,7 @@ impl ObjectType {
                 &[Milestone::StageChanged, Milestone::Won, Milestone::Lost]
             }
             ObjectType::Quote => &[Milestone::Sent, Milestone::Accepted, Milestone::Refused],
+            ObjectType::Record(RecordKind::Contact) => &[Milestone::Merged, Milestone::MergeUndone],
             _ => &[],
         }
     }
@@ -155,6 +156,10 @@ pub enum Milestone {
     Sent,
     Accepted,
     Refused,
+    /// Another contact was merged into this one.
+    Merged,
+    /// A merge into this contact was undone.
+    MergeUndone,
 }
 
 impl Milestone {
@@ -166,6 +171,8 @@ impl Milestone {
             Milestone::Sent => "sent",
             Milestone::Accepted => "accepted",
             Milestone::Refused => "refused",
+            Milestone::Merged => "merged",
+            Milestone::MergeUndone => "merge_undone",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 pub mod documents;
+pub mod duplicates;
 pub mod email;
 pub mod ids;
 pub mod imports;

@@ -327,6 +327,38 @@ impl Db {
         Ok(rows)
     }
 
+    /// Every column, by table, with a foreign key to `table`: what a merge of two of its
+    /// records must move.
+    pub async fn references_to(&self, table: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let rows: Vec<(String, String)> = match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, f.\"from\" FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f
+                     WHERE m.type = 'table' AND f.\"table\" = $1",
+                )
+                .bind(table)
+                .fetch_all(pool)
+                .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT kcu.table_name::text, kcu.column_name::text
+                     FROM information_schema.referential_constraints rc
+                     JOIN information_schema.key_column_usage kcu
+                       ON kcu.constraint_name = rc.constraint_name AND kcu.constraint_schema = rc.constraint_schema
+                     JOIN information_schema.constraint_column_usage ccu
+                       ON ccu.constraint_name = rc.unique_constraint_name
+                      AND ccu.constraint_schema = rc.unique_constraint_schema
+                     WHERE rc.constraint_schema = current_schema() AND ccu.table_name = $1",
+                )
+                .bind(table)
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await);
     }

@@ -12,6 +12,7 @@ pub mod custom_fields;
 mod db;
 pub mod deals;
 pub mod documents;
+pub mod duplicates;
 pub mod fetch;
 pub mod idempotency;
 pub mod imports;

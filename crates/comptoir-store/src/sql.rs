@@ -108,6 +108,20 @@ where
     I: IntoIterator,
     I::Item: IntoIterator<Item = Bind>,
 {
+    insert_rows_then(tx, head, "", rows).await
+}
+
+/// [`insert_rows`], each statement ending with `tail` (`ON CONFLICT … DO NOTHING`).
+pub async fn insert_rows_then<I>(
+    tx: &mut crate::Tx,
+    head: &'static str,
+    tail: &'static str,
+    rows: I,
+) -> Result<(), crate::StoreError>
+where
+    I: IntoIterator,
+    I::Item: IntoIterator<Item = Bind>,
+{
     // SQLite allows 32766 parameters, PostgreSQL 65535.
     let per_statement = (30_000 / column_count(head)).max(1);
     let dialect = tx.dialect();
@@ -117,6 +131,7 @@ where
         let mut sql = Sql::new(head);
         sql.push(" VALUES ");
         sql.values(rows.by_ref().take(per_statement));
+        sql.push(tail);
         Some(sql.into_parts(dialect))
     };
     while let Some((text, binds)) = assemble() {

@@ -8,6 +8,8 @@
 mod batch;
 mod undo;
 
+pub(crate) use undo::Step;
+
 use crate::contacts::Contacts;
 use crate::kind::Kind;
 use crate::{App, AppError};

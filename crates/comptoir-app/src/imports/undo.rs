@@ -22,7 +22,7 @@ use uuid::Uuid;
 const UNDO_BATCH: u32 = 500;
 
 /// What undoing one entry comes to, worked out before the transaction that does it.
-enum Step<K: Kind> {
+pub(crate) enum Step<K: Kind> {
     Delete(K::Record),
     Restore { current: K::Record, restored: K::Record },
     LeaveAlone(Uuid),
@@ -104,7 +104,7 @@ impl App {
 
     /// What undoing `entry` takes, read before any write: nothing when the record changed
     /// since (or is gone).
-    async fn undo_step<K>(&self, actor: &Actor, entry: &AuditEntry) -> Result<Step<K>, AppError>
+    pub(crate) async fn undo_step<K>(&self, actor: &Actor, entry: &AuditEntry) -> Result<Step<K>, AppError>
     where
         K: Kind,
         K::Fields: DeserializeOwned,

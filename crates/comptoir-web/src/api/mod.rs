@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod csv;
 pub mod custom_fields;
 pub mod deals;
+pub mod duplicates;
 pub mod forecast;
 pub mod imports;
 pub mod kinds;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(contacts::router())
         .merge(bulk::router())
         .merge(imports::router())
+        .merge(duplicates::router())
         .merge(companies::router())
         .merge(activities::router())
         .merge(deals::router())

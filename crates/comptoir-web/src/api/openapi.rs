@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, products, quotes and orders, imports, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
+    info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, products, quotes and orders, imports, duplicates and merges, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
     paths(
         super::contacts::list, super::contacts::create, super::contacts::read, super::contacts::update,
         super::contacts::remove, super::contacts::timeline,
@@ -34,6 +34,8 @@ use utoipa::{Modify, OpenApi};
         super::settings::seller, super::settings::set_seller,
         super::bulk::contacts, super::bulk::companies, super::bulk::deals,
         super::imports::create, super::imports::list, super::imports::read, super::imports::undo,
+        super::duplicates::list, super::duplicates::read, super::duplicates::dismiss, super::duplicates::last_scan,
+        super::duplicates::scan, super::duplicates::merge, super::duplicates::read_merge, super::duplicates::undo,
         super::activities::list, super::activities::create, super::activities::read, super::activities::update,
         super::activities::remove,
         super::custom_fields::list, super::custom_fields::create, super::custom_fields::read,

@@ -7,6 +7,7 @@ mod companies;
 mod contacts;
 mod deals;
 mod demo;
+mod duplicates;
 mod hardening;
 mod health;
 mod imports;

@@ -1,0 +1,204 @@
+//! Merging one contact into another, and undoing it. A merge is one operation: the survivor's
+//! change, every record moved to it and the merged contact's deletion carry its id, and the
+//! merge row keeps the merged contact as it was, so the whole can be put back.
+
+use crate::changes::{Change, Origin, announce, record_all};
+use crate::contacts::Contacts;
+use crate::imports::Step;
+use crate::kind::Kind;
+use crate::{App, AppError};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::audit::{Action, AuditFilter};
+use comptoir_domain::contacts::Contact;
+use comptoir_domain::duplicates::{Merge, MergeRequest, MovedLinks, merged_fields};
+use comptoir_domain::ids::{ContactId, OperationId};
+use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
+use comptoir_domain::time::now;
+use comptoir_domain::users::Actor;
+use comptoir_store::Tx;
+use comptoir_store::duplicates::LinkedTable;
+use serde_json::json;
+use uuid::Uuid;
+
+const CONTACT: ObjectType = ObjectType::Record(RecordKind::Contact);
+
+/// The kind of record a linked table holds, as its audit entries name it.
+fn object_of(table: LinkedTable) -> ObjectType {
+    match table {
+        LinkedTable::Activities => ObjectType::Activity,
+        LinkedTable::Deals => ObjectType::Record(RecordKind::Deal),
+        LinkedTable::Quotes => ObjectType::Quote,
+        LinkedTable::Orders => ObjectType::Order,
+    }
+}
+
+impl App {
+    /// Merges `request.merged_id` into `request.survivor_id`: the survivor takes the chosen
+    /// values, every record of the merged contact moves to it, and the merged contact goes.
+    pub async fn merge_contacts(&self, actor: &Actor, request: &MergeRequest) -> Result<Merge, AppError> {
+        if request.survivor_id == request.merged_id {
+            let mut errors = ValidationErrors::new();
+            errors.add("merged_id", "is the survivor itself");
+            return Err(errors.into());
+        }
+        let survivor = self.get::<Contacts>(actor, request.survivor_id).await?;
+        let merged = self.get::<Contacts>(actor, request.merged_id).await?;
+        if !actor.can_modify(merged.fields.owner_id) {
+            return Err(AppError::Forbidden(Contacts::REFUSALS.delete));
+        }
+        let input = merged_fields(&survivor.fields, &merged.fields, &request.take_from_merged);
+        let changed = self.prepare_change::<Contacts>(actor, &survivor, |_| Ok(input), None).await?;
+        let merged_record = serde_json::to_value(&merged).map_err(|e| AppError::Internal(e.to_string()))?;
+        let operation = OperationId::new();
+        let origin = Origin { actor: Some(actor), operation: Some(operation) };
+        let at = now();
+
+        let mut tx = self.db.begin().await?;
+        let mut moved = Vec::new();
+        for table in LinkedTable::ALL {
+            let ids =
+                comptoir_store::duplicates::move_links(&mut tx, table, merged.id, survivor.id, at).await?;
+            record_moves(&mut tx, origin, table, &ids, merged.id, survivor.id).await?;
+            if !ids.is_empty() {
+                moved.push(MovedLinks { table: table.name().to_owned(), ids });
+            }
+        }
+        self.store_change::<Contacts>(&mut tx, actor, &survivor, &changed, None, Some(operation)).await?;
+        if let Some(last) = merged.last_activity_at {
+            comptoir_store::contacts::touch_last_activity(&mut tx, survivor.id, last).await?;
+        }
+        comptoir_store::duplicates::forget_pairs_of(&mut tx, merged.id).await?;
+        self.remove::<Contacts>(&mut tx, actor, &merged, None, Some(operation)).await?;
+        let merge = Merge {
+            id: operation,
+            survivor_id: survivor.id,
+            merged_id: merged.id,
+            merged_record,
+            moved,
+            merged_by: Some(actor.user_id),
+            merged_at: at,
+            undone_at: None,
+            survivor_left_alone: false,
+        };
+        comptoir_store::duplicates::insert_merge(&mut tx, &merge).await?;
+        let payload = json!({ "merged_id": merged.id });
+        announce(&mut tx, origin, CONTACT, survivor.id.0, Milestone::Merged, payload).await?;
+        tx.commit().await?;
+        Ok(merge)
+    }
+
+    pub async fn merge(&self, _actor: &Actor, id: OperationId) -> Result<Merge, AppError> {
+        comptoir_store::duplicates::get_merge(&self.db, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Puts a merge back: the merged contact returns as it was, with the records that moved
+    /// (those still on the survivor), and the survivor gets its earlier values back unless it
+    /// changed since, in which case it keeps them and the merge says so.
+    pub async fn undo_merge(&self, actor: &Actor, id: OperationId) -> Result<Merge, AppError> {
+        let mut merge = self.merge(actor, id).await?;
+        if merge.merged_by != Some(actor.user_id) && !actor.is_admin() {
+            return Err(AppError::Forbidden("only whoever merged two contacts, or an admin, undoes it"));
+        }
+        if merge.undone_at.is_some() {
+            return Err(AppError::Conflict("the merge is already undone".to_owned()));
+        }
+        let restored = self.restorable(actor, &merge).await?;
+        let survivor_step = self.survivor_step(actor, &merge).await?;
+        let undo = OperationId::new();
+        let origin = Origin { actor: Some(actor), operation: Some(undo) };
+        let at = now();
+
+        let mut tx = self.db.begin().await?;
+        let restored = self.store_new::<Contacts>(&mut tx, actor, restored).await?;
+        if let Some(last) = restored.last_activity_at {
+            comptoir_store::contacts::touch_last_activity(&mut tx, restored.id, last).await?;
+        }
+        for moved in &merge.moved {
+            let Some(table) = LinkedTable::parse(&moved.table) else { continue };
+            comptoir_store::duplicates::move_links_back(
+                &mut tx,
+                table,
+                &moved.ids,
+                merge.survivor_id,
+                merge.merged_id,
+                at,
+            )
+            .await?;
+            record_moves(&mut tx, origin, table, &moved.ids, merge.survivor_id, merge.merged_id).await?;
+        }
+        merge.survivor_left_alone = match &survivor_step {
+            Step::Restore { current, restored } => {
+                self.store_change::<Contacts>(&mut tx, actor, current, restored, None, Some(undo)).await?;
+                false
+            }
+            _ => true,
+        };
+        merge.undone_at = Some(at);
+        if !comptoir_store::duplicates::mark_undone(&mut tx, &merge).await? {
+            return Err(AppError::Conflict("the merge is already undone".to_owned()));
+        }
+        let payload = json!({ "merged_id": merge.merged_id, "merge_id": merge.id });
+        announce(&mut tx, origin, CONTACT, merge.survivor_id.0, Milestone::MergeUndone, payload).await?;
+        tx.commit().await?;
+        Ok(merge)
+    }
+
+    /// The merged contact as it was, its company and owner dropped if they are gone since.
+    async fn restorable(&self, actor: &Actor, merge: &Merge) -> Result<Contact, AppError> {
+        let mut contact: Contact = serde_json::from_value(merge.merged_record.clone())
+            .map_err(|e| AppError::Internal(format!("a merge's contact: {e}")))?;
+        if let Some(company) = contact.fields.company_id
+            && comptoir_store::companies::get(&self.db, company).await?.is_none()
+        {
+            contact.fields.company_id = None;
+        }
+        let mut errors = ValidationErrors::new();
+        self.check_user_exists(contact.fields.owner_id, "owner_id", &mut errors).await?;
+        if !errors.is_empty() {
+            contact.fields.owner_id = Some(actor.user_id);
+        }
+        contact.company = Contacts::references(self, None, &contact.fields).await?;
+        contact.version += 1;
+        contact.updated_at = now();
+        Ok(contact)
+    }
+
+    /// What undoing the merge does to the survivor: its earlier values, or nothing when it
+    /// changed since the merge (or is gone).
+    async fn survivor_step(&self, actor: &Actor, merge: &Merge) -> Result<Step<Contacts>, AppError> {
+        let filter = AuditFilter {
+            object_type: Some(CONTACT.to_string()),
+            object_id: Some(merge.survivor_id.0),
+            operation_id: Some(merge.id),
+            limit: 10,
+            ..AuditFilter::default()
+        };
+        let entries = comptoir_store::audit::list(&self.db, &filter).await?;
+        match entries.into_iter().find(|entry| entry.action == Action::Update) {
+            Some(entry) => self.undo_step::<Contacts>(actor, &entry).await,
+            None => Ok(Step::LeaveAlone(merge.survivor_id.0)),
+        }
+    }
+}
+
+/// Audits and announces that the rows `ids` of `table` now point at `to` instead of `from`.
+async fn record_moves(
+    tx: &mut Tx,
+    origin: Origin<'_>,
+    table: LinkedTable,
+    ids: &[Uuid],
+    from: ContactId,
+    to: ContactId,
+) -> Result<(), AppError> {
+    let changes: Vec<Change> = ids
+        .iter()
+        .map(|id| Change {
+            action: Action::Update,
+            object_type: object_of(table),
+            object_id: *id,
+            before: json!({ table.column(): from }),
+            after: json!({ table.column(): to }),
+        })
+        .collect();
+    record_all(tx, origin, &changes).await
+}

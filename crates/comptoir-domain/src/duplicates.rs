@@ -1,0 +1,312 @@
+//! Likely duplicate contacts, why they look alike, and merging one into the other: which of
+//! the two values of each field the merged contact keeps.
+
+use crate::contacts::{ContactFields, ContactInput, RawLabelled};
+use crate::ids::{ContactId, OperationId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// One piece of evidence that two contacts are the same person.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    SameEmail,
+    SamePhone,
+    SameName,
+    /// The same words in another order: "Dupont Jean" and "Jean Dupont".
+    SwappedName,
+    /// Close spellings: a typo, a dropped accent, a middle name.
+    SimilarName,
+    SoundsAlike,
+    SameCompany,
+    SameAddress,
+    SimilarAddress,
+    SamePostalCode,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::SameEmail => "same_email",
+            Reason::SamePhone => "same_phone",
+            Reason::SameName => "same_name",
+            Reason::SwappedName => "swapped_name",
+            Reason::SimilarName => "similar_name",
+            Reason::SoundsAlike => "sounds_alike",
+            Reason::SameCompany => "same_company",
+            Reason::SameAddress => "same_address",
+            Reason::SimilarAddress => "similar_address",
+            Reason::SamePostalCode => "same_postal_code",
+        }
+    }
+}
+
+/// From this score up, a pair is called a likely duplicate; below it, a possible one.
+pub const LIKELY: u8 = 70;
+
+/// Whether a pair still waits for someone's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PairStatus {
+    Open,
+    /// Someone said they are two people; scans leave the pair alone.
+    Dismissed,
+}
+
+impl PairStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairStatus::Open => "open",
+            PairStatus::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [PairStatus::Open, PairStatus::Dismissed].into_iter().find(|status| status.as_str() == s)
+    }
+}
+
+/// Two contacts that look like one person. `first_id` is the older of the two.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DuplicatePair {
+    pub id: Uuid,
+    #[schema(value_type = String, format = Uuid)]
+    pub first_id: ContactId,
+    #[schema(value_type = String, format = Uuid)]
+    pub second_id: ContactId,
+    /// 0 to 100: how sure the scan is that they are one person.
+    pub score: u8,
+    pub reasons: Vec<Reason>,
+    pub status: PairStatus,
+    pub found_at: DateTime<Utc>,
+}
+
+impl DuplicatePair {
+    pub fn likely(&self) -> bool {
+        self.score >= LIKELY
+    }
+}
+
+/// What the last scan for duplicates found, and how long it took.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScanReport {
+    pub contacts: u64,
+    /// Pairs compared: those sharing a blocking key, never all pairs.
+    pub compared: u64,
+    pub pairs: u64,
+    pub seconds: f64,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// A field of a contact whose value a merge takes from one side or the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeField {
+    FirstName,
+    LastName,
+    /// Which side's primary address comes first; both sides' addresses are kept.
+    Emails,
+    /// Which side's primary number comes first; both sides' numbers are kept.
+    Phones,
+    JobTitle,
+    CompanyId,
+    Address,
+    Language,
+    LifecycleStage,
+    Source,
+    OwnerId,
+    /// Which side wins a custom field both sides fill; the others are kept.
+    CustomFields,
+}
+
+impl MergeField {
+    pub const ALL: [MergeField; 12] = [
+        MergeField::FirstName,
+        MergeField::LastName,
+        MergeField::Emails,
+        MergeField::Phones,
+        MergeField::JobTitle,
+        MergeField::CompanyId,
+        MergeField::Address,
+        MergeField::Language,
+        MergeField::LifecycleStage,
+        MergeField::Source,
+        MergeField::OwnerId,
+        MergeField::CustomFields,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeField::FirstName => "first_name",
+            MergeField::LastName => "last_name",
+            MergeField::Emails => "emails",
+            MergeField::Phones => "phones",
+            MergeField::JobTitle => "job_title",
+            MergeField::CompanyId => "company_id",
+            MergeField::Address => "address",
+            MergeField::Language => "language",
+            MergeField::LifecycleStage => "lifecycle_stage",
+            MergeField::Source => "source",
+            MergeField::OwnerId => "owner_id",
+            MergeField::CustomFields => "custom_fields",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.as_str() == s)
+    }
+}
+
+/// Merging `merged_id` into `survivor_id`: the survivor keeps its own value of each field,
+/// except those listed in `take_from_merged` and those it leaves empty, where the merged
+/// contact's value wins. Nothing either side holds is dropped silently: emails, phones and
+/// tags of both are kept.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub survivor_id: ContactId,
+    #[schema(value_type = String, format = Uuid)]
+    pub merged_id: ContactId,
+    #[serde(default)]
+    pub take_from_merged: Vec<MergeField>,
+}
+
+/// The records a merge moved from the merged contact to the survivor, by table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MovedLinks {
+    pub table: String,
+    pub ids: Vec<Uuid>,
+}
+
+/// A merge done, kept so it can be undone: the merged contact as it was, and what moved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Merge {
+    /// Also the operation id on every audit entry and event the merge wrote.
+    #[schema(value_type = String, format = Uuid)]
+    pub id: OperationId,
+    #[schema(value_type = String, format = Uuid)]
+    pub survivor_id: ContactId,
+    #[schema(value_type = String, format = Uuid)]
+    pub merged_id: ContactId,
+    /// The merged contact before it went, as the API shows a contact.
+    #[schema(value_type = Object)]
+    pub merged_record: serde_json::Value,
+    pub moved: Vec<MovedLinks>,
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub merged_by: Option<UserId>,
+    pub merged_at: DateTime<Utc>,
+    pub undone_at: Option<DateTime<Utc>>,
+    /// Set by the undo when the survivor changed after the merge and kept those changes.
+    #[serde(default)]
+    pub survivor_left_alone: bool,
+}
+
+/// The survivor's fields after the merge, as input to validate.
+pub fn merged_fields(survivor: &ContactFields, merged: &ContactFields, take: &[MergeField]) -> ContactInput {
+    let takes = |field: MergeField| take.contains(&field);
+    let pick = |field: MergeField, ours: &Option<String>, theirs: &Option<String>| -> Option<String> {
+        if (takes(field) && theirs.is_some()) || ours.is_none() { theirs.clone() } else { ours.clone() }
+    };
+    let mut input = survivor.to_input();
+    let theirs = merged.to_input();
+    input.first_name = pick(MergeField::FirstName, &survivor.first_name, &merged.first_name);
+    input.last_name = pick(MergeField::LastName, &survivor.last_name, &merged.last_name);
+    input.job_title = pick(MergeField::JobTitle, &survivor.job_title, &merged.job_title);
+    input.language = pick(MergeField::Language, &survivor.language, &merged.language);
+    input.source = pick(MergeField::Source, &survivor.source, &merged.source);
+    input.emails = union(input.emails, theirs.emails, takes(MergeField::Emails), |raw| match raw {
+        RawLabelled::Email { address, .. } | RawLabelled::Plain(address) => address.to_lowercase(),
+        RawLabelled::Phone { number, .. } => number.clone(),
+    });
+    input.phones = union(input.phones, theirs.phones, takes(MergeField::Phones), |raw| match raw {
+        RawLabelled::Phone { number, .. } | RawLabelled::Plain(number) => number.clone(),
+        RawLabelled::Email { address, .. } => address.clone(),
+    });
+    if (takes(MergeField::CompanyId) && merged.company_id.is_some()) || survivor.company_id.is_none() {
+        input.company_id = merged.company_id;
+    }
+    if (takes(MergeField::Address) && !merged.address.is_empty()) || survivor.address.is_empty() {
+        input.address = Some(merged.address.clone());
+    }
+    if takes(MergeField::LifecycleStage) {
+        input.lifecycle_stage = Some(merged.lifecycle_stage);
+    }
+    if (takes(MergeField::OwnerId) && merged.owner_id.is_some()) || survivor.owner_id.is_none() {
+        input.owner_id = merged.owner_id;
+    }
+    for tag in &merged.tags {
+        if !input.tags.contains(tag) {
+            input.tags.push(tag.clone());
+        }
+    }
+    for (key, value) in &merged.custom_fields {
+        if takes(MergeField::CustomFields) || !input.custom_fields.contains_key(key) {
+            input.custom_fields.insert(key.clone(), value.clone());
+        }
+    }
+    input
+}
+
+/// Both lists without repeats, `theirs` first when it wins; capped at what a contact holds.
+fn union(
+    ours: Vec<RawLabelled>,
+    theirs: Vec<RawLabelled>,
+    theirs_first: bool,
+    key: impl Fn(&RawLabelled) -> String,
+) -> Vec<RawLabelled> {
+    let (first, second) = if theirs_first { (theirs, ours) } else { (ours, theirs) };
+    let mut seen = HashSet::new();
+    first
+        .into_iter()
+        .chain(second)
+        .filter(|raw| seen.insert(key(raw)))
+        .take(crate::contacts::MAX_EMAILS.min(crate::contacts::MAX_PHONES))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address::Address;
+    use crate::contacts::ContactInput;
+
+    fn fields(input: serde_json::Value) -> ContactFields {
+        let input: ContactInput = serde_json::from_value(input).expect("an input");
+        input.validate(&[], UserId::new()).expect("valid fields")
+    }
+
+    #[test]
+    fn the_survivor_keeps_its_values_fills_its_gaps_and_loses_no_address() {
+        let survivor = fields(serde_json::json!({
+            "first_name": "Jean", "last_name": "Dupont", "emails": ["jean@exemple.fr"],
+            "tags": ["vip"], "custom_fields": {}
+        }));
+        let merged = fields(serde_json::json!({
+            "first_name": "Jean-Pierre", "last_name": "Dupont", "job_title": "Gérant",
+            "emails": ["JP@autre.fr", "jean@exemple.fr"], "phones": ["06 12 34 56 78"],
+            "address": {"city": "Lyon"}, "tags": ["salon", "vip"]
+        }));
+        let input = merged_fields(&survivor, &merged, &[]);
+        assert_eq!(input.first_name.as_deref(), Some("Jean"));
+        assert_eq!(input.job_title.as_deref(), Some("Gérant"), "an empty field is filled");
+        assert_eq!(input.emails.len(), 2, "both addresses, once each");
+        assert_eq!(input.phones.len(), 1);
+        assert_eq!(input.tags, vec!["vip".to_owned(), "salon".to_owned()]);
+        assert_eq!(input.address.as_ref().and_then(|a| a.city.as_deref()), Some("Lyon"));
+
+        let input = merged_fields(&survivor, &merged, &[MergeField::FirstName, MergeField::Emails]);
+        assert_eq!(input.first_name.as_deref(), Some("Jean-Pierre"));
+        let primary = input.emails.first().map(|raw| serde_json::to_value(raw).expect("json"));
+        assert_eq!(
+            primary.and_then(|v| v["address"].as_str().map(str::to_owned)).as_deref(),
+            Some("jp@autre.fr")
+        );
+        let validated = input.validate(&[], UserId::new()).expect("a merge validates");
+        assert_eq!(validated.address, Address { city: Some("Lyon".to_owned()), ..Address::default() });
+    }
+}

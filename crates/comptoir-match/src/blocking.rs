@@ -1,0 +1,127 @@
+//! Which pairs are worth comparing: those that share a blocking key (an email, a phone, how
+//! the name sounds, a place or company with the name's start). Comparing every pair of a
+//! million contacts would take days; comparing those is linear in practice.
+
+use crate::profile::Profile;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// Blocks up to this size are compared pair by pair.
+const WHOLE_BLOCK: usize = 64;
+/// In a larger block (a common name, a shared switchboard number), each member is compared
+/// with this many neighbours once the block is sorted by place, where duplicates sit together.
+const WINDOW: usize = 12;
+/// How many letters of the name's longest word go with a place or company.
+const PREFIX: usize = 3;
+
+/// Every pair of indexes into `profiles` sharing a key, smaller index first, each once.
+pub fn candidate_pairs(profiles: &[Profile]) -> Vec<(u32, u32)> {
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(profiles.len() * 4);
+    for (index, profile) in profiles.iter().enumerate() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        for_each_key(profile, |key| keys.push((key, index)));
+    }
+    keys.sort_unstable();
+    let mut pairs: Vec<u64> = Vec::new();
+    let mut block: Vec<u32> = Vec::new();
+    let mut start = 0;
+    while start < keys.len() {
+        let key = keys[start].0;
+        let end = start + keys[start..].iter().take_while(|(k, _)| *k == key).count();
+        block.clear();
+        block.extend(keys[start..end].iter().map(|&(_, index)| index));
+        block.dedup();
+        pair_up(profiles, &mut block, &mut pairs);
+        start = end;
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.into_iter().map(|pair| ((pair >> 32) as u32, pair as u32)).collect()
+}
+
+fn pair_up(profiles: &[Profile], block: &mut [u32], pairs: &mut Vec<u64>) {
+    let mut push = |a: u32, b: u32| pairs.push((u64::from(a.min(b)) << 32) | u64::from(a.max(b)));
+    if block.len() <= WHOLE_BLOCK {
+        for (i, &a) in block.iter().enumerate() {
+            for &b in &block[i + 1..] {
+                push(a, b);
+            }
+        }
+        return;
+    }
+    block.sort_by_cached_key(|&index| {
+        let profile = &profiles[index as usize];
+        (profile.postal_code.clone(), profile.street.clone(), profile.sorted_name().join(" "))
+    });
+    for (i, &a) in block.iter().enumerate() {
+        for &b in block.iter().skip(i + 1).take(WINDOW) {
+            push(a, b);
+        }
+    }
+}
+
+fn for_each_key(profile: &Profile, mut emit: impl FnMut(u64)) {
+    for email in &profile.emails {
+        emit(key(("email", email)));
+    }
+    for phone in &profile.phones {
+        emit(key(("phone", phone)));
+    }
+    let sounds = profile.sorted_sounds();
+    if !sounds.is_empty() {
+        emit(key(("sounds", &sounds)));
+    }
+    let Some(longest) = profile.name.iter().max_by_key(|word| word.len()) else { return };
+    let start: String = longest.chars().take(PREFIX).collect();
+    if let Some(postal_code) = &profile.postal_code {
+        emit(key(("place", postal_code, &start)));
+    }
+    if let Some(company) = &profile.company {
+        emit(key(("company", company, &start)));
+    }
+}
+
+fn key(parts: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    parts.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Person, Sounds};
+    use uuid::Uuid;
+
+    fn profile(first: &str, last: &str, email: &str, postal_code: &str) -> Profile {
+        let emails = if email.is_empty() { vec![] } else { vec![email.to_owned()] };
+        let person = Person {
+            first_name: Some(first),
+            last_name: Some(last),
+            emails: &emails,
+            postal_code: Some(postal_code),
+            ..Person::default()
+        };
+        Profile::new(Uuid::nil(), &person, &Sounds::default())
+    }
+
+    #[test]
+    fn pairs_share_a_key_and_strangers_do_not_meet() {
+        let profiles = vec![
+            profile("Jean", "Dupont", "", "69003"),
+            profile("Marie", "Curie", "marie@x.fr", "75005"),
+            profile("Dupont", "Jean", "", "13001"),
+            profile("M.", "Curie-Skłodowska", "marie@x.fr", "75005"),
+            profile("Paul", "Durand", "", "33000"),
+        ];
+        assert_eq!(candidate_pairs(&profiles), vec![(0, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn a_huge_block_is_windowed_not_squared() {
+        let profiles: Vec<Profile> =
+            (0..1000).map(|i| profile("Jean", "Martin", "", &format!("{:05}", i))).collect();
+        let pairs = candidate_pairs(&profiles);
+        assert!(pairs.len() <= 1000 * WINDOW, "{}", pairs.len());
+        assert!(pairs.contains(&(0, 1)));
+    }
+}

@@ -1,0 +1,269 @@
+use comptoir_domain::users::Role;
+use comptoir_store::duplicates::LinkedTable;
+use comptoir_testkit::{TestServer, on_both_databases};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+on_both_databases!(
+    a_scan_finds_duplicates_with_their_reasons_and_leaves_dismissed_pairs_alone,
+    a_merge_moves_every_record_to_the_survivor_and_its_undo_puts_them_back,
+    every_reference_to_a_contact_is_one_a_merge_moves,
+    merging_is_refused_to_whoever_may_not_change_both_contacts,
+);
+
+async fn contact(s: &TestServer, token: &str, body: Value) -> String {
+    let created = s.post("/api/v1/contacts", token, body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    created.id()
+}
+
+/// Runs a scan through the API and waits for it to end.
+async fn scan(s: &TestServer) -> Value {
+    let started = s.post("/api/v1/duplicates/scan", &s.admin, json!({})).await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{:?}", started.body);
+    for _ in 0..400 {
+        let state = s.get("/api/v1/duplicates/scan", &s.admin).await.body;
+        if state["running"] == false && state["last"]["finished_at"].is_string() {
+            return state["last"].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the scan did not end");
+}
+
+async fn pairs(s: &TestServer, status: &str) -> Vec<Value> {
+    let listed = s.get(&format!("/api/v1/duplicates?status={status}"), &s.admin).await;
+    assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);
+    listed.body["data"].as_array().cloned().unwrap_or_default()
+}
+
+/// The pair of `a` and `b`, whichever comes first.
+fn pair_of<'a>(pairs: &'a [Value], a: &str, b: &str) -> Option<&'a Value> {
+    pairs.iter().find(|p| {
+        let ids = [p["first_id"].as_str(), p["second_id"].as_str()];
+        ids == [Some(a), Some(b)] || ids == [Some(b), Some(a)]
+    })
+}
+
+async fn a_scan_finds_duplicates_with_their_reasons_and_leaves_dismissed_pairs_alone(s: TestServer) {
+    let jean = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Jean", "last_name": "Dupont", "emails": ["jean.dupont@exemple.fr"]}),
+    )
+    .await;
+    let swapped = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "DUPONT", "last_name": "Jean", "emails": ["Jean.Dupont+crm@exemple.fr"]}),
+    )
+    .await;
+    let helene = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Hélène", "last_name": "Lefèvre", "phones": ["06 12 34 56 78"]}),
+    )
+    .await;
+    let accents = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Helene", "last_name": "Lefevre", "phones": ["+33612345678"]}),
+    )
+    .await;
+    let street = |first: &str| {
+        json!({"first_name": first, "last_name": "Moreau",
+        "address": {"street": "12 bd Saint-Germain", "postal_code": "75005", "city": "Paris"}})
+    };
+    let typo = contact(&s, &s.admin, street("Mathilde")).await;
+    let typo2 = contact(&s, &s.admin, street("Mathidle")).await;
+    // A family address is not one person.
+    let parent = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Paul", "last_name": "Girard", "emails": ["famille.girard@exemple.fr"]}),
+    )
+    .await;
+    let child = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Zoé", "last_name": "Girard", "emails": ["famille.girard@exemple.fr"]}),
+    )
+    .await;
+
+    let report = scan(&s).await;
+    assert_eq!(report["contacts"], 8);
+    let open = pairs(&s, "open").await;
+    let found = pair_of(&open, &jean, &swapped).expect("the swapped name with the same email");
+    assert_eq!(found["reasons"], json!(["same_email", "swapped_name"]));
+    assert!(found["score"].as_u64() >= Some(90), "{found:?}");
+    assert_eq!(found["first_id"], jean, "the older contact comes first");
+    let found = pair_of(&open, &helene, &accents).expect("accents dropped, the same number");
+    assert_eq!(found["reasons"], json!(["same_phone", "same_name"]));
+    let found = pair_of(&open, &typo, &typo2).expect("a typo at the same address");
+    assert_eq!(found["reasons"], json!(["similar_name", "same_address"]));
+    assert!(pair_of(&open, &parent, &child).is_none_or(|p| p["score"].as_u64() < Some(50)), "{open:?}");
+    let scores: Vec<u64> = open.iter().filter_map(|p| p["score"].as_u64()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "the likeliest first: {scores:?}");
+
+    let first = s.get("/api/v1/duplicates?limit=1", &s.admin).await;
+    let next = first.body["next"].as_str().expect("a next page").to_owned();
+    let second = s.get(&format!("/api/v1/duplicates?limit=1&after={next}"), &s.admin).await;
+    assert_eq!(second.body["data"][0]["id"], open[1]["id"], "pages follow each other");
+
+    let pair = pair_of(&open, &jean, &swapped).and_then(|p| p["id"].as_str()).expect("an id").to_owned();
+    let dismissed = s.post(&format!("/api/v1/duplicates/{pair}/dismiss"), &s.admin, json!({})).await;
+    assert_eq!(dismissed.body["status"], "dismissed", "{:?}", dismissed.body);
+    scan(&s).await;
+    assert!(
+        pair_of(&pairs(&s, "open").await, &jean, &swapped).is_none(),
+        "a dismissed pair is not offered again"
+    );
+    assert!(pair_of(&pairs(&s, "dismissed").await, &jean, &swapped).is_some());
+
+    let (_, reader) = s.user(Role::Readonly).await;
+    assert_eq!(s.post("/api/v1/duplicates/scan", &reader, json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get("/api/v1/duplicates?status=maybe", &s.admin).await.error_fields(), ["status"]);
+    let unknown = s.get(&format!("/api/v1/duplicates/{}", uuid::Uuid::now_v7()), &s.admin).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// Creates one record of each kind that points at `contact`; returns their addresses.
+async fn records_of(s: &TestServer, contact: &str) -> Vec<String> {
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Atelier Dupont"})).await.id();
+    super::deals::pipeline(s, "Ventes").await;
+    let line = json!([{"description": "Audit", "unit_price": "900", "vat_rate": "20"}]);
+    let made = [
+        ("/api/v1/activities", json!({"kind": "note", "body": "Appel de suivi", "contact_id": contact})),
+        ("/api/v1/deals", json!({"title": "Contrat 2027", "contact_id": contact})),
+        ("/api/v1/quotes", json!({"company_id": company, "contact_id": contact, "lines": line})),
+        ("/api/v1/orders", json!({"company_id": company, "contact_id": contact, "lines": line})),
+    ];
+    let mut addresses = Vec::new();
+    for (path, body) in made {
+        let created = s.post(path, &s.admin, body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{path}: {:?}", created.body);
+        addresses.push(format!("{path}/{}", created.id()));
+    }
+    addresses
+}
+
+async fn a_merge_moves_every_record_to_the_survivor_and_its_undo_puts_them_back(s: TestServer) {
+    let survivor = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Jean", "last_name": "Dupont",
+        "emails": ["jean@exemple.fr"], "tags": ["vip"]}),
+    )
+    .await;
+    let merged = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Jean-Pierre", "last_name": "Dupont",
+        "emails": ["jp@exemple.fr"], "phones": ["0478123456"], "job_title": "Gérant", "tags": ["salon"]}),
+    )
+    .await;
+    let records = records_of(&s, &merged).await;
+    let unrelated = contact(&s, &s.admin, json!({"last_name": "Autre"})).await;
+    scan(&s).await;
+
+    let refused =
+        s.post("/api/v1/merges", &s.admin, json!({"survivor_id": survivor, "merged_id": survivor})).await;
+    assert_eq!(refused.error_fields(), ["merged_id"]);
+    let refused = s
+        .post(
+            "/api/v1/merges",
+            &s.admin,
+            json!({"survivor_id": survivor, "merged_id": merged,
+        "take_from_merged": ["colour"]}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", refused.body);
+
+    let done = s
+        .post(
+            "/api/v1/merges",
+            &s.admin,
+            json!({"survivor_id": survivor, "merged_id": merged,
+        "take_from_merged": ["first_name"]}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    let merge = done.id();
+    assert_eq!(done.header("location"), Some(format!("/api/v1/merges/{merge}").as_str()));
+    assert_eq!(s.get(&format!("/api/v1/contacts/{merged}"), &s.admin).await.status, StatusCode::NOT_FOUND);
+    let kept = s.get(&format!("/api/v1/contacts/{survivor}"), &s.admin).await.body;
+    assert_eq!(kept["first_name"], "Jean-Pierre", "taken from the merged contact");
+    assert_eq!(kept["job_title"], "Gérant", "an empty field is filled");
+    assert_eq!(kept["emails"].as_array().map(Vec::len), Some(2), "no address lost");
+    assert_eq!(kept["tags"], json!(["vip", "salon"]));
+    for record in &records {
+        let moved = s.get(record, &s.admin).await.body;
+        assert_eq!(moved["contact_id"], survivor, "{record} follows the survivor");
+    }
+    assert!(pairs(&s, "open").await.iter().all(|p| p["first_id"] != merged && p["second_id"] != merged));
+    let audit = s.get(&format!("/api/v1/audit?operation_id={merge}"), &s.admin).await.body;
+    let entries = audit["data"].as_array().map(Vec::len).unwrap_or_default();
+    assert_eq!(entries, records.len() + 2, "every move, the survivor and the deletion: {audit:?}");
+
+    // The survivor changes after the merge: the undo keeps that change.
+    let renamed =
+        s.patch(&format!("/api/v1/contacts/{survivor}"), &s.admin, json!({"job_title": "Directeur"})).await;
+    assert_eq!(renamed.status, StatusCode::OK);
+    let (_, other_admin) = s.user(Role::Admin).await;
+    let (_, seller) = s.user(Role::Sales).await;
+    assert_eq!(
+        s.post(&format!("/api/v1/merges/{merge}/undo"), &seller, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let undone = s.post(&format!("/api/v1/merges/{merge}/undo"), &other_admin, json!({})).await;
+    assert_eq!(undone.status, StatusCode::OK, "{:?}", undone.body);
+    assert!(undone.body["undone_at"].is_string());
+    assert_eq!(undone.body["survivor_left_alone"], true);
+    let back = s.get(&format!("/api/v1/contacts/{merged}"), &s.admin).await;
+    assert_eq!(back.status, StatusCode::OK, "the merged contact is back");
+    assert_eq!(back.body["first_name"], "Jean-Pierre");
+    assert_eq!(back.body["phones"][0]["number"], "+33478123456");
+    for record in &records {
+        assert_eq!(s.get(record, &s.admin).await.body["contact_id"], merged, "{record} went back");
+    }
+    let again = s.post(&format!("/api/v1/merges/{merge}/undo"), &s.admin, json!({})).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // Undone at once, the survivor gets its own values back.
+    let done =
+        s.post("/api/v1/merges", &s.admin, json!({"survivor_id": unrelated, "merged_id": merged})).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    let undone = s.post(&format!("/api/v1/merges/{}/undo", done.id()), &s.admin, json!({})).await;
+    assert_eq!(undone.body["survivor_left_alone"], false, "{:?}", undone.body);
+    let unrelated = s.get(&format!("/api/v1/contacts/{unrelated}"), &s.admin).await.body;
+    assert!(unrelated["first_name"].is_null() && unrelated["emails"] == json!([]), "{unrelated:?}");
+}
+
+/// A table that points at contacts and is not moved by a merge would lose its rows (cascade)
+/// or their link (set null) when the merged contact goes.
+async fn every_reference_to_a_contact_is_one_a_merge_moves(s: TestServer) {
+    let references: BTreeSet<(String, String)> =
+        s.db.references_to("contacts").await.expect("the schema").into_iter().collect();
+    let moved: BTreeSet<(String, String)> =
+        LinkedTable::ALL.iter().map(|t| (t.name().to_owned(), t.column().to_owned())).collect();
+    assert_eq!(references, moved, "add the new table to comptoir_store::duplicates::LinkedTable");
+}
+
+async fn merging_is_refused_to_whoever_may_not_change_both_contacts(s: TestServer) {
+    let (_, seller) = s.user(Role::Sales).await;
+    let mine = contact(&s, &seller, json!({"last_name": "Martin", "emails": ["m@exemple.fr"]})).await;
+    let theirs = contact(&s, &s.admin, json!({"last_name": "Martin", "emails": ["m@exemple.fr"]})).await;
+    for (survivor, merged) in [(&mine, &theirs), (&theirs, &mine)] {
+        let refused =
+            s.post("/api/v1/merges", &seller, json!({"survivor_id": survivor, "merged_id": merged})).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
+    }
+    assert_eq!(s.get(&format!("/api/v1/contacts/{theirs}"), &s.admin).await.status, StatusCode::OK);
+    let (_, reader) = s.user(Role::Readonly).await;
+    let refused = s.post("/api/v1/merges", &reader, json!({"survivor_id": mine, "merged_id": theirs})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let missing = json!({"survivor_id": mine, "merged_id": uuid::Uuid::now_v7()});
+    assert_eq!(s.post("/api/v1/merges", &s.admin, missing).await.status, StatusCode::NOT_FOUND);
+}

@@ -2,8 +2,8 @@
 //! the name sounds, a place or company with the name's start). Comparing every pair of a
 //! million contacts would take days; comparing those is linear in practice.
 
+use crate::frequencies::{email_key, key, phone_key, street_key};
 use crate::profile::Profile;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Blocks up to this size are compared pair by pair.
 const WHOLE_BLOCK: usize = 64;
@@ -61,14 +61,21 @@ fn pair_up(profiles: &[Profile], block: &mut [u32], pairs: &mut Vec<u64>) {
 
 fn for_each_key(profile: &Profile, mut emit: impl FnMut(u64)) {
     for email in &profile.emails {
-        emit(key(("email", email)));
+        emit(email_key(email));
     }
     for phone in &profile.phones {
-        emit(key(("phone", phone)));
+        emit(phone_key(phone));
     }
     let sounds = profile.sorted_sounds();
     if !sounds.is_empty() {
         emit(key(("sounds", &sounds)));
+    }
+    // Each word alone too, for a name mistyped in its other word: a large block, windowed.
+    for sound in sounds.iter().filter(|sound| sound.len() >= 2) {
+        emit(key(("word", sound)));
+    }
+    if let (Some(postal_code), Some(street)) = (&profile.postal_code, &profile.street) {
+        emit(street_key(postal_code, street));
     }
     let Some(longest) = profile.name.iter().max_by_key(|word| word.len()) else { return };
     let start: String = longest.chars().take(PREFIX).collect();
@@ -78,12 +85,6 @@ fn for_each_key(profile: &Profile, mut emit: impl FnMut(u64)) {
     if let Some(company) = &profile.company {
         emit(key(("company", company, &start)));
     }
-}
-
-fn key(parts: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    parts.hash(&mut hasher);
-    hasher.finish()
 }
 
 #[cfg(test)]

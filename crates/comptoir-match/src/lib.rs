@@ -4,10 +4,12 @@
 
 mod blocking;
 mod compare;
+mod frequencies;
 mod profile;
 
 pub use blocking::candidate_pairs;
 pub use compare::{Verdict, compare};
+pub use frequencies::Frequencies;
 pub use profile::{Person, Profile, Sounds};
 
 /// A pair of profiles, by index, that looks like one person.
@@ -31,6 +33,8 @@ pub struct Linkage {
 /// least `min_score`.
 pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
     let candidates = candidate_pairs(profiles);
+    let frequencies = Frequencies::of(profiles);
+    let frequencies = &frequencies;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = candidates.len().div_ceil(threads).max(1);
     let found = std::thread::scope(|scope| {
@@ -42,7 +46,7 @@ pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
                         .iter()
                         .filter_map(|&(a, b)| {
                             let (first, second) = (a as usize, b as usize);
-                            let verdict = compare(&profiles[first], &profiles[second]);
+                            let verdict = compare(&profiles[first], &profiles[second], frequencies);
                             (verdict.score >= min_score).then_some(Found { first, second, verdict })
                         })
                         .collect::<Vec<_>>()

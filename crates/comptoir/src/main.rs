@@ -3,17 +3,19 @@
 
 mod admin;
 mod bench;
+mod bench_duplicates;
 mod bench_import;
 mod bench_webhooks;
 mod cli;
 mod config;
 mod demo;
 mod demo_deals;
+mod duplicates;
 mod import;
 mod serve;
 
 use clap::Parser;
-use cli::{Cli, Command};
+use cli::{BenchArgs, Cli, Command};
 
 /// glibc's allocator spends a quarter of a bulk load consolidating free lists; mimalloc does not.
 #[global_allocator]
@@ -58,7 +60,14 @@ fn main() -> anyhow::Result<()> {
             Command::Bench(args) if args.import.is_some() => {
                 bench_import::run(database_url, args.import.unwrap_or_default()).await
             }
+            Command::Bench(BenchArgs { duplicates: Some(total), .. }) => {
+                bench_duplicates::run(database_url, total).await
+            }
+            Command::Bench(BenchArgs { linkage: Some(file), linkage_pairs: Some(pairs), .. }) => {
+                bench_duplicates::linkage(&file, &pairs)
+            }
             Command::Bench(args) => bench::run(database_url, args).await,
+            Command::Duplicates(command) => duplicates::run(database_url, command).await,
             Command::Import(command) => import::run(database_url, command).await,
         }
     })

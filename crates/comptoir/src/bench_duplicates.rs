@@ -1,0 +1,517 @@
+//! `comptoir bench --duplicates N`: N contacts of which a known share are copies of others,
+//! mistyped as people mistype them (a typo, names swapped, accents dropped, another email,
+//! a missing phone, "bd" for "boulevard"), loaded into the database; the scan the server runs
+//! is timed, and the pairs it keeps are checked against the truth: precision and recall.
+//!
+//! `comptoir bench --linkage FILE`: the same measure on a public record-linkage set with its
+//! true pairs (the Febrl sets' columns), in memory, without a database.
+
+use anyhow::{Context, bail};
+use comptoir_app::App;
+use comptoir_domain::address::Address;
+use comptoir_domain::contacts::{Contact, ContactFields, LabelledEmail, LabelledPhone, LifecycleStage};
+use comptoir_domain::duplicates::PairStatus;
+use comptoir_domain::email::EmailAddress;
+use comptoir_domain::ids::ContactId;
+use comptoir_domain::phone::PhoneNumber;
+use comptoir_domain::time::now;
+use comptoir_match::{Person, Profile, Sounds, find_duplicates};
+use comptoir_store::Db;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Map;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+use uuid::Uuid;
+
+const FIRST_NAMES: &[&str] = &[
+    "Jean",
+    "Marie",
+    "Pierre",
+    "Michel",
+    "André",
+    "Philippe",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Catherine",
+    "Françoise",
+    "Jacques",
+    "Bernard",
+    "Éric",
+    "Stéphane",
+    "Christophe",
+    "Frédéric",
+    "Sébastien",
+    "Laurent",
+    "Olivier",
+    "Nicolas",
+    "Julien",
+    "Thomas",
+    "Antoine",
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Inès",
+    "Zoé",
+    "Hélène",
+    "Cécile",
+    "Aurélie",
+    "Émilie",
+    "Céline",
+    "Valérie",
+    "Sandrine",
+    "Véronique",
+    "Anaïs",
+    "Noémie",
+    "Gaëlle",
+    "Maëlle",
+    "Joël",
+    "Noël",
+    "Raphaël",
+    "Mathieu",
+    "Guillaume",
+    "Benoît",
+    "François",
+    "Jérôme",
+    "Thierry",
+    "Patrick",
+    "Alain",
+    "Daniel",
+    "Christian",
+    "Gérard",
+    "Hugo",
+    "Lucas",
+    "Louis",
+    "Gabriel",
+    "Arthur",
+    "Jules",
+    "Adam",
+    "Léo",
+    "Paul",
+    "Emma",
+    "Louise",
+    "Alice",
+    "Lina",
+    "Rose",
+    "Anna",
+    "Mila",
+    "Ambre",
+    "Julia",
+    "Agathe",
+    "Margaux",
+    "Juliette",
+    "Lucie",
+    "Élodie",
+    "Pauline",
+    "Clémence",
+    "Océane",
+];
+/// Surnames are built from two halves, as many French ones sound, for a realistic spread of
+/// tens of thousands of names rather than a few common ones.
+const NAME_STARTS: &[&str] = &[
+    "Ber", "Dur", "Lef", "Mor", "Gir", "Bon", "Roux", "Four", "Mer", "Dub", "Lam", "Gar", "Fau", "Mich",
+    "Leb", "Rou", "Chev", "Bla", "Gau", "Cla", "Dum", "Pel", "Mar", "Ren", "Lec", "Guér", "Mull", "Hen",
+    "Bré", "Cou", "Vin", "Sch", "Del", "Des", "Lau", "Bau", "Pic", "Tes", "Val", "Beau",
+];
+const NAME_ENDS: &[&str] = &[
+    "nard", "and", "èvre", "eau", "ard", "net", "x", "nier", "cier", "ois", "bert", "cia", "re", "el",
+    "lanc", "ault", "aud", "ont", "ier", "tier", "ot", "ez", "in", "oux", "chet", "ger", "enne", "ais",
+    "aume", "ille", "on", "elle", "oît", "ard", "usson", "tin", "elin", "aux", "ès", "otte",
+];
+const STREETS: &[&str] = &[
+    "rue de la République",
+    "boulevard Saint-Germain",
+    "avenue Jean Jaurès",
+    "place de la Mairie",
+    "rue Victor Hugo",
+    "chemin des Vignes",
+    "impasse des Lilas",
+    "route de Lyon",
+    "rue Pasteur",
+    "boulevard Voltaire",
+    "avenue de la Gare",
+    "rue du Moulin",
+    "rue des Écoles",
+    "allée des Tilleuls",
+];
+
+/// A generated contact and the person it is: copies share their original's person.
+struct Generated {
+    contact: Contact,
+    person: u32,
+}
+
+struct Generator {
+    rng: StdRng,
+}
+
+impl Generator {
+    fn original(&mut self, serial: u64) -> ContactFields {
+        let rng = &mut self.rng;
+        let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())].to_owned();
+        let last = format!(
+            "{}{}",
+            NAME_STARTS[rng.random_range(0..NAME_STARTS.len())],
+            NAME_ENDS[rng.random_range(0..NAME_ENDS.len())]
+        );
+        let email = rng.random_bool(0.8).then(|| {
+            let slug = |s: &str| comptoir_domain::search::fold(s).replace(' ', "");
+            format!(
+                "{}.{}{}@{}",
+                slug(&first),
+                slug(&last),
+                serial % 997,
+                ["orange.fr", "gmail.com", "exemple.fr"][rng.random_range(0..3)]
+            )
+        });
+        let phone = rng.random_bool(0.6).then(|| format!("06{:08}", serial % 100_000_000));
+        let address = if rng.random_bool(0.7) {
+            Address {
+                street: Some(format!(
+                    "{} {}",
+                    rng.random_range(1..120),
+                    STREETS[rng.random_range(0..STREETS.len())]
+                )),
+                postal_code: Some(format!(
+                    "{:02}{:03}",
+                    rng.random_range(1..96),
+                    rng.random_range(0..40) * 10
+                )),
+                ..Address::default()
+            }
+        } else {
+            Address::default()
+        };
+        fields(Some(first), Some(last), email, phone, address)
+    }
+
+    /// A copy of `original` as someone typed it again, with one to three differences.
+    fn copy(&mut self, original: &ContactFields) -> ContactFields {
+        let mut copy = original.clone();
+        let changes = self.rng.random_range(1..=3);
+        for _ in 0..changes {
+            match self.rng.random_range(0..8) {
+                0 => copy.first_name = copy.first_name.map(|n| self.typo(&n)),
+                1 => copy.last_name = copy.last_name.map(|n| self.typo(&n)),
+                2 => std::mem::swap(&mut copy.first_name, &mut copy.last_name),
+                3 => {
+                    copy.first_name = copy.first_name.map(|n| deunicode::deunicode(&n).to_uppercase());
+                    copy.last_name = copy.last_name.map(|n| deunicode::deunicode(&n).to_uppercase());
+                }
+                4 => {
+                    copy.emails = match self.rng.random_bool(0.5) {
+                        true => Vec::new(),
+                        false => email(format!("contact{}@autre.fr", self.rng.random_range(0..10_000_000))),
+                    }
+                }
+                5 => copy.phones.clear(),
+                6 => {
+                    copy.address.street = copy.address.street.map(|s| {
+                        s.replace("boulevard", "bd").replace("avenue", "av.").replace("rue de la", "r. de la")
+                    })
+                }
+                _ => copy.address = Address::default(),
+            }
+        }
+        copy
+    }
+
+    /// One keyboard slip: a letter replaced, left out, doubled, or two swapped.
+    fn typo(&mut self, word: &str) -> String {
+        let mut letters: Vec<char> = word.chars().collect();
+        if letters.len() < 3 {
+            return word.to_owned();
+        }
+        let at = self.rng.random_range(1..letters.len() - 1);
+        match self.rng.random_range(0..4) {
+            0 => letters[at] = (b'a' + self.rng.random_range(0..26u8)) as char,
+            1 => {
+                letters.remove(at);
+            }
+            2 => letters.insert(at, letters[at]),
+            _ => letters.swap(at, at + 1),
+        }
+        letters.into_iter().collect()
+    }
+}
+
+fn email(address: String) -> Vec<LabelledEmail> {
+    EmailAddress::parse(&address).map(|address| LabelledEmail { address, label: None }).into_iter().collect()
+}
+
+fn fields(
+    first_name: Option<String>,
+    last_name: Option<String>,
+    address_text: Option<String>,
+    phone: Option<String>,
+    address: Address,
+) -> ContactFields {
+    ContactFields {
+        first_name,
+        last_name,
+        emails: address_text.map(email).unwrap_or_default(),
+        phones: phone
+            .and_then(|p| PhoneNumber::parse(&p).ok())
+            .map(|number| LabelledPhone { number, label: None })
+            .into_iter()
+            .collect(),
+        job_title: None,
+        company_id: None,
+        address,
+        language: Some("fr".to_owned()),
+        lifecycle_stage: LifecycleStage::Lead,
+        source: None,
+        owner_id: None,
+        tags: Vec::new(),
+        custom_fields: Map::new(),
+    }
+}
+
+/// `total` contacts, a fifth of them copies of others, in a shuffled order.
+fn generate(total: u64, seed: u64) -> Vec<Generated> {
+    let mut generator = Generator { rng: StdRng::seed_from_u64(seed) };
+    let at = now();
+    let originals = total * 4 / 5;
+    let mut people: Vec<ContactFields> = Vec::with_capacity(originals as usize);
+    let mut out = Vec::with_capacity(total as usize);
+    for serial in 0..total {
+        let (fields, person) = if serial < originals {
+            people.push(generator.original(serial));
+            (people[serial as usize].clone(), serial as u32)
+        } else {
+            let person = generator.rng.random_range(0..originals) as usize;
+            (generator.copy(&people[person]), person as u32)
+        };
+        let contact = Contact {
+            id: ContactId::new(),
+            version: 1,
+            fields,
+            company: None,
+            created_at: at,
+            updated_at: at,
+            last_activity_at: None,
+        };
+        out.push(Generated { contact, person });
+    }
+    out
+}
+
+/// Pairs kept, against the truth, from a threshold up.
+struct Quality {
+    threshold: u8,
+    kept: u64,
+    right: u64,
+    truth: u64,
+}
+
+impl Quality {
+    fn line(&self) -> String {
+        let precision = self.right as f64 / self.kept.max(1) as f64;
+        let recall = self.right as f64 / self.truth.max(1) as f64;
+        let f1 = 2.0 * precision * recall / (precision + recall).max(f64::EPSILON);
+        format!(
+            "| ≥ {:>3} | {:>9} | {:>9} | {:>9} | {:.3} | {:.3} | {:.3} |",
+            self.threshold, self.kept, self.right, self.truth, precision, recall, f1
+        )
+    }
+}
+
+fn quality(found: &[(u8, (u64, u64))], truth: &HashSet<(u64, u64)>) -> Vec<Quality> {
+    [30u8, 40, 50, 60, 70, 80]
+        .into_iter()
+        .map(|threshold| {
+            let kept: Vec<&(u64, u64)> =
+                found.iter().filter(|(score, _)| *score >= threshold).map(|(_, pair)| pair).collect();
+            let right = kept.iter().filter(|pair| truth.contains(pair)).count() as u64;
+            Quality { threshold, kept: kept.len() as u64, right, truth: truth.len() as u64 }
+        })
+        .collect()
+}
+
+fn print_quality(rows: &[Quality]) {
+    println!("| score  |      kept |     right |      true | precision | recall | F1 |");
+    println!("|--------|-----------|-----------|-----------|-----------|--------|----|");
+    for row in rows {
+        println!("{}", row.line());
+    }
+}
+
+/// Peak resident memory of this process, in MiB.
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
+    let db = crate::serve::open(database_url).await?;
+    if comptoir_store::contacts::count(&db).await? > 0 {
+        bail!(
+            "the benchmark needs a database without contacts: it knows which of its contacts are one person"
+        );
+    }
+    db.close().await;
+    let started = Instant::now();
+    let generated = generate(total, 11);
+    println!("Generated {total} contacts in {:.1} s.", started.elapsed().as_secs_f64());
+    let db = Db::connect_for_bulk_load(database_url, true)
+        .await
+        .context("cannot open the database for loading")?;
+    let progress = bar(total, "contacts loaded");
+    let mut load = db.begin_bulk_load(&["contacts"], true).await?;
+    for chunk in generated.chunks(5_000) {
+        comptoir_store::contacts::insert_many(load.tx(), chunk.iter().map(|g| (&g.contact, ""))).await?;
+        progress.inc(chunk.len() as u64);
+    }
+    load.finish().await?;
+    db.optimize().await?;
+    db.close_bulk_load().await?;
+    progress.finish();
+
+    let mut by_person: HashMap<u32, Vec<u64>> = HashMap::new();
+    for (index, g) in generated.iter().enumerate() {
+        by_person.entry(g.person).or_default().push(index as u64);
+    }
+    let index_of: HashMap<Uuid, u64> =
+        generated.iter().enumerate().map(|(i, g)| (g.contact.id.0, i as u64)).collect();
+    drop(generated);
+    let truth = true_pairs(by_person.into_values());
+
+    let app = App::new(crate::serve::open(database_url).await?);
+    let progress = bar(total, "contacts read");
+    let shown = progress.clone();
+    let claim = app.claim_duplicate_scan(None).map_err(crate::admin::explain)?;
+    let started = Instant::now();
+    let report = app
+        .scan_contact_duplicates(claim, &move |read| shown.set_position(read))
+        .await
+        .map_err(crate::admin::explain)?;
+    let elapsed = started.elapsed();
+    progress.finish();
+    let pairs = comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, u32::MAX).await?;
+    let found: Vec<(u8, (u64, u64))> = pairs
+        .iter()
+        .filter_map(|p| {
+            let (a, b) = (index_of.get(&p.first_id.0)?, index_of.get(&p.second_id.0)?);
+            Some((p.score, (*a.min(b), *a.max(b))))
+        })
+        .collect();
+    println!(
+        "Scanned {} contacts in {:.1} s: {} pairs compared, {} kept (score ≥ {}); peak memory {:.0} MiB.",
+        report.contacts,
+        elapsed.as_secs_f64(),
+        report.compared,
+        report.pairs,
+        comptoir_app::duplicates::KEPT_FROM,
+        peak_mib()
+    );
+    print_quality(&quality(&found, &truth));
+    Ok(())
+}
+
+/// Every pair of members of each group, smaller index first.
+fn true_pairs(groups: impl Iterator<Item = Vec<u64>>) -> HashSet<(u64, u64)> {
+    let mut truth = HashSet::new();
+    for group in groups {
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                truth.insert((*a.min(b), *a.max(b)));
+            }
+        }
+    }
+    truth
+}
+
+fn bar(total: u64, what: &'static str) -> ProgressBar {
+    let progress = ProgressBar::new(total);
+    progress.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:40}}] {{human_pos}}/{{human_len}} {what}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    progress
+}
+
+/// Reads a record-linkage set (the Febrl columns: `rec_id`, `given_name`, `surname`,
+/// `street_number`, `address_1`, `postcode`; or `id`, `first_name`, `last_name`, `street`,
+/// `postal_code`, `email`, `phone`) and its true pairs (`a,b` by id), links it in memory and
+/// prints precision and recall by score.
+pub fn linkage(file: &Path, pairs: &Path) -> anyhow::Result<()> {
+    let mut reader =
+        csv::Reader::from_path(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let headers = reader.headers()?.clone();
+    let column = |names: &[&str]| names.iter().find_map(|n| headers.iter().position(|h| h.trim() == *n));
+    let id = column(&["rec_id", "id"]).context("no id column (rec_id or id)")?;
+    let first = column(&["given_name", "first_name"]);
+    let last = column(&["surname", "last_name"]);
+    let number = column(&["street_number"]);
+    let street = column(&["address_1", "street"]);
+    let postal_code = column(&["postcode", "postal_code"]);
+    let email = column(&["email"]);
+    let phone = column(&["phone"]);
+    let sounds = Sounds::default();
+    let mut ids: Vec<String> = Vec::new();
+    let mut profiles: Vec<Profile> = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        let get = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::trim).filter(|v| !v.is_empty());
+        let street_text = match (get(number), get(street)) {
+            (Some(n), Some(s)) => Some(format!("{n} {s}")),
+            (None, Some(s)) => Some(s.to_owned()),
+            _ => None,
+        };
+        let emails: Vec<String> = get(email).map(str::to_owned).into_iter().collect();
+        let phones: Vec<String> = get(phone)
+            .and_then(|p| PhoneNumber::parse(p).ok())
+            .map(|p| p.as_str().to_owned())
+            .into_iter()
+            .collect();
+        let person = Person {
+            first_name: get(first),
+            last_name: get(last),
+            emails: &emails,
+            phones: &phones,
+            company: None,
+            postal_code: get(postal_code),
+            street: street_text.as_deref(),
+        };
+        profiles.push(Profile::new(Uuid::nil(), &person, &sounds));
+        ids.push(record.get(id).unwrap_or_default().trim().to_owned());
+    }
+    let index: HashMap<&str, u64> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i as u64)).collect();
+    let mut truth = HashSet::new();
+    for record in csv::Reader::from_path(pairs)?.records() {
+        let record = record?;
+        if let (Some(a), Some(b)) =
+            (record.get(0).and_then(|a| index.get(a.trim())), record.get(1).and_then(|b| index.get(b.trim())))
+        {
+            truth.insert((*a.min(b), *a.max(b)));
+        }
+    }
+    let started = Instant::now();
+    let linkage = find_duplicates(&profiles, 30);
+    let elapsed = started.elapsed();
+    println!(
+        "Linked {} records in {:.3} s: {} pairs compared, {} true pairs.",
+        profiles.len(),
+        elapsed.as_secs_f64(),
+        linkage.compared,
+        truth.len()
+    );
+    let found: Vec<(u8, (u64, u64))> = linkage
+        .found
+        .iter()
+        .map(|f| (f.verdict.score, (f.first.min(f.second) as u64, f.first.max(f.second) as u64)))
+        .collect();
+    print_quality(&quality(&found, &truth));
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! `comptoir duplicates …`: the scan for likely duplicate contacts from the command line, with
+//! a progress bar, and the pairs it found.
+
+use crate::admin::explain;
+use crate::cli::DuplicatesCommand;
+use crate::serve::open;
+use comptoir_app::App;
+use comptoir_domain::duplicates::PairStatus;
+use comptoir_domain::ids::ContactId;
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Result<()> {
+    let app = App::new(open(database_url).await?);
+    match command {
+        DuplicatesCommand::Scan => {
+            let total = comptoir_store::contacts::count(app.db()).await?;
+            let progress = ProgressBar::new(u64::try_from(total).unwrap_or(0));
+            progress.set_style(
+                ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} contacts read",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let shown = progress.clone();
+            let claim = app.claim_duplicate_scan(None).map_err(explain)?;
+            let report = app
+                .scan_contact_duplicates(claim, &move |read| shown.set_position(read))
+                .await
+                .map_err(explain)?;
+            progress.finish();
+            println!(
+                "{} contacts, {} pairs compared, {} likely or possible duplicates, in {:.1} s.",
+                report.contacts, report.compared, report.pairs, report.seconds
+            );
+        }
+        DuplicatesCommand::List { limit } => {
+            let pairs = comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, limit).await?;
+            for pair in pairs {
+                let reasons: Vec<&str> = pair.reasons.iter().map(|r| r.as_str()).collect();
+                println!(
+                    "{:>3}  {} ({})  {} ({})  {}",
+                    pair.score,
+                    name(&app, pair.first_id).await,
+                    pair.first_id,
+                    name(&app, pair.second_id).await,
+                    pair.second_id,
+                    reasons.join(", ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn name(app: &App, id: ContactId) -> String {
+    comptoir_store::contacts::get(app.db(), id)
+        .await
+        .ok()
+        .flatten()
+        .map(|c| c.fields.display_name())
+        .unwrap_or_default()
+}

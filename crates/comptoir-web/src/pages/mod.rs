@@ -13,6 +13,7 @@ mod contacts;
 mod custom;
 mod days;
 mod deals;
+mod duplicates;
 mod errors;
 mod filters;
 mod forecast;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(orders::router())
         .merge(catalogue::router())
         .merge(imports::router())
+        .merge(duplicates::router())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())
         .merge(tasks::router())

@@ -11,6 +11,7 @@ on_both_databases!(
     a_merge_moves_every_record_to_the_survivor_and_its_undo_puts_them_back,
     every_reference_to_a_contact_is_one_a_merge_moves,
     merging_is_refused_to_whoever_may_not_change_both_contacts,
+    the_pages_list_pairs_compare_them_merge_and_undo,
 );
 
 async fn contact(s: &TestServer, token: &str, body: Value) -> String {
@@ -23,7 +24,7 @@ async fn contact(s: &TestServer, token: &str, body: Value) -> String {
 async fn scan(s: &TestServer) -> Value {
     let started = s.post("/api/v1/duplicates/scan", &s.admin, json!({})).await;
     assert_eq!(started.status, StatusCode::ACCEPTED, "{:?}", started.body);
-    for _ in 0..400 {
+    for _ in 0..2400 {
         let state = s.get("/api/v1/duplicates/scan", &s.admin).await.body;
         if state["running"] == false && state["last"]["finished_at"].is_string() {
             return state["last"].clone();
@@ -266,4 +267,73 @@ async fn merging_is_refused_to_whoever_may_not_change_both_contacts(s: TestServe
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let missing = json!({"survivor_id": mine, "merged_id": uuid::Uuid::now_v7()});
     assert_eq!(s.post("/api/v1/merges", &s.admin, missing).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn the_pages_list_pairs_compare_them_merge_and_undo(s: TestServer) {
+    let older = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Hélène", "last_name": "Lefèvre",
+        "emails": ["helene@exemple.fr"]}),
+    )
+    .await;
+    let newer = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Helene", "last_name": "Lefevre",
+        "emails": ["helene@exemple.fr"], "job_title": "Acheteuse"}),
+    )
+    .await;
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let list = browser.get("/duplicates").await;
+    assert!(list.contains("Aucune recherche de doublons"), "{}", list.text);
+    let scanning = browser.post("/duplicates/scan", &[]).await;
+    assert_eq!(scanning.location(), Some("/duplicates"));
+    let mut list = browser.get("/duplicates").await;
+    for _ in 0..2400 {
+        if list.contains("Dernière recherche") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        list = browser.get("/duplicates").await;
+    }
+    assert!(list.contains("même e-mail") && list.contains("même nom"), "{}", list.text);
+    let pair = list.link_id("/duplicates/").expect("a pair to compare");
+    let compare = browser.get(&format!("/duplicates/{pair}")).await;
+    assert!(compare.contains("Acheteuse") && compare.contains("Fusionner"), "{}", compare.text);
+
+    // A read-only user sees the pairs, but neither looks again nor merges.
+    let (_, reader_email) = s.user_with_password(Role::Readonly).await;
+    let reader = s.signed_in(&reader_email).await;
+    assert!(!reader.get("/duplicates").await.contains("action=\"/duplicates/scan\""));
+    let refused = reader.post(&format!("/duplicates/{pair}/merge"), &[("survivor", "first")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // The newer contact stays, and keeps the older one's spelling of the name.
+    let merged = browser
+        .post(
+            &format!("/duplicates/{pair}/merge"),
+            &[
+                ("survivor", "second"),
+                ("take.first_name", "first"),
+                ("take.last_name", "first"),
+                ("take.job_title", "second"),
+            ],
+        )
+        .await;
+    let merge = merged.location().expect("the merge's page").to_owned();
+    let page = browser.get(&merge).await;
+    assert!(page.contains("n’en font plus qu’une"), "{}", page.text);
+    let kept = s.get(&format!("/api/v1/contacts/{newer}"), &s.admin).await.body;
+    assert_eq!(
+        (kept["first_name"].as_str(), kept["job_title"].as_str()),
+        (Some("Hélène"), Some("Acheteuse"))
+    );
+    assert_eq!(s.get(&format!("/api/v1/contacts/{older}"), &s.admin).await.status, StatusCode::NOT_FOUND);
+
+    let undone = browser.post(&format!("{merge}/undo"), &[]).await;
+    assert_eq!(undone.location(), Some(merge.as_str()));
+    assert!(browser.get(&merge).await.contains("Cette fusion est annulée"));
+    assert_eq!(s.get(&format!("/api/v1/contacts/{older}"), &s.admin).await.status, StatusCode::OK);
 }

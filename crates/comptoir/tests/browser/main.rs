@@ -164,7 +164,15 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         .await
         .id();
     server.post(&format!("/api/v1/webhooks/{webhook}/test"), &server.admin, json!({})).await;
+    server.post("/api/v1/duplicates/scan", &server.admin, json!({})).await;
+    while server.get("/api/v1/duplicates/scan", &server.admin).await.body["running"] == true {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let pairs = server.get("/api/v1/duplicates?limit=1", &server.admin).await;
+    let pair = pairs.body["data"][0]["id"].as_str().map(|id| format!("/duplicates/{id}"));
     let others = [
+        "/duplicates".to_owned(),
+        pair.unwrap_or_else(|| "/duplicates".to_owned()),
         "/account".to_owned(),
         "/settings/webhooks".to_owned(),
         format!("/settings/webhooks/{webhook}"),

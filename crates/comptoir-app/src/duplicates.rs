@@ -89,6 +89,21 @@ impl App {
         Ok(report)
     }
 
+    /// Scans again when the last scan ended more than `max_age` ago, or never did: what each
+    /// server's housekeeping asks, so pairs follow the contacts without anyone asking. `None`
+    /// when the last scan is recent enough or another is running.
+    pub async fn rescan_duplicates_if_older_than(
+        &self,
+        max_age: chrono::TimeDelta,
+    ) -> Result<Option<ScanReport>, AppError> {
+        let last = self.last_duplicate_scan().await?.and_then(|scan| scan.finished_at);
+        if last.is_some_and(|at| now() - at < max_age) {
+            return Ok(None);
+        }
+        let Ok(claim) = self.claim_duplicate_scan(None) else { return Ok(None) };
+        Ok(Some(self.scan_contact_duplicates(claim, &|_| {}).await?))
+    }
+
     /// What the last scan found, if one ran.
     pub async fn last_duplicate_scan(&self) -> Result<Option<ScanReport>, AppError> {
         let Some((value, _)) = comptoir_store::settings::get(&self.db, LAST_SCAN).await? else {

@@ -6,7 +6,7 @@
 //! are set from experience of contact data. The sum, with the prior odds that two contacts are
 //! one person, is a likelihood from 0 to 100, with the outcomes that raised it as reasons.
 
-use crate::frequencies::{Frequencies, company_key, email_key, name_key, phone_key, postal_key, street_key};
+use crate::frequencies::{Frequencies, company_key, email_key, phone_key, postal_key, street_key};
 use crate::profile::Profile;
 use comptoir_domain::duplicates::Reason;
 use strsim::jaro_winkler;
@@ -74,7 +74,7 @@ pub fn compare(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Verdict {
     }
     match names(a, b) {
         Names::Alike(reason) => {
-            let u = chance(name_key(a), name_key(b));
+            let u = chance(a.name_key, b.name_key);
             let weight = match reason {
                 Reason::SameName | Reason::SwappedName => agree(M_SAME_NAME, u),
                 Reason::SimilarName => agree(M_SIMILAR_NAME, u * SIMILAR_SPREAD),

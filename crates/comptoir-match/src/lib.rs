@@ -7,7 +7,7 @@ mod compare;
 mod frequencies;
 mod profile;
 
-pub use blocking::candidate_pairs;
+pub use blocking::{candidate_pairs, pair};
 pub use compare::{Verdict, compare};
 pub use frequencies::Frequencies;
 pub use profile::{Person, Profile, Sounds};
@@ -44,8 +44,8 @@ pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
                 scope.spawn(move || {
                     pairs
                         .iter()
-                        .filter_map(|&(a, b)| {
-                            let (first, second) = (a as usize, b as usize);
+                        .filter_map(|&packed| {
+                            let (first, second) = pair(packed);
                             let verdict = compare(&profiles[first], &profiles[second], frequencies);
                             (verdict.score >= min_score).then_some(Found { first, second, verdict })
                         })

@@ -1,5 +1,6 @@
 //! What linkage compares of a contact, normalised once per scan rather than once per pair.
 
+use crate::frequencies::name_key;
 use comptoir_domain::search::fold;
 use rphonetic::{DoubleMetaphone, Encoder};
 use uuid::Uuid;
@@ -29,6 +30,8 @@ pub struct Profile {
     pub name: Vec<Box<str>>,
     /// How each word of the name sounds, in the same order.
     pub sounds: Vec<Box<str>>,
+    /// The name's words in any order, hashed: how common the name is is counted under it.
+    pub name_key: u64,
     pub emails: Vec<Box<str>>,
     /// E.164, as every stored number already is.
     pub phones: Vec<Box<str>>,
@@ -55,10 +58,14 @@ impl Profile {
             .filter(|code| !code.is_empty())
             .map(Box::from);
         let street = person.street.map(street).filter(|s| !s.is_empty()).map(Box::from);
+        let mut sorted: Vec<&str> = name.iter().map(AsRef::as_ref).collect();
+        sorted.sort_unstable();
+        let name_key = name_key(&sorted);
         Self {
             id,
             name,
             sounds,
+            name_key,
             emails: person.emails.iter().map(|e| Box::from(email(e))).collect(),
             phones: person.phones.iter().map(|p| Box::from(p.as_str())).collect(),
             company: person.company,

@@ -340,14 +340,30 @@ fn print_quality(rows: &[Quality]) {
     }
 }
 
-/// Peak resident memory of this process, in MiB.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
+/// Runs `comptoir duplicates scan`, the command people run; its wall time and peak resident
+/// memory, sampled every 100 ms.
+async fn scan(database_url: &str) -> anyhow::Result<(std::time::Duration, f64)> {
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["duplicates", "scan"])
+        .env("COMPTOIR_DATABASE_URL", database_url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("cannot start comptoir duplicates scan")?;
+    let pid = child.id().unwrap_or_default();
+    let mut peak: f64 = 0.0;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        peak = peak.max(crate::bench::rss_mib(pid).unwrap_or(0.0));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    if !status.success() {
+        bail!("comptoir duplicates scan failed");
+    }
+    Ok((started.elapsed(), peak))
 }
 
 pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
@@ -384,17 +400,9 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
     drop(generated);
     let truth = true_pairs(by_person.into_values());
 
+    let (elapsed, peak) = scan(database_url).await?;
     let app = App::new(crate::serve::open(database_url).await?);
-    let progress = bar(total, "contacts read");
-    let shown = progress.clone();
-    let claim = app.claim_duplicate_scan(None).map_err(crate::admin::explain)?;
-    let started = Instant::now();
-    let report = app
-        .scan_contact_duplicates(claim, &move |read| shown.set_position(read))
-        .await
-        .map_err(crate::admin::explain)?;
-    let elapsed = started.elapsed();
-    progress.finish();
+    let report = app.last_duplicate_scan().await.map_err(crate::admin::explain)?.unwrap_or_default();
     let pairs = comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, u32::MAX).await?;
     let found: Vec<(u8, (u64, u64))> = pairs
         .iter()
@@ -410,7 +418,7 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
         report.compared,
         report.pairs,
         comptoir_app::duplicates::KEPT_FROM,
-        peak_mib()
+        peak
     );
     print_quality(&quality(&found, &truth));
     Ok(())

@@ -119,6 +119,13 @@ fn spawn_housekeeping(app: App, event_retention: chrono::TimeDelta) {
                 0 => {}
                 n => tracing::info!(removed = n, "removed files checked but never imported"),
             }
+            match app.rescan_duplicates_if_older_than(chrono::TimeDelta::days(1)).await {
+                Ok(Some(scan)) => {
+                    tracing::info!(contacts = scan.contacts, pairs = scan.pairs, "looked for duplicates")
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "could not look for duplicates"),
+            }
             match app.sweep_webhook_history(now - event_retention).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(swept = n, "forgot delivered events and finished deliveries"),

@@ -12,6 +12,7 @@ on_both_databases!(
     every_reference_to_a_contact_is_one_a_merge_moves,
     merging_is_refused_to_whoever_may_not_change_both_contacts,
     the_pages_list_pairs_compare_them_merge_and_undo,
+    housekeeping_looks_again_once_a_day,
 );
 
 async fn contact(s: &TestServer, token: &str, body: Value) -> String {
@@ -336,4 +337,15 @@ async fn the_pages_list_pairs_compare_them_merge_and_undo(s: TestServer) {
     assert_eq!(undone.location(), Some(merge.as_str()));
     assert!(browser.get(&merge).await.contains("Cette fusion est annulée"));
     assert_eq!(s.get(&format!("/api/v1/contacts/{older}"), &s.admin).await.status, StatusCode::OK);
+}
+
+async fn housekeeping_looks_again_once_a_day(s: TestServer) {
+    contact(&s, &s.admin, json!({"last_name": "Roux", "emails": ["roux@exemple.fr"]})).await;
+    contact(&s, &s.admin, json!({"last_name": "Roux", "emails": ["roux@exemple.fr"]})).await;
+    let day = chrono::TimeDelta::days(1);
+    let first = s.app.rescan_duplicates_if_older_than(day).await.expect("a scan");
+    assert_eq!(first.map(|scan| scan.pairs), Some(1), "never scanned: it scans");
+    assert!(s.app.rescan_duplicates_if_older_than(day).await.expect("no scan").is_none(), "scanned today");
+    let again = s.app.rescan_duplicates_if_older_than(chrono::TimeDelta::zero()).await.expect("a scan");
+    assert!(again.is_some());
 }

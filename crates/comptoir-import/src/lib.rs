@@ -9,6 +9,7 @@ pub mod mapping;
 pub mod table;
 pub mod text;
 pub mod values;
+pub mod vcard;
 
 /// What makes a file unreadable as a whole (a row's own problems are that row's errors).
 #[derive(Debug, thiserror::Error)]

@@ -390,6 +390,7 @@ created-at = Created
 
 reach-call = Call { $number }
 reach-write = Write an email
+reach-card = Add to address book (vCard)
 
 nav-tasks = Tasks
 nav-tasks-due = { $count ->

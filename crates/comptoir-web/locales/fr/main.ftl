@@ -390,6 +390,7 @@ created-at = Créé le
 
 reach-call = Appeler le { $number }
 reach-write = Écrire un e-mail
+reach-card = Ajouter au carnet d’adresses (vCard)
 
 nav-tasks = Tâches
 nav-tasks-due = { $count ->

@@ -1,6 +1,7 @@
 //! `/api/v1/contacts`
 
 use super::{Created, RecordId, create_once, deleted, versioned};
+use crate::download::{Download, accepts, stream, vcard_file};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, ListParams};
 use crate::state::AppState;
@@ -14,6 +15,9 @@ use comptoir_domain::activities::Activity;
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::ids::ContactId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
+use comptoir_domain::listing::{ListQuery, MAX_LIMIT};
+use comptoir_domain::users::Actor;
+use comptoir_import::vcard;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,7 +35,8 @@ pub struct ContactPage {
 /// List contacts, with filters (`filter[city]=Lyon`, `filter[cf.budget][gt]=1000`), sort
 /// (`sort=-updated_at`), full-text search (`q=helene dup`) and cursor pagination.
 /// With `Accept: text/csv`, every contact the list matches, as CSV streamed a page at a time
-/// (one column per field as the API names it), which `POST /api/v1/imports` takes back.
+/// (one column per field as the API names it), which `POST /api/v1/imports` takes back; with
+/// `Accept: text/vcard`, the same contacts as vCard 4.0 cards, for an address book.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
     params(
         ("limit" = Option<u32>, Query, description = "1 to 500, default 50"),
@@ -48,6 +53,9 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     if super::csv::wants_csv(&headers) {
         return super::csv::list::<Contacts>(&state, &actor, query, "contacts").await;
+    }
+    if accepts(&headers, "text/vcard") {
+        return cards(&state, actor, query).await;
     }
     let page = state.app.list::<Contacts>(&actor, &query).await?;
     Ok(axum::Json(page).into_response())
@@ -72,16 +80,34 @@ pub async fn create(
     .await
 }
 
-/// Read a contact, with its company.
+/// Every contact `query` matches, as vCard 4.0 cards streamed a page at a time.
+async fn cards(state: &AppState, actor: Actor, mut query: ListQuery) -> Result<Response, ApiError> {
+    query.limit = MAX_LIMIT;
+    query.cursor = None;
+    let first = state.app.list::<Contacts>(&actor, &query).await?;
+    let render = |contacts: &[Contact]| -> Result<Vec<u8>, std::io::Error> {
+        let mut out = String::new();
+        contacts.iter().for_each(|contact| vcard::write_card(contact, &mut out));
+        Ok(out.into_bytes())
+    };
+    let download = Download { content_type: vcard::MEDIA_TYPE, file_name: "contacts.vcf".to_owned() };
+    Ok(stream::<Contacts>(state.app.clone(), actor, query, first, Vec::new(), render, download))
+}
+
+/// Read a contact, with its company; with `Accept: text/vcard`, its vCard 4.0 card.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts",
     params(("id" = ContactId, Path)),
     responses((status = 200, body = Contact), (status = 404, body = Problem)))]
 pub async fn read(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    headers: axum::http::HeaderMap,
     RecordId(id): RecordId<ContactId>,
 ) -> Result<Response, ApiError> {
     let contact = state.app.get::<Contacts>(&actor, id).await?;
+    if accepts(&headers, "text/vcard") {
+        return Ok(vcard_file(&contact));
+    }
     Ok(versioned(StatusCode::OK, contact.version, &contact))
 }
 

@@ -3,13 +3,14 @@
 //! column per field as the API names it (custom fields as `custom_fields.<key>`), so the file
 //! imports back as it is.
 
+use crate::download::{Download, accepts, stream};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::pages::lists::csv_rows;
-use crate::pages::record_lists::send_chunk as send;
 use crate::state::AppState;
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use comptoir_app::AppError;
 use comptoir_app::columns::Columns;
 use comptoir_domain::listing::{ListQuery, MAX_LIMIT};
 use comptoir_domain::users::Actor;
@@ -17,10 +18,7 @@ use serde_json::Value;
 
 /// Whether the client asked for CSV rather than JSON.
 pub fn wants_csv(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.split(',').any(|kind| kind.trim().starts_with("text/csv")))
+    accepts(headers, "text/csv")
 }
 
 /// A value as a cell: text as it is, several values joined by commas, nothing for null.
@@ -51,51 +49,19 @@ pub async fn list<K: Columns>(
     query.cursor = None;
     // The first page is read before answering, so a bad filter is still a 422.
     let first = state.app.list::<K>(actor, &query).await?;
-    let rows_of = move |records: &[K::Record], columns: &[(String, String)]| -> Vec<Vec<String>> {
-        records
+    let header: Vec<String> = columns.iter().map(|(name, _)| name.clone()).collect();
+    let rows_of = move |records: &[K::Record]| -> Result<Vec<u8>, std::io::Error> {
+        let rows: Vec<Vec<String>> = records
             .iter()
             .map(|record| {
                 let json = serde_json::to_value(record).unwrap_or(Value::Null);
                 columns.iter().map(|(_, pointer)| cell(json.pointer(pointer))).collect()
             })
-            .collect()
+            .collect();
+        csv_rows(Lang::En, &rows).map_err(std::io::Error::other)
     };
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let app = state.app.clone();
-    let actor = *actor;
-    tokio::spawn(async move {
-        let header: Vec<String> = columns.iter().map(|(name, _)| name.clone()).collect();
-        let start = csv_rows(Lang::En, &[header]);
-        if !send(&sender, start).await
-            || !send(&sender, csv_rows(Lang::En, &rows_of(&first.data, &columns))).await
-        {
-            return;
-        }
-        let mut next = first.next_cursor;
-        while let Some(cursor) = next {
-            query.cursor = Some(cursor);
-            match app.list::<K>(&actor, &query).await {
-                Ok(page) => {
-                    if !send(&sender, csv_rows(Lang::En, &rows_of(&page.data, &columns))).await {
-                        return;
-                    }
-                    next = page.next_cursor;
-                }
-                Err(error) => {
-                    tracing::error!(%error, "CSV list stopped");
-                    let _ = sender.send(Err(std::io::Error::other("the list stopped"))).await;
-                    return;
-                }
-            }
-        }
-    });
-    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}.csv\"")),
-        ],
-        body,
-    )
-        .into_response())
+    let head = csv_rows(Lang::En, &[header]).map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+    let download =
+        Download { content_type: "text/csv; charset=utf-8", file_name: format!("{file_name}.csv") };
+    Ok(stream::<K>(state.app.clone(), *actor, query, first, head, rows_of, download))
 }

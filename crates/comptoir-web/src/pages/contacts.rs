@@ -226,6 +226,10 @@ impl KindPages for Contacts {
             text: page.t("reach-write"),
             href: Some(super::reach::mailto(address.as_str())),
         }));
+        reach.push(Link {
+            text: page.t("reach-card"),
+            href: Some(format!("/contacts/{}/card.vcf", contact.id)),
+        });
         Ok(Header { subtitle, badge, members: None, reach })
     }
 }
@@ -243,4 +247,14 @@ async fn body(app: &App, actor: &Actor, fields: &Fields, only: Option<&str>) -> 
     })
     .await?;
     Ok(body)
+}
+
+/// The contact's card, for an address book or a phone.
+pub(super) async fn card(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    visitor: super::session::Visitor,
+    super::path::PagePath(id): super::path::PagePath<comptoir_domain::ids::ContactId>,
+) -> Result<axum::response::Response, super::errors::PageError> {
+    let contact = state.app.get::<comptoir_app::contacts::Contacts>(&visitor.actor, id).await?;
+    Ok(crate::download::vcard_file(&contact))
 }

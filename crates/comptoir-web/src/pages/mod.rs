@@ -55,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(home::router())
         .merge(record_pages::routes::<contacts::Contacts>())
+        .route("/contacts/{id}/card.vcf", axum::routing::get(contacts::card))
         .merge(record_pages::routes::<companies::Companies>())
         .merge(board::router())
         .merge(forecast::router())

@@ -10,11 +10,12 @@ use super::lists::{
 use super::path::PagePath;
 use super::session::{Submission, Visitor};
 use super::{Chrome, redirect, render};
+use crate::download::{Download, stream};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
@@ -244,68 +245,29 @@ pub(super) async fn export<K: KindPages>(
             all_columns.iter().find(|c| &c.key == key).map_or_else(|| key.clone(), |c| c.label.clone())
         })
         .collect();
-    // The file is written as it is read, a page of rows at a time, so exporting a million
-    // contacts holds one page in memory; a client that goes away stops the reading.
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let app = state.app.clone();
-    let actor = visitor.actor;
-    tokio::spawn(async move {
-        let start = csv_rows(lang, &[header]).map(|rows| [CSV_START.as_bytes(), &rows].concat());
-        if !send_chunk(&sender, start).await {
-            return;
-        }
-        loop {
-            let found = match K::list(&app, &actor, &query).await {
-                Ok(found) => found,
-                Err(error) => {
-                    tracing::error!(%error, "export stopped");
-                    let _ = sender.send(Err(std::io::Error::other("the export stopped"))).await;
-                    return;
-                }
-            };
-            let rows: Vec<Vec<String>> = found
-                .data
-                .iter()
-                .map(|record| {
-                    request
-                        .columns
-                        .iter()
-                        .map(|key| {
-                            let cell = K::cell(&page, record, key, &users, &definitions);
-                            if cell.numeric { spreadsheet_number(lang, &cell.text) } else { cell.text }
-                        })
-                        .collect()
-                })
-                .collect();
-            if !send_chunk(&sender, csv_rows(lang, &rows)).await {
-                return;
-            }
-            match found.next_cursor {
-                Some(cursor) => query.cursor = Some(cursor),
-                None => return,
-            }
-        }
-    });
-    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
-    let disposition = format!("attachment; filename=\"{}.csv\"", section::<K>());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-/// Hands a piece of an export to the response; `false` when there is nothing more to do (the
-/// client went away, or the piece could not be written).
-pub(crate) async fn send_chunk(
-    sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-    chunk: Result<Vec<u8>, csv::Error>,
-) -> bool {
-    let failed = chunk.is_err();
-    sender.send(chunk.map_err(std::io::Error::other)).await.is_ok() && !failed
+    let first = K::list(&state.app, &visitor.actor, &query).await?;
+    let columns = request.columns;
+    let rows_of = move |records: &[K::Record]| -> Result<Vec<u8>, std::io::Error> {
+        let rows: Vec<Vec<String>> = records
+            .iter()
+            .map(|record| {
+                columns
+                    .iter()
+                    .map(|key| {
+                        let cell = K::cell(&page, record, key, &users, &definitions);
+                        if cell.numeric { spreadsheet_number(lang, &cell.text) } else { cell.text }
+                    })
+                    .collect()
+            })
+            .collect();
+        csv_rows(lang, &rows).map_err(std::io::Error::other)
+    };
+    let head = csv_rows(lang, &[header])
+        .map(|rows| [CSV_START.as_bytes(), &rows].concat())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let download =
+        Download { content_type: "text/csv; charset=utf-8", file_name: format!("{}.csv", section::<K>()) };
+    Ok(stream::<K::UseCases>(state.app.clone(), visitor.actor, query, first, head, rows_of, download))
 }
 
 /// Applies one action to the ticked records as one operation, each record through the same

@@ -13,6 +13,7 @@ on_both_databases!(
     the_pages_check_a_file_then_import_it_then_undo_it,
     a_list_exported_then_imported_changes_nothing,
     the_api_lists_as_csv_what_imports_back,
+    contacts_leave_as_vcards_an_address_book_reads,
 );
 
 async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -460,4 +461,55 @@ async fn the_api_lists_as_csv_what_imports_back(s: TestServer) {
 
     let refused = csv_of("/api/v1/contacts?filter[shoe_size]=42").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn contacts_leave_as_vcards_an_address_book_reads(s: TestServer) {
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let body = json!({"first_name": "Hélène", "last_name": format!("Dupré {i}"), "emails": [format!("h{i}@exemple.fr")],
+            "phones": ["06 12 34 56 78"], "address": {"city": "Lyon", "postal_code": "69003"}, "tags": ["vip"]});
+        let created = s.post("/api/v1/contacts", &s.admin, body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        ids.push(created.id());
+    }
+    let vcard = [("accept", "text/vcard")];
+    let one = s
+        .request(reqwest::Method::GET, &format!("/api/v1/contacts/{}", ids[0]), Some(&s.admin), None, &vcard)
+        .await;
+    assert_eq!(one.header("content-type"), Some("text/vcard; charset=utf-8"));
+    assert_eq!(one.header("content-disposition"), Some("attachment; filename=\"helene-dupre-0.vcf\""));
+    let card = one.body.as_str().expect("a card").to_owned();
+    assert!(card.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"), "{card}");
+    for line in [
+        "FN:Hélène Dupré 0",
+        "N:Dupré 0;Hélène;;;",
+        "EMAIL;PREF=1:h0@exemple.fr",
+        "ADR:;;;Lyon;;69003;",
+        "CATEGORIES:vip",
+        "TEL;VALUE=URI;PREF=1:tel:+33612345678",
+    ] {
+        assert!(card.contains(&format!("{line}\r\n")), "{line} in {card}");
+    }
+    assert!(card.contains(&format!("UID:urn:uuid:{}\r\n", ids[0])), "{card}");
+
+    let all = s
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/contacts?limit=1&sort=last_name",
+            Some(&s.admin),
+            None,
+            &vcard,
+        )
+        .await;
+    let cards = all.body.as_str().expect("cards").to_owned();
+    assert_eq!(cards.matches("BEGIN:VCARD").count(), 3, "every contact, whatever the page size: {cards}");
+    assert_eq!(cards.matches("END:VCARD\r\n").count(), 3);
+
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let page = browser.get(&format!("/contacts/{}", ids[1])).await;
+    assert!(page.contains(&format!("href=\"/contacts/{}/card.vcf\"", ids[1])), "{}", page.text);
+    assert!(page.contains("Ajouter au carnet d’adresses"));
+    let file = browser.get(&format!("/contacts/{}/card.vcf", ids[1])).await;
+    assert!(file.text.contains("FN:Hélène Dupré 1\r\n"), "{}", file.text);
 }

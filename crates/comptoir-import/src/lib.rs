@@ -6,6 +6,7 @@
 
 pub mod contacts;
 pub mod mapping;
+pub mod source;
 pub mod table;
 pub mod text;
 pub mod values;
@@ -22,6 +23,8 @@ pub enum FileError {
     NoHeader,
     #[error("line {line}: {message}")]
     Malformed { line: u64, message: String },
+    #[error("an address book over {0} MiB is not read at once: export it in parts")]
+    TooLarge(u64),
     #[error("the file could not be read: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -22,6 +22,7 @@ use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_import::FileError;
 use comptoir_import::mapping::Mapping;
+use comptoir_import::source::Source;
 use comptoir_import::table::Table;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -91,11 +92,11 @@ impl App {
         actor: &Actor,
         input: R,
         request: ImportRequest,
-    ) -> Result<Started<R>, AppError> {
+    ) -> Result<Started<Source<R>>, AppError> {
         if !Contacts::may_create(actor) {
             return Err(AppError::Forbidden(Contacts::REFUSALS.create));
         }
-        let mut table = Table::open(input).map_err(unreadable)?;
+        let mut table = Table::open(Source::open(input).map_err(unreadable)?).map_err(unreadable)?;
         let definitions = self.definitions(RecordKind::Contact).await?;
         let resumed = if request.dry_run {
             None

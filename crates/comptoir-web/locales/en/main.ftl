@@ -682,8 +682,8 @@ quote-copy = Copy into a new quote
 # Imports
 imports-title = Imports
 imports-new = Import contacts
-imports-file = CSV or TSV file
-imports-file-help = Any spreadsheet saved as CSV or TSV, in any encoding: its columns are recognised by their headers, in French or in English. The file is checked first; nothing is written before you confirm.
+imports-file = CSV, TSV or vCard file
+imports-file-help = Any spreadsheet saved as CSV or TSV, in any encoding (its columns are recognised by their headers, in French or in English), or an address book exported as vCard by a phone, Google, Apple or Outlook. The file is checked first; nothing is written before you confirm.
 imports-check = Check the file
 imports-latest = Latest imports
 imports-empty = No import yet.

@@ -682,8 +682,8 @@ quote-copy = Copier en nouveau devis
 # Imports
 imports-title = Imports
 imports-new = Importer des contacts
-imports-file = Fichier CSV ou TSV
-imports-file-help = Tout tableur enregistré en CSV ou TSV, quel que soit son encodage : ses colonnes sont reconnues par leurs en-têtes, en français ou en anglais. Le fichier est d’abord vérifié ; rien n’est écrit avant votre confirmation.
+imports-file = Fichier CSV, TSV ou vCard
+imports-file-help = Tout tableur enregistré en CSV ou TSV, quel que soit son encodage (ses colonnes sont reconnues par leurs en-têtes, en français ou en anglais), ou un carnet d’adresses exporté en vCard par un téléphone, Google, Apple ou Outlook. Le fichier est d’abord vérifié ; rien n’est écrit avant votre confirmation.
 imports-check = Vérifier le fichier
 imports-latest = Derniers imports
 imports-empty = Aucun import pour l’instant.

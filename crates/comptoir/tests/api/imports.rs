@@ -14,6 +14,7 @@ on_both_databases!(
     a_list_exported_then_imported_changes_nothing,
     the_api_lists_as_csv_what_imports_back,
     contacts_leave_as_vcards_an_address_book_reads,
+    address_books_import_from_every_exporter,
 );
 
 async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -512,4 +513,91 @@ async fn contacts_leave_as_vcards_an_address_book_reads(s: TestServer) {
     assert!(page.contains("Ajouter au carnet d’adresses"));
     let file = browser.get(&format!("/contacts/{}/card.vcf", ids[1])).await;
     assert!(file.text.contains("FN:Hélène Dupré 1\r\n"), "{}", file.text);
+}
+
+/// Cards as a phone (2.1, quoted-printable, a photo), Google (3.0), Apple (3.0, grouped
+/// properties) and Outlook (2.1) write them, in one file.
+const ADDRESS_BOOK: &str = "BEGIN:VCARD\r\nVERSION:2.1\r\n\
+    N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Lef=C3=A8vre;H=C3=A9l=C3=A8ne;;;\r\n\
+    FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:H=C3=A9l=C3=A8ne Lef=C3=A8vre\r\n\
+    TEL;CELL:06 12 34 56 78\r\n\
+    PHOTO;ENCODING=BASE64;JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U\r\n\
+     HRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/2wBDAQkJCQwLDBgNDRgy\r\n\
+    \r\n\
+    END:VCARD\r\n\
+    BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jean Dupont\r\nN:Dupont;Jean;;;\r\n\
+    EMAIL;TYPE=INTERNET;TYPE=WORK:jean.dupont@exemple.fr\r\nTEL;TYPE=WORK:+33 4 78 00 00 01\r\n\
+    ORG:Boulangerie Dupont\r\nTITLE:Gérant\r\nCATEGORIES:myContacts,Fournisseurs\r\nEND:VCARD\r\n\
+    BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//macOS 14.0//EN\r\nN:Martin;Zoé;;;\r\nFN:Zoé Martin\r\n\
+    item1.EMAIL;type=INTERNET;type=pref:zoe.martin@exemple.fr\r\nitem1.X-ABLabel:_$!<Other>!$_\r\n\
+    item2.ADR;type=HOME;type=pref:;;3 place Bellecour;Lyon;;69002;France\r\nEND:VCARD\r\n\
+    BEGIN:VCARD\r\nVERSION:2.1\r\nN:Moreau;Paul\r\nFN:Paul Moreau\r\nORG:Moreau SARL\r\n\
+    TEL;WORK;VOICE:04 72 00 00 02\r\nEMAIL;PREF;INTERNET:paul@moreau.fr\r\nEND:VCARD\r\n";
+
+async fn address_books_import_from_every_exporter(s: TestServer) {
+    let checked = finished(
+        &s,
+        &upload(
+            &s,
+            "kind=contacts&dry_run=true&file_name=contacts.vcf",
+            &s.admin,
+            ADDRESS_BOOK.as_bytes().to_vec(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(checked["status"], "done", "{checked}");
+    assert_eq!(checked["counts"]["created"], 4, "{checked}");
+    assert!(contacts(&s).await.is_empty(), "a dry run writes nothing");
+
+    let imported = finished(
+        &s,
+        &upload(&s, "kind=contacts&file_name=contacts.vcf", &s.admin, ADDRESS_BOOK.as_bytes().to_vec()).await,
+    )
+    .await;
+    assert_eq!(
+        (imported["counts"]["created"].as_u64(), imported["counts"]["skipped"].as_u64()),
+        (Some(4), Some(0)),
+        "{imported}"
+    );
+    let all = contacts(&s).await;
+    let named = |last: &str| all.iter().find(|c| c["last_name"] == last).cloned().unwrap_or_default();
+    let helene = named("Lefèvre");
+    assert_eq!(helene["first_name"], "Hélène");
+    assert_eq!(helene["phones"][0]["number"], "+33612345678");
+    assert_eq!(helene["phones"][0]["label"], "mobile");
+    let jean = named("Dupont");
+    assert_eq!(jean["emails"][0]["address"], "jean.dupont@exemple.fr");
+    assert_eq!(jean["emails"][0]["label"], "work");
+    assert_eq!(jean["job_title"], "Gérant");
+    assert_eq!(jean["company"]["name"], "Boulangerie Dupont");
+    assert_eq!(jean["tags"], json!(["myContacts", "Fournisseurs"]));
+    let zoe = named("Martin");
+    assert_eq!(
+        (zoe["address"]["city"].as_str(), zoe["address"]["postal_code"].as_str()),
+        (Some("Lyon"), Some("69002"))
+    );
+    assert_eq!(zoe["address"]["country"], "FR");
+    assert_eq!(named("Moreau")["emails"][0]["address"], "paul@moreau.fr");
+
+    // The same cards again: every one matched, nothing to change.
+    let again = finished(
+        &s,
+        &upload(&s, "kind=contacts&file_name=contacts-2.vcf", &s.admin, ADDRESS_BOOK.as_bytes().to_vec())
+            .await,
+    )
+    .await;
+    assert_eq!(again["counts"]["unchanged"], 4, "{again}");
+    let undone = s
+        .post(
+            &format!("/api/v1/imports/{}/undo", imported["id"].as_str().unwrap_or_default()),
+            &s.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(undone.status, StatusCode::OK, "{:?}", undone.body);
+    assert!(contacts(&s).await.is_empty(), "the import's contacts are gone");
+
+    let nothing = upload(&s, "kind=contacts", &s.admin, b"BEGIN:VCARD\r\nnot a card".to_vec()).await;
+    assert_eq!(nothing.error_fields(), ["file"], "{:?}", nothing.body);
 }

@@ -32,6 +32,10 @@ pub struct CustomFieldInput {
     pub options: Vec<String>,
     #[serde(default)]
     pub position: Option<i32>,
+    /// Whether the field tells records apart (a customer number, a national id): duplicate
+    /// detection takes the same value as one record, two values as two.
+    #[serde(default)]
+    pub identifying: Option<bool>,
 }
 
 struct ValidDefinition {
@@ -41,6 +45,7 @@ struct ValidDefinition {
     field_type: FieldType,
     options: Vec<String>,
     position: i32,
+    identifying: bool,
 }
 
 impl CustomFieldInput {
@@ -93,6 +98,7 @@ impl CustomFieldInput {
             field_type,
             options,
             position: self.position.unwrap_or(0),
+            identifying: self.identifying.unwrap_or(false),
         })
     }
 }
@@ -105,6 +111,7 @@ fn to_input(definition: &CustomFieldDefinition) -> CustomFieldInput {
         field_type: Some(definition.field_type),
         options: definition.options.clone(),
         position: Some(definition.position),
+        identifying: Some(definition.identifying),
     }
 }
 
@@ -131,6 +138,7 @@ impl App {
             field_type: valid.field_type,
             options: valid.options,
             position: valid.position,
+            identifying: valid.identifying,
             version: 1,
             created_at: at,
             updated_at: at,
@@ -203,6 +211,7 @@ impl App {
             label: valid.label,
             options: valid.options,
             position: valid.position,
+            identifying: valid.identifying,
             version: current.version + 1,
             updated_at: now(),
             ..current.clone()

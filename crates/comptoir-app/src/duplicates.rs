@@ -5,6 +5,7 @@
 use crate::{App, AppError};
 use comptoir_domain::duplicates::{DuplicatePair, PairStatus, ScanReport};
 use comptoir_domain::ids::ContactId;
+use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_match::{Linkage, Person, Profile, Sounds, find_duplicates};
@@ -43,9 +44,17 @@ impl App {
         let started = Instant::now();
         let sounds = Sounds::default();
         let mut profiles: Vec<Profile> = Vec::new();
+        let identifying: Vec<String> = self
+            .definitions(RecordKind::Contact)
+            .await?
+            .iter()
+            .filter(|d| d.identifying)
+            .map(|d| d.key.clone())
+            .collect();
         let mut after: Option<ContactId> = None;
         loop {
-            let rows = comptoir_store::duplicates::profiles_after(&self.db, after, PAGE).await?;
+            let rows =
+                comptoir_store::duplicates::profiles_after(&self.db, after, PAGE, &identifying).await?;
             let Some(last) = rows.last() else { break };
             after = Some(last.id);
             profiles.extend(rows.iter().map(|row| profile(row, &sounds)));
@@ -169,6 +178,7 @@ fn profile(row: &ProfileRow, sounds: &Sounds) -> Profile {
         company: row.company_id,
         postal_code: row.postal_code.as_deref(),
         street: row.street.as_deref(),
+        identifiers: &row.identifiers,
     };
     Profile::new(row.id.0, &person, sounds)
 }

@@ -66,6 +66,10 @@ pub struct CustomFieldDefinition {
     /// The allowed values of `select` and `multi_select` fields, in display order.
     pub options: Vec<String>,
     pub position: i32,
+    /// Whether the field tells records apart (a customer number): duplicate detection takes
+    /// the same value as strong evidence of one record, two values as evidence of two.
+    #[serde(default)]
+    pub identifying: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -248,6 +252,7 @@ mod tests {
             field_type,
             options: options.iter().map(|s| (*s).to_owned()).collect(),
             position: 0,
+            identifying: false,
             version: 1,
             created_at: crate::time::now(),
             updated_at: crate::time::now(),

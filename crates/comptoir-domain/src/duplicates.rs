@@ -26,6 +26,8 @@ pub enum Reason {
     SameAddress,
     SimilarAddress,
     SamePostalCode,
+    /// The same value of a field an admin marked as identifying (a customer number).
+    SameIdentifier,
 }
 
 impl Reason {
@@ -41,6 +43,7 @@ impl Reason {
             Reason::SameAddress => "same_address",
             Reason::SimilarAddress => "similar_address",
             Reason::SamePostalCode => "same_postal_code",
+            Reason::SameIdentifier => "same_identifier",
         }
     }
 }

@@ -210,6 +210,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("custom_field_definitions", "position"),
     ("custom_field_definitions", "created_at"),
     ("custom_field_definitions", "updated_at"),
+    ("custom_field_definitions", "identifying"),
     ("duplicate_pairs", "id"),
     ("duplicate_pairs", "first_id"),
     ("duplicate_pairs", "second_id"),

@@ -166,6 +166,7 @@ mod tests {
             field_type,
             options: Vec::new(),
             position: 0,
+            identifying: false,
             version: 1,
             created_at: Utc::now(),
             updated_at: Utc::now(),

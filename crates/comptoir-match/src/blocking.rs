@@ -2,7 +2,7 @@
 //! the name sounds, a place or company with the name's start). Comparing every pair of a
 //! million contacts would take days; comparing those is linear in practice.
 
-use crate::frequencies::{email_key, key, phone_key, street_key};
+use crate::frequencies::{email_key, identifier_key, key, phone_key, street_key};
 use crate::profile::Profile;
 
 /// Blocks up to this size are compared pair by pair.
@@ -76,6 +76,9 @@ fn for_each_key(profile: &Profile, mut emit: impl FnMut(u64)) {
     }
     for phone in &profile.phones {
         emit(phone_key(phone));
+    }
+    for (field, value) in &profile.identifiers {
+        emit(identifier_key(field, value));
     }
     let sounds = profile.sorted_sounds();
     if !sounds.is_empty() {

@@ -6,7 +6,9 @@
 //! are set from experience of contact data. The sum, with the prior odds that two contacts are
 //! one person, is a likelihood from 0 to 100, with the outcomes that raised it as reasons.
 
-use crate::frequencies::{Frequencies, company_key, email_key, phone_key, postal_key, street_key};
+use crate::frequencies::{
+    Frequencies, company_key, email_key, identifier_key, phone_key, postal_key, street_key,
+};
 use crate::profile::Profile;
 use comptoir_domain::duplicates::Reason;
 use strsim::jaro_winkler;
@@ -27,6 +29,12 @@ const M_SAME_STREET: f64 = 0.6;
 const M_SIMILAR_STREET: f64 = 0.15;
 const M_SAME_POSTAL_CODE: f64 = 0.15;
 const M_OTHER_POSTAL_CODE: f64 = 0.1;
+const M_SAME_IDENTIFIER: f64 = 0.95;
+/// An admin declared the field identifying: two people share a value only by a slip, far more
+/// rarely than how often the value occurs says.
+const IDENTIFIER_SLIP: f64 = 1e-3;
+/// Two customer numbers (or national ids) are two people, barring a typo.
+const M_OTHER_IDENTIFIER: f64 = 0.01;
 /// Both sides have emails (or phones) and none in common: people keep old ones.
 const M_NONE_IN_COMMON: f64 = 0.15;
 
@@ -71,6 +79,16 @@ pub fn compare(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Verdict {
         }
         Some(None) => weigh(disagree(M_NONE_IN_COMMON), None),
         None => {}
+    }
+    for (field, value) in &a.identifiers {
+        match b.identifiers.iter().find(|(other, _)| other == field) {
+            Some((_, other)) if other == value => weigh(
+                agree(M_SAME_IDENTIFIER, frequencies.chance(identifier_key(field, value)) * IDENTIFIER_SLIP),
+                Some(Reason::SameIdentifier),
+            ),
+            Some(_) => weigh(disagree(M_OTHER_IDENTIFIER), None),
+            None => {}
+        }
     }
     match names(a, b) {
         Names::Alike(reason) => {
@@ -254,10 +272,19 @@ mod tests {
         phones: Vec<String>,
         postal_code: Option<&'static str>,
         street: Option<&'static str>,
+        identifiers: Vec<(String, String)>,
     }
 
     fn contact(first: &'static str, last: &'static str) -> Contact {
-        Contact { first, last, emails: vec![], phones: vec![], postal_code: None, street: None }
+        Contact {
+            first,
+            last,
+            emails: vec![],
+            phones: vec![],
+            postal_code: None,
+            street: None,
+            identifiers: vec![],
+        }
     }
 
     impl Contact {
@@ -267,6 +294,10 @@ mod tests {
         }
         fn phone(mut self, phone: &str) -> Self {
             self.phones.push(phone.to_owned());
+            self
+        }
+        fn numbered(mut self, number: &str) -> Self {
+            self.identifiers.push(("customer_number".to_owned(), number.to_owned()));
             self
         }
         fn at(mut self, postal_code: &'static str, street: &'static str) -> Self {
@@ -283,6 +314,7 @@ mod tests {
                 company: None,
                 postal_code: self.postal_code,
                 street: self.street,
+                identifiers: &self.identifiers,
             };
             Profile::new(Uuid::nil(), &person, &Sounds::default())
         }
@@ -371,5 +403,23 @@ mod tests {
             &contact("Kayla", "Harrington").at("3465", "maltby circuit"),
         );
         assert_eq!(v.reasons, vec![Reason::SameName, Reason::SimilarAddress]);
+    }
+
+    #[test]
+    fn an_identifying_field_decides_both_ways() {
+        let same = verdict(
+            &contact("J.", "Durand").numbered("C-0042"),
+            &contact("Jean", "Durant").numbered("c 0042"),
+        );
+        assert!(same.reasons.contains(&Reason::SameIdentifier) && same.score >= 90, "{same:?}");
+        let two = verdict(
+            &contact("Jean", "Durand").numbered("C-0042"),
+            &contact("Jean", "Durand").numbered("C-0043"),
+        );
+        let unknown = verdict(&contact("Jean", "Durand"), &contact("Jean", "Durand"));
+        assert!(
+            two.score < unknown.score && two.score < 2,
+            "two customer numbers: {two:?} against {unknown:?}"
+        );
     }
 }

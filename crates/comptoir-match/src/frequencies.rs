@@ -37,6 +37,10 @@ pub fn street_key(postal_code: &str, street: &str) -> u64 {
     key(("street", postal_code, street))
 }
 
+pub fn identifier_key(field: &str, value: &str) -> u64 {
+    key(("identifier", field, value))
+}
+
 pub fn company_key(company: &uuid::Uuid) -> u64 {
     key(("company", company))
 }
@@ -69,6 +73,7 @@ impl Frequencies {
             if let Some(company) = &profile.company {
                 count(company_key(company));
             }
+            profile.identifiers.iter().for_each(|(field, value)| count(identifier_key(field, value)));
         }
         Self { counts, population: (profiles.len() as f64).max(LEAST_POPULATION) }
     }

@@ -20,6 +20,8 @@ pub struct Person<'a> {
     pub company: Option<Uuid>,
     pub postal_code: Option<&'a str>,
     pub street: Option<&'a str>,
+    /// The values of the fields marked as identifying, by field key.
+    pub identifiers: &'a [(String, String)],
 }
 
 /// A contact reduced to what tells people apart, each part normalised.
@@ -40,6 +42,8 @@ pub struct Profile {
     pub postal_code: Option<Box<str>>,
     /// Folded, with the usual abbreviations spelt out.
     pub street: Option<Box<str>>,
+    /// Identifying fields' values by key, folded and without spaces: "FR 123 456" is "fr123456".
+    pub identifiers: Vec<(Box<str>, Box<str>)>,
 }
 
 impl Profile {
@@ -71,6 +75,13 @@ impl Profile {
             company: person.company,
             postal_code,
             street,
+            identifiers: person
+                .identifiers
+                .iter()
+                .map(|(key, value)| (key, fold(value).replace(' ', "")))
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(key, value)| (Box::from(key.as_str()), Box::from(value)))
+                .collect(),
         }
     }
 

@@ -21,6 +21,7 @@ struct DefinitionRow {
     field_type: String,
     options: Json<Vec<String>>,
     position: i32,
+    identifying: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -37,6 +38,7 @@ impl TryFrom<DefinitionRow> for CustomFieldDefinition {
                 .ok_or_else(|| StoreError::Corrupt(format!("field type {}", row.field_type)))?,
             options: row.options.0,
             position: row.position,
+            identifying: row.identifying,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -46,7 +48,8 @@ impl TryFrom<DefinitionRow> for CustomFieldDefinition {
 
 macro_rules! select_definitions {
     () => {
-        "SELECT id, version, object_type, key, label, field_type, options, position, created_at, updated_at
+        "SELECT id, version, object_type, key, label, field_type, options, position, identifying, created_at,
+            updated_at
          FROM custom_field_definitions"
     };
 }
@@ -78,8 +81,8 @@ pub async fn insert(tx: &mut Tx, definition: &CustomFieldDefinition) -> Result<(
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO custom_field_definitions (id, version, object_type, key, label, field_type,
-                options, position, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                options, position, created_at, updated_at, identifying)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(definition.id.0)
         .bind(definition.version)
@@ -91,6 +94,7 @@ pub async fn insert(tx: &mut Tx, definition: &CustomFieldDefinition) -> Result<(
         .bind(definition.position)
         .bind(definition.created_at)
         .bind(definition.updated_at)
+        .bind(definition.identifying)
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
@@ -108,7 +112,7 @@ pub async fn update(
     let affected = on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE custom_field_definitions SET version = $2, label = $3, options = $4, position = $5,
-                updated_at = $6
+                updated_at = $6, identifying = $8
              WHERE id = $1 AND version = $7",
         )
         .bind(definition.id.0)
@@ -118,6 +122,7 @@ pub async fn update(
         .bind(definition.position)
         .bind(definition.updated_at)
         .bind(expected_version)
+        .bind(definition.identifying)
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())

@@ -22,6 +22,8 @@ pub struct ProfileRow {
     pub company_id: Option<Uuid>,
     pub postal_code: Option<String>,
     pub street: Option<String>,
+    /// The values of the identifying custom fields asked for, by key.
+    pub identifiers: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -44,23 +46,26 @@ struct RawProfile {
     company_id: Option<Uuid>,
     address_postal_code: Option<String>,
     address_street: Option<String>,
+    custom_fields: Json<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Up to `limit` contacts after `after` in id order: a scan reads them page by page.
+/// `identifying` names the custom fields whose values it compares.
 pub async fn profiles_after(
     db: &Db,
     after: Option<ContactId>,
     limit: u32,
+    identifying: &[String],
 ) -> Result<Vec<ProfileRow>, StoreError> {
     let rows: Vec<RawProfile> = on_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT id, first_name, last_name, emails, phones, company_id, address_postal_code, address_street
-             FROM contacts WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after.map_or(Uuid::nil(), |id| id.0))
-        .bind(i64::from(limit))
-        .fetch_all(pool)
-        .await
+        let statement = "SELECT id, first_name, last_name, emails, phones, company_id, address_postal_code,
+                address_street, custom_fields
+             FROM contacts WHERE id > $1 ORDER BY id LIMIT $2";
+        sqlx::query_as(statement)
+            .bind(after.map_or(Uuid::nil(), |id| id.0))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
     })?;
     Ok(rows
         .into_iter()
@@ -73,6 +78,17 @@ pub async fn profiles_after(
             company_id: row.company_id,
             postal_code: row.address_postal_code,
             street: row.address_street,
+            identifiers: identifying
+                .iter()
+                .filter_map(|key| {
+                    let value = match row.custom_fields.0.get(key)? {
+                        serde_json::Value::String(text) => text.clone(),
+                        serde_json::Value::Number(number) => number.to_string(),
+                        _ => return None,
+                    };
+                    Some((key.clone(), value))
+                })
+                .collect(),
         })
         .collect())
 }

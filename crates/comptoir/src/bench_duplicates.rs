@@ -491,6 +491,7 @@ pub fn linkage(file: &Path, pairs: &Path) -> anyhow::Result<()> {
             company: None,
             postal_code: get(postal_code),
             street: street_text.as_deref(),
+            identifiers: &[],
         };
         profiles.push(Profile::new(Uuid::nil(), &person, &sounds));
         ids.push(record.get(id).unwrap_or_default().trim().to_owned());

@@ -318,7 +318,20 @@ fn new_field_fields(lang: Lang, typed: &Fields) -> Vec<FormField> {
         FormField::new("options", lang.t("field-options"), "textarea", value("options"))
             .hint(lang.t("options-hint"))
             .wide(),
+        identifying_field(lang, typed.checked("identifying")),
     ]
+}
+
+/// The box that marks a field as telling contacts apart.
+fn identifying_field(lang: Lang, checked: bool) -> FormField {
+    FormField::new(
+        "identifying",
+        lang.t("field-identifying"),
+        "checkbox",
+        if checked { "true" } else { "false" },
+    )
+    .hint(lang.t("identifying-hint"))
+    .wide()
 }
 
 fn options(fields: &Fields) -> Vec<String> {
@@ -365,6 +378,7 @@ async fn create_field(State(state): State<AppState>, form: Submission) -> Result
         "label": form.fields.text("label"),
         "field_type": form.fields.text("field_type"),
         "options": options(&form.fields),
+        "identifying": form.fields.checked("identifying"),
     });
     match state.app.create_custom_field(&visitor.actor, body, None).await {
         Ok(_) => Ok(redirect("/settings/fields", false)),
@@ -388,18 +402,20 @@ struct FieldPage {
 }
 
 fn field_fields(lang: Lang, definition: &CustomFieldDefinition, typed: Option<&Fields>) -> Vec<FormField> {
-    let (label, options) = match typed {
+    let (label, options, identifying) = match typed {
         Some(typed) => (
             typed.get("label").unwrap_or_default().to_owned(),
             typed.get("options").unwrap_or_default().to_owned(),
+            typed.checked("identifying"),
         ),
-        None => (definition.label.clone(), definition.options.join("\n")),
+        None => (definition.label.clone(), definition.options.join("\n"), definition.identifying),
     };
     vec![
         FormField::new("label", lang.t("field-label"), "text", label).required(),
         FormField::new("options", lang.t("field-options"), "textarea", options)
             .hint(lang.t("options-hint"))
             .wide(),
+        identifying_field(lang, identifying),
     ]
 }
 
@@ -422,7 +438,11 @@ async fn update_field(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let patch = json!({ "label": form.fields.text("label"), "options": options(&form.fields) });
+    let patch = json!({
+        "label": form.fields.text("label"),
+        "options": options(&form.fields),
+        "identifying": form.fields.checked("identifying"),
+    });
     match state.app.update_custom_field(&visitor.actor, id, &patch, None).await {
         Ok(_) => Ok(redirect("/settings/fields", false)),
         Err(AppError::Validation(errors)) => {

@@ -13,6 +13,7 @@ on_both_databases!(
     merging_is_refused_to_whoever_may_not_change_both_contacts,
     the_pages_list_pairs_compare_them_merge_and_undo,
     housekeeping_looks_again_once_a_day,
+    an_identifying_custom_field_decides_who_is_who,
 );
 
 async fn contact(s: &TestServer, token: &str, body: Value) -> String {
@@ -348,4 +349,23 @@ async fn housekeeping_looks_again_once_a_day(s: TestServer) {
     assert!(s.app.rescan_duplicates_if_older_than(day).await.expect("no scan").is_none(), "scanned today");
     let again = s.app.rescan_duplicates_if_older_than(chrono::TimeDelta::zero()).await.expect("a scan");
     assert!(again.is_some());
+}
+
+async fn an_identifying_custom_field_decides_who_is_who(s: TestServer) {
+    let field = json!({"object_type": "contact", "key": "numero_client", "label": "N° client", "field_type": "text",
+        "identifying": true});
+    let defined = s.post("/api/v1/custom-fields", &s.admin, field).await;
+    assert_eq!(defined.status, StatusCode::CREATED, "{:?}", defined.body);
+    assert_eq!(defined.body["identifying"], true);
+    let numbered = |first: &str, last: &str, number: &str, email: &str| json!({"first_name": first, "last_name": last, "emails": [email], "custom_fields": {"numero_client": number}});
+    let a = contact(&s, &s.admin, numbered("J.", "Durand", "C-0042", "jean@durand.fr")).await;
+    let b = contact(&s, &s.admin, numbered("Jean", "Durant", "c 0042", "jdurant@travail.fr")).await;
+    let c = contact(&s, &s.admin, numbered("Paul", "Martin", "C-1000", "paul@martin.fr")).await;
+    let d = contact(&s, &s.admin, numbered("Paul", "Martin", "C-2000", "p.martin@ailleurs.fr")).await;
+    scan(&s).await;
+    let open = pairs(&s, "open").await;
+    let found = pair_of(&open, &a, &b).expect("one customer number, one person");
+    assert!(found["reasons"].as_array().is_some_and(|r| r.contains(&json!("same_identifier"))), "{found:?}");
+    assert!(found["score"].as_u64() >= Some(70), "{found:?}");
+    assert!(pair_of(&open, &c, &d).is_none(), "two customer numbers, two people: {open:?}");
 }

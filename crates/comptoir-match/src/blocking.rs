@@ -2,7 +2,7 @@
 //! the name sounds, a place or company with the name's start). Comparing every pair of a
 //! million contacts would take days; comparing those is linear in practice.
 
-use crate::frequencies::{email_key, identifier_key, key, phone_key, street_key};
+use crate::keys::{email_key, identifier_key, key, phone_key, street_key};
 use crate::profile::Profile;
 
 /// Blocks up to this size are compared pair by pair.

@@ -6,9 +6,8 @@
 //! are set from experience of contact data. The sum, with the prior odds that two contacts are
 //! one person, is a likelihood from 0 to 100, with the outcomes that raised it as reasons.
 
-use crate::frequencies::{
-    Frequencies, company_key, email_key, identifier_key, phone_key, postal_key, street_key,
-};
+use crate::frequencies::Frequencies;
+use crate::keys::{company_key, email_key, identifier_key, phone_key, postal_key, street_key};
 use crate::profile::Profile;
 use comptoir_domain::duplicates::Reason;
 use strsim::jaro_winkler;

@@ -1,49 +1,13 @@
 //! How common each value is among the profiles: sharing a rare surname, a street or an email
-//! says more than sharing a common one. Values are counted by a hash of the field and value.
+//! says more than sharing a common one. Values are counted under their keys (`keys`).
 
+use crate::keys::{company_key, email_key, identifier_key, phone_key, postal_key, street_key};
 use crate::profile::Profile;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Below this many profiles, counts are read as if from this many: a handful of contacts says
 /// little about how common a name is.
 const LEAST_POPULATION: f64 = 10_000.0;
-
-/// The hash a field's value is counted and blocked under.
-pub fn key(parts: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    parts.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// The key of a name whatever the order of its words: its words sorted.
-pub fn name_key(sorted_words: &[&str]) -> u64 {
-    key(("name", sorted_words))
-}
-
-pub fn email_key(email: &str) -> u64 {
-    key(("email", email))
-}
-
-pub fn phone_key(phone: &str) -> u64 {
-    key(("phone", phone))
-}
-
-pub fn postal_key(postal_code: &str) -> u64 {
-    key(("postal", postal_code))
-}
-
-pub fn street_key(postal_code: &str, street: &str) -> u64 {
-    key(("street", postal_code, street))
-}
-
-pub fn identifier_key(field: &str, value: &str) -> u64 {
-    key(("identifier", field, value))
-}
-
-pub fn company_key(company: &uuid::Uuid) -> u64 {
-    key(("company", company))
-}
 
 /// Counts of every value, and the population they were counted in.
 pub struct Frequencies {

@@ -5,6 +5,7 @@
 mod blocking;
 mod compare;
 mod frequencies;
+mod keys;
 mod profile;
 
 pub use blocking::{candidate_pairs, pair};

@@ -1,6 +1,6 @@
 //! What linkage compares of a contact, normalised once per scan rather than once per pair.
 
-use crate::frequencies::name_key;
+use crate::keys::name_key;
 use comptoir_domain::search::fold;
 use rphonetic::{DoubleMetaphone, Encoder};
 use uuid::Uuid;

@@ -5,6 +5,7 @@
 use crate::{App, AppError};
 use comptoir_domain::duplicates::{DuplicatePair, PairStatus, ScanReport};
 use comptoir_domain::ids::ContactId;
+use comptoir_domain::imports::Import;
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
@@ -107,6 +108,18 @@ impl App {
     ) -> Result<Option<ScanReport>, AppError> {
         let last = self.last_duplicate_scan().await?.and_then(|scan| scan.finished_at);
         if last.is_some_and(|at| now() - at < max_age) {
+            return Ok(None);
+        }
+        let Ok(claim) = self.claim_duplicate_scan(None) else { return Ok(None) };
+        Ok(Some(self.scan_contact_duplicates(claim, &|_| {}).await?))
+    }
+
+    /// Scans again once an import wrote contacts, so its duplicates (of each other or of
+    /// contacts already there) wait in the review at once. `None` when it wrote none, was a
+    /// dry run, or a scan is already running.
+    pub async fn rescan_duplicates_after(&self, import: &Import) -> Result<Option<ScanReport>, AppError> {
+        let wrote = import.counts.created + import.counts.updated > 0;
+        if import.dry_run || !wrote {
             return Ok(None);
         }
         let Ok(claim) = self.claim_duplicate_scan(None) else { return Ok(None) };

@@ -120,10 +120,15 @@ pub async fn create(
     let app = state.app.clone();
     tokio::spawn(async move {
         let id = started.import.id;
-        if let Err(error) = app.run_contact_import(&actor, started, &|_| {}).await {
-            tracing::error!(%error, %id, "import stopped");
+        match app.run_contact_import(&actor, started, &|_| {}).await {
+            Ok(import) => {
+                drop(upload);
+                if let Err(error) = app.rescan_duplicates_after(&import).await {
+                    tracing::warn!(%error, %id, "could not look for duplicates after an import");
+                }
+            }
+            Err(error) => tracing::error!(%error, %id, "import stopped"),
         }
-        drop(upload);
     });
     let mut response = json_response(StatusCode::ACCEPTED, &import);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/imports/{}", import.id)) {

@@ -182,10 +182,15 @@ async fn check(
     let app = state.app.clone();
     let actor = visitor.actor;
     tokio::spawn(async move {
-        if let Err(error) = app.run_contact_import(&actor, started, &|_| {}).await {
-            tracing::error!(%error, %id, "import stopped");
+        match app.run_contact_import(&actor, started, &|_| {}).await {
+            Ok(import) => {
+                drop(kept);
+                if let Err(error) = app.rescan_duplicates_after(&import).await {
+                    tracing::warn!(%error, %id, "could not look for duplicates after an import");
+                }
+            }
+            Err(error) => tracing::error!(%error, %id, "import stopped"),
         }
-        drop(kept);
     });
     Ok(id)
 }

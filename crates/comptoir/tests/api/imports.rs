@@ -15,6 +15,7 @@ on_both_databases!(
     the_api_lists_as_csv_what_imports_back,
     contacts_leave_as_vcards_an_address_book_reads,
     address_books_import_from_every_exporter,
+    an_import_that_wrote_contacts_looks_for_their_duplicates,
 );
 
 async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -600,4 +601,30 @@ async fn address_books_import_from_every_exporter(s: TestServer) {
 
     let nothing = upload(&s, "kind=contacts", &s.admin, b"BEGIN:VCARD\r\nnot a card".to_vec()).await;
     assert_eq!(nothing.error_fields(), ["file"], "{:?}", nothing.body);
+}
+
+async fn an_import_that_wrote_contacts_looks_for_their_duplicates(s: TestServer) {
+    let body = json!({"first_name": "Jean", "last_name": "Dupont", "emails": ["jean@dupont.fr"],
+        "address": {"street": "12 rue de la République", "postal_code": "69003", "city": "Lyon"}});
+    let known = s.post("/api/v1/contacts", &s.admin, body).await.id();
+    let file =
+        "Prénom;Nom;E-mail;Rue;Code postal\nJean;Dupond;jean.dupond@autre.fr;12 rue de la République;69003\n";
+    let checked =
+        finished(&s, &upload(&s, "kind=contacts&dry_run=true", &s.admin, file.as_bytes().to_vec()).await)
+            .await;
+    assert_eq!(checked["counts"]["created"], 1, "{checked}");
+    let imported = finished(&s, &upload(&s, "kind=contacts", &s.admin, file.as_bytes().to_vec()).await).await;
+    assert_eq!(imported["counts"]["created"], 1, "{imported}");
+    let mut pairs = Value::Null;
+    for _ in 0..2400 {
+        let scan = s.get("/api/v1/duplicates/scan", &s.admin).await.body;
+        if scan["running"] == false && scan["last"]["finished_at"].is_string() {
+            pairs = s.get("/api/v1/duplicates", &s.admin).await.body["data"].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let pair = pairs.as_array().and_then(|p| p.first()).cloned().unwrap_or_default();
+    assert_eq!(pair["first_id"], known, "the contact already there and the one imported: {pairs}");
+    assert_eq!(pair["reasons"], json!(["similar_name", "same_address"]), "{pair}");
 }

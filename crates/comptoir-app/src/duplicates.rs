@@ -35,6 +35,19 @@ impl App {
         ScanClaim::take(&self.scanning)
     }
 
+    /// Starts a scan in the background, for whoever asked from the API or the pages: refused
+    /// to read-only users, and while another runs.
+    pub fn start_duplicate_scan(&self, actor: &Actor) -> Result<(), AppError> {
+        let claim = self.claim_duplicate_scan(Some(actor))?;
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = app.scan_contact_duplicates(claim, &|_| {}).await {
+                tracing::error!(%error, "the scan for duplicates stopped");
+            }
+        });
+        Ok(())
+    }
+
     /// Looks for likely duplicates among all contacts and replaces the open pairs with what
     /// it finds. `progress` hears how many contacts have been read.
     pub async fn scan_contact_duplicates(

@@ -264,29 +264,6 @@ impl LinkedTable {
         "contact_id"
     }
 
-    /// Moves every row of `from` to `to`, as a change of the row (its version moves, so an
-    /// edit made from an older copy fails rather than putting the link back).
-    fn move_all(self) -> &'static str {
-        match self {
-            LinkedTable::Activities => {
-                "UPDATE activities SET contact_id = $1, version = version + 1, updated_at = $3
-                 WHERE contact_id = $2 RETURNING id"
-            }
-            LinkedTable::Deals => {
-                "UPDATE deals SET contact_id = $1, version = version + 1, updated_at = $3
-                 WHERE contact_id = $2 RETURNING id"
-            }
-            LinkedTable::Quotes => {
-                "UPDATE quotes SET contact_id = $1, version = version + 1, updated_at = $3
-                 WHERE contact_id = $2 RETURNING id"
-            }
-            LinkedTable::Orders => {
-                "UPDATE orders SET contact_id = $1, version = version + 1, updated_at = $3
-                 WHERE contact_id = $2 RETURNING id"
-            }
-        }
-    }
-
     fn update_head(self) -> &'static str {
         match self {
             LinkedTable::Activities => "UPDATE activities SET contact_id = ",
@@ -305,9 +282,24 @@ pub async fn move_links(
     to: ContactId,
     at: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, StoreError> {
+    let mut sql = moving(table, from, to, at);
+    sql.push(" RETURNING id");
+    let (text, binds) = sql.into_parts(tx.dialect());
     Ok(on_tx!(tx, |conn| {
-        sqlx::query_scalar(table.move_all()).bind(to.0).bind(from.0).bind(at).fetch_all(&mut *conn).await
+        bind_all!(sqlx::query_scalar(AssertSqlSafe(text)), binds).fetch_all(&mut *conn).await
     })?)
+}
+
+/// The rows of `table` that point at `from`, pointed at `to` as a change of each row: its
+/// version moves, so an edit made from an older copy fails rather than putting the link back.
+fn moving(table: LinkedTable, from: ContactId, to: ContactId, at: DateTime<Utc>) -> Sql {
+    let mut sql = Sql::new(table.update_head());
+    sql.bind(Bind::Uuid(to.0))
+        .push(", version = version + 1, updated_at = ")
+        .bind(Bind::Time(at))
+        .push(" WHERE contact_id = ")
+        .bind(Bind::Uuid(from.0));
+    sql
 }
 
 /// Points the rows `ids` of `table` back from `from` to `to`, those still pointing at `from`;
@@ -322,14 +314,8 @@ pub async fn move_links_back(
 ) -> Result<u64, StoreError> {
     let mut moved = 0;
     for chunk in ids.chunks(1000) {
-        let mut sql = Sql::new(table.update_head());
-        sql.bind(Bind::Uuid(to.0))
-            .push(", version = version + 1, updated_at = ")
-            .bind(Bind::Time(at))
-            .push(" WHERE contact_id = ")
-            .bind(Bind::Uuid(from.0))
-            .push(" AND id IN ")
-            .values([chunk.iter().map(|id| Bind::Uuid(*id))]);
+        let mut sql = moving(table, from, to, at);
+        sql.push(" AND id IN ").values([chunk.iter().map(|id| Bind::Uuid(*id))]);
         let (text, binds) = sql.into_parts(tx.dialect());
         moved += on_tx!(tx, |conn| {
             bind_all!(sqlx::query(AssertSqlSafe(text)).persistent(false), binds)

@@ -121,6 +121,16 @@ impl Lang {
     /// A validation message from the rules (written in English) in this language. Numbers in
     /// the message become the `$n` argument of its translation; a message without one is
     /// shown as written.
+    /// Every error of `errors` as `field: message`, in this language, one after the other.
+    pub fn messages(self, errors: &comptoir_domain::ValidationErrors) -> String {
+        errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, self.message(&e.message)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub fn message(self, english: &str) -> String {
         if self == Lang::En {
             return english.to_owned();

@@ -88,7 +88,7 @@ pub async fn receive<E>(
         file.write_all(&chunk)?;
     }
     file.flush()?;
-    upload.sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    upload.sha256 = comptoir_app::imports::hex(&hasher.finalize());
     upload.size = size;
     Ok(upload)
 }

@@ -70,7 +70,12 @@ pub fn fingerprint(mut input: impl Read) -> std::io::Result<String> {
         }
         hasher.update(&buffer[..read]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Bytes written in lower-case hexadecimal, as a file's fingerprint is shown and stored.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every field a column of a contacts file may fill, by the key a mapping names it with.

@@ -146,14 +146,8 @@ pub async fn last_scan(State(state): State<AppState>, Caller(_actor): Caller) ->
 #[utoipa::path(post, path = "/api/v1/duplicates/scan", tag = "duplicates",
     responses((status = 202, body = ScanState), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn scan(State(state): State<AppState>, Caller(actor): Caller) -> Result<Response, ApiError> {
-    let claim = state.app.claim_duplicate_scan(Some(&actor))?;
-    let app = state.app.clone();
-    let last = app.last_duplicate_scan().await?;
-    tokio::spawn(async move {
-        if let Err(error) = app.scan_contact_duplicates(claim, &|_| {}).await {
-            tracing::error!(%error, "the scan for duplicates stopped");
-        }
-    });
+    let last = state.app.last_duplicate_scan().await?;
+    state.app.start_duplicate_scan(&actor)?;
     let mut response = json_response(StatusCode::ACCEPTED, &ScanState { running: true, last });
     response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/api/v1/duplicates/scan"));
     Ok(response)

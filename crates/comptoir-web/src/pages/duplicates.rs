@@ -124,18 +124,11 @@ async fn list(
 }
 
 async fn scan(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
-    let claim = match state.app.claim_duplicate_scan(Some(&form.visitor.actor)) {
-        Ok(claim) => claim,
+    match state.app.start_duplicate_scan(&form.visitor.actor) {
         // One is running already: its page follows it.
-        Err(AppError::Conflict(_)) => return Ok(redirect("/duplicates", false)),
+        Ok(()) | Err(AppError::Conflict(_)) => {}
         Err(other) => return Err(other.into()),
-    };
-    let app = state.app.clone();
-    tokio::spawn(async move {
-        if let Err(error) = app.scan_contact_duplicates(claim, &|_| {}).await {
-            tracing::error!(%error, "the scan for duplicates stopped");
-        }
-    });
+    }
     Ok(redirect("/duplicates", false))
 }
 
@@ -277,13 +270,7 @@ async fn merge(
     match state.app.merge_contacts(&visitor.actor, &request).await {
         Ok(merge) => Ok(redirect(&format!("/merges/{}", merge.id), false)),
         Err(AppError::Validation(errors)) => {
-            let message = errors
-                .0
-                .iter()
-                .map(|e| format!("{}: {}", e.field, visitor.lang.message(&e.message)))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let page = compare_page(&state, visitor, id, Some(message)).await?;
+            let page = compare_page(&state, visitor, id, Some(visitor.lang.messages(&errors))).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(other) => Err(other.into()),

@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
 use comptoir_app::imports::{ImportRequest, contact_fields};
-use comptoir_domain::ValidationErrors;
 use comptoir_domain::ids::OperationId;
 use comptoir_domain::imports::{Import, ImportStatus};
 use comptoir_domain::kinds::RecordKind;
@@ -139,7 +138,7 @@ async fn upload(
     };
     match check(&state, &visitor, upload, request).await {
         Ok(id) => Ok(redirect(&format!("/imports/{id}"), false)),
-        Err(AppError::Validation(errors)) => refuse(&state, &visitor, messages(&visitor, &errors)).await,
+        Err(AppError::Validation(errors)) => refuse(&state, &visitor, visitor.lang.messages(&errors)).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -149,15 +148,6 @@ async fn refuse(state: &AppState, visitor: &Visitor, error: String) -> Result<Re
     let imports = state.app.list_imports(Some(&visitor.actor), None, 50).await?;
     let page = list_page(visitor, imports, Some(error));
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-}
-
-fn messages(visitor: &Visitor, errors: &ValidationErrors) -> String {
-    errors
-        .0
-        .iter()
-        .map(|e| format!("{}: {}", e.field, visitor.lang.message(&e.message)))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Starts an import of `upload` in the background; a dry run keeps the file for the import
@@ -306,7 +296,7 @@ async fn run(
     };
     match check(&state, visitor, upload, request).await {
         Ok(new) => Ok(redirect(&format!("/imports/{new}"), false)),
-        Err(AppError::Validation(errors)) => refuse(&state, visitor, messages(visitor, &errors)).await,
+        Err(AppError::Validation(errors)) => refuse(&state, visitor, visitor.lang.messages(&errors)).await,
         Err(other) => Err(other.into()),
     }
 }

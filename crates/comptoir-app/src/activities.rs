@@ -5,7 +5,7 @@ use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityInput, ActivityKind, TaskWindow};
-use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, DealId, UserId};
+use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, DealId, TicketId, UserId};
 use comptoir_domain::kinds::{ObjectType, RecordKind, RecordRef};
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::users::Actor;
@@ -79,8 +79,8 @@ impl Kind for Activities {
     }
 
     /// An empty owner keeps the current one; a new activity's is the actor. An activity about
-    /// a deal and no one in particular is about the deal's contact and company, so it shows on
-    /// their timelines too.
+    /// a deal or a ticket and no one in particular is about its contact and company, so it
+    /// shows on their timelines too.
     async fn validate(
         app: &App,
         actor: &Actor,
@@ -95,6 +95,14 @@ impl Kind for Activities {
         {
             input.contact_id = deal.fields.contact_id;
             input.company_id = deal.fields.company_id;
+        }
+        if let Some(ticket) = input.ticket_id
+            && input.contact_id.is_none()
+            && input.company_id.is_none()
+            && let Some(ticket) = comptoir_store::tickets::get(&app.db, ticket).await?
+        {
+            input.contact_id = ticket.fields.contact_id;
+            input.company_id = ticket.fields.company_id;
         }
         let owner = current.and_then(|c| c.fields.owner_id).unwrap_or(actor.user_id);
         Ok(input.validate(owner, at, current.and_then(|c| c.fields.done_at))?)
@@ -120,6 +128,11 @@ impl Kind for Activities {
             && comptoir_store::deals::get(&app.db, deal).await?.is_none()
         {
             errors.add("deal_id", "is not a deal");
+        }
+        if let Some(ticket) = fields.ticket_id
+            && comptoir_store::tickets::get(&app.db, ticket).await?.is_none()
+        {
+            errors.add("ticket_id", "is not a ticket");
         }
         app.check_user_exists(fields.assignee_id, "assignee_id", &mut errors).await?;
         app.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
@@ -203,6 +216,7 @@ impl App {
                 comptoir_store::companies::get(&self.db, CompanyId(of.id)).await?.is_some()
             }
             RecordKind::Deal => comptoir_store::deals::get(&self.db, DealId(of.id)).await?.is_some(),
+            RecordKind::Ticket => comptoir_store::tickets::get(&self.db, TicketId(of.id)).await?.is_some(),
         };
         if !found {
             return Err(AppError::NotFound);

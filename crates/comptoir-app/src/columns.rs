@@ -5,6 +5,7 @@ use crate::bulk::BulkKind;
 use crate::companies::Companies;
 use crate::contacts::Contacts;
 use crate::deals::Deals;
+use crate::tickets::Tickets;
 use comptoir_store::listing::Catalog;
 
 pub trait Columns: BulkKind {
@@ -31,5 +32,11 @@ impl Columns for Companies {
 impl Columns for Deals {
     fn columns() -> Vec<(&'static str, &'static str)> {
         of(&comptoir_store::deals::CATALOG)
+    }
+}
+
+impl Columns for Tickets {
+    fn columns() -> Vec<(&'static str, &'static str)> {
+        of(&comptoir_store::tickets::CATALOG)
     }
 }

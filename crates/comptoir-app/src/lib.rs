@@ -27,6 +27,7 @@ pub mod quotes;
 pub mod secrets;
 pub mod seller;
 pub mod sessions;
+pub mod tickets;
 pub mod tokens;
 pub mod users;
 pub mod views;

@@ -29,6 +29,7 @@ fn object_of(table: LinkedTable) -> ObjectType {
         LinkedTable::Deals => ObjectType::Record(RecordKind::Deal),
         LinkedTable::Quotes => ObjectType::Quote,
         LinkedTable::Orders => ObjectType::Order,
+        LinkedTable::Tickets => ObjectType::Record(RecordKind::Ticket),
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::companies::Companies;
 use crate::contacts::Contacts;
 use crate::deals::Deals;
+use crate::tickets::Tickets;
 use crate::{App, AppError};
 use comptoir_domain::ids::SavedViewId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -63,6 +64,13 @@ impl App {
                             .data
                             .into_iter()
                             .map(|d| (d.id.0, d.fields.title)),
+                    ),
+                    RecordKind::Ticket => names.extend(
+                        self.list::<Tickets>(actor, &query)
+                            .await?
+                            .data
+                            .into_iter()
+                            .map(|t| (t.id.0, format!("{} {}", t.reference, t.fields.subject))),
                     ),
                 }
             }

@@ -1,6 +1,6 @@
 //! Activities: the timeline of a relationship — notes, calls, emails, meetings and tasks.
 
-use crate::ids::{ActivityId, CompanyId, ContactId, DealId, UserId};
+use crate::ids::{ActivityId, CompanyId, ContactId, DealId, TicketId, UserId};
 use crate::kinds::RecordRef;
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Utc};
@@ -113,6 +113,10 @@ pub struct ActivityInput {
     /// The deal it moves forward; its contact and company are the deal's when not given.
     #[serde(default)]
     pub deal_id: Option<DealId>,
+    /// The ticket whose conversation it is part of; its requester and company are the
+    /// ticket's when not given.
+    #[serde(default)]
+    pub ticket_id: Option<TicketId>,
     /// When it happened; defaults to now.
     #[serde(default)]
     pub occurred_at: Option<DateTime<Utc>>,
@@ -155,6 +159,7 @@ pub struct ActivityFields {
     pub contact_id: Option<ContactId>,
     pub company_id: Option<CompanyId>,
     pub deal_id: Option<DealId>,
+    pub ticket_id: Option<TicketId>,
     pub occurred_at: DateTime<Utc>,
     pub direction: Option<Direction>,
     pub duration_seconds: Option<i64>,
@@ -185,8 +190,12 @@ impl ActivityInput {
         check_length(&mut errors, "subject", &subject, 300);
         let body = clean_text(self.body);
         check_length(&mut errors, "body", &body, 100_000);
-        if self.contact_id.is_none() && self.company_id.is_none() && self.deal_id.is_none() {
-            errors.add("contact_id", "an activity belongs to a contact, a company or a deal");
+        if self.contact_id.is_none()
+            && self.company_id.is_none()
+            && self.deal_id.is_none()
+            && self.ticket_id.is_none()
+        {
+            errors.add("contact_id", "an activity belongs to a contact, a company, a deal or a ticket");
         }
         if kind == ActivityKind::Note && body.is_none() && subject.is_none() {
             errors.add("body", "a note needs some text");
@@ -231,6 +240,7 @@ impl ActivityInput {
             contact_id: self.contact_id,
             company_id: self.company_id,
             deal_id: self.deal_id,
+            ticket_id: self.ticket_id,
             occurred_at: self.occurred_at.unwrap_or(now),
             direction: self.direction,
             duration_seconds: self.duration_seconds,
@@ -257,6 +267,7 @@ impl ActivityFields {
             contact_id: self.contact_id,
             company_id: self.company_id,
             deal_id: self.deal_id,
+            ticket_id: self.ticket_id,
             occurred_at: Some(self.occurred_at),
             direction: self.direction,
             duration_seconds: self.duration_seconds,

@@ -98,6 +98,8 @@ typed_id!(
     DeliveryId,
     /// An opportunity followed through a sales pipeline.
     DealId,
+    /// A customer's request to customer service.
+    TicketId,
     /// A sales pipeline: the stages its deals go through.
     PipelineId,
     /// One stage of a pipeline.

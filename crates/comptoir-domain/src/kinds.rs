@@ -16,10 +16,12 @@ pub enum RecordKind {
     Contact,
     Company,
     Deal,
+    Ticket,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 3] = [RecordKind::Contact, RecordKind::Company, RecordKind::Deal];
+    pub const ALL: [RecordKind; 4] =
+        [RecordKind::Contact, RecordKind::Company, RecordKind::Deal, RecordKind::Ticket];
 
     /// The singular name stored in the database and used in event names: `contact`.
     pub fn as_str(self) -> &'static str {
@@ -27,6 +29,7 @@ impl RecordKind {
             RecordKind::Contact => "contact",
             RecordKind::Company => "company",
             RecordKind::Deal => "deal",
+            RecordKind::Ticket => "ticket",
         }
     }
 
@@ -36,6 +39,7 @@ impl RecordKind {
             RecordKind::Contact => "contacts",
             RecordKind::Company => "companies",
             RecordKind::Deal => "deals",
+            RecordKind::Ticket => "tickets",
         }
     }
 
@@ -87,10 +91,11 @@ pub enum ObjectType {
 
 impl ObjectType {
     /// The objects whose events leave the building (webhooks); a webhook's own changes do not.
-    pub const ANNOUNCED: [ObjectType; 11] = [
+    pub const ANNOUNCED: [ObjectType; 12] = [
         ObjectType::Record(RecordKind::Contact),
         ObjectType::Record(RecordKind::Company),
         ObjectType::Record(RecordKind::Deal),
+        ObjectType::Record(RecordKind::Ticket),
         ObjectType::Activity,
         ObjectType::Pipeline,
         ObjectType::Product,
@@ -129,6 +134,9 @@ impl ObjectType {
             }
             ObjectType::Quote => &[Milestone::Sent, Milestone::Accepted, Milestone::Refused],
             ObjectType::Record(RecordKind::Contact) => &[Milestone::Merged, Milestone::MergeUndone],
+            ObjectType::Record(RecordKind::Ticket) => {
+                &[Milestone::Assigned, Milestone::Solved, Milestone::Reopened]
+            }
             _ => &[],
         }
     }
@@ -160,6 +168,11 @@ pub enum Milestone {
     Merged,
     /// A merge into this contact was undone.
     MergeUndone,
+    /// Given to someone to handle.
+    Assigned,
+    Solved,
+    /// Opened again after it was solved.
+    Reopened,
 }
 
 impl Milestone {
@@ -173,6 +186,9 @@ impl Milestone {
             Milestone::Refused => "refused",
             Milestone::Merged => "merged",
             Milestone::MergeUndone => "merge_undone",
+            Milestone::Assigned => "assigned",
+            Milestone::Solved => "solved",
+            Milestone::Reopened => "reopened",
         }
     }
 }

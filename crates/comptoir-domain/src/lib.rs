@@ -31,6 +31,7 @@ pub mod seller;
 pub mod sessions;
 pub mod siren;
 pub mod tags;
+pub mod tickets;
 pub mod time;
 pub mod users;
 pub mod validation;

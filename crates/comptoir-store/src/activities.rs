@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use comptoir_domain::activities::{
     Activity, ActivityFields, ActivityKind, CallOutcome, Direction, TaskWindow,
 };
-use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, DealId, UserId};
+use comptoir_domain::ids::{ActivityId, CompanyId, ContactId, DealId, TicketId, UserId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::validation::ValidationErrors;
@@ -23,6 +23,7 @@ pub static CATALOG: Catalog = Catalog {
         column("contact_id", "a.contact_id", ColumnKind::Id, true, "/contact_id"),
         column("company_id", "a.company_id", ColumnKind::Id, true, "/company_id"),
         column("deal_id", "a.deal_id", ColumnKind::Id, true, "/deal_id"),
+        column("ticket_id", "a.ticket_id", ColumnKind::Id, true, "/ticket_id"),
         column("occurred_at", "a.occurred_at", ColumnKind::Timestamp, false, "/occurred_at"),
         column("direction", "a.direction", ColumnKind::Key, true, "/direction"),
         column("outcome", "a.outcome", ColumnKind::Key, true, "/outcome"),
@@ -48,7 +49,7 @@ pub static CATALOG: Catalog = Catalog {
 
 macro_rules! select_activities {
     () => {
-        "SELECT a.id, a.version, a.kind, a.subject, a.body, a.contact_id, a.company_id, a.deal_id,
+        "SELECT a.id, a.version, a.kind, a.subject, a.body, a.contact_id, a.company_id, a.deal_id, a.ticket_id,
             a.occurred_at, a.direction, a.duration_seconds, a.outcome, a.starts_at, a.ends_at,
             a.location, a.due_at, a.assignee_id, a.done, a.done_at, a.owner_id, a.created_at,
             a.updated_at
@@ -66,6 +67,7 @@ struct ActivityRow {
     contact_id: Option<Uuid>,
     company_id: Option<Uuid>,
     deal_id: Option<Uuid>,
+    ticket_id: Option<Uuid>,
     occurred_at: DateTime<Utc>,
     direction: Option<String>,
     duration_seconds: Option<i64>,
@@ -105,6 +107,7 @@ impl TryFrom<ActivityRow> for Activity {
                 contact_id: row.contact_id.map(ContactId),
                 company_id: row.company_id.map(CompanyId),
                 deal_id: row.deal_id.map(DealId),
+                ticket_id: row.ticket_id.map(TicketId),
                 occurred_at: row.occurred_at,
                 direction,
                 duration_seconds: row.duration_seconds,
@@ -171,6 +174,9 @@ fn open_tasks_where(head: &'static str, dialect: Dialect, window: &TaskWindow, d
         }
         Some(RecordRef { kind: RecordKind::Deal, id }) => {
             sql.push(" AND a.deal_id = ").bind(Bind::Uuid(id));
+        }
+        Some(RecordRef { kind: RecordKind::Ticket, id }) => {
+            sql.push(" AND a.ticket_id = ").bind(Bind::Uuid(id));
         }
         None => {}
     }
@@ -255,6 +261,9 @@ pub async fn list(
         Some(RecordRef { kind: RecordKind::Deal, id }) => {
             base.push("a.deal_id = ").bind(Bind::Uuid(id));
         }
+        Some(RecordRef { kind: RecordKind::Ticket, id }) => {
+            base.push("a.ticket_id = ").bind(Bind::Uuid(id));
+        }
     }
     let (sql, plan) = match listing::build(base, db.dialect(), &CATALOG, query, &[]) {
         Ok(built) => built,
@@ -297,7 +306,7 @@ fn new_row(activity: &Activity) -> Vec<Bind> {
 /// The columns an activity's owner changes, in the order of [`changeable_values`].
 macro_rules! changeable_columns {
     () => {
-        "version, kind, subject, body, contact_id, company_id, deal_id, occurred_at, direction, duration_seconds,
+        "version, kind, subject, body, contact_id, company_id, deal_id, ticket_id, occurred_at, direction, duration_seconds,
          outcome, starts_at, ends_at, location, due_at, assignee_id, done, done_at, owner_id, updated_at"
     };
 }
@@ -313,6 +322,7 @@ fn changeable_values(activity: &Activity) -> Vec<Bind> {
         Bind::OptUuid(f.contact_id.map(|c| c.0)),
         Bind::OptUuid(f.company_id.map(|c| c.0)),
         Bind::OptUuid(f.deal_id.map(|d| d.0)),
+        Bind::OptUuid(f.ticket_id.map(|t| t.0)),
         Bind::Time(f.occurred_at),
         Bind::OptText(f.direction.map(|d| d.as_str().to_owned())),
         Bind::OptInt(f.duration_seconds),

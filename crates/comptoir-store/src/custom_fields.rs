@@ -167,6 +167,11 @@ pub async fn remove_values(
                 updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
             format!("$.\"{key}\""),
         ),
+        (Dialect::Sqlite, RecordKind::Ticket) => (
+            "UPDATE tickets SET custom_fields = json_remove(custom_fields, $1), version = version + 1,
+                updated_at = $2 WHERE json_type(custom_fields, $1) IS NOT NULL",
+            format!("$.\"{key}\""),
+        ),
         (Dialect::Postgres, RecordKind::Contact) => (
             "UPDATE contacts SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
              WHERE custom_fields ? $1",
@@ -179,6 +184,11 @@ pub async fn remove_values(
         ),
         (Dialect::Postgres, RecordKind::Deal) => (
             "UPDATE deals SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
+             WHERE custom_fields ? $1",
+            key.to_owned(),
+        ),
+        (Dialect::Postgres, RecordKind::Ticket) => (
+            "UPDATE tickets SET custom_fields = custom_fields - $1, version = version + 1, updated_at = $2
              WHERE custom_fields ? $1",
             key.to_owned(),
         ),

@@ -10,18 +10,27 @@ use comptoir_domain::money::Currency;
 /// ends (SQLite's write transactions are serial, PostgreSQL locks the row), so concurrent
 /// documents queue for it, and a rolled-back one gives its number back.
 pub async fn next_number(tx: &mut Tx, series: Series, year: i32) -> Result<String, StoreError> {
-    let last: i64 = on_tx!(tx, |conn| {
+    let last = take_next(tx, series.as_str(), i64::from(year)).await?;
+    Ok(series.number(year, last))
+}
+
+/// Takes the next ticket number: one series through the years, as customers quote it.
+pub async fn next_ticket_number(tx: &mut Tx) -> Result<i64, StoreError> {
+    take_next(tx, "ticket", 0).await
+}
+
+async fn take_next(tx: &mut Tx, series: &str, year: i64) -> Result<i64, StoreError> {
+    Ok(on_tx!(tx, |conn| {
         sqlx::query_scalar(
             "INSERT INTO document_numbers (series, year, last) VALUES ($1, $2, 1)
              ON CONFLICT (series, year) DO UPDATE SET last = document_numbers.last + 1
              RETURNING last",
         )
-        .bind(series.as_str())
-        .bind(i64::from(year))
+        .bind(series)
+        .bind(year)
         .fetch_one(&mut *conn)
         .await
-    })?;
-    Ok(series.number(year, last))
+    })?)
 }
 
 /// A document's currency, lines and totals, from its stored columns.

@@ -240,11 +240,17 @@ pub enum LinkedTable {
     Deals,
     Quotes,
     Orders,
+    Tickets,
 }
 
 impl LinkedTable {
-    pub const ALL: [LinkedTable; 4] =
-        [LinkedTable::Activities, LinkedTable::Deals, LinkedTable::Quotes, LinkedTable::Orders];
+    pub const ALL: [LinkedTable; 5] = [
+        LinkedTable::Activities,
+        LinkedTable::Deals,
+        LinkedTable::Quotes,
+        LinkedTable::Orders,
+        LinkedTable::Tickets,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -252,6 +258,7 @@ impl LinkedTable {
             LinkedTable::Deals => "deals",
             LinkedTable::Quotes => "quotes",
             LinkedTable::Orders => "orders",
+            LinkedTable::Tickets => "tickets",
         }
     }
 
@@ -270,6 +277,7 @@ impl LinkedTable {
             LinkedTable::Deals => "UPDATE deals SET contact_id = ",
             LinkedTable::Quotes => "UPDATE quotes SET contact_id = ",
             LinkedTable::Orders => "UPDATE orders SET contact_id = ",
+            LinkedTable::Tickets => "UPDATE tickets SET contact_id = ",
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod quotes;
 pub mod sessions;
 pub mod settings;
 mod sql;
+pub mod tickets;
 pub mod users;
 pub mod views;
 pub mod webhooks;

@@ -118,9 +118,6 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
-    /// A validation message from the rules (written in English) in this language. Numbers in
-    /// the message become the `$n` argument of its translation; a message without one is
-    /// shown as written.
     /// Every error of `errors` as `field: message`, in this language, one after the other.
     pub fn messages(self, errors: &comptoir_domain::ValidationErrors) -> String {
         errors
@@ -131,6 +128,9 @@ impl Lang {
             .join(" ")
     }
 
+    /// A validation message from the rules (written in English) in this language. Numbers in
+    /// the message become the `$n` argument of its translation; a message without one is
+    /// shown as written.
     pub fn message(self, english: &str) -> String {
         if self == Lang::En {
             return english.to_owned();

@@ -426,6 +426,7 @@ impl Generator {
                     contact_id: Some(contact.id),
                     company_id: None,
                     deal_id: None,
+                    ticket_id: None,
                     occurred_at,
                     direction: (call || kind == ActivityKind::Email).then(|| {
                         if self.rng.random_bool(0.5) { Direction::Inbound } else { Direction::Outbound }

@@ -1,4 +1,4 @@
-//! `POST /api/v1/{contacts,companies,deals}/bulk`: one action applied to many records as one
+//! `POST /api/v1/{contacts,companies,deals,tickets}/bulk`: one action applied to many records as one
 //! operation.
 
 use crate::error::{ApiError, Problem};
@@ -12,6 +12,7 @@ use comptoir_app::bulk::BulkKind;
 use comptoir_app::companies::Companies;
 use comptoir_app::contacts::Contacts;
 use comptoir_app::deals::Deals;
+use comptoir_app::tickets::Tickets;
 use comptoir_domain::bulk::{BulkOutcome, BulkRequest};
 
 pub fn router() -> Router<AppState> {
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/bulk", post(contacts))
         .route("/companies/bulk", post(companies))
         .route("/deals/bulk", post(deals))
+        .route("/tickets/bulk", post(tickets))
 }
 
 async fn run<K: BulkKind>(state: &AppState, caller: Caller, body: JsonBody) -> Result<Response, ApiError> {
@@ -66,4 +68,15 @@ pub async fn deals(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     run::<Deals>(&state, caller, body).await
+}
+
+/// Assign, tag, untag or delete many tickets at once, like the contacts' bulk change.
+#[utoipa::path(post, path = "/api/v1/tickets/bulk", tag = "tickets", request_body = BulkRequest,
+    responses((status = 200, body = BulkOutcome), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn tickets(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    run::<Tickets>(&state, caller, body).await
 }

@@ -18,6 +18,7 @@ pub mod pipelines;
 pub mod products;
 pub mod quotes;
 pub mod settings;
+pub mod tickets;
 pub mod tokens;
 pub mod users;
 pub mod webhooks;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(companies::router())
         .merge(activities::router())
         .merge(deals::router())
+        .merge(tickets::router())
         .merge(forecast::router())
         .merge(pipelines::router())
         .merge(products::router())

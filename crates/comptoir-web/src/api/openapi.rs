@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, products, quotes and orders, imports, duplicates and merges, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
+    info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, products, quotes and orders, tickets, imports, duplicates and merges, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
     paths(
         super::contacts::list, super::contacts::create, super::contacts::read, super::contacts::update,
         super::contacts::remove, super::contacts::timeline,
@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         super::companies::remove, super::companies::timeline,
         super::deals::list, super::deals::create, super::deals::read, super::deals::update,
         super::deals::remove, super::deals::move_to, super::deals::stages, super::deals::timeline,
+        super::tickets::list, super::tickets::create, super::tickets::read, super::tickets::update,
+        super::tickets::remove, super::tickets::add_message, super::tickets::timeline,
         super::forecast::forecast,
         super::pipelines::list, super::pipelines::create, super::pipelines::read, super::pipelines::update,
         super::pipelines::remove, super::pipelines::totals, super::pipelines::report,
@@ -32,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         super::orders::list, super::orders::receive, super::orders::read, super::orders::update,
         super::orders::remove,
         super::settings::seller, super::settings::set_seller,
-        super::bulk::contacts, super::bulk::companies, super::bulk::deals,
+        super::bulk::contacts, super::bulk::companies, super::bulk::deals, super::bulk::tickets,
         super::imports::create, super::imports::list, super::imports::read, super::imports::undo,
         super::duplicates::list, super::duplicates::read, super::duplicates::dismiss, super::duplicates::last_scan,
         super::duplicates::scan, super::duplicates::merge, super::duplicates::read_merge, super::duplicates::undo,

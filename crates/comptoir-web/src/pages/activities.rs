@@ -306,10 +306,13 @@ async fn toggle_done(
     Ok(redirect(back, visitor.htmx))
 }
 
-/// The page whose timeline an activity was logged on: its deal's, else its contact's, else
-/// its company's.
+/// The page whose timeline an activity was logged on: its ticket's, its deal's, else its
+/// contact's, else its company's.
 fn home_of(activity: &Activity) -> String {
     let f = &activity.fields;
+    if let Some(ticket) = f.ticket_id {
+        return format!("/tickets/{ticket}#timeline");
+    }
     match (f.deal_id, f.contact_id, f.company_id) {
         (Some(deal), _, _) => format!("/deals/{deal}#timeline"),
         (None, Some(contact), _) => format!("/contacts/{contact}#timeline"),

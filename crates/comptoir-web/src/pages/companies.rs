@@ -14,7 +14,6 @@ use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::companies::Company;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::siren::Siren;
 use comptoir_domain::users::{Actor, User};
@@ -82,10 +81,6 @@ impl KindPages for Companies {
 
     fn version(company: &Company) -> i64 {
         company.version
-    }
-
-    fn owner(company: &Company) -> Option<UserId> {
-        company.fields.owner_id
     }
 
     fn name(company: &Company) -> String {

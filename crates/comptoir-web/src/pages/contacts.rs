@@ -14,7 +14,6 @@ use comptoir_app::{App, AppError};
 use comptoir_domain::contacts::{Contact, ContactInput};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::email::EmailAddress;
-use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::phone::PhoneNumber;
 use comptoir_domain::users::{Actor, User};
@@ -91,10 +90,6 @@ impl KindPages for Contacts {
 
     fn version(contact: &Contact) -> i64 {
         contact.version
-    }
-
-    fn owner(contact: &Contact) -> Option<UserId> {
-        contact.fields.owner_id
     }
 
     fn name(contact: &Contact) -> String {

@@ -13,7 +13,6 @@ use crate::i18n::Lang;
 use comptoir_app::{App, AppError};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::deals::{Deal, DealInput};
-use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::pipelines::Outcome;
 use comptoir_domain::users::{Actor, User};
@@ -78,10 +77,6 @@ impl KindPages for Deals {
 
     fn version(deal: &Deal) -> i64 {
         deal.version
-    }
-
-    fn owner(deal: &Deal) -> Option<UserId> {
-        deal.fields.owner_id
     }
 
     fn name(deal: &Deal) -> String {

@@ -13,7 +13,6 @@ use comptoir_app::bulk::BulkKind;
 use comptoir_app::kind::Kind;
 use comptoir_app::{App, AppError};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::users::{Actor, User};
@@ -39,6 +38,21 @@ pub struct Header {
     pub reach: Vec<Link>,
 }
 
+/// The form that answers a ticket, on its page.
+pub struct ReplyForm {
+    /// The statuses the ticket may take with the answer: `(value, label)`, the first empty
+    /// (the status follows from the message).
+    pub statuses: Vec<(String, String)>,
+    /// What was typed, when a refused answer comes back.
+    pub body: String,
+    pub error: Option<String>,
+}
+
+/// Whether `actor` may change `record`, as its use cases decide.
+pub fn may_change<K: KindPages>(actor: &Actor, record: &K::Record) -> bool {
+    <K::UseCases as comptoir_app::kind::Kind>::may_change(actor, record)
+}
+
 pub trait KindPages: Send + Sync + 'static {
     type Record: Send + Sync + 'static;
     /// The kind's use cases.
@@ -61,7 +75,6 @@ pub trait KindPages: Send + Sync + 'static {
         Self::UseCases::id(record).into()
     }
     fn version(record: &Self::Record) -> i64;
-    fn owner(record: &Self::Record) -> Option<UserId>;
     fn name(record: &Self::Record) -> String;
     fn custom_fields(record: &Self::Record) -> &Map<String, Value>;
     /// The record as the form's fields read it (the API's JSON, reshaped where the form
@@ -146,6 +159,16 @@ pub trait KindPages: Send + Sync + 'static {
         actor: &Actor,
         fields: &Fields,
     ) -> impl Future<Output = Result<Vec<Link>, AppError>> + Send;
+
+    /// The query of the visitor's own records, one click from the list: those they own.
+    fn mine(actor: &Actor) -> String {
+        format!("filter%5Bowner_id%5D%5Beq%5D={}", actor.user_id)
+    }
+
+    /// The answer form its page shows: none but a ticket's.
+    fn reply_form(_lang: Lang, _record: &Self::Record) -> Option<ReplyForm> {
+        None
+    }
 
     fn header(
         app: &App,

@@ -38,6 +38,7 @@ mod settings;
 mod settings_seller;
 mod settings_webhooks;
 mod tasks;
+mod tickets;
 
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -61,6 +62,8 @@ pub fn router() -> Router<AppState> {
         .merge(forecast::router())
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
+        .merge(record_pages::routes::<tickets::Tickets>())
+        .merge(tickets::router())
         .merge(quotes::router())
         .merge(orders::router())
         .merge(catalogue::router())

@@ -161,7 +161,7 @@ pub(super) async fn list<K: KindPages>(
     }
     let refused = error.is_some() || !request.refused.is_empty();
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let mine = format!("{}?filter%5Bowner_id%5D%5Beq%5D={}", base::<K>(), visitor.actor.user_id);
+    let mine = format!("{}?{}", base::<K>(), K::mine(&visitor.actor));
     let count = count.map(|count| lang.count_words(&format!("count-{}", section::<K>()), count));
     let list_page = ListPage {
         count,

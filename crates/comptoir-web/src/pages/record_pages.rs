@@ -5,7 +5,7 @@
 use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_lines, timeline_items};
 use super::errors::PageError;
 use super::forms::{FormField, form_name, place_errors};
-use super::kind::{Header, KindPages, Link, base, key, section};
+use super::kind::{Header, KindPages, Link, ReplyForm, base, key, may_change, section};
 use super::path::PagePath;
 use super::record_lists;
 use super::records::{Kind, version_of};
@@ -304,7 +304,7 @@ async fn edit_form<K: KindPages>(
     PagePath(id): PagePath<Uuid>,
 ) -> Result<Response, PageError> {
     let record = K::get(&state.app, &visitor.actor, id).await?;
-    if !visitor.actor.can_modify(K::owner(&record)) {
+    if !may_change::<K>(&visitor.actor, &record) {
         return Err(PageError::from(AppError::Forbidden("not yours to change")));
     }
     let fields = form_fields::<K>(&state, &visitor, &K::form_json(&record), None).await?;
@@ -384,7 +384,9 @@ struct ShowPage {
     /// Where "new deal" starts, with the company filled in.
     new_deal_href: Option<String>,
     /// A deal's quotes, or a contact's or a company's orders.
-    documents: Documents,
+    documents: Option<Documents>,
+    /// A ticket's answer form.
+    reply: Option<ReplyForm>,
 }
 
 /// The quotes or orders a record's page lists.
@@ -475,7 +477,7 @@ async fn open_deals(
     let filter = match of.kind {
         RecordKind::Contact => "filter[contact_id]",
         RecordKind::Company => "filter[company_id]",
-        RecordKind::Deal => return Ok(vec![]),
+        RecordKind::Deal | RecordKind::Ticket => return Ok(vec![]),
     };
     let query = super::list_query(&[
         (filter, of.id.to_string()),
@@ -549,11 +551,13 @@ fn reach_links(kind: Kind, json: &Value, name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn show_page<K: KindPages>(
+/// A record's page; `typed_reply` is an answer the visitor typed that was refused, with why.
+pub(super) async fn show_page<K: KindPages>(
     state: &AppState,
     visitor: &Visitor,
     id: Uuid,
     composer: Composer,
+    typed_reply: Option<(String, String)>,
     cursor: Option<String>,
 ) -> Result<Response, AppError> {
     let app = &state.app;
@@ -568,7 +572,7 @@ async fn show_page<K: KindPages>(
     let older_href = found.next_cursor.map(|c| format!("{base}?cursor={}", super::encode(&c)));
     // On a company's or a deal's timeline, the entries of its contacts say whose they are.
     let contact_names = match K::KIND {
-        RecordKind::Company | RecordKind::Deal => {
+        RecordKind::Company | RecordKind::Deal | RecordKind::Ticket => {
             let contacts: Vec<RecordRef> = found
                 .data
                 .iter()
@@ -590,7 +594,7 @@ async fn show_page<K: KindPages>(
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
     let (head, members) = record_head::<K>(app, actor, &page, &record).await?;
     let (deals, new_deal_href) = match K::KIND {
-        RecordKind::Deal => (None, None),
+        RecordKind::Deal | RecordKind::Ticket => (None, None),
         RecordKind::Contact => {
             (Some(open_deals(app, actor, &page, this).await?), Some("/deals/new".to_owned()))
         }
@@ -598,14 +602,22 @@ async fn show_page<K: KindPages>(
             (Some(open_deals(app, actor, &page, this).await?), Some(format!("/deals/new?company={id}")))
         }
     };
-    let documents = documents(app, actor, &page, this).await?;
+    let documents = match K::KIND {
+        RecordKind::Ticket => None,
+        _ => Some(documents(app, actor, &page, this).await?),
+    };
+    let mut reply = K::reply_form(page.lang, &record);
+    if let (Some(reply), Some((body, error))) = (reply.as_mut(), typed_reply) {
+        reply.body = body;
+        reply.error = Some(error);
+    }
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
         id,
         head,
         props: props::<K>(state, visitor, &record, &users).await?,
-        can_modify: actor.can_modify(K::owner(&record)),
+        can_modify: may_change::<K>(actor, &record),
         version: K::version(&record),
         page,
         base,
@@ -617,6 +629,7 @@ async fn show_page<K: KindPages>(
         deals,
         new_deal_href,
         documents,
+        reply,
     };
     Ok(render(&show))
 }
@@ -632,7 +645,7 @@ async fn show<K: KindPages>(
     PagePath(id): PagePath<Uuid>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), query.cursor)
+    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), None, query.cursor)
         .await
         .map_err(PageError::from)
 }
@@ -653,7 +666,7 @@ async fn log_activity<K: KindPages>(
         Ok(()) => Ok(redirect(&format!("{}/{id}#timeline", base::<K>()), false)),
         Err(AppError::Validation(errors)) => {
             let composer = Composer::from_fields(lang, &form.fields).with_errors(&errors, lang);
-            let response = show_page::<K>(&state, visitor, id, composer, None).await?;
+            let response = show_page::<K>(&state, visitor, id, composer, None, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(other) => Err(PageError::from(other)),
@@ -678,7 +691,7 @@ async fn edit_field<K: KindPages>(
     PagePath((id, name)): PagePath<(Uuid, String)>,
 ) -> Result<Response, PageError> {
     let record = K::get(&state.app, &visitor.actor, id).await?;
-    if !visitor.actor.can_modify(K::owner(&record)) {
+    if !may_change::<K>(&visitor.actor, &record) {
         return Err(PageError::from(AppError::Forbidden("not yours to change")));
     }
     let mut field = single_field::<K>(&state, &visitor, &record, &name, None).await?;
@@ -719,7 +732,7 @@ async fn prop_fragment<K: KindPages>(
     Ok(render(&PropFragment {
         base: format!("{}/{}", base::<K>(), K::id(record)),
         prop,
-        can_modify: visitor.actor.can_modify(K::owner(record)),
+        can_modify: may_change::<K>(&visitor.actor, record),
         head,
         page,
     }))

@@ -17,4 +17,5 @@ mod pages;
 mod permissions;
 mod quotes;
 mod storage;
+mod tickets;
 mod webhooks;

@@ -40,6 +40,7 @@ on_both_databases!(
     a_deal_is_created_and_edited_from_its_form,
     a_quote_is_written_from_its_deal_sent_accepted_and_printed,
     managers_keep_the_catalogue_and_admins_the_sellers_identity_from_their_pages,
+    a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page,
 );
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
@@ -234,6 +235,8 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/products", "The catalogue is empty"),
         ("/quotes", "Awaiting an answer"),
         ("/settings/seller", "name=\"siren\""),
+        ("/tickets", "New ticket"),
+        ("/tickets/new", "name=\"requester\""),
     ];
     for (path, expected) in pages {
         let page = browser.get(path).await;
@@ -247,8 +250,9 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
     // A kind of record that has no pages is no address, never another kind's pages; an
     // address that names nothing, or an id that does not read, is the site's own 404 page.
     for path in [
-        "/tickets",
-        "/tickets/new",
+        "/invoices",
+        "/invoices/new",
+        "/tickets/01a209c5-454c-70c1-8b42-1b1057ca6694",
         "/quotes/01a209c5-454c-70c1-8b42-1b1057ca6694",
         "/deals/01a209c5-454c-70c1-8b42-1b1057ca6694",
         "/deals/not-an-id",
@@ -1694,4 +1698,69 @@ async fn managers_keep_the_catalogue_and_admins_the_sellers_identity_from_their_
         (Some("732829320"), Some("Lyon"))
     );
     assert_eq!(read.body["share_capital"]["amount"], "10000.00");
+}
+
+async fn a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page(s: TestServer) {
+    let (contact, company) = seed(&s).await;
+    let (agent, agent_email) = s.user_with_password(Role::Support).await;
+    let browser = s.signed_in(&agent_email).await;
+    browser.post("/language", &[("lang", "fr")]).await;
+    let unknown =
+        browser.post("/tickets", &[("subject", "Four en panne"), ("requester", "personne@exemple.fr")]).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.contains("id=\"e-requester\"") && unknown.contains("aucun contact"), "{}", unknown.text);
+    assert!(unknown.contains("value=\"Four en panne\""), "what was typed is kept");
+    let created = browser
+        .post(
+            "/tickets",
+            &[
+                ("subject", "Four en panne"),
+                ("requester", "HELENE@exemple.fr"),
+                ("status", "new"),
+                ("priority", "urgent"),
+                ("channel", "phone"),
+            ],
+        )
+        .await;
+    let location = created.location().expect("the new ticket's page").to_owned();
+    let id = location.trim_start_matches("/tickets/").to_owned();
+    let ticket = s.get(&format!("/api/v1/tickets/{id}"), &s.admin).await.body;
+    assert_eq!(ticket["contact_id"], json!(contact));
+    assert_eq!(ticket["company_id"], json!(company), "the requester's company");
+    assert_eq!(ticket["assignee_id"], json!(agent), "an agent's ticket is theirs");
+    let page = browser.get(&location).await;
+    assert!(
+        page.contains("T-000001") && page.contains("Urgente") && page.contains("Nouveau"),
+        "{}",
+        page.text
+    );
+    assert!(page.contains(&format!("action=\"{location}/messages\"")), "{}", page.text);
+
+    let empty = browser.post(&format!("{location}/messages"), &[("body", ""), ("as", "answer")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.contains("id=\"reply-error\"") && empty.contains("est obligatoire"), "{}", empty.text);
+    let answered = browser
+        .post(
+            &format!("{location}/messages"),
+            &[("body", "Un technicien passe demain"), ("as", "answer"), ("status", "")],
+        )
+        .await;
+    assert_eq!(answered.location(), Some(format!("{location}#timeline").as_str()));
+    let solved = browser
+        .post(&format!("{location}/messages"), &[("body", "Réparé"), ("as", "note"), ("status", "solved")])
+        .await;
+    assert_eq!(solved.status, StatusCode::SEE_OTHER);
+    let ticket = s.get(&format!("/api/v1/tickets/{id}"), &s.admin).await.body;
+    assert_eq!((ticket["status"].as_str(), ticket["public_replies"].as_i64()), (Some("solved"), Some(1)));
+    let page = browser.get(&location).await;
+    assert!(page.contains("Un technicien passe demain") && page.contains("Résolu"), "{}", page.text);
+    let contact_page = browser.get(&format!("/contacts/{contact}")).await;
+    assert!(contact_page.contains("[T-000001] Four en panne"), "on the requester's timeline");
+
+    let queue = browser.get(&format!("/tickets?filter[assignee_id]={agent}&filter[status]=solved")).await;
+    assert!(queue.contains("T-000001") && queue.contains("Hélène Dupont"), "{}", queue.text);
+    let list = browser.get("/tickets").await;
+    assert!(list.contains("Ma file") && list.contains("filter%5Bassignee_id%5D"), "{}", list.text);
+    let edit = browser.get(&format!("{location}/edit")).await;
+    assert!(edit.contains("value=\"helene@exemple.fr\""), "the requester by their address: {}", edit.text);
 }

@@ -28,6 +28,7 @@ on_both_databases!(
     admins_manage_webhooks_from_the_settings_pages,
     a_deal_announces_its_stage_changes_and_its_outcome,
     accepting_a_quote_announces_the_quote_its_order_and_the_won_deal,
+    a_ticket_announces_its_assignment_its_solution_and_its_reopening,
 );
 
 /// What the receiver does with the next message.
@@ -97,6 +98,35 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Str
         body,
     });
     if behaviour == Behaviour::Fail { AxumStatus::INTERNAL_SERVER_ERROR } else { AxumStatus::OK }
+}
+
+async fn a_ticket_announces_its_assignment_its_solution_and_its_reopening(s: TestServer) {
+    let receiver = Receiver::start(Behaviour::Accept).await;
+    subscribe(&s, &receiver.url, json!(["ticket.*"])).await;
+    let ticket = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Annoncé"})).await.id();
+    let messages = format!("/api/v1/tickets/{ticket}/messages");
+    s.post(&messages, &s.admin, json!({"body": "Je m’en charge"})).await;
+    s.patch(&format!("/api/v1/tickets/{ticket}"), &s.admin, json!({"status": "solved"})).await;
+    s.post(&messages, &s.admin, json!({"body": "Toujours en panne", "from_requester": true})).await;
+    deliver(&s.app, now()).await;
+
+    let received = receiver.received();
+    let types: Vec<String> =
+        received.iter().map(|m| m.json()["type"].as_str().unwrap_or_default().to_owned()).collect();
+    assert_eq!(
+        types,
+        [
+            "ticket.created",
+            "ticket.updated",
+            "ticket.assigned",
+            "ticket.updated",
+            "ticket.solved",
+            "ticket.updated",
+            "ticket.reopened"
+        ]
+    );
+    let assigned = received.iter().find(|m| m.json()["type"] == "ticket.assigned").expect("an assignment");
+    assert_eq!(assigned.json()["data"]["assignee_id"], json!(s.admin_id), "the admin took it by answering");
 }
 
 /// The Standard Webhooks check, written here from the specification rather than taken from

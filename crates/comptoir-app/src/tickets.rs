@@ -1,0 +1,289 @@
+//! Tickets: customer service's requests, each answered on its own conversation, from new
+//! to solved.
+
+use crate::activities::Activities;
+use crate::bulk::BulkKind;
+use crate::contacts::Contacts;
+use crate::kind::{Kind, Refusals};
+use crate::{App, AppError};
+use chrono::{DateTime, Utc};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::activities::{Activity, ActivityInput, ActivityKind, Direction};
+use comptoir_domain::contacts::{CompanySummary, ContactSummary};
+use comptoir_domain::ids::{ContactId, TicketId, UserId};
+use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
+use comptoir_domain::listing::{Count, ListQuery, Page};
+use comptoir_domain::tickets::{
+    Ticket, TicketFields, TicketInput, TicketMessage, TicketMessageInput, TicketRefs, TicketStatus,
+};
+use comptoir_domain::time::now;
+use comptoir_domain::users::Actor;
+use comptoir_store::{StoreError, Tx};
+use serde_json::{Value, json};
+
+pub struct Tickets;
+
+impl Kind for Tickets {
+    type Id = TicketId;
+    type Record = Ticket;
+    type Fields = TicketFields;
+    type Input = TicketInput;
+    type Refs = TicketRefs;
+
+    const OBJECT: ObjectType = ObjectType::Record(RecordKind::Ticket);
+    const REFUSALS: Refusals = Refusals {
+        create: "read-only users cannot open tickets",
+        change: "you may only change tickets assigned to you or to no one",
+        delete: "you may only delete tickets assigned to you",
+        give: "only managers and admins give a ticket to someone else",
+    };
+
+    fn id(ticket: &Ticket) -> TicketId {
+        ticket.id
+    }
+    fn version(ticket: &Ticket) -> i64 {
+        ticket.version
+    }
+    fn fields(ticket: &Ticket) -> &TicketFields {
+        &ticket.fields
+    }
+    fn owner(fields: &TicketFields) -> Option<UserId> {
+        fields.assignee_id
+    }
+    fn input(fields: &TicketFields) -> TicketInput {
+        fields.to_input()
+    }
+
+    /// A ticket nobody was given is the team's: anyone who writes may take it and work on it.
+    fn may_change(actor: &Actor, current: &Ticket) -> bool {
+        let assignee = current.fields.assignee_id;
+        actor.can_modify(assignee) || (assignee.is_none() && actor.can_create_records())
+    }
+
+    /// A ticket about someone and no company in particular is about their company. A new
+    /// ticket nobody is named for goes to whoever records it, unless they hand out work
+    /// (managers and admins): then it waits in the team's queue.
+    async fn validate(
+        app: &App,
+        actor: &Actor,
+        mut input: TicketInput,
+        current: Option<&Ticket>,
+        _at: DateTime<Utc>,
+    ) -> Result<TicketFields, AppError> {
+        let requester_changed = current.is_none_or(|c| c.fields.contact_id != input.contact_id);
+        if requester_changed
+            && input.company_id.is_none()
+            && let Some(contact) = input.contact_id
+            && let Some(contact) = comptoir_store::contacts::get(&app.db, contact).await?
+        {
+            input.company_id = contact.fields.company_id;
+        }
+        let definitions = app.definitions(RecordKind::Ticket).await?;
+        let assignee_default = (!actor.can_assign_to(None)).then_some(actor.user_id);
+        Ok(input.validate(&definitions, current.map(|t| &t.fields), assignee_default)?)
+    }
+
+    async fn references(
+        app: &App,
+        current: Option<&Ticket>,
+        fields: &TicketFields,
+    ) -> Result<TicketRefs, AppError> {
+        if let Some(current) = current
+            && fields.company_id == current.fields.company_id
+            && fields.contact_id == current.fields.contact_id
+            && fields.assignee_id == current.fields.assignee_id
+        {
+            // Each was checked when set, and the database keeps them (a deleted contact or
+            // company clears them), so a change of anything else reads nothing more.
+            return Ok(TicketRefs {
+                contact: current.contact.clone(),
+                requester_email: current.requester_email.clone(),
+                company: current.company.clone(),
+            });
+        }
+        let mut refs = TicketRefs::default();
+        let mut errors = ValidationErrors::new();
+        if let Some(id) = fields.contact_id {
+            match comptoir_store::contacts::get(&app.db, id).await? {
+                Some(contact) => {
+                    refs.contact = Some(ContactSummary { id, name: contact.fields.display_name() });
+                    refs.requester_email = contact.fields.primary_email().map(ToString::to_string);
+                }
+                None => errors.add("contact_id", "is not a contact"),
+            }
+        }
+        if let Some(id) = fields.company_id {
+            match comptoir_store::companies::get(&app.db, id).await? {
+                Some(company) => refs.company = Some(CompanySummary { id, name: company.fields.name }),
+                None => errors.add("company_id", "is not a company"),
+            }
+        }
+        app.check_user_exists(fields.assignee_id, "assignee_id", &mut errors).await?;
+        errors.into_result()?;
+        Ok(refs)
+    }
+
+    fn milestones(before: Option<&Ticket>, after: &Ticket) -> Vec<(Milestone, Value)> {
+        let (was, is) = (before.map(|b| &b.fields), &after.fields);
+        let mut reached = Vec::new();
+        if let Some(assignee) = is.assignee_id
+            && was.is_none_or(|was| was.assignee_id != Some(assignee))
+        {
+            reached.push((Milestone::Assigned, json!({"assignee_id": assignee})));
+        }
+        let status_before = was.map(|was| was.status);
+        if status_before != Some(is.status) {
+            if is.status == TicketStatus::Solved {
+                reached.push((Milestone::Solved, json!({"reference": after.reference})));
+            }
+            if status_before == Some(TicketStatus::Solved) && is.status.is_unresolved() {
+                reached.push((Milestone::Reopened, json!({"reference": after.reference})));
+            }
+        }
+        reached
+    }
+
+    async fn number(tx: &mut Tx, ticket: &mut Ticket) -> Result<(), StoreError> {
+        ticket.numbered(comptoir_store::documents::next_ticket_number(tx).await?);
+        Ok(())
+    }
+
+    fn build(current: Option<&Ticket>, fields: TicketFields, refs: TicketRefs, at: DateTime<Utc>) -> Ticket {
+        match current {
+            Some(current) => current.changed(fields, refs, at),
+            None => Ticket::new(fields, refs, at),
+        }
+    }
+
+    async fn fetch(app: &App, id: TicketId) -> Result<Option<Ticket>, AppError> {
+        Ok(comptoir_store::tickets::get(&app.db, id).await?)
+    }
+
+    async fn page(app: &App, query: &ListQuery) -> Result<Page<Ticket>, AppError> {
+        let definitions = app.definitions(RecordKind::Ticket).await?;
+        Ok(comptoir_store::tickets::list(&app.db, query, &definitions).await??)
+    }
+
+    async fn count(app: &App, query: &ListQuery) -> Result<Count, AppError> {
+        let definitions = app.definitions(RecordKind::Ticket).await?;
+        Ok(comptoir_store::tickets::count_matching(&app.db, query, &definitions).await??)
+    }
+
+    async fn insert(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
+        comptoir_store::tickets::insert(tx, ticket).await
+    }
+
+    async fn update(tx: &mut Tx, before: &Ticket, after: &Ticket) -> Result<(), StoreError> {
+        comptoir_store::tickets::update(tx, before, after).await
+    }
+
+    async fn delete(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
+        comptoir_store::tickets::delete(tx, ticket).await
+    }
+}
+
+impl BulkKind for Tickets {
+    const KIND: RecordKind = RecordKind::Ticket;
+
+    fn owner_mut(input: &mut TicketInput) -> &mut Option<UserId> {
+        &mut input.assignee_id
+    }
+    fn tags_mut(input: &mut TicketInput) -> &mut Vec<String> {
+        &mut input.tags
+    }
+}
+
+/// A message added to a ticket, and the ticket as it stands after it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TicketMessageAdded {
+    pub ticket: Ticket,
+    /// The message, on the ticket's timeline.
+    pub activity: Activity,
+}
+
+/// The activity that carries `message` on `ticket`'s timeline: an email to or from the
+/// requester, or a note for the team.
+fn message_activity(ticket: &Ticket, message: &TicketMessage) -> ActivityInput {
+    let (kind, direction) = match (message.internal, message.from_requester) {
+        (true, _) => (ActivityKind::Note, None),
+        (false, true) => (ActivityKind::Email, Some(Direction::Inbound)),
+        (false, false) => (ActivityKind::Email, Some(Direction::Outbound)),
+    };
+    ActivityInput {
+        kind: Some(kind),
+        subject: Some(format!("[{}] {}", ticket.reference, ticket.fields.subject)),
+        body: Some(message.body.clone()),
+        contact_id: ticket.fields.contact_id,
+        company_id: ticket.fields.company_id,
+        ticket_id: Some(ticket.id),
+        direction,
+        ..ActivityInput::default()
+    }
+}
+
+impl App {
+    /// Adds a message to a ticket's conversation and moves the ticket with it, in one
+    /// transaction: an answer to the requester is counted (the first one dates the first
+    /// response) and gives a ticket nobody had to whoever answers it; a message from the
+    /// requester opens a solved or pending ticket again. `if_match` is the ticket's version.
+    pub async fn add_ticket_message(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        input: TicketMessageInput,
+        if_match: Option<i64>,
+    ) -> Result<TicketMessageAdded, AppError> {
+        let message = input.validate()?;
+        let current = self.get::<Tickets>(actor, id).await?;
+        if current.fields.status == TicketStatus::Closed && !message.internal {
+            return Err(ValidationErrors::single(
+                "body",
+                "a closed ticket takes no more messages; a new request is a new ticket",
+            )
+            .into());
+        }
+        let answer = !message.internal && !message.from_requester;
+        let status = message.next_status(current.fields.status);
+        let takes = answer && current.fields.assignee_id.is_none();
+        let activity = self.prepare_new::<Activities>(actor, message_activity(&current, &message)).await?;
+        let changed = if answer || status != current.fields.status || takes {
+            let edit = |mut input: TicketInput| {
+                input.status = Some(status);
+                if takes {
+                    input.assignee_id = Some(actor.user_id);
+                }
+                Ok(input)
+            };
+            let changed = self.prepare_change::<Tickets>(actor, &current, edit, if_match).await?;
+            Some(if answer { changed.answered(now()) } else { changed })
+        } else {
+            crate::users::check_version(if_match, current.version)?;
+            None
+        };
+        let mut tx = self.db.begin().await?;
+        let activity = self.store_new::<Activities>(&mut tx, actor, activity).await?;
+        if let Some(changed) = &changed {
+            self.store_change::<Tickets>(&mut tx, actor, &current, changed, if_match, None).await?;
+        }
+        tx.commit().await?;
+        Ok(TicketMessageAdded { ticket: changed.unwrap_or(current), activity })
+    }
+}
+
+impl App {
+    /// The contact a form's requester address names: the one whose primary address it is.
+    pub async fn requester_by_email(
+        &self,
+        actor: &Actor,
+        email: &str,
+        field: &str,
+    ) -> Result<ContactId, AppError> {
+        let pairs =
+            [("filter[email]".to_owned(), email.trim().to_owned()), ("limit".to_owned(), "1".to_owned())];
+        let query = ListQuery::parse(&pairs, &[])?;
+        let found = self.list::<Contacts>(actor, &query).await?.data.into_iter().next();
+        found.map(|contact| contact.id).ok_or_else(|| {
+            ValidationErrors::single(field, "no contact has this email address; add them first").into()
+        })
+    }
+}

@@ -1,0 +1,483 @@
+//! Tickets: the requests customer service answers, each numbered (`T-000123`), from a
+//! requester, through a channel, with a priority and a status from new to closed. What was
+//! said on a ticket lives on the timeline (activities linked to it), so it also shows on the
+//! requester's and their company's.
+
+use crate::contacts::{CompanySummary, ContactSummary};
+use crate::custom_fields::{CustomFieldDefinition, validate_values};
+use crate::ids::{CompanyId, ContactId, TicketId, UserId};
+use crate::search::fold;
+use crate::tags::clean_tags;
+use crate::validation::{ValidationErrors, check_length, clean_text};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Declares a closed set of names, each stored and written as its snake-case string.
+macro_rules! named {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+named!(
+    /// Where a ticket stands. A solved ticket that gets an answer from its requester opens
+    /// again; a closed one is final (a new request is a new ticket).
+    TicketStatus {
+        /// Nobody has answered it yet.
+        New => "new",
+        Open => "open",
+        /// Waiting for the requester's answer: its service-level clock stops.
+        PendingCustomer => "pending_customer",
+        /// Waiting for someone else (a supplier, a carrier).
+        PendingThirdParty => "pending_third_party",
+        Solved => "solved",
+        Closed => "closed",
+    }
+);
+
+named!(
+    TicketPriority {
+        Low => "low",
+        Normal => "normal",
+        High => "high",
+        Urgent => "urgent",
+    }
+);
+
+named!(
+    /// How the request reached the company.
+    TicketChannel {
+        Email => "email",
+        Phone => "phone",
+        WebForm => "web_form",
+        Chat => "chat",
+        Portal => "portal",
+        Api => "api",
+    }
+);
+
+impl TicketStatus {
+    /// Whether someone still has to act on it.
+    pub fn is_unresolved(self) -> bool {
+        !matches!(self, TicketStatus::Solved | TicketStatus::Closed)
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketInput {
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The request as it was received.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `new` when omitted.
+    #[serde(default)]
+    pub status: Option<TicketStatus>,
+    /// `normal` when omitted.
+    #[serde(default)]
+    pub priority: Option<TicketPriority>,
+    /// `api` when omitted.
+    #[serde(default)]
+    pub channel: Option<TicketChannel>,
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The requester.
+    #[serde(default)]
+    pub contact_id: Option<ContactId>,
+    /// The requester's company when omitted.
+    #[serde(default)]
+    pub company_id: Option<CompanyId>,
+    /// Who answers it. When omitted, whoever records it, unless they are a manager or an
+    /// admin: the ticket then waits, unassigned, in the team's queue.
+    #[serde(default)]
+    pub assignee_id: Option<UserId>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom_fields: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TicketFields {
+    pub subject: String,
+    pub description: Option<String>,
+    pub status: TicketStatus,
+    pub priority: TicketPriority,
+    pub channel: TicketChannel,
+    pub category: Option<String>,
+    pub contact_id: Option<ContactId>,
+    pub company_id: Option<CompanyId>,
+    pub assignee_id: Option<UserId>,
+    pub tags: Vec<String>,
+    #[schema(value_type = Object)]
+    pub custom_fields: Map<String, Value>,
+}
+
+/// What a ticket's conversation has been so far, kept with it so service reports read one
+/// row per ticket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TicketTrack {
+    /// The first public answer to the requester.
+    pub first_response_at: Option<DateTime<Utc>>,
+    /// Public answers to the requester.
+    pub public_replies: i64,
+    /// Times it opened again after being solved.
+    pub reopened: i64,
+    pub solved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Ticket {
+    pub id: TicketId,
+    /// In its series, from 1: the reference `T-000123` shows it.
+    pub number: i64,
+    pub reference: String,
+    pub version: i64,
+    #[serde(flatten)]
+    pub fields: TicketFields,
+    /// The requester and the company, named.
+    pub contact: Option<ContactSummary>,
+    /// Where answers to the requester go.
+    pub requester_email: Option<String>,
+    pub company: Option<CompanySummary>,
+    #[serde(flatten)]
+    pub track: TicketTrack,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The records a ticket names, as it shows them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TicketRefs {
+    pub contact: Option<ContactSummary>,
+    pub requester_email: Option<String>,
+    pub company: Option<CompanySummary>,
+}
+
+/// A ticket's reference: `T-` and its number on at least six digits.
+pub fn reference(number: i64) -> String {
+    format!("T-{number:06}")
+}
+
+impl Ticket {
+    /// A new ticket, unnumbered until the transaction that stores it gives it its number.
+    pub fn new(fields: TicketFields, refs: TicketRefs, at: DateTime<Utc>) -> Ticket {
+        let mut ticket = Ticket {
+            id: TicketId::new(),
+            number: 0,
+            reference: String::new(),
+            version: 1,
+            fields,
+            contact: refs.contact,
+            requester_email: refs.requester_email,
+            company: refs.company,
+            track: TicketTrack::default(),
+            created_at: at,
+            updated_at: at,
+        };
+        ticket.track = ticket.track.after(None, ticket.fields.status, at);
+        ticket
+    }
+
+    pub fn numbered(&mut self, number: i64) {
+        self.number = number;
+        self.reference = reference(number);
+    }
+
+    /// The ticket after `fields` replaced its own at `at`: solving it or closing it is dated,
+    /// and opening it again after it was solved is counted.
+    pub fn changed(&self, fields: TicketFields, refs: TicketRefs, at: DateTime<Utc>) -> Ticket {
+        let track = self.track.after(Some(self.fields.status), fields.status, at);
+        Ticket {
+            version: self.version + 1,
+            fields,
+            contact: refs.contact,
+            requester_email: refs.requester_email,
+            company: refs.company,
+            track,
+            updated_at: at,
+            ..self.clone()
+        }
+    }
+
+    /// The ticket once a public answer to its requester went out at `at`.
+    pub fn answered(mut self, at: DateTime<Utc>) -> Ticket {
+        self.track.first_response_at.get_or_insert(at);
+        self.track.public_replies += 1;
+        self
+    }
+
+    /// Solved at the first answer and never opened again: what first-contact resolution counts.
+    pub fn resolved_at_first_contact(&self) -> bool {
+        !self.fields.status.is_unresolved() && self.track.public_replies <= 1 && self.track.reopened == 0
+    }
+
+    /// The folded text a ticket is found by: its reference and its subject.
+    pub fn search_text(&self) -> String {
+        fold(&format!("{} {}", self.reference, self.fields.subject))
+    }
+}
+
+impl TicketTrack {
+    fn after(self, from: Option<TicketStatus>, to: TicketStatus, at: DateTime<Utc>) -> TicketTrack {
+        let mut track = self;
+        if from == Some(to) {
+            return track;
+        }
+        match to {
+            TicketStatus::Solved => track.solved_at = Some(at),
+            TicketStatus::Closed => {
+                track.solved_at.get_or_insert(at);
+                track.closed_at = Some(at);
+            }
+            _ => {
+                if from == Some(TicketStatus::Solved) {
+                    track.reopened += 1;
+                }
+                track.solved_at = None;
+            }
+        }
+        track
+    }
+}
+
+impl TicketInput {
+    /// Parses every field, collecting all errors. `current` is the ticket being changed;
+    /// `assignee_default` fills a missing assignee on a new ticket.
+    pub fn validate(
+        self,
+        definitions: &[CustomFieldDefinition],
+        current: Option<&TicketFields>,
+        assignee_default: Option<UserId>,
+    ) -> Result<TicketFields, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let subject = clean_text(self.subject);
+        check_length(&mut errors, "subject", &subject, 200);
+        if subject.is_none() {
+            errors.add("subject", "is required");
+        }
+        let description = clean_text(self.description);
+        check_length(&mut errors, "description", &description, 100_000);
+        let category = clean_text(self.category);
+        check_length(&mut errors, "category", &category, 100);
+        let status = self.status.unwrap_or(TicketStatus::New);
+        let before = current.map(|c| c.status);
+        if let Some(before) = before
+            && before != status
+        {
+            if before == TicketStatus::Closed {
+                errors.add("status", "a closed ticket stays closed; a new request is a new ticket");
+            } else if status == TicketStatus::New {
+                errors.add("status", "a ticket that was worked on is no longer new");
+            }
+        }
+        let tags = clean_tags(self.tags, &mut errors);
+        let custom_fields = validate_values(self.custom_fields, definitions, &mut errors);
+        errors.into_result()?;
+        Ok(TicketFields {
+            subject: subject.unwrap_or_default(),
+            description,
+            status,
+            priority: self.priority.unwrap_or(TicketPriority::Normal),
+            channel: self.channel.unwrap_or(TicketChannel::Api),
+            category,
+            contact_id: self.contact_id,
+            company_id: self.company_id,
+            assignee_id: match current {
+                Some(_) => self.assignee_id,
+                None => self.assignee_id.or(assignee_default),
+            },
+            tags,
+            custom_fields,
+        })
+    }
+}
+
+impl TicketFields {
+    pub fn to_input(&self) -> TicketInput {
+        TicketInput {
+            subject: Some(self.subject.clone()),
+            description: self.description.clone(),
+            status: Some(self.status),
+            priority: Some(self.priority),
+            channel: Some(self.channel),
+            category: self.category.clone(),
+            contact_id: self.contact_id,
+            company_id: self.company_id,
+            assignee_id: self.assignee_id,
+            tags: self.tags.clone(),
+            custom_fields: self.custom_fields.clone(),
+        }
+    }
+}
+
+/// A message added to a ticket's conversation by someone of the team: an answer to the
+/// requester, an internal note, or what the requester said by another way (a call).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketMessageInput {
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Seen by the team alone; a public answer to the requester when false or omitted.
+    #[serde(default)]
+    pub internal: bool,
+    /// What the requester said, recorded by the team: it opens a solved ticket again.
+    #[serde(default)]
+    pub from_requester: bool,
+    /// The status the ticket takes with it; an answer opens a new ticket, a requester's
+    /// message opens a pending or solved one, when omitted.
+    #[serde(default)]
+    pub status: Option<TicketStatus>,
+}
+
+/// A message, read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketMessage {
+    pub body: String,
+    pub internal: bool,
+    pub from_requester: bool,
+    pub status: Option<TicketStatus>,
+}
+
+impl TicketMessageInput {
+    pub fn validate(self) -> Result<TicketMessage, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let body = clean_text(self.body);
+        check_length(&mut errors, "body", &body, 100_000);
+        if body.is_none() {
+            errors.add("body", "is required");
+        }
+        if self.internal && self.from_requester {
+            errors.add("internal", "what the requester said is not an internal note");
+        }
+        errors.into_result()?;
+        Ok(TicketMessage {
+            body: body.unwrap_or_default(),
+            internal: self.internal,
+            from_requester: self.from_requester,
+            status: self.status,
+        })
+    }
+}
+
+impl TicketMessage {
+    /// The status a ticket now `current` takes with this message.
+    pub fn next_status(&self, current: TicketStatus) -> TicketStatus {
+        if let Some(status) = self.status {
+            return status;
+        }
+        match (current, self.from_requester, self.internal) {
+            (TicketStatus::New, false, false) => TicketStatus::Open,
+            (TicketStatus::PendingCustomer | TicketStatus::Solved | TicketStatus::New, true, _) => {
+                TicketStatus::Open
+            }
+            (current, _, _) => current,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, hour, 0, 0).single().unwrap_or_default()
+    }
+
+    fn fields(status: TicketStatus) -> TicketFields {
+        TicketInput { subject: Some("Printer".into()), status: Some(status), ..TicketInput::default() }
+            .validate(&[], None, None)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn a_ticket_needs_a_subject_and_starts_new_normal_and_assigned_to_who_records_it() {
+        let errors = TicketInput::default().validate(&[], None, None).err().unwrap_or_default();
+        assert_eq!(errors.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["subject"]);
+        let me = UserId::new();
+        let ticket = TicketInput { subject: Some(" Printer ".into()), ..TicketInput::default() }
+            .validate(&[], None, Some(me))
+            .ok();
+        assert_eq!(ticket.as_ref().map(|t| t.status), Some(TicketStatus::New));
+        assert_eq!(ticket.as_ref().map(|t| t.priority), Some(TicketPriority::Normal));
+        assert_eq!(ticket.as_ref().and_then(|t| t.assignee_id), Some(me));
+        assert_eq!(ticket.map(|t| t.subject), Some("Printer".to_owned()));
+    }
+
+    #[test]
+    fn closed_is_final_and_new_is_only_the_beginning() {
+        let closed = fields(TicketStatus::Closed);
+        let reopen = TicketInput { status: Some(TicketStatus::Open), ..closed.to_input() };
+        assert!(reopen.validate(&[], Some(&closed), None).is_err());
+        let open = fields(TicketStatus::Open);
+        let back = TicketInput { status: Some(TicketStatus::New), ..open.to_input() };
+        assert!(back.validate(&[], Some(&open), None).is_err());
+    }
+
+    #[test]
+    fn solving_dates_it_and_opening_it_again_counts() {
+        let ticket = Ticket::new(fields(TicketStatus::New), TicketRefs::default(), at(8));
+        let solved = ticket.changed(fields(TicketStatus::Solved), TicketRefs::default(), at(9));
+        assert_eq!(solved.track.solved_at, Some(at(9)));
+        let reopened = solved.changed(fields(TicketStatus::Open), TicketRefs::default(), at(10));
+        assert_eq!((reopened.track.solved_at, reopened.track.reopened), (None, 1));
+        let closed = reopened.changed(fields(TicketStatus::Closed), TicketRefs::default(), at(11));
+        assert_eq!((closed.track.solved_at, closed.track.closed_at), (Some(at(11)), Some(at(11))));
+        assert!(!closed.resolved_at_first_contact(), "it was opened again");
+    }
+
+    #[test]
+    fn the_first_public_answer_is_kept_and_answers_are_counted() {
+        let ticket = Ticket::new(fields(TicketStatus::New), TicketRefs::default(), at(8));
+        let answered = ticket.answered(at(9)).answered(at(10));
+        assert_eq!(answered.track.first_response_at, Some(at(9)));
+        assert_eq!(answered.track.public_replies, 2);
+    }
+
+    #[test]
+    fn a_message_moves_the_ticket_as_a_help_desk_expects() {
+        let message = |internal, from_requester| TicketMessage {
+            body: "…".into(),
+            internal,
+            from_requester,
+            status: None,
+        };
+        assert_eq!(message(false, false).next_status(TicketStatus::New), TicketStatus::Open);
+        assert_eq!(message(true, false).next_status(TicketStatus::New), TicketStatus::New);
+        assert_eq!(message(false, true).next_status(TicketStatus::Solved), TicketStatus::Open);
+        assert_eq!(message(false, true).next_status(TicketStatus::PendingCustomer), TicketStatus::Open);
+        assert_eq!(message(false, true).next_status(TicketStatus::Closed), TicketStatus::Closed);
+        let pending = TicketMessage { status: Some(TicketStatus::PendingCustomer), ..message(false, false) };
+        assert_eq!(pending.next_status(TicketStatus::New), TicketStatus::PendingCustomer);
+        assert_eq!(reference(123), "T-000123");
+        assert!(
+            TicketMessageInput { body: Some("x".into()), internal: true, from_requester: true, status: None }
+                .validate()
+                .is_err()
+        );
+    }
+}

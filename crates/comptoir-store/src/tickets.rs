@@ -1,0 +1,262 @@
+//! Tickets in the database.
+
+use crate::db::{Db, StoreError, Tx};
+use crate::listing::{Catalog, ColumnKind, Page, Search, column};
+use crate::on_pool;
+use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
+use chrono::{DateTime, Utc};
+use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::ids::{CompanyId, ContactId, TicketId, UserId};
+use comptoir_domain::listing::{Count, ListQuery};
+use comptoir_domain::tickets::{
+    Ticket, TicketChannel, TicketFields, TicketPriority, TicketStatus, TicketTrack, reference,
+};
+use comptoir_domain::validation::ValidationErrors;
+use serde_json::{Map, Value};
+use sqlx::FromRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+pub static CATALOG: Catalog = Catalog {
+    columns: &[
+        column("id", "t.id", ColumnKind::Id, false, "/id"),
+        column("number", "t.number", ColumnKind::Int, false, "/number"),
+        column("subject", "t.subject", ColumnKind::Text, false, "/subject"),
+        column("status", "t.status", ColumnKind::Key, false, "/status"),
+        column("priority", "t.priority", ColumnKind::Key, false, "/priority"),
+        column("channel", "t.channel", ColumnKind::Key, false, "/channel"),
+        column("category", "t.category", ColumnKind::Text, true, "/category"),
+        column("contact_id", "t.contact_id", ColumnKind::Id, true, "/contact_id"),
+        column("company_id", "t.company_id", ColumnKind::Id, true, "/company_id"),
+        column("company_name", "co.name", ColumnKind::Text, true, "/company/name"),
+        column("assignee_id", "t.assignee_id", ColumnKind::Id, true, "/assignee_id"),
+        column("tags", "t.tags", ColumnKind::Tags, false, "/tags"),
+        column("version", "t.version", ColumnKind::Int, false, "/version"),
+        column("first_response_at", "t.first_response_at", ColumnKind::Timestamp, true, "/first_response_at"),
+        column("public_replies", "t.public_replies", ColumnKind::Int, false, "/public_replies"),
+        column("reopened", "t.reopened", ColumnKind::Int, false, "/reopened"),
+        column("solved_at", "t.solved_at", ColumnKind::Timestamp, true, "/solved_at"),
+        column("closed_at", "t.closed_at", ColumnKind::Timestamp, true, "/closed_at"),
+        column("created_at", "t.created_at", ColumnKind::Timestamp, false, "/created_at"),
+        column("updated_at", "t.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
+    ],
+    id_sql: "t.id",
+    custom_sql: Some("t.custom_fields"),
+    default_sort: "created_at",
+    default_descending: true,
+    search: Some(Search {
+        sqlite: "t.seq IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ",
+        postgres: "t.search_tsv @@ to_tsquery('simple', ",
+        sqlite_rowid: "t.seq",
+        sqlite_rowid_of: [
+            "COALESCE((SELECT seq FROM tickets WHERE id = ",
+            "), (SELECT seq FROM tickets WHERE id > ",
+            " ORDER BY id LIMIT 1))",
+        ],
+    }),
+    sort_indexes: &["id", "number", "created_at", "updated_at", "subject"],
+    broad_filters: &["status", "priority", "channel"],
+    creation_ordered: &["status"],
+};
+
+/// The rows a ticket is read from, which lists filter on: the ticket, its requester and company.
+macro_rules! tickets_from {
+    () => {
+        " FROM tickets t LEFT JOIN companies co ON co.id = t.company_id
+         LEFT JOIN contacts ct ON ct.id = t.contact_id"
+    };
+}
+
+macro_rules! select_tickets {
+    () => {
+        concat!(
+            "SELECT t.id, t.number, t.version, t.subject, t.description, t.status, t.priority, t.channel,
+            t.category, t.contact_id, t.company_id, t.assignee_id, t.tags, t.custom_fields,
+            t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.created_at,
+            t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
+            ct.last_name AS contact_last_name, ct.email AS contact_email",
+            tickets_from!()
+        )
+    };
+}
+
+#[derive(FromRow)]
+struct TicketRow {
+    id: Uuid,
+    number: i64,
+    version: i64,
+    subject: String,
+    description: Option<String>,
+    status: String,
+    priority: String,
+    channel: String,
+    category: Option<String>,
+    contact_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+    assignee_id: Option<Uuid>,
+    tags: Json<Vec<String>>,
+    custom_fields: Json<Map<String, Value>>,
+    first_response_at: Option<DateTime<Utc>>,
+    public_replies: i64,
+    reopened: i64,
+    solved_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    company_name: Option<String>,
+    contact_first_name: Option<String>,
+    contact_last_name: Option<String>,
+    contact_email: Option<String>,
+}
+
+impl TryFrom<TicketRow> for Ticket {
+    type Error = StoreError;
+    fn try_from(row: TicketRow) -> Result<Self, StoreError> {
+        let status = TicketStatus::parse(&row.status)
+            .ok_or_else(|| StoreError::corrupt("ticket status", &row.status))?;
+        let priority = TicketPriority::parse(&row.priority)
+            .ok_or_else(|| StoreError::corrupt("ticket priority", &row.priority))?;
+        let channel = TicketChannel::parse(&row.channel)
+            .ok_or_else(|| StoreError::corrupt("ticket channel", &row.channel))?;
+        Ok(Ticket {
+            id: TicketId(row.id),
+            number: row.number,
+            reference: reference(row.number),
+            version: row.version,
+            fields: TicketFields {
+                subject: row.subject,
+                description: row.description,
+                status,
+                priority,
+                channel,
+                category: row.category,
+                contact_id: row.contact_id.map(ContactId),
+                company_id: row.company_id.map(CompanyId),
+                assignee_id: row.assignee_id.map(UserId),
+                tags: row.tags.0,
+                custom_fields: row.custom_fields.0,
+            },
+            contact: row.contact_id.map(|id| ContactSummary {
+                id: ContactId(id),
+                name: name_of(
+                    row.contact_first_name.as_deref(),
+                    row.contact_last_name.as_deref(),
+                    row.contact_email.as_deref(),
+                ),
+            }),
+            requester_email: row.contact_id.and(row.contact_email.clone()),
+            company: row
+                .company_id
+                .zip(row.company_name)
+                .map(|(id, name)| CompanySummary { id: CompanyId(id), name }),
+            track: TicketTrack {
+                first_response_at: row.first_response_at,
+                public_replies: row.public_replies,
+                reopened: row.reopened,
+                solved_at: row.solved_at,
+                closed_at: row.closed_at,
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+pub async fn get(db: &Db, id: TicketId) -> Result<Option<Ticket>, StoreError> {
+    let row: Option<TicketRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(select_tickets!(), " WHERE t.id = $1")).bind(id.0).fetch_optional(pool).await
+    })?;
+    row.map(Ticket::try_from).transpose()
+}
+
+pub async fn list(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Page<Ticket>, ValidationErrors>, StoreError> {
+    crate::fetch::page::<TicketRow, Ticket>(
+        db,
+        concat!(select_tickets!(), " WHERE TRUE"),
+        &CATALOG,
+        query,
+        custom,
+    )
+    .await
+}
+
+/// How many tickets `query` matches (see [`crate::count`]).
+pub async fn count_matching(
+    db: &Db,
+    query: &ListQuery,
+    custom: &[CustomFieldDefinition],
+) -> Result<Result<Count, ValidationErrors>, StoreError> {
+    let base = concat!("SELECT count(*) FROM (SELECT 1", tickets_from!(), " WHERE TRUE");
+    crate::count::count_list(db, base, &CATALOG, query, custom, "tickets").await
+}
+
+pub async fn insert(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
+    insert_many(tx, std::iter::once(ticket)).await
+}
+
+/// Writes many tickets in few statements (benchmarks, demo data).
+pub async fn insert_many<'a>(
+    tx: &mut Tx,
+    tickets: impl IntoIterator<Item = &'a Ticket>,
+) -> Result<(), StoreError> {
+    const HEAD: &str = concat!("INSERT INTO tickets (id, number, created_at, ", changeable_columns!(), ")");
+    insert_rows(tx, HEAD, tickets.into_iter().map(new_row)).await
+}
+
+fn new_row(ticket: &Ticket) -> Vec<Bind> {
+    let mut row = vec![Bind::Uuid(ticket.id.0), Bind::Int(ticket.number), Bind::Time(ticket.created_at)];
+    row.extend(changeable_values(ticket));
+    row
+}
+
+/// The columns a ticket's changes write, in the order of [`changeable_values`].
+macro_rules! changeable_columns {
+    () => {
+        "version, subject, description, status, priority, channel, category, contact_id, company_id,
+         assignee_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
+         solved_at, closed_at, updated_at"
+    };
+}
+use changeable_columns;
+
+fn changeable_values(ticket: &Ticket) -> Vec<Bind> {
+    let f = &ticket.fields;
+    let track = &ticket.track;
+    vec![
+        Bind::Int(ticket.version),
+        Bind::Text(f.subject.clone()),
+        Bind::OptText(f.description.clone()),
+        Bind::Text(f.status.as_str().to_owned()),
+        Bind::Text(f.priority.as_str().to_owned()),
+        Bind::Text(f.channel.as_str().to_owned()),
+        Bind::OptText(f.category.clone()),
+        Bind::OptUuid(f.contact_id.map(|c| c.0)),
+        Bind::OptUuid(f.company_id.map(|c| c.0)),
+        Bind::OptUuid(f.assignee_id.map(|u| u.0)),
+        json(&f.tags),
+        json(&f.custom_fields),
+        Bind::Text(ticket.search_text()),
+        Bind::OptTime(track.first_response_at),
+        Bind::Int(track.public_replies),
+        Bind::Int(track.reopened),
+        Bind::OptTime(track.solved_at),
+        Bind::OptTime(track.closed_at),
+        Bind::Time(ticket.updated_at),
+    ]
+}
+
+/// Stores `after` in place of `before`, if `before` is still the stored version.
+pub async fn update(tx: &mut Tx, before: &Ticket, after: &Ticket) -> Result<(), StoreError> {
+    const HEAD: &str = concat!("UPDATE tickets SET (", changeable_columns!(), ") = ");
+    update_row(tx, HEAD, changeable_values(after), after.id.0, before.version).await
+}
+
+/// Deletes `ticket`, if it is still the stored version.
+pub async fn delete(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
+    delete_row(tx, "DELETE FROM tickets WHERE id = $1 AND version = $2", ticket.id.0, ticket.version).await
+}

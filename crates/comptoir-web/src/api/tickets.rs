@@ -1,0 +1,157 @@
+//! `/api/v1/tickets`
+
+use super::contacts::ActivityPage;
+use super::{Created, RecordId, create_once, deleted, versioned};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, ListParams};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use comptoir_app::tickets::{TicketMessageAdded, Tickets};
+use comptoir_domain::ids::TicketId;
+use comptoir_domain::kinds::{RecordKind, RecordRef};
+use comptoir_domain::tickets::{Ticket, TicketInput, TicketMessageInput};
+use serde::Serialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", get(list).post(create))
+        .route("/tickets/{id}", get(read).patch(update).delete(remove))
+        .route("/tickets/{id}/messages", post(add_message))
+        .route("/tickets/{id}/timeline", get(timeline))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TicketPage {
+    pub data: Vec<Ticket>,
+    pub next_cursor: Option<String>,
+}
+
+/// List tickets, with filters (an agent's queue: `filter[assignee_id]=…&filter[status][in]=new,open`;
+/// `filter[priority]=urgent`, `filter[created_at][lt]=2027-01-01`), sort (`sort=created_at`,
+/// oldest first), full-text search on the reference and subject (`q=imprimante`, `q=T-000123`)
+/// and cursor pagination. With `Accept: text/csv`, every ticket the list matches, as CSV.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
+    params(
+        ("limit" = Option<u32>, Query, description = "1 to 500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("sort" = Option<String>, Query, description = "a field, - for descending; default -created_at"),
+        ("q" = Option<String>, Query, description = "accent- and case-insensitive prefix search"),
+    ),
+    responses((status = 200, body = TicketPage), (status = 422, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    headers: axum::http::HeaderMap,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    if super::csv::wants_csv(&headers) {
+        return super::csv::list::<Tickets>(&state, &actor, query, "tickets").await;
+    }
+    let page = state.app.list::<Tickets>(&actor, &query).await?;
+    Ok(axum::Json(page).into_response())
+}
+
+/// Open a ticket (`ticket.created`, and `ticket.assigned`): numbered in one series
+/// (`T-000123`), new, of normal priority and assigned to whoever records it unless told
+/// otherwise; about the requester's company when only the requester is given.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key creates nothing twice")),
+    responses((status = 201, body = Ticket), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let JsonBody { value, raw } = body;
+    let (app, actor) = (&state.app, &actor);
+    create_once(&state, actor, key, "/api/v1/tickets", &raw, |once| async move {
+        let ticket = app.create::<Tickets>(actor, value, once.as_ref()).await?;
+        Created::new(format!("/api/v1/tickets/{}", ticket.id), ticket.version, &ticket)
+    })
+    .await
+}
+
+/// Read a ticket.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets",
+    params(("id" = TicketId, Path)),
+    responses((status = 200, body = Ticket), (status = 404, body = Problem)))]
+pub async fn read(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+) -> Result<Response, ApiError> {
+    let ticket = state.app.get::<Tickets>(&actor, id).await?;
+    Ok(versioned(StatusCode::OK, ticket.version, &ticket))
+}
+
+/// Change a ticket with a JSON merge patch; send `If-Match` to refuse a stale write. Solving
+/// it announces `ticket.solved`, opening a solved one again `ticket.reopened`; a closed ticket
+/// stays closed. Its assignee, a manager or an admin changes it; anyone who writes may take a
+/// ticket nobody has.
+#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", request_body = TicketInput,
+    params(("id" = TicketId, Path), ("If-Match" = Option<String>, Header, description = "the ETag last read")),
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+    IfMatch(if_match): IfMatch,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let ticket = state.app.update::<Tickets>(&actor, id, &body.value, if_match).await?;
+    Ok(versioned(StatusCode::OK, ticket.version, &ticket))
+}
+
+/// Delete a ticket (its messages stay on their contact's and company's timelines).
+#[utoipa::path(delete, path = "/api/v1/tickets/{id}", tag = "tickets",
+    params(("id" = TicketId, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+    IfMatch(if_match): IfMatch,
+) -> Result<Response, ApiError> {
+    state.app.delete::<Tickets>(&actor, id, if_match).await?;
+    Ok(deleted())
+}
+
+/// Add a message to a ticket's conversation: a public answer to the requester (counted, the
+/// first dating the first response; a new ticket opens, a ticket nobody had goes to whoever
+/// answers), an internal note, or what the requester said (a solved or pending ticket opens
+/// again). `status` moves the ticket with it. The message is an activity on the ticket's
+/// timeline, and on the requester's and company's.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", request_body = TicketMessageInput,
+    params(("id" = TicketId, Path), ("If-Match" = Option<String>, Header, description = "the ticket's ETag last read")),
+    responses((status = 201, body = TicketMessageAdded), (status = 403, body = Problem), (status = 412, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn add_message(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+    IfMatch(if_match): IfMatch,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let input: TicketMessageInput = comptoir_app::input::parse(body.value)?;
+    let added = state.app.add_ticket_message(&actor, id, input, if_match).await?;
+    Ok(versioned(StatusCode::CREATED, added.ticket.version, &added))
+}
+
+/// A ticket's conversation and everything else linked to it, newest first.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/timeline", tag = "tickets",
+    params(("id" = TicketId, Path), ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = ActivityPage), (status = 404, body = Problem)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    let page = state.app.timeline(&actor, RecordRef { kind: RecordKind::Ticket, id: id.0 }, &query).await?;
+    Ok(axum::Json(page).into_response())
+}

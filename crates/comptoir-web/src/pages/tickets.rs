@@ -1,0 +1,305 @@
+//! What is particular to tickets' pages: the form's fields, the list's columns and cells, the
+//! header that says where the ticket stands, and the form that answers it.
+
+use super::Chrome;
+use super::activities::Composer;
+use super::companies::typed_company;
+use super::custom;
+use super::errors::PageError;
+use super::filters::{Control, common_control};
+use super::kind::{Header, KindPages, Link, ReplyForm};
+use super::lists::Cell;
+use super::path::PagePath;
+use super::record_pages::show_page;
+use super::records::{Kind, Spec, body_from_form, spec, user_name, version_of};
+use super::redirect;
+use super::session::{Fields, Submission};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use comptoir_app::{App, AppError};
+use comptoir_domain::custom_fields::CustomFieldDefinition;
+use comptoir_domain::ids::TicketId;
+use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::tickets::{Ticket, TicketInput, TicketMessageInput, TicketStatus};
+use comptoir_domain::users::{Actor, User};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+const STATUSES: &[&str] = &["new", "open", "pending_customer", "pending_third_party", "solved", "closed"];
+const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+const CHANNELS: &[&str] = &["email", "phone", "web_form", "chat", "portal", "api"];
+
+/// The ticket form, in display order. The requester is typed as their email address.
+const SPECS: &[Spec] = &[
+    spec("subject", "field-subject", Kind::Text).required().autocomplete("off"),
+    spec("requester", "field-requester", Kind::Text).autocomplete("off"),
+    spec("company", "field-company", Kind::Company),
+    spec("status", "ticket-status", Kind::Choice(STATUSES)),
+    spec("priority", "ticket-priority", Kind::Choice(PRIORITIES)),
+    spec("channel", "ticket-channel", Kind::Choice(CHANNELS)),
+    spec("category", "field-category", Kind::Text),
+    spec("assignee_id", "field-assignee", Kind::Owner),
+    spec("tags", "field-tags", Kind::Tags),
+];
+
+const DEFAULT_COLUMNS: &[&str] =
+    &["number", "subject", "requester", "status", "priority", "assignee_id", "created_at"];
+const LIST_COLUMNS: &[&str] = &[
+    "number",
+    "subject",
+    "requester",
+    "company_name",
+    "status",
+    "priority",
+    "channel",
+    "category",
+    "assignee_id",
+    "tags",
+    "first_response_at",
+    "public_replies",
+    "reopened",
+    "solved_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+];
+
+pub struct Tickets;
+
+impl KindPages for Tickets {
+    type Record = Ticket;
+    type UseCases = comptoir_app::tickets::Tickets;
+    const KIND: RecordKind = RecordKind::Ticket;
+    const SPECS: &'static [Spec] = SPECS;
+    const DEFAULT_COLUMNS: &'static [&'static str] = DEFAULT_COLUMNS;
+    const LIST_COLUMNS: &'static [&'static str] = LIST_COLUMNS;
+
+    fn filter_control(lang: Lang, key: &str) -> Control {
+        match key {
+            "status" => Control::choice(lang, "ticket-status", STATUSES),
+            "priority" => Control::choice(lang, "ticket-priority", PRIORITIES),
+            "channel" => Control::choice(lang, "ticket-channel", CHANNELS),
+            "number" | "public_replies" | "reopened" => Control::Number,
+            "first_response_at" | "solved_at" | "closed_at" => Control::Date,
+            other => common_control(lang, other),
+        }
+    }
+
+    fn version(ticket: &Ticket) -> i64 {
+        ticket.version
+    }
+
+    fn name(ticket: &Ticket) -> String {
+        format!("{} · {}", ticket.reference, ticket.fields.subject)
+    }
+
+    fn custom_fields(ticket: &Ticket) -> &Map<String, Value> {
+        &ticket.fields.custom_fields
+    }
+
+    /// The API's JSON, with the requester as the form types them: their address.
+    fn form_json(ticket: &Ticket) -> Value {
+        let mut value = serde_json::to_value(ticket).unwrap_or_default();
+        value["requester"] = json!(ticket.requester_email);
+        value
+    }
+
+    fn new_defaults(actor: &Actor) -> Value {
+        json!({ "assignee_id": actor.user_id, "status": "new", "priority": "normal", "channel": "phone" })
+    }
+
+    fn cell(
+        page: &Chrome,
+        ticket: &Ticket,
+        key: &str,
+        users: &[User],
+        definitions: &[CustomFieldDefinition],
+    ) -> Cell {
+        let f = &ticket.fields;
+        let track = &ticket.track;
+        let mut numeric = false;
+        let when =
+            |at: Option<chrono::DateTime<chrono::Utc>>| at.map(|at| page.date(&at)).unwrap_or_default();
+        let value = match key {
+            "number" => ticket.reference.clone(),
+            "subject" => f.subject.clone(),
+            "requester" => ticket.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+            "company_name" => ticket.company.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+            "status" => page.t(&format!("ticket-status-{}", f.status.as_str())),
+            "priority" => page.t(&format!("ticket-priority-{}", f.priority.as_str())),
+            "channel" => page.t(&format!("ticket-channel-{}", f.channel.as_str())),
+            "category" => f.category.clone().unwrap_or_default(),
+            "assignee_id" => user_name(users, f.assignee_id.map(|id| id.to_string())),
+            "tags" => f.tags.join(", "),
+            "first_response_at" => when(track.first_response_at),
+            "public_replies" => {
+                numeric = true;
+                track.public_replies.to_string()
+            }
+            "reopened" => {
+                numeric = true;
+                track.reopened.to_string()
+            }
+            "solved_at" => when(track.solved_at),
+            "closed_at" => when(track.closed_at),
+            "created_at" => page.date(&ticket.created_at),
+            "updated_at" => page.date(&ticket.updated_at),
+            custom_key => {
+                let (text, is_numeric) = custom::cell(custom_key, &f.custom_fields, definitions, page.lang);
+                numeric = is_numeric;
+                text
+            }
+        };
+        let href = match key {
+            "number" | "subject" => Some(format!("/tickets/{}", ticket.id)),
+            "requester" => ticket.contact.as_ref().map(|c| format!("/contacts/{}", c.id)),
+            "company_name" => ticket.company.as_ref().map(|c| format!("/companies/{}", c.id)),
+            _ => None,
+        };
+        Cell { text: value, href, numeric }
+    }
+
+    async fn body(
+        app: &App,
+        actor: &Actor,
+        fields: &Fields,
+        only: Option<&str>,
+        current: Option<&Ticket>,
+    ) -> Result<Value, AppError> {
+        let mut body = body_from_form(SPECS, fields, only);
+        if let Some(object) = body.as_object_mut() {
+            object.remove("requester");
+        }
+        if only.is_none_or(|o| o == "requester") {
+            let requester = match fields.text("requester") {
+                Some(email) => Some(app.requester_by_email(actor, &email, "requester").await?),
+                None => None,
+            };
+            body["contact_id"] = json!(requester);
+        }
+        typed_company(app, actor, fields, only, &mut body, async |body: &Value| {
+            let definitions = app.definitions(RecordKind::Ticket).await?;
+            let current = current.map(|t| &t.fields);
+            Ok(serde_json::from_value::<TicketInput>(body.clone())
+                .ok()
+                .and_then(|input| input.validate(&definitions, current, Some(actor.user_id)).err())
+                .unwrap_or_default())
+        })
+        .await?;
+        Ok(body)
+    }
+
+    /// Tickets repeat by nature: the same customer asks again.
+    async fn namesakes(_app: &App, _actor: &Actor, _fields: &Fields) -> Result<Vec<Link>, AppError> {
+        Ok(vec![])
+    }
+
+    async fn header(_app: &App, _actor: &Actor, page: &Chrome, ticket: &Ticket) -> Result<Header, AppError> {
+        let f = &ticket.fields;
+        let mut subtitle = vec![Link { text: ticket.reference.clone(), href: None }];
+        subtitle.extend(
+            ticket
+                .contact
+                .as_ref()
+                .map(|c| Link { text: c.name.clone(), href: Some(format!("/contacts/{}", c.id)) }),
+        );
+        subtitle.extend(
+            ticket
+                .company
+                .as_ref()
+                .map(|c| Link { text: c.name.clone(), href: Some(format!("/companies/{}", c.id)) }),
+        );
+        subtitle.push(Link {
+            text: format!(
+                "{} · {}",
+                page.t(&format!("ticket-priority-{}", f.priority.as_str())),
+                page.t(&format!("ticket-channel-{}", f.channel.as_str()))
+            ),
+            href: None,
+        });
+        subtitle.extend(
+            ticket.track.first_response_at.map(|at| Link {
+                text: page.t1("ticket-first-response", "when", page.date(&at)),
+                href: None,
+            }),
+        );
+        let status = f.status.as_str();
+        let badge = Some((format!("ticket-{status}"), page.t(&format!("ticket-status-{status}"))));
+        Ok(Header { subtitle, badge, members: None, reach: vec![] })
+    }
+
+    /// The visitor's queue: the tickets given to them that still wait for someone.
+    fn mine(actor: &Actor) -> String {
+        format!(
+            "filter%5Bassignee_id%5D%5Beq%5D={}&filter%5Bstatus%5D%5Bin%5D=new,open,pending_customer,pending_third_party&sort=created_at",
+            actor.user_id
+        )
+    }
+
+    fn reply_form(lang: Lang, ticket: &Ticket) -> Option<ReplyForm> {
+        let mut statuses = vec![(String::new(), lang.t("ticket-reply-status-keep"))];
+        statuses.extend(
+            TicketStatus::ALL
+                .iter()
+                .filter(|s| **s != TicketStatus::New && **s != ticket.fields.status)
+                .map(|s| (s.as_str().to_owned(), lang.t(&format!("ticket-status-{}", s.as_str())))),
+        );
+        (ticket.fields.status != TicketStatus::Closed).then_some(ReplyForm {
+            statuses,
+            body: String::new(),
+            error: None,
+        })
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/tickets/{id}/messages", axum::routing::post(add_message))
+}
+
+/// An answer, a note or the requester's words, from the form on the ticket's page.
+async fn add_message(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<Uuid>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let fields = &form.fields;
+    let kind = fields.get("as").unwrap_or("answer");
+    let input = TicketMessageInput {
+        body: fields.text("body"),
+        internal: kind == "note",
+        from_requester: kind == "requester",
+        status: fields.text("status").and_then(|s| TicketStatus::parse(&s)),
+    };
+    let outcome = state.app.add_ticket_message(&visitor.actor, TicketId(id), input, version_of(fields)).await;
+    match outcome {
+        Ok(_) => Ok(redirect(&format!("/tickets/{id}#timeline"), false)),
+        Err(AppError::Validation(errors)) => {
+            let message = errors.0.first().map(|e| visitor.lang.message(&e.message)).unwrap_or_default();
+            let typed = (fields.get("body").unwrap_or_default().to_owned(), message);
+            let response =
+                show_page::<Tickets>(&state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
+                    .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+        }
+        Err(other) => Err(PageError::from(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use comptoir_domain::tickets::{TicketChannel, TicketPriority};
+
+    #[test]
+    fn the_pages_offer_every_status_priority_and_channel() {
+        let names = |all: &[&'static str]| all.to_vec();
+        assert_eq!(TicketStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(), names(STATUSES));
+        assert_eq!(TicketPriority::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(), names(PRIORITIES));
+        assert_eq!(TicketChannel::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(), names(CHANNELS));
+    }
+}

@@ -1,0 +1,276 @@
+use comptoir_domain::users::Role;
+use comptoir_testkit::{Answer, TestServer, on_both_databases};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    a_ticket_is_numbered_answered_solved_reopened_and_closed,
+    a_tickets_conversation_is_on_its_requesters_and_companys_timelines,
+    agents_take_tickets_nobody_has_and_change_only_their_own,
+    queues_are_filtered_lists_and_tickets_take_custom_fields_and_bulk_changes,
+    merging_a_requester_moves_their_tickets,
+);
+
+/// A contact at a company, and both ids.
+async fn requester(s: &TestServer) -> (String, String) {
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Imprimerie Lenoir"})).await.id();
+    let contact = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": "Hélène", "last_name": "Lenoir", "emails": ["helene@lenoir.fr"], "company_id": company}),
+        )
+        .await
+        .id();
+    (contact, company)
+}
+
+async fn message(s: &TestServer, token: &str, ticket: &str, body: Value) -> Answer {
+    s.post(&format!("/api/v1/tickets/{ticket}/messages"), token, body).await
+}
+
+async fn a_ticket_is_numbered_answered_solved_reopened_and_closed(s: TestServer) {
+    let (contact, company) = requester(&s).await;
+    let created = s
+        .post(
+            "/api/v1/tickets",
+            &s.admin,
+            json!({"subject": "L’imprimante n’imprime plus", "contact_id": contact, "channel": "phone"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let ticket = created.id();
+    let body = &created.body;
+    assert_eq!((body["number"].as_i64(), body["reference"].as_str()), (Some(1), Some("T-000001")));
+    assert_eq!(body["company_id"], json!(company), "the requester's company");
+    assert_eq!(body["contact"]["name"], "Hélène Lenoir");
+    assert_eq!(body["requester_email"], "helene@lenoir.fr");
+    assert_eq!((body["status"].as_str(), body["priority"].as_str()), (Some("new"), Some("normal")));
+    assert_eq!(body["assignee_id"], Value::Null, "an admin's ticket waits in the team's queue");
+    let second = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Facture en double"})).await;
+    assert_eq!(second.body["reference"], "T-000002");
+
+    let answered =
+        message(&s, &s.admin, &ticket, json!({"body": "Pouvez-vous redémarrer l’imprimante ?"})).await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{:?}", answered.body);
+    let t = &answered.body["ticket"];
+    assert_eq!(t["status"], "open", "an answer opens a new ticket");
+    assert_eq!(t["assignee_id"], json!(s.admin_id), "whoever answers a ticket nobody had takes it");
+    assert_eq!(t["public_replies"], 1);
+    let first_response = t["first_response_at"].clone();
+    assert!(first_response.is_string());
+    let activity = &answered.body["activity"];
+    assert_eq!(
+        (activity["kind"].as_str(), activity["direction"].as_str()),
+        (Some("email"), Some("outbound"))
+    );
+    assert_eq!(activity["ticket_id"], json!(ticket));
+    assert_eq!(activity["subject"], "[T-000001] L’imprimante n’imprime plus");
+
+    let noted = message(&s, &s.admin, &ticket, json!({"body": "Modèle ancien", "internal": true})).await;
+    assert_eq!(noted.body["activity"]["kind"], "note");
+    assert_eq!(noted.body["ticket"]["version"], t["version"], "a note leaves the ticket as it was");
+    let again =
+        message(&s, &s.admin, &ticket, json!({"body": "Et maintenant ?", "status": "pending_customer"}))
+            .await;
+    assert_eq!(again.body["ticket"]["status"], "pending_customer");
+    assert_eq!(again.body["ticket"]["public_replies"], 2);
+    assert_eq!(again.body["ticket"]["first_response_at"], first_response, "the first answer stays the first");
+
+    let url = format!("/api/v1/tickets/{ticket}");
+    let solved = s.patch(&url, &s.admin, json!({"status": "solved"})).await;
+    assert!(solved.body["solved_at"].is_string(), "{:?}", solved.body);
+    let reply =
+        message(&s, &s.admin, &ticket, json!({"body": "Ça recommence", "from_requester": true})).await;
+    assert_eq!(reply.body["activity"]["direction"], "inbound");
+    let t = &reply.body["ticket"];
+    assert_eq!((t["status"].as_str(), t["reopened"].as_i64()), (Some("open"), Some(1)));
+    assert_eq!(t["solved_at"], Value::Null);
+    let back_to_new = s.patch(&url, &s.admin, json!({"status": "new"})).await;
+    assert_eq!(back_to_new.error_fields(), ["status"]);
+
+    let closed = s.patch(&url, &s.admin, json!({"status": "closed"})).await;
+    assert!(closed.body["closed_at"].is_string() && closed.body["solved_at"].is_string());
+    let reopened = s.patch(&url, &s.admin, json!({"status": "open"})).await;
+    assert_eq!(reopened.error_fields(), ["status"]);
+    let late = message(&s, &s.admin, &ticket, json!({"body": "Encore moi", "from_requester": true})).await;
+    assert_eq!(late.error_fields(), ["body"]);
+    let unchanged = s.get(&url, &s.admin).await;
+    assert_eq!(unchanged.body["version"], closed.body["version"], "a refused message changes nothing");
+    let timeline = s.get(&format!("{url}/timeline"), &s.admin).await;
+    assert_eq!(timeline.body["data"].as_array().map(Vec::len), Some(4), "the refused message is not kept");
+    let note = message(&s, &s.admin, &ticket, json!({"body": "Pour mémoire", "internal": true})).await;
+    assert_eq!(note.status, StatusCode::CREATED, "the team may still write notes on a closed ticket");
+
+    let empty = message(&s, &s.admin, &ticket, json!({"body": "  "})).await;
+    assert_eq!(empty.error_fields(), ["body"]);
+    let both =
+        message(&s, &s.admin, &ticket, json!({"body": "x", "internal": true, "from_requester": true})).await;
+    assert_eq!(both.error_fields(), ["internal"]);
+    let stale = s
+        .request(
+            reqwest::Method::POST,
+            &format!("{url}/messages"),
+            Some(&s.admin),
+            Some(json!({"body": "Note", "internal": true})),
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    let nameless = s.post("/api/v1/tickets", &s.admin, json!({"priority": "critical"})).await;
+    assert_eq!(nameless.error_fields(), ["priority"]);
+    let subjectless = s.post("/api/v1/tickets", &s.admin, json!({"priority": "urgent"})).await;
+    assert_eq!(subjectless.error_fields(), ["subject"]);
+    let nobody = s
+        .post("/api/v1/tickets", &s.admin, json!({"subject": "x", "contact_id": uuid::Uuid::now_v7()}))
+        .await;
+    assert_eq!(nobody.error_fields(), ["contact_id"]);
+}
+
+async fn a_tickets_conversation_is_on_its_requesters_and_companys_timelines(s: TestServer) {
+    let (contact, company) = requester(&s).await;
+    let ticket =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Toner", "contact_id": contact})).await.id();
+    let answered = message(&s, &s.admin, &ticket, json!({"body": "Envoyé ce matin"})).await;
+    let activity = answered.body["activity"]["id"].clone();
+    for path in [format!("tickets/{ticket}"), format!("contacts/{contact}"), format!("companies/{company}")] {
+        let timeline = s.get(&format!("/api/v1/{path}/timeline"), &s.admin).await;
+        assert_eq!(timeline.body["data"][0]["id"], activity, "{path}");
+    }
+    // A call logged on the ticket from the activities API belongs to its conversation too.
+    let call = s.post("/api/v1/activities", &s.admin, json!({"kind": "call", "ticket_id": ticket})).await;
+    assert_eq!(call.status, StatusCode::CREATED, "{:?}", call.body);
+    assert_eq!(call.body["contact_id"], json!(contact), "the ticket's requester");
+    let timeline = s.get(&format!("/api/v1/tickets/{ticket}/timeline"), &s.admin).await;
+    assert_eq!(timeline.body["data"][0]["id"], json!(call.id()));
+    let unknown = s
+        .post("/api/v1/activities", &s.admin, json!({"kind": "call", "ticket_id": uuid::Uuid::now_v7()}))
+        .await;
+    assert_eq!(unknown.error_fields(), ["ticket_id"]);
+
+    let deleted = s.delete(&format!("/api/v1/tickets/{ticket}"), &s.admin).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let kept = s.get(&format!("/api/v1/activities/{}", call.id()), &s.admin).await;
+    assert_eq!(kept.body["ticket_id"], Value::Null, "what was said stays on the requester's timeline");
+    assert_eq!(kept.body["contact_id"], json!(contact));
+    let gone = s.get(&format!("/api/v1/tickets/{ticket}/timeline"), &s.admin).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
+
+async fn agents_take_tickets_nobody_has_and_change_only_their_own(s: TestServer) {
+    let (agent, agent_token) = s.user(Role::Support).await;
+    let (other, other_token) = s.user(Role::Support).await;
+    let (_, readonly) = s.user(Role::Readonly).await;
+    let own = s.post("/api/v1/tickets", &agent_token, json!({"subject": "Pris au téléphone"})).await;
+    assert_eq!(own.body["assignee_id"], json!(agent), "an agent's ticket is theirs");
+    let queued = s.post("/api/v1/tickets", &s.admin, json!({"subject": "En file"})).await.id();
+    let queued_url = format!("/api/v1/tickets/{queued}");
+
+    let taken = s.patch(&queued_url, &agent_token, json!({"assignee_id": agent})).await;
+    assert_eq!(taken.status, StatusCode::OK, "{:?}", taken.body);
+    let snatched = s.patch(&queued_url, &other_token, json!({"assignee_id": other})).await;
+    assert_eq!(snatched.status, StatusCode::FORBIDDEN, "a colleague's ticket is theirs");
+    let answered = message(&s, &other_token, &queued, json!({"body": "Je m’en occupe"})).await;
+    assert_eq!(answered.status, StatusCode::FORBIDDEN);
+    let noted =
+        message(&s, &other_token, &queued, json!({"body": "Déjà vu chez un autre client", "internal": true}))
+            .await;
+    assert_eq!(noted.status, StatusCode::CREATED, "anyone who writes may leave a note");
+    let given = s.patch(&queued_url, &agent_token, json!({"assignee_id": other})).await;
+    assert_eq!(given.status, StatusCode::FORBIDDEN, "only managers hand tickets to someone else");
+    let dropped = s.patch(&queued_url, &agent_token, json!({"assignee_id": null})).await;
+    assert_eq!(dropped.status, StatusCode::FORBIDDEN);
+    let removed = s.delete(&queued_url, &other_token).await;
+    assert_eq!(removed.status, StatusCode::FORBIDDEN);
+
+    let team = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Pour qui veut"})).await.id();
+    let took = message(&s, &other_token, &team, json!({"body": "Bonjour, je regarde"})).await;
+    assert_eq!(took.body["ticket"]["assignee_id"], json!(other), "answering a queued ticket takes it");
+
+    let read_only = s.post("/api/v1/tickets", &readonly, json!({"subject": "Non"})).await;
+    assert_eq!(read_only.status, StatusCode::FORBIDDEN);
+    let read_only_note = message(&s, &readonly, &team, json!({"body": "Non", "internal": true})).await;
+    assert_eq!(read_only_note.status, StatusCode::FORBIDDEN);
+    let seen = s.get(&queued_url, &readonly).await;
+    assert_eq!(seen.body["assignee_id"], json!(agent), "every role reads every ticket");
+}
+
+async fn queues_are_filtered_lists_and_tickets_take_custom_fields_and_bulk_changes(s: TestServer) {
+    let (agent, agent_token) = s.user(Role::Support).await;
+    let field = s
+        .post(
+            "/api/v1/custom-fields",
+            &s.admin,
+            json!({"object_type": "ticket", "key": "serial", "label": "N° de série", "field_type": "text"}),
+        )
+        .await;
+    assert_eq!(field.status, StatusCode::CREATED, "{:?}", field.body);
+    let mut ids = vec![];
+    for (subject, priority) in [("Écran noir", "urgent"), ("Clavier", "low"), ("Souris", "normal")] {
+        let created = s
+            .post(
+                "/api/v1/tickets",
+                &agent_token,
+                json!({"subject": subject, "priority": priority, "custom_fields": {"serial": format!("SN-{subject}")}}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        ids.push(created.id());
+    }
+    s.patch(&format!("/api/v1/tickets/{}", ids[1]), &agent_token, json!({"status": "solved"})).await;
+    let queue = s
+        .get(
+            &format!(
+                "/api/v1/tickets?filter[assignee_id]={agent}&filter[status][in]=new,open&sort=created_at"
+            ),
+            &s.admin,
+        )
+        .await;
+    let subjects: Vec<&str> =
+        queue.body["data"].as_array().expect("a page").iter().filter_map(|t| t["subject"].as_str()).collect();
+    assert_eq!(subjects, ["Écran noir", "Souris"], "{:?}", queue.body);
+    let urgent = s.get("/api/v1/tickets?filter[priority]=urgent", &s.admin).await;
+    assert_eq!(urgent.body["data"][0]["custom_fields"]["serial"], "SN-Écran noir");
+    let found = s.get("/api/v1/tickets?q=ecran", &s.admin).await;
+    assert_eq!(found.body["data"].as_array().map(Vec::len), Some(1), "accent-blind search on the subject");
+    let by_reference = s.get("/api/v1/tickets?q=T-000002", &s.admin).await;
+    assert_eq!(by_reference.body["data"][0]["subject"], "Clavier", "{:?}", by_reference.body);
+    let bad = s.get("/api/v1/tickets?filter[mood]=happy", &s.admin).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let tagged = s
+        .post("/api/v1/tickets/bulk", &agent_token, json!({"ids": ids, "action": "tag", "tag": "matériel"}))
+        .await;
+    assert_eq!(tagged.status, StatusCode::OK, "{:?}", tagged.body);
+    let with_tag = s.get("/api/v1/tickets?filter[tags]=matériel", &s.admin).await;
+    assert_eq!(with_tag.body["data"].as_array().map(Vec::len), Some(3), "{:?}", with_tag.body);
+    let csv = s
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/tickets?sort=number",
+            Some(&s.admin),
+            None,
+            &[("accept", "text/csv")],
+        )
+        .await;
+    let text = csv.body.as_str().unwrap_or_default().to_owned();
+    assert!(text.starts_with("id,number,subject,status,priority"), "{text}");
+    assert_eq!(text.lines().count(), 4, "a header and three tickets");
+}
+
+async fn merging_a_requester_moves_their_tickets(s: TestServer) {
+    let keep =
+        s.post("/api/v1/contacts", &s.admin, json!({"first_name": "Paul", "last_name": "Martin"})).await.id();
+    let twin =
+        s.post("/api/v1/contacts", &s.admin, json!({"first_name": "Paul", "last_name": "Martin"})).await.id();
+    let ticket =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Livraison", "contact_id": twin})).await.id();
+    let merged = s.post("/api/v1/merges", &s.admin, json!({"survivor_id": keep, "merged_id": twin})).await;
+    assert_eq!(merged.status, StatusCode::CREATED, "{:?}", merged.body);
+    let moved = s.get(&format!("/api/v1/tickets/{ticket}"), &s.admin).await;
+    assert_eq!(moved.body["contact_id"], json!(keep));
+    let undone = s.post(&format!("/api/v1/merges/{}/undo", merged.id()), &s.admin, json!({})).await;
+    assert_eq!(undone.status, StatusCode::OK, "{:?}", undone.body);
+    let back = s.get(&format!("/api/v1/tickets/{ticket}"), &s.admin).await;
+    assert_eq!(back.body["contact_id"], json!(twin));
+}

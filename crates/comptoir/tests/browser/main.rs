@@ -170,7 +170,21 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     }
     let pairs = server.get("/api/v1/duplicates?limit=1", &server.admin).await;
     let pair = pairs.body["data"][0]["id"].as_str().map(|id| format!("/duplicates/{id}"));
+    let ticket = server
+        .post("/api/v1/tickets", &server.admin, json!({"subject": "Four en panne", "contact_id": contact}))
+        .await
+        .id();
+    server
+        .post(
+            &format!("/api/v1/tickets/{ticket}/messages"),
+            &server.admin,
+            json!({"body": "Un technicien passe demain"}),
+        )
+        .await;
     let others = [
+        "/tickets".to_owned(),
+        "/tickets/new".to_owned(),
+        format!("/tickets/{ticket}"),
         "/duplicates".to_owned(),
         pair.unwrap_or_else(|| "/duplicates".to_owned()),
         "/account".to_owned(),

@@ -19,6 +19,23 @@ pub async fn next_ticket_number(tx: &mut Tx) -> Result<i64, StoreError> {
     take_next(tx, "ticket", 0).await
 }
 
+/// Moves the ticket series on to `last` at least, after tickets were written with their
+/// numbers (a bulk load), so the next ticket takes the number after theirs.
+pub async fn reserve_ticket_numbers(tx: &mut Tx, last: i64) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO document_numbers (series, year, last) VALUES ('ticket', 0, $1)
+             ON CONFLICT (series, year) DO UPDATE SET last = CASE
+                WHEN document_numbers.last < excluded.last THEN excluded.last ELSE document_numbers.last END",
+        )
+        .bind(last)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 async fn take_next(tx: &mut Tx, series: &str, year: i64) -> Result<i64, StoreError> {
     Ok(on_tx!(tx, |conn| {
         sqlx::query_scalar(

@@ -260,3 +260,18 @@ pub async fn update(tx: &mut Tx, before: &Ticket, after: &Ticket) -> Result<(), 
 pub async fn delete(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
     delete_row(tx, "DELETE FROM tickets WHERE id = $1 AND version = $2", ticket.id.0, ticket.version).await
 }
+
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_pool!(db, |pool| sqlx::query_scalar("SELECT count(*) FROM tickets").fetch_one(pool).await)?)
+}
+
+/// The ids of up to `n` tickets still waiting for someone, for benchmarks.
+pub async fn sample_unresolved(db: &Db, n: u32) -> Result<Vec<TicketId>, StoreError> {
+    let ids: Vec<Uuid> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM tickets WHERE status IN ('new', 'open') LIMIT $1")
+            .bind(i64::from(n))
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(ids.into_iter().map(TicketId).collect())
+}

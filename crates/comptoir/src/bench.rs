@@ -166,6 +166,10 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     );
     let pages_setting = prepare_pages(&app).await?;
     let deals_count = comptoir_store::deals::count(app.db()).await?;
+    let tickets_setting = match args.tickets {
+        Some(total) => Some(crate::bench_tickets::prepare(&app, total).await?),
+        None => None,
+    };
     app.db().close().await;
 
     let server = start_server(database_url).await?;
@@ -201,6 +205,11 @@ pub async fn run(database_url: &str, args: BenchArgs) -> anyhow::Result<()> {
     }
     if args.deals {
         deals(&client, &base, &auth, &pages_setting, args.samples).await?;
+        drop(server);
+        return Ok(());
+    }
+    if let Some(setting) = &tickets_setting {
+        tickets(&client, &base, &auth, setting, args.samples).await?;
         drop(server);
         return Ok(());
     }
@@ -458,6 +467,37 @@ async fn deals(
         let mut latencies = Latencies(Vec::new());
         let mut errors = 0;
         for _ in 0..samples.min(200) {
+            let request = client.get(format!("{base}{path}"));
+            let request =
+                if page { request.header("cookie", &cookie) } else { request.header("authorization", auth) };
+            let t = Instant::now();
+            if expect_ok(request.send().await).await.is_err() {
+                errors += 1;
+            }
+            latencies.0.push(t.elapsed());
+        }
+        row(&format!("{name} (1 client)"), None, &mut latencies, errors);
+    }
+    Ok(())
+}
+
+/// Times customer service's pages and API, one request at a time, each sample about another
+/// agent and another ticket.
+async fn tickets(
+    client: &reqwest::Client,
+    base: &str,
+    auth: &str,
+    setting: &crate::bench_tickets::TicketsSetting,
+    samples: usize,
+) -> anyhow::Result<()> {
+    let cookie = sign_in(client, base).await?;
+    println!("({} tickets, five messages each)\n", setting.total);
+    let names: Vec<&str> = crate::bench_tickets::requests(setting, 0).iter().map(|r| r.0).collect();
+    for (measure, name) in names.into_iter().enumerate() {
+        let mut latencies = Latencies(Vec::new());
+        let mut errors = 0;
+        for n in 0..samples.min(200) {
+            let (_, path, page) = crate::bench_tickets::requests(setting, n).swap_remove(measure);
             let request = client.get(format!("{base}{path}"));
             let request =
                 if page { request.header("cookie", &cookie) } else { request.header("authorization", auth) };

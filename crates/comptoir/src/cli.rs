@@ -199,6 +199,11 @@ pub struct BenchArgs {
     /// --deals 200000` first).
     #[arg(long)]
     pub deals: bool,
+    /// Measure customer service instead: load tickets until there are this many, five messages
+    /// each, over the demo's contacts and fifty agents, then time an agent's queue (page and
+    /// API), the team's queue, a ticket's page and timeline, a search by reference.
+    #[arg(long)]
+    pub tickets: Option<u64>,
     /// Events for `--webhooks`.
     #[arg(long, default_value_t = 10_000)]
     pub events: usize,

@@ -5,6 +5,7 @@ mod admin;
 mod bench;
 mod bench_duplicates;
 mod bench_import;
+mod bench_tickets;
 mod bench_webhooks;
 mod cli;
 mod config;

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod address;
 pub mod audit;
 pub mod bulk;
+pub mod business_hours;
 pub mod changes;
 pub mod companies;
 pub mod contacts;

@@ -26,6 +26,7 @@ pub mod products;
 pub mod quotes;
 pub mod secrets;
 pub mod seller;
+pub mod service_levels;
 pub mod sessions;
 pub mod tickets;
 pub mod tokens;

@@ -88,6 +88,7 @@ impl Kind for Tickets {
         current: Option<&Ticket>,
         fields: &TicketFields,
     ) -> Result<TicketRefs, AppError> {
+        let levels = Some(app.service_levels().await?.0);
         if let Some(current) = current
             && fields.company_id == current.fields.company_id
             && fields.contact_id == current.fields.contact_id
@@ -96,12 +97,13 @@ impl Kind for Tickets {
             // Each was checked when set, and the database keeps them (a deleted contact or
             // company clears them), so a change of anything else reads nothing more.
             return Ok(TicketRefs {
+                levels,
                 contact: current.contact.clone(),
                 requester_email: current.requester_email.clone(),
                 company: current.company.clone(),
             });
         }
-        let mut refs = TicketRefs::default();
+        let mut refs = TicketRefs { levels, ..TicketRefs::default() };
         let mut errors = ValidationErrors::new();
         if let Some(id) = fields.contact_id {
             match comptoir_store::contacts::get(&app.db, id).await? {
@@ -138,6 +140,21 @@ impl Kind for Tickets {
             }
             if status_before == Some(TicketStatus::Solved) && is.status.is_unresolved() {
                 reached.push((Milestone::Reopened, json!({"reference": after.reference})));
+            }
+        }
+        // A deadline found missed by the change itself: answered or solved late.
+        let (sla_before, sla) = (before.map(|b| &b.sla), &after.sla);
+        for (deadline, was, is) in [
+            (
+                "first_response",
+                sla_before.and_then(|s| s.first_response_breached_at),
+                sla.first_response_breached_at,
+            ),
+            ("resolution", sla_before.and_then(|s| s.resolution_breached_at), sla.resolution_breached_at),
+        ] {
+            if let (None, Some(due_at)) = (was, is) {
+                let payload = json!({"deadline": deadline, "due_at": due_at, "reference": after.reference});
+                reached.push((Milestone::SlaBreached, payload));
             }
         }
         reached

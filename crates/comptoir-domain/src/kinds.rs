@@ -135,7 +135,7 @@ impl ObjectType {
             ObjectType::Quote => &[Milestone::Sent, Milestone::Accepted, Milestone::Refused],
             ObjectType::Record(RecordKind::Contact) => &[Milestone::Merged, Milestone::MergeUndone],
             ObjectType::Record(RecordKind::Ticket) => {
-                &[Milestone::Assigned, Milestone::Solved, Milestone::Reopened]
+                &[Milestone::Assigned, Milestone::Solved, Milestone::Reopened, Milestone::SlaBreached]
             }
             _ => &[],
         }
@@ -173,6 +173,8 @@ pub enum Milestone {
     Solved,
     /// Opened again after it was solved.
     Reopened,
+    /// A service-level deadline passed.
+    SlaBreached,
 }
 
 impl Milestone {
@@ -189,6 +191,7 @@ impl Milestone {
             Milestone::Assigned => "assigned",
             Milestone::Solved => "solved",
             Milestone::Reopened => "reopened",
+            Milestone::SlaBreached => "sla_breached",
         }
     }
 }

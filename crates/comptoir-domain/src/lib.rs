@@ -29,6 +29,7 @@ pub mod quotes;
 pub mod search;
 pub mod secret;
 pub mod seller;
+pub mod service_levels;
 pub mod sessions;
 pub mod siren;
 pub mod tags;

@@ -7,9 +7,10 @@ use crate::contacts::{CompanySummary, ContactSummary};
 use crate::custom_fields::{CustomFieldDefinition, validate_values};
 use crate::ids::{CompanyId, ContactId, TicketId, UserId};
 use crate::search::fold;
+use crate::service_levels::ServiceLevels;
 use crate::tags::clean_tags;
 use crate::validation::{ValidationErrors, check_length, clean_text};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -165,13 +166,93 @@ pub struct Ticket {
     pub company: Option<CompanySummary>,
     #[serde(flatten)]
     pub track: TicketTrack,
+    pub sla: TicketSla,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// The records a ticket names, as it shows them.
+/// A ticket's service-level deadlines, and when they were missed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TicketSla {
+    /// The policy that set them; none when no policy applies.
+    pub policy: Option<String>,
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    /// None while the ticket waits on its requester: the clock stops.
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    /// When the clock stopped, while it is stopped.
+    pub paused_at: Option<DateTime<Utc>>,
+    /// Business seconds the clock stood still, added to the resolution target.
+    pub paused_seconds: i64,
+    /// When the first answer's deadline was found missed.
+    pub first_response_breached_at: Option<DateTime<Utc>>,
+    pub resolution_breached_at: Option<DateTime<Utc>>,
+}
+
+impl TicketSla {
+    /// The deadlines of a ticket with `fields`, created at `created_at`, as they stand at
+    /// `at` under `levels`: waiting on the requester stops the resolution clock, and the
+    /// business time it stood still moves its deadline. A deadline passed by the time the
+    /// ticket was answered or solved is recorded as missed. Without `levels` nothing changes.
+    pub fn follow(
+        &self,
+        levels: Option<&ServiceLevels>,
+        fields: &TicketFields,
+        track: &TicketTrack,
+        created_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> TicketSla {
+        let Some(levels) = levels else {
+            return self.clone();
+        };
+        let calendar = levels.calendar();
+        let mut sla = self.clone();
+        let waiting = fields.status == TicketStatus::PendingCustomer;
+        match (sla.paused_at, waiting) {
+            (None, true) => sla.paused_at = Some(at),
+            (Some(since), false) => {
+                sla.paused_seconds += calendar.between(since, at).num_seconds();
+                sla.paused_at = None;
+            }
+            _ => {}
+        }
+        let policy = levels.policy_for(fields);
+        sla.policy = policy.map(|p| p.name.clone());
+        sla.first_response_due_at = policy
+            .and_then(|p| p.first_response_minutes)
+            .and_then(|m| calendar.add(created_at, Duration::minutes(i64::from(m))));
+        sla.resolution_due_at = match sla.paused_at {
+            Some(_) => None,
+            None => policy.and_then(|p| p.resolution_minutes).and_then(|m| {
+                calendar
+                    .add(created_at, Duration::minutes(i64::from(m)) + Duration::seconds(sla.paused_seconds))
+            }),
+        };
+        sla.missed(track)
+    }
+
+    /// Records the deadlines the answer or the solution came after.
+    fn missed(mut self, track: &TicketTrack) -> TicketSla {
+        if let (None, Some(due), Some(answered)) =
+            (self.first_response_breached_at, self.first_response_due_at, track.first_response_at)
+            && answered > due
+        {
+            self.first_response_breached_at = Some(due);
+        }
+        if let (None, Some(due), Some(solved)) =
+            (self.resolution_breached_at, self.resolution_due_at, track.solved_at)
+            && solved > due
+        {
+            self.resolution_breached_at = Some(due);
+        }
+        self
+    }
+}
+
+/// The records a ticket names, as it shows them, and the service levels its deadlines
+/// follow.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TicketRefs {
+    pub levels: Option<ServiceLevels>,
     pub contact: Option<ContactSummary>,
     pub requester_email: Option<String>,
     pub company: Option<CompanySummary>,
@@ -195,10 +276,12 @@ impl Ticket {
             requester_email: refs.requester_email,
             company: refs.company,
             track: TicketTrack::default(),
+            sla: TicketSla::default(),
             created_at: at,
             updated_at: at,
         };
         ticket.track = ticket.track.after(None, ticket.fields.status, at);
+        ticket.sla = ticket.sla.follow(refs.levels.as_ref(), &ticket.fields, &ticket.track, at, at);
         ticket
     }
 
@@ -211,7 +294,9 @@ impl Ticket {
     /// and opening it again after it was solved is counted.
     pub fn changed(&self, fields: TicketFields, refs: TicketRefs, at: DateTime<Utc>) -> Ticket {
         let track = self.track.after(Some(self.fields.status), fields.status, at);
+        let sla = self.sla.follow(refs.levels.as_ref(), &fields, &track, self.created_at, at);
         Ticket {
+            sla,
             version: self.version + 1,
             fields,
             contact: refs.contact,
@@ -227,6 +312,7 @@ impl Ticket {
     pub fn answered(mut self, at: DateTime<Utc>) -> Ticket {
         self.track.first_response_at.get_or_insert(at);
         self.track.public_replies += 1;
+        self.sla = self.sla.missed(&self.track);
         self
     }
 
@@ -456,6 +542,47 @@ mod tests {
         let answered = ticket.answered(at(9)).answered(at(10));
         assert_eq!(answered.track.first_response_at, Some(at(9)));
         assert_eq!(answered.track.public_replies, 2);
+    }
+
+    fn round_the_clock() -> ServiceLevels {
+        use crate::service_levels::{BusinessHours, HolidayRule, SlaPolicy};
+        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        ServiceLevels {
+            business_hours: BusinessHours {
+                time_zone: "Etc/UTC".into(),
+                hours: days.iter().map(|d| ((*d).to_owned(), vec!["00:00-24:00".to_owned()])).collect(),
+                public_holidays: HolidayRule::None,
+                closed_days: vec![],
+            },
+            policies: vec![SlaPolicy {
+                name: "Toutes".into(),
+                priorities: vec![],
+                categories: vec![],
+                first_response_minutes: Some(60),
+                resolution_minutes: Some(600),
+            }],
+        }
+    }
+
+    #[test]
+    fn waiting_on_the_requester_stops_the_resolution_clock_and_late_answers_are_recorded() {
+        let refs = TicketRefs { levels: Some(round_the_clock()), ..TicketRefs::default() };
+        let ticket = Ticket::new(fields(TicketStatus::New), refs.clone(), at(8));
+        assert_eq!(ticket.sla.policy.as_deref(), Some("Toutes"));
+        assert_eq!(
+            (ticket.sla.first_response_due_at, ticket.sla.resolution_due_at),
+            (Some(at(9)), Some(at(18)))
+        );
+        let waiting = ticket.changed(fields(TicketStatus::PendingCustomer), refs.clone(), at(10));
+        assert_eq!((waiting.sla.paused_at, waiting.sla.resolution_due_at), (Some(at(10)), None));
+        let back = waiting.changed(fields(TicketStatus::Open), refs.clone(), at(12));
+        assert_eq!(back.sla.resolution_due_at, Some(at(20)), "two hours of waiting move it two hours");
+        assert_eq!((back.sla.paused_at, back.sla.paused_seconds), (None, 7200));
+        assert_eq!(back.sla.first_response_breached_at, None);
+        let late = back.answered(at(13));
+        assert_eq!(late.sla.first_response_breached_at, Some(at(9)), "answered after its deadline");
+        let solved = late.changed(fields(TicketStatus::Solved), refs, at(21));
+        assert_eq!(solved.sla.resolution_breached_at, Some(at(20)));
     }
 
     #[test]

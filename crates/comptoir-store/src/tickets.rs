@@ -10,7 +10,7 @@ use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, ContactId, TicketId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::tickets::{
-    Ticket, TicketChannel, TicketFields, TicketPriority, TicketStatus, TicketTrack, reference,
+    Ticket, TicketChannel, TicketFields, TicketPriority, TicketSla, TicketStatus, TicketTrack, reference,
 };
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
@@ -38,6 +38,35 @@ pub static CATALOG: Catalog = Catalog {
         column("reopened", "t.reopened", ColumnKind::Int, false, "/reopened"),
         column("solved_at", "t.solved_at", ColumnKind::Timestamp, true, "/solved_at"),
         column("closed_at", "t.closed_at", ColumnKind::Timestamp, true, "/closed_at"),
+        column("sla_policy", "t.sla_policy", ColumnKind::Text, true, "/sla/policy"),
+        column(
+            "first_response_due_at",
+            "t.first_response_due_at",
+            ColumnKind::Timestamp,
+            true,
+            "/sla/first_response_due_at",
+        ),
+        column(
+            "resolution_due_at",
+            "t.resolution_due_at",
+            ColumnKind::Timestamp,
+            true,
+            "/sla/resolution_due_at",
+        ),
+        column(
+            "first_response_breached_at",
+            "t.first_response_breached_at",
+            ColumnKind::Timestamp,
+            true,
+            "/sla/first_response_breached_at",
+        ),
+        column(
+            "resolution_breached_at",
+            "t.resolution_breached_at",
+            ColumnKind::Timestamp,
+            true,
+            "/sla/resolution_breached_at",
+        ),
         column("created_at", "t.created_at", ColumnKind::Timestamp, false, "/created_at"),
         column("updated_at", "t.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
     ],
@@ -73,8 +102,9 @@ macro_rules! select_tickets {
         concat!(
             "SELECT t.id, t.number, t.version, t.subject, t.description, t.status, t.priority, t.channel,
             t.category, t.contact_id, t.company_id, t.assignee_id, t.tags, t.custom_fields,
-            t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.created_at,
-            t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
+            t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.sla_policy,
+            t.first_response_due_at, t.resolution_due_at, t.sla_paused_at, t.sla_paused_seconds,
+            t.first_response_breached_at, t.resolution_breached_at, t.created_at, t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
             ct.last_name AS contact_last_name, ct.email AS contact_email",
             tickets_from!()
         )
@@ -102,6 +132,13 @@ struct TicketRow {
     reopened: i64,
     solved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
+    sla_policy: Option<String>,
+    first_response_due_at: Option<DateTime<Utc>>,
+    resolution_due_at: Option<DateTime<Utc>>,
+    sla_paused_at: Option<DateTime<Utc>>,
+    sla_paused_seconds: i64,
+    first_response_breached_at: Option<DateTime<Utc>>,
+    resolution_breached_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     company_name: Option<String>,
@@ -156,6 +193,15 @@ impl TryFrom<TicketRow> for Ticket {
                 reopened: row.reopened,
                 solved_at: row.solved_at,
                 closed_at: row.closed_at,
+            },
+            sla: TicketSla {
+                policy: row.sla_policy,
+                first_response_due_at: row.first_response_due_at,
+                resolution_due_at: row.resolution_due_at,
+                paused_at: row.sla_paused_at,
+                paused_seconds: row.sla_paused_seconds,
+                first_response_breached_at: row.first_response_breached_at,
+                resolution_breached_at: row.resolution_breached_at,
             },
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -219,7 +265,8 @@ macro_rules! changeable_columns {
     () => {
         "version, subject, description, status, priority, channel, category, contact_id, company_id,
          assignee_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
-         solved_at, closed_at, updated_at"
+         solved_at, closed_at, sla_policy, first_response_due_at, resolution_due_at, sla_paused_at,
+         sla_paused_seconds, first_response_breached_at, resolution_breached_at, updated_at"
     };
 }
 use changeable_columns;
@@ -246,6 +293,13 @@ fn changeable_values(ticket: &Ticket) -> Vec<Bind> {
         Bind::Int(track.reopened),
         Bind::OptTime(track.solved_at),
         Bind::OptTime(track.closed_at),
+        Bind::OptText(ticket.sla.policy.clone()),
+        Bind::OptTime(ticket.sla.first_response_due_at),
+        Bind::OptTime(ticket.sla.resolution_due_at),
+        Bind::OptTime(ticket.sla.paused_at),
+        Bind::Int(ticket.sla.paused_seconds),
+        Bind::OptTime(ticket.sla.first_response_breached_at),
+        Bind::OptTime(ticket.sla.resolution_breached_at),
         Bind::Time(ticket.updated_at),
     ]
 }
@@ -274,4 +328,62 @@ pub async fn sample_unresolved(db: &Db, n: u32) -> Result<Vec<TicketId>, StoreEr
             .await
     })?;
     Ok(ids.into_iter().map(TicketId).collect())
+}
+
+/// A service-level deadline a ticket can miss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deadline {
+    FirstResponse,
+    Resolution,
+}
+
+impl Deadline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deadline::FirstResponse => "first_response",
+            Deadline::Resolution => "resolution",
+        }
+    }
+}
+
+/// A deadline found missed, and the ticket's version after it was recorded.
+#[derive(Clone, Debug, PartialEq, FromRow)]
+pub struct Missed {
+    pub id: Uuid,
+    pub number: i64,
+    pub version: i64,
+    pub due_at: DateTime<Utc>,
+}
+
+/// Records as missed, at `at`, up to `limit` `deadline`s passed by `at` and not yet met nor
+/// recorded, and returns them. Read from the deadline's partial index; each ticket is written
+/// once whoever else runs this at the same time (the second writer finds it recorded), and its
+/// version moves, so an edit read before it is refused rather than undoing it.
+pub async fn record_missed(
+    tx: &mut Tx,
+    deadline: Deadline,
+    at: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Missed>, StoreError> {
+    let statement = match deadline {
+        Deadline::FirstResponse => {
+            "UPDATE tickets SET first_response_breached_at = $1, version = version + 1, updated_at = $1
+             WHERE id IN (SELECT id FROM tickets WHERE first_response_at IS NULL
+                AND first_response_breached_at IS NULL AND first_response_due_at <= $1
+                ORDER BY first_response_due_at LIMIT $2)
+             AND first_response_at IS NULL AND first_response_breached_at IS NULL
+             RETURNING id, number, version, first_response_due_at AS due_at"
+        }
+        Deadline::Resolution => {
+            "UPDATE tickets SET resolution_breached_at = $1, version = version + 1, updated_at = $1
+             WHERE id IN (SELECT id FROM tickets WHERE solved_at IS NULL
+                AND resolution_breached_at IS NULL AND resolution_due_at <= $1
+                ORDER BY resolution_due_at LIMIT $2)
+             AND solved_at IS NULL AND resolution_breached_at IS NULL
+             RETURNING id, number, version, resolution_due_at AS due_at"
+        }
+    };
+    Ok(crate::on_tx!(tx, |conn| {
+        sqlx::query_as(statement).bind(at).bind(limit).fetch_all(&mut *conn).await
+    })?)
 }

@@ -197,6 +197,16 @@ impl TestServer {
     }
 
     /// Removes every user, as on an instance that was never set up.
+    /// How many events named `name` (`ticket.sla_breached`) were written.
+    pub async fn events_named(&self, name: &str) -> i64 {
+        const COUNT: &str = "SELECT count(*) FROM domain_events WHERE name = $1";
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query_scalar(COUNT).bind(name).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar(COUNT).bind(name).fetch_one(pool).await,
+        }
+        .expect("a count")
+    }
+
     pub async fn forget_all_users(&self) {
         match &self.db {
             Db::Sqlite(pool) => sqlx::query("DELETE FROM users").execute(pool).await.map(|_| ()),

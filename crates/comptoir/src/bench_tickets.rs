@@ -8,8 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 use comptoir_app::App;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, Direction};
 use comptoir_domain::ids::{ActivityId, ContactId, TicketId, UserId};
+use comptoir_domain::service_levels::ServiceLevels;
 use comptoir_domain::tickets::{
-    Ticket, TicketChannel, TicketFields, TicketPriority, TicketStatus, TicketTrack, reference,
+    Ticket, TicketChannel, TicketFields, TicketPriority, TicketSla, TicketStatus, TicketTrack, reference,
 };
 use comptoir_domain::time::now;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -106,6 +107,7 @@ async fn load(
         .progress_chars("=> "),
     );
     let mut rng = StdRng::seed_from_u64(u64::try_from(from)?);
+    let levels = app.service_levels().await.map_err(|e| anyhow::anyhow!("{e}"))?.0;
     let today = now();
     let mut number = from;
     while number < to {
@@ -114,7 +116,7 @@ async fn load(
         let mut messages = Vec::with_capacity(size * MESSAGES_PER_TICKET);
         for _ in 0..size {
             number += 1;
-            let ticket = ticket(&mut rng, number, agents, requesters, today);
+            let ticket = ticket(&mut rng, number, agents, requesters, &levels, today);
             messages.extend(conversation(&mut rng, &ticket));
             tickets.push(ticket);
         }
@@ -135,6 +137,7 @@ fn ticket(
     number: i64,
     agents: &[UserId],
     requesters: &[ContactId],
+    levels: &ServiceLevels,
     today: DateTime<Utc>,
 ) -> Ticket {
     let status = status(rng);
@@ -159,34 +162,38 @@ fn ticket(
     };
     let channel = TicketChannel::ALL[rng.random_range(0..TicketChannel::ALL.len())];
     let contact_id = (!requesters.is_empty()).then(|| requesters[rng.random_range(0..requesters.len())]);
+    let fields = TicketFields {
+        subject: SUBJECTS[rng.random_range(0..SUBJECTS.len())].to_owned(),
+        description: None,
+        status,
+        priority,
+        channel,
+        category: None,
+        contact_id,
+        company_id: None,
+        assignee_id,
+        tags: Vec::new(),
+        custom_fields: Map::new(),
+    };
+    let track = TicketTrack {
+        first_response_at,
+        public_replies: if answered { rng.random_range(1..4) } else { 0 },
+        reopened: i64::from(rng.random_bool(0.05)),
+        solved_at,
+        closed_at,
+    };
+    let sla = TicketSla::default().follow(Some(levels), &fields, &track, created_at, created_at);
     Ticket {
         id: TicketId::new(),
         number,
         reference: reference(number),
         version: 1,
-        fields: TicketFields {
-            subject: SUBJECTS[rng.random_range(0..SUBJECTS.len())].to_owned(),
-            description: None,
-            status,
-            priority,
-            channel,
-            category: None,
-            contact_id,
-            company_id: None,
-            assignee_id,
-            tags: Vec::new(),
-            custom_fields: Map::new(),
-        },
+        fields,
         contact: None,
         requester_email: None,
         company: None,
-        track: TicketTrack {
-            first_response_at,
-            public_replies: if answered { rng.random_range(1..4) } else { 0 },
-            reopened: i64::from(rng.random_bool(0.05)),
-            solved_at,
-            closed_at,
-        },
+        track,
+        sla,
         created_at,
         updated_at: closed_at.or(solved_at).or(first_response_at).unwrap_or(created_at),
     }

@@ -59,6 +59,7 @@ pub async fn run(
     let app = App::new(db.clone()).allowing_private_webhooks(options.webhooks_allow_private);
     spawn_housekeeping(app.clone(), options.event_retention);
     spawn_dispatcher(app.clone());
+    spawn_deadline_watch(app.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {}", addr))?;
     let url = format!("http://{}", listener.local_addr()?);
@@ -86,6 +87,22 @@ fn spawn_dispatcher(app: App) {
                     tracing::warn!(%error, "webhook dispatch failed; trying again shortly");
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                 }
+            }
+        }
+    });
+}
+
+/// Records the service-level deadlines that pass, twice a minute: every server runs it; each
+/// missed deadline is recorded and announced once, by whichever server gets to it.
+fn spawn_deadline_watch(app: App) {
+    tokio::spawn(async move {
+        let mut every_half_minute = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every_half_minute.tick().await;
+            match app.record_missed_deadlines(comptoir_domain::time::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(missed = n, "service-level deadlines passed"),
+                Err(error) => tracing::warn!(%error, "could not look for missed deadlines"),
             }
         }
     });

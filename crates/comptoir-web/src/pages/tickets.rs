@@ -60,6 +60,11 @@ const LIST_COLUMNS: &[&str] = &[
     "assignee_id",
     "tags",
     "first_response_at",
+    "sla_policy",
+    "first_response_due_at",
+    "resolution_due_at",
+    "first_response_breached_at",
+    "resolution_breached_at",
     "public_replies",
     "reopened",
     "solved_at",
@@ -84,7 +89,13 @@ impl KindPages for Tickets {
             "priority" => Control::choice(lang, "ticket-priority", PRIORITIES),
             "channel" => Control::choice(lang, "ticket-channel", CHANNELS),
             "number" | "public_replies" | "reopened" => Control::Number,
-            "first_response_at" | "solved_at" | "closed_at" => Control::Date,
+            "first_response_at"
+            | "solved_at"
+            | "closed_at"
+            | "first_response_due_at"
+            | "resolution_due_at"
+            | "first_response_breached_at"
+            | "resolution_breached_at" => Control::Date,
             other => common_control(lang, other),
         }
     }
@@ -136,6 +147,11 @@ impl KindPages for Tickets {
             "assignee_id" => user_name(users, f.assignee_id.map(|id| id.to_string())),
             "tags" => f.tags.join(", "),
             "first_response_at" => when(track.first_response_at),
+            "sla_policy" => ticket.sla.policy.clone().unwrap_or_default(),
+            "first_response_due_at" => when(ticket.sla.first_response_due_at),
+            "resolution_due_at" => when(ticket.sla.resolution_due_at),
+            "first_response_breached_at" => when(ticket.sla.first_response_breached_at),
+            "resolution_breached_at" => when(ticket.sla.resolution_breached_at),
             "public_replies" => {
                 numeric = true;
                 track.public_replies.to_string()
@@ -221,12 +237,7 @@ impl KindPages for Tickets {
             ),
             href: None,
         });
-        subtitle.extend(
-            ticket.track.first_response_at.map(|at| Link {
-                text: page.t1("ticket-first-response", "when", page.date(&at)),
-                href: None,
-            }),
-        );
+        subtitle.extend(deadlines(page, ticket).into_iter().map(|text| Link { text, href: None }));
         let status = f.status.as_str();
         let badge = Some((format!("ticket-{status}"), page.t(&format!("ticket-status-{status}"))));
         Ok(Header { subtitle, badge, members: None, reach: vec![] })
@@ -254,6 +265,32 @@ impl KindPages for Tickets {
             error: None,
         })
     }
+}
+
+/// Where the ticket stands against its service levels: the first answer (given, due or
+/// late) and the solution (due, late, or its clock stopped while the requester is awaited).
+fn deadlines(page: &Chrome, ticket: &Ticket) -> Vec<String> {
+    let (sla, track) = (&ticket.sla, &ticket.track);
+    let mut said = Vec::new();
+    match (track.first_response_at, sla.first_response_breached_at, sla.first_response_due_at) {
+        (Some(at), None, _) => said.push(page.t1("ticket-first-response", "when", page.datetime(&at))),
+        (_, Some(_), _) => said.push(page.t("ticket-first-response-missed")),
+        (None, None, Some(due)) => {
+            said.push(page.t1("ticket-first-response-due", "when", page.datetime(&due)))
+        }
+        (None, None, None) => {}
+    }
+    if ticket.fields.status.is_unresolved() {
+        match (sla.resolution_breached_at, sla.paused_at, sla.resolution_due_at) {
+            (Some(_), _, _) => said.push(page.t("ticket-resolution-missed")),
+            (None, Some(_), _) => said.push(page.t("ticket-clock-stopped")),
+            (None, None, Some(due)) => {
+                said.push(page.t1("ticket-resolution-due", "when", page.datetime(&due)))
+            }
+            (None, None, None) => {}
+        }
+    }
+    said
 }
 
 pub fn router() -> Router<AppState> {

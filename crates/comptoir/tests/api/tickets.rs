@@ -9,6 +9,7 @@ on_both_databases!(
     agents_take_tickets_nobody_has_and_change_only_their_own,
     queues_are_filtered_lists_and_tickets_take_custom_fields_and_bulk_changes,
     merging_a_requester_moves_their_tickets,
+    deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once,
 );
 
 /// A contact at a company, and both ids.
@@ -273,4 +274,109 @@ async fn merging_a_requester_moves_their_tickets(s: TestServer) {
     assert_eq!(undone.status, StatusCode::OK, "{:?}", undone.body);
     let back = s.get(&format!("/api/v1/tickets/{ticket}"), &s.admin).await;
     assert_eq!(back.body["contact_id"], json!(twin));
+}
+
+fn instant(value: &Value) -> chrono::DateTime<chrono::Utc> {
+    value.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("an instant: {value}"))
+}
+
+async fn deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once(s: TestServer) {
+    let defaults = s.get("/api/v1/settings/service-levels", &s.admin).await;
+    assert_eq!(defaults.header("etag"), Some("\"0\""));
+    assert_eq!(defaults.body["business_hours"]["time_zone"], "Europe/Paris");
+    assert_eq!(defaults.body["policies"].as_array().map(Vec::len), Some(4));
+    let (_, agent) = s.user(Role::Support).await;
+    let round_the_clock: serde_json::Map<String, Value> =
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            .iter()
+            .map(|d| ((*d).to_owned(), json!(["00:00-24:00"])))
+            .collect();
+    let levels = json!({
+        "business_hours": {"time_zone": "Etc/UTC", "hours": round_the_clock, "public_holidays": "none"},
+        "policies": [{"name": "Pannes urgentes", "priorities": ["urgent"], "categories": ["panne"],
+            "first_response_minutes": 60, "resolution_minutes": 600}]
+    });
+    let put = |token: String, body: Value| {
+        let s = &s;
+        async move {
+            s.request(reqwest::Method::PUT, "/api/v1/settings/service-levels", Some(&token), Some(body), &[])
+                .await
+        }
+    };
+    assert_eq!(put(agent.clone(), levels.clone()).await.status, StatusCode::FORBIDDEN);
+    let mut wrong = levels.clone();
+    wrong["business_hours"]["time_zone"] = json!("Mars/Olympus");
+    wrong["business_hours"]["hours"]["monday"] = json!(["9h-18h"]);
+    let refused = put(s.admin.clone(), wrong).await;
+    assert_eq!(refused.error_fields(), ["business_hours.time_zone", "business_hours.hours.monday[0]"]);
+    let set = put(s.admin.clone(), levels).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    assert_eq!(set.header("etag"), Some("\"1\""));
+
+    let urgent = s
+        .post(
+            "/api/v1/tickets",
+            &s.admin,
+            json!({"subject": "Serveur arrêté", "priority": "urgent", "category": "Panne"}),
+        )
+        .await;
+    let sla = &urgent.body["sla"];
+    assert_eq!(sla["policy"], "Pannes urgentes");
+    let created = instant(&urgent.body["created_at"]);
+    assert_eq!(instant(&sla["first_response_due_at"]) - created, chrono::Duration::minutes(60));
+    assert_eq!(instant(&sla["resolution_due_at"]) - created, chrono::Duration::minutes(600));
+    let other =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Question", "category": "Panne"})).await;
+    assert_eq!(other.body["sla"]["policy"], Value::Null, "no policy names a normal ticket");
+    assert_eq!(other.body["sla"]["first_response_due_at"], Value::Null);
+
+    let url = format!("/api/v1/tickets/{}", urgent.id());
+    let waiting = s.patch(&url, &s.admin, json!({"status": "pending_customer"})).await;
+    assert_eq!(waiting.body["sla"]["resolution_due_at"], Value::Null, "the clock stops");
+    assert!(waiting.body["sla"]["paused_at"].is_string());
+    let back = s.patch(&url, &s.admin, json!({"status": "open"})).await;
+    let resumed = instant(&back.body["sla"]["resolution_due_at"]);
+    assert!(resumed >= instant(&sla["resolution_due_at"]), "the time waiting moves it on");
+    assert_eq!(back.body["sla"]["paused_at"], Value::Null);
+
+    // Two servers look for missed deadlines two hours on: the first answer's is recorded once.
+    let later = created + chrono::Duration::hours(2);
+    let (a, b) = tokio::join!(s.app.record_missed_deadlines(later), s.app.record_missed_deadlines(later));
+    assert_eq!(a.expect("a pass") + b.expect("a pass"), 1);
+    assert_eq!(s.app.record_missed_deadlines(later).await.expect("a pass"), 0, "never twice");
+    assert_eq!(s.events_named("ticket.sla_breached").await, 1);
+    let missed = s.get(&url, &s.admin).await;
+    assert!(missed.body["sla"]["first_response_breached_at"].is_string(), "{:?}", missed.body);
+    assert_eq!(missed.body["sla"]["resolution_breached_at"], Value::Null);
+    assert_eq!(missed.body["version"].as_i64(), back.body["version"].as_i64().map(|v| v + 1));
+    let stale = s
+        .request(
+            reqwest::Method::PATCH,
+            &url,
+            Some(&s.admin),
+            Some(json!({"priority": "high"})),
+            &[("If-Match", &format!("\"{}\"", back.body["version"]))],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "an edit read before the record is refused");
+    let overdue = s.get("/api/v1/tickets?filter[first_response_breached_at][is-empty]=false", &s.admin).await;
+    assert_eq!(overdue.body["data"].as_array().map(Vec::len), Some(1));
+
+    // Answered in time, then left open past its resolution deadline.
+    let late = s
+        .post(
+            "/api/v1/tickets",
+            &s.admin,
+            json!({"subject": "Lent", "priority": "urgent", "category": "panne"}),
+        )
+        .await;
+    let answered = message(&s, &s.admin, &late.id(), json!({"body": "Vu"})).await;
+    assert_eq!(answered.body["ticket"]["sla"]["first_response_breached_at"], Value::Null, "answered in time");
+    let far = instant(&late.body["created_at"]) + chrono::Duration::hours(11);
+    assert_eq!(
+        s.app.record_missed_deadlines(far).await.expect("a pass"),
+        2,
+        "the first ticket's and this one's resolutions"
+    );
+    assert_eq!(s.events_named("ticket.sla_breached").await, 3);
 }

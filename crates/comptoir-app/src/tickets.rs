@@ -6,7 +6,7 @@ use crate::bulk::BulkKind;
 use crate::contacts::Contacts;
 use crate::kind::{Kind, Refusals};
 use crate::{App, AppError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityInput, ActivityKind, Direction};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary};
@@ -14,7 +14,8 @@ use comptoir_domain::ids::{ContactId, TicketId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::tickets::{
-    Ticket, TicketFields, TicketInput, TicketMessage, TicketMessageInput, TicketRefs, TicketStatus,
+    ServiceReport, ServiceReportRow, ServiceReportScope, Ticket, TicketFields, TicketInput, TicketMessage,
+    TicketMessageInput, TicketRefs, TicketStatus,
 };
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
@@ -301,6 +302,36 @@ impl App {
         let found = self.list::<Contacts>(actor, &query).await?.data.into_iter().next();
         found.map(|contact| contact.id).ok_or_else(|| {
             ValidationErrors::single(field, "no contact has this email address; add them first").into()
+        })
+    }
+}
+
+/// The longest service report, in months.
+pub const MAX_REPORT_MONTHS: u32 = 36;
+
+impl App {
+    /// Customer service over a period, whole and by assignee, channel or priority: tickets
+    /// opened and solved, deadlines met and missed, first-contact resolutions, reopenings and
+    /// the mean time to a first answer. Every role reads every ticket, so every role reads it.
+    pub async fn service_report(
+        &self,
+        _actor: &Actor,
+        scope: &ServiceReportScope,
+    ) -> Result<ServiceReport, AppError> {
+        let months = (scope.until.year() - scope.from.year()) * 12 + scope.until.month() as i32
+            - scope.from.month() as i32;
+        if months > MAX_REPORT_MONTHS as i32 {
+            return Err(
+                ValidationErrors::single("months", format!("at most {MAX_REPORT_MONTHS} months")).into()
+            );
+        }
+        let (total, groups) = comptoir_store::tickets::report(&self.db, scope).await?;
+        Ok(ServiceReport {
+            from: scope.from,
+            until: scope.until,
+            by: scope.by,
+            total: ServiceReportRow::new(None, total),
+            groups: groups.into_iter().map(|(group, counts)| ServiceReportRow::new(group, counts)).collect(),
         })
     }
 }

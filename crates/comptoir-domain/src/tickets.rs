@@ -485,6 +485,116 @@ impl TicketMessage {
     }
 }
 
+/// What a service report splits its tickets by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportGrouping {
+    Assignee,
+    Channel,
+    Priority,
+}
+
+impl ReportGrouping {
+    pub fn parse(s: &str) -> Option<Self> {
+        [ReportGrouping::Assignee, ReportGrouping::Channel, ReportGrouping::Priority]
+            .into_iter()
+            .find(|g| g.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportGrouping::Assignee => "assignee",
+            ReportGrouping::Channel => "channel",
+            ReportGrouping::Priority => "priority",
+        }
+    }
+}
+
+/// The tickets a service report covers: those opened in `[from, until)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceReportScope {
+    pub from: chrono::NaiveDate,
+    pub until: chrono::NaiveDate,
+    pub by: Option<ReportGrouping>,
+}
+
+/// What the database counts of one group of tickets.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceCounts {
+    pub opened: i64,
+    pub solved: i64,
+    pub first_response_met: i64,
+    pub first_response_missed: i64,
+    pub resolution_met: i64,
+    pub resolution_missed: i64,
+    /// Solved with one public answer at most, never opened again.
+    pub first_contact_resolutions: i64,
+    pub reopened: i64,
+    /// Mean wall-clock time to the first answer, over the tickets answered.
+    pub mean_first_response_seconds: Option<f64>,
+}
+
+/// One group's figures: counts, and the rates read from them (absent when nothing counts).
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ServiceReportRow {
+    /// The assignee's id, the channel or the priority; absent for the whole, or for tickets
+    /// nobody was given.
+    pub group: Option<String>,
+    pub opened: i64,
+    pub solved: i64,
+    pub unresolved: i64,
+    pub first_response_met: i64,
+    pub first_response_missed: i64,
+    /// Met over met and missed.
+    pub first_response_compliance: Option<f64>,
+    pub resolution_met: i64,
+    pub resolution_missed: i64,
+    pub resolution_compliance: Option<f64>,
+    pub first_contact_resolutions: i64,
+    /// First-contact resolutions over tickets solved.
+    pub first_contact_resolution_rate: Option<f64>,
+    pub reopened: i64,
+    /// Tickets opened again over tickets solved.
+    pub reopen_rate: Option<f64>,
+    pub mean_first_response_seconds: Option<f64>,
+}
+
+impl ServiceReportRow {
+    pub fn new(group: Option<String>, c: ServiceCounts) -> ServiceReportRow {
+        let ratio = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
+        ServiceReportRow {
+            group,
+            opened: c.opened,
+            solved: c.solved,
+            unresolved: c.opened - c.solved,
+            first_response_met: c.first_response_met,
+            first_response_missed: c.first_response_missed,
+            first_response_compliance: ratio(
+                c.first_response_met,
+                c.first_response_met + c.first_response_missed,
+            ),
+            resolution_met: c.resolution_met,
+            resolution_missed: c.resolution_missed,
+            resolution_compliance: ratio(c.resolution_met, c.resolution_met + c.resolution_missed),
+            first_contact_resolutions: c.first_contact_resolutions,
+            first_contact_resolution_rate: ratio(c.first_contact_resolutions, c.solved),
+            reopened: c.reopened,
+            reopen_rate: ratio(c.reopened, c.solved),
+            mean_first_response_seconds: c.mean_first_response_seconds,
+        }
+    }
+}
+
+/// Customer service over a period: every ticket opened in it, then each group's.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ServiceReport {
+    pub from: chrono::NaiveDate,
+    pub until: chrono::NaiveDate,
+    pub by: Option<ReportGrouping>,
+    pub total: ServiceReportRow,
+    pub groups: Vec<ServiceReportRow>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

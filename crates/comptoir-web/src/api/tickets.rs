@@ -13,12 +13,15 @@ use axum::routing::{get, post};
 use comptoir_app::tickets::{TicketMessageAdded, Tickets};
 use comptoir_domain::ids::TicketId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
-use comptoir_domain::tickets::{Ticket, TicketInput, TicketMessageInput};
+use comptoir_domain::tickets::{
+    ReportGrouping, ServiceReport, ServiceReportScope, Ticket, TicketInput, TicketMessageInput,
+};
 use serde::Serialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets", get(list).post(create))
+        .route("/tickets/report", get(report))
         .route("/tickets/{id}", get(read).patch(update).delete(remove))
         .route("/tickets/{id}/messages", post(add_message))
         .route("/tickets/{id}/timeline", get(timeline))
@@ -154,4 +157,58 @@ pub async fn timeline(
 ) -> Result<Response, ApiError> {
     let page = state.app.timeline(&actor, RecordRef { kind: RecordKind::Ticket, id: id.0 }, &query).await?;
     Ok(axum::Json(page).into_response())
+}
+
+/// `from` (`YYYY-MM`, this month by default), `months` (1), `by` (`assignee`, `channel`,
+/// `priority`).
+pub struct ReportParams(ServiceReportScope);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReportParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use chrono::Datelike;
+        let today = chrono::Utc::now().date_naive();
+        let mut from = today.with_day(1).unwrap_or(today);
+        let mut months = 1;
+        let mut by = None;
+        for (key, value) in crate::extract::query_pairs(parts)? {
+            match key.as_str() {
+                "from" => from = super::forecast::first_day_of(&value)?,
+                "months" => months = super::forecast::month_count(&value)?,
+                "by" => {
+                    by = Some(ReportGrouping::parse(&value).ok_or_else(|| {
+                        crate::error::bad_request("by", "must be assignee, channel or priority")
+                    })?)
+                }
+                other => return Err(crate::error::bad_request(other, "is not a parameter of this resource")),
+            }
+        }
+        let until = from
+            .checked_add_months(chrono::Months::new(months))
+            .ok_or_else(|| crate::error::bad_request("months", "is too far"))?;
+        Ok(ReportParams(ServiceReportScope { from, until, by }))
+    }
+}
+
+/// Customer service over a period (this month by default): of the tickets opened in it, how
+/// many were solved, how many first answers and solutions met their service-level deadline or
+/// missed it (and the compliance, met over both), first-contact resolutions (solved with one
+/// public answer at most, never reopened) and their rate over the tickets solved, reopenings,
+/// and the mean time to a first answer; whole, and by `assignee`, `channel` or `priority`.
+#[utoipa::path(get, path = "/api/v1/tickets/report", tag = "tickets",
+    params(("from" = Option<String>, Query, description = "first month, YYYY-MM"),
+        ("months" = Option<u32>, Query, description = "1 to 36, default 1"),
+        ("by" = Option<String>, Query, description = "assignee, channel or priority")),
+    responses((status = 200, body = ServiceReport), (status = 422, body = Problem)))]
+pub async fn report(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ReportParams(scope): ReportParams,
+) -> Result<Response, ApiError> {
+    let report = state.app.service_report(&actor, &scope).await?;
+    Ok(axum::Json(report).into_response())
 }

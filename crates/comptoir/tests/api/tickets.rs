@@ -10,6 +10,7 @@ on_both_databases!(
     queues_are_filtered_lists_and_tickets_take_custom_fields_and_bulk_changes,
     merging_a_requester_moves_their_tickets,
     deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once,
+    the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings,
 );
 
 /// A contact at a company, and both ids.
@@ -276,6 +277,19 @@ async fn merging_a_requester_moves_their_tickets(s: TestServer) {
     assert_eq!(back.body["contact_id"], json!(twin));
 }
 
+/// Service levels open all the time, in UTC, with `policies`.
+fn round_the_clock(policies: Value) -> Value {
+    let hours: serde_json::Map<String, Value> =
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            .iter()
+            .map(|d| ((*d).to_owned(), json!(["00:00-24:00"])))
+            .collect();
+    json!({
+        "business_hours": {"time_zone": "Etc/UTC", "hours": hours, "public_holidays": "none"},
+        "policies": policies
+    })
+}
+
 fn instant(value: &Value) -> chrono::DateTime<chrono::Utc> {
     value.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("an instant: {value}"))
 }
@@ -286,16 +300,8 @@ async fn deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once(s
     assert_eq!(defaults.body["business_hours"]["time_zone"], "Europe/Paris");
     assert_eq!(defaults.body["policies"].as_array().map(Vec::len), Some(4));
     let (_, agent) = s.user(Role::Support).await;
-    let round_the_clock: serde_json::Map<String, Value> =
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-            .iter()
-            .map(|d| ((*d).to_owned(), json!(["00:00-24:00"])))
-            .collect();
-    let levels = json!({
-        "business_hours": {"time_zone": "Etc/UTC", "hours": round_the_clock, "public_holidays": "none"},
-        "policies": [{"name": "Pannes urgentes", "priorities": ["urgent"], "categories": ["panne"],
-            "first_response_minutes": 60, "resolution_minutes": 600}]
-    });
+    let levels = round_the_clock(json!([{"name": "Pannes urgentes", "priorities": ["urgent"],
+        "categories": ["panne"], "first_response_minutes": 60, "resolution_minutes": 600}]));
     let put = |token: String, body: Value| {
         let s = &s;
         async move {
@@ -379,4 +385,73 @@ async fn deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once(s
         "the first ticket's and this one's resolutions"
     );
     assert_eq!(s.events_named("ticket.sla_breached").await, 3);
+}
+
+async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings(s: TestServer) {
+    let levels =
+        round_the_clock(json!([{"name": "Tous", "first_response_minutes": 60, "resolution_minutes": 600}]));
+    let set = s
+        .request(reqwest::Method::PUT, "/api/v1/settings/service-levels", Some(&s.admin), Some(levels), &[])
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let (agent, token) = s.user(Role::Support).await;
+    let mut ids = vec![];
+    for (subject, channel) in [("Un", "phone"), ("Deux", "email"), ("Trois", "email"), ("Quatre", "email")] {
+        ids.push(
+            s.post("/api/v1/tickets", &token, json!({"subject": subject, "channel": channel})).await.id(),
+        );
+    }
+    let solve = |id: String| {
+        let (s, token) = (&s, token.clone());
+        async move { s.patch(&format!("/api/v1/tickets/{id}"), &token, json!({"status": "solved"})).await }
+    };
+    // Solved at the first answer.
+    message(&s, &token, &ids[0], json!({"body": "Voilà"})).await;
+    solve(ids[0].clone()).await;
+    // Two answers.
+    message(&s, &token, &ids[1], json!({"body": "Une question"})).await;
+    message(&s, &token, &ids[1], json!({"body": "Voilà"})).await;
+    solve(ids[1].clone()).await;
+    // Never answered: its first answer's deadline passes.
+    // Solved, opened again by the requester, solved again.
+    message(&s, &token, &ids[3], json!({"body": "Voilà"})).await;
+    solve(ids[3].clone()).await;
+    message(&s, &token, &ids[3], json!({"body": "Non", "from_requester": true})).await;
+    solve(ids[3].clone()).await;
+    s.app.record_missed_deadlines(chrono::Utc::now() + chrono::Duration::hours(2)).await.expect("a pass");
+
+    let report = s.get("/api/v1/tickets/report?by=channel", &s.admin).await;
+    assert_eq!(report.status, StatusCode::OK, "{:?}", report.body);
+    let total = &report.body["total"];
+    assert_eq!(
+        (total["opened"].as_i64(), total["solved"].as_i64(), total["unresolved"].as_i64()),
+        (Some(4), Some(3), Some(1))
+    );
+    assert_eq!(
+        (total["first_response_met"].as_i64(), total["first_response_missed"].as_i64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(total["first_response_compliance"].as_f64(), Some(0.75));
+    assert_eq!(total["resolution_met"].as_i64(), Some(3));
+    assert_eq!(total["first_contact_resolutions"].as_i64(), Some(1));
+    assert_eq!(total["first_contact_resolution_rate"].as_f64(), Some(1.0 / 3.0));
+    assert_eq!((total["reopened"].as_i64(), total["reopen_rate"].as_f64()), (Some(1), Some(1.0 / 3.0)));
+    assert!(total["mean_first_response_seconds"].as_f64().is_some_and(|m| (0.0..60.0).contains(&m)));
+    let groups: Vec<(String, i64)> = report.body["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            (g["group"].as_str().unwrap_or_default().to_owned(), g["opened"].as_i64().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(groups, [("email".to_owned(), 3), ("phone".to_owned(), 1)]);
+    let by_agent = s.get("/api/v1/tickets/report?by=assignee", &s.admin).await;
+    assert_eq!(by_agent.body["groups"][0]["group"], json!(agent));
+    assert_eq!(by_agent.body["groups"][0]["first_contact_resolutions"], 1);
+    let last_year = s.get("/api/v1/tickets/report?from=2020-01&months=12", &s.admin).await;
+    assert_eq!(last_year.body["total"]["opened"], 0);
+    assert_eq!(last_year.body["total"]["first_contact_resolution_rate"], Value::Null, "nothing to divide");
+    let wrong = s.get("/api/v1/tickets/report?by=mood", &s.admin).await;
+    assert_eq!(wrong.error_fields(), ["by"]);
 }

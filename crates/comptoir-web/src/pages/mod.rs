@@ -33,6 +33,7 @@ mod record_pages;
 mod records;
 mod report;
 mod search;
+mod service_report;
 mod session;
 mod settings;
 mod settings_seller;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(forecast::router())
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
+        .merge(service_report::router())
         .merge(record_pages::routes::<tickets::Tickets>())
         .merge(tickets::router())
         .merge(quotes::router())

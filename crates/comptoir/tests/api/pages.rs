@@ -237,6 +237,7 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/settings/seller", "name=\"siren\""),
         ("/tickets", "New ticket"),
         ("/tickets/new", "name=\"requester\""),
+        ("/tickets/report", "Service report"),
     ];
     for (path, expected) in pages {
         let page = browser.get(path).await;
@@ -1761,6 +1762,10 @@ async fn a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page(s: T
     assert!(queue.contains("T-000001") && queue.contains("Hélène Dupont"), "{}", queue.text);
     let list = browser.get("/tickets").await;
     assert!(list.contains("Ma file") && list.contains("filter%5Bassignee_id%5D"), "{}", list.text);
+    let month = chrono::Utc::now().format("%Y-%m");
+    let report = browser.get(&format!("/tickets/report?by=channel&from={month}")).await;
+    assert!(report.contains("Rapport du service client") && report.contains("Téléphone"), "{}", report.text);
+    assert!(report.contains("100\u{a0}%"), "one ticket solved at first contact: {}", report.text);
     let edit = browser.get(&format!("{location}/edit")).await;
     assert!(edit.contains("value=\"helene@exemple.fr\""), "the requester by their address: {}", edit.text);
 }

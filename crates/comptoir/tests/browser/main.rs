@@ -185,6 +185,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         "/tickets".to_owned(),
         "/tickets/new".to_owned(),
         format!("/tickets/{ticket}"),
+        "/tickets/report".to_owned(),
         "/duplicates".to_owned(),
         pair.unwrap_or_else(|| "/duplicates".to_owned()),
         "/account".to_owned(),

@@ -1,0 +1,135 @@
+//! Customer service over a period, as a table: tickets opened and solved, deadlines kept,
+//! first-contact resolutions, reopenings and the time to a first answer, whole and by agent,
+//! channel or priority.
+
+use super::errors::PageError;
+use super::session::Visitor;
+use super::{Chrome, render};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{Datelike, Months, Utc};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::tickets::{ReportGrouping, ServiceReportRow, ServiceReportScope};
+use comptoir_domain::time::month_span;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/tickets/report", get(report))
+}
+
+/// The periods offered, in months.
+const LENGTHS: [u32; 4] = [1, 3, 6, 12];
+
+#[derive(Deserialize, Default)]
+struct ReportRequest {
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    months: Option<u32>,
+    #[serde(default)]
+    by: Option<String>,
+}
+
+/// One row of the table, as shown.
+struct Line {
+    name: String,
+    total: bool,
+    opened: i64,
+    solved: i64,
+    first_response: String,
+    resolution: String,
+    fcr: String,
+    reopen: String,
+    mean_first_response: String,
+}
+
+#[derive(Template)]
+#[template(path = "service_report.html")]
+struct ReportPage {
+    page: Chrome,
+    lines: Vec<Line>,
+    group_label: String,
+    from: String,
+    lengths: Vec<(String, String)>,
+    months: String,
+    groupings: Vec<(String, String)>,
+    by: String,
+}
+
+async fn report(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(wanted): Query<ReportRequest>,
+) -> Result<Response, PageError> {
+    let app = &state.app;
+    let actor = &visitor.actor;
+    let lang = visitor.lang;
+    let months = wanted.months.filter(|m| LENGTHS.contains(m)).unwrap_or(1);
+    let today = Utc::now().with_timezone(&visitor.timezone).date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let from = match wanted.from.as_deref().filter(|f| !f.is_empty()) {
+        Some(month) => {
+            month_span(month)
+                .ok_or_else(|| ValidationErrors::single("from", "is not a month such as 2026-12"))?
+                .0
+        }
+        None => this_month.checked_sub_months(Months::new(months - 1)).unwrap_or(this_month),
+    };
+    let until = from.checked_add_months(Months::new(months)).unwrap_or(from);
+    let by = wanted.by.as_deref().and_then(ReportGrouping::parse).unwrap_or(ReportGrouping::Assignee);
+    let report = app.service_report(actor, &ServiceReportScope { from, until, by: Some(by) }).await?;
+    let users = app.colleagues(actor).await?;
+    let name = |group: &Option<String>| match (by, group) {
+        (_, None) => lang.t("service-report-nobody"),
+        (ReportGrouping::Assignee, Some(id)) => {
+            users.iter().find(|u| u.id.to_string() == *id).map(|u| u.name().to_owned()).unwrap_or_default()
+        }
+        (ReportGrouping::Channel, Some(code)) => lang.t(&format!("ticket-channel-{code}")),
+        (ReportGrouping::Priority, Some(code)) => lang.t(&format!("ticket-priority-{code}")),
+    };
+    let mut lines: Vec<Line> =
+        report.groups.iter().map(|row| line(lang, name(&row.group), false, row)).collect();
+    lines.push(line(lang, lang.t("service-report-total"), true, &report.total));
+    let groupings = [ReportGrouping::Assignee, ReportGrouping::Channel, ReportGrouping::Priority]
+        .iter()
+        .map(|g| (g.as_str().to_owned(), lang.t(&format!("service-report-by-{}", g.as_str()))))
+        .collect();
+    Ok(render(&ReportPage {
+        page: Chrome::new(&visitor, "tickets"),
+        lines,
+        group_label: lang.t(&format!("service-report-by-{}", by.as_str())),
+        from: from.format("%Y-%m").to_string(),
+        lengths: LENGTHS
+            .iter()
+            .map(|m| (m.to_string(), lang.count("forecast-months", i64::from(*m))))
+            .collect(),
+        months: months.to_string(),
+        groupings,
+        by: by.as_str().to_owned(),
+    }))
+}
+
+fn line(lang: Lang, name: String, total: bool, row: &ServiceReportRow) -> Line {
+    let percent = |share: Option<f64>| {
+        share.map(|s| lang.t1("report-percent", "n", lang.number(s * 100.0, 0))).unwrap_or_default()
+    };
+    let hours = |seconds: Option<f64>| {
+        seconds.map(|s| lang.t1("service-report-hours", "n", lang.number(s / 3600.0, 1))).unwrap_or_default()
+    };
+    Line {
+        name,
+        total,
+        opened: row.opened,
+        solved: row.solved,
+        first_response: percent(row.first_response_compliance),
+        resolution: percent(row.resolution_compliance),
+        fcr: percent(row.first_contact_resolution_rate),
+        reopen: percent(row.reopen_rate),
+        mean_first_response: hours(row.mean_first_response_seconds),
+    }
+}

@@ -12,15 +12,16 @@ use comptoir_domain::activities::{Activity, ActivityInput, ActivityKind, Directi
 use comptoir_domain::contacts::{CompanySummary, ContactSummary};
 use comptoir_domain::ids::{ContactId, TicketId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
-use comptoir_domain::listing::{Count, ListQuery, Page};
+use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery, Page};
 use comptoir_domain::tickets::{
     ServiceReport, ServiceReportRow, ServiceReportScope, Ticket, TicketFields, TicketInput, TicketMessage,
-    TicketMessageInput, TicketRefs, TicketStatus,
+    TicketMessageInput, TicketRefs, TicketStatus, parse_reference,
 };
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 
 pub struct Tickets;
 
@@ -179,12 +180,14 @@ impl Kind for Tickets {
 
     async fn page(app: &App, query: &ListQuery) -> Result<Page<Ticket>, AppError> {
         let definitions = app.definitions(RecordKind::Ticket).await?;
-        Ok(comptoir_store::tickets::list(&app.db, query, &definitions).await??)
+        let query = by_reference(query);
+        Ok(comptoir_store::tickets::list(&app.db, &query, &definitions).await??)
     }
 
     async fn count(app: &App, query: &ListQuery) -> Result<Count, AppError> {
         let definitions = app.definitions(RecordKind::Ticket).await?;
-        Ok(comptoir_store::tickets::count_matching(&app.db, query, &definitions).await??)
+        let query = by_reference(query);
+        Ok(comptoir_store::tickets::count_matching(&app.db, &query, &definitions).await??)
     }
 
     async fn insert(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
@@ -197,6 +200,24 @@ impl Kind for Tickets {
 
     async fn delete(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
         comptoir_store::tickets::delete(tx, ticket).await
+    }
+}
+
+/// A search for a reference (`T-000123`) is the ticket of that number, read by its unique
+/// index, rather than a full-text search on which every ticket matches `t`.
+fn by_reference(query: &ListQuery) -> Cow<'_, ListQuery> {
+    match query.q.as_deref().and_then(parse_reference) {
+        Some(number) => {
+            let mut exact = query.clone();
+            exact.q = None;
+            exact.filters.push(Filter {
+                field: "number".to_owned(),
+                op: FilterOp::Eq,
+                value: number.to_string(),
+            });
+            Cow::Owned(exact)
+        }
+        None => Cow::Borrowed(query),
     }
 }
 

@@ -263,6 +263,17 @@ pub fn reference(number: i64) -> String {
     format!("T-{number:06}")
 }
 
+/// The number a typed reference names (`T-000123`, `t123`, `T-123`), if it is one.
+pub fn parse_reference(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let rest = text.strip_prefix(['T', 't'])?;
+    let digits = rest.strip_prefix('-').unwrap_or(rest);
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
 impl Ticket {
     /// A new ticket, unnumbered until the transaction that stores it gives it its number.
     pub fn new(fields: TicketFields, refs: TicketRefs, at: DateTime<Utc>) -> Ticket {
@@ -711,6 +722,12 @@ mod tests {
         let pending = TicketMessage { status: Some(TicketStatus::PendingCustomer), ..message(false, false) };
         assert_eq!(pending.next_status(TicketStatus::New), TicketStatus::PendingCustomer);
         assert_eq!(reference(123), "T-000123");
+        assert_eq!(parse_reference(" T-000123 "), Some(123));
+        assert_eq!(parse_reference("t123"), Some(123));
+        assert_eq!(
+            (parse_reference("T-"), parse_reference("Toner"), parse_reference("123")),
+            (None, None, None)
+        );
         assert!(
             TicketMessageInput { body: Some("x".into()), internal: true, from_requester: true, status: None }
                 .validate()

@@ -260,5 +260,9 @@ pub fn requests(setting: &TicketsSetting, n: usize) -> Vec<(&'static str, String
         ("a ticket's page, with its conversation", format!("/tickets/{ticket}"), true),
         ("GET /tickets/{id}/timeline", format!("/api/v1/tickets/{ticket}/timeline"), false),
         ("GET /tickets?q=<reference>", format!("/api/v1/tickets?q={}", reference(number)), false),
+        ("GET /tickets?q=<word of a subject>", "/api/v1/tickets?q=imprim".to_owned(), false),
+        ("GET /tickets/report, this month", "/api/v1/tickets/report".to_owned(), false),
+        ("GET /tickets/report, this month by agent", "/api/v1/tickets/report?by=assignee".to_owned(), false),
+        ("service report page, this month by agent", "/tickets/report?by=assignee".to_owned(), true),
     ]
 }

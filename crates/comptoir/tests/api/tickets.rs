@@ -237,6 +237,9 @@ async fn queues_are_filtered_lists_and_tickets_take_custom_fields_and_bulk_chang
     assert_eq!(found.body["data"].as_array().map(Vec::len), Some(1), "accent-blind search on the subject");
     let by_reference = s.get("/api/v1/tickets?q=T-000002", &s.admin).await;
     assert_eq!(by_reference.body["data"][0]["subject"], "Clavier", "{:?}", by_reference.body);
+    assert_eq!(by_reference.body["data"].as_array().map(Vec::len), Some(1));
+    let typed_short = s.get("/api/v1/tickets?q=t2", &s.admin).await;
+    assert_eq!(typed_short.body["data"][0]["subject"], "Clavier");
     let bad = s.get("/api/v1/tickets?filter[mood]=happy", &s.admin).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 

@@ -244,7 +244,7 @@ fn conversation(rng: &mut StdRng, ticket: &Ticket) -> Vec<Activity> {
 pub fn requests(setting: &TicketsSetting, n: usize) -> Vec<(&'static str, String, bool)> {
     let agent = setting.agents[n % setting.agents.len()];
     let queue = format!(
-        "filter[assignee_id]={agent}&filter[status][in]=new,open,pending_customer,pending_third_party&sort=created_at"
+        "filter[assignee_id]={agent}&filter[solved_at][is-empty]=true&sort=created_at"
     );
     let ticket = setting.open_tickets[n % setting.open_tickets.len()];
     let number = 1 + (n as i64 * 7919) % setting.total;
@@ -253,7 +253,7 @@ pub fn requests(setting: &TicketsSetting, n: usize) -> Vec<(&'static str, String
         ("GET /tickets, an agent's queue", format!("/api/v1/tickets?{queue}&limit=50"), false),
         (
             "the team's unassigned queue, page",
-            "/tickets?filter[assignee_id][is-empty]=true&filter[status]=new&sort=created_at".to_owned(),
+            "/tickets?filter[assignee_id][is-empty]=true&filter[solved_at][is-empty]=true&sort=created_at".to_owned(),
             true,
         ),
         ("tickets list, first page", "/tickets".to_owned(), true),

@@ -246,7 +246,7 @@ impl KindPages for Tickets {
     /// The visitor's queue: the tickets given to them that still wait for someone.
     fn mine(actor: &Actor) -> String {
         format!(
-            "filter%5Bassignee_id%5D%5Beq%5D={}&filter%5Bstatus%5D%5Bin%5D=new,open,pending_customer,pending_third_party&sort=created_at",
+            "filter%5Bassignee_id%5D%5Beq%5D={}&filter%5Bsolved_at%5D%5Bis-empty%5D=true&sort=created_at",
             actor.user_id
         )
     }

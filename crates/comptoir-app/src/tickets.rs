@@ -90,7 +90,7 @@ impl Kind for Tickets {
         current: Option<&Ticket>,
         fields: &TicketFields,
     ) -> Result<TicketRefs, AppError> {
-        let levels = Some(app.service_levels().await?.0);
+        let plan = Some(app.service_levels().await?.0.plan_for(fields));
         if let Some(current) = current
             && fields.company_id == current.fields.company_id
             && fields.contact_id == current.fields.contact_id
@@ -99,13 +99,13 @@ impl Kind for Tickets {
             // Each was checked when set, and the database keeps them (a deleted contact or
             // company clears them), so a change of anything else reads nothing more.
             return Ok(TicketRefs {
-                levels,
+                plan,
                 contact: current.contact.clone(),
                 requester_email: current.requester_email.clone(),
                 company: current.company.clone(),
             });
         }
-        let mut refs = TicketRefs { levels, ..TicketRefs::default() };
+        let mut refs = TicketRefs { plan, ..TicketRefs::default() };
         let mut errors = ValidationErrors::new();
         if let Some(id) = fields.contact_id {
             match comptoir_store::contacts::get(&app.db, id).await? {

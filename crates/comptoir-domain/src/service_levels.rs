@@ -3,7 +3,7 @@
 //! meets sets its deadlines; a ticket no policy names has none.
 
 use crate::business_hours::{Calendar, DAY_MINUTES, Opening, PublicHolidays};
-use crate::tickets::{TicketFields, TicketPriority};
+use crate::tickets::{SlaPlan, TicketFields, TicketPriority};
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -194,6 +194,17 @@ impl ServiceLevels {
     /// The policy that sets `fields`' deadlines, if any.
     pub fn policy_for(&self, fields: &TicketFields) -> Option<&SlaPolicy> {
         self.policies.iter().find(|p| p.applies_to(fields))
+    }
+
+    /// What these levels promise a ticket with `fields`.
+    pub fn plan_for(&self, fields: &TicketFields) -> SlaPlan {
+        let policy = self.policy_for(fields);
+        SlaPlan {
+            policy: policy.map(|p| p.name.clone()),
+            first_response_minutes: policy.and_then(|p| p.first_response_minutes),
+            resolution_minutes: policy.and_then(|p| p.resolution_minutes),
+            calendar: self.calendar(),
+        }
     }
 }
 

@@ -3,11 +3,11 @@
 //! said on a ticket lives on the timeline (activities linked to it), so it also shows on the
 //! requester's and their company's.
 
+use crate::business_hours::Calendar;
 use crate::contacts::{CompanySummary, ContactSummary};
 use crate::custom_fields::{CustomFieldDefinition, validate_values};
 use crate::ids::{CompanyId, ContactId, TicketId, UserId};
 use crate::search::fold;
-use crate::service_levels::ServiceLevels;
 use crate::tags::clean_tags;
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Duration, Utc};
@@ -188,23 +188,33 @@ pub struct TicketSla {
     pub resolution_breached_at: Option<DateTime<Utc>>,
 }
 
+/// What the service levels promise a ticket: the policy that names it (if any), its targets
+/// in business minutes, and the calendar they are counted in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlaPlan {
+    pub policy: Option<String>,
+    pub first_response_minutes: Option<u32>,
+    pub resolution_minutes: Option<u32>,
+    pub calendar: Calendar,
+}
+
 impl TicketSla {
     /// The deadlines of a ticket with `fields`, created at `created_at`, as they stand at
-    /// `at` under `levels`: waiting on the requester stops the resolution clock, and the
+    /// `at` under `plan`: waiting on the requester stops the resolution clock, and the
     /// business time it stood still moves its deadline. A deadline passed by the time the
-    /// ticket was answered or solved is recorded as missed. Without `levels` nothing changes.
+    /// ticket was answered or solved is recorded as missed. Without a plan nothing changes.
     pub fn follow(
         &self,
-        levels: Option<&ServiceLevels>,
+        plan: Option<&SlaPlan>,
         fields: &TicketFields,
         track: &TicketTrack,
         created_at: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> TicketSla {
-        let Some(levels) = levels else {
+        let Some(plan) = plan else {
             return self.clone();
         };
-        let calendar = levels.calendar();
+        let calendar = &plan.calendar;
         let mut sla = self.clone();
         let waiting = fields.status == TicketStatus::PendingCustomer;
         match (sla.paused_at, waiting) {
@@ -215,14 +225,13 @@ impl TicketSla {
             }
             _ => {}
         }
-        let policy = levels.policy_for(fields);
-        sla.policy = policy.map(|p| p.name.clone());
-        sla.first_response_due_at = policy
-            .and_then(|p| p.first_response_minutes)
+        sla.policy = plan.policy.clone();
+        sla.first_response_due_at = plan
+            .first_response_minutes
             .and_then(|m| calendar.add(created_at, Duration::minutes(i64::from(m))));
         sla.resolution_due_at = match sla.paused_at {
             Some(_) => None,
-            None => policy.and_then(|p| p.resolution_minutes).and_then(|m| {
+            None => plan.resolution_minutes.and_then(|m| {
                 calendar
                     .add(created_at, Duration::minutes(i64::from(m)) + Duration::seconds(sla.paused_seconds))
             }),
@@ -248,11 +257,11 @@ impl TicketSla {
     }
 }
 
-/// The records a ticket names, as it shows them, and the service levels its deadlines
-/// follow.
+/// The records a ticket names, as it shows them, and the service levels' promise its
+/// deadlines follow.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TicketRefs {
-    pub levels: Option<ServiceLevels>,
+    pub plan: Option<SlaPlan>,
     pub contact: Option<ContactSummary>,
     pub requester_email: Option<String>,
     pub company: Option<CompanySummary>,
@@ -292,7 +301,7 @@ impl Ticket {
             updated_at: at,
         };
         ticket.track = ticket.track.after(None, ticket.fields.status, at);
-        ticket.sla = ticket.sla.follow(refs.levels.as_ref(), &ticket.fields, &ticket.track, at, at);
+        ticket.sla = ticket.sla.follow(refs.plan.as_ref(), &ticket.fields, &ticket.track, at, at);
         ticket
     }
 
@@ -305,7 +314,7 @@ impl Ticket {
     /// and opening it again after it was solved is counted.
     pub fn changed(&self, fields: TicketFields, refs: TicketRefs, at: DateTime<Utc>) -> Ticket {
         let track = self.track.after(Some(self.fields.status), fields.status, at);
-        let sla = self.sla.follow(refs.levels.as_ref(), &fields, &track, self.created_at, at);
+        let sla = self.sla.follow(refs.plan.as_ref(), &fields, &track, self.created_at, at);
         Ticket {
             sla,
             version: self.version + 1,
@@ -665,29 +674,18 @@ mod tests {
         assert_eq!(answered.track.public_replies, 2);
     }
 
-    fn round_the_clock() -> ServiceLevels {
-        use crate::service_levels::{BusinessHours, HolidayRule, SlaPolicy};
-        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-        ServiceLevels {
-            business_hours: BusinessHours {
-                time_zone: "Etc/UTC".into(),
-                hours: days.iter().map(|d| ((*d).to_owned(), vec!["00:00-24:00".to_owned()])).collect(),
-                public_holidays: HolidayRule::None,
-                closed_days: vec![],
-            },
-            policies: vec![SlaPolicy {
-                name: "Toutes".into(),
-                priorities: vec![],
-                categories: vec![],
-                first_response_minutes: Some(60),
-                resolution_minutes: Some(600),
-            }],
+    fn round_the_clock() -> SlaPlan {
+        SlaPlan {
+            policy: Some("Toutes".into()),
+            first_response_minutes: Some(60),
+            resolution_minutes: Some(600),
+            calendar: Calendar::always(chrono_tz::Etc::UTC),
         }
     }
 
     #[test]
     fn waiting_on_the_requester_stops_the_resolution_clock_and_late_answers_are_recorded() {
-        let refs = TicketRefs { levels: Some(round_the_clock()), ..TicketRefs::default() };
+        let refs = TicketRefs { plan: Some(round_the_clock()), ..TicketRefs::default() };
         let ticket = Ticket::new(fields(TicketStatus::New), refs.clone(), at(8));
         assert_eq!(ticket.sla.policy.as_deref(), Some("Toutes"));
         assert_eq!(

@@ -182,7 +182,8 @@ fn ticket(
         solved_at,
         closed_at,
     };
-    let sla = TicketSla::default().follow(Some(levels), &fields, &track, created_at, created_at);
+    let plan = levels.plan_for(&fields);
+    let sla = TicketSla::default().follow(Some(&plan), &fields, &track, created_at, created_at);
     Ticket {
         id: TicketId::new(),
         number,
@@ -243,9 +244,7 @@ fn conversation(rng: &mut StdRng, ticket: &Ticket) -> Vec<Activity> {
 /// The requests timed, each `(name, path, is a page)`, the `n`th sample's.
 pub fn requests(setting: &TicketsSetting, n: usize) -> Vec<(&'static str, String, bool)> {
     let agent = setting.agents[n % setting.agents.len()];
-    let queue = format!(
-        "filter[assignee_id]={agent}&filter[solved_at][is-empty]=true&sort=created_at"
-    );
+    let queue = format!("filter[assignee_id]={agent}&filter[solved_at][is-empty]=true&sort=created_at");
     let ticket = setting.open_tickets[n % setting.open_tickets.len()];
     let number = 1 + (n as i64 * 7919) % setting.total;
     vec![
@@ -253,7 +252,8 @@ pub fn requests(setting: &TicketsSetting, n: usize) -> Vec<(&'static str, String
         ("GET /tickets, an agent's queue", format!("/api/v1/tickets?{queue}&limit=50"), false),
         (
             "the team's unassigned queue, page",
-            "/tickets?filter[assignee_id][is-empty]=true&filter[solved_at][is-empty]=true&sort=created_at".to_owned(),
+            "/tickets?filter[assignee_id][is-empty]=true&filter[solved_at][is-empty]=true&sort=created_at"
+                .to_owned(),
             true,
         ),
         ("tickets list, first page", "/tickets".to_owned(), true),

@@ -53,6 +53,13 @@ pub fn may_change<K: KindPages>(actor: &Actor, record: &K::Record) -> bool {
     <K::UseCases as comptoir_app::kind::Kind>::may_change(actor, record)
 }
 
+/// Whether `actor` may delete `record`: its owner and those above them, whoever may change it
+/// (anyone may work on a ticket nobody has; not delete it).
+pub fn may_delete<K: KindPages>(actor: &Actor, record: &K::Record) -> bool {
+    use comptoir_app::kind::Kind;
+    actor.can_modify(K::UseCases::owner(K::UseCases::fields(record)))
+}
+
 pub trait KindPages: Send + Sync + 'static {
     type Record: Send + Sync + 'static;
     /// The kind's use cases.

@@ -5,7 +5,7 @@
 use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_lines, timeline_items};
 use super::errors::PageError;
 use super::forms::{FormField, form_name, place_errors};
-use super::kind::{Header, KindPages, Link, ReplyForm, base, key, may_change, section};
+use super::kind::{Header, KindPages, Link, ReplyForm, base, key, may_change, may_delete, section};
 use super::path::PagePath;
 use super::record_lists;
 use super::records::{Kind, version_of};
@@ -373,6 +373,7 @@ struct ShowPage {
     head: RecordHead,
     props: Vec<Prop>,
     can_modify: bool,
+    can_delete: bool,
     composer: Composer,
     timeline: Vec<TimelineItem>,
     older_href: Option<String>,
@@ -618,6 +619,7 @@ pub(super) async fn show_page<K: KindPages>(
         head,
         props: props::<K>(state, visitor, &record, &users).await?,
         can_modify: may_change::<K>(actor, &record),
+        can_delete: may_delete::<K>(actor, &record),
         version: K::version(&record),
         page,
         base,

@@ -1762,6 +1762,13 @@ async fn a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page(s: T
     assert!(queue.contains("T-000001") && queue.contains("Hélène Dupont"), "{}", queue.text);
     let list = browser.get("/tickets").await;
     assert!(list.contains("Ma file") && list.contains("filter%5Bassignee_id%5D"), "{}", list.text);
+    // A ticket nobody has: the agent may work on it, not delete it.
+    let queued = s.post("/api/v1/tickets", &s.admin, json!({"subject": "En file"})).await.id();
+    let queued_page = browser.get(&format!("/tickets/{queued}")).await;
+    assert!(queued_page.contains(&format!("/tickets/{queued}/edit")), "{}", queued_page.text);
+    assert!(!queued_page.contains(&format!("/tickets/{queued}/delete")), "{}", queued_page.text);
+    let own_page = browser.get(&location).await;
+    assert!(own_page.contains(&format!("{location}/delete")), "the agent's own ticket may go");
     let month = chrono::Utc::now().format("%Y-%m");
     let report = browser.get(&format!("/tickets/report?by=channel&from={month}")).await;
     assert!(report.contains("Rapport du service client") && report.contains("Téléphone"), "{}", report.text);

@@ -1,7 +1,7 @@
 //! `/api/v1/tickets`
 
 use super::contacts::ActivityPage;
-use super::{Created, RecordId, create_once, deleted, versioned};
+use super::{RecordId, kinds, versioned};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, ListParams};
 use crate::state::AppState;
@@ -54,8 +54,7 @@ pub async fn list(
     if super::csv::wants_csv(&headers) {
         return super::csv::list::<Tickets>(&state, &actor, query, "tickets").await;
     }
-    let page = state.app.list::<Tickets>(&actor, &query).await?;
-    Ok(axum::Json(page).into_response())
+    kinds::list::<Tickets>(&state, &actor, &query).await
 }
 
 /// Open a ticket (`ticket.created`, and `ticket.assigned`): numbered in one series
@@ -70,13 +69,7 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let JsonBody { value, raw } = body;
-    let (app, actor) = (&state.app, &actor);
-    create_once(&state, actor, key, "/api/v1/tickets", &raw, |once| async move {
-        let ticket = app.create::<Tickets>(actor, value, once.as_ref()).await?;
-        Created::new(format!("/api/v1/tickets/{}", ticket.id), ticket.version, &ticket)
-    })
-    .await
+    kinds::create::<Tickets>(&state, &actor, key, "/api/v1/tickets", body).await
 }
 
 /// Read a ticket.
@@ -88,8 +81,7 @@ pub async fn read(
     Caller(actor): Caller,
     RecordId(id): RecordId<TicketId>,
 ) -> Result<Response, ApiError> {
-    let ticket = state.app.get::<Tickets>(&actor, id).await?;
-    Ok(versioned(StatusCode::OK, ticket.version, &ticket))
+    kinds::read::<Tickets>(&state, &actor, id).await
 }
 
 /// Change a ticket with a JSON merge patch; send `If-Match` to refuse a stale write. Solving
@@ -106,8 +98,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let ticket = state.app.update::<Tickets>(&actor, id, &body.value, if_match).await?;
-    Ok(versioned(StatusCode::OK, ticket.version, &ticket))
+    kinds::update::<Tickets>(&state, &actor, id, if_match, body).await
 }
 
 /// Delete a ticket (its messages stay on their contact's and company's timelines).
@@ -120,8 +111,7 @@ pub async fn remove(
     RecordId(id): RecordId<TicketId>,
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
-    state.app.delete::<Tickets>(&actor, id, if_match).await?;
-    Ok(deleted())
+    kinds::remove::<Tickets>(&state, &actor, id, if_match).await
 }
 
 /// Add a message to a ticket's conversation: a public answer to the requester (counted, the

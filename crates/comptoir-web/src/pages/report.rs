@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{Datelike, Months, Utc};
+use chrono::{Datelike, Months, NaiveDate, Utc};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::deals::ReportScope;
@@ -78,18 +78,7 @@ async fn report(
         Some(id) => pipelines.iter().find(|p| p.id.to_string() == id).ok_or(AppError::NotFound)?,
         None => pipelines.first().ok_or(AppError::NotFound)?,
     };
-    let months = wanted.months.filter(|m| LENGTHS.contains(m)).unwrap_or(3);
-    let today = Utc::now().with_timezone(&visitor.timezone).date_naive();
-    let this_month = today.with_day(1).unwrap_or(today);
-    let from = match wanted.from.as_deref().filter(|f| !f.is_empty()) {
-        Some(month) => {
-            month_span(month)
-                .ok_or_else(|| ValidationErrors::single("from", "is not a month such as 2026-12"))?
-                .0
-        }
-        None => this_month.checked_sub_months(Months::new(months - 1)).unwrap_or(this_month),
-    };
-    let until = from.checked_add_months(Months::new(months)).unwrap_or(from);
+    let (from, until, months) = period(&visitor, wanted.from.as_deref(), wanted.months, 3)?;
     let owner = chosen_owner(actor, &users, wanted.owner.as_deref().unwrap_or_default(), "owner")?;
     let scope = ReportScope { pipeline: pipeline.id, owner, from, until };
     let report = app.pipeline_report(actor, &scope).await?;
@@ -126,6 +115,31 @@ async fn report(
     }))
 }
 
-fn lengths(lang: Lang) -> Vec<(String, String)> {
+/// The months a report covers, `[from, until)` and how many: from the month asked for (the
+/// one that ends with this month, in the visitor's time zone, when none is), over one of the
+/// offered lengths (`default_months` when another is asked).
+pub(super) fn period(
+    visitor: &Visitor,
+    from: Option<&str>,
+    months: Option<u32>,
+    default_months: u32,
+) -> Result<(NaiveDate, NaiveDate, u32), ValidationErrors> {
+    let months = months.filter(|m| LENGTHS.contains(m)).unwrap_or(default_months);
+    let today = Utc::now().with_timezone(&visitor.timezone).date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let from = match from.filter(|f| !f.is_empty()) {
+        Some(month) => {
+            month_span(month)
+                .ok_or_else(|| ValidationErrors::single("from", "is not a month such as 2026-12"))?
+                .0
+        }
+        None => this_month.checked_sub_months(Months::new(months - 1)).unwrap_or(this_month),
+    };
+    let until = from.checked_add_months(Months::new(months)).unwrap_or(from);
+    Ok((from, until, months))
+}
+
+/// The lengths a report is offered over, as the period selector names them.
+pub(super) fn lengths(lang: Lang) -> Vec<(String, String)> {
     LENGTHS.iter().map(|m| (m.to_string(), lang.count("forecast-months", i64::from(*m)))).collect()
 }

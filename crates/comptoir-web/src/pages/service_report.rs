@@ -3,6 +3,7 @@
 //! channel or priority.
 
 use super::errors::PageError;
+use super::report::{lengths, period};
 use super::session::Visitor;
 use super::{Chrome, render};
 use crate::i18n::Lang;
@@ -12,18 +13,12 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{Datelike, Months, Utc};
-use comptoir_domain::ValidationErrors;
 use comptoir_domain::tickets::{ReportGrouping, ServiceReportRow, ServiceReportScope};
-use comptoir_domain::time::month_span;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/tickets/report", get(report))
 }
-
-/// The periods offered, in months.
-const LENGTHS: [u32; 4] = [1, 3, 6, 12];
 
 #[derive(Deserialize, Default)]
 struct ReportRequest {
@@ -69,18 +64,7 @@ async fn report(
     let app = &state.app;
     let actor = &visitor.actor;
     let lang = visitor.lang;
-    let months = wanted.months.filter(|m| LENGTHS.contains(m)).unwrap_or(1);
-    let today = Utc::now().with_timezone(&visitor.timezone).date_naive();
-    let this_month = today.with_day(1).unwrap_or(today);
-    let from = match wanted.from.as_deref().filter(|f| !f.is_empty()) {
-        Some(month) => {
-            month_span(month)
-                .ok_or_else(|| ValidationErrors::single("from", "is not a month such as 2026-12"))?
-                .0
-        }
-        None => this_month.checked_sub_months(Months::new(months - 1)).unwrap_or(this_month),
-    };
-    let until = from.checked_add_months(Months::new(months)).unwrap_or(from);
+    let (from, until, months) = period(&visitor, wanted.from.as_deref(), wanted.months, 1)?;
     let by = wanted.by.as_deref().and_then(ReportGrouping::parse).unwrap_or(ReportGrouping::Assignee);
     let report = app.service_report(actor, &ServiceReportScope { from, until, by: Some(by) }).await?;
     let users = app.colleagues(actor).await?;
@@ -104,10 +88,7 @@ async fn report(
         lines,
         group_label: lang.t(&format!("service-report-by-{}", by.as_str())),
         from: from.format("%Y-%m").to_string(),
-        lengths: LENGTHS
-            .iter()
-            .map(|m| (m.to_string(), lang.count("forecast-months", i64::from(*m))))
-            .collect(),
+        lengths: lengths(lang),
         months: months.to_string(),
         groupings,
         by: by.as_str().to_owned(),

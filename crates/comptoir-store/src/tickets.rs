@@ -452,20 +452,17 @@ pub async fn report(
         };
         (group, counts)
     };
-    let mut total = ServiceCounts::default();
-    let mut groups = Vec::new();
-    for by in [None, scope.by] {
-        let (text, binds) = counted(by).into_parts(dialect);
-        let rows: Vec<CountsRow> = on_pool!(db, |pool| {
-            crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
-        })?;
-        match by {
-            None => total = rows.into_iter().next().map(read).map(|(_, c)| c).unwrap_or_default(),
-            Some(_) => groups = rows.into_iter().map(read).collect(),
-        }
-        if scope.by.is_none() {
-            break;
-        }
-    }
-    Ok((total, groups))
+    let total = counts(db, counted(None)).await?.into_iter().next().map(read).map(|(_, c)| c);
+    let groups = match scope.by {
+        Some(by) => counts(db, counted(Some(by))).await?.into_iter().map(read).collect(),
+        None => Vec::new(),
+    };
+    Ok((total.unwrap_or_default(), groups))
+}
+
+async fn counts(db: &Db, sql: Sql) -> Result<Vec<CountsRow>, StoreError> {
+    let (text, binds) = sql.into_parts(db.dialect());
+    Ok(on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?)
 }

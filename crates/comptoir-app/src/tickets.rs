@@ -13,9 +13,10 @@ use comptoir_domain::contacts::{CompanySummary, ContactSummary};
 use comptoir_domain::ids::{ContactId, TicketId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery, Page};
+use comptoir_domain::service_report::{ServiceReport, ServiceReportRow, ServiceReportScope, gather};
 use comptoir_domain::tickets::{
-    ServiceReport, ServiceReportRow, ServiceReportScope, Ticket, TicketFields, TicketInput, TicketMessage,
-    TicketMessageInput, TicketRefs, TicketStatus, parse_reference,
+    Ticket, TicketFields, TicketInput, TicketMessage, TicketMessageInput, TicketRefs, TicketStatus,
+    parse_reference,
 };
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
@@ -346,7 +347,8 @@ impl App {
                 ValidationErrors::single("months", format!("at most {MAX_REPORT_MONTHS} months")).into()
             );
         }
-        let (total, groups) = comptoir_store::tickets::report(&self.db, scope).await?;
+        let kept = comptoir_store::service_totals::read(&self.db, scope.from, scope.until).await?;
+        let (total, groups) = gather(kept, scope.by);
         Ok(ServiceReport {
             from: scope.from,
             until: scope.until,

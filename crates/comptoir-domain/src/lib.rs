@@ -30,6 +30,7 @@ pub mod search;
 pub mod secret;
 pub mod seller;
 pub mod service_levels;
+pub mod service_report;
 pub mod sessions;
 pub mod siren;
 pub mod tags;

@@ -21,6 +21,7 @@ pub mod orders;
 pub mod pipelines;
 pub mod products;
 pub mod quotes;
+pub mod service_totals;
 pub mod sessions;
 pub mod settings;
 mod sql;

@@ -3,20 +3,22 @@
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{Catalog, ColumnKind, Page, Search, column};
 use crate::on_pool;
-use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
+use crate::service_totals;
+use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
 use chrono::{DateTime, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, ContactId, TicketId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
+use comptoir_domain::service_report::{ServiceCounts, ServiceTally, TicketGroup, moves};
 use comptoir_domain::tickets::{
-    ReportGrouping, ServiceCounts, ServiceReportScope, Ticket, TicketChannel, TicketFields, TicketPriority,
-    TicketSla, TicketStatus, TicketTrack, reference,
+    Ticket, TicketChannel, TicketFields, TicketPriority, TicketSla, TicketStatus, TicketTrack, reference,
 };
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
 use sqlx::FromRow;
 use sqlx::types::Json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub static CATALOG: Catalog = Catalog {
@@ -246,13 +248,21 @@ pub async fn insert(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
     insert_many(tx, std::iter::once(ticket)).await
 }
 
-/// Writes many tickets in few statements (benchmarks, demo data).
+/// Writes many tickets in few statements (benchmarks, demo data), their counts added up
+/// before they are kept.
 pub async fn insert_many<'a>(
     tx: &mut Tx,
     tickets: impl IntoIterator<Item = &'a Ticket>,
 ) -> Result<(), StoreError> {
     const HEAD: &str = concat!("INSERT INTO tickets (id, number, created_at, ", changeable_columns!(), ")");
-    insert_rows(tx, HEAD, tickets.into_iter().map(new_row)).await
+    let mut counts: HashMap<ServiceTally, ServiceCounts> = HashMap::new();
+    let mut rows = Vec::new();
+    for ticket in tickets {
+        counts.entry(ServiceTally::of(ticket)).or_default().add(&ServiceCounts::of(ticket));
+        rows.push(new_row(ticket));
+    }
+    insert_rows(tx, HEAD, rows).await?;
+    service_totals::keep(tx, &counts.into_iter().collect::<Vec<_>>()).await
 }
 
 fn new_row(ticket: &Ticket) -> Vec<Bind> {
@@ -308,12 +318,14 @@ fn changeable_values(ticket: &Ticket) -> Vec<Bind> {
 /// Stores `after` in place of `before`, if `before` is still the stored version.
 pub async fn update(tx: &mut Tx, before: &Ticket, after: &Ticket) -> Result<(), StoreError> {
     const HEAD: &str = concat!("UPDATE tickets SET (", changeable_columns!(), ") = ");
-    update_row(tx, HEAD, changeable_values(after), after.id.0, before.version).await
+    update_row(tx, HEAD, changeable_values(after), after.id.0, before.version).await?;
+    service_totals::keep(tx, &moves(before, after)).await
 }
 
 /// Deletes `ticket`, if it is still the stored version.
 pub async fn delete(tx: &mut Tx, ticket: &Ticket) -> Result<(), StoreError> {
-    delete_row(tx, "DELETE FROM tickets WHERE id = $1 AND version = $2", ticket.id.0, ticket.version).await
+    delete_row(tx, "DELETE FROM tickets WHERE id = $1 AND version = $2", ticket.id.0, ticket.version).await?;
+    service_totals::keep(tx, &[(ServiceTally::of(ticket), ServiceCounts::of(ticket).negated())]).await
 }
 
 pub async fn count(db: &Db) -> Result<i64, StoreError> {
@@ -348,7 +360,7 @@ impl Deadline {
 }
 
 /// A deadline found missed, and the ticket's version after it was recorded.
-#[derive(Clone, Debug, PartialEq, FromRow)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Missed {
     pub id: Uuid,
     pub number: i64,
@@ -356,10 +368,39 @@ pub struct Missed {
     pub due_at: DateTime<Utc>,
 }
 
+/// A missed deadline, and where its ticket's counts are kept.
+#[derive(FromRow)]
+struct MissedRow {
+    id: Uuid,
+    number: i64,
+    version: i64,
+    due_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    assignee_id: Option<Uuid>,
+    channel: String,
+    priority: String,
+}
+
+impl MissedRow {
+    fn tally(&self) -> Result<ServiceTally, StoreError> {
+        Ok(ServiceTally {
+            day: self.created_at.date_naive(),
+            group: TicketGroup {
+                assignee_id: self.assignee_id.map(UserId),
+                channel: TicketChannel::parse(&self.channel)
+                    .ok_or_else(|| StoreError::corrupt("ticket channel", &self.channel))?,
+                priority: TicketPriority::parse(&self.priority)
+                    .ok_or_else(|| StoreError::corrupt("ticket priority", &self.priority))?,
+            },
+        })
+    }
+}
+
 /// Records as missed, at `at`, up to `limit` `deadline`s passed by `at` and not yet met nor
 /// recorded, and returns them. Read from the deadline's partial index; each ticket is written
 /// once whoever else runs this at the same time (the second writer finds it recorded), and its
-/// version moves, so an edit read before it is refused rather than undoing it.
+/// version moves, so an edit read before it is refused rather than undoing it. A deadline
+/// recorded missed was neither met nor missed before, so each adds one miss to its counts.
 pub async fn record_missed(
     tx: &mut Tx,
     deadline: Deadline,
@@ -373,7 +414,8 @@ pub async fn record_missed(
                 AND first_response_breached_at IS NULL AND first_response_due_at <= $1
                 ORDER BY first_response_due_at LIMIT $2)
              AND first_response_at IS NULL AND first_response_breached_at IS NULL
-             RETURNING id, number, version, first_response_due_at AS due_at"
+             RETURNING id, number, version, first_response_due_at AS due_at, created_at, assignee_id,
+                channel, priority"
         }
         Deadline::Resolution => {
             "UPDATE tickets SET resolution_breached_at = $1, version = version + 1, updated_at = $1
@@ -381,88 +423,24 @@ pub async fn record_missed(
                 AND resolution_breached_at IS NULL AND resolution_due_at <= $1
                 ORDER BY resolution_due_at LIMIT $2)
              AND solved_at IS NULL AND resolution_breached_at IS NULL
-             RETURNING id, number, version, resolution_due_at AS due_at"
+             RETURNING id, number, version, resolution_due_at AS due_at, created_at, assignee_id,
+                channel, priority"
         }
     };
-    Ok(crate::on_tx!(tx, |conn| {
+    let rows: Vec<MissedRow> = crate::on_tx!(tx, |conn| {
         sqlx::query_as(statement).bind(at).bind(limit).fetch_all(&mut *conn).await
-    })?)
-}
-
-/// What [`report`] counts of each group, in the order of `ServiceCounts`' fields.
-type CountsRow = (Option<String>, i64, i64, i64, i64, i64, i64, i64, i64, Option<f64>);
-
-/// Customer service over a period: the tickets opened in it, counted whole and, when `by`
-/// says, by assignee, channel or priority, in one pass over the period's tickets each.
-pub async fn report(
-    db: &Db,
-    scope: &ServiceReportScope,
-) -> Result<(ServiceCounts, Vec<(Option<String>, ServiceCounts)>), StoreError> {
-    let dialect = db.dialect();
-    let group = |by: Option<ReportGrouping>| match (by, dialect) {
-        (None, _) => "CAST(NULL AS TEXT)",
-        (Some(ReportGrouping::Assignee), crate::Dialect::Sqlite) => "lower(hex(assignee_id))",
-        (Some(ReportGrouping::Assignee), crate::Dialect::Postgres) => "CAST(assignee_id AS TEXT)",
-        (Some(ReportGrouping::Channel), _) => "channel",
-        (Some(ReportGrouping::Priority), _) => "priority",
+    })?;
+    let miss = match deadline {
+        Deadline::FirstResponse => ServiceCounts { first_response_missed: 1, ..ServiceCounts::default() },
+        Deadline::Resolution => ServiceCounts { resolution_missed: 1, ..ServiceCounts::default() },
     };
-    let seconds = match dialect {
-        crate::Dialect::Sqlite => "(julianday(first_response_at) - julianday(created_at)) * 86400.0",
-        crate::Dialect::Postgres => "EXTRACT(EPOCH FROM (first_response_at - created_at))",
-    };
-    let counted = |by: Option<ReportGrouping>| {
-        let mut sql = Sql::new("SELECT ");
-        sql.push(group(by)).push(
-            " AS grp, count(*),
-            COALESCE(sum(CASE WHEN solved_at IS NOT NULL THEN 1 ELSE 0 END), 0),
-            COALESCE(sum(CASE WHEN first_response_at IS NOT NULL AND first_response_due_at IS NOT NULL
-                AND first_response_breached_at IS NULL THEN 1 ELSE 0 END), 0),
-            COALESCE(sum(CASE WHEN first_response_breached_at IS NOT NULL THEN 1 ELSE 0 END), 0),
-            COALESCE(sum(CASE WHEN solved_at IS NOT NULL AND resolution_due_at IS NOT NULL
-                AND resolution_breached_at IS NULL THEN 1 ELSE 0 END), 0),
-            COALESCE(sum(CASE WHEN resolution_breached_at IS NOT NULL THEN 1 ELSE 0 END), 0),
-            COALESCE(sum(CASE WHEN solved_at IS NOT NULL AND public_replies <= 1 AND reopened = 0
-                THEN 1 ELSE 0 END), 0),
-            COALESCE(sum(CASE WHEN reopened > 0 THEN 1 ELSE 0 END), 0),
-            CAST(avg(",
-        );
-        sql.push(seconds).push(") AS DOUBLE PRECISION) FROM tickets WHERE created_at >= ");
-        sql.bind(Bind::Time(scope.from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()));
-        sql.push(" AND created_at < ");
-        sql.bind(Bind::Time(scope.until.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()));
-        if by.is_some() {
-            sql.push(" GROUP BY grp ORDER BY grp");
-        }
-        sql
-    };
-    let read = |row: CountsRow| {
-        let (group, opened, solved, fr_met, fr_missed, res_met, res_missed, fcr, reopened, mean) = row;
-        // An assignee reads as its id, whichever way the engine wrote it.
-        let group = group.map(|g| Uuid::parse_str(&g).map(|id| id.to_string()).unwrap_or(g));
-        let counts = ServiceCounts {
-            opened,
-            solved,
-            first_response_met: fr_met,
-            first_response_missed: fr_missed,
-            resolution_met: res_met,
-            resolution_missed: res_missed,
-            first_contact_resolutions: fcr,
-            reopened,
-            mean_first_response_seconds: mean,
-        };
-        (group, counts)
-    };
-    let total = counts(db, counted(None)).await?.into_iter().next().map(read).map(|(_, c)| c);
-    let groups = match scope.by {
-        Some(by) => counts(db, counted(Some(by))).await?.into_iter().map(read).collect(),
-        None => Vec::new(),
-    };
-    Ok((total.unwrap_or_default(), groups))
-}
-
-async fn counts(db: &Db, sql: Sql) -> Result<Vec<CountsRow>, StoreError> {
-    let (text, binds) = sql.into_parts(db.dialect());
-    Ok(on_pool!(db, |pool| {
-        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
-    })?)
+    let mut misses: HashMap<ServiceTally, ServiceCounts> = HashMap::new();
+    for row in &rows {
+        misses.entry(row.tally()?).or_default().add(&miss);
+    }
+    service_totals::keep(tx, &misses.into_iter().collect::<Vec<_>>()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Missed { id: row.id, number: row.number, version: row.version, due_at: row.due_at })
+        .collect())
 }

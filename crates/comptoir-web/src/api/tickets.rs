@@ -13,9 +13,8 @@ use axum::routing::{get, post};
 use comptoir_app::tickets::{TicketMessageAdded, Tickets};
 use comptoir_domain::ids::TicketId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
-use comptoir_domain::tickets::{
-    ReportGrouping, ServiceReport, ServiceReportScope, Ticket, TicketInput, TicketMessageInput,
-};
+use comptoir_domain::service_report::{ReportGrouping, ServiceReport, ServiceReportScope};
+use comptoir_domain::tickets::{Ticket, TicketInput, TicketMessageInput};
 use serde::Serialize;
 
 pub fn router() -> Router<AppState> {

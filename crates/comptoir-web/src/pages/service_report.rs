@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use comptoir_domain::tickets::{ReportGrouping, ServiceReportRow, ServiceReportScope};
+use comptoir_domain::service_report::{ReportGrouping, ServiceReportRow, ServiceReportScope};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {

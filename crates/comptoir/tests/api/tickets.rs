@@ -457,4 +457,37 @@ async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reope
     assert_eq!(last_year.body["total"]["first_contact_resolution_rate"], Value::Null, "nothing to divide");
     let wrong = s.get("/api/v1/tickets/report?by=mood", &s.admin).await;
     assert_eq!(wrong.error_fields(), ["by"]);
+
+    // The counts are kept as tickets change: handed to someone else, they count for them;
+    // deleted, they count no more.
+    let (colleague, _) = s.user(Role::Support).await;
+    let handed =
+        s.patch(&format!("/api/v1/tickets/{}", ids[2]), &s.admin, json!({"assignee_id": colleague})).await;
+    assert_eq!(handed.status, StatusCode::OK, "{:?}", handed.body);
+    let deleted = s
+        .request(reqwest::Method::DELETE, &format!("/api/v1/tickets/{}", ids[1]), Some(&s.admin), None, &[])
+        .await;
+    assert!(deleted.status.is_success(), "{:?}", deleted.body);
+    let by_agent = s.get("/api/v1/tickets/report?by=assignee", &s.admin).await;
+    let opened: Vec<(String, i64, i64)> = by_agent.body["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            let count = |key: &str| g[key].as_i64().unwrap_or_default();
+            (
+                g["group"].as_str().unwrap_or_default().to_owned(),
+                count("opened"),
+                count("first_response_missed"),
+            )
+        })
+        .collect();
+    let mut expected = vec![(agent.0.to_string(), 2, 0), (colleague.0.to_string(), 1, 1)];
+    expected.sort();
+    let mut opened = opened;
+    opened.sort();
+    assert_eq!(opened, expected);
+    let total = &by_agent.body["total"];
+    assert_eq!((total["opened"].as_i64(), total["solved"].as_i64()), (Some(3), Some(2)));
+    assert_eq!(total["first_response_met"].as_i64(), Some(2));
 }

@@ -1,0 +1,325 @@
+//! What customer service adds up to: the counts of a report, kept per day and group of tickets
+//! as tickets change, and read back whole or split.
+
+use crate::ids::UserId;
+use crate::tickets::{Ticket, TicketChannel, TicketPriority};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// What a service report splits its tickets by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportGrouping {
+    Assignee,
+    Channel,
+    Priority,
+}
+
+impl ReportGrouping {
+    pub fn parse(s: &str) -> Option<Self> {
+        [ReportGrouping::Assignee, ReportGrouping::Channel, ReportGrouping::Priority]
+            .into_iter()
+            .find(|g| g.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportGrouping::Assignee => "assignee",
+            ReportGrouping::Channel => "channel",
+            ReportGrouping::Priority => "priority",
+        }
+    }
+}
+
+/// The tickets a service report covers: those opened in `[from, until)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceReportScope {
+    pub from: chrono::NaiveDate,
+    pub until: chrono::NaiveDate,
+    pub by: Option<ReportGrouping>,
+}
+
+/// What a group of tickets adds up to. Every field is a sum over the group's tickets, so
+/// groups add up and a ticket's change is its new counts less its old ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceCounts {
+    pub opened: i64,
+    pub solved: i64,
+    pub first_response_met: i64,
+    pub first_response_missed: i64,
+    pub resolution_met: i64,
+    pub resolution_missed: i64,
+    /// Solved with one public answer at most, never opened again.
+    pub first_contact_resolutions: i64,
+    pub reopened: i64,
+    /// Tickets answered, and their wall-clock waits for that first answer, summed.
+    pub answered: i64,
+    pub first_response_millis: i64,
+}
+
+impl ServiceCounts {
+    /// What `ticket` counts for in its group.
+    pub fn of(ticket: &Ticket) -> ServiceCounts {
+        let (track, sla) = (&ticket.track, &ticket.sla);
+        let solved = track.solved_at.is_some();
+        let one = |yes: bool| i64::from(yes);
+        ServiceCounts {
+            opened: 1,
+            solved: one(solved),
+            first_response_met: one(track.first_response_at.is_some()
+                && sla.first_response_due_at.is_some()
+                && sla.first_response_breached_at.is_none()),
+            first_response_missed: one(sla.first_response_breached_at.is_some()),
+            resolution_met: one(solved
+                && sla.resolution_due_at.is_some()
+                && sla.resolution_breached_at.is_none()),
+            resolution_missed: one(sla.resolution_breached_at.is_some()),
+            first_contact_resolutions: one(ticket.resolved_at_first_contact()),
+            reopened: one(track.reopened > 0),
+            answered: one(track.first_response_at.is_some()),
+            first_response_millis: track
+                .first_response_at
+                .map_or(0, |at| (at - ticket.created_at).num_milliseconds()),
+        }
+    }
+
+    /// These counts taken away instead of added.
+    pub fn negated(&self) -> ServiceCounts {
+        let mut negated = ServiceCounts::default();
+        negated.subtract(self);
+        negated
+    }
+
+    pub fn add(&mut self, other: &ServiceCounts) {
+        self.combine(other, 1);
+    }
+
+    pub fn subtract(&mut self, other: &ServiceCounts) {
+        self.combine(other, -1);
+    }
+
+    fn combine(&mut self, other: &ServiceCounts, sign: i64) {
+        self.opened += sign * other.opened;
+        self.solved += sign * other.solved;
+        self.first_response_met += sign * other.first_response_met;
+        self.first_response_missed += sign * other.first_response_missed;
+        self.resolution_met += sign * other.resolution_met;
+        self.resolution_missed += sign * other.resolution_missed;
+        self.first_contact_resolutions += sign * other.first_contact_resolutions;
+        self.reopened += sign * other.reopened;
+        self.answered += sign * other.answered;
+        self.first_response_millis += sign * other.first_response_millis;
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == ServiceCounts::default()
+    }
+
+    /// Mean wall-clock time to the first answer, over the tickets answered.
+    pub fn mean_first_response_seconds(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.first_response_millis as f64 / 1000.0 / self.answered as f64)
+    }
+}
+
+/// The tickets a report can tell apart: who has them, how they came, how urgent they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TicketGroup {
+    pub assignee_id: Option<UserId>,
+    pub channel: TicketChannel,
+    pub priority: TicketPriority,
+}
+
+/// Where a ticket's counts are kept: its group, on the day (UTC) it was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ServiceTally {
+    pub day: NaiveDate,
+    pub group: TicketGroup,
+}
+
+impl ServiceTally {
+    pub fn of(ticket: &Ticket) -> ServiceTally {
+        ServiceTally {
+            day: ticket.created_at.date_naive(),
+            group: TicketGroup {
+                assignee_id: ticket.fields.assignee_id,
+                channel: ticket.fields.channel,
+                priority: ticket.fields.priority,
+            },
+        }
+    }
+}
+
+/// How a ticket's change moves the kept counts: what to take from where it counted and add
+/// where it counts now; nothing when neither moved.
+pub fn moves(before: &Ticket, after: &Ticket) -> Vec<(ServiceTally, ServiceCounts)> {
+    let (from, to) = (ServiceTally::of(before), ServiceTally::of(after));
+    let (old, new) = (ServiceCounts::of(before), ServiceCounts::of(after));
+    if from == to {
+        let mut change = new;
+        change.subtract(&old);
+        return if change.is_zero() { Vec::new() } else { vec![(to, change)] };
+    }
+    vec![(from, old.negated()), (to, new)]
+}
+
+/// The whole of `groups` and, when `by` says, their sums by assignee, channel or priority,
+/// ordered by the group's name, nobody's last.
+pub fn gather(
+    groups: impl IntoIterator<Item = (TicketGroup, ServiceCounts)>,
+    by: Option<ReportGrouping>,
+) -> (ServiceCounts, Vec<(Option<String>, ServiceCounts)>) {
+    let mut total = ServiceCounts::default();
+    let mut split: std::collections::BTreeMap<(bool, Option<String>), ServiceCounts> = Default::default();
+    for (group, counts) in groups {
+        total.add(&counts);
+        let name = match by {
+            None => continue,
+            Some(ReportGrouping::Assignee) => group.assignee_id.map(|id| id.0.to_string()),
+            Some(ReportGrouping::Channel) => Some(group.channel.as_str().to_owned()),
+            Some(ReportGrouping::Priority) => Some(group.priority.as_str().to_owned()),
+        };
+        split.entry((name.is_none(), name)).or_default().add(&counts);
+    }
+    (total, split.into_iter().map(|((_, name), counts)| (name, counts)).collect())
+}
+
+/// One group's figures: counts, and the rates read from them (absent when nothing counts).
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ServiceReportRow {
+    /// The assignee's id, the channel or the priority; absent for the whole, or for tickets
+    /// nobody was given.
+    pub group: Option<String>,
+    pub opened: i64,
+    pub solved: i64,
+    pub unresolved: i64,
+    pub first_response_met: i64,
+    pub first_response_missed: i64,
+    /// Met over met and missed.
+    pub first_response_compliance: Option<f64>,
+    pub resolution_met: i64,
+    pub resolution_missed: i64,
+    pub resolution_compliance: Option<f64>,
+    pub first_contact_resolutions: i64,
+    /// First-contact resolutions over tickets solved.
+    pub first_contact_resolution_rate: Option<f64>,
+    pub reopened: i64,
+    /// Tickets opened again over tickets solved.
+    pub reopen_rate: Option<f64>,
+    pub mean_first_response_seconds: Option<f64>,
+}
+
+impl ServiceReportRow {
+    pub fn new(group: Option<String>, c: ServiceCounts) -> ServiceReportRow {
+        let ratio = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
+        ServiceReportRow {
+            group,
+            opened: c.opened,
+            solved: c.solved,
+            unresolved: c.opened - c.solved,
+            first_response_met: c.first_response_met,
+            first_response_missed: c.first_response_missed,
+            first_response_compliance: ratio(
+                c.first_response_met,
+                c.first_response_met + c.first_response_missed,
+            ),
+            resolution_met: c.resolution_met,
+            resolution_missed: c.resolution_missed,
+            resolution_compliance: ratio(c.resolution_met, c.resolution_met + c.resolution_missed),
+            first_contact_resolutions: c.first_contact_resolutions,
+            first_contact_resolution_rate: ratio(c.first_contact_resolutions, c.solved),
+            reopened: c.reopened,
+            reopen_rate: ratio(c.reopened, c.solved),
+            mean_first_response_seconds: c.mean_first_response_seconds(),
+        }
+    }
+}
+
+/// Customer service over a period: every ticket opened in it, then each group's.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ServiceReport {
+    pub from: chrono::NaiveDate,
+    pub until: chrono::NaiveDate,
+    pub by: Option<ReportGrouping>,
+    pub total: ServiceReportRow,
+    pub groups: Vec<ServiceReportRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tickets::{TicketInput, TicketRefs, TicketStatus};
+    use chrono::{DateTime, TimeZone, Utc};
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).single().unwrap_or_default()
+    }
+
+    fn ticket(status: TicketStatus, assignee: Option<UserId>) -> crate::tickets::TicketFields {
+        let input =
+            TicketInput { subject: Some("Printer".into()), status: Some(status), ..TicketInput::default() };
+        let mut fields = input.validate(&[], None, None).unwrap_or_else(|e| panic!("{e:?}"));
+        fields.assignee_id = assignee;
+        fields
+    }
+
+    /// Replays `moves` over a ticket's life and checks the kept counts equal its counts now.
+    fn kept(history: &[Ticket]) -> std::collections::HashMap<ServiceTally, ServiceCounts> {
+        let mut kept: std::collections::HashMap<ServiceTally, ServiceCounts> = Default::default();
+        if let Some(first) = history.first() {
+            kept.entry(ServiceTally::of(first)).or_default().add(&ServiceCounts::of(first));
+        }
+        for pair in history.windows(2) {
+            for (tally, change) in moves(&pair[0], &pair[1]) {
+                kept.entry(tally).or_default().add(&change);
+            }
+        }
+        kept.retain(|_, counts| !counts.is_zero());
+        kept
+    }
+
+    #[test]
+    fn a_ticket_counts_once_where_it_is_now_however_it_moved() {
+        let (ann, bob) = (UserId::new(), UserId::new());
+        let none = TicketRefs::default;
+        let opened = Ticket::new(ticket(TicketStatus::New, Some(ann)), none(), at(2, 9));
+        let answered = opened.clone().answered(at(2, 10));
+        let handed_over = answered.changed(ticket(TicketStatus::Open, Some(bob)), none(), at(3, 9));
+        let solved = handed_over.changed(ticket(TicketStatus::Solved, Some(bob)), none(), at(4, 9));
+        let history = [opened, answered, handed_over, solved.clone()];
+        let kept = kept(&history);
+        assert_eq!(kept.len(), 1, "ann's count went to bob: {kept:?}");
+        assert_eq!(kept.get(&ServiceTally::of(&solved)), Some(&ServiceCounts::of(&solved)));
+        let counts = ServiceCounts::of(&solved);
+        assert_eq!((counts.opened, counts.solved, counts.first_contact_resolutions), (1, 1, 1));
+        assert_eq!(counts.mean_first_response_seconds(), Some(3600.0));
+    }
+
+    #[test]
+    fn a_change_that_moves_no_count_writes_nothing() {
+        let opened = Ticket::new(ticket(TicketStatus::New, None), TicketRefs::default(), at(2, 9));
+        let mut renamed = opened.changed(ticket(TicketStatus::New, None), TicketRefs::default(), at(2, 11));
+        renamed.fields.subject = "Scanner".into();
+        assert!(moves(&opened, &renamed).is_empty());
+    }
+
+    #[test]
+    fn groups_add_up_to_the_whole_and_nobody_comes_last() {
+        let ann = UserId::new();
+        let group = |assignee_id| TicketGroup {
+            assignee_id,
+            channel: crate::tickets::TicketChannel::Email,
+            priority: TicketPriority::Normal,
+        };
+        let one = ServiceCounts { opened: 1, ..ServiceCounts::default() };
+        let two = ServiceCounts { opened: 2, solved: 1, ..ServiceCounts::default() };
+        let rows =
+            [(group(None), one.clone()), (group(Some(ann)), two.clone()), (group(Some(ann)), one.clone())];
+        let (total, split) = gather(rows.clone(), Some(ReportGrouping::Assignee));
+        assert_eq!((total.opened, total.solved), (4, 1));
+        let names: Vec<_> = split.iter().map(|(name, c)| (name.clone(), c.opened)).collect();
+        assert_eq!(names, [(Some(ann.0.to_string()), 3), (None, 1)]);
+        let (_, by_channel) = gather(rows.clone(), Some(ReportGrouping::Channel));
+        assert_eq!(by_channel.len(), 1);
+        assert!(gather(rows, None).1.is_empty());
+    }
+}

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod input;
 pub mod kind;
+pub mod mail;
 pub mod merges;
 pub mod orders;
 pub mod passwords;

@@ -300,10 +300,17 @@ impl App {
             crate::users::check_version(if_match, current.version)?;
             None
         };
+        let mail = match &changed {
+            Some(answered) if answer => self.ticket_answer_mail(answered, &message.body).await?,
+            _ => None,
+        };
         let mut tx = self.db.begin().await?;
         let activity = self.store_new::<Activities>(&mut tx, actor, activity).await?;
         if let Some(changed) = &changed {
             self.store_change::<Tickets>(&mut tx, actor, &current, changed, if_match, None).await?;
+        }
+        if let Some(mail) = &mail {
+            comptoir_store::mail::queue(&mut tx, mail).await?;
         }
         tx.commit().await?;
         Ok(TicketMessageAdded { ticket: changed.unwrap_or(current), activity })

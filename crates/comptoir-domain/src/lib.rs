@@ -19,6 +19,7 @@ pub mod imports;
 pub mod kinds;
 pub mod lines;
 pub mod listing;
+pub mod mail;
 pub mod money;
 pub mod orders;
 pub mod phone;

@@ -72,6 +72,13 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("merges", "merged_record", "copy of a merged contact", Erasure::DeleteRow),
     personal("idempotency_keys", "response_body", "copy of a response", Erasure::DeleteRow),
     personal("sign_in_failures", "email", "identity", Erasure::DeleteRow),
+    // A message to a person is about them from its address to its last word.
+    personal("mail_outbox", "recipient", "contact details", Erasure::DeleteRow),
+    personal("mail_outbox", "subject", "correspondence", Erasure::DeleteRow),
+    personal("mail_outbox", "text_body", "correspondence", Erasure::DeleteRow),
+    personal("mail_outbox", "html_body", "correspondence", Erasure::DeleteRow),
+    // A mail server's refusal may quote the address it refused.
+    personal("mail_outbox", "last_error", "contact details", Erasure::DeleteRow),
 ];
 
 /// Columns that hold no personal data, listed so that a new column must be classified before
@@ -217,6 +224,15 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("tickets", "resolution_breached_at"),
     ("tickets", "created_at"),
     ("tickets", "updated_at"),
+    ("mail_outbox", "id"),
+    ("mail_outbox", "ticket_id"),
+    ("mail_outbox", "reply_to"),
+    ("mail_outbox", "thread"),
+    ("mail_outbox", "status"),
+    ("mail_outbox", "attempts"),
+    ("mail_outbox", "next_attempt_at"),
+    ("mail_outbox", "created_at"),
+    ("mail_outbox", "sent_at"),
     ("ticket_day_totals", "day"),
     ("ticket_day_totals", "assignee_id"),
     ("ticket_day_totals", "channel"),

@@ -17,6 +17,7 @@ pub mod fetch;
 pub mod idempotency;
 pub mod imports;
 pub mod listing;
+pub mod mail;
 pub mod orders;
 pub mod pipelines;
 pub mod products;

@@ -14,6 +14,8 @@ pub use reqwest::header::HeaderMap;
 
 mod browser;
 pub use browser::{Browser, Html};
+mod smtp;
+pub use smtp::{Received, SmtpServer};
 
 /// The password of the admin every test server starts with.
 pub const ADMIN_PASSWORD: &str = "admin-password-1234";

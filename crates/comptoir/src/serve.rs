@@ -60,6 +60,7 @@ pub async fn run(
     spawn_housekeeping(app.clone(), options.event_retention);
     spawn_dispatcher(app.clone());
     spawn_deadline_watch(app.clone());
+    spawn_mail_sender(app.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {}", addr))?;
     let url = format!("http://{}", listener.local_addr()?);
@@ -103,6 +104,23 @@ fn spawn_deadline_watch(app: App) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(missed = n, "service-level deadlines passed"),
                 Err(error) => tracing::warn!(%error, "could not look for missed deadlines"),
+            }
+        }
+    });
+}
+
+/// Sends the outbox's mail: every server runs it; the database decides who sends what. A
+/// message written now goes out within five seconds, sooner when the outbox was busy.
+fn spawn_mail_sender(app: App) {
+    tokio::spawn(async move {
+        loop {
+            match app.send_due_mail(comptoir_domain::time::now()).await {
+                Ok(0) => tokio::time::sleep(std::time::Duration::from_secs(5)).await,
+                Ok(sent) => tracing::info!(sent, "mail sent"),
+                Err(error) => {
+                    tracing::warn!(%error, "could not send the outbox's mail; trying again shortly");
+                    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                }
             }
         }
     });

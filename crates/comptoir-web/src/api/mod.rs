@@ -12,6 +12,7 @@ pub mod duplicates;
 pub mod forecast;
 pub mod imports;
 pub mod kinds;
+pub mod mail;
 pub mod openapi;
 pub mod orders;
 pub mod pipelines;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(quotes::router())
         .merge(orders::router())
         .merge(settings::router())
+        .merge(mail::router())
         .merge(custom_fields::router())
         .merge(users::router())
         .merge(tokens::router())

@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         super::orders::remove,
         super::settings::seller, super::settings::set_seller,
         super::settings::service_levels, super::settings::set_service_levels,
+        super::mail::settings, super::mail::set_settings, super::mail::outbox,
         super::bulk::contacts, super::bulk::companies, super::bulk::deals, super::bulk::tickets,
         super::imports::create, super::imports::list, super::imports::read, super::imports::undo,
         super::duplicates::list, super::duplicates::read, super::duplicates::dismiss, super::duplicates::last_scan,

@@ -13,6 +13,7 @@ mod health;
 mod imports;
 mod keyset;
 mod listing;
+mod mail;
 mod pages;
 mod permissions;
 mod quotes;

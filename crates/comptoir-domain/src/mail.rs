@@ -1,0 +1,384 @@
+//! Mail Comptoir sends: the SMTP server it goes out through, and the messages themselves,
+//! written in their recipient's language as plain text with an HTML twin.
+
+use crate::email::EmailAddress;
+use crate::tickets::Ticket;
+use crate::validation::{ValidationErrors, clean_text};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How the connection to the SMTP server is protected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailSecurity {
+    /// Plain SMTP, upgraded with STARTTLS, which the server must offer (usually port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+    /// No encryption at all: only for a relay on this machine or a trusted network.
+    None,
+}
+
+impl MailSecurity {
+    pub fn default_port(self) -> u16 {
+        match self {
+            MailSecurity::Starttls => 587,
+            MailSecurity::Tls => 465,
+            MailSecurity::None => 25,
+        }
+    }
+}
+
+/// The languages mail is written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailLanguage {
+    #[default]
+    Fr,
+    En,
+}
+
+impl MailLanguage {
+    /// The language of a contact who declared one we write in; `fallback` otherwise.
+    pub fn of(declared: Option<&str>, fallback: MailLanguage) -> MailLanguage {
+        match declared {
+            Some("fr") => MailLanguage::Fr,
+            Some("en") => MailLanguage::En,
+            _ => fallback,
+        }
+    }
+}
+
+/// Where and as whom mail goes out, as stored. The password is kept to sign in to the server
+/// and never shown again ([`MailSettingsView`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: MailSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from_name: Option<String>,
+    pub from_address: String,
+    /// Where requesters' answers go; each ticket's mail carries its reference in it
+    /// (`support+T-000123@example.fr`), so an answer finds its ticket.
+    pub reply_to_address: Option<String>,
+    /// For recipients who declared no language we write in.
+    pub default_language: MailLanguage,
+}
+
+/// Mail settings as they are shown: everything but the password.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MailSettingsView {
+    pub host: String,
+    pub port: u16,
+    pub security: MailSecurity,
+    pub username: Option<String>,
+    /// Whether a password is kept; the password itself is never shown.
+    pub password_set: bool,
+    pub from_name: Option<String>,
+    pub from_address: String,
+    pub reply_to_address: Option<String>,
+    pub default_language: MailLanguage,
+}
+
+impl From<&MailSettings> for MailSettingsView {
+    fn from(s: &MailSettings) -> MailSettingsView {
+        MailSettingsView {
+            host: s.host.clone(),
+            port: s.port,
+            security: s.security,
+            username: s.username.clone(),
+            password_set: s.password.is_some(),
+            from_name: s.from_name.clone(),
+            from_address: s.from_address.clone(),
+            reply_to_address: s.reply_to_address.clone(),
+            default_language: s.default_language,
+        }
+    }
+}
+
+/// New mail settings. A password left out keeps the one kept; an empty one removes it.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettingsInput {
+    pub host: Option<String>,
+    /// Defaults to the usual port of `security`.
+    pub port: Option<u16>,
+    pub security: Option<MailSecurity>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from_name: Option<String>,
+    pub from_address: Option<String>,
+    pub reply_to_address: Option<String>,
+    pub default_language: Option<MailLanguage>,
+}
+
+impl MailSettingsInput {
+    pub fn validate(self, current: Option<&MailSettings>) -> Result<MailSettings, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let host = clean_text(self.host).unwrap_or_default();
+        if host.is_empty() {
+            errors.add("host", "is required");
+        } else if host.len() > 253 || !host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        {
+            errors.add("host", "is not a host name or an address");
+        }
+        let security = self.security.unwrap_or_default();
+        let port = self.port.unwrap_or(security.default_port());
+        if port == 0 {
+            errors.add("port", "must be between 1 and 65535");
+        }
+        let mut address = |field: &str, value: Option<String>| {
+            let value = clean_text(value)?;
+            match EmailAddress::parse(&value) {
+                Ok(parsed) => Some(parsed.as_str().to_owned()),
+                Err(_) => {
+                    errors.add(field, "is not a valid email address");
+                    None
+                }
+            }
+        };
+        let from_address = address("from_address", self.from_address);
+        let reply_to_address = address("reply_to_address", self.reply_to_address);
+        if from_address.is_none() && !errors.0.iter().any(|e| e.field == "from_address") {
+            errors.add("from_address", "is required");
+        }
+        if reply_to_address.as_deref().is_some_and(|a| a.split('@').next().is_some_and(|l| l.contains('+'))) {
+            errors.add("reply_to_address", "takes no +: each ticket adds its own reference after one");
+        }
+        let from_name = clean_text(self.from_name);
+        if from_name.as_deref().is_some_and(|n| n.chars().count() > 100 || n.contains(['\r', '\n'])) {
+            errors.add("from_name", "must be one line of at most 100 characters");
+        }
+        let password = match self.password {
+            None => current.and_then(|c| c.password.clone()),
+            Some(p) if p.is_empty() => None,
+            Some(p) => Some(p),
+        };
+        errors.into_result()?;
+        Ok(MailSettings {
+            host,
+            port,
+            security,
+            username: clean_text(self.username),
+            password,
+            from_name,
+            from_address: from_address.unwrap_or_default(),
+            reply_to_address,
+            default_language: self.default_language.unwrap_or_default(),
+        })
+    }
+}
+
+/// A message waiting in the outbox, or sent from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutgoingMail {
+    pub id: Uuid,
+    pub ticket_id: Option<crate::ids::TicketId>,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub reply_to: Option<String>,
+    /// Mail about the same ticket threads together in the recipient's mail reader.
+    pub thread: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A message of the outbox, as admins follow them.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OutboxEntry {
+    pub id: Uuid,
+    pub ticket_id: Option<crate::ids::TicketId>,
+    pub recipient: String,
+    pub subject: String,
+    /// `pending`, `sent` or `failed` (given up).
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// An agent's public answer to a ticket, for its requester; none when the ticket has nobody
+/// to write to.
+pub fn ticket_answer(
+    settings: &MailSettings,
+    ticket: &Ticket,
+    body: &str,
+    language: MailLanguage,
+    at: DateTime<Utc>,
+) -> Option<OutgoingMail> {
+    let recipient = ticket.requester_email.clone()?;
+    let reference = &ticket.reference;
+    let footer = match language {
+        MailLanguage::Fr => format!(
+            "Votre demande {reference} : « {} ». Répondez simplement à ce message pour la compléter.",
+            ticket.fields.subject
+        ),
+        MailLanguage::En => format!(
+            "Your request {reference}: “{}”. Simply reply to this message to add to it.",
+            ticket.fields.subject
+        ),
+    };
+    let text_body = format!("{body}\n\n-- \n{footer}\n");
+    let paragraphs: String = body
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>\n", escape_html(p.trim()).replace('\n', "<br>\n")))
+        .collect();
+    let html_body = format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<body>\n{paragraphs}<hr>\n<p style=\"color:#555\">{}</p>\n</body>\n</html>\n",
+        match language {
+            MailLanguage::Fr => "fr",
+            MailLanguage::En => "en",
+        },
+        escape_html(&footer)
+    );
+    Some(OutgoingMail {
+        id: Uuid::now_v7(),
+        ticket_id: Some(ticket.id),
+        recipient,
+        subject: format!("[{reference}] {}", ticket.fields.subject),
+        text_body,
+        html_body,
+        reply_to: settings.reply_to_address.as_deref().map(|a| plus_address(a, reference)),
+        thread: Some(format!("ticket-{}", ticket.id.0)),
+        created_at: at,
+    })
+}
+
+/// `support@example.fr` with `T-000123` after a `+`: one mailbox, and the reference to
+/// route an answer by.
+pub fn plus_address(address: &str, tag: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => format!("{local}+{tag}@{domain}"),
+        None => address.to_owned(),
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// When a message that failed is tried again, after `attempts` tries; `None` once it has
+/// been tried long enough (about a day) to give up and say so.
+pub fn next_attempt(attempts: i32, failed_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    const WAITS_MINUTES: [i64; 6] = [1, 5, 15, 60, 240, 720];
+    let wait = WAITS_MINUTES.get(usize::try_from(attempts).ok()?.checked_sub(1)?)?;
+    Some(failed_at + chrono::Duration::minutes(*wait))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tickets::{TicketInput, TicketRefs};
+
+    fn settings() -> MailSettings {
+        MailSettingsInput {
+            host: Some("smtp.example.fr".into()),
+            from_address: Some("Support@Example.fr".into()),
+            reply_to_address: Some("support@example.fr".into()),
+            password: Some("s3cret".into()),
+            ..MailSettingsInput::default()
+        }
+        .validate(None)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn settings_default_to_starttls_on_its_port_and_keep_the_password_unless_told() {
+        let kept = settings();
+        assert_eq!(
+            (kept.security, kept.port, kept.from_address.as_str()),
+            (MailSecurity::Starttls, 587, "support@example.fr")
+        );
+        let again = MailSettingsInput {
+            host: Some("smtp.example.fr".into()),
+            from_address: Some("a@example.fr".into()),
+            ..Default::default()
+        };
+        assert_eq!(again.validate(Some(&kept)).ok().and_then(|s| s.password), Some("s3cret".into()));
+        let cleared = MailSettingsInput {
+            host: Some("smtp.example.fr".into()),
+            from_address: Some("a@example.fr".into()),
+            password: Some(String::new()),
+            ..Default::default()
+        };
+        assert_eq!(cleared.validate(Some(&kept)).ok().map(|s| s.password), Some(None));
+        assert!(
+            !serde_json::to_string(&MailSettingsView::from(&kept)).unwrap_or_default().contains("s3cret")
+        );
+    }
+
+    #[test]
+    fn wrong_settings_name_their_fields() {
+        let wrong = MailSettingsInput {
+            host: Some("smtp example".into()),
+            from_address: Some("nobody".into()),
+            reply_to_address: Some("support+x@example.fr".into()),
+            from_name: Some("Support\r\nBcc: x@y.fr".into()),
+            ..MailSettingsInput::default()
+        };
+        let errors = wrong.validate(None).err().unwrap_or_default();
+        let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["host", "from_address", "reply_to_address", "from_name"]);
+    }
+
+    #[test]
+    fn an_answer_goes_to_the_requester_in_their_language_with_the_reference_to_reply_to() {
+        let fields = TicketInput { subject: Some("Imprimante <HS>".into()), ..TicketInput::default() }
+            .validate(&[], None, None)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut ticket = Ticket::new(fields, TicketRefs::default(), Utc::now());
+        ticket.numbered(123);
+        assert_eq!(
+            ticket_answer(&settings(), &ticket, "Bonjour", MailLanguage::Fr, Utc::now()),
+            None,
+            "nobody to write to"
+        );
+        ticket.requester_email = Some("marie@client.fr".into());
+        let mail = ticket_answer(
+            &settings(),
+            &ticket,
+            "Bonjour,\nc'est réparé.\n\nCordialement",
+            MailLanguage::Fr,
+            Utc::now(),
+        );
+        let mail = mail.unwrap_or_else(|| panic!("a mail"));
+        assert_eq!(mail.recipient, "marie@client.fr");
+        assert_eq!(mail.subject, "[T-000123] Imprimante <HS>");
+        assert_eq!(mail.reply_to.as_deref(), Some("support+T-000123@example.fr"));
+        assert!(
+            mail.text_body
+                .starts_with("Bonjour,\nc'est réparé.\n\nCordialement\n\n-- \nVotre demande T-000123")
+        );
+        assert!(mail.html_body.contains("<p>Bonjour,<br>\nc&#39;est réparé.</p>"), "{}", mail.html_body);
+        assert!(mail.html_body.contains("Imprimante &lt;HS&gt;"), "escaped: {}", mail.html_body);
+        let english = ticket_answer(&settings(), &ticket, "Hello", MailLanguage::En, Utc::now());
+        assert!(english.is_some_and(|m| m.text_body.contains("Your request T-000123")));
+        assert_eq!(MailLanguage::of(Some("de"), MailLanguage::En), MailLanguage::En);
+    }
+
+    #[test]
+    fn a_failed_message_waits_longer_each_time_then_is_given_up() {
+        let now = Utc::now();
+        assert_eq!(next_attempt(1, now), Some(now + chrono::Duration::minutes(1)));
+        assert_eq!(next_attempt(6, now), Some(now + chrono::Duration::hours(12)));
+        assert_eq!(next_attempt(7, now), None);
+    }
+}

@@ -1,0 +1,128 @@
+use comptoir_domain::users::Role;
+use comptoir_testkit::{Answer, SmtpServer, TestServer, on_both_databases};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+on_both_databases!(
+    an_answer_goes_to_the_requester_by_mail_once_in_their_language,
+    mail_that_cannot_go_out_waits_and_is_tried_again,
+);
+
+async fn set_mail(s: &TestServer, token: &str, settings: Value) -> Answer {
+    s.request(Method::PUT, "/api/v1/settings/mail", Some(token), Some(settings), &[]).await
+}
+
+fn through(port: u16) -> Value {
+    json!({
+        "host": "127.0.0.1",
+        "port": port,
+        "security": "none",
+        "password": "s3cret-du-relais",
+        "from_name": "Support Lenoir",
+        "from_address": "support@lenoir.test",
+        "reply_to_address": "support@lenoir.test",
+    })
+}
+
+/// A ticket from a new requester speaking `language`, and its id and reference.
+async fn ticket_from(s: &TestServer, email: &str, language: &str) -> (String, String) {
+    let contact = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": "Lenoir", "emails": [email], "language": language}),
+        )
+        .await
+        .id();
+    let ticket = s
+        .post("/api/v1/tickets", &s.admin, json!({"subject": "Printer jammed", "contact_id": contact}))
+        .await;
+    assert_eq!(ticket.status, StatusCode::CREATED, "{:?}", ticket.body);
+    (ticket.id(), ticket.body["reference"].as_str().unwrap_or_default().to_owned())
+}
+
+async fn say(s: &TestServer, ticket: &str, body: Value) {
+    let said = s.post(&format!("/api/v1/tickets/{ticket}/messages"), &s.admin, body).await;
+    assert_eq!(said.status, StatusCode::CREATED, "{:?}", said.body);
+}
+
+async fn an_answer_goes_to_the_requester_by_mail_once_in_their_language(s: TestServer) {
+    let server = SmtpServer::start().await;
+    let (_, agent) = s.user(Role::Support).await;
+    assert_eq!(set_mail(&s, &agent, through(server.port)).await.status, StatusCode::FORBIDDEN);
+    let set = set_mail(&s, &s.admin, through(server.port)).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let read = s.get("/api/v1/settings/mail", &s.admin).await;
+    assert_eq!(read.body["password_set"], true);
+    assert!(!read.body.to_string().contains("s3cret"), "the password is never shown: {}", read.body);
+    let audit = s.get("/api/v1/audit", &s.admin).await;
+    assert!(!audit.body.to_string().contains("s3cret"), "nor kept in the audit log");
+
+    let (ticket, reference) = ticket_from(&s, "helene@lenoir.fr", "fr").await;
+    say(&s, &ticket, json!({"body": "Bonjour,\nle bac est débloqué.\n\nBonne journée"})).await;
+    say(&s, &ticket, json!({"body": "Pièce commandée", "internal": true})).await;
+    say(&s, &ticket, json!({"body": "Merci !", "from_requester": true})).await;
+    // Two servers send at once: each message goes out from one of them.
+    let now = chrono::Utc::now();
+    let (one, other) = tokio::join!(s.app.send_due_mail(now), s.app.send_due_mail(now));
+    assert_eq!(one.expect("a pass") + other.expect("a pass"), 1, "only the answer is mail");
+    assert_eq!(s.app.send_due_mail(chrono::Utc::now()).await.expect("a pass"), 0, "never twice");
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    let mail = &received[0];
+    assert_eq!(
+        (mail.sender.as_str(), mail.recipients.clone()),
+        ("support@lenoir.test", vec!["helene@lenoir.fr".to_owned()])
+    );
+    assert_eq!(mail.subject(), format!("[{reference}] Printer jammed"));
+    assert_eq!(mail.header("Reply-To"), Some(format!("support+{reference}@lenoir.test")));
+    assert!(
+        mail.text().starts_with("Bonjour,\nle bac est débloqué.\n\nBonne journée\n\n-- \nVotre demande"),
+        "{}",
+        mail.text()
+    );
+    assert!(mail.html().contains("<p>Bonjour,<br>\nle bac est débloqué.</p>"), "{}", mail.html());
+
+    let (english, _) = ticket_from(&s, "jane@lenoir.co.uk", "en").await;
+    say(&s, &english, json!({"body": "Fixed."})).await;
+    assert_eq!(s.app.send_due_mail(chrono::Utc::now()).await.expect("a pass"), 1);
+    assert!(server.received().last().is_some_and(|m| m.text().contains("Your request")), "in English");
+
+    let outbox = s.get(&format!("/api/v1/mail/outbox?ticket_id={ticket}"), &s.admin).await;
+    assert_eq!(outbox.status, StatusCode::OK, "{:?}", outbox.body);
+    let entries = outbox.body["data"].as_array().cloned().unwrap_or_default();
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0]["status"].as_str(), entries[0]["attempts"].as_i64()), (Some("sent"), Some(1)));
+    assert_eq!(s.get("/api/v1/mail/outbox", &agent).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get("/api/v1/mail/outbox?limit=0", &s.admin).await.error_fields(), ["limit"]);
+}
+
+async fn mail_that_cannot_go_out_waits_and_is_tried_again(s: TestServer) {
+    // A port nobody listens on any more.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port());
+    let set = set_mail(&s, &s.admin, through(closed.expect("a free port"))).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let wrong = set_mail(&s, &s.admin, json!({"host": "smtp.lenoir.test", "from_address": "support"})).await;
+    assert_eq!(wrong.error_fields(), ["from_address"]);
+
+    let (ticket, _) = ticket_from(&s, "helene@lenoir.fr", "fr").await;
+    say(&s, &ticket, json!({"body": "Voilà"})).await;
+    let now = chrono::Utc::now();
+    assert_eq!(s.app.send_due_mail(now).await.expect("a pass"), 0);
+    let waiting = s.get("/api/v1/mail/outbox", &s.admin).await.body["data"][0].clone();
+    assert_eq!((waiting["status"].as_str(), waiting["attempts"].as_i64()), (Some("pending"), Some(1)));
+    assert!(
+        waiting["last_error"].as_str().is_some_and(|e| !e.is_empty() && !e.contains("s3cret")),
+        "{waiting}"
+    );
+    assert_eq!(s.app.send_due_mail(now).await.expect("a pass"), 0, "not before its next try");
+
+    let server = SmtpServer::start().await;
+    let mended = set_mail(&s, &s.admin, through(server.port)).await;
+    assert_eq!(mended.status, StatusCode::OK, "{:?}", mended.body);
+    let later = chrono::Utc::now() + chrono::Duration::minutes(2);
+    assert_eq!(s.app.send_due_mail(later).await.expect("a pass"), 1);
+    assert_eq!(server.received().len(), 1);
+    let sent = s.get("/api/v1/mail/outbox", &s.admin).await.body["data"][0].clone();
+    assert_eq!((sent["status"].as_str(), sent["attempts"].as_i64()), (Some("sent"), Some(2)));
+}

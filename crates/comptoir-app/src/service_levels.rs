@@ -8,12 +8,15 @@ use crate::{App, AppError, admin_only};
 use chrono::{DateTime, Utc};
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::TicketId;
+use comptoir_domain::ids::UserId;
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
+use comptoir_domain::mail::{DeadlineNotice, MailLanguage, deadline_notice};
 use comptoir_domain::service_levels::ServiceLevels;
 use comptoir_domain::tickets::reference;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
-use comptoir_store::tickets::Deadline;
+use comptoir_domain::users::{Role, User};
+use comptoir_store::tickets::{Deadline, Reached};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -59,37 +62,107 @@ impl App {
         Ok((levels, version + 1))
     }
 
-    /// Records the deadlines passed by `at` that were neither met nor recorded, each once
-    /// however many servers run this, and announces each (`ticket.sla_breached`). Returns how
-    /// many it recorded; a full pass means more may be waiting.
-    pub async fn record_missed_deadlines(&self, at: DateTime<Utc>) -> Result<usize, AppError> {
+    /// Watches the deadlines at `at`: records those passed that were neither met nor recorded
+    /// (`ticket.sla_breached`), then those coming within the warning time that nobody was
+    /// warned of (`ticket.sla_at_risk`), each once however many servers run this. When mail is
+    /// set up, the ticket's assignee hears of both, and the managers (the admins, without
+    /// managers) of a deadline missed, in the same transaction. A full pass means more may be
+    /// waiting.
+    pub async fn watch_deadlines(&self, at: DateTime<Utc>) -> Result<DeadlineWatch, AppError> {
+        let (levels, _) = self.service_levels().await?;
+        let (mail, _) = self.mail_settings().await?;
         let mut tx = self.db.begin().await?;
-        let mut recorded = 0;
+        let mut watch = DeadlineWatch::default();
+        let mut notices = Vec::new();
         for deadline in [Deadline::FirstResponse, Deadline::Resolution] {
             let missed =
                 comptoir_store::tickets::record_missed(&mut tx, deadline, at, MISSED_PER_PASS).await?;
             for ticket in &missed {
-                let payload = json!({
-                    "deadline": deadline.as_str(),
-                    "due_at": ticket.due_at,
-                    "reference": reference(ticket.number),
-                    "version": ticket.version,
-                });
-                let origin = Origin { actor: None, operation: None };
-                let object = ObjectType::Record(RecordKind::Ticket);
-                announce(
-                    &mut tx,
-                    origin,
-                    object,
-                    TicketId(ticket.id).into(),
-                    Milestone::SlaBreached,
-                    payload,
-                )
-                .await?;
+                announce_deadline(&mut tx, ticket, deadline, Milestone::SlaBreached).await?;
+                notices.push((notice(ticket, deadline, true), ticket.assignee_id));
             }
-            recorded += missed.len();
+            watch.missed += missed.len();
+        }
+        if levels.warn_before_minutes > 0 {
+            let horizon = at + chrono::Duration::minutes(i64::from(levels.warn_before_minutes));
+            for deadline in [Deadline::FirstResponse, Deadline::Resolution] {
+                let close =
+                    comptoir_store::tickets::record_at_risk(&mut tx, deadline, at, horizon, MISSED_PER_PASS)
+                        .await?;
+                for ticket in &close {
+                    announce_deadline(&mut tx, ticket, deadline, Milestone::SlaAtRisk).await?;
+                    notices.push((notice(ticket, deadline, false), ticket.assignee_id));
+                }
+                watch.at_risk += close.len();
+            }
+        }
+        if let Some(settings) = mail.filter(|_| !notices.is_empty()) {
+            let people = comptoir_store::users::active(&self.db).await?;
+            let zone = levels.business_hours.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
+            for (notice, assignee) in &notices {
+                for person in recipients(&people, *assignee, notice.missed) {
+                    let language = MailLanguage::of(person.locale.as_deref(), settings.default_language);
+                    let zone = person.timezone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(zone);
+                    let mail = deadline_notice(notice, &person.email, language, zone, at);
+                    comptoir_store::mail::queue(&mut tx, &mail).await?;
+                    watch.notices += 1;
+                }
+            }
         }
         tx.commit().await?;
-        Ok(recorded)
+        Ok(watch)
     }
+}
+
+/// What a watch of the deadlines found and did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeadlineWatch {
+    pub missed: usize,
+    pub at_risk: usize,
+    /// Mail put in the outbox about them.
+    pub notices: usize,
+}
+
+async fn announce_deadline(
+    tx: &mut comptoir_store::Tx,
+    ticket: &Reached,
+    deadline: Deadline,
+    milestone: Milestone,
+) -> Result<(), AppError> {
+    let payload = json!({
+        "deadline": deadline.as_str(),
+        "due_at": ticket.due_at,
+        "reference": reference(ticket.number),
+        "version": ticket.version,
+    });
+    let origin = Origin { actor: None, operation: None };
+    let object = ObjectType::Record(RecordKind::Ticket);
+    announce(tx, origin, object, TicketId(ticket.id).into(), milestone, payload).await
+}
+
+fn notice(ticket: &Reached, deadline: Deadline, missed: bool) -> DeadlineNotice {
+    DeadlineNotice {
+        ticket_id: TicketId(ticket.id),
+        reference: reference(ticket.number),
+        subject: ticket.subject.clone(),
+        deadline,
+        due_at: ticket.due_at,
+        missed,
+    }
+}
+
+/// Who hears of a deadline: the ticket's assignee; for a missed one, also the managers, or
+/// the admins when there is no manager. Each once.
+fn recipients(people: &[User], assignee: Option<UserId>, missed: bool) -> Vec<&User> {
+    let mut told: Vec<&User> = people.iter().filter(|p| Some(p.id) == assignee).collect();
+    if missed {
+        let managers: Vec<&User> = people.iter().filter(|p| p.role == Role::Manager).collect();
+        let leads = if managers.is_empty() {
+            people.iter().filter(|p| p.role == Role::Admin).collect()
+        } else {
+            managers
+        };
+        told.extend(leads.into_iter().filter(|p| Some(p.id) != assignee));
+    }
+    told
 }

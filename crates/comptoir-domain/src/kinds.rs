@@ -134,9 +134,13 @@ impl ObjectType {
             }
             ObjectType::Quote => &[Milestone::Sent, Milestone::Accepted, Milestone::Refused],
             ObjectType::Record(RecordKind::Contact) => &[Milestone::Merged, Milestone::MergeUndone],
-            ObjectType::Record(RecordKind::Ticket) => {
-                &[Milestone::Assigned, Milestone::Solved, Milestone::Reopened, Milestone::SlaBreached]
-            }
+            ObjectType::Record(RecordKind::Ticket) => &[
+                Milestone::Assigned,
+                Milestone::Solved,
+                Milestone::Reopened,
+                Milestone::SlaAtRisk,
+                Milestone::SlaBreached,
+            ],
             _ => &[],
         }
     }
@@ -173,6 +177,8 @@ pub enum Milestone {
     Solved,
     /// Opened again after it was solved.
     Reopened,
+    /// A service-level deadline comes close, and nobody met it yet.
+    SlaAtRisk,
     /// A service-level deadline passed.
     SlaBreached,
 }
@@ -191,6 +197,7 @@ impl Milestone {
             Milestone::Assigned => "assigned",
             Milestone::Solved => "solved",
             Milestone::Reopened => "reopened",
+            Milestone::SlaAtRisk => "sla_at_risk",
             Milestone::SlaBreached => "sla_breached",
         }
     }

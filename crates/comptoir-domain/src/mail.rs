@@ -2,7 +2,7 @@
 //! written in their recipient's language as plain text with an HTML twin.
 
 use crate::email::EmailAddress;
-use crate::tickets::Ticket;
+use crate::tickets::{Deadline, Ticket};
 use crate::validation::{ValidationErrors, clean_text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,13 @@ pub enum MailLanguage {
 }
 
 impl MailLanguage {
+    pub fn code(self) -> &'static str {
+        match self {
+            MailLanguage::Fr => "fr",
+            MailLanguage::En => "en",
+        }
+    }
+
     /// The language of a contact who declared one we write in; `fallback` otherwise.
     pub fn of(declared: Option<&str>, fallback: MailLanguage) -> MailLanguage {
         match declared {
@@ -232,10 +239,7 @@ pub fn ticket_answer(
         .collect();
     let html_body = format!(
         "<!doctype html>\n<html lang=\"{}\">\n<body>\n{paragraphs}<hr>\n<p style=\"color:#555\">{}</p>\n</body>\n</html>\n",
-        match language {
-            MailLanguage::Fr => "fr",
-            MailLanguage::En => "en",
-        },
+        language.code(),
         escape_html(&footer)
     );
     Some(OutgoingMail {
@@ -249,6 +253,111 @@ pub fn ticket_answer(
         thread: Some(format!("ticket-{}", ticket.id.0)),
         created_at: at,
     })
+}
+
+/// A deadline of a ticket that comes close or passed, to tell whoever answers for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeadlineNotice {
+    pub ticket_id: crate::ids::TicketId,
+    pub reference: String,
+    pub subject: String,
+    pub deadline: Deadline,
+    pub due_at: DateTime<Utc>,
+    /// Passed rather than close.
+    pub missed: bool,
+}
+
+/// `notice` for `recipient` (an agent or a manager), the deadline told in their time zone.
+pub fn deadline_notice(
+    notice: &DeadlineNotice,
+    recipient: &str,
+    language: MailLanguage,
+    zone: chrono_tz::Tz,
+    at: DateTime<Utc>,
+) -> OutgoingMail {
+    let due = notice.due_at.with_timezone(&zone);
+    let (reference, subject) = (&notice.reference, &notice.subject);
+    let (title, text) = match (language, notice.deadline, notice.missed) {
+        (MailLanguage::Fr, Deadline::FirstResponse, false) => (
+            format!("Première réponse attendue avant {}", due.format("%H:%M")),
+            format!(
+                "Le ticket {reference} « {subject} » attend sa première réponse avant le {} à {}.",
+                due.format("%d/%m/%Y"),
+                due.format("%H:%M")
+            ),
+        ),
+        (MailLanguage::Fr, Deadline::Resolution, false) => (
+            format!("Résolution attendue avant {}", due.format("%H:%M")),
+            format!(
+                "Le ticket {reference} « {subject} » doit être résolu avant le {} à {}.",
+                due.format("%d/%m/%Y"),
+                due.format("%H:%M")
+            ),
+        ),
+        (MailLanguage::Fr, Deadline::FirstResponse, true) => (
+            "Délai de première réponse dépassé".to_owned(),
+            format!(
+                "Le ticket {reference} « {subject} » attendait sa première réponse avant le {} à {} : le délai est dépassé.",
+                due.format("%d/%m/%Y"),
+                due.format("%H:%M")
+            ),
+        ),
+        (MailLanguage::Fr, Deadline::Resolution, true) => (
+            "Délai de résolution dépassé".to_owned(),
+            format!(
+                "Le ticket {reference} « {subject} » devait être résolu avant le {} à {} : le délai est dépassé.",
+                due.format("%d/%m/%Y"),
+                due.format("%H:%M")
+            ),
+        ),
+        (MailLanguage::En, Deadline::FirstResponse, false) => (
+            format!("First answer due by {}", due.format("%H:%M")),
+            format!(
+                "Ticket {reference} “{subject}” awaits its first answer by {} at {}.",
+                due.format("%Y-%m-%d"),
+                due.format("%H:%M")
+            ),
+        ),
+        (MailLanguage::En, Deadline::Resolution, false) => (
+            format!("Resolution due by {}", due.format("%H:%M")),
+            format!(
+                "Ticket {reference} “{subject}” is to be solved by {} at {}.",
+                due.format("%Y-%m-%d"),
+                due.format("%H:%M")
+            ),
+        ),
+        (MailLanguage::En, Deadline::FirstResponse, true) => (
+            "First answer overdue".to_owned(),
+            format!(
+                "Ticket {reference} “{subject}” was to get its first answer by {} at {}: that time has passed.",
+                due.format("%Y-%m-%d"),
+                due.format("%H:%M")
+            ),
+        ),
+        (MailLanguage::En, Deadline::Resolution, true) => (
+            "Resolution overdue".to_owned(),
+            format!(
+                "Ticket {reference} “{subject}” was to be solved by {} at {}: that time has passed.",
+                due.format("%Y-%m-%d"),
+                due.format("%H:%M")
+            ),
+        ),
+    };
+    OutgoingMail {
+        id: Uuid::now_v7(),
+        ticket_id: Some(notice.ticket_id),
+        recipient: recipient.to_owned(),
+        subject: format!("[{reference}] {title}"),
+        text_body: format!("{text}\n"),
+        html_body: format!(
+            "<!doctype html>\n<html lang=\"{}\">\n<body>\n<p>{}</p>\n</body>\n</html>\n",
+            language.code(),
+            escape_html(&text)
+        ),
+        reply_to: None,
+        thread: Some(format!("ticket-{}", notice.ticket_id.0)),
+        created_at: at,
+    }
 }
 
 /// `support@example.fr` with `T-000123` after a `+`: one mailbox, and the reference to
@@ -372,6 +481,32 @@ mod tests {
         let english = ticket_answer(&settings(), &ticket, "Hello", MailLanguage::En, Utc::now());
         assert!(english.is_some_and(|m| m.text_body.contains("Your request T-000123")));
         assert_eq!(MailLanguage::of(Some("de"), MailLanguage::En), MailLanguage::En);
+    }
+
+    #[test]
+    fn a_deadline_is_told_in_the_recipients_language_and_time_zone() {
+        let due =
+            chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 7, 1, 12, 30, 0).single().unwrap_or_default();
+        let notice = DeadlineNotice {
+            ticket_id: crate::ids::TicketId::new(),
+            reference: "T-000042".into(),
+            subject: "Imprimante".into(),
+            deadline: Deadline::FirstResponse,
+            due_at: due,
+            missed: false,
+        };
+        let paris = ["Europe/Paris"][0].parse().unwrap_or(chrono_tz::UTC);
+        let mail = deadline_notice(&notice, "agent@example.fr", MailLanguage::Fr, paris, Utc::now());
+        assert_eq!(mail.subject, "[T-000042] Première réponse attendue avant 14:30");
+        assert!(mail.text_body.contains("avant le 01/07/2026 à 14:30"), "{}", mail.text_body);
+        let missed = DeadlineNotice { missed: true, deadline: Deadline::Resolution, ..notice };
+        let mail = deadline_notice(&missed, "agent@example.fr", MailLanguage::En, chrono_tz::UTC, Utc::now());
+        assert_eq!(mail.subject, "[T-000042] Resolution overdue");
+        assert!(
+            mail.text_body.contains("by 2026-07-01 at 12:30: that time has passed"),
+            "{}",
+            mail.text_body
+        );
     }
 
     #[test]

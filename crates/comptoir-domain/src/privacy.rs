@@ -222,6 +222,8 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("tickets", "sla_paused_seconds"),
     ("tickets", "first_response_breached_at"),
     ("tickets", "resolution_breached_at"),
+    ("tickets", "first_response_warned_at"),
+    ("tickets", "resolution_warned_at"),
     ("tickets", "created_at"),
     ("tickets", "updated_at"),
     ("mail_outbox", "id"),

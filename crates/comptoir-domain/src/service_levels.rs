@@ -83,7 +83,19 @@ pub struct ServiceLevels {
     pub business_hours: BusinessHours,
     /// Tried in order: the first that applies to a ticket sets its deadlines.
     pub policies: Vec<SlaPolicy>,
+    /// How long before a deadline its ticket's assignee is warned, in minutes of the clock;
+    /// 0 warns nobody.
+    #[serde(default = "default_warning_minutes")]
+    pub warn_before_minutes: u32,
 }
+
+/// Half an hour: time to answer, not so early that every ticket of the day is at risk.
+fn default_warning_minutes() -> u32 {
+    30
+}
+
+/// A week: a warning further ahead than this says nothing.
+const MAX_WARNING_MINUTES: u32 = 7 * 24 * 60;
 
 impl Default for ServiceLevels {
     /// A French office (weekdays 9:00–12:30 and 14:00–18:00, Paris, French public holidays)
@@ -111,6 +123,7 @@ impl Default for ServiceLevels {
                 policy("Normal", TicketPriority::Normal, 450, 5 * 450),
                 policy("Low", TicketPriority::Low, 2 * 450, 10 * 450),
             ],
+            warn_before_minutes: default_warning_minutes(),
         }
     }
 }
@@ -155,6 +168,9 @@ impl ServiceLevels {
             }
             policy.categories =
                 policy.categories.iter().filter_map(|c| clean_text(Some(c.clone()))).collect();
+        }
+        if self.warn_before_minutes > MAX_WARNING_MINUTES {
+            errors.add("warn_before_minutes", format!("must be between 0 and {MAX_WARNING_MINUTES}"));
         }
         errors.into_result()?;
         Ok(self)

@@ -267,6 +267,22 @@ pub struct TicketRefs {
     pub company: Option<CompanySummary>,
 }
 
+/// A service-level deadline a ticket can miss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deadline {
+    FirstResponse,
+    Resolution,
+}
+
+impl Deadline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deadline::FirstResponse => "first_response",
+            Deadline::Resolution => "resolution",
+        }
+    }
+}
+
 /// A ticket's reference: `T-` and its number on at least six digits.
 pub fn reference(number: i64) -> String {
     format!("T-{number:06}")

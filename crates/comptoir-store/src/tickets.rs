@@ -11,6 +11,7 @@ use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, ContactId, TicketId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::service_report::{ServiceCounts, ServiceTally, TicketGroup, moves};
+pub use comptoir_domain::tickets::Deadline;
 use comptoir_domain::tickets::{
     Ticket, TicketChannel, TicketFields, TicketPriority, TicketSla, TicketStatus, TicketTrack, reference,
 };
@@ -343,45 +344,32 @@ pub async fn sample_unresolved(db: &Db, n: u32) -> Result<Vec<TicketId>, StoreEr
     Ok(ids.into_iter().map(TicketId).collect())
 }
 
-/// A service-level deadline a ticket can miss.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Deadline {
-    FirstResponse,
-    Resolution,
-}
-
-impl Deadline {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Deadline::FirstResponse => "first_response",
-            Deadline::Resolution => "resolution",
-        }
-    }
-}
-
-/// A deadline found missed, and the ticket's version after it was recorded.
+/// A deadline found close or missed, and the ticket's version after it was recorded.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Missed {
+pub struct Reached {
     pub id: Uuid,
     pub number: i64,
     pub version: i64,
     pub due_at: DateTime<Utc>,
+    pub subject: String,
+    pub assignee_id: Option<UserId>,
 }
 
-/// A missed deadline, and where its ticket's counts are kept.
+/// A deadline reached, and where its ticket's counts are kept.
 #[derive(FromRow)]
-struct MissedRow {
+struct ReachedRow {
     id: Uuid,
     number: i64,
     version: i64,
     due_at: DateTime<Utc>,
+    subject: String,
     created_at: DateTime<Utc>,
     assignee_id: Option<Uuid>,
     channel: String,
     priority: String,
 }
 
-impl MissedRow {
+impl ReachedRow {
     fn tally(&self) -> Result<ServiceTally, StoreError> {
         Ok(ServiceTally {
             day: self.created_at.date_naive(),
@@ -393,6 +381,17 @@ impl MissedRow {
                     .ok_or_else(|| StoreError::corrupt("ticket priority", &self.priority))?,
             },
         })
+    }
+
+    fn reached(self) -> Reached {
+        Reached {
+            id: self.id,
+            number: self.number,
+            version: self.version,
+            due_at: self.due_at,
+            subject: self.subject,
+            assignee_id: self.assignee_id.map(UserId),
+        }
     }
 }
 
@@ -406,7 +405,7 @@ pub async fn record_missed(
     deadline: Deadline,
     at: DateTime<Utc>,
     limit: i64,
-) -> Result<Vec<Missed>, StoreError> {
+) -> Result<Vec<Reached>, StoreError> {
     let statement = match deadline {
         Deadline::FirstResponse => {
             "UPDATE tickets SET first_response_breached_at = $1, version = version + 1, updated_at = $1
@@ -414,7 +413,7 @@ pub async fn record_missed(
                 AND first_response_breached_at IS NULL AND first_response_due_at <= $1
                 ORDER BY first_response_due_at LIMIT $2)
              AND first_response_at IS NULL AND first_response_breached_at IS NULL
-             RETURNING id, number, version, first_response_due_at AS due_at, created_at, assignee_id,
+             RETURNING id, number, version, first_response_due_at AS due_at, subject, created_at, assignee_id,
                 channel, priority"
         }
         Deadline::Resolution => {
@@ -423,11 +422,11 @@ pub async fn record_missed(
                 AND resolution_breached_at IS NULL AND resolution_due_at <= $1
                 ORDER BY resolution_due_at LIMIT $2)
              AND solved_at IS NULL AND resolution_breached_at IS NULL
-             RETURNING id, number, version, resolution_due_at AS due_at, created_at, assignee_id,
+             RETURNING id, number, version, resolution_due_at AS due_at, subject, created_at, assignee_id,
                 channel, priority"
         }
     };
-    let rows: Vec<MissedRow> = crate::on_tx!(tx, |conn| {
+    let rows: Vec<ReachedRow> = crate::on_tx!(tx, |conn| {
         sqlx::query_as(statement).bind(at).bind(limit).fetch_all(&mut *conn).await
     })?;
     let miss = match deadline {
@@ -439,8 +438,45 @@ pub async fn record_missed(
         misses.entry(row.tally()?).or_default().add(&miss);
     }
     service_totals::keep(tx, &misses.into_iter().collect::<Vec<_>>()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Missed { id: row.id, number: row.number, version: row.version, due_at: row.due_at })
-        .collect())
+    Ok(rows.into_iter().map(ReachedRow::reached).collect())
+}
+
+/// Records, at `at`, up to `limit` `deadline`s due by `horizon`, neither met nor missed nor
+/// warned of yet, and returns them: once each, whoever else runs this at the same time. Read
+/// from the deadline's partial index. The ticket's version stays: nothing its editors write
+/// changed.
+pub async fn record_at_risk(
+    tx: &mut Tx,
+    deadline: Deadline,
+    at: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Reached>, StoreError> {
+    let statement = match deadline {
+        Deadline::FirstResponse => {
+            "UPDATE tickets SET first_response_warned_at = $1
+             WHERE id IN (SELECT id FROM tickets WHERE first_response_at IS NULL
+                AND first_response_breached_at IS NULL AND first_response_due_at <= $2
+                AND first_response_warned_at IS NULL
+                ORDER BY first_response_due_at LIMIT $3)
+             AND first_response_at IS NULL AND first_response_breached_at IS NULL
+             AND first_response_warned_at IS NULL
+             RETURNING id, number, version, first_response_due_at AS due_at, subject, created_at, assignee_id,
+                channel, priority"
+        }
+        Deadline::Resolution => {
+            "UPDATE tickets SET resolution_warned_at = $1
+             WHERE id IN (SELECT id FROM tickets WHERE solved_at IS NULL
+                AND resolution_breached_at IS NULL AND resolution_due_at <= $2
+                AND resolution_warned_at IS NULL
+                ORDER BY resolution_due_at LIMIT $3)
+             AND solved_at IS NULL AND resolution_breached_at IS NULL AND resolution_warned_at IS NULL
+             RETURNING id, number, version, resolution_due_at AS due_at, subject, created_at, assignee_id,
+                channel, priority"
+        }
+    };
+    let rows: Vec<ReachedRow> = crate::on_tx!(tx, |conn| {
+        sqlx::query_as(statement).bind(at).bind(horizon).bind(limit).fetch_all(&mut *conn).await
+    })?;
+    Ok(rows.into_iter().map(ReachedRow::reached).collect())
 }

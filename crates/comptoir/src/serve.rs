@@ -100,9 +100,14 @@ fn spawn_deadline_watch(app: App) {
         let mut every_half_minute = tokio::time::interval(std::time::Duration::from_secs(30));
         loop {
             every_half_minute.tick().await;
-            match app.record_missed_deadlines(comptoir_domain::time::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(missed = n, "service-level deadlines passed"),
+            match app.watch_deadlines(comptoir_domain::time::now()).await {
+                Ok(watch) if watch.missed + watch.at_risk == 0 => {}
+                Ok(watch) => tracing::info!(
+                    missed = watch.missed,
+                    at_risk = watch.at_risk,
+                    notices = watch.notices,
+                    "service-level deadlines reached"
+                ),
                 Err(error) => tracing::warn!(%error, "could not look for missed deadlines"),
             }
         }

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     an_answer_goes_to_the_requester_by_mail_once_in_their_language,
     mail_that_cannot_go_out_waits_and_is_tried_again,
+    a_deadline_coming_then_missed_is_told_once_to_the_assignee_then_the_managers,
 );
 
 async fn set_mail(s: &TestServer, token: &str, settings: Value) -> Answer {
@@ -125,4 +126,63 @@ async fn mail_that_cannot_go_out_waits_and_is_tried_again(s: TestServer) {
     assert_eq!(server.received().len(), 1);
     let sent = s.get("/api/v1/mail/outbox", &s.admin).await.body["data"][0].clone();
     assert_eq!((sent["status"].as_str(), sent["attempts"].as_i64()), (Some("sent"), Some(2)));
+}
+
+async fn a_deadline_coming_then_missed_is_told_once_to_the_assignee_then_the_managers(s: TestServer) {
+    let server = SmtpServer::start().await;
+    assert_eq!(set_mail(&s, &s.admin, through(server.port)).await.status, StatusCode::OK);
+    let mut levels = crate::tickets::round_the_clock(
+        json!([{"name": "Tous", "first_response_minutes": 60, "resolution_minutes": 600}]),
+    );
+    levels["warn_before_minutes"] = json!(30);
+    let set =
+        s.request(Method::PUT, "/api/v1/settings/service-levels", Some(&s.admin), Some(levels), &[]).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let email_of = |id: String| {
+        let s = &s;
+        async move {
+            s.get(&format!("/api/v1/users/{id}"), &s.admin).await.body["email"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let (agent_id, agent) = s.user(Role::Support).await;
+    let (manager_id, _) = s.user(Role::Manager).await;
+    let (agent_email, manager_email) =
+        (email_of(agent_id.0.to_string()).await, email_of(manager_id.0.to_string()).await);
+    let created = s.post("/api/v1/tickets", &agent, json!({"subject": "Imprimante"})).await;
+    let opened: chrono::DateTime<chrono::Utc> =
+        created.body["created_at"].as_str().and_then(|t| t.parse().ok()).expect("an instant");
+
+    let quiet = s.app.watch_deadlines(opened + chrono::Duration::minutes(20)).await.expect("a pass");
+    assert_eq!((quiet.at_risk, quiet.notices), (0, 0), "an hour to answer: nothing to say yet");
+    let close = opened + chrono::Duration::minutes(35);
+    let (a, b) = tokio::join!(s.app.watch_deadlines(close), s.app.watch_deadlines(close));
+    let (a, b) = (a.expect("a pass"), b.expect("a pass"));
+    assert_eq!((a.at_risk + b.at_risk, a.notices + b.notices), (1, 1), "once, to the assignee");
+    assert_eq!(s.app.watch_deadlines(close).await.expect("a pass").at_risk, 0);
+    let late = s.app.watch_deadlines(opened + chrono::Duration::minutes(61)).await.expect("a pass");
+    assert_eq!((late.missed, late.notices), (1, 2), "to the assignee and the manager");
+    assert_eq!(s.events_named("ticket.sla_at_risk").await, 1);
+
+    assert_eq!(s.app.send_due_mail(opened + chrono::Duration::minutes(62)).await.expect("a pass"), 3);
+    let mut told: Vec<(String, String)> =
+        server.received().iter().map(|m| (m.recipients.join(","), m.subject())).collect();
+    told.sort();
+    let reference = created.body["reference"].as_str().unwrap_or_default();
+    let due = opened + chrono::Duration::minutes(60);
+    let mut expected = vec![
+        (
+            agent_email.clone(),
+            format!(
+                "[{reference}] Première réponse attendue avant {}",
+                due.with_timezone(&chrono_tz::Etc::UTC).format("%H:%M")
+            ),
+        ),
+        (agent_email, format!("[{reference}] Délai de première réponse dépassé")),
+        (manager_email, format!("[{reference}] Délai de première réponse dépassé")),
+    ];
+    expected.sort();
+    assert_eq!(told, expected);
 }

@@ -128,15 +128,15 @@ impl Lang {
             .join(" ")
     }
 
-    /// A validation message from the rules (written in English) in this language. Numbers in
-    /// the message become the `$n` argument of its translation; a message without one is
-    /// shown as written.
+    /// A validation message from the rules (written in English) in this language. The first
+    /// number in the message becomes the `$n` argument of its translation, the second `$m`; a
+    /// message without a translation is shown as written.
     pub fn message(self, english: &str) -> String {
         if self == Lang::En {
             return english.to_owned();
         }
         let mut key = String::from("v-");
-        let mut n: Option<String> = None;
+        let mut numbers: Vec<String> = Vec::new();
         let mut last_dash = true;
         let mut chars = english.chars().peekable();
         while let Some(c) = chars.next() {
@@ -145,7 +145,7 @@ impl Lang {
                 while let Some(d) = chars.next_if(char::is_ascii_digit) {
                     digits.push(d);
                 }
-                n.get_or_insert(digits);
+                numbers.push(digits);
                 key.push('n');
                 last_dash = false;
             } else if c.is_ascii_alphanumeric() {
@@ -157,7 +157,11 @@ impl Lang {
             }
         }
         let key = key.trim_end_matches('-');
-        let args = HashMap::from([(Cow::Borrowed("n"), FluentValue::from(n.unwrap_or_default()))]);
+        let mut numbers = numbers.into_iter();
+        let args = HashMap::from([
+            (Cow::Borrowed("n"), FluentValue::from(numbers.next().unwrap_or_default())),
+            (Cow::Borrowed("m"), FluentValue::from(numbers.next().unwrap_or_default())),
+        ]);
         LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| english.to_owned())
     }
 
@@ -277,6 +281,7 @@ mod tests {
     fn validation_messages_are_translated_with_their_numbers() {
         assert_eq!(Lang::Fr.message("is required"), "est obligatoire");
         assert_eq!(Lang::Fr.message("must be at most 200 characters"), "200 caractères au plus");
+        assert_eq!(Lang::Fr.message("must be between 1 and 65535"), "doit être entre 1 et 65535");
         assert_eq!(Lang::En.message("is required"), "is required");
         assert_eq!(Lang::Fr.message("an unknown rule"), "an unknown rule");
     }

@@ -1,12 +1,15 @@
 # Validation messages of the rules, which are written in English. The key is the English text
-# in lowercase with dashes, each number replaced by "n" (passed as $n).
+# in lowercase with dashes, each number replaced by "n" (the first passed as $n, the second as $m).
 v-is-required = est obligatoire
 v-must-be-a-string = doit être du texte
 v-must-start-with-http-or-https = doit commencer par http:// ou https://
 v-must-not-be-before-starts-at = ne peut pas précéder le début
 v-must-be-true-or-false = doit être vrai ou faux
 v-must-be-fr-or-en = doit être fr ou en
-v-must-be-between-n-and-n = doit être entre 0 et 86400
+v-must-be-between-n-and-n = doit être entre { $n } et { $m }
+v-is-not-a-host-name-or-an-address = n’est pas un nom d’hôte ni une adresse
+v-takes-no-each-ticket-adds-its-own-reference-after-one = ne prend pas de + : chaque ticket ajoute sa référence après le sien
+v-must-be-one-line-of-at-most-n-characters = doit tenir sur une ligne de { $n } caractères au plus
 v-must-be-at-most-n-characters = { $n } caractères au plus
 v-must-be-at-least-n-characters = { $n } caractères au moins
 v-must-be-an-http-or-https-address = doit être une adresse http ou https

@@ -36,6 +36,7 @@ mod search;
 mod service_report;
 mod session;
 mod settings;
+mod settings_mail;
 mod settings_seller;
 mod settings_webhooks;
 mod tasks;
@@ -79,6 +80,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(settings_webhooks::router())
         .merge(settings_seller::router())
+        .merge(settings_mail::router())
         // An address that names no page answers the site's own page, in the visitor's language.
         .fallback(|| async { errors::PageError::from(comptoir_app::AppError::NotFound) })
         // The longest form is an activity's 100,000-character text, URL-encoded.

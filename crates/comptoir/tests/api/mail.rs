@@ -1,5 +1,5 @@
 use comptoir_domain::users::Role;
-use comptoir_testkit::{Answer, SmtpServer, TestServer, on_both_databases};
+use comptoir_testkit::{ADMIN_EMAIL, Answer, SmtpServer, TestServer, on_both_databases};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -7,6 +7,7 @@ on_both_databases!(
     an_answer_goes_to_the_requester_by_mail_once_in_their_language,
     mail_that_cannot_go_out_waits_and_is_tried_again,
     a_deadline_coming_then_missed_is_told_once_to_the_assignee_then_the_managers,
+    admins_set_the_mail_server_from_a_page_and_see_what_went_out,
 );
 
 async fn set_mail(s: &TestServer, token: &str, settings: Value) -> Answer {
@@ -185,4 +186,65 @@ async fn a_deadline_coming_then_missed_is_told_once_to_the_assignee_then_the_man
     ];
     expected.sort();
     assert_eq!(told, expected);
+}
+
+async fn admins_set_the_mail_server_from_a_page_and_see_what_went_out(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let empty = browser.get("/settings/mail").await;
+    assert!(empty.contains("Aucun message pour l’instant"), "{}", empty.text);
+    let wrong = browser
+        .post(
+            "/settings/mail",
+            &[("host", "smtp.lenoir.test"), ("port", "0"), ("from_address", "support"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.contains("id=\"e-port\"") && wrong.contains("doit être entre 1 et 65535"),
+        "{}",
+        wrong.text
+    );
+    assert!(
+        wrong.contains("id=\"e-from_address\"") && wrong.contains("value=\"smtp.lenoir.test\""),
+        "typed values stay"
+    );
+
+    let server = SmtpServer::start().await;
+    let port = server.port.to_string();
+    let fields = [
+        ("host", "127.0.0.1"),
+        ("security", "none"),
+        ("port", port.as_str()),
+        ("password", "s3cret-du-relais"),
+        ("from_address", "support@lenoir.test"),
+        ("default_language", "fr"),
+        ("version", "0"),
+    ];
+    let saved = browser.post("/settings/mail", &fields).await;
+    assert_eq!(saved.location(), Some("/settings/mail?saved"), "{}", saved.text);
+    let mut resaved = fields.to_vec();
+    resaved.retain(|(name, _)| !["password", "version"].contains(name));
+    resaved.extend([("password", ""), ("version", "1")]);
+    let again = browser.post("/settings/mail", &resaved).await;
+    assert_eq!(again.location(), Some("/settings/mail?saved"), "{}", again.text);
+    let read = s.get("/api/v1/settings/mail", &s.admin).await;
+    assert_eq!(
+        (read.body["port"].as_u64(), read.body["password_set"].as_bool()),
+        (Some(u64::from(server.port)), Some(true)),
+        "an empty password keeps the kept one"
+    );
+    let page = browser.get("/settings/mail").await;
+    assert!(page.contains("Un mot de passe est enregistré") && !page.contains("s3cret"), "{}", page.text);
+
+    let (ticket, _) = ticket_from(&s, "helene@lenoir.fr", "fr").await;
+    say(&s, &ticket, json!({"body": "Voilà"})).await;
+    s.app.send_due_mail(chrono::Utc::now()).await.expect("a pass");
+    let listed = browser.get("/settings/mail").await;
+    assert!(listed.contains("helene@lenoir.fr") && listed.contains("envoyé"), "{}", listed.text);
+
+    let (_, agent_email) = s.user_with_password(Role::Support).await;
+    let agent = s.signed_in(&agent_email).await;
+    assert_eq!(agent.get("/settings/mail").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(agent.post("/settings/mail", &fields).await.status, StatusCode::FORBIDDEN);
 }

@@ -235,6 +235,7 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/products", "The catalogue is empty"),
         ("/quotes", "Awaiting an answer"),
         ("/settings/seller", "name=\"siren\""),
+        ("/settings/mail", "name=\"from_address\""),
         ("/tickets", "New ticket"),
         ("/tickets/new", "name=\"requester\""),
         ("/tickets/report", "Service report"),

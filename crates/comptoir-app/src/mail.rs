@@ -103,6 +103,17 @@ impl App {
         Ok(comptoir_store::mail::recent(&self.db, ticket, limit.clamp(1, 200)).await?)
     }
 
+    /// The latest mail about a ticket, for whoever reads it: did the answer go out?
+    pub async fn ticket_mail(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>, AppError> {
+        self.get::<crate::tickets::Tickets>(actor, id).await?;
+        Ok(comptoir_store::mail::recent(&self.db, Some(id), limit.clamp(1, 200)).await?)
+    }
+
     /// The mail that tells `ticket`'s requester an answer, in their language; none when mail
     /// is not set up or nobody is to be written to. The caller queues it in the transaction
     /// that records the answer.

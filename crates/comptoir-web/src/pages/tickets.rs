@@ -24,6 +24,7 @@ use comptoir_app::{App, AppError};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::TicketId;
 use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::mail::OutboxEntry;
 use comptoir_domain::tickets::{Ticket, TicketInput, TicketMessageInput, TicketStatus};
 use comptoir_domain::users::{Actor, User};
 use serde_json::{Map, Value, json};
@@ -214,7 +215,7 @@ impl KindPages for Tickets {
         Ok(vec![])
     }
 
-    async fn header(_app: &App, _actor: &Actor, page: &Chrome, ticket: &Ticket) -> Result<Header, AppError> {
+    async fn header(app: &App, actor: &Actor, page: &Chrome, ticket: &Ticket) -> Result<Header, AppError> {
         let f = &ticket.fields;
         let mut subtitle = vec![Link { text: ticket.reference.clone(), href: None }];
         subtitle.extend(
@@ -238,6 +239,8 @@ impl KindPages for Tickets {
             href: None,
         });
         subtitle.extend(deadlines(page, ticket).into_iter().map(|text| Link { text, href: None }));
+        let last_mail = app.ticket_mail(actor, ticket.id, 1).await?.into_iter().next();
+        subtitle.extend(last_mail.map(|mail| Link { text: mail_said(page, &mail), href: None }));
         let status = f.status.as_str();
         let badge = Some((format!("ticket-{status}"), page.t(&format!("ticket-status-{status}"))));
         Ok(Header { subtitle, badge, members: None, reach: vec![] })
@@ -264,6 +267,16 @@ impl KindPages for Tickets {
             body: String::new(),
             error: None,
         })
+    }
+}
+
+/// What became of the latest mail about the ticket: sent, waiting for another try, or given up.
+fn mail_said(page: &Chrome, mail: &OutboxEntry) -> String {
+    let to = mail.recipient.as_str();
+    match (mail.status.as_str(), mail.sent_at) {
+        ("sent", Some(at)) => page.lang.tn("ticket-mail-sent", &[("to", to), ("when", &page.datetime(&at))]),
+        ("failed", _) => page.lang.tn("ticket-mail-failed", &[("to", to)]),
+        _ => page.lang.tn("ticket-mail-pending", &[("to", to)]),
     }
 }
 

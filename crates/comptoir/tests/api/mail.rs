@@ -242,6 +242,12 @@ async fn admins_set_the_mail_server_from_a_page_and_see_what_went_out(s: TestSer
     s.app.send_due_mail(chrono::Utc::now()).await.expect("a pass");
     let listed = browser.get("/settings/mail").await;
     assert!(listed.contains("helene@lenoir.fr") && listed.contains("envoyé"), "{}", listed.text);
+    let ticket_page = browser.get(&format!("/tickets/{ticket}")).await;
+    assert!(
+        ticket_page.contains("message à helene@lenoir.fr envoyé"),
+        "the agent sees it went: {}",
+        ticket_page.text
+    );
 
     let (_, agent_email) = s.user_with_password(Role::Support).await;
     let agent = s.signed_in(&agent_email).await;

@@ -13,7 +13,9 @@ use comptoir_domain::contacts::{CompanySummary, ContactSummary};
 use comptoir_domain::ids::{ContactId, TicketId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery, Page};
-use comptoir_domain::service_report::{ServiceReport, ServiceReportRow, ServiceReportScope, gather};
+use comptoir_domain::service_report::{
+    BACKLOG_CUTS_DAYS, ServiceReport, ServiceReportRow, ServiceReportScope, backlog_bands, gather,
+};
 use comptoir_domain::tickets::{
     Ticket, TicketFields, TicketInput, TicketMessage, TicketMessageInput, TicketRefs, TicketStatus,
     parse_reference,
@@ -356,12 +358,16 @@ impl App {
         }
         let kept = comptoir_store::service_totals::read(&self.db, scope.from, scope.until).await?;
         let (total, groups) = gather(kept, scope.by);
+        let at = now();
+        let cuts = BACKLOG_CUTS_DAYS.map(|days| at - chrono::Duration::days(days));
+        let backlog = backlog_bands(&comptoir_store::tickets::backlog(&self.db, cuts).await?);
         Ok(ServiceReport {
             from: scope.from,
             until: scope.until,
             by: scope.by,
             total: ServiceReportRow::new(None, total),
             groups: groups.into_iter().map(|(group, counts)| ServiceReportRow::new(group, counts)).collect(),
+            backlog,
         })
     }
 }

@@ -234,6 +234,31 @@ impl ServiceReportRow {
     }
 }
 
+/// Where the backlog's ages are cut, in days: under a day, one to three, three to seven, a week
+/// to a month, older.
+pub const BACKLOG_CUTS_DAYS: [i64; 4] = [1, 3, 7, 30];
+
+/// The unresolved tickets of one age, now.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct BacklogBand {
+    /// Opened at least this many days ago…
+    pub from_days: i64,
+    /// …and fewer than this many (none: any older).
+    pub until_days: Option<i64>,
+    pub tickets: i64,
+}
+
+/// The bands of [`BACKLOG_CUTS_DAYS`] with their counts, youngest first.
+pub fn backlog_bands(counts: &[i64]) -> Vec<BacklogBand> {
+    let starts = std::iter::once(0).chain(BACKLOG_CUTS_DAYS);
+    let ends = BACKLOG_CUTS_DAYS.iter().copied().map(Some).chain(std::iter::once(None));
+    starts
+        .zip(ends)
+        .zip(counts.iter().copied().chain(std::iter::repeat(0)))
+        .map(|((from_days, until_days), tickets)| BacklogBand { from_days, until_days, tickets })
+        .collect()
+}
+
 /// Customer service over a period: every ticket opened in it, then each group's.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ServiceReport {
@@ -242,6 +267,8 @@ pub struct ServiceReport {
     pub by: Option<ReportGrouping>,
     pub total: ServiceReportRow,
     pub groups: Vec<ServiceReportRow>,
+    /// The tickets unresolved now, whenever they were opened, by age.
+    pub backlog: Vec<BacklogBand>,
 }
 
 #[cfg(test)]
@@ -300,6 +327,14 @@ mod tests {
         let mut renamed = opened.changed(ticket(TicketStatus::New, None), TicketRefs::default(), at(2, 11));
         renamed.fields.subject = "Scanner".into();
         assert!(moves(&opened, &renamed).is_empty());
+    }
+
+    #[test]
+    fn the_backlog_has_a_band_per_age_and_the_last_has_no_end() {
+        let bands = backlog_bands(&[5, 4, 3, 2, 1]);
+        assert_eq!(bands.len(), 5);
+        assert_eq!((bands[0].from_days, bands[0].until_days, bands[0].tickets), (0, Some(1), 5));
+        assert_eq!((bands[4].from_days, bands[4].until_days, bands[4].tickets), (30, None, 1));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! first-contact resolutions, reopenings and the time to a first answer, whole and by agent,
 //! channel or priority.
 
+use super::chart::{BarChart, Period};
 use super::errors::PageError;
 use super::report::{lengths, period};
 use super::session::Visitor;
@@ -13,7 +14,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use comptoir_domain::service_report::{ReportGrouping, ServiceReportRow, ServiceReportScope};
+use comptoir_domain::service_report::{BacklogBand, ReportGrouping, ServiceReportRow, ServiceReportScope};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -54,6 +55,10 @@ struct ReportPage {
     months: String,
     groupings: Vec<(String, String)>,
     by: String,
+    backlog: Vec<(String, i64)>,
+    chart: BarChart,
+    chart_id: &'static str,
+    chart_title: String,
 }
 
 async fn report(
@@ -83,7 +88,20 @@ async fn report(
         .iter()
         .map(|g| (g.as_str().to_owned(), lang.t(&format!("service-report-by-{}", g.as_str()))))
         .collect();
+    let backlog: Vec<(String, i64)> =
+        report.backlog.iter().map(|band| (band_label(lang, band), band.tickets)).collect();
+    let bars = backlog
+        .iter()
+        .map(|(label, tickets)| Period {
+            label: label.clone(),
+            values: vec![("backlog", *tickets, lang.t1("service-report-backlog-tickets", "n", tickets))],
+        })
+        .collect();
     Ok(render(&ReportPage {
+        chart: BarChart::nested(bars, |n| lang.number(n as f64, 0)),
+        chart_id: "backlog-chart",
+        chart_title: lang.t("service-report-backlog"),
+        backlog,
         page: Chrome::new(&visitor, "tickets"),
         lines,
         group_label: lang.t(&format!("service-report-by-{}", by.as_str())),
@@ -93,6 +111,18 @@ async fn report(
         groupings,
         by: by.as_str().to_owned(),
     }))
+}
+
+/// "1 to 3 days", "30 days and more": the age of one band of the backlog.
+fn band_label(lang: Lang, band: &BacklogBand) -> String {
+    match band.until_days {
+        Some(1) if band.from_days == 0 => lang.t("service-report-backlog-today"),
+        Some(until) => lang.tn(
+            "service-report-backlog-between",
+            &[("from", &band.from_days.to_string()), ("until", &until.to_string())],
+        ),
+        None => lang.t1("service-report-backlog-older", "n", band.from_days),
+    }
 }
 
 fn line(lang: Lang, name: String, total: bool, row: &ServiceReportRow) -> Line {

@@ -489,5 +489,13 @@ async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reope
     assert_eq!(opened, expected);
     let total = &by_agent.body["total"];
     assert_eq!((total["opened"].as_i64(), total["solved"].as_i64()), (Some(3), Some(2)));
+    let backlog: Vec<i64> = by_agent.body["backlog"]
+        .as_array()
+        .expect("bands")
+        .iter()
+        .filter_map(|b| b["tickets"].as_i64())
+        .collect();
+    assert_eq!(backlog, [1, 0, 0, 0, 0], "the one ticket waiting, opened today");
+    assert_eq!(last_year.body["backlog"][0]["tickets"], 1, "whatever the period");
     assert_eq!(total["first_response_met"].as_i64(), Some(2));
 }

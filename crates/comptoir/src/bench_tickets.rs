@@ -4,7 +4,7 @@
 //! reference timed through the server, one request at a time.
 
 use anyhow::Context;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use comptoir_app::App;
 use comptoir_domain::activities::{Activity, ActivityFields, ActivityKind, Direction};
 use comptoir_domain::ids::{ActivityId, ContactId, TicketId, UserId};
@@ -247,6 +247,7 @@ pub fn requests(setting: &TicketsSetting, n: usize) -> Vec<(&'static str, String
     let queue = format!("filter[assignee_id]={agent}&filter[solved_at][is-empty]=true&sort=created_at");
     let ticket = setting.open_tickets[n % setting.open_tickets.len()];
     let number = 1 + (n as i64 * 7919) % setting.total;
+    let (last_month, year_ago) = report_months();
     vec![
         ("an agent's queue, page", format!("/tickets?{queue}"), true),
         ("GET /tickets, an agent's queue", format!("/api/v1/tickets?{queue}&limit=50"), false),
@@ -261,8 +262,31 @@ pub fn requests(setting: &TicketsSetting, n: usize) -> Vec<(&'static str, String
         ("GET /tickets/{id}/timeline", format!("/api/v1/tickets/{ticket}/timeline"), false),
         ("GET /tickets?q=<reference>", format!("/api/v1/tickets?q={}", reference(number)), false),
         ("GET /tickets?q=<word of a subject>", "/api/v1/tickets?q=imprim".to_owned(), false),
-        ("GET /tickets/report, this month", "/api/v1/tickets/report".to_owned(), false),
-        ("GET /tickets/report, this month by agent", "/api/v1/tickets/report?by=assignee".to_owned(), false),
-        ("service report page, this month by agent", "/tickets/report?by=assignee".to_owned(), true),
+        ("GET /tickets/report, last month", format!("/api/v1/tickets/report?from={last_month}"), false),
+        (
+            "GET /tickets/report, last month by agent",
+            format!("/api/v1/tickets/report?from={last_month}&by=assignee"),
+            false,
+        ),
+        (
+            "service report page, last month by agent",
+            format!("/tickets/report?from={last_month}&by=assignee"),
+            true,
+        ),
+        (
+            "GET /tickets/report, twelve months by agent",
+            format!("/api/v1/tickets/report?from={year_ago}&months=12&by=assignee"),
+            false,
+        ),
     ]
+}
+
+/// The month before this one (UTC), and the month a year before that, as `2026-11`: whole
+/// months of the loaded history, whatever day the bench runs.
+fn report_months() -> (String, String) {
+    let today = chrono::Utc::now().date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let last = this_month.checked_sub_months(chrono::Months::new(1)).unwrap_or(this_month);
+    let year_ago = this_month.checked_sub_months(chrono::Months::new(12)).unwrap_or(this_month);
+    (last.format("%Y-%m").to_string(), year_ago.format("%Y-%m").to_string())
 }

@@ -277,69 +277,54 @@ pub fn deadline_notice(
 ) -> OutgoingMail {
     let due = notice.due_at.with_timezone(&zone);
     let (reference, subject) = (&notice.reference, &notice.subject);
+    let time = due.format("%H:%M").to_string();
+    let date = due
+        .format(match language {
+            MailLanguage::Fr => "%d/%m/%Y",
+            MailLanguage::En => "%Y-%m-%d",
+        })
+        .to_string();
     let (title, text) = match (language, notice.deadline, notice.missed) {
         (MailLanguage::Fr, Deadline::FirstResponse, false) => (
-            format!("Première réponse attendue avant {}", due.format("%H:%M")),
+            format!("Première réponse attendue avant {time}"),
             format!(
-                "Le ticket {reference} « {subject} » attend sa première réponse avant le {} à {}.",
-                due.format("%d/%m/%Y"),
-                due.format("%H:%M")
+                "Le ticket {reference} « {subject} » attend sa première réponse avant le {date} à {time}."
             ),
         ),
         (MailLanguage::Fr, Deadline::Resolution, false) => (
-            format!("Résolution attendue avant {}", due.format("%H:%M")),
-            format!(
-                "Le ticket {reference} « {subject} » doit être résolu avant le {} à {}.",
-                due.format("%d/%m/%Y"),
-                due.format("%H:%M")
-            ),
+            format!("Résolution attendue avant {time}"),
+            format!("Le ticket {reference} « {subject} » doit être résolu avant le {date} à {time}."),
         ),
         (MailLanguage::Fr, Deadline::FirstResponse, true) => (
             "Délai de première réponse dépassé".to_owned(),
             format!(
-                "Le ticket {reference} « {subject} » attendait sa première réponse avant le {} à {} : le délai est dépassé.",
-                due.format("%d/%m/%Y"),
-                due.format("%H:%M")
+                "Le ticket {reference} « {subject} » attendait sa première réponse avant le {date} à {time} : le délai est dépassé."
             ),
         ),
         (MailLanguage::Fr, Deadline::Resolution, true) => (
             "Délai de résolution dépassé".to_owned(),
             format!(
-                "Le ticket {reference} « {subject} » devait être résolu avant le {} à {} : le délai est dépassé.",
-                due.format("%d/%m/%Y"),
-                due.format("%H:%M")
+                "Le ticket {reference} « {subject} » devait être résolu avant le {date} à {time} : le délai est dépassé."
             ),
         ),
         (MailLanguage::En, Deadline::FirstResponse, false) => (
-            format!("First answer due by {}", due.format("%H:%M")),
-            format!(
-                "Ticket {reference} “{subject}” awaits its first answer by {} at {}.",
-                due.format("%Y-%m-%d"),
-                due.format("%H:%M")
-            ),
+            format!("First answer due by {time}"),
+            format!("Ticket {reference} “{subject}” awaits its first answer by {date} at {time}."),
         ),
         (MailLanguage::En, Deadline::Resolution, false) => (
-            format!("Resolution due by {}", due.format("%H:%M")),
-            format!(
-                "Ticket {reference} “{subject}” is to be solved by {} at {}.",
-                due.format("%Y-%m-%d"),
-                due.format("%H:%M")
-            ),
+            format!("Resolution due by {time}"),
+            format!("Ticket {reference} “{subject}” is to be solved by {date} at {time}."),
         ),
         (MailLanguage::En, Deadline::FirstResponse, true) => (
             "First answer overdue".to_owned(),
             format!(
-                "Ticket {reference} “{subject}” was to get its first answer by {} at {}: that time has passed.",
-                due.format("%Y-%m-%d"),
-                due.format("%H:%M")
+                "Ticket {reference} “{subject}” was to get its first answer by {date} at {time}: that time has passed."
             ),
         ),
         (MailLanguage::En, Deadline::Resolution, true) => (
             "Resolution overdue".to_owned(),
             format!(
-                "Ticket {reference} “{subject}” was to be solved by {} at {}: that time has passed.",
-                due.format("%Y-%m-%d"),
-                due.format("%H:%M")
+                "Ticket {reference} “{subject}” was to be solved by {date} at {time}: that time has passed."
             ),
         ),
     };

@@ -360,7 +360,7 @@ impl App {
         let (total, groups) = gather(kept, scope.by);
         let at = now();
         let cuts = BACKLOG_CUTS_DAYS.map(|days| at - chrono::Duration::days(days));
-        let backlog = backlog_bands(&comptoir_store::tickets::backlog(&self.db, cuts).await?);
+        let backlog = backlog_bands(&comptoir_store::service_totals::backlog(&self.db, cuts).await?);
         Ok(ServiceReport {
             from: scope.from,
             until: scope.until,

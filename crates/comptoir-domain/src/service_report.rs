@@ -1,9 +1,9 @@
-//! What customer service adds up to: the counts of a report, kept per day and group of tickets
+//! What customer service adds up to: the counts of a report, kept per month and group of tickets
 //! as tickets change, and read back whole or split.
 
 use crate::ids::UserId;
 use crate::tickets::{Ticket, TicketChannel, TicketPriority};
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, DurationRound, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What a service report splits its tickets by.
@@ -129,24 +129,42 @@ pub struct TicketGroup {
     pub priority: TicketPriority,
 }
 
-/// Where a ticket's counts are kept: its group, on the day (UTC) it was opened.
+/// Where a ticket's counts are kept: its group, in the hour (UTC) it was opened. Reports add
+/// up whole months, so the counts are kept per month; the backlog ages tickets to the hour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ServiceTally {
-    pub day: NaiveDate,
+    pub hour: DateTime<Utc>,
     pub group: TicketGroup,
 }
 
 impl ServiceTally {
     pub fn of(ticket: &Ticket) -> ServiceTally {
-        ServiceTally {
-            day: ticket.created_at.date_naive(),
-            group: TicketGroup {
-                assignee_id: ticket.fields.assignee_id,
-                channel: ticket.fields.channel,
-                priority: ticket.fields.priority,
-            },
-        }
+        let fields = &ticket.fields;
+        ServiceTally::opened(ticket.created_at, fields.assignee_id, fields.channel, fields.priority)
     }
+
+    /// The tally of a ticket opened at `at` in its group.
+    pub fn opened(
+        at: DateTime<Utc>,
+        assignee_id: Option<UserId>,
+        channel: TicketChannel,
+        priority: TicketPriority,
+    ) -> ServiceTally {
+        let hour = at.duration_trunc(chrono::TimeDelta::hours(1)).unwrap_or(at);
+        ServiceTally { hour, group: TicketGroup { assignee_id, channel, priority } }
+    }
+
+    /// The first day of the month the ticket was opened in.
+    pub fn month(&self) -> NaiveDate {
+        let day = self.hour.date_naive();
+        day.with_day(1).unwrap_or(day)
+    }
+}
+
+/// What a change does to the tickets unresolved in its tally's hour: a ticket counts from
+/// when it is opened until it is solved.
+pub fn unresolved_change(counts: &ServiceCounts) -> i64 {
+    counts.opened - counts.solved
 }
 
 /// How a ticket's change moves the kept counts: what to take from where it counted and add
@@ -275,7 +293,7 @@ pub struct ServiceReport {
 mod tests {
     use super::*;
     use crate::tickets::{TicketInput, TicketRefs, TicketStatus};
-    use chrono::{DateTime, TimeZone, Utc};
+    use chrono::TimeZone;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).single().unwrap_or_default()
@@ -319,6 +337,25 @@ mod tests {
         let counts = ServiceCounts::of(&solved);
         assert_eq!((counts.opened, counts.solved, counts.first_contact_resolutions), (1, 1, 1));
         assert_eq!(counts.mean_first_response_seconds(), Some(3600.0));
+    }
+
+    #[test]
+    fn a_ticket_is_kept_in_its_hour_and_month_of_opening_and_waits_until_solved() {
+        let late = at(30, 23) + chrono::Duration::minutes(59);
+        let opened = Ticket::new(ticket(TicketStatus::New, None), TicketRefs::default(), late);
+        let tally = ServiceTally::of(&opened);
+        assert_eq!((tally.hour, tally.month()), (at(30, 23), at(1, 0).date_naive()));
+        assert_eq!(unresolved_change(&ServiceCounts::of(&opened)), 1);
+        let solved = opened.changed(ticket(TicketStatus::Solved, None), TicketRefs::default(), at(30, 23));
+        let waits: i64 = moves(&opened, &solved).iter().map(|(_, change)| unresolved_change(change)).sum();
+        assert_eq!(waits, -1, "solved, it waits no more");
+        let reopened = solved.changed(
+            ticket(TicketStatus::Open, Some(UserId::new())),
+            TicketRefs::default(),
+            at(30, 23),
+        );
+        let waits: i64 = moves(&solved, &reopened).iter().map(|(_, change)| unresolved_change(change)).sum();
+        assert_eq!(waits, 1, "opened again and handed to someone, it waits once");
     }
 
     #[test]

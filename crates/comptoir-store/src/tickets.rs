@@ -10,7 +10,7 @@ use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, ContactId, TicketId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
-use comptoir_domain::service_report::{ServiceCounts, ServiceTally, TicketGroup, moves};
+use comptoir_domain::service_report::{ServiceCounts, ServiceTally, moves};
 pub use comptoir_domain::tickets::Deadline;
 use comptoir_domain::tickets::{
     Ticket, TicketChannel, TicketFields, TicketPriority, TicketSla, TicketStatus, TicketTrack, reference,
@@ -344,28 +344,6 @@ pub async fn sample_unresolved(db: &Db, n: u32) -> Result<Vec<TicketId>, StoreEr
     Ok(ids.into_iter().map(TicketId).collect())
 }
 
-/// How many tickets are unresolved now, by age: opened since `cuts[0]`, then between each cut
-/// and the next, then before the last; in one pass over the queues' partial index.
-pub async fn backlog(db: &Db, cuts: [DateTime<Utc>; 4]) -> Result<[i64; 5], StoreError> {
-    let row: (i64, i64, i64, i64, i64) = on_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT COALESCE(sum(CASE WHEN created_at >= $1 THEN 1 ELSE 0 END), 0),
-                COALESCE(sum(CASE WHEN created_at < $1 AND created_at >= $2 THEN 1 ELSE 0 END), 0),
-                COALESCE(sum(CASE WHEN created_at < $2 AND created_at >= $3 THEN 1 ELSE 0 END), 0),
-                COALESCE(sum(CASE WHEN created_at < $3 AND created_at >= $4 THEN 1 ELSE 0 END), 0),
-                COALESCE(sum(CASE WHEN created_at < $4 THEN 1 ELSE 0 END), 0)
-             FROM tickets WHERE solved_at IS NULL",
-        )
-        .bind(cuts[0])
-        .bind(cuts[1])
-        .bind(cuts[2])
-        .bind(cuts[3])
-        .fetch_one(pool)
-        .await
-    })?;
-    Ok([row.0, row.1, row.2, row.3, row.4])
-}
-
 /// A deadline found close or missed, and the ticket's version after it was recorded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reached {
@@ -393,16 +371,14 @@ struct ReachedRow {
 
 impl ReachedRow {
     fn tally(&self) -> Result<ServiceTally, StoreError> {
-        Ok(ServiceTally {
-            day: self.created_at.date_naive(),
-            group: TicketGroup {
-                assignee_id: self.assignee_id.map(UserId),
-                channel: TicketChannel::parse(&self.channel)
-                    .ok_or_else(|| StoreError::corrupt("ticket channel", &self.channel))?,
-                priority: TicketPriority::parse(&self.priority)
-                    .ok_or_else(|| StoreError::corrupt("ticket priority", &self.priority))?,
-            },
-        })
+        Ok(ServiceTally::opened(
+            self.created_at,
+            self.assignee_id.map(UserId),
+            TicketChannel::parse(&self.channel)
+                .ok_or_else(|| StoreError::corrupt("ticket channel", &self.channel))?,
+            TicketPriority::parse(&self.priority)
+                .ok_or_else(|| StoreError::corrupt("ticket priority", &self.priority))?,
+        ))
     }
 
     fn reached(self) -> Reached {

@@ -498,4 +498,20 @@ async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reope
     assert_eq!(backlog, [1, 0, 0, 0, 0], "the one ticket waiting, opened today");
     assert_eq!(last_year.body["backlog"][0]["tickets"], 1, "whatever the period");
     assert_eq!(total["first_response_met"].as_i64(), Some(2));
+
+    // The backlog is kept too: a requester's answer opens a solved ticket again, a deleted
+    // ticket waits no more, a solved one neither.
+    message(&s, &token, &ids[0], json!({"body": "Encore", "from_requester": true})).await;
+    assert_eq!(waiting(&s).await, 2, "reopened");
+    s.request(reqwest::Method::DELETE, &format!("/api/v1/tickets/{}", ids[2]), Some(&s.admin), None, &[])
+        .await;
+    assert_eq!(waiting(&s).await, 1, "deleted");
+    solve(ids[0].clone()).await;
+    assert_eq!(waiting(&s).await, 0, "solved");
+}
+
+/// The tickets the service report says are waiting, of any age.
+async fn waiting(s: &TestServer) -> i64 {
+    let report = s.get("/api/v1/tickets/report", &s.admin).await;
+    report.body["backlog"].as_array().expect("bands").iter().filter_map(|b| b["tickets"].as_i64()).sum()
 }

@@ -29,6 +29,7 @@ pub mod secrets;
 pub mod seller;
 pub mod service_levels;
 pub mod sessions;
+pub mod surveys;
 pub mod tickets;
 pub mod tokens;
 pub mod users;

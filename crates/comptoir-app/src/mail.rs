@@ -123,14 +123,23 @@ impl App {
         body: &str,
     ) -> Result<Option<OutgoingMail>, AppError> {
         let (Some(settings), _) = self.mail_settings().await? else { return Ok(None) };
+        let language = self.requester_language(ticket, &settings).await?;
+        Ok(ticket_answer(&settings, ticket, body, language, now()))
+    }
+
+    /// The language `ticket`'s requester declared, or the settings' default.
+    pub(crate) async fn requester_language(
+        &self,
+        ticket: &Ticket,
+        settings: &MailSettings,
+    ) -> Result<MailLanguage, AppError> {
         let declared = match ticket.fields.contact_id {
             Some(contact) => {
                 comptoir_store::contacts::get(&self.db, contact).await?.and_then(|c| c.fields.language)
             }
             None => None,
         };
-        let language = MailLanguage::of(declared.as_deref(), settings.default_language);
-        Ok(ticket_answer(&settings, ticket, body, language, now()))
+        Ok(MailLanguage::of(declared.as_deref(), settings.default_language))
     }
 
     /// Sends what the outbox holds due at `at`, through the SMTP server of the settings, and

@@ -181,6 +181,8 @@ pub enum Milestone {
     SlaAtRisk,
     /// A service-level deadline passed.
     SlaBreached,
+    /// Its requester scored it in the satisfaction survey.
+    Rated,
 }
 
 impl Milestone {
@@ -199,6 +201,7 @@ impl Milestone {
             Milestone::Reopened => "reopened",
             Milestone::SlaAtRisk => "sla_at_risk",
             Milestone::SlaBreached => "sla_breached",
+            Milestone::Rated => "rated",
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod service_levels;
 pub mod service_report;
 pub mod sessions;
 pub mod siren;
+pub mod surveys;
 pub mod tags;
 pub mod tickets;
 pub mod time;

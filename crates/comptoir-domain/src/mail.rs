@@ -74,6 +74,10 @@ pub struct MailSettings {
     pub reply_to_address: Option<String>,
     /// For recipients who declared no language we write in.
     pub default_language: MailLanguage,
+    /// Where customers reach Comptoir (`https://crm.example.fr`), for the links mail carries
+    /// (satisfaction surveys); none, and no mail carries a link.
+    #[serde(default)]
+    pub site_address: Option<String>,
 }
 
 /// Mail settings as they are shown: everything but the password.
@@ -89,6 +93,7 @@ pub struct MailSettingsView {
     pub from_address: String,
     pub reply_to_address: Option<String>,
     pub default_language: MailLanguage,
+    pub site_address: Option<String>,
 }
 
 impl From<&MailSettings> for MailSettingsView {
@@ -103,6 +108,7 @@ impl From<&MailSettings> for MailSettingsView {
             from_address: s.from_address.clone(),
             reply_to_address: s.reply_to_address.clone(),
             default_language: s.default_language,
+            site_address: s.site_address.clone(),
         }
     }
 }
@@ -121,6 +127,9 @@ pub struct MailSettingsInput {
     pub from_address: Option<String>,
     pub reply_to_address: Option<String>,
     pub default_language: Option<MailLanguage>,
+    /// Where customers reach Comptoir: an `https://` (or `http://`) address, without a path's
+    /// query or fragment.
+    pub site_address: Option<String>,
 }
 
 impl MailSettingsInput {
@@ -160,6 +169,13 @@ impl MailSettingsInput {
         if from_name.as_deref().is_some_and(|n| n.chars().count() > 100 || n.contains(['\r', '\n'])) {
             errors.add("from_name", "must be one line of at most 100 characters");
         }
+        let site_address = clean_text(self.site_address).and_then(|raw| match site_address(&raw) {
+            Ok(address) => Some(address),
+            Err(message) => {
+                errors.add("site_address", message);
+                None
+            }
+        });
         let password = match self.password {
             None => current.and_then(|c| c.password.clone()),
             Some(p) if p.is_empty() => None,
@@ -176,8 +192,22 @@ impl MailSettingsInput {
             from_address: from_address.unwrap_or_default(),
             reply_to_address,
             default_language: self.default_language.unwrap_or_default(),
+            site_address,
         })
     }
+}
+
+/// `raw` as the base of the links mail carries: an http or https address with a host, no
+/// query, no fragment, no trailing slash.
+fn site_address(raw: &str) -> Result<String, &'static str> {
+    let url = url::Url::parse(raw).map_err(|_| "must be an address such as https://crm.example.fr")?;
+    if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none_or(str::is_empty) {
+        return Err("must be an http or https address");
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err("must not carry a query, a fragment or a user name");
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// A message waiting in the outbox, or sent from it.
@@ -354,7 +384,7 @@ pub fn plus_address(address: &str, tag: &str) -> String {
     }
 }
 
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -392,6 +422,29 @@ mod tests {
         }
         .validate(None)
         .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn the_site_address_is_an_http_address_kept_without_its_trailing_slash() {
+        let with = |address: &str| {
+            MailSettingsInput {
+                host: Some("smtp.example.fr".into()),
+                from_address: Some("support@example.fr".into()),
+                site_address: Some(address.into()),
+                ..MailSettingsInput::default()
+            }
+            .validate(None)
+            .map(|s| s.site_address)
+            .map_err(|e| e.0.into_iter().map(|e| e.field).collect::<Vec<_>>())
+        };
+        assert_eq!(with("https://crm.example.fr/"), Ok(Some("https://crm.example.fr".into())));
+        assert_eq!(with("http://10.0.0.2:8080/comptoir"), Ok(Some("http://10.0.0.2:8080/comptoir".into())));
+        assert_eq!(with(" "), Ok(None));
+        for wrong in
+            ["crm.example.fr", "ftp://crm.example.fr", "https://crm.example.fr/?a=1", "javascript:alert(1)"]
+        {
+            assert_eq!(with(wrong), Err(vec!["site_address".to_owned()]), "{wrong}");
+        }
     }
 
     #[test]

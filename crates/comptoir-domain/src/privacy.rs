@@ -79,6 +79,10 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("mail_outbox", "html_body", "correspondence", Erasure::DeleteRow),
     // A mail server's refusal may quote the address it refused.
     personal("mail_outbox", "last_error", "contact details", Erasure::DeleteRow),
+    // A survey is a question to a person and their opinion.
+    personal("ticket_surveys", "recipient", "contact details", Erasure::DeleteRow),
+    personal("ticket_surveys", "score", "opinions", Erasure::DeleteRow),
+    personal("ticket_surveys", "comment", "opinions", Erasure::DeleteRow),
 ];
 
 /// Columns that hold no personal data, listed so that a new column must be classified before
@@ -223,6 +227,16 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("tickets", "first_response_breached_at"),
     ("tickets", "resolution_breached_at"),
     ("tickets", "first_response_warned_at"),
+    ("tickets", "surveyed_at"),
+    // The score alone, for the report's counts; the survey keeps who gave it and why.
+    ("tickets", "satisfaction"),
+    ("ticket_surveys", "id"),
+    ("ticket_surveys", "ticket_id"),
+    ("ticket_surveys", "token_hash"),
+    ("ticket_surveys", "language"),
+    ("ticket_surveys", "created_at"),
+    ("ticket_surveys", "expires_at"),
+    ("ticket_surveys", "answered_at"),
     ("tickets", "resolution_warned_at"),
     ("tickets", "created_at"),
     ("tickets", "updated_at"),
@@ -249,6 +263,9 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("ticket_month_totals", "reopened"),
     ("ticket_month_totals", "answered"),
     ("ticket_month_totals", "first_response_millis"),
+    ("ticket_month_totals", "rated"),
+    ("ticket_month_totals", "satisfied"),
+    ("ticket_month_totals", "rating_points"),
     ("ticket_backlog_hours", "hour"),
     ("ticket_backlog_hours", "unresolved"),
     ("users", "id"),

@@ -2,6 +2,7 @@
 //! as tickets change, and read back whole or split.
 
 use crate::ids::UserId;
+use crate::surveys::SATISFIED_FROM;
 use crate::tickets::{Ticket, TicketChannel, TicketPriority};
 use chrono::{DateTime, Datelike, DurationRound, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,10 @@ pub struct ServiceCounts {
     /// Tickets answered, and their wall-clock waits for that first answer, summed.
     pub answered: i64,
     pub first_response_millis: i64,
+    /// Tickets their requester scored, those scored satisfied, and the scores summed.
+    pub rated: i64,
+    pub satisfied: i64,
+    pub rating_points: i64,
 }
 
 impl ServiceCounts {
@@ -80,6 +85,9 @@ impl ServiceCounts {
             first_response_millis: track
                 .first_response_at
                 .map_or(0, |at| (at - ticket.created_at).num_milliseconds()),
+            rated: one(track.satisfaction.is_some()),
+            satisfied: one(track.satisfaction.is_some_and(|score| score >= SATISFIED_FROM)),
+            rating_points: track.satisfaction.map_or(0, i64::from),
         }
     }
 
@@ -109,6 +117,9 @@ impl ServiceCounts {
         self.reopened += sign * other.reopened;
         self.answered += sign * other.answered;
         self.first_response_millis += sign * other.first_response_millis;
+        self.rated += sign * other.rated;
+        self.satisfied += sign * other.satisfied;
+        self.rating_points += sign * other.rating_points;
     }
 
     pub fn is_zero(&self) -> bool {
@@ -198,7 +209,9 @@ pub fn gather(
         };
         split.entry((name.is_none(), name)).or_default().add(&counts);
     }
-    (total, split.into_iter().map(|((_, name), counts)| (name, counts)).collect())
+    // A group whose tickets all moved to others adds up to nothing: it is not shown.
+    let split = split.into_iter().filter(|(_, counts)| !counts.is_zero());
+    (total, split.map(|((_, name), counts)| (name, counts)).collect())
 }
 
 /// One group's figures: counts, and the rates read from them (absent when nothing counts).
@@ -224,6 +237,12 @@ pub struct ServiceReportRow {
     /// Tickets opened again over tickets solved.
     pub reopen_rate: Option<f64>,
     pub mean_first_response_seconds: Option<f64>,
+    /// Tickets their requester scored in the satisfaction survey.
+    pub rated: i64,
+    /// CSAT: the scores of 4 or 5 over the scores given.
+    pub satisfaction: Option<f64>,
+    /// The mean score, 1 to 5.
+    pub mean_rating: Option<f64>,
 }
 
 impl ServiceReportRow {
@@ -248,6 +267,9 @@ impl ServiceReportRow {
             reopened: c.reopened,
             reopen_rate: ratio(c.reopened, c.solved),
             mean_first_response_seconds: c.mean_first_response_seconds(),
+            rated: c.rated,
+            satisfaction: ratio(c.satisfied, c.rated),
+            mean_rating: (c.rated > 0).then(|| c.rating_points as f64 / c.rated as f64),
         }
     }
 }

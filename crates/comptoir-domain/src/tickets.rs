@@ -148,6 +148,8 @@ pub struct TicketTrack {
     pub reopened: i64,
     pub solved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The requester's score in the satisfaction survey, 1 to 5; none until they answer.
+    pub satisfaction: Option<i16>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
@@ -350,6 +352,15 @@ impl Ticket {
         self.track.public_replies += 1;
         self.sla = self.sla.missed(&self.track);
         self
+    }
+
+    /// The ticket once its requester scored it at `at`.
+    pub fn rated(&self, score: i16, at: DateTime<Utc>) -> Ticket {
+        let mut rated = self.clone();
+        rated.track.satisfaction = Some(score);
+        rated.version += 1;
+        rated.updated_at = at;
+        rated
     }
 
     /// Solved at the first answer and never opened again: what first-contact resolution counts.

@@ -26,6 +26,7 @@ pub mod service_totals;
 pub mod sessions;
 pub mod settings;
 mod sql;
+pub mod surveys;
 pub mod tickets;
 pub mod users;
 pub mod views;

@@ -32,8 +32,9 @@ pub async fn keep(tx: &mut Tx, changes: &[(ServiceTally, ServiceCounts)]) -> Res
             sqlx::query(
                 "INSERT INTO ticket_month_totals (month, assignee_id, channel, priority, opened, solved,
                     first_response_met, first_response_missed, resolution_met, resolution_missed,
-                    first_contact_resolutions, reopened, answered, first_response_millis)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                    first_contact_resolutions, reopened, answered, first_response_millis, rated, satisfied,
+                    rating_points)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                  ON CONFLICT (month, assignee_id, channel, priority) DO UPDATE SET
                     opened = ticket_month_totals.opened + excluded.opened,
                     solved = ticket_month_totals.solved + excluded.solved,
@@ -47,7 +48,10 @@ pub async fn keep(tx: &mut Tx, changes: &[(ServiceTally, ServiceCounts)]) -> Res
                     reopened = ticket_month_totals.reopened + excluded.reopened,
                     answered = ticket_month_totals.answered + excluded.answered,
                     first_response_millis = ticket_month_totals.first_response_millis
-                        + excluded.first_response_millis",
+                        + excluded.first_response_millis,
+                    rated = ticket_month_totals.rated + excluded.rated,
+                    satisfied = ticket_month_totals.satisfied + excluded.satisfied,
+                    rating_points = ticket_month_totals.rating_points + excluded.rating_points",
             )
             .bind(month)
             .bind(assignee)
@@ -63,6 +67,9 @@ pub async fn keep(tx: &mut Tx, changes: &[(ServiceTally, ServiceCounts)]) -> Res
             .bind(c.reopened)
             .bind(c.answered)
             .bind(c.first_response_millis)
+            .bind(c.rated)
+            .bind(c.satisfied)
+            .bind(c.rating_points)
             .execute(&mut *conn)
             .await
             .map(|r| r.rows_affected())
@@ -128,7 +135,7 @@ pub async fn backlog(db: &Db, cuts: [DateTime<Utc>; 4]) -> Result<[i64; 5], Stor
 }
 
 /// A group's counts over a period, as [`read`] sums them.
-type GroupRow = (Uuid, String, String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+type GroupRow = (Uuid, String, String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 /// Each group's counts over the tickets opened in the months from `from`'s until (not
 /// including) `until`'s.
@@ -143,7 +150,8 @@ pub async fn read(
                 CAST(sum(first_response_met) AS BIGINT), CAST(sum(first_response_missed) AS BIGINT),
                 CAST(sum(resolution_met) AS BIGINT), CAST(sum(resolution_missed) AS BIGINT),
                 CAST(sum(first_contact_resolutions) AS BIGINT), CAST(sum(reopened) AS BIGINT),
-                CAST(sum(answered) AS BIGINT), CAST(sum(first_response_millis) AS BIGINT)
+                CAST(sum(answered) AS BIGINT), CAST(sum(first_response_millis) AS BIGINT),
+                CAST(sum(rated) AS BIGINT), CAST(sum(satisfied) AS BIGINT), CAST(sum(rating_points) AS BIGINT)
              FROM ticket_month_totals WHERE month >= $1 AND month < $2
              GROUP BY assignee_id, channel, priority",
         )
@@ -170,6 +178,9 @@ fn group_of(row: GroupRow) -> Result<(TicketGroup, ServiceCounts), StoreError> {
         reopened,
         answered,
         millis,
+        rated,
+        satisfied,
+        rating_points,
     ) = row;
     let group = TicketGroup {
         assignee_id: (!assignee.is_nil()).then_some(UserId(assignee)),
@@ -189,6 +200,9 @@ fn group_of(row: GroupRow) -> Result<(TicketGroup, ServiceCounts), StoreError> {
         reopened,
         answered,
         first_response_millis: millis,
+        rated,
+        satisfied,
+        rating_points,
     };
     Ok((group, counts))
 }

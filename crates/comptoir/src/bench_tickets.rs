@@ -181,6 +181,14 @@ fn ticket(
         reopened: i64::from(rng.random_bool(0.05)),
         solved_at,
         closed_at,
+        // A third of the requesters answer their survey, most of them pleased.
+        satisfaction: (done && rng.random_bool(0.3)).then(|| match rng.random_range(0..100) {
+            0..40 => 5,
+            40..70 => 4,
+            70..85 => 3,
+            85..93 => 2,
+            _ => 1,
+        }),
     };
     let plan = levels.plan_for(&fields);
     let sla = TicketSla::default().follow(Some(&plan), &fields, &track, created_at, created_at);

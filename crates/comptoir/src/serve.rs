@@ -60,6 +60,7 @@ pub async fn run(
     spawn_housekeeping(app.clone(), options.event_retention);
     spawn_dispatcher(app.clone());
     spawn_deadline_watch(app.clone());
+    spawn_survey_asker(app.clone());
     spawn_mail_sender(app.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {}", addr))?;
@@ -109,6 +110,22 @@ fn spawn_deadline_watch(app: App) {
                     "service-level deadlines reached"
                 ),
                 Err(error) => tracing::warn!(%error, "could not look for missed deadlines"),
+            }
+        }
+    });
+}
+
+/// Asks the requesters of solved tickets for their satisfaction, once a minute: every server
+/// runs it; each ticket is claimed by one.
+fn spawn_survey_asker(app: App) {
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            match app.send_surveys(comptoir_domain::time::now()).await {
+                Ok(0) => {}
+                Ok(asked) => tracing::info!(asked, "satisfaction surveys queued"),
+                Err(error) => tracing::warn!(%error, "could not ask for satisfaction"),
             }
         }
     });

@@ -110,3 +110,6 @@ v-a-ticket-that-was-worked-on-is-no-longer-new = un ticket déjà traité n’es
 v-what-the-requester-said-is-not-an-internal-note = ce qu’a dit le demandeur n’est pas une note interne
 v-a-closed-ticket-takes-no-more-messages-a-new-request-is-a-new-ticket = un ticket clos ne reçoit plus de messages ; une nouvelle demande est un nouveau ticket
 v-no-contact-has-this-email-address-add-them-first = aucun contact n’a cette adresse e-mail ; ajoutez-le d’abord
+v-choose-a-score-from-n-to-n = choisissez une note de { $n } à { $m }
+v-must-be-an-address-such-as-https-crm-example-fr = doit être une adresse comme https://crm.example.fr
+v-must-not-carry-a-query-a-fragment-or-a-user-name = ne doit porter ni paramètres, ni fragment, ni nom d’utilisateur

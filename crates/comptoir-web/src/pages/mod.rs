@@ -39,6 +39,7 @@ mod settings;
 mod settings_mail;
 mod settings_seller;
 mod settings_webhooks;
+mod survey;
 mod tasks;
 mod tickets;
 
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(assets::router())
         .merge(auth::router())
+        .merge(survey::router())
         .merge(home::router())
         .merge(record_pages::routes::<contacts::Contacts>())
         .route("/contacts/{id}/card.vcf", axum::routing::get(contacts::card))

@@ -42,6 +42,7 @@ struct Line {
     fcr: String,
     reopen: String,
     mean_first_response: String,
+    satisfaction: String,
 }
 
 #[derive(Template)]
@@ -142,5 +143,16 @@ fn line(lang: Lang, name: String, total: bool, row: &ServiceReportRow) -> Line {
         fcr: percent(row.first_contact_resolution_rate),
         reopen: percent(row.reopen_rate),
         mean_first_response: hours(row.mean_first_response_seconds),
+        satisfaction: match (row.satisfaction, row.mean_rating) {
+            (Some(share), Some(mean)) => lang.tn(
+                "service-report-csat",
+                &[
+                    ("percent", &percent(Some(share))),
+                    ("mean", &lang.number(mean, 1)),
+                    ("rated", &row.rated.to_string()),
+                ],
+            ),
+            _ => String::new(),
+        },
     }
 }

@@ -78,6 +78,8 @@ fn fields(visitor: &Visitor, value: impl Fn(&str) -> String, password_set: bool)
             value("default_language"),
             choices(&[("fr", "language-fr"), ("en", "language-en")]),
         ),
+        FormField::new("site_address", t("mail-site-address"), "url", value("site_address"))
+            .hint(t("mail-site-address-hint")),
     ]);
     fields
 }
@@ -113,9 +115,16 @@ async fn mail(
 async fn save(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let mut body = Map::new();
-    for name in
-        ["host", "security", "username", "from_name", "from_address", "reply_to_address", "default_language"]
-    {
+    for name in [
+        "host",
+        "security",
+        "username",
+        "from_name",
+        "from_address",
+        "reply_to_address",
+        "default_language",
+        "site_address",
+    ] {
         body.insert(name.to_owned(), form.fields.text(name).map_or(Value::Null, Value::String));
     }
     // A port that is not a number is sent as typed, for the rules to name it.

@@ -241,6 +241,18 @@ impl KindPages for Tickets {
         subtitle.extend(deadlines(page, ticket).into_iter().map(|text| Link { text, href: None }));
         let last_mail = app.ticket_mail(actor, ticket.id, 1).await?.into_iter().next();
         subtitle.extend(last_mail.map(|mail| Link { text: mail_said(page, &mail), href: None }));
+        if ticket.track.satisfaction.is_some()
+            && let Some(said) = app.ticket_satisfaction(actor, ticket.id).await?
+        {
+            let text = match &said.comment {
+                Some(comment) => page.lang.tn(
+                    "ticket-satisfaction-said",
+                    &[("score", &said.score.to_string()), ("comment", comment)],
+                ),
+                None => page.lang.t1("ticket-satisfaction", "score", said.score),
+            };
+            subtitle.push(Link { text, href: None });
+        }
         let status = f.status.as_str();
         let badge = Some((format!("ticket-{status}"), page.t(&format!("ticket-status-{status}"))));
         Ok(Header { subtitle, badge, members: None, reach: vec![] })

@@ -10,11 +10,11 @@ on_both_databases!(
     admins_set_the_mail_server_from_a_page_and_see_what_went_out,
 );
 
-async fn set_mail(s: &TestServer, token: &str, settings: Value) -> Answer {
+pub(crate) async fn set_mail(s: &TestServer, token: &str, settings: Value) -> Answer {
     s.request(Method::PUT, "/api/v1/settings/mail", Some(token), Some(settings), &[]).await
 }
 
-fn through(port: u16) -> Value {
+pub(crate) fn through(port: u16) -> Value {
     json!({
         "host": "127.0.0.1",
         "port": port,
@@ -27,7 +27,7 @@ fn through(port: u16) -> Value {
 }
 
 /// A ticket from a new requester speaking `language`, and its id and reference.
-async fn ticket_from(s: &TestServer, email: &str, language: &str) -> (String, String) {
+pub(crate) async fn ticket_from(s: &TestServer, email: &str, language: &str) -> (String, String) {
     let contact = s
         .post(
             "/api/v1/contacts",

@@ -18,5 +18,6 @@ mod pages;
 mod permissions;
 mod quotes;
 mod storage;
+mod surveys;
 mod tickets;
 mod webhooks;

@@ -181,7 +181,9 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
             json!({"body": "Un technicien passe demain"}),
         )
         .await;
+    let survey = survey_for(&server, &ticket).await;
     let others = [
+        survey.clone(),
         "/tickets".to_owned(),
         "/tickets/new".to_owned(),
         format!("/tickets/{ticket}"),
@@ -244,7 +246,38 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         .await;
     assert!(call.as_f64().is_some_and(|bottom| bottom < 844.0), "tap-to-call on the first screen: {call}");
     browser.check_accessibility("contact on a phone").await;
+
+    // The requester answers their survey on their phone.
+    browser.goto(&survey).await;
+    let fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;";
+    assert_eq!(browser.run(fits).await, json!(true), "the survey fits the phone");
+    browser.click("input[name=score][value='5']").await;
+    browser.fill("#comment", "Très réactifs").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("main", "Votre avis est bien enregistré").await;
+    browser.check_accessibility("survey answered").await;
+    let rated = server.get(&format!("/api/v1/tickets/{ticket}"), &server.admin).await;
+    assert_eq!(rated.body["satisfaction"], 5);
     browser.close().await;
+}
+
+/// Solves `ticket` and returns the path of the survey its requester was sent.
+async fn survey_for(server: &TestServer, ticket: &str) -> String {
+    let smtp = comptoir_testkit::SmtpServer::start().await;
+    let mail = json!({"host": "127.0.0.1", "port": smtp.port, "security": "none",
+        "from_address": "support@exemple.fr", "site_address": server.base_url});
+    let set = server
+        .request(reqwest::Method::PUT, "/api/v1/settings/mail", Some(&server.admin), Some(mail), &[])
+        .await;
+    assert!(set.status.is_success(), "{:?}", set.body);
+    server.patch(&format!("/api/v1/tickets/{ticket}"), &server.admin, json!({"status": "solved"})).await;
+    let later = chrono::Utc::now() + chrono::Duration::hours(2);
+    assert_eq!(server.app.send_surveys(later).await.expect("a pass"), 1);
+    server.app.send_due_mail(later).await.expect("a pass");
+    let text = smtp.received().last().map(|m| m.text()).unwrap_or_default();
+    let start = text.find("/survey/").expect("a survey link");
+    let path = &text[start..];
+    path[..path.find('?').expect("a score")].to_owned()
 }
 
 /// Enough records for lists and pages to look like a team's, not an empty instance.

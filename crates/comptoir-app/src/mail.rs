@@ -153,10 +153,16 @@ impl App {
         if due.is_empty() {
             return Ok(0);
         }
-        let transport = transport(&settings)?;
+        // A server the settings cannot reach is every message's refusal: each is tried again
+        // later and says why, rather than waiting out its lease in silence.
+        let transport = transport(&settings);
         let mut sent = 0;
         for claimed in due {
-            let outcome = match send(&transport, &settings, &claimed.mail).await {
+            let tried = match &transport {
+                Ok(transport) => send(transport, &settings, &claimed.mail).await,
+                Err(error) => Err(error.clone()),
+            };
+            let outcome = match tried {
                 Ok(()) => {
                     sent += 1;
                     SendOutcome::Sent
@@ -172,7 +178,7 @@ impl App {
     }
 }
 
-fn transport(settings: &MailSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, AppError> {
+fn transport(settings: &MailSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     // One process-wide choice of cryptography for TLS; a second install is a no-op.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let host = settings.host.as_str();
@@ -181,7 +187,7 @@ fn transport(settings: &MailSettings) -> Result<AsyncSmtpTransport<Tokio1Executo
         MailSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
         MailSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)),
     }
-    .map_err(|e| AppError::Internal(format!("mail server {host}: {e}")))?;
+    .map_err(|e| format!("mail server {host}: {e}"))?;
     let domain = settings.from_address.rsplit('@').next().unwrap_or("localhost").to_owned();
     let mut builder =
         builder.port(settings.port).timeout(Some(SEND_TIMEOUT)).hello_name(ClientId::Domain(domain));

@@ -14,6 +14,7 @@ use comptoir_app::tickets::{TicketMessageAdded, Tickets};
 use comptoir_domain::ids::TicketId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::service_report::{ReportGrouping, ServiceReport, ServiceReportScope};
+use comptoir_domain::surveys::SatisfactionAnswer;
 use comptoir_domain::tickets::{Ticket, TicketInput, TicketMessageInput};
 use serde::Serialize;
 
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}", get(read).patch(update).delete(remove))
         .route("/tickets/{id}/messages", post(add_message))
         .route("/tickets/{id}/timeline", get(timeline))
+        .route("/tickets/{id}/satisfaction", get(satisfaction))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -132,6 +134,19 @@ pub async fn add_message(
     let input: TicketMessageInput = comptoir_app::input::parse(body.value)?;
     let added = state.app.add_ticket_message(&actor, id, input, if_match).await?;
     Ok(versioned(StatusCode::CREATED, added.ticket.version, &added))
+}
+
+/// What the ticket's requester answered to its satisfaction survey: the score, 1 to 5, and
+/// their comment; 404 until they answer.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/satisfaction", tag = "tickets", params(("id" = TicketId, Path)),
+    responses((status = 200, body = SatisfactionAnswer), (status = 404, body = Problem)))]
+pub async fn satisfaction(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+) -> Result<Response, ApiError> {
+    let answer = state.app.ticket_satisfaction(&actor, id).await?.ok_or(comptoir_app::AppError::NotFound)?;
+    Ok(axum::Json(answer).into_response())
 }
 
 /// A ticket's conversation and everything else linked to it, newest first.

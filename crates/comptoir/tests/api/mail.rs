@@ -119,14 +119,28 @@ async fn mail_that_cannot_go_out_waits_and_is_tried_again(s: TestServer) {
     );
     assert_eq!(s.app.send_due_mail(now).await.expect("a pass"), 0, "not before its next try");
 
+    // A server that cannot even be found is each message's refusal too, told and tried again.
+    let mut unnamed = through(1);
+    unnamed["host"] = json!("relay:smtp");
+    unnamed["security"] = json!("tls");
+    assert_eq!(set_mail(&s, &s.admin, unnamed).await.status, StatusCode::OK);
+    let next_try = now + chrono::Duration::minutes(2);
+    assert_eq!(s.app.send_due_mail(next_try).await.expect("a pass, not an error"), 0);
+    let refused = s.get("/api/v1/mail/outbox", &s.admin).await.body["data"][0].clone();
+    assert_eq!(refused["attempts"].as_i64(), Some(2), "{refused}");
+    assert!(
+        refused["last_error"].as_str().is_some_and(|e| !e.is_empty() && !e.contains("s3cret")),
+        "{refused}"
+    );
+
     let server = SmtpServer::start().await;
     let mended = set_mail(&s, &s.admin, through(server.port)).await;
     assert_eq!(mended.status, StatusCode::OK, "{:?}", mended.body);
-    let later = chrono::Utc::now() + chrono::Duration::minutes(2);
+    let later = chrono::Utc::now() + chrono::Duration::minutes(10);
     assert_eq!(s.app.send_due_mail(later).await.expect("a pass"), 1);
     assert_eq!(server.received().len(), 1);
     let sent = s.get("/api/v1/mail/outbox", &s.admin).await.body["data"][0].clone();
-    assert_eq!((sent["status"].as_str(), sent["attempts"].as_i64()), (Some("sent"), Some(2)));
+    assert_eq!((sent["status"].as_str(), sent["attempts"].as_i64()), (Some("sent"), Some(3)));
 }
 
 async fn a_deadline_coming_then_missed_is_told_once_to_the_assignee_then_the_managers(s: TestServer) {

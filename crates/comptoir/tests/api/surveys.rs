@@ -75,6 +75,11 @@ async fn a_solved_ticket_asks_its_requester_once_and_the_score_counts_for_its_ag
     assert_eq!(rated.body["satisfaction"], 4, "the first answer stays");
     assert_eq!(rated.body["version"], solved.body["version"].as_i64().map(|v| v + 1).expect("a version"));
     assert_eq!(s.events_named("ticket.rated").await, 1);
+    let said = s.get(&format!("{path}/satisfaction"), &s.admin).await;
+    assert_eq!(
+        (said.body["score"].as_i64(), said.body["comment"].as_str()),
+        (Some(4), Some("Rapide et efficace"))
+    );
     let report = s.get("/api/v1/tickets/report?by=assignee", &s.admin).await;
     let row = &report.body["groups"][0];
     assert_eq!(row["group"], json!(agent));
@@ -144,4 +149,6 @@ async fn a_survey_is_only_for_recent_tickets_with_a_requester_and_its_link_only(
         assert!(matches!(answer.status, StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED), "{guess}");
     }
     assert_eq!(s.get(&format!("/api/v1/tickets/{other}"), &s.admin).await.body["satisfaction"], json!(null));
+    let unanswered = s.get(&format!("/api/v1/tickets/{other}/satisfaction"), &s.admin).await;
+    assert_eq!(unanswered.status, StatusCode::NOT_FOUND);
 }

@@ -48,6 +48,9 @@ pub trait Kind: Send + Sync + 'static {
 
     const OBJECT: ObjectType;
     const REFUSALS: Refusals;
+    /// Whether its records are someone's, handed over only by managers; a kind the whole team
+    /// shares (the knowledge base) has no one to hand it to.
+    const OWNED: bool = true;
 
     fn id(record: &Self::Record) -> Self::Id;
     fn version(record: &Self::Record) -> i64;
@@ -172,7 +175,7 @@ impl App {
         }
         let at = now();
         let fields = K::validate(self, actor, input, None, at).await?;
-        if !actor.can_assign_to(K::owner(&fields)) {
+        if K::OWNED && !actor.can_assign_to(K::owner(&fields)) {
             return Err(AppError::Forbidden(K::REFUSALS.give));
         }
         let refs = K::references(self, None, &fields).await?;

@@ -3,6 +3,7 @@
 //! command line all call the same functions.
 
 pub mod activities;
+pub mod articles;
 pub mod audit;
 pub mod bulk;
 mod changes;

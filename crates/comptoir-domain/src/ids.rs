@@ -71,6 +71,8 @@ typed_id!(
     QuoteId,
     /// What a customer bought: from an accepted quote, or sent by a shop or an ERP.
     OrderId,
+    /// A knowledge-base article.
+    ArticleId,
 );
 
 typed_id!(

@@ -79,6 +79,7 @@ pub enum ObjectType {
     Activity,
     Pipeline,
     Product,
+    Article,
     Quote,
     Order,
     CustomField,
@@ -91,7 +92,7 @@ pub enum ObjectType {
 
 impl ObjectType {
     /// The objects whose events leave the building (webhooks); a webhook's own changes do not.
-    pub const ANNOUNCED: [ObjectType; 12] = [
+    pub const ANNOUNCED: [ObjectType; 13] = [
         ObjectType::Record(RecordKind::Contact),
         ObjectType::Record(RecordKind::Company),
         ObjectType::Record(RecordKind::Deal),
@@ -99,6 +100,7 @@ impl ObjectType {
         ObjectType::Activity,
         ObjectType::Pipeline,
         ObjectType::Product,
+        ObjectType::Article,
         ObjectType::Quote,
         ObjectType::Order,
         ObjectType::CustomField,
@@ -112,6 +114,7 @@ impl ObjectType {
             ObjectType::Activity => "activity",
             ObjectType::Pipeline => "pipeline",
             ObjectType::Product => "product",
+            ObjectType::Article => "article",
             ObjectType::Quote => "quote",
             ObjectType::Order => "order",
             ObjectType::CustomField => "custom_field",
@@ -140,6 +143,7 @@ impl ObjectType {
                 Milestone::Reopened,
                 Milestone::SlaAtRisk,
                 Milestone::SlaBreached,
+                Milestone::Rated,
             ],
             _ => &[],
         }

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod address;
+pub mod articles;
 pub mod audit;
 pub mod bulk;
 pub mod business_hours;

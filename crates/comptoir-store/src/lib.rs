@@ -3,6 +3,7 @@
 //! differ (full-text search, JSON paths) branch on [`Dialect`] explicitly.
 
 pub mod activities;
+pub mod articles;
 pub mod audit;
 pub mod bulk;
 pub mod companies;

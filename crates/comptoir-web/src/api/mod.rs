@@ -1,6 +1,7 @@
 //! The JSON API, `/api/v1`. One file per area, each with its routes and OpenAPI annotations.
 
 pub mod activities;
+pub mod articles;
 pub mod audit;
 pub mod bulk;
 pub mod companies;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(forecast::router())
         .merge(pipelines::router())
         .merge(products::router())
+        .merge(articles::router())
         .merge(quotes::router())
         .merge(orders::router())
         .merge(settings::router())

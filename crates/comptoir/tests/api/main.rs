@@ -2,6 +2,7 @@
 
 mod activities;
 mod admin;
+mod articles;
 mod bulk;
 mod companies;
 mod contacts;

@@ -1,0 +1,187 @@
+//! The knowledge base: support agents, managers and admins write it, the whole team reads it,
+//! and the articles that answer a ticket are suggested beside it.
+
+use crate::kind::{Kind, Refusals};
+use crate::{App, AppError};
+use chrono::{DateTime, Utc};
+use comptoir_domain::articles::{Article, ArticleFields, ArticleInput, ArticleStatus, ArticleVersion};
+use comptoir_domain::ids::{ArticleId, TicketId, UserId};
+use comptoir_domain::kinds::ObjectType;
+use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery, Page};
+use comptoir_domain::search::query_terms;
+use comptoir_domain::users::{Actor, Role};
+use comptoir_domain::validation::ValidationErrors;
+use comptoir_store::{StoreError, Tx};
+
+pub struct Articles;
+
+/// Articles suggested beside a ticket.
+const SUGGESTED: u32 = 5;
+
+/// Words too common in requests to tell one answer from another.
+const COMMON_WORDS: &[&str] = &[
+    "les", "des", "une", "est", "pas", "pour", "que", "qui", "dans", "sur", "avec", "mon", "mes", "notre",
+    "vous", "nous", "the", "and", "for", "with", "not", "does", "can", "our", "your", "bonjour", "hello",
+];
+
+fn writes_the_knowledge_base(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Admin | Role::Manager | Role::Support)
+}
+
+impl Kind for Articles {
+    type Id = ArticleId;
+    type Record = Article;
+    type Fields = ArticleFields;
+    type Input = ArticleInput;
+    type Refs = ();
+
+    const OBJECT: ObjectType = ObjectType::Article;
+    const REFUSALS: Refusals = Refusals {
+        create: "only support agents, managers and admins write articles",
+        change: "only support agents, managers and admins change articles",
+        delete: "only managers and admins delete articles",
+        give: "articles have no owner",
+    };
+    const OWNED: bool = false;
+
+    fn id(article: &Article) -> ArticleId {
+        article.id
+    }
+    fn version(article: &Article) -> i64 {
+        article.version
+    }
+    fn fields(article: &Article) -> &ArticleFields {
+        &article.fields
+    }
+    /// The knowledge base is the team's: nobody owns an article, so only managers and admins
+    /// delete one.
+    fn owner(_fields: &ArticleFields) -> Option<UserId> {
+        None
+    }
+    fn input(fields: &ArticleFields) -> ArticleInput {
+        fields.to_input()
+    }
+
+    fn may_create(actor: &Actor) -> bool {
+        writes_the_knowledge_base(actor)
+    }
+
+    fn may_change(actor: &Actor, _current: &Article) -> bool {
+        writes_the_knowledge_base(actor)
+    }
+
+    async fn validate(
+        _app: &App,
+        _actor: &Actor,
+        input: ArticleInput,
+        current: Option<&Article>,
+        _at: DateTime<Utc>,
+    ) -> Result<ArticleFields, AppError> {
+        let fields = input.validate()?;
+        if fields.translation_of.is_some() && fields.translation_of == current.map(|c| c.id) {
+            return Err(
+                ValidationErrors::single("translation_of", "an article does not translate itself").into()
+            );
+        }
+        Ok(fields)
+    }
+
+    async fn references(
+        app: &App,
+        current: Option<&Article>,
+        fields: &ArticleFields,
+    ) -> Result<(), AppError> {
+        let Some(original) = fields.translation_of else { return Ok(()) };
+        if current.is_some_and(|c| c.fields.translation_of == Some(original)) {
+            return Ok(());
+        }
+        match comptoir_store::articles::get(&app.db, original).await? {
+            None => Err(ValidationErrors::single("translation_of", "is not an article").into()),
+            Some(other) if other.fields.language == fields.language => Err(ValidationErrors::single(
+                "translation_of",
+                "is in the same language: a translation is in the other one",
+            )
+            .into()),
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn build(current: Option<&Article>, fields: ArticleFields, _refs: (), at: DateTime<Utc>) -> Article {
+        match current {
+            Some(current) => current.changed(fields, at),
+            None => Article::new(fields, at),
+        }
+    }
+
+    async fn fetch(app: &App, id: ArticleId) -> Result<Option<Article>, AppError> {
+        Ok(comptoir_store::articles::get(&app.db, id).await?)
+    }
+
+    async fn page(app: &App, query: &ListQuery) -> Result<Page<Article>, AppError> {
+        Ok(comptoir_store::articles::list(&app.db, query).await??)
+    }
+
+    async fn count(app: &App, query: &ListQuery) -> Result<Count, AppError> {
+        Ok(comptoir_store::articles::count_matching(&app.db, query).await??)
+    }
+
+    async fn insert(tx: &mut Tx, article: &Article) -> Result<(), StoreError> {
+        comptoir_store::articles::insert(tx, article).await
+    }
+
+    async fn update(tx: &mut Tx, before: &Article, after: &Article) -> Result<(), StoreError> {
+        comptoir_store::articles::update(tx, before, after).await
+    }
+
+    async fn delete(tx: &mut Tx, article: &Article) -> Result<(), StoreError> {
+        comptoir_store::articles::delete(tx, article).await
+    }
+}
+
+impl App {
+    /// Every kept version of an article, newest first.
+    pub async fn article_versions(
+        &self,
+        actor: &Actor,
+        id: ArticleId,
+    ) -> Result<Vec<ArticleVersion>, AppError> {
+        self.get::<Articles>(actor, id).await?;
+        Ok(comptoir_store::articles::versions(&self.db, id).await?)
+    }
+
+    /// The published articles that may answer `ticket`: those sharing the most telling words
+    /// of its subject, found through the full-text index.
+    pub async fn suggested_articles(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+    ) -> Result<Vec<Article>, AppError> {
+        let ticket = self.get::<crate::tickets::Tickets>(actor, ticket).await?;
+        let words: Vec<String> = query_terms(&ticket.fields.subject)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 3 && !COMMON_WORDS.contains(&w.as_str()))
+            .collect();
+        let mut found: Vec<(usize, Article)> = Vec::new();
+        // Each word is one indexed search; an article found by more of them comes first.
+        for word in words.iter().take(6) {
+            let query = ListQuery {
+                q: Some(word.clone()),
+                filters: vec![Filter {
+                    field: "status".to_owned(),
+                    op: FilterOp::Eq,
+                    value: ArticleStatus::Published.as_str().to_owned(),
+                }],
+                limit: 20,
+                ..ListQuery::default()
+            };
+            for article in self.list::<Articles>(actor, &query).await?.data {
+                match found.iter_mut().find(|(_, a)| a.id == article.id) {
+                    Some((hits, _)) => *hits += 1,
+                    None => found.push((1, article)),
+                }
+            }
+        }
+        found.sort_by(|(a, x), (b, y)| b.cmp(a).then_with(|| y.updated_at.cmp(&x.updated_at)));
+        Ok(found.into_iter().take(SUGGESTED as usize).map(|(_, article)| article).collect())
+    }
+}

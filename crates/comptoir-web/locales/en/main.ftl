@@ -947,3 +947,34 @@ survey-send = Send my opinion
 survey-thanks = Thank you! Your opinion is recorded.
 survey-answered = This survey was already answered. Thank you!
 survey-expired = This link has expired: the survey takes no more answers.
+
+## Knowledge base
+nav-articles = Articles
+articles-title = Knowledge base
+articles-search = Search the articles
+articles-search-submit = Search
+articles-empty = No article yet: write the answers the team gives most often.
+articles-none-found = No article has these words.
+article-new = New article
+article-title = Title
+article-body = Text
+article-body-hint = Plain text: leave an empty line between paragraphs.
+article-category = Category
+article-language = Language
+article-status = Status
+article-status-draft = Draft
+article-status-published = Published
+article-visibility = Readers
+article-visibility-internal = The team only
+article-visibility-public = Customers too
+article-translation-of = Translates the article
+article-translation-of-hint = The identifier of the article this one translates, in the other language (in its address, after /articles/).
+article-updated = Changed on { $when }
+article-updated-column = Changed
+article-translations = Translations:
+article-no-translation = No translation yet.
+article-versions = { $count ->
+    [one] { $shown } version kept
+   *[other] { $shown } versions kept
+}
+ticket-suggested-articles = Articles that may answer it

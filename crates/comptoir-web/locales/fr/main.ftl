@@ -947,3 +947,34 @@ survey-send = Envoyer mon avis
 survey-thanks = Merci ! Votre avis est bien enregistré.
 survey-answered = Ce questionnaire a déjà reçu une réponse. Merci !
 survey-expired = Ce lien a expiré : le questionnaire ne prend plus de réponse.
+
+## Knowledge base
+nav-articles = Articles
+articles-title = Base de connaissances
+articles-search = Chercher dans les articles
+articles-search-submit = Chercher
+articles-empty = Aucun article pour l’instant : rédigez les réponses que l’équipe donne le plus souvent.
+articles-none-found = Aucun article ne contient ces mots.
+article-new = Nouvel article
+article-title = Titre
+article-body = Texte
+article-body-hint = Texte simple : laissez une ligne vide entre les paragraphes.
+article-category = Catégorie
+article-language = Langue
+article-status = Statut
+article-status-draft = Brouillon
+article-status-published = Publié
+article-visibility = Lecteurs
+article-visibility-internal = L’équipe seulement
+article-visibility-public = Les clients aussi
+article-translation-of = Traduit l’article
+article-translation-of-hint = L’identifiant de l’article que celui-ci traduit, dans l’autre langue (dans son adresse, après /articles/).
+article-updated = Modifié le { $when }
+article-updated-column = Modifié
+article-translations = Traductions :
+article-no-translation = Pas encore de traduction.
+article-versions = { $count ->
+    [one] { $shown } version conservée
+   *[other] { $shown } versions conservées
+}
+ticket-suggested-articles = Articles qui peuvent y répondre

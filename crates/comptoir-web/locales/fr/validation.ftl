@@ -113,3 +113,6 @@ v-no-contact-has-this-email-address-add-them-first = aucun contact n’a cette a
 v-choose-a-score-from-n-to-n = choisissez une note de { $n } à { $m }
 v-must-be-an-address-such-as-https-crm-example-fr = doit être une adresse comme https://crm.example.fr
 v-must-not-carry-a-query-a-fragment-or-a-user-name = ne doit porter ni paramètres, ni fragment, ni nom d’utilisateur
+v-an-article-does-not-translate-itself = un article ne se traduit pas lui-même
+v-is-not-an-article = n’est pas un article
+v-is-in-the-same-language-a-translation-is-in-the-other-one = est dans la même langue : une traduction est dans l’autre

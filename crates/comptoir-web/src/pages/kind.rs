@@ -46,6 +46,8 @@ pub struct ReplyForm {
     /// What was typed, when a refused answer comes back.
     pub body: String,
     pub error: Option<String>,
+    /// Published articles that may answer it: their page and title.
+    pub suggestions: Vec<(String, String)>,
 }
 
 /// Whether `actor` may change `record`, as its use cases decide.

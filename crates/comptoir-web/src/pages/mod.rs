@@ -3,6 +3,7 @@
 
 mod account;
 mod activities;
+mod articles;
 mod assets;
 mod auth;
 mod board;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
         .merge(service_report::router())
+        .merge(articles::router())
         .merge(record_pages::routes::<tickets::Tickets>())
         .merge(tickets::router())
         .merge(quotes::router())

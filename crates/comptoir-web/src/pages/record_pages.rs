@@ -608,6 +608,13 @@ pub(super) async fn show_page<K: KindPages>(
         _ => Some(documents(app, actor, &page, this).await?),
     };
     let mut reply = K::reply_form(page.lang, &record);
+    if let Some(reply) = reply.as_mut()
+        && K::KIND == RecordKind::Ticket
+    {
+        let suggested = app.suggested_articles(actor, comptoir_domain::ids::TicketId(id)).await?;
+        reply.suggestions =
+            suggested.into_iter().map(|a| (format!("/articles/{}", a.id), a.fields.title)).collect();
+    }
     if let (Some(reply), Some((body, error))) = (reply.as_mut(), typed_reply) {
         reply.body = body;
         reply.error = Some(error);

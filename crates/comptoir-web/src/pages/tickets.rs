@@ -278,6 +278,7 @@ impl KindPages for Tickets {
             statuses,
             body: String::new(),
             error: None,
+            suggestions: Vec::new(),
         })
     }
 }

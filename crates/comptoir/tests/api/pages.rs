@@ -41,7 +41,65 @@ on_both_databases!(
     a_quote_is_written_from_its_deal_sent_accepted_and_printed,
     managers_keep_the_catalogue_and_admins_the_sellers_identity_from_their_pages,
     a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page,
+    an_article_is_written_from_its_form_found_and_suggested_beside_a_ticket,
 );
+
+async fn an_article_is_written_from_its_form_found_and_suggested_beside_a_ticket(s: TestServer) {
+    let (_, email) = s.user_with_password(Role::Support).await;
+    let agent = s.signed_in(&email).await;
+    agent.accept_language("fr");
+    let form = agent.get("/articles/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let refused = agent.post("/articles", &[("title", ""), ("body", "Texte"), ("language", "fr")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("id=\"article-title-error\"") && refused.contains(">Texte</textarea>"),
+        "{}",
+        refused.text
+    );
+    let body = "Éteignez l’imprimante.\r\n\r\nAttendez dix secondes, puis rallumez-la.";
+    let written = agent
+        .post(
+            "/articles",
+            &[
+                ("title", "Réinitialiser l’imprimante"),
+                ("body", body),
+                ("language", "fr"),
+                ("category", "Matériel"),
+                ("status", "published"),
+                ("visibility", "internal"),
+                ("translation_of", ""),
+            ],
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.text);
+    let at = written.location().expect("the article's page").to_owned();
+    let shown = agent.get(&at).await;
+    assert!(
+        shown.contains("<p>Éteignez l’imprimante.</p>") && shown.contains("<p>Attendez dix secondes"),
+        "{}",
+        shown.text
+    );
+    assert!(shown.contains("Publié") && shown.contains("1 version conservée"), "{}", shown.text);
+    let found = agent.get("/articles?q=reinitialiser").await;
+    assert!(found.contains("Réinitialiser l’imprimante"), "found without its accents");
+    assert!(agent.get("/articles?q=toner").await.contains("Aucun article ne contient ces mots"));
+
+    let ticket =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Mon imprimante ne répond plus"})).await.id();
+    let page = agent.get(&format!("/tickets/{ticket}")).await;
+    assert!(page.contains("Articles qui peuvent y répondre"), "{}", page.text);
+    assert!(page.contains(&format!("<a href=\"{at}\">Réinitialiser l’imprimante</a>")), "{}", page.text);
+
+    let (_, seller) = s.user_with_password(Role::Sales).await;
+    let seller = s.signed_in(&seller).await;
+    assert!(
+        !seller.get("/articles").await.contains("href=\"/articles/new\""),
+        "sales read, they do not write"
+    );
+    let forged = seller.post("/articles", &[("title", "T"), ("body", "B")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
 
 async fn an_empty_instance_offers_to_create_the_first_admin(s: TestServer) {
     s.forget_all_users().await;
@@ -239,6 +297,8 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/tickets", "New ticket"),
         ("/tickets/new", "name=\"requester\""),
         ("/tickets/report", "Service report"),
+        ("/articles", "No article yet"),
+        ("/articles/new", "name=\"translation_of\""),
     ];
     for (path, expected) in pages {
         let page = browser.get(path).await;

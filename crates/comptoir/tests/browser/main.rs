@@ -181,9 +181,22 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
             json!({"body": "Un technicien passe demain"}),
         )
         .await;
+    let article = server
+        .post(
+            "/api/v1/articles",
+            &server.admin,
+            json!({"title": "Quand le four tombe en panne", "body": "Coupez le courant.\n\nAppelez le service.",
+                   "status": "published", "category": "Dépannage"}),
+        )
+        .await
+        .id();
     let survey = survey_for(&server, &ticket).await;
     let others = [
         survey.clone(),
+        "/articles".to_owned(),
+        "/articles/new".to_owned(),
+        format!("/articles/{article}"),
+        format!("/articles/{article}/edit"),
         "/tickets".to_owned(),
         "/tickets/new".to_owned(),
         format!("/tickets/{ticket}"),

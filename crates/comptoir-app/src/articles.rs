@@ -4,7 +4,9 @@
 use crate::kind::{Kind, Refusals};
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
-use comptoir_domain::articles::{Article, ArticleFields, ArticleInput, ArticleStatus, ArticleVersion};
+use comptoir_domain::articles::{
+    Article, ArticleFields, ArticleInput, ArticleStatus, ArticleVersion, ArticleVote, ArticleVotes,
+};
 use comptoir_domain::ids::{ArticleId, TicketId, UserId};
 use comptoir_domain::kinds::ObjectType;
 use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery, Page};
@@ -147,6 +149,27 @@ impl App {
     ) -> Result<Vec<ArticleVersion>, AppError> {
         self.get::<Articles>(actor, id).await?;
         Ok(comptoir_store::articles::versions(&self.db, id).await?)
+    }
+
+    /// Records whether `actor` found an article helpful (one answer each, which they may
+    /// change), and returns the counts.
+    pub async fn vote_on_article(
+        &self,
+        actor: &Actor,
+        id: ArticleId,
+        vote: ArticleVote,
+    ) -> Result<ArticleVotes, AppError> {
+        self.get::<Articles>(actor, id).await?;
+        let voter = format!("user:{}", actor.user_id);
+        comptoir_store::articles::vote(&self.db, id, &voter, vote.helpful, comptoir_domain::time::now())
+            .await?;
+        self.article_votes(actor, id).await
+    }
+
+    /// What readers answered to "was this helpful?" about an article.
+    pub async fn article_votes(&self, actor: &Actor, id: ArticleId) -> Result<ArticleVotes, AppError> {
+        self.get::<Articles>(actor, id).await?;
+        Ok(comptoir_store::articles::votes(&self.db, id).await?)
     }
 
     /// The published articles that may answer `ticket`: those sharing the most telling words

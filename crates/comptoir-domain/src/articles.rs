@@ -111,6 +111,20 @@ pub struct ArticleVersion {
     pub changed_at: DateTime<Utc>,
 }
 
+/// A reader's answer to "was this helpful?".
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleVote {
+    pub helpful: bool,
+}
+
+/// What readers answered to "was this helpful?", one answer each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ArticleVotes {
+    pub helpful: i64,
+    pub not_helpful: i64,
+}
+
 impl Article {
     pub fn new(fields: ArticleFields, at: DateTime<Utc>) -> Self {
         let published_at = (fields.status == ArticleStatus::Published).then_some(at);

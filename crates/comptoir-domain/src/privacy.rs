@@ -246,6 +246,11 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("articles", "published_at"),
     ("articles", "created_at"),
     ("articles", "updated_at"),
+    // A reader's vote names a user of the team (`user:<id>`), whom erasure does not reach.
+    ("article_votes", "article_id"),
+    ("article_votes", "voter"),
+    ("article_votes", "helpful"),
+    ("article_votes", "voted_at"),
     ("article_versions", "article_id"),
     ("article_versions", "version"),
     ("article_versions", "title"),

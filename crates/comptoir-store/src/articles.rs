@@ -6,7 +6,9 @@ use crate::listing::{Catalog, ColumnKind, Page, Search, column};
 use crate::sql::{Bind, delete_row, insert_rows, update_row};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
-use comptoir_domain::articles::{Article, ArticleFields, ArticleStatus, ArticleVersion, ArticleVisibility};
+use comptoir_domain::articles::{
+    Article, ArticleFields, ArticleStatus, ArticleVersion, ArticleVisibility, ArticleVotes,
+};
 use comptoir_domain::ids::ArticleId;
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::validation::ValidationErrors;
@@ -181,6 +183,45 @@ async fn keep_version(tx: &mut Tx, article: &Article) -> Result<(), StoreError> 
         .map(|r| r.rows_affected())
     })?;
     Ok(())
+}
+
+/// Records `voter`'s answer to "was this helpful?" about `article`, replacing their last one.
+pub async fn vote(
+    db: &Db,
+    article: ArticleId,
+    voter: &str,
+    helpful: bool,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_pool!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO article_votes (article_id, voter, helpful, voted_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (article_id, voter) DO UPDATE SET helpful = excluded.helpful, voted_at = excluded.voted_at",
+        )
+        .bind(article.0)
+        .bind(voter)
+        .bind(helpful)
+        .bind(at)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// How many readers found `article` helpful, and how many did not.
+pub async fn votes(db: &Db, article: ArticleId) -> Result<ArticleVotes, StoreError> {
+    let (helpful, not_helpful): (i64, i64) = on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT CAST(COALESCE(sum(CASE WHEN helpful THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(sum(CASE WHEN helpful THEN 0 ELSE 1 END), 0) AS BIGINT)
+             FROM article_votes WHERE article_id = $1",
+        )
+        .bind(article.0)
+        .fetch_one(pool)
+        .await
+    })?;
+    Ok(ArticleVotes { helpful, not_helpful })
 }
 
 type VersionRow = (i64, String, String, String, DateTime<Utc>);

@@ -48,3 +48,13 @@ CREATE TABLE article_versions (
     changed_at TEXT NOT NULL,
     PRIMARY KEY (article_id, version)
 );
+
+-- "Was this helpful?": one answer per reader and article (`user:<id>` for the team), which
+-- they may change; the counts are read from the answers.
+CREATE TABLE article_votes (
+    article_id BLOB NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    voter TEXT NOT NULL,
+    helpful INTEGER NOT NULL,
+    voted_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, voter)
+);

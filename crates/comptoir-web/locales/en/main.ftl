@@ -919,7 +919,7 @@ service-report-fcr = Solved at first contact
 service-report-reopen = Reopened
 service-report-mean-first-response = Mean first answer
 service-report-satisfaction = Satisfaction
-service-report-csat = { $percent } ({ $mean }/5, { $rated } scores)
+service-report-csat = { $percent } ({ $mean }/5, n = { $rated })
 service-report-hours = { $n } h
 service-report-total = All tickets
 service-report-nobody = Nobody
@@ -977,4 +977,6 @@ article-versions = { $count ->
     [one] { $shown } version kept
    *[other] { $shown } versions kept
 }
+article-helpful = Was this helpful?
+article-votes = Helpful: { $helpful } · Not helpful: { $not_helpful }
 ticket-suggested-articles = Articles that may answer it

@@ -919,7 +919,7 @@ service-report-fcr = Résolus au premier contact
 service-report-reopen = Rouverts
 service-report-mean-first-response = Première réponse moyenne
 service-report-satisfaction = Satisfaction
-service-report-csat = { $percent } ({ $mean }/5, { $rated } notes)
+service-report-csat = { $percent } ({ $mean }/5, n = { $rated })
 service-report-hours = { $n } h
 service-report-total = Tous les tickets
 service-report-nobody = Personne
@@ -977,4 +977,6 @@ article-versions = { $count ->
     [one] { $shown } version conservée
    *[other] { $shown } versions conservées
 }
+article-helpful = Cet article vous a-t-il aidé ?
+article-votes = Utile : { $helpful } · Pas utile : { $not_helpful }
 ticket-suggested-articles = Articles qui peuvent y répondre

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::articles::Articles;
-use comptoir_domain::articles::{Article, ArticleInput, ArticleVersion};
+use comptoir_domain::articles::{Article, ArticleInput, ArticleVersion, ArticleVote, ArticleVotes};
 use comptoir_domain::ids::{ArticleId, TicketId};
 use serde::Serialize;
 
@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/articles", get(list).post(create))
         .route("/articles/{id}", get(read).patch(update).delete(remove))
         .route("/articles/{id}/versions", get(versions))
+        .route("/articles/{id}/votes", get(votes).put(vote))
         .route("/tickets/{id}/suggested-articles", get(suggested))
 }
 
@@ -119,6 +120,32 @@ pub async fn versions(
 ) -> Result<Response, ApiError> {
     let data = state.app.article_versions(&actor, id).await?;
     Ok(axum::Json(ArticleVersions { data }).into_response())
+}
+
+/// What readers answered to "was this helpful?".
+#[utoipa::path(get, path = "/api/v1/articles/{id}/votes", tag = "articles",
+    params(("id" = ArticleId, Path)),
+    responses((status = 200, body = ArticleVotes), (status = 404, body = Problem)))]
+pub async fn votes(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<ArticleId>,
+) -> Result<Response, ApiError> {
+    Ok(axum::Json(state.app.article_votes(&actor, id).await?).into_response())
+}
+
+/// Say whether the article helped: one answer per reader, which they may change.
+#[utoipa::path(put, path = "/api/v1/articles/{id}/votes", tag = "articles", request_body = ArticleVote,
+    params(("id" = ArticleId, Path)),
+    responses((status = 200, body = ArticleVotes), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn vote(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<ArticleId>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let vote: ArticleVote = comptoir_app::input::parse(body.value)?;
+    Ok(axum::Json(state.app.vote_on_article(&actor, id, vote).await?).into_response())
 }
 
 /// The published articles that may answer a ticket, by the words of its subject, the best

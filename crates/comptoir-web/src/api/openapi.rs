@@ -31,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         super::products::remove,
         super::articles::list, super::articles::create, super::articles::read, super::articles::update,
         super::articles::remove, super::articles::versions, super::articles::suggested,
+        super::articles::votes, super::articles::vote,
         super::quotes::list, super::quotes::create, super::quotes::read, super::quotes::update,
         super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf, super::quotes::copy,
         super::orders::list, super::orders::receive, super::orders::read, super::orders::update,

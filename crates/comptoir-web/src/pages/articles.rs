@@ -15,7 +15,7 @@ use axum::routing::get;
 use comptoir_app::AppError;
 use comptoir_app::articles::Articles;
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::articles::Article;
+use comptoir_domain::articles::{Article, ArticleVote};
 use comptoir_domain::ids::ArticleId;
 use comptoir_domain::users::{Actor, Role};
 use serde::Deserialize;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/articles/new", get(new_article))
         .route("/articles/{id}", get(article).post(update))
         .route("/articles/{id}/edit", get(edit_article))
+        .route("/articles/{id}/vote", axum::routing::post(vote))
 }
 
 /// The most articles a page lists.
@@ -71,6 +72,7 @@ struct ArticlePage {
     paragraphs: Vec<String>,
     translations: Vec<(ArticleId, String)>,
     versions: String,
+    votes: String,
     can_write: bool,
 }
 
@@ -230,17 +232,24 @@ async fn article(
     let kept = app.article_versions(&visitor.actor, id).await?.len();
     let versions = page.lang.count("article-versions", i64::try_from(kept).unwrap_or(i64::MAX));
     let paragraphs = f.body.split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
+    let said = app.article_votes(&visitor.actor, id).await?;
+    let votes = page.lang.tn(
+        "article-votes",
+        &[("helpful", &said.helpful.to_string()), ("not_helpful", &said.not_helpful.to_string())],
+    );
     let can_write = writes(&visitor.actor);
-    Ok(render(&ArticlePage {
-        page,
-        id,
-        title: f.title.clone(),
-        meta,
-        paragraphs,
-        translations,
-        versions,
-        can_write,
-    }))
+    let title = f.title.clone();
+    Ok(render(&ArticlePage { page, id, title, meta, paragraphs, translations, versions, votes, can_write }))
+}
+
+async fn vote(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<ArticleId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let helpful = form.fields.get("helpful") == Some("yes");
+    state.app.vote_on_article(&form.visitor.actor, id, ArticleVote { helpful }).await?;
+    Ok(redirect(&format!("/articles/{id}"), false))
 }
 
 async fn new_article(visitor: Visitor) -> Result<Response, PageError> {

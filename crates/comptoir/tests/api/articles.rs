@@ -65,6 +65,19 @@ async fn the_team_writes_articles_and_every_version_is_kept(s: TestServer) {
     assert_eq!(s.events_named("article.created").await, 1);
     assert_eq!(s.events_named("article.updated").await, 2);
 
+    // "Was this helpful?": one answer per reader, which they may change.
+    let votes = format!("{path}/votes");
+    let vote = |token: String, helpful: bool| {
+        let (s, votes) = (&s, votes.clone());
+        async move { s.request(Method::PUT, &votes, Some(&token), Some(json!({"helpful": helpful})), &[]).await }
+    };
+    assert_eq!(vote(agent.clone(), true).await.body, json!({"helpful": 1, "not_helpful": 0}));
+    assert_eq!(vote(seller.clone(), false).await.body, json!({"helpful": 1, "not_helpful": 1}));
+    assert_eq!(vote(agent.clone(), false).await.body, json!({"helpful": 0, "not_helpful": 2}));
+    let wrong = s.request(Method::PUT, &votes, Some(&agent), Some(json!({"helpful": "oui"})), &[]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(s.get(&votes, &s.admin).await.body, json!({"helpful": 0, "not_helpful": 2}));
+
     // A translation is in the other language, of an article that exists.
     let english = json!({"title": "Reset the printer", "body": "Switch it off.", "language": "en", "translation_of": id});
     let translated = s.post("/api/v1/articles", &agent, english).await;

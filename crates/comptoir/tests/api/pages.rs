@@ -81,6 +81,8 @@ async fn an_article_is_written_from_its_form_found_and_suggested_beside_a_ticket
         shown.text
     );
     assert!(shown.contains("Publié") && shown.contains("1 version conservée"), "{}", shown.text);
+    assert!(agent.post(&format!("{at}/vote"), &[("helpful", "yes")]).await.status.is_redirection());
+    assert!(agent.get(&at).await.contains("Utile : 1 · Pas utile : 0"));
     let found = agent.get("/articles?q=reinitialiser").await;
     assert!(found.contains("Réinitialiser l’imprimante"), "found without its accents");
     assert!(agent.get("/articles?q=toner").await.contains("Aucun article ne contient ces mots"));

@@ -86,7 +86,7 @@ async fn a_solved_ticket_asks_its_requester_once_and_the_score_counts_for_its_ag
     assert_eq!((row["rated"].as_i64(), row["satisfaction"].as_f64()), (Some(1), Some(1.0)));
     assert_eq!(row["mean_rating"].as_f64(), Some(4.0));
     let agents_page = s.signed_in(ADMIN_EMAIL).await.get("/tickets/report?by=assignee").await;
-    assert!(agents_page.contains("100% (4.0/5, 1 scores)"), "{}", agents_page.text);
+    assert!(agents_page.contains("100% (4.0/5, n = 1)"), "{}", agents_page.text);
     let ticket_page = s.signed_in(ADMIN_EMAIL).await.get(&format!("/tickets/{ticket}")).await;
     assert!(ticket_page.contains("Satisfaction: 4/5, “Rapide et efficace”"), "{}", ticket_page.text);
 

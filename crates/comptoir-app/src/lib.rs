@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod input;
 pub mod kind;
+pub mod macros;
 pub mod mail;
 pub mod merges;
 pub mod orders;

@@ -73,6 +73,8 @@ typed_id!(
     OrderId,
     /// A knowledge-base article.
     ArticleId,
+    /// A canned answer of the team.
+    MacroId,
 );
 
 typed_id!(

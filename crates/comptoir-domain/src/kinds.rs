@@ -80,6 +80,7 @@ pub enum ObjectType {
     Pipeline,
     Product,
     Article,
+    Macro,
     Quote,
     Order,
     CustomField,
@@ -92,7 +93,7 @@ pub enum ObjectType {
 
 impl ObjectType {
     /// The objects whose events leave the building (webhooks); a webhook's own changes do not.
-    pub const ANNOUNCED: [ObjectType; 13] = [
+    pub const ANNOUNCED: [ObjectType; 14] = [
         ObjectType::Record(RecordKind::Contact),
         ObjectType::Record(RecordKind::Company),
         ObjectType::Record(RecordKind::Deal),
@@ -101,6 +102,7 @@ impl ObjectType {
         ObjectType::Pipeline,
         ObjectType::Product,
         ObjectType::Article,
+        ObjectType::Macro,
         ObjectType::Quote,
         ObjectType::Order,
         ObjectType::CustomField,
@@ -115,6 +117,7 @@ impl ObjectType {
             ObjectType::Pipeline => "pipeline",
             ObjectType::Product => "product",
             ObjectType::Article => "article",
+            ObjectType::Macro => "macro",
             ObjectType::Quote => "quote",
             ObjectType::Order => "order",
             ObjectType::CustomField => "custom_field",

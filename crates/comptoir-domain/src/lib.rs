@@ -20,6 +20,7 @@ pub mod imports;
 pub mod kinds;
 pub mod lines;
 pub mod listing;
+pub mod macros;
 pub mod mail;
 pub mod money;
 pub mod orders;

@@ -18,6 +18,7 @@ pub mod fetch;
 pub mod idempotency;
 pub mod imports;
 pub mod listing;
+pub mod macros;
 pub mod mail;
 pub mod orders;
 pub mod pipelines;

@@ -979,4 +979,14 @@ article-versions = { $count ->
 }
 article-helpful = Was this helpful?
 article-votes = Helpful: { $helpful } · Not helpful: { $not_helpful }
+macros-title = Canned answers
+macros-list = The team's canned answers
+macros-empty = No canned answer yet.
+macro-new = New canned answer
+macro-name = Name
+macro-body = Answer
+macro-body-hint = Filled in for each ticket; these words are replaced:
+macro-status = Status the ticket takes
+ticket-macro = Canned answer
+ticket-macro-fill = Fill in
 ticket-suggested-articles = Articles that may answer it

@@ -979,4 +979,14 @@ article-versions = { $count ->
 }
 article-helpful = Cet article vous a-t-il aidé ?
 article-votes = Utile : { $helpful } · Pas utile : { $not_helpful }
+macros-title = Réponses types
+macros-list = Les réponses types de l’équipe
+macros-empty = Aucune réponse type pour l’instant.
+macro-new = Nouvelle réponse type
+macro-name = Nom
+macro-body = Réponse
+macro-body-hint = Remplie pour chaque ticket ; ces mots sont remplacés :
+macro-status = Statut que prend le ticket
+ticket-macro = Réponse type
+ticket-macro-fill = Remplir
 ticket-suggested-articles = Articles qui peuvent y répondre

@@ -116,3 +116,5 @@ v-must-not-carry-a-query-a-fragment-or-a-user-name = ne doit porter ni paramètr
 v-an-article-does-not-translate-itself = un article ne se traduit pas lui-même
 v-is-not-an-article = n’est pas un article
 v-is-in-the-same-language-a-translation-is-in-the-other-one = est dans la même langue : une traduction est dans l’autre
+v-uses-a-placeholder-that-does-not-exist = utilise une variable qui n’existe pas
+v-an-answered-ticket-is-no-longer-new = un ticket qui a reçu une réponse n’est plus nouveau

@@ -13,6 +13,7 @@ pub mod duplicates;
 pub mod forecast;
 pub mod imports;
 pub mod kinds;
+pub mod macros;
 pub mod mail;
 pub mod openapi;
 pub mod orders;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(pipelines::router())
         .merge(products::router())
         .merge(articles::router())
+        .merge(macros::router())
         .merge(quotes::router())
         .merge(orders::router())
         .merge(settings::router())

@@ -32,6 +32,8 @@ use utoipa::{Modify, OpenApi};
         super::articles::list, super::articles::create, super::articles::read, super::articles::update,
         super::articles::remove, super::articles::versions, super::articles::suggested,
         super::articles::votes, super::articles::vote,
+        super::macros::list, super::macros::create, super::macros::read, super::macros::update,
+        super::macros::remove, super::macros::fill, super::macros::send,
         super::quotes::list, super::quotes::create, super::quotes::read, super::quotes::update,
         super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf, super::quotes::copy,
         super::orders::list, super::orders::receive, super::orders::read, super::orders::update,

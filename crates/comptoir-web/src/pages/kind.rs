@@ -48,6 +48,17 @@ pub struct ReplyForm {
     pub error: Option<String>,
     /// Published articles that may answer it: their page and title.
     pub suggestions: Vec<(String, String)>,
+    /// The team's macros: id and name.
+    pub macros: Vec<(String, String)>,
+    /// The status chosen for the answer (a macro's), empty for the one that follows.
+    pub status: String,
+}
+
+/// An answer to show in the reply form: typed and refused (with why), or a macro filled in.
+pub struct TypedReply {
+    pub body: String,
+    pub status: Option<String>,
+    pub error: Option<String>,
 }
 
 /// Whether `actor` may change `record`, as its use cases decide.

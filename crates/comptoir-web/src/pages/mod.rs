@@ -24,6 +24,7 @@ mod imports;
 mod kind;
 pub(crate) mod lists;
 mod localize;
+mod macros;
 mod orders;
 mod owners;
 mod path;
@@ -69,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .merge(record_pages::routes::<deals::Deals>())
         .merge(service_report::router())
         .merge(articles::router())
+        .merge(macros::router())
         .merge(record_pages::routes::<tickets::Tickets>())
         .merge(tickets::router())
         .merge(quotes::router())

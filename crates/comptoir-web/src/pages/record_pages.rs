@@ -5,7 +5,9 @@
 use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_lines, timeline_items};
 use super::errors::PageError;
 use super::forms::{FormField, form_name, place_errors};
-use super::kind::{Header, KindPages, Link, ReplyForm, base, key, may_change, may_delete, section};
+use super::kind::{
+    Header, KindPages, Link, ReplyForm, TypedReply, base, key, may_change, may_delete, section,
+};
 use super::path::PagePath;
 use super::record_lists;
 use super::records::{Kind, version_of};
@@ -558,7 +560,7 @@ pub(super) async fn show_page<K: KindPages>(
     visitor: &Visitor,
     id: Uuid,
     composer: Composer,
-    typed_reply: Option<(String, String)>,
+    typed_reply: Option<TypedReply>,
     cursor: Option<String>,
 ) -> Result<Response, AppError> {
     let app = &state.app;
@@ -615,9 +617,15 @@ pub(super) async fn show_page<K: KindPages>(
         reply.suggestions =
             suggested.into_iter().map(|a| (format!("/articles/{}", a.id), a.fields.title)).collect();
     }
-    if let (Some(reply), Some((body, error))) = (reply.as_mut(), typed_reply) {
-        reply.body = body;
-        reply.error = Some(error);
+    if let Some(reply) = reply.as_mut() {
+        let query = super::list_query(&[("limit", "200".to_owned())])?;
+        let macros = app.list::<comptoir_app::macros::Macros>(actor, &query).await?.data;
+        reply.macros = macros.into_iter().map(|m| (m.id.to_string(), m.fields.name)).collect();
+    }
+    if let (Some(reply), Some(typed)) = (reply.as_mut(), typed_reply) {
+        reply.body = typed.body;
+        reply.status = typed.status.unwrap_or_default();
+        reply.error = typed.error;
     }
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
@@ -646,6 +654,9 @@ pub(super) async fn show_page<K: KindPages>(
 #[derive(Deserialize)]
 struct ShowQuery {
     cursor: Option<String>,
+    /// A macro to fill in the reply form with, on a ticket's page.
+    #[serde(rename = "macro")]
+    use_macro: Option<String>,
 }
 
 async fn show<K: KindPages>(
@@ -654,7 +665,19 @@ async fn show<K: KindPages>(
     PagePath(id): PagePath<Uuid>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), None, query.cursor)
+    let filled = match (K::KIND, query.use_macro.as_deref().and_then(|m| m.parse().ok())) {
+        (RecordKind::Ticket, Some(chosen)) => {
+            let filled =
+                state.app.fill_macro(&visitor.actor, comptoir_domain::ids::TicketId(id), chosen).await?;
+            Some(TypedReply {
+                body: filled.body,
+                status: filled.status.map(|s| s.as_str().to_owned()),
+                error: None,
+            })
+        }
+        _ => None,
+    };
+    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), filled, query.cursor)
         .await
         .map_err(PageError::from)
 }

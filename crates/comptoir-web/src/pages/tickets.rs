@@ -7,7 +7,7 @@ use super::companies::typed_company;
 use super::custom;
 use super::errors::PageError;
 use super::filters::{Control, common_control};
-use super::kind::{Header, KindPages, Link, ReplyForm};
+use super::kind::{Header, KindPages, Link, ReplyForm, TypedReply};
 use super::lists::Cell;
 use super::path::PagePath;
 use super::record_pages::show_page;
@@ -279,6 +279,8 @@ impl KindPages for Tickets {
             body: String::new(),
             error: None,
             suggestions: Vec::new(),
+            macros: Vec::new(),
+            status: String::new(),
         })
     }
 }
@@ -343,7 +345,11 @@ async fn add_message(
         Ok(_) => Ok(redirect(&format!("/tickets/{id}#timeline"), false)),
         Err(AppError::Validation(errors)) => {
             let message = errors.0.first().map(|e| visitor.lang.message(&e.message)).unwrap_or_default();
-            let typed = (fields.get("body").unwrap_or_default().to_owned(), message);
+            let typed = TypedReply {
+                body: fields.get("body").unwrap_or_default().to_owned(),
+                status: fields.get("status").map(str::to_owned),
+                error: Some(message),
+            };
             let response =
                 show_page::<Tickets>(&state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
                     .await?;

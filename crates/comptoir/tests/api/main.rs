@@ -14,6 +14,7 @@ mod health;
 mod imports;
 mod keyset;
 mod listing;
+mod macros;
 mod mail;
 mod pages;
 mod permissions;

@@ -301,6 +301,7 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/tickets/report", "Service report"),
         ("/articles", "No article yet"),
         ("/articles/new", "name=\"translation_of\""),
+        ("/macros", "No canned answer yet"),
     ];
     for (path, expected) in pages {
         let page = browser.get(path).await;

@@ -197,6 +197,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         "/articles/new".to_owned(),
         format!("/articles/{article}"),
         format!("/articles/{article}/edit"),
+        "/macros".to_owned(),
         "/tickets".to_owned(),
         "/tickets/new".to_owned(),
         format!("/tickets/{ticket}"),

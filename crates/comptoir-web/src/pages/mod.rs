@@ -40,6 +40,7 @@ mod session;
 mod settings;
 mod settings_mail;
 mod settings_seller;
+mod settings_service_levels;
 mod settings_webhooks;
 mod survey;
 mod tasks;
@@ -87,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings_webhooks::router())
         .merge(settings_seller::router())
         .merge(settings_mail::router())
+        .merge(settings_service_levels::router())
         // An address that names no page answers the site's own page, in the visitor's language.
         .fallback(|| async { errors::PageError::from(comptoir_app::AppError::NotFound) })
         // The longest form is an activity's 100,000-character text, URL-encoded.

@@ -5,7 +5,7 @@ use comptoir_domain::ids::UserId;
 use comptoir_domain::users::Role;
 use comptoir_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestServer, on_both_databases};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 on_both_databases!(
     an_empty_instance_offers_to_create_the_first_admin,
@@ -42,7 +42,57 @@ on_both_databases!(
     managers_keep_the_catalogue_and_admins_the_sellers_identity_from_their_pages,
     a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page,
     an_article_is_written_from_its_form_found_and_suggested_beside_a_ticket,
+    admins_set_business_hours_and_policies_from_a_page,
 );
+
+async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
+    let admin = s.signed_in(ADMIN_EMAIL).await;
+    admin.accept_language("fr");
+    let shown = admin.get("/settings/service-levels").await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.contains(r#"name="hours_monday" value="09:00-12:30, 14:00-18:00""#), "{}", shown.text);
+    let form = |first_response: &'static str| {
+        vec![
+            ("time_zone", "Europe/Paris"),
+            ("public_holidays", "alsace_moselle"),
+            ("hours_monday", "08:30-12:00, 13:30-17:30"),
+            ("hours_saturday", "09:00-12:00"),
+            ("closed_days", "2026-12-24"),
+            ("warn_before_minutes", "45"),
+            ("policy", "0"),
+            ("policy_0_name", "Urgences"),
+            ("policy_0_priorities", "urgent"),
+            ("policy_0_priorities", "high"),
+            ("policy_0_categories", "Panne, Sécurité"),
+            ("policy_0_first_response", first_response),
+            ("policy_0_resolution", "480"),
+            ("policy", "1"),
+            ("policy_1_name", ""),
+        ]
+    };
+    let refused = admin.post("/settings/service-levels", &form("vite")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("first_response_minutes") && refused.contains(r#"value="vite""#),
+        "{}",
+        refused.text
+    );
+    let saved = admin.post("/settings/service-levels", &form("30")).await;
+    assert!(saved.status.is_redirection(), "{}", saved.text);
+    let levels = s.get("/api/v1/settings/service-levels", &s.admin).await.body;
+    assert_eq!(levels["business_hours"]["public_holidays"], "alsace_moselle");
+    assert_eq!(levels["business_hours"]["hours"]["saturday"], json!(["09:00-12:00"]));
+    assert_eq!(levels["business_hours"]["hours"]["tuesday"], Value::Null, "left empty: closed");
+    assert_eq!(levels["warn_before_minutes"], 45);
+    assert_eq!(
+        levels["policies"],
+        json!([{"name": "Urgences", "priorities": ["urgent", "high"], "categories": ["Panne", "Sécurité"],
+                "first_response_minutes": 30, "resolution_minutes": 480}])
+    );
+    assert!(admin.get("/settings/service-levels?saved").await.contains("Niveaux de service enregistrés"));
+    let (_, email) = s.user_with_password(Role::Support).await;
+    assert_eq!(s.signed_in(&email).await.get("/settings/service-levels").await.status, StatusCode::FORBIDDEN);
+}
 
 async fn an_article_is_written_from_its_form_found_and_suggested_beside_a_ticket(s: TestServer) {
     let (_, email) = s.user_with_password(Role::Support).await;

@@ -1,0 +1,220 @@
+//! Settings › Service levels: the business hours deadlines are counted in, and the policies
+//! that set them, written by admins through the same use case as
+//! `PUT /api/v1/settings/service-levels`.
+
+use super::errors::PageError;
+use super::session::{Fields, Submission, Visitor};
+use super::{Chrome, redirect, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use comptoir_app::AppError;
+use comptoir_domain::service_levels::{ServiceLevels, WEEKDAYS};
+use serde_json::{Map, Value, json};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/settings/service-levels", get(levels).post(save))
+}
+
+const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+const HOLIDAYS: [&str; 3] = ["france", "alsace_moselle", "none"];
+
+/// One policy's row, as stored or as typed.
+struct PolicyRow {
+    index: usize,
+    name: String,
+    priorities: Vec<(&'static str, String, bool)>,
+    categories: String,
+    first_response: String,
+    resolution: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings/service_levels.html")]
+struct LevelsPage {
+    page: Chrome,
+    version: i64,
+    time_zone: String,
+    holidays: Vec<(&'static str, String, bool)>,
+    days: Vec<(&'static str, String, String)>,
+    closed_days: String,
+    warn_before: String,
+    policies: Vec<PolicyRow>,
+    errors: Vec<String>,
+}
+
+/// What the form shows, as typed or as stored.
+struct Typed {
+    time_zone: String,
+    holidays: String,
+    days: Vec<String>,
+    closed_days: String,
+    warn_before: String,
+    /// Name, priorities, categories, first response, resolution.
+    policies: Vec<(String, Vec<String>, String, String, String)>,
+}
+
+impl Typed {
+    fn of(levels: &ServiceLevels) -> Typed {
+        let hours = &levels.business_hours;
+        let holidays =
+            serde_json::to_value(hours.public_holidays).ok().and_then(|v| v.as_str().map(str::to_owned));
+        let minutes = |m: Option<u32>| m.map(|m| m.to_string()).unwrap_or_default();
+        Typed {
+            time_zone: hours.time_zone.clone(),
+            holidays: holidays.unwrap_or_default(),
+            days: WEEKDAYS
+                .iter()
+                .map(|d| hours.hours.get(*d).map(|o| o.join(", ")).unwrap_or_default())
+                .collect(),
+            closed_days: hours.closed_days.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
+            warn_before: levels.warn_before_minutes.to_string(),
+            policies: levels
+                .policies
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.priorities.iter().map(|p| p.as_str().to_owned()).collect(),
+                        p.categories.join(", "),
+                        minutes(p.first_response_minutes),
+                        minutes(p.resolution_minutes),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn from_form(fields: &Fields) -> Typed {
+        let kept = |name: &str| fields.get(name).unwrap_or_default().to_owned();
+        let rows = fields.all("policy").count();
+        Typed {
+            time_zone: kept("time_zone"),
+            holidays: kept("public_holidays"),
+            days: WEEKDAYS.iter().map(|d| kept(&format!("hours_{d}"))).collect(),
+            closed_days: kept("closed_days"),
+            warn_before: kept("warn_before_minutes"),
+            policies: (0..rows)
+                .map(|n| {
+                    (
+                        kept(&format!("policy_{n}_name")),
+                        fields.all(&format!("policy_{n}_priorities")).map(str::to_owned).collect(),
+                        kept(&format!("policy_{n}_categories")),
+                        kept(&format!("policy_{n}_first_response")),
+                        kept(&format!("policy_{n}_resolution")),
+                    )
+                })
+                .filter(|(name, ..)| !name.trim().is_empty())
+                .collect(),
+        }
+    }
+
+    /// The API's document: lists split at commas, numbers read when they are numbers and sent
+    /// as typed when not, for the rules to name them.
+    fn body(&self) -> Value {
+        let list = |text: &str| -> Vec<String> {
+            text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        };
+        let number = |text: &str| match text.trim() {
+            "" => Value::Null,
+            typed => typed.parse::<u64>().map_or(Value::String(typed.to_owned()), Value::from),
+        };
+        let mut hours = Map::new();
+        for (day, openings) in WEEKDAYS.iter().zip(&self.days) {
+            let openings = list(openings);
+            if !openings.is_empty() {
+                hours.insert((*day).to_owned(), json!(openings));
+            }
+        }
+        let policies: Vec<Value> = self
+            .policies
+            .iter()
+            .map(|(name, priorities, categories, first, resolution)| {
+                json!({"name": name.trim(), "priorities": priorities, "categories": list(categories),
+                       "first_response_minutes": number(first), "resolution_minutes": number(resolution)})
+            })
+            .collect();
+        json!({
+            "business_hours": {"time_zone": self.time_zone.trim(), "hours": hours,
+                               "public_holidays": self.holidays, "closed_days": list(&self.closed_days)},
+            "policies": policies,
+            "warn_before_minutes": number(&self.warn_before),
+        })
+    }
+}
+
+fn page(visitor: &Visitor, version: i64, typed: Typed, errors: Vec<String>) -> LevelsPage {
+    let page = Chrome::new(visitor, "settings");
+    let holidays = HOLIDAYS
+        .iter()
+        .map(|h| (*h, page.t(&format!("levels-holidays-{h}")), typed.holidays == *h))
+        .collect();
+    let days =
+        WEEKDAYS.iter().zip(typed.days).map(|(d, o)| (*d, page.t(&format!("levels-day-{d}")), o)).collect();
+    let mut rows = typed.policies;
+    // One empty row to add a policy with.
+    rows.push(Default::default());
+    let policies = rows
+        .into_iter()
+        .enumerate()
+        .map(|(index, (name, chosen, categories, first_response, resolution))| PolicyRow {
+            index,
+            name,
+            priorities: PRIORITIES
+                .iter()
+                .map(|p| (*p, page.t(&format!("ticket-priority-{p}")), chosen.iter().any(|c| c == p)))
+                .collect(),
+            categories,
+            first_response,
+            resolution,
+        })
+        .collect();
+    LevelsPage {
+        page,
+        version,
+        time_zone: typed.time_zone,
+        holidays,
+        days,
+        closed_days: typed.closed_days,
+        warn_before: typed.warn_before,
+        policies,
+        errors,
+    }
+}
+
+async fn levels(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    if !visitor.actor.is_admin() {
+        return Err(AppError::Forbidden("only admins set the service levels").into());
+    }
+    let (levels, version) = state.app.service_levels().await?;
+    let mut shown = page(&visitor, version, Typed::of(&levels), Vec::new());
+    if query.as_deref() == Some("saved") {
+        shown.page = shown.page.with_flash(Some(visitor.lang.t("levels-saved")));
+    }
+    Ok(render(&shown))
+}
+
+async fn save(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let typed = Typed::from_form(&form.fields);
+    let version = super::records::version_of(&form.fields);
+    match state.app.set_service_levels(&visitor.actor, typed.body(), version).await {
+        Ok(_) => Ok(redirect("/settings/service-levels?saved", false)),
+        Err(AppError::Validation(errors)) => {
+            let colon = if visitor.lang.code() == "fr" { " : " } else { ": " };
+            let said =
+                errors.0.iter().map(|e| format!("{}{colon}{}", e.field, visitor.lang.message(&e.message)));
+            let shown = page(visitor, version.unwrap_or_default(), typed, said.collect());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&shown)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -116,8 +116,7 @@ impl Typed {
     }
 
     fn body(&self) -> Value {
-        let text =
-            |s: &str| if s.trim().is_empty() { Value::Null } else { Value::String(s.trim().to_owned()) };
+        let text = super::records::typed_text;
         json!({
             "title": text(&self.title),
             "body": text(&self.body),

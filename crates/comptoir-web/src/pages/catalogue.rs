@@ -84,8 +84,7 @@ impl Typed {
 
     /// The API's body: numbers read as people type them (`1 200,50`).
     fn body(&self) -> Value {
-        let text =
-            |s: &str| if s.trim().is_empty() { Value::Null } else { Value::String(s.trim().to_owned()) };
+        let text = super::records::typed_text;
         let number = super::records::typed_optional_number;
         json!({
             "sku": text(&self.sku),

@@ -50,8 +50,7 @@ impl Typed {
     }
 
     fn body(&self) -> Value {
-        let text =
-            |s: &str| if s.trim().is_empty() { Value::Null } else { Value::String(s.trim().to_owned()) };
+        let text = super::records::typed_text;
         json!({"name": text(&self.name), "body": text(&self.body), "language": text(&self.language), "status": text(&self.status)})
     }
 }

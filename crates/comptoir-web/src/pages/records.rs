@@ -161,6 +161,12 @@ impl Spec {
     }
 }
 
+/// A text field as typed, trimmed; nothing typed is no value.
+pub fn typed_text(typed: &str) -> Value {
+    let typed = typed.trim();
+    if typed.is_empty() { Value::Null } else { Value::String(typed.to_owned()) }
+}
+
 /// What [`typed_number`] reads, with nothing typed read as no value.
 pub fn typed_optional_number(typed: &str) -> Value {
     if typed.trim().is_empty() { Value::Null } else { typed_number(typed) }

@@ -5,7 +5,8 @@ use crate::kind::{Kind, Refusals};
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use comptoir_domain::articles::{
-    Article, ArticleFields, ArticleInput, ArticleStatus, ArticleVersion, ArticleVote, ArticleVotes,
+    Article, ArticleFields, ArticleInput, ArticleStatus, ArticleVersion, ArticleVisibility, ArticleVote,
+    ArticleVotes,
 };
 use comptoir_domain::ids::{ArticleId, TicketId, UserId};
 use comptoir_domain::kinds::ObjectType;
@@ -19,6 +20,9 @@ pub struct Articles;
 
 /// Articles suggested beside a ticket.
 const SUGGESTED: u32 = 5;
+
+/// The most public articles a page of the help centre lists.
+const PUBLIC_LISTED: u32 = 100;
 
 /// Words too common in requests to tell one answer from another.
 const COMMON_WORDS: &[&str] = &[
@@ -149,6 +153,48 @@ impl App {
     ) -> Result<Vec<ArticleVersion>, AppError> {
         self.get::<Articles>(actor, id).await?;
         Ok(comptoir_store::articles::versions(&self.db, id).await?)
+    }
+
+    /// The published public articles, for anyone: `q` searches them, newest change first.
+    pub async fn public_articles(&self, q: Option<&str>) -> Result<Vec<Article>, AppError> {
+        let published = |field: &str, value: &str| Filter {
+            field: field.to_owned(),
+            op: FilterOp::Eq,
+            value: value.to_owned(),
+        };
+        let query = ListQuery {
+            q: q.map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned),
+            filters: vec![
+                published("status", ArticleStatus::Published.as_str()),
+                published("visibility", ArticleVisibility::Public.as_str()),
+            ],
+            limit: PUBLIC_LISTED,
+            ..ListQuery::default()
+        };
+        Ok(comptoir_store::articles::list(&self.db, &query).await??.data)
+    }
+
+    /// Where customers read `article` in the help centre, when it is theirs to read and the
+    /// site's address is known (Settings › Mail): the link an answer can carry.
+    pub async fn help_address(&self, article: &Article) -> Result<Option<String>, AppError> {
+        let public = article.fields.status == ArticleStatus::Published
+            && article.fields.visibility == ArticleVisibility::Public;
+        if !public {
+            return Ok(None);
+        }
+        let (settings, _) = self.mail_settings().await?;
+        Ok(settings.and_then(|s| s.site_address).map(|site| format!("{site}/help/{}", article.id)))
+    }
+
+    /// A published public article, for anyone; any other is not found.
+    pub async fn public_article(&self, id: ArticleId) -> Result<Article, AppError> {
+        comptoir_store::articles::get(&self.db, id)
+            .await?
+            .filter(|a| {
+                a.fields.status == ArticleStatus::Published
+                    && a.fields.visibility == ArticleVisibility::Public
+            })
+            .ok_or(AppError::NotFound)
     }
 
     /// Records whether `actor` found an article helpful (one answer each, which they may

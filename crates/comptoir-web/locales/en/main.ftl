@@ -1016,3 +1016,7 @@ macro-status = Status the ticket takes
 ticket-macro = Canned answer
 ticket-macro-fill = Fill in
 ticket-suggested-articles = Articles that may answer it
+ticket-suggested-public = for customers:
+help-title = Help centre
+help-search = Search the help centre
+help-empty = No article here yet.

@@ -1016,3 +1016,7 @@ macro-status = Statut que prend le ticket
 ticket-macro = Réponse type
 ticket-macro-fill = Remplir
 ticket-suggested-articles = Articles qui peuvent y répondre
+ticket-suggested-public = pour le client :
+help-title = Centre d’aide
+help-search = Chercher dans le centre d’aide
+help-empty = Aucun article pour l’instant.

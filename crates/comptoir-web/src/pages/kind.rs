@@ -46,8 +46,9 @@ pub struct ReplyForm {
     /// What was typed, when a refused answer comes back.
     pub body: String,
     pub error: Option<String>,
-    /// Published articles that may answer it: their page and title.
-    pub suggestions: Vec<(String, String)>,
+    /// Published articles that may answer it: their page, title, and the help centre's
+    /// address of those customers may read.
+    pub suggestions: Vec<(String, String, Option<String>)>,
     /// The team's macros: id and name.
     pub macros: Vec<(String, String)>,
     /// The status chosen for the answer (a macro's), empty for the one that follows.

@@ -19,6 +19,7 @@ mod errors;
 mod filters;
 mod forecast;
 pub(crate) mod forms;
+mod help;
 mod home;
 mod imports;
 mod kind;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(survey::router())
+        .merge(help::router())
         .merge(home::router())
         .merge(record_pages::routes::<contacts::Contacts>())
         .route("/contacts/{id}/card.vcf", axum::routing::get(contacts::card))

@@ -614,8 +614,10 @@ pub(super) async fn show_page<K: KindPages>(
         && K::KIND == RecordKind::Ticket
     {
         let suggested = app.suggested_articles(actor, comptoir_domain::ids::TicketId(id)).await?;
-        reply.suggestions =
-            suggested.into_iter().map(|a| (format!("/articles/{}", a.id), a.fields.title)).collect();
+        for article in suggested {
+            let public = app.help_address(&article).await?;
+            reply.suggestions.push((format!("/articles/{}", article.id), article.fields.title, public));
+        }
     }
     if let Some(reply) = reply.as_mut() {
         let query = super::list_query(&[("limit", "200".to_owned())])?;

@@ -6,7 +6,50 @@ use serde_json::{Value, json};
 on_both_databases!(
     the_team_writes_articles_and_every_version_is_kept,
     articles_are_found_accents_or_not_and_suggested_beside_a_ticket,
+    the_help_centre_shows_anyone_the_published_public_articles_only,
 );
+
+async fn the_help_centre_shows_anyone_the_published_public_articles_only(s: TestServer) {
+    let (_, agent) = s.user(Role::Support).await;
+    let mut ids = Vec::new();
+    for (title, status, visibility) in [
+        ("Réinitialiser l’imprimante", "published", "public"),
+        ("Procédure interne de l’imprimante", "published", "internal"),
+        ("Imprimante : brouillon", "draft", "public"),
+    ] {
+        let body = json!({"title": title, "body": "Éteignez-la.\n\nRallumez-la.", "status": status, "visibility": visibility});
+        ids.push(s.post("/api/v1/articles", &agent, body).await.id());
+    }
+    let anyone = s.browser();
+    let help = anyone.get("/help?q=imprimante").await;
+    assert_eq!(help.status, StatusCode::OK);
+    assert!(help.contains("Réinitialiser l’imprimante"), "{}", help.text);
+    assert!(!help.contains("Procédure interne") && !help.contains("brouillon"), "{}", help.text);
+    assert!(
+        anyone.get("/help?q=reinitialiser").await.contains("Réinitialiser l’imprimante"),
+        "accents or not"
+    );
+    let shown = anyone.get(&format!("/help/{}", ids[0])).await;
+    assert!(shown.contains("<p>Éteignez-la.</p>") && shown.contains("lang=\"fr\""), "{}", shown.text);
+    for hidden in [&ids[1], &ids[2], &"not-an-id".to_owned()] {
+        assert_eq!(anyone.get(&format!("/help/{hidden}")).await.status, StatusCode::NOT_FOUND, "{hidden}");
+    }
+
+    // Beside a ticket, the public one carries the address a customer can open.
+    let mail = json!({"host": "127.0.0.1", "port": 2525, "security": "none", "from_address": "support@exemple.fr",
+                      "site_address": "https://crm.exemple.fr"});
+    assert!(
+        s.request(Method::PUT, "/api/v1/settings/mail", Some(&s.admin), Some(mail), &[])
+            .await
+            .status
+            .is_success()
+    );
+    let ticket =
+        s.post("/api/v1/tickets", &agent, json!({"subject": "Imprimante à réinitialiser"})).await.id();
+    let page = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await.get(&format!("/tickets/{ticket}")).await;
+    assert!(page.contains(&format!("<code>https://crm.exemple.fr/help/{}</code>", ids[0])), "{}", page.text);
+    assert!(!page.contains(&format!("/help/{}", ids[1])), "an internal article has no public address");
+}
 
 fn titles(answer: &Value) -> Vec<String> {
     answer["data"]

@@ -186,7 +186,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
             "/api/v1/articles",
             &server.admin,
             json!({"title": "Quand le four tombe en panne", "body": "Coupez le courant.\n\nAppelez le service.",
-                   "status": "published", "category": "Dépannage"}),
+                   "status": "published", "visibility": "public", "category": "Dépannage"}),
         )
         .await
         .id();
@@ -198,6 +198,8 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         format!("/articles/{article}"),
         format!("/articles/{article}/edit"),
         "/macros".to_owned(),
+        "/help".to_owned(),
+        format!("/help/{article}"),
         "/tickets".to_owned(),
         "/tickets/new".to_owned(),
         format!("/tickets/{ticket}"),

@@ -30,7 +30,9 @@ const COMMON_WORDS: &[&str] = &[
     "vous", "nous", "the", "and", "for", "with", "not", "does", "can", "our", "your", "bonjour", "hello",
 ];
 
-fn writes_the_knowledge_base(actor: &Actor) -> bool {
+/// Who writes what the team shares (articles, macros): those who answer customers and those
+/// above them.
+pub(crate) fn writes_the_knowledge_base(actor: &Actor) -> bool {
     matches!(actor.role, Role::Admin | Role::Manager | Role::Support)
 }
 
@@ -174,26 +176,26 @@ impl App {
         Ok(comptoir_store::articles::list(&self.db, &query).await??.data)
     }
 
-    /// Where customers read `article` in the help centre, when it is theirs to read and the
-    /// site's address is known (Settings › Mail): the link an answer can carry.
-    pub async fn help_address(&self, article: &Article) -> Result<Option<String>, AppError> {
-        let public = article.fields.status == ArticleStatus::Published
-            && article.fields.visibility == ArticleVisibility::Public;
-        if !public {
-            return Ok(None);
-        }
-        let (settings, _) = self.mail_settings().await?;
-        Ok(settings.and_then(|s| s.site_address).map(|site| format!("{site}/help/{}", article.id)))
+    /// Where customers read each of `articles` in the help centre, when it is theirs to read
+    /// and the site's address is known (Settings › Mail): the link an answer can carry.
+    pub async fn help_addresses(&self, articles: &[Article]) -> Result<Vec<Option<String>>, AppError> {
+        // The settings are read once for the lot, and not at all when none is public.
+        let site = if articles.iter().any(Article::is_public) {
+            self.mail_settings().await?.0.and_then(|s| s.site_address)
+        } else {
+            None
+        };
+        Ok(articles
+            .iter()
+            .map(|a| site.as_ref().filter(|_| a.is_public()).map(|site| format!("{site}/help/{}", a.id)))
+            .collect())
     }
 
     /// A published public article, for anyone; any other is not found.
     pub async fn public_article(&self, id: ArticleId) -> Result<Article, AppError> {
         comptoir_store::articles::get(&self.db, id)
             .await?
-            .filter(|a| {
-                a.fields.status == ArticleStatus::Published
-                    && a.fields.visibility == ArticleVisibility::Public
-            })
+            .filter(Article::is_public)
             .ok_or(AppError::NotFound)
     }
 

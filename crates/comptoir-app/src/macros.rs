@@ -10,7 +10,7 @@ use comptoir_domain::kinds::ObjectType;
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::macros::{Macro, MacroFields, MacroInput, MacroValues, render};
 use comptoir_domain::tickets::{TicketMessageInput, TicketStatus};
-use comptoir_domain::users::{Actor, Role};
+use comptoir_domain::users::Actor;
 use comptoir_store::{StoreError, Tx};
 use serde::Serialize;
 
@@ -50,7 +50,7 @@ impl Kind for Macros {
     }
 
     fn may_create(actor: &Actor) -> bool {
-        matches!(actor.role, Role::Admin | Role::Manager | Role::Support)
+        crate::articles::writes_the_knowledge_base(actor)
     }
 
     fn may_change(actor: &Actor, _current: &Macro) -> bool {

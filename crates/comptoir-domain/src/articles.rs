@@ -136,6 +136,11 @@ impl Article {
         Self { version: self.version + 1, fields, published_at, updated_at: at, ..self.clone() }
     }
 
+    /// Whether customers may read it: published, and public.
+    pub fn is_public(&self) -> bool {
+        self.fields.status == ArticleStatus::Published && self.fields.visibility == ArticleVisibility::Public
+    }
+
     /// The folded words an article is found by: its title, category and body.
     pub fn search_text(&self) -> String {
         let f = &self.fields;

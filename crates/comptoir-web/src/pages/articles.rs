@@ -14,10 +14,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::AppError;
 use comptoir_app::articles::Articles;
+use comptoir_app::kind::Kind;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::articles::{Article, ArticleVote};
 use comptoir_domain::ids::ArticleId;
-use comptoir_domain::users::{Actor, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -32,10 +32,6 @@ pub fn router() -> Router<AppState> {
 
 /// The most articles a page lists.
 const LISTED: u32 = 200;
-
-fn writes(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Admin | Role::Manager | Role::Support)
-}
 
 #[derive(Deserialize)]
 struct ListRequest {
@@ -197,7 +193,7 @@ async fn articles(
             title: a.fields.title,
         })
         .collect();
-    let can_write = writes(&visitor.actor);
+    let can_write = Articles::may_create(&visitor.actor);
     Ok(render(&ArticlesPage { page, q, lines, can_write }))
 }
 
@@ -228,15 +224,15 @@ async fn article(
     translations.extend(
         app.list::<Articles>(&visitor.actor, &query).await?.data.into_iter().map(|a| (a.id, a.fields.title)),
     );
-    let kept = app.article_versions(&visitor.actor, id).await?.len();
-    let versions = page.lang.count("article-versions", i64::try_from(kept).unwrap_or(i64::MAX));
+    // Each write keeps the version it makes, from 1, so the article's version counts them.
+    let versions = page.lang.count("article-versions", article.version);
     let paragraphs = f.body.split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
     let said = app.article_votes(&visitor.actor, id).await?;
     let votes = page.lang.tn(
         "article-votes",
         &[("helpful", &said.helpful.to_string()), ("not_helpful", &said.not_helpful.to_string())],
     );
-    let can_write = writes(&visitor.actor);
+    let can_write = Articles::may_create(&visitor.actor);
     let title = f.title.clone();
     Ok(render(&ArticlePage { page, id, title, meta, paragraphs, translations, versions, votes, can_write }))
 }

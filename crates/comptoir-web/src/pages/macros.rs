@@ -13,11 +13,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::AppError;
+use comptoir_app::kind::Kind;
 use comptoir_app::macros::Macros;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::ids::MacroId;
 use comptoir_domain::macros::{Macro, PLACEHOLDERS};
-use comptoir_domain::users::Role;
 use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
@@ -86,7 +86,7 @@ impl MacrosPage {
             listed: None,
             action,
             version,
-            can_write: matches!(visitor.actor.role, Role::Admin | Role::Manager | Role::Support),
+            can_write: Macros::may_create(&visitor.actor),
             typed,
             languages,
             statuses,

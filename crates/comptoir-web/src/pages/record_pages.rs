@@ -614,10 +614,12 @@ pub(super) async fn show_page<K: KindPages>(
         && K::KIND == RecordKind::Ticket
     {
         let suggested = app.suggested_articles(actor, comptoir_domain::ids::TicketId(id)).await?;
-        for article in suggested {
-            let public = app.help_address(&article).await?;
-            reply.suggestions.push((format!("/articles/{}", article.id), article.fields.title, public));
-        }
+        let public = app.help_addresses(&suggested).await?;
+        reply.suggestions = suggested
+            .into_iter()
+            .zip(public)
+            .map(|(article, public)| (format!("/articles/{}", article.id), article.fields.title, public))
+            .collect();
     }
     if let Some(reply) = reply.as_mut() {
         let query = super::list_query(&[("limit", "200".to_owned())])?;

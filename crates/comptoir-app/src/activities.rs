@@ -105,7 +105,7 @@ impl Kind for Activities {
             input.company_id = ticket.fields.company_id;
         }
         let owner = current.and_then(|c| c.fields.owner_id).unwrap_or(actor.user_id);
-        Ok(input.validate(owner, at, current.and_then(|c| c.fields.done_at))?)
+        Ok(input.validate(Some(owner), at, current.and_then(|c| c.fields.done_at))?)
     }
 
     async fn references(

@@ -19,6 +19,11 @@ pub struct Origin<'a> {
     pub operation: Option<OperationId>,
 }
 
+impl Origin<'static> {
+    /// A change no user made: the system's own, or what a customer wrote in the portal.
+    pub const SYSTEM: Origin<'static> = Origin { actor: None, operation: None };
+}
+
 /// Records that `actor` applied `action` to an object, from `before` to `after` (each `None`
 /// when the object did not exist on that side), and announces it (`contact.updated`). A change
 /// made as part of an `operation` carries its id in both.

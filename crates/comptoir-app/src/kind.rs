@@ -188,11 +188,21 @@ impl App {
         &self,
         tx: &mut Tx,
         actor: &Actor,
+        created: K::Record,
+    ) -> Result<K::Record, AppError> {
+        self.store_new_from::<K>(tx, Origin { actor: Some(actor), operation: None }, created).await
+    }
+
+    /// Stores a new record inside `tx` as [`App::store_new`] does, made by `origin`: the
+    /// system itself, or someone who is not a user (a customer in the portal).
+    pub(crate) async fn store_new_from<K: Kind>(
+        &self,
+        tx: &mut Tx,
+        origin: Origin<'_>,
         mut created: K::Record,
     ) -> Result<K::Record, AppError> {
         K::number(tx, &mut created).await?;
         K::insert(tx, &created).await?;
-        let origin = Origin { actor: Some(actor), operation: None };
         let id = K::id(&created).into();
         record(tx, origin, Action::Create, K::OBJECT, id, None, Some(K::fields(&created))).await?;
         for (milestone, payload) in K::milestones(None, &created) {
@@ -301,9 +311,21 @@ impl App {
         if_match: Option<i64>,
         operation: Option<OperationId>,
     ) -> Result<(), AppError> {
+        self.store_change_from::<K>(tx, Origin { actor: Some(actor), operation }, current, changed, if_match)
+            .await
+    }
+
+    /// Stores `changed` inside `tx` as [`App::store_change`] does, made by `origin`.
+    pub(crate) async fn store_change_from<K: Kind>(
+        &self,
+        tx: &mut Tx,
+        origin: Origin<'_>,
+        current: &K::Record,
+        changed: &K::Record,
+        if_match: Option<i64>,
+    ) -> Result<(), AppError> {
         let version = K::version(current);
         K::update(tx, current, changed).await.map_err(|e| stale(e, if_match, version))?;
-        let origin = Origin { actor: Some(actor), operation };
         let (before, after) = (Some(K::fields(current)), Some(K::fields(changed)));
         let id = K::id(current).into();
         record(tx, origin, Action::Update, K::OBJECT, id, before, after).await?;

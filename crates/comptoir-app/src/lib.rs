@@ -25,6 +25,7 @@ pub mod merges;
 pub mod orders;
 pub mod passwords;
 pub mod pipelines;
+pub mod portal;
 pub mod products;
 pub mod quotes;
 pub mod secrets;

@@ -113,11 +113,12 @@ impl App {
         Ok(comptoir_store::sessions::delete(&self.db, &stored_hash(secret)).await?)
     }
 
-    /// Removes expired sessions, and failed sign-ins older than a day, which no longer lock
-    /// anything out.
+    /// Removes expired sessions (the team's and the portal's) and sign-in links, and failed
+    /// sign-ins older than a day, which no longer lock anything out.
     pub async fn expire_sessions(&self, at: DateTime<Utc>) -> Result<u64, AppError> {
         comptoir_store::sessions::delete_old_failures(&self.db, at - TimeDelta::days(1)).await?;
-        Ok(comptoir_store::sessions::delete_expired(&self.db, at).await?)
+        let portal = comptoir_store::portal::delete_expired(&self.db, at).await?;
+        Ok(comptoir_store::sessions::delete_expired(&self.db, at).await? + portal)
     }
 
     /// Creates the first user, an admin, on an instance that has none; refused once anyone

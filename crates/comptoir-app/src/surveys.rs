@@ -110,7 +110,7 @@ impl App {
                 Err(StoreError::VersionConflict) => continue,
                 written => written?,
             }
-            let origin = Origin { actor: None, operation: None };
+            let origin = Origin::SYSTEM;
             let id = survey.ticket_id.into();
             record(&mut tx, origin, Action::Update, object, id, Some(&ticket), Some(&rated)).await?;
             let payload =

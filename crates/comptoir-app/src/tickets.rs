@@ -65,27 +65,17 @@ impl Kind for Tickets {
         actor.can_modify(assignee) || (assignee.is_none() && actor.can_create_records())
     }
 
-    /// A ticket about someone and no company in particular is about their company. A new
-    /// ticket nobody is named for goes to whoever records it, unless they hand out work
+    /// A new ticket nobody is named for goes to whoever records it, unless they hand out work
     /// (managers and admins): then it waits in the team's queue.
     async fn validate(
         app: &App,
         actor: &Actor,
-        mut input: TicketInput,
+        input: TicketInput,
         current: Option<&Ticket>,
         _at: DateTime<Utc>,
     ) -> Result<TicketFields, AppError> {
-        let requester_changed = current.is_none_or(|c| c.fields.contact_id != input.contact_id);
-        if requester_changed
-            && input.company_id.is_none()
-            && let Some(contact) = input.contact_id
-            && let Some(contact) = comptoir_store::contacts::get(&app.db, contact).await?
-        {
-            input.company_id = contact.fields.company_id;
-        }
-        let definitions = app.definitions(RecordKind::Ticket).await?;
         let assignee_default = (!actor.can_assign_to(None)).then_some(actor.user_id);
-        Ok(input.validate(&definitions, current.map(|t| &t.fields), assignee_default)?)
+        ticket_fields(app, input, current, assignee_default).await
     }
 
     async fn references(
@@ -206,6 +196,26 @@ impl Kind for Tickets {
     }
 }
 
+/// A ticket's fields from `input`. A ticket about someone and no company in particular is
+/// about their company; `assignee_default` answers a new ticket that names nobody.
+pub(crate) async fn ticket_fields(
+    app: &App,
+    mut input: TicketInput,
+    current: Option<&Ticket>,
+    assignee_default: Option<UserId>,
+) -> Result<TicketFields, AppError> {
+    let requester_changed = current.is_none_or(|c| c.fields.contact_id != input.contact_id);
+    if requester_changed
+        && input.company_id.is_none()
+        && let Some(contact) = input.contact_id
+        && let Some(contact) = comptoir_store::contacts::get(&app.db, contact).await?
+    {
+        input.company_id = contact.fields.company_id;
+    }
+    let definitions = app.definitions(RecordKind::Ticket).await?;
+    Ok(input.validate(&definitions, current.map(|t| &t.fields), assignee_default)?)
+}
+
 /// A search for a reference (`T-000123`) is the ticket of that number, read by its unique
 /// index, rather than a full-text search on which every ticket matches `t`.
 fn by_reference(query: &ListQuery) -> Cow<'_, ListQuery> {
@@ -245,7 +255,7 @@ pub struct TicketMessageAdded {
 
 /// The activity that carries `message` on `ticket`'s timeline: an email to or from the
 /// requester, or a note for the team.
-fn message_activity(ticket: &Ticket, message: &TicketMessage) -> ActivityInput {
+pub(crate) fn message_activity(ticket: &Ticket, message: &TicketMessage) -> ActivityInput {
     let (kind, direction) = match (message.internal, message.from_requester) {
         (true, _) => (ActivityKind::Note, None),
         (false, true) => (ActivityKind::Email, Some(Direction::Inbound)),

@@ -175,10 +175,12 @@ pub struct ActivityFields {
 }
 
 impl ActivityInput {
-    /// `previous_done_at` keeps the moment a task was first completed across later edits.
+    /// `owner_default` owns an activity that names no owner: whoever records it, or nobody
+    /// for what a customer wrote in the portal. `previous_done_at` keeps the moment a task was
+    /// first completed across later edits.
     pub fn validate(
         self,
-        owner_default: UserId,
+        owner_default: Option<UserId>,
         now: DateTime<Utc>,
         previous_done_at: Option<DateTime<Utc>>,
     ) -> Result<ActivityFields, ValidationErrors> {
@@ -231,7 +233,7 @@ impl ActivityInput {
         check_length(&mut errors, "location", &location, 300);
         errors.into_result()?;
 
-        let owner_id = self.owner_id.unwrap_or(owner_default);
+        let owner_id = self.owner_id.or(owner_default);
         let done = self.done.unwrap_or(false);
         Ok(ActivityFields {
             kind,
@@ -249,10 +251,10 @@ impl ActivityInput {
             ends_at: self.ends_at,
             location,
             due_at: self.due_at,
-            assignee_id: if kind == Task { Some(self.assignee_id.unwrap_or(owner_id)) } else { None },
+            assignee_id: if kind == Task { self.assignee_id.or(owner_id) } else { None },
             done,
             done_at: if done { Some(previous_done_at.unwrap_or(now)) } else { None },
-            owner_id: Some(owner_id),
+            owner_id,
         })
     }
 }
@@ -315,7 +317,7 @@ mod tests {
 
     fn validate(value: serde_json::Value) -> Result<ActivityFields, ValidationErrors> {
         serde_json::from_value::<ActivityInput>(value).expect("well-formed").validate(
-            UserId::new(),
+            Some(UserId::new()),
             crate::time::now(),
             None,
         )

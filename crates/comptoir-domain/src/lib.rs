@@ -26,6 +26,7 @@ pub mod money;
 pub mod orders;
 pub mod phone;
 pub mod pipelines;
+pub mod portal;
 pub mod privacy;
 pub mod products;
 pub mod quotes;

@@ -262,13 +262,34 @@ pub fn ticket_answer(
             ticket.fields.subject
         ),
     };
-    let text_body = format!("{body}\n\n-- \n{footer}\n");
+    // The portal, once the site's address is known, is where the requester follows it.
+    let portal = settings
+        .site_address
+        .as_deref()
+        .map(|site| format!("{}/portal/tickets/{}", site.trim_end_matches('/'), ticket.id));
+    let follow = match language {
+        MailLanguage::Fr => "Suivez-la dans votre espace client :",
+        MailLanguage::En => "Follow it in your customer portal:",
+    };
+    let text_follow = portal.as_deref().map(|url| format!("{follow} {url}\n")).unwrap_or_default();
+    let text_body = format!("{body}\n\n-- \n{footer}\n{text_follow}");
     let paragraphs: String = body
         .split("\n\n")
         .map(|p| format!("<p>{}</p>\n", escape_html(p.trim()).replace('\n', "<br>\n")))
         .collect();
+    let html_follow = portal
+        .as_deref()
+        .map(|url| {
+            format!(
+                "<p style=\"color:#555\">{} <a href=\"{}\">{}</a></p>\n",
+                escape_html(follow),
+                escape_html(url),
+                escape_html(url)
+            )
+        })
+        .unwrap_or_default();
     let html_body = format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<body>\n{paragraphs}<hr>\n<p style=\"color:#555\">{}</p>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{}\">\n<body>\n{paragraphs}<hr>\n<p style=\"color:#555\">{}</p>\n{html_follow}</body>\n</html>\n",
         language.code(),
         escape_html(&footer)
     );
@@ -518,6 +539,12 @@ mod tests {
         assert!(mail.html_body.contains("Imprimante &lt;HS&gt;"), "escaped: {}", mail.html_body);
         let english = ticket_answer(&settings(), &ticket, "Hello", MailLanguage::En, Utc::now());
         assert!(english.is_some_and(|m| m.text_body.contains("Your request T-000123")));
+        assert!(!mail.text_body.contains("/portal/"), "no link without the site's address");
+        let with_site = MailSettings { site_address: Some("https://crm.example.fr".into()), ..settings() };
+        let linked = ticket_answer(&with_site, &ticket, "Bonjour", MailLanguage::Fr, Utc::now());
+        let portal = format!("https://crm.example.fr/portal/tickets/{}", ticket.id);
+        assert!(linked.is_some_and(|m| m.text_body.ends_with(&format!("votre espace client : {portal}\n"))
+            && m.html_body.contains(&format!("<a href=\"{portal}\">"))));
         assert_eq!(MailLanguage::of(Some("de"), MailLanguage::En), MailLanguage::En);
     }
 

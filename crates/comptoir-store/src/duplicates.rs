@@ -282,6 +282,12 @@ impl LinkedTable {
     }
 }
 
+/// The tables that point at contacts and that a merge leaves to end with the merged contact:
+/// portal sign-in links and sessions are keys to one contact, and whoever held them signs in
+/// again, as the survivor, with the same address.
+pub const ENDING_WITH_THE_CONTACT: [(&str, &str); 2] =
+    [("portal_links", "contact_id"), ("portal_sessions", "contact_id")];
+
 /// Points every row of `table` that points at `from` at `to`; returns the rows moved.
 pub async fn move_links(
     tx: &mut Tx,

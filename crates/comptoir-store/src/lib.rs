@@ -22,6 +22,7 @@ pub mod macros;
 pub mod mail;
 pub mod orders;
 pub mod pipelines;
+pub mod portal;
 pub mod products;
 pub mod quotes;
 pub mod service_totals;

@@ -80,7 +80,12 @@ fn local_path(next: Option<&str>) -> String {
 }
 
 /// Answers a guest page with a fresh double-submit token and, when asked, the language.
-fn guest_response(page_html: Response, csrf: &str, lang_choice: Option<Lang>, secure: bool) -> Response {
+pub(super) fn guest_response(
+    page_html: Response,
+    csrf: &str,
+    lang_choice: Option<Lang>,
+    secure: bool,
+) -> Response {
     let mut response = page_html;
     let headers = response.headers_mut();
     append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, csrf, None, secure));

@@ -21,6 +21,8 @@ pub enum PageError {
         next: String,
         htmx: bool,
     },
+    /// Not signed in to the customer portal: go to its sign-in page.
+    PortalSignIn,
     BadRequest,
     /// A form without the right CSRF token or from another site.
     Forgery,
@@ -65,6 +67,7 @@ impl IntoResponse for PageError {
                 let to = format!("/sign-in?next={}", super::encode(&next));
                 return super::redirect(&to, htmx);
             }
+            PageError::PortalSignIn => return super::redirect("/portal", false),
             PageError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request"),
             PageError::Forgery => (StatusCode::FORBIDDEN, "error-forgery"),
             PageError::App(AppError::NotFound) => (StatusCode::NOT_FOUND, "error-not-found"),

@@ -29,6 +29,7 @@ mod macros;
 mod orders;
 mod owners;
 mod path;
+mod portal;
 mod quotes;
 mod reach;
 pub(crate) mod record_lists;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(survey::router())
         .merge(help::router())
+        .merge(portal::router())
         .merge(home::router())
         .merge(record_pages::routes::<contacts::Contacts>())
         .route("/contacts/{id}/card.vcf", axum::routing::get(contacts::card))

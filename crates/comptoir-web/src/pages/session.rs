@@ -10,12 +10,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use bytes::Bytes;
 use chrono_tz::Tz;
+use comptoir_app::portal::PortalVisit;
 use comptoir_app::sessions::CurrentSession;
 use comptoir_domain::activities::TaskWindow;
 use comptoir_domain::listing::Count;
 use comptoir_domain::users::{Actor, User};
 
 pub const SESSION_COOKIE: &str = "comptoir_session";
+/// The customer portal's session, apart from the team's.
+pub const PORTAL_COOKIE: &str = "comptoir_portal";
 /// Before sign-in there is no session to hold a CSRF token, so the sign-in and set-up forms
 /// carry a token that must match this cookie (double submit).
 pub const PRE_SESSION_COOKIE: &str = "comptoir_presession";
@@ -167,6 +170,55 @@ impl FromRequest<AppState> for Submission {
             return Err(PageError::Forgery);
         }
         Ok(Submission { visitor, fields })
+    }
+}
+
+/// A customer signed in to the portal, from its own cookie. Pages that take one send everyone
+/// else to the portal's sign-in page; a team member's session opens nothing here, nor a
+/// customer's anything of the team's.
+pub struct Customer {
+    pub visit: PortalVisit,
+    pub lang: Lang,
+}
+
+impl FromRequestParts<AppState> for Customer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let visit = match cookie(&parts.headers, PORTAL_COOKIE) {
+            Some(secret) => state.app.portal_session(secret).await?,
+            None => None,
+        };
+        let Some(visit) = visit else { return Err(PageError::PortalSignIn) };
+        // The language chosen here, else the one the contact declared, else the browser's.
+        let chosen = cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse);
+        let declared = visit.contact.fields.language.as_deref().and_then(Lang::parse);
+        let lang = chosen.or(declared).unwrap_or_else(|| guest_lang(&parts.headers));
+        if let Some(slot) = parts.extensions.get::<LangSlot>() {
+            slot.set(lang);
+        }
+        Ok(Customer { visit, lang })
+    }
+}
+
+/// A form posted by a customer in the portal, checked like the team's: same site, with the
+/// portal session's token.
+pub struct CustomerSubmission {
+    pub customer: Customer,
+    pub fields: Fields,
+}
+
+impl FromRequest<AppState> for CustomerSubmission {
+    type Rejection = PageError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let customer = Customer::from_request_parts(&mut parts, state).await?;
+        let fields = same_site_form(Request::from_parts(parts, body), state).await?;
+        if !same_secret(fields.get(CSRF_FIELD).unwrap_or_default(), &customer.visit.session.csrf_token) {
+            return Err(PageError::Forgery);
+        }
+        Ok(CustomerSubmission { customer, fields })
     }
 }
 

@@ -18,6 +18,7 @@ mod macros;
 mod mail;
 mod pages;
 mod permissions;
+mod portal;
 mod quotes;
 mod storage;
 mod surveys;

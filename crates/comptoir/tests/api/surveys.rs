@@ -11,7 +11,7 @@ on_both_databases!(
 );
 
 /// Mail through `server`, with links to this test's site.
-async fn mail_with_links(s: &TestServer, server: &SmtpServer) {
+pub(crate) async fn mail_with_links(s: &TestServer, server: &SmtpServer) {
     let mut settings = through(server.port);
     settings["site_address"] = json!(format!("{}/", s.base_url));
     let set = set_mail(s, &s.admin, settings).await;

@@ -275,7 +275,45 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     browser.check_accessibility("survey answered").await;
     let rated = server.get(&format!("/api/v1/tickets/{ticket}"), &server.admin).await;
     assert_eq!(rated.body["satisfaction"], 5);
+
+    // And follows their requests in the portal, still on their phone.
+    browser.goto(&portal_link_for(&server, "helene.dupont@exemple.fr").await).await;
+    browser.check_accessibility("portal sign-in link").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("main", "Four en panne").await;
+    for path in
+        ["/portal/tickets".to_owned(), format!("/portal/tickets/{ticket}"), "/portal/tickets/new".to_owned()]
+    {
+        browser.goto(&path).await;
+        browser.check_accessibility(&path).await;
+        assert_eq!(browser.run(fits).await, json!(true), "{path} fits the phone");
+    }
+    browser.fill("#subject", "Porte du four").await;
+    browser.fill("#description", "La porte ne ferme plus.").await;
+    browser.click("main form.stack button[type=submit]").await;
+    browser.wait_for("main", "La porte ne ferme plus.").await;
+    browser.screenshot("portal-ticket").await;
+    browser.click("nav.portal-nav form button[type=submit]").await;
+    browser.wait_for_element("form[action='/portal'] input[type=email]").await;
+    browser.check_accessibility("/portal").await;
     browser.close().await;
+}
+
+/// The path of a portal sign-in link mailed to `email`.
+async fn portal_link_for(server: &TestServer, email: &str) -> String {
+    let smtp = comptoir_testkit::SmtpServer::start().await;
+    let mail = json!({"host": "127.0.0.1", "port": smtp.port, "security": "none",
+        "from_address": "support@exemple.fr", "site_address": server.base_url});
+    let set = server
+        .request(reqwest::Method::PUT, "/api/v1/settings/mail", Some(&server.admin), Some(mail), &[])
+        .await;
+    assert!(set.status.is_success(), "{:?}", set.body);
+    let french = comptoir_domain::mail::MailLanguage::Fr;
+    server.app.request_portal_link(email, french).await.expect("a link");
+    assert_eq!(server.app.send_due_mail(chrono::Utc::now()).await.expect("a pass"), 1);
+    let text = smtp.received().last().map(|m| m.text()).unwrap_or_default();
+    let start = text.find("/portal/sign-in/").expect("a sign-in link");
+    text[start..].split_whitespace().next().unwrap_or_default().to_owned()
 }
 
 /// Solves `ticket` and returns the path of the survey its requester was sent.

@@ -1,0 +1,423 @@
+//! The customer portal: a contact asks for a sign-in link by mail, follows it, and then sees
+//! their own tickets, opens new ones and answers. Its session has its own cookie; its pages
+//! are never cached, and what a customer is not shown (other people's tickets, the team's
+//! notes) answers "not found".
+
+use super::auth::{append_cookie, guest_response};
+use super::errors::PageError;
+use super::path::PagePath;
+use super::session::{
+    Customer, CustomerSubmission, GuestSubmission, LANG_COOKIE, PORTAL_COOKIE, PRE_SESSION_COOKIE, cookie,
+    guest_lang, over_https, set_cookie,
+};
+use super::{assets, redirect, render};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono_tz::Tz;
+use comptoir_app::AppError;
+use comptoir_app::portal::{PortalRequestInput, PortalTicket};
+use comptoir_app::secrets::random_secret;
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::activities::Direction;
+use comptoir_domain::ids::TicketId;
+use comptoir_domain::mail::MailLanguage;
+use comptoir_domain::portal::SESSION_IDLE;
+use comptoir_domain::sessions::REMEMBERED_LIFETIME;
+use comptoir_domain::tickets::{Ticket, TicketStatus};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/portal", get(start).post(ask_for_link))
+        .route("/portal/sign-in/{secret}", get(link_page).post(sign_in))
+        .route("/portal/sign-out", post(sign_out))
+        .route("/portal/tickets", get(tickets).post(open_ticket))
+        .route("/portal/tickets/new", get(new_ticket))
+        .route("/portal/tickets/{id}", get(ticket))
+        .route("/portal/tickets/{id}/replies", post(reply))
+        // A request or an answer in words: nothing a customer sends here needs more.
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
+}
+
+#[derive(Deserialize)]
+struct PortalQuery {
+    lang: Option<String>,
+    cursor: Option<String>,
+}
+
+/// The language a portal page speaks: the one just chosen, else the visitor's earlier choice
+/// or their browser's.
+fn language(headers: &HeaderMap, chosen: Option<&str>) -> (Lang, Option<Lang>) {
+    let choice = chosen.and_then(Lang::parse);
+    (choice.unwrap_or_else(|| guest_lang(headers)), choice)
+}
+
+/// A signed-in customer's language: the one just chosen, else theirs.
+fn customers_language(customer: &Customer, chosen: Option<&str>) -> (Lang, Option<Lang>) {
+    let choice = chosen.and_then(Lang::parse);
+    (choice.unwrap_or(customer.lang), choice)
+}
+
+/// A portal page: never kept by a cache (its address is passed on to no other site, as no
+/// page's is), and the language the visitor just chose remembered.
+fn private(mut response: Response, choice: Option<Lang>, secure: bool) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(lang) = choice {
+        let remembered = Some(REMEMBERED_LIFETIME.num_seconds());
+        append_cookie(headers, &set_cookie(LANG_COOKIE, lang.code(), remembered, secure));
+    }
+    response
+}
+
+/// What the sign-in page shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Form,
+    Sent,
+    /// Mail is not set up: no link can be sent, so nobody can sign in yet.
+    Closed,
+}
+
+#[derive(Template)]
+#[template(path = "portal/start.html")]
+struct StartPage {
+    lang: Lang,
+    asset_version: &'static str,
+    csrf: String,
+    showing: Start,
+    email: String,
+}
+
+async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<PortalQuery>,
+) -> Result<Response, PageError> {
+    if let Some(secret) = cookie(&headers, PORTAL_COOKIE)
+        && state.app.portal_session(secret).await?.is_some()
+    {
+        return Ok(redirect("/portal/tickets", false));
+    }
+    let (lang, choice) = language(&headers, query.lang.as_deref());
+    let showing = if state.app.portal_open().await? { Start::Form } else { Start::Closed };
+    let csrf = random_secret();
+    let page = StartPage {
+        lang,
+        asset_version: assets::version(),
+        csrf: csrf.clone(),
+        showing,
+        email: String::new(),
+    };
+    let secure = over_https(&headers);
+    Ok(private(guest_response(render(&page), &csrf, choice, secure), None, secure))
+}
+
+/// Sends a link when the address is a contact's, and says the same either way.
+async fn ask_for_link(State(state): State<AppState>, form: GuestSubmission) -> Result<Response, PageError> {
+    let lang = form.lang;
+    let email = form.fields.text("email").unwrap_or_default();
+    let fallback = match lang {
+        Lang::Fr => MailLanguage::Fr,
+        Lang::En => MailLanguage::En,
+    };
+    let showing = if !state.app.portal_open().await? {
+        Start::Closed
+    } else if email.is_empty() {
+        Start::Form
+    } else {
+        state.app.request_portal_link(&email, fallback).await?;
+        Start::Sent
+    };
+    let csrf = random_secret();
+    let page = StartPage { lang, asset_version: assets::version(), csrf: csrf.clone(), showing, email };
+    Ok(private(guest_response(render(&page), &csrf, None, form.secure), None, form.secure))
+}
+
+#[derive(Template)]
+#[template(path = "portal/link.html")]
+struct LinkPage {
+    lang: Lang,
+    asset_version: &'static str,
+    csrf: String,
+    secret: String,
+    usable: bool,
+}
+
+/// The page a mailed link opens: a button that signs in, so that a mail reader or link
+/// scanner opening the link uses nothing up.
+async fn link_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(secret): Path<String>,
+    Query(query): Query<PortalQuery>,
+) -> Result<Response, PageError> {
+    let (lang, choice) = language(&headers, query.lang.as_deref());
+    let usable = state.app.portal_link_usable(&secret).await?;
+    let csrf = random_secret();
+    let page = LinkPage { lang, asset_version: assets::version(), csrf: csrf.clone(), secret, usable };
+    let status = if usable { StatusCode::OK } else { StatusCode::GONE };
+    let secure = over_https(&headers);
+    Ok(private((status, guest_response(render(&page), &csrf, choice, secure)).into_response(), None, secure))
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+    form: GuestSubmission,
+) -> Result<Response, PageError> {
+    let Some(signed_in) = state.app.portal_sign_in(&secret).await? else {
+        let csrf = random_secret();
+        let page = LinkPage {
+            lang: form.lang,
+            asset_version: assets::version(),
+            csrf: csrf.clone(),
+            secret,
+            usable: false,
+        };
+        let response =
+            (StatusCode::GONE, guest_response(render(&page), &csrf, None, form.secure)).into_response();
+        return Ok(private(response, None, form.secure));
+    };
+    let mut response = redirect("/portal/tickets", false);
+    let headers = response.headers_mut();
+    let max_age = Some(SESSION_IDLE.num_seconds());
+    append_cookie(headers, &set_cookie(PORTAL_COOKIE, &signed_in.secret, max_age, form.secure));
+    append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, "", Some(0), form.secure));
+    Ok(response)
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    // Signing out is a form like any other: same site, with the session's token.
+    _checked: CustomerSubmission,
+) -> Result<Response, PageError> {
+    if let Some(secret) = cookie(&headers, PORTAL_COOKIE) {
+        state.app.portal_sign_out(secret).await?;
+    }
+    let mut response = redirect("/portal", false);
+    append_cookie(response.headers_mut(), &set_cookie(PORTAL_COOKIE, "", Some(0), over_https(&headers)));
+    Ok(response)
+}
+
+/// A ticket as a line of the customer's list.
+struct TicketLine {
+    id: TicketId,
+    reference: String,
+    subject: String,
+    status: String,
+    updated: String,
+}
+
+/// The status in the customer's words: what the team waits on is not their concern, what
+/// they are waited on for is.
+fn status_words(lang: Lang, status: TicketStatus) -> String {
+    let key = match status {
+        TicketStatus::New | TicketStatus::Open | TicketStatus::PendingThirdParty => "portal-status-open",
+        TicketStatus::PendingCustomer => "portal-status-waiting",
+        TicketStatus::Solved => "portal-status-solved",
+        TicketStatus::Closed => "portal-status-closed",
+    };
+    lang.t(key)
+}
+
+fn line(lang: Lang, zone: Tz, ticket: &Ticket) -> TicketLine {
+    TicketLine {
+        id: ticket.id,
+        reference: ticket.reference.clone(),
+        subject: ticket.fields.subject.clone(),
+        status: status_words(lang, ticket.fields.status),
+        updated: lang.datetime(ticket.updated_at, zone),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/tickets.html")]
+struct TicketsPage {
+    lang: Lang,
+    asset_version: &'static str,
+    csrf: String,
+    name: String,
+    tickets: Vec<TicketLine>,
+    next: Option<String>,
+}
+
+async fn tickets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    customer: Customer,
+    Query(query): Query<PortalQuery>,
+) -> Result<Response, PageError> {
+    let (lang, choice) = customers_language(&customer, query.lang.as_deref());
+    let page = state.app.portal_tickets(&customer.visit, query.cursor.as_deref()).await?;
+    let tickets = page.data.iter().map(|t| line(lang, state.timezone, t)).collect();
+    let next = page.next_cursor.map(|cursor| format!("/portal/tickets?cursor={}", super::encode(&cursor)));
+    let page = TicketsPage {
+        lang,
+        asset_version: assets::version(),
+        csrf: customer.visit.session.csrf_token.clone(),
+        name: customer.visit.contact.fields.display_name(),
+        tickets,
+        next,
+    };
+    Ok(private(render(&page), choice, over_https(&headers)))
+}
+
+#[derive(Template)]
+#[template(path = "portal/new.html")]
+struct NewTicketPage {
+    lang: Lang,
+    asset_version: &'static str,
+    csrf: String,
+    subject: String,
+    description: String,
+    subject_error: Option<String>,
+    description_error: Option<String>,
+}
+
+async fn new_ticket(
+    headers: HeaderMap,
+    customer: Customer,
+    Query(query): Query<PortalQuery>,
+) -> Result<Response, PageError> {
+    let (lang, choice) = customers_language(&customer, query.lang.as_deref());
+    let page = NewTicketPage {
+        lang,
+        asset_version: assets::version(),
+        csrf: customer.visit.session.csrf_token.clone(),
+        subject: String::new(),
+        description: String::new(),
+        subject_error: None,
+        description_error: None,
+    };
+    Ok(private(render(&page), choice, over_https(&headers)))
+}
+
+/// The message for `field` among `errors`, in the customer's words.
+fn error_for(lang: Lang, errors: &ValidationErrors, field: &str) -> Option<String> {
+    let said: Vec<String> =
+        errors.0.iter().filter(|e| e.field == field).map(|e| lang.message(&e.message)).collect();
+    (!said.is_empty()).then(|| said.join(" "))
+}
+
+async fn open_ticket(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: CustomerSubmission,
+) -> Result<Response, PageError> {
+    let CustomerSubmission { customer, fields } = form;
+    let lang = customer.lang;
+    let request = PortalRequestInput {
+        subject: fields.text("subject"),
+        description: fields.get("description").map(str::to_owned),
+    };
+    match state.app.portal_open_ticket(&customer.visit, request).await {
+        Ok(ticket) => Ok(redirect(&format!("/portal/tickets/{}", ticket.id), false)),
+        Err(AppError::Validation(errors)) => {
+            let page = NewTicketPage {
+                lang,
+                asset_version: assets::version(),
+                csrf: customer.visit.session.csrf_token.clone(),
+                subject: fields.get("subject").unwrap_or_default().to_owned(),
+                description: fields.get("description").unwrap_or_default().to_owned(),
+                subject_error: error_for(lang, &errors, "subject"),
+                description_error: error_for(lang, &errors, "description"),
+            };
+            let response = (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
+            Ok(private(response, None, over_https(&headers)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A message of the conversation, as the customer reads it.
+struct MessageLine {
+    mine: bool,
+    at: String,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/ticket.html")]
+struct TicketPage {
+    lang: Lang,
+    asset_version: &'static str,
+    csrf: String,
+    ticket: TicketLine,
+    opened: String,
+    description: String,
+    messages: Vec<MessageLine>,
+    open_for_replies: bool,
+    body: String,
+    error: Option<String>,
+}
+
+impl TicketPage {
+    fn new(lang: Lang, zone: Tz, csrf: String, shown: &PortalTicket) -> TicketPage {
+        let ticket = &shown.ticket;
+        let messages = shown
+            .messages
+            .iter()
+            .map(|m| MessageLine {
+                mine: m.fields.direction == Some(Direction::Inbound),
+                at: lang.datetime(m.fields.occurred_at, zone),
+                body: m.fields.body.clone().unwrap_or_default(),
+            })
+            .collect();
+        TicketPage {
+            lang,
+            asset_version: assets::version(),
+            csrf,
+            ticket: line(lang, zone, ticket),
+            opened: lang.datetime(ticket.created_at, zone),
+            description: ticket.fields.description.clone().unwrap_or_default(),
+            messages,
+            open_for_replies: ticket.fields.status != TicketStatus::Closed,
+            body: String::new(),
+            error: None,
+        }
+    }
+}
+
+async fn ticket(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    customer: Customer,
+    PagePath(id): PagePath<TicketId>,
+    Query(query): Query<PortalQuery>,
+) -> Result<Response, PageError> {
+    let (lang, choice) = customers_language(&customer, query.lang.as_deref());
+    let shown = state.app.portal_ticket(&customer.visit, id).await?;
+    let page = TicketPage::new(lang, state.timezone, customer.visit.session.csrf_token.clone(), &shown);
+    Ok(private(render(&page), choice, over_https(&headers)))
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PagePath(id): PagePath<TicketId>,
+    form: CustomerSubmission,
+) -> Result<Response, PageError> {
+    let CustomerSubmission { customer, fields } = form;
+    let lang = customer.lang;
+    match state.app.portal_reply(&customer.visit, id, fields.get("body").map(str::to_owned)).await {
+        Ok(_) => Ok(redirect(&format!("/portal/tickets/{id}#reply"), false)),
+        Err(AppError::Validation(errors)) => {
+            let shown = state.app.portal_ticket(&customer.visit, id).await?;
+            let csrf = customer.visit.session.csrf_token.clone();
+            let mut page = TicketPage::new(lang, state.timezone, csrf, &shown);
+            page.body = fields.get("body").unwrap_or_default().to_owned();
+            page.error = error_for(lang, &errors, "body");
+            let response = (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
+            Ok(private(response, None, over_https(&headers)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

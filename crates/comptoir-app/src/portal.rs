@@ -12,7 +12,7 @@ use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::Activity;
 use comptoir_domain::contacts::Contact;
-use comptoir_domain::ids::TicketId;
+use comptoir_domain::ids::{CompanyId, TicketId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::listing::{ListQuery, Page};
 use comptoir_domain::mail::MailLanguage;
@@ -38,13 +38,30 @@ pub struct PortalSignedIn {
 pub struct PortalVisit {
     pub session: PortalSession,
     pub contact: Contact,
+    /// Their company, when it lets its contacts see each other's tickets.
+    pub shared_company: Option<CompanyId>,
 }
 
-/// A ticket as its requester sees it: what they asked and the public conversation, oldest
-/// first. Internal notes and the team's other activities stay with the team.
+impl PortalVisit {
+    /// Whether the visitor asked for `ticket`, and so may answer it.
+    pub fn requested(&self, ticket: &Ticket) -> bool {
+        ticket.fields.contact_id == Some(self.contact.id)
+    }
+
+    /// Whether the visitor may read `ticket`: theirs, or their company's when it shares them.
+    pub fn sees(&self, ticket: &Ticket) -> bool {
+        self.requested(ticket)
+            || (self.shared_company.is_some() && ticket.fields.company_id == self.shared_company)
+    }
+}
+
+/// A ticket as a customer sees it: what was asked and the public conversation, oldest first.
+/// Internal notes and the team's other activities stay with the team.
 pub struct PortalTicket {
     pub ticket: Ticket,
     pub messages: Vec<Activity>,
+    /// The visitor asked for it (rather than a colleague), and so may answer it.
+    pub theirs: bool,
 }
 
 /// A request as a customer writes it in the portal.
@@ -142,24 +159,33 @@ impl App {
             session.expires_at = at + SESSION_IDLE;
             comptoir_store::portal::touch_session(&self.db, &hash, at, session.expires_at).await?;
         }
-        Ok(Some(PortalVisit { session, contact }))
+        let shared_company = match contact.fields.company_id {
+            Some(company) => comptoir_store::companies::get(&self.db, company)
+                .await?
+                .filter(|company| company.fields.portal_shares_tickets)
+                .map(|company| company.id),
+            None => None,
+        };
+        Ok(Some(PortalVisit { session, contact, shared_company }))
     }
 
     pub async fn portal_sign_out(&self, secret: &str) -> Result<(), AppError> {
         Ok(comptoir_store::portal::delete_session(&self.db, &stored_hash(secret)).await?)
     }
 
-    /// The visitor's tickets, newest first, a page at a time.
+    /// The tickets the visitor sees (theirs, or their company's when it shares them), newest
+    /// first, a page at a time.
     pub async fn portal_tickets(
         &self,
         visit: &PortalVisit,
         cursor: Option<&str>,
     ) -> Result<Page<Ticket>, AppError> {
-        let mut pairs = vec![
-            ("filter[contact_id]".to_owned(), visit.contact.id.0.to_string()),
-            ("sort".to_owned(), "-created_at".to_owned()),
-            ("limit".to_owned(), "25".to_owned()),
-        ];
+        let whose = match visit.shared_company {
+            Some(company) => ("filter[company_id]".to_owned(), company.0.to_string()),
+            None => ("filter[contact_id]".to_owned(), visit.contact.id.0.to_string()),
+        };
+        let mut pairs =
+            vec![whose, ("sort".to_owned(), "-created_at".to_owned()), ("limit".to_owned(), "25".to_owned())];
         if let Some(cursor) = cursor {
             pairs.push(("cursor".to_owned(), cursor.to_owned()));
         }
@@ -167,9 +193,9 @@ impl App {
         Tickets::page(self, &query).await
     }
 
-    /// One of the visitor's tickets; not found for anyone else's, as for one that does not exist.
+    /// A ticket the visitor sees; not found for any other, as for one that does not exist.
     pub async fn portal_ticket(&self, visit: &PortalVisit, id: TicketId) -> Result<PortalTicket, AppError> {
-        let ticket = self.requested_by(visit, id).await?;
+        let ticket = self.seen_by(visit, id).await?;
         let pairs = [
             ("filter[kind]".to_owned(), "email".to_owned()),
             ("sort".to_owned(), "occurred_at".to_owned()),
@@ -178,13 +204,13 @@ impl App {
         let query = ListQuery::parse(&pairs, &[])?;
         let of = RecordRef { kind: RecordKind::Ticket, id: id.0 };
         let messages = comptoir_store::activities::list(&self.db, Some(of), &query).await??.data;
-        Ok(PortalTicket { ticket, messages })
+        Ok(PortalTicket { theirs: visit.requested(&ticket), ticket, messages })
     }
 
-    async fn requested_by(&self, visit: &PortalVisit, id: TicketId) -> Result<Ticket, AppError> {
+    async fn seen_by(&self, visit: &PortalVisit, id: TicketId) -> Result<Ticket, AppError> {
         comptoir_store::tickets::get(&self.db, id)
             .await?
-            .filter(|ticket| ticket.fields.contact_id == Some(visit.contact.id))
+            .filter(|ticket| visit.sees(ticket))
             .ok_or(AppError::NotFound)
     }
 
@@ -234,7 +260,10 @@ impl App {
         let message =
             TicketMessageInput { body, from_requester: true, ..TicketMessageInput::default() }.validate()?;
         for _ in 0..REPLY_TRIES {
-            let current = self.requested_by(visit, id).await?;
+            let current = self.seen_by(visit, id).await?;
+            if !visit.requested(&current) {
+                return Err(AppError::Forbidden("only its requester answers a ticket"));
+            }
             if current.fields.status == TicketStatus::Closed {
                 return Err(ValidationErrors::single("body", CLOSED).into());
             }

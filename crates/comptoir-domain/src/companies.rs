@@ -118,6 +118,10 @@ pub struct CompanyInput {
     pub phones: Vec<RawLabelled>,
     #[serde(default)]
     pub relationship_type: Option<RelationshipType>,
+    /// Whether its contacts see each other's tickets in the customer portal; `false` when
+    /// omitted.
+    #[serde(default)]
+    pub portal_shares_tickets: Option<bool>,
     #[serde(default)]
     pub owner_id: Option<UserId>,
     #[serde(default)]
@@ -144,6 +148,8 @@ pub struct CompanyFields {
     pub addresses: Vec<Address>,
     pub phones: Vec<LabelledPhone>,
     pub relationship_type: RelationshipType,
+    /// Its contacts see each other's tickets in the customer portal.
+    pub portal_shares_tickets: bool,
     pub owner_id: Option<UserId>,
     pub tags: Vec<String>,
     #[schema(value_type = Object)]
@@ -248,6 +254,7 @@ impl CompanyInput {
             addresses,
             phones,
             relationship_type: self.relationship_type.unwrap_or_default(),
+            portal_shares_tickets: self.portal_shares_tickets.unwrap_or(false),
             owner_id: Some(self.owner_id.unwrap_or(owner_default)),
             tags,
             custom_fields,
@@ -273,6 +280,7 @@ impl CompanyFields {
                 .map(|p| RawLabelled::Phone { number: p.number.to_string(), label: p.label.clone() })
                 .collect(),
             relationship_type: Some(self.relationship_type),
+            portal_shares_tickets: Some(self.portal_shares_tickets),
             owner_id: self.owner_id,
             tags: self.tags.clone(),
             custom_fields: self.custom_fields.clone(),

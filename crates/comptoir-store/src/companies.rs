@@ -37,6 +37,13 @@ pub static CATALOG: Catalog = Catalog {
         column("country", "co.address_country", ColumnKind::Key, true, "/addresses/0/country"),
         column("phone", "co.phone", ColumnKind::Text, true, "/phones/0/number"),
         column("relationship_type", "co.relationship_type", ColumnKind::Key, false, "/relationship_type"),
+        column(
+            "portal_shares_tickets",
+            "co.portal_shares_tickets",
+            ColumnKind::Bool,
+            false,
+            "/portal_shares_tickets",
+        ),
         column("owner_id", "co.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("tags", "co.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "co.version", ColumnKind::Int, false, "/version"),
@@ -66,7 +73,7 @@ macro_rules! select_companies {
     () => {
         "SELECT co.id, co.version, co.name, co.domain, co.website, co.industry, co.size_band,
             co.siren, co.siret, co.vat_number, co.addresses, co.phones,
-            co.relationship_type, co.owner_id, co.tags, co.custom_fields, co.created_at,
+            co.relationship_type, co.portal_shares_tickets, co.owner_id, co.tags, co.custom_fields, co.created_at,
             co.updated_at FROM companies co"
     };
 }
@@ -86,6 +93,7 @@ struct CompanyRow {
     addresses: Json<Vec<Address>>,
     phones: Json<Vec<LabelledPhone>>,
     relationship_type: String,
+    portal_shares_tickets: bool,
     owner_id: Option<Uuid>,
     tags: Json<Vec<String>>,
     custom_fields: Json<Map<String, Value>>,
@@ -125,6 +133,7 @@ impl TryFrom<CompanyRow> for Company {
                 addresses: row.addresses.0,
                 phones: row.phones.0,
                 relationship_type,
+                portal_shares_tickets: row.portal_shares_tickets,
                 owner_id: row.owner_id.map(UserId),
                 tags: row.tags.0,
                 custom_fields: row.custom_fields.0,
@@ -221,7 +230,7 @@ macro_rules! changeable_columns {
     () => {
         "version, name, domain, website, industry, size_band, siren, siret, vat_number, address_street,
          address_postal_code, address_city, address_region, address_country, addresses, phones, phone,
-         relationship_type, owner_id, tags, custom_fields, search_text, updated_at"
+         relationship_type, portal_shares_tickets, owner_id, tags, custom_fields, search_text, updated_at"
     };
 }
 use changeable_columns;
@@ -249,6 +258,7 @@ fn changeable_values(company: &Company) -> Vec<Bind> {
         json(&f.phones),
         Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
         Bind::Text(f.relationship_type.as_str().to_owned()),
+        Bind::Bool(f.portal_shares_tickets),
         Bind::OptUuid(f.owner_id.map(|o| o.0)),
         json(&f.tags),
         json(&f.custom_fields),

@@ -331,6 +331,7 @@ impl Generator {
                 }],
                 phones: vec![],
                 relationship_type: *pick(&mut self.rng, &RelationshipType::ALL),
+                portal_shares_tickets: false,
                 owner_id: Some(*pick(&mut self.rng, &self.owners)),
                 tags: vec![],
                 custom_fields: Map::new(),

@@ -1022,6 +1022,7 @@ help-search = Search the help centre
 help-empty = No article here yet.
 
 ## Customer portal
+field-portal-shares-tickets = Its contacts see each other’s requests in the customer portal
 help-portal = Follow my requests in the customer portal
 portal-title = Customer portal
 portal-sign-in = Sign in to your customer portal
@@ -1053,6 +1054,10 @@ portal-we-answered = We answered
 portal-your-answer = Your answer
 portal-send-answer = Send my answer
 portal-closed-ticket = This request is closed. To ask something else, open a new request.
+portal-shared = Your company’s requests are listed too.
+portal-requester = Asked by
+portal-asked-by = asked by { $name }
+portal-colleagues-ticket = This request is a colleague’s: they answer it.
 portal-status-open = In progress
 portal-status-waiting = Waiting for your answer
 portal-status-solved = Solved

@@ -1022,6 +1022,7 @@ help-search = Chercher dans le centre d’aide
 help-empty = Aucun article pour l’instant.
 
 ## Customer portal
+field-portal-shares-tickets = Ses contacts voient les demandes des uns et des autres dans l’espace client
 help-portal = Suivre mes demandes dans l’espace client
 portal-title = Espace client
 portal-sign-in = Connexion à votre espace client
@@ -1053,6 +1054,10 @@ portal-we-answered = Nous avons répondu
 portal-your-answer = Votre réponse
 portal-send-answer = Envoyer ma réponse
 portal-closed-ticket = Cette demande est close. Pour autre chose, ouvrez une nouvelle demande.
+portal-shared = Les demandes de votre entreprise y figurent aussi.
+portal-requester = Demandée par
+portal-asked-by = demandée par { $name }
+portal-colleagues-ticket = Cette demande est celle d’un collègue : c’est lui qui y répond.
 portal-status-open = En cours
 portal-status-waiting = En attente de votre réponse
 portal-status-solved = Résolue

@@ -40,6 +40,7 @@ const SPECS: &[Spec] = &[
     spec("address.city", "field-city", Kind::Text),
     spec("address.country", "field-country", Kind::Text),
     spec("tags", "field-tags", Kind::Tags),
+    spec("portal_shares_tickets", "field-portal-shares-tickets", Kind::Check),
 ];
 
 const DEFAULT_COLUMNS: &[&str] = &["name", "city", "industry", "relationship_type", "owner_id"];

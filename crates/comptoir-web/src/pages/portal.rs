@@ -212,6 +212,8 @@ struct TicketLine {
     id: TicketId,
     reference: String,
     subject: String,
+    /// Who asked, for a company whose contacts see each other's tickets.
+    requester: String,
     status: String,
     updated: String,
 }
@@ -233,6 +235,7 @@ fn line(lang: Lang, zone: Tz, ticket: &Ticket) -> TicketLine {
         id: ticket.id,
         reference: ticket.reference.clone(),
         subject: ticket.fields.subject.clone(),
+        requester: ticket.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
         status: status_words(lang, ticket.fields.status),
         updated: lang.datetime(ticket.updated_at, zone),
     }
@@ -245,6 +248,8 @@ struct TicketsPage {
     asset_version: &'static str,
     csrf: String,
     name: String,
+    /// The company's tickets are listed, not only the visitor's.
+    shared: bool,
     tickets: Vec<TicketLine>,
     next: Option<String>,
 }
@@ -264,6 +269,7 @@ async fn tickets(
         asset_version: assets::version(),
         csrf: customer.visit.session.csrf_token.clone(),
         name: customer.visit.contact.fields.display_name(),
+        shared: customer.visit.shared_company.is_some(),
         tickets,
         next,
     };
@@ -354,6 +360,8 @@ struct TicketPage {
     opened: String,
     description: String,
     messages: Vec<MessageLine>,
+    /// Asked by a colleague, whose conversation the visitor reads but does not join.
+    colleagues: bool,
     open_for_replies: bool,
     body: String,
     error: Option<String>,
@@ -379,7 +387,8 @@ impl TicketPage {
             opened: lang.datetime(ticket.created_at, zone),
             description: ticket.fields.description.clone().unwrap_or_default(),
             messages,
-            open_for_replies: ticket.fields.status != TicketStatus::Closed,
+            colleagues: !shown.theirs,
+            open_for_replies: shown.theirs && ticket.fields.status != TicketStatus::Closed,
             body: String::new(),
             error: None,
         }

@@ -29,6 +29,8 @@ pub enum Kind {
     Company,
     /// A closed set of values, with `"{label_key}-{value}"` messages.
     Choice(&'static [&'static str]),
+    /// Yes or no, as a checkbox.
+    Check,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -96,6 +98,7 @@ impl Spec {
                 let id = self.editable(record);
                 users.iter().find(|u| u.id.to_string() == id).map(|u| u.name().to_owned()).unwrap_or_default()
             }
+            Kind::Check => lang.t(if self.editable(record) == "true" { "yes" } else { "no" }),
             Kind::EmailLines => self.editable(record).replace('\n', ", "),
             Kind::PhoneLines => self
                 .editable(record)
@@ -116,6 +119,7 @@ impl Spec {
         let field = match self.kind {
             Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
             Kind::Url => FormField::new(self.name, label, "url", value),
+            Kind::Check => FormField::new(self.name, label, "checkbox", value),
             Kind::Date => FormField::new(self.name, label, "date", value),
             // Text, not `number`: a browser's number input refuses "12 500,50" as people type it.
             Kind::Number => FormField::new(self.name, label, "text", value).input_mode("decimal"),
@@ -156,6 +160,7 @@ impl Spec {
                 )
             }
             Kind::Number => text.map(|t| typed_number(&t)).unwrap_or(Value::Null),
+            Kind::Check => Value::Bool(fields.checked(self.name)),
             _ => text.map(Value::String).unwrap_or(Value::Null),
         }
     }

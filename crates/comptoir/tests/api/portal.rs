@@ -9,6 +9,7 @@ on_both_databases!(
     a_customer_signs_in_by_mail_and_sees_opens_and_answers_only_their_own_tickets,
     sign_in_links_work_once_for_a_while_and_only_so_many_are_sent,
     a_portal_session_opens_nothing_of_the_teams_and_ends_with_its_contact,
+    a_company_that_shares_lets_its_contacts_read_each_others_tickets,
 );
 
 /// The sign-in page's path in the latest mail received.
@@ -22,6 +23,7 @@ fn sign_in_path(s: &TestServer, server: &SmtpServer) -> String {
 /// A customer signed in to the portal as whoever `email` is, through the mailed link.
 async fn signed_in_customer(s: &TestServer, server: &SmtpServer, email: &str) -> Browser {
     let customer = s.browser();
+    customer.accept_language("fr");
     customer.get("/portal").await;
     let asked = customer.post("/portal", &[("email", email)]).await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.text);
@@ -210,4 +212,56 @@ async fn a_portal_session_opens_nothing_of_the_teams_and_ends_with_its_contact(s
     let erased = s.delete(&format!("/api/v1/contacts/{contact}"), &s.admin).await;
     assert_eq!(erased.status, StatusCode::NO_CONTENT, "{:?}", erased.body);
     assert_eq!(customer.get("/portal/tickets").await.location(), Some("/portal"), "gone with its contact");
+}
+
+async fn a_company_that_shares_lets_its_contacts_read_each_others_tickets(s: TestServer) {
+    let server = SmtpServer::start().await;
+    mail_with_links(&s, &server).await;
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Lenoir SA"})).await;
+    assert_eq!(company.body["portal_shares_tickets"], false, "off unless turned on");
+    let company = company.id();
+    let mut tickets = Vec::new();
+    for (last_name, email, subject, company_id) in [
+        ("Lenoir", "helene@lenoir.fr", "Imprimante", Some(&company)),
+        ("Morel", "paul@lenoir.fr", "Scanner", Some(&company)),
+        ("Smith", "jane@smith.co.uk", "Printer", None),
+    ] {
+        let body = json!({"last_name": last_name, "emails": [email], "company_id": company_id});
+        let contact = s.post("/api/v1/contacts", &s.admin, body).await.id();
+        let ticket =
+            s.post("/api/v1/tickets", &s.admin, json!({"subject": subject, "contact_id": contact})).await;
+        tickets.push(ticket.id());
+    }
+    let [mine, colleagues, strangers] = [&tickets[0], &tickets[1], &tickets[2]];
+    let customer = signed_in_customer(&s, &server, "helene@lenoir.fr").await;
+    let list = customer.get("/portal/tickets").await;
+    assert!(list.contains("Imprimante") && !list.contains("Scanner"), "{}", list.text);
+    assert_eq!(customer.get(&format!("/portal/tickets/{colleagues}")).await.status, StatusCode::NOT_FOUND);
+
+    let shared = s
+        .patch(&format!("/api/v1/companies/{company}"), &s.admin, json!({"portal_shares_tickets": true}))
+        .await;
+    assert_eq!(shared.status, StatusCode::OK, "{:?}", shared.body);
+    let list = customer.get("/portal/tickets").await;
+    assert!(
+        list.contains("Imprimante") && list.contains("Scanner") && list.contains("Morel"),
+        "{}",
+        list.text
+    );
+    assert!(!list.contains("Printer"), "{}", list.text);
+    let theirs = customer.get(&format!("/portal/tickets/{colleagues}")).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(theirs.contains("c’est lui qui y répond") && !theirs.contains("/replies"), "{}", theirs.text);
+    let answered =
+        customer.post(&format!("/portal/tickets/{colleagues}/replies"), &[("body", "Moi aussi")]).await;
+    assert_eq!(answered.status, StatusCode::FORBIDDEN, "read, not answered");
+    assert!(customer.get(&format!("/portal/tickets/{mine}")).await.contains("/replies"));
+    for path in [format!("/portal/tickets/{strangers}"), format!("/portal/tickets/{strangers}/replies")] {
+        let tried = if path.ends_with("replies") {
+            customer.post(&path, &[("body", "Coucou")]).await
+        } else {
+            customer.get(&path).await
+        };
+        assert_eq!(tried.status, StatusCode::NOT_FOUND, "{path}");
+    }
 }

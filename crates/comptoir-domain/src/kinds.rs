@@ -147,6 +147,7 @@ impl ObjectType {
                 Milestone::SlaAtRisk,
                 Milestone::SlaBreached,
                 Milestone::Rated,
+                Milestone::Merged,
             ],
             _ => &[],
         }
@@ -175,7 +176,7 @@ pub enum Milestone {
     Sent,
     Accepted,
     Refused,
-    /// Another contact was merged into this one.
+    /// Another record was merged into this one: a contact, or a ticket and its conversation.
     Merged,
     /// A merge into this contact was undone.
     MergeUndone,

@@ -406,6 +406,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("idempotency_keys", "created_at"),
     // A portal link or session is a key, not a fact about its contact; both go with them.
     ("companies", "portal_shares_tickets"),
+    ("tickets", "merged_into_id"),
     ("portal_links", "token_hash"),
     ("portal_links", "contact_id"),
     ("portal_links", "created_at"),

@@ -66,6 +66,10 @@ impl ServiceCounts {
     /// What `ticket` counts for in its group.
     pub fn of(ticket: &Ticket) -> ServiceCounts {
         let (track, sla) = (&ticket.track, &ticket.sla);
+        // A ticket merged into another was one request asked twice: the one it joined counts.
+        if track.merged_into_id.is_some() {
+            return ServiceCounts::default();
+        }
         let solved = track.solved_at.is_some();
         let one = |yes: bool| i64::from(yes);
         ServiceCounts {

@@ -150,6 +150,8 @@ pub struct TicketTrack {
     pub closed_at: Option<DateTime<Utc>>,
     /// The requester's score in the satisfaction survey, 1 to 5; none until they answer.
     pub satisfaction: Option<i16>,
+    /// The ticket this one was merged into, where its conversation went on.
+    pub merged_into_id: Option<TicketId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]

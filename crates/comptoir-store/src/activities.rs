@@ -347,3 +347,25 @@ pub async fn update(tx: &mut Tx, activity: &Activity, expected_version: i64) -> 
 pub async fn delete(tx: &mut Tx, id: ActivityId, expected_version: i64) -> Result<(), StoreError> {
     delete_row(tx, "DELETE FROM activities WHERE id = $1 AND version = $2", id.0, expected_version).await
 }
+
+/// Points every activity of ticket `from` at ticket `to`, each as a change of it (its version
+/// moves, so an edit from an older copy fails rather than putting it back); returns their ids.
+pub async fn move_to_ticket(
+    tx: &mut Tx,
+    from: TicketId,
+    to: TicketId,
+    at: DateTime<Utc>,
+) -> Result<Vec<ActivityId>, StoreError> {
+    let ids: Vec<Uuid> = crate::on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "UPDATE activities SET ticket_id = $1, version = version + 1, updated_at = $2
+             WHERE ticket_id = $3 RETURNING id",
+        )
+        .bind(to.0)
+        .bind(at)
+        .bind(from.0)
+        .fetch_all(&mut *conn)
+        .await
+    })?;
+    Ok(ids.into_iter().map(ActivityId).collect())
+}

@@ -43,6 +43,7 @@ pub static CATALOG: Catalog = Catalog {
         column("solved_at", "t.solved_at", ColumnKind::Timestamp, true, "/solved_at"),
         column("closed_at", "t.closed_at", ColumnKind::Timestamp, true, "/closed_at"),
         column("satisfaction", "t.satisfaction", ColumnKind::Int, true, "/satisfaction"),
+        column("merged_into_id", "t.merged_into_id", ColumnKind::Id, true, "/merged_into_id"),
         column("sla_policy", "t.sla_policy", ColumnKind::Text, true, "/sla/policy"),
         column(
             "first_response_due_at",
@@ -107,8 +108,8 @@ macro_rules! select_tickets {
         concat!(
             "SELECT t.id, t.number, t.version, t.subject, t.description, t.status, t.priority, t.channel,
             t.category, t.contact_id, t.company_id, t.assignee_id, t.tags, t.custom_fields,
-            t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.satisfaction, t.sla_policy,
-            t.first_response_due_at, t.resolution_due_at, t.sla_paused_at, t.sla_paused_seconds,
+            t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.satisfaction, t.merged_into_id,
+            t.sla_policy, t.first_response_due_at, t.resolution_due_at, t.sla_paused_at, t.sla_paused_seconds,
             t.first_response_breached_at, t.resolution_breached_at, t.created_at, t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
             ct.last_name AS contact_last_name, ct.email AS contact_email",
             tickets_from!()
@@ -138,6 +139,7 @@ struct TicketRow {
     solved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
     satisfaction: Option<i16>,
+    merged_into_id: Option<Uuid>,
     sla_policy: Option<String>,
     first_response_due_at: Option<DateTime<Utc>>,
     resolution_due_at: Option<DateTime<Utc>>,
@@ -200,6 +202,7 @@ impl TryFrom<TicketRow> for Ticket {
                 solved_at: row.solved_at,
                 closed_at: row.closed_at,
                 satisfaction: row.satisfaction,
+                merged_into_id: row.merged_into_id.map(TicketId),
             },
             sla: TicketSla {
                 policy: row.sla_policy,
@@ -280,7 +283,7 @@ macro_rules! changeable_columns {
     () => {
         "version, subject, description, status, priority, channel, category, contact_id, company_id,
          assignee_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
-         solved_at, closed_at, satisfaction, sla_policy, first_response_due_at, resolution_due_at, sla_paused_at,
+         solved_at, closed_at, satisfaction, merged_into_id, sla_policy, first_response_due_at, resolution_due_at, sla_paused_at,
          sla_paused_seconds, first_response_breached_at, resolution_breached_at, updated_at"
     };
 }
@@ -309,6 +312,7 @@ fn changeable_values(ticket: &Ticket) -> Vec<Bind> {
         Bind::OptTime(track.solved_at),
         Bind::OptTime(track.closed_at),
         Bind::OptInt(track.satisfaction.map(i64::from)),
+        Bind::OptUuid(track.merged_into_id.map(|t| t.0)),
         Bind::OptText(ticket.sla.policy.clone()),
         Bind::OptTime(ticket.sla.first_response_due_at),
         Bind::OptTime(ticket.sla.resolution_due_at),

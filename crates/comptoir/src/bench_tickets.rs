@@ -189,6 +189,7 @@ fn ticket(
             85..93 => 2,
             _ => 1,
         }),
+        merged_into_id: None,
     };
     let plan = levels.plan_for(&fields);
     let sla = TicketSla::default().follow(Some(&plan), &fields, &track, created_at, created_at);

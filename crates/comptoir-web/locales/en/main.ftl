@@ -1021,6 +1021,12 @@ help-title = Help centre
 help-search = Search the help centre
 help-empty = No article here yet.
 
+ticket-merge = Merge into another ticket
+ticket-merge-into = The same person’s ticket
+ticket-merge-submit = Merge
+ticket-merge-hint = Its messages move there and this ticket is closed.
+ticket-merged-into = Merged into { $reference }
+
 ## Customer portal
 field-portal-shares-tickets = Its contacts see each other’s requests in the customer portal
 help-portal = Follow my requests in the customer portal

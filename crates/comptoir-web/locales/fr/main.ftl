@@ -1021,6 +1021,12 @@ help-title = Centre d’aide
 help-search = Chercher dans le centre d’aide
 help-empty = Aucun article pour l’instant.
 
+ticket-merge = Fusionner avec un autre ticket
+ticket-merge-into = Ticket de la même personne
+ticket-merge-submit = Fusionner
+ticket-merge-hint = Ses messages y sont déplacés et ce ticket est clos.
+ticket-merged-into = Fusionné dans { $reference }
+
 ## Customer portal
 field-portal-shares-tickets = Ses contacts voient les demandes des uns et des autres dans l’espace client
 help-portal = Suivre mes demandes dans l’espace client

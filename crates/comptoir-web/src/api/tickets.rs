@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use comptoir_app::ticket_merges::{TicketMergeInput, TicketMerged};
 use comptoir_app::tickets::{TicketMessageAdded, Tickets};
 use comptoir_domain::ids::TicketId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/report", get(report))
         .route("/tickets/{id}", get(read).patch(update).delete(remove))
         .route("/tickets/{id}/messages", post(add_message))
+        .route("/tickets/{id}/merge", post(merge))
         .route("/tickets/{id}/timeline", get(timeline))
         .route("/tickets/{id}/satisfaction", get(satisfaction))
 }
@@ -134,6 +136,25 @@ pub async fn add_message(
     let input: TicketMessageInput = comptoir_app::input::parse(body.value)?;
     let added = state.app.add_ticket_message(&actor, id, input, if_match).await?;
     Ok(versioned(StatusCode::CREATED, added.ticket.version, &added))
+}
+
+/// Merge the ticket into another of the same requester (`into`: its id or reference): its
+/// messages and other activities move there, and it is closed with `merged_into_id`
+/// (the other announces `ticket.merged`); it then counts in none of the report's figures.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/merge", tag = "tickets", request_body = TicketMergeInput,
+    params(("id" = TicketId, Path), ("If-Match" = Option<String>, Header, description = "the ticket's ETag last read")),
+    responses((status = 200, body = TicketMerged), (status = 403, body = Problem), (status = 412, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+    IfMatch(if_match): IfMatch,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let input: TicketMergeInput = comptoir_app::input::parse(body.value)?;
+    let merged = state.app.merge_ticket(&actor, id, input, if_match).await?;
+    Ok(versioned(StatusCode::OK, merged.merged.version, &merged))
 }
 
 /// What the ticket's requester answered to its satisfaction survey: the score, 1 to 5, and

@@ -20,6 +20,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use comptoir_app::ticket_merges::TicketMergeInput;
 use comptoir_app::{App, AppError};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::TicketId;
@@ -253,6 +254,12 @@ impl KindPages for Tickets {
             };
             subtitle.push(Link { text, href: None });
         }
+        if let Some(into) = ticket.track.merged_into_id {
+            let merged_into = app.get::<comptoir_app::tickets::Tickets>(actor, into).await;
+            let reference = merged_into.map(|t| t.reference).unwrap_or_default();
+            let href = Some(format!("/tickets/{into}"));
+            subtitle.push(Link { text: page.lang.t1("ticket-merged-into", "reference", reference), href });
+        }
         let status = f.status.as_str();
         let badge = Some((format!("ticket-{status}"), page.t(&format!("ticket-status-{status}"))));
         Ok(Header { subtitle, badge, members: None, reach: vec![] })
@@ -322,7 +329,31 @@ fn deadlines(page: &Chrome, ticket: &Ticket) -> Vec<String> {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/tickets/{id}/messages", axum::routing::post(add_message))
+    Router::new()
+        .route("/tickets/{id}/messages", axum::routing::post(add_message))
+        .route("/tickets/{id}/merge", axum::routing::post(merge))
+}
+
+/// Merges the ticket into the one the form names, then shows that one.
+async fn merge(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<Uuid>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let input = TicketMergeInput { into: form.fields.text("into") };
+    match state.app.merge_ticket(&visitor.actor, TicketId(id), input, version_of(&form.fields)).await {
+        Ok(merged) => Ok(redirect(&format!("/tickets/{}#timeline", merged.ticket.id), false)),
+        Err(AppError::Validation(errors)) => {
+            let message = errors.0.first().map(|e| visitor.lang.message(&e.message)).unwrap_or_default();
+            let typed = TypedReply { body: String::new(), status: None, error: Some(message) };
+            let response =
+                show_page::<Tickets>(&state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
+                    .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+        }
+        Err(other) => Err(PageError::from(other)),
+    }
 }
 
 /// An answer, a note or the requester's words, from the form on the ticket's page.

@@ -11,6 +11,7 @@ on_both_databases!(
     merging_a_requester_moves_their_tickets,
     deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once,
     the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings,
+    a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation,
 );
 
 /// A contact at a company, and both ids.
@@ -514,4 +515,79 @@ async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reope
 async fn waiting(s: &TestServer) -> i64 {
     let report = s.get("/api/v1/tickets/report", &s.admin).await;
     report.body["backlog"].as_array().expect("bands").iter().filter_map(|b| b["tickets"].as_i64()).sum()
+}
+
+async fn a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation(s: TestServer) {
+    let (contact, _) = requester(&s).await;
+    let open = |subject: &'static str| {
+        let s = &s;
+        let contact = contact.clone();
+        async move {
+            s.post("/api/v1/tickets", &s.admin, json!({"subject": subject, "contact_id": contact})).await
+        }
+    };
+    let kept = open("Imprimante en panne").await;
+    let twice = open("Imprimante toujours en panne").await;
+    let (kept_id, twice_id) = (kept.id(), twice.id());
+    message(&s, &s.admin, &twice_id, json!({"body": "Elle clignote en rouge", "from_requester": true})).await;
+    message(&s, &s.admin, &twice_id, json!({"body": "Client pressé", "internal": true})).await;
+    let report_before = s.get("/api/v1/tickets/report", &s.admin).await;
+    assert_eq!(report_before.body["total"]["opened"], 2);
+
+    let merge = |from: String, into: Value| {
+        let s = &s;
+        async move { s.post(&format!("/api/v1/tickets/{from}/merge"), &s.admin, json!({"into": into})).await }
+    };
+    assert_eq!(merge(twice_id.clone(), json!(twice_id)).await.error_fields(), ["into"], "not into itself");
+    assert_eq!(merge(twice_id.clone(), json!("T-999999")).await.error_fields(), ["into"]);
+    let stranger = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Autre"})).await.id();
+    let theirs =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Autre", "contact_id": stranger})).await;
+    assert_eq!(
+        merge(twice_id.clone(), json!(theirs.id())).await.error_fields(),
+        ["into"],
+        "another requester's"
+    );
+    let (_, reader) = s.user(Role::Readonly).await;
+    let refused =
+        s.post(&format!("/api/v1/tickets/{twice_id}/merge"), &reader, json!({"into": kept_id})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let reference = kept.body["reference"].as_str().expect("a reference").to_owned();
+    let merged = merge(twice_id.clone(), json!(reference)).await;
+    assert_eq!(merged.status, StatusCode::OK, "{:?}", merged.body);
+    assert_eq!(merged.body["moved"].as_array().map(Vec::len), Some(2));
+    let closed = s.get(&format!("/api/v1/tickets/{twice_id}"), &s.admin).await;
+    assert_eq!(
+        (closed.body["status"].as_str(), closed.body["merged_into_id"].as_str()),
+        (Some("closed"), Some(kept_id.as_str()))
+    );
+    assert_eq!(s.events_named("ticket.merged").await, 1);
+    let conversation = s.get(&format!("/api/v1/tickets/{kept_id}/timeline"), &s.admin).await;
+    let bodies: Vec<&str> = conversation.body["data"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .filter_map(|a| a["body"].as_str())
+        .collect();
+    assert!(bodies.contains(&"Elle clignote en rouge") && bodies.contains(&"Client pressé"), "{bodies:?}");
+    let left = s.get(&format!("/api/v1/tickets/{twice_id}/timeline"), &s.admin).await;
+    assert_eq!(left.body["data"], json!([]));
+    let report = s.get("/api/v1/tickets/report", &s.admin).await;
+    assert_eq!(
+        report.body["total"]["opened"], 2,
+        "one request asked twice counts once, beside the stranger's"
+    );
+    assert_eq!(report.body["total"]["solved"], 0, "merged is not solved");
+    assert_eq!(merge(twice_id.clone(), json!(kept_id)).await.error_fields(), ["status"], "merged once");
+
+    let page = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    let shown = page.get(&format!("/tickets/{twice_id}")).await;
+    assert!(shown.contains(&format!("Merged into {reference}")), "{}", shown.text);
+    let third = open("Encore l’imprimante").await.id();
+    page.get(&format!("/tickets/{third}")).await;
+    let version = "1".to_owned();
+    let moved =
+        page.post(&format!("/tickets/{third}/merge"), &[("into", &reference), ("version", &version)]).await;
+    assert_eq!(moved.location(), Some(format!("/tickets/{kept_id}#timeline").as_str()), "{}", moved.text);
 }

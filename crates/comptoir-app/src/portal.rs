@@ -15,7 +15,7 @@ use comptoir_domain::contacts::Contact;
 use comptoir_domain::ids::{CompanyId, TicketId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::listing::{ListQuery, Page};
-use comptoir_domain::mail::MailLanguage;
+use comptoir_domain::mail::{MailLanguage, OutgoingMail, customer_answered, request_received};
 use comptoir_domain::portal::{
     LINK_LIFETIME, LINK_WINDOW, LINKS_PER_WINDOW, PortalSession, SESSION_IDLE, SignInRequest, sign_in_mail,
 };
@@ -242,15 +242,26 @@ impl App {
         }
         let fields = checked?;
         let refs = Tickets::references(self, None, &fields).await?;
-        let ticket = Tickets::build(None, fields, refs, now());
+        let at = now();
+        let ticket = Tickets::build(None, fields, refs, at);
+        let (settings, _) = self.mail_settings().await?;
         let mut tx = self.db.begin().await?;
         let ticket = self.store_new_from::<Tickets>(&mut tx, Origin::SYSTEM, ticket).await?;
+        // Acknowledged by mail, with the reference the ticket got in this transaction.
+        if let Some(settings) = &settings {
+            let language =
+                MailLanguage::of(visit.contact.fields.language.as_deref(), settings.default_language);
+            if let Some(mail) = request_received(settings, &ticket, language, at) {
+                comptoir_store::mail::queue(&mut tx, &mail).await?;
+            }
+        }
         tx.commit().await?;
         Ok(ticket)
     }
 
     /// Adds the visitor's answer to one of their tickets: on its conversation and the
-    /// contact's timeline, opening it again when it was solved or waiting on them.
+    /// contact's timeline, opening it again when it was solved or waiting on them. The agent
+    /// who holds it is told by mail.
     pub async fn portal_reply(
         &self,
         visit: &PortalVisit,
@@ -281,8 +292,12 @@ impl App {
             } else {
                 None
             };
+            let notice = self.answer_notice(&current, &message.body).await?;
             let mut tx = self.db.begin().await?;
             self.store_new_from::<Activities>(&mut tx, Origin::SYSTEM, activity).await?;
+            if let Some(notice) = &notice {
+                comptoir_store::mail::queue(&mut tx, notice).await?;
+            }
             if let Some(changed) = &changed {
                 match self
                     .store_change_from::<Tickets>(&mut tx, Origin::SYSTEM, &current, changed, None)
@@ -297,5 +312,19 @@ impl App {
             return self.portal_ticket(visit, id).await;
         }
         Err(AppError::Conflict("the ticket kept changing; try again".into()))
+    }
+}
+
+impl App {
+    /// The mail that tells `ticket`'s agent its requester wrote `body`: none when mail is not
+    /// set up or nobody active holds the ticket.
+    async fn answer_notice(&self, ticket: &Ticket, body: &str) -> Result<Option<OutgoingMail>, AppError> {
+        let (Some(settings), _) = self.mail_settings().await? else { return Ok(None) };
+        let Some(assignee) = ticket.fields.assignee_id else { return Ok(None) };
+        let Some(agent) = comptoir_store::users::get(&self.db, assignee).await?.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        let language = MailLanguage::of(agent.locale.as_deref(), settings.default_language);
+        Ok(Some(customer_answered(&settings, ticket, body, &agent.email, language, now())))
     }
 }

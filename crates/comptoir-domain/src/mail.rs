@@ -306,6 +306,111 @@ pub fn ticket_answer(
     })
 }
 
+/// The acknowledgement of a request a customer opened in the portal: its reference, and
+/// where to follow it.
+pub fn request_received(
+    settings: &MailSettings,
+    ticket: &Ticket,
+    language: MailLanguage,
+    at: DateTime<Utc>,
+) -> Option<OutgoingMail> {
+    let recipient = ticket.requester_email.clone()?;
+    let (reference, subject) = (&ticket.reference, &ticket.fields.subject);
+    let portal = settings
+        .site_address
+        .as_deref()
+        .map(|site| format!("{}/portal/tickets/{}", site.trim_end_matches('/'), ticket.id));
+    let (title, said, follow) = match language {
+        MailLanguage::Fr => (
+            format!("Demande reçue : {subject}"),
+            format!(
+                "Nous avons bien reçu votre demande {reference} « {subject} » et vous répondons dès que possible."
+            ),
+            "Suivez-la dans votre espace client :",
+        ),
+        MailLanguage::En => (
+            format!("Request received: {subject}"),
+            format!(
+                "We have received your request {reference} “{subject}” and will answer as soon as we can."
+            ),
+            "Follow it in your customer portal:",
+        ),
+    };
+    let text_follow = portal.as_deref().map(|url| format!("\n{follow} {url}\n")).unwrap_or_default();
+    let html_follow = portal
+        .as_deref()
+        .map(|url| {
+            format!(
+                "<p>{} <a href=\"{}\">{}</a></p>\n",
+                escape_html(follow),
+                escape_html(url),
+                escape_html(url)
+            )
+        })
+        .unwrap_or_default();
+    Some(OutgoingMail {
+        id: Uuid::now_v7(),
+        ticket_id: Some(ticket.id),
+        recipient,
+        subject: format!("[{reference}] {title}"),
+        text_body: format!("{said}\n{text_follow}"),
+        html_body: format!(
+            "<!doctype html>\n<html lang=\"{}\">\n<body>\n<p>{}</p>\n{html_follow}</body>\n</html>\n",
+            language.code(),
+            escape_html(&said)
+        ),
+        reply_to: settings.reply_to_address.as_deref().map(|a| plus_address(a, reference)),
+        thread: Some(format!("ticket-{}", ticket.id.0)),
+        created_at: at,
+    })
+}
+
+/// What a customer wrote in the portal, to tell the agent who holds their ticket; the link
+/// opens the ticket's page once the site's address is known.
+pub fn customer_answered(
+    settings: &MailSettings,
+    ticket: &Ticket,
+    body: &str,
+    recipient: &str,
+    language: MailLanguage,
+    at: DateTime<Utc>,
+) -> OutgoingMail {
+    let reference = &ticket.reference;
+    let who = ticket.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let (title, said) = match language {
+        MailLanguage::Fr => ("Le client a répondu", format!("{who} a répondu dans l'espace client :")),
+        MailLanguage::En => ("The customer answered", format!("{who} answered in the customer portal:")),
+    };
+    let page = settings
+        .site_address
+        .as_deref()
+        .map(|site| format!("{}/tickets/{}", site.trim_end_matches('/'), ticket.id));
+    let text_page = page.as_deref().map(|url| format!("\n{url}\n")).unwrap_or_default();
+    let html_page = page
+        .as_deref()
+        .map(|url| format!("<p><a href=\"{}\">{}</a></p>\n", escape_html(url), escape_html(reference)))
+        .unwrap_or_default();
+    let paragraphs: String = body
+        .split("\n\n")
+        .map(|p| format!("<blockquote>{}</blockquote>\n", escape_html(p.trim()).replace('\n', "<br>\n")))
+        .collect();
+    OutgoingMail {
+        id: Uuid::now_v7(),
+        ticket_id: Some(ticket.id),
+        recipient: recipient.to_owned(),
+        subject: format!("[{reference}] {title}"),
+        text_body: format!("{said}\n\n{body}\n{text_page}"),
+        html_body: format!(
+            "<!doctype html>\n<html lang=\"{}\">\n<body>\n<p>{}</p>\n{paragraphs}{html_page}</body>\n</html>\n",
+            language.code(),
+            escape_html(&said)
+        ),
+        reply_to: None,
+        thread: Some(format!("ticket-{}", ticket.id.0)),
+        created_at: at,
+    }
+}
+
 /// A deadline of a ticket that comes close or passed, to tell whoever answers for it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeadlineNotice {
@@ -431,6 +536,7 @@ pub fn next_attempt(attempts: i32, failed_at: DateTime<Utc>) -> Option<DateTime<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contacts::ContactSummary;
     use crate::tickets::{TicketInput, TicketRefs};
 
     fn settings() -> MailSettings {
@@ -546,6 +652,45 @@ mod tests {
         assert!(linked.is_some_and(|m| m.text_body.ends_with(&format!("votre espace client : {portal}\n"))
             && m.html_body.contains(&format!("<a href=\"{portal}\">"))));
         assert_eq!(MailLanguage::of(Some("de"), MailLanguage::En), MailLanguage::En);
+    }
+
+    #[test]
+    fn a_portal_request_is_acknowledged_and_a_customers_answer_told_to_its_agent() {
+        let fields = TicketInput { subject: Some("Imprimante".into()), ..TicketInput::default() }
+            .validate(&[], None, None)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut ticket = Ticket::new(fields, TicketRefs::default(), Utc::now());
+        ticket.numbered(7);
+        assert_eq!(
+            request_received(&settings(), &ticket, MailLanguage::Fr, Utc::now()),
+            None,
+            "nobody to write to"
+        );
+        ticket.requester_email = Some("marie@client.fr".into());
+        ticket.contact =
+            Some(ContactSummary { id: crate::ids::ContactId::new(), name: "Marie <Roux>".into() });
+        let with_site = MailSettings { site_address: Some("https://crm.example.fr/".into()), ..settings() };
+        let ack = request_received(&with_site, &ticket, MailLanguage::Fr, Utc::now())
+            .unwrap_or_else(|| panic!("a mail"));
+        assert_eq!(ack.subject, "[T-000007] Demande reçue : Imprimante");
+        assert!(ack.text_body.contains(&format!("https://crm.example.fr/portal/tickets/{}", ticket.id)));
+        let told = customer_answered(
+            &with_site,
+            &ticket,
+            "Toujours en panne",
+            "agent@example.fr",
+            MailLanguage::En,
+            Utc::now(),
+        );
+        assert_eq!(told.subject, "[T-000007] The customer answered");
+        assert!(
+            told.text_body
+                .starts_with("Marie <Roux> answered in the customer portal:\n\nToujours en panne\n")
+        );
+        assert!(
+            told.html_body.contains("Marie &lt;Roux&gt;")
+                && told.text_body.contains("https://crm.example.fr/tickets/")
+        );
     }
 
     #[test]

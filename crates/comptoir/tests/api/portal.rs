@@ -107,6 +107,16 @@ async fn a_customer_signs_in_by_mail_and_sees_opens_and_answers_only_their_own_t
         .filter_map(|a| a["body"].as_str())
         .collect();
     assert_eq!(inbound, ["Toujours bloquée"]);
+    // The agent who holds the ticket (who answered it) is told, in the outbox's next pass.
+    s.app.send_due_mail(Utc::now()).await.expect("a pass");
+    let told = server.received().into_iter().find(|m| m.recipients == [ADMIN_EMAIL]);
+    let told = told.expect("a notice to the agent");
+    assert_eq!(
+        told.subject(),
+        format!("[{reference}] Le client a répondu"),
+        "in the mail settings' language"
+    );
+    assert!(told.text().contains("Toujours bloquée"), "{}", told.text());
     let empty = customer.post(&format!("/portal/tickets/{mine}/replies"), &[("body", "  ")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.contains("est obligatoire"), "{}", empty.text);
@@ -145,6 +155,16 @@ async fn a_customer_signs_in_by_mail_and_sees_opens_and_answers_only_their_own_t
     );
     assert_eq!(created.body["assignee_id"], json!(null), "waits in the team's queue");
     assert!(customer.get(&format!("/portal/tickets/{new_id}")).await.contains("Reçue deux fois."));
+    s.app.send_due_mail(Utc::now()).await.expect("a pass");
+    let new_reference = created.body["reference"].as_str().expect("a reference").to_owned();
+    let received = server.received().last().cloned().expect("the acknowledgement");
+    assert_eq!(received.recipients, ["helene@lenoir.fr"]);
+    assert_eq!(received.subject(), format!("[{new_reference}] Demande reçue : Facture en double"));
+    assert!(
+        received.text().contains(&format!("{}/portal/tickets/{new_id}", s.base_url)),
+        "{}",
+        received.text()
+    );
 
     // A form without the session's token changes nothing.
     let forged =

@@ -263,10 +263,29 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         .await;
     assert!(call.as_f64().is_some_and(|bottom| bottom < 844.0), "tap-to-call on the first screen: {call}");
     browser.check_accessibility("contact on a phone").await;
+    // Customer service's pages fit the phone too.
+    let fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;";
+    for path in [
+        format!("/tickets/{ticket}"),
+        "/tickets/report".to_owned(),
+        "/articles".to_owned(),
+        format!("/articles/{article}"),
+        "/macros".to_owned(),
+        "/help".to_owned(),
+        "/settings/service-levels".to_owned(),
+    ] {
+        browser.goto(&path).await;
+        let wide = "var w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 12).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right));";
+        assert_eq!(
+            browser.run(fits).await,
+            json!(true),
+            "{path} fits the phone: {}",
+            browser.run(wide).await
+        );
+    }
 
     // The requester answers their survey on their phone.
     browser.goto(&survey).await;
-    let fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;";
     assert_eq!(browser.run(fits).await, json!(true), "the survey fits the phone");
     browser.click("input[name=score][value='5']").await;
     browser.fill("#comment", "Très réactifs").await;

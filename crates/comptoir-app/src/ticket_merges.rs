@@ -1,5 +1,6 @@
-//! Merging a ticket into another: the same request asked twice becomes one, its conversation
-//! moved to the ticket it joins, itself closed and pointing there.
+//! Merging a ticket into another (the same request asked twice becomes one, its conversation
+//! moved to the ticket it joins, itself closed and pointing there), and splitting one (a
+//! message that asks something else becomes a ticket of its own).
 
 use crate::changes::{Origin, announce};
 use crate::kind::Kind;
@@ -105,6 +106,67 @@ impl App {
         let query = ListQuery::parse(&pairs, &[])?;
         let found = self.list::<Tickets>(actor, &query).await?.data.into_iter().next();
         Ok(found.ok_or_else(no_ticket)?.id)
+    }
+}
+
+/// What a split takes out of a ticket.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct TicketSplitInput {
+    /// The message (an activity of the ticket) that asks something else.
+    #[serde(default)]
+    pub activity_id: Option<ActivityId>,
+    /// The new ticket's subject; the ticket's own when omitted.
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// A split done: the new ticket, and the one it came out of.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TicketSplit {
+    pub ticket: Ticket,
+    pub from: Ticket,
+}
+
+impl App {
+    /// Splits a message out of ticket `id` into a new ticket for the same requester and
+    /// company, with the same priority, channel and category, in one transaction: the message
+    /// moves there and opens its conversation. The actor must be able to change `id` and to
+    /// open tickets; the new one is assigned as any ticket they open.
+    pub async fn split_ticket(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        input: TicketSplitInput,
+    ) -> Result<TicketSplit, AppError> {
+        let from = self.get::<Tickets>(actor, id).await?;
+        if !Tickets::may_change(actor, &from) {
+            return Err(AppError::Forbidden(Tickets::REFUSALS.change));
+        }
+        let not_here = || ValidationErrors::single("activity_id", "is no message of this ticket");
+        let activity =
+            input.activity_id.ok_or_else(|| ValidationErrors::single("activity_id", "is required"))?;
+        comptoir_store::activities::get(&self.db, activity)
+            .await?
+            .filter(|a| a.fields.ticket_id == Some(id))
+            .ok_or_else(not_here)?;
+        let f = &from.fields;
+        let asked = TicketInput {
+            subject: input.subject.or_else(|| Some(f.subject.clone())),
+            priority: Some(f.priority),
+            channel: Some(f.channel),
+            category: f.category.clone(),
+            contact_id: f.contact_id,
+            company_id: f.company_id,
+            ..TicketInput::default()
+        };
+        let created = self.prepare_new::<Tickets>(actor, asked).await?;
+        let mut tx = self.db.begin().await?;
+        let created = self.store_new::<Tickets>(&mut tx, actor, created).await?;
+        if !comptoir_store::activities::move_one_to_ticket(&mut tx, activity, id, created.id, now()).await? {
+            return Err(not_here().into());
+        }
+        tx.commit().await?;
+        Ok(TicketSplit { ticket: created, from })
     }
 }
 

@@ -369,3 +369,28 @@ pub async fn move_to_ticket(
     })?;
     Ok(ids.into_iter().map(ActivityId).collect())
 }
+
+/// Points activity `id` at ticket `to`, if it is still on ticket `from` (its version moves);
+/// says whether it moved.
+pub async fn move_one_to_ticket(
+    tx: &mut Tx,
+    id: ActivityId,
+    from: TicketId,
+    to: TicketId,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let moved = crate::on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE activities SET ticket_id = $1, version = version + 1, updated_at = $2
+             WHERE id = $3 AND ticket_id = $4",
+        )
+        .bind(to.0)
+        .bind(at)
+        .bind(id.0)
+        .bind(from.0)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(moved == 1)
+}

@@ -1027,6 +1027,11 @@ ticket-merge-submit = Merge
 ticket-merge-hint = Its messages move there and this ticket is closed.
 ticket-merged-into = Merged into { $reference }
 
+ticket-split = Split a message into a new ticket
+ticket-split-message = Message
+ticket-split-subject = New ticket’s subject (this one’s when empty)
+ticket-split-submit = Split
+
 ## Customer portal
 field-portal-shares-tickets = Its contacts see each other’s requests in the customer portal
 help-portal = Follow my requests in the customer portal

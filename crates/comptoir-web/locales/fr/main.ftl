@@ -1027,6 +1027,11 @@ ticket-merge-submit = Fusionner
 ticket-merge-hint = Ses messages y sont déplacés et ce ticket est clos.
 ticket-merged-into = Fusionné dans { $reference }
 
+ticket-split = Séparer un message dans un nouveau ticket
+ticket-split-message = Message
+ticket-split-subject = Objet du nouveau ticket (celui-ci si vide)
+ticket-split-submit = Séparer
+
 ## Customer portal
 field-portal-shares-tickets = Ses contacts voient les demandes des uns et des autres dans l’espace client
 help-portal = Suivre mes demandes dans l’espace client

@@ -123,3 +123,4 @@ v-is-closed-merge-into-a-ticket-still-open = est clos ; fusionnez avec un ticket
 v-a-closed-ticket-is-not-merged = un ticket clos ne se fusionne pas
 v-has-another-requester-only-one-person-s-requests-are-merged = a un autre demandeur ; seules les demandes d’une même personne se fusionnent
 v-is-no-ticket-s-id-or-reference-t-n = n’est ni l’identifiant ni la référence d’un ticket (T-000123)
+v-is-no-message-of-this-ticket = n’est pas un message de ce ticket

@@ -23,7 +23,7 @@ use utoipa::{Modify, OpenApi};
         super::deals::list, super::deals::create, super::deals::read, super::deals::update,
         super::deals::remove, super::deals::move_to, super::deals::stages, super::deals::timeline,
         super::tickets::list, super::tickets::create, super::tickets::read, super::tickets::update,
-        super::tickets::remove, super::tickets::add_message, super::tickets::merge, super::tickets::timeline, super::tickets::satisfaction, super::tickets::report,
+        super::tickets::remove, super::tickets::add_message, super::tickets::merge, super::tickets::split, super::tickets::timeline, super::tickets::satisfaction, super::tickets::report,
         super::forecast::forecast,
         super::pipelines::list, super::pipelines::create, super::pipelines::read, super::pipelines::update,
         super::pipelines::remove, super::pipelines::totals, super::pipelines::report,

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use comptoir_app::ticket_merges::{TicketMergeInput, TicketMerged};
+use comptoir_app::ticket_merges::{TicketMergeInput, TicketMerged, TicketSplit, TicketSplitInput};
 use comptoir_app::tickets::{TicketMessageAdded, Tickets};
 use comptoir_domain::ids::TicketId;
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}", get(read).patch(update).delete(remove))
         .route("/tickets/{id}/messages", post(add_message))
         .route("/tickets/{id}/merge", post(merge))
+        .route("/tickets/{id}/split", post(split))
         .route("/tickets/{id}/timeline", get(timeline))
         .route("/tickets/{id}/satisfaction", get(satisfaction))
 }
@@ -155,6 +156,23 @@ pub async fn merge(
     let input: TicketMergeInput = comptoir_app::input::parse(body.value)?;
     let merged = state.app.merge_ticket(&actor, id, input, if_match).await?;
     Ok(versioned(StatusCode::OK, merged.merged.version, &merged))
+}
+
+/// Split a message (`activity_id`, one of the ticket's activities) out into a new ticket for
+/// the same requester and company, with the same priority, channel and category and
+/// `subject` (the ticket's own when omitted): the message moves there.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/split", tag = "tickets", request_body = TicketSplitInput,
+    params(("id" = TicketId, Path)),
+    responses((status = 201, body = TicketSplit), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn split(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<TicketId>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let input: TicketSplitInput = comptoir_app::input::parse(body.value)?;
+    let split = state.app.split_ticket(&actor, id, input).await?;
+    Ok(versioned(StatusCode::CREATED, split.ticket.version, &split))
 }
 
 /// What the ticket's requester answered to its satisfaction survey: the score, 1 to 5, and

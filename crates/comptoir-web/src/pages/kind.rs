@@ -53,6 +53,8 @@ pub struct ReplyForm {
     pub macros: Vec<(String, String)>,
     /// The status chosen for the answer (a macro's), empty for the one that follows.
     pub status: String,
+    /// The ticket's latest messages, one of which may be split out: activity id and label.
+    pub messages: Vec<(String, String)>,
 }
 
 /// An answer to show in the reply form: typed and refused (with why), or a macro filled in.

@@ -621,6 +621,20 @@ pub(super) async fn show_page<K: KindPages>(
             .map(|(article, public)| (format!("/articles/{}", article.id), article.fields.title, public))
             .collect();
     }
+    if let Some(reply) = reply.as_mut()
+        && K::KIND == RecordKind::Ticket
+    {
+        // The messages shown may be split out: an answer, a note, the requester's words.
+        reply.messages = timeline
+            .iter()
+            .filter(|item| matches!(item.kind, "email" | "note"))
+            .map(|item| {
+                let text = item.body.as_deref().or(item.subject.as_deref()).unwrap_or_default();
+                let short: String = text.chars().take(60).collect();
+                (item.id.to_string(), format!("{} · {short}", item.when))
+            })
+            .collect();
+    }
     if let Some(reply) = reply.as_mut() {
         let query = super::list_query(&[("limit", "200".to_owned())])?;
         let macros = app.list::<comptoir_app::macros::Macros>(actor, &query).await?.data;

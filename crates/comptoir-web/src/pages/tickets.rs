@@ -20,10 +20,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use comptoir_app::ticket_merges::TicketMergeInput;
+use comptoir_app::ticket_merges::{TicketMergeInput, TicketSplitInput};
 use comptoir_app::{App, AppError};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::TicketId;
+use comptoir_domain::ids::{ActivityId, TicketId};
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::mail::OutboxEntry;
 use comptoir_domain::tickets::{Ticket, TicketInput, TicketMessageInput, TicketStatus};
@@ -288,6 +288,7 @@ impl KindPages for Tickets {
             suggestions: Vec::new(),
             macros: Vec::new(),
             status: String::new(),
+            messages: Vec::new(),
         })
     }
 }
@@ -332,6 +333,30 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets/{id}/messages", axum::routing::post(add_message))
         .route("/tickets/{id}/merge", axum::routing::post(merge))
+        .route("/tickets/{id}/split", axum::routing::post(split))
+}
+
+/// Splits the chosen message out into a new ticket, then shows that one.
+async fn split(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<Uuid>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let activity_id = form.fields.get("activity_id").and_then(|a| Uuid::parse_str(a).ok()).map(ActivityId);
+    let input = TicketSplitInput { activity_id, subject: form.fields.text("subject") };
+    match state.app.split_ticket(&visitor.actor, TicketId(id), input).await {
+        Ok(split) => Ok(redirect(&format!("/tickets/{}#timeline", split.ticket.id), false)),
+        Err(AppError::Validation(errors)) => {
+            let message = errors.0.first().map(|e| visitor.lang.message(&e.message)).unwrap_or_default();
+            let typed = TypedReply { body: String::new(), status: None, error: Some(message) };
+            let response =
+                show_page::<Tickets>(&state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
+                    .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+        }
+        Err(other) => Err(PageError::from(other)),
+    }
 }
 
 /// Merges the ticket into the one the form names, then shows that one.

@@ -12,6 +12,7 @@ on_both_databases!(
     deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once,
     the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings,
     a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation,
+    a_message_asking_something_else_is_split_into_a_ticket_of_its_own,
 );
 
 /// A contact at a company, and both ids.
@@ -590,4 +591,58 @@ async fn a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation(s: 
     let moved =
         page.post(&format!("/tickets/{third}/merge"), &[("into", &reference), ("version", &version)]).await;
     assert_eq!(moved.location(), Some(format!("/tickets/{kept_id}#timeline").as_str()), "{}", moved.text);
+}
+
+async fn a_message_asking_something_else_is_split_into_a_ticket_of_its_own(s: TestServer) {
+    let (contact, company) = requester(&s).await;
+    let body =
+        json!({"subject": "Imprimante", "contact_id": contact, "priority": "high", "category": "Matériel"});
+    let first = s.post("/api/v1/tickets", &s.admin, body).await.id();
+    let said =
+        message(&s, &s.admin, &first, json!({"body": "Et ma facture de mars ?", "from_requester": true}))
+            .await;
+    let activity = said.body["activity"]["id"].as_str().expect("the message").to_owned();
+    let other =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Autre", "contact_id": contact})).await.id();
+
+    let split = |from: String, body: Value| {
+        let s = &s;
+        async move { s.post(&format!("/api/v1/tickets/{from}/split"), &s.admin, body).await }
+    };
+    assert_eq!(split(other.clone(), json!({"activity_id": activity})).await.error_fields(), ["activity_id"]);
+    assert_eq!(split(first.clone(), json!({})).await.error_fields(), ["activity_id"]);
+    let (_, reader) = s.user(Role::Readonly).await;
+    let refused =
+        s.post(&format!("/api/v1/tickets/{first}/split"), &reader, json!({"activity_id": activity})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let done = split(first.clone(), json!({"activity_id": activity, "subject": "Facture de mars"})).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    let new = &done.body["ticket"];
+    assert_eq!(
+        (new["subject"].as_str(), new["contact_id"].as_str(), new["company_id"].as_str()),
+        (Some("Facture de mars"), Some(contact.as_str()), Some(company.as_str()))
+    );
+    assert_eq!((new["priority"].as_str(), new["category"].as_str()), (Some("high"), Some("Matériel")));
+    let new_id = new["id"].as_str().expect("an id").to_owned();
+    let moved = s.get(&format!("/api/v1/tickets/{new_id}/timeline"), &s.admin).await;
+    assert_eq!(moved.body["data"][0]["id"], json!(activity));
+    let left = s.get(&format!("/api/v1/tickets/{first}/timeline"), &s.admin).await;
+    assert_eq!(left.body["data"], json!([]));
+    assert_eq!(s.events_named("ticket.created").await, 3);
+
+    // From the ticket's page: the message chosen, the new ticket shown.
+    let again = message(&s, &s.admin, &first, json!({"body": "Et le toner ?", "from_requester": true})).await;
+    let toner = again.body["activity"]["id"].as_str().expect("the message").to_owned();
+    let page = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    let shown = page.get(&format!("/tickets/{first}")).await;
+    assert!(shown.contains(&format!("<option value=\"{toner}\">")), "{}", shown.text);
+    let split_page =
+        page.post(&format!("/tickets/{first}/split"), &[("activity_id", &toner), ("subject", "")]).await;
+    let location = split_page.location().unwrap_or_default().to_owned();
+    assert!(
+        location.starts_with("/tickets/") && !location.contains(&first),
+        "{location}: {}",
+        split_page.text
+    );
 }

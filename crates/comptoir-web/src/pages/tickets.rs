@@ -13,7 +13,7 @@ use super::path::PagePath;
 use super::record_pages::show_page;
 use super::records::{Kind, Spec, body_from_form, spec, user_name, version_of};
 use super::redirect;
-use super::session::{Fields, Submission};
+use super::session::{Fields, Submission, Visitor};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
@@ -345,18 +345,8 @@ async fn split(
     let visitor = &form.visitor;
     let activity_id = form.fields.get("activity_id").and_then(|a| Uuid::parse_str(a).ok()).map(ActivityId);
     let input = TicketSplitInput { activity_id, subject: form.fields.text("subject") };
-    match state.app.split_ticket(&visitor.actor, TicketId(id), input).await {
-        Ok(split) => Ok(redirect(&format!("/tickets/{}#timeline", split.ticket.id), false)),
-        Err(AppError::Validation(errors)) => {
-            let message = errors.0.first().map(|e| visitor.lang.message(&e.message)).unwrap_or_default();
-            let typed = TypedReply { body: String::new(), status: None, error: Some(message) };
-            let response =
-                show_page::<Tickets>(&state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
-                    .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
-        }
-        Err(other) => Err(PageError::from(other)),
-    }
+    let split = state.app.split_ticket(&visitor.actor, TicketId(id), input).await;
+    go_to_or_refuse(&state, visitor, id, split.map(|split| split.ticket.id)).await
 }
 
 /// Merges the ticket into the one the form names, then shows that one.
@@ -367,13 +357,25 @@ async fn merge(
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
     let input = TicketMergeInput { into: form.fields.text("into") };
-    match state.app.merge_ticket(&visitor.actor, TicketId(id), input, version_of(&form.fields)).await {
-        Ok(merged) => Ok(redirect(&format!("/tickets/{}#timeline", merged.ticket.id), false)),
+    let merged = state.app.merge_ticket(&visitor.actor, TicketId(id), input, version_of(&form.fields)).await;
+    go_to_or_refuse(&state, visitor, id, merged.map(|merged| merged.ticket.id)).await
+}
+
+/// After an action on ticket `id` that leads to another: that ticket's page, or `id`'s again
+/// with why the form was refused.
+async fn go_to_or_refuse(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Uuid,
+    outcome: Result<TicketId, AppError>,
+) -> Result<Response, PageError> {
+    match outcome {
+        Ok(next) => Ok(redirect(&format!("/tickets/{next}#timeline"), false)),
         Err(AppError::Validation(errors)) => {
             let message = errors.0.first().map(|e| visitor.lang.message(&e.message)).unwrap_or_default();
             let typed = TypedReply { body: String::new(), status: None, error: Some(message) };
             let response =
-                show_page::<Tickets>(&state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
+                show_page::<Tickets>(state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
                     .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }

@@ -321,12 +321,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
 /// The path of a portal sign-in link mailed to `email`.
 async fn portal_link_for(server: &TestServer, email: &str) -> String {
     let smtp = comptoir_testkit::SmtpServer::start().await;
-    let mail = json!({"host": "127.0.0.1", "port": smtp.port, "security": "none",
-        "from_address": "support@exemple.fr", "site_address": server.base_url});
-    let set = server
-        .request(reqwest::Method::PUT, "/api/v1/settings/mail", Some(&server.admin), Some(mail), &[])
-        .await;
-    assert!(set.status.is_success(), "{:?}", set.body);
+    mail_through(server, &smtp).await;
     let french = comptoir_domain::mail::MailLanguage::Fr;
     server.app.request_portal_link(email, french).await.expect("a link");
     assert_eq!(server.app.send_due_mail(chrono::Utc::now()).await.expect("a pass"), 1);
@@ -338,12 +333,7 @@ async fn portal_link_for(server: &TestServer, email: &str) -> String {
 /// Solves `ticket` and returns the path of the survey its requester was sent.
 async fn survey_for(server: &TestServer, ticket: &str) -> String {
     let smtp = comptoir_testkit::SmtpServer::start().await;
-    let mail = json!({"host": "127.0.0.1", "port": smtp.port, "security": "none",
-        "from_address": "support@exemple.fr", "site_address": server.base_url});
-    let set = server
-        .request(reqwest::Method::PUT, "/api/v1/settings/mail", Some(&server.admin), Some(mail), &[])
-        .await;
-    assert!(set.status.is_success(), "{:?}", set.body);
+    mail_through(server, &smtp).await;
     server.patch(&format!("/api/v1/tickets/{ticket}"), &server.admin, json!({"status": "solved"})).await;
     let later = chrono::Utc::now() + chrono::Duration::hours(2);
     assert_eq!(server.app.send_surveys(later).await.expect("a pass"), 1);
@@ -612,4 +602,14 @@ async fn deals_move_across_the_board_on_postgres() {
     if let Some(server) = TestServer::postgres().await {
         deals_move_across_the_board(server, false).await;
     }
+}
+
+/// Mail through `smtp`, with links to `server`'s site.
+async fn mail_through(server: &TestServer, smtp: &comptoir_testkit::SmtpServer) {
+    let mail = json!({"host": "127.0.0.1", "port": smtp.port, "security": "none",
+        "from_address": "support@exemple.fr", "site_address": server.base_url});
+    let set = server
+        .request(reqwest::Method::PUT, "/api/v1/settings/mail", Some(&server.admin), Some(mail), &[])
+        .await;
+    assert!(set.status.is_success(), "{:?}", set.body);
 }

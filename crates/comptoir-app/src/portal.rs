@@ -203,7 +203,16 @@ impl App {
         ];
         let query = ListQuery::parse(&pairs, &[])?;
         let of = RecordRef { kind: RecordKind::Ticket, id: id.0 };
-        let messages = comptoir_store::activities::list(&self.db, Some(of), &query).await??.data;
+        // The conversation with its requester: an email logged on the ticket with someone else
+        // (a supplier) is the team's.
+        let messages = comptoir_store::activities::list(&self.db, Some(of), &query)
+            .await??
+            .data
+            .into_iter()
+            .filter(|message| {
+                message.fields.contact_id.is_some() && message.fields.contact_id == ticket.fields.contact_id
+            })
+            .collect();
         Ok(PortalTicket { theirs: visit.requested(&ticket), ticket, messages })
     }
 

@@ -27,7 +27,6 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::Direction;
 use comptoir_domain::ids::TicketId;
 use comptoir_domain::mail::MailLanguage;
-use comptoir_domain::portal::SESSION_IDLE;
 use comptoir_domain::sessions::REMEMBERED_LIFETIME;
 use comptoir_domain::tickets::{Ticket, TicketStatus};
 use serde::Deserialize;
@@ -187,8 +186,9 @@ async fn sign_in(
     };
     let mut response = redirect("/portal/tickets", false);
     let headers = response.headers_mut();
-    let max_age = Some(SESSION_IDLE.num_seconds());
-    append_cookie(headers, &set_cookie(PORTAL_COOKIE, &signed_in.secret, max_age, form.secure));
+    // A cookie of the browser's session: the server ends the portal session after
+    // `SESSION_IDLE` without a request, however long the browser stays open.
+    append_cookie(headers, &set_cookie(PORTAL_COOKIE, &signed_in.secret, None, form.secure));
     append_cookie(headers, &set_cookie(PRE_SESSION_COOKIE, "", Some(0), form.secure));
     Ok(response)
 }

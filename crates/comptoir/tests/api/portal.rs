@@ -85,9 +85,14 @@ async fn a_customer_signs_in_by_mail_and_sees_opens_and_answers_only_their_own_t
     let path = format!("/api/v1/tickets/{mine}/messages");
     s.post(&path, &s.admin, json!({"body": "Note interne : client fidèle", "internal": true})).await;
     s.post(&path, &s.admin, json!({"body": "Avez-vous redémarré l’imprimante ?"})).await;
+    let supplier = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Fournisseur"})).await.id();
+    let logged = json!({"kind": "email", "subject": "Pièce", "body": "Pièce commandée chez le fournisseur",
+        "ticket_id": mine, "contact_id": supplier, "direction": "outbound"});
+    assert_eq!(s.post("/api/v1/activities", &s.admin, logged).await.status, StatusCode::CREATED);
     let shown = customer.get(&format!("/portal/tickets/{mine}")).await;
     assert!(shown.contains("Avez-vous redémarré l’imprimante ?"), "{}", shown.text);
     assert!(!shown.contains("client fidèle"), "{}", shown.text);
+    assert!(!shown.contains("fournisseur"), "an email with someone else is the team's: {}", shown.text);
 
     // Solved, then answered by the customer: open again, on the contact's timeline.
     s.patch(&format!("/api/v1/tickets/{mine}"), &s.admin, json!({"status": "solved"})).await;

@@ -255,9 +255,12 @@ impl KindPages for Tickets {
             subtitle.push(Link { text, href: None });
         }
         if let Some(into) = ticket.track.merged_into_id {
-            let merged_into = app.get::<comptoir_app::tickets::Tickets>(actor, into).await;
-            let reference = merged_into.map(|t| t.reference).unwrap_or_default();
-            let href = Some(format!("/tickets/{into}"));
+            // The ticket it joined may have been deleted since: the merge is still told.
+            let (reference, href) = match app.get::<comptoir_app::tickets::Tickets>(actor, into).await {
+                Ok(joined) => (joined.reference, Some(format!("/tickets/{into}"))),
+                Err(AppError::NotFound) => ("—".to_owned(), None),
+                Err(other) => return Err(other),
+            };
             subtitle.push(Link { text: page.lang.t1("ticket-merged-into", "reference", reference), href });
         }
         let status = f.status.as_str();

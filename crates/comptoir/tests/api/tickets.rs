@@ -591,6 +591,19 @@ async fn a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation(s: 
     let moved =
         page.post(&format!("/tickets/{third}/merge"), &[("into", &reference), ("version", &version)]).await;
     assert_eq!(moved.location(), Some(format!("/tickets/{kept_id}#timeline").as_str()), "{}", moved.text);
+
+    // The ticket they joined deleted, the merged ones still count for nothing, also when changed.
+    let opened = |report: Answer| report.body["total"]["opened"].as_i64();
+    assert_eq!(opened(s.get("/api/v1/tickets/report", &s.admin).await), Some(2));
+    assert_eq!(
+        s.delete(&format!("/api/v1/tickets/{kept_id}"), &s.admin).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let tagged =
+        s.patch(&format!("/api/v1/tickets/{twice_id}"), &s.admin, json!({"tags": ["doublon"]})).await;
+    assert_eq!(tagged.body["merged_into_id"], json!(kept_id), "{:?}", tagged.body);
+    assert_eq!(opened(s.get("/api/v1/tickets/report", &s.admin).await), Some(1), "the stranger's alone");
+    assert!(page.get(&format!("/tickets/{twice_id}")).await.contains("Merged into —"));
 }
 
 async fn a_message_asking_something_else_is_split_into_a_ticket_of_its_own(s: TestServer) {

@@ -228,24 +228,30 @@ impl App {
         ticket: TicketId,
     ) -> Result<Vec<Article>, AppError> {
         let ticket = self.get::<crate::tickets::Tickets>(actor, ticket).await?;
-        let words: Vec<String> = query_terms(&ticket.fields.subject)
+        self.articles_about(&ticket.fields.subject, false).await
+    }
+
+    /// The published articles (only the public ones when `public`) sharing the most telling
+    /// words of `subject`, found through the full-text index.
+    pub(crate) async fn articles_about(&self, subject: &str, public: bool) -> Result<Vec<Article>, AppError> {
+        let words: Vec<String> = query_terms(subject)
             .into_iter()
             .filter(|w| w.chars().count() >= 3 && !COMMON_WORDS.contains(&w.as_str()))
             .collect();
         let mut found: Vec<(usize, Article)> = Vec::new();
         // Each word is one indexed search; an article found by more of them comes first.
         for word in words.iter().take(6) {
-            let query = ListQuery {
-                q: Some(word.clone()),
-                filters: vec![Filter {
-                    field: "status".to_owned(),
-                    op: FilterOp::Eq,
-                    value: ArticleStatus::Published.as_str().to_owned(),
-                }],
-                limit: 20,
-                ..ListQuery::default()
+            let is = |field: &str, value: &str| Filter {
+                field: field.to_owned(),
+                op: FilterOp::Eq,
+                value: value.to_owned(),
             };
-            for article in self.list::<Articles>(actor, &query).await?.data {
+            let mut filters = vec![is("status", ArticleStatus::Published.as_str())];
+            if public {
+                filters.push(is("visibility", ArticleVisibility::Public.as_str()));
+            }
+            let query = ListQuery { q: Some(word.clone()), filters, limit: 20, ..ListQuery::default() };
+            for article in Articles::page(self, &query).await?.data {
                 match found.iter_mut().find(|(_, a)| a.id == article.id) {
                     Some((hits, _)) => *hits += 1,
                     None => found.push((1, article)),

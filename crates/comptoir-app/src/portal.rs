@@ -11,6 +11,7 @@ use crate::tickets::{Tickets, message_activity, ticket_fields};
 use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::Activity;
+use comptoir_domain::articles::Article;
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::ids::{CompanyId, TicketId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -214,6 +215,17 @@ impl App {
             })
             .collect();
         Ok(PortalTicket { theirs: visit.requested(&ticket), ticket, messages })
+    }
+
+    /// The public articles that may answer a ticket the visitor sees, for them to read
+    /// while they wait.
+    pub async fn portal_suggestions(
+        &self,
+        visit: &PortalVisit,
+        id: TicketId,
+    ) -> Result<Vec<Article>, AppError> {
+        let ticket = self.seen_by(visit, id).await?;
+        self.articles_about(&ticket.fields.subject, true).await
     }
 
     async fn seen_by(&self, visit: &PortalVisit, id: TicketId) -> Result<Ticket, AppError> {

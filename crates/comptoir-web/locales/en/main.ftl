@@ -1069,6 +1069,7 @@ portal-shared = Your company’s requests are listed too.
 portal-requester = Asked by
 portal-asked-by = asked by { $name }
 portal-colleagues-ticket = This request is a colleague’s: they answer it.
+portal-suggestions = These articles may already answer it
 portal-status-open = In progress
 portal-status-waiting = Waiting for your answer
 portal-status-solved = Solved

@@ -1069,6 +1069,7 @@ portal-shared = Les demandes de votre entreprise y figurent aussi.
 portal-requester = Demandée par
 portal-asked-by = demandée par { $name }
 portal-colleagues-ticket = Cette demande est celle d’un collègue : c’est lui qui y répond.
+portal-suggestions = Ces articles y répondent peut-être déjà
 portal-status-open = En cours
 portal-status-waiting = En attente de votre réponse
 portal-status-solved = Résolue

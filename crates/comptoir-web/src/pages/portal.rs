@@ -365,6 +365,8 @@ struct TicketPage {
     open_for_replies: bool,
     body: String,
     error: Option<String>,
+    /// Public articles that may answer it: their help-centre page and title.
+    suggestions: Vec<(String, String)>,
 }
 
 impl TicketPage {
@@ -391,6 +393,7 @@ impl TicketPage {
             open_for_replies: shown.theirs && ticket.fields.status != TicketStatus::Closed,
             body: String::new(),
             error: None,
+            suggestions: Vec::new(),
         }
     }
 }
@@ -404,7 +407,12 @@ async fn ticket(
 ) -> Result<Response, PageError> {
     let (lang, choice) = customers_language(&customer, query.lang.as_deref());
     let shown = state.app.portal_ticket(&customer.visit, id).await?;
-    let page = TicketPage::new(lang, state.timezone, customer.visit.session.csrf_token.clone(), &shown);
+    let mut page = TicketPage::new(lang, state.timezone, customer.visit.session.csrf_token.clone(), &shown);
+    if page.open_for_replies {
+        let suggested = state.app.portal_suggestions(&customer.visit, id).await?;
+        page.suggestions =
+            suggested.into_iter().map(|a| (format!("/help/{}", a.id), a.fields.title)).collect();
+    }
     Ok(private(render(&page), choice, over_https(&headers)))
 }
 

@@ -93,6 +93,15 @@ async fn a_customer_signs_in_by_mail_and_sees_opens_and_answers_only_their_own_t
     assert!(shown.contains("Avez-vous redémarré l’imprimante ?"), "{}", shown.text);
     assert!(!shown.contains("client fidèle"), "{}", shown.text);
     assert!(!shown.contains("fournisseur"), "an email with someone else is the team's: {}", shown.text);
+    // Public articles that may answer it are offered to read while waiting; internal ones never.
+    for (title, visibility) in
+        [("Printer jammed: open the tray", "public"), ("Printer jammed: our supplier", "internal")]
+    {
+        let article = json!({"title": title, "body": "…", "status": "published", "visibility": visibility});
+        assert_eq!(s.post("/api/v1/articles", &s.admin, article).await.status, StatusCode::CREATED);
+    }
+    let helped = customer.get(&format!("/portal/tickets/{mine}")).await;
+    assert!(helped.contains("open the tray") && !helped.contains("our supplier"), "{}", helped.text);
 
     // Solved, then answered by the customer: open again, on the contact's timeline.
     s.patch(&format!("/api/v1/tickets/{mine}"), &s.admin, json!({"status": "solved"})).await;

@@ -87,25 +87,28 @@ impl App {
     /// (else `fallback`). Whether anyone has that address is never said: the answer is the
     /// same, so the form tells nobody who is a customer. A contact gets at most
     /// [`LINKS_PER_WINDOW`] links per [`LINK_WINDOW`]; more requests are dropped in silence.
-    pub async fn request_portal_link(&self, email: &str, fallback: MailLanguage) -> Result<(), AppError> {
-        let (Some(settings), _) = self.mail_settings().await? else { return Ok(()) };
-        let Some(site) = settings.site_address.as_deref() else { return Ok(()) };
+    /// Returns whether the portal is open (see [`App::portal_open`]): closed, nothing is sent.
+    pub async fn request_portal_link(&self, email: &str, fallback: MailLanguage) -> Result<bool, AppError> {
+        let (Some(settings), _) = self.mail_settings().await? else { return Ok(false) };
+        let Some(site) = settings.site_address.as_deref() else { return Ok(false) };
         let key = email.trim().to_lowercase();
         if key.is_empty() || key.len() > 320 {
-            return Ok(());
+            return Ok(true);
         }
         let found = comptoir_store::contacts::matching(&self.db, &[key], &[]).await?;
         // Several contacts with one address are duplicates waiting to be merged; the oldest
         // is the one the others will be merged into.
-        let Some(contact) = found.into_iter().min_by_key(|c| (c.created_at, c.id.0)) else { return Ok(()) };
-        let Some(recipient) = contact.fields.primary_email().map(ToString::to_string) else { return Ok(()) };
+        let Some(contact) = found.into_iter().min_by_key(|c| (c.created_at, c.id.0)) else { return Ok(true) };
+        let Some(recipient) = contact.fields.primary_email().map(ToString::to_string) else {
+            return Ok(true);
+        };
         let at = now();
         let secret = random_secret();
         let mut tx = self.db.begin().await?;
         if comptoir_store::portal::links_since(&mut tx, contact.id, at - LINK_WINDOW).await?
             >= LINKS_PER_WINDOW
         {
-            return Ok(());
+            return Ok(true);
         }
         comptoir_store::portal::insert_link(
             &mut tx,
@@ -121,7 +124,7 @@ impl App {
         let request = SignInRequest { name: &name, recipient: &recipient, link: &link, language };
         comptoir_store::mail::queue(&mut tx, &sign_in_mail(&request, at)).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Whether a sign-in link's secret would still sign in.
@@ -217,15 +220,10 @@ impl App {
         Ok(PortalTicket { theirs: visit.requested(&ticket), ticket, messages })
     }
 
-    /// The public articles that may answer a ticket the visitor sees, for them to read
+    /// The public articles that may answer a ticket the visitor was shown, for them to read
     /// while they wait.
-    pub async fn portal_suggestions(
-        &self,
-        visit: &PortalVisit,
-        id: TicketId,
-    ) -> Result<Vec<Article>, AppError> {
-        let ticket = self.seen_by(visit, id).await?;
-        self.articles_about(&ticket.fields.subject, true).await
+    pub async fn portal_suggestions(&self, shown: &PortalTicket) -> Result<Vec<Article>, AppError> {
+        self.articles_about(&shown.ticket.fields.subject, true).await
     }
 
     async fn seen_by(&self, visit: &PortalVisit, id: TicketId) -> Result<Ticket, AppError> {

@@ -126,13 +126,16 @@ async fn ask_for_link(State(state): State<AppState>, form: GuestSubmission) -> R
         Lang::Fr => MailLanguage::Fr,
         Lang::En => MailLanguage::En,
     };
-    let showing = if !state.app.portal_open().await? {
-        Start::Closed
-    } else if email.is_empty() {
-        Start::Form
+    // Asking for a link says whether the portal is open, so the settings are read once.
+    let open = if email.is_empty() {
+        state.app.portal_open().await?
     } else {
-        state.app.request_portal_link(&email, fallback).await?;
-        Start::Sent
+        state.app.request_portal_link(&email, fallback).await?
+    };
+    let showing = match (open, email.is_empty()) {
+        (false, _) => Start::Closed,
+        (true, true) => Start::Form,
+        (true, false) => Start::Sent,
     };
     let csrf = random_secret();
     let page = StartPage { lang, asset_version: assets::version(), csrf: csrf.clone(), showing, email };
@@ -409,7 +412,7 @@ async fn ticket(
     let shown = state.app.portal_ticket(&customer.visit, id).await?;
     let mut page = TicketPage::new(lang, state.timezone, customer.visit.session.csrf_token.clone(), &shown);
     if page.open_for_replies {
-        let suggested = state.app.portal_suggestions(&customer.visit, id).await?;
+        let suggested = state.app.portal_suggestions(&shown).await?;
         page.suggestions =
             suggested.into_iter().map(|a| (format!("/help/{}", a.id), a.fields.title)).collect();
     }

@@ -323,7 +323,7 @@ async fn portal_link_for(server: &TestServer, email: &str) -> String {
     let smtp = comptoir_testkit::SmtpServer::start().await;
     mail_through(server, &smtp).await;
     let french = comptoir_domain::mail::MailLanguage::Fr;
-    server.app.request_portal_link(email, french).await.expect("a link");
+    assert!(server.app.request_portal_link(email, french).await.expect("a link"), "the portal is open");
     assert_eq!(server.app.send_due_mail(chrono::Utc::now()).await.expect("a pass"), 1);
     let text = smtp.received().last().map(|m| m.text()).unwrap_or_default();
     let start = text.find("/portal/sign-in/").expect("a sign-in link");

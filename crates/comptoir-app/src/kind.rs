@@ -107,8 +107,9 @@ pub trait Kind: Send + Sync + 'static {
     }
 
     /// Gives a new record, inside the transaction that stores it, what only that transaction
-    /// can: the next number of a series without gaps. By default nothing.
-    fn number(
+    /// can: the next number of a series without gaps, the next member of a team's rotation.
+    /// By default nothing.
+    fn allot(
         _tx: &mut Tx,
         _record: &mut Self::Record,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
@@ -182,8 +183,8 @@ impl App {
         Ok(K::build(None, fields, refs, at))
     }
 
-    /// Stores a record [`App::prepare_new`] worked out, inside `tx`, numbered if its kind
-    /// numbers them, with its audit entry and events.
+    /// Stores a record [`App::prepare_new`] worked out, inside `tx`, with what its kind allots
+    /// it there (a number), with its audit entry and events.
     pub(crate) async fn store_new<K: Kind>(
         &self,
         tx: &mut Tx,
@@ -201,7 +202,7 @@ impl App {
         origin: Origin<'_>,
         mut created: K::Record,
     ) -> Result<K::Record, AppError> {
-        K::number(tx, &mut created).await?;
+        K::allot(tx, &mut created).await?;
         K::insert(tx, &created).await?;
         let id = K::id(&created).into();
         record(tx, origin, Action::Create, K::OBJECT, id, None, Some(K::fields(&created))).await?;

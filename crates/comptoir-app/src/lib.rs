@@ -33,6 +33,7 @@ pub mod seller;
 pub mod service_levels;
 pub mod sessions;
 pub mod surveys;
+pub mod teams;
 pub mod ticket_merges;
 pub mod tickets;
 pub mod tokens;

@@ -109,7 +109,7 @@ impl Kind for Orders {
         }
     }
 
-    async fn number(tx: &mut Tx, order: &mut Order) -> Result<(), StoreError> {
+    async fn allot(tx: &mut Tx, order: &mut Order) -> Result<(), StoreError> {
         order.number =
             comptoir_store::documents::next_number(tx, Series::Order, order.created_at.year()).await?;
         Ok(())

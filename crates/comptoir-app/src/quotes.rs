@@ -142,7 +142,7 @@ impl Kind for Quotes {
         }
     }
 
-    async fn number(tx: &mut Tx, quote: &mut Quote) -> Result<(), StoreError> {
+    async fn allot(tx: &mut Tx, quote: &mut Quote) -> Result<(), StoreError> {
         quote.number =
             comptoir_store::documents::next_number(tx, Series::Quote, quote.created_at.year()).await?;
         Ok(())

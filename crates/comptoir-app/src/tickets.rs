@@ -16,6 +16,7 @@ use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery, Page};
 use comptoir_domain::service_report::{
     BACKLOG_CUTS_DAYS, ServiceReport, ServiceReportRow, ServiceReportScope, backlog_bands, gather,
 };
+use comptoir_domain::teams::route;
 use comptoir_domain::tickets::{
     Ticket, TicketFields, TicketInput, TicketMessage, TicketMessageInput, TicketRefs, TicketStatus,
     parse_reference,
@@ -88,6 +89,7 @@ impl Kind for Tickets {
             && fields.company_id == current.fields.company_id
             && fields.contact_id == current.fields.contact_id
             && fields.assignee_id == current.fields.assignee_id
+            && fields.team_id == current.fields.team_id
         {
             // Each was checked when set, and the database keeps them (a deleted contact or
             // company clears them), so a change of anything else reads nothing more.
@@ -96,6 +98,7 @@ impl Kind for Tickets {
                 contact: current.contact.clone(),
                 requester_email: current.requester_email.clone(),
                 company: current.company.clone(),
+                team: current.team.clone(),
             });
         }
         let mut refs = TicketRefs { plan, ..TicketRefs::default() };
@@ -116,6 +119,12 @@ impl Kind for Tickets {
             }
         }
         app.check_user_exists(fields.assignee_id, "assignee_id", &mut errors).await?;
+        if let Some(id) = fields.team_id {
+            match comptoir_store::teams::get(&app.db, id).await? {
+                Some(team) => refs.team = Some(team.summary()),
+                None => errors.add("team_id", "is not a team"),
+            }
+        }
         errors.into_result()?;
         Ok(refs)
     }
@@ -155,8 +164,15 @@ impl Kind for Tickets {
         reached
     }
 
-    async fn number(tx: &mut Tx, ticket: &mut Ticket) -> Result<(), StoreError> {
+    /// Its number, and when it waits in a team's queue for nobody in particular, the team
+    /// member whose turn it is (when the team hands out in turn).
+    async fn allot(tx: &mut Tx, ticket: &mut Ticket) -> Result<(), StoreError> {
         ticket.numbered(comptoir_store::documents::next_ticket_number(tx).await?);
+        if ticket.fields.assignee_id.is_none()
+            && let Some(team) = ticket.fields.team_id
+        {
+            ticket.fields.assignee_id = comptoir_store::teams::take_turn(tx, team).await?;
+        }
         Ok(())
     }
 
@@ -197,7 +213,8 @@ impl Kind for Tickets {
 }
 
 /// A ticket's fields from `input`. A ticket about someone and no company in particular is
-/// about their company; `assignee_default` answers a new ticket that names nobody.
+/// about their company; a new one no team was named for goes where its category or its
+/// requester's language sends it; `assignee_default` answers a new ticket that names nobody.
 pub(crate) async fn ticket_fields(
     app: &App,
     mut input: TicketInput,
@@ -205,12 +222,20 @@ pub(crate) async fn ticket_fields(
     assignee_default: Option<UserId>,
 ) -> Result<TicketFields, AppError> {
     let requester_changed = current.is_none_or(|c| c.fields.contact_id != input.contact_id);
-    if requester_changed
-        && input.company_id.is_none()
-        && let Some(contact) = input.contact_id
-        && let Some(contact) = comptoir_store::contacts::get(&app.db, contact).await?
-    {
-        input.company_id = contact.fields.company_id;
+    let unrouted = current.is_none() && input.team_id.is_none();
+    let requester = match input.contact_id {
+        Some(id) if unrouted || (requester_changed && input.company_id.is_none()) => {
+            comptoir_store::contacts::get(&app.db, id).await?
+        }
+        _ => None,
+    };
+    if requester_changed && input.company_id.is_none() {
+        input.company_id = requester.as_ref().and_then(|contact| contact.fields.company_id);
+    }
+    if unrouted {
+        let routes = comptoir_store::teams::routes(&app.db).await?;
+        let language = requester.as_ref().and_then(|contact| contact.fields.language.as_deref());
+        input.team_id = route(&routes, input.category.as_deref(), language);
     }
     let definitions = app.definitions(RecordKind::Ticket).await?;
     Ok(input.validate(&definitions, current.map(|t| &t.fields), assignee_default)?)

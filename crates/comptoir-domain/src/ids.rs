@@ -75,6 +75,8 @@ typed_id!(
     ArticleId,
     /// A canned answer of the team.
     MacroId,
+    /// A customer-service team: the queue its tickets wait in.
+    TeamId,
 );
 
 typed_id!(

@@ -81,6 +81,7 @@ pub enum ObjectType {
     Product,
     Article,
     Macro,
+    Team,
     Quote,
     Order,
     CustomField,
@@ -93,7 +94,7 @@ pub enum ObjectType {
 
 impl ObjectType {
     /// The objects whose events leave the building (webhooks); a webhook's own changes do not.
-    pub const ANNOUNCED: [ObjectType; 14] = [
+    pub const ANNOUNCED: [ObjectType; 15] = [
         ObjectType::Record(RecordKind::Contact),
         ObjectType::Record(RecordKind::Company),
         ObjectType::Record(RecordKind::Deal),
@@ -103,6 +104,7 @@ impl ObjectType {
         ObjectType::Product,
         ObjectType::Article,
         ObjectType::Macro,
+        ObjectType::Team,
         ObjectType::Quote,
         ObjectType::Order,
         ObjectType::CustomField,
@@ -118,6 +120,7 @@ impl ObjectType {
             ObjectType::Product => "product",
             ObjectType::Article => "article",
             ObjectType::Macro => "macro",
+            ObjectType::Team => "team",
             ObjectType::Quote => "quote",
             ObjectType::Order => "order",
             ObjectType::CustomField => "custom_field",

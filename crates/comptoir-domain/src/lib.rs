@@ -39,6 +39,7 @@ pub mod sessions;
 pub mod siren;
 pub mod surveys;
 pub mod tags;
+pub mod teams;
 pub mod tickets;
 pub mod time;
 pub mod users;

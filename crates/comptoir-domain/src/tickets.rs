@@ -6,9 +6,10 @@
 use crate::business_hours::Calendar;
 use crate::contacts::{CompanySummary, ContactSummary};
 use crate::custom_fields::{CustomFieldDefinition, validate_values};
-use crate::ids::{CompanyId, ContactId, TicketId, UserId};
+use crate::ids::{CompanyId, ContactId, TeamId, TicketId, UserId};
 use crate::search::fold;
 use crate::tags::clean_tags;
+use crate::teams::TeamSummary;
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -113,6 +114,11 @@ pub struct TicketInput {
     /// admin: the ticket then waits, unassigned, in the team's queue.
     #[serde(default)]
     pub assignee_id: Option<UserId>,
+    /// The queue it waits in. When omitted on a new ticket, the team claiming its category,
+    /// else its requester's language; a team that hands out in turn then gives it to one of
+    /// its available members, unless someone was named.
+    #[serde(default)]
+    pub team_id: Option<TeamId>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -131,6 +137,7 @@ pub struct TicketFields {
     pub contact_id: Option<ContactId>,
     pub company_id: Option<CompanyId>,
     pub assignee_id: Option<UserId>,
+    pub team_id: Option<TeamId>,
     pub tags: Vec<String>,
     #[schema(value_type = Object)]
     pub custom_fields: Map<String, Value>,
@@ -168,6 +175,8 @@ pub struct Ticket {
     /// Where answers to the requester go.
     pub requester_email: Option<String>,
     pub company: Option<CompanySummary>,
+    /// The team, named.
+    pub team: Option<TeamSummary>,
     #[serde(flatten)]
     pub track: TicketTrack,
     pub sla: TicketSla,
@@ -269,6 +278,7 @@ pub struct TicketRefs {
     pub contact: Option<ContactSummary>,
     pub requester_email: Option<String>,
     pub company: Option<CompanySummary>,
+    pub team: Option<TeamSummary>,
 }
 
 /// A service-level deadline a ticket can miss.
@@ -315,6 +325,7 @@ impl Ticket {
             contact: refs.contact,
             requester_email: refs.requester_email,
             company: refs.company,
+            team: refs.team,
             track: TicketTrack::default(),
             sla: TicketSla::default(),
             created_at: at,
@@ -342,6 +353,7 @@ impl Ticket {
             contact: refs.contact,
             requester_email: refs.requester_email,
             company: refs.company,
+            team: refs.team,
             track,
             updated_at: at,
             ..self.clone()
@@ -445,6 +457,7 @@ impl TicketInput {
                 Some(_) => self.assignee_id,
                 None => self.assignee_id.or(assignee_default),
             },
+            team_id: self.team_id,
             tags,
             custom_fields,
         })
@@ -463,6 +476,7 @@ impl TicketFields {
             contact_id: self.contact_id,
             company_id: self.company_id,
             assignee_id: self.assignee_id,
+            team_id: self.team_id,
             tags: self.tags.clone(),
             custom_fields: self.custom_fields.clone(),
         }

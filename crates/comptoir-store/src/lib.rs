@@ -30,6 +30,7 @@ pub mod sessions;
 pub mod settings;
 mod sql;
 pub mod surveys;
+pub mod teams;
 pub mod tickets;
 pub mod users;
 pub mod views;

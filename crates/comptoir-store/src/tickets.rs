@@ -8,9 +8,10 @@ use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
 use chrono::{DateTime, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::{CompanyId, ContactId, TicketId, UserId};
+use comptoir_domain::ids::{CompanyId, ContactId, TeamId, TicketId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::service_report::{ServiceCounts, ServiceTally, moves};
+use comptoir_domain::teams::TeamSummary;
 pub use comptoir_domain::tickets::Deadline;
 use comptoir_domain::tickets::{
     Ticket, TicketChannel, TicketFields, TicketPriority, TicketSla, TicketStatus, TicketTrack, reference,
@@ -35,6 +36,8 @@ pub static CATALOG: Catalog = Catalog {
         column("company_id", "t.company_id", ColumnKind::Id, true, "/company_id"),
         column("company_name", "co.name", ColumnKind::Text, true, "/company/name"),
         column("assignee_id", "t.assignee_id", ColumnKind::Id, true, "/assignee_id"),
+        column("team_id", "t.team_id", ColumnKind::Id, true, "/team_id"),
+        column("team_name", "tm.name", ColumnKind::Text, true, "/team/name"),
         column("tags", "t.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "t.version", ColumnKind::Int, false, "/version"),
         column("first_response_at", "t.first_response_at", ColumnKind::Timestamp, true, "/first_response_at"),
@@ -99,7 +102,7 @@ pub static CATALOG: Catalog = Catalog {
 macro_rules! tickets_from {
     () => {
         " FROM tickets t LEFT JOIN companies co ON co.id = t.company_id
-         LEFT JOIN contacts ct ON ct.id = t.contact_id"
+         LEFT JOIN contacts ct ON ct.id = t.contact_id LEFT JOIN teams tm ON tm.id = t.team_id"
     };
 }
 
@@ -107,11 +110,11 @@ macro_rules! select_tickets {
     () => {
         concat!(
             "SELECT t.id, t.number, t.version, t.subject, t.description, t.status, t.priority, t.channel,
-            t.category, t.contact_id, t.company_id, t.assignee_id, t.tags, t.custom_fields,
+            t.category, t.contact_id, t.company_id, t.assignee_id, t.team_id, t.tags, t.custom_fields,
             t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.satisfaction, t.merged_into_id,
             t.sla_policy, t.first_response_due_at, t.resolution_due_at, t.sla_paused_at, t.sla_paused_seconds,
             t.first_response_breached_at, t.resolution_breached_at, t.created_at, t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
-            ct.last_name AS contact_last_name, ct.email AS contact_email",
+            ct.last_name AS contact_last_name, ct.email AS contact_email, tm.name AS team_name",
             tickets_from!()
         )
     };
@@ -131,6 +134,7 @@ struct TicketRow {
     contact_id: Option<Uuid>,
     company_id: Option<Uuid>,
     assignee_id: Option<Uuid>,
+    team_id: Option<Uuid>,
     tags: Json<Vec<String>>,
     custom_fields: Json<Map<String, Value>>,
     first_response_at: Option<DateTime<Utc>>,
@@ -153,6 +157,7 @@ struct TicketRow {
     contact_first_name: Option<String>,
     contact_last_name: Option<String>,
     contact_email: Option<String>,
+    team_name: Option<String>,
 }
 
 impl TryFrom<TicketRow> for Ticket {
@@ -179,6 +184,7 @@ impl TryFrom<TicketRow> for Ticket {
                 contact_id: row.contact_id.map(ContactId),
                 company_id: row.company_id.map(CompanyId),
                 assignee_id: row.assignee_id.map(UserId),
+                team_id: row.team_id.map(TeamId),
                 tags: row.tags.0,
                 custom_fields: row.custom_fields.0,
             },
@@ -195,6 +201,7 @@ impl TryFrom<TicketRow> for Ticket {
                 .company_id
                 .zip(row.company_name)
                 .map(|(id, name)| CompanySummary { id: CompanyId(id), name }),
+            team: row.team_id.zip(row.team_name).map(|(id, name)| TeamSummary { id: TeamId(id), name }),
             track: TicketTrack {
                 first_response_at: row.first_response_at,
                 public_replies: row.public_replies,
@@ -282,7 +289,7 @@ fn new_row(ticket: &Ticket) -> Vec<Bind> {
 macro_rules! changeable_columns {
     () => {
         "version, subject, description, status, priority, channel, category, contact_id, company_id,
-         assignee_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
+         assignee_id, team_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
          solved_at, closed_at, satisfaction, merged_into_id, sla_policy, first_response_due_at, resolution_due_at, sla_paused_at,
          sla_paused_seconds, first_response_breached_at, resolution_breached_at, updated_at"
     };
@@ -303,6 +310,7 @@ fn changeable_values(ticket: &Ticket) -> Vec<Bind> {
         Bind::OptUuid(f.contact_id.map(|c| c.0)),
         Bind::OptUuid(f.company_id.map(|c| c.0)),
         Bind::OptUuid(f.assignee_id.map(|u| u.0)),
+        Bind::OptUuid(f.team_id.map(|t| t.0)),
         json(&f.tags),
         json(&f.custom_fields),
         Bind::Text(ticket.search_text()),

@@ -172,6 +172,7 @@ fn ticket(
         contact_id,
         company_id: None,
         assignee_id,
+        team_id: None,
         tags: Vec::new(),
         custom_fields: Map::new(),
     };
@@ -202,6 +203,7 @@ fn ticket(
         contact: None,
         requester_email: None,
         company: None,
+        team: None,
         track,
         sla,
         created_at,

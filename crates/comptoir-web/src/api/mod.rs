@@ -21,6 +21,7 @@ pub mod pipelines;
 pub mod products;
 pub mod quotes;
 pub mod settings;
+pub mod teams;
 pub mod tickets;
 pub mod tokens;
 pub mod users;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(products::router())
         .merge(articles::router())
         .merge(macros::router())
+        .merge(teams::router())
         .merge(quotes::router())
         .merge(orders::router())
         .merge(settings::router())

@@ -34,6 +34,8 @@ use utoipa::{Modify, OpenApi};
         super::articles::votes, super::articles::vote,
         super::macros::list, super::macros::create, super::macros::read, super::macros::update,
         super::macros::remove, super::macros::fill, super::macros::send,
+        super::teams::list, super::teams::create, super::teams::read, super::teams::update,
+        super::teams::remove, super::teams::availability,
         super::quotes::list, super::quotes::create, super::quotes::read, super::quotes::update,
         super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf, super::quotes::copy,
         super::orders::list, super::orders::receive, super::orders::read, super::orders::update,

@@ -46,6 +46,7 @@ mod settings_service_levels;
 mod settings_webhooks;
 mod survey;
 mod tasks;
+mod teams;
 mod tickets;
 
 use crate::i18n::Lang;
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .merge(service_report::router())
         .merge(articles::router())
         .merge(macros::router())
+        .merge(teams::router())
         .merge(record_pages::routes::<tickets::Tickets>())
         .merge(tickets::router())
         .merge(quotes::router())

@@ -136,6 +136,11 @@ async fn form_fields<K: KindPages>(
     typed: Option<&Fields>,
 ) -> Result<Vec<FormField>, AppError> {
     let users = state.app.colleagues(&visitor.actor).await?;
+    let teams = if K::SPECS.iter().any(|spec| spec.kind == Kind::Team) {
+        state.app.teams_by_name().await?
+    } else {
+        Vec::new()
+    };
     let definitions = state.app.definitions(K::KIND).await?;
     let mut fields: Vec<FormField> = K::SPECS
         .iter()
@@ -144,7 +149,7 @@ async fn form_fields<K: KindPages>(
                 Some(typed) => typed.get(spec.name).unwrap_or_default().to_owned(),
                 None => spec.editable(record),
             };
-            spec.form_field(value, visitor.lang, &users)
+            spec.form_field(value, visitor.lang, &users, &teams)
         })
         .collect();
     let empty = Map::new();

@@ -6,6 +6,7 @@ use super::forms::FormField;
 use super::session::Fields;
 use crate::i18n::Lang;
 use comptoir_domain::phone::PhoneNumber;
+use comptoir_domain::teams::TeamSummary;
 use comptoir_domain::users::User;
 use serde_json::{Map, Value, json};
 
@@ -25,6 +26,8 @@ pub enum Kind {
     Tags,
     /// A user, by id.
     Owner,
+    /// A team, by id.
+    Team,
     /// A company typed by name and resolved by the page.
     Company,
     /// A closed set of values, with `"{label_key}-{value}"` messages.
@@ -99,6 +102,7 @@ impl Spec {
                 users.iter().find(|u| u.id.to_string() == id).map(|u| u.name().to_owned()).unwrap_or_default()
             }
             Kind::Check => lang.t(if self.editable(record) == "true" { "yes" } else { "no" }),
+            Kind::Team => record.pointer("/team/name").and_then(Value::as_str).unwrap_or_default().to_owned(),
             Kind::EmailLines => self.editable(record).replace('\n', ", "),
             Kind::PhoneLines => self
                 .editable(record)
@@ -113,8 +117,9 @@ impl Spec {
         }
     }
 
-    /// The input for this field holding `value`.
-    pub fn form_field(&self, value: String, lang: Lang, users: &[User]) -> FormField {
+    /// The input for this field holding `value`; users and teams are chosen among `users`
+    /// and `teams`.
+    pub fn form_field(&self, value: String, lang: Lang, users: &[User], teams: &[TeamSummary]) -> FormField {
         let label = lang.t(self.label_key);
         let field = match self.kind {
             Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
@@ -130,6 +135,11 @@ impl Spec {
             Kind::Owner => {
                 let mut options = vec![(String::new(), String::new())];
                 options.extend(users.iter().map(|u| (u.id.to_string(), u.name().to_owned())));
+                FormField::select(self.name, label, value, options)
+            }
+            Kind::Team => {
+                let mut options = vec![(String::new(), String::new())];
+                options.extend(teams.iter().map(|t| (t.id.to_string(), t.name.clone())));
                 FormField::select(self.name, label, value, options)
             }
             Kind::Choice(values) => {

@@ -45,6 +45,7 @@ const SPECS: &[Spec] = &[
     spec("channel", "ticket-channel", Kind::Choice(CHANNELS)),
     spec("category", "field-category", Kind::Text),
     spec("assignee_id", "field-assignee", Kind::Owner),
+    spec("team_id", "field-team", Kind::Team),
     spec("tags", "field-tags", Kind::Tags),
 ];
 
@@ -60,6 +61,7 @@ const LIST_COLUMNS: &[&str] = &[
     "channel",
     "category",
     "assignee_id",
+    "team_name",
     "tags",
     "first_response_at",
     "sla_policy",
@@ -147,6 +149,7 @@ impl KindPages for Tickets {
             "channel" => page.t(&format!("ticket-channel-{}", f.channel.as_str())),
             "category" => f.category.clone().unwrap_or_default(),
             "assignee_id" => user_name(users, f.assignee_id.map(|id| id.to_string())),
+            "team_name" => ticket.team.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
             "tags" => f.tags.join(", "),
             "first_response_at" => when(track.first_response_at),
             "sla_policy" => ticket.sla.policy.clone().unwrap_or_default(),

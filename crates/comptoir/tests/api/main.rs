@@ -22,5 +22,6 @@ mod portal;
 mod quotes;
 mod storage;
 mod surveys;
+mod teams;
 mod tickets;
 mod webhooks;

@@ -191,6 +191,8 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         .await
         .id();
     let survey = survey_for(&server, &ticket).await;
+    let team = json!({"name": "Support N1", "members": [{"user_id": server.admin_id}], "categories": ["Dépannage"], "languages": ["en"]});
+    assert_eq!(server.post("/api/v1/teams", &server.admin, team).await.status, reqwest::StatusCode::CREATED);
     let others = [
         survey.clone(),
         "/articles".to_owned(),
@@ -198,6 +200,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         format!("/articles/{article}"),
         format!("/articles/{article}/edit"),
         "/macros".to_owned(),
+        "/teams".to_owned(),
         "/help".to_owned(),
         format!("/help/{article}"),
         "/tickets".to_owned(),
@@ -271,6 +274,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         "/articles".to_owned(),
         format!("/articles/{article}"),
         "/macros".to_owned(),
+        "/teams".to_owned(),
         "/help".to_owned(),
         "/settings/service-levels".to_owned(),
     ] {

@@ -7,8 +7,8 @@ use crate::users::check_version;
 use crate::{App, AppError, admin_only};
 use chrono::{DateTime, Utc};
 use comptoir_domain::audit::Action;
-use comptoir_domain::ids::TicketId;
 use comptoir_domain::ids::UserId;
+use comptoir_domain::ids::{TeamId, TicketId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::mail::{DeadlineNotice, MailLanguage, deadline_notice};
 use comptoir_domain::service_levels::ServiceLevels;
@@ -18,6 +18,7 @@ use comptoir_domain::users::Actor;
 use comptoir_domain::users::{Role, User};
 use comptoir_store::tickets::{Deadline, Reached};
 use serde_json::json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 const KEY: &str = "service_levels";
@@ -65,8 +66,9 @@ impl App {
     /// Watches the deadlines at `at`: records those passed that were neither met nor recorded
     /// (`ticket.sla_breached`), then those coming within the warning time that nobody was
     /// warned of (`ticket.sla_at_risk`), each once however many servers run this. When mail is
-    /// set up, the ticket's assignee hears of both, and the managers (the admins, without
-    /// managers) of a deadline missed, in the same transaction. A full pass means more may be
+    /// set up, the ticket's assignee hears of both, and of a deadline missed the lead of the
+    /// ticket's team (without one, the managers; without managers, the admins), in the same
+    /// transaction. A full pass means more may be
     /// waiting.
     pub async fn watch_deadlines(&self, at: DateTime<Utc>) -> Result<DeadlineWatch, AppError> {
         let (levels, _) = self.service_levels().await?;
@@ -79,7 +81,7 @@ impl App {
                 comptoir_store::tickets::record_missed(&mut tx, deadline, at, MISSED_PER_PASS).await?;
             for ticket in &missed {
                 announce_deadline(&mut tx, ticket, deadline, Milestone::SlaBreached).await?;
-                notices.push((notice(ticket, deadline, true), ticket.assignee_id));
+                notices.push((notice(ticket, deadline, true), ticket.assignee_id, ticket.team_id));
             }
             watch.missed += missed.len();
         }
@@ -91,7 +93,7 @@ impl App {
                         .await?;
                 for ticket in &close {
                     announce_deadline(&mut tx, ticket, deadline, Milestone::SlaAtRisk).await?;
-                    notices.push((notice(ticket, deadline, false), ticket.assignee_id));
+                    notices.push((notice(ticket, deadline, false), ticket.assignee_id, ticket.team_id));
                 }
                 watch.at_risk += close.len();
             }
@@ -99,8 +101,19 @@ impl App {
         if let Some(settings) = mail.filter(|_| !notices.is_empty()) {
             let people = comptoir_store::users::active(&self.db).await?;
             let zone = levels.business_hours.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
-            for (notice, assignee) in &notices {
-                for person in recipients(&people, *assignee, notice.missed) {
+            let mut leads: HashMap<TeamId, Option<UserId>> = HashMap::new();
+            for (notice, assignee, team) in &notices {
+                let lead = match team {
+                    Some(team) if notice.missed => match leads.get(team) {
+                        Some(lead) => *lead,
+                        None => {
+                            let lead = comptoir_store::teams::lead_of(&self.db, *team).await?;
+                            *leads.entry(*team).or_insert(lead)
+                        }
+                    },
+                    _ => None,
+                };
+                for person in recipients(&people, *assignee, lead, notice.missed) {
                     let language = MailLanguage::of(person.locale.as_deref(), settings.default_language);
                     let zone = person.timezone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(zone);
                     let mail = deadline_notice(notice, &person.email, language, zone, at);
@@ -151,13 +164,17 @@ fn notice(ticket: &Reached, deadline: Deadline, missed: bool) -> DeadlineNotice 
     }
 }
 
-/// Who hears of a deadline: the ticket's assignee; for a missed one, also the managers, or
-/// the admins when there is no manager. Each once.
-fn recipients(people: &[User], assignee: Option<UserId>, missed: bool) -> Vec<&User> {
+/// Who hears of a deadline: the ticket's assignee; for a missed one, also the lead of its
+/// team, or without one the managers, or the admins when there is no manager. Each once;
+/// only people still active.
+fn recipients(people: &[User], assignee: Option<UserId>, lead: Option<UserId>, missed: bool) -> Vec<&User> {
     let mut told: Vec<&User> = people.iter().filter(|p| Some(p.id) == assignee).collect();
     if missed {
         let managers: Vec<&User> = people.iter().filter(|p| p.role == Role::Manager).collect();
-        let leads = if managers.is_empty() {
+        let lead: Vec<&User> = people.iter().filter(|p| Some(p.id) == lead).collect();
+        let leads = if !lead.is_empty() {
+            lead
+        } else if managers.is_empty() {
             people.iter().filter(|p| p.role == Role::Admin).collect()
         } else {
             managers

@@ -266,3 +266,11 @@ pub async fn take_turn(tx: &mut Tx, team: TeamId) -> Result<Option<UserId>, Stor
     })?;
     Ok(Some(UserId(next)))
 }
+
+/// Who leads `team`, if anyone does.
+pub async fn lead_of(db: &Db, team: TeamId) -> Result<Option<UserId>, StoreError> {
+    let lead: Option<Option<Uuid>> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT lead_id FROM teams WHERE id = $1").bind(team.0).fetch_optional(pool).await
+    })?;
+    Ok(lead.flatten().map(UserId))
+}

@@ -369,6 +369,7 @@ pub struct Reached {
     pub due_at: DateTime<Utc>,
     pub subject: String,
     pub assignee_id: Option<UserId>,
+    pub team_id: Option<TeamId>,
 }
 
 /// A deadline reached, and where its ticket's counts are kept.
@@ -381,6 +382,7 @@ struct ReachedRow {
     subject: String,
     created_at: DateTime<Utc>,
     assignee_id: Option<Uuid>,
+    team_id: Option<Uuid>,
     channel: String,
     priority: String,
 }
@@ -405,6 +407,7 @@ impl ReachedRow {
             due_at: self.due_at,
             subject: self.subject,
             assignee_id: self.assignee_id.map(UserId),
+            team_id: self.team_id.map(TeamId),
         }
     }
 }
@@ -428,7 +431,7 @@ pub async fn record_missed(
                 ORDER BY first_response_due_at LIMIT $2)
              AND first_response_at IS NULL AND first_response_breached_at IS NULL
              RETURNING id, number, version, first_response_due_at AS due_at, subject, created_at, assignee_id,
-                channel, priority"
+                team_id, channel, priority"
         }
         Deadline::Resolution => {
             "UPDATE tickets SET resolution_breached_at = $1, version = version + 1, updated_at = $1
@@ -437,7 +440,7 @@ pub async fn record_missed(
                 ORDER BY resolution_due_at LIMIT $2)
              AND solved_at IS NULL AND resolution_breached_at IS NULL
              RETURNING id, number, version, resolution_due_at AS due_at, subject, created_at, assignee_id,
-                channel, priority"
+                team_id, channel, priority"
         }
     };
     let rows: Vec<ReachedRow> = crate::on_tx!(tx, |conn| {
@@ -476,7 +479,7 @@ pub async fn record_at_risk(
              AND first_response_at IS NULL AND first_response_breached_at IS NULL
              AND first_response_warned_at IS NULL
              RETURNING id, number, version, first_response_due_at AS due_at, subject, created_at, assignee_id,
-                channel, priority"
+                team_id, channel, priority"
         }
         Deadline::Resolution => {
             "UPDATE tickets SET resolution_warned_at = $1
@@ -486,7 +489,7 @@ pub async fn record_at_risk(
                 ORDER BY resolution_due_at LIMIT $3)
              AND solved_at IS NULL AND resolution_breached_at IS NULL AND resolution_warned_at IS NULL
              RETURNING id, number, version, resolution_due_at AS due_at, subject, created_at, assignee_id,
-                channel, priority"
+                team_id, channel, priority"
         }
     };
     let rows: Vec<ReachedRow> = crate::on_tx!(tx, |conn| {

@@ -7,6 +7,7 @@ on_both_databases!(
     an_answer_goes_to_the_requester_by_mail_once_in_their_language,
     mail_that_cannot_go_out_waits_and_is_tried_again,
     a_deadline_coming_then_missed_is_told_once_to_the_assignee_then_the_managers,
+    a_missed_deadline_of_a_teams_ticket_is_told_to_its_lead_rather_than_every_manager,
     admins_set_the_mail_server_from_a_page_and_see_what_went_out,
 );
 
@@ -200,6 +201,41 @@ async fn a_deadline_coming_then_missed_is_told_once_to_the_assignee_then_the_man
     ];
     expected.sort();
     assert_eq!(told, expected);
+}
+
+async fn a_missed_deadline_of_a_teams_ticket_is_told_to_its_lead_rather_than_every_manager(s: TestServer) {
+    let server = SmtpServer::start().await;
+    assert_eq!(set_mail(&s, &s.admin, through(server.port)).await.status, StatusCode::OK);
+    let levels = crate::tickets::round_the_clock(json!([{"name": "Tous", "first_response_minutes": 60}]));
+    let set =
+        s.request(Method::PUT, "/api/v1/settings/service-levels", Some(&s.admin), Some(levels), &[]).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let (agent, _) = s.user(Role::Support).await;
+    let (lead, _) = s.user(Role::Support).await;
+    let _manager = s.user(Role::Manager).await;
+    let email_of = async |id: String| {
+        s.get(&format!("/api/v1/users/{id}"), &s.admin).await.body["email"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (agent_email, lead_email) = (email_of(agent.to_string()).await, email_of(lead.to_string()).await);
+    let team = json!({"name": "Support N1", "lead_id": lead, "members": [{"user_id": agent}], "categories": ["Panne"]});
+    assert_eq!(s.post("/api/v1/teams", &s.admin, team).await.status, StatusCode::CREATED);
+    let created =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Four en panne", "category": "Panne"})).await;
+    assert_eq!(created.body["assignee_id"], json!(agent), "{:?}", created.body);
+    let opened: chrono::DateTime<chrono::Utc> =
+        created.body["created_at"].as_str().and_then(|t| t.parse().ok()).expect("an instant");
+
+    let late = s.app.watch_deadlines(opened + chrono::Duration::minutes(61)).await.expect("a pass");
+    assert_eq!((late.missed, late.notices), (1, 2), "to the assignee and the team's lead");
+    assert_eq!(s.app.send_due_mail(opened + chrono::Duration::minutes(62)).await.expect("a pass"), 2);
+    let mut told: Vec<String> = server.received().iter().map(|m| m.recipients.join(",")).collect();
+    told.sort();
+    let mut expected = vec![agent_email, lead_email];
+    expected.sort();
+    assert_eq!(told, expected, "not the manager: the team has a lead");
 }
 
 async fn admins_set_the_mail_server_from_a_page_and_see_what_went_out(s: TestServer) {

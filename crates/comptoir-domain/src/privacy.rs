@@ -303,6 +303,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("mail_outbox", "sent_at"),
     ("ticket_month_totals", "month"),
     ("ticket_month_totals", "assignee_id"),
+    ("ticket_month_totals", "team_id"),
     ("ticket_month_totals", "channel"),
     ("ticket_month_totals", "priority"),
     ("ticket_month_totals", "opened"),

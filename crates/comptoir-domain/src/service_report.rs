@@ -1,7 +1,7 @@
 //! What customer service adds up to: the counts of a report, kept per month and group of tickets
 //! as tickets change, and read back whole or split.
 
-use crate::ids::UserId;
+use crate::ids::{TeamId, UserId};
 use crate::surveys::SATISFIED_FROM;
 use crate::tickets::{Ticket, TicketChannel, TicketPriority};
 use chrono::{DateTime, Datelike, DurationRound, NaiveDate, Utc};
@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum ReportGrouping {
     Assignee,
+    Team,
     Channel,
     Priority,
 }
 
 impl ReportGrouping {
     pub fn parse(s: &str) -> Option<Self> {
-        [ReportGrouping::Assignee, ReportGrouping::Channel, ReportGrouping::Priority]
+        [ReportGrouping::Assignee, ReportGrouping::Team, ReportGrouping::Channel, ReportGrouping::Priority]
             .into_iter()
             .find(|g| g.as_str() == s)
     }
@@ -26,6 +27,7 @@ impl ReportGrouping {
     pub fn as_str(self) -> &'static str {
         match self {
             ReportGrouping::Assignee => "assignee",
+            ReportGrouping::Team => "team",
             ReportGrouping::Channel => "channel",
             ReportGrouping::Priority => "priority",
         }
@@ -140,6 +142,7 @@ impl ServiceCounts {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TicketGroup {
     pub assignee_id: Option<UserId>,
+    pub team_id: Option<TeamId>,
     pub channel: TicketChannel,
     pub priority: TicketPriority,
 }
@@ -155,18 +158,25 @@ pub struct ServiceTally {
 impl ServiceTally {
     pub fn of(ticket: &Ticket) -> ServiceTally {
         let fields = &ticket.fields;
-        ServiceTally::opened(ticket.created_at, fields.assignee_id, fields.channel, fields.priority)
+        ServiceTally::opened(
+            ticket.created_at,
+            fields.assignee_id,
+            fields.team_id,
+            fields.channel,
+            fields.priority,
+        )
     }
 
     /// The tally of a ticket opened at `at` in its group.
     pub fn opened(
         at: DateTime<Utc>,
         assignee_id: Option<UserId>,
+        team_id: Option<TeamId>,
         channel: TicketChannel,
         priority: TicketPriority,
     ) -> ServiceTally {
         let hour = at.duration_trunc(chrono::TimeDelta::hours(1)).unwrap_or(at);
-        ServiceTally { hour, group: TicketGroup { assignee_id, channel, priority } }
+        ServiceTally { hour, group: TicketGroup { assignee_id, team_id, channel, priority } }
     }
 
     /// The first day of the month the ticket was opened in.
@@ -208,6 +218,7 @@ pub fn gather(
         let name = match by {
             None => continue,
             Some(ReportGrouping::Assignee) => group.assignee_id.map(|id| id.0.to_string()),
+            Some(ReportGrouping::Team) => group.team_id.map(|id| id.0.to_string()),
             Some(ReportGrouping::Channel) => Some(group.channel.as_str().to_owned()),
             Some(ReportGrouping::Priority) => Some(group.priority.as_str().to_owned()),
         };
@@ -221,8 +232,8 @@ pub fn gather(
 /// One group's figures: counts, and the rates read from them (absent when nothing counts).
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ServiceReportRow {
-    /// The assignee's id, the channel or the priority; absent for the whole, or for tickets
-    /// nobody was given.
+    /// The assignee's or the team's id, the channel or the priority; absent for the whole,
+    /// or for tickets of nobody or of no team.
     pub group: Option<String>,
     pub opened: i64,
     pub solved: i64,
@@ -405,6 +416,7 @@ mod tests {
         let ann = UserId::new();
         let group = |assignee_id| TicketGroup {
             assignee_id,
+            team_id: None,
             channel: crate::tickets::TicketChannel::Email,
             priority: TicketPriority::Normal,
         };

@@ -5,54 +5,69 @@
 use crate::db::{Db, StoreError, Tx};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
-use comptoir_domain::ids::UserId;
+use comptoir_domain::ids::{TeamId, UserId};
 use comptoir_domain::service_report::{ServiceCounts, ServiceTally, TicketGroup, unresolved_change};
 use comptoir_domain::tickets::{TicketChannel, TicketPriority};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// What adding a row's counts to the same group's kept ones sets, after `ON CONFLICT … DO
+/// UPDATE SET`.
+macro_rules! add_up {
+    () => {
+        "opened = ticket_month_totals.opened + excluded.opened,
+         solved = ticket_month_totals.solved + excluded.solved,
+         first_response_met = ticket_month_totals.first_response_met + excluded.first_response_met,
+         first_response_missed = ticket_month_totals.first_response_missed
+         + excluded.first_response_missed,
+         resolution_met = ticket_month_totals.resolution_met + excluded.resolution_met,
+         resolution_missed = ticket_month_totals.resolution_missed + excluded.resolution_missed,
+         first_contact_resolutions = ticket_month_totals.first_contact_resolutions
+         + excluded.first_contact_resolutions,
+         reopened = ticket_month_totals.reopened + excluded.reopened,
+         answered = ticket_month_totals.answered + excluded.answered,
+         first_response_millis = ticket_month_totals.first_response_millis
+         + excluded.first_response_millis,
+         rated = ticket_month_totals.rated + excluded.rated,
+         satisfied = ticket_month_totals.satisfied + excluded.satisfied,
+         rating_points = ticket_month_totals.rating_points + excluded.rating_points"
+    };
+}
+
+/// The columns of the kept counts, in one order for writing and copying them.
+macro_rules! counts {
+    () => {
+        "opened, solved, first_response_met, first_response_missed, resolution_met, resolution_missed,
+         first_contact_resolutions, reopened, answered, first_response_millis, rated, satisfied, rating_points"
+    };
+}
+
 /// Adds each change to its month and group's counts, and to its hour's unresolved tickets, in
 /// the transaction that made it. Changes that land in the same row are added up first.
 pub async fn keep(tx: &mut Tx, changes: &[(ServiceTally, ServiceCounts)]) -> Result<(), StoreError> {
-    let mut months: BTreeMap<(String, Uuid, &str, &str), ServiceCounts> = BTreeMap::new();
+    let mut months: BTreeMap<(String, Uuid, Uuid, &str, &str), ServiceCounts> = BTreeMap::new();
     let mut hours: BTreeMap<String, i64> = BTreeMap::new();
     for (tally, c) in changes {
         let group = &tally.group;
         let key = (
             tally.month().format("%Y-%m").to_string(),
             group.assignee_id.map_or(Uuid::nil(), |id| id.0),
+            group.team_id.map_or(Uuid::nil(), |id| id.0),
             group.channel.as_str(),
             group.priority.as_str(),
         );
         months.entry(key).or_default().add(c);
         *hours.entry(hour_key(tally.hour)).or_default() += unresolved_change(c);
     }
-    for ((month, assignee, channel, priority), c) in months.iter().filter(|(_, c)| !c.is_zero()) {
+    for ((month, assignee, team, channel, priority), c) in months.iter().filter(|(_, c)| !c.is_zero()) {
         on_tx!(tx, |conn| {
-            sqlx::query(
-                "INSERT INTO ticket_month_totals (month, assignee_id, channel, priority, opened, solved,
-                    first_response_met, first_response_missed, resolution_met, resolution_missed,
-                    first_contact_resolutions, reopened, answered, first_response_millis, rated, satisfied,
-                    rating_points)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                 ON CONFLICT (month, assignee_id, channel, priority) DO UPDATE SET
-                    opened = ticket_month_totals.opened + excluded.opened,
-                    solved = ticket_month_totals.solved + excluded.solved,
-                    first_response_met = ticket_month_totals.first_response_met + excluded.first_response_met,
-                    first_response_missed = ticket_month_totals.first_response_missed
-                        + excluded.first_response_missed,
-                    resolution_met = ticket_month_totals.resolution_met + excluded.resolution_met,
-                    resolution_missed = ticket_month_totals.resolution_missed + excluded.resolution_missed,
-                    first_contact_resolutions = ticket_month_totals.first_contact_resolutions
-                        + excluded.first_contact_resolutions,
-                    reopened = ticket_month_totals.reopened + excluded.reopened,
-                    answered = ticket_month_totals.answered + excluded.answered,
-                    first_response_millis = ticket_month_totals.first_response_millis
-                        + excluded.first_response_millis,
-                    rated = ticket_month_totals.rated + excluded.rated,
-                    satisfied = ticket_month_totals.satisfied + excluded.satisfied,
-                    rating_points = ticket_month_totals.rating_points + excluded.rating_points",
-            )
+            sqlx::query(concat!(
+                "INSERT INTO ticket_month_totals (month, assignee_id, team_id, channel, priority, ",
+                counts!(),
+                ") VALUES ($1, $2, $18, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                 ON CONFLICT (month, assignee_id, team_id, channel, priority) DO UPDATE SET ",
+                add_up!()
+            ))
             .bind(month)
             .bind(assignee)
             .bind(*channel)
@@ -70,6 +85,7 @@ pub async fn keep(tx: &mut Tx, changes: &[(ServiceTally, ServiceCounts)]) -> Res
             .bind(c.rated)
             .bind(c.satisfied)
             .bind(c.rating_points)
+            .bind(team)
             .execute(&mut *conn)
             .await
             .map(|r| r.rows_affected())
@@ -135,7 +151,26 @@ pub async fn backlog(db: &Db, cuts: [DateTime<Utc>; 4]) -> Result<[i64; 5], Stor
 }
 
 /// A group's counts over a period, as [`read`] sums them.
-type GroupRow = (Uuid, String, String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    assignee_id: Uuid,
+    team_id: Uuid,
+    channel: String,
+    priority: String,
+    opened: i64,
+    solved: i64,
+    first_response_met: i64,
+    first_response_missed: i64,
+    resolution_met: i64,
+    resolution_missed: i64,
+    first_contact_resolutions: i64,
+    reopened: i64,
+    answered: i64,
+    first_response_millis: i64,
+    rated: i64,
+    satisfied: i64,
+    rating_points: i64,
+}
 
 /// Each group's counts over the tickets opened in the months from `from`'s until (not
 /// including) `until`'s.
@@ -146,14 +181,19 @@ pub async fn read(
 ) -> Result<Vec<(TicketGroup, ServiceCounts)>, StoreError> {
     let rows: Vec<GroupRow> = on_pool!(db, |pool| {
         sqlx::query_as(
-            "SELECT assignee_id, channel, priority, CAST(sum(opened) AS BIGINT), CAST(sum(solved) AS BIGINT),
-                CAST(sum(first_response_met) AS BIGINT), CAST(sum(first_response_missed) AS BIGINT),
-                CAST(sum(resolution_met) AS BIGINT), CAST(sum(resolution_missed) AS BIGINT),
-                CAST(sum(first_contact_resolutions) AS BIGINT), CAST(sum(reopened) AS BIGINT),
-                CAST(sum(answered) AS BIGINT), CAST(sum(first_response_millis) AS BIGINT),
-                CAST(sum(rated) AS BIGINT), CAST(sum(satisfied) AS BIGINT), CAST(sum(rating_points) AS BIGINT)
+            "SELECT assignee_id, team_id, channel, priority, CAST(sum(opened) AS BIGINT) AS opened,
+                CAST(sum(solved) AS BIGINT) AS solved,
+                CAST(sum(first_response_met) AS BIGINT) AS first_response_met,
+                CAST(sum(first_response_missed) AS BIGINT) AS first_response_missed,
+                CAST(sum(resolution_met) AS BIGINT) AS resolution_met,
+                CAST(sum(resolution_missed) AS BIGINT) AS resolution_missed,
+                CAST(sum(first_contact_resolutions) AS BIGINT) AS first_contact_resolutions,
+                CAST(sum(reopened) AS BIGINT) AS reopened, CAST(sum(answered) AS BIGINT) AS answered,
+                CAST(sum(first_response_millis) AS BIGINT) AS first_response_millis,
+                CAST(sum(rated) AS BIGINT) AS rated, CAST(sum(satisfied) AS BIGINT) AS satisfied,
+                CAST(sum(rating_points) AS BIGINT) AS rating_points
              FROM ticket_month_totals WHERE month >= $1 AND month < $2
-             GROUP BY assignee_id, channel, priority",
+             GROUP BY assignee_id, team_id, channel, priority",
         )
         .bind(from.format("%Y-%m").to_string())
         .bind(until.format("%Y-%m").to_string())
@@ -164,45 +204,57 @@ pub async fn read(
 }
 
 fn group_of(row: GroupRow) -> Result<(TicketGroup, ServiceCounts), StoreError> {
-    let (
-        assignee,
-        channel,
-        priority,
-        opened,
-        solved,
-        fr_met,
-        fr_missed,
-        res_met,
-        res_missed,
-        fcr,
-        reopened,
-        answered,
-        millis,
-        rated,
-        satisfied,
-        rating_points,
-    ) = row;
     let group = TicketGroup {
-        assignee_id: (!assignee.is_nil()).then_some(UserId(assignee)),
-        channel: TicketChannel::parse(&channel)
-            .ok_or_else(|| StoreError::corrupt("ticket channel", &channel))?,
-        priority: TicketPriority::parse(&priority)
-            .ok_or_else(|| StoreError::corrupt("ticket priority", &priority))?,
+        assignee_id: (!row.assignee_id.is_nil()).then_some(UserId(row.assignee_id)),
+        team_id: (!row.team_id.is_nil()).then_some(TeamId(row.team_id)),
+        channel: TicketChannel::parse(&row.channel)
+            .ok_or_else(|| StoreError::corrupt("ticket channel", &row.channel))?,
+        priority: TicketPriority::parse(&row.priority)
+            .ok_or_else(|| StoreError::corrupt("ticket priority", &row.priority))?,
     };
     let counts = ServiceCounts {
-        opened,
-        solved,
-        first_response_met: fr_met,
-        first_response_missed: fr_missed,
-        resolution_met: res_met,
-        resolution_missed: res_missed,
-        first_contact_resolutions: fcr,
-        reopened,
-        answered,
-        first_response_millis: millis,
-        rated,
-        satisfied,
-        rating_points,
+        opened: row.opened,
+        solved: row.solved,
+        first_response_met: row.first_response_met,
+        first_response_missed: row.first_response_missed,
+        resolution_met: row.resolution_met,
+        resolution_missed: row.resolution_missed,
+        first_contact_resolutions: row.first_contact_resolutions,
+        reopened: row.reopened,
+        answered: row.answered,
+        first_response_millis: row.first_response_millis,
+        rated: row.rated,
+        satisfied: row.satisfied,
+        rating_points: row.rating_points,
     };
     Ok((group, counts))
+}
+
+/// Moves the counts kept for `team`'s tickets to no team, as deleting the team leaves those
+/// tickets: they keep counting, in no team, and their later changes move counts from there.
+pub async fn forget_team(tx: &mut Tx, team: TeamId) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(concat!(
+            "INSERT INTO ticket_month_totals (month, assignee_id, team_id, channel, priority, ",
+            counts!(),
+            ") SELECT month, assignee_id, $2, channel, priority, ",
+            counts!(),
+            " FROM ticket_month_totals WHERE team_id = $1
+             ON CONFLICT (month, assignee_id, team_id, channel, priority) DO UPDATE SET ",
+            add_up!()
+        ))
+        .bind(team.0)
+        .bind(Uuid::nil())
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM ticket_month_totals WHERE team_id = $1")
+            .bind(team.0)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
 }

@@ -225,8 +225,11 @@ async fn keep_members(tx: &mut Tx, team: &Team) -> Result<(), StoreError> {
     .await
 }
 
+/// Deletes `team` if it is still at its version; its tickets stay, in no team, and so do
+/// their kept counts.
 pub async fn delete(tx: &mut Tx, team: &Team) -> Result<(), StoreError> {
-    delete_row(tx, "DELETE FROM teams WHERE id = $1 AND version = $2", team.id.0, team.version).await
+    delete_row(tx, "DELETE FROM teams WHERE id = $1 AND version = $2", team.id.0, team.version).await?;
+    crate::service_totals::forget_team(tx, team.id).await
 }
 
 /// The member of `team` a new ticket goes to, when the team hands out in turn: the available

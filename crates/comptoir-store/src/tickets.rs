@@ -392,6 +392,7 @@ impl ReachedRow {
         Ok(ServiceTally::opened(
             self.created_at,
             self.assignee_id.map(UserId),
+            self.team_id.map(TeamId),
             TicketChannel::parse(&self.channel)
                 .ok_or_else(|| StoreError::corrupt("ticket channel", &self.channel))?,
             TicketPriority::parse(&self.priority)

@@ -909,6 +909,7 @@ col-resolution-breached-at = Solution late since
 service-report-title = Service report
 service-report-by = By
 service-report-by-assignee = Agent
+service-report-by-team = Team
 service-report-by-channel = Channel
 service-report-by-priority = Priority
 service-report-opened = Opened
@@ -923,6 +924,7 @@ service-report-csat = { $percent } ({ $mean }/5, n = { $rated })
 service-report-hours = { $n } h
 service-report-total = All tickets
 service-report-nobody = Nobody
+service-report-no-team = No team
 service-report-hint = Tickets opened in the period. In time: met over met and missed service-level deadlines. Solved at first contact: with one answer at most and never reopened, over tickets solved. Satisfaction: scores of 4 or 5 over the scores requesters gave in the survey sent once a ticket is solved, their mean, and how many.
 service-report-backlog = Backlog by age
 service-report-backlog-hint = The tickets waiting now, whenever they were opened, by how long ago.

@@ -909,6 +909,7 @@ col-resolution-breached-at = Résolution en retard depuis
 service-report-title = Rapport du service client
 service-report-by = Par
 service-report-by-assignee = Agent
+service-report-by-team = Équipe
 service-report-by-channel = Canal
 service-report-by-priority = Priorité
 service-report-opened = Ouverts
@@ -923,6 +924,7 @@ service-report-csat = { $percent } ({ $mean }/5, n = { $rated })
 service-report-hours = { $n } h
 service-report-total = Tous les tickets
 service-report-nobody = Personne
+service-report-no-team = Aucune équipe
 service-report-hint = Tickets ouverts sur la période. Dans les délais : délais tenus sur délais tenus et manqués. Résolus au premier contact : avec une réponse au plus et jamais rouverts, sur les tickets résolus. Satisfaction : notes de 4 ou 5 sur les notes données par les demandeurs au questionnaire envoyé une fois le ticket résolu, leur moyenne et leur nombre.
 service-report-backlog = Tickets en attente par ancienneté
 service-report-backlog-hint = Les tickets en attente aujourd’hui, quelle que soit leur date d’ouverture, selon leur ancienneté.

@@ -224,7 +224,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReportParams {
                 "months" => months = super::forecast::month_count(&value)?,
                 "by" => {
                     by = Some(ReportGrouping::parse(&value).ok_or_else(|| {
-                        crate::error::bad_request("by", "must be assignee, channel or priority")
+                        crate::error::bad_request("by", "must be assignee, team, channel or priority")
                     })?)
                 }
                 other => return Err(crate::error::bad_request(other, "is not a parameter of this resource")),
@@ -241,11 +241,12 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReportParams {
 /// many were solved, how many first answers and solutions met their service-level deadline or
 /// missed it (and the compliance, met over both), first-contact resolutions (solved with one
 /// public answer at most, never reopened) and their rate over the tickets solved, reopenings,
-/// and the mean time to a first answer; whole, and by `assignee`, `channel` or `priority`.
+/// the mean time to a first answer, and satisfaction; whole, and by `assignee`, `team`,
+/// `channel` or `priority`.
 #[utoipa::path(get, path = "/api/v1/tickets/report", tag = "tickets",
     params(("from" = Option<String>, Query, description = "first month, YYYY-MM"),
         ("months" = Option<u32>, Query, description = "1 to 36, default 1"),
-        ("by" = Option<String>, Query, description = "assignee, channel or priority")),
+        ("by" = Option<String>, Query, description = "assignee, team, channel or priority")),
     responses((status = 200, body = ServiceReport), (status = 422, body = Problem)))]
 pub async fn report(
     State(state): State<AppState>,

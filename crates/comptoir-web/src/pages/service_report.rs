@@ -74,8 +74,13 @@ async fn report(
     let by = wanted.by.as_deref().and_then(ReportGrouping::parse).unwrap_or(ReportGrouping::Assignee);
     let report = app.service_report(actor, &ServiceReportScope { from, until, by: Some(by) }).await?;
     let users = app.colleagues(actor).await?;
+    let teams = if by == ReportGrouping::Team { app.teams_by_name().await? } else { Vec::new() };
     let name = |group: &Option<String>| match (by, group) {
+        (ReportGrouping::Team, None) => lang.t("service-report-no-team"),
         (_, None) => lang.t("service-report-nobody"),
+        (ReportGrouping::Team, Some(id)) => {
+            teams.iter().find(|t| t.id.to_string() == *id).map(|t| t.name.clone()).unwrap_or_default()
+        }
         (ReportGrouping::Assignee, Some(id)) => {
             users.iter().find(|u| u.id.to_string() == *id).map(|u| u.name().to_owned()).unwrap_or_default()
         }
@@ -85,10 +90,11 @@ async fn report(
     let mut lines: Vec<Line> =
         report.groups.iter().map(|row| line(lang, name(&row.group), false, row)).collect();
     lines.push(line(lang, lang.t("service-report-total"), true, &report.total));
-    let groupings = [ReportGrouping::Assignee, ReportGrouping::Channel, ReportGrouping::Priority]
-        .iter()
-        .map(|g| (g.as_str().to_owned(), lang.t(&format!("service-report-by-{}", g.as_str()))))
-        .collect();
+    let groupings =
+        [ReportGrouping::Assignee, ReportGrouping::Team, ReportGrouping::Channel, ReportGrouping::Priority]
+            .iter()
+            .map(|g| (g.as_str().to_owned(), lang.t(&format!("service-report-by-{}", g.as_str()))))
+            .collect();
     let backlog: Vec<(String, i64)> =
         report.backlog.iter().map(|band| (band_label(lang, band), band.tickets)).collect();
     let bars = backlog

@@ -9,6 +9,7 @@ on_both_databases!(
     a_ticket_goes_to_the_team_of_its_category_or_of_its_requesters_language,
     only_managers_set_up_teams_and_only_a_member_says_they_are_away,
     a_team_is_set_up_on_its_page_and_a_member_says_there_they_are_away,
+    the_report_counts_by_team_and_a_deleted_teams_tickets_count_in_no_team,
 );
 
 /// Creates `count` tickets of `category` at once, as the admin (who takes none himself), and
@@ -267,4 +268,43 @@ async fn a_team_is_set_up_on_its_page_and_a_member_says_there_they_are_away(s: T
     assert_eq!(ticket.body["assignee_id"], json!(other), "the member who is away is passed by");
     let shown = browser.get(&format!("/tickets/{}", ticket.id())).await;
     assert!(shown.contains("Support N1"), "{}", shown.text);
+}
+
+/// The report's row of `group` (`None`: no team), grouped by team.
+async fn by_team(s: &TestServer, group: Option<&str>) -> Option<Value> {
+    let report = s.get("/api/v1/tickets/report?by=team", &s.admin).await;
+    assert_eq!(report.status, StatusCode::OK, "{:?}", report.body);
+    let groups = report.body["groups"].as_array().cloned().unwrap_or_default();
+    groups.into_iter().find(|row| row["group"].as_str() == group)
+}
+
+async fn the_report_counts_by_team_and_a_deleted_teams_tickets_count_in_no_team(s: TestServer) {
+    let (agent, _) = s.user(Role::Support).await;
+    let team = s
+        .post(
+            "/api/v1/teams",
+            &s.admin,
+            json!({"name": "Support N1", "members": [{"user_id": agent}], "categories": ["Panne"]}),
+        )
+        .await
+        .id();
+    let ours = tickets_at_once(&s, "Panne", 2).await;
+    tickets_at_once(&s, "Livraison", 1).await;
+    let row = by_team(&s, Some(&team)).await.expect("the team's row");
+    assert_eq!((row["opened"].as_i64(), row["unresolved"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(by_team(&s, None).await.and_then(|row| row["opened"].as_i64()), Some(1));
+    let page = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await.get("/tickets/report?by=team").await;
+    assert!(page.contains("Support N1") && page.contains("No team"), "{}", page.text);
+
+    // Deleted, the team's tickets count in no team, and their later changes move counts from there.
+    assert_eq!(s.delete(&format!("/api/v1/teams/{team}"), &s.admin).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(by_team(&s, Some(&team)).await, None);
+    let id = ours[0]["id"].as_str().unwrap_or_default();
+    let solved = s.patch(&format!("/api/v1/tickets/{id}"), &s.admin, json!({"status": "solved"})).await;
+    assert_eq!(solved.status, StatusCode::OK, "{:?}", solved.body);
+    let row = by_team(&s, None).await.expect("no team's row");
+    let counts = ["opened", "solved", "unresolved"].map(|key| row[key].as_i64());
+    assert_eq!(counts, [Some(3), Some(1), Some(2)], "{row:?}");
+    let report = s.get("/api/v1/tickets/report?by=team", &s.admin).await;
+    assert_eq!(report.body["groups"].as_array().map(Vec::len), Some(1), "{:?}", report.body);
 }

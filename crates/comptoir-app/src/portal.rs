@@ -226,7 +226,7 @@ impl App {
         self.articles_about(&shown.ticket.fields.subject, true).await
     }
 
-    async fn seen_by(&self, visit: &PortalVisit, id: TicketId) -> Result<Ticket, AppError> {
+    pub(crate) async fn seen_by(&self, visit: &PortalVisit, id: TicketId) -> Result<Ticket, AppError> {
         comptoir_store::tickets::get(&self.db, id)
             .await?
             .filter(|ticket| visit.sees(ticket))

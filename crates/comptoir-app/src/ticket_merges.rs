@@ -36,9 +36,10 @@ pub struct TicketMergeInput {
 }
 
 impl App {
-    /// Merges ticket `id` into the one `input` names, in one transaction: every message and
-    /// activity of `id` moves there (still on their contacts' timelines), `id` is closed with
-    /// `merged_into_id`, and the ticket that remains announces `ticket.merged`. Both must be tickets the actor may change,
+    /// Merges ticket `id` into the one `input` names, in one transaction: every message,
+    /// activity and file of `id` moves there (still on their contacts' timelines), `id` is
+    /// closed with `merged_into_id`, and the ticket that remains announces `ticket.merged`.
+    /// Both must be tickets the actor may change,
     /// neither closed, and from the same requester: a customer reads their ticket's
     /// conversation in the portal, and must never find someone else's there. `if_match` is
     /// `id`'s version.
@@ -83,6 +84,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         self.store_change::<Tickets>(&mut tx, actor, &current, &merged, if_match, None).await?;
         let moved = comptoir_store::activities::move_to_ticket(&mut tx, current.id, target.id, now()).await?;
+        comptoir_store::attachments::move_to(&mut tx, current.id, target.id).await?;
         // Announced on the ticket that remains, as a merge of contacts is on the survivor.
         let payload =
             json!({"merged_id": merged.id, "merged_reference": merged.reference, "moved": moved.len()});

@@ -77,6 +77,8 @@ typed_id!(
     MacroId,
     /// A customer-service team: the queue its tickets wait in.
     TeamId,
+    /// A file attached to a ticket.
+    AttachmentId,
 );
 
 typed_id!(

@@ -82,6 +82,8 @@ pub enum ObjectType {
     Article,
     Macro,
     Team,
+    /// A file attached to a ticket.
+    Attachment,
     Quote,
     Order,
     CustomField,
@@ -121,6 +123,7 @@ impl ObjectType {
             ObjectType::Article => "article",
             ObjectType::Macro => "macro",
             ObjectType::Team => "team",
+            ObjectType::Attachment => "attachment",
             ObjectType::Quote => "quote",
             ObjectType::Order => "order",
             ObjectType::CustomField => "custom_field",

@@ -132,20 +132,21 @@ impl Browser {
 
     /// Sends a file as a form's `file` field would, after a `_csrf` field holding `csrf`.
     pub async fn upload(&self, path: &str, csrf: &str, file_name: &str, bytes: &[u8]) -> Html {
-        let boundary = "comptoir-test-boundary-7f3a";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-             Content-Type: text/csv\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = self
-            .client
-            .post(format!("{}{path}", self.base_url))
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-            .body(body);
+        self.upload_with(path, &[("_csrf", csrf)], file_name, "text/csv", bytes).await
+    }
+
+    /// Sends a form of `fields` and one `file` of `content_type`, as a browser sends it.
+    pub async fn upload_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Html {
+        let (form_type, body) = crate::multipart(fields, file_name, content_type, bytes);
+        let request =
+            self.client.post(format!("{}{path}", self.base_url)).header("content-type", form_type).body(body);
         self.send(request, false).await
     }
 

@@ -247,6 +247,48 @@ impl TestServer {
         Answer { status, headers, body }
     }
 
+    /// Sends one `file` to `path` as `multipart/form-data`, with the token.
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Answer {
+        let (form_type, body) = multipart(&[], file_name, content_type, bytes);
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base_url))
+            .bearer_auth(token)
+            .header("content-type", form_type)
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer { status, headers, body }
+    }
+
+    /// What `path` answers, as bytes: a file.
+    pub async fn download(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base_url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the server answers");
+        let (status, headers) = (response.status(), response.headers().clone());
+        (status, headers, response.bytes().await.expect("a body").to_vec())
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Answer {
         self.request(Method::GET, path, Some(token), None, &[]).await
     }
@@ -306,6 +348,33 @@ impl Drop for TestServer {
             .join();
         }
     }
+}
+
+/// A `multipart/form-data` body of `fields` and one `file`, and its content type.
+pub fn multipart(
+    fields: &[(&str, &str)],
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "comptoir-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 #[cfg(test)]

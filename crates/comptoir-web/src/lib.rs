@@ -3,6 +3,7 @@
 //! render; rules live in `comptoir-app`.
 
 pub mod api;
+mod attached;
 mod download;
 mod error;
 mod extract;

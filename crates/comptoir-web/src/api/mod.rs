@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod articles;
+pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod companies;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(activities::router())
         .merge(deals::router())
         .merge(tickets::router())
+        .merge(attachments::router())
         .merge(forecast::router())
         .merge(pipelines::router())
         .merge(products::router())

@@ -3,6 +3,7 @@
 mod activities;
 mod admin;
 mod articles;
+mod attachments;
 mod bulk;
 mod companies;
 mod contacts;

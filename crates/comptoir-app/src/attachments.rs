@@ -1,0 +1,144 @@
+//! Files attached to tickets: the team attaches and downloads them on any ticket; a requester
+//! attaches them in the portal to the tickets they asked, and downloads those of the tickets
+//! they may read.
+
+use crate::changes::{Origin, record};
+use crate::portal::PortalVisit;
+use crate::tickets::Tickets;
+use crate::{App, AppError};
+use comptoir_domain::ValidationErrors;
+use comptoir_domain::attachments::{Attachment, MAX_ATTACHMENTS_PER_TICKET, ReceivedFile, Uploader};
+use comptoir_domain::audit::Action;
+use comptoir_domain::ids::{AttachmentId, TicketId};
+use comptoir_domain::kinds::ObjectType;
+use comptoir_domain::tickets::TicketStatus;
+use comptoir_domain::time::now;
+use comptoir_domain::users::Actor;
+use sha2::{Digest, Sha256};
+
+/// A file as a form or a request sent it.
+pub struct Upload {
+    pub file_name: String,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Upload {
+    fn received(&self) -> ReceivedFile<'_> {
+        ReceivedFile {
+            name: &self.file_name,
+            declared_type: self.content_type.as_deref(),
+            bytes: &self.bytes,
+            sha256: crate::imports::hex(&Sha256::digest(&self.bytes)),
+        }
+    }
+}
+
+impl App {
+    /// Attaches `upload` to ticket `id` for the team; read-only users attach nothing.
+    pub async fn attach_to_ticket(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        upload: &Upload,
+    ) -> Result<Attachment, AppError> {
+        if !actor.can_create_records() {
+            return Err(AppError::Forbidden("read-only users attach no files"));
+        }
+        let ticket = self.get::<Tickets>(actor, id).await?;
+        let attachment = Attachment::new(ticket.id, upload.received(), Uploader::User(actor.user_id), now())?;
+        self.keep_attachment(Origin { actor: Some(actor), operation: None }, &attachment, &upload.bytes)
+            .await?;
+        Ok(attachment)
+    }
+
+    /// Ticket `id`'s files, for the team.
+    pub async fn ticket_attachments(&self, actor: &Actor, id: TicketId) -> Result<Vec<Attachment>, AppError> {
+        let ticket = self.get::<Tickets>(actor, id).await?;
+        Ok(comptoir_store::attachments::of_ticket(&self.db, ticket.id).await?)
+    }
+
+    /// A file of ticket `id` and its bytes, for the team.
+    pub async fn ticket_attachment(
+        &self,
+        _actor: &Actor,
+        id: TicketId,
+        attachment: AttachmentId,
+    ) -> Result<(Attachment, Vec<u8>), AppError> {
+        comptoir_store::attachments::content(&self.db, id, attachment).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Attaches `upload` to ticket `id` from the portal: only its requester, and not once it
+    /// is closed.
+    pub async fn portal_attach(
+        &self,
+        visit: &PortalVisit,
+        id: TicketId,
+        upload: &Upload,
+    ) -> Result<Attachment, AppError> {
+        let ticket = self.seen_by(visit, id).await?;
+        if !visit.requested(&ticket) {
+            return Err(AppError::Forbidden("only its requester attaches files to a ticket"));
+        }
+        if ticket.fields.status == TicketStatus::Closed {
+            return Err(ValidationErrors::single("file", "a closed ticket takes no more files").into());
+        }
+        let attachment = Attachment::new(ticket.id, upload.received(), Uploader::Requester, now())?;
+        self.keep_attachment(Origin::SYSTEM, &attachment, &upload.bytes).await?;
+        Ok(attachment)
+    }
+
+    /// The files of a ticket the visitor may read.
+    pub async fn portal_attachments(
+        &self,
+        visit: &PortalVisit,
+        id: TicketId,
+    ) -> Result<Vec<Attachment>, AppError> {
+        let ticket = self.seen_by(visit, id).await?;
+        Ok(comptoir_store::attachments::of_ticket(&self.db, ticket.id).await?)
+    }
+
+    /// A file of a ticket the visitor may read, and its bytes.
+    pub async fn portal_attachment(
+        &self,
+        visit: &PortalVisit,
+        id: TicketId,
+        attachment: AttachmentId,
+    ) -> Result<(Attachment, Vec<u8>), AppError> {
+        let ticket = self.seen_by(visit, id).await?;
+        comptoir_store::attachments::content(&self.db, ticket.id, attachment).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Stores `attachment` with its audit entry (what it is, never its bytes), if its ticket
+    /// has room for one more.
+    async fn keep_attachment(
+        &self,
+        origin: Origin<'_>,
+        attachment: &Attachment,
+        bytes: &[u8],
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        if comptoir_store::attachments::count_of_ticket(&mut tx, attachment.ticket_id).await?
+            >= MAX_ATTACHMENTS_PER_TICKET
+        {
+            return Err(ValidationErrors::single(
+                "file",
+                format!("a ticket keeps at most {MAX_ATTACHMENTS_PER_TICKET} files"),
+            )
+            .into());
+        }
+        comptoir_store::attachments::insert(&mut tx, attachment, bytes).await?;
+        record(
+            &mut tx,
+            origin,
+            Action::Create,
+            ObjectType::Attachment,
+            attachment.id.0,
+            None,
+            Some(attachment),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,111 @@
+//! `/api/v1/tickets/{id}/attachments`: a ticket's files, sent as `multipart/form-data` and
+//! downloaded whole.
+
+use crate::attached::{MAX_UPLOAD_REQUEST, NotRead, download, read_file};
+use crate::error::{ApiError, Problem, bad_request};
+use crate::extract::Caller;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use comptoir_app::AppError;
+use comptoir_domain::attachments::Attachment;
+use comptoir_domain::ids::{AttachmentId, TicketId};
+use serde::Serialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/tickets/{id}/attachments",
+            get(list).post(attach).layer(DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
+        )
+        .route("/tickets/{id}/attachments/{file}", get(read))
+}
+
+/// A ticket and one of its files, named by the path; an id that does not read names nothing.
+pub struct TicketFile(TicketId, AttachmentId);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for TicketFile {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+        let not_found = || ApiError(AppError::NotFound);
+        let Path((ticket, file)) =
+            Path::<(String, String)>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
+        Ok(TicketFile(ticket.parse().map_err(|_| not_found())?, file.parse().map_err(|_| not_found())?))
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AttachmentList {
+    pub data: Vec<Attachment>,
+}
+
+/// List a ticket's files, oldest first: what each is, never its bytes.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/attachments", tag = "tickets", params(("id" = TicketId, Path)),
+    responses((status = 200, body = AttachmentList), (status = 404, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    super::RecordId(id): super::RecordId<TicketId>,
+) -> Result<Response, ApiError> {
+    let data = state.app.ticket_attachments(&actor, id).await?;
+    Ok(super::json_response(StatusCode::OK, &AttachmentList { data }))
+}
+
+/// Attach a file to a ticket: `multipart/form-data` with one `file` part, at most 10 MB; a
+/// ticket keeps at most 50. Its name keeps its last path component; its type only when no
+/// browser runs it (images but SVG, PDF, plain text, CSV, ZIP), else
+/// `application/octet-stream`.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/attachments", tag = "tickets", params(("id" = TicketId, Path)),
+    request_body(content_type = "multipart/form-data", description = "one `file` part"),
+    responses((status = 201, body = Attachment), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    super::RecordId(id): super::RecordId<TicketId>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let mut form = form.map_err(|_| bad_request("file", "send the file as multipart/form-data"))?;
+    let too_big = || bad_request("file", "is larger than 10 MB");
+    let mut upload = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                return Err(match NotRead::from(error) {
+                    NotRead::TooBig => too_big(),
+                    NotRead::Broken => bad_request("file", "the form could not be read"),
+                });
+            }
+        };
+        if field.name() == Some("file") {
+            upload = Some(read_file(field).await.map_err(|error| match error {
+                NotRead::TooBig => too_big(),
+                NotRead::Broken => bad_request("file", "the form could not be read"),
+            })?);
+        }
+    }
+    let upload = upload.ok_or_else(|| bad_request("file", "is required"))?;
+    let attachment = state.app.attach_to_ticket(&actor, id, &upload).await?;
+    Ok(super::json_response(StatusCode::CREATED, &attachment))
+}
+
+/// Download a ticket's file, as a download whatever its type.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/attachments/{file}", tag = "tickets",
+    params(("id" = TicketId, Path), ("file" = AttachmentId, Path)),
+    responses((status = 200, description = "the file's bytes", content_type = "application/octet-stream"),
+        (status = 404, body = Problem)))]
+pub async fn read(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    TicketFile(id, file): TicketFile,
+) -> Result<Response, ApiError> {
+    let (attachment, bytes) = state.app.ticket_attachment(&actor, id, file).await?;
+    Ok(download(&attachment, bytes))
+}

@@ -1,0 +1,96 @@
+use comptoir_domain::users::Role;
+use comptoir_testkit::{TestServer, on_both_databases};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    a_ticket_keeps_the_files_the_team_attaches_and_hands_them_back_as_downloads,
+    files_that_are_empty_too_large_or_not_sent_as_a_form_are_refused_and_change_nothing,
+);
+
+async fn a_ticket_keeps_the_files_the_team_attaches_and_hands_them_back_as_downloads(s: TestServer) {
+    let (agent_id, agent) = s.user(Role::Support).await;
+    let (_, reader) = s.user(Role::Readonly).await;
+    let contact = s.post("/api/v1/contacts", &s.admin, json!({"first_name": "Hélène"})).await.id();
+    let ticket =
+        s.post("/api/v1/tickets", &agent, json!({"subject": "Écran noir", "contact_id": contact})).await.id();
+    let path = format!("/api/v1/tickets/{ticket}/attachments");
+
+    // A page that would run in the browser goes back as bytes to save, nothing more.
+    let page = b"<script>alert(document.cookie)</script>";
+    let sent = s.upload(&path, &agent, "../../capture.html", "text/html", page).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(sent.body["file_name"], "capture.html");
+    assert_eq!(sent.body["content_type"], "application/octet-stream");
+    assert_eq!((sent.body["size"].as_i64(), sent.body["from_requester"].as_bool()), (Some(39), Some(false)));
+    assert_eq!(sent.body["uploaded_by"], json!(agent_id));
+    let png: Vec<u8> = [&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a][..], &[0xff; 64]].concat();
+    let image = s.upload(&path, &agent, "écran noir.png", "image/png", &png).await;
+    assert_eq!(image.body["content_type"], "image/png");
+
+    let listed = s.get(&path, &reader).await;
+    let names: Vec<&str> = listed.body["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["file_name"].as_str())
+        .collect();
+    assert_eq!(names, ["capture.html", "écran noir.png"]);
+    let file = |answer: &comptoir_testkit::Answer| answer.body["id"].as_str().unwrap_or_default().to_owned();
+    let (status, headers, bytes) = s.download(&format!("{path}/{}", file(&sent)), &reader).await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, &page[..]));
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(header("content-type"), "application/octet-stream");
+    assert!(header("content-disposition").starts_with("attachment;"), "{}", header("content-disposition"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(header("content-security-policy").starts_with("sandbox"));
+    let (_, headers, bytes) = s.download(&format!("{path}/{}", file(&image)), &agent).await;
+    assert_eq!(bytes, png, "bytes back as they were sent");
+    let disposition = headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(disposition.ends_with("filename*=UTF-8''%C3%A9cran%20noir.png"), "{disposition}");
+
+    // Read-only users read files and attach none; another ticket's path finds nothing.
+    assert_eq!(s.upload(&path, &reader, "a.txt", "text/plain", b"x").await.status, StatusCode::FORBIDDEN);
+    let other =
+        s.post("/api/v1/tickets", &agent, json!({"subject": "Autre", "contact_id": contact})).await.id();
+    let elsewhere = s.download(&format!("/api/v1/tickets/{other}/attachments/{}", file(&sent)), &agent).await;
+    assert_eq!(elsewhere.0, StatusCode::NOT_FOUND);
+    let nowhere =
+        s.upload("/api/v1/tickets/not-a-ticket/attachments", &agent, "a.txt", "text/plain", b"x").await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+
+    // Merged into the other, the ticket's files go with its conversation.
+    let note = s
+        .upload(&format!("/api/v1/tickets/{other}/attachments"), &agent, "bon.txt", "text/plain", b"ok")
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED);
+    let merged = s.post(&format!("/api/v1/tickets/{other}/merge"), &agent, json!({"into": ticket})).await;
+    assert_eq!(merged.status, StatusCode::OK, "{:?}", merged.body);
+    let listed = s.get(&path, &agent).await;
+    assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(3));
+    assert!(s.get(&format!("/api/v1/tickets/{other}/attachments"), &agent).await.body["data"] == json!([]));
+}
+
+async fn files_that_are_empty_too_large_or_not_sent_as_a_form_are_refused_and_change_nothing(s: TestServer) {
+    let ticket = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Imprimante"})).await.id();
+    let path = format!("/api/v1/tickets/{ticket}/attachments");
+    let empty = s.upload(&path, &s.admin, "vide.txt", "text/plain", b"").await;
+    assert_eq!(
+        (empty.status, empty.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["file".to_owned()])
+    );
+    let large = vec![b'a'; 10 * 1024 * 1024 + 1];
+    let too_big = s.upload(&path, &s.admin, "gros.txt", "text/plain", &large).await;
+    assert_eq!(
+        (too_big.status, too_big.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["file".to_owned()])
+    );
+    let json_body = s.post(&path, &s.admin, json!({"file": "bonjour"})).await;
+    assert_eq!(json_body.error_fields(), ["file"]);
+    assert_eq!(s.get(&path, &s.admin).await.body["data"], Value::Array(Vec::new()));
+    let just_fits = vec![b'a'; 10 * 1024 * 1024];
+    assert_eq!(
+        s.upload(&path, &s.admin, "juste.txt", "text/plain", &just_fits).await.status,
+        StatusCode::CREATED
+    );
+}

@@ -1097,3 +1097,16 @@ team-members = Members
 team-categories = Categories it receives
 team-languages = Requester languages it receives
 team-languages-hint = Two-letter codes, separated by commas: en, de.
+
+files-title = Files
+files-empty = No file yet.
+files-add = Add a file
+files-send = Send
+files-hint = Up to 10 MB. Files are always downloaded, never opened in the page.
+files-from-requester = from the customer
+files-from-team = from the team
+file-size-bytes = { $n } B
+file-size-kb = { $n } KB
+file-size-mb = { $n } MB
+portal-file-yours = from you
+portal-file-ours = from our team

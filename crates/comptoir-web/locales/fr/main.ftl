@@ -1097,3 +1097,16 @@ team-members = Membres
 team-categories = Catégories qu’elle reçoit
 team-languages = Langues des demandeurs qu’elle reçoit
 team-languages-hint = Codes de deux lettres, séparés par des virgules : en, de.
+
+files-title = Fichiers
+files-empty = Aucun fichier pour l’instant.
+files-add = Ajouter un fichier
+files-send = Envoyer
+files-hint = 10 Mo au plus. Les fichiers sont toujours téléchargés, jamais ouverts dans la page.
+files-from-requester = du client
+files-from-team = de l’équipe
+file-size-bytes = { $n } o
+file-size-kb = { $n } Ko
+file-size-mb = { $n } Mo
+portal-file-yours = de votre part
+portal-file-ours = de notre équipe

@@ -132,3 +132,7 @@ v-one-of-them-already-goes-to-another-team = l’une d’elles va déjà à une 
 v-names-someone-inactive-or-read-only = désigne une personne inactive ou en lecture seule
 v-names-someone-who-is-not-a-user = désigne une personne qui n’est pas un utilisateur
 v-is-not-a-team = n’est pas une équipe
+v-is-empty = est vide
+v-is-larger-than-n-mb = dépasse { $n } Mo
+v-a-ticket-keeps-at-most-n-files = un ticket garde { $n } fichiers au plus
+v-a-closed-ticket-takes-no-more-files = un ticket clos ne prend plus de fichiers

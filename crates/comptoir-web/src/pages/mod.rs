@@ -47,6 +47,7 @@ mod settings_webhooks;
 mod survey;
 mod tasks;
 mod teams;
+mod ticket_files;
 mod tickets;
 
 use crate::i18n::Lang;
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .merge(articles::router())
         .merge(macros::router())
         .merge(teams::router())
+        .merge(ticket_files::router())
         .merge(record_pages::routes::<tickets::Tickets>())
         .merge(tickets::router())
         .merge(quotes::router())

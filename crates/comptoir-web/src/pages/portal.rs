@@ -10,6 +10,7 @@ use super::session::{
     Customer, CustomerSubmission, GuestSubmission, LANG_COOKIE, PORTAL_COOKIE, PRE_SESSION_COOKIE, cookie,
     guest_lang, over_https, set_cookie,
 };
+use super::ticket_files::{FileLine, file_lines};
 use super::{assets, redirect, render};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -370,6 +371,9 @@ struct TicketPage {
     error: Option<String>,
     /// Public articles that may answer it: their help-centre page and title.
     suggestions: Vec<(String, String)>,
+    files: Vec<FileLine>,
+    /// Why the last file sent was refused.
+    file_refused: Option<String>,
 }
 
 impl TicketPage {
@@ -397,6 +401,8 @@ impl TicketPage {
             body: String::new(),
             error: None,
             suggestions: Vec::new(),
+            files: Vec::new(),
+            file_refused: None,
         }
     }
 }
@@ -416,7 +422,37 @@ async fn ticket(
         page.suggestions =
             suggested.into_iter().map(|a| (format!("/help/{}", a.id), a.fields.title)).collect();
     }
+    page.files = portal_files(&state, &customer, id, lang).await?;
     Ok(private(render(&page), choice, over_https(&headers)))
+}
+
+/// The files of ticket `id` as the portal lists them.
+async fn portal_files(
+    state: &AppState,
+    customer: &Customer,
+    id: TicketId,
+    lang: Lang,
+) -> Result<Vec<FileLine>, AppError> {
+    let attached = state.app.portal_attachments(&customer.visit, id).await?;
+    let zone = state.timezone;
+    Ok(file_lines(lang, &format!("/portal/tickets/{id}"), &attached, |at| lang.datetime(at, zone)))
+}
+
+/// The ticket's page again, saying why the file sent was refused.
+pub(super) async fn ticket_refusing_file(
+    state: &AppState,
+    headers: &HeaderMap,
+    customer: &Customer,
+    id: TicketId,
+    refused: String,
+) -> Result<Response, PageError> {
+    let shown = state.app.portal_ticket(&customer.visit, id).await?;
+    let csrf = customer.visit.session.csrf_token.clone();
+    let mut page = TicketPage::new(customer.lang, state.timezone, csrf, &shown);
+    page.files = portal_files(state, customer, id, customer.lang).await?;
+    page.file_refused = Some(refused);
+    let response = (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
+    Ok(private(response, None, over_https(headers)))
 }
 
 async fn reply(

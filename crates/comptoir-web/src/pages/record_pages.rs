@@ -395,6 +395,14 @@ struct ShowPage {
     documents: Option<Documents>,
     /// A ticket's answer form.
     reply: Option<ReplyForm>,
+    /// A ticket's files.
+    files: Option<Files>,
+}
+
+/// A ticket's files, and why the last one sent was refused.
+struct Files {
+    lines: Vec<super::ticket_files::FileLine>,
+    refused: Option<String>,
 }
 
 /// The quotes or orders a record's page lists.
@@ -567,6 +575,7 @@ pub(super) async fn show_page<K: KindPages>(
     composer: Composer,
     typed_reply: Option<TypedReply>,
     cursor: Option<String>,
+    file_refused: Option<String>,
 ) -> Result<Response, AppError> {
     let app = &state.app;
     let actor = &visitor.actor;
@@ -650,6 +659,14 @@ pub(super) async fn show_page<K: KindPages>(
         reply.status = typed.status.unwrap_or_default();
         reply.error = typed.error;
     }
+    let files = match K::KIND {
+        RecordKind::Ticket => {
+            let attached = app.ticket_attachments(actor, comptoir_domain::ids::TicketId(id)).await?;
+            let lines = super::ticket_files::file_lines(page.lang, &base, &attached, |at| page.datetime(&at));
+            Some(Files { lines, refused: file_refused })
+        }
+        _ => None,
+    };
     let users = app.colleagues(actor).await?;
     let composer = composer.with_assignees(&users, actor.user_id);
     let show = ShowPage {
@@ -670,6 +687,7 @@ pub(super) async fn show_page<K: KindPages>(
         new_deal_href,
         documents,
         reply,
+        files,
     };
     Ok(render(&show))
 }
@@ -700,7 +718,7 @@ async fn show<K: KindPages>(
         }
         _ => None,
     };
-    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), filled, query.cursor)
+    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), filled, query.cursor, None)
         .await
         .map_err(PageError::from)
 }
@@ -721,7 +739,7 @@ async fn log_activity<K: KindPages>(
         Ok(()) => Ok(redirect(&format!("{}/{id}#timeline", base::<K>()), false)),
         Err(AppError::Validation(errors)) => {
             let composer = Composer::from_fields(lang, &form.fields).with_errors(&errors, lang);
-            let response = show_page::<K>(&state, visitor, id, composer, None, None).await?;
+            let response = show_page::<K>(&state, visitor, id, composer, None, None, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(other) => Err(PageError::from(other)),

@@ -380,9 +380,16 @@ async fn go_to_or_refuse(
         Err(AppError::Validation(errors)) => {
             let message = errors.0.first().map(|e| visitor.lang.message(&e.message)).unwrap_or_default();
             let typed = TypedReply { body: String::new(), status: None, error: Some(message) };
-            let response =
-                show_page::<Tickets>(state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
-                    .await?;
+            let response = show_page::<Tickets>(
+                state,
+                visitor,
+                id,
+                Composer::empty(visitor.lang),
+                Some(typed),
+                None,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(other) => Err(PageError::from(other)),
@@ -414,9 +421,16 @@ async fn add_message(
                 status: fields.get("status").map(str::to_owned),
                 error: Some(message),
             };
-            let response =
-                show_page::<Tickets>(&state, visitor, id, Composer::empty(visitor.lang), Some(typed), None)
-                    .await?;
+            let response = show_page::<Tickets>(
+                &state,
+                visitor,
+                id,
+                Composer::empty(visitor.lang),
+                Some(typed),
+                None,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(other) => Err(PageError::from(other)),

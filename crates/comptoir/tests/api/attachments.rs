@@ -1,11 +1,13 @@
 use comptoir_domain::users::Role;
 use comptoir_testkit::{TestServer, on_both_databases};
 use reqwest::StatusCode;
+use reqwest::header::CONTENT_DISPOSITION;
 use serde_json::{Value, json};
 
 on_both_databases!(
     a_ticket_keeps_the_files_the_team_attaches_and_hands_them_back_as_downloads,
     files_that_are_empty_too_large_or_not_sent_as_a_form_are_refused_and_change_nothing,
+    an_agent_attaches_a_file_on_the_tickets_page_and_downloads_it_there,
 );
 
 async fn a_ticket_keeps_the_files_the_team_attaches_and_hands_them_back_as_downloads(s: TestServer) {
@@ -93,4 +95,59 @@ async fn files_that_are_empty_too_large_or_not_sent_as_a_form_are_refused_and_ch
         s.upload(&path, &s.admin, "juste.txt", "text/plain", &just_fits).await.status,
         StatusCode::CREATED
     );
+}
+
+async fn an_agent_attaches_a_file_on_the_tickets_page_and_downloads_it_there(s: TestServer) {
+    let (_, email) = s.user_with_password(Role::Support).await;
+    let ticket = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Colis abîmé"})).await.id();
+    let browser = s.signed_in(&email).await;
+    browser.accept_language("fr");
+    let page = browser.get(&format!("/tickets/{ticket}")).await;
+    assert!(
+        page.contains("Aucun fichier pour l’instant") && page.contains(r#"enctype="multipart/form-data""#)
+    );
+    let csrf = browser.csrf();
+    let sent = browser
+        .upload_with(
+            &format!("/tickets/{ticket}/files"),
+            &[("_csrf", &csrf)],
+            "bon de livraison.txt",
+            "text/plain",
+            b"Colis n 42",
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert_eq!(sent.location().map(str::to_owned), Some(format!("/tickets/{ticket}#files")));
+    let page = browser.get(&format!("/tickets/{ticket}")).await;
+    assert!(page.contains("bon de livraison.txt") && page.contains("de l’équipe"), "{}", page.text);
+    let file = s.get(&format!("/api/v1/tickets/{ticket}/attachments"), &s.admin).await.body["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let href = format!("/tickets/{ticket}/files/{file}");
+    assert!(page.contains(&href));
+    let downloaded = browser.get(&href).await;
+    assert_eq!((downloaded.status, downloaded.text.as_str()), (StatusCode::OK, "Colis n 42"));
+    assert!(downloaded.headers.get(CONTENT_DISPOSITION).is_some());
+
+    // Too large: the page again, saying so in French; a form without the token: refused.
+    let large = vec![b'a'; 10 * 1024 * 1024 + 1];
+    let csrf = browser.csrf();
+    let refused = browser
+        .upload_with(
+            &format!("/tickets/{ticket}/files"),
+            &[("_csrf", &csrf)],
+            "gros.txt",
+            "text/plain",
+            &large,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("dépasse 10 Mo"), "{}", refused.text);
+    let forged = browser
+        .upload_with(&format!("/tickets/{ticket}/files"), &[("_csrf", "guess")], "x.txt", "text/plain", b"x")
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let listed = s.get(&format!("/api/v1/tickets/{ticket}/attachments"), &s.admin).await;
+    assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(1), "nothing refused was kept");
 }

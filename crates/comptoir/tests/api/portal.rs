@@ -10,6 +10,7 @@ on_both_databases!(
     sign_in_links_work_once_for_a_while_and_only_so_many_are_sent,
     a_portal_session_opens_nothing_of_the_teams_and_ends_with_its_contact,
     a_company_that_shares_lets_its_contacts_read_each_others_tickets,
+    a_requester_attaches_files_to_their_own_ticket_and_reads_no_one_elses,
 );
 
 /// The sign-in page's path in the latest mail received.
@@ -298,4 +299,57 @@ async fn a_company_that_shares_lets_its_contacts_read_each_others_tickets(s: Tes
         };
         assert_eq!(tried.status, StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+async fn a_requester_attaches_files_to_their_own_ticket_and_reads_no_one_elses(s: TestServer) {
+    let server = SmtpServer::start().await;
+    mail_with_links(&s, &server).await;
+    let (mine, _) = ticket_from(&s, "helene@lenoir.fr", "fr").await;
+    let (theirs, _) = ticket_from(&s, "jane@lenoir.co.uk", "en").await;
+    let customer = signed_in_customer(&s, &server, "helene@lenoir.fr").await;
+    let page = customer.get(&format!("/portal/tickets/{mine}")).await;
+    assert!(page.contains("Ajouter un fichier"), "{}", page.text);
+    let csrf = customer.csrf();
+    let path = format!("/portal/tickets/{mine}/files");
+    let sent =
+        customer.upload_with(&path, &[("_csrf", &csrf)], "capture.txt", "text/plain", b"Erreur 42").await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    let listed = s.get(&format!("/api/v1/tickets/{mine}/attachments"), &s.admin).await;
+    let file = listed.body["data"][0].clone();
+    assert_eq!(
+        (file["file_name"].as_str(), file["from_requester"].as_bool()),
+        (Some("capture.txt"), Some(true))
+    );
+    let href = format!("{path}/{}", file["id"].as_str().unwrap_or_default());
+    let page = customer.get(&format!("/portal/tickets/{mine}")).await;
+    assert!(page.contains(&href) && page.contains("de votre part"), "{}", page.text);
+    assert_eq!(customer.get(&href).await.text, "Erreur 42");
+
+    // Someone else's ticket and files are nowhere to be found, by reading or by writing.
+    let jane = signed_in_customer(&s, &server, "jane@lenoir.co.uk").await;
+    assert_eq!(jane.get(&href).await.status, StatusCode::NOT_FOUND);
+    jane.get(&format!("/portal/tickets/{theirs}")).await;
+    let csrf = jane.csrf();
+    let into_mine = jane.upload_with(&path, &[("_csrf", &csrf)], "x.txt", "text/plain", b"x").await;
+    assert_eq!(into_mine.status, StatusCode::NOT_FOUND);
+    let sideways = format!("/portal/tickets/{theirs}/files/{}", file["id"].as_str().unwrap_or_default());
+    assert_eq!(
+        jane.get(&sideways).await.status,
+        StatusCode::NOT_FOUND,
+        "a file is read through its own ticket"
+    );
+    assert_eq!(
+        s.get(&format!("/api/v1/tickets/{mine}/attachments"), &s.admin).await.body["data"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    // Closed, the ticket takes no more files.
+    let closed = s.patch(&format!("/api/v1/tickets/{mine}"), &s.admin, json!({"status": "closed"})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{:?}", closed.body);
+    let csrf = customer.csrf();
+    let late = customer.upload_with(&path, &[("_csrf", &csrf)], "encore.txt", "text/plain", b"y").await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(late.contains("un ticket clos ne prend plus de fichiers"), "{}", late.text);
 }

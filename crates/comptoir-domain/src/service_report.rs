@@ -62,6 +62,49 @@ pub struct ServiceCounts {
     pub rated: i64,
     pub satisfied: i64,
     pub rating_points: i64,
+    /// Tickets answered, by how long the first answer took ([`WAIT_BANDS_MINUTES`]).
+    pub first_response_waits: Waits,
+    /// Tickets solved, by how long it took from opening.
+    pub resolution_waits: Waits,
+}
+
+/// Where waits are cut into bands, in minutes: five minutes, a quarter, half an hour, an hour,
+/// two, four, eight, a day, two, four, a week, two, a month; the last band is longer.
+pub const WAIT_BANDS_MINUTES: [i64; 13] =
+    [5, 15, 30, 60, 120, 240, 480, 1440, 2880, 5760, 10080, 20160, 43200];
+
+/// How many tickets waited how long, one count per band of [`WAIT_BANDS_MINUTES`] and one
+/// for longer: counts that add up, from which a median is read.
+pub type Waits = [i64; WAIT_BANDS_MINUTES.len() + 1];
+
+/// The band a wait of `millis` falls in.
+pub fn wait_band(millis: i64) -> usize {
+    WAIT_BANDS_MINUTES
+        .iter()
+        .position(|minutes| millis < minutes * 60_000)
+        .unwrap_or(WAIT_BANDS_MINUTES.len())
+}
+
+/// The median wait of `waits`, in seconds, read within its band as if the band's waits were
+/// spread evenly; the longest band, which has no end, gives its start. None without waits.
+pub fn median_seconds(waits: &Waits) -> Option<f64> {
+    let total: i64 = waits.iter().sum();
+    if total <= 0 {
+        return None;
+    }
+    let half = total as f64 / 2.0;
+    let mut before = 0.0;
+    for (band, count) in waits.iter().enumerate() {
+        let count = *count as f64;
+        if count > 0.0 && before + count >= half {
+            let start = if band == 0 { 0 } else { WAIT_BANDS_MINUTES[band - 1] } as f64 * 60.0;
+            let Some(end) = WAIT_BANDS_MINUTES.get(band) else { return Some(start) };
+            let within = (half - before) / count;
+            return Some(start + within * (*end as f64 * 60.0 - start));
+        }
+        before += count;
+    }
+    None
 }
 
 impl ServiceCounts {
@@ -94,6 +137,8 @@ impl ServiceCounts {
             rated: one(track.satisfaction.is_some()),
             satisfied: one(track.satisfaction.is_some_and(|score| score >= SATISFIED_FROM)),
             rating_points: track.satisfaction.map_or(0, i64::from),
+            first_response_waits: waited(ticket.created_at, track.first_response_at),
+            resolution_waits: waited(ticket.created_at, track.solved_at),
         }
     }
 
@@ -126,6 +171,12 @@ impl ServiceCounts {
         self.rated += sign * other.rated;
         self.satisfied += sign * other.satisfied;
         self.rating_points += sign * other.rating_points;
+        for (mine, theirs) in self.first_response_waits.iter_mut().zip(other.first_response_waits) {
+            *mine += sign * theirs;
+        }
+        for (mine, theirs) in self.resolution_waits.iter_mut().zip(other.resolution_waits) {
+            *mine += sign * theirs;
+        }
     }
 
     pub fn is_zero(&self) -> bool {
@@ -229,6 +280,15 @@ pub fn gather(
     (total, split.map(|((_, name), counts)| (name, counts)).collect())
 }
 
+/// One ticket in the band of its wait from `opened` until `then`; none before then.
+fn waited(opened: DateTime<Utc>, then: Option<DateTime<Utc>>) -> Waits {
+    let mut waits = Waits::default();
+    if let Some(then) = then {
+        waits[wait_band((then - opened).num_milliseconds())] = 1;
+    }
+    waits
+}
+
 /// One group's figures: counts, and the rates read from them (absent when nothing counts).
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ServiceReportRow {
@@ -252,6 +312,17 @@ pub struct ServiceReportRow {
     /// Tickets opened again over tickets solved.
     pub reopen_rate: Option<f64>,
     pub mean_first_response_seconds: Option<f64>,
+    /// The median wall-clock wait for a first answer, read from the waits' bands (see
+    /// `first_response_waits`): within a few minutes below an hour, coarser beyond.
+    pub median_first_response_seconds: Option<f64>,
+    /// The median wall-clock time from opening to solution, read the same way.
+    pub median_resolution_seconds: Option<f64>,
+    /// Tickets answered by how long the first answer took, one count per band: under 5
+    /// minutes, 15, 30, an hour, 2, 4, 8 hours, a day, 2, 4 days, a week, 2 weeks, 30 days,
+    /// longer.
+    pub first_response_waits: Vec<i64>,
+    /// Tickets solved by how long it took, in the same bands.
+    pub resolution_waits: Vec<i64>,
     /// Tickets their requester scored in the satisfaction survey.
     pub rated: i64,
     /// CSAT: the scores of 4 or 5 over the scores given.
@@ -282,6 +353,10 @@ impl ServiceReportRow {
             reopened: c.reopened,
             reopen_rate: ratio(c.reopened, c.solved),
             mean_first_response_seconds: c.mean_first_response_seconds(),
+            median_first_response_seconds: median_seconds(&c.first_response_waits),
+            median_resolution_seconds: median_seconds(&c.resolution_waits),
+            first_response_waits: c.first_response_waits.to_vec(),
+            resolution_waits: c.resolution_waits.to_vec(),
             rated: c.rated,
             satisfaction: ratio(c.satisfied, c.rated),
             mean_rating: (c.rated > 0).then(|| c.rating_points as f64 / c.rated as f64),
@@ -393,6 +468,31 @@ mod tests {
         );
         let waits: i64 = moves(&solved, &reopened).iter().map(|(_, change)| unresolved_change(change)).sum();
         assert_eq!(waits, 1, "opened again and handed to someone, it waits once");
+    }
+
+    #[test]
+    fn the_median_wait_is_read_within_its_band() {
+        assert_eq!((wait_band(0), wait_band(5 * 60_000 - 1), wait_band(5 * 60_000)), (0, 0, 1));
+        assert_eq!(wait_band(90 * 24 * 3_600_000), WAIT_BANDS_MINUTES.len());
+        let mut waits = Waits::default();
+        assert_eq!(median_seconds(&waits), None);
+        (waits[0], waits[1]) = (1, 1);
+        assert_eq!(median_seconds(&waits), Some(300.0), "half of two is the first, at its band's end");
+        waits = Waits::default();
+        waits[3] = 4;
+        assert_eq!(median_seconds(&waits), Some(2700.0), "four between 30 and 60 minutes: 45");
+        waits = Waits::default();
+        waits[WAIT_BANDS_MINUTES.len()] = 3;
+        assert_eq!(median_seconds(&waits), Some(30.0 * 24.0 * 3600.0), "the last band gives its start");
+        let opened = Ticket::new(ticket(TicketStatus::New, None), TicketRefs::default(), at(2, 9));
+        let answered = opened.clone().answered(at(2, 10));
+        let counts = ServiceCounts::of(&answered);
+        assert_eq!(counts.first_response_waits[3], 0);
+        assert_eq!(
+            counts.first_response_waits[4], 1,
+            "an hour to the first answer: the band from one to two"
+        );
+        assert_eq!(counts.resolution_waits, Waits::default(), "not solved yet");
     }
 
     #[test]

@@ -18,27 +18,60 @@ macro_rules! add_up {
         "opened = ticket_month_totals.opened + excluded.opened,
          solved = ticket_month_totals.solved + excluded.solved,
          first_response_met = ticket_month_totals.first_response_met + excluded.first_response_met,
-         first_response_missed = ticket_month_totals.first_response_missed
-         + excluded.first_response_missed,
+         first_response_missed = ticket_month_totals.first_response_missed + excluded.first_response_missed,
          resolution_met = ticket_month_totals.resolution_met + excluded.resolution_met,
          resolution_missed = ticket_month_totals.resolution_missed + excluded.resolution_missed,
-         first_contact_resolutions = ticket_month_totals.first_contact_resolutions
-         + excluded.first_contact_resolutions,
+         first_contact_resolutions = ticket_month_totals.first_contact_resolutions + excluded.first_contact_resolutions,
          reopened = ticket_month_totals.reopened + excluded.reopened,
          answered = ticket_month_totals.answered + excluded.answered,
-         first_response_millis = ticket_month_totals.first_response_millis
-         + excluded.first_response_millis,
+         first_response_millis = ticket_month_totals.first_response_millis + excluded.first_response_millis,
          rated = ticket_month_totals.rated + excluded.rated,
          satisfied = ticket_month_totals.satisfied + excluded.satisfied,
-         rating_points = ticket_month_totals.rating_points + excluded.rating_points"
+         rating_points = ticket_month_totals.rating_points + excluded.rating_points,
+         first_response_w0 = ticket_month_totals.first_response_w0 + excluded.first_response_w0,
+         first_response_w1 = ticket_month_totals.first_response_w1 + excluded.first_response_w1,
+         first_response_w2 = ticket_month_totals.first_response_w2 + excluded.first_response_w2,
+         first_response_w3 = ticket_month_totals.first_response_w3 + excluded.first_response_w3,
+         first_response_w4 = ticket_month_totals.first_response_w4 + excluded.first_response_w4,
+         first_response_w5 = ticket_month_totals.first_response_w5 + excluded.first_response_w5,
+         first_response_w6 = ticket_month_totals.first_response_w6 + excluded.first_response_w6,
+         first_response_w7 = ticket_month_totals.first_response_w7 + excluded.first_response_w7,
+         first_response_w8 = ticket_month_totals.first_response_w8 + excluded.first_response_w8,
+         first_response_w9 = ticket_month_totals.first_response_w9 + excluded.first_response_w9,
+         first_response_w10 = ticket_month_totals.first_response_w10 + excluded.first_response_w10,
+         first_response_w11 = ticket_month_totals.first_response_w11 + excluded.first_response_w11,
+         first_response_w12 = ticket_month_totals.first_response_w12 + excluded.first_response_w12,
+         first_response_w13 = ticket_month_totals.first_response_w13 + excluded.first_response_w13,
+         resolution_w0 = ticket_month_totals.resolution_w0 + excluded.resolution_w0,
+         resolution_w1 = ticket_month_totals.resolution_w1 + excluded.resolution_w1,
+         resolution_w2 = ticket_month_totals.resolution_w2 + excluded.resolution_w2,
+         resolution_w3 = ticket_month_totals.resolution_w3 + excluded.resolution_w3,
+         resolution_w4 = ticket_month_totals.resolution_w4 + excluded.resolution_w4,
+         resolution_w5 = ticket_month_totals.resolution_w5 + excluded.resolution_w5,
+         resolution_w6 = ticket_month_totals.resolution_w6 + excluded.resolution_w6,
+         resolution_w7 = ticket_month_totals.resolution_w7 + excluded.resolution_w7,
+         resolution_w8 = ticket_month_totals.resolution_w8 + excluded.resolution_w8,
+         resolution_w9 = ticket_month_totals.resolution_w9 + excluded.resolution_w9,
+         resolution_w10 = ticket_month_totals.resolution_w10 + excluded.resolution_w10,
+         resolution_w11 = ticket_month_totals.resolution_w11 + excluded.resolution_w11,
+         resolution_w12 = ticket_month_totals.resolution_w12 + excluded.resolution_w12,
+         resolution_w13 = ticket_month_totals.resolution_w13 + excluded.resolution_w13"
     };
 }
 
-/// The columns of the kept counts, in one order for writing and copying them.
+/// The columns of the kept counts, in one order for writing, copying and reading them: the
+/// counts, then the tickets answered in each band of wait, then those solved.
 macro_rules! counts {
     () => {
-        "opened, solved, first_response_met, first_response_missed, resolution_met, resolution_missed,
-         first_contact_resolutions, reopened, answered, first_response_millis, rated, satisfied, rating_points"
+        "opened, solved, first_response_met, first_response_missed, resolution_met,
+         resolution_missed, first_contact_resolutions, reopened, answered, first_response_millis,
+         rated, satisfied, rating_points, first_response_w0, first_response_w1,
+         first_response_w2, first_response_w3, first_response_w4, first_response_w5,
+         first_response_w6, first_response_w7, first_response_w8, first_response_w9,
+         first_response_w10, first_response_w11, first_response_w12, first_response_w13,
+         resolution_w0, resolution_w1, resolution_w2, resolution_w3, resolution_w4,
+         resolution_w5, resolution_w6, resolution_w7, resolution_w8, resolution_w9,
+         resolution_w10, resolution_w11, resolution_w12, resolution_w13"
     };
 }
 
@@ -61,40 +94,77 @@ pub async fn keep(tx: &mut Tx, changes: &[(ServiceTally, ServiceCounts)]) -> Res
     }
     for ((month, assignee, team, channel, priority), c) in months.iter().filter(|(_, c)| !c.is_zero()) {
         on_tx!(tx, |conn| {
-            sqlx::query(concat!(
+            let mut query = sqlx::query(concat!(
                 "INSERT INTO ticket_month_totals (month, assignee_id, team_id, channel, priority, ",
                 counts!(),
-                ") VALUES ($1, $2, $18, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46)
                  ON CONFLICT (month, assignee_id, team_id, channel, priority) DO UPDATE SET ",
                 add_up!()
             ))
             .bind(month)
             .bind(assignee)
-            .bind(*channel)
-            .bind(*priority)
-            .bind(c.opened)
-            .bind(c.solved)
-            .bind(c.first_response_met)
-            .bind(c.first_response_missed)
-            .bind(c.resolution_met)
-            .bind(c.resolution_missed)
-            .bind(c.first_contact_resolutions)
-            .bind(c.reopened)
-            .bind(c.answered)
-            .bind(c.first_response_millis)
-            .bind(c.rated)
-            .bind(c.satisfied)
-            .bind(c.rating_points)
             .bind(team)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
+            .bind(*channel)
+            .bind(*priority);
+            for count in flat(c) {
+                query = query.bind(count);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
         })?;
     }
     for (hour, change) in hours.iter().filter(|(_, change)| **change != 0) {
         keep_unresolved(tx, hour, *change).await?;
     }
     Ok(())
+}
+
+/// `c`'s counts in the order of [`counts!`].
+fn flat(c: &ServiceCounts) -> Vec<i64> {
+    let mut flat = vec![
+        c.opened,
+        c.solved,
+        c.first_response_met,
+        c.first_response_missed,
+        c.resolution_met,
+        c.resolution_missed,
+        c.first_contact_resolutions,
+        c.reopened,
+        c.answered,
+        c.first_response_millis,
+        c.rated,
+        c.satisfied,
+        c.rating_points,
+    ];
+    flat.extend(c.first_response_waits);
+    flat.extend(c.resolution_waits);
+    flat
+}
+
+/// Counts read in the order of [`counts!`]; missing ones are zero.
+fn unflat(values: &[i64]) -> ServiceCounts {
+    let at = |i: usize| values.get(i).copied().unwrap_or_default();
+    let mut c = ServiceCounts {
+        opened: at(0),
+        solved: at(1),
+        first_response_met: at(2),
+        first_response_missed: at(3),
+        resolution_met: at(4),
+        resolution_missed: at(5),
+        first_contact_resolutions: at(6),
+        reopened: at(7),
+        answered: at(8),
+        first_response_millis: at(9),
+        rated: at(10),
+        satisfied: at(11),
+        rating_points: at(12),
+        ..ServiceCounts::default()
+    };
+    let bands = c.first_response_waits.len();
+    for band in 0..bands {
+        c.first_response_waits[band] = at(13 + band);
+        c.resolution_waits[band] = at(13 + bands + band);
+    }
+    c
 }
 
 /// Adds `change` to the tickets unresolved in `hour`; an hour left with none is removed, so the
@@ -150,28 +220,6 @@ pub async fn backlog(db: &Db, cuts: [DateTime<Utc>; 4]) -> Result<[i64; 5], Stor
     Ok([row.0, row.1, row.2, row.3, row.4])
 }
 
-/// A group's counts over a period, as [`read`] sums them.
-#[derive(sqlx::FromRow)]
-struct GroupRow {
-    assignee_id: Uuid,
-    team_id: Uuid,
-    channel: String,
-    priority: String,
-    opened: i64,
-    solved: i64,
-    first_response_met: i64,
-    first_response_missed: i64,
-    resolution_met: i64,
-    resolution_missed: i64,
-    first_contact_resolutions: i64,
-    reopened: i64,
-    answered: i64,
-    first_response_millis: i64,
-    rated: i64,
-    satisfied: i64,
-    rating_points: i64,
-}
-
 /// Each group's counts over the tickets opened in the months from `from`'s until (not
 /// including) `until`'s.
 pub async fn read(
@@ -179,55 +227,89 @@ pub async fn read(
     from: chrono::NaiveDate,
     until: chrono::NaiveDate,
 ) -> Result<Vec<(TicketGroup, ServiceCounts)>, StoreError> {
-    let rows: Vec<GroupRow> = on_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT assignee_id, team_id, channel, priority, CAST(sum(opened) AS BIGINT) AS opened,
-                CAST(sum(solved) AS BIGINT) AS solved,
-                CAST(sum(first_response_met) AS BIGINT) AS first_response_met,
-                CAST(sum(first_response_missed) AS BIGINT) AS first_response_missed,
-                CAST(sum(resolution_met) AS BIGINT) AS resolution_met,
-                CAST(sum(resolution_missed) AS BIGINT) AS resolution_missed,
-                CAST(sum(first_contact_resolutions) AS BIGINT) AS first_contact_resolutions,
-                CAST(sum(reopened) AS BIGINT) AS reopened, CAST(sum(answered) AS BIGINT) AS answered,
-                CAST(sum(first_response_millis) AS BIGINT) AS first_response_millis,
-                CAST(sum(rated) AS BIGINT) AS rated, CAST(sum(satisfied) AS BIGINT) AS satisfied,
-                CAST(sum(rating_points) AS BIGINT) AS rating_points
+    let (from, until) = (from.format("%Y-%m").to_string(), until.format("%Y-%m").to_string());
+    let rows = on_pool!(db, |pool| {
+        let rows = sqlx::query(
+            "SELECT assignee_id, team_id, channel, priority,
+                CAST(sum(opened) AS BIGINT),
+                CAST(sum(solved) AS BIGINT),
+                CAST(sum(first_response_met) AS BIGINT),
+                CAST(sum(first_response_missed) AS BIGINT),
+                CAST(sum(resolution_met) AS BIGINT),
+                CAST(sum(resolution_missed) AS BIGINT),
+                CAST(sum(first_contact_resolutions) AS BIGINT),
+                CAST(sum(reopened) AS BIGINT),
+                CAST(sum(answered) AS BIGINT),
+                CAST(sum(first_response_millis) AS BIGINT),
+                CAST(sum(rated) AS BIGINT),
+                CAST(sum(satisfied) AS BIGINT),
+                CAST(sum(rating_points) AS BIGINT),
+                CAST(sum(first_response_w0) AS BIGINT),
+                CAST(sum(first_response_w1) AS BIGINT),
+                CAST(sum(first_response_w2) AS BIGINT),
+                CAST(sum(first_response_w3) AS BIGINT),
+                CAST(sum(first_response_w4) AS BIGINT),
+                CAST(sum(first_response_w5) AS BIGINT),
+                CAST(sum(first_response_w6) AS BIGINT),
+                CAST(sum(first_response_w7) AS BIGINT),
+                CAST(sum(first_response_w8) AS BIGINT),
+                CAST(sum(first_response_w9) AS BIGINT),
+                CAST(sum(first_response_w10) AS BIGINT),
+                CAST(sum(first_response_w11) AS BIGINT),
+                CAST(sum(first_response_w12) AS BIGINT),
+                CAST(sum(first_response_w13) AS BIGINT),
+                CAST(sum(resolution_w0) AS BIGINT),
+                CAST(sum(resolution_w1) AS BIGINT),
+                CAST(sum(resolution_w2) AS BIGINT),
+                CAST(sum(resolution_w3) AS BIGINT),
+                CAST(sum(resolution_w4) AS BIGINT),
+                CAST(sum(resolution_w5) AS BIGINT),
+                CAST(sum(resolution_w6) AS BIGINT),
+                CAST(sum(resolution_w7) AS BIGINT),
+                CAST(sum(resolution_w8) AS BIGINT),
+                CAST(sum(resolution_w9) AS BIGINT),
+                CAST(sum(resolution_w10) AS BIGINT),
+                CAST(sum(resolution_w11) AS BIGINT),
+                CAST(sum(resolution_w12) AS BIGINT),
+                CAST(sum(resolution_w13) AS BIGINT)
              FROM ticket_month_totals WHERE month >= $1 AND month < $2
              GROUP BY assignee_id, team_id, channel, priority",
         )
-        .bind(from.format("%Y-%m").to_string())
-        .bind(until.format("%Y-%m").to_string())
+        .bind(&from)
+        .bind(&until)
         .fetch_all(pool)
-        .await
+        .await?;
+        rows.iter().map(group_of).collect::<Result<Vec<_>, sqlx::Error>>()
     })?;
-    rows.into_iter().map(group_of).collect()
+    rows.into_iter()
+        .map(|(assignee, team, channel, priority, counts)| {
+            Ok((group_named(assignee, team, &channel, &priority)?, unflat(&counts)))
+        })
+        .collect()
 }
 
-fn group_of(row: GroupRow) -> Result<(TicketGroup, ServiceCounts), StoreError> {
-    let group = TicketGroup {
-        assignee_id: (!row.assignee_id.is_nil()).then_some(UserId(row.assignee_id)),
-        team_id: (!row.team_id.is_nil()).then_some(TeamId(row.team_id)),
-        channel: TicketChannel::parse(&row.channel)
-            .ok_or_else(|| StoreError::corrupt("ticket channel", &row.channel))?,
-        priority: TicketPriority::parse(&row.priority)
-            .ok_or_else(|| StoreError::corrupt("ticket priority", &row.priority))?,
-    };
-    let counts = ServiceCounts {
-        opened: row.opened,
-        solved: row.solved,
-        first_response_met: row.first_response_met,
-        first_response_missed: row.first_response_missed,
-        resolution_met: row.resolution_met,
-        resolution_missed: row.resolution_missed,
-        first_contact_resolutions: row.first_contact_resolutions,
-        reopened: row.reopened,
-        answered: row.answered,
-        first_response_millis: row.first_response_millis,
-        rated: row.rated,
-        satisfied: row.satisfied,
-        rating_points: row.rating_points,
-    };
-    Ok((group, counts))
+/// A summed row's group keys and counts, as [`read`] selects them.
+fn group_of<R: sqlx::Row>(row: &R) -> Result<(Uuid, Uuid, String, String, Vec<i64>), sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let counts = (4..row.len()).map(|i| row.try_get::<i64, _>(i)).collect::<Result<Vec<_>, _>>()?;
+    Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, counts))
+}
+
+/// The group a row's keys name, the nil id standing for nobody and no team.
+fn group_named(assignee: Uuid, team: Uuid, channel: &str, priority: &str) -> Result<TicketGroup, StoreError> {
+    Ok(TicketGroup {
+        assignee_id: (!assignee.is_nil()).then_some(UserId(assignee)),
+        team_id: (!team.is_nil()).then_some(TeamId(team)),
+        channel: TicketChannel::parse(channel)
+            .ok_or_else(|| StoreError::corrupt("ticket channel", channel))?,
+        priority: TicketPriority::parse(priority)
+            .ok_or_else(|| StoreError::corrupt("ticket priority", priority))?,
+    })
 }
 
 /// Moves the counts kept for `team`'s tickets to no team, as deleting the team leaves those

@@ -1110,3 +1110,7 @@ file-size-kb = { $n } KB
 file-size-mb = { $n } MB
 portal-file-yours = from you
 portal-file-ours = from our team
+service-report-median-first-response = Median first answer
+service-report-median-resolution = Median resolution
+service-report-minutes = { $n } min
+service-report-days = { $n } d

@@ -1110,3 +1110,7 @@ file-size-kb = { $n } Ko
 file-size-mb = { $n } Mo
 portal-file-yours = de votre part
 portal-file-ours = de notre équipe
+service-report-median-first-response = Première réponse médiane
+service-report-median-resolution = Résolution médiane
+service-report-minutes = { $n } min
+service-report-days = { $n } j

@@ -42,6 +42,8 @@ struct Line {
     fcr: String,
     reopen: String,
     mean_first_response: String,
+    median_first_response: String,
+    median_resolution: String,
     satisfaction: String,
 }
 
@@ -136,8 +138,12 @@ fn line(lang: Lang, name: String, total: bool, row: &ServiceReportRow) -> Line {
     let percent = |share: Option<f64>| {
         share.map(|s| lang.t1("report-percent", "n", lang.number(s * 100.0, 0))).unwrap_or_default()
     };
-    let hours = |seconds: Option<f64>| {
-        seconds.map(|s| lang.t1("service-report-hours", "n", lang.number(s / 3600.0, 1))).unwrap_or_default()
+    // Minutes below an hour, hours below two days, days beyond.
+    let wait = |seconds: Option<f64>| match seconds {
+        None => String::new(),
+        Some(s) if s < 3600.0 => lang.t1("service-report-minutes", "n", lang.number((s / 60.0).round(), 0)),
+        Some(s) if s < 172_800.0 => lang.t1("service-report-hours", "n", lang.number(s / 3600.0, 1)),
+        Some(s) => lang.t1("service-report-days", "n", lang.number(s / 86_400.0, 1)),
     };
     Line {
         name,
@@ -148,7 +154,9 @@ fn line(lang: Lang, name: String, total: bool, row: &ServiceReportRow) -> Line {
         resolution: percent(row.resolution_compliance),
         fcr: percent(row.first_contact_resolution_rate),
         reopen: percent(row.reopen_rate),
-        mean_first_response: hours(row.mean_first_response_seconds),
+        mean_first_response: wait(row.mean_first_response_seconds),
+        median_first_response: wait(row.median_first_response_seconds),
+        median_resolution: wait(row.median_resolution_seconds),
         satisfaction: match (row.satisfaction, row.mean_rating) {
             (Some(share), Some(mean)) => lang.tn(
                 "service-report-csat",

@@ -126,10 +126,10 @@ async fn attach(
     let refused = match receive(form, &visitor.csrf).await? {
         Received::File(upload) => match state.app.attach_to_ticket(&visitor.actor, id, &upload).await {
             Ok(_) => return Ok(redirect(&format!("/tickets/{id}#files"), false)),
-            Err(AppError::Validation(errors)) => visitor.lang.messages(&errors),
+            Err(AppError::Validation(errors)) => said(visitor.lang, &errors),
             Err(other) => return Err(other.into()),
         },
-        Received::Refused(why) => format!("file: {}", visitor.lang.message(why)),
+        Received::Refused(why) => visitor.lang.message(why),
     };
     let composer = super::activities::Composer::empty(visitor.lang);
     let mut page =
@@ -162,9 +162,7 @@ async fn portal_attach(
     let refused = match receive(form, &customer.visit.session.csrf_token).await? {
         Received::File(upload) => match state.app.portal_attach(&customer.visit, id, &upload).await {
             Ok(_) => return Ok(redirect(&format!("/portal/tickets/{id}#files"), false)),
-            Err(AppError::Validation(errors)) => {
-                errors.0.iter().map(|e| lang.message(&e.message)).collect::<Vec<_>>().join(" ")
-            }
+            Err(AppError::Validation(errors)) => said(lang, &errors),
             Err(other) => return Err(other.into()),
         },
         Received::Refused(why) => lang.message(why),
@@ -180,6 +178,11 @@ async fn portal_read(
     let (id, file) = ids(&id, &file)?;
     let (attachment, bytes) = state.app.portal_attachment(&customer.visit, id, file).await?;
     Ok(download(&attachment, bytes))
+}
+
+/// Why a file was refused, in `lang`: every refusal is about the file, so its name is not said.
+fn said(lang: Lang, errors: &comptoir_domain::ValidationErrors) -> String {
+    errors.0.iter().map(|e| lang.message(&e.message)).collect::<Vec<_>>().join(" ")
 }
 
 /// A ticket's and a file's ids from a path; one that does not read names nothing.

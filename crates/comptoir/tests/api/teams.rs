@@ -10,6 +10,7 @@ on_both_databases!(
     only_managers_set_up_teams_and_only_a_member_says_they_are_away,
     a_team_is_set_up_on_its_page_and_a_member_says_there_they_are_away,
     the_report_counts_by_team_and_a_deleted_teams_tickets_count_in_no_team,
+    the_waits_the_upgrade_counts_are_those_kept_as_tickets_change,
 );
 
 /// Creates `count` tickets of `category` at once, as the admin (who takes none himself), and
@@ -307,4 +308,51 @@ async fn the_report_counts_by_team_and_a_deleted_teams_tickets_count_in_no_team(
     assert_eq!(counts, [Some(3), Some(1), Some(2)], "{row:?}");
     let report = s.get("/api/v1/tickets/report?by=team", &s.admin).await;
     assert_eq!(report.body["groups"].as_array().map(Vec::len), Some(1), "{:?}", report.body);
+}
+
+/// The upgrade that introduced the waits' bands counted them for the tickets already there;
+/// run again over today's tickets, it must find what was kept as they changed.
+async fn the_waits_the_upgrade_counts_are_those_kept_as_tickets_change(s: TestServer) {
+    let (agent, token) = s.user(Role::Support).await;
+    let team = json!({"name": "Support N1", "members": [{"user_id": agent}], "categories": ["Panne"]});
+    assert_eq!(s.post("/api/v1/teams", &s.admin, team).await.status, StatusCode::CREATED);
+    let ours = tickets_at_once(&s, "Panne", 2).await;
+    let nobodys = tickets_at_once(&s, "Livraison", 2).await;
+    for ticket in [&ours[0], &nobodys[0]] {
+        let id = ticket["id"].as_str().unwrap_or_default();
+        let answered =
+            s.post(&format!("/api/v1/tickets/{id}/messages"), &token, json!({"body": "Voilà"})).await;
+        assert_eq!(answered.status, StatusCode::CREATED, "{:?}", answered.body);
+        let solved = s.patch(&format!("/api/v1/tickets/{id}"), &token, json!({"status": "solved"})).await;
+        assert_eq!(solved.status, StatusCode::OK, "{:?}", solved.body);
+    }
+    let merged = s
+        .post(
+            &format!("/api/v1/tickets/{}/merge", ours[1]["id"].as_str().unwrap_or_default()),
+            &s.admin,
+            json!({"into": ours[0]["id"]}),
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::OK, "{:?}", merged.body);
+    let report = async || {
+        let mut rows = Vec::new();
+        for by in ["team", "assignee"] {
+            let answer = s.get(&format!("/api/v1/tickets/report?by={by}"), &s.admin).await;
+            rows.push((answer.body["total"].clone(), answer.body["groups"].clone()));
+        }
+        rows
+    };
+    let kept = report().await;
+    assert_eq!(kept[0].0["first_response_waits"][0], 2, "{:?}", kept[0].0);
+    const FORGOTTEN: &str = "first_response_w0 = 0, first_response_w1 = 0, first_response_w2 = 0, first_response_w3 = 0, first_response_w4 = 0, first_response_w5 = 0, first_response_w6 = 0, first_response_w7 = 0, first_response_w8 = 0, first_response_w9 = 0, first_response_w10 = 0, first_response_w11 = 0, first_response_w12 = 0, first_response_w13 = 0, resolution_w0 = 0, resolution_w1 = 0, resolution_w2 = 0, resolution_w3 = 0, resolution_w4 = 0, resolution_w5 = 0, resolution_w6 = 0, resolution_w7 = 0, resolution_w8 = 0, resolution_w9 = 0, resolution_w10 = 0, resolution_w11 = 0, resolution_w12 = 0, resolution_w13 = 0";
+    let upgrade = |migration: &str| {
+        let start = migration.find("UPDATE ticket_month_totals").expect("the counting");
+        format!("UPDATE ticket_month_totals SET {FORGOTTEN};\n{}", &migration[start..])
+    };
+    s.execute_sql(
+        &upgrade(include_str!("../../../comptoir-store/migrations/sqlite/0031_service_waits.sql")),
+        &upgrade(include_str!("../../../comptoir-store/migrations/postgres/0031_service_waits.sql")),
+    )
+    .await;
+    assert_eq!(report().await, kept);
 }

@@ -442,6 +442,12 @@ async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reope
     assert_eq!(total["first_contact_resolution_rate"].as_f64(), Some(1.0 / 3.0));
     assert_eq!((total["reopened"].as_i64(), total["reopen_rate"].as_f64()), (Some(1), Some(1.0 / 3.0)));
     assert!(total["mean_first_response_seconds"].as_f64().is_some_and(|m| (0.0..60.0).contains(&m)));
+    assert_eq!(
+        (total["first_response_waits"][0].as_i64(), total["resolution_waits"][0].as_i64()),
+        (Some(3), Some(3))
+    );
+    assert!(total["median_first_response_seconds"].as_f64().is_some_and(|m| (0.0..=300.0).contains(&m)));
+    assert!(total["median_resolution_seconds"].as_f64().is_some_and(|m| (0.0..=300.0).contains(&m)));
     let groups: Vec<(String, i64)> = report.body["groups"]
         .as_array()
         .expect("groups")

@@ -79,7 +79,6 @@ pub fn router() -> Router<AppState> {
         .merge(articles::router())
         .merge(macros::router())
         .merge(teams::router())
-        .merge(ticket_files::router())
         .merge(record_pages::routes::<tickets::Tickets>())
         .merge(tickets::router())
         .merge(quotes::router())

@@ -7,16 +7,17 @@ use super::auth::{append_cookie, guest_response};
 use super::errors::PageError;
 use super::path::PagePath;
 use super::session::{
-    Customer, CustomerSubmission, GuestSubmission, LANG_COOKIE, PORTAL_COOKIE, PRE_SESSION_COOKIE, cookie,
-    guest_lang, over_https, set_cookie,
+    Customer, CustomerSubmission, GuestSubmission, LANG_COOKIE, PORTAL_COOKIE, PRE_SESSION_COOKIE,
+    check_origin, cookie, guest_lang, over_https, set_cookie,
 };
-use super::ticket_files::{FileLine, file_lines};
+use super::ticket_files::{self, FileLine, file_lines};
 use super::{assets, redirect, render};
+use crate::attached::{MAX_UPLOAD_REQUEST, download};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -41,6 +42,11 @@ pub fn router() -> Router<AppState> {
         .route("/portal/tickets/new", get(new_ticket))
         .route("/portal/tickets/{id}", get(ticket))
         .route("/portal/tickets/{id}/replies", post(reply))
+        .route(
+            "/portal/tickets/{id}/files",
+            post(portal_attach).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
+        )
+        .route("/portal/tickets/{id}/files/{file}", get(portal_read))
         // A request or an answer in words: nothing a customer sends here needs more.
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
 }
@@ -439,7 +445,7 @@ async fn portal_files(
 }
 
 /// The ticket's page again, saying why the file sent was refused.
-pub(super) async fn ticket_refusing_file(
+async fn ticket_refusing_file(
     state: &AppState,
     headers: &HeaderMap,
     customer: &Customer,
@@ -476,4 +482,37 @@ async fn reply(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The requester attaches the form's file to their ticket in the portal.
+async fn portal_attach(
+    State(state): State<AppState>,
+    customer: Customer,
+    headers: HeaderMap,
+    PagePath(id): PagePath<TicketId>,
+    form: Multipart,
+) -> Result<Response, PageError> {
+    check_origin(&headers)?;
+    let lang = customer.lang;
+    let refused = match ticket_files::receive(form, &customer.visit.session.csrf_token).await? {
+        ticket_files::Received::File(upload) => {
+            match state.app.portal_attach(&customer.visit, id, &upload).await {
+                Ok(_) => return Ok(redirect(&format!("/portal/tickets/{id}#files"), false)),
+                Err(AppError::Validation(errors)) => ticket_files::said(lang, &errors),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        ticket_files::Received::Refused(why) => lang.message(why),
+    };
+    ticket_refusing_file(&state, &headers, &customer, id, refused).await
+}
+
+async fn portal_read(
+    State(state): State<AppState>,
+    customer: Customer,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (id, file) = ticket_files::ids(&id, &file)?;
+    let (attachment, bytes) = state.app.portal_attachment(&customer.visit, id, file).await?;
+    Ok(download(&attachment, bytes))
 }

@@ -1,36 +1,17 @@
-//! A ticket's files on its pages: the team's ticket page and the requester's page in the
-//! portal each list them, take a new one by a form, and hand one back as a download.
+//! What the team's ticket page and the requester's page in the portal share about a ticket's
+//! files: how they are listed, and how a file form is read.
 
 use super::errors::PageError;
-use super::path::PagePath;
-use super::record_pages::show_page;
-use super::redirect;
-use super::session::{CSRF_FIELD, Customer, Visitor, check_origin};
-use crate::attached::{MAX_UPLOAD_REQUEST, NotRead, download, read_file};
+use super::session::CSRF_FIELD;
+use crate::attached::{NotRead, read_file};
 use crate::i18n::Lang;
 use crate::security::same_secret;
-use crate::state::AppState;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-use axum::routing::{get, post};
+use axum::extract::Multipart;
 use chrono::{DateTime, Utc};
 use comptoir_app::AppError;
 use comptoir_app::attachments::Upload;
 use comptoir_domain::attachments::Attachment;
 use comptoir_domain::ids::{AttachmentId, TicketId};
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tickets/{id}/files", post(attach).layer(DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)))
-        .route("/tickets/{id}/files/{file}", get(read))
-        .route(
-            "/portal/tickets/{id}/files",
-            post(portal_attach).layer(DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
-        )
-        .route("/portal/tickets/{id}/files/{file}", get(portal_read))
-}
 
 /// A file as a ticket's page lists it.
 pub struct FileLine {
@@ -74,7 +55,7 @@ fn size_text(lang: Lang, bytes: i64) -> String {
 }
 
 /// What a file form brought.
-enum Received {
+pub(super) enum Received {
     File(Upload),
     /// Why the file was refused before it reached the use case, in English.
     Refused(&'static str),
@@ -82,7 +63,7 @@ enum Received {
 
 /// Reads a file form whose first field is the CSRF token `expected`: a forged upload is
 /// refused before a byte of its file is read.
-async fn receive(mut form: Multipart, expected: &str) -> Result<Received, PageError> {
+pub(super) async fn receive(mut form: Multipart, expected: &str) -> Result<Received, PageError> {
     let mut token_checked = false;
     let mut received = None;
     loop {
@@ -113,80 +94,13 @@ async fn receive(mut form: Multipart, expected: &str) -> Result<Received, PageEr
     Ok(received.map_or(Received::Refused("is required"), Received::File))
 }
 
-/// Attaches the form's file to a ticket from its page, then shows the page at its files; a
-/// refused file shows the page again saying why.
-async fn attach(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    PagePath(id): PagePath<TicketId>,
-    form: Multipart,
-) -> Result<Response, PageError> {
-    check_origin(&headers)?;
-    let refused = match receive(form, &visitor.csrf).await? {
-        Received::File(upload) => match state.app.attach_to_ticket(&visitor.actor, id, &upload).await {
-            Ok(_) => return Ok(redirect(&format!("/tickets/{id}#files"), false)),
-            Err(AppError::Validation(errors)) => said(visitor.lang, &errors),
-            Err(other) => return Err(other.into()),
-        },
-        Received::Refused(why) => visitor.lang.message(why),
-    };
-    let composer = super::activities::Composer::empty(visitor.lang);
-    let mut page =
-        show_page::<super::tickets::Tickets>(&state, &visitor, id.0, composer, None, None, Some(refused))
-            .await?;
-    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(page)
-}
-
-async fn read(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((id, file)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let (id, file) = ids(&id, &file)?;
-    let (attachment, bytes) = state.app.ticket_attachment(&visitor.actor, id, file).await?;
-    Ok(download(&attachment, bytes))
-}
-
-/// The requester attaches the form's file to their ticket in the portal.
-async fn portal_attach(
-    State(state): State<AppState>,
-    customer: Customer,
-    headers: HeaderMap,
-    PagePath(id): PagePath<TicketId>,
-    form: Multipart,
-) -> Result<Response, PageError> {
-    check_origin(&headers)?;
-    let lang = customer.lang;
-    let refused = match receive(form, &customer.visit.session.csrf_token).await? {
-        Received::File(upload) => match state.app.portal_attach(&customer.visit, id, &upload).await {
-            Ok(_) => return Ok(redirect(&format!("/portal/tickets/{id}#files"), false)),
-            Err(AppError::Validation(errors)) => said(lang, &errors),
-            Err(other) => return Err(other.into()),
-        },
-        Received::Refused(why) => lang.message(why),
-    };
-    super::portal::ticket_refusing_file(&state, &headers, &customer, id, refused).await
-}
-
-async fn portal_read(
-    State(state): State<AppState>,
-    customer: Customer,
-    Path((id, file)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let (id, file) = ids(&id, &file)?;
-    let (attachment, bytes) = state.app.portal_attachment(&customer.visit, id, file).await?;
-    Ok(download(&attachment, bytes))
-}
-
 /// Why a file was refused, in `lang`: every refusal is about the file, so its name is not said.
-fn said(lang: Lang, errors: &comptoir_domain::ValidationErrors) -> String {
+pub(super) fn said(lang: Lang, errors: &comptoir_domain::ValidationErrors) -> String {
     errors.0.iter().map(|e| lang.message(&e.message)).collect::<Vec<_>>().join(" ")
 }
 
 /// A ticket's and a file's ids from a path; one that does not read names nothing.
-fn ids(ticket: &str, file: &str) -> Result<(TicketId, AttachmentId), PageError> {
+pub(super) fn ids(ticket: &str, file: &str) -> Result<(TicketId, AttachmentId), PageError> {
     let not_found = || PageError::from(AppError::NotFound);
     Ok((ticket.parse().map_err(|_| not_found())?, file.parse().map_err(|_| not_found())?))
 }

@@ -13,12 +13,15 @@ use super::path::PagePath;
 use super::record_pages::show_page;
 use super::records::{Kind, Spec, body_from_form, spec, user_name, version_of};
 use super::redirect;
+use super::session::check_origin;
 use super::session::{Fields, Submission, Visitor};
+use super::ticket_files;
+use crate::attached::{MAX_UPLOAD_REQUEST, download};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use comptoir_app::ticket_merges::{TicketMergeInput, TicketSplitInput};
 use comptoir_app::{App, AppError};
@@ -340,6 +343,11 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/messages", axum::routing::post(add_message))
         .route("/tickets/{id}/merge", axum::routing::post(merge))
         .route("/tickets/{id}/split", axum::routing::post(split))
+        .route(
+            "/tickets/{id}/files",
+            axum::routing::post(attach).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
+        )
+        .route("/tickets/{id}/files/{file}", axum::routing::get(read_file))
 }
 
 /// Splits the chosen message out into a new ticket, then shows that one.
@@ -435,6 +443,42 @@ async fn add_message(
         }
         Err(other) => Err(PageError::from(other)),
     }
+}
+
+/// Attaches the form's file to a ticket from its page, then shows the page at its files; a
+/// refused file shows the page again saying why.
+async fn attach(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    PagePath(id): PagePath<TicketId>,
+    form: Multipart,
+) -> Result<Response, PageError> {
+    check_origin(&headers)?;
+    let refused = match ticket_files::receive(form, &visitor.csrf).await? {
+        ticket_files::Received::File(upload) => {
+            match state.app.attach_to_ticket(&visitor.actor, id, &upload).await {
+                Ok(_) => return Ok(redirect(&format!("/tickets/{id}#files"), false)),
+                Err(AppError::Validation(errors)) => ticket_files::said(visitor.lang, &errors),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        ticket_files::Received::Refused(why) => visitor.lang.message(why),
+    };
+    let composer = Composer::empty(visitor.lang);
+    let mut page = show_page::<Tickets>(&state, &visitor, id.0, composer, None, None, Some(refused)).await?;
+    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(page)
+}
+
+async fn read_file(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (id, file) = ticket_files::ids(&id, &file)?;
+    let (attachment, bytes) = state.app.ticket_attachment(&visitor.actor, id, file).await?;
+    Ok(download(&attachment, bytes))
 }
 
 #[cfg(test)]

@@ -150,6 +150,27 @@ pub enum Received {
 }
 
 impl App {
+    /// The order a typed number (`C-2026-0042`, whatever its case) names, as a form where the
+    /// order is typed needs it; a number of no order is refused on `field`.
+    pub async fn order_by_number(
+        &self,
+        actor: &Actor,
+        number: &str,
+        field: &str,
+    ) -> Result<OrderId, AppError> {
+        let pairs = [
+            ("filter[number]".to_owned(), number.trim().to_uppercase()),
+            ("limit".to_owned(), "1".to_owned()),
+        ];
+        let query = ListQuery::parse(&pairs, &[])?;
+        let found = self.list::<Orders>(actor, &query).await?.data.into_iter().next();
+        found
+            .map(|order| order.id)
+            .ok_or_else(|| ValidationErrors::single(field, "no order has this number").into())
+    }
+}
+
+impl App {
     /// Records an order sent by another system. With an `external_id` already known, what
     /// was sent is merged into the order it made (fields left out keep their value; nothing
     /// is written when nothing differs); otherwise a new order is numbered.

@@ -10,6 +10,7 @@ use chrono::{DateTime, Datelike, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::{Activity, ActivityInput, ActivityKind, Direction};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary};
+use comptoir_domain::documents::{DealSummary, OrderSummary};
 use comptoir_domain::ids::{ContactId, TicketId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::listing::{Count, Filter, FilterOp, ListQuery, Page};
@@ -90,6 +91,8 @@ impl Kind for Tickets {
             && fields.contact_id == current.fields.contact_id
             && fields.assignee_id == current.fields.assignee_id
             && fields.team_id == current.fields.team_id
+            && fields.order_id == current.fields.order_id
+            && fields.deal_id == current.fields.deal_id
         {
             // Each was checked when set, and the database keeps them (a deleted contact or
             // company clears them), so a change of anything else reads nothing more.
@@ -99,6 +102,8 @@ impl Kind for Tickets {
                 requester_email: current.requester_email.clone(),
                 company: current.company.clone(),
                 team: current.team.clone(),
+                order: current.order.clone(),
+                deal: current.deal.clone(),
             });
         }
         let mut refs = TicketRefs { plan, ..TicketRefs::default() };
@@ -123,6 +128,18 @@ impl Kind for Tickets {
             match comptoir_store::teams::get(&app.db, id).await? {
                 Some(team) => refs.team = Some(team.summary()),
                 None => errors.add("team_id", "is not a team"),
+            }
+        }
+        if let Some(id) = fields.order_id {
+            match comptoir_store::orders::get(&app.db, id).await? {
+                Some(order) => refs.order = Some(OrderSummary { id, number: order.number }),
+                None => errors.add("order_id", "is not an order"),
+            }
+        }
+        if let Some(id) = fields.deal_id {
+            match comptoir_store::deals::get(&app.db, id).await? {
+                Some(deal) => refs.deal = Some(DealSummary { id, title: deal.fields.title }),
+                None => errors.add("deal_id", "is not a deal"),
             }
         }
         errors.into_result()?;

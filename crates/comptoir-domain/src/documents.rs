@@ -1,7 +1,7 @@
 //! What quotes and orders have in common: a number in a yearly series without gaps, a
 //! customer, a currency and lines.
 
-use crate::ids::{CompanyId, ContactId, DealId};
+use crate::ids::{CompanyId, ContactId, DealId, OrderId};
 use crate::money::{BASE_CURRENCY, Currency};
 use crate::validation::{ValidationErrors, clean_text};
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,13 @@ impl Series {
 pub struct DealSummary {
     pub id: DealId,
     pub title: String,
+}
+
+/// An order as a ticket about it names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OrderSummary {
+    pub id: OrderId,
+    pub number: String,
 }
 
 /// Reads a document's currency: EUR when none is given.

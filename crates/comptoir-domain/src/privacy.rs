@@ -456,6 +456,8 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("companies", "portal_shares_tickets"),
     ("tickets", "merged_into_id"),
     ("tickets", "team_id"),
+    ("tickets", "order_id"),
+    ("tickets", "deal_id"),
     ("ticket_attachments", "id"),
     ("ticket_attachments", "ticket_id"),
     ("ticket_attachments", "content_type"),

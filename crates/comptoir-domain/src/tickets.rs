@@ -6,7 +6,8 @@
 use crate::business_hours::Calendar;
 use crate::contacts::{CompanySummary, ContactSummary};
 use crate::custom_fields::{CustomFieldDefinition, validate_values};
-use crate::ids::{CompanyId, ContactId, TeamId, TicketId, UserId};
+use crate::documents::{DealSummary, OrderSummary};
+use crate::ids::{CompanyId, ContactId, DealId, OrderId, TeamId, TicketId, UserId};
 use crate::search::fold;
 use crate::tags::clean_tags;
 use crate::teams::TeamSummary;
@@ -119,6 +120,12 @@ pub struct TicketInput {
     /// its available members, unless someone was named.
     #[serde(default)]
     pub team_id: Option<TeamId>,
+    /// The order it is about (a delivery, an invoice).
+    #[serde(default)]
+    pub order_id: Option<OrderId>,
+    /// The deal it is about (a question before signing).
+    #[serde(default)]
+    pub deal_id: Option<DealId>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -138,6 +145,8 @@ pub struct TicketFields {
     pub company_id: Option<CompanyId>,
     pub assignee_id: Option<UserId>,
     pub team_id: Option<TeamId>,
+    pub order_id: Option<OrderId>,
+    pub deal_id: Option<DealId>,
     pub tags: Vec<String>,
     #[schema(value_type = Object)]
     pub custom_fields: Map<String, Value>,
@@ -177,6 +186,9 @@ pub struct Ticket {
     pub company: Option<CompanySummary>,
     /// The team, named.
     pub team: Option<TeamSummary>,
+    /// The order and the deal it is about, named.
+    pub order: Option<OrderSummary>,
+    pub deal: Option<DealSummary>,
     #[serde(flatten)]
     pub track: TicketTrack,
     pub sla: TicketSla,
@@ -279,6 +291,8 @@ pub struct TicketRefs {
     pub requester_email: Option<String>,
     pub company: Option<CompanySummary>,
     pub team: Option<TeamSummary>,
+    pub order: Option<OrderSummary>,
+    pub deal: Option<DealSummary>,
 }
 
 /// A service-level deadline a ticket can miss.
@@ -326,6 +340,8 @@ impl Ticket {
             requester_email: refs.requester_email,
             company: refs.company,
             team: refs.team,
+            order: refs.order,
+            deal: refs.deal,
             track: TicketTrack::default(),
             sla: TicketSla::default(),
             created_at: at,
@@ -354,6 +370,8 @@ impl Ticket {
             requester_email: refs.requester_email,
             company: refs.company,
             team: refs.team,
+            order: refs.order,
+            deal: refs.deal,
             track,
             updated_at: at,
             ..self.clone()
@@ -458,6 +476,8 @@ impl TicketInput {
                 None => self.assignee_id.or(assignee_default),
             },
             team_id: self.team_id,
+            order_id: self.order_id,
+            deal_id: self.deal_id,
             tags,
             custom_fields,
         })
@@ -477,6 +497,8 @@ impl TicketFields {
             company_id: self.company_id,
             assignee_id: self.assignee_id,
             team_id: self.team_id,
+            order_id: self.order_id,
+            deal_id: self.deal_id,
             tags: self.tags.clone(),
             custom_fields: self.custom_fields.clone(),
         }

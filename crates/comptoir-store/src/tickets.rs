@@ -8,7 +8,8 @@ use crate::sql::{Bind, delete_row, insert_rows, json, update_row};
 use chrono::{DateTime, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::{CompanyId, ContactId, TeamId, TicketId, UserId};
+use comptoir_domain::documents::{DealSummary, OrderSummary};
+use comptoir_domain::ids::{CompanyId, ContactId, DealId, OrderId, TeamId, TicketId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::service_report::{ServiceCounts, ServiceTally, moves};
 use comptoir_domain::teams::TeamSummary;
@@ -38,6 +39,8 @@ pub static CATALOG: Catalog = Catalog {
         column("assignee_id", "t.assignee_id", ColumnKind::Id, true, "/assignee_id"),
         column("team_id", "t.team_id", ColumnKind::Id, true, "/team_id"),
         column("team_name", "tm.name", ColumnKind::Text, true, "/team/name"),
+        column("order_id", "t.order_id", ColumnKind::Id, true, "/order_id"),
+        column("deal_id", "t.deal_id", ColumnKind::Id, true, "/deal_id"),
         column("tags", "t.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "t.version", ColumnKind::Int, false, "/version"),
         column("first_response_at", "t.first_response_at", ColumnKind::Timestamp, true, "/first_response_at"),
@@ -102,7 +105,8 @@ pub static CATALOG: Catalog = Catalog {
 macro_rules! tickets_from {
     () => {
         " FROM tickets t LEFT JOIN companies co ON co.id = t.company_id
-         LEFT JOIN contacts ct ON ct.id = t.contact_id LEFT JOIN teams tm ON tm.id = t.team_id"
+         LEFT JOIN contacts ct ON ct.id = t.contact_id LEFT JOIN teams tm ON tm.id = t.team_id
+         LEFT JOIN orders od ON od.id = t.order_id LEFT JOIN deals dl ON dl.id = t.deal_id"
     };
 }
 
@@ -110,11 +114,12 @@ macro_rules! select_tickets {
     () => {
         concat!(
             "SELECT t.id, t.number, t.version, t.subject, t.description, t.status, t.priority, t.channel,
-            t.category, t.contact_id, t.company_id, t.assignee_id, t.team_id, t.tags, t.custom_fields,
+            t.category, t.contact_id, t.company_id, t.assignee_id, t.team_id, t.order_id, t.deal_id, t.tags, t.custom_fields,
             t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.satisfaction, t.merged_into_id,
             t.sla_policy, t.first_response_due_at, t.resolution_due_at, t.sla_paused_at, t.sla_paused_seconds,
             t.first_response_breached_at, t.resolution_breached_at, t.created_at, t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
-            ct.last_name AS contact_last_name, ct.email AS contact_email, tm.name AS team_name",
+            ct.last_name AS contact_last_name, ct.email AS contact_email, tm.name AS team_name,
+            od.number AS order_number, dl.title AS deal_title",
             tickets_from!()
         )
     };
@@ -135,6 +140,8 @@ struct TicketRow {
     company_id: Option<Uuid>,
     assignee_id: Option<Uuid>,
     team_id: Option<Uuid>,
+    order_id: Option<Uuid>,
+    deal_id: Option<Uuid>,
     tags: Json<Vec<String>>,
     custom_fields: Json<Map<String, Value>>,
     first_response_at: Option<DateTime<Utc>>,
@@ -158,6 +165,8 @@ struct TicketRow {
     contact_last_name: Option<String>,
     contact_email: Option<String>,
     team_name: Option<String>,
+    order_number: Option<String>,
+    deal_title: Option<String>,
 }
 
 impl TryFrom<TicketRow> for Ticket {
@@ -185,6 +194,8 @@ impl TryFrom<TicketRow> for Ticket {
                 company_id: row.company_id.map(CompanyId),
                 assignee_id: row.assignee_id.map(UserId),
                 team_id: row.team_id.map(TeamId),
+                order_id: row.order_id.map(OrderId),
+                deal_id: row.deal_id.map(DealId),
                 tags: row.tags.0,
                 custom_fields: row.custom_fields.0,
             },
@@ -202,6 +213,11 @@ impl TryFrom<TicketRow> for Ticket {
                 .zip(row.company_name)
                 .map(|(id, name)| CompanySummary { id: CompanyId(id), name }),
             team: row.team_id.zip(row.team_name).map(|(id, name)| TeamSummary { id: TeamId(id), name }),
+            order: row
+                .order_id
+                .zip(row.order_number)
+                .map(|(id, number)| OrderSummary { id: OrderId(id), number }),
+            deal: row.deal_id.zip(row.deal_title).map(|(id, title)| DealSummary { id: DealId(id), title }),
             track: TicketTrack {
                 first_response_at: row.first_response_at,
                 public_replies: row.public_replies,
@@ -289,7 +305,7 @@ fn new_row(ticket: &Ticket) -> Vec<Bind> {
 macro_rules! changeable_columns {
     () => {
         "version, subject, description, status, priority, channel, category, contact_id, company_id,
-         assignee_id, team_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
+         assignee_id, team_id, order_id, deal_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
          solved_at, closed_at, satisfaction, merged_into_id, sla_policy, first_response_due_at, resolution_due_at, sla_paused_at,
          sla_paused_seconds, first_response_breached_at, resolution_breached_at, updated_at"
     };
@@ -311,6 +327,8 @@ fn changeable_values(ticket: &Ticket) -> Vec<Bind> {
         Bind::OptUuid(f.company_id.map(|c| c.0)),
         Bind::OptUuid(f.assignee_id.map(|u| u.0)),
         Bind::OptUuid(f.team_id.map(|t| t.0)),
+        Bind::OptUuid(f.order_id.map(|o| o.0)),
+        Bind::OptUuid(f.deal_id.map(|d| d.0)),
         json(&f.tags),
         json(&f.custom_fields),
         Bind::Text(ticket.search_text()),

@@ -173,6 +173,8 @@ fn ticket(
         company_id: None,
         assignee_id,
         team_id: None,
+        order_id: None,
+        deal_id: None,
         tags: Vec::new(),
         custom_fields: Map::new(),
     };
@@ -204,6 +206,8 @@ fn ticket(
         requester_email: None,
         company: None,
         team: None,
+        order: None,
+        deal: None,
         track,
         sla,
         created_at,

@@ -1114,3 +1114,6 @@ service-report-median-first-response = Median first answer
 service-report-median-resolution = Median resolution
 service-report-minutes = { $n } min
 service-report-days = { $n } d
+field-order = Order
+ticket-about-order = About order { $number }
+ticket-about-deal = About the deal { $title }

@@ -1114,3 +1114,6 @@ service-report-median-first-response = Première réponse médiane
 service-report-median-resolution = Résolution médiane
 service-report-minutes = { $n } min
 service-report-days = { $n } j
+field-order = Commande
+ticket-about-order = Au sujet de la commande { $number }
+ticket-about-deal = Au sujet de l’affaire { $title }

@@ -136,3 +136,5 @@ v-is-empty = est vide
 v-is-larger-than-n-mb = dépasse { $n } Mo
 v-a-ticket-keeps-at-most-n-files = un ticket garde { $n } fichiers au plus
 v-a-closed-ticket-takes-no-more-files = un ticket clos ne prend plus de fichiers
+v-no-order-has-this-number = aucune commande n’a ce numéro
+v-is-not-an-order = n’est pas une commande

@@ -49,6 +49,7 @@ const SPECS: &[Spec] = &[
     spec("category", "field-category", Kind::Text),
     spec("assignee_id", "field-assignee", Kind::Owner),
     spec("team_id", "field-team", Kind::Team),
+    spec("order", "field-order", Kind::Text).autocomplete("off"),
     spec("tags", "field-tags", Kind::Tags),
 ];
 
@@ -123,6 +124,7 @@ impl KindPages for Tickets {
     fn form_json(ticket: &Ticket) -> Value {
         let mut value = serde_json::to_value(ticket).unwrap_or_default();
         value["requester"] = json!(ticket.requester_email);
+        value["order"] = json!(ticket.order.as_ref().map(|order| &order.number));
         value
     }
 
@@ -197,6 +199,14 @@ impl KindPages for Tickets {
         let mut body = body_from_form(SPECS, fields, only);
         if let Some(object) = body.as_object_mut() {
             object.remove("requester");
+            object.remove("order");
+        }
+        if only.is_none_or(|o| o == "order") {
+            let order = match fields.text("order") {
+                Some(number) => Some(app.order_by_number(actor, &number, "order").await?),
+                None => None,
+            };
+            body["order_id"] = json!(order);
         }
         if only.is_none_or(|o| o == "requester") {
             let requester = match fields.text("requester") {
@@ -237,6 +247,14 @@ impl KindPages for Tickets {
                 .as_ref()
                 .map(|c| Link { text: c.name.clone(), href: Some(format!("/companies/{}", c.id)) }),
         );
+        subtitle.extend(ticket.order.as_ref().map(|order| Link {
+            text: page.lang.t1("ticket-about-order", "number", &order.number),
+            href: Some(format!("/orders/{}", order.id)),
+        }));
+        subtitle.extend(ticket.deal.as_ref().map(|deal| Link {
+            text: page.lang.t1("ticket-about-deal", "title", &deal.title),
+            href: Some(format!("/deals/{}", deal.id)),
+        }));
         subtitle.push(Link {
             text: format!(
                 "{} · {}",

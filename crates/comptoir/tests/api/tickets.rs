@@ -13,6 +13,7 @@ on_both_databases!(
     the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings,
     a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation,
     a_message_asking_something_else_is_split_into_a_ticket_of_its_own,
+    a_ticket_names_the_order_or_the_deal_it_is_about,
 );
 
 /// A contact at a company, and both ids.
@@ -664,4 +665,51 @@ async fn a_message_asking_something_else_is_split_into_a_ticket_of_its_own(s: Te
         "{location}: {}",
         split_page.text
     );
+}
+
+async fn a_ticket_names_the_order_or_the_deal_it_is_about(s: TestServer) {
+    let (contact, company) = requester(&s).await;
+    super::deals::pipeline(&s, "Ventes").await;
+    let line = json!([{"description": "Imprimante", "unit_price": "900", "vat_rate": "20"}]);
+    let order = s.post("/api/v1/orders", &s.admin, json!({"company_id": company, "lines": line})).await;
+    assert_eq!(order.status, StatusCode::CREATED, "{:?}", order.body);
+    let number = order.body["number"].as_str().unwrap_or_default().to_owned();
+    let deal = s.post("/api/v1/deals", &s.admin, json!({"title": "Renouvellement du parc"})).await.id();
+    let about = json!({"subject": "Livraison incomplète", "contact_id": contact, "order_id": order.id(), "deal_id": deal});
+    let ticket = s.post("/api/v1/tickets", &s.admin, about).await;
+    assert_eq!(ticket.status, StatusCode::CREATED, "{:?}", ticket.body);
+    assert_eq!(ticket.body["order"], json!({"id": order.id(), "number": number}));
+    assert_eq!(ticket.body["deal"]["title"], "Renouvellement du parc");
+    let id = ticket.id();
+    let listed = s.get(&format!("/api/v1/tickets?filter[order_id]={}", order.id()), &s.admin).await;
+    assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(1), "{:?}", listed.body);
+    let wrong = s
+        .post("/api/v1/tickets", &s.admin, json!({"subject": "x", "order_id": deal, "deal_id": order.id()}))
+        .await;
+    assert_eq!(wrong.error_fields(), ["order_id", "deal_id"]);
+
+    // On the ticket's page, the order is typed by its number and both are links.
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    let page = browser.get(&format!("/tickets/{id}")).await;
+    assert!(
+        page.contains(&format!(r#"href="/orders/{}""#, order.id()))
+            && page.contains(&format!(r#"href="/deals/{deal}""#))
+    );
+    let plain = browser.get(&format!("/tickets/{id}/edit")).await;
+    assert!(plain.contains(&format!(r#"value="{number}""#)), "{}", plain.text);
+    let unknown =
+        browser.post_htmx(&format!("/tickets/{id}/fields/order"), &[("order", "C-1999-0001")]).await;
+    assert!(unknown.contains("no order has this number"), "{}", unknown.text);
+    let cleared = browser.post_htmx(&format!("/tickets/{id}/fields/order"), &[("order", "")]).await;
+    assert!(cleared.status.is_success(), "{}", cleared.text);
+    assert_eq!(s.get(&format!("/api/v1/tickets/{id}"), &s.admin).await.body["order"], Value::Null);
+    let typed =
+        browser.post_htmx(&format!("/tickets/{id}/fields/order"), &[("order", &number.to_lowercase())]).await;
+    assert!(typed.status.is_success(), "{}", typed.text);
+    assert_eq!(s.get(&format!("/api/v1/tickets/{id}"), &s.admin).await.body["order_id"], json!(order.id()));
+
+    // Deleted, the deal leaves the ticket, about nothing in particular.
+    assert_eq!(s.delete(&format!("/api/v1/deals/{deal}"), &s.admin).await.status, StatusCode::NO_CONTENT);
+    let kept = s.get(&format!("/api/v1/tickets/{id}"), &s.admin).await;
+    assert_eq!((kept.body["deal_id"].clone(), kept.body["deal"].clone()), (Value::Null, Value::Null));
 }

@@ -106,11 +106,12 @@ pub trait Kind: Send + Sync + 'static {
         Vec::new()
     }
 
-    /// Gives a new record, inside the transaction that stores it, what only that transaction
-    /// can: the next number of a series without gaps, the next member of a team's rotation.
-    /// By default nothing.
+    /// Gives a record, inside the transaction that stores it new (`before` is `None`) or
+    /// changed from `before`, what only that transaction can: the next number of a series
+    /// without gaps, the next member of a team's rotation. By default nothing.
     fn allot(
         _tx: &mut Tx,
+        _before: Option<&Self::Record>,
         _record: &mut Self::Record,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         async { Ok(()) }
@@ -202,7 +203,7 @@ impl App {
         origin: Origin<'_>,
         mut created: K::Record,
     ) -> Result<K::Record, AppError> {
-        K::allot(tx, &mut created).await?;
+        K::allot(tx, None, &mut created).await?;
         K::insert(tx, &created).await?;
         let id = K::id(&created).into();
         record(tx, origin, Action::Create, K::OBJECT, id, None, Some(K::fields(&created))).await?;
@@ -239,9 +240,10 @@ impl App {
         if_match: Option<i64>,
     ) -> Result<K::Record, AppError> {
         let current = self.get::<K>(actor, id).await?;
-        let changed =
+        let mut changed =
             self.prepare_change::<K>(actor, &current, |input| patched(&input, patch), if_match).await?;
         let mut tx = self.db.begin().await?;
+        K::allot(&mut tx, Some(&current), &mut changed).await?;
         self.store_change::<K>(&mut tx, actor, &current, &changed, if_match, None).await?;
         tx.commit().await?;
         Ok(changed)
@@ -271,7 +273,8 @@ impl App {
         if_match: Option<i64>,
         operation: Option<OperationId>,
     ) -> Result<K::Record, AppError> {
-        let changed = self.prepare_change::<K>(actor, current, edit, if_match).await?;
+        let mut changed = self.prepare_change::<K>(actor, current, edit, if_match).await?;
+        K::allot(tx, Some(current), &mut changed).await?;
         self.store_change::<K>(tx, actor, current, &changed, if_match, operation).await?;
         Ok(changed)
     }

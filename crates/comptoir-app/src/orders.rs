@@ -109,7 +109,10 @@ impl Kind for Orders {
         }
     }
 
-    async fn allot(tx: &mut Tx, order: &mut Order) -> Result<(), StoreError> {
+    async fn allot(tx: &mut Tx, before: Option<&Order>, order: &mut Order) -> Result<(), StoreError> {
+        if before.is_some() {
+            return Ok(());
+        }
         order.number =
             comptoir_store::documents::next_number(tx, Series::Order, order.created_at.year()).await?;
         Ok(())

@@ -142,7 +142,10 @@ impl Kind for Quotes {
         }
     }
 
-    async fn allot(tx: &mut Tx, quote: &mut Quote) -> Result<(), StoreError> {
+    async fn allot(tx: &mut Tx, before: Option<&Quote>, quote: &mut Quote) -> Result<(), StoreError> {
+        if before.is_some() {
+            return Ok(());
+        }
         quote.number =
             comptoir_store::documents::next_number(tx, Series::Quote, quote.created_at.year()).await?;
         Ok(())

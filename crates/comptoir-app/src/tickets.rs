@@ -181,11 +181,16 @@ impl Kind for Tickets {
         reached
     }
 
-    /// Its number, and when it waits in a team's queue for nobody in particular, the team
-    /// member whose turn it is (when the team hands out in turn).
-    async fn allot(tx: &mut Tx, ticket: &mut Ticket) -> Result<(), StoreError> {
-        ticket.numbered(comptoir_store::documents::next_ticket_number(tx).await?);
-        if ticket.fields.assignee_id.is_none()
+    /// A new ticket's number; and when a ticket comes to a team's queue (new, or moved there)
+    /// for nobody in particular, the team member whose turn it is (when the team hands out in
+    /// turn).
+    async fn allot(tx: &mut Tx, before: Option<&Ticket>, ticket: &mut Ticket) -> Result<(), StoreError> {
+        if before.is_none() {
+            ticket.numbered(comptoir_store::documents::next_ticket_number(tx).await?);
+        }
+        let arrived = before.is_none_or(|before| before.fields.team_id != ticket.fields.team_id);
+        if arrived
+            && ticket.fields.assignee_id.is_none()
             && let Some(team) = ticket.fields.team_id
         {
             ticket.fields.assignee_id = comptoir_store::teams::take_turn(tx, team).await?;

@@ -172,6 +172,14 @@ async fn a_ticket_goes_to_the_team_of_its_category_or_of_its_requesters_language
     let moved =
         s.patch(&format!("/api/v1/tickets/{}", chosen.id()), &s.admin, json!({"team_id": english})).await;
     assert_eq!(moved.body["team"]["name"], "English desk", "{:?}", moved.body);
+    assert_eq!(moved.body["assignee_id"], json!(agent), "moved, it keeps whoever has it");
+    // Waiting in the English desk's queue for nobody, moved to a team that hands out in turn.
+    let waiting = by_language.id();
+    let handed = s.patch(&format!("/api/v1/tickets/{waiting}"), &s.admin, json!({"team_id": billing})).await;
+    assert_eq!(
+        (handed.body["team_id"].clone(), handed.body["assignee_id"].clone()),
+        (json!(billing), json!(agent))
+    );
 }
 
 async fn only_managers_set_up_teams_and_only_a_member_says_they_are_away(s: TestServer) {

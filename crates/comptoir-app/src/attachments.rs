@@ -17,14 +17,26 @@ use comptoir_domain::users::Actor;
 use sha2::{Digest, Sha256};
 
 /// A file as a form or a request sent it.
+#[derive(Clone)]
 pub struct Upload {
     pub file_name: String,
     pub content_type: Option<String>,
     pub bytes: Vec<u8>,
 }
 
+/// What a file is, never what it holds: a log never shows a customer's file.
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("size", &self.bytes.len())
+            .finish()
+    }
+}
+
 impl Upload {
-    fn received(&self) -> ReceivedFile<'_> {
+    pub(crate) fn received(&self) -> ReceivedFile<'_> {
         ReceivedFile {
             name: &self.file_name,
             declared_type: self.content_type.as_deref(),
@@ -109,8 +121,7 @@ impl App {
         comptoir_store::attachments::content(&self.db, ticket.id, attachment).await?.ok_or(AppError::NotFound)
     }
 
-    /// Stores `attachment` with its audit entry (what it is, never its bytes), if its ticket
-    /// has room for one more.
+    /// Stores `attachment` in a transaction of its own.
     async fn keep_attachment(
         &self,
         origin: Origin<'_>,
@@ -118,27 +129,31 @@ impl App {
         bytes: &[u8],
     ) -> Result<(), AppError> {
         let mut tx = self.db.begin().await?;
-        if comptoir_store::attachments::count_of_ticket(&mut tx, attachment.ticket_id).await?
-            >= MAX_ATTACHMENTS_PER_TICKET
-        {
-            return Err(ValidationErrors::single(
-                "file",
-                format!("a ticket keeps at most {MAX_ATTACHMENTS_PER_TICKET} files"),
-            )
-            .into());
-        }
-        comptoir_store::attachments::insert(&mut tx, attachment, bytes).await?;
-        record(
-            &mut tx,
-            origin,
-            Action::Create,
-            ObjectType::Attachment,
-            attachment.id.0,
-            None,
-            Some(attachment),
-        )
-        .await?;
+        store_attachment(&mut tx, origin, attachment, bytes).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Stores `attachment` inside `tx` with its audit entry (what it is, never its bytes), if its
+/// ticket has room for one more.
+pub(crate) async fn store_attachment(
+    tx: &mut comptoir_store::Tx,
+    origin: Origin<'_>,
+    attachment: &Attachment,
+    bytes: &[u8],
+) -> Result<(), AppError> {
+    if comptoir_store::attachments::count_of_ticket(tx, attachment.ticket_id).await?
+        >= MAX_ATTACHMENTS_PER_TICKET
+    {
+        return Err(ValidationErrors::single(
+            "file",
+            format!("a ticket keeps at most {MAX_ATTACHMENTS_PER_TICKET} files"),
+        )
+        .into());
+    }
+    comptoir_store::attachments::insert(tx, attachment, bytes).await?;
+    let object = ObjectType::Attachment;
+    record(tx, origin, Action::Create, object, attachment.id.0, None, Some(attachment)).await?;
+    Ok(())
 }

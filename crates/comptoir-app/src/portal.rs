@@ -4,6 +4,7 @@
 //! own changes are, and reaches the team through the same tickets, timelines and events.
 
 use crate::activities::Activities;
+use crate::attachments::{Upload, store_attachment};
 use crate::changes::Origin;
 use crate::kind::Kind;
 use crate::secrets::{random_secret, stored_hash};
@@ -12,6 +13,7 @@ use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::activities::Activity;
 use comptoir_domain::articles::Article;
+use comptoir_domain::attachments::{Attachment, Uploader};
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::ids::{CompanyId, TicketId};
 use comptoir_domain::kinds::{RecordKind, RecordRef};
@@ -70,6 +72,8 @@ pub struct PortalTicket {
 pub struct PortalRequestInput {
     pub subject: Option<String>,
     pub description: Option<String>,
+    /// A file sent with it (a screenshot, a photo of the damage).
+    pub file: Option<Upload>,
 }
 
 /// What a closed ticket says to one more message.
@@ -263,9 +267,16 @@ impl App {
         let refs = Tickets::references(self, None, &fields).await?;
         let at = now();
         let ticket = Tickets::build(None, fields, refs, at);
+        let attachment = match &request.file {
+            Some(upload) => Some(Attachment::new(ticket.id, upload.received(), Uploader::Requester, at)?),
+            None => None,
+        };
         let (settings, _) = self.mail_settings().await?;
         let mut tx = self.db.begin().await?;
         let ticket = self.store_new_from::<Tickets>(&mut tx, Origin::SYSTEM, ticket).await?;
+        if let (Some(attachment), Some(upload)) = (&attachment, &request.file) {
+            store_attachment(&mut tx, Origin::SYSTEM, attachment, &upload.bytes).await?;
+        }
         // Acknowledged by mail, with the reference the ticket got in this transaction.
         if let Some(settings) = &settings {
             let language =

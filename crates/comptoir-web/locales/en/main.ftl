@@ -1117,3 +1117,5 @@ service-report-days = { $n } d
 field-order = Order
 ticket-about-order = About order { $number }
 ticket-about-deal = About the deal { $title }
+portal-attach-file = A file to go with it (optional)
+portal-file-again = Choose the file again.

@@ -1117,3 +1117,5 @@ service-report-days = { $n } j
 field-order = Commande
 ticket-about-order = Au sujet de la commande { $number }
 ticket-about-deal = Au sujet de l’affaire { $title }
+portal-attach-file = Un fichier à joindre (facultatif)
+portal-file-again = Choisissez de nouveau le fichier.

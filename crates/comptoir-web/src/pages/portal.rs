@@ -38,7 +38,10 @@ pub fn router() -> Router<AppState> {
         .route("/portal", get(start).post(ask_for_link))
         .route("/portal/sign-in/{secret}", get(link_page).post(sign_in))
         .route("/portal/sign-out", post(sign_out))
-        .route("/portal/tickets", get(tickets).post(open_ticket))
+        .route(
+            "/portal/tickets",
+            get(tickets).post(open_ticket).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
+        )
         .route("/portal/tickets/new", get(new_ticket))
         .route("/portal/tickets/{id}", get(ticket))
         .route("/portal/tickets/{id}/replies", post(reply))
@@ -296,6 +299,7 @@ struct NewTicketPage {
     description: String,
     subject_error: Option<String>,
     description_error: Option<String>,
+    file_error: Option<String>,
 }
 
 async fn new_ticket(
@@ -312,6 +316,7 @@ async fn new_ticket(
         description: String::new(),
         subject_error: None,
         description_error: None,
+        file_error: None,
     };
     Ok(private(render(&page), choice, over_https(&headers)))
 }
@@ -323,28 +328,43 @@ fn error_for(lang: Lang, errors: &ValidationErrors, field: &str) -> Option<Strin
     (!said.is_empty()).then(|| said.join(" "))
 }
 
+/// Opens the request the form describes, with the file sent along, if any.
 async fn open_ticket(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: CustomerSubmission,
+    customer: Customer,
+    form: Multipart,
 ) -> Result<Response, PageError> {
-    let CustomerSubmission { customer, fields } = form;
+    check_origin(&headers)?;
     let lang = customer.lang;
+    let mut form = ticket_files::read_form(form, &customer.visit.session.csrf_token).await?;
+    let sent_a_file = form.file.is_some() || form.too_big;
     let request = PortalRequestInput {
-        subject: fields.text("subject"),
-        description: fields.get("description").map(str::to_owned),
+        subject: form.text("subject"),
+        description: Some(form.raw("description").to_owned()),
+        file: form.file.take(),
     };
-    match state.app.portal_open_ticket(&customer.visit, request).await {
+    let outcome = if form.too_big {
+        Err(AppError::Validation(ValidationErrors::single("file", "is larger than 10 MB")))
+    } else {
+        state.app.portal_open_ticket(&customer.visit, request).await
+    };
+    match outcome {
         Ok(ticket) => Ok(redirect(&format!("/portal/tickets/{}", ticket.id), false)),
         Err(AppError::Validation(errors)) => {
             let page = NewTicketPage {
                 lang,
                 asset_version: assets::version(),
                 csrf: customer.visit.session.csrf_token.clone(),
-                subject: fields.get("subject").unwrap_or_default().to_owned(),
-                description: fields.get("description").unwrap_or_default().to_owned(),
+                subject: form.raw("subject").to_owned(),
+                description: form.raw("description").to_owned(),
                 subject_error: error_for(lang, &errors, "subject"),
                 description_error: error_for(lang, &errors, "description"),
+                // A browser cannot fill a file input again: the customer is asked to.
+                file_error: match error_for(lang, &errors, "file") {
+                    Some(error) => Some(format!("{error} {}", lang.t("portal-file-again"))),
+                    None => sent_a_file.then(|| lang.t("portal-file-again")),
+                },
             };
             let response = (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
             Ok(private(response, None, over_https(&headers)))

@@ -146,16 +146,23 @@ async fn a_customer_signs_in_by_mail_and_sees_opens_and_answers_only_their_own_t
     assert_eq!(customer.get("/portal/tickets/not-an-id").await.status, StatusCode::NOT_FOUND);
 
     // A new request lands in the team's queue, from the portal, for the customer.
-    let blank = customer.post("/portal/tickets", &[("subject", "Facture"), ("description", "")]).await;
+    customer.get("/portal/tickets/new").await;
+    let csrf = customer.csrf();
+    // Refused, the request comes back as typed, and a file sent with it must be chosen again.
+    let pdf = ("facture.pdf", "application/pdf", &b"%PDF-1.4"[..]);
+    let blank = [("_csrf", csrf.as_str()), ("subject", "Facture"), ("description", "")];
+    let blank = customer.upload_with("/portal/tickets", &blank, pdf.0, pdf.1, pdf.2).await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        blank.contains("id=\"description-error\"") && blank.contains("value=\"Facture\""),
+        blank.contains("id=\"description-error\"")
+            && blank.contains("value=\"Facture\"")
+            && blank.contains("Choisissez de nouveau le fichier"),
         "{}",
         blank.text
     );
-    let opened = customer
-        .post("/portal/tickets", &[("subject", "Facture en double"), ("description", "Reçue deux fois.")])
-        .await;
+    let sent =
+        [("_csrf", csrf.as_str()), ("subject", "Facture en double"), ("description", "Reçue deux fois.")];
+    let opened = customer.upload_with("/portal/tickets", &sent, pdf.0, pdf.1, pdf.2).await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
     let new_id =
         opened.location().and_then(|l| l.strip_prefix("/portal/tickets/")).expect("the ticket").to_owned();
@@ -169,6 +176,9 @@ async fn a_customer_signs_in_by_mail_and_sees_opens_and_answers_only_their_own_t
         (Some("portal"), Some(contact.as_str()), Some("new"))
     );
     assert_eq!(created.body["assignee_id"], json!(null), "waits in the team's queue");
+    let files = s.get(&format!("/api/v1/tickets/{new_id}/attachments"), &s.admin).await;
+    assert_eq!(files.body["data"][0]["file_name"], "facture.pdf", "the file came with the request");
+    assert_eq!(files.body["data"][0]["from_requester"], true);
     assert!(customer.get(&format!("/portal/tickets/{new_id}")).await.contains("Reçue deux fois."));
     s.app.send_due_mail(Utc::now()).await.expect("a pass");
     let new_reference = created.body["reference"].as_str().expect("a reference").to_owned();

@@ -1119,3 +1119,4 @@ ticket-about-order = About order { $number }
 ticket-about-deal = About the deal { $title }
 portal-attach-file = A file to go with it (optional)
 portal-file-again = Choose the file again.
+team-delete-confirm = Delete this team? Its tickets stay, in no team.

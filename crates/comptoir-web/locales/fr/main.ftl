@@ -1119,3 +1119,4 @@ ticket-about-order = Au sujet de la commande { $number }
 ticket-about-deal = Au sujet de l’affaire { $title }
 portal-attach-file = Un fichier à joindre (facultatif)
 portal-file-again = Choisissez de nouveau le fichier.
+team-delete-confirm = Supprimer cette équipe ? Ses tickets restent, sans équipe.

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/teams", get(teams).post(create))
         .route("/teams/{id}", get(edit).post(update))
         .route("/teams/{id}/availability", post(availability))
+        .route("/teams/{id}/delete", post(delete))
 }
 
 /// A team's form, as typed or as stored.
@@ -251,6 +252,17 @@ async fn update(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Deletes a team; its tickets stay, in no team.
+async fn delete(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<TeamId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let version = super::records::version_of(&form.fields);
+    state.app.delete::<Teams>(&form.visitor.actor, id, version).await?;
+    Ok(redirect("/teams", false))
 }
 
 /// A member saying they are away, or back.

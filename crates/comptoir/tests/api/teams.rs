@@ -277,6 +277,15 @@ async fn a_team_is_set_up_on_its_page_and_a_member_says_there_they_are_away(s: T
     assert_eq!(ticket.body["assignee_id"], json!(other), "the member who is away is passed by");
     let shown = browser.get(&format!("/tickets/{}", ticket.id())).await;
     assert!(shown.contains("Support N1"), "{}", shown.text);
+
+    // Deleted from its page, after confirming; its tickets stay.
+    let edit = browser.get(&format!("/teams/{id}")).await;
+    assert!(edit.contains("Supprimer cette équipe ?"), "{}", edit.text);
+    let version = s.get(&format!("/api/v1/teams/{id}"), &s.admin).await.body["version"].to_string();
+    let deleted = browser.post(&format!("/teams/{id}/delete"), &[("version", version.as_str())]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.text);
+    assert_eq!(s.get(&format!("/api/v1/teams/{id}"), &s.admin).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.get(&format!("/api/v1/tickets/{}", ticket.id()), &s.admin).await.status, StatusCode::OK);
 }
 
 /// The report's row of `group` (`None`: no team), grouped by team.

@@ -3,7 +3,7 @@
 //! they may read.
 
 use crate::changes::{Origin, record};
-use crate::portal::PortalVisit;
+use crate::portal::{PortalTicket, PortalVisit};
 use crate::tickets::Tickets;
 use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
@@ -100,14 +100,10 @@ impl App {
         Ok(attachment)
     }
 
-    /// The files of a ticket the visitor may read.
-    pub async fn portal_attachments(
-        &self,
-        visit: &PortalVisit,
-        id: TicketId,
-    ) -> Result<Vec<Attachment>, AppError> {
-        let ticket = self.seen_by(visit, id).await?;
-        Ok(comptoir_store::attachments::of_ticket(&self.db, ticket.id).await?)
+    /// The files of a ticket the visitor was shown (by [`App::portal_ticket`], which decided
+    /// they may read it).
+    pub async fn portal_attachments(&self, shown: &PortalTicket) -> Result<Vec<Attachment>, AppError> {
+        Ok(comptoir_store::attachments::of_ticket(&self.db, shown.ticket.id).await?)
     }
 
     /// A file of a ticket the visitor may read, and its bytes.

@@ -138,16 +138,15 @@ impl App {
         if !current.fields.has_member(actor.user_id) {
             return Err(AppError::Forbidden("only a member of the team says whether they are available"));
         }
-        let me = actor.user_id;
-        let mut changed = current.clone();
-        for member in changed.fields.members.iter_mut().filter(|m| m.user_id == me) {
+        let mut fields = current.fields.clone();
+        for member in fields.members.iter_mut().filter(|m| m.user_id == actor.user_id) {
             member.available = available;
         }
-        if changed.fields == current.fields {
+        if fields == current.fields {
             crate::users::check_version(if_match, current.version)?;
             return Ok(current);
         }
-        let changed = current.changed(changed.fields, comptoir_domain::time::now());
+        let changed = current.changed(fields, comptoir_domain::time::now());
         let mut tx = self.db.begin().await?;
         self.store_change::<Teams>(&mut tx, actor, &current, &changed, if_match, None).await?;
         tx.commit().await?;

@@ -1,6 +1,8 @@
 //! Tickets' files over HTTP: a file field read into memory no further than the largest file a
 //! ticket takes, and a file handed back as a download that no browser renders in our origin.
 
+use crate::security::same_secret;
+use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +13,7 @@ use comptoir_domain::attachments::{Attachment, MAX_ATTACHMENT_BYTES};
 pub const MAX_UPLOAD_REQUEST: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 /// Why a file field was not read.
-pub enum NotRead {
+enum NotRead {
     TooBig,
     Broken,
 }
@@ -23,7 +25,7 @@ impl From<MultipartError> for NotRead {
 }
 
 /// Reads the file of `field`, stopping as soon as it is larger than a ticket takes.
-pub async fn read_file(mut field: Field<'_>) -> Result<Upload, NotRead> {
+async fn read_file(mut field: Field<'_>) -> Result<Upload, NotRead> {
     let file_name = field.file_name().unwrap_or("file").to_owned();
     let content_type = field.content_type().map(str::to_owned);
     let mut bytes = Vec::new();
@@ -34,6 +36,81 @@ pub async fn read_file(mut field: Field<'_>) -> Result<Upload, NotRead> {
         bytes.extend_from_slice(&chunk);
     }
     Ok(Upload { file_name, content_type, bytes })
+}
+
+/// The field a form proves where it comes from with, and the value it must hold.
+pub struct Token<'a> {
+    pub field: &'a str,
+    pub expected: &'a str,
+}
+
+/// A form with a file, as it was sent.
+pub struct FileForm {
+    texts: Vec<(String, String)>,
+    /// None when no file was chosen.
+    pub file: Option<Upload>,
+    /// The file was larger than a ticket takes: it was not read, nor what came after it.
+    pub too_big: bool,
+    /// The form's token came, and held the value expected.
+    pub token_matched: bool,
+}
+
+impl FileForm {
+    /// A text field as typed, trimmed; nothing typed is none.
+    pub fn text(&self, name: &str) -> Option<String> {
+        let typed = self.texts.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim())?;
+        (!typed.is_empty()).then(|| typed.to_owned())
+    }
+
+    /// A text field exactly as typed, empty when absent.
+    pub fn raw(&self, name: &str) -> &str {
+        self.texts.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// The form could not be read: cut short, or not a form.
+pub struct Broken;
+
+/// Reads a form of text fields and one `file`, stopping at a file larger than a ticket takes.
+/// With a `token`, nothing sent before it is read, so a forged form's file is never read.
+pub async fn read_form(mut form: Multipart, token: Option<Token<'_>>) -> Result<FileForm, Broken> {
+    let mut read = FileForm { texts: Vec::new(), file: None, too_big: false, token_matched: false };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => match NotRead::from(error) {
+                NotRead::TooBig => {
+                    read.too_big = true;
+                    break;
+                }
+                NotRead::Broken => return Err(Broken),
+            },
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(token) = &token
+            && name == token.field
+        {
+            let sent = field.text().await.map_err(|_| Broken)?;
+            read.token_matched = same_secret(&sent, token.expected);
+        } else if token.is_some() && !read.token_matched {
+            continue;
+        } else if name == "file" {
+            match read_file(field).await {
+                // A file input left empty sends a part without a name or a byte.
+                Ok(upload) if upload.bytes.is_empty() && upload.file_name.is_empty() => {}
+                Ok(upload) => read.file = Some(upload),
+                Err(NotRead::TooBig) => {
+                    read.too_big = true;
+                    break;
+                }
+                Err(NotRead::Broken) => return Err(Broken),
+            }
+        } else {
+            read.texts.push((name, field.text().await.map_err(|_| Broken)?));
+        }
+    }
+    Ok(read)
 }
 
 /// `bytes` as the download of `attachment`: always saved, never shown inline; the type is

@@ -1,7 +1,7 @@
 //! `/api/v1/tickets/{id}/attachments`: a ticket's files, sent as `multipart/form-data` and
 //! downloaded whole.
 
-use crate::attached::{MAX_UPLOAD_REQUEST, NotRead, download, read_file};
+use crate::attached::{MAX_UPLOAD_REQUEST, download, read_form};
 use crate::error::{ApiError, Problem, bad_request};
 use crate::extract::Caller;
 use crate::state::AppState;
@@ -70,28 +70,12 @@ pub async fn attach(
     super::RecordId(id): super::RecordId<TicketId>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let mut form = form.map_err(|_| bad_request("file", "send the file as multipart/form-data"))?;
-    let too_big = || bad_request("file", "is larger than 10 MB");
-    let mut upload = None;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(error) => {
-                return Err(match NotRead::from(error) {
-                    NotRead::TooBig => too_big(),
-                    NotRead::Broken => bad_request("file", "the form could not be read"),
-                });
-            }
-        };
-        if field.name() == Some("file") {
-            upload = Some(read_file(field).await.map_err(|error| match error {
-                NotRead::TooBig => too_big(),
-                NotRead::Broken => bad_request("file", "the form could not be read"),
-            })?);
-        }
+    let form = form.map_err(|_| bad_request("file", "send the file as multipart/form-data"))?;
+    let read = read_form(form, None).await.map_err(|_| bad_request("file", "the form could not be read"))?;
+    if read.too_big {
+        return Err(bad_request("file", "is larger than 10 MB"));
     }
-    let upload = upload.ok_or_else(|| bad_request("file", "is required"))?;
+    let upload = read.file.ok_or_else(|| bad_request("file", "is required"))?;
     let attachment = state.app.attach_to_ticket(&actor, id, &upload).await?;
     Ok(super::json_response(StatusCode::CREATED, &attachment))
 }

@@ -448,20 +448,16 @@ async fn ticket(
         page.suggestions =
             suggested.into_iter().map(|a| (format!("/help/{}", a.id), a.fields.title)).collect();
     }
-    page.files = portal_files(&state, &customer, id, lang).await?;
+    page.files = portal_files(&state, &shown, lang).await?;
     Ok(private(render(&page), choice, over_https(&headers)))
 }
 
-/// The files of ticket `id` as the portal lists them.
-async fn portal_files(
-    state: &AppState,
-    customer: &Customer,
-    id: TicketId,
-    lang: Lang,
-) -> Result<Vec<FileLine>, AppError> {
-    let attached = state.app.portal_attachments(&customer.visit, id).await?;
+/// The files of the ticket `shown` as the portal lists them.
+async fn portal_files(state: &AppState, shown: &PortalTicket, lang: Lang) -> Result<Vec<FileLine>, AppError> {
+    let attached = state.app.portal_attachments(shown).await?;
     let zone = state.timezone;
-    Ok(file_lines(lang, &format!("/portal/tickets/{id}"), &attached, |at| lang.datetime(at, zone)))
+    let base = format!("/portal/tickets/{}", shown.ticket.id);
+    Ok(file_lines(lang, &base, &attached, |at| lang.datetime(at, zone)))
 }
 
 /// The ticket's page again, saying why the file sent was refused.
@@ -475,7 +471,7 @@ async fn ticket_refusing_file(
     let shown = state.app.portal_ticket(&customer.visit, id).await?;
     let csrf = customer.visit.session.csrf_token.clone();
     let mut page = TicketPage::new(customer.lang, state.timezone, csrf, &shown);
-    page.files = portal_files(state, customer, id, customer.lang).await?;
+    page.files = portal_files(state, &shown, customer.lang).await?;
     page.file_refused = Some(refused);
     let response = (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
     Ok(private(response, None, over_https(headers)))

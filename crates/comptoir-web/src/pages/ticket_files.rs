@@ -3,9 +3,8 @@
 
 use super::errors::PageError;
 use super::session::CSRF_FIELD;
-use crate::attached::{NotRead, read_file};
+use crate::attached::{self, FileForm, Token};
 use crate::i18n::Lang;
-use crate::security::same_secret;
 use axum::extract::Multipart;
 use chrono::{DateTime, Utc};
 use comptoir_app::AppError;
@@ -61,68 +60,12 @@ pub(super) enum Received {
     Refused(&'static str),
 }
 
-/// A form with a file, as it was sent.
-pub(super) struct FileForm {
-    texts: Vec<(String, String)>,
-    /// None when no file was chosen.
-    pub file: Option<Upload>,
-    /// The file was larger than a ticket takes: it was not read, nor what came after it.
-    pub too_big: bool,
-}
-
-impl FileForm {
-    /// A text field as typed, trimmed; nothing typed is none.
-    pub fn text(&self, name: &str) -> Option<String> {
-        let typed = self.texts.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim())?;
-        (!typed.is_empty()).then(|| typed.to_owned())
-    }
-
-    /// A text field exactly as typed, empty when absent.
-    pub fn raw(&self, name: &str) -> &str {
-        self.texts.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
-    }
-}
-
 /// Reads a form with a file whose first field is the CSRF token `expected`: a forged form is
 /// refused before a byte of its file is read.
-pub(super) async fn read_form(mut form: Multipart, expected: &str) -> Result<FileForm, PageError> {
-    let mut token_checked = false;
-    let mut read = FileForm { texts: Vec::new(), file: None, too_big: false };
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(error) => match NotRead::from(error) {
-                NotRead::TooBig => {
-                    read.too_big = true;
-                    break;
-                }
-                NotRead::Broken => return Err(PageError::BadRequest),
-            },
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == CSRF_FIELD {
-            let sent = field.text().await.map_err(|_| PageError::BadRequest)?;
-            token_checked = same_secret(&sent, expected);
-        } else if !token_checked {
-            continue;
-        } else if name == "file" {
-            match read_file(field).await {
-                // A file input left empty sends a part without a name or a byte.
-                Ok(upload) if upload.bytes.is_empty() && upload.file_name.is_empty() => {}
-                Ok(upload) => read.file = Some(upload),
-                Err(NotRead::TooBig) => {
-                    read.too_big = true;
-                    break;
-                }
-                Err(NotRead::Broken) => return Err(PageError::BadRequest),
-            }
-        } else {
-            let value = field.text().await.map_err(|_| PageError::BadRequest)?;
-            read.texts.push((name, value));
-        }
-    }
-    if !token_checked {
+pub(super) async fn read_form(form: Multipart, expected: &str) -> Result<FileForm, PageError> {
+    let token = Token { field: CSRF_FIELD, expected };
+    let read = attached::read_form(form, Some(token)).await.map_err(|_| PageError::BadRequest)?;
+    if !read.token_matched {
         return Err(PageError::Forgery);
     }
     Ok(read)

@@ -290,8 +290,8 @@ impl App {
     }
 
     /// Adds the visitor's answer to one of their tickets: on its conversation and the
-    /// contact's timeline, opening it again when it was solved or waiting on them. The agent
-    /// who holds it is told by mail.
+    /// contact's timeline, opening it again when it was solved or waiting on them, and waiting
+    /// for the next answer. The agent who holds it is told by mail.
     pub async fn portal_reply(
         &self,
         visit: &PortalVisit,
@@ -314,11 +314,12 @@ impl App {
             Activities::references(self, None, &fields).await?;
             let activity = Activities::build(None, fields, (), at);
             let status = message.next_status(current.fields.status);
-            let changed = if status != current.fields.status {
+            let changed = if status != current.fields.status || current.starts_a_wait() {
                 let mut fields = current.fields.clone();
                 fields.status = status;
                 let refs = Tickets::references(self, Some(&current), &fields).await?;
-                Some(Tickets::build(Some(&current), fields, refs, at))
+                let plan = refs.plan.clone();
+                Some(Tickets::build(Some(&current), fields, refs, at).asked(at, plan.as_ref()))
             } else {
                 None
             };

@@ -76,7 +76,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let mut watch = DeadlineWatch::default();
         let mut notices = Vec::new();
-        for deadline in [Deadline::FirstResponse, Deadline::Resolution] {
+        for deadline in [Deadline::FirstResponse, Deadline::NextResponse, Deadline::Resolution] {
             let missed =
                 comptoir_store::tickets::record_missed(&mut tx, deadline, at, MISSED_PER_PASS).await?;
             for ticket in &missed {
@@ -87,7 +87,7 @@ impl App {
         }
         if levels.warn_before_minutes > 0 {
             let horizon = at + chrono::Duration::minutes(i64::from(levels.warn_before_minutes));
-            for deadline in [Deadline::FirstResponse, Deadline::Resolution] {
+            for deadline in [Deadline::FirstResponse, Deadline::NextResponse, Deadline::Resolution] {
                 let close =
                     comptoir_store::tickets::record_at_risk(&mut tx, deadline, at, horizon, MISSED_PER_PASS)
                         .await?;

@@ -178,6 +178,14 @@ impl Kind for Tickets {
                 reached.push((Milestone::SlaBreached, payload));
             }
         }
+        if let Some(before) = before
+            && after.track.next_responses_missed > before.track.next_responses_missed
+            && let Some(due_at) = before.sla.next_response_due_at
+        {
+            let payload =
+                json!({"deadline": "next_response", "due_at": due_at, "reference": after.reference});
+            reached.push((Milestone::SlaBreached, payload));
+        }
         reached
     }
 
@@ -324,7 +332,8 @@ impl App {
     /// Adds a message to a ticket's conversation and moves the ticket with it, in one
     /// transaction: an answer to the requester is counted (the first one dates the first
     /// response) and gives a ticket nobody had to whoever answers it; a message from the
-    /// requester opens a solved or pending ticket again. `if_match` is the ticket's version.
+    /// requester opens a solved or pending ticket again, and after the first answer waits for
+    /// the next one. `if_match` is the ticket's version.
     pub async fn add_ticket_message(
         &self,
         actor: &Actor,
@@ -342,10 +351,12 @@ impl App {
             .into());
         }
         let answer = !message.internal && !message.from_requester;
+        let asks = !message.internal && message.from_requester;
         let status = message.next_status(current.fields.status);
         let takes = answer && current.fields.assignee_id.is_none();
         let activity = self.prepare_new::<Activities>(actor, message_activity(&current, &message)).await?;
-        let changed = if answer || status != current.fields.status || takes {
+        let waits = asks && current.starts_a_wait();
+        let changed = if answer || status != current.fields.status || takes || waits {
             let edit = |mut input: TicketInput| {
                 input.status = Some(status);
                 if takes {
@@ -354,7 +365,14 @@ impl App {
                 Ok(input)
             };
             let changed = self.prepare_change::<Tickets>(actor, &current, edit, if_match).await?;
-            Some(if answer { changed.answered(now()) } else { changed })
+            Some(if answer {
+                changed.answered(now())
+            } else if asks {
+                let plan = self.service_levels().await?.0.plan_for(&changed.fields);
+                changed.asked(now(), Some(&plan))
+            } else {
+                changed
+            })
         } else {
             crate::users::check_version(if_match, current.version)?;
             None

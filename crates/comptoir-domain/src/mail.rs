@@ -447,6 +447,12 @@ pub fn deadline_notice(
                 "Le ticket {reference} « {subject} » attend sa première réponse avant le {date} à {time}."
             ),
         ),
+        (MailLanguage::Fr, Deadline::NextResponse, false) => (
+            format!("Réponse attendue avant {time}"),
+            format!(
+                "Le client attend une réponse sur le ticket {reference} « {subject} » avant le {date} à {time}."
+            ),
+        ),
         (MailLanguage::Fr, Deadline::Resolution, false) => (
             format!("Résolution attendue avant {time}"),
             format!("Le ticket {reference} « {subject} » doit être résolu avant le {date} à {time}."),
@@ -455,6 +461,12 @@ pub fn deadline_notice(
             "Délai de première réponse dépassé".to_owned(),
             format!(
                 "Le ticket {reference} « {subject} » attendait sa première réponse avant le {date} à {time} : le délai est dépassé."
+            ),
+        ),
+        (MailLanguage::Fr, Deadline::NextResponse, true) => (
+            "Délai de réponse dépassé".to_owned(),
+            format!(
+                "Le client attendait une réponse sur le ticket {reference} « {subject} » avant le {date} à {time} : le délai est dépassé."
             ),
         ),
         (MailLanguage::Fr, Deadline::Resolution, true) => (
@@ -467,6 +479,10 @@ pub fn deadline_notice(
             format!("First answer due by {time}"),
             format!("Ticket {reference} “{subject}” awaits its first answer by {date} at {time}."),
         ),
+        (MailLanguage::En, Deadline::NextResponse, false) => (
+            format!("Answer due by {time}"),
+            format!("The requester of ticket {reference} “{subject}” awaits an answer by {date} at {time}."),
+        ),
         (MailLanguage::En, Deadline::Resolution, false) => (
             format!("Resolution due by {time}"),
             format!("Ticket {reference} “{subject}” is to be solved by {date} at {time}."),
@@ -475,6 +491,12 @@ pub fn deadline_notice(
             "First answer overdue".to_owned(),
             format!(
                 "Ticket {reference} “{subject}” was to get its first answer by {date} at {time}: that time has passed."
+            ),
+        ),
+        (MailLanguage::En, Deadline::NextResponse, true) => (
+            "Answer overdue".to_owned(),
+            format!(
+                "The requester of ticket {reference} “{subject}” was to get an answer by {date} at {time}: that time has passed."
             ),
         ),
         (MailLanguage::En, Deadline::Resolution, true) => (
@@ -709,6 +731,9 @@ mod tests {
         let mail = deadline_notice(&notice, "agent@example.fr", MailLanguage::Fr, paris, Utc::now());
         assert_eq!(mail.subject, "[T-000042] Première réponse attendue avant 14:30");
         assert!(mail.text_body.contains("avant le 01/07/2026 à 14:30"), "{}", mail.text_body);
+        let owed = DeadlineNotice { deadline: Deadline::NextResponse, ..notice.clone() };
+        let mail = deadline_notice(&owed, "agent@example.fr", MailLanguage::Fr, paris, Utc::now());
+        assert_eq!(mail.subject, "[T-000042] Réponse attendue avant 14:30");
         let missed = DeadlineNotice { missed: true, deadline: Deadline::Resolution, ..notice };
         let mail = deadline_notice(&missed, "agent@example.fr", MailLanguage::En, chrono_tz::UTC, Utc::now());
         assert_eq!(mail.subject, "[T-000042] Resolution overdue");

@@ -1,5 +1,5 @@
 //! Service levels: the business hours customer service keeps and the targets it promises
-//! (first response, resolution), per kind of ticket. The first policy whose conditions a ticket
+//! (first response, next response, resolution), per kind of ticket. The first policy whose conditions a ticket
 //! meets sets its deadlines; a ticket no policy names has none.
 
 use crate::business_hours::{Calendar, DAY_MINUTES, Opening, PublicHolidays};
@@ -62,6 +62,10 @@ pub struct SlaPolicy {
     /// Business minutes to the first answer.
     #[serde(default)]
     pub first_response_minutes: Option<u32>,
+    /// Business minutes to answer each later message of the requester, counted from the
+    /// first of their messages still unanswered.
+    #[serde(default)]
+    pub next_response_minutes: Option<u32>,
     /// Business minutes to the solution, the time waiting on the requester left out.
     #[serde(default)]
     pub resolution_minutes: Option<u32>,
@@ -109,6 +113,7 @@ impl Default for ServiceLevels {
             priorities: vec![priority],
             categories: vec![],
             first_response_minutes: Some(first),
+            next_response_minutes: Some(first),
             resolution_minutes: Some(resolution),
         };
         ServiceLevels {
@@ -161,6 +166,7 @@ impl ServiceLevels {
             }
             for (field, target) in [
                 ("first_response_minutes", policy.first_response_minutes),
+                ("next_response_minutes", policy.next_response_minutes),
                 ("resolution_minutes", policy.resolution_minutes),
             ] {
                 if target.is_some_and(|m| m == 0 || m > MAX_TARGET_MINUTES) {
@@ -219,6 +225,7 @@ impl ServiceLevels {
         SlaPlan {
             policy: policy.map(|p| p.name.clone()),
             first_response_minutes: policy.and_then(|p| p.first_response_minutes),
+            next_response_minutes: policy.and_then(|p| p.next_response_minutes),
             resolution_minutes: policy.and_then(|p| p.resolution_minutes),
             calendar: self.calendar(),
         }
@@ -279,6 +286,7 @@ mod tests {
             priorities: vec![TicketPriority::High, TicketPriority::Urgent],
             categories: vec!["Panne".into()],
             first_response_minutes: Some(30),
+            next_response_minutes: None,
             resolution_minutes: None,
         };
         let fields = |priority, category: Option<&str>| {

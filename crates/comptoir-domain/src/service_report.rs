@@ -50,6 +50,9 @@ pub struct ServiceCounts {
     pub solved: i64,
     pub first_response_met: i64,
     pub first_response_missed: i64,
+    /// Later messages of requesters answered in time, and late.
+    pub next_response_met: i64,
+    pub next_response_missed: i64,
     pub resolution_met: i64,
     pub resolution_missed: i64,
     /// Solved with one public answer at most, never opened again.
@@ -124,6 +127,8 @@ impl ServiceCounts {
                 && sla.first_response_due_at.is_some()
                 && sla.first_response_breached_at.is_none()),
             first_response_missed: one(sla.first_response_breached_at.is_some()),
+            next_response_met: track.next_responses_met,
+            next_response_missed: track.next_responses_missed,
             resolution_met: one(solved
                 && sla.resolution_due_at.is_some()
                 && sla.resolution_breached_at.is_none()),
@@ -162,6 +167,8 @@ impl ServiceCounts {
         self.solved += sign * other.solved;
         self.first_response_met += sign * other.first_response_met;
         self.first_response_missed += sign * other.first_response_missed;
+        self.next_response_met += sign * other.next_response_met;
+        self.next_response_missed += sign * other.next_response_missed;
         self.resolution_met += sign * other.resolution_met;
         self.resolution_missed += sign * other.resolution_missed;
         self.first_contact_resolutions += sign * other.first_contact_resolutions;
@@ -302,6 +309,9 @@ pub struct ServiceReportRow {
     pub first_response_missed: i64,
     /// Met over met and missed.
     pub first_response_compliance: Option<f64>,
+    pub next_response_met: i64,
+    pub next_response_missed: i64,
+    pub next_response_compliance: Option<f64>,
     pub resolution_met: i64,
     pub resolution_missed: i64,
     pub resolution_compliance: Option<f64>,
@@ -344,6 +354,12 @@ impl ServiceReportRow {
             first_response_compliance: ratio(
                 c.first_response_met,
                 c.first_response_met + c.first_response_missed,
+            ),
+            next_response_met: c.next_response_met,
+            next_response_missed: c.next_response_missed,
+            next_response_compliance: ratio(
+                c.next_response_met,
+                c.next_response_met + c.next_response_missed,
             ),
             resolution_met: c.resolution_met,
             resolution_missed: c.resolution_missed,

@@ -168,6 +168,12 @@ pub struct TicketTrack {
     pub satisfaction: Option<i16>,
     /// The ticket this one was merged into, where its conversation went on.
     pub merged_into_id: Option<TicketId>,
+    /// Since when the requester waits for an answer to what they wrote after the first one:
+    /// their oldest message not answered yet. None while nothing of theirs waits.
+    pub awaiting_reply_since: Option<DateTime<Utc>>,
+    /// Later messages of the requester answered within the next-response target, and after it.
+    pub next_responses_met: i64,
+    pub next_responses_missed: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
@@ -211,6 +217,10 @@ pub struct TicketSla {
     /// When the first answer's deadline was found missed.
     pub first_response_breached_at: Option<DateTime<Utc>>,
     pub resolution_breached_at: Option<DateTime<Utc>>,
+    /// The deadline to answer the requester's waiting message, while one waits.
+    pub next_response_due_at: Option<DateTime<Utc>>,
+    /// When that deadline was found missed, until the answer goes out.
+    pub next_response_breached_at: Option<DateTime<Utc>>,
 }
 
 /// What the service levels promise a ticket: the policy that names it (if any), its targets
@@ -219,8 +229,17 @@ pub struct TicketSla {
 pub struct SlaPlan {
     pub policy: Option<String>,
     pub first_response_minutes: Option<u32>,
+    pub next_response_minutes: Option<u32>,
     pub resolution_minutes: Option<u32>,
     pub calendar: Calendar,
+}
+
+impl SlaPlan {
+    /// When a requester's message written at `since` is to be answered by.
+    fn next_response_due(&self, since: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        let minutes = self.next_response_minutes?;
+        self.calendar.add(since?, Duration::minutes(i64::from(minutes)))
+    }
 }
 
 impl TicketSla {
@@ -261,6 +280,7 @@ impl TicketSla {
                     .add(created_at, Duration::minutes(i64::from(m)) + Duration::seconds(sla.paused_seconds))
             }),
         };
+        sla.next_response_due_at = plan.next_response_due(track.awaiting_reply_since);
         sla.missed(track)
     }
 
@@ -299,6 +319,7 @@ pub struct TicketRefs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Deadline {
     FirstResponse,
+    NextResponse,
     Resolution,
 }
 
@@ -306,6 +327,7 @@ impl Deadline {
     pub fn as_str(self) -> &'static str {
         match self {
             Deadline::FirstResponse => "first_response",
+            Deadline::NextResponse => "next_response",
             Deadline::Resolution => "resolution",
         }
     }
@@ -378,12 +400,42 @@ impl Ticket {
         }
     }
 
-    /// The ticket once a public answer to its requester went out at `at`.
+    /// The ticket once a public answer to its requester went out at `at`: the first one is
+    /// dated, and one to a waiting message counts as on time or late (unless it was already
+    /// found late) and ends the wait.
     pub fn answered(mut self, at: DateTime<Utc>) -> Ticket {
         self.track.first_response_at.get_or_insert(at);
         self.track.public_replies += 1;
+        if self.track.awaiting_reply_since.take().is_some() {
+            match self.sla.next_response_due_at.take() {
+                Some(_) if self.sla.next_response_breached_at.is_some() => {}
+                Some(due) if at > due => self.track.next_responses_missed += 1,
+                Some(_) => self.track.next_responses_met += 1,
+                None => {}
+            }
+            self.sla.next_response_breached_at = None;
+        }
         self.sla = self.sla.missed(&self.track);
         self
+    }
+
+    /// The ticket once its requester wrote again at `at`: after the first answer, their
+    /// message waits for the next one, by `plan`'s deadline, counted from the oldest message
+    /// still unanswered.
+    pub fn asked(mut self, at: DateTime<Utc>, plan: Option<&SlaPlan>) -> Ticket {
+        if self.starts_a_wait() && self.fields.status.is_unresolved() {
+            self.track.awaiting_reply_since = Some(at);
+            if let Some(plan) = plan {
+                self.sla.next_response_due_at = plan.next_response_due(Some(at));
+            }
+        }
+        self
+    }
+
+    /// Whether a message of its requester now starts a wait for the next answer: after the
+    /// first answer, when none of theirs waits yet.
+    pub fn starts_a_wait(&self) -> bool {
+        self.track.first_response_at.is_some() && self.track.awaiting_reply_since.is_none()
     }
 
     /// The ticket once its requester scored it at `at`.
@@ -412,11 +464,16 @@ impl TicketTrack {
         if from == Some(to) {
             return track;
         }
+        // A solved ticket waits on nobody: no answer is owed any more.
         match to {
-            TicketStatus::Solved => track.solved_at = Some(at),
+            TicketStatus::Solved => {
+                track.solved_at = Some(at);
+                track.awaiting_reply_since = None;
+            }
             TicketStatus::Closed => {
                 track.solved_at.get_or_insert(at);
                 track.closed_at = Some(at);
+                track.awaiting_reply_since = None;
             }
             _ => {
                 if from == Some(TicketStatus::Solved) {
@@ -633,6 +690,7 @@ mod tests {
         SlaPlan {
             policy: Some("Toutes".into()),
             first_response_minutes: Some(60),
+            next_response_minutes: Some(120),
             resolution_minutes: Some(600),
             calendar: Calendar::always(chrono_tz::Etc::UTC),
         }
@@ -657,6 +715,35 @@ mod tests {
         assert_eq!(late.sla.first_response_breached_at, Some(at(9)), "answered after its deadline");
         let solved = late.changed(fields(TicketStatus::Solved), refs, at(21));
         assert_eq!(solved.sla.resolution_breached_at, Some(at(20)));
+    }
+
+    #[test]
+    fn each_later_message_of_the_requester_is_owed_an_answer_by_its_own_deadline() {
+        let refs = TicketRefs { plan: Some(round_the_clock()), ..TicketRefs::default() };
+        let plan = refs.plan.as_ref();
+        let ticket = Ticket::new(fields(TicketStatus::New), refs.clone(), at(8));
+        let early = ticket.asked(at(8), plan);
+        assert_eq!(early.track.awaiting_reply_since, None, "the first answer's deadline covers it");
+        let answered = early.answered(at(9));
+        let asked = answered.asked(at(10), plan).asked(at(11), plan);
+        assert_eq!(asked.track.awaiting_reply_since, Some(at(10)), "the oldest unanswered message");
+        assert_eq!(asked.sla.next_response_due_at, Some(at(12)));
+        let edited = asked.changed(fields(TicketStatus::Open), refs.clone(), at(11));
+        assert_eq!(edited.sla.next_response_due_at, Some(at(12)), "a change keeps the deadline");
+        let on_time = edited.answered(at(12));
+        assert_eq!((on_time.track.next_responses_met, on_time.track.next_responses_missed), (1, 0));
+        assert_eq!((on_time.track.awaiting_reply_since, on_time.sla.next_response_due_at), (None, None));
+        let late = on_time.asked(at(13), plan).answered(at(16));
+        assert_eq!((late.track.next_responses_met, late.track.next_responses_missed), (1, 1));
+        let mut found_late = late.asked(at(17), plan);
+        // As the deadline watch records it: found missed, and counted.
+        found_late.sla.next_response_breached_at = Some(at(19));
+        found_late.track.next_responses_missed += 1;
+        let counted_once = found_late.answered(at(20));
+        assert_eq!(counted_once.track.next_responses_missed, 2, "the watch already counted it");
+        assert_eq!(counted_once.sla.next_response_breached_at, None, "the next wait starts clean");
+        let solved = counted_once.asked(at(21), plan).changed(fields(TicketStatus::Solved), refs, at(21));
+        assert_eq!((solved.track.awaiting_reply_since, solved.sla.next_response_due_at), (None, None));
     }
 
     #[test]

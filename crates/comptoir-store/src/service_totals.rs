@@ -28,6 +28,8 @@ macro_rules! add_up {
          rated = ticket_month_totals.rated + excluded.rated,
          satisfied = ticket_month_totals.satisfied + excluded.satisfied,
          rating_points = ticket_month_totals.rating_points + excluded.rating_points,
+         next_response_met = ticket_month_totals.next_response_met + excluded.next_response_met,
+         next_response_missed = ticket_month_totals.next_response_missed + excluded.next_response_missed,
          first_response_w0 = ticket_month_totals.first_response_w0 + excluded.first_response_w0,
          first_response_w1 = ticket_month_totals.first_response_w1 + excluded.first_response_w1,
          first_response_w2 = ticket_month_totals.first_response_w2 + excluded.first_response_w2,
@@ -65,7 +67,7 @@ macro_rules! counts {
     () => {
         "opened, solved, first_response_met, first_response_missed, resolution_met,
          resolution_missed, first_contact_resolutions, reopened, answered, first_response_millis,
-         rated, satisfied, rating_points, first_response_w0, first_response_w1,
+         rated, satisfied, rating_points, next_response_met, next_response_missed, first_response_w0, first_response_w1,
          first_response_w2, first_response_w3, first_response_w4, first_response_w5,
          first_response_w6, first_response_w7, first_response_w8, first_response_w9,
          first_response_w10, first_response_w11, first_response_w12, first_response_w13,
@@ -97,7 +99,7 @@ pub async fn keep(tx: &mut Tx, changes: &[(ServiceTally, ServiceCounts)]) -> Res
             let mut query = sqlx::query(concat!(
                 "INSERT INTO ticket_month_totals (month, assignee_id, team_id, channel, priority, ",
                 counts!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46)
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48)
                  ON CONFLICT (month, assignee_id, team_id, channel, priority) DO UPDATE SET ",
                 add_up!()
             ))
@@ -134,6 +136,8 @@ fn flat(c: &ServiceCounts) -> Vec<i64> {
         c.rated,
         c.satisfied,
         c.rating_points,
+        c.next_response_met,
+        c.next_response_missed,
     ];
     flat.extend(c.first_response_waits);
     flat.extend(c.resolution_waits);
@@ -157,12 +161,14 @@ fn unflat(values: &[i64]) -> ServiceCounts {
         rated: at(10),
         satisfied: at(11),
         rating_points: at(12),
+        next_response_met: at(13),
+        next_response_missed: at(14),
         ..ServiceCounts::default()
     };
     let bands = c.first_response_waits.len();
     for band in 0..bands {
-        c.first_response_waits[band] = at(13 + band);
-        c.resolution_waits[band] = at(13 + bands + band);
+        c.first_response_waits[band] = at(15 + band);
+        c.resolution_waits[band] = at(15 + bands + band);
     }
     c
 }
@@ -244,6 +250,8 @@ pub async fn read(
                 CAST(sum(rated) AS BIGINT),
                 CAST(sum(satisfied) AS BIGINT),
                 CAST(sum(rating_points) AS BIGINT),
+                CAST(sum(next_response_met) AS BIGINT),
+                CAST(sum(next_response_missed) AS BIGINT),
                 CAST(sum(first_response_w0) AS BIGINT),
                 CAST(sum(first_response_w1) AS BIGINT),
                 CAST(sum(first_response_w2) AS BIGINT),

@@ -79,6 +79,27 @@ pub static CATALOG: Catalog = Catalog {
             true,
             "/sla/resolution_breached_at",
         ),
+        column(
+            "awaiting_reply_since",
+            "t.awaiting_reply_since",
+            ColumnKind::Timestamp,
+            true,
+            "/awaiting_reply_since",
+        ),
+        column(
+            "next_response_due_at",
+            "t.next_response_due_at",
+            ColumnKind::Timestamp,
+            true,
+            "/sla/next_response_due_at",
+        ),
+        column(
+            "next_response_breached_at",
+            "t.next_response_breached_at",
+            ColumnKind::Timestamp,
+            true,
+            "/sla/next_response_breached_at",
+        ),
         column("created_at", "t.created_at", ColumnKind::Timestamp, false, "/created_at"),
         column("updated_at", "t.updated_at", ColumnKind::Timestamp, false, "/updated_at"),
     ],
@@ -117,7 +138,8 @@ macro_rules! select_tickets {
             t.category, t.contact_id, t.company_id, t.assignee_id, t.team_id, t.order_id, t.deal_id, t.tags, t.custom_fields,
             t.first_response_at, t.public_replies, t.reopened, t.solved_at, t.closed_at, t.satisfaction, t.merged_into_id,
             t.sla_policy, t.first_response_due_at, t.resolution_due_at, t.sla_paused_at, t.sla_paused_seconds,
-            t.first_response_breached_at, t.resolution_breached_at, t.created_at, t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
+            t.first_response_breached_at, t.resolution_breached_at, t.awaiting_reply_since, t.next_responses_met,
+            t.next_responses_missed, t.next_response_due_at, t.next_response_breached_at, t.created_at, t.updated_at, co.name AS company_name, ct.first_name AS contact_first_name,
             ct.last_name AS contact_last_name, ct.email AS contact_email, tm.name AS team_name,
             od.number AS order_number, dl.title AS deal_title",
             tickets_from!()
@@ -158,6 +180,11 @@ struct TicketRow {
     sla_paused_seconds: i64,
     first_response_breached_at: Option<DateTime<Utc>>,
     resolution_breached_at: Option<DateTime<Utc>>,
+    awaiting_reply_since: Option<DateTime<Utc>>,
+    next_responses_met: i64,
+    next_responses_missed: i64,
+    next_response_due_at: Option<DateTime<Utc>>,
+    next_response_breached_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     company_name: Option<String>,
@@ -226,6 +253,9 @@ impl TryFrom<TicketRow> for Ticket {
                 closed_at: row.closed_at,
                 satisfaction: row.satisfaction,
                 merged_into_id: row.merged_into_id.map(TicketId),
+                awaiting_reply_since: row.awaiting_reply_since,
+                next_responses_met: row.next_responses_met,
+                next_responses_missed: row.next_responses_missed,
             },
             sla: TicketSla {
                 policy: row.sla_policy,
@@ -235,6 +265,8 @@ impl TryFrom<TicketRow> for Ticket {
                 paused_seconds: row.sla_paused_seconds,
                 first_response_breached_at: row.first_response_breached_at,
                 resolution_breached_at: row.resolution_breached_at,
+                next_response_due_at: row.next_response_due_at,
+                next_response_breached_at: row.next_response_breached_at,
             },
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -307,7 +339,8 @@ macro_rules! changeable_columns {
         "version, subject, description, status, priority, channel, category, contact_id, company_id,
          assignee_id, team_id, order_id, deal_id, tags, custom_fields, search_text, first_response_at, public_replies, reopened,
          solved_at, closed_at, satisfaction, merged_into_id, sla_policy, first_response_due_at, resolution_due_at, sla_paused_at,
-         sla_paused_seconds, first_response_breached_at, resolution_breached_at, updated_at"
+         sla_paused_seconds, first_response_breached_at, resolution_breached_at, awaiting_reply_since,
+         next_responses_met, next_responses_missed, next_response_due_at, next_response_breached_at, updated_at"
     };
 }
 use changeable_columns;
@@ -346,6 +379,11 @@ fn changeable_values(ticket: &Ticket) -> Vec<Bind> {
         Bind::Int(ticket.sla.paused_seconds),
         Bind::OptTime(ticket.sla.first_response_breached_at),
         Bind::OptTime(ticket.sla.resolution_breached_at),
+        Bind::OptTime(track.awaiting_reply_since),
+        Bind::Int(track.next_responses_met),
+        Bind::Int(track.next_responses_missed),
+        Bind::OptTime(ticket.sla.next_response_due_at),
+        Bind::OptTime(ticket.sla.next_response_breached_at),
         Bind::Time(ticket.updated_at),
     ]
 }
@@ -452,6 +490,16 @@ pub async fn record_missed(
              RETURNING id, number, version, first_response_due_at AS due_at, subject, created_at, assignee_id,
                 team_id, channel, priority"
         }
+        Deadline::NextResponse => {
+            "UPDATE tickets SET next_response_breached_at = $1, next_responses_missed = next_responses_missed + 1,
+                version = version + 1, updated_at = $1
+             WHERE id IN (SELECT id FROM tickets WHERE next_response_due_at IS NOT NULL
+                AND next_response_breached_at IS NULL AND next_response_due_at <= $1
+                ORDER BY next_response_due_at LIMIT $2)
+             AND next_response_breached_at IS NULL AND next_response_due_at <= $1
+             RETURNING id, number, version, next_response_due_at AS due_at, subject, created_at, assignee_id,
+                team_id, channel, priority"
+        }
         Deadline::Resolution => {
             "UPDATE tickets SET resolution_breached_at = $1, version = version + 1, updated_at = $1
              WHERE id IN (SELECT id FROM tickets WHERE solved_at IS NULL
@@ -467,6 +515,7 @@ pub async fn record_missed(
     })?;
     let miss = match deadline {
         Deadline::FirstResponse => ServiceCounts { first_response_missed: 1, ..ServiceCounts::default() },
+        Deadline::NextResponse => ServiceCounts { next_response_missed: 1, ..ServiceCounts::default() },
         Deadline::Resolution => ServiceCounts { resolution_missed: 1, ..ServiceCounts::default() },
     };
     let mut misses: HashMap<ServiceTally, ServiceCounts> = HashMap::new();
@@ -498,6 +547,19 @@ pub async fn record_at_risk(
              AND first_response_at IS NULL AND first_response_breached_at IS NULL
              AND first_response_warned_at IS NULL
              RETURNING id, number, version, first_response_due_at AS due_at, subject, created_at, assignee_id,
+                team_id, channel, priority"
+        }
+        // Each wait is warned of once: its deadline is kept as the one warned of, and the next
+        // wait has another. The pass's time (`$1`) is not written.
+        Deadline::NextResponse => {
+            "UPDATE tickets SET next_response_warned_for = next_response_due_at
+             WHERE id IN (SELECT id FROM tickets WHERE next_response_due_at IS NOT NULL
+                AND next_response_breached_at IS NULL AND next_response_due_at <= $2
+                AND (next_response_warned_for IS NULL OR next_response_warned_for <> next_response_due_at)
+                ORDER BY next_response_due_at LIMIT $3)
+             AND next_response_breached_at IS NULL AND next_response_due_at <= $2
+             AND (next_response_warned_for IS NULL OR next_response_warned_for <> next_response_due_at)
+             RETURNING id, number, version, next_response_due_at AS due_at, subject, created_at, assignee_id,
                 team_id, channel, priority"
         }
         Deadline::Resolution => {

@@ -178,9 +178,17 @@ fn ticket(
         tags: Vec::new(),
         custom_fields: Map::new(),
     };
+    let public_replies: i64 = if answered { rng.random_range(1..4) } else { 0 };
+    // Answers after the first, most of them in time; a third of the open tickets answered
+    // once wait for the next answer.
+    let later_answers = (public_replies - 1).max(0);
+    let late_answers = (0..later_answers).filter(|_| rng.random_bool(0.15)).count() as i64;
+    let awaiting_reply_since = first_response_at
+        .filter(|_| status == TicketStatus::Open && rng.random_bool(0.3))
+        .map(|answered| answered + Duration::minutes(rng.random_range(1..600)));
     let track = TicketTrack {
         first_response_at,
-        public_replies: if answered { rng.random_range(1..4) } else { 0 },
+        public_replies,
         reopened: i64::from(rng.random_bool(0.05)),
         solved_at,
         closed_at,
@@ -193,6 +201,9 @@ fn ticket(
             _ => 1,
         }),
         merged_into_id: None,
+        awaiting_reply_since,
+        next_responses_met: later_answers - late_answers,
+        next_responses_missed: late_answers,
     };
     let plan = levels.plan_for(&fields);
     let sla = TicketSla::default().follow(Some(&plan), &fields, &track, created_at, created_at);

@@ -238,8 +238,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReportParams {
 }
 
 /// Customer service over a period (this month by default): of the tickets opened in it, how
-/// many were solved, how many first answers and solutions met their service-level deadline or
-/// missed it (and the compliance, met over both), first-contact resolutions (solved with one
+/// many were solved, how many first answers, later answers and solutions met their
+/// service-level deadline or missed it (and the compliance, met over both), first-contact resolutions (solved with one
 /// public answer at most, never reopened) and their rate over the tickets solved, reopenings,
 /// the mean time to a first answer, and satisfaction; whole, and by `assignee`, `team`,
 /// `channel` or `priority`.

@@ -26,10 +26,18 @@ const HOLIDAYS: [&str; 3] = ["france", "alsace_moselle", "none"];
 /// One policy's row, as stored or as typed.
 struct PolicyRow {
     index: usize,
-    name: String,
     priorities: Vec<(&'static str, String, bool)>,
+    typed: TypedPolicy,
+}
+
+/// A policy as the form shows it: targets in minutes, as typed.
+#[derive(Default)]
+struct TypedPolicy {
+    name: String,
+    priorities: Vec<String>,
     categories: String,
     first_response: String,
+    next_response: String,
     resolution: String,
 }
 
@@ -54,8 +62,7 @@ struct Typed {
     days: Vec<String>,
     closed_days: String,
     warn_before: String,
-    /// Name, priorities, categories, first response, resolution.
-    policies: Vec<(String, Vec<String>, String, String, String)>,
+    policies: Vec<TypedPolicy>,
 }
 
 impl Typed {
@@ -76,14 +83,13 @@ impl Typed {
             policies: levels
                 .policies
                 .iter()
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        p.priorities.iter().map(|p| p.as_str().to_owned()).collect(),
-                        p.categories.join(", "),
-                        minutes(p.first_response_minutes),
-                        minutes(p.resolution_minutes),
-                    )
+                .map(|p| TypedPolicy {
+                    name: p.name.clone(),
+                    priorities: p.priorities.iter().map(|p| p.as_str().to_owned()).collect(),
+                    categories: p.categories.join(", "),
+                    first_response: minutes(p.first_response_minutes),
+                    next_response: minutes(p.next_response_minutes),
+                    resolution: minutes(p.resolution_minutes),
                 })
                 .collect(),
         }
@@ -99,16 +105,15 @@ impl Typed {
             closed_days: kept("closed_days"),
             warn_before: kept("warn_before_minutes"),
             policies: (0..rows)
-                .map(|n| {
-                    (
-                        kept(&format!("policy_{n}_name")),
-                        fields.all(&format!("policy_{n}_priorities")).map(str::to_owned).collect(),
-                        kept(&format!("policy_{n}_categories")),
-                        kept(&format!("policy_{n}_first_response")),
-                        kept(&format!("policy_{n}_resolution")),
-                    )
+                .map(|n| TypedPolicy {
+                    name: kept(&format!("policy_{n}_name")),
+                    priorities: fields.all(&format!("policy_{n}_priorities")).map(str::to_owned).collect(),
+                    categories: kept(&format!("policy_{n}_categories")),
+                    first_response: kept(&format!("policy_{n}_first_response")),
+                    next_response: kept(&format!("policy_{n}_next_response")),
+                    resolution: kept(&format!("policy_{n}_resolution")),
                 })
-                .filter(|(name, ..)| !name.trim().is_empty())
+                .filter(|policy| !policy.name.trim().is_empty())
                 .collect(),
         }
     }
@@ -133,9 +138,11 @@ impl Typed {
         let policies: Vec<Value> = self
             .policies
             .iter()
-            .map(|(name, priorities, categories, first, resolution)| {
-                json!({"name": name.trim(), "priorities": priorities, "categories": list(categories),
-                       "first_response_minutes": number(first), "resolution_minutes": number(resolution)})
+            .map(|p| {
+                json!({"name": p.name.trim(), "priorities": p.priorities, "categories": list(&p.categories),
+                       "first_response_minutes": number(&p.first_response),
+                       "next_response_minutes": number(&p.next_response),
+                       "resolution_minutes": number(&p.resolution)})
             })
             .collect();
         json!({
@@ -161,16 +168,15 @@ fn page(visitor: &Visitor, version: i64, typed: Typed, errors: Vec<String>) -> L
     let policies = rows
         .into_iter()
         .enumerate()
-        .map(|(index, (name, chosen, categories, first_response, resolution))| PolicyRow {
+        .map(|(index, typed)| PolicyRow {
             index,
-            name,
             priorities: PRIORITIES
                 .iter()
-                .map(|p| (*p, page.t(&format!("ticket-priority-{p}")), chosen.iter().any(|c| c == p)))
+                .map(|p| {
+                    (*p, page.t(&format!("ticket-priority-{p}")), typed.priorities.iter().any(|c| c == p))
+                })
                 .collect(),
-            categories,
-            first_response,
-            resolution,
+            typed,
         })
         .collect();
     LevelsPage {

@@ -73,6 +73,8 @@ const LIST_COLUMNS: &[&str] = &[
     "resolution_due_at",
     "first_response_breached_at",
     "resolution_breached_at",
+    "next_response_due_at",
+    "awaiting_reply_since",
     "public_replies",
     "reopened",
     "solved_at",
@@ -103,7 +105,9 @@ impl KindPages for Tickets {
             | "first_response_due_at"
             | "resolution_due_at"
             | "first_response_breached_at"
-            | "resolution_breached_at" => Control::Date,
+            | "resolution_breached_at"
+            | "next_response_due_at"
+            | "awaiting_reply_since" => Control::Date,
             other => common_control(lang, other),
         }
     }
@@ -162,6 +166,8 @@ impl KindPages for Tickets {
             "resolution_due_at" => when(ticket.sla.resolution_due_at),
             "first_response_breached_at" => when(ticket.sla.first_response_breached_at),
             "resolution_breached_at" => when(ticket.sla.resolution_breached_at),
+            "next_response_due_at" => when(ticket.sla.next_response_due_at),
+            "awaiting_reply_since" => when(track.awaiting_reply_since),
             "public_replies" => {
                 numeric = true;
                 track.public_replies.to_string()
@@ -331,7 +337,8 @@ fn mail_said(page: &Chrome, mail: &OutboxEntry) -> String {
 }
 
 /// Where the ticket stands against its service levels: the first answer (given, due or
-/// late) and the solution (due, late, or its clock stopped while the requester is awaited).
+/// late), the answer the requester's latest message waits for (due or late), and the
+/// solution (due, late, or its clock stopped while the requester is awaited).
 fn deadlines(page: &Chrome, ticket: &Ticket) -> Vec<String> {
     let (sla, track) = (&ticket.sla, &ticket.track);
     let mut said = Vec::new();
@@ -342,6 +349,11 @@ fn deadlines(page: &Chrome, ticket: &Ticket) -> Vec<String> {
             said.push(page.t1("ticket-first-response-due", "when", page.datetime(&due)))
         }
         (None, None, None) => {}
+    }
+    match (sla.next_response_breached_at, sla.next_response_due_at) {
+        (Some(_), _) => said.push(page.t("ticket-next-response-missed")),
+        (None, Some(due)) => said.push(page.t1("ticket-next-response-due", "when", page.datetime(&due))),
+        (None, None) => {}
     }
     if ticket.fields.status.is_unresolved() {
         match (sla.resolution_breached_at, sla.paused_at, sla.resolution_due_at) {

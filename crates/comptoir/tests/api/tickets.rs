@@ -10,6 +10,7 @@ on_both_databases!(
     queues_are_filtered_lists_and_tickets_take_custom_fields_and_bulk_changes,
     merging_a_requester_moves_their_tickets,
     deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once,
+    each_later_message_of_the_requester_waits_for_an_answer_by_its_own_deadline,
     the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings,
     a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation,
     a_message_asking_something_else_is_split_into_a_ticket_of_its_own,
@@ -391,6 +392,96 @@ async fn deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once(s
         "the first ticket's and this one's resolutions"
     );
     assert_eq!(s.events_named("ticket.sla_breached").await, 3);
+}
+
+async fn each_later_message_of_the_requester_waits_for_an_answer_by_its_own_deadline(s: TestServer) {
+    let levels = round_the_clock(json!([{"name": "Tous", "first_response_minutes": 60,
+        "next_response_minutes": 30, "resolution_minutes": 6000}]));
+    let set = s
+        .request(reqwest::Method::PUT, "/api/v1/settings/service-levels", Some(&s.admin), Some(levels), &[])
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let (_, token) = s.user(Role::Support).await;
+    let id = s.post("/api/v1/tickets", &token, json!({"subject": "Facture fausse"})).await.id();
+    let url = format!("/api/v1/tickets/{id}");
+    let ask = |body: &'static str| {
+        let (s, id) = (&s, id.clone());
+        async move { message(s, &s.admin, &id, json!({"body": body, "from_requester": true})).await }
+    };
+    let answer = |body: &'static str| {
+        let (s, token, id) = (&s, token.clone(), id.clone());
+        async move { message(s, &token, &id, json!({"body": body})).await }
+    };
+    let before_any_answer = ask("J'ajoute une pièce").await;
+    assert_eq!(before_any_answer.body["ticket"]["sla"]["next_response_due_at"], Value::Null);
+    answer("Nous regardons").await;
+
+    let asked = ask("Et alors ?").await;
+    let ticket = &asked.body["ticket"];
+    let since = instant(&ticket["awaiting_reply_since"]);
+    assert_eq!(instant(&ticket["sla"]["next_response_due_at"]) - since, chrono::Duration::minutes(30));
+    let again = ask("Toujours rien").await;
+    let (_, email) = s.user_with_password(Role::Support).await;
+    let agent = s.signed_in(&email).await;
+    agent.accept_language("en");
+    assert!(agent.get(&format!("/tickets/{id}")).await.contains("answer due"));
+    assert_eq!(again.body["ticket"]["sla"]["next_response_due_at"], ticket["sla"]["next_response_due_at"]);
+    let soon = chrono::Utc::now() + chrono::Duration::minutes(10);
+    assert_eq!(s.app.watch_deadlines(soon).await.expect("a pass").at_risk, 1, "warned of it");
+    assert_eq!(s.app.watch_deadlines(soon).await.expect("a pass").at_risk, 0, "once");
+    let on_time = answer("Corrigée").await;
+    let ticket = &on_time.body["ticket"];
+    assert_eq!(
+        (ticket["next_responses_met"].as_i64(), ticket["next_responses_missed"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(ticket["sla"]["next_response_due_at"], Value::Null);
+    assert_eq!(ticket["awaiting_reply_since"], Value::Null);
+
+    ask("Elle ne l'est pas").await;
+    let soon = chrono::Utc::now() + chrono::Duration::minutes(10);
+    assert_eq!(s.app.watch_deadlines(soon).await.expect("a pass").at_risk, 1, "a new wait is warned of anew");
+    // Two servers look an hour on: the late answer is recorded once.
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let (a, b) = tokio::join!(s.app.watch_deadlines(later), s.app.watch_deadlines(later));
+    assert_eq!(a.expect("a pass").missed + b.expect("a pass").missed, 1);
+    assert_eq!(s.app.watch_deadlines(later).await.expect("a pass").missed, 0, "never twice");
+    assert_eq!(s.events_named("ticket.sla_breached").await, 1);
+    let late = s.get(&url, &s.admin).await;
+    assert!(late.body["sla"]["next_response_breached_at"].is_string(), "{:?}", late.body);
+    let (_, email) = s.user_with_password(Role::Manager).await;
+    let manager = s.signed_in(&email).await;
+    manager.accept_language("fr");
+    let page = manager.get(&format!("/tickets/{id}")).await;
+    assert!(
+        page.contains("réponse en retard") && !page.contains("première réponse en retard"),
+        "{}",
+        page.text
+    );
+    assert_eq!(late.body["next_responses_missed"], 1);
+    let overdue = s.get("/api/v1/tickets?filter[next_response_breached_at][is-empty]=false", &s.admin).await;
+    assert_eq!(overdue.body["data"].as_array().map(Vec::len), Some(1));
+    let answered = answer("Pardon, c'est fait").await;
+    let ticket = &answered.body["ticket"];
+    assert_eq!(ticket["sla"]["next_response_breached_at"], Value::Null, "the next wait starts clean");
+    assert_eq!(
+        (ticket["next_responses_met"].as_i64(), ticket["next_responses_missed"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(s.events_named("ticket.sla_breached").await, 1, "the late answer was already recorded");
+
+    let report = s.get("/api/v1/tickets/report", &s.admin).await;
+    let total = &report.body["total"];
+    assert_eq!(
+        (total["next_response_met"].as_i64(), total["next_response_missed"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(total["next_response_compliance"].as_f64(), Some(0.5));
+
+    ask("Merci").await;
+    let solved = s.patch(&url, &token, json!({"status": "solved"})).await;
+    assert_eq!(solved.body["sla"]["next_response_due_at"], Value::Null, "a solved ticket owes no answer");
+    assert_eq!(solved.body["awaiting_reply_since"], Value::Null);
 }
 
 async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings(s: TestServer) {

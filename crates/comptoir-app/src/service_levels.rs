@@ -3,6 +3,7 @@
 
 use crate::changes::{Origin, announce, record};
 use crate::input::parse;
+use crate::tickets::Tickets;
 use crate::users::check_version;
 use crate::{App, AppError, admin_only};
 use chrono::{DateTime, Utc};
@@ -68,8 +69,8 @@ impl App {
     /// warned of (`ticket.sla_at_risk`), each once however many servers run this. When mail is
     /// set up, the ticket's assignee hears of both, and of a deadline missed the lead of the
     /// ticket's team (without one, the managers; without managers, the admins), in the same
-    /// transaction. A full pass means more may be
-    /// waiting.
+    /// transaction; when the levels say so, a ticket late moves up one priority. A full pass
+    /// means more may be waiting.
     pub async fn watch_deadlines(&self, at: DateTime<Utc>) -> Result<DeadlineWatch, AppError> {
         let (levels, _) = self.service_levels().await?;
         let (mail, _) = self.mail_settings().await?;
@@ -82,6 +83,9 @@ impl App {
             for ticket in &missed {
                 announce_deadline(&mut tx, ticket, deadline, Milestone::SlaBreached).await?;
                 notices.push((notice(ticket, deadline, true), ticket.assignee_id, ticket.team_id));
+                if levels.raise_priority_when_missed {
+                    self.raise_priority(&mut tx, &levels, TicketId(ticket.id), at).await?;
+                }
             }
             watch.missed += missed.len();
         }
@@ -124,6 +128,31 @@ impl App {
         }
         tx.commit().await?;
         Ok(watch)
+    }
+}
+
+impl App {
+    /// Moves the ticket `id` up one priority inside `tx`, as the system, unless it is urgent
+    /// already or solved: its deadlines then follow its new priority's policy.
+    async fn raise_priority(
+        &self,
+        tx: &mut comptoir_store::Tx,
+        levels: &ServiceLevels,
+        id: TicketId,
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let Some(current) = comptoir_store::tickets::get_in(tx, id).await? else {
+            return Ok(());
+        };
+        let mut fields = current.fields.clone();
+        fields.priority = fields.priority.raised();
+        // A solved ticket is past hurrying.
+        if fields.priority == current.fields.priority || !fields.status.is_unresolved() {
+            return Ok(());
+        }
+        let plan = levels.plan_for(&fields);
+        let raised = current.changed(fields, current.refs(Some(plan)), at);
+        self.store_change_from::<Tickets>(tx, Origin::SYSTEM, &current, &raised, None).await
     }
 }
 

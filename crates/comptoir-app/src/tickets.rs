@@ -96,15 +96,7 @@ impl Kind for Tickets {
         {
             // Each was checked when set, and the database keeps them (a deleted contact or
             // company clears them), so a change of anything else reads nothing more.
-            return Ok(TicketRefs {
-                plan,
-                contact: current.contact.clone(),
-                requester_email: current.requester_email.clone(),
-                company: current.company.clone(),
-                team: current.team.clone(),
-                order: current.order.clone(),
-                deal: current.deal.clone(),
-            });
+            return Ok(current.refs(plan));
         }
         let mut refs = TicketRefs { plan, ..TicketRefs::default() };
         let mut errors = ValidationErrors::new();

@@ -92,6 +92,11 @@ pub struct ServiceLevels {
     /// 0 warns nobody.
     #[serde(default = "default_warning_minutes")]
     pub warn_before_minutes: u32,
+    /// Whether a ticket whose deadline is found missed moves up one priority (low to normal,
+    /// normal to high, high to urgent); its deadlines then follow the policy of its new
+    /// priority.
+    #[serde(default)]
+    pub raise_priority_when_missed: bool,
 }
 
 /// Half an hour: time to answer, not so early that every ticket of the day is at risk.
@@ -130,6 +135,7 @@ impl Default for ServiceLevels {
                 policy("Low", TicketPriority::Low, 2 * 450, 10 * 450),
             ],
             warn_before_minutes: default_warning_minutes(),
+            raise_priority_when_missed: false,
         }
     }
 }

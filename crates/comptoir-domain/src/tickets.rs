@@ -234,6 +234,17 @@ pub struct SlaPlan {
     pub calendar: Calendar,
 }
 
+impl TicketPriority {
+    /// The priority above, urgent staying urgent.
+    pub fn raised(self) -> TicketPriority {
+        match self {
+            TicketPriority::Low => TicketPriority::Normal,
+            TicketPriority::Normal => TicketPriority::High,
+            TicketPriority::High | TicketPriority::Urgent => TicketPriority::Urgent,
+        }
+    }
+}
+
 impl SlaPlan {
     /// When a requester's message written at `since` is to be answered by.
     fn next_response_due(&self, since: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
@@ -372,6 +383,20 @@ impl Ticket {
         ticket.track = ticket.track.after(None, ticket.fields.status, at);
         ticket.sla = ticket.sla.follow(refs.plan.as_ref(), &ticket.fields, &ticket.track, at, at);
         ticket
+    }
+
+    /// The records it names as it shows them, under `plan`: what a change of nothing it names
+    /// keeps.
+    pub fn refs(&self, plan: Option<SlaPlan>) -> TicketRefs {
+        TicketRefs {
+            plan,
+            contact: self.contact.clone(),
+            requester_email: self.requester_email.clone(),
+            company: self.company.clone(),
+            team: self.team.clone(),
+            order: self.order.clone(),
+            deal: self.deal.clone(),
+        }
     }
 
     pub fn numbered(&mut self, number: i64) {

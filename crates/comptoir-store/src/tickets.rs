@@ -281,6 +281,17 @@ pub async fn get(db: &Db, id: TicketId) -> Result<Option<Ticket>, StoreError> {
     row.map(Ticket::try_from).transpose()
 }
 
+/// `id`'s ticket as `tx` sees it, changes it made included.
+pub async fn get_in(tx: &mut Tx, id: TicketId) -> Result<Option<Ticket>, StoreError> {
+    let row: Option<TicketRow> = crate::on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(select_tickets!(), " WHERE t.id = $1"))
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await
+    })?;
+    row.map(Ticket::try_from).transpose()
+}
+
 pub async fn list(
     db: &Db,
     query: &ListQuery,

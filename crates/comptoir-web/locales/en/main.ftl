@@ -1004,6 +1004,7 @@ levels-day-saturday = Saturday
 levels-day-sunday = Sunday
 levels-closed-days = Other closed days (YYYY-MM-DD, separated by commas)
 levels-warn-before = Warn this many minutes before a deadline (0: never)
+levels-raise-priority = Move a ticket up one priority when one of its deadlines is missed
 levels-policies = Policies
 levels-policies-hint = Tried in order: the first whose priorities and categories name a ticket (none chosen: any) sets its targets, in business minutes. A policy left without a name is removed.
 levels-new-policy = New policy

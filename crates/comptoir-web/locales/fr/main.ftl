@@ -1004,6 +1004,7 @@ levels-day-saturday = Samedi
 levels-day-sunday = Dimanche
 levels-closed-days = Autres jours de fermeture (AAAA-MM-JJ, séparés par des virgules)
 levels-warn-before = Prévenir tant de minutes avant un délai (0 : jamais)
+levels-raise-priority = Relever d’un cran la priorité d’un ticket dont un délai est dépassé
 levels-policies = Politiques
 levels-policies-hint = Essayées dans l’ordre : la première dont les priorités et catégories désignent un ticket (aucune cochée : toutes) fixe ses objectifs, en minutes ouvrées. Une politique laissée sans nom est supprimée.
 levels-new-policy = Nouvelle politique

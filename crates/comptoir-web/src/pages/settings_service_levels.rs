@@ -51,6 +51,7 @@ struct LevelsPage {
     days: Vec<(&'static str, String, String)>,
     closed_days: String,
     warn_before: String,
+    raise_priority: bool,
     policies: Vec<PolicyRow>,
     errors: Vec<String>,
 }
@@ -62,6 +63,7 @@ struct Typed {
     days: Vec<String>,
     closed_days: String,
     warn_before: String,
+    raise_priority: bool,
     policies: Vec<TypedPolicy>,
 }
 
@@ -80,6 +82,7 @@ impl Typed {
                 .collect(),
             closed_days: hours.closed_days.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
             warn_before: levels.warn_before_minutes.to_string(),
+            raise_priority: levels.raise_priority_when_missed,
             policies: levels
                 .policies
                 .iter()
@@ -104,6 +107,7 @@ impl Typed {
             days: WEEKDAYS.iter().map(|d| kept(&format!("hours_{d}"))).collect(),
             closed_days: kept("closed_days"),
             warn_before: kept("warn_before_minutes"),
+            raise_priority: fields.get("raise_priority_when_missed").is_some(),
             policies: (0..rows)
                 .map(|n| TypedPolicy {
                     name: kept(&format!("policy_{n}_name")),
@@ -150,6 +154,7 @@ impl Typed {
                                "public_holidays": self.holidays, "closed_days": list(&self.closed_days)},
             "policies": policies,
             "warn_before_minutes": number(&self.warn_before),
+            "raise_priority_when_missed": self.raise_priority,
         })
     }
 }
@@ -187,6 +192,7 @@ fn page(visitor: &Visitor, version: i64, typed: Typed, errors: Vec<String>) -> L
         days,
         closed_days: typed.closed_days,
         warn_before: typed.warn_before,
+        raise_priority: typed.raise_priority,
         policies,
         errors,
     }

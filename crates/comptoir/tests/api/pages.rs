@@ -59,6 +59,7 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
             ("hours_saturday", "09:00-12:00"),
             ("closed_days", "2026-12-24"),
             ("warn_before_minutes", "45"),
+            ("raise_priority_when_missed", "on"),
             ("policy", "0"),
             ("policy_0_name", "Urgences"),
             ("policy_0_priorities", "urgent"),
@@ -85,6 +86,7 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
     assert_eq!(levels["business_hours"]["hours"]["saturday"], json!(["09:00-12:00"]));
     assert_eq!(levels["business_hours"]["hours"]["tuesday"], Value::Null, "left empty: closed");
     assert_eq!(levels["warn_before_minutes"], 45);
+    assert_eq!(levels["raise_priority_when_missed"], true);
     assert_eq!(
         levels["policies"],
         json!([{"name": "Urgences", "priorities": ["urgent", "high"], "categories": ["Panne", "Sécurité"],

@@ -11,6 +11,7 @@ on_both_databases!(
     merging_a_requester_moves_their_tickets,
     deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once,
     each_later_message_of_the_requester_waits_for_an_answer_by_its_own_deadline,
+    a_ticket_late_moves_up_one_priority_when_the_levels_say_so,
     the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings,
     a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation,
     a_message_asking_something_else_is_split_into_a_ticket_of_its_own,
@@ -482,6 +483,45 @@ async fn each_later_message_of_the_requester_waits_for_an_answer_by_its_own_dead
     let solved = s.patch(&url, &token, json!({"status": "solved"})).await;
     assert_eq!(solved.body["sla"]["next_response_due_at"], Value::Null, "a solved ticket owes no answer");
     assert_eq!(solved.body["awaiting_reply_since"], Value::Null);
+}
+
+async fn a_ticket_late_moves_up_one_priority_when_the_levels_say_so(s: TestServer) {
+    let mut levels =
+        round_the_clock(json!([{"name": "Tous", "first_response_minutes": 60, "resolution_minutes": 600}]));
+    levels["raise_priority_when_missed"] = json!(true);
+    let set = s
+        .request(reqwest::Method::PUT, "/api/v1/settings/service-levels", Some(&s.admin), Some(levels), &[])
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let created = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Lent", "priority": "low"})).await;
+    let url = format!("/api/v1/tickets/{}", created.id());
+    let done = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Réglé", "priority": "low"})).await;
+    s.patch(&format!("/api/v1/tickets/{}", done.id()), &s.admin, json!({"status": "solved"})).await;
+
+    let later = chrono::Utc::now() + chrono::Duration::hours(2);
+    assert_eq!(s.app.watch_deadlines(later).await.expect("a pass").missed, 2);
+    let raised = s.get(&url, &s.admin).await;
+    assert_eq!(raised.body["priority"], "normal", "{:?}", raised.body);
+    assert_eq!(raised.body["version"].as_i64(), created.body["version"].as_i64().map(|v| v + 2));
+    let solved = s.get(&format!("/api/v1/tickets/{}", done.id()), &s.admin).await;
+    assert_eq!(solved.body["priority"], "low", "a solved ticket is past hurrying");
+    assert_eq!(s.app.watch_deadlines(later).await.expect("a pass").missed, 0);
+    assert_eq!(s.get(&url, &s.admin).await.body["priority"], "normal", "once per deadline");
+    let report = s.get("/api/v1/tickets/report?by=priority", &s.admin).await;
+    let opened: Vec<(String, i64)> = report.body["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter(|g| g["opened"].as_i64() != Some(0))
+        .map(|g| {
+            (g["group"].as_str().unwrap_or_default().to_owned(), g["opened"].as_i64().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(opened, [("low".to_owned(), 1), ("normal".to_owned(), 1)], "its counts moved with it");
+
+    let far = chrono::Utc::now() + chrono::Duration::hours(11);
+    assert_eq!(s.app.watch_deadlines(far).await.expect("a pass").missed, 1, "its resolution");
+    assert_eq!(s.get(&url, &s.admin).await.body["priority"], "high");
 }
 
 async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings(s: TestServer) {

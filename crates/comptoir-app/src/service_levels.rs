@@ -13,7 +13,7 @@ use comptoir_domain::ids::{TeamId, TicketId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::mail::{DeadlineNotice, MailLanguage, deadline_notice};
 use comptoir_domain::service_levels::ServiceLevels;
-use comptoir_domain::tickets::reference;
+use comptoir_domain::tickets::{SlaPlan, TicketFields, reference};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_domain::users::{Role, User};
@@ -39,6 +39,19 @@ impl App {
             }
             None => Ok((ServiceLevels::default(), 0)),
         }
+    }
+
+    /// What the service levels promise a ticket with `fields`: its company's service tier is
+    /// read when a policy names tiers.
+    pub(crate) async fn ticket_plan(&self, fields: &TicketFields) -> Result<SlaPlan, AppError> {
+        let (levels, _) = self.service_levels().await?;
+        let tier = match fields.company_id {
+            Some(id) if levels.names_tiers() => {
+                comptoir_store::companies::get(&self.db, id).await?.and_then(|c| c.fields.service_tier)
+            }
+            _ => None,
+        };
+        Ok(levels.plan_for(fields, tier.as_deref()))
     }
 
     /// Replaces the service levels (admins only). Tickets already open keep their deadlines
@@ -150,7 +163,13 @@ impl App {
         if fields.priority == current.fields.priority || !fields.status.is_unresolved() {
             return Ok(());
         }
-        let plan = levels.plan_for(&fields);
+        let tier = match fields.company_id {
+            Some(company) if levels.names_tiers() => {
+                comptoir_store::companies::service_tier(tx, company).await?
+            }
+            _ => None,
+        };
+        let plan = levels.plan_for(&fields, tier.as_deref());
         let raised = current.changed(fields, current.refs(Some(plan)), at);
         self.store_change_from::<Tickets>(tx, Origin::SYSTEM, &current, &raised, None).await
     }

@@ -85,7 +85,7 @@ impl Kind for Tickets {
         current: Option<&Ticket>,
         fields: &TicketFields,
     ) -> Result<TicketRefs, AppError> {
-        let plan = Some(app.service_levels().await?.0.plan_for(fields));
+        let plan = Some(app.ticket_plan(fields).await?);
         if let Some(current) = current
             && fields.company_id == current.fields.company_id
             && fields.contact_id == current.fields.contact_id
@@ -360,7 +360,7 @@ impl App {
             Some(if answer {
                 changed.answered(now())
             } else if asks {
-                let plan = self.service_levels().await?.0.plan_for(&changed.fields);
+                let plan = self.ticket_plan(&changed.fields).await?;
                 changed.asked(now(), Some(&plan))
             } else {
                 changed

@@ -122,6 +122,10 @@ pub struct CompanyInput {
     /// omitted.
     #[serde(default)]
     pub portal_shares_tickets: Option<bool>,
+    /// The level of service it is owed (`Premium`, `Standard`…), which service-level policies
+    /// can name.
+    #[serde(default)]
+    pub service_tier: Option<String>,
     #[serde(default)]
     pub owner_id: Option<UserId>,
     #[serde(default)]
@@ -150,6 +154,7 @@ pub struct CompanyFields {
     pub relationship_type: RelationshipType,
     /// Its contacts see each other's tickets in the customer portal.
     pub portal_shares_tickets: bool,
+    pub service_tier: Option<String>,
     pub owner_id: Option<UserId>,
     pub tags: Vec<String>,
     #[schema(value_type = Object)]
@@ -195,6 +200,8 @@ impl CompanyInput {
         check_length(&mut errors, "website", &website, 500);
         let industry = clean_text(self.industry);
         check_length(&mut errors, "industry", &industry, 100);
+        let service_tier = clean_text(self.service_tier);
+        check_length(&mut errors, "service_tier", &service_tier, 50);
         let siret = clean_text(self.siret).and_then(|s| errors.check("siret", Siret::parse(&s)));
         let mut siren = clean_text(self.siren).and_then(|s| errors.check("siren", Siren::parse(&s)));
         if let Some(siret) = &siret {
@@ -255,6 +262,7 @@ impl CompanyInput {
             phones,
             relationship_type: self.relationship_type.unwrap_or_default(),
             portal_shares_tickets: self.portal_shares_tickets.unwrap_or(false),
+            service_tier,
             owner_id: Some(self.owner_id.unwrap_or(owner_default)),
             tags,
             custom_fields,
@@ -281,6 +289,7 @@ impl CompanyFields {
                 .collect(),
             relationship_type: Some(self.relationship_type),
             portal_shares_tickets: Some(self.portal_shares_tickets),
+            service_tier: self.service_tier.clone(),
             owner_id: self.owner_id,
             tags: self.tags.clone(),
             custom_fields: self.custom_fields.clone(),

@@ -462,6 +462,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("idempotency_keys", "created_at"),
     // A portal link or session is a key, not a fact about its contact; both go with them.
     ("companies", "portal_shares_tickets"),
+    ("companies", "service_tier"),
     ("tickets", "merged_into_id"),
     ("tickets", "team_id"),
     ("tickets", "order_id"),

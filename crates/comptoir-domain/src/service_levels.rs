@@ -59,6 +59,9 @@ pub struct SlaPolicy {
     /// Categories, compared without regard to case.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Service tiers of the ticket's company (`Premium`), compared without regard to case.
+    #[serde(default)]
+    pub service_tiers: Vec<String>,
     /// Business minutes to the first answer.
     #[serde(default)]
     pub first_response_minutes: Option<u32>,
@@ -72,13 +75,14 @@ pub struct SlaPolicy {
 }
 
 impl SlaPolicy {
-    pub fn applies_to(&self, fields: &TicketFields) -> bool {
+    /// Whether it names a ticket with `fields`, whose company has the service tier `tier`.
+    pub fn applies_to(&self, fields: &TicketFields, tier: Option<&str>) -> bool {
+        let named = |wanted: &[String], value: Option<&str>| {
+            wanted.is_empty()
+                || value.is_some_and(|v| wanted.iter().any(|w| w.to_lowercase() == v.to_lowercase()))
+        };
         let priority = self.priorities.is_empty() || self.priorities.contains(&fields.priority);
-        let category = self.categories.is_empty()
-            || fields.category.as_deref().is_some_and(|c| {
-                self.categories.iter().any(|wanted| wanted.to_lowercase() == c.to_lowercase())
-            });
-        priority && category
+        priority && named(&self.categories, fields.category.as_deref()) && named(&self.service_tiers, tier)
     }
 }
 
@@ -117,6 +121,7 @@ impl Default for ServiceLevels {
             name: name.to_owned(),
             priorities: vec![priority],
             categories: vec![],
+            service_tiers: vec![],
             first_response_minutes: Some(first),
             next_response_minutes: Some(first),
             resolution_minutes: Some(resolution),
@@ -181,6 +186,8 @@ impl ServiceLevels {
             }
             policy.categories =
                 policy.categories.iter().filter_map(|c| clean_text(Some(c.clone()))).collect();
+            policy.service_tiers =
+                policy.service_tiers.iter().filter_map(|t| clean_text(Some(t.clone()))).collect();
         }
         if self.warn_before_minutes > MAX_WARNING_MINUTES {
             errors.add("warn_before_minutes", format!("must be between 0 and {MAX_WARNING_MINUTES}"));
@@ -220,14 +227,21 @@ impl ServiceLevels {
         self.calendar_or_errors(&mut ValidationErrors::new()).unwrap_or_else(Calendar::french_office)
     }
 
-    /// The policy that sets `fields`' deadlines, if any.
-    pub fn policy_for(&self, fields: &TicketFields) -> Option<&SlaPolicy> {
-        self.policies.iter().find(|p| p.applies_to(fields))
+    /// The policy that sets the deadlines of a ticket with `fields`, whose company has the
+    /// service tier `tier`, if any.
+    pub fn policy_for(&self, fields: &TicketFields, tier: Option<&str>) -> Option<&SlaPolicy> {
+        self.policies.iter().find(|p| p.applies_to(fields, tier))
     }
 
-    /// What these levels promise a ticket with `fields`.
-    pub fn plan_for(&self, fields: &TicketFields) -> SlaPlan {
-        let policy = self.policy_for(fields);
+    /// Whether a policy names service tiers: only then is a ticket's company's tier read.
+    pub fn names_tiers(&self) -> bool {
+        self.policies.iter().any(|p| !p.service_tiers.is_empty())
+    }
+
+    /// What these levels promise a ticket with `fields`, whose company has the service tier
+    /// `tier`.
+    pub fn plan_for(&self, fields: &TicketFields, tier: Option<&str>) -> SlaPlan {
+        let policy = self.policy_for(fields, tier);
         SlaPlan {
             policy: policy.map(|p| p.name.clone()),
             first_response_minutes: policy.and_then(|p| p.first_response_minutes),
@@ -253,7 +267,7 @@ mod tests {
         }
         .validate(&[], None, None)
         .unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(levels.policy_for(&urgent).map(|p| p.name.as_str()), Some("Urgent"));
+        assert_eq!(levels.policy_for(&urgent, None).map(|p| p.name.as_str()), Some("Urgent"));
         assert_eq!(levels.calendar(), Calendar::french_office());
     }
 
@@ -286,11 +300,12 @@ mod tests {
     }
 
     #[test]
-    fn a_policy_names_tickets_by_priority_and_category() {
+    fn a_policy_names_tickets_by_priority_category_and_service_tier() {
         let policy = SlaPolicy {
             name: "Pannes".into(),
             priorities: vec![TicketPriority::High, TicketPriority::Urgent],
             categories: vec!["Panne".into()],
+            service_tiers: vec![],
             first_response_minutes: Some(30),
             next_response_minutes: None,
             resolution_minutes: None,
@@ -305,8 +320,13 @@ mod tests {
             .validate(&[], None, None)
             .unwrap_or_else(|e| panic!("{e:?}"))
         };
-        assert!(policy.applies_to(&fields(TicketPriority::High, Some("PANNE"))));
-        assert!(!policy.applies_to(&fields(TicketPriority::Low, Some("panne"))));
-        assert!(!policy.applies_to(&fields(TicketPriority::Urgent, None)));
+        assert!(policy.applies_to(&fields(TicketPriority::High, Some("PANNE")), None));
+        assert!(!policy.applies_to(&fields(TicketPriority::Low, Some("panne")), None));
+        assert!(!policy.applies_to(&fields(TicketPriority::Urgent, None), None));
+        let premium = SlaPolicy { service_tiers: vec!["Premium".into()], ..policy };
+        let broken = fields(TicketPriority::High, Some("panne"));
+        assert!(premium.applies_to(&broken, Some("premium")));
+        assert!(!premium.applies_to(&broken, Some("Standard")));
+        assert!(!premium.applies_to(&broken, None), "no company, no tier");
     }
 }

@@ -44,6 +44,7 @@ pub static CATALOG: Catalog = Catalog {
             false,
             "/portal_shares_tickets",
         ),
+        column("service_tier", "co.service_tier", ColumnKind::Text, true, "/service_tier"),
         column("owner_id", "co.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("tags", "co.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "co.version", ColumnKind::Int, false, "/version"),
@@ -73,7 +74,7 @@ macro_rules! select_companies {
     () => {
         "SELECT co.id, co.version, co.name, co.domain, co.website, co.industry, co.size_band,
             co.siren, co.siret, co.vat_number, co.addresses, co.phones,
-            co.relationship_type, co.portal_shares_tickets, co.owner_id, co.tags, co.custom_fields, co.created_at,
+            co.relationship_type, co.portal_shares_tickets, co.service_tier, co.owner_id, co.tags, co.custom_fields, co.created_at,
             co.updated_at FROM companies co"
     };
 }
@@ -94,6 +95,7 @@ struct CompanyRow {
     phones: Json<Vec<LabelledPhone>>,
     relationship_type: String,
     portal_shares_tickets: bool,
+    service_tier: Option<String>,
     owner_id: Option<Uuid>,
     tags: Json<Vec<String>>,
     custom_fields: Json<Map<String, Value>>,
@@ -134,6 +136,7 @@ impl TryFrom<CompanyRow> for Company {
                 phones: row.phones.0,
                 relationship_type,
                 portal_shares_tickets: row.portal_shares_tickets,
+                service_tier: row.service_tier,
                 owner_id: row.owner_id.map(UserId),
                 tags: row.tags.0,
                 custom_fields: row.custom_fields.0,
@@ -225,12 +228,23 @@ fn new_row(company: &Company) -> Vec<Bind> {
     row
 }
 
+/// The service tier of the company `id`, as `tx` sees it: what service-level policies name.
+pub async fn service_tier(tx: &mut Tx, id: CompanyId) -> Result<Option<String>, StoreError> {
+    let tier: Option<Option<String>> = crate::on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT service_tier FROM companies WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await
+    })?;
+    Ok(tier.flatten())
+}
+
 /// The columns a company's owner changes, in the order of [`changeable_values`].
 macro_rules! changeable_columns {
     () => {
         "version, name, domain, website, industry, size_band, siren, siret, vat_number, address_street,
          address_postal_code, address_city, address_region, address_country, addresses, phones, phone,
-         relationship_type, portal_shares_tickets, owner_id, tags, custom_fields, search_text, updated_at"
+         relationship_type, portal_shares_tickets, service_tier, owner_id, tags, custom_fields, search_text, updated_at"
     };
 }
 use changeable_columns;
@@ -259,6 +273,7 @@ fn changeable_values(company: &Company) -> Vec<Bind> {
         Bind::OptText(f.primary_phone().map(|p| p.as_str().to_owned())),
         Bind::Text(f.relationship_type.as_str().to_owned()),
         Bind::Bool(f.portal_shares_tickets),
+        Bind::OptText(f.service_tier.clone()),
         Bind::OptUuid(f.owner_id.map(|o| o.0)),
         json(&f.tags),
         json(&f.custom_fields),

@@ -205,7 +205,8 @@ fn ticket(
         next_responses_met: later_answers - late_answers,
         next_responses_missed: late_answers,
     };
-    let plan = levels.plan_for(&fields);
+    // The tickets are about no company: no tier to read.
+    let plan = levels.plan_for(&fields, None);
     let sla = TicketSla::default().follow(Some(&plan), &fields, &track, created_at, created_at);
     Ticket {
         id: TicketId::new(),

@@ -332,6 +332,8 @@ impl Generator {
                 phones: vec![],
                 relationship_type: *pick(&mut self.rng, &RelationshipType::ALL),
                 portal_shares_tickets: false,
+                // One customer in ten pays for more.
+                service_tier: Some(if number % 10 == 0 { "Premium" } else { "Standard" }.to_owned()),
                 owner_id: Some(*pick(&mut self.rng, &self.owners)),
                 tags: vec![],
                 custom_fields: Map::new(),

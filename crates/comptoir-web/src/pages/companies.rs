@@ -40,6 +40,7 @@ const SPECS: &[Spec] = &[
     spec("address.city", "field-city", Kind::Text),
     spec("address.country", "field-country", Kind::Text),
     spec("tags", "field-tags", Kind::Tags),
+    spec("service_tier", "field-service-tier", Kind::Text),
     spec("portal_shares_tickets", "field-portal-shares-tickets", Kind::Check),
 ];
 
@@ -56,6 +57,7 @@ const LIST_COLUMNS: &[&str] = &[
     "postal_code",
     "country",
     "relationship_type",
+    "service_tier",
     "owner_id",
     "tags",
     "created_at",
@@ -119,6 +121,7 @@ impl KindPages for Companies {
             "domain" => text(f.domain.as_ref()),
             "website" => text(f.website.as_ref()),
             "industry" => text(f.industry.as_ref()),
+            "service_tier" => text(f.service_tier.as_ref()),
             "size_band" => f.size_band.map(|s| page.t(&choice_key("size", s.as_str()))).unwrap_or_default(),
             "siren" => f.siren.as_ref().map(|s| String::from(s.clone())).unwrap_or_default(),
             "phone" => f.primary_phone().map(|p| p.readable()).unwrap_or_default(),

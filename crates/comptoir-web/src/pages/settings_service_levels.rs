@@ -36,6 +36,7 @@ struct TypedPolicy {
     name: String,
     priorities: Vec<String>,
     categories: String,
+    service_tiers: String,
     first_response: String,
     next_response: String,
     resolution: String,
@@ -90,6 +91,7 @@ impl Typed {
                     name: p.name.clone(),
                     priorities: p.priorities.iter().map(|p| p.as_str().to_owned()).collect(),
                     categories: p.categories.join(", "),
+                    service_tiers: p.service_tiers.join(", "),
                     first_response: minutes(p.first_response_minutes),
                     next_response: minutes(p.next_response_minutes),
                     resolution: minutes(p.resolution_minutes),
@@ -113,6 +115,7 @@ impl Typed {
                     name: kept(&format!("policy_{n}_name")),
                     priorities: fields.all(&format!("policy_{n}_priorities")).map(str::to_owned).collect(),
                     categories: kept(&format!("policy_{n}_categories")),
+                    service_tiers: kept(&format!("policy_{n}_service_tiers")),
                     first_response: kept(&format!("policy_{n}_first_response")),
                     next_response: kept(&format!("policy_{n}_next_response")),
                     resolution: kept(&format!("policy_{n}_resolution")),
@@ -144,6 +147,7 @@ impl Typed {
             .iter()
             .map(|p| {
                 json!({"name": p.name.trim(), "priorities": p.priorities, "categories": list(&p.categories),
+                       "service_tiers": list(&p.service_tiers),
                        "first_response_minutes": number(&p.first_response),
                        "next_response_minutes": number(&p.next_response),
                        "resolution_minutes": number(&p.resolution)})

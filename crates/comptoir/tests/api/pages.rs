@@ -65,6 +65,7 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
             ("policy_0_priorities", "urgent"),
             ("policy_0_priorities", "high"),
             ("policy_0_categories", "Panne, Sécurité"),
+            ("policy_0_service_tiers", "Premium, Or"),
             ("policy_0_first_response", first_response),
             ("policy_0_next_response", "120"),
             ("policy_0_resolution", "480"),
@@ -90,6 +91,7 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
     assert_eq!(
         levels["policies"],
         json!([{"name": "Urgences", "priorities": ["urgent", "high"], "categories": ["Panne", "Sécurité"],
+                "service_tiers": ["Premium", "Or"],
                 "first_response_minutes": 30, "next_response_minutes": 120, "resolution_minutes": 480}])
     );
     assert!(admin.get("/settings/service-levels?saved").await.contains("Niveaux de service enregistrés"));

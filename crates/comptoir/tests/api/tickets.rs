@@ -12,6 +12,7 @@ on_both_databases!(
     deadlines_follow_the_service_levels_and_a_missed_one_is_recorded_once,
     each_later_message_of_the_requester_waits_for_an_answer_by_its_own_deadline,
     a_ticket_late_moves_up_one_priority_when_the_levels_say_so,
+    a_policy_names_the_service_tier_of_the_tickets_company,
     the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings,
     a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation,
     a_message_asking_something_else_is_split_into_a_ticket_of_its_own,
@@ -522,6 +523,50 @@ async fn a_ticket_late_moves_up_one_priority_when_the_levels_say_so(s: TestServe
     let far = chrono::Utc::now() + chrono::Duration::hours(11);
     assert_eq!(s.app.watch_deadlines(far).await.expect("a pass").missed, 1, "its resolution");
     assert_eq!(s.get(&url, &s.admin).await.body["priority"], "high");
+}
+
+async fn a_policy_names_the_service_tier_of_the_tickets_company(s: TestServer) {
+    let mut levels = round_the_clock(json!([
+        {"name": "Premium", "service_tiers": ["premium"], "first_response_minutes": 30},
+        {"name": "Tous", "first_response_minutes": 60, "resolution_minutes": 600}]));
+    levels["raise_priority_when_missed"] = json!(true);
+    let set = s
+        .request(reqwest::Method::PUT, "/api/v1/settings/service-levels", Some(&s.admin), Some(levels), &[])
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let too_long =
+        s.post("/api/v1/companies", &s.admin, json!({"name": "X", "service_tier": "x".repeat(51)})).await;
+    assert_eq!(too_long.error_fields(), ["service_tier"]);
+    let company =
+        s.post("/api/v1/companies", &s.admin, json!({"name": "Acier SA", "service_tier": " Premium "})).await;
+    assert_eq!(company.body["service_tier"], "Premium");
+    let premium =
+        s.post("/api/v1/tickets", &s.admin, json!({"subject": "Presse", "company_id": company.id()})).await;
+    let sla = &premium.body["sla"];
+    assert_eq!(sla["policy"], "Premium");
+    let created = instant(&premium.body["created_at"]);
+    assert_eq!(instant(&sla["first_response_due_at"]) - created, chrono::Duration::minutes(30));
+    let other = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Presse"})).await;
+    assert_eq!(other.body["sla"]["policy"], "Tous", "no company, no tier");
+    let listed = s.get("/api/v1/companies?filter[service_tier]=Premium", &s.admin).await;
+    assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(1));
+
+    // Raised when late, the ticket keeps its company's policy.
+    let later = created + chrono::Duration::minutes(45);
+    assert_eq!(s.app.watch_deadlines(later).await.expect("a pass").missed, 1);
+    let raised = s.get(&format!("/api/v1/tickets/{}", premium.id()), &s.admin).await;
+    assert_eq!(
+        (raised.body["priority"].as_str(), raised.body["sla"]["policy"].as_str()),
+        (Some("high"), Some("Premium"))
+    );
+
+    // The company no longer premium: its ticket's next change follows.
+    let company_url = format!("/api/v1/companies/{}", company.id());
+    s.patch(&company_url, &s.admin, json!({"service_tier": "Standard"})).await;
+    let changed = s
+        .patch(&format!("/api/v1/tickets/{}", premium.id()), &s.admin, json!({"category": "Machines"}))
+        .await;
+    assert_eq!(changed.body["sla"]["policy"], "Tous", "{:?}", changed.body);
 }
 
 async fn the_service_report_counts_deadlines_first_contact_resolutions_and_reopenings(s: TestServer) {

@@ -492,6 +492,10 @@ async fn tickets(
 ) -> anyhow::Result<()> {
     let cookie = sign_in(client, base).await?;
     println!("({} tickets, five messages each)\n", setting.total);
+    let watches = &setting.watches;
+    let recording = format!("a deadline watch pass recording ({} deadlines in all)", watches.recorded);
+    row(&recording, None, &mut Latencies(watches.recording.clone()), 0);
+    row("a deadline watch pass, nothing new", None, &mut Latencies(watches.idle.clone()), 0);
     let names: Vec<&str> = crate::bench_tickets::requests(setting, 0).iter().map(|r| r.0).collect();
     for (measure, name) in names.into_iter().enumerate() {
         let mut latencies = Latencies(Vec::new());

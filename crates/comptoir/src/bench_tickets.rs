@@ -1,7 +1,8 @@
 //! `comptoir bench --tickets N`: a help desk's years of work loaded into the database (N
 //! tickets, five messages each, most of them long closed, the rest in fifty agents' queues and
-//! the team's), then an agent's queue, the team's queue, a ticket's page and a search by
-//! reference timed through the server, one request at a time.
+//! the team's), then the deadline watch timed in the process, and an agent's queue, the team's
+//! queue, a ticket's page and a search by reference timed through the server, one request at
+//! a time.
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, Utc};
@@ -42,6 +43,16 @@ pub struct TicketsSetting {
     pub agents: Vec<UserId>,
     pub open_tickets: Vec<TicketId>,
     pub total: i64,
+    pub watches: DeadlineWatches,
+}
+
+/// How long passes of the deadline watch took: those that recorded deadlines passed (up to
+/// 500 per deadline each), then those that found nothing new, the watch's usual pass.
+pub struct DeadlineWatches {
+    pub recording: Vec<std::time::Duration>,
+    pub idle: Vec<std::time::Duration>,
+    /// Deadlines recorded missed or close by the recording passes.
+    pub recorded: usize,
 }
 
 /// The agents' addresses: the same fifty on every run.
@@ -76,8 +87,41 @@ pub async fn prepare(app: &App, total: u64) -> anyhow::Result<TicketsSetting> {
     }
     let open_tickets = comptoir_store::tickets::sample_unresolved(app.db(), 500).await?;
     anyhow::ensure!(!open_tickets.is_empty(), "no ticket waits for anyone");
-    Ok(TicketsSetting { agents, open_tickets, total: wanted.max(existing) })
+    let watches = watch_deadlines(app).await?;
+    Ok(TicketsSetting { agents, open_tickets, total: wanted.max(existing), watches })
 }
+
+/// Passes of the deadline watch, as every server runs them: until the deadlines passed since
+/// the last run are recorded, then [`IDLE_WATCHES`] with nothing new, each timed.
+async fn watch_deadlines(app: &App) -> anyhow::Result<DeadlineWatches> {
+    let mut watches = DeadlineWatches { recording: Vec::new(), idle: Vec::new(), recorded: 0 };
+    let progress = ProgressBar::new_spinner();
+    progress.set_style(
+        ProgressStyle::with_template("{elapsed_precise} {spinner} {human_pos} deadlines recorded")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    loop {
+        let started = std::time::Instant::now();
+        let watch = app.watch_deadlines(now()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let found = watch.missed + watch.at_risk;
+        if found == 0 {
+            break;
+        }
+        watches.recording.push(started.elapsed());
+        watches.recorded += found;
+        progress.inc(found as u64);
+    }
+    progress.finish();
+    for _ in 0..IDLE_WATCHES {
+        let started = std::time::Instant::now();
+        app.watch_deadlines(now()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        watches.idle.push(started.elapsed());
+    }
+    Ok(watches)
+}
+
+/// Passes timed once nothing new is due.
+const IDLE_WATCHES: usize = 50;
 
 /// The status a ticket of the generated history has: most are long closed, a tenth wait.
 fn status(rng: &mut StdRng) -> TicketStatus {

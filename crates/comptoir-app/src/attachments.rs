@@ -3,6 +3,7 @@
 //! they may read.
 
 use crate::changes::{Origin, record};
+use crate::kind::Kind;
 use crate::portal::{PortalTicket, PortalVisit};
 use crate::tickets::Tickets;
 use crate::{App, AppError};
@@ -78,6 +79,30 @@ impl App {
         attachment: AttachmentId,
     ) -> Result<(Attachment, Vec<u8>), AppError> {
         comptoir_store::attachments::content(&self.db, id, attachment).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Deletes a file of ticket `id` (one sent by mistake, or holding what should not be
+    /// kept): whoever may change the ticket, also once it is closed. The audit keeps what the
+    /// file was, never what it held.
+    pub async fn remove_ticket_attachment(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        attachment: AttachmentId,
+    ) -> Result<Attachment, AppError> {
+        let ticket = self.get::<Tickets>(actor, id).await?;
+        if !Tickets::may_change(actor, &ticket) {
+            return Err(AppError::Forbidden("only who may change a ticket deletes its files"));
+        }
+        let mut tx = self.db.begin().await?;
+        let removed = comptoir_store::attachments::delete(&mut tx, ticket.id, attachment)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let origin = Origin { actor: Some(actor), operation: None };
+        record(&mut tx, origin, Action::Delete, ObjectType::Attachment, removed.id.0, Some(&removed), None)
+            .await?;
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// Attaches `upload` to ticket `id` from the portal: only its requester, and not once it

@@ -113,6 +113,26 @@ pub async fn content(
     Ok(bytes.map(|bytes| (Attachment::from(described), bytes)))
 }
 
+/// Deletes the file `id` of `ticket`, bytes and all, and returns what it was; none when `id`
+/// is no file of that ticket.
+pub async fn delete(
+    tx: &mut Tx,
+    ticket: TicketId,
+    id: AttachmentId,
+) -> Result<Option<Attachment>, StoreError> {
+    let row: Option<AttachmentRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "DELETE FROM ticket_attachments WHERE id = $1 AND ticket_id = $2
+             RETURNING id, ticket_id, file_name, content_type, size, sha256, from_requester, uploaded_by, created_at",
+        )
+        .bind(id.0)
+        .bind(ticket.0)
+        .fetch_optional(&mut *conn)
+        .await
+    })?;
+    Ok(row.map(Attachment::from))
+}
+
 /// Moves `from`'s files to `to`, the ticket it was merged into.
 pub async fn move_to(tx: &mut Tx, from: TicketId, to: TicketId) -> Result<u64, StoreError> {
     Ok(on_tx!(tx, |conn| {

@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
             "/tickets/{id}/attachments",
             get(list).post(attach).layer(DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
         )
-        .route("/tickets/{id}/attachments/{file}", get(read))
+        .route("/tickets/{id}/attachments/{file}", get(read).delete(remove))
 }
 
 /// A ticket and one of its files, named by the path; an id that does not read names nothing.
@@ -92,4 +92,18 @@ pub async fn read(
 ) -> Result<Response, ApiError> {
     let (attachment, bytes) = state.app.ticket_attachment(&actor, id, file).await?;
     Ok(download(&attachment, bytes))
+}
+
+/// Delete a ticket's file (who may change the ticket, also once it is closed); the audit log
+/// keeps what it was, never what it held.
+#[utoipa::path(delete, path = "/api/v1/tickets/{id}/attachments/{file}", tag = "tickets",
+    params(("id" = TicketId, Path), ("file" = AttachmentId, Path)),
+    responses((status = 204, description = "deleted"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    TicketFile(id, file): TicketFile,
+) -> Result<Response, ApiError> {
+    state.app.remove_ticket_attachment(&actor, id, file).await?;
+    Ok(super::deleted())
 }

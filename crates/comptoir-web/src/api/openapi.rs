@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         super::tickets::list, super::tickets::create, super::tickets::read, super::tickets::update,
         super::tickets::remove, super::tickets::add_message, super::tickets::merge, super::tickets::split, super::tickets::timeline, super::tickets::satisfaction, super::tickets::report,
         super::attachments::list, super::attachments::attach, super::attachments::read,
+        super::attachments::remove,
         super::forecast::forecast,
         super::pipelines::list, super::pipelines::create, super::pipelines::read, super::pipelines::update,
         super::pipelines::remove, super::pipelines::totals, super::pipelines::report,

@@ -378,6 +378,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(attach).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
         )
         .route("/tickets/{id}/files/{file}", axum::routing::get(read_file))
+        .route("/tickets/{id}/files/{file}/delete", axum::routing::post(remove_file))
 }
 
 /// Splits the chosen message out into a new ticket, then shows that one.
@@ -509,6 +510,17 @@ async fn read_file(
     let (id, file) = ticket_files::ids(&id, &file)?;
     let (attachment, bytes) = state.app.ticket_attachment(&visitor.actor, id, file).await?;
     Ok(download(&attachment, bytes))
+}
+
+/// Deletes a file of the ticket, then shows the ticket's files again.
+async fn remove_file(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let (id, file) = ticket_files::ids(&id, &file)?;
+    state.app.remove_ticket_attachment(&form.visitor.actor, id, file).await?;
+    Ok(redirect(&format!("/tickets/{id}#files"), false))
 }
 
 #[cfg(test)]

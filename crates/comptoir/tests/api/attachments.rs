@@ -8,7 +8,59 @@ on_both_databases!(
     a_ticket_keeps_the_files_the_team_attaches_and_hands_them_back_as_downloads,
     files_that_are_empty_too_large_or_not_sent_as_a_form_are_refused_and_change_nothing,
     an_agent_attaches_a_file_on_the_tickets_page_and_downloads_it_there,
+    a_file_is_deleted_by_who_may_change_the_ticket_and_the_audit_keeps_what_it_was,
 );
+
+async fn a_file_is_deleted_by_who_may_change_the_ticket_and_the_audit_keeps_what_it_was(s: TestServer) {
+    let (_, agent) = s.user(Role::Support).await;
+    let (_, colleague) = s.user(Role::Support).await;
+    let (_, reader) = s.user(Role::Readonly).await;
+    let ticket = s.post("/api/v1/tickets", &agent, json!({"subject": "Contrat signé"})).await.id();
+    let path = format!("/api/v1/tickets/{ticket}/attachments");
+    let sent = s.upload(&path, &agent, "pièce d'identité.pdf", "application/pdf", b"%PDF-1.4 secret").await;
+    let file = format!("{path}/{}", sent.id());
+    assert_eq!(s.delete(&file, &colleague).await.status, StatusCode::FORBIDDEN, "not theirs to change");
+    assert_eq!(s.delete(&file, &reader).await.status, StatusCode::FORBIDDEN);
+    let other = s.post("/api/v1/tickets", &agent, json!({"subject": "Autre"})).await.id();
+    let elsewhere = s.delete(&format!("/api/v1/tickets/{other}/attachments/{}", sent.id()), &agent).await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND, "another ticket's path finds nothing");
+    assert_eq!(s.download(&file, &agent).await.0, StatusCode::OK, "still there");
+
+    let closed = s.patch(&format!("/api/v1/tickets/{ticket}"), &agent, json!({"status": "closed"})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{:?}", closed.body);
+    assert_eq!(s.delete(&file, &agent).await.status, StatusCode::NO_CONTENT, "also once closed");
+    assert_eq!(s.download(&file, &agent).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(s.get(&path, &agent).await.body["data"], json!([]));
+    assert_eq!(s.delete(&file, &agent).await.status, StatusCode::NOT_FOUND, "once");
+    let audit = s.get(&format!("/api/v1/audit?object_id={}", sent.id()), &s.admin).await;
+    let actions: Vec<&str> =
+        audit.body["data"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"delete") && actions.contains(&"create"), "{:?}", audit.body);
+    assert!(!audit.body.to_string().contains("secret"), "what it held is never kept");
+
+    // On the ticket's page, behind its token.
+    let (_, email) = s.user_with_password(Role::Manager).await;
+    let browser = s.signed_in(&email).await;
+    browser.accept_language("fr");
+    let open = s.post("/api/v1/tickets", &s.admin, json!({"subject": "Facture"})).await.id();
+    let sent = s
+        .upload(
+            &format!("/api/v1/tickets/{open}/attachments"),
+            &s.admin,
+            "facture.pdf",
+            "application/pdf",
+            b"%PDF",
+        )
+        .await;
+    let page = browser.get(&format!("/tickets/{open}")).await;
+    assert!(page.contains("Supprimer facture.pdf"), "{}", page.text);
+    let delete = format!("/tickets/{open}/files/{}/delete", sent.id());
+    let forged = browser.post_exactly(&delete, &[], &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no token, no deletion");
+    let deleted = browser.post(&delete, &[]).await;
+    assert_eq!(deleted.location().map(str::to_owned), Some(format!("/tickets/{open}#files")));
+    assert!(browser.get(&format!("/tickets/{open}")).await.contains("Aucun fichier pour l’instant"));
+}
 
 async fn a_ticket_keeps_the_files_the_team_attaches_and_hands_them_back_as_downloads(s: TestServer) {
     let (agent_id, agent) = s.user(Role::Support).await;

@@ -18,6 +18,7 @@ use comptoir_domain::kinds::{RecordKind, RecordRef};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/companies", get(list).post(create))
+        .route("/companies/count", get(count))
         .route("/companies/{id}", get(read).patch(update).delete(remove))
         .route("/companies/{id}/timeline", get(timeline))
 }
@@ -26,6 +27,19 @@ pub fn router() -> Router<AppState> {
 pub struct CompanyPage {
     pub data: Vec<Company>,
     pub next_cursor: Option<String>,
+}
+
+/// Count the companies a list's filters and search match (the same `filter[…]` and `q` as the
+/// list), without reading them.
+#[utoipa::path(get, path = "/api/v1/companies/count", tag = "companies",
+    params(("q" = Option<String>, Query, description = "the list's search")),
+    responses((status = 200, body = super::kinds::ListCount), (status = 422, body = Problem)))]
+pub async fn count(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    super::kinds::count::<Companies>(&state, &actor, &query).await
 }
 
 /// List companies, with filters (`filter[city]=Lyon`, `filter[relationship_type]=customer`), sort

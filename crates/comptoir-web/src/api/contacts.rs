@@ -22,6 +22,7 @@ use comptoir_import::vcard;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/contacts", get(list).post(create))
+        .route("/contacts/count", get(count))
         .route("/contacts/{id}", get(read).patch(update).delete(remove))
         .route("/contacts/{id}/timeline", get(timeline))
 }
@@ -30,6 +31,19 @@ pub fn router() -> Router<AppState> {
 pub struct ContactPage {
     pub data: Vec<Contact>,
     pub next_cursor: Option<String>,
+}
+
+/// Count the contacts a list's filters and search match (the same `filter[…]` and `q` as the
+/// list), without reading them.
+#[utoipa::path(get, path = "/api/v1/contacts/count", tag = "contacts",
+    params(("q" = Option<String>, Query, description = "the list's search")),
+    responses((status = 200, body = super::kinds::ListCount), (status = 422, body = Problem)))]
+pub async fn count(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    super::kinds::count::<Contacts>(&state, &actor, &query).await
 }
 
 /// List contacts, with filters (`filter[city]=Lyon`, `filter[cf.budget][gt]=1000`), sort

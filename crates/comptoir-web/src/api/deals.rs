@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/deals", get(list).post(create))
+        .route("/deals/count", get(count))
         .route("/deals/{id}", get(read).patch(update).delete(remove))
         .route("/deals/{id}/move", post(move_to))
         .route("/deals/{id}/stages", get(stages))
@@ -30,6 +31,19 @@ pub fn router() -> Router<AppState> {
 pub struct DealPage {
     pub data: Vec<Deal>,
     pub next_cursor: Option<String>,
+}
+
+/// Count the deals a list's filters and search match (the same `filter[…]` and `q` as the
+/// list), without reading them.
+#[utoipa::path(get, path = "/api/v1/deals/count", tag = "deals",
+    params(("q" = Option<String>, Query, description = "the list's search")),
+    responses((status = 200, body = super::kinds::ListCount), (status = 422, body = Problem)))]
+pub async fn count(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    super::kinds::count::<Deals>(&state, &actor, &query).await
 }
 
 /// List deals, with filters (`filter[status]=open`, `filter[stage_id]=…`,

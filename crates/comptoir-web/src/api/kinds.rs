@@ -9,13 +9,37 @@ use crate::state::AppState;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use comptoir_app::kind::Kind;
-use comptoir_domain::listing::ListQuery;
+use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::users::Actor;
+use serde::Serialize;
 use uuid::Uuid;
 
 pub async fn list<K: Kind>(state: &AppState, actor: &Actor, query: &ListQuery) -> Result<Response, ApiError> {
     let page = state.app.list::<K>(actor, query).await?;
     Ok(axum::Json(page).into_response())
+}
+
+/// How many records a list's filters and search match.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ListCount {
+    pub count: u64,
+    /// `exact`; `more_than` when counting stopped at `count` (10,000), time allowing; `about`
+    /// when it is the engine's estimate of the whole table's size.
+    pub precision: &'static str,
+}
+
+/// The count of what `query` matches, paging and sorting aside.
+pub async fn count<K: Kind>(
+    state: &AppState,
+    actor: &Actor,
+    query: &ListQuery,
+) -> Result<Response, ApiError> {
+    let (count, precision) = match state.app.count::<K>(actor, query).await? {
+        Count::Exact(n) => (n, "exact"),
+        Count::MoreThan(n) => (n, "more_than"),
+        Count::About(n) => (n, "about"),
+    };
+    Ok(axum::Json(ListCount { count, precision }).into_response())
 }
 
 /// Creates a record of `collection` (`/api/v1/products`) from a body.

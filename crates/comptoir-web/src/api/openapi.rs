@@ -16,13 +16,13 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Comptoir API", description = "Contacts, companies, activities, deals and pipelines, products, quotes and orders, tickets, imports, duplicates and merges, and more. Authenticate with `Authorization: Bearer <token>` (`comptoir token create`). Errors are RFC 9457 problem documents."),
     paths(
-        super::contacts::list, super::contacts::create, super::contacts::read, super::contacts::update,
+        super::contacts::list, super::contacts::count, super::contacts::create, super::contacts::read, super::contacts::update,
         super::contacts::remove, super::contacts::timeline,
-        super::companies::list, super::companies::create, super::companies::read, super::companies::update,
+        super::companies::list, super::companies::count, super::companies::create, super::companies::read, super::companies::update,
         super::companies::remove, super::companies::timeline,
-        super::deals::list, super::deals::create, super::deals::read, super::deals::update,
+        super::deals::list, super::deals::count, super::deals::create, super::deals::read, super::deals::update,
         super::deals::remove, super::deals::move_to, super::deals::stages, super::deals::timeline,
-        super::tickets::list, super::tickets::create, super::tickets::read, super::tickets::update,
+        super::tickets::list, super::tickets::count, super::tickets::create, super::tickets::read, super::tickets::update,
         super::tickets::remove, super::tickets::add_message, super::tickets::merge, super::tickets::split, super::tickets::timeline, super::tickets::satisfaction, super::tickets::report,
         super::attachments::list, super::attachments::attach, super::attachments::read,
         super::attachments::remove,

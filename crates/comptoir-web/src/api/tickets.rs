@@ -22,6 +22,7 @@ use serde::Serialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets", get(list).post(create))
+        .route("/tickets/count", get(count))
         .route("/tickets/report", get(report))
         .route("/tickets/{id}", get(read).patch(update).delete(remove))
         .route("/tickets/{id}/messages", post(add_message))
@@ -35,6 +36,19 @@ pub fn router() -> Router<AppState> {
 pub struct TicketPage {
     pub data: Vec<Ticket>,
     pub next_cursor: Option<String>,
+}
+
+/// Count the tickets a list's filters and search match (the same `filter[…]` and `q` as the
+/// list), without reading them.
+#[utoipa::path(get, path = "/api/v1/tickets/count", tag = "tickets",
+    params(("q" = Option<String>, Query, description = "the list's search")),
+    responses((status = 200, body = super::kinds::ListCount), (status = 422, body = Problem)))]
+pub async fn count(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ListParams(query): ListParams,
+) -> Result<Response, ApiError> {
+    super::kinds::count::<Tickets>(&state, &actor, &query).await
 }
 
 /// List tickets, with filters (an agent's queue: `filter[assignee_id]=…&filter[status][in]=new,open`;

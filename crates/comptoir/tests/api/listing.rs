@@ -8,7 +8,35 @@ on_both_databases!(
     custom_fields_are_validated_filtered_and_sorted,
     pages_stay_stable_while_rows_are_inserted,
     bad_list_parameters_are_named,
+    a_list_is_counted_with_its_filters_and_search,
 );
+
+async fn a_list_is_counted_with_its_filters_and_search(s: TestServer) {
+    for (first, city) in [("Hélène", "Lyon"), ("Jean", "Lyon"), ("Anne", "Paris")] {
+        let body = json!({"first_name": first, "last_name": "Martin", "address": {"city": city}});
+        assert_eq!(s.post("/api/v1/contacts", &s.admin, body).await.status, StatusCode::CREATED);
+    }
+    let all = s.get("/api/v1/contacts/count", &s.admin).await;
+    assert_eq!(all.body, json!({"count": 3, "precision": "exact"}));
+    let lyon = s.get("/api/v1/contacts/count?filter[city]=Lyon", &s.admin).await;
+    assert_eq!(lyon.body["count"], 2);
+    let searched = s.get("/api/v1/contacts/count?q=helene", &s.admin).await;
+    assert_eq!(searched.body["count"], 1);
+    let wrong = s.get("/api/v1/contacts/count?filter[mood]=happy", &s.admin).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    s.post("/api/v1/tickets", &s.admin, json!({"subject": "Panne", "priority": "urgent"})).await;
+    let urgent = s.get("/api/v1/tickets/count?filter[priority]=urgent", &s.admin).await;
+    assert_eq!(urgent.body["count"], 1);
+    for collection in ["companies", "deals"] {
+        let counted = s.get(&format!("/api/v1/{collection}/count"), &s.admin).await;
+        assert_eq!(
+            (counted.status, counted.body["count"].as_u64()),
+            (StatusCode::OK, Some(0)),
+            "{collection}"
+        );
+    }
+    assert_eq!(s.get("/api/v1/contacts/count", "not-a-token").await.status, StatusCode::UNAUTHORIZED);
+}
 
 fn last_names(answer: &Value) -> Vec<String> {
     answer["data"]

@@ -1,10 +1,8 @@
-//! Files attached to tickets: the team attaches and downloads them on any ticket; a requester
-//! attaches them in the portal to the tickets they asked, and downloads those of the tickets
-//! they may read.
+//! Files attached to tickets: the team attaches, downloads and deletes them on any ticket;
+//! what every way of attaching one shares (the portal's is in `portal_files`).
 
 use crate::changes::{Origin, record};
 use crate::kind::Kind;
-use crate::portal::{PortalTicket, PortalVisit};
 use crate::tickets::Tickets;
 use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
@@ -12,7 +10,6 @@ use comptoir_domain::attachments::{Attachment, MAX_ATTACHMENTS_PER_TICKET, Recei
 use comptoir_domain::audit::Action;
 use comptoir_domain::ids::{AttachmentId, TicketId};
 use comptoir_domain::kinds::ObjectType;
-use comptoir_domain::tickets::TicketStatus;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use sha2::{Digest, Sha256};
@@ -105,45 +102,8 @@ impl App {
         Ok(removed)
     }
 
-    /// Attaches `upload` to ticket `id` from the portal: only its requester, and not once it
-    /// is closed.
-    pub async fn portal_attach(
-        &self,
-        visit: &PortalVisit,
-        id: TicketId,
-        upload: &Upload,
-    ) -> Result<Attachment, AppError> {
-        let ticket = self.seen_by(visit, id).await?;
-        if !visit.requested(&ticket) {
-            return Err(AppError::Forbidden("only its requester attaches files to a ticket"));
-        }
-        if ticket.fields.status == TicketStatus::Closed {
-            return Err(ValidationErrors::single("file", "a closed ticket takes no more files").into());
-        }
-        let attachment = Attachment::new(ticket.id, upload.received(), Uploader::Requester, now())?;
-        self.keep_attachment(Origin::SYSTEM, &attachment, &upload.bytes).await?;
-        Ok(attachment)
-    }
-
-    /// The files of a ticket the visitor was shown (by [`App::portal_ticket`], which decided
-    /// they may read it).
-    pub async fn portal_attachments(&self, shown: &PortalTicket) -> Result<Vec<Attachment>, AppError> {
-        Ok(comptoir_store::attachments::of_ticket(&self.db, shown.ticket.id).await?)
-    }
-
-    /// A file of a ticket the visitor may read, and its bytes.
-    pub async fn portal_attachment(
-        &self,
-        visit: &PortalVisit,
-        id: TicketId,
-        attachment: AttachmentId,
-    ) -> Result<(Attachment, Vec<u8>), AppError> {
-        let ticket = self.seen_by(visit, id).await?;
-        comptoir_store::attachments::content(&self.db, ticket.id, attachment).await?.ok_or(AppError::NotFound)
-    }
-
     /// Stores `attachment` in a transaction of its own.
-    async fn keep_attachment(
+    pub(crate) async fn keep_attachment(
         &self,
         origin: Origin<'_>,
         attachment: &Attachment,

@@ -27,6 +27,7 @@ pub mod orders;
 pub mod passwords;
 pub mod pipelines;
 pub mod portal;
+pub mod portal_files;
 pub mod products;
 pub mod quotes;
 pub mod secrets;

@@ -356,10 +356,12 @@ impl App {
                 }
                 Ok(input)
             };
-            let changed = self.prepare_change::<Tickets>(actor, &current, edit, if_match).await?;
-            Some(if answer {
-                changed.answered(now())
-            } else if asks {
+            // The answer counts before the status it sets: an answer that also solves the
+            // ticket still answers the requester's waiting message.
+            let answered = answer.then(|| current.clone().answered(now()));
+            let base = answered.as_ref().unwrap_or(&current);
+            let changed = self.prepare_change::<Tickets>(actor, base, edit, if_match).await?;
+            Some(if asks {
                 let plan = self.ticket_plan(&changed.fields).await?;
                 changed.asked(now(), Some(&plan))
             } else {

@@ -480,6 +480,13 @@ async fn each_later_message_of_the_requester_waits_for_an_answer_by_its_own_dead
     );
     assert_eq!(total["next_response_compliance"].as_f64(), Some(0.5));
 
+    ask("Et la suivante ?").await;
+    let answered_and_solved =
+        message(&s, &token, &id, json!({"body": "Corrigée aussi", "status": "solved"})).await;
+    let ticket = &answered_and_solved.body["ticket"];
+    assert_eq!(ticket["status"], "solved");
+    assert_eq!(ticket["next_responses_met"], 2, "an answer that solves still answers");
+
     ask("Merci").await;
     let solved = s.patch(&url, &token, json!({"status": "solved"})).await;
     assert_eq!(solved.body["sla"]["next_response_due_at"], Value::Null, "a solved ticket owes no answer");

@@ -463,6 +463,12 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     // A portal link or session is a key, not a fact about its contact; both go with them.
     ("companies", "portal_shares_tickets"),
     ("companies", "service_tier"),
+    // The seller's own logo: about the organisation using Comptoir, no one else.
+    ("seller_logo", "id"),
+    ("seller_logo", "content_type"),
+    ("seller_logo", "content"),
+    ("seller_logo", "sha256"),
+    ("seller_logo", "updated_at"),
     ("tickets", "merged_into_id"),
     ("tickets", "team_id"),
     ("tickets", "order_id"),

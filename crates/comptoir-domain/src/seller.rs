@@ -151,6 +151,50 @@ impl SellerInput {
     }
 }
 
+/// The largest logo kept: a logo is printed a few centimetres wide.
+pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
+
+/// The seller's logo, printed above its name on its quotes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Logo {
+    /// `image/png` or `image/jpeg`, read from the bytes, never from what the sender declared.
+    pub content_type: String,
+    pub content: Vec<u8>,
+    pub sha256: String,
+}
+
+/// What a logo is, never its bytes.
+impl std::fmt::Debug for Logo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logo")
+            .field("content_type", &self.content_type)
+            .field("size", &self.content.len())
+            .field("sha256", &self.sha256)
+            .finish()
+    }
+}
+
+impl Logo {
+    /// A logo from the bytes sent, if they are a PNG or a JPEG image of 1 MB at most (whether
+    /// the image reads whole is for the printer to say). `sha256` is their digest.
+    pub fn new(content: Vec<u8>, sha256: String) -> Result<Logo, ValidationErrors> {
+        if content.is_empty() {
+            return Err(ValidationErrors::single("file", "is empty"));
+        }
+        if content.len() > MAX_LOGO_BYTES {
+            return Err(ValidationErrors::single("file", "is larger than 1 MB"));
+        }
+        let content_type = if content.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "image/png"
+        } else if content.starts_with(&[0xff, 0xd8, 0xff]) {
+            "image/jpeg"
+        } else {
+            return Err(ValidationErrors::single("file", "must be a PNG or JPEG image"));
+        };
+        Ok(Logo { content_type: content_type.to_owned(), content, sha256 })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +217,21 @@ mod tests {
         let fields: Vec<String> =
             refused.err().map(|e| e.0.into_iter().map(|e| e.field).collect()).unwrap_or_default();
         assert_eq!(fields, ["name", "siren"]);
+    }
+
+    #[test]
+    fn a_logo_is_a_png_or_a_jpeg_of_a_megabyte_at_most() {
+        let png = b"\x89PNG\r\n\x1a\n....".to_vec();
+        assert_eq!(Logo::new(png, String::new()).map(|l| l.content_type).ok().as_deref(), Some("image/png"));
+        let jpeg = vec![0xff, 0xd8, 0xff, 0xe0];
+        assert_eq!(
+            Logo::new(jpeg, String::new()).map(|l| l.content_type).ok().as_deref(),
+            Some("image/jpeg")
+        );
+        assert!(Logo::new(b"GIF89a".to_vec(), String::new()).is_err());
+        assert!(Logo::new(Vec::new(), String::new()).is_err());
+        let mut huge = b"\x89PNG\r\n\x1a\n".to_vec();
+        huge.resize(MAX_LOGO_BYTES + 1, 0);
+        assert!(Logo::new(huge, String::new()).is_err());
     }
 }

@@ -18,10 +18,38 @@ const LEADING: f32 = 1.35;
 /// One thing to draw; `y` is a baseline for text, measured from the top of the page.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
-    Text { x: f32, y: f32, size: f32, bold: bool, grey: bool, text: String },
-    Rule { x: f32, y: f32, width: f32, weight: f32 },
-    Shade { x: f32, y: f32, width: f32, height: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        grey: bool,
+        text: String,
+    },
+    Rule {
+        x: f32,
+        y: f32,
+        width: f32,
+        weight: f32,
+    },
+    Shade {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    },
+    /// The seller's logo; `y` is its top.
+    Logo {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    },
 }
+
+/// The tallest and widest a logo is drawn, in points; its proportions kept.
+const LOGO_HEIGHT: f32 = 48.0;
+const LOGO_WIDTH: f32 = CONTENT * 0.4;
 
 /// The table's columns: where each starts and how wide it is; numbers align right.
 const COLUMNS: [(f32, f32); 5] = [
@@ -109,9 +137,10 @@ impl<'a> Pager<'a> {
     }
 }
 
-pub fn lay_out(sheet: &Sheet, fonts: &Fonts) -> Vec<Vec<Op>> {
+/// `logo` is the logo's size in pixels, when there is one to draw.
+pub fn lay_out(sheet: &Sheet, fonts: &Fonts, logo: Option<(u32, u32)>) -> Vec<Vec<Op>> {
     let mut pager = Pager { fonts, pages: vec![Vec::new()], y: MARGIN + 14.0 };
-    head(&mut pager, sheet);
+    head(&mut pager, sheet, logo);
     table(&mut pager, sheet);
     totals(&mut pager, sheet);
     closing(&mut pager, sheet);
@@ -133,9 +162,16 @@ pub fn lay_out(sheet: &Sheet, fonts: &Fonts) -> Vec<Vec<Op>> {
     pager.pages
 }
 
-/// The seller on the left, the title and the facts on the right, the customer below them.
-fn head(p: &mut Pager<'_>, sheet: &Sheet) {
+/// The seller on the left (under its logo), the title and the facts on the right, the
+/// customer below them.
+fn head(p: &mut Pager<'_>, sheet: &Sheet, logo: Option<(u32, u32)>) {
     let top = p.y;
+    if let Some((pixels_wide, pixels_high)) = logo.filter(|(w, h)| *w > 0 && *h > 0) {
+        let scale = (LOGO_HEIGHT / pixels_high as f32).min(LOGO_WIDTH / pixels_wide as f32);
+        let (width, height) = (pixels_wide as f32 * scale, pixels_high as f32 * scale);
+        p.ops().push(Op::Logo { x: MARGIN, y: MARGIN, width, height });
+        p.y = MARGIN + height + 14.0;
+    }
     for (n, line) in sheet.seller.iter().enumerate() {
         let (size, bold) = if n == 0 { (13.0, true) } else { (BODY, false) };
         for wrapped in p.wrap(line, size, bold, CONTENT * 0.5) {
@@ -341,10 +377,10 @@ mod tests {
             Ok(fonts) => fonts,
             Err(error) => panic!("{error}"),
         };
-        let one = lay_out(&sheet(3), &fonts);
+        let one = lay_out(&sheet(3), &fonts, None);
         assert_eq!(one.len(), 1);
         assert!(texts(&one).contains(&"Page 1 / 1"));
-        let many = lay_out(&sheet(60), &fonts);
+        let many = lay_out(&sheet(60), &fonts, None);
         assert!(many.len() >= 3, "{} pages", many.len());
         let headers = texts(&many).iter().filter(|t| **t == "Désignation").count();
         assert_eq!(headers, many.len(), "the table's header on every page it runs on");

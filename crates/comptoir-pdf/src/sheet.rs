@@ -31,6 +31,8 @@ pub struct Sheet {
     pub footer: String,
     /// « Page », followed by « 1 / 2 ».
     pub page: String,
+    /// The seller's logo, PNG or JPEG, above its name; a logo that does not read is left out.
+    pub logo: Option<Vec<u8>>,
 }
 
 /// One line of the table.

@@ -32,7 +32,32 @@ fn sheet(rows: usize) -> Sheet {
         signature: Some(("Bon pour accord".into(), "Date, signature et cachet du client".into())),
         footer: "SAS au capital de 10 000 € · RCS Lyon 732 829 320".into(),
         page: "Page".into(),
+        logo: None,
     }
+}
+
+/// A PNG of four by two red pixels.
+const RED_PNG: [u8; 73] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 4, 0, 0, 0, 2, 8, 2, 0, 0, 0, 240,
+    202, 234, 52, 0, 0, 0, 16, 73, 68, 65, 84, 120, 156, 99, 56, 33, 39, 7, 71, 12, 200, 28, 0, 111, 10, 8,
+    33, 6, 165, 210, 118, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+#[test]
+fn the_sellers_logo_is_drawn_above_its_name_and_a_broken_one_is_left_out() {
+    assert_eq!(comptoir_pdf::logo_size(&RED_PNG).ok(), Some((4, 2)));
+    assert!(comptoir_pdf::logo_size(b"GIF89a not a logo").is_err());
+    let truncated = &RED_PNG[..40];
+    assert!(comptoir_pdf::logo_size(truncated).is_err(), "a PNG cut short does not read");
+    let plain = render(&sheet(3)).unwrap_or_else(|e| panic!("{e}"));
+    let with_logo =
+        render(&Sheet { logo: Some(RED_PNG.to_vec()), ..sheet(3) }).unwrap_or_else(|e| panic!("{e}"));
+    let images = |pdf: &[u8]| pdf.windows(13).filter(|w| *w == b"/Subtype /Ima").count();
+    assert_eq!((images(&plain), images(&with_logo)), (0, 1), "one image, drawn once");
+    assert!(text_of(&with_logo).contains("Comptoir Conseil"), "the text still reads");
+    let broken =
+        render(&Sheet { logo: Some(truncated.to_vec()), ..sheet(3) }).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(images(&broken), 0, "the document, without the logo");
 }
 
 fn text_of(pdf: &[u8]) -> String {

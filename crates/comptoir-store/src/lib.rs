@@ -26,6 +26,7 @@ pub mod pipelines;
 pub mod portal;
 pub mod products;
 pub mod quotes;
+pub mod seller_logo;
 pub mod service_totals;
 pub mod sessions;
 pub mod settings;

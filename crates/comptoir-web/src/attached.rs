@@ -6,8 +6,11 @@ use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use comptoir_app::AppError;
 use comptoir_app::attachments::Upload;
+use comptoir_domain::ValidationErrors;
 use comptoir_domain::attachments::{Attachment, MAX_ATTACHMENT_BYTES};
+use comptoir_domain::seller::Logo;
 
 /// The largest request that carries one file: the file and the form around it.
 pub const MAX_UPLOAD_REQUEST: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
@@ -127,6 +130,38 @@ pub fn download(attachment: &Attachment, bytes: Vec<u8>) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// The seller's logo, shown where it is asked for: a PNG or a JPEG, whose type was read from
+/// its bytes, which no browser second-guesses.
+pub fn logo_image(logo: Logo) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, logo.content_type),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
+            (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+        ],
+        logo.content,
+    )
+        .into_response()
+}
+
+/// Sets the logo a form sent as its `file`, once the printer has read the image whole.
+pub async fn set_logo(
+    app: &comptoir_app::App,
+    actor: &comptoir_domain::users::Actor,
+    read: FileForm,
+) -> Result<Logo, AppError> {
+    let refused = |message: &str| AppError::from(ValidationErrors::single("file", message));
+    if read.too_big {
+        return Err(refused("is larger than 1 MB"));
+    }
+    let bytes = read.file.ok_or_else(|| refused("is required"))?.bytes;
+    if !bytes.is_empty() && bytes.len() <= comptoir_domain::seller::MAX_LOGO_BYTES {
+        comptoir_pdf::logo_size(&bytes).map_err(|_| refused("must be a PNG or JPEG image that opens"))?;
+    }
+    app.set_seller_logo(actor, bytes).await
 }
 
 /// `Content-Disposition` for a file called `name`: an ASCII name for old clients and the

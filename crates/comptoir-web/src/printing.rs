@@ -166,6 +166,7 @@ pub fn quote_sheet(quote: &Quote, seller: &Seller, addresses: &[Address], lang: 
         signature: Some((lang.t("print-signature"), lang.t("print-signature-hint"))),
         footer: seller.registration(&capital, |m| lang.amount(m)),
         page: lang.t("print-page"),
+        logo: None,
     }
 }
 
@@ -199,7 +200,8 @@ pub async fn print_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> R
         }
         None => Vec::new(),
     };
-    let sheet = quote_sheet(&quote, &seller, &addresses, lang);
+    let mut sheet = quote_sheet(&quote, &seller, &addresses, lang);
+    sheet.logo = app.seller_logo().await?.map(|logo| logo.content);
     let bytes = tokio::task::spawn_blocking(move || comptoir_pdf::render(&sheet))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?

@@ -138,3 +138,5 @@ v-a-ticket-keeps-at-most-n-files = un ticket garde { $n } fichiers au plus
 v-a-closed-ticket-takes-no-more-files = un ticket clos ne prend plus de fichiers
 v-no-order-has-this-number = aucune commande n’a ce numéro
 v-is-not-an-order = n’est pas une commande
+v-must-be-a-png-or-jpeg-image = doit être une image PNG ou JPEG
+v-must-be-a-png-or-jpeg-image-that-opens = doit être une image PNG ou JPEG qui s’ouvre

@@ -1,21 +1,29 @@
 //! Settings, for admins: the seller's identity every quote is printed under.
 
 use super::errors::PageError;
-use super::session::{Submission, Visitor};
+use super::session::{Submission, Visitor, check_origin};
+use super::ticket_files;
 use super::{Chrome, redirect, render};
+use crate::attached::{MAX_UPLOAD_REQUEST, logo_image};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{Multipart, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use comptoir_app::AppError;
 use comptoir_domain::seller::Seller;
 use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/settings/seller", get(seller).post(save))
+    Router::new()
+        .route("/settings/seller", get(seller).post(save))
+        .route(
+            "/settings/logo",
+            get(logo).post(set_logo).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_REQUEST)),
+        )
+        .route("/settings/logo/delete", post(remove_logo))
 }
 
 /// The form's inputs: name as the API spells it, label key, value.
@@ -34,6 +42,8 @@ struct SellerPage {
     inputs: Vec<Input>,
     payment_terms: String,
     payment_terms_error: Option<String>,
+    has_logo: bool,
+    logo_error: Option<String>,
 }
 
 const FIELDS: [(&str, &str); 12] = [
@@ -61,12 +71,20 @@ fn stored(seller: &Seller, name: &str) -> String {
     value.as_str().unwrap_or_default().to_owned()
 }
 
+/// What the page shows beside the identity: whether a logo is set, and why the last one sent
+/// was refused.
+struct LogoState {
+    set: bool,
+    refused: Option<String>,
+}
+
 fn page_of(
     visitor: &Visitor,
     version: i64,
     value: impl Fn(&str) -> String,
     errors: &[(String, String)],
     flash: Option<String>,
+    logo: LogoState,
 ) -> SellerPage {
     let error = |name: &str| errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone());
     SellerPage {
@@ -78,6 +96,8 @@ fn page_of(
             .collect(),
         payment_terms: value("payment_terms"),
         payment_terms_error: error("payment_terms"),
+        has_logo: logo.set,
+        logo_error: logo.refused,
     }
 }
 
@@ -90,8 +110,43 @@ async fn seller(
         return Err(AppError::Forbidden("only admins set the seller's identity").into());
     }
     let (seller, version) = state.app.seller().await?;
-    let flash = (query.as_deref() == Some("saved")).then(|| visitor.lang.t("seller-saved"));
-    Ok(render(&page_of(&visitor, version, |name| stored(&seller, name), &[], flash)))
+    let flash = match query.as_deref() {
+        Some("saved") => Some(visitor.lang.t("seller-saved")),
+        Some("logo") => Some(visitor.lang.t("seller-logo-saved")),
+        _ => None,
+    };
+    let logo = LogoState { set: state.app.seller_logo().await?.is_some(), refused: None };
+    Ok(render(&page_of(&visitor, version, |name| stored(&seller, name), &[], flash, logo)))
+}
+
+/// The logo, for the page's preview (every signed-in user may see what quotes print).
+async fn logo(State(state): State<AppState>, _visitor: Visitor) -> Result<Response, PageError> {
+    let logo = state.app.seller_logo().await?.ok_or(AppError::NotFound)?;
+    Ok(logo_image(logo))
+}
+
+async fn set_logo(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Result<Response, PageError> {
+    check_origin(&headers)?;
+    let read = ticket_files::read_form(form, &visitor.csrf).await?;
+    let refused = match crate::attached::set_logo(&state.app, &visitor.actor, read).await {
+        Ok(_) => return Ok(redirect("/settings/seller?logo", false)),
+        Err(AppError::Validation(errors)) => ticket_files::said(visitor.lang, &errors),
+        Err(other) => return Err(other.into()),
+    };
+    let (seller, version) = state.app.seller().await?;
+    let logo = LogoState { set: state.app.seller_logo().await?.is_some(), refused: Some(refused) };
+    let page = page_of(&visitor, version, |name| stored(&seller, name), &[], None, logo);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+async fn remove_logo(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
+    state.app.remove_seller_logo(&form.visitor.actor).await?;
+    Ok(redirect("/settings/seller", false))
 }
 
 async fn save(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
@@ -112,7 +167,8 @@ async fn save(State(state): State<AppState>, form: Submission) -> Result<Respons
             let errors: Vec<(String, String)> =
                 errors.0.into_iter().map(|e| (e.field, visitor.lang.message(&e.message))).collect();
             let typed = |name: &str| form.fields.get(name).unwrap_or_default().to_owned();
-            let page = page_of(visitor, version.unwrap_or_default(), typed, &errors, None);
+            let logo = LogoState { set: state.app.seller_logo().await?.is_some(), refused: None };
+            let page = page_of(visitor, version.unwrap_or_default(), typed, &errors, None, logo);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(other) => Err(other.into()),

@@ -13,6 +13,7 @@ on_both_databases!(
     a_customers_orders_are_their_purchase_history,
     admins_set_the_seller_every_document_names,
     a_quote_prints_to_a_pdf_in_the_readers_language,
+    the_sellers_logo_is_set_by_admins_and_printed_on_quotes,
     sent_quotes_past_their_validity_expire,
 );
 
@@ -289,6 +290,97 @@ async fn a_customers_orders_are_their_purchase_history(s: TestServer) {
         .map(|d| d.iter().filter_map(|o| o["ordered_on"].as_str()).collect())
         .unwrap_or_default();
     assert_eq!(days, ["2026-06-01", "2026-01-15"]);
+}
+
+/// A PNG of four by two red pixels.
+const RED_PNG: [u8; 73] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 4, 0, 0, 0, 2, 8, 2, 0, 0, 0, 240,
+    202, 234, 52, 0, 0, 0, 16, 73, 68, 65, 84, 120, 156, 99, 56, 33, 39, 7, 71, 12, 200, 28, 0, 111, 10, 8,
+    33, 6, 165, 210, 118, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+async fn the_sellers_logo_is_set_by_admins_and_printed_on_quotes(s: TestServer) {
+    let (_, manager) = s.user(Role::Manager).await;
+    let path = "/api/v1/settings/logo";
+    let put = |token: String, name: &'static str, kind: &'static str, bytes: Vec<u8>| {
+        let s = &s;
+        async move {
+            let (form_type, body) = comptoir_testkit::multipart(&[], name, kind, &bytes);
+            let response = s
+                .client
+                .put(format!("{}{path}", s.base_url))
+                .bearer_auth(token)
+                .header("content-type", form_type)
+                .body(body)
+                .send()
+                .await
+                .expect("an answer");
+            let status = response.status();
+            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    assert_eq!(
+        put(manager.clone(), "logo.png", "image/png", RED_PNG.to_vec()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let gif = put(s.admin.clone(), "logo.gif", "image/gif", b"GIF89a....".to_vec()).await;
+    assert_eq!(
+        (gif.0, gif.1["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("file"))
+    );
+    let broken = put(s.admin.clone(), "logo.png", "image/png", RED_PNG[..40].to_vec()).await;
+    assert_eq!(
+        broken.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a PNG cut short is refused before any quote prints it"
+    );
+    assert_eq!(s.download(path, &manager).await.0, StatusCode::NOT_FOUND, "none yet");
+    let set = put(s.admin.clone(), "logo.png", "application/octet-stream", RED_PNG.to_vec()).await;
+    assert_eq!(set.0, StatusCode::OK, "{:?}", set.1);
+    assert_eq!((set.1["content_type"].as_str(), set.1["size"].as_u64()), (Some("image/png"), Some(73)));
+    let (status, headers, bytes) = s.download(path, &manager).await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, &RED_PNG[..]));
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+
+    let customer = s.post("/api/v1/companies", &s.admin, json!({"name": "Épicerie Müller"})).await.id();
+    let lines = json!([{"description": "Étude", "unit_price": "450", "vat_rate": "20"}]);
+    let created = quote(&s, &s.admin, json!({"company_id": customer, "lines": lines})).await;
+    let pdf = format!("/api/v1/quotes/{}/pdf", created.id());
+    let images = |pdf: &[u8]| pdf.windows(13).filter(|w| *w == b"/Subtype /Ima").count();
+    let (status, _, printed) = s.download(&pdf, &manager).await;
+    assert_eq!((status, images(&printed)), (StatusCode::OK, 1), "the logo on the quote");
+
+    assert_eq!(s.delete(path, &manager).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.delete(path, &s.admin).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(s.delete(path, &s.admin).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(images(&s.download(&pdf, &manager).await.2), 0, "printed without it");
+
+    // From the settings page, behind its token.
+    let (_, email) = s.user_with_password(Role::Admin).await;
+    let browser = s.signed_in(&email).await;
+    browser.accept_language("fr");
+    assert!(browser.get("/settings/seller").await.contains("Pas de logo"));
+    let csrf = browser.csrf();
+    let refused = browser
+        .upload_with("/settings/logo", &[("_csrf", &csrf)], "logo.gif", "image/gif", b"GIF89a....")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("doit être une image PNG ou JPEG"), "{}", refused.text);
+    let forged = browser
+        .upload_with("/settings/logo", &[("_csrf", "forged")], "logo.png", "image/png", &RED_PNG)
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let csrf = browser.csrf();
+    let sent =
+        browser.upload_with("/settings/logo", &[("_csrf", &csrf)], "logo.png", "image/png", &RED_PNG).await;
+    assert_eq!(sent.location(), Some("/settings/seller?logo"));
+    let page = browser.get("/settings/seller?logo").await;
+    assert!(page.contains("Logo enregistré") && page.contains(r#"src="/settings/logo""#), "{}", page.text);
+    assert_eq!(browser.get("/settings/logo").await.status, StatusCode::OK);
+    let removed = browser.post("/settings/logo/delete", &[]).await;
+    assert_eq!(removed.location(), Some("/settings/seller"));
+    assert_eq!(s.download(path, &manager).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn admins_set_the_seller_every_document_names(s: TestServer) {

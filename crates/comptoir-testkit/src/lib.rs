@@ -256,10 +256,24 @@ impl TestServer {
         content_type: &str,
         bytes: &[u8],
     ) -> Answer {
+        self.send_file(reqwest::Method::POST, path, token, file_name, content_type, bytes).await
+    }
+
+    /// Sends one `file` to `path` as `multipart/form-data` with `method` (`PUT` replaces a
+    /// file), with the token.
+    pub async fn send_file(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Answer {
         let (form_type, body) = multipart(&[], file_name, content_type, bytes);
         let response = self
             .client
-            .post(format!("{}{path}", self.base_url))
+            .request(method, format!("{}{path}", self.base_url))
             .bearer_auth(token)
             .header("content-type", form_type)
             .body(body)

@@ -305,18 +305,8 @@ async fn the_sellers_logo_is_set_by_admins_and_printed_on_quotes(s: TestServer) 
     let put = |token: String, name: &'static str, kind: &'static str, bytes: Vec<u8>| {
         let s = &s;
         async move {
-            let (form_type, body) = comptoir_testkit::multipart(&[], name, kind, &bytes);
-            let response = s
-                .client
-                .put(format!("{}{path}", s.base_url))
-                .bearer_auth(token)
-                .header("content-type", form_type)
-                .body(body)
-                .send()
-                .await
-                .expect("an answer");
-            let status = response.status();
-            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+            let sent = s.send_file(reqwest::Method::PUT, path, &token, name, kind, &bytes).await;
+            (sent.status, sent.body)
         }
     };
     assert_eq!(

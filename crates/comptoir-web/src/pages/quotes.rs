@@ -85,10 +85,23 @@ struct FormPage {
     payment_terms: String,
     notes: String,
     rows: Vec<LineRow>,
-    vat_rates: Vec<String>,
     /// The active products a line may start from: id and "SKU · name".
     products: Vec<(String, String)>,
     errors: Vec<String>,
+}
+
+impl FormPage {
+    /// The VAT rates each line may pick: the presets, and any rate a line already has, so
+    /// that editing a quote never changes a rate nobody touched.
+    fn offered_rates(&self) -> Vec<String> {
+        let mut rates = super::catalogue::vat_rates();
+        for row in &self.rows {
+            if !row.vat_rate.is_empty() && !rates.contains(&row.vat_rate) {
+                rates.push(row.vat_rate.clone());
+            }
+        }
+        rates
+    }
 }
 
 fn status_word(page: &Chrome, status: QuoteStatus) -> String {
@@ -180,7 +193,6 @@ async fn new_form(
         payment_terms: String::new(),
         notes: String::new(),
         rows: blank_rows(Vec::new()),
-        vat_rates: super::catalogue::vat_rates(),
         products: Vec::new(),
         errors: vec![],
         page,
@@ -311,7 +323,6 @@ async fn create(State(state): State<AppState>, form: Submission) -> Result<Respo
                 payment_terms: String::new(),
                 notes: String::new(),
                 rows: vec![],
-                vat_rates: super::catalogue::vat_rates(),
                 products: Vec::new(),
                 errors: vec![],
                 page,
@@ -354,7 +365,6 @@ fn edit_page(visitor: &Visitor, quote: &Quote) -> FormPage {
         payment_terms: f.payment_terms.clone().unwrap_or_default(),
         notes: f.notes.clone().unwrap_or_default(),
         rows: blank_rows(rows),
-        vat_rates: super::catalogue::vat_rates(),
         products: Vec::new(),
         errors: vec![],
         page,

@@ -1741,6 +1741,11 @@ async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServe
     let edit = copied.location().expect("the copy's form").to_owned();
     assert!(edit.starts_with("/quotes/") && edit.ends_with("/edit") && !edit.starts_with(&quote), "{edit}");
     assert!(browser.get(&edit).await.contains("value=\"Caisse tactile\""), "the copy has the lines");
+    // A rate that is none of the presets stays offered, and chosen, when the quote is edited.
+    let lines = json!([{"description": "Service", "unit_price": "100", "vat_rate": "8.5"}]);
+    let other = s.post("/api/v1/quotes", &s.admin, json!({"company_id": company, "lines": lines})).await;
+    let other_form = browser.get(&format!("/quotes/{}/edit", other.id())).await;
+    assert!(other_form.contains(r#"<option value="8.5" selected>"#), "{}", other_form.text);
     assert_eq!(s.get(&format!("/api/v1/deals/{deal}"), &s.admin).await.body["status"], "won");
     let printed = browser.get(&format!("{quote}/pdf")).await;
     assert_eq!(printed.status, StatusCode::OK);

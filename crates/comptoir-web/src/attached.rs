@@ -153,6 +153,10 @@ pub async fn set_logo(
     actor: &comptoir_domain::users::Actor,
     read: FileForm,
 ) -> Result<Logo, AppError> {
+    // Who may not set it is told so before the image is read at all.
+    if !actor.is_admin() {
+        return Err(AppError::Forbidden("only admins set the seller's logo"));
+    }
     let refused = |message: &str| AppError::from(ValidationErrors::single("file", message));
     if read.too_big {
         return Err(refused("is larger than 1 MB"));

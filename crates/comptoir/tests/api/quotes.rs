@@ -313,6 +313,8 @@ async fn the_sellers_logo_is_set_by_admins_and_printed_on_quotes(s: TestServer) 
         put(manager.clone(), "logo.png", "image/png", RED_PNG.to_vec()).await.0,
         StatusCode::FORBIDDEN
     );
+    let unread = put(manager.clone(), "logo.png", "image/png", RED_PNG[..40].to_vec()).await;
+    assert_eq!(unread.0, StatusCode::FORBIDDEN, "refused for who asks before what is sent is read");
     let gif = put(s.admin.clone(), "logo.gif", "image/gif", b"GIF89a....".to_vec()).await;
     assert_eq!(
         (gif.0, gif.1["errors"][0]["field"].as_str()),

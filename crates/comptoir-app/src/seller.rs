@@ -59,6 +59,11 @@ impl App {
         Ok(comptoir_store::seller_logo::get(&self.db).await?)
     }
 
+    /// Whether the seller has a logo, without reading it.
+    pub async fn seller_has_logo(&self) -> Result<bool, AppError> {
+        Ok(comptoir_store::seller_logo::is_set(&self.db).await?)
+    }
+
     /// Sets the seller's logo from the bytes sent (admins only): a PNG or a JPEG of 1 MB at
     /// most. The audit keeps what it is, never its bytes.
     pub async fn set_seller_logo(&self, actor: &Actor, content: Vec<u8>) -> Result<Logo, AppError> {

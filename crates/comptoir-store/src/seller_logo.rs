@@ -15,6 +15,14 @@ pub async fn get(db: &Db) -> Result<Option<Logo>, StoreError> {
     Ok(row.map(|(content_type, content, sha256)| Logo { content_type, content, sha256 }))
 }
 
+/// Whether a logo is set, its bytes left unread.
+pub async fn is_set(db: &Db) -> Result<bool, StoreError> {
+    let found: Option<i32> = on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM seller_logo WHERE id = 1").fetch_optional(pool).await
+    })?;
+    Ok(found.is_some())
+}
+
 /// Sets the logo, in place of any earlier one.
 pub async fn put(tx: &mut Tx, logo: &Logo, at: DateTime<Utc>) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {

@@ -115,7 +115,7 @@ async fn seller(
         Some("logo") => Some(visitor.lang.t("seller-logo-saved")),
         _ => None,
     };
-    let logo = LogoState { set: state.app.seller_logo().await?.is_some(), refused: None };
+    let logo = LogoState { set: state.app.seller_has_logo().await?, refused: None };
     Ok(render(&page_of(&visitor, version, |name| stored(&seller, name), &[], flash, logo)))
 }
 
@@ -139,7 +139,7 @@ async fn set_logo(
         Err(other) => return Err(other.into()),
     };
     let (seller, version) = state.app.seller().await?;
-    let logo = LogoState { set: state.app.seller_logo().await?.is_some(), refused: Some(refused) };
+    let logo = LogoState { set: state.app.seller_has_logo().await?, refused: Some(refused) };
     let page = page_of(&visitor, version, |name| stored(&seller, name), &[], None, logo);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
@@ -167,7 +167,7 @@ async fn save(State(state): State<AppState>, form: Submission) -> Result<Respons
             let errors: Vec<(String, String)> =
                 errors.0.into_iter().map(|e| (e.field, visitor.lang.message(&e.message))).collect();
             let typed = |name: &str| form.fields.get(name).unwrap_or_default().to_owned();
-            let logo = LogoState { set: state.app.seller_logo().await?.is_some(), refused: None };
+            let logo = LogoState { set: state.app.seller_has_logo().await?, refused: None };
             let page = page_of(visitor, version.unwrap_or_default(), typed, &errors, None, logo);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }

@@ -33,6 +33,7 @@ pub mod settings;
 mod sql;
 pub mod surveys;
 pub mod teams;
+mod text_match;
 pub mod tickets;
 pub mod users;
 pub mod views;

@@ -6,6 +6,7 @@
 
 use crate::db::Dialect;
 use crate::sql::{Bind, Sql};
+use crate::text_match::{self, Anchor};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -472,30 +473,8 @@ fn push_filter(
             if kind != ValueKind::Text {
                 return Err("contains and starts-with apply to text fields".to_owned());
             }
-            let escaped = like_escape(filter.value.trim());
-            let pattern =
-                if filter.op == FilterOp::Contains { format!("%{escaped}%") } else { format!("{escaped}%") };
-            let prefix = filter.value.trim().to_lowercase();
-            let range = match filter.op {
-                FilterOp::StartsWith if target.sorts_folded() => prefix_end(&prefix),
-                _ => None,
-            };
-            sql.push("(");
-            if let Some(end) = range {
-                // The same test as a range on the lowered column, which its sort index serves;
-                // the LIKE after it stays the exact test.
-                catalog.push_sort_expr(sql, dialect, target);
-                sql.push(" >= ");
-                push_sort_value(sql, dialect, target, Bind::Text(prefix));
-                sql.push(" AND ");
-                catalog.push_sort_expr(sql, dialect, target);
-                sql.push(" < ");
-                push_sort_value(sql, dialect, target, Bind::Text(end));
-                sql.push(" AND ");
-            }
-            sql.push("lower(");
-            catalog.push_expr(sql, dialect, target);
-            sql.push(") LIKE ").bind(Bind::Text(pattern)).push(" ESCAPE '\\')");
+            let anchor = if filter.op == FilterOp::Contains { Anchor::Anywhere } else { Anchor::Start };
+            push_text_match(sql, dialect, catalog, target, filter.value.trim(), anchor);
         }
         FilterOp::In => {
             let values = split_list(&filter.value);
@@ -529,9 +508,7 @@ fn push_filter(
     Ok(())
 }
 
-/// `eq`, `ne` and `in` on free text, without regard to case: both sides lowered by the engine,
-/// which the lowered indexes serve. (SQLite's `lower` folds ASCII letters only; PostgreSQL's
-/// folds every letter.)
+/// `eq`, `ne` and `in` on free text, without regard to case or accents.
 fn push_folded_equality(
     sql: &mut Sql,
     dialect: Dialect,
@@ -549,23 +526,93 @@ fn push_folded_equality(
     sql.push("(");
     if filter.op == FilterOp::Ne {
         catalog.push_expr(sql, dialect, target);
-        sql.push(" IS NULL OR ");
+        sql.push(" IS NULL OR NOT ");
     }
-    sql.push("lower(");
-    catalog.push_expr(sql, dialect, target);
-    sql.push(match filter.op {
-        FilterOp::Ne => ") <> ",
-        FilterOp::In => ") IN (",
-        _ => ") = ",
-    });
-    for (i, value) in values.into_iter().enumerate() {
+    for (i, value) in values.iter().enumerate() {
         if i > 0 {
-            sql.push(", ");
+            sql.push(" OR ");
         }
-        sql.push("lower(").bind(Bind::Text(value)).push(")");
+        push_text_match(sql, dialect, catalog, target, value, Anchor::Whole);
     }
-    sql.push(if filter.op == FilterOp::In { "))" } else { ")" });
+    sql.push(")");
     Ok(())
+}
+
+/// One free-text test without regard to case or accents (see `crate::text_match`), narrowed
+/// by the lowered column's index wherever the typed text's beginning allows.
+fn push_text_match(
+    sql: &mut Sql,
+    dialect: Dialect,
+    catalog: &Catalog,
+    target: &Target<'_>,
+    typed: &str,
+    anchor: Anchor,
+) {
+    if anchor == Anchor::Whole && text_match::is_plain(typed) {
+        // Nothing in it to accent: the lowered equality is the same test, and an index lookup.
+        sql.push("(lower(");
+        catalog.push_expr(sql, dialect, target);
+        sql.push(") = lower(").bind(Bind::Text(typed.to_owned())).push("))");
+        return;
+    }
+    sql.push("(");
+    if anchor != Anchor::Anywhere && target.sorts_folded() {
+        push_leading_ranges(sql, dialect, catalog, target, typed);
+    }
+    match dialect {
+        Dialect::Sqlite => {
+            // LIKE, which ignores ASCII case, decides on values written in ASCII — most of
+            // them — and the slower GLOB runs only on the others.
+            let like = match anchor {
+                Anchor::Whole => like_escape(&text_match::folded(typed)),
+                Anchor::Start => format!("{}%", like_escape(&text_match::folded(typed))),
+                Anchor::Anywhere => format!("%{}%", like_escape(&text_match::folded(typed))),
+            };
+            sql.push("(");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" LIKE ").bind(Bind::Text(like)).push(" ESCAPE '\\' OR (");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" GLOB ").bind(Bind::Text("*[^\u{1}-\u{7f}]*".to_owned())).push(" AND ");
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" GLOB ").bind(Bind::Text(text_match::glob(typed, anchor))).push("))");
+        }
+        Dialect::Postgres => {
+            catalog.push_expr(sql, dialect, target);
+            sql.push(" ~ ").bind(Bind::Text(text_match::regex(typed, anchor)));
+        }
+    }
+    sql.push(")");
+}
+
+/// `(range OR range …) AND `: the beginnings a match can have, as ranges on the lowered
+/// column, which its index serves; nothing when no beginning is certain.
+fn push_leading_ranges(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>, typed: &str) {
+    let Some(prefixes) = text_match::leading_prefixes(typed) else {
+        return;
+    };
+    let Some(ranges) = prefixes
+        .into_iter()
+        .map(|start| prefix_end(&start).map(|end| (start, end)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    sql.push("(");
+    for (i, (start, end)) in ranges.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        sql.push("(");
+        catalog.push_sort_expr(sql, dialect, target);
+        sql.push(" >= ");
+        push_sort_value(sql, dialect, target, Bind::Text(start));
+        sql.push(" AND ");
+        catalog.push_sort_expr(sql, dialect, target);
+        sql.push(" < ");
+        push_sort_value(sql, dialect, target, Bind::Text(end));
+        sql.push(")");
+    }
+    sql.push(") AND ");
 }
 
 fn split_list(raw: &str) -> Vec<String> {
@@ -892,7 +939,7 @@ mod tests {
     #[test]
     fn broad_filters_walk_the_sort_index_unless_their_own_index_is_in_order() {
         let walked = build_sql(&[("filter[city]", "Lyon"), ("sort", "-updated_at")]).expect("valid");
-        assert!(walked.contains("+(lower(t.city)"), "{walked}");
+        assert!(walked.contains("+((((lower(t.city) >= "), "{walked}");
         let own = build_sql(&[("filter[city]", "Lyon"), ("sort", "-created_at")]).expect("valid");
         assert!(!own.contains("+("), "{own}");
         let prefix =
@@ -902,12 +949,12 @@ mod tests {
 
     #[test]
     fn a_count_filters_as_its_list_and_orders_nothing() {
-        let query = ListQuery::parse(&[("filter[city]".to_owned(), "Lyon".to_owned())], &[]).expect("valid");
+        let query = ListQuery::parse(&[("filter[city]".to_owned(), "75001".to_owned())], &[]).expect("valid");
         let base = Sql::new("SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE");
         let sql = build_count(base, Dialect::Sqlite, &CATALOG, &query, &[]).expect("valid");
         assert_eq!(
             sql.text(),
-            "SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE AND (lower(t.city) = lower($1))"
+            "SELECT count(*) FROM (SELECT 1 FROM t WHERE TRUE AND ((lower(t.city) = lower($1)))"
         );
     }
 
@@ -915,7 +962,7 @@ mod tests {
     fn user_text_only_ever_reaches_sql_as_a_placeholder() {
         let sql = build_sql(&[("filter[city][contains]", "'; DROP TABLE t; --")]).expect("valid");
         assert!(!sql.contains("DROP"), "{sql}");
-        assert!(sql.contains("LIKE $1"), "{sql}");
+        assert!(sql.contains("LIKE $1") && sql.contains("GLOB $3"), "{sql}");
     }
 
     #[test]
@@ -939,13 +986,22 @@ mod tests {
         let sql = build_sql(&[("filter[city][starts-with]", "Ly"), ("sort", "created_at")]).expect("valid");
         assert!(
             sql.contains(
-                "+(lower(t.city) >= lower($1) AND lower(t.city) < lower($2) AND lower(t.city) LIKE $3"
+                "+(((lower(t.city) >= lower($1) AND lower(t.city) < lower($2)) OR (lower(t.city) >= lower($3)"
             ),
             "{sql}"
         );
+        assert!(sql.contains(") AND (t.city LIKE $"), "the range narrows, the match decides: {sql}");
         assert_eq!(prefix_end("ly").as_deref(), Some("lz"));
         assert_eq!(prefix_end("a\u{d7ff}").as_deref(), Some("a\u{e000}"), "past the surrogates");
         assert_eq!(prefix_end(""), None);
+    }
+
+    #[test]
+    fn text_with_nothing_to_accent_is_one_index_lookup() {
+        let sql = build_sql(&[("filter[city]", "75001")]).expect("valid");
+        assert!(sql.contains("(lower(t.city) = lower($1))"), "{sql}");
+        let sql = build_sql(&[("filter[city]", "Orléans")]).expect("valid");
+        assert!(sql.contains("GLOB"), "{sql}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ on_both_databases!(
     pages_stay_stable_while_rows_are_inserted,
     bad_list_parameters_are_named,
     a_list_is_counted_with_its_filters_and_search,
+    free_text_filters_ignore_accents,
 );
 
 async fn a_list_is_counted_with_its_filters_and_search(s: TestServer) {
@@ -36,6 +37,48 @@ async fn a_list_is_counted_with_its_filters_and_search(s: TestServer) {
         );
     }
     assert_eq!(s.get("/api/v1/contacts/count", "not-a-token").await.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn free_text_filters_ignore_accents(server: TestServer) {
+    let s = &server;
+    let definition =
+        json!({"object_type": "contact", "key": "quartier", "label": "Quartier", "field_type": "text"});
+    assert_eq!(s.post("/api/v1/custom-fields", &s.admin, definition).await.status, StatusCode::CREATED);
+    for (first, last, city, quartier) in [
+        ("Hélène", "Blanc", "Orléans", "Saint-Marceau"),
+        ("Helene", "Caron", "ORLEANS", "Bourgogne"),
+        ("Émile", "Durand", "ÉVRY", "Pyramides"),
+        ("Zoé", "Martin", "Lyon", "Croix-Rousse"),
+        ("Anne", "Noël", "50% Nîmes", "Écusson"),
+    ] {
+        let body = json!({"first_name": first, "last_name": last, "address": {"city": city},
+            "custom_fields": {"quartier": quartier}});
+        assert_eq!(s.post("/api/v1/contacts", &s.admin, body).await.status, StatusCode::CREATED);
+    }
+    let names = |query: &'static str| async move {
+        let answer = s.get(&format!("/api/v1/contacts?sort=last_name&{query}"), &s.admin).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {:?}", answer.body);
+        last_names(&answer.body)
+    };
+    assert_eq!(names("filter[first_name]=helene").await, ["Blanc", "Caron"]);
+    assert_eq!(names("filter[first_name]=HÉLÈNE").await, ["Blanc", "Caron"], "accents typed, or not");
+    assert_eq!(names("filter[city]=orleans").await, ["Blanc", "Caron"]);
+    assert_eq!(names("filter[city]=evry").await, ["Durand"], "a capital with its accent");
+    assert_eq!(names("filter[city][ne]=Orléans").await, ["Durand", "Martin", "Noël"]);
+    assert_eq!(names("filter[city][in]=evry,lyon").await, ["Durand", "Martin"]);
+    assert_eq!(names("filter[city][starts-with]=orl").await, ["Blanc", "Caron"]);
+    assert_eq!(names("filter[city][starts-with]=ev&sort=-created_at").await, ["Durand"]);
+    assert_eq!(names("filter[city][contains]=nimes").await, ["Noël"]);
+    assert_eq!(names("filter[city][contains]=0%25%20n").await, ["Noël"], "% typed is a percent sign");
+    assert_eq!(names("filter[city][contains]=0_").await, Vec::<String>::new(), "_ typed is an underscore");
+    assert_eq!(names("filter[city][contains]=*").await, Vec::<String>::new(), "* typed is a star");
+    assert_eq!(names("filter[last_name]=noel").await, ["Noël"]);
+    assert_eq!(names("filter[first_name][starts-with]=zo").await, ["Martin"]);
+    assert_eq!(names("filter[cf.quartier][contains]=ecu").await, ["Noël"], "custom text too");
+    assert_eq!(names("filter[cf.quartier]=saint-marceau").await, ["Blanc"]);
+    assert_eq!(names("filter[city]=orléan").await, Vec::<String>::new(), "equality is still whole");
+    let counted = s.get("/api/v1/contacts/count?filter[city]=orleans", &s.admin).await;
+    assert_eq!(counted.body["count"], 2);
 }
 
 fn last_names(answer: &Value) -> Vec<String> {

@@ -1142,6 +1142,7 @@ async fn the_filter_bar_reads_peoples_words(s: TestServer) {
     assert_eq!(found("f=owner_id&o=eq&v=Sophie+Leroy").await, ["Blanc", "Caron"], "an owner by name");
     assert_eq!(found("f=owner_id&o=eq&v=moi").await, ["Arnaud"]);
     assert_eq!(found("f=city&o=eq&v=lyon").await, ["Arnaud", "Blanc", "Caron"], "text ignores case");
+    assert_eq!(found("f=last_name&o=starts-with&v=%C3%82RN").await, ["Arnaud"], "and accents");
     assert_eq!(found("f=country&o=eq&v=France").await, ["Arnaud", "Caron"], "a country by its name");
     assert_eq!(found("f=phone&o=starts-with&v=06").await, ["Arnaud"], "a national number");
     assert_eq!(found("f=cf.budget&o=gt&v=10+000").await, ["Arnaud", "Caron"], "a number with spaces");

@@ -74,9 +74,19 @@ impl Control {
             Control::Number | Control::Amount => {
                 &["eq", "ne", "gt", "gte", "lt", "lte", "is-empty", "is-not-empty"]
             }
-            Control::Date => {
-                &["on", "since", "before", "this-month", "last-30-days", "is-empty", "is-not-empty"]
-            }
+            Control::Date => &[
+                "on",
+                "since",
+                "before",
+                "today",
+                "this-week",
+                "this-month",
+                "last-month",
+                "last-30-days",
+                "this-year",
+                "is-empty",
+                "is-not-empty",
+            ],
             Control::YesNo => &["eq"],
             Control::Choice(_) | Control::User => &["eq", "ne", "is-empty", "is-not-empty"],
             Control::Labels => &["contains", "ne", "is-empty", "is-not-empty"],
@@ -85,7 +95,13 @@ impl Control {
 
     /// Whether the condition `op` needs a value typed or picked.
     pub fn needs_value(op: &str) -> bool {
-        !matches!(op, "is-empty" | "is-not-empty" | "this-month" | "last-30-days")
+        !matches!(op, "is-empty" | "is-not-empty") && !Control::is_period(op)
+    }
+
+    /// Whether `op` is a period counted from today ("ce mois-ci"): a list or a saved view
+    /// keeps it as such, so it means this month whenever the list is opened.
+    pub fn is_period(op: &str) -> bool {
+        matches!(op, "today" | "this-week" | "this-month" | "last-month" | "last-30-days" | "this-year")
     }
 }
 
@@ -173,12 +189,25 @@ impl FilterWords<'_> {
         if *field.control == Control::Date {
             let today = Utc::now().with_timezone(&self.zone).date_naive();
             let (from, to) = match op {
+                "today" => (Some(today), today.checked_add_days(Days::new(1))),
+                "this-week" => {
+                    let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+                    (Some(monday), monday.checked_add_days(Days::new(7)))
+                }
                 "this-month" => {
                     let first = today.with_day(1).unwrap_or(today);
                     (Some(first), first.checked_add_months(Months::new(1)))
                 }
+                "last-month" => {
+                    let first = today.with_day(1).unwrap_or(today);
+                    (first.checked_sub_months(Months::new(1)), Some(first))
+                }
                 "last-30-days" => {
                     (today.checked_sub_days(Days::new(29)), today.checked_add_days(Days::new(1)))
+                }
+                "this-year" => {
+                    let first = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+                    (Some(first), first.checked_add_months(Months::new(12)))
                 }
                 _ => {
                     let day = self.day(field, typed)?;

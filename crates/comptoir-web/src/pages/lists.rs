@@ -8,7 +8,7 @@ use super::filters::{Control, FilterField, FilterWords, condition_label};
 use super::session::Fields;
 use crate::i18n::Lang;
 use comptoir_domain::custom_fields::{CustomFieldDefinition, FieldType};
-use comptoir_domain::listing::ListQuery;
+use comptoir_domain::listing::{Filter, ListQuery};
 use comptoir_domain::search::fold;
 use comptoir_domain::views::SavedView;
 use comptoir_domain::{FieldError, ValidationErrors};
@@ -55,10 +55,21 @@ pub struct ListRequest {
     pub query: Result<ListQuery, ValidationErrors>,
     pub columns: Vec<String>,
     /// The request without paging, in canonical form: what a saved view or an export keeps.
+    /// A period counted from today stays the bar's line (`f`, `o`, `v`), so that a view saved
+    /// as "created this month" means this month whenever it is opened.
     pub canonical: Vec<(String, String)>,
+    /// The API filters those periods stand for today, and the bar's lines they came from.
+    pub periods: Vec<Period>,
     pub view: Option<String>,
     /// The bar's lines that could not be read, as typed, with the message saying why.
     pub refused: Vec<RefusedLine>,
+}
+
+/// A period line of the bar (`created_at` "this month") and the API filters it stands for today.
+pub struct Period {
+    pub field: String,
+    pub op: String,
+    pub filters: Vec<(String, String)>,
 }
 
 pub struct RefusedLine {
@@ -82,6 +93,7 @@ impl ListRequest {
         let mut cursor = None;
         let mut triple: (Option<String>, Option<String>) = (None, None);
         let mut refused = vec![];
+        let mut periods = vec![];
         for (key, value) in pairs {
             match key.as_str() {
                 "col" => columns.push(value),
@@ -96,6 +108,14 @@ impl ListRequest {
                     {
                         match available.iter().find(|c| c.key == field) {
                             Some(column) => match words.translate(&column.filter_field(), &op, &value) {
+                                Ok(filters) if Control::is_period(&op) => {
+                                    canonical.extend([
+                                        ("f".to_owned(), field.clone()),
+                                        ("o".to_owned(), op.clone()),
+                                        ("v".to_owned(), String::new()),
+                                    ]);
+                                    periods.push(Period { field, op, filters });
+                                }
                                 Ok(filters) => canonical.extend(filters),
                                 Err(message) => refused.push(RefusedLine { field, op, value, message }),
                             },
@@ -116,7 +136,9 @@ impl ListRequest {
                 canonical.push(("col".to_owned(), column.clone()));
             }
         }
-        let mut for_query = canonical.clone();
+        let mut for_query: Vec<(String, String)> =
+            canonical.iter().filter(|(k, _)| !matches!(k.as_str(), "f" | "o" | "v")).cloned().collect();
+        for_query.extend(periods.iter().flat_map(|p| p.filters.iter().cloned()));
         if let Some(cursor) = cursor {
             for_query.push(("cursor".to_owned(), cursor));
         }
@@ -124,20 +146,33 @@ impl ListRequest {
         if let Ok(query) = &mut query {
             sort_by_labels(query, available);
         }
-        ListRequest { query, columns, canonical, view, refused }
+        ListRequest { query, columns, canonical, periods, view, refused }
     }
 
     pub fn query_string(&self) -> String {
         serde_urlencoded::to_string(&self.canonical).unwrap_or_default()
     }
 
-    /// The request's pairs except those named, for the hidden inputs of a form that sets them.
+    /// The request's pairs except those named, for the hidden inputs of a form that sets them;
+    /// "filter" names every filter, the bar's period lines included.
     pub fn keep_except(&self, names: &[&str]) -> Vec<(String, String)> {
+        let is_filter = |k: &str| k.starts_with("filter[") || matches!(k, "f" | "o" | "v");
         self.canonical
             .iter()
-            .filter(|(k, _)| !names.iter().any(|n| k == n || (*n == "filter" && k.starts_with("filter["))))
+            .filter(|(k, _)| !names.iter().any(|n| k == n || (*n == "filter" && is_filter(k))))
             .cloned()
             .collect()
+    }
+
+    /// The search and API filters the list applies now, periods as today's dates: what an
+    /// action over every result selects.
+    pub fn selection(&self) -> String {
+        let applied = self
+            .canonical
+            .iter()
+            .filter(|(k, _)| k == "q" || k.starts_with("filter["))
+            .chain(self.periods.iter().flat_map(|p| p.filters.iter()));
+        serde_urlencoded::to_string(applied.collect::<Vec<_>>()).unwrap_or_default()
     }
 }
 
@@ -298,7 +333,19 @@ impl ListView {
         let (sort_field, sort_descending) =
             query.and_then(|q| q.sort.as_ref()).map(|s| (s.field.clone(), s.descending)).unwrap_or_default();
         let fields: Vec<FilterField<'_>> = available.iter().map(Column::filter_field).collect();
-        let kept = query.map(|q| words.lines(&fields, &q.filters)).unwrap_or_default();
+        let from_periods = |filter: &Filter| {
+            request.periods.iter().flat_map(|p| p.filters.iter()).any(|(key, value)| {
+                *key == format!("filter[{}][{}]", filter.field, filter.op.as_str()) && *value == filter.value
+            })
+        };
+        let plain: Vec<Filter> = query
+            .map(|q| q.filters.iter().filter(|f| !from_periods(f)).cloned().collect())
+            .unwrap_or_default();
+        let kept = request
+            .periods
+            .iter()
+            .map(|p| (p.field.clone(), p.op.clone(), String::new()))
+            .chain(words.lines(&fields, &plain));
         let refused = request.refused.iter().map(|line| {
             (line.field.clone(), line.op.clone(), line.value.clone(), Some(line.message.clone()))
         });
@@ -353,14 +400,7 @@ impl ListView {
             sort_descending,
             filters,
             q: query.and_then(|q| q.q.clone()).unwrap_or_default(),
-            selection: serde_urlencoded::to_string(
-                request
-                    .canonical
-                    .iter()
-                    .filter(|(k, _)| k == "q" || k.starts_with("filter["))
-                    .collect::<Vec<_>>(),
-            )
-            .unwrap_or_default(),
+            selection: request.selection(),
             keep_for_filters: request.keep_except(&["filter", "q", "cursor"]),
             keep_for_columns: request.keep_except(&["col", "cursor"]),
             query_string,

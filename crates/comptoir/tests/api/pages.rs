@@ -18,6 +18,7 @@ on_both_databases!(
     the_composer_logs_calls_and_tasks_and_home_lists_what_is_due,
     a_field_is_edited_in_place_and_a_bad_value_changes_nothing,
     lists_filter_sort_choose_columns_and_save_views,
+    a_period_stays_a_period_in_the_address_and_saved_views,
     bulk_actions_apply_to_what_the_user_may_change,
     the_current_view_exports_to_csv_for_the_language,
     global_search_ignores_accents,
@@ -669,6 +670,49 @@ async fn lists_filter_sort_choose_columns_and_save_views(s: TestServer) {
         .expect("next link");
     let rows = browser.get_htmx(&format!("/contacts?{}", next.replace("&#38;", "&"))).await;
     assert!(rows.contains(">Chloé<") && !rows.contains("<html"), "{}", rows.text);
+}
+
+/// "Created this month" is kept as that line of the bar, not as this month's dates, so a view
+/// saved with it still means the current month when it is opened later.
+async fn a_period_stays_a_period_in_the_address_and_saved_views(s: TestServer) {
+    for first in ["Ana", "Bruno"] {
+        s.post("/api/v1/contacts", &s.admin, json!({"first_name": first, "last_name": first})).await;
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let this_month = browser.get("/contacts?f=created_at&o=this-month&v=&col=first_name").await;
+    assert_eq!(this_month.status, StatusCode::OK, "{}", this_month.text);
+    assert!(this_month.contains(">Ana<") && this_month.contains(">Bruno<"));
+    assert!(
+        this_month.contains(r#"<option value="this-month" selected>ce mois-ci</option>"#),
+        "{}",
+        this_month.text
+    );
+    assert!(!this_month.contains(r#"<option value="since" selected>"#), "one line, not its two dates");
+    assert!(
+        this_month
+            .contains(r#"name="query" value="f=created_at&#38;o=this-month&#38;v=&#38;col=first_name""#)
+    );
+    assert!(
+        this_month.contains("name=\"selection\" value=\"filter%5Bcreated_at%5D%5Bgte%5D="),
+        "an action on every result takes today's dates"
+    );
+    let last_month = browser.get("/contacts?f=created_at&o=last-month&v=&col=first_name").await;
+    assert!(!last_month.contains(">Ana<"), "nobody was created last month");
+    for period in ["today", "this-week", "this-year", "last-30-days"] {
+        let page = browser.get(&format!("/contacts?f=created_at&o={period}&v=&col=first_name")).await;
+        assert!(page.contains(">Ana<"), "{period}: {}", page.text);
+    }
+
+    let query = "f=created_at&o=this-month&v=&col=first_name";
+    let saved = browser.post("/contacts/views", &[("name", "Nouveaux ce mois-ci"), ("query", query)]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let at = saved.location().expect("the view");
+    assert!(at.contains("o=this-month") && !at.contains("gte"), "{at}");
+    let view = browser.get(at).await;
+    assert!(view.contains(">Ana<") && view.contains("aria-current=\"true\""));
+    let export = browser.get(&format!("/contacts/export.csv?{query}")).await;
+    assert!(export.contains("Ana"), "{}", export.text);
 }
 
 async fn bulk_actions_apply_to_what_the_user_may_change(s: TestServer) {

@@ -59,13 +59,15 @@ impl Kind for Products {
     }
 
     async fn validate(
-        _app: &App,
+        app: &App,
         _actor: &Actor,
         input: ProductInput,
         _current: Option<&Product>,
         _at: DateTime<Utc>,
     ) -> Result<ProductFields, AppError> {
-        Ok(input.validate()?)
+        let (seller, _) = app.seller().await?;
+        let default_rate = seller.offered_vat_rates().first().copied().unwrap_or_default();
+        Ok(input.validate(default_rate)?)
     }
 
     async fn references(

@@ -2,7 +2,7 @@
 //! tax and a VAT rate, which quote and order lines start from.
 
 use crate::ids::ProductId;
-use crate::lines::{FRENCH_VAT_RATES, LineDefaults, vat_rate};
+use crate::lines::{LineDefaults, vat_rate};
 use crate::money::{BASE_CURRENCY, Currency, Money};
 use crate::validation::{ValidationErrors, check_length, clean_text};
 use chrono::{DateTime, Utc};
@@ -29,7 +29,8 @@ pub struct ProductInput {
     /// `hour`, `day`, `piece`…
     #[serde(default)]
     pub unit: Option<String>,
-    /// In percent; 20 (the French standard rate) when omitted.
+    /// In percent; the seller's first VAT rate when omitted (20, the French standard rate,
+    /// unless the seller chose others).
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub vat_rate: Option<Decimal>,
@@ -96,7 +97,8 @@ impl ProductFields {
 }
 
 impl ProductInput {
-    pub fn validate(self) -> Result<ProductFields, ValidationErrors> {
+    /// Checks a product; `default_vat_rate` is its rate when none is given (the seller's first).
+    pub fn validate(self, default_vat_rate: Decimal) -> Result<ProductFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let sku = clean_text(self.sku);
         check_length(&mut errors, "sku", &sku, 64);
@@ -128,7 +130,7 @@ impl ProductInput {
         };
         let unit = clean_text(self.unit);
         check_length(&mut errors, "unit", &unit, 30);
-        let vat_rate = errors.check("vat_rate", vat_rate(self.vat_rate.unwrap_or(FRENCH_VAT_RATES[0])));
+        let vat_rate = errors.check("vat_rate", vat_rate(self.vat_rate.unwrap_or(default_vat_rate)));
         match (sku, name, unit_price, vat_rate) {
             (Some(sku), Some(name), Some(unit_price), Some(vat_rate)) if errors.is_empty() => {
                 Ok(ProductFields {
@@ -149,12 +151,13 @@ impl ProductInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lines::FRENCH_VAT_RATES;
     use rust_decimal::dec;
 
     #[test]
     fn a_product_needs_a_reference_a_name_and_a_price() {
         let fields: Vec<String> = ProductInput::default()
-            .validate()
+            .validate(FRENCH_VAT_RATES[0])
             .err()
             .map(|e| e.0.into_iter().map(|e| e.field).collect())
             .unwrap_or_default();
@@ -166,7 +169,7 @@ mod tests {
             vat_rate: Some(dec!(5.50)),
             ..ProductInput::default()
         }
-        .validate();
+        .validate(FRENCH_VAT_RATES[0]);
         let product = product.as_ref().ok();
         assert_eq!(product.map(|p| p.sku.as_str()), Some("AUD-01"));
         assert_eq!(product.map(|p| p.vat_rate.to_string()), Some("5.5".to_owned()));

@@ -3,6 +3,7 @@
 
 use crate::address::Address;
 use crate::email::EmailAddress;
+use crate::lines::{FRENCH_VAT_RATES, vat_rate};
 use crate::money::{BASE_CURRENCY, Money};
 use crate::siren::{Siren, VatNumber};
 use crate::validation::{ValidationErrors, check_length, clean_text};
@@ -38,6 +39,11 @@ pub struct SellerInput {
     /// Printed on every quote that states none of its own: « 30 jours fin de mois ».
     #[serde(default)]
     pub payment_terms: Option<String>,
+    /// The VAT rates (percent) the product and quote forms offer, the first being a new
+    /// product's; the French rates (20, 10, 5.5, 2.1, 0) when empty or `null`.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub vat_rates: Option<Vec<Decimal>>,
 }
 
 /// A seller's identity, checked. Stored as JSON in the settings.
@@ -53,9 +59,22 @@ pub struct Seller {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub payment_terms: Option<String>,
+    /// The VAT rates chosen for the forms; empty: the French rates.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub vat_rates: Vec<Decimal>,
 }
 
+/// Most rates a seller offers: a country has four or five.
+pub const MAX_VAT_RATES: usize = 12;
+
 impl Seller {
+    /// The VAT rates the forms offer, the first being a new product's: those chosen, or the
+    /// French ones.
+    pub fn offered_vat_rates(&self) -> Vec<Decimal> {
+        if self.vat_rates.is_empty() { FRENCH_VAT_RATES.to_vec() } else { self.vat_rates.clone() }
+    }
+
     pub fn to_input(&self) -> SellerInput {
         SellerInput {
             name: Some(self.name.clone()).filter(|n| !n.is_empty()),
@@ -68,6 +87,7 @@ impl Seller {
             email: self.email.clone(),
             phone: self.phone.clone(),
             payment_terms: self.payment_terms.clone(),
+            vat_rates: Some(self.vat_rates.clone()).filter(|rates| !rates.is_empty()),
         }
     }
 
@@ -135,6 +155,7 @@ impl SellerInput {
         check_length(&mut errors, "phone", &phone, 40);
         let payment_terms = clean_text(self.payment_terms);
         check_length(&mut errors, "payment_terms", &payment_terms, 2000);
+        let vat_rates = checked_vat_rates(&mut errors, self.vat_rates.unwrap_or_default());
         errors.into_result()?;
         Ok(Seller {
             name: name.unwrap_or_default(),
@@ -147,8 +168,27 @@ impl SellerInput {
             email,
             phone,
             payment_terms,
+            vat_rates,
         })
     }
+}
+
+/// The rates as each is checked on a line, each error named `vat_rates[n]`.
+fn checked_vat_rates(errors: &mut ValidationErrors, rates: Vec<Decimal>) -> Vec<Decimal> {
+    if rates.len() > MAX_VAT_RATES {
+        errors.add("vat_rates", "must hold at most 12 rates");
+        return vec![];
+    }
+    let mut kept: Vec<Decimal> = Vec::with_capacity(rates.len());
+    for (i, rate) in rates.into_iter().enumerate() {
+        let field = format!("vat_rates[{i}]");
+        match vat_rate(rate) {
+            Ok(rate) if kept.contains(&rate) => errors.add(&field, "is listed twice"),
+            Ok(rate) => kept.push(rate),
+            Err(message) => errors.add(&field, message),
+        }
+    }
+    kept
 }
 
 /// The largest logo kept: a logo is printed a few centimetres wide.
@@ -217,6 +257,29 @@ mod tests {
         let fields: Vec<String> =
             refused.err().map(|e| e.0.into_iter().map(|e| e.field).collect()).unwrap_or_default();
         assert_eq!(fields, ["name", "siren"]);
+    }
+
+    #[test]
+    fn the_vat_rates_offered_are_checked_and_default_to_the_french_ones() {
+        let named = |rates: Vec<Decimal>| {
+            SellerInput { name: Some("Comptoir".into()), vat_rates: Some(rates), ..SellerInput::default() }
+                .validate()
+        };
+        let belgian = named(vec![dec!(21), dec!(12), dec!(6.00), dec!(0)]).map(|s| s.offered_vat_rates());
+        assert_eq!(belgian, Ok(vec![dec!(21), dec!(12), dec!(6), dec!(0)]));
+        let refused = named(vec![dec!(20), dec!(120), dec!(20.0), dec!(5.555)]).err().map(|e| e.0);
+        let fields: Vec<(String, String)> =
+            refused.unwrap_or_default().into_iter().map(|e| (e.field, e.message)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("vat_rates[1]".to_owned(), "must be a percentage from 0 to less than 100".to_owned()),
+                ("vat_rates[2]".to_owned(), "is listed twice".to_owned()),
+                ("vat_rates[3]".to_owned(), "has more than two decimals".to_owned()),
+            ]
+        );
+        let default = named(vec![]).map(|s| (s.offered_vat_rates(), s.to_input().vat_rates));
+        assert_eq!(default, Ok((FRENCH_VAT_RATES.to_vec(), None)));
     }
 
     #[test]

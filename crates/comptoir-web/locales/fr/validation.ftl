@@ -140,3 +140,6 @@ v-no-order-has-this-number = aucune commande n’a ce numéro
 v-is-not-an-order = n’est pas une commande
 v-must-be-a-png-or-jpeg-image = doit être une image PNG ou JPEG
 v-must-be-a-png-or-jpeg-image-that-opens = doit être une image PNG ou JPEG qui s’ouvre
+v-is-listed-twice = figure deux fois
+v-must-hold-at-most-n-rates = ne peut compter plus de { $n } taux
+v-must-be-percentages-separated-by-semicolons = doivent être des pourcentages séparés par des points-virgules

@@ -12,11 +12,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use comptoir_app::AppError;
 use comptoir_app::products::Products;
+use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::ids::ProductId;
-use comptoir_domain::lines::FRENCH_VAT_RATES;
 use comptoir_domain::products::Product;
 use serde_json::{Value, json};
 
@@ -151,9 +150,19 @@ impl FieldErrors for ProductPage {
     }
 }
 
-/// The VAT rates a form offers, in percent.
-pub fn vat_rates() -> Vec<String> {
-    FRENCH_VAT_RATES.iter().map(|r| r.normalize().to_string()).collect()
+/// The VAT rates a form offers, in percent: the seller's, then each of `kept` (rates the
+/// record already has) that is none of them, so that saving a form never changes a rate
+/// nobody touched.
+pub async fn vat_rates(app: &App, kept: &[&str]) -> Result<Vec<String>, AppError> {
+    let (seller, _) = app.seller().await?;
+    let mut rates: Vec<String> =
+        seller.offered_vat_rates().iter().map(|rate| rate.normalize().to_string()).collect();
+    for rate in kept {
+        if !rate.is_empty() && !rates.iter().any(|r| r == rate) {
+            rates.push((*rate).to_owned());
+        }
+    }
+    Ok(rates)
 }
 
 fn translated(visitor: &Visitor, errors: ValidationErrors) -> Vec<(String, String)> {
@@ -184,12 +193,14 @@ async fn catalogue_page(
         .collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let can_change = visitor.actor.can_modify(None);
-    let catalogue = CataloguePage { page, products, can_change, typed, vat_rates: vat_rates(), errors };
+    let vat_rates = vat_rates(&state.app, &[&typed.vat_rate]).await?;
+    let catalogue = CataloguePage { page, products, can_change, typed, vat_rates, errors };
     Ok((status, render(&catalogue)).into_response())
 }
 
 async fn catalogue(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
-    let typed = Typed { vat_rate: "20".into(), active: true, ..Typed::default() };
+    // No rate chosen yet: the select shows the seller's first.
+    let typed = Typed { active: true, ..Typed::default() };
     catalogue_page(&state, &visitor, typed, Vec::new()).await
 }
 
@@ -211,13 +222,14 @@ async fn product(
     PagePath(id): PagePath<ProductId>,
 ) -> Result<Response, PageError> {
     let product = state.app.get::<Products>(&visitor.actor, id).await?;
+    let typed = Typed::of(&product);
     let page = ProductPage {
         page: Chrome::new(&visitor, "deals"),
         id,
         version: product.version,
         can_change: visitor.actor.can_modify(None),
-        typed: Typed::of(&product),
-        vat_rates: vat_rates(),
+        vat_rates: vat_rates(&state.app, &[&typed.vat_rate]).await?,
+        typed,
         errors: Vec::new(),
     };
     Ok(render(&page))
@@ -239,8 +251,8 @@ async fn update(
                 id,
                 version: version.unwrap_or_default(),
                 can_change: true,
+                vat_rates: vat_rates(&state.app, &[&typed.vat_rate]).await?,
                 typed,
-                vat_rates: vat_rates(),
                 errors: translated(visitor, errors),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())

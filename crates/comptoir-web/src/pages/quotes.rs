@@ -87,6 +87,8 @@ struct FormPage {
     rows: Vec<LineRow>,
     /// The active products a line may start from: id and "SKU · name".
     products: Vec<(String, String)>,
+    /// The seller's VAT rates, in percent.
+    vat_presets: Vec<String>,
     errors: Vec<String>,
 }
 
@@ -94,7 +96,7 @@ impl FormPage {
     /// The VAT rates each line may pick: the presets, and any rate a line already has, so
     /// that editing a quote never changes a rate nobody touched.
     fn offered_rates(&self) -> Vec<String> {
-        let mut rates = super::catalogue::vat_rates();
+        let mut rates = self.vat_presets.clone();
         for row in &self.rows {
             if !row.vat_rate.is_empty() && !rates.contains(&row.vat_rate) {
                 rates.push(row.vat_rate.clone());
@@ -155,20 +157,23 @@ struct NewQuery {
 
 fn blank_rows(mut rows: Vec<LineRow>) -> Vec<LineRow> {
     rows.extend(std::iter::repeat_n(
-        LineRow { quantity: "1".into(), vat_rate: "20".into(), ..LineRow::default() },
+        // No rate chosen yet: the select shows the seller's first.
+        LineRow { quantity: "1".into(), ..LineRow::default() },
         BLANK_LINES,
     ));
     rows
 }
 
-/// The catalogue's active products, for the lines' product choice.
-async fn product_choices(state: &AppState, visitor: &Visitor) -> Result<Vec<(String, String)>, AppError> {
+/// What a line may be made of: the catalogue's active products and the seller's VAT rates.
+async fn with_choices(state: &AppState, visitor: &Visitor, form: FormPage) -> Result<FormPage, AppError> {
     let query = super::list_query(&[("filter[active]", "true".to_owned()), ("limit", "500".to_owned())])?;
     let products = state.app.list::<comptoir_app::products::Products>(&visitor.actor, &query).await?.data;
-    Ok(products
+    let products = products
         .into_iter()
         .map(|p| (p.id.to_string(), format!("{} · {}", p.fields.sku, p.fields.name)))
-        .collect())
+        .collect();
+    let vat_presets = super::catalogue::vat_rates(&state.app, &[]).await?;
+    Ok(FormPage { products, vat_presets, ..form })
 }
 
 async fn new_form(
@@ -181,7 +186,6 @@ async fn new_form(
         None => None,
     };
     let page = Chrome::new(&visitor, "deals");
-    let products = product_choices(&state, &visitor).await?;
     let form = FormPage {
         title: page.t("quote-new"),
         action: "/quotes/new".to_owned(),
@@ -194,10 +198,11 @@ async fn new_form(
         notes: String::new(),
         rows: blank_rows(Vec::new()),
         products: Vec::new(),
+        vat_presets: Vec::new(),
         errors: vec![],
         page,
     };
-    Ok(render(&FormPage { products, ..form }))
+    Ok(render(&with_choices(&state, &visitor, form).await?))
 }
 
 /// The lines of a submitted form: the rows with anything typed in them.
@@ -324,11 +329,12 @@ async fn create(State(state): State<AppState>, form: Submission) -> Result<Respo
                 notes: String::new(),
                 rows: vec![],
                 products: Vec::new(),
+                vat_presets: Vec::new(),
                 errors: vec![],
                 page,
             };
-            let products = product_choices(&state, visitor).await?;
-            Ok(refused_form(visitor, FormPage { products, ..blank }, &errors, &form.fields, rows))
+            let blank = with_choices(&state, visitor, blank).await?;
+            Ok(refused_form(visitor, blank, &errors, &form.fields, rows))
         }
         Err(other) => Err(other.into()),
     }
@@ -366,6 +372,7 @@ fn edit_page(visitor: &Visitor, quote: &Quote) -> FormPage {
         notes: f.notes.clone().unwrap_or_default(),
         rows: blank_rows(rows),
         products: Vec::new(),
+        vat_presets: Vec::new(),
         errors: vec![],
         page,
     }
@@ -377,8 +384,7 @@ async fn edit_form(
     PagePath(id): PagePath<QuoteId>,
 ) -> Result<Response, PageError> {
     let quote = state.app.get::<Quotes>(&visitor.actor, id).await?;
-    let products = product_choices(&state, &visitor).await?;
-    Ok(render(&FormPage { products, ..edit_page(&visitor, &quote) }))
+    Ok(render(&with_choices(&state, &visitor, edit_page(&visitor, &quote)).await?))
 }
 
 async fn update(
@@ -394,8 +400,7 @@ async fn update(
         Ok(_) => Ok(redirect(&format!("/quotes/{id}"), false)),
         Err(AppError::Validation(errors)) => {
             let quote = state.app.get::<Quotes>(&visitor.actor, id).await?;
-            let products = product_choices(&state, visitor).await?;
-            let page = FormPage { products, ..edit_page(visitor, &quote) };
+            let page = with_choices(&state, visitor, edit_page(visitor, &quote)).await?;
             Ok(refused_form(visitor, page, &errors, &form.fields, rows))
         }
         Err(other) => Err(other.into()),

@@ -1,6 +1,6 @@
 use chrono::{Datelike, Utc};
 use comptoir_domain::users::Role;
-use comptoir_testkit::{Answer, TestServer, on_both_databases};
+use comptoir_testkit::{ADMIN_EMAIL, Answer, TestServer, on_both_databases};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -12,6 +12,7 @@ on_both_databases!(
     an_order_sent_again_updates_and_never_duplicates,
     a_customers_orders_are_their_purchase_history,
     admins_set_the_seller_every_document_names,
+    the_sellers_vat_rates_are_offered_and_the_first_is_a_new_products,
     a_quote_prints_to_a_pdf_in_the_readers_language,
     the_sellers_logo_is_set_by_admins_and_printed_on_quotes,
     sent_quotes_past_their_validity_expire,
@@ -402,6 +403,76 @@ async fn admins_set_the_seller_every_document_names(s: TestServer) {
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
     let read = s.get("/api/v1/settings/seller", &seller).await;
     assert_eq!(read.body["name"], "Comptoir Conseil", "a refused change changes nothing");
+}
+
+async fn the_sellers_vat_rates_are_offered_and_the_first_is_a_new_products(s: TestServer) {
+    let french = s
+        .post("/api/v1/products", &s.admin, json!({"sku": "FR", "name": "Audit", "unit_price": "100"}))
+        .await;
+    assert_eq!(french.body["vat_rate"], "20", "the French standard rate until the seller says otherwise");
+    let bad = s
+        .patch(
+            "/api/v1/settings/seller",
+            &s.admin,
+            json!({"name": "Comptoir", "vat_rates": ["21", "100", "21"]}),
+        )
+        .await;
+    assert_eq!(bad.error_fields(), ["vat_rates[1]", "vat_rates[2]"]);
+    let set = s
+        .patch(
+            "/api/v1/settings/seller",
+            &s.admin,
+            json!({"name": "Comptoir", "vat_rates": ["21", "12", "6.00", "0"]}),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    assert_eq!(set.body["vat_rates"], json!(["21", "12", "6", "0"]));
+    let belgian = s
+        .post("/api/v1/products", &s.admin, json!({"sku": "BE", "name": "Audit", "unit_price": "100"}))
+        .await;
+    assert_eq!(belgian.body["vat_rate"], "21");
+    let kept = s.get(&format!("/api/v1/products/{}", french.id()), &s.admin).await;
+    assert_eq!(kept.body["vat_rate"], "20", "a product keeps its rate");
+
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let product = browser.get(&format!("/products/{}", french.id())).await;
+    assert!(
+        product.contains(r#"<option value="21">21 %</option>"#)
+            && product.contains(r#"<option value="20" selected>20 %</option>"#),
+        "the seller's rates, and the product's own: {}",
+        product.text
+    );
+    let quote = browser.get("/quotes/new").await;
+    assert!(
+        quote.contains(r#"<option value="6">6 %</option>"#) && !quote.contains(r#"value="5.5""#),
+        "{}",
+        quote.text
+    );
+    let settings = browser.get("/settings/seller").await;
+    assert!(settings.contains(r#"value="21 ; 12 ; 6 ; 0""#), "{}", settings.text);
+    let refused = browser
+        .post("/settings/seller", &[("name", "Comptoir"), ("vat_rates", "21 ; 150"), ("version", "1")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("150 % : doit être un pourcentage"), "{}", refused.text);
+    let unreadable = browser
+        .post("/settings/seller", &[("name", "Comptoir"), ("vat_rates", "21 ; vingt"), ("version", "1")])
+        .await;
+    assert!(unreadable.contains("séparés par des points-virgules"), "{}", unreadable.text);
+    let saved = browser
+        .post("/settings/seller", &[("name", "Comptoir"), ("vat_rates", "8,5 ; 2,1"), ("version", "1")])
+        .await;
+    assert_eq!(saved.location(), Some("/settings/seller?saved"));
+    let read = s.get("/api/v1/settings/seller", &s.admin).await;
+    assert_eq!(read.body["vat_rates"], json!(["8.5", "2.1"]));
+    let cleared =
+        browser.post("/settings/seller", &[("name", "Comptoir"), ("vat_rates", ""), ("version", "2")]).await;
+    assert_eq!(cleared.location(), Some("/settings/seller?saved"));
+    assert!(
+        browser.get("/settings/seller").await.contains(r#"value="20 ; 10 ; 5,5 ; 2,1 ; 0""#),
+        "back to the French rates"
+    );
 }
 
 async fn a_quote_prints_to_a_pdf_in_the_readers_language(s: TestServer) {

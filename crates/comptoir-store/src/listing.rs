@@ -6,7 +6,7 @@
 
 use crate::db::Dialect;
 use crate::sql::{Bind, Sql};
-use crate::text_match::{self, Anchor};
+use crate::text_match::{self, Anchor, Probe};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -538,8 +538,10 @@ fn push_folded_equality(
     Ok(())
 }
 
-/// One free-text test without regard to case or accents (see `crate::text_match`), narrowed
-/// by the lowered column's index wherever the typed text's beginning allows.
+/// One free-text test without regard to case or accents (see `crate::text_match`). A whole or
+/// leading match on a column goes through the lowered column's index: the text typed without
+/// accents by the index alone, the few values with an accented form of a typed letter each by
+/// a range then the pattern.
 fn push_text_match(
     sql: &mut Sql,
     dialect: Dialect,
@@ -548,33 +550,83 @@ fn push_text_match(
     typed: &str,
     anchor: Anchor,
 ) {
-    if anchor == Anchor::Whole && text_match::is_plain(typed) {
-        // Nothing in it to accent: the lowered equality is the same test, and an index lookup.
-        sql.push("(lower(");
-        catalog.push_expr(sql, dialect, target);
-        sql.push(") = lower(").bind(Bind::Text(typed.to_owned())).push("))");
+    let probes = if target.sorts_folded() { text_match::probes(typed, anchor) } else { None };
+    let Some(probes) = probes else {
+        push_pattern_test(sql, dialect, catalog, target, typed, anchor);
         return;
-    }
+    };
     sql.push("(");
-    if anchor != Anchor::Anywhere && target.sorts_folded() {
-        push_leading_ranges(sql, dialect, catalog, target, typed);
+    for (i, probe) in probes.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        match probe {
+            Probe::Equal(plain) => {
+                sql.push("lower(");
+                catalog.push_expr(sql, dialect, target);
+                sql.push(") = lower(").bind(Bind::Text(plain)).push(")");
+            }
+            Probe::Prefix { start, tested } => {
+                let Some(end) = prefix_end(&start) else {
+                    push_pattern_test(sql, dialect, catalog, target, typed, anchor);
+                    continue;
+                };
+                sql.push("(");
+                catalog.push_sort_expr(sql, dialect, target);
+                sql.push(" >= ");
+                push_sort_value(sql, dialect, target, Bind::Text(start));
+                sql.push(" AND ");
+                catalog.push_sort_expr(sql, dialect, target);
+                sql.push(" < ");
+                push_sort_value(sql, dialect, target, Bind::Text(end));
+                if tested {
+                    sql.push(" AND ");
+                    match dialect {
+                        // On the lowered column, as the index holds it.
+                        Dialect::Sqlite => {
+                            sql.push("lower(");
+                            catalog.push_expr(sql, dialect, target);
+                            sql.push(") GLOB ").bind(Bind::Text(text_match::glob(typed, anchor)));
+                        }
+                        Dialect::Postgres => {
+                            catalog.push_expr(sql, dialect, target);
+                            sql.push(" ~ ").bind(Bind::Text(text_match::regex(typed, anchor)));
+                        }
+                    }
+                }
+                sql.push(")");
+            }
+        }
     }
+    sql.push(")");
+}
+
+/// The pattern alone, on every row a scan reads.
+fn push_pattern_test(
+    sql: &mut Sql,
+    dialect: Dialect,
+    catalog: &Catalog,
+    target: &Target<'_>,
+    typed: &str,
+    anchor: Anchor,
+) {
+    sql.push("(");
     match dialect {
         Dialect::Sqlite => {
             // LIKE, which ignores ASCII case, decides on values written in ASCII — most of
             // them — and the slower GLOB runs only on the others.
+            let folded = like_escape(&text_match::folded(typed));
             let like = match anchor {
-                Anchor::Whole => like_escape(&text_match::folded(typed)),
-                Anchor::Start => format!("{}%", like_escape(&text_match::folded(typed))),
-                Anchor::Anywhere => format!("%{}%", like_escape(&text_match::folded(typed))),
+                Anchor::Whole => folded,
+                Anchor::Start => format!("{folded}%"),
+                Anchor::Anywhere => format!("%{folded}%"),
             };
-            sql.push("(");
             catalog.push_expr(sql, dialect, target);
             sql.push(" LIKE ").bind(Bind::Text(like)).push(" ESCAPE '\\' OR (");
             catalog.push_expr(sql, dialect, target);
             sql.push(" GLOB ").bind(Bind::Text("*[^\u{1}-\u{7f}]*".to_owned())).push(" AND ");
             catalog.push_expr(sql, dialect, target);
-            sql.push(" GLOB ").bind(Bind::Text(text_match::glob(typed, anchor))).push("))");
+            sql.push(" GLOB ").bind(Bind::Text(text_match::glob(typed, anchor))).push(")");
         }
         Dialect::Postgres => {
             catalog.push_expr(sql, dialect, target);
@@ -582,37 +634,6 @@ fn push_text_match(
         }
     }
     sql.push(")");
-}
-
-/// `(range OR range …) AND `: the beginnings a match can have, as ranges on the lowered
-/// column, which its index serves; nothing when no beginning is certain.
-fn push_leading_ranges(sql: &mut Sql, dialect: Dialect, catalog: &Catalog, target: &Target<'_>, typed: &str) {
-    let Some(prefixes) = text_match::leading_prefixes(typed) else {
-        return;
-    };
-    let Some(ranges) = prefixes
-        .into_iter()
-        .map(|start| prefix_end(&start).map(|end| (start, end)))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return;
-    };
-    sql.push("(");
-    for (i, (start, end)) in ranges.into_iter().enumerate() {
-        if i > 0 {
-            sql.push(" OR ");
-        }
-        sql.push("(");
-        catalog.push_sort_expr(sql, dialect, target);
-        sql.push(" >= ");
-        push_sort_value(sql, dialect, target, Bind::Text(start));
-        sql.push(" AND ");
-        catalog.push_sort_expr(sql, dialect, target);
-        sql.push(" < ");
-        push_sort_value(sql, dialect, target, Bind::Text(end));
-        sql.push(")");
-    }
-    sql.push(") AND ");
 }
 
 fn split_list(raw: &str) -> Vec<String> {
@@ -939,7 +960,10 @@ mod tests {
     #[test]
     fn broad_filters_walk_the_sort_index_unless_their_own_index_is_in_order() {
         let walked = build_sql(&[("filter[city]", "Lyon"), ("sort", "-updated_at")]).expect("valid");
-        assert!(walked.contains("+((((lower(t.city) >= "), "{walked}");
+        assert!(
+            walked.contains("+(((lower(t.city) >= ") && walked.contains("OR lower(t.city) = lower($55)))"),
+            "{walked}"
+        );
         let own = build_sql(&[("filter[city]", "Lyon"), ("sort", "-created_at")]).expect("valid");
         assert!(!own.contains("+("), "{own}");
         let prefix =
@@ -986,11 +1010,14 @@ mod tests {
         let sql = build_sql(&[("filter[city][starts-with]", "Ly"), ("sort", "created_at")]).expect("valid");
         assert!(
             sql.contains(
-                "+(((lower(t.city) >= lower($1) AND lower(t.city) < lower($2)) OR (lower(t.city) >= lower($3)"
+                "+((lower(t.city) >= lower($1) AND lower(t.city) < lower($2) AND lower(t.city) GLOB $3) OR"
             ),
-            "{sql}"
+            "each accented beginning, then tested: {sql}"
         );
-        assert!(sql.contains(") AND (t.city LIKE $"), "the range narrows, the match decides: {sql}");
+        assert!(
+            sql.contains(" OR (lower(t.city) >= lower($13) AND lower(t.city) < lower($14))) ORDER BY"),
+            "the plain beginning, by the index alone: {sql}"
+        );
         assert_eq!(prefix_end("ly").as_deref(), Some("lz"));
         assert_eq!(prefix_end("a\u{d7ff}").as_deref(), Some("a\u{e000}"), "past the surrogates");
         assert_eq!(prefix_end(""), None);

@@ -67,12 +67,6 @@ fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
     chars.next().is_none().then_some(first)
 }
 
-/// Whether `typed` holds only characters that a lowered equality already compares as a
-/// person would (ASCII with no letter people accent): then the lowered column's index answers.
-pub fn is_plain(typed: &str) -> bool {
-    typed.chars().all(|c| c.is_ascii() && accented_forms(base(c)).is_none())
-}
-
 /// `typed` with case and accents put aside, for a LIKE that decides on values without accents.
 pub fn folded(typed: &str) -> String {
     typed.chars().map(base).collect()
@@ -127,28 +121,56 @@ pub fn regex(typed: &str, anchor: Anchor) -> String {
     out
 }
 
-/// The beginnings a value matching `typed` at its start can have, lowered as the engines lower
-/// (ASCII letters; capitals with accents stay as they are on SQLite): the unaccented run typed
-/// first, then each form of the next letter. A list of ranges on the lowered column's index then
-/// narrows the rows to test. `None` when nothing certain leads (the text starts with a letter
-/// outside ASCII that no form list covers).
-pub fn leading_prefixes(typed: &str) -> Option<Vec<String>> {
-    let mut prefix = String::new();
-    let mut rest = typed.chars();
-    for c in rest.by_ref() {
-        if c.is_ascii() && accented_forms(base(c)).is_none() {
-            prefix.push(c.to_ascii_lowercase());
-            continue;
-        }
-        if let Some(forms) = accented_forms(base(c)) {
-            let letter = base(c);
-            let mut prefixes = vec![format!("{prefix}{letter}")];
-            prefixes.extend(forms.chars().map(|form| format!("{prefix}{form}")));
-            return Some(prefixes);
-        }
-        break;
+/// How many of the typed letters people accent get index probes of their own: each adds a
+/// probe per accented form (up to twelve), and after the fourth the beginning is long enough.
+const PROBED_LETTERS: usize = 4;
+
+/// A look-up on the lowered column's index that finds values a whole or leading match may be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Probe {
+    /// Values equal to this, lowered: the typed text without accents, whose matches need no
+    /// other test (the index alone answers, as for any equality).
+    Equal(String),
+    /// Values starting with this, lowered; `tested` when they must still pass the pattern.
+    Prefix { start: String, tested: bool },
+}
+
+/// The probes that together find every value matching `typed` as a whole or at its start:
+/// the text as typed without accents (what most values are), and for each of the first letters
+/// people accent, the beginnings with one of its accented forms there (few values each, then
+/// tested). `None` when nothing certain leads (the text starts with a letter outside ASCII that
+/// no form list covers), and for a match anywhere.
+pub fn probes(typed: &str, anchor: Anchor) -> Option<Vec<Probe>> {
+    if anchor == Anchor::Anywhere {
+        return None;
     }
-    (!prefix.is_empty()).then(|| vec![prefix])
+    let mut plain = String::new();
+    let mut probes = Vec::new();
+    let mut probed = 0;
+    for c in typed.chars() {
+        let letter = base(c);
+        let cut_here = !letter.is_ascii() || (accented_forms(letter).is_some() && probed == PROBED_LETTERS);
+        if cut_here {
+            // Past here nothing is certain: the beginning so far, tested.
+            if plain.is_empty() {
+                return None;
+            }
+            probes.push(Probe::Prefix { start: plain, tested: true });
+            return Some(probes);
+        }
+        if let Some(forms) = accented_forms(letter) {
+            probed += 1;
+            probes.extend(
+                forms.chars().map(|form| Probe::Prefix { start: format!("{plain}{form}"), tested: true }),
+            );
+        }
+        plain.push(letter);
+    }
+    probes.push(match anchor {
+        Anchor::Whole => Probe::Equal(plain),
+        _ => Probe::Prefix { start: plain, tested: false },
+    });
+    Some(probes)
 }
 
 #[cfg(test)]
@@ -199,20 +221,41 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_keeps_the_index_equality() {
-        assert!(is_plain("75001"));
-        assert!(is_plain("+33612345678"));
-        assert!(!is_plain("lyon"));
+    fn folding_puts_accents_and_case_aside() {
         assert_eq!(folded("Hélène"), "helene");
     }
 
     #[test]
-    fn leading_prefixes_cover_every_form_of_the_first_accentable_letter() {
-        let prefixes = leading_prefixes("Lyon").unwrap_or_default();
-        assert!(prefixes.contains(&"ly".to_owned()) && prefixes.contains(&"lÿ".to_owned()), "{prefixes:?}");
-        assert!(prefixes.contains(&"lŸ".to_owned()), "capitals with accents stay capitals on SQLite");
-        assert_eq!(leading_prefixes("75"), Some(vec!["75".to_owned()]));
-        assert_eq!(leading_prefixes("Жук"), None);
-        assert_eq!(leading_prefixes("bЖ"), Some(vec!["b".to_owned()]));
+    fn probes_find_the_plain_text_by_the_index_and_each_accented_beginning() {
+        let lyon = probes("Lyon", Anchor::Whole).unwrap_or_default();
+        assert_eq!(lyon.last(), Some(&Probe::Equal("lyon".to_owned())), "the plain text: an equality");
+        let starts: Vec<&str> = lyon
+            .iter()
+            .filter_map(|p| match p {
+                Probe::Prefix { start, tested: true } => Some(start.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            starts.contains(&"lÿ") && starts.contains(&"lŸ"),
+            "capitals with accents stay capitals on SQLite"
+        );
+        assert!(starts.contains(&"lyô") && starts.contains(&"lyoñ"), "{starts:?}");
+        assert_eq!(lyon.len(), 1 + 4 + 12 + 2);
+        assert_eq!(
+            probes("75", Anchor::Start),
+            Some(vec![Probe::Prefix { start: "75".to_owned(), tested: false }])
+        );
+        assert_eq!(probes("Жук", Anchor::Whole), None);
+        assert_eq!(
+            probes("bЖ", Anchor::Whole),
+            Some(vec![Probe::Prefix { start: "b".to_owned(), tested: true }])
+        );
+        let long = probes("saint-etienne", Anchor::Whole).unwrap_or_default();
+        assert_eq!(
+            long.last(),
+            Some(&Probe::Prefix { start: "saint-et".to_owned(), tested: true }),
+            "after four accentable letters, the beginning so far"
+        );
     }
 }

@@ -16,6 +16,7 @@ pub mod deals;
 mod documents;
 pub mod duplicates;
 mod error;
+pub mod exchange_rates;
 pub mod idempotency;
 pub mod imports;
 pub mod input;

@@ -369,8 +369,8 @@ pub struct Forecast {
     #[schema(value_type = String, example = "EUR")]
     pub currency: crate::money::Currency,
     pub data: Vec<ForecastMonth>,
-    /// Open deals of the period in another currency, which are not counted until exchange
-    /// rates convert them.
+    /// Deals of the period in another currency that no exchange rate on or before their day
+    /// converts, and so are not counted.
     pub left_out: i64,
 }
 

@@ -16,6 +16,7 @@ pub mod deals;
 pub mod documents;
 pub mod duplicates;
 pub mod email;
+pub mod exchange_rates;
 pub mod ids;
 pub mod imports;
 pub mod kinds;

@@ -469,6 +469,11 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("seller_logo", "content"),
     ("seller_logo", "sha256"),
     ("seller_logo", "updated_at"),
+    // Exchange rates: published figures, about no one.
+    ("exchange_rates", "currency"),
+    ("exchange_rates", "on_date"),
+    ("exchange_rates", "per_base"),
+    ("exchange_rates", "updated_at"),
     ("tickets", "merged_into_id"),
     ("tickets", "team_id"),
     ("tickets", "order_id"),

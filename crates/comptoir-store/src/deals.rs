@@ -11,6 +11,7 @@ use comptoir_domain::deals::{
     BoardFilter, Deal, DealFields, ForecastBy, ForecastMonth, ForecastScope, PipelineReport, ReportScope,
     StageChange, StageReport, StageTotal,
 };
+use comptoir_domain::exchange_rates::RateBook;
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
 use comptoir_domain::money::{Currency, Money};
@@ -451,20 +452,24 @@ fn push_board_filter(sql: &mut Sql, filter: &BoardFilter) {
 /// open ones by the month they should close, added up by the database from its forecast
 /// indexes. Months without deals are there, at zero.
 ///
-/// Also returns how many open deals of the period it leaves out for being in another currency:
-/// they add up only once exchange rates convert them.
+/// Deals in another currency convert at the latest exchange rate published on or before the
+/// day they closed or should close. Also returns how many deals of the period it leaves out
+/// for want of such a rate.
 pub async fn forecast(
     db: &Db,
     scope: &ForecastScope,
     currency: &str,
 ) -> Result<(Vec<ForecastMonth>, i64), StoreError> {
-    // Open deals are read in every currency at once, the same index range either way.
-    let (open, other): (Vec<ForecastRow>, Vec<ForecastRow>) = forecast_rows(db, scope, None, Outcome::Open)
-        .await?
-        .into_iter()
-        .partition(|r| r.currency.as_deref() == Some(currency));
-    let left_out = other.iter().filter(|r| r.currency.is_some()).map(|r| r.deals).sum();
-    let won = forecast_rows(db, scope, Some(currency), Outcome::Won).await?;
+    let open = forecast_rows(db, scope, currency, Outcome::Open).await?;
+    let won = forecast_rows(db, scope, currency, Outcome::Won).await?;
+    let mut foreign: Vec<String> =
+        open.iter().chain(&won).filter_map(|r| r.currency.clone()).filter(|c| c != currency).collect();
+    foreign.sort_unstable();
+    foreign.dedup();
+    let book = RateBook::new(crate::exchange_rates::book_rates(db, &foreign, scope.from, scope.until).await?);
+    let mut left_out = 0;
+    let open = in_base_by_month(open, currency, &book, &mut left_out);
+    let won = in_base_by_month(won, currency, &book, &mut left_out);
     let mut groups: Vec<Option<Uuid>> = open.iter().chain(&won).map(|r| r.grouped).collect();
     groups.sort_unstable();
     groups.dedup();
@@ -496,7 +501,50 @@ pub async fn forecast(
     Ok((months, left_out))
 }
 
-/// One month (and group, and currency) of open or won deals.
+/// The rows in the base currency, one per month and group: those of another currency
+/// converted day by day, or counted in `left_out` when no rate converts them. Rows without an
+/// amount are left aside, as they always were.
+fn in_base_by_month(
+    rows: Vec<ForecastRow>,
+    base: &str,
+    book: &RateBook,
+    left_out: &mut i64,
+) -> Vec<ForecastRow> {
+    let mut months: Vec<ForecastRow> = Vec::new();
+    for row in rows {
+        let Some(code) = row.currency.as_deref() else { continue };
+        let converted = if code == base {
+            Some(row.clone())
+        } else {
+            let day = NaiveDate::parse_from_str(&row.month, "%Y-%m-%d").ok();
+            let currency = Currency::parse(code).ok();
+            day.zip(currency).and_then(|(day, currency)| {
+                Some(ForecastRow {
+                    month: row.month.get(..7)?.to_owned(),
+                    amount: book.to_base(row.amount, currency, day)?,
+                    weighted: book.to_base(row.weighted, currency, day)?,
+                    ..row.clone()
+                })
+            })
+        };
+        let Some(converted) = converted else {
+            *left_out += row.deals;
+            continue;
+        };
+        match months.iter_mut().find(|m| m.month == converted.month && m.grouped == converted.grouped) {
+            Some(month) => {
+                month.deals += converted.deals;
+                month.amount += converted.amount;
+                month.weighted += converted.weighted;
+            }
+            None => months.push(ForecastRow { currency: Some(base.to_owned()), ..converted }),
+        }
+    }
+    months
+}
+
+/// One period (and group, and currency) of open or won deals: a month in the base currency,
+/// a day in another (it converts at that day's rate).
 #[derive(Clone, Debug, Default, FromRow)]
 struct ForecastRow {
     month: String,
@@ -508,11 +556,11 @@ struct ForecastRow {
     weighted: i64,
 }
 
-/// The rows of `status` in `currency`, or in every currency (each its own row) when `None`.
+/// The rows of `status`, each currency its own: by month in `base`, by day in the others.
 async fn forecast_rows(
     db: &Db,
     scope: &ForecastScope,
-    currency: Option<&str>,
+    base: &str,
     status: Outcome,
 ) -> Result<Vec<ForecastRow>, StoreError> {
     // Open deals count by the day they should close, won ones by the day they did; each
@@ -526,8 +574,9 @@ async fn forecast_rows(
         Some(ForecastBy::Owner) => "owner_id",
         Some(ForecastBy::Pipeline) => "pipeline_id",
     };
-    let mut sql = Sql::new("SELECT substr(");
-    sql.push(day).push(", 1, 7) AS month, ").push(group).push(" AS grouped, currency");
+    let mut sql = Sql::new("SELECT CASE WHEN currency = ");
+    sql.bind(Bind::Text(base.to_owned())).push(" OR currency IS NULL THEN substr(").push(day);
+    sql.push(", 1, 7) ELSE ").push(day).push(" END AS month, ").push(group).push(" AS grouped, currency");
     sql.push(
         ", count(*) AS deals, CAST(COALESCE(sum(amount_minor), 0) AS BIGINT) AS amount,
          CAST(COALESCE(sum(amount_minor * ",
@@ -541,9 +590,6 @@ async fn forecast_rows(
     sql.push(" WHERE status = ").bind(Bind::Text(status.as_str().to_owned()));
     sql.push(" AND ").push(day).push(" >= ").bind(Bind::Text(scope.from.format("%Y-%m-%d").to_string()));
     sql.push(" AND ").push(day).push(" < ").bind(Bind::Text(scope.until.format("%Y-%m-%d").to_string()));
-    if let Some(currency) = currency {
-        sql.push(" AND currency = ").bind(Bind::Text(currency.to_owned()));
-    }
     push_scope(&mut sql, scope);
     sql.push(" GROUP BY month, grouped, currency");
     let (text, binds) = sql.into_parts(db.dialect());

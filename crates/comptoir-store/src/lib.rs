@@ -15,6 +15,7 @@ mod db;
 pub mod deals;
 pub mod documents;
 pub mod duplicates;
+pub mod exchange_rates;
 pub mod fetch;
 pub mod idempotency;
 pub mod imports;

@@ -83,7 +83,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
 /// The sales forecast, month by month, in the base currency (minor units): `committed` is what
 /// was won in the month, `weighted` adds the open deals expected to close in it, each amount
 /// times its probability, and `best_case` adds them whole. Split by owner or pipeline with
-/// `by`; `left_out` counts open deals in another currency, not converted yet.
+/// `by`. A deal in another currency converts at the latest exchange rate published on or
+/// before the day it closed or should close (`/api/v1/exchange-rates`); `left_out` counts the
+/// deals no rate converts yet.
 #[utoipa::path(get, path = "/api/v1/forecast", tag = "deals",
     params(
         ("from" = Option<String>, Query, description = "first month, YYYY-MM; this month by default"),

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod custom_fields;
 pub mod deals;
 pub mod duplicates;
+pub mod exchange_rates;
 pub mod forecast;
 pub mod imports;
 pub mod kinds;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(quotes::router())
         .merge(orders::router())
         .merge(settings::router())
+        .merge(exchange_rates::router())
         .merge(mail::router())
         .merge(custom_fields::router())
         .merge(users::router())

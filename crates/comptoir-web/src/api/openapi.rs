@@ -45,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         super::settings::seller, super::settings::set_seller, super::settings::logo, super::settings::set_logo,
         super::settings::remove_logo,
         super::settings::service_levels, super::settings::set_service_levels,
+        super::exchange_rates::list, super::exchange_rates::set, super::exchange_rates::import_ecb,
         super::mail::settings, super::mail::set_settings, super::mail::outbox,
         super::bulk::contacts, super::bulk::companies, super::bulk::deals, super::bulk::tickets,
         super::imports::create, super::imports::list, super::imports::read, super::imports::undo,

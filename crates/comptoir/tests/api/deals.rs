@@ -4,6 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
+    the_forecast_converts_other_currencies_at_the_rate_of_their_day,
     a_deal_goes_through_its_pipeline_to_won_and_keeps_its_stages,
     losing_a_deal_takes_one_of_its_pipelines_reasons,
     sales_users_move_only_their_own_deals_and_admins_shape_pipelines,
@@ -409,6 +410,86 @@ async fn the_forecast_adds_up_committed_weighted_and_best_case_by_month(s: TestS
         let refused = s.get(&format!("/api/v1/forecast?{bad}"), &s.admin).await;
         assert_eq!(refused.error_fields(), [field], "{bad}");
     }
+}
+
+async fn send_ecb_file(s: &TestServer, token: &str, text: &str) -> Answer {
+    let response = s
+        .client
+        .post(format!("{}/api/v1/exchange-rates/ecb", s.base_url))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(text.to_owned())
+        .send()
+        .await
+        .expect("the server answers");
+    let (status, headers) = (response.status(), response.headers().clone());
+    let text = response.text().await.expect("a body");
+    Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+}
+
+async fn the_forecast_converts_other_currencies_at_the_rate_of_their_day(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    for (title, amount, currency, close) in [
+        ("Dollars tôt", "1000", "USD", "2031-03-10"),
+        ("Dollars tard", "1000", "USD", "2031-03-20"),
+        ("Yens", "16000", "JPY", "2031-03-05"),
+        ("Francs suisses", "100", "CHF", "2031-03-10"),
+    ] {
+        let body = json!({"title": title, "amount": amount, "currency": currency, "expected_close_on": close,
+                          "stage_id": stage(&sales, 0)});
+        assert_eq!(s.post("/api/v1/deals", &s.admin, body).await.status, StatusCode::CREATED);
+    }
+    let march = "/api/v1/forecast?from=2031-03&months=1";
+    assert_eq!(s.get(march, &s.admin).await.body["left_out"], 4, "no rate yet");
+
+    let (_, seller) = s.user(Role::Sales).await;
+    let rates = json!({"rates": [
+        {"currency": "USD", "on": "2031-03-01", "per_base": "1.25"},
+        {"currency": "usd", "on": "2031-03-15", "per_base": "1.6"},
+        {"currency": "JPY", "on": "2031-02-27", "per_base": "160"},
+    ]});
+    let refused = s
+        .request(reqwest::Method::PUT, "/api/v1/exchange-rates", Some(&seller), Some(rates.clone()), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = json!({"rates": [{"currency": "EUR", "on": "2031-03-01", "per_base": "1"},
+                              {"currency": "USD", "on": "2031-03-01", "per_base": "-2"}]});
+    let bad = s.request(reqwest::Method::PUT, "/api/v1/exchange-rates", Some(&s.admin), Some(bad), &[]).await;
+    assert_eq!(bad.error_fields(), ["rates[0].currency", "rates[1].per_base"]);
+    let set =
+        s.request(reqwest::Method::PUT, "/api/v1/exchange-rates", Some(&s.admin), Some(rates), &[]).await;
+    assert_eq!((set.status, set.body["written"].as_u64()), (StatusCode::OK, Some(3)), "{:?}", set.body);
+
+    let forecast = s.get(march, &s.admin).await;
+    let month = &forecast.body["data"][0];
+    assert_eq!(forecast.body["left_out"], 1, "the Swiss francs still have no rate");
+    assert_eq!(month["open_deals"], 3);
+    // 1000 $ at 1.25 the 10th, 1000 $ at 1.6 the 20th, 16000 ¥ at 160 from February.
+    assert_eq!(month["best_case"], 80_000 + 62_500 + 10_000);
+    assert_eq!(month["weighted"], 8_000 + 6_250 + 1_000, "10 % of each");
+
+    let file = "Date,USD,CHF,ZZZ,\n2031-03-01,1.25,0.5,N/A,\n";
+    assert_eq!(send_ecb_file(&s, &seller, file).await.status, StatusCode::FORBIDDEN);
+    let wrong = send_ecb_file(&s, &s.admin, "name,email\nA,a@exemple.fr\n").await;
+    assert_eq!(wrong.error_fields(), ["file"]);
+    let imported = send_ecb_file(&s, &s.admin, file).await;
+    assert_eq!(imported.body["written"], 2, "{:?}", imported.body);
+    let converted = s.get(march, &s.admin).await;
+    assert_eq!(converted.body["left_out"], 0);
+    assert_eq!(converted.body["data"][0]["best_case"], 152_500 + 20_000, "100 CHF at 0.5");
+
+    let listed = s.get("/api/v1/exchange-rates?currency=usd", &seller).await;
+    assert_eq!(listed.status, StatusCode::OK, "every role reads them");
+    let days: Vec<(&str, &str)> = listed.body["data"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| (r["on"].as_str().unwrap_or(""), r["per_base"].as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(days, [("2031-03-15", "1.6"), ("2031-03-01", "1.25")], "newest first");
+    assert_eq!(s.get("/api/v1/exchange-rates?until=soon", &s.admin).await.error_fields(), ["until"]);
 }
 
 /// The whole board's totals are kept with every change; one owner's are added up from the

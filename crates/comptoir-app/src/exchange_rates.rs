@@ -56,6 +56,11 @@ impl App {
         Ok(written)
     }
 
+    /// The latest rate kept of each currency. Every role reads them.
+    pub async fn latest_exchange_rates(&self) -> Result<Vec<ExchangeRate>, AppError> {
+        Ok(comptoir_store::exchange_rates::latest(&self.db).await?)
+    }
+
     /// The rates kept, newest first: of one currency or all, from a day until before another.
     /// Every role reads them.
     pub async fn exchange_rates(

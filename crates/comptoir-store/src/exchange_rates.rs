@@ -85,6 +85,18 @@ pub async fn book_rates(
     Ok(rates)
 }
 
+/// The latest rate of each currency, by currency.
+pub async fn latest(db: &Db) -> Result<Vec<ExchangeRate>, StoreError> {
+    // The primary key (currency, day) answers each currency's latest day.
+    let sql = Sql::new(
+        "SELECT r.currency, r.on_date, r.per_base FROM exchange_rates r
+         JOIN (SELECT currency, max(on_date) AS on_date FROM exchange_rates GROUP BY currency) l
+           ON l.currency = r.currency AND l.on_date = r.on_date
+         ORDER BY r.currency",
+    );
+    fetch(db, sql).await
+}
+
 async fn fetch(db: &Db, sql: Sql) -> Result<Vec<ExchangeRate>, StoreError> {
     let (text, binds) = sql.into_parts(db.dialect());
     let rows: Vec<(String, String, String)> =

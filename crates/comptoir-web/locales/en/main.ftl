@@ -554,8 +554,8 @@ forecast-months = { $count ->
    *[other] { $shown } months
 }
 forecast-left-out = { $count ->
-    [one] { $shown } open deal in another currency is not counted: exchange rates are not handled yet.
-   *[other] { $shown } open deals in other currencies are not counted: exchange rates are not handled yet.
+    [one] { $shown } deal in another currency is not counted: no exchange rate is known for its day (Settings › Exchange rates).
+   *[other] { $shown } deals in other currencies are not counted: no exchange rate is known for their day (Settings › Exchange rates).
 }
 month-1 = Jan
 month-2 = Feb
@@ -662,6 +662,23 @@ product-active = Active
 product-active-hint = Offered in new quotes
 product-retired = Retired
 quote-product-hint = A line from the catalogue takes its name, price and VAT rate when they are left empty.
+settings-rates = Exchange rates
+rates-hint = How many units of each currency one euro bought, day by day: the forecast converts a deal in another currency at the latest rate known on the day it closed or should close.
+rates-none = No exchange rates: deals in other currencies are not counted in the forecast.
+rates-latest = Latest rate of each currency
+rates-currency = Currency
+rates-on = Day
+rates-per-base = Per €1
+rates-file = European Central Bank file
+rates-file-choose = Euro reference rates file
+rates-file-hint = The daily file (eurofxref.csv) or the unzipped history (eurofxref-hist.csv), as the European Central Bank publishes them.
+rates-one = One rate
+rates-not-read = Give a currency, a day and a rate (for example 1.0567).
+rates-line-refused = Line { $line }: { $message }
+rates-written = { $count ->
+    [one] { $shown } rate saved.
+   *[other] { $shown } rates saved.
+}
 settings-seller = Seller identity
 seller-hint = Printed on every quote: company name, address, registration and default payment terms.
 seller-saved = Seller identity saved.

@@ -554,8 +554,8 @@ forecast-months = { $count ->
    *[other] { $shown } mois
 }
 forecast-left-out = { $count ->
-    [one] { $shown } affaire en cours dans une autre devise n’est pas comptée : les taux de change ne sont pas encore gérés.
-   *[other] { $shown } affaires en cours dans d’autres devises ne sont pas comptées : les taux de change ne sont pas encore gérés.
+    [one] { $shown } affaire dans une autre devise n’est pas comptée : aucun taux de change connu à sa date (Paramètres › Taux de change).
+   *[other] { $shown } affaires dans d’autres devises ne sont pas comptées : aucun taux de change connu à leur date (Paramètres › Taux de change).
 }
 month-1 = janv.
 month-2 = févr.
@@ -662,6 +662,23 @@ product-active = Actif
 product-active-hint = Proposé dans les nouveaux devis
 product-retired = Retiré
 quote-product-hint = Une ligne tirée du catalogue reprend son nom, son prix et sa TVA quand ils sont laissés vides.
+settings-rates = Taux de change
+rates-hint = Combien d’unités de chaque devise valait un euro, jour par jour : les prévisions convertissent une affaire dans une autre devise au dernier taux connu à la date où elle a été conclue ou doit l’être.
+rates-none = Aucun taux de change : les affaires dans d’autres devises ne sont pas comptées dans les prévisions.
+rates-latest = Dernier taux de chaque devise
+rates-currency = Devise
+rates-on = Jour
+rates-per-base = Pour 1 €
+rates-file = Fichier de la Banque centrale européenne
+rates-file-choose = Fichier des taux de référence de l’euro
+rates-file-hint = Le fichier du jour (eurofxref.csv) ou l’historique décompressé (eurofxref-hist.csv), tels que la Banque centrale européenne les publie.
+rates-one = Un taux
+rates-not-read = Indiquez une devise, un jour et un taux (par exemple 1,0567).
+rates-line-refused = Ligne { $line } : { $message }
+rates-written = { $count ->
+    [one] { $shown } taux enregistré.
+   *[other] { $shown } taux enregistrés.
+}
 settings-seller = Identité du vendeur
 seller-hint = Imprimée sur chaque devis : raison sociale, adresse, immatriculation et conditions de paiement par défaut.
 seller-saved = Identité du vendeur enregistrée.

@@ -1,10 +1,11 @@
 use comptoir_domain::users::Role;
-use comptoir_testkit::{Answer, TestServer, on_both_databases};
+use comptoir_testkit::{ADMIN_EMAIL, Answer, TestServer, on_both_databases};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
     the_forecast_converts_other_currencies_at_the_rate_of_their_day,
+    admins_keep_exchange_rates_from_their_page,
     a_deal_goes_through_its_pipeline_to_won_and_keeps_its_stages,
     losing_a_deal_takes_one_of_its_pipelines_reasons,
     sales_users_move_only_their_own_deals_and_admins_shape_pipelines,
@@ -490,6 +491,58 @@ async fn the_forecast_converts_other_currencies_at_the_rate_of_their_day(s: Test
         .unwrap_or_default();
     assert_eq!(days, [("2031-03-15", "1.6"), ("2031-03-01", "1.25")], "newest first");
     assert_eq!(s.get("/api/v1/exchange-rates?until=soon", &s.admin).await.error_fields(), ["until"]);
+}
+
+async fn admins_keep_exchange_rates_from_their_page(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let empty = browser.get("/settings/exchange-rates").await;
+    assert!(empty.contains("Aucun taux de change"), "{}", empty.text);
+    let unread = browser
+        .post("/settings/exchange-rates", &[("currency", "USD"), ("on", "hier"), ("per_base", "1,1")])
+        .await;
+    assert_eq!(unread.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unread.contains("Indiquez une devise, un jour et un taux") && unread.contains(r#"value="hier""#));
+    let base = browser
+        .post("/settings/exchange-rates", &[("currency", "EUR"), ("on", "2031-03-01"), ("per_base", "1")])
+        .await;
+    assert!(base.contains("est la devise de référence"), "{}", base.text);
+    let added = browser
+        .post(
+            "/settings/exchange-rates",
+            &[("currency", "usd"), ("on", "2031-03-01"), ("per_base", "1,0567")],
+        )
+        .await;
+    assert_eq!(added.location(), Some("/settings/exchange-rates?written=1"));
+    let file = b"Date,USD,JPY,\n2031-03-02,1.06,161.5,\nhier,1,2,\n";
+    let csrf = browser.csrf();
+    let refused = browser
+        .upload_with("/settings/exchange-rates/file", &[("_csrf", &csrf)], "eurofxref.csv", "text/csv", file)
+        .await;
+    assert!(refused.contains("Ligne 3 : ne commence pas par un jour"), "{}", refused.text);
+    let file = b"Date,USD,JPY,\n2031-03-02,1.06,161.5,\n";
+    let csrf = browser.csrf();
+    let sent = browser
+        .upload_with("/settings/exchange-rates/file", &[("_csrf", &csrf)], "eurofxref.csv", "text/csv", file)
+        .await;
+    assert_eq!(sent.location(), Some("/settings/exchange-rates?written=2"));
+    let shown = browser.get("/settings/exchange-rates?written=2").await;
+    assert!(shown.contains("2 taux enregistrés"), "{}", shown.text);
+    assert!(
+        shown.contains("<th scope=\"row\">USD</th><td>02/03/2031</td><td>1,06</td>")
+            && shown.contains("<th scope=\"row\">JPY</th><td>02/03/2031</td><td>161,5</td>"),
+        "the latest rate of each currency: {}",
+        shown.text
+    );
+    let (_, seller_email) = s.user_with_password(Role::Sales).await;
+    let seller = s.signed_in(&seller_email).await;
+    assert_eq!(seller.get("/settings/exchange-rates").await.status, StatusCode::FORBIDDEN);
+    let forged = seller
+        .post("/settings/exchange-rates", &[("currency", "USD"), ("on", "2031-03-01"), ("per_base", "9")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let kept = s.get("/api/v1/exchange-rates?currency=USD&from=2031-03-01&until=2031-03-02", &s.admin).await;
+    assert_eq!(kept.body["data"][0]["per_base"], "1.0567", "the forged rate changed nothing");
 }
 
 /// The whole board's totals are kept with every change; one owner's are added up from the

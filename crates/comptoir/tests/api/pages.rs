@@ -352,6 +352,7 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/quotes", "Awaiting an answer"),
         ("/settings/seller", "name=\"siren\""),
         ("/settings/mail", "name=\"from_address\""),
+        ("/settings/exchange-rates", "No exchange rates"),
         ("/tickets", "New ticket"),
         ("/tickets/new", "name=\"requester\""),
         ("/tickets/report", "Service report"),

@@ -74,34 +74,39 @@ pub fn folded(typed: &str) -> String {
 
 /// A SQLite GLOB pattern (case-sensitive, so each letter is a class of its forms).
 pub fn glob(typed: &str, anchor: Anchor) -> String {
-    let mut out = String::new();
-    if anchor == Anchor::Anywhere {
-        out.push('*');
-    }
-    for c in typed.chars() {
-        let chars = matching_chars(c);
-        if chars.len() > 1 {
-            out.push('[');
-            out.extend(chars);
-            out.push(']');
-        } else if matches!(c, '*' | '?' | '[' | ']') {
+    let body = pattern(typed, |c, out| {
+        if matches!(c, '*' | '?' | '[' | ']') {
             out.extend(['[', c, ']']);
         } else {
             out.push(c);
         }
+    });
+    match anchor {
+        Anchor::Whole => body,
+        Anchor::Start => format!("{body}*"),
+        Anchor::Anywhere => format!("*{body}*"),
     }
-    if anchor != Anchor::Whole {
-        out.push('*');
-    }
-    out
 }
 
 /// A PostgreSQL regular expression (`~`, case-sensitive, so each letter is a class of its forms).
 pub fn regex(typed: &str, anchor: Anchor) -> String {
-    let mut out = String::new();
-    if anchor != Anchor::Anywhere {
-        out.push('^');
+    let body = pattern(typed, |c, out| {
+        if c.is_ascii() && !c.is_ascii_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    });
+    match anchor {
+        Anchor::Whole => format!("^{body}$"),
+        Anchor::Start => format!("^{body}"),
+        Anchor::Anywhere => body,
     }
+}
+
+/// Each typed character as a class of the characters it matches, or as itself written by
+/// `literal` (which escapes what the pattern language would read otherwise).
+fn pattern(typed: &str, literal: impl Fn(char, &mut String)) -> String {
+    let mut out = String::new();
     for c in typed.chars() {
         let chars = matching_chars(c);
         if chars.len() > 1 {
@@ -109,14 +114,8 @@ pub fn regex(typed: &str, anchor: Anchor) -> String {
             out.extend(chars);
             out.push(']');
         } else {
-            if c.is_ascii() && !c.is_ascii_alphanumeric() {
-                out.push('\\');
-            }
-            out.push(c);
+            literal(c, &mut out);
         }
-    }
-    if anchor == Anchor::Whole {
-        out.push('$');
     }
     out
 }

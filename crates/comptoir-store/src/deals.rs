@@ -511,6 +511,7 @@ fn in_base_by_month(
     left_out: &mut i64,
 ) -> Vec<ForecastRow> {
     let mut months: Vec<ForecastRow> = Vec::new();
+    let mut at: std::collections::HashMap<(String, Option<Uuid>), usize> = std::collections::HashMap::new();
     for row in rows {
         let Some(code) = row.currency.as_deref() else { continue };
         let converted = if code == base {
@@ -531,13 +532,17 @@ fn in_base_by_month(
             *left_out += row.deals;
             continue;
         };
-        match months.iter_mut().find(|m| m.month == converted.month && m.grouped == converted.grouped) {
-            Some(month) => {
+        match at.get(&(converted.month.clone(), converted.grouped)) {
+            Some(&i) => {
+                let month = &mut months[i];
                 month.deals += converted.deals;
                 month.amount += converted.amount;
                 month.weighted += converted.weighted;
             }
-            None => months.push(ForecastRow { currency: Some(base.to_owned()), ..converted }),
+            None => {
+                at.insert((converted.month.clone(), converted.grouped), months.len());
+                months.push(ForecastRow { currency: Some(base.to_owned()), ..converted });
+            }
         }
     }
     months

@@ -3,7 +3,7 @@
 
 use super::errors::PageError;
 use super::session::{Submission, Visitor, check_origin};
-use super::ticket_files;
+use super::ticket_files::{self, Received};
 use super::{Chrome, redirect, render};
 use crate::attached::MAX_UPLOAD_REQUEST;
 use crate::printing;
@@ -111,15 +111,14 @@ async fn import(
     form: Multipart,
 ) -> Result<Response, PageError> {
     check_origin(&headers)?;
-    let read = ticket_files::read_form(form, &visitor.csrf).await?;
+    let received = ticket_files::receive(form, &visitor.csrf).await?;
     if !visitor.actor.is_admin() {
         return Err(AppError::Forbidden("only admins set exchange rates").into());
     }
     let lang = visitor.lang;
-    let refused = match (read.too_big, read.file) {
-        (true, _) => lang.message("is larger than 10 MB"),
-        (false, None) => lang.message("is required"),
-        (false, Some(file)) => match state.app.import_exchange_rates(&visitor.actor, &file.bytes).await {
+    let refused = match received {
+        Received::Refused(message) => lang.message(message),
+        Received::File(file) => match state.app.import_exchange_rates(&visitor.actor, &file.bytes).await {
             Ok(written) => {
                 return Ok(redirect(&format!("/settings/exchange-rates?written={written}"), false));
             }

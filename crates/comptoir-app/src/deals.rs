@@ -9,9 +9,9 @@ use comptoir_domain::contacts::{CompanySummary, ContactSummary};
 use comptoir_domain::deals::{
     BoardFilter, Forecast, ForecastScope, PipelineReport, ReportScope, StageChange, StageTotal,
 };
-use comptoir_domain::deals::{Deal, DealFields, DealInput, DealRefs};
+use comptoir_domain::deals::{Deal, DealContact, DealFields, DealInput, DealRefs};
 use comptoir_domain::ids::PipelineId;
-use comptoir_domain::ids::{DealId, StageId, UserId};
+use comptoir_domain::ids::{ContactId, DealId, StageId, UserId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::listing::{Count, ListQuery, Page};
 use comptoir_domain::money::BASE_CURRENCY;
@@ -83,12 +83,14 @@ impl Kind for Deals {
         if let Some(current) = current
             && fields.company_id == current.fields.company_id
             && fields.contact_id == current.fields.contact_id
+            && fields.contacts == current.fields.contacts
             && fields.owner_id == current.fields.owner_id
         {
             // No other reference moved: each was checked when set, and the database keeps them
             // (a deleted company or contact clears them), so a move reads nothing more.
             refs.company = current.company.clone();
             refs.contact = current.contact.clone();
+            refs.people = current.people.clone();
             return Ok(refs);
         }
         let mut errors = ValidationErrors::new();
@@ -106,6 +108,7 @@ impl Kind for Deals {
                 None => errors.add("contact_id", "is not a contact"),
             }
         }
+        refs.people = people_named(app, current, &fields.contacts, &mut errors).await?;
         app.check_user_exists(fields.owner_id, "owner_id", &mut errors).await?;
         errors.into_result()?;
         Ok(refs)
@@ -169,6 +172,29 @@ impl Kind for Deals {
     }
 }
 
+/// The people of a deal, named: those it already had by the names it knew, the others read.
+async fn people_named(
+    app: &App,
+    current: Option<&Deal>,
+    people: &[DealContact],
+    errors: &mut ValidationErrors,
+) -> Result<Vec<ContactSummary>, AppError> {
+    let known = current.map(|deal| deal.people.as_slice()).unwrap_or_default();
+    let mut named = Vec::with_capacity(people.len());
+    for (n, person) in people.iter().enumerate() {
+        let id = person.contact_id;
+        if let Some(summary) = known.iter().find(|k| k.id == id) {
+            named.push(summary.clone());
+            continue;
+        }
+        match comptoir_store::contacts::get(&app.db, id).await? {
+            Some(contact) => named.push(ContactSummary { id, name: contact.fields.display_name() }),
+            None => errors.add(format!("contacts[{n}].contact_id"), "is not a contact"),
+        }
+    }
+    Ok(named)
+}
+
 impl BulkKind for Deals {
     const KIND: RecordKind = RecordKind::Deal;
 
@@ -200,6 +226,17 @@ impl App {
             patch["lost_reason"] = Value::String(reason);
         }
         self.update::<Deals>(actor, id, &patch, if_match).await
+    }
+
+    /// The open deals `contact` takes part in beside their main contact (every role reads
+    /// every deal), soonest to close first.
+    pub async fn deals_taken_part_in(
+        &self,
+        _actor: &Actor,
+        contact: ContactId,
+        limit: u32,
+    ) -> Result<Vec<Deal>, AppError> {
+        Ok(comptoir_store::deals::taken_part_in(&self.db, contact, limit).await?)
     }
 
     /// The stages a deal went through, oldest first.

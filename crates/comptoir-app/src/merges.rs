@@ -7,11 +7,13 @@ use crate::contacts::Contacts;
 use crate::imports::Step;
 use crate::kind::Kind;
 use crate::{App, AppError};
+use chrono::{DateTime, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::{Action, AuditFilter};
 use comptoir_domain::contacts::Contact;
+use comptoir_domain::deals::{DealContact, people_after_merge};
 use comptoir_domain::duplicates::{Merge, MergeRequest, MovedLinks, merged_fields};
-use comptoir_domain::ids::{ContactId, OperationId};
+use comptoir_domain::ids::{ContactId, DealId, OperationId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
@@ -21,12 +23,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 const CONTACT: ObjectType = ObjectType::Record(RecordKind::Contact);
+const DEAL: ObjectType = ObjectType::Record(RecordKind::Deal);
 
 /// The kind of record a linked table holds, as its audit entries name it.
 fn object_of(table: LinkedTable) -> ObjectType {
     match table {
         LinkedTable::Activities => ObjectType::Activity,
-        LinkedTable::Deals => ObjectType::Record(RecordKind::Deal),
+        LinkedTable::Deals => DEAL,
         LinkedTable::Quotes => ObjectType::Quote,
         LinkedTable::Orders => ObjectType::Order,
         LinkedTable::Tickets => ObjectType::Record(RecordKind::Ticket),
@@ -63,6 +66,10 @@ impl App {
             if !ids.is_empty() {
                 moved.push(MovedLinks { table: table.name().to_owned(), ids });
             }
+        }
+        let shared = share_deals(&mut tx, origin, merged.id, survivor.id, at).await?;
+        if !shared.is_empty() {
+            moved.push(MovedLinks { table: DEAL_PEOPLE.to_owned(), ids: shared });
         }
         self.store_change::<Contacts>(&mut tx, actor, &survivor, &changed, None, Some(operation)).await?;
         if let Some(last) = merged.last_activity_at {
@@ -113,6 +120,9 @@ impl App {
         let restored = self.store_new::<Contacts>(&mut tx, actor, restored).await?;
         if let Some(last) = restored.last_activity_at {
             comptoir_store::contacts::touch_last_activity(&mut tx, restored.id, last).await?;
+        }
+        for moved in merge.moved.iter().filter(|moved| moved.table == DEAL_PEOPLE) {
+            self.unshare_deals(&mut tx, origin, &merge, &moved.ids, at).await?;
         }
         for moved in &merge.moved {
             let Some(table) = LinkedTable::parse(&moved.table) else { continue };
@@ -179,6 +189,80 @@ impl App {
             Some(entry) => self.undo_step::<Contacts>(actor, &entry).await,
             None => Ok(Step::LeaveAlone(merge.survivor_id.0)),
         }
+    }
+}
+
+/// Where a merge notes the deals whose people it changed.
+const DEAL_PEOPLE: &str = "deal_contacts";
+
+/// Gives `to` the place of `from` among the people of every deal naming `from` (or leaves `to`
+/// its own there), each a change of the deal; returns the deals changed.
+async fn share_deals(
+    tx: &mut Tx,
+    origin: Origin<'_>,
+    from: ContactId,
+    to: ContactId,
+    at: DateTime<Utc>,
+) -> Result<Vec<Uuid>, AppError> {
+    let deals = comptoir_store::deals::with_person(tx, from).await?;
+    let mut changes = Vec::with_capacity(deals.len());
+    for deal in &deals {
+        let before = comptoir_store::deals::people_of(tx, *deal).await?;
+        let after = people_after_merge(&before, from, to);
+        comptoir_store::deals::replace_people(tx, *deal, &after, at).await?;
+        changes.push(people_change(deal.0, &before, &after));
+    }
+    record_all(tx, origin, &changes).await?;
+    Ok(deals.into_iter().map(|deal| deal.0).collect())
+}
+
+fn people_change(deal: Uuid, before: &[DealContact], after: &[DealContact]) -> Change {
+    Change {
+        action: Action::Update,
+        object_type: DEAL,
+        object_id: deal,
+        before: json!({ "contacts": before }),
+        after: json!({ "contacts": after }),
+    }
+}
+
+impl App {
+    /// Gives the deals `ids` back the people they had before `merge`, those whose people are
+    /// still what the merge left (a deal changed since keeps its change).
+    async fn unshare_deals(
+        &self,
+        tx: &mut Tx,
+        origin: Origin<'_>,
+        merge: &Merge,
+        ids: &[Uuid],
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let mut changes = Vec::new();
+        for deal in ids {
+            let filter = AuditFilter {
+                object_type: Some(DEAL.to_string()),
+                object_id: Some(*deal),
+                operation_id: Some(merge.id),
+                limit: 10,
+                ..AuditFilter::default()
+            };
+            let entries = comptoir_store::audit::list(&self.db, &filter).await?;
+            let Some(change) = entries.iter().find_map(|entry| entry.changes.get("contacts")) else {
+                continue;
+            };
+            let people = |side: &str| -> Result<Vec<DealContact>, AppError> {
+                serde_json::from_value(change.get(side).cloned().unwrap_or_default())
+                    .map_err(|e| AppError::Internal(format!("a merge's deal people: {e}")))
+            };
+            let (before, after) = (people("before")?, people("after")?);
+            let deal = DealId(*deal);
+            if comptoir_store::deals::people_of(tx, deal).await? != after {
+                continue;
+            }
+            comptoir_store::deals::replace_people(tx, deal, &before, at).await?;
+            changes.push(people_change(deal.0, &after, &before));
+        }
+        record_all(tx, origin, &changes).await
     }
 }
 

@@ -31,6 +31,10 @@ pub struct DealInput {
     /// The person the deal is negotiated with.
     #[serde(default)]
     pub contact_id: Option<ContactId>,
+    /// The people who weigh on the deal, each with their part in it, in the order shown
+    /// (the main contact may be one of them, to give their part).
+    #[serde(default)]
+    pub contacts: Vec<DealContact>,
     #[serde(default)]
     pub owner_id: Option<UserId>,
     /// A decimal, as a string (`"1500.00"`) or a number.
@@ -67,6 +71,7 @@ pub struct DealFields {
     pub status: Outcome,
     pub company_id: Option<CompanyId>,
     pub contact_id: Option<ContactId>,
+    pub contacts: Vec<DealContact>,
     pub owner_id: Option<UserId>,
     pub amount: Option<Money>,
     pub probability: u8,
@@ -87,6 +92,8 @@ pub struct Deal {
     /// The company and the contact, named.
     pub company: Option<CompanySummary>,
     pub contact: Option<ContactSummary>,
+    /// The people of `contacts`, named, in the same order.
+    pub people: Vec<ContactSummary>,
     /// The names of its pipeline and stage, as shown with it.
     pub pipeline_name: String,
     pub stage_name: String,
@@ -115,6 +122,7 @@ impl Deal {
             fields,
             company: refs.company,
             contact: refs.contact,
+            people: refs.people,
             pipeline_name: refs.pipeline_name,
             stage_name: refs.stage_name,
             updated_at: at,
@@ -130,6 +138,7 @@ impl Deal {
             fields,
             company: refs.company,
             contact: refs.contact,
+            people: refs.people,
             pipeline_name: refs.pipeline_name,
             stage_name: refs.stage_name,
             stage_entered_at: at,
@@ -145,6 +154,7 @@ impl Deal {
 pub struct DealRefs {
     pub company: Option<CompanySummary>,
     pub contact: Option<ContactSummary>,
+    pub people: Vec<ContactSummary>,
     pub pipeline_name: String,
     pub stage_name: String,
 }
@@ -182,6 +192,7 @@ impl DealInput {
         check_length(&mut errors, "source", &source, 100);
         let mut lost_reason = clean_text(self.lost_reason);
         let tags = clean_tags(self.tags, &mut errors);
+        check_people(&self.contacts, &mut errors);
         let custom_fields = validate_values(self.custom_fields, definitions, &mut errors);
         let Some((pipeline, stage_id)) = placed else {
             return Err(errors);
@@ -225,6 +236,7 @@ impl DealInput {
             status: stage.outcome,
             company_id: self.company_id,
             contact_id: self.contact_id,
+            contacts: self.contacts,
             owner_id: Some(self.owner_id.unwrap_or(owner_default)),
             amount,
             probability,
@@ -235,6 +247,95 @@ impl DealInput {
             custom_fields,
         })
     }
+}
+
+/// The most people a deal names beside its main contact.
+pub const MAX_DEAL_CONTACTS: usize = 30;
+
+/// A person's part in a deal, as sales teams name the people of a buying decision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DealRole {
+    /// Signs or says yes.
+    DecisionMaker,
+    /// Holds the budget.
+    EconomicBuyer,
+    /// Pushes for the deal from the inside.
+    Champion,
+    /// Is listened to by those who decide.
+    Influencer,
+    /// Checks that what is sold fits technically.
+    TechnicalEvaluator,
+    /// Will use what is sold.
+    User,
+    /// Stands against the deal.
+    Blocker,
+    #[default]
+    Other,
+}
+
+impl DealRole {
+    pub const ALL: [DealRole; 8] = [
+        DealRole::DecisionMaker,
+        DealRole::EconomicBuyer,
+        DealRole::Champion,
+        DealRole::Influencer,
+        DealRole::TechnicalEvaluator,
+        DealRole::User,
+        DealRole::Blocker,
+        DealRole::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealRole::DecisionMaker => "decision_maker",
+            DealRole::EconomicBuyer => "economic_buyer",
+            DealRole::Champion => "champion",
+            DealRole::Influencer => "influencer",
+            DealRole::TechnicalEvaluator => "technical_evaluator",
+            DealRole::User => "user",
+            DealRole::Blocker => "blocker",
+            DealRole::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Someone who weighs on a deal, and their part in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DealContact {
+    pub contact_id: ContactId,
+    /// `other` when omitted.
+    #[serde(default)]
+    pub role: DealRole,
+}
+
+fn check_people(people: &[DealContact], errors: &mut ValidationErrors) {
+    if people.len() > MAX_DEAL_CONTACTS {
+        errors.add("contacts", format!("at most {MAX_DEAL_CONTACTS}"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = people.iter().position(|p| !seen.insert(p.contact_id)) {
+        errors.add(format!("contacts[{twice}].contact_id"), "names someone twice");
+    }
+}
+
+/// A deal's `people` once `from` is `to`: `to` takes `from`'s place and part, or, when already
+/// on the deal, keeps its own and `from` leaves (a contact merged into another).
+pub fn people_after_merge(people: &[DealContact], from: ContactId, to: ContactId) -> Vec<DealContact> {
+    let already = people.iter().any(|p| p.contact_id == to);
+    people
+        .iter()
+        .filter(|p| !(already && p.contact_id == from))
+        .map(|p| DealContact {
+            contact_id: if p.contact_id == from { to } else { p.contact_id },
+            role: p.role,
+        })
+        .collect()
 }
 
 /// The pipeline and stage a deal is put in, from what was given of them.
@@ -276,6 +377,7 @@ impl DealFields {
             stage_id: Some(self.stage_id),
             company_id: self.company_id,
             contact_id: self.contact_id,
+            contacts: self.contacts.clone(),
             owner_id: self.owner_id,
             amount: self.amount.map(|m| m.amount),
             currency: self.amount.map(|m| m.currency.code().to_owned()),
@@ -534,5 +636,56 @@ mod tests {
         let errors = validate(json!({"title": "A", "amount": 10, "currency": "EURO"}), &pipelines, None)
             .expect_err("unknown currency");
         assert_eq!(errors.0[0].field, "currency");
+    }
+
+    #[test]
+    fn a_deal_names_each_person_once_with_their_part() {
+        let pipelines = [pipeline()];
+        let (buyer, engineer) = (ContactId::new(), ContactId::new());
+        let deal = validate(
+            json!({"title": "A", "contacts": [
+                {"contact_id": buyer, "role": "economic_buyer"},
+                {"contact_id": engineer}
+            ]}),
+            &pipelines,
+            None,
+        )
+        .expect("valid");
+        assert_eq!(deal.contacts[0], DealContact { contact_id: buyer, role: DealRole::EconomicBuyer });
+        assert_eq!(deal.contacts[1].role, DealRole::Other);
+        let errors = validate(
+            json!({"title": "A", "contacts": [{"contact_id": buyer}, {"contact_id": engineer}, {"contact_id": buyer}]}),
+            &pipelines,
+            None,
+        )
+        .expect_err("twice");
+        assert_eq!(errors.0[0].field, "contacts[2].contact_id");
+    }
+
+    #[test]
+    fn a_merged_person_gives_their_place_on_a_deal_to_the_survivor() {
+        let pipelines = [pipeline()];
+        let (merged, survivor, other) = (ContactId::new(), ContactId::new(), ContactId::new());
+        let people =
+            |list: Value| validate(json!({"title": "A", "contacts": list}), &pipelines, None).expect("valid");
+        let deal = people(json!([
+            {"contact_id": other, "role": "user"},
+            {"contact_id": merged, "role": "champion"}
+        ]));
+        assert_eq!(
+            people_after_merge(&deal.contacts, merged, survivor),
+            vec![
+                DealContact { contact_id: other, role: DealRole::User },
+                DealContact { contact_id: survivor, role: DealRole::Champion },
+            ]
+        );
+        let both = people(json!([
+            {"contact_id": merged, "role": "champion"},
+            {"contact_id": survivor, "role": "decision_maker"}
+        ]));
+        assert_eq!(
+            people_after_merge(&both.contacts, merged, survivor),
+            vec![DealContact { contact_id: survivor, role: DealRole::DecisionMaker }]
+        );
     }
 }

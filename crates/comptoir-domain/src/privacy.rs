@@ -51,6 +51,8 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("quotes", "notes", "commercial relationship", Erasure::Clear),
     personal("quotes", "issued_as", "identity", Erasure::Clear),
     personal("orders", "notes", "commercial relationship", Erasure::Clear),
+    // The part a person plays in a deal says how they weigh in their company's decisions.
+    personal("deal_contacts", "role", "professional life", Erasure::DeleteRow),
     personal("tickets", "subject", "interactions", Erasure::Clear),
     personal("tickets", "description", "interactions", Erasure::Clear),
     personal("tickets", "custom_fields", "free data", Erasure::Clear),
@@ -470,6 +472,9 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("seller_logo", "sha256"),
     ("seller_logo", "updated_at"),
     // Exchange rates: published figures, about no one.
+    ("deal_contacts", "deal_id"),
+    ("deal_contacts", "contact_id"),
+    ("deal_contacts", "position"),
     ("exchange_rates", "currency"),
     ("exchange_rates", "on_date"),
     ("exchange_rates", "per_base"),

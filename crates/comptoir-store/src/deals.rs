@@ -3,13 +3,13 @@
 use crate::db::{Db, StoreError, Tx};
 use crate::listing::{Catalog, ColumnKind, Page, Search, column};
 use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
-use crate::{on_pool, on_tx};
+use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::deals::{
-    BoardFilter, Deal, DealFields, ForecastBy, ForecastMonth, ForecastScope, PipelineReport, ReportScope,
-    StageChange, StageReport, StageTotal,
+    BoardFilter, Deal, DealContact, DealFields, DealRole, ForecastBy, ForecastMonth, ForecastScope,
+    PipelineReport, ReportScope, StageChange, StageReport, StageTotal,
 };
 use comptoir_domain::exchange_rates::RateBook;
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
@@ -18,8 +18,10 @@ use comptoir_domain::money::{Currency, Money};
 use comptoir_domain::pipelines::Outcome;
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 use sqlx::types::Json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub static CATALOG: Catalog = Catalog {
@@ -146,6 +148,7 @@ impl TryFrom<DealRow> for Deal {
                 status,
                 company_id: row.company_id.map(CompanyId),
                 contact_id: row.contact_id.map(ContactId),
+                contacts: Vec::new(),
                 owner_id: row.owner_id.map(UserId),
                 amount,
                 probability,
@@ -167,6 +170,7 @@ impl TryFrom<DealRow> for Deal {
                     row.contact_email.as_deref(),
                 ),
             }),
+            people: Vec::new(),
             pipeline_name: row.pipeline_name,
             stage_name: row.stage_name,
             stage_entered_at: row.stage_entered_at,
@@ -181,7 +185,8 @@ pub async fn get(db: &Db, id: DealId) -> Result<Option<Deal>, StoreError> {
     let row: Option<DealRow> = on_pool!(db, |pool| {
         sqlx::query_as(concat!(select_deals!(), " WHERE d.id = $1")).bind(id.0).fetch_optional(pool).await
     })?;
-    row.map(Deal::try_from).transpose()
+    let Some(deal) = row.map(Deal::try_from).transpose()? else { return Ok(None) };
+    Ok(with_people(db, vec![deal]).await?.pop())
 }
 
 pub async fn list(
@@ -189,8 +194,151 @@ pub async fn list(
     query: &ListQuery,
     custom: &[CustomFieldDefinition],
 ) -> Result<Result<Page<Deal>, ValidationErrors>, StoreError> {
-    crate::fetch::page::<DealRow, Deal>(db, concat!(select_deals!(), " WHERE TRUE"), &CATALOG, query, custom)
+    let page = match crate::fetch::page::<DealRow, Deal>(
+        db,
+        concat!(select_deals!(), " WHERE TRUE"),
+        &CATALOG,
+        query,
+        custom,
+    )
+    .await?
+    {
+        Ok(page) => page,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let data = with_people(db, page.data).await?;
+    Ok(Ok(Page { data, ..page }))
+}
+
+/// The open deals `contact` takes part in (not as their main contact), soonest to close first.
+pub async fn taken_part_in(db: &Db, contact: ContactId, limit: u32) -> Result<Vec<Deal>, StoreError> {
+    let rows: Vec<DealRow> = on_pool!(db, |pool| {
+        sqlx::query_as(concat!(
+            select_deals!(),
+            " WHERE d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = $1) AND d.status = 'open'
+              ORDER BY d.expected_close_on IS NULL, d.expected_close_on, d.id LIMIT $2"
+        ))
+        .bind(contact.0)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
         .await
+    })?;
+    let deals = rows.into_iter().map(Deal::try_from).collect::<Result<Vec<_>, _>>()?;
+    with_people(db, deals).await
+}
+
+#[derive(FromRow)]
+struct PersonRow {
+    deal_id: Uuid,
+    contact_id: Uuid,
+    role: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+}
+
+/// Fills in the people of `deals`, named, from one read of theirs.
+async fn with_people(db: &Db, mut deals: Vec<Deal>) -> Result<Vec<Deal>, StoreError> {
+    if deals.is_empty() {
+        return Ok(deals);
+    }
+    let mut sql = Sql::new(
+        "SELECT dc.deal_id, dc.contact_id, dc.role, ct.first_name, ct.last_name, ct.email
+         FROM deal_contacts dc JOIN contacts ct ON ct.id = dc.contact_id WHERE dc.deal_id IN ",
+    );
+    sql.values([deals.iter().map(|d| Bind::Uuid(d.id.0))]).push(" ORDER BY dc.deal_id, dc.position");
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<PersonRow> = on_pool!(db, |pool| {
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)).persistent(false), binds).fetch_all(pool).await
+    })?;
+    let mut by_deal: HashMap<Uuid, Vec<PersonRow>> = HashMap::new();
+    for row in rows {
+        by_deal.entry(row.deal_id).or_default().push(row);
+    }
+    for deal in &mut deals {
+        for row in by_deal.remove(&deal.id.0).unwrap_or_default() {
+            let role =
+                DealRole::parse(&row.role).ok_or_else(|| StoreError::corrupt("deal role", &row.role))?;
+            let contact_id = ContactId(row.contact_id);
+            deal.fields.contacts.push(DealContact { contact_id, role });
+            let name = name_of(row.first_name.as_deref(), row.last_name.as_deref(), row.email.as_deref());
+            deal.people.push(ContactSummary { id: contact_id, name });
+        }
+    }
+    Ok(deals)
+}
+
+/// Writes the people of `deal` in place of those it had.
+async fn keep_people(tx: &mut Tx, deal: DealId, people: &[DealContact]) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM deal_contacts WHERE deal_id = $1")
+            .bind(deal.0)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if people.is_empty() {
+        return Ok(());
+    }
+    const HEAD: &str = "INSERT INTO deal_contacts (deal_id, contact_id, role, position)";
+    let mut rows = Vec::with_capacity(people.len());
+    for (person, position) in people.iter().zip(0..) {
+        rows.push(vec![
+            Bind::Uuid(deal.0),
+            Bind::Uuid(person.contact_id.0),
+            Bind::Text(person.role.as_str().to_owned()),
+            Bind::Int(position),
+        ]);
+    }
+    insert_rows(tx, HEAD, rows).await
+}
+
+/// The deals whose people include `contact`, as they stand in `tx`.
+pub async fn with_person(tx: &mut Tx, contact: ContactId) -> Result<Vec<DealId>, StoreError> {
+    let ids: Vec<Uuid> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT deal_id FROM deal_contacts WHERE contact_id = $1 ORDER BY deal_id")
+            .bind(contact.0)
+            .fetch_all(&mut *conn)
+            .await
+    })?;
+    Ok(ids.into_iter().map(DealId).collect())
+}
+
+/// The people of `deal`, as they stand in `tx`.
+pub async fn people_of(tx: &mut Tx, deal: DealId) -> Result<Vec<DealContact>, StoreError> {
+    let rows: Vec<(Uuid, String)> = on_tx!(tx, |conn| {
+        sqlx::query_as("SELECT contact_id, role FROM deal_contacts WHERE deal_id = $1 ORDER BY position")
+            .bind(deal.0)
+            .fetch_all(&mut *conn)
+            .await
+    })?;
+    rows.into_iter()
+        .map(|(contact, role)| {
+            let role = DealRole::parse(&role).ok_or_else(|| StoreError::corrupt("deal role", &role))?;
+            Ok(DealContact { contact_id: ContactId(contact), role })
+        })
+        .collect()
+}
+
+/// Gives `deal` the people `people`, as a change of the deal (its version moves, so an edit
+/// made from an older copy fails rather than putting them back): what a merge of two of
+/// them does.
+pub async fn replace_people(
+    tx: &mut Tx,
+    deal: DealId,
+    people: &[DealContact],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    keep_people(tx, deal, people).await?;
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE deals SET version = version + 1, updated_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(deal.0)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
 }
 
 /// How many deals `query` matches (see [`crate::count`]).
@@ -205,12 +353,13 @@ pub async fn count_matching(
 
 pub async fn insert(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
     insert_many(tx, std::iter::once(deal)).await?;
+    keep_people(tx, deal.id, &deal.fields.contacts).await?;
     add_to_totals(tx, deal, 1).await?;
     entered_stage(tx, deal, None).await
 }
 
-/// Writes many deals in few statements (demo data), without their stage history or their
-/// stages' totals ([`rebuild_totals`] once they are all in).
+/// Writes many deals in few statements (demo data), without their people, their stage history
+/// or their stages' totals ([`rebuild_totals`] once they are all in).
 pub async fn insert_many<'a>(
     tx: &mut Tx,
     deals: impl IntoIterator<Item = &'a Deal>,
@@ -267,6 +416,9 @@ fn changeable_values(deal: &Deal) -> Vec<Bind> {
 pub async fn update(tx: &mut Tx, before: &Deal, after: &Deal) -> Result<(), StoreError> {
     const HEAD: &str = concat!("UPDATE deals SET (", changeable_columns!(), ") = ");
     update_row(tx, HEAD, changeable_values(after), after.id.0, before.version).await?;
+    if after.fields.contacts != before.fields.contacts {
+        keep_people(tx, after.id, &after.fields.contacts).await?;
+    }
     if after.fields.stage_id != before.fields.stage_id {
         entered_stage(tx, after, Some(before.fields.stage_id)).await?;
     }

@@ -288,6 +288,10 @@ impl LinkedTable {
 pub const ENDING_WITH_THE_CONTACT: [(&str, &str); 2] =
     [("portal_links", "contact_id"), ("portal_sessions", "contact_id")];
 
+/// The tables where a merge gives the merged contact's place to the survivor unless the
+/// survivor already has one beside it, which it keeps: a deal's people, each named once.
+pub const SHARED_WITH_THE_SURVIVOR: [(&str, &str); 1] = [("deal_contacts", "contact_id")];
+
 /// Points every row of `table` that points at `from` at `to`; returns the rows moved.
 pub async fn move_links(
     tx: &mut Tx,

@@ -139,6 +139,7 @@ impl Generator {
                 .rng
                 .random_bool(0.7)
                 .then(|| self.contacts[self.rng.random_range(0..self.contacts.len())]),
+            contacts: vec![],
             owner_id: Some(self.owners[self.rng.random_range(0..self.owners.len())]),
             amount: Some(Money::from_minor(amount, currency)),
             probability,
@@ -154,6 +155,7 @@ impl Generator {
             fields,
             company: None,
             contact: None,
+            people: vec![],
             pipeline_name: String::new(),
             stage_name: String::new(),
             stage_entered_at,

@@ -4,6 +4,7 @@
 use super::Chrome;
 use super::companies::typed_company;
 use super::custom;
+use super::deal_people::{People, TypedPerson};
 use super::filters::{Control, common_control};
 use super::kind::{Header, KindPages, Link};
 use super::lists::Cell;
@@ -169,6 +170,16 @@ impl KindPages for Deals {
     /// Deals are told apart by their title and company, which may repeat from year to year.
     async fn namesakes(_app: &App, _actor: &Actor, _fields: &Fields) -> Result<Vec<Link>, AppError> {
         Ok(vec![])
+    }
+
+    async fn people(
+        app: &App,
+        actor: &Actor,
+        page: &Chrome,
+        deal: &Deal,
+        typed: &TypedPerson,
+    ) -> Result<Option<People>, AppError> {
+        Ok(Some(super::deal_people::section(app, actor, page, deal, typed).await?))
     }
 
     async fn header(_app: &App, _actor: &Actor, page: &Chrome, deal: &Deal) -> Result<Header, AppError> {

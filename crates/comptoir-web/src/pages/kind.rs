@@ -4,6 +4,7 @@
 //! in `pages::router`.
 
 use super::Chrome;
+use super::deal_people::{People, TypedPerson};
 use super::filters::{Control, common_control};
 use super::lists::Cell;
 use super::records::Spec;
@@ -199,6 +200,18 @@ pub trait KindPages: Send + Sync + 'static {
         page: &Chrome,
         record: &Self::Record,
     ) -> impl Future<Output = Result<Header, AppError>> + Send;
+
+    /// The people its page lists with their part, `typed` being what its form sent: none
+    /// but a deal's.
+    fn people(
+        _app: &App,
+        _actor: &Actor,
+        _page: &Chrome,
+        _record: &Self::Record,
+        _typed: &TypedPerson,
+    ) -> impl Future<Output = Result<Option<People>, AppError>> + Send {
+        async { Ok(None) }
+    }
 }
 
 /// The kind's pages' address: `/contacts`.

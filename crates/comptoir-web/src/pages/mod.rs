@@ -13,6 +13,7 @@ mod companies;
 mod contacts;
 mod custom;
 mod days;
+mod deal_people;
 mod deals;
 mod duplicates;
 mod errors;
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .merge(forecast::router())
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
+        .merge(deal_people::router())
         .merge(service_report::router())
         .merge(articles::router())
         .merge(macros::router())

@@ -3,6 +3,7 @@
 //! inline editing, and the create and edit forms. The lists are in `record_lists`.
 
 use super::activities::{Composer, TaskLine, TimelineItem, composer_body, task_lines, timeline_items};
+use super::deal_people::{People, TypedPerson, role_label};
 use super::errors::PageError;
 use super::forms::{FormField, form_name, place_errors};
 use super::kind::{
@@ -29,7 +30,7 @@ use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_domain::users::{Actor, User};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 #[derive(Template)]
@@ -387,6 +388,8 @@ struct ShowPage {
     tasks: Vec<TaskLine>,
     /// A company's contacts; `None` on a contact's page.
     members: Option<Vec<Link>>,
+    /// A deal's people and their part.
+    people: Option<People>,
     /// A contact's or a company's open deals; `None` on a deal's page.
     deals: Option<Vec<DealLine>>,
     /// Where "new deal" starts, with the company filled in.
@@ -478,12 +481,15 @@ pub struct DealLine {
     pub stage: String,
     pub amount: Option<String>,
     pub closes: Option<String>,
+    /// The contact's part in it, when they are one of its people.
+    pub role: Option<String>,
 }
 
 /// How many open deals a record's page lists.
 const OPEN_DEALS_SHOWN: u32 = 20;
 
-/// The open deals of a contact or a company, soonest to close first.
+/// The open deals of a contact (those they are the main contact of, then those they take part
+/// in) or of a company, soonest to close first.
 async fn open_deals(
     app: &comptoir_app::App,
     actor: &comptoir_domain::users::Actor,
@@ -501,11 +507,24 @@ async fn open_deals(
         ("sort", "expected_close_on".to_owned()),
         ("limit", OPEN_DEALS_SHOWN.to_string()),
     ])?;
-    let deals = app.list::<comptoir_app::deals::Deals>(actor, &query).await?.data;
+    let mut deals = app.list::<comptoir_app::deals::Deals>(actor, &query).await?.data;
+    if of.kind == RecordKind::Contact {
+        let contact = comptoir_domain::ids::ContactId(of.id);
+        let taken_part = app.deals_taken_part_in(actor, contact, OPEN_DEALS_SHOWN).await?;
+        let shown: HashSet<_> = deals.iter().map(|d| d.id).collect();
+        deals.extend(taken_part.into_iter().filter(|d| !shown.contains(&d.id)));
+        deals.sort_by_key(|d| (d.fields.expected_close_on.is_none(), d.fields.expected_close_on));
+        deals.truncate(OPEN_DEALS_SHOWN as usize);
+    }
+    let role_of = |deal: &comptoir_domain::deals::Deal| {
+        let person = deal.fields.contacts.iter().find(|p| p.contact_id.0 == of.id)?;
+        Some(role_label(page, person.role))
+    };
     Ok(deals
         .into_iter()
         .map(|deal| DealLine {
             href: format!("/deals/{}", deal.id),
+            role: role_of(&deal),
             title: deal.fields.title,
             stage: deal.stage_name,
             amount: deal.fields.amount.map(|m| page.lang.amount(&m)),
@@ -567,6 +586,15 @@ fn reach_links(kind: Kind, json: &Value, name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What the address or a form asked of a record's page beyond the record itself.
+#[derive(Debug, Default)]
+pub(super) struct Asked {
+    /// Where the timeline goes on from, for older entries.
+    pub cursor: Option<String>,
+    /// Someone the visitor is adding to a deal.
+    pub person: TypedPerson,
+}
+
 /// A record's page; `typed_reply` is an answer the visitor typed that was refused, with why.
 pub(super) async fn show_page<K: KindPages>(
     state: &AppState,
@@ -574,9 +602,10 @@ pub(super) async fn show_page<K: KindPages>(
     id: Uuid,
     composer: Composer,
     typed_reply: Option<TypedReply>,
-    cursor: Option<String>,
+    asked: Asked,
     file_refused: Option<String>,
 ) -> Result<Response, AppError> {
+    let Asked { cursor, person } = asked;
     let app = &state.app;
     let actor = &visitor.actor;
     let record = K::get(app, actor, id).await?;
@@ -610,6 +639,7 @@ pub(super) async fn show_page<K: KindPages>(
         .await?;
     let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
     let (head, members) = record_head::<K>(app, actor, &page, &record).await?;
+    let people = K::people(app, actor, &page, &record, &person).await?;
     let (deals, new_deal_href) = match K::KIND {
         RecordKind::Deal | RecordKind::Ticket => (None, None),
         RecordKind::Contact => {
@@ -683,6 +713,7 @@ pub(super) async fn show_page<K: KindPages>(
         older_href,
         tasks,
         members,
+        people,
         deals,
         new_deal_href,
         documents,
@@ -695,6 +726,9 @@ pub(super) async fn show_page<K: KindPages>(
 #[derive(Deserialize)]
 struct ShowQuery {
     cursor: Option<String>,
+    /// Someone to add to a deal, as typed: the page says whom it may mean.
+    who: Option<String>,
+    role: Option<String>,
     /// A macro to fill in the reply form with, on a ticket's page.
     #[serde(rename = "macro")]
     use_macro: Option<String>,
@@ -718,7 +752,9 @@ async fn show<K: KindPages>(
         }
         _ => None,
     };
-    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), filled, query.cursor, None)
+    let asked =
+        Asked { cursor: query.cursor, person: TypedPerson { who: query.who, role: query.role, error: None } };
+    show_page::<K>(&state, &visitor, id, Composer::empty(visitor.lang), filled, asked, None)
         .await
         .map_err(PageError::from)
 }
@@ -739,7 +775,8 @@ async fn log_activity<K: KindPages>(
         Ok(()) => Ok(redirect(&format!("{}/{id}#timeline", base::<K>()), false)),
         Err(AppError::Validation(errors)) => {
             let composer = Composer::from_fields(lang, &form.fields).with_errors(&errors, lang);
-            let response = show_page::<K>(&state, visitor, id, composer, None, None, None).await?;
+            let response =
+                show_page::<K>(&state, visitor, id, composer, None, Asked::default(), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
         Err(other) => Err(PageError::from(other)),

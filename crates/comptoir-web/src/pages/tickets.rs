@@ -10,7 +10,7 @@ use super::filters::{Control, common_control};
 use super::kind::{Header, KindPages, Link, ReplyForm, TypedReply};
 use super::lists::Cell;
 use super::path::PagePath;
-use super::record_pages::show_page;
+use super::record_pages::{Asked, show_page};
 use super::records::{Kind, Spec, body_from_form, spec, user_name, version_of};
 use super::redirect;
 use super::session::check_origin;
@@ -425,7 +425,7 @@ async fn go_to_or_refuse(
                 id,
                 Composer::empty(visitor.lang),
                 Some(typed),
-                None,
+                Asked::default(),
                 None,
             )
             .await?;
@@ -466,7 +466,7 @@ async fn add_message(
                 id,
                 Composer::empty(visitor.lang),
                 Some(typed),
-                None,
+                Asked::default(),
                 None,
             )
             .await?;
@@ -497,7 +497,8 @@ async fn attach(
         ticket_files::Received::Refused(why) => visitor.lang.message(why),
     };
     let composer = Composer::empty(visitor.lang);
-    let mut page = show_page::<Tickets>(&state, &visitor, id.0, composer, None, None, Some(refused)).await?;
+    let mut page =
+        show_page::<Tickets>(&state, &visitor, id.0, composer, None, Asked::default(), Some(refused)).await?;
     *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(page)
 }

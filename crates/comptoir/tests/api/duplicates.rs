@@ -1,5 +1,5 @@
 use comptoir_domain::users::Role;
-use comptoir_store::duplicates::{ENDING_WITH_THE_CONTACT, LinkedTable};
+use comptoir_store::duplicates::{ENDING_WITH_THE_CONTACT, LinkedTable, SHARED_WITH_THE_SURVIVOR};
 use comptoir_testkit::{TestServer, on_both_databases};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -250,7 +250,8 @@ async fn every_reference_to_a_contact_is_one_a_merge_moves(s: TestServer) {
     let references: BTreeSet<(String, String)> =
         s.db.references_to("contacts").await.expect("the schema").into_iter().collect();
     let moved = LinkedTable::ALL.iter().map(|t| (t.name().to_owned(), t.column().to_owned()));
-    let ending = ENDING_WITH_THE_CONTACT.iter().map(|(t, c)| ((*t).to_owned(), (*c).to_owned()));
+    let ending = ENDING_WITH_THE_CONTACT.iter().chain(&SHARED_WITH_THE_SURVIVOR);
+    let ending = ending.map(|(t, c)| ((*t).to_owned(), (*c).to_owned()));
     let declared: BTreeSet<(String, String)> = moved.chain(ending).collect();
     assert_eq!(references, declared, "add the new table to comptoir_store::duplicates::LinkedTable");
 }

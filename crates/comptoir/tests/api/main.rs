@@ -7,6 +7,7 @@ mod attachments;
 mod bulk;
 mod companies;
 mod contacts;
+mod deal_people;
 mod deals;
 mod demo;
 mod duplicates;

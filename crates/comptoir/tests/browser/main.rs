@@ -548,6 +548,11 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
     browser.goto(&format!("/deals/{oven}")).await;
     browser.wait_for(".page-head", "Ventes › Proposition").await;
     browser.check_accessibility("deal").await;
+    // Someone added by a name no contact has: the page says so beside the form.
+    browser.fill("#person-who", "Personne Inconnue").await;
+    browser.click("#people form[action$='/people'] button[type=submit]").await;
+    browser.wait_for("#person-error", "Aucun contact ne correspond").await;
+    browser.check_accessibility("deal people refused").await;
     // A quote for the deal, written from its page without script, then sent.
     browser.click(&format!("a[href='/quotes/new?deal={oven}']")).await;
     browser.wait_for("h1", "Nouveau devis").await;

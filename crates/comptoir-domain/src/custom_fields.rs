@@ -90,6 +90,25 @@ pub fn validate_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A key for a field people named `label` ("Numéro client" → `numero_client`), one that
+/// [`validate_key`] takes.
+pub fn key_from_label(label: &str) -> String {
+    let mut key = String::new();
+    for c in crate::search::fold(label).chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            key.push(c);
+        } else if !key.is_empty() && !key.ends_with('_') {
+            key.push('_');
+        }
+    }
+    let mut key = key.trim_end_matches('_').to_owned();
+    if !key.starts_with(|c: char| c.is_ascii_lowercase()) {
+        key.insert_str(0, "field_");
+    }
+    key.truncate(63);
+    key.trim_end_matches('_').to_owned()
+}
+
 impl CustomFieldDefinition {
     /// Checks one value against this definition and returns it in stored form.
     pub fn normalise(&self, value: &Value) -> Result<Value, String> {
@@ -306,5 +325,19 @@ mod tests {
         for bad in ["", "Budget", "2x", "a-b", "a.b", "a'b"] {
             assert!(validate_key(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_column_header_becomes_a_key() {
+        for (label, key) in [
+            ("Numéro client", "numero_client"),
+            ("  Code TVA (intracom.) ", "code_tva_intracom"),
+            ("2e adresse", "field_2e_adresse"),
+            ("—", "field"),
+        ] {
+            assert_eq!(key_from_label(label), key);
+            assert_eq!(validate_key(&key_from_label(label)), Ok(()), "{label}");
+        }
+        assert_eq!(key_from_label(&"a".repeat(80)).len(), 63);
     }
 }

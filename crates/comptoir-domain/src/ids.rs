@@ -79,6 +79,8 @@ typed_id!(
     TeamId,
     /// A file attached to a ticket.
     AttachmentId,
+    /// A column mapping kept under a name for the next import of the same shape.
+    ImportTemplateId,
 );
 
 typed_id!(

@@ -18,6 +18,7 @@ pub mod duplicates;
 pub mod email;
 pub mod exchange_rates;
 pub mod ids;
+pub mod import_templates;
 pub mod imports;
 pub mod kinds;
 pub mod lines;

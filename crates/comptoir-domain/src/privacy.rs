@@ -472,6 +472,14 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("seller_logo", "sha256"),
     ("seller_logo", "updated_at"),
     // Exchange rates: published figures, about no one.
+    // Headers of a file and the fields they fill: the file's shape, not its people.
+    ("import_templates", "id"),
+    ("import_templates", "name"),
+    ("import_templates", "folded_name"),
+    ("import_templates", "mapping"),
+    ("import_templates", "created_by"),
+    ("import_templates", "created_at"),
+    ("import_templates", "updated_at"),
     ("deal_contacts", "deal_id"),
     ("deal_contacts", "contact_id"),
     ("deal_contacts", "position"),

@@ -80,6 +80,9 @@ pub enum ImportCommand {
         /// `--map "Notes="` to leave a column out
         #[arg(long = "map", value_parser = parse_mapping)]
         mapping: Vec<(String, String)>,
+        /// An import template, by name, whose mapping comes first (`--map` wins over it)
+        #[arg(long)]
+        template: Option<String>,
         /// SQLite's page cache for the import, in MiB: the indexes every new contact goes
         /// into are read from it rather than from the file
         #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65536))]

@@ -27,8 +27,18 @@ pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<(
     };
     let app = App::new(open_with(database_url, options).await?);
     match command {
-        ImportCommand::Contacts { file, user, dry_run, mapping, .. } => {
+        ImportCommand::Contacts { file, user, dry_run, mapping, template, .. } => {
             let actor = actor(&app, &user).await?;
+            let template = match template {
+                Some(name) => Some(
+                    app.import_template_named(&name)
+                        .await
+                        .map_err(explain)?
+                        .with_context(|| format!("no import template is called {name:?}"))?
+                        .id,
+                ),
+                None => None,
+            };
             let open_file = || File::open(&file).with_context(|| format!("cannot open {}", file.display()));
             let size = open_file()?.metadata().map(|m| m.len()).unwrap_or(0);
             let file_sha256 = fingerprint(BufReader::new(open_file()?)).context("cannot read the file")?;
@@ -37,6 +47,7 @@ pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<(
                 file_sha256,
                 file_bytes: size,
                 mapping: mapping.into_iter().collect(),
+                template,
                 dry_run,
             };
             // The bar follows the bytes read, the one measure of a file known before reading it.

@@ -6,6 +6,7 @@
 //! Every audit entry and event an import writes carries its id, so it can be undone as a whole.
 
 mod batch;
+mod templates;
 mod undo;
 
 pub(crate) use undo::Step;
@@ -15,7 +16,7 @@ use crate::kind::Kind;
 use crate::{App, AppError};
 use chrono::{DateTime, Duration, Utc};
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::ids::OperationId;
+use comptoir_domain::ids::{ImportTemplateId, OperationId};
 use comptoir_domain::imports::{Import, ImportCounts, ImportStatus};
 use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::time::now;
@@ -48,6 +49,8 @@ pub struct ImportRequest {
     pub file_bytes: u64,
     /// Header → field key (`""` leaves the column out), in place of what the headers suggest.
     pub mapping: BTreeMap<String, String>,
+    /// A template whose choices come first, for the columns the file has; `mapping` wins over it.
+    pub template: Option<ImportTemplateId>,
     pub dry_run: bool,
 }
 
@@ -126,7 +129,12 @@ impl App {
             tx.commit().await?;
             return Ok(Started { import, table, mapping });
         }
-        let mapping = Mapping::chosen(table.header(), &definitions, &request.mapping)?;
+        let mut choices = match request.template {
+            Some(template) => self.template_choices(template, table.header()).await?,
+            None => BTreeMap::new(),
+        };
+        choices.extend(request.mapping);
+        let mapping = Mapping::chosen(table.header(), &definitions, &choices)?;
         if !mapping.names_someone() {
             return Err(AppError::Validation(ValidationErrors::single(
                 "mapping",

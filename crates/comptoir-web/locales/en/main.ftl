@@ -1183,3 +1183,16 @@ deal-role-technical_evaluator = Technical evaluator
 deal-role-user = User
 deal-role-blocker = Blocker
 deal-role-other = Other part
+imports-template = Columns
+imports-template-none = As the headers say
+imports-templates = Import templates
+imports-template-columns = { $count ->
+    [one] { $count } column mapped
+   *[other] { $count } columns mapped
+}
+imports-template-delete-confirm = Delete this template? Files already imported stay as they are.
+imports-template-delete-named = Delete the template { $name }
+import-keep-template = Keep these columns as a template named
+import-keep = Keep
+import-template-kept = Columns kept: choose the template when you send the next file of this shape.
+import-new-field = New field “{ $name }”

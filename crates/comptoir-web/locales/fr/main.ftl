@@ -1183,3 +1183,16 @@ deal-role-technical_evaluator = Évaluateur technique
 deal-role-user = Utilisateur
 deal-role-blocker = Opposant
 deal-role-other = Autre rôle
+imports-template = Colonnes
+imports-template-none = Selon les en-têtes
+imports-templates = Modèles d’import
+imports-template-columns = { $count ->
+    [one] { $count } colonne reconnue
+   *[other] { $count } colonnes reconnues
+}
+imports-template-delete-confirm = Supprimer ce modèle ? Les fichiers déjà importés restent tels quels.
+imports-template-delete-named = Supprimer le modèle { $name }
+import-keep-template = Garder ces colonnes comme modèle nommé
+import-keep = Garder
+import-template-kept = Colonnes gardées : choisissez ce modèle en envoyant le prochain fichier de cette forme.
+import-new-field = Nouveau champ « { $name } »

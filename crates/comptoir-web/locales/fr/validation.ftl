@@ -100,6 +100,7 @@ v-is-not-a-column-of-the-file = n’est pas une colonne du fichier
 v-is-not-a-field-of-a-contact = n’est pas un champ d’un contact
 v-names-a-field-another-column-fills = désigne un champ qu’une autre colonne remplit déjà
 v-no-column-gives-a-name-or-an-email-address = aucune colonne ne donne de nom ni d’adresse e-mail
+v-is-not-an-import-template = n’est pas un modèle d’import
 v-the-file-is-empty = le fichier est vide
 v-this-is-not-a-text-file-a-spreadsheet-must-be-saved-as-csv = ce n’est pas un fichier texte (enregistrez le tableur au format CSV)
 v-the-first-line-must-name-the-columns = la première ligne doit nommer les colonnes

@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
 use comptoir_app::imports::ImportRequest;
-use comptoir_domain::ids::OperationId;
+use comptoir_domain::ids::{ImportTemplateId, OperationId};
+use comptoir_domain::import_templates::{ImportTemplate, ImportTemplateInput};
 use comptoir_domain::imports::Import;
 use std::collections::BTreeMap;
 
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/imports", get(list).post(create))
         .route("/imports/{id}", get(read))
         .route("/imports/{id}/undo", post(undo))
+        .route("/import-templates", get(templates).post(keep_template))
+        .route("/import-templates/{id}", axum::routing::delete(delete_template))
 }
 
 /// What `POST /api/v1/imports` is asked, from its query string.
@@ -33,19 +36,28 @@ pub struct ImportParams {
     file_name: String,
     dry_run: bool,
     mapping: BTreeMap<String, String>,
+    template: Option<ImportTemplateId>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let mut params =
-            ImportParams { file_name: "import.csv".to_owned(), dry_run: false, mapping: BTreeMap::new() };
+        let mut params = ImportParams {
+            file_name: "import.csv".to_owned(),
+            dry_run: false,
+            mapping: BTreeMap::new(),
+            template: None,
+        };
         let mut kind = None;
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
                 "kind" => kind = Some(value),
                 "file_name" => params.file_name = value.chars().take(255).collect(),
+                "template" => {
+                    let id = value.parse().map_err(|_| bad_request("template", "must be an id"))?;
+                    params.template = Some(id);
+                }
                 "dry_run" => {
                     params.dry_run = match value.as_str() {
                         "true" | "1" => true,
@@ -75,12 +87,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
 /// `running`. Rows are matched to existing contacts by email or phone; a row with an error is
 /// left out and listed with its line. `dry_run=true` checks every row and writes nothing.
 /// Columns are mapped from their headers (French or English); `map.<header>=<field>` changes
-/// one (`map.Client=last_name`, `map.Notes=` to leave it out).
+/// one (`map.Client=last_name`, `map.Notes=` to leave it out); `template=<id>` maps the
+/// columns a kept template names first.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports",
     params(
         ("kind" = String, Query, description = "what the rows are: contacts"),
         ("file_name" = Option<String>, Query, description = "the file's name, as the list of imports shows it"),
         ("dry_run" = Option<bool>, Query, description = "check and count, write nothing"),
+        ("template" = Option<uuid::Uuid>, Query, description = "an import template whose mapping comes first"),
     ),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 202, body = Import), (status = 422, body = Problem), (status = 403, body = Problem),
@@ -113,6 +127,7 @@ pub async fn create(
         file_sha256: upload.sha256.clone(),
         file_bytes: upload.size,
         mapping: params.mapping,
+        template: params.template,
         dry_run: params.dry_run,
     };
     let started = state.app.start_contact_import(&actor, file, request).await?;
@@ -177,4 +192,48 @@ pub async fn undo(
 ) -> Result<Response, ApiError> {
     let import = state.app.undo_import(&actor, id).await?;
     Ok(axum::Json(import).into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ImportTemplatePage {
+    pub data: Vec<ImportTemplate>,
+}
+
+/// The import templates, by name: column mappings kept for the next file of the same shape.
+#[utoipa::path(get, path = "/api/v1/import-templates", tag = "imports",
+    responses((status = 200, body = ImportTemplatePage)))]
+pub async fn templates(State(state): State<AppState>, Caller(actor): Caller) -> Result<Response, ApiError> {
+    let data = state.app.import_templates(&actor).await?;
+    Ok(axum::Json(ImportTemplatePage { data }).into_response())
+}
+
+/// Keep a mapping under a name (`{"name", "mapping": {"<header>": "<field>"}}`, the fields an
+/// import's `map.<header>` takes, `""` to leave a column out). A template of the same name,
+/// case and accents aside, takes the new mapping (its author or an admin): `200`; else `201`.
+#[utoipa::path(post, path = "/api/v1/import-templates", tag = "imports",
+    request_body = ImportTemplateInput,
+    responses((status = 201, body = ImportTemplate), (status = 200, body = ImportTemplate),
+        (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn keep_template(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    body: crate::extract::JsonBody,
+) -> Result<Response, ApiError> {
+    let input: ImportTemplateInput = comptoir_app::input::parse(body.value)?;
+    let (template, new) = state.app.save_import_template(&actor, input).await?;
+    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(json_response(status, &template))
+}
+
+/// Delete a template: its author or an admin.
+#[utoipa::path(delete, path = "/api/v1/import-templates/{id}", tag = "imports",
+    params(("id" = uuid::Uuid, Path, description = "the template's id")),
+    responses((status = 204), (status = 404, body = Problem), (status = 403, body = Problem)))]
+pub async fn delete_template(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<ImportTemplateId>,
+) -> Result<Response, ApiError> {
+    state.app.delete_import_template(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

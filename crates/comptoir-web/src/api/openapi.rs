@@ -49,6 +49,7 @@ use utoipa::{Modify, OpenApi};
         super::mail::settings, super::mail::set_settings, super::mail::outbox,
         super::bulk::contacts, super::bulk::companies, super::bulk::deals, super::bulk::tickets,
         super::imports::create, super::imports::list, super::imports::read, super::imports::undo,
+        super::imports::templates, super::imports::keep_template, super::imports::delete_template,
         super::duplicates::list, super::duplicates::read, super::duplicates::dismiss, super::duplicates::last_scan,
         super::duplicates::scan, super::duplicates::merge, super::duplicates::read_merge, super::duplicates::undo,
         super::activities::list, super::activities::create, super::activities::read, super::activities::update,

@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
 use comptoir_app::imports::{ImportRequest, contact_fields};
-use comptoir_domain::ids::OperationId;
+use comptoir_domain::ids::{ImportTemplateId, OperationId};
+use comptoir_domain::import_templates::ImportTemplateInput;
 use comptoir_domain::imports::{Import, ImportStatus};
 use comptoir_domain::kinds::RecordKind;
 use std::collections::BTreeMap;
@@ -29,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/imports/{id}", get(show))
         .route("/imports/{id}/run", post(run))
         .route("/imports/{id}/undo", post(undo))
+        .route("/imports/{id}/template", post(keep_template))
+        .route("/imports/templates/{id}/delete", post(delete_template))
 }
 
 /// An import as a line of the list.
@@ -44,11 +47,21 @@ struct Line {
     skipped: u64,
 }
 
+/// A kept template as the imports page lists it.
+struct TemplateLine {
+    id: ImportTemplateId,
+    name: String,
+    columns: usize,
+    /// Whether the visitor may delete it: its author or an admin.
+    mine: bool,
+}
+
 #[derive(Template)]
 #[template(path = "imports.html")]
 struct ListPage {
     page: Chrome,
     imports: Vec<Line>,
+    templates: Vec<TemplateLine>,
     can_import: bool,
     error: Option<String>,
 }
@@ -62,15 +75,27 @@ async fn list(
     visitor: Visitor,
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
-    let imports = state.app.list_imports(Some(&visitor.actor), None, 50).await?;
     let error = match query.as_deref() {
         Some("gone") => Some(visitor.lang.t("import-file-gone")),
         _ => None,
     };
-    Ok(render(&list_page(&visitor, imports, error)))
+    Ok(render(&list_page(&state, &visitor, error).await?))
 }
 
-fn list_page(visitor: &Visitor, imports: Vec<Import>, error: Option<String>) -> ListPage {
+async fn list_page(state: &AppState, visitor: &Visitor, error: Option<String>) -> Result<ListPage, AppError> {
+    let imports = state.app.list_imports(Some(&visitor.actor), None, 50).await?;
+    let templates = state
+        .app
+        .import_templates(&visitor.actor)
+        .await?
+        .into_iter()
+        .map(|t| TemplateLine {
+            id: t.id,
+            columns: t.mapping.values().filter(|key| !key.is_empty()).count(),
+            mine: t.created_by == Some(visitor.actor.user_id) || visitor.actor.is_admin(),
+            name: t.name,
+        })
+        .collect();
     let page = Chrome::new(visitor, "contacts");
     let imports = imports
         .into_iter()
@@ -86,7 +111,7 @@ fn list_page(visitor: &Visitor, imports: Vec<Import>, error: Option<String>) -> 
             skipped: i.counts.skipped,
         })
         .collect();
-    ListPage { can_import: visitor.actor.can_create_records(), page, imports, error }
+    Ok(ListPage { can_import: visitor.actor.can_create_records(), page, imports, templates, error })
 }
 
 /// Receives the file of the upload form and checks it. The form's CSRF token comes before
@@ -102,12 +127,17 @@ async fn upload(
         return Err(AppError::Forbidden("read-only users cannot import contacts").into());
     }
     let mut token_checked = false;
+    let mut template = None;
     let mut received: Option<(Upload, String)> = None;
     while let Some(field) = form.next_field().await.map_err(|_| PageError::BadRequest)? {
         match field.name() {
             Some(CSRF_FIELD) => {
                 let sent = field.text().await.map_err(|_| PageError::BadRequest)?;
                 token_checked = same_secret(&sent, &visitor.csrf);
+            }
+            Some("template") if token_checked => {
+                let chosen = field.text().await.map_err(|_| PageError::BadRequest)?;
+                template = chosen.parse::<ImportTemplateId>().ok();
             }
             Some("file") if token_checked => {
                 let file_name = field.file_name().unwrap_or("import.csv").chars().take(255).collect();
@@ -134,6 +164,7 @@ async fn upload(
         file_sha256: upload.sha256.clone(),
         file_bytes: upload.size,
         mapping: BTreeMap::new(),
+        template,
         dry_run: true,
     };
     match check(&state, &visitor, upload, request).await {
@@ -145,8 +176,7 @@ async fn upload(
 
 /// The list again, saying why the file was not taken.
 async fn refuse(state: &AppState, visitor: &Visitor, error: String) -> Result<Response, PageError> {
-    let imports = state.app.list_imports(Some(&visitor.actor), None, 50).await?;
-    let page = list_page(visitor, imports, Some(error));
+    let page = list_page(state, visitor, Some(error)).await?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
@@ -189,7 +219,12 @@ async fn check(
 struct Column {
     header: String,
     chosen: String,
+    /// The choice that makes it a new field of its name, for an admin.
+    new_field: Option<String>,
 }
+
+/// The choice of a column's select that makes the column a new custom field.
+const NEW_FIELD: &str = "new_field";
 
 #[derive(Template)]
 #[template(path = "import_show.html")]
@@ -207,16 +242,37 @@ struct ShowPage {
     errors: Vec<(u64, String, String)>,
     may_run: bool,
     may_undo: bool,
+    /// Whether the visitor may keep the columns as a template.
+    may_keep: bool,
+    /// The template name typed, and why it was refused.
+    template_name: String,
+    template_error: Option<String>,
+    kept: bool,
 }
 
 async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     PagePath(id): PagePath<OperationId>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
+    let kept = query.as_deref() == Some("kept");
+    Ok(render(&show_page(&state, &visitor, id, kept, String::new(), None).await?))
+}
+
+/// An import's page; `template_name` and `template_error` answer the form that keeps its
+/// columns as a template.
+async fn show_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: OperationId,
+    kept: bool,
+    template_name: String,
+    template_error: Option<String>,
+) -> Result<ShowPage, AppError> {
     let import = state.app.get_import(&visitor.actor, id).await?;
     let definitions = state.app.definitions(RecordKind::Contact).await?;
-    let page = Chrome::new(&visitor, "contacts");
+    let page = Chrome::new(visitor, "contacts");
     let mut fields = vec![(String::new(), page.t("import-left-out"))];
     for key in contact_fields(&definitions) {
         let words = match key.strip_prefix("custom_fields.") {
@@ -227,10 +283,15 @@ async fn show(
         };
         fields.push((key, words));
     }
+    let may_add_fields = visitor.actor.is_admin();
     let columns = import
         .mapping
         .iter()
-        .map(|(header, chosen)| Column { header: header.clone(), chosen: chosen.clone() })
+        .map(|(header, chosen)| Column {
+            header: header.clone(),
+            chosen: chosen.clone(),
+            new_field: may_add_fields.then(|| page.t1("import-new-field", "name", header)),
+        })
         .collect();
     let errors = import
         .errors
@@ -239,7 +300,7 @@ async fn show(
         .map(|e| (e.line, e.field.clone(), visitor.lang.message(&e.message)))
         .collect();
     let mine = import.created_by == Some(visitor.actor.user_id) || visitor.actor.is_admin();
-    let show = ShowPage {
+    Ok(ShowPage {
         status: status_word(&page, import.status),
         running: import.status == ImportStatus::Running,
         percent: (import.bytes_read * 100).checked_div(import.file_bytes).unwrap_or(0).min(100),
@@ -254,10 +315,13 @@ async fn show(
         may_undo: mine
             && !import.dry_run
             && matches!(import.status, ImportStatus::Done | ImportStatus::Failed | ImportStatus::Interrupted),
+        may_keep: visitor.actor.can_create_records() && import.status != ImportStatus::Running,
+        template_name,
+        template_error,
+        kept,
         import,
         page,
-    };
-    Ok(render(&show))
+    })
 }
 
 /// Runs the checked file again, for real or as another check, with the columns as the form
@@ -276,13 +340,18 @@ async fn run(
     if checked.created_by != Some(visitor.actor.user_id) && !visitor.actor.is_admin() {
         return Err(AppError::Forbidden("only whoever sent a file, or an admin, imports it").into());
     }
-    let mapping: BTreeMap<String, String> = checked
+    let mut mapping: BTreeMap<String, String> = checked
         .mapping
         .keys()
         .map(|header| {
             (header.clone(), form.fields.get(&format!("map.{header}")).unwrap_or_default().to_owned())
         })
         .collect();
+    let new_fields: Vec<String> =
+        mapping.iter().filter(|(_, key)| *key == NEW_FIELD).map(|(header, _)| header.clone()).collect();
+    if !new_fields.is_empty() {
+        mapping.extend(state.app.fields_for_columns(&visitor.actor, &new_fields).await?);
+    }
     let Some(upload) = Upload::kept(id.0, checked.file_sha256.clone()) else {
         return Ok(redirect("/imports?gone", false));
     };
@@ -292,6 +361,7 @@ async fn run(
         file_sha256: checked.file_sha256,
         file_bytes: upload.size,
         mapping,
+        template: None,
         dry_run,
     };
     match check(&state, visitor, upload, request).await {
@@ -308,4 +378,36 @@ async fn undo(
 ) -> Result<Response, PageError> {
     state.app.undo_import(&form.visitor.actor, id).await?;
     Ok(redirect(&format!("/imports/{id}"), false))
+}
+
+/// Keeps the columns of an import, as it read its file, under the name typed.
+async fn keep_template(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<OperationId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    let visitor = &form.visitor;
+    let import = state.app.get_import(&visitor.actor, id).await?;
+    let name = form.fields.text("name");
+    let input = ImportTemplateInput { name: name.clone(), mapping: import.mapping };
+    match state.app.save_import_template(&visitor.actor, input).await {
+        Ok(_) => Ok(redirect(&format!("/imports/{id}?kept"), false)),
+        Err(AppError::Validation(errors)) => {
+            let messages: Vec<String> = errors.0.iter().map(|e| visitor.lang.message(&e.message)).collect();
+            let page =
+                show_page(&state, visitor, id, false, name.unwrap_or_default(), Some(messages.join(" ")))
+                    .await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn delete_template(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<ImportTemplateId>,
+    form: Submission,
+) -> Result<Response, PageError> {
+    state.app.delete_import_template(&form.visitor.actor, id).await?;
+    Ok(redirect("/imports", false))
 }

@@ -18,7 +18,7 @@ on_both_databases!(
     an_import_that_wrote_contacts_looks_for_their_duplicates,
 );
 
-async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
+pub(super) async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
     let response = s
         .client
         .post(format!("{}/api/v1/imports?{query}", s.base_url))
@@ -35,7 +35,7 @@ async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Ans
 }
 
 /// The import once it no longer runs.
-async fn finished(s: &TestServer, answer: &Answer) -> Value {
+pub(super) async fn finished(s: &TestServer, answer: &Answer) -> Value {
     assert_eq!(answer.status, StatusCode::ACCEPTED, "{:?}", answer.body);
     let location = answer.header("location").expect("the import's address").to_owned();
     for _ in 0..300 {
@@ -315,7 +315,7 @@ async fn a_killed_import_leaves_whole_batches_and_runs_again(s: TestServer) {
 }
 
 /// The page of an import, once it no longer runs.
-async fn settled(browser: &comptoir_testkit::Browser, path: &str) -> comptoir_testkit::Html {
+pub(super) async fn settled(browser: &comptoir_testkit::Browser, path: &str) -> comptoir_testkit::Html {
     for _ in 0..300 {
         let page = browser.get(path).await;
         if !page.contains("http-equiv=\"refresh\"") {

@@ -13,6 +13,7 @@ mod demo;
 mod duplicates;
 mod hardening;
 mod health;
+mod import_templates;
 mod imports;
 mod keyset;
 mod listing;

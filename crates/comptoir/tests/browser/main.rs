@@ -193,6 +193,9 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     let survey = survey_for(&server, &ticket).await;
     let team = json!({"name": "Support N1", "members": [{"user_id": server.admin_id}], "categories": ["Dépannage"], "languages": ["en"]});
     assert_eq!(server.post("/api/v1/teams", &server.admin, team).await.status, reqwest::StatusCode::CREATED);
+    let template = json!({"name": "Salon 2026", "mapping": {"Interlocuteur": "full_name", "Stand": ""}});
+    let kept = server.post("/api/v1/import-templates", &server.admin, template).await;
+    assert_eq!(kept.status, reqwest::StatusCode::CREATED);
     let others = [
         survey.clone(),
         "/articles".to_owned(),
@@ -207,6 +210,7 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         "/tickets/new".to_owned(),
         format!("/tickets/{ticket}"),
         "/tickets/report".to_owned(),
+        "/imports".to_owned(),
         "/duplicates".to_owned(),
         pair.unwrap_or_else(|| "/duplicates".to_owned()),
         "/account".to_owned(),

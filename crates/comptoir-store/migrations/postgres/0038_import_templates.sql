@@ -1,0 +1,12 @@
+-- Column mappings kept under a name, so the next file of the same shape (the same supplier's
+-- export, the same trade-fair list) is mapped the same way: header → field key, "" for a
+-- column left out. Names are unique once folded. Same columns as the other tree.
+CREATE TABLE import_templates (
+    id UUID PRIMARY KEY,
+    name TEXT NOT NULL,
+    folded_name TEXT NOT NULL UNIQUE,
+    mapping JSONB NOT NULL,
+    created_by UUID REFERENCES users(id) ON DELETE SET NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);

@@ -277,14 +277,15 @@ impl App {
 }
 
 impl App {
-    /// A pipeline's report over a period: stage by stage, deals in, conversion to the next
-    /// stage and time spent; deals won and lost, win rate and cycle length.
+    /// A pipeline's report over a period: stage by stage, deals in, their value, conversion to
+    /// the next stage and time spent; deals won and lost with their value, win rate and cycle
+    /// length. Values are in the base currency.
     pub async fn pipeline_report(
         &self,
         actor: &Actor,
         scope: &ReportScope,
     ) -> Result<PipelineReport, AppError> {
         let pipeline = self.pipeline(actor, scope.pipeline).await?;
-        Ok(comptoir_store::deals::report(&self.db, scope, &pipeline.fields.stages).await?)
+        Ok(comptoir_store::deals::report(&self.db, scope, &pipeline.fields.stages, BASE_CURRENCY).await?)
     }
 }

@@ -501,15 +501,29 @@ pub struct StageReport {
     /// How long, on average, deals that entered the stage in the period stayed there before
     /// moving again (those still in it are not counted); absent when none moved on.
     pub average_days_in_stage: Option<f64>,
+    /// The amounts of the deals that entered it in the period (a deal that came back counts
+    /// again), in minor units of the report's currency.
+    pub value: i64,
 }
 
-/// A pipeline's report over a period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+/// A pipeline's report over a period. Amounts are in the base currency: a deal in another one
+/// converts at the latest rate published on or before the day it closed, or should close (the
+/// day it entered the stage when it has no such day).
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PipelineReport {
+    /// The currency every value is in, as minor units (cents).
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: crate::money::Currency,
     pub stages: Vec<StageReport>,
     /// Deals won and lost in the period.
     pub won: i64,
     pub lost: i64,
+    /// Their amounts.
+    pub won_value: i64,
+    pub lost_value: i64,
+    /// Stage entries and closings of deals in another currency that no rate converts, and so
+    /// are not in the values.
+    pub left_out: i64,
     /// won / (won + lost); absent when none closed.
     pub win_rate: Option<f64>,
     /// From creation to the day they were won or lost, on average, for the deals closed in the

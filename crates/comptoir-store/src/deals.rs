@@ -831,6 +831,7 @@ pub async fn report(
     db: &Db,
     scope: &ReportScope,
     stages: &[comptoir_domain::pipelines::Stage],
+    base: Currency,
 ) -> Result<PipelineReport, StoreError> {
     let from = Bind::Text(scope.from.format("%Y-%m-%d").to_string());
     let until = Bind::Text(scope.until.format("%Y-%m-%d").to_string());
@@ -880,9 +881,15 @@ pub async fn report(
                 Some(next) if count > 0 => Some(entered_in(next).map_or(0, |e| e.1) as f64 / count as f64),
                 _ => None,
             };
-            StageReport { stage_id: stage.id, entered: count, conversion, average_days_in_stage: average }
+            StageReport {
+                stage_id: stage.id,
+                entered: count,
+                conversion,
+                average_days_in_stage: average,
+                value: 0,
+            }
         })
-        .collect();
+        .collect::<Vec<_>>();
     let mut sql = Sql::new("SELECT status, count(*), CAST(avg(");
     sql.push(since)
         .push(") AS DOUBLE PRECISION) FROM deals WHERE status IN ('won', 'lost') AND closed_on >= ");
@@ -902,13 +909,133 @@ pub async fn report(
         (Some(w), Some(l)) => Some((w * won as f64 + l * lost as f64) / (won + lost) as f64),
         (one, other) => one.or(other),
     };
+    let values = report_values(db, scope, base).await?;
     Ok(PipelineReport {
-        stages: reports,
+        currency: base,
+        stages: reports
+            .into_iter()
+            .map(|stage| StageReport { value: values.of(&stage.stage_id.0.to_string()), ..stage })
+            .collect(),
         won,
         lost,
+        won_value: values.of("won"),
+        lost_value: values.of("lost"),
+        left_out: values.left_out,
         win_rate: (won + lost > 0).then(|| won as f64 / (won + lost) as f64),
         average_cycle_days: cycle,
     })
+}
+
+/// What a report's values add up to: by stage (its id) and by closing (`won`, `lost`).
+struct ReportValues {
+    sums: std::collections::HashMap<String, i64>,
+    left_out: i64,
+}
+
+impl ReportValues {
+    fn of(&self, key: &str) -> i64 {
+        self.sums.get(key).copied().unwrap_or(0)
+    }
+}
+
+/// The amounts of a report's stage entries and closings, summed by the database per currency
+/// (and, for another currency than `base`, per day, converted here at that day's rate).
+async fn report_values(db: &Db, scope: &ReportScope, base: Currency) -> Result<ReportValues, StoreError> {
+    let dialect = db.dialect();
+    let entered_on = match dialect {
+        crate::Dialect::Sqlite => "substr(c.changed_at, 1, 10)",
+        crate::Dialect::Postgres => "to_char(c.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+    };
+    let base_code = Bind::Text(base.code().to_owned());
+    // A row per key and currency; per day too for another currency.
+    let mut sql = Sql::new("SELECT c.to_stage_id, d.currency, CASE WHEN d.currency = ");
+    sql.bind(base_code.clone()).push(" THEN '' ELSE COALESCE(d.closed_on, d.expected_close_on, ");
+    sql.push(entered_on).push(") END AS day, count(*), CAST(sum(d.amount_minor) AS BIGINT)");
+    sql.push(" FROM deal_stage_changes c JOIN deals d ON d.id = c.deal_id WHERE c.pipeline_id = ");
+    sql.bind(Bind::Uuid(scope.pipeline.0));
+    sql.push(" AND c.changed_at >= ").bind(start_of(scope.from));
+    sql.push(" AND c.changed_at < ").bind(start_of(scope.until));
+    sql.push(" AND d.amount_minor IS NOT NULL");
+    if let Some(owner) = scope.owner {
+        sql.push(" AND d.owner_id = ").bind(Bind::Uuid(owner.0));
+    }
+    sql.push(" GROUP BY c.to_stage_id, d.currency, day");
+    let (text, binds) = sql.into_parts(dialect);
+    let by_stage: Vec<(Uuid, String, String, i64, i64)> = on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    let mut sql = Sql::new("SELECT status, currency, CASE WHEN currency = ");
+    sql.bind(base_code)
+        .push(" THEN '' ELSE closed_on END AS day, count(*), CAST(sum(amount_minor) AS BIGINT)");
+    sql.push(" FROM deals WHERE status IN ('won', 'lost') AND closed_on >= ");
+    sql.bind(Bind::Text(scope.from.format("%Y-%m-%d").to_string()));
+    sql.push(" AND closed_on < ").bind(Bind::Text(scope.until.format("%Y-%m-%d").to_string()));
+    sql.push(" AND pipeline_id = ").bind(Bind::Uuid(scope.pipeline.0));
+    sql.push(" AND amount_minor IS NOT NULL");
+    if let Some(owner) = scope.owner {
+        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
+    }
+    sql.push(" GROUP BY status, currency, day");
+    let (text, binds) = sql.into_parts(dialect);
+    let by_closing: Vec<(String, String, String, i64, i64)> = on_pool!(db, |pool| {
+        crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await
+    })?;
+    let by_stage = by_stage.into_iter().map(|(stage, currency, day, deals, amount)| ValueRow {
+        key: stage.to_string(),
+        currency,
+        day,
+        deals,
+        amount,
+    });
+    let rows: Vec<ValueRow> = by_stage
+        .chain(by_closing.into_iter().map(|(key, currency, day, deals, amount)| ValueRow {
+            key,
+            currency,
+            day,
+            deals,
+            amount,
+        }))
+        .collect();
+
+    let foreign: Vec<(Currency, NaiveDate)> = rows
+        .iter()
+        .filter(|row| row.currency != base.code())
+        .filter_map(|row| Some((Currency::parse(&row.currency).ok()?, row.day.parse::<NaiveDate>().ok()?)))
+        .collect();
+    let mut codes: Vec<String> = foreign.iter().map(|(c, _)| c.code().to_owned()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let book = match (foreign.iter().map(|f| f.1).min(), foreign.iter().map(|f| f.1).max()) {
+        (Some(first), Some(last)) => {
+            let after = last.succ_opt().unwrap_or(last);
+            RateBook::new(crate::exchange_rates::book_rates(db, &codes, first, after).await?)
+        }
+        _ => RateBook::new([]),
+    };
+    let mut values = ReportValues { sums: std::collections::HashMap::new(), left_out: 0 };
+    for row in rows {
+        let amount = if row.currency == base.code() {
+            Some(row.amount)
+        } else {
+            let currency = Currency::parse(&row.currency).ok();
+            let day = row.day.parse::<NaiveDate>().ok();
+            currency.zip(day).and_then(|(currency, day)| book.to_base(row.amount, currency, day))
+        };
+        match amount {
+            Some(amount) => *values.sums.entry(row.key).or_default() += amount,
+            None => values.left_out += row.deals,
+        }
+    }
+    Ok(values)
+}
+
+/// One key's deals in one currency (and, for another than the base, on one day).
+struct ValueRow {
+    key: String,
+    currency: String,
+    day: String,
+    deals: i64,
+    amount: i64,
 }
 
 /// Midnight UTC of `day`.

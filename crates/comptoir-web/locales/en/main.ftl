@@ -1196,3 +1196,8 @@ import-keep-template = Keep these columns as a template named
 import-keep = Keep
 import-template-kept = Columns kept: choose the template when you send the next file of this shape.
 import-new-field = New field “{ $name }”
+report-value = Their value
+report-left-out = { $count ->
+    [one] { $shown } entry in another currency is not in the values: no exchange rate is known at its date (Settings › Exchange rates).
+   *[other] { $shown } entries in other currencies are not in the values: no exchange rate is known at their date (Settings › Exchange rates).
+}

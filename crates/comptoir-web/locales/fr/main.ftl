@@ -1196,3 +1196,8 @@ import-keep-template = Garder ces colonnes comme modèle nommé
 import-keep = Garder
 import-template-kept = Colonnes gardées : choisissez ce modèle en envoyant le prochain fichier de cette forme.
 import-new-field = Nouveau champ « { $name } »
+report-value = Leur montant
+report-left-out = { $count ->
+    [one] { $shown } passage dans une autre devise n’est pas compté dans les montants : aucun taux de change connu à sa date (Paramètres › Taux de change).
+   *[other] { $shown } passages dans d’autres devises ne sont pas comptés dans les montants : aucun taux de change connu à leur date (Paramètres › Taux de change).
+}

@@ -17,6 +17,7 @@ use chrono::{Datelike, Months, NaiveDate, Utc};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::deals::ReportScope;
+use comptoir_domain::money::Money;
 use comptoir_domain::time::month_span;
 use serde::Deserialize;
 
@@ -44,6 +45,7 @@ pub struct StageLine {
     pub entered: i64,
     pub conversion: String,
     pub days: String,
+    pub value: String,
 }
 
 #[derive(Template)]
@@ -53,6 +55,10 @@ struct ReportPage {
     stages: Vec<StageLine>,
     won: i64,
     lost: i64,
+    won_value: String,
+    lost_value: String,
+    /// Why some values are short: entries in a currency no rate converts.
+    left_out: Option<String>,
     win_rate: String,
     cycle: String,
     pipelines: Vec<(String, String)>,
@@ -86,6 +92,7 @@ async fn report(
         share.map(|s| lang.t1("report-percent", "n", lang.number(s * 100.0, 0))).unwrap_or_default()
     };
     let days = |d: Option<f64>| d.map(|d| lang.t1("report-days", "n", lang.number(d, 1))).unwrap_or_default();
+    let amount = |minor: i64| lang.amount(&Money::from_minor(minor, report.currency));
     let stages = pipeline
         .fields
         .stages
@@ -96,6 +103,7 @@ async fn report(
             entered: line.entered,
             conversion: percent(line.conversion),
             days: days(line.average_days_in_stage),
+            value: amount(line.value),
         })
         .collect();
     Ok(render(&ReportPage {
@@ -103,6 +111,9 @@ async fn report(
         stages,
         won: report.won,
         lost: report.lost,
+        won_value: amount(report.won_value),
+        lost_value: amount(report.lost_value),
+        left_out: (report.left_out > 0).then(|| lang.count("report-left-out", report.left_out)),
         win_rate: percent(report.win_rate),
         cycle: days(report.average_cycle_days),
         pipelines: pipelines.iter().map(|p| (p.id.to_string(), p.fields.name.clone())).collect(),

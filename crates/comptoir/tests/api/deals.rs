@@ -16,6 +16,7 @@ on_both_databases!(
     the_forecast_adds_up_committed_weighted_and_best_case_by_month,
     a_boards_kept_totals_follow_every_change,
     a_pipeline_report_follows_deals_through_their_stages,
+    a_pipeline_report_adds_up_values_in_the_base_currency,
 );
 
 /// A pipeline with three open stages (10 %, 40 %, 70 %), won and lost.
@@ -632,4 +633,51 @@ async fn a_pipeline_report_follows_deals_through_their_stages(s: TestServer) {
     );
     let bad = s.get(&format!("/api/v1/pipelines/{id}/report?from=hier"), &s.admin).await;
     assert_eq!(bad.error_fields(), ["from"]);
+}
+
+/// Values of stage entries and closings are in euros: another currency converts at the rate of
+/// the day the deal closes, or is left out (and counted) when no rate is known.
+async fn a_pipeline_report_adds_up_values_in_the_base_currency(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let id = sales["id"].as_str().expect("an id").to_owned();
+    let rates = json!({"rates": [{"currency": "USD", "on": "2031-03-01", "per_base": "1.25"}]});
+    let set =
+        s.request(reqwest::Method::PUT, "/api/v1/exchange-rates", Some(&s.admin), Some(rates), &[]).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let mut deals = vec![];
+    for body in [
+        json!({"title": "Euros", "amount": "1000"}),
+        json!({"title": "Dollars", "amount": "1000", "currency": "USD", "expected_close_on": "2031-03-10"}),
+        json!({"title": "Francs", "amount": "100", "currency": "CHF", "expected_close_on": "2031-03-10"}),
+        json!({"title": "Sans montant"}),
+    ] {
+        let created = s.post("/api/v1/deals", &s.admin, body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        deals.push(created.id());
+    }
+    move_to(&s, &s.admin, &deals[0], json!({"stage_id": stage(&sales, 1)})).await;
+    move_to(&s, &s.admin, &deals[0], json!({"stage_id": stage(&sales, 3)})).await;
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    let report = s.get(&format!("/api/v1/pipelines/{id}/report?from={this_month}&months=1"), &s.admin).await;
+    assert_eq!(report.status, StatusCode::OK, "{:?}", report.body);
+    assert_eq!(report.body["currency"], "EUR");
+    let values: Vec<i64> = report.body["stages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|st| st["value"].as_i64())
+        .collect();
+    // 1000 € and 1000 $ at 1.25 entered the first stage; the euros went on and were won.
+    assert_eq!(values, [100_000 + 80_000, 100_000, 0, 100_000, 0]);
+    assert_eq!(
+        (report.body["won_value"].as_i64(), report.body["lost_value"].as_i64()),
+        (Some(100_000), Some(0))
+    );
+    assert_eq!(report.body["left_out"], 1, "the Swiss francs have no rate");
+
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let page = browser.get(&format!("/deals/report?pipeline={id}&from={this_month}&months=1")).await;
+    assert!(page.contains("<td class=\"num\">1\u{202f}800,00\u{a0}€</td>"), "{}", page.text);
+    assert!(page.contains("1 passage dans une autre devise"), "{}", page.text);
 }

@@ -181,6 +181,7 @@ op-is-not-empty = is not empty
 op-on = on
 op-since = since
 op-before = before
+op-between = between
 op-today = today
 op-this-week = this week
 op-last-month = last month
@@ -1201,3 +1202,6 @@ report-left-out = { $count ->
     [one] { $shown } entry in another currency is not in the values: no exchange rate is known at its date (Settings › Exchange rates).
    *[other] { $shown } entries in other currencies are not in the values: no exchange rate is known at their date (Settings › Exchange rates).
 }
+filter-range-end = and
+filter-needs-two-days = { $field }: give the first and the last day, both dates.
+filter-days-reversed = { $field }: the first day comes after the last; the first must come before.

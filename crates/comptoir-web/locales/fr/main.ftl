@@ -181,6 +181,7 @@ op-is-not-empty = n’est pas vide
 op-on = le
 op-since = depuis le
 op-before = avant le
+op-between = entre le
 op-today = aujourd’hui
 op-this-week = cette semaine
 op-last-month = le mois dernier
@@ -1201,3 +1202,6 @@ report-left-out = { $count ->
     [one] { $shown } passage dans une autre devise n’est pas compté dans les montants : aucun taux de change connu à sa date (Paramètres › Taux de change).
    *[other] { $shown } passages dans d’autres devises ne sont pas comptés dans les montants : aucun taux de change connu à leur date (Paramètres › Taux de change).
 }
+filter-range-end = et le
+filter-needs-two-days = { $field } : indiquez le premier et le dernier jour, les deux dates.
+filter-days-reversed = { $field } : le premier jour tombe après le dernier ; le premier doit venir avant.

@@ -78,6 +78,7 @@ impl Control {
                 "on",
                 "since",
                 "before",
+                "between",
                 "today",
                 "this-week",
                 "this-month",
@@ -285,6 +286,29 @@ impl FilterWords<'_> {
             .collect()
     }
 
+    /// The API filters of a range of days, both included: `from` and `to` as typed.
+    pub fn translate_range(
+        &self,
+        field: &FilterField<'_>,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String)>, String> {
+        let (from, to) = (from.trim(), to.trim());
+        if from.is_empty() || to.is_empty() {
+            return Err(self.message(field, "filter-needs-two-days", ""));
+        }
+        let (first, last) = (self.day(field, from)?, self.day(field, to)?);
+        if last < first {
+            return Err(self.message(field, "filter-days-reversed", ""));
+        }
+        let key = field.key;
+        let mut pairs = vec![(format!("filter[{key}][gte]"), self.start_of(field, first))];
+        if let Some(after) = last.checked_add_days(Days::new(1)) {
+            pairs.push((format!("filter[{key}][lt]"), self.start_of(field, after)));
+        }
+        Ok(pairs)
+    }
+
     fn message(&self, field: &FilterField<'_>, key: &str, typed: &str) -> String {
         self.lang.tn(key, &[("field", field.label), ("value", typed)])
     }
@@ -490,6 +514,29 @@ mod tests {
         assert_eq!(id("SOPHIE@exemple.fr"), Ok(team[1].id.to_string()));
         assert_eq!(id("moi"), Ok(team[0].id.to_string()));
         assert!(id("Paul").is_err_and(|m| m.contains("Paul")));
+    }
+
+    #[test]
+    fn a_range_of_days_includes_both_ends() {
+        let words = words(Lang::Fr, &[]);
+        let created = field("created_at", &Control::Date);
+        assert_eq!(
+            words.translate_range(&created, "01/11/2026", "2026-11-30").expect("two days"),
+            [
+                ("filter[created_at][gte]".to_owned(), "2026-10-31T23:00:00Z".to_owned()),
+                ("filter[created_at][lt]".to_owned(), "2026-11-30T23:00:00Z".to_owned()),
+            ]
+        );
+        let closing = field("expected_close_on", &Control::Date);
+        assert_eq!(
+            words.translate_range(&closing, "30/11/2026", "30/11/2026").expect("one day")[1].1,
+            "2026-12-01"
+        );
+        assert!(
+            words.translate_range(&created, "30/11/2026", "01/11/2026").is_err_and(|m| m.contains("avant"))
+        );
+        assert!(words.translate_range(&created, "01/11/2026", "").is_err_and(|m| m.contains("deux dates")));
+        assert!(words.translate_range(&created, "hier", "01/11/2026").is_err_and(|m| m.contains("hier")));
     }
 
     #[test]

@@ -65,10 +65,14 @@ pub struct ListRequest {
     pub refused: Vec<RefusedLine>,
 }
 
-/// A period line of the bar (`created_at` "this month") and the API filters it stands for today.
+/// A line of the bar kept as such (`created_at` "this month", or between two days) and the API
+/// filters it stands for today.
 pub struct Period {
     pub field: String,
     pub op: String,
+    pub value: String,
+    /// The last day of a range.
+    pub to: String,
     pub filters: Vec<(String, String)>,
 }
 
@@ -76,7 +80,47 @@ pub struct RefusedLine {
     pub field: String,
     pub op: String,
     pub value: String,
+    pub to: String,
     pub message: String,
+}
+
+/// A range line read up to its first day, waiting for its last (`w`, right after).
+struct PendingRange {
+    field: String,
+    value: String,
+}
+
+impl Period {
+    /// The bar's line it is kept as in the address.
+    fn line(&self) -> [(String, String); 4] {
+        [
+            ("f".to_owned(), self.field.clone()),
+            ("o".to_owned(), self.op.clone()),
+            ("v".to_owned(), self.value.clone()),
+            ("w".to_owned(), self.to.clone()),
+        ]
+    }
+}
+
+/// A range of days from its first day and its last (`to`), or the line refused with why.
+fn read_range(
+    available: &[Column],
+    words: &FilterWords<'_>,
+    pending: PendingRange,
+    to: String,
+) -> Result<Period, RefusedLine> {
+    let PendingRange { field, value } = pending;
+    let op = "between".to_owned();
+    // A field the list does not know goes to the API as it is, which names it in its refusal.
+    let unknown = FilterField { key: &field, label: &field, control: &Control::Date };
+    let translated = match available.iter().find(|c| c.key == field) {
+        Some(column) => words.translate_range(&column.filter_field(), &value, &to),
+        None => words.translate_range(&unknown, &value, &to),
+    };
+    match translated {
+        Ok(filters) => Ok(Period { field, op, value, to, filters }),
+        Err(message) => Err(RefusedLine { field, op, value, to, message }),
+    }
 }
 
 impl ListRequest {
@@ -94,7 +138,16 @@ impl ListRequest {
         let mut triple: (Option<String>, Option<String>) = (None, None);
         let mut refused = vec![];
         let mut periods = vec![];
+        let mut pending: Option<PendingRange> = None;
         for (key, value) in pairs {
+            if key != "w"
+                && let Some(unfinished) = pending.take()
+            {
+                match read_range(available, words, unfinished, String::new()) {
+                    Ok(period) => periods.push(period),
+                    Err(line) => refused.push(line),
+                }
+            }
             match key.as_str() {
                 "col" => columns.push(value),
                 "view" => view = Some(value),
@@ -107,6 +160,7 @@ impl ListRequest {
                         && (!value.trim().is_empty() || !Control::needs_value(&op))
                     {
                         match available.iter().find(|c| c.key == field) {
+                            Some(_) if op == "between" => pending = Some(PendingRange { field, value }),
                             Some(column) => match words.translate(&column.filter_field(), &op, &value) {
                                 Ok(filters) if Control::is_period(&op) => {
                                     canonical.extend([
@@ -114,19 +168,39 @@ impl ListRequest {
                                         ("o".to_owned(), op.clone()),
                                         ("v".to_owned(), String::new()),
                                     ]);
-                                    periods.push(Period { field, op, filters });
+                                    let (value, to) = (String::new(), String::new());
+                                    periods.push(Period { field, op, value, to, filters });
                                 }
                                 Ok(filters) => canonical.extend(filters),
-                                Err(message) => refused.push(RefusedLine { field, op, value, message }),
+                                Err(message) => {
+                                    refused.push(RefusedLine { field, op, value, to: String::new(), message })
+                                }
                             },
                             None => canonical.push((format!("filter[{field}][{op}]"), value)),
                         }
                     }
                     triple = (None, None);
                 }
+                "w" => {
+                    if let Some(started) = pending.take() {
+                        match read_range(available, words, started, value) {
+                            Ok(period) => {
+                                canonical.extend(period.line());
+                                periods.push(period);
+                            }
+                            Err(line) => refused.push(line),
+                        }
+                    }
+                }
                 "q" if value.trim().is_empty() => {}
                 "sort" if value.is_empty() => {}
                 _ => canonical.push((key, value)),
+            }
+        }
+        if let Some(unfinished) = pending.take() {
+            match read_range(available, words, unfinished, String::new()) {
+                Ok(period) => periods.push(period),
+                Err(line) => refused.push(line),
             }
         }
         if columns.is_empty() {
@@ -137,7 +211,7 @@ impl ListRequest {
             }
         }
         let mut for_query: Vec<(String, String)> =
-            canonical.iter().filter(|(k, _)| !matches!(k.as_str(), "f" | "o" | "v")).cloned().collect();
+            canonical.iter().filter(|(k, _)| !matches!(k.as_str(), "f" | "o" | "v" | "w")).cloned().collect();
         for_query.extend(periods.iter().flat_map(|p| p.filters.iter().cloned()));
         if let Some(cursor) = cursor {
             for_query.push(("cursor".to_owned(), cursor));
@@ -156,7 +230,7 @@ impl ListRequest {
     /// The request's pairs except those named, for the hidden inputs of a form that sets them;
     /// "filter" names every filter, the bar's period lines included.
     pub fn keep_except(&self, names: &[&str]) -> Vec<(String, String)> {
-        let is_filter = |k: &str| k.starts_with("filter[") || matches!(k, "f" | "o" | "v");
+        let is_filter = |k: &str| k.starts_with("filter[") || matches!(k, "f" | "o" | "v" | "w");
         self.canonical
             .iter()
             .filter(|(k, _)| !names.iter().any(|n| k == n || (*n == "filter" && is_filter(k))))
@@ -210,6 +284,8 @@ pub struct FilterLine {
     pub field: String,
     pub op: String,
     pub value: String,
+    /// The last day of a range of days; a date line always has its input, shown for a range.
+    pub to: String,
     /// `(key, label)` of every field the line may test.
     pub fields: Vec<(String, String)>,
     /// `(op, label)` of the conditions the field allows.
@@ -230,7 +306,7 @@ impl FilterLine {
         words: &FilterWords<'_>,
         field: String,
         op: String,
-        value: String,
+        (value, to): (String, String),
         error: Option<String>,
     ) -> FilterLine {
         let lang = words.lang;
@@ -274,6 +350,7 @@ impl FilterLine {
             field,
             op,
             value,
+            to,
             fields: available.iter().map(|c| (c.key.clone(), c.label.clone())).collect(),
             conditions,
             input,
@@ -344,19 +421,19 @@ impl ListView {
         let kept = request
             .periods
             .iter()
-            .map(|p| (p.field.clone(), p.op.clone(), String::new()))
-            .chain(words.lines(&fields, &plain));
+            .map(|p| (p.field.clone(), p.op.clone(), (p.value.clone(), p.to.clone())))
+            .chain(words.lines(&fields, &plain).into_iter().map(|(f, o, v)| (f, o, (v, String::new()))));
         let refused = request.refused.iter().map(|line| {
-            (line.field.clone(), line.op.clone(), line.value.clone(), Some(line.message.clone()))
+            let values = (line.value.clone(), line.to.clone());
+            (line.field.clone(), line.op.clone(), values, Some(line.message.clone()))
         });
         let filters = kept
-            .into_iter()
-            .map(|(field, op, value)| (field, op, value, None))
+            .map(|(field, op, values)| (field, op, values, None))
             .chain(refused)
-            .chain([(String::new(), String::new(), String::new(), None)])
+            .chain([(String::new(), String::new(), (String::new(), String::new()), None)])
             .enumerate()
-            .map(|(i, (field, op, value, error))| {
-                FilterLine::new(i + 1, &base, &available, words, field, op, value, error)
+            .map(|(i, (field, op, values, error))| {
+                FilterLine::new(i + 1, &base, &available, words, field, op, values, error)
             })
             .collect();
         let query_string = request.query_string();

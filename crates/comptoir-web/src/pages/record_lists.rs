@@ -213,7 +213,7 @@ pub(super) async fn filter_line<K: KindPages>(
         &words,
         wanted.f,
         String::new(),
-        String::new(),
+        (String::new(), String::new()),
         None,
     );
     Ok(render(&FilterLineFragment { page: Chrome::new(&visitor, section::<K>()), line }))

@@ -19,6 +19,7 @@ on_both_databases!(
     a_field_is_edited_in_place_and_a_bad_value_changes_nothing,
     lists_filter_sort_choose_columns_and_save_views,
     a_period_stays_a_period_in_the_address_and_saved_views,
+    a_range_of_days_is_one_line_of_the_bar,
     bulk_actions_apply_to_what_the_user_may_change,
     the_current_view_exports_to_csv_for_the_language,
     global_search_ignores_accents,
@@ -714,6 +715,46 @@ async fn a_period_stays_a_period_in_the_address_and_saved_views(s: TestServer) {
     assert!(view.contains(">Ana<") && view.contains("aria-current=\"true\""));
     let export = browser.get(&format!("/contacts/export.csv?{query}")).await;
     assert!(export.contains("Ana"), "{}", export.text);
+}
+
+/// "Between two days" is one line with both days, in the address, a saved view and the export;
+/// both days are included, and a range given backwards says so.
+async fn a_range_of_days_is_one_line_of_the_bar(s: TestServer) {
+    let deal_line = |close: &str| json!({"title": format!("Clôture {close}"), "expected_close_on": close});
+    super::deals::pipeline(&s, "Ventes").await;
+    for close in ["2031-03-01", "2031-03-31", "2031-04-01"] {
+        assert_eq!(s.post("/api/v1/deals", &s.admin, deal_line(close)).await.status, StatusCode::CREATED);
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let query = "f=expected_close_on&o=between&v=01%2F03%2F2031&w=2031-03-31&col=title";
+    let march = browser.get(&format!("/deals?{query}")).await;
+    assert_eq!(march.status, StatusCode::OK, "{}", march.text);
+    assert!(march.contains("Clôture 2031-03-01") && march.contains("Clôture 2031-03-31"), "{}", march.text);
+    assert!(!march.contains("Clôture 2031-04-01"), "the day after the range");
+    assert!(march.contains(r#"<option value="between" selected>entre le</option>"#), "{}", march.text);
+    assert!(
+        march.contains(r#"class="range-end shown""#)
+            && march.contains(r#"name="w" type="date" value="2031-03-31""#)
+    );
+    assert!(!march.contains(r#"<option value="since" selected>"#), "one line, not two");
+
+    let saved = browser.post("/deals/views", &[("name", "Clôtures de mars"), ("query", query)]).await;
+    let at = saved.location().expect("the view").to_owned();
+    assert!(at.contains("o=between") && at.contains("w=2031-03-31") && !at.contains("gte"), "{at}");
+    let view = browser.get(&at).await;
+    assert!(view.contains("Clôture 2031-03-31") && !view.contains("Clôture 2031-04-01"), "{}", view.text);
+    let export = browser.get(&format!("/deals/export.csv?{query}")).await;
+    assert!(
+        export.contains("Clôture 2031-03-01") && !export.contains("Clôture 2031-04-01"),
+        "{}",
+        export.text
+    );
+
+    let backwards = browser.get("/deals?f=expected_close_on&o=between&v=2031-03-31&w=2031-03-01").await;
+    assert!(backwards.contains("le premier jour tombe après le dernier"), "{}", backwards.text);
+    let half = browser.get("/deals?f=expected_close_on&o=between&v=2031-03-31&w=").await;
+    assert!(half.contains("les deux dates"), "{}", half.text);
 }
 
 async fn bulk_actions_apply_to_what_the_user_may_change(s: TestServer) {

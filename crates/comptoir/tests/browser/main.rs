@@ -129,6 +129,14 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     browser.wait_for_element("input#v-2[list=company-names-2]").await;
     browser.type_into("#v-2", "Boul").await;
     browser.wait_for_element("#company-names-2 option[value='Boulangerie Dupont']").await;
+    // "Between" shows the range's last day beside the first, without a round trip.
+    browser.select("#f-2", "created_at").await;
+    browser.wait_for_element("input#w-2[type=date]").await;
+    let shown = "return getComputedStyle(document.querySelector('#w-2').parentElement).display;";
+    assert_eq!(browser.run(shown).await, json!("none"), "hidden until a range is chosen");
+    browser.select("#o-2", "between").await;
+    assert_eq!(browser.run(shown).await, json!("flex"), "a flex item of its line");
+    browser.check_accessibility("a range of days in the filter bar").await;
 
     browser.goto(&format!("/contacts/{contact}")).await;
     browser.check_accessibility("contact with a full timeline").await;

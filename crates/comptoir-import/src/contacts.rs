@@ -69,6 +69,17 @@ pub fn read(
             },
             Target::Source => input.source = text,
             Target::Tags => input.tags.extend(list(value)),
+            // A company's own fields are not a contact's: a contacts mapping never names them.
+            Target::Name
+            | Target::Domain
+            | Target::Website
+            | Target::Industry
+            | Target::SizeBand
+            | Target::Siren
+            | Target::Siret
+            | Target::VatNumber
+            | Target::RelationshipType
+            | Target::ServiceTier => {}
             Target::Custom(key) => {
                 if let Some(definition) = definitions.iter().find(|d| &d.key == key) {
                     input.custom_fields.insert(key.clone(), custom_value(definition.field_type, value));
@@ -130,7 +141,7 @@ fn stage(value: &str) -> Option<LifecycleStage> {
 
 /// A custom field's cell in the JSON its validation takes. A cell that does not read as its
 /// type is passed on as text, so the validation's own message names the problem.
-fn custom_value(field_type: FieldType, cell: &str) -> Value {
+pub(crate) fn custom_value(field_type: FieldType, cell: &str) -> Value {
     let read = match field_type {
         FieldType::Number => decimal(cell).and_then(|d| {
             // Whole numbers stay integers, so a number exported and imported again is unchanged.
@@ -153,6 +164,7 @@ fn custom_value(field_type: FieldType, cell: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mapping::RowKind;
     use chrono::Utc;
     use comptoir_domain::ids::{CustomFieldId, UserId};
     use comptoir_domain::kinds::RecordKind;
@@ -179,7 +191,7 @@ mod tests {
         definitions: &[CustomFieldDefinition],
     ) -> Result<ContactRow, ValidationErrors> {
         let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
-        let mapping = Mapping::suggest(&header, definitions);
+        let mapping = Mapping::suggest(RowKind::Contacts, &header, definitions);
         let row = Row { line: 2, cells: cells.iter().map(|c| (*c).to_owned()).collect() };
         read(&row, &mapping, header.len(), definitions)
     }

@@ -4,6 +4,7 @@
 //! its columns are matched to a kind's fields by their headers, in French or in English; each
 //! row becomes the input the kind's own validation then checks.
 
+pub mod companies;
 pub mod contacts;
 pub mod mapping;
 pub mod source;

@@ -208,6 +208,35 @@ pub async fn named(db: &Db, names: &[String]) -> Result<Vec<(CompanyId, String)>
     Ok(rows.into_iter().map(|(id, name)| (CompanyId(id), name)).collect())
 }
 
+/// The companies an import's rows may be about: those with one of `sirens`, one of `domains`
+/// (lower case) or one of `names` (lower case). One statement per key, each read through its
+/// index; a company found twice is listed once.
+pub async fn matching(
+    db: &Db,
+    sirens: &[String],
+    domains: &[String],
+    names: &[String],
+) -> Result<Vec<Company>, StoreError> {
+    let mut found: Vec<Company> = Vec::new();
+    for (column, values) in [("co.siren", sirens), ("lower(co.domain)", domains), ("lower(co.name)", names)] {
+        for chunk in values.chunks(500) {
+            let mut sql = Sql::new(concat!(select_companies!(), " WHERE "));
+            sql.push(column).push(" IN ").values([chunk.iter().map(|v| Bind::Text(v.clone()))]);
+            let (text, binds) = sql.into_parts(db.dialect());
+            let rows: Vec<CompanyRow> = on_pool!(db, |pool| {
+                bind_all!(sqlx::query_as(AssertSqlSafe(text)).persistent(false), binds).fetch_all(pool).await
+            })?;
+            for row in rows {
+                let company = Company::try_from(row)?;
+                if !found.iter().any(|c| c.id == company.id) {
+                    found.push(company);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
 pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {
     insert_many(tx, std::iter::once(company)).await
 }

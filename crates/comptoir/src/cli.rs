@@ -65,29 +65,12 @@ pub enum DuplicatesCommand {
 #[derive(Subcommand)]
 pub enum ImportCommand {
     /// Import contacts from a CSV or TSV file (any delimiter and encoding a spreadsheet
-    /// writes). Rows are matched to existing contacts by email or phone; importing a file
-    /// again after an interruption takes it up where it stopped.
-    Contacts {
-        /// The file to read
-        file: PathBuf,
-        /// The email of the user the import is made as (and who owns the new contacts)
-        #[arg(long = "as", env = "COMPTOIR_IMPORT_AS")]
-        user: String,
-        /// Check every row and report what would be written, writing nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// A column's field in place of the one its header suggests: `--map "Client=last_name"`,
-        /// `--map "Notes="` to leave a column out
-        #[arg(long = "map", value_parser = parse_mapping)]
-        mapping: Vec<(String, String)>,
-        /// An import template, by name, whose mapping comes first (`--map` wins over it)
-        #[arg(long)]
-        template: Option<String>,
-        /// SQLite's page cache for the import, in MiB: the indexes every new contact goes
-        /// into are read from it rather than from the file
-        #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65536))]
-        sqlite_cache_mib: u32,
-    },
+    /// writes) or from vCards. Rows are matched to existing contacts by email or phone;
+    /// importing a file again after an interruption takes it up where it stopped.
+    Contacts(FileImport),
+    /// Import companies from a CSV or TSV file. Rows are matched to existing companies by
+    /// SIREN, then internet domain, then name.
+    Companies(FileImport),
     /// List the latest imports.
     List,
     /// Undo an import: delete what it created, put back what it changed.
@@ -97,6 +80,30 @@ pub enum ImportCommand {
         #[arg(long = "as", env = "COMPTOIR_IMPORT_AS")]
         user: String,
     },
+}
+
+/// A file to import, and how.
+#[derive(Args)]
+pub struct FileImport {
+    /// The file to read
+    pub file: PathBuf,
+    /// The email of the user the import is made as (and who owns the new records)
+    #[arg(long = "as", env = "COMPTOIR_IMPORT_AS")]
+    pub user: String,
+    /// Check every row and report what would be written, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A column's field in place of the one its header suggests: `--map "Client=last_name"`,
+    /// `--map "Notes="` to leave a column out
+    #[arg(long = "map", value_parser = parse_mapping)]
+    pub mapping: Vec<(String, String)>,
+    /// An import template, by name, whose mapping comes first (`--map` wins over it)
+    #[arg(long)]
+    pub template: Option<String>,
+    /// SQLite's page cache for the import, in MiB: the indexes every new record goes into
+    /// are read from it rather than from the file
+    #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub sqlite_cache_mib: u32,
 }
 
 fn parse_mapping(value: &str) -> Result<(String, String), String> {

@@ -1,11 +1,11 @@
 //! `comptoir import …`: files imported from the command line, with a progress bar.
 
 use crate::admin::explain;
-use crate::cli::ImportCommand;
+use crate::cli::{FileImport, ImportCommand};
 use crate::serve::open_with;
 use anyhow::{Context, bail};
 use comptoir_app::App;
-use comptoir_app::imports::{ImportRequest, fingerprint};
+use comptoir_app::imports::{ImportRequest, RowKind, fingerprint};
 use comptoir_domain::imports::Import;
 use comptoir_domain::users::Actor;
 use comptoir_store::DbOptions;
@@ -22,65 +22,15 @@ async fn actor(app: &App, email: &str) -> anyhow::Result<Actor> {
 
 pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<()> {
     let options = match &command {
-        ImportCommand::Contacts { sqlite_cache_mib, .. } => DbOptions { sqlite_cache_mib: *sqlite_cache_mib },
+        ImportCommand::Contacts(file) | ImportCommand::Companies(file) => {
+            DbOptions { sqlite_cache_mib: file.sqlite_cache_mib }
+        }
         _ => DbOptions::default(),
     };
     let app = App::new(open_with(database_url, options).await?);
     match command {
-        ImportCommand::Contacts { file, user, dry_run, mapping, template, .. } => {
-            let actor = actor(&app, &user).await?;
-            let template = match template {
-                Some(name) => Some(
-                    app.import_template_named(&name)
-                        .await
-                        .map_err(explain)?
-                        .with_context(|| format!("no import template is called {name:?}"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let open_file = || File::open(&file).with_context(|| format!("cannot open {}", file.display()));
-            let size = open_file()?.metadata().map(|m| m.len()).unwrap_or(0);
-            let file_sha256 = fingerprint(BufReader::new(open_file()?)).context("cannot read the file")?;
-            let request = ImportRequest {
-                file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                file_sha256,
-                file_bytes: size,
-                mapping: mapping.into_iter().collect(),
-                template,
-                dry_run,
-            };
-            // The bar follows the bytes read, the one measure of a file known before reading it.
-            let progress = ProgressBar::new(size);
-            progress.set_style(
-                ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {binary_bytes}/{binary_total_bytes} ({eta} left) {msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            let reader = progress.wrap_read(BufReader::with_capacity(256 * 1024, open_file()?));
-            let started = app.start_contact_import(&actor, reader, request).await.map_err(explain)?;
-            if started.import.rows_done > 0 {
-                progress.println(format!(
-                    "Taking up import {} after the {} rows it wrote before it stopped.",
-                    started.import.id, started.import.rows_done
-                ));
-            }
-            let shown = progress.clone();
-            let import = app
-                .run_contact_import(&actor, started, &move |import: &Import| {
-                    let c = &import.counts;
-                    shown.set_message(format!(
-                        "{} rows: {} new, {} updated, {} skipped",
-                        c.rows, c.created, c.updated, c.skipped
-                    ));
-                })
-                .await
-                .map_err(explain)?;
-            progress.finish();
-            report(&import);
-        }
+        ImportCommand::Contacts(file) => import_file(&app, RowKind::Contacts, file).await?,
+        ImportCommand::Companies(file) => import_file(&app, RowKind::Companies, file).await?,
         ImportCommand::List => {
             for import in app.list_imports(None, None, 50).await.map_err(explain)? {
                 let c = &import.counts;
@@ -117,14 +67,79 @@ pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<(
     Ok(())
 }
 
-fn report(import: &Import) {
+/// Imports `file`'s rows as records of `kind`, with a progress bar.
+async fn import_file(app: &App, kind: RowKind, args: FileImport) -> anyhow::Result<()> {
+    let FileImport { file, user, dry_run, mapping, template, .. } = args;
+    let actor = actor(app, &user).await?;
+    let template = match template {
+        Some(name) => Some(
+            app.import_template_named(&name)
+                .await
+                .map_err(explain)?
+                .with_context(|| format!("no import template is called {name:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let open_file = || File::open(&file).with_context(|| format!("cannot open {}", file.display()));
+    let size = open_file()?.metadata().map(|m| m.len()).unwrap_or(0);
+    let file_sha256 = fingerprint(BufReader::new(open_file()?)).context("cannot read the file")?;
+    let request = ImportRequest {
+        file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        file_sha256,
+        file_bytes: size,
+        mapping: mapping.into_iter().collect(),
+        template,
+        kind,
+        dry_run,
+    };
+    // The bar follows the bytes read, the one measure of a file known before reading it.
+    let progress = ProgressBar::new(size);
+    progress.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {binary_bytes}/{binary_total_bytes} ({eta} left) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let reader = progress.wrap_read(BufReader::with_capacity(256 * 1024, open_file()?));
+    let started = app.start_import(&actor, reader, request).await.map_err(explain)?;
+    if started.import.rows_done > 0 {
+        progress.println(format!(
+            "Taking up import {} after the {} rows it wrote before it stopped.",
+            started.import.id, started.import.rows_done
+        ));
+    }
+    let shown = progress.clone();
+    let import = app
+        .run_import(&actor, started, &move |import: &Import| {
+            let c = &import.counts;
+            shown.set_message(format!(
+                "{} rows: {} new, {} updated, {} skipped",
+                c.rows, c.created, c.updated, c.skipped
+            ));
+        })
+        .await
+        .map_err(explain)?;
+    progress.finish();
+    report(kind, &import);
+    Ok(())
+}
+
+fn report(kind: RowKind, import: &Import) {
     let c = &import.counts;
     let verb = if import.dry_run { "would be" } else { "were" };
     println!("Import {} ({}): {} rows read.", import.id, import.status.as_str(), c.rows);
     println!(
-        "  {} contacts {verb} created, {} updated, {} already up to date; {} companies {verb} created.",
-        c.created, c.updated, c.unchanged, c.companies_created
+        "  {} {} {verb} created, {} updated, {} already up to date.",
+        c.created,
+        kind.as_str(),
+        c.updated,
+        c.unchanged
     );
+    if c.companies_created > 0 {
+        println!("  {} companies {verb} created for them.", c.companies_created);
+    }
     if c.skipped > 0 {
         println!("  {} rows left out:", c.skipped);
         for error in import.errors.iter().take(20) {

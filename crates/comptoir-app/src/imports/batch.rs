@@ -396,6 +396,6 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
     Ok(Plan { moved, new_companies, named, created, updated, changes })
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
     serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))
 }

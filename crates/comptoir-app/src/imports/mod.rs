@@ -6,16 +6,19 @@
 //! Every audit entry and event an import writes carries its id, so it can be undone as a whole.
 
 mod batch;
+mod company_batch;
 mod templates;
 mod undo;
 
 pub(crate) use undo::Step;
 
+use crate::companies::Companies;
 use crate::contacts::Contacts;
 use crate::kind::Kind;
 use crate::{App, AppError};
 use chrono::{DateTime, Duration, Utc};
 use comptoir_domain::ValidationErrors;
+use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{ImportTemplateId, OperationId};
 use comptoir_domain::imports::{Import, ImportCounts, ImportStatus};
 use comptoir_domain::kinds::RecordKind;
@@ -23,6 +26,7 @@ use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_import::FileError;
 use comptoir_import::mapping::Mapping;
+pub use comptoir_import::mapping::RowKind;
 use comptoir_import::source::Source;
 use comptoir_import::table::Table;
 use sha2::{Digest, Sha256};
@@ -42,6 +46,8 @@ const STALE_AFTER: Duration = Duration::minutes(2);
 /// What someone asks of an import, beside the file.
 #[derive(Clone, Debug, Default)]
 pub struct ImportRequest {
+    /// What the rows are: contacts (the default) or companies.
+    pub kind: RowKind,
     pub file_name: String,
     /// The file's SHA-256 ([`fingerprint`]), by which an interrupted import is found again.
     pub file_sha256: String,
@@ -58,6 +64,7 @@ pub struct ImportRequest {
 /// what its columns fill.
 pub struct Started<R: Read> {
     pub import: Import,
+    kind: RowKind,
     table: Table<R>,
     mapping: Mapping,
 }
@@ -81,9 +88,17 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every field a column of a contacts file may fill, by the key a mapping names it with.
-pub fn contact_fields(definitions: &[comptoir_domain::custom_fields::CustomFieldDefinition]) -> Vec<String> {
-    comptoir_import::mapping::Target::all_keys(definitions)
+/// Every field a column of a file of `kind` may fill, by the key a mapping names it with.
+pub fn fields_of(kind: RowKind, definitions: &[CustomFieldDefinition]) -> Vec<String> {
+    comptoir_import::mapping::Target::all_keys(kind, definitions)
+}
+
+/// The kind of record a file's rows are.
+pub fn record_kind(kind: RowKind) -> RecordKind {
+    match kind {
+        RowKind::Contacts => RecordKind::Contact,
+        RowKind::Companies => RecordKind::Company,
+    }
 }
 
 /// A file the import cannot read at all, as the error that names it.
@@ -92,20 +107,25 @@ fn unreadable(error: FileError) -> AppError {
 }
 
 impl App {
-    /// Opens `input` as contacts to import and records the import; a real import of a file
-    /// whose last import by the same user was interrupted takes that one up instead, past the
-    /// rows it wrote.
-    pub async fn start_contact_import<R: Read>(
+    /// Opens `input` as the rows of `request.kind` to import and records the import; a real
+    /// import of a file whose last import by the same user was interrupted takes that one up
+    /// instead, past the rows it wrote.
+    pub async fn start_import<R: Read>(
         &self,
         actor: &Actor,
         input: R,
         request: ImportRequest,
     ) -> Result<Started<Source<R>>, AppError> {
-        if !Contacts::may_create(actor) {
-            return Err(AppError::Forbidden(Contacts::REFUSALS.create));
+        let kind = request.kind;
+        let refused = match kind {
+            RowKind::Contacts => (!Contacts::may_create(actor)).then_some(Contacts::REFUSALS.create),
+            RowKind::Companies => (!Companies::may_create(actor)).then_some(Companies::REFUSALS.create),
+        };
+        if let Some(refusal) = refused {
+            return Err(AppError::Forbidden(refusal));
         }
         let mut table = Table::open(Source::open(input).map_err(unreadable)?).map_err(unreadable)?;
-        let definitions = self.definitions(RecordKind::Contact).await?;
+        let definitions = self.definitions(record_kind(kind)).await?;
         let resumed = if request.dry_run {
             None
         } else {
@@ -113,38 +133,43 @@ impl App {
             comptoir_store::imports::unfinished(
                 &self.db,
                 &request.file_sha256,
-                "contacts",
+                kind.as_str(),
                 actor.user_id,
                 stale,
             )
             .await?
         };
         if let Some(mut import) = resumed {
-            let mapping = Mapping::chosen(table.header(), &definitions, &import.mapping)?;
+            let mapping = Mapping::chosen(kind, table.header(), &definitions, &import.mapping)?;
             table.skip(import.rows_done).map_err(unreadable)?;
             import.status = ImportStatus::Running;
             import.updated_at = now();
             let mut tx = self.db.begin().await?;
             comptoir_store::imports::save(&mut tx, &import).await?;
             tx.commit().await?;
-            return Ok(Started { import, table, mapping });
+            return Ok(Started { import, kind, table, mapping });
         }
         let mut choices = match request.template {
-            Some(template) => self.template_choices(template, table.header()).await?,
+            Some(template) => self.template_choices(template, kind, table.header()).await?,
             None => BTreeMap::new(),
         };
         choices.extend(request.mapping);
-        let mapping = Mapping::chosen(table.header(), &definitions, &choices)?;
-        if !mapping.names_someone() {
-            return Err(AppError::Validation(ValidationErrors::single(
-                "mapping",
-                "no column gives a name or an email address",
-            )));
+        let mapping = Mapping::chosen(kind, table.header(), &definitions, &choices)?;
+        let missing = match kind {
+            RowKind::Contacts => {
+                (!mapping.names_someone()).then_some("no column gives a name or an email address")
+            }
+            RowKind::Companies => {
+                (!mapping.names_a_company()).then_some("no column gives the company's name")
+            }
+        };
+        if let Some(missing) = missing {
+            return Err(AppError::Validation(ValidationErrors::single("mapping", missing)));
         }
         let at = now();
         let import = Import {
             id: OperationId::new(),
-            kind: "contacts".to_owned(),
+            kind: kind.as_str().to_owned(),
             file_name: request.file_name,
             file_sha256: request.file_sha256,
             created_by: Some(actor.user_id),
@@ -162,25 +187,26 @@ impl App {
             finished_at: None,
         };
         comptoir_store::imports::insert(&self.db, &import).await?;
-        Ok(Started { import, table, mapping })
+        Ok(Started { import, kind, table, mapping })
     }
 
     /// Runs a started import to the end of its file. The file is read and its rows checked on
     /// a thread of their own, a batch ahead of the writes, so both cores work. `progress` hears
     /// the import after each batch. A file that turns out unreadable halfway ends the import as
     /// failed, with the batches before written.
-    pub async fn run_contact_import<R: Read + Send + 'static>(
+    pub async fn run_import<R: Read + Send + 'static>(
         &self,
         actor: &Actor,
         started: Started<R>,
         progress: &(dyn Fn(&Import) + Send + Sync),
     ) -> Result<Import, AppError> {
-        let Started { mut import, table, mapping } = started;
-        let definitions = self.definitions(RecordKind::Contact).await?;
+        let Started { mut import, kind, table, mapping } = started;
+        let definitions = self.definitions(record_kind(kind)).await?;
         let (sender, mut batches_read) = tokio::sync::mpsc::channel(1);
         let reader = *actor;
-        let reading =
-            tokio::task::spawn_blocking(move || read_ahead(table, &mapping, &definitions, &reader, &sender));
+        let reading = tokio::task::spawn_blocking(move || {
+            read_ahead(kind, table, &mapping, &definitions, &reader, &sender)
+        });
         let mut companies = batch::CompanyCache::default();
         let mut batches = 0u64;
         loop {
@@ -214,7 +240,13 @@ impl App {
             };
             // Text decoded from a one-byte encoding is longer than the file: never past its end.
             import.bytes_read = bytes_read.min(import.file_bytes);
-            if let Err(error) = self.write_contact_batch(actor, &mut import, read, &mut companies).await {
+            let written = match read {
+                BatchOf::Contacts(read) => {
+                    self.write_contact_batch(actor, &mut import, read, &mut companies).await
+                }
+                BatchOf::Companies(read) => self.write_company_batch(actor, &mut import, read).await,
+            };
+            if let Err(error) = written {
                 // The batches before stay written; the import says it stopped, and why.
                 import.report(0, "import".to_owned(), format!("stopped: {error}"));
                 import.status = ImportStatus::Failed;
@@ -258,12 +290,19 @@ impl App {
     }
 }
 
-/// A batch of rows read and checked, and how many bytes of text the file has given so far.
-type BatchRead = Result<(batch::Read, u64), FileError>;
+/// A batch of rows read and checked, of one kind or the other.
+enum BatchOf {
+    Contacts(batch::Read),
+    Companies(company_batch::Read),
+}
+
+/// A batch read, and how many bytes of text the file has given so far.
+type BatchRead = Result<(BatchOf, u64), FileError>;
 
 /// Reads `table` a batch at a time and checks its rows, until its end, a file error, or the
 /// import no longer listening.
 fn read_ahead<R: Read>(
+    kind: RowKind,
     mut table: Table<R>,
     mapping: &Mapping,
     definitions: &[comptoir_domain::custom_fields::CustomFieldDefinition],
@@ -280,7 +319,14 @@ fn read_ahead<R: Read>(
                 return;
             }
         };
-        let read = batch::Read::contacts(&rows, mapping, width, definitions, actor);
+        let read = match kind {
+            RowKind::Contacts => {
+                BatchOf::Contacts(batch::Read::contacts(&rows, mapping, width, definitions, actor))
+            }
+            RowKind::Companies => {
+                BatchOf::Companies(company_batch::Read::companies(&rows, mapping, width, definitions, actor))
+            }
+        };
         if sender.blocking_send(Ok((read, table.bytes_read()))).is_err() {
             return;
         }

@@ -13,7 +13,7 @@ use comptoir_domain::kinds::RecordKind;
 use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
-use comptoir_import::mapping::Target;
+use comptoir_import::mapping::{RowKind, Target};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -36,11 +36,15 @@ impl App {
             return Err(AppError::Forbidden("read-only users cannot keep import templates"));
         }
         let (name, mapping) = input.validate()?;
-        let definitions = self.definitions(RecordKind::Contact).await?;
+        // A template serves a contacts file or a companies file: each key names a field of one.
+        let contact_fields = self.definitions(RecordKind::Contact).await?;
+        let company_fields = self.definitions(RecordKind::Company).await?;
         let mut errors = ValidationErrors::new();
         for (column, key) in &mapping {
-            if !key.is_empty() && Target::parse(key, &definitions).is_none() {
-                errors.add(format!("mapping.{column}"), "is not a field of a contact");
+            let known = Target::parse(RowKind::Contacts, key, &contact_fields).is_some()
+                || Target::parse(RowKind::Companies, key, &company_fields).is_some();
+            if !key.is_empty() && !known {
+                errors.add(format!("mapping.{column}"), "is not a field of a contact or a company");
             }
         }
         errors.into_result()?;
@@ -79,34 +83,37 @@ impl App {
         Ok(())
     }
 
-    /// What the template `id` chooses for a file with `header`.
+    /// What the template `id` chooses for a file of `kind` with `header`.
     pub(super) async fn template_choices(
         &self,
         id: ImportTemplateId,
+        kind: RowKind,
         header: &[String],
     ) -> Result<BTreeMap<String, String>, AppError> {
         let Some(template) = comptoir_store::import_templates::get(&self.db, id).await? else {
             return Err(ValidationErrors::single("template", "is not an import template").into());
         };
-        let definitions = self.definitions(RecordKind::Contact).await?;
-        Ok(template.choices_for(header, |key| Target::parse(key, &definitions).is_some()))
+        let definitions = self.definitions(super::record_kind(kind)).await?;
+        Ok(template.choices_for(header, |key| Target::parse(kind, key, &definitions).is_some()))
     }
 
-    /// A text field on contacts for each of `columns`, named after it (an admin's choice):
-    /// the field of that key when one exists. Returns column → field key, as a mapping takes it.
+    /// A text field of the records of `kind` for each of `columns`, named after it (an admin's
+    /// choice): the field of that key when one exists. Returns column → field key, as a mapping
+    /// takes it.
     pub async fn fields_for_columns(
         &self,
         actor: &Actor,
+        kind: RowKind,
         columns: &[String],
     ) -> Result<BTreeMap<String, String>, AppError> {
+        let record = super::record_kind(kind);
         let mut keys = BTreeMap::new();
         for column in columns {
             let key = key_from_label(column);
-            let definitions = self.definitions(RecordKind::Contact).await?;
+            let definitions = self.definitions(record).await?;
             if !definitions.iter().any(|d| d.key == key) {
                 let label: String = column.trim().chars().take(100).collect();
-                let body =
-                    json!({"object_type": "contact", "key": key, "label": label, "field_type": "text"});
+                let body = json!({"object_type": record, "key": key, "label": label, "field_type": "text"});
                 self.create_custom_field(actor, body, None).await?;
             }
             keys.insert(column.clone(), format!("custom_fields.{key}"));

@@ -749,7 +749,7 @@ quote-copy = Copy into a new quote
 
 # Imports
 imports-title = Imports
-imports-new = Import contacts
+imports-new = Import contacts or companies
 imports-file = CSV, TSV or vCard file
 imports-file-help = Any spreadsheet saved as CSV or TSV, in any encoding (its columns are recognised by their headers, in French or in English), or an address book exported as vCard by a phone, Google, Apple or Outlook. The file is checked first; nothing is written before you confirm.
 imports-check = Check the file
@@ -1205,3 +1205,16 @@ report-left-out = { $count ->
 filter-range-end = and
 filter-needs-two-days = { $field }: give the first and the last day, both dates.
 filter-days-reversed = { $field }: the first day comes after the last; the first must come before.
+imports-kind = The rows are
+imports-kind-contacts = Contacts
+imports-kind-companies = Companies
+import-field-name = Company name
+import-field-domain = Internet domain
+import-field-website = Website
+import-field-industry = Industry
+import-field-size_band = Head count
+import-field-siren = SIREN
+import-field-siret = SIRET
+import-field-vat_number = VAT number
+import-field-relationship_type = Relationship
+import-field-service_tier = Service tier

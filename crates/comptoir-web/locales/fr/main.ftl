@@ -749,7 +749,7 @@ quote-copy = Copier en nouveau devis
 
 # Imports
 imports-title = Imports
-imports-new = Importer des contacts
+imports-new = Importer des contacts ou des entreprises
 imports-file = Fichier CSV, TSV ou vCard
 imports-file-help = Tout tableur enregistré en CSV ou TSV, quel que soit son encodage (ses colonnes sont reconnues par leurs en-têtes, en français ou en anglais), ou un carnet d’adresses exporté en vCard par un téléphone, Google, Apple ou Outlook. Le fichier est d’abord vérifié ; rien n’est écrit avant votre confirmation.
 imports-check = Vérifier le fichier
@@ -1205,3 +1205,16 @@ report-left-out = { $count ->
 filter-range-end = et le
 filter-needs-two-days = { $field } : indiquez le premier et le dernier jour, les deux dates.
 filter-days-reversed = { $field } : le premier jour tombe après le dernier ; le premier doit venir avant.
+imports-kind = Les lignes sont des
+imports-kind-contacts = Contacts
+imports-kind-companies = Entreprises
+import-field-name = Nom de l’entreprise
+import-field-domain = Domaine internet
+import-field-website = Site web
+import-field-industry = Secteur d’activité
+import-field-size_band = Effectif
+import-field-siren = SIREN
+import-field-siret = SIRET
+import-field-vat_number = N° de TVA intracommunautaire
+import-field-relationship_type = Type de relation
+import-field-service_tier = Niveau de service

@@ -18,6 +18,7 @@ use comptoir_app::imports::ImportRequest;
 use comptoir_domain::ids::{ImportTemplateId, OperationId};
 use comptoir_domain::import_templates::{ImportTemplate, ImportTemplateInput};
 use comptoir_domain::imports::Import;
+use comptoir_import::mapping::RowKind;
 use std::collections::BTreeMap;
 
 use super::{RecordId, json_response};
@@ -37,6 +38,7 @@ pub struct ImportParams {
     dry_run: bool,
     mapping: BTreeMap<String, String>,
     template: Option<ImportTemplateId>,
+    kind: RowKind,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
@@ -48,6 +50,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
             dry_run: false,
             mapping: BTreeMap::new(),
             template: None,
+            kind: RowKind::Contacts,
         };
         let mut kind = None;
         for (key, value) in query_pairs(parts)? {
@@ -73,25 +76,27 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
                 },
             }
         }
-        match kind.as_deref() {
-            Some("contacts") => Ok(params),
-            Some(_) => Err(bad_request("kind", "only contacts are imported for now")),
-            None => Err(bad_request("kind", "is required: contacts")),
+        match kind.as_deref().map(RowKind::parse) {
+            Some(Some(kind)) => Ok(ImportParams { kind, ..params }),
+            Some(None) => Err(bad_request("kind", "must be contacts or companies")),
+            None => Err(bad_request("kind", "is required: contacts or companies")),
         }
     }
 }
 
-/// Import contacts from the CSV or TSV file sent as the body (any delimiter and encoding a
-/// spreadsheet writes; `curl --data-binary @contacts.csv`). The import runs in the background:
+/// Import contacts (`kind=contacts`) or companies (`kind=companies`) from the CSV or TSV file
+/// sent as the body (any delimiter and encoding a spreadsheet writes; `curl --data-binary
+/// @contacts.csv`); contacts also from vCards. The import runs in the background:
 /// the answer is its resource, at `Location`, to poll until its `status` is no longer
-/// `running`. Rows are matched to existing contacts by email or phone; a row with an error is
+/// `running`. Rows are matched to existing contacts by email or phone, companies by SIREN,
+/// domain or name; a row with an error is
 /// left out and listed with its line. `dry_run=true` checks every row and writes nothing.
 /// Columns are mapped from their headers (French or English); `map.<header>=<field>` changes
 /// one (`map.Client=last_name`, `map.Notes=` to leave it out); `template=<id>` maps the
 /// columns a kept template names first.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports",
     params(
-        ("kind" = String, Query, description = "what the rows are: contacts"),
+        ("kind" = String, Query, description = "what the rows are: contacts or companies"),
         ("file_name" = Option<String>, Query, description = "the file's name, as the list of imports shows it"),
         ("dry_run" = Option<bool>, Query, description = "check and count, write nothing"),
         ("template" = Option<uuid::Uuid>, Query, description = "an import template whose mapping comes first"),
@@ -106,7 +111,7 @@ pub async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     if !actor.can_create_records() {
-        return Err(ApiError(AppError::Forbidden("read-only users cannot import contacts")));
+        return Err(ApiError(AppError::Forbidden("read-only users cannot import records")));
     }
     let upload = match receive(body.into_data_stream()).await {
         Ok(upload) => upload,
@@ -128,14 +133,15 @@ pub async fn create(
         file_bytes: upload.size,
         mapping: params.mapping,
         template: params.template,
+        kind: params.kind,
         dry_run: params.dry_run,
     };
-    let started = state.app.start_contact_import(&actor, file, request).await?;
+    let started = state.app.start_import(&actor, file, request).await?;
     let import = started.import.clone();
     let app = state.app.clone();
     tokio::spawn(async move {
         let id = started.import.id;
-        match app.run_contact_import(&actor, started, &|_| {}).await {
+        match app.run_import(&actor, started, &|_| {}).await {
             Ok(import) => {
                 drop(upload);
                 if let Err(error) = app.rescan_duplicates_after(&import).await {

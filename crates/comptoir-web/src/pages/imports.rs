@@ -17,11 +17,11 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
-use comptoir_app::imports::{ImportRequest, contact_fields};
+use comptoir_app::imports::{ImportRequest, fields_of, record_kind};
 use comptoir_domain::ids::{ImportTemplateId, OperationId};
 use comptoir_domain::import_templates::ImportTemplateInput;
 use comptoir_domain::imports::{Import, ImportStatus};
-use comptoir_domain::kinds::RecordKind;
+use comptoir_import::mapping::RowKind;
 use std::collections::BTreeMap;
 
 pub fn router() -> Router<AppState> {
@@ -124,16 +124,21 @@ async fn upload(
 ) -> Result<Response, PageError> {
     check_origin(&headers)?;
     if !visitor.actor.can_create_records() {
-        return Err(AppError::Forbidden("read-only users cannot import contacts").into());
+        return Err(AppError::Forbidden("read-only users cannot import records").into());
     }
     let mut token_checked = false;
     let mut template = None;
+    let mut kind = RowKind::Contacts;
     let mut received: Option<(Upload, String)> = None;
     while let Some(field) = form.next_field().await.map_err(|_| PageError::BadRequest)? {
         match field.name() {
             Some(CSRF_FIELD) => {
                 let sent = field.text().await.map_err(|_| PageError::BadRequest)?;
                 token_checked = same_secret(&sent, &visitor.csrf);
+            }
+            Some("kind") if token_checked => {
+                let chosen = field.text().await.map_err(|_| PageError::BadRequest)?;
+                kind = RowKind::parse(&chosen).ok_or(PageError::BadRequest)?;
             }
             Some("template") if token_checked => {
                 let chosen = field.text().await.map_err(|_| PageError::BadRequest)?;
@@ -165,6 +170,7 @@ async fn upload(
         file_bytes: upload.size,
         mapping: BTreeMap::new(),
         template,
+        kind,
         dry_run: true,
     };
     match check(&state, &visitor, upload, request).await {
@@ -190,7 +196,7 @@ async fn check(
 ) -> Result<OperationId, AppError> {
     let dry_run = request.dry_run;
     let file = upload.open().map_err(|e| AppError::Internal(e.to_string()))?;
-    let started = state.app.start_contact_import(&visitor.actor, file, request).await?;
+    let started = state.app.start_import(&visitor.actor, file, request).await?;
     let id = started.import.id;
     // The file stays open for the run wherever it is moved.
     let kept = if dry_run {
@@ -202,7 +208,7 @@ async fn check(
     let app = state.app.clone();
     let actor = visitor.actor;
     tokio::spawn(async move {
-        match app.run_contact_import(&actor, started, &|_| {}).await {
+        match app.run_import(&actor, started, &|_| {}).await {
             Ok(import) => {
                 drop(kept);
                 if let Err(error) = app.rescan_duplicates_after(&import).await {
@@ -271,10 +277,11 @@ async fn show_page(
     template_error: Option<String>,
 ) -> Result<ShowPage, AppError> {
     let import = state.app.get_import(&visitor.actor, id).await?;
-    let definitions = state.app.definitions(RecordKind::Contact).await?;
+    let kind = RowKind::parse(&import.kind).unwrap_or_default();
+    let definitions = state.app.definitions(record_kind(kind)).await?;
     let page = Chrome::new(visitor, "contacts");
     let mut fields = vec![(String::new(), page.t("import-left-out"))];
-    for key in contact_fields(&definitions) {
+    for key in fields_of(kind, &definitions) {
         let words = match key.strip_prefix("custom_fields.") {
             Some(custom) => {
                 definitions.iter().find(|d| d.key == custom).map_or(key.clone(), |d| d.label.clone())
@@ -349,8 +356,9 @@ async fn run(
         .collect();
     let new_fields: Vec<String> =
         mapping.iter().filter(|(_, key)| *key == NEW_FIELD).map(|(header, _)| header.clone()).collect();
+    let kind = RowKind::parse(&checked.kind).unwrap_or_default();
     if !new_fields.is_empty() {
-        mapping.extend(state.app.fields_for_columns(&visitor.actor, &new_fields).await?);
+        mapping.extend(state.app.fields_for_columns(&visitor.actor, kind, &new_fields).await?);
     }
     let Some(upload) = Upload::kept(id.0, checked.file_sha256.clone()) else {
         return Ok(redirect("/imports?gone", false));
@@ -362,6 +370,7 @@ async fn run(
         file_bytes: upload.size,
         mapping,
         template: None,
+        kind,
         dry_run,
     };
     match check(&state, visitor, upload, request).await {

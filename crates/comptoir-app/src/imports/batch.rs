@@ -152,10 +152,62 @@ fn keys(fields: &ContactFields) -> impl Iterator<Item = String> + '_ {
     emails.chain(fields.phones.iter().map(|p| p.number.as_str().to_owned()))
 }
 
-/// A contact the batch creates (`before` is `None`) or may change.
-struct Touched {
-    before: Option<Contact>,
-    after: Contact,
+/// A record the batch creates (`before` is `None`) or may change.
+pub(super) struct Touched<R> {
+    pub before: Option<R>,
+    pub after: R,
+}
+
+/// What a batch writes of the records it touched, with the changes the audit log and the events
+/// tell.
+pub(super) struct Settled<R> {
+    pub created: Vec<R>,
+    /// Each changed record after and before.
+    pub updated: Vec<(R, R)>,
+    pub changes: Vec<Change>,
+}
+
+/// Sorts the records of `touched` into those created and those changed, with their changes,
+/// and counts them in `moved`; one that ends as it was is counted unchanged. `stamped` gives a
+/// changed record its next version, at the batch's time.
+pub(super) fn settle<K: Kind>(
+    touched: Vec<Touched<K::Record>>,
+    moved: &mut Import,
+    stamped: impl Fn(K::Record, &K::Record) -> K::Record,
+) -> Result<Settled<K::Record>, AppError>
+where
+    K::Fields: PartialEq,
+{
+    let mut settled = Settled { created: Vec::new(), updated: Vec::new(), changes: Vec::new() };
+    for Touched { before, after } in touched {
+        match before {
+            None => {
+                settled.changes.push(Change {
+                    action: Action::Create,
+                    object_type: K::OBJECT,
+                    object_id: K::id(&after).into(),
+                    before: Value::Null,
+                    after: to_json(K::fields(&after))?,
+                });
+                settled.created.push(after);
+            }
+            Some(before) if K::fields(&before) != K::fields(&after) => {
+                let after = stamped(after, &before);
+                settled.changes.push(Change {
+                    action: Action::Update,
+                    object_type: K::OBJECT,
+                    object_id: K::id(&before).into(),
+                    before: to_json(K::fields(&before))?,
+                    after: to_json(K::fields(&after))?,
+                });
+                settled.updated.push((after, before));
+            }
+            Some(_) => moved.counts.unchanged += 1,
+        }
+    }
+    moved.counts.created += settled.created.len() as u64;
+    moved.counts.updated += settled.updated.len() as u64;
+    Ok(settled)
 }
 
 impl App {
@@ -304,7 +356,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             existing_by_key.entry(key).or_insert(index);
         }
     }
-    let mut touched: Vec<Touched> = Vec::new();
+    let mut touched: Vec<Touched<Contact>> = Vec::new();
     let mut touched_by_key: HashMap<String, usize> = HashMap::new();
     let mut claimed: HashMap<usize, usize> = HashMap::new();
     for item in &read.items {
@@ -349,8 +401,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
         }
     }
 
-    // What changed, as the audit log and the events tell it.
-    let contact_type = ObjectType::Record(RecordKind::Contact);
+    // What changed, as the audit log and the events tell it: the companies first.
     let mut changes: Vec<Change> = Vec::new();
     for company in &new_companies {
         changes.push(Change {
@@ -361,36 +412,13 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             after: to_json(&company.fields)?,
         });
     }
-    let mut created = Vec::new();
-    let mut updated = Vec::new();
-    for Touched { before, after } in touched {
-        match before {
-            None => {
-                changes.push(Change {
-                    action: Action::Create,
-                    object_type: contact_type,
-                    object_id: after.id.0,
-                    before: Value::Null,
-                    after: to_json(&after.fields)?,
-                });
-                created.push(after);
-            }
-            Some(before) if before.fields != after.fields => {
-                let after = Contact { version: before.version + 1, updated_at: at, ..after };
-                changes.push(Change {
-                    action: Action::Update,
-                    object_type: contact_type,
-                    object_id: before.id.0,
-                    before: to_json(&before.fields)?,
-                    after: to_json(&after.fields)?,
-                });
-                updated.push((after, before));
-            }
-            Some(_) => moved.counts.unchanged += 1,
-        }
-    }
-    moved.counts.created += created.len() as u64;
-    moved.counts.updated += updated.len() as u64;
+    let settled = settle::<Contacts>(touched, &mut moved, |after, before| Contact {
+        version: before.version + 1,
+        updated_at: at,
+        ..after
+    })?;
+    let Settled { created, updated, changes: contact_changes } = settled;
+    changes.extend(contact_changes);
     moved.counts.companies_created += new_companies.len() as u64;
     moved.updated_at = now();
     Ok(Plan { moved, new_companies, named, created, updated, changes })

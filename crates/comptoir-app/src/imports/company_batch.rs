@@ -2,16 +2,14 @@
 //! are about (by SIREN, then internet domain, then name), and written in one transaction.
 
 use super::App;
-use super::batch::to_json;
+use super::batch::{Settled, Touched, settle};
 use crate::AppError;
 use crate::changes::{Change, Origin, record_all};
 use crate::companies::Companies;
 use crate::kind::Kind;
-use comptoir_domain::audit::Action;
 use comptoir_domain::companies::{Company, CompanyFields};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::imports::Import;
-use comptoir_domain::kinds::{ObjectType, RecordKind};
 use comptoir_domain::listing::ListQuery;
 use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
@@ -19,7 +17,6 @@ use comptoir_domain::users::Actor;
 use comptoir_import::mapping::Mapping;
 use comptoir_import::table::Row;
 use comptoir_store::StoreError;
-use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// Which of a company's single fields a row gives: those it leaves empty keep their value in
@@ -154,12 +151,6 @@ fn keys(fields: &CompanyFields) -> Vec<String> {
     keys
 }
 
-/// A company the batch creates (`before` is `None`) or may change.
-struct Touched {
-    before: Option<Company>,
-    after: Company,
-}
-
 impl App {
     /// Writes a batch (or, for a dry run, counts what it would write) and moves `import` on;
     /// a company changed by someone else meanwhile makes the batch start again.
@@ -255,7 +246,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, existing: &[Company]) -> Re
             existing_by_key.entry(key).or_insert(index);
         }
     }
-    let mut touched: Vec<Touched> = Vec::new();
+    let mut touched: Vec<Touched<Company>> = Vec::new();
     let mut touched_by_key: HashMap<String, usize> = HashMap::new();
     let mut claimed: HashMap<usize, usize> = HashMap::new();
     for item in &read.items {
@@ -293,38 +284,8 @@ fn plan(actor: &Actor, import: &Import, read: &Read, existing: &[Company]) -> Re
         }
     }
 
-    let company_type = ObjectType::Record(RecordKind::Company);
-    let mut changes: Vec<Change> = Vec::new();
-    let mut created = Vec::new();
-    let mut updated = Vec::new();
-    for Touched { before, after } in touched {
-        match before {
-            None => {
-                changes.push(Change {
-                    action: Action::Create,
-                    object_type: company_type,
-                    object_id: after.id.0,
-                    before: Value::Null,
-                    after: to_json(&after.fields)?,
-                });
-                created.push(after);
-            }
-            Some(before) if before.fields != after.fields => {
-                let after = Company { version: before.version + 1, updated_at: at, ..after };
-                changes.push(Change {
-                    action: Action::Update,
-                    object_type: company_type,
-                    object_id: before.id.0,
-                    before: to_json(&before.fields)?,
-                    after: to_json(&after.fields)?,
-                });
-                updated.push((after, before));
-            }
-            Some(_) => moved.counts.unchanged += 1,
-        }
-    }
-    moved.counts.created += created.len() as u64;
-    moved.counts.updated += updated.len() as u64;
+    let stamped = |after, before: &Company| Company { version: before.version + 1, updated_at: at, ..after };
+    let Settled { created, updated, changes } = settle::<Companies>(touched, &mut moved, stamped)?;
     moved.updated_at = now();
     Ok(Plan { moved, created, updated, changes })
 }

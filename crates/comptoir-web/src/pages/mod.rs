@@ -14,6 +14,7 @@ mod contacts;
 mod custom;
 mod days;
 mod deal_people;
+mod deal_people_forms;
 mod deals;
 mod duplicates;
 mod errors;
@@ -77,7 +78,7 @@ pub fn router() -> Router<AppState> {
         .merge(forecast::router())
         .merge(report::router())
         .merge(record_pages::routes::<deals::Deals>())
-        .merge(deal_people::router())
+        .merge(deal_people_forms::router())
         .merge(service_report::router())
         .merge(articles::router())
         .merge(macros::router())

@@ -1218,3 +1218,5 @@ import-field-siret = SIRET
 import-field-vat_number = VAT number
 import-field-relationship_type = Relationship
 import-field-service_tier = Service tier
+deal-person-needs-who = Type the name, email or phone of the contact to add.
+imports-link = Import

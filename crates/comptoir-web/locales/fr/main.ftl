@@ -1218,3 +1218,5 @@ import-field-siret = SIRET
 import-field-vat_number = N° de TVA intracommunautaire
 import-field-relationship_type = Type de relation
 import-field-service_tier = Niveau de service
+deal-person-needs-who = Tapez le nom, l’e-mail ou le téléphone du contact à ajouter.
+imports-link = Importer

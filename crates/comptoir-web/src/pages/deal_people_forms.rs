@@ -34,20 +34,21 @@ async fn add(
     form: Submission,
 ) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let typed = TypedPerson { who: form.fields.text("who"), role: form.fields.text("role"), error: None };
+    let mut typed = TypedPerson { who: form.fields.text("who"), role: form.fields.text("role"), error: None };
     let role = typed.role.as_deref().and_then(DealRole::parse).unwrap_or_default();
     let chosen = form.fields.text("contact_id").and_then(|c| c.parse::<Uuid>().ok()).map(ContactId);
     let contact = match chosen {
         Some(contact) => contact,
         None => {
-            let who = typed.who.as_deref().unwrap_or_default();
-            let found = if who.trim().is_empty() {
-                Vec::new()
-            } else {
-                candidates(&state.app, &visitor.actor, who).await?
-            };
-            match found.as_slice() {
+            let who = typed.who.clone().unwrap_or_default();
+            if who.trim().is_empty() {
+                typed.error = Some(visitor.lang.t("deal-person-needs-who"));
+                return answer(&state, visitor, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+            match candidates(&state.app, &visitor.actor, &who).await?.as_slice() {
                 [only] => only.id,
+                // The page names the contacts it may mean, or says that none does.
+                [] => return answer(&state, visitor, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await,
                 _ => return answer(&state, visitor, id, typed, StatusCode::OK).await,
             }
         }

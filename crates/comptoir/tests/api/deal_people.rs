@@ -194,6 +194,10 @@ async fn the_deal_page_adds_people_by_name_and_the_contact_page_shows_their_deal
         .post(&format!("{page}/people"), &[("who", "Dupuis"), ("role", "user"), ("version", "2")])
         .await;
     assert!(nobody.contains("Aucun contact ne correspond à « Dupuis »"), "{}", nobody.text);
+    assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let blank =
+        browser.post(&format!("{page}/people"), &[("who", " "), ("role", "user"), ("version", "2")]).await;
+    assert!(blank.contains("Tapez le nom"), "{}", blank.text);
     let several = browser
         .post(&format!("{page}/people"), &[("who", "Léa Martin"), ("role", "user"), ("version", "2")])
         .await;

@@ -237,6 +237,11 @@ pub async fn matching(
     Ok(found)
 }
 
+/// How many companies there are.
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(on_pool!(db, |pool| { sqlx::query_scalar("SELECT count(*) FROM companies").fetch_one(pool).await })?)
+}
+
 pub async fn insert(tx: &mut Tx, company: &Company) -> Result<(), StoreError> {
     insert_many(tx, std::iter::once(company)).await
 }

@@ -1,5 +1,6 @@
-//! `comptoir bench --import N`: a file of N contacts as a French spreadsheet saves it, imported
-//! by the `comptoir import` command people run, timed, with the command's peak memory.
+//! `comptoir bench --import N [--companies]`: a file of N contacts (or companies) as a French
+//! spreadsheet saves it, imported by the `comptoir import` command people run, timed, with the
+//! command's peak memory.
 
 use crate::bench::rss_mib;
 use crate::serve::open;
@@ -48,11 +49,49 @@ fn write_file(path: &Path, rows: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs `comptoir import contacts` on `file`; its wall time and peak resident memory.
-async fn import(database_url: &str, file: &Path) -> anyhow::Result<(Duration, f64, String)> {
+/// Writes `rows` companies as a French accounts export: a byte-order mark, `;`, CRLF. Each has
+/// its own name, SIREN (a valid one) and domain.
+fn write_companies(path: &Path, rows: u64) -> anyhow::Result<()> {
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(
+        "\u{feff}Raison sociale;SIREN;Domaine;Effectif;Adresse;Ville;Code postal;Type\r\n".as_bytes(),
+    )?;
+    let kinds = ["Client", "Prospect", "Fournisseur", "Partenaire"];
+    for i in 0..rows {
+        let (city, postal_code) = CITIES[rng.random_range(0..CITIES.len())];
+        writeln!(
+            out,
+            "\"Société {i}, SARL\";{};societe{i}.fr;{};{} rue de la Paix;{city};{postal_code};{}\r",
+            siren(i),
+            rng.random_range(1..3000),
+            rng.random_range(1..200),
+            kinds[rng.random_range(0..kinds.len())],
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A valid SIREN: the eight digits of `stem` and their Luhn check digit.
+fn siren(stem: u64) -> String {
+    let digits: Vec<u32> =
+        format!("{:08}", stem % 100_000_000).chars().filter_map(|c| c.to_digit(10)).collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { *d })
+        .sum();
+    let check = (10 - sum % 10) % 10;
+    format!("{}{check}", digits.iter().map(u32::to_string).collect::<String>())
+}
+
+/// Runs `comptoir import <kind>` on `file`; its wall time and peak resident memory.
+async fn import(database_url: &str, kind: &str, file: &Path) -> anyhow::Result<(Duration, f64, String)> {
     let started = Instant::now();
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["import", "contacts"])
+        .args(["import", kind])
         .arg(file)
         .args(["--as", IMPORT_EMAIL])
         .env("COMPTOIR_DATABASE_URL", database_url)
@@ -81,7 +120,7 @@ async fn import(database_url: &str, file: &Path) -> anyhow::Result<(Duration, f6
     Ok((elapsed, peak, report))
 }
 
-pub async fn run(database_url: &str, rows: u64) -> anyhow::Result<()> {
+pub async fn run(database_url: &str, rows: u64, companies: bool) -> anyhow::Result<()> {
     let app = App::new(open(database_url).await?);
     if app.find_user_by_email(IMPORT_EMAIL).await?.is_none() {
         app.create_user(
@@ -92,17 +131,26 @@ pub async fn run(database_url: &str, rows: u64) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    let before = comptoir_store::contacts::count(app.db()).await?;
+    let kind = if companies { "companies" } else { "contacts" };
+    let before = if companies {
+        comptoir_store::companies::count(app.db()).await?
+    } else {
+        comptoir_store::contacts::count(app.db()).await?
+    };
     app.db().close().await;
     let folder = tempfile::tempdir()?;
-    let file = folder.path().join("contacts.csv");
-    write_file(&file, rows)?;
+    let file = folder.path().join(format!("{kind}.csv"));
+    if companies {
+        write_companies(&file, rows)?;
+    } else {
+        write_file(&file, rows)?;
+    }
     let size_mib = std::fs::metadata(&file)?.len() as f64 / 1024.0 / 1024.0;
-    println!("{rows} contacts, a {size_mib:.0} MiB file; the database held {before} contacts");
+    println!("{rows} {kind}, a {size_mib:.0} MiB file; the database held {before} {kind}");
     println!("| import | time | rows/s | peak memory |");
     println!("|---|---|---|---|");
-    for label in ["new contacts", "the same file again (every row matched)"] {
-        let (elapsed, peak, report) = import(database_url, &file).await?;
+    for label in [format!("new {kind}"), "the same file again (every row matched)".to_owned()] {
+        let (elapsed, peak, report) = import(database_url, kind, &file).await?;
         let seconds = elapsed.as_secs_f64();
         println!("| {label} | {seconds:.1} s | {:.0} | {peak:.0} MiB |", rows as f64 / seconds);
         if let Some(line) = report.lines().find(|l| l.contains("created")) {
@@ -110,4 +158,13 @@ pub async fn run(database_url: &str, rows: u64) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sirens_are_given_their_check_digit() {
+        assert_eq!(super::siren(73_282_932), "732829320");
+        assert_eq!(super::siren(54_206_547), "542065479");
+    }
 }

@@ -222,6 +222,10 @@ pub struct BenchArgs {
     /// matched, nothing to change).
     #[arg(long)]
     pub import: Option<u64>,
+    /// With `--import`: the file's rows are companies (`comptoir import companies`), each with
+    /// its SIREN, domain, head count and address.
+    #[arg(long, requires = "import")]
+    pub companies: bool,
     /// Measure duplicate detection instead: load this many contacts, a fifth of them mistyped
     /// copies of others, into a database without contacts, scan them (time, memory) and check
     /// the pairs found against the truth (precision, recall).

@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
             Command::Demo(args) => demo::run(database_url, args).await,
             Command::Bench(args) if args.webhooks => bench_webhooks::run(database_url, args.events).await,
             Command::Bench(args) if args.import.is_some() => {
-                bench_import::run(database_url, args.import.unwrap_or_default()).await
+                bench_import::run(database_url, args.import.unwrap_or_default(), args.companies).await
             }
             Command::Bench(BenchArgs { duplicates: Some(total), .. }) => {
                 bench_duplicates::run(database_url, total).await

@@ -10,14 +10,13 @@ use crate::kind::Kind;
 use comptoir_domain::companies::{Company, CompanyFields};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::imports::Import;
-use comptoir_domain::listing::ListQuery;
 use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_import::mapping::Mapping;
 use comptoir_import::table::Row;
 use comptoir_store::StoreError;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Which of a company's single fields a row gives: those it leaves empty keep their value in
 /// the company it updates.
@@ -142,6 +141,22 @@ fn absorb(current: &CompanyFields, item: &Item) -> CompanyFields {
     merged
 }
 
+/// What `lower(name)` may give for a company called `name` in any case: PostgreSQL folds every
+/// letter, SQLite only ASCII ones, so "ATELIER ZOÉ" stored lowers to "atelier zoÉ" there. The
+/// name as typed and in capitals, lowered both ways, meet either.
+fn lowered_forms(name: &str) -> Vec<String> {
+    let upper = name.to_uppercase();
+    let mut forms = vec![
+        name.to_lowercase(),
+        name.to_ascii_lowercase(),
+        upper.to_ascii_lowercase(),
+        upper.to_lowercase(),
+    ];
+    forms.sort_unstable();
+    forms.dedup();
+    forms
+}
+
 /// The keys a company is found by, strongest first: its SIREN, its domain, its name.
 fn keys(fields: &CompanyFields) -> Vec<String> {
     let mut keys = Vec::with_capacity(3);
@@ -184,27 +199,9 @@ impl App {
             let f = &item.fields;
             sirens.extend(f.siren.as_ref().map(|s| s.as_str().to_owned()));
             domains.extend(f.domain.as_ref().map(|d| d.to_lowercase()));
-            names.push(f.name.to_lowercase());
+            names.extend(lowered_forms(&f.name));
         }
-        let mut existing = comptoir_store::companies::matching(&self.db, &sirens, &domains, &names).await?;
-        // `lower` leaves accented capitals alone on SQLite: a name not found by it is looked
-        // for again as a list's filter finds it, case and accents aside.
-        let found: HashSet<String> = existing.iter().map(|c| fold(&c.fields.name)).collect();
-        let mut asked = HashSet::new();
-        for item in &read.items {
-            let name = &item.fields.name;
-            if found.contains(&fold(name)) || !asked.insert(fold(name)) {
-                continue;
-            }
-            let pairs =
-                [("filter[name][eq]".to_owned(), name.clone()), ("limit".to_owned(), "10".to_owned())];
-            let query = ListQuery::parse(&pairs, &[])?;
-            for company in comptoir_store::companies::list(&self.db, &query, &[]).await??.data {
-                if !existing.iter().any(|e| e.id == company.id) {
-                    existing.push(company);
-                }
-            }
-        }
+        let existing = comptoir_store::companies::matching(&self.db, &sirens, &domains, &names).await?;
         let plan = plan(actor, import, read, &existing)?;
         let mut tx = self.db.begin().await?;
         if !import.dry_run {

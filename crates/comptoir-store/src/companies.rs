@@ -199,13 +199,23 @@ pub async fn named(db: &Db, names: &[String]) -> Result<Vec<(CompanyId, String)>
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new("SELECT id, name FROM companies WHERE lower(name) IN ");
+    let mut sql = Sql::new("SELECT id, name FROM companies co WHERE ");
+    sql.push(lowered_name(db.dialect())).push(" IN ");
     sql.values([names.iter().map(|n| Bind::Text(n.clone()))]);
     sql.push(" ORDER BY created_at");
     let (text, binds) = sql.into_parts(db.dialect());
     let rows: Vec<(Uuid, String)> =
         on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
     Ok(rows.into_iter().map(|(id, name)| (CompanyId(id), name)).collect())
+}
+
+/// A company's lowered name as its index holds it: in code-point order on PostgreSQL, whose
+/// index would not serve the database's own collation.
+fn lowered_name(dialect: crate::Dialect) -> &'static str {
+    match dialect {
+        crate::Dialect::Sqlite => "lower(co.name)",
+        crate::Dialect::Postgres => "(lower(co.name) COLLATE \"C\")",
+    }
 }
 
 /// The companies an import's rows may be about: those with one of `sirens`, one of `domains`
@@ -218,7 +228,8 @@ pub async fn matching(
     names: &[String],
 ) -> Result<Vec<Company>, StoreError> {
     let mut found: Vec<Company> = Vec::new();
-    for (column, values) in [("co.siren", sirens), ("lower(co.domain)", domains), ("lower(co.name)", names)] {
+    let name = lowered_name(db.dialect());
+    for (column, values) in [("co.siren", sirens), ("lower(co.domain)", domains), (name, names)] {
         for chunk in values.chunks(500) {
             let mut sql = Sql::new(concat!(select_companies!(), " WHERE "));
             sql.push(column).push(" IN ").values([chunk.iter().map(|v| Bind::Text(v.clone()))]);

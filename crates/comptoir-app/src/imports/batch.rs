@@ -16,7 +16,6 @@ use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_import::mapping::Mapping;
 use comptoir_import::table::Row;
-use comptoir_store::StoreError;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -211,30 +210,8 @@ where
 }
 
 impl App {
-    /// Writes a batch (or, for a dry run, counts what it would write) and moves `import` on.
-    /// A contact changed by someone else between the reading and the writing makes the batch
-    /// start again from the reading.
-    pub(super) async fn write_contact_batch(
-        &self,
-        actor: &Actor,
-        import: &mut Import,
-        read: Read,
-        companies: &mut CompanyCache,
-    ) -> Result<(), AppError> {
-        let mut attempts = 0;
-        loop {
-            match self.try_contact_batch(actor, import, &read, companies).await {
-                Err(AppError::Store(StoreError::VersionConflict)) if attempts < 3 => attempts += 1,
-                Err(error) => return Err(error),
-                Ok(moved) => {
-                    *import = moved;
-                    return Ok(());
-                }
-            }
-        }
-    }
-
-    async fn try_contact_batch(
+    /// Writes a batch (or, for a dry run, counts what it would write): `import` moved on.
+    pub(super) async fn try_contact_batch(
         &self,
         actor: &Actor,
         import: &Import,

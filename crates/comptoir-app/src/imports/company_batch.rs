@@ -15,7 +15,6 @@ use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_import::mapping::Mapping;
 use comptoir_import::table::Row;
-use comptoir_store::StoreError;
 use std::collections::HashMap;
 
 /// Which of a company's single fields a row gives: those it leaves empty keep their value in
@@ -167,28 +166,8 @@ fn keys(fields: &CompanyFields) -> Vec<String> {
 }
 
 impl App {
-    /// Writes a batch (or, for a dry run, counts what it would write) and moves `import` on;
-    /// a company changed by someone else meanwhile makes the batch start again.
-    pub(super) async fn write_company_batch(
-        &self,
-        actor: &Actor,
-        import: &mut Import,
-        read: Read,
-    ) -> Result<(), AppError> {
-        let mut attempts = 0;
-        loop {
-            match self.try_company_batch(actor, import, &read).await {
-                Err(AppError::Store(StoreError::VersionConflict)) if attempts < 3 => attempts += 1,
-                Err(error) => return Err(error),
-                Ok(moved) => {
-                    *import = moved;
-                    return Ok(());
-                }
-            }
-        }
-    }
-
-    async fn try_company_batch(
+    /// Writes a batch (or, for a dry run, counts what it would write): `import` moved on.
+    pub(super) async fn try_company_batch(
         &self,
         actor: &Actor,
         import: &Import,

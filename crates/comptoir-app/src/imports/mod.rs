@@ -240,13 +240,7 @@ impl App {
             };
             // Text decoded from a one-byte encoding is longer than the file: never past its end.
             import.bytes_read = bytes_read.min(import.file_bytes);
-            let written = match read {
-                BatchOf::Contacts(read) => {
-                    self.write_contact_batch(actor, &mut import, read, &mut companies).await
-                }
-                BatchOf::Companies(read) => self.write_company_batch(actor, &mut import, read).await,
-            };
-            if let Err(error) = written {
+            if let Err(error) = self.write_batch(actor, &mut import, &read, &mut companies).await {
                 // The batches before stay written; the import says it stopped, and why.
                 import.report(0, "import".to_owned(), format!("stopped: {error}"));
                 import.status = ImportStatus::Failed;
@@ -287,6 +281,37 @@ impl App {
         let at = now();
         let imports = comptoir_store::imports::list(&self.db, before, limit.clamp(1, 100)).await?;
         Ok(imports.into_iter().map(|i| as_seen(i, at)).collect())
+    }
+}
+
+impl App {
+    /// Writes a batch (or, for a dry run, counts what it would write) and moves `import` on. A
+    /// record changed by someone else between the reading and the writing makes the batch
+    /// start again from the reading.
+    async fn write_batch(
+        &self,
+        actor: &Actor,
+        import: &mut Import,
+        read: &BatchOf,
+        companies: &mut batch::CompanyCache,
+    ) -> Result<(), AppError> {
+        let mut attempts = 0;
+        loop {
+            let tried = match read {
+                BatchOf::Contacts(read) => self.try_contact_batch(actor, import, read, companies).await,
+                BatchOf::Companies(read) => self.try_company_batch(actor, import, read).await,
+            };
+            match tried {
+                Err(AppError::Store(comptoir_store::StoreError::VersionConflict)) if attempts < 3 => {
+                    attempts += 1
+                }
+                Err(error) => return Err(error),
+                Ok(moved) => {
+                    *import = moved;
+                    return Ok(());
+                }
+            }
+        }
     }
 }
 

@@ -199,4 +199,35 @@
       form.requestSubmit();
     });
   }
+
+  // A running import's page follows it as the server pushes its progress, then shows it
+  // whole once it has stopped. Without scripts the page refreshes itself instead.
+  var running = document.querySelector("[data-progress]");
+  if (running && window.EventSource) {
+    var source = new EventSource(running.getAttribute("data-progress"));
+    var show = function (event) {
+      var progress = JSON.parse(event.data);
+      var bar = running.querySelector("progress");
+      if (bar && progress.file_bytes) {
+        bar.max = progress.file_bytes;
+        bar.value = progress.bytes_read;
+      }
+      var percent = running.querySelector("[data-percent]");
+      if (percent) percent.textContent = progress.percent;
+      Object.keys(progress.counts || {}).forEach(function (name) {
+        var count = document.querySelector('[data-count="' + name + '"]');
+        if (count) count.textContent = progress.counts[name];
+      });
+    };
+    source.addEventListener("progress", show);
+    // A stream refused or lost for good leaves the page to refresh itself.
+    source.onerror = function () {
+      if (source.readyState === EventSource.CLOSED) setTimeout(function () { window.location.reload(); }, 2000);
+    };
+    source.addEventListener("settled", function (event) {
+      show(event);
+      source.close();
+      window.location.reload();
+    });
+  }
 })();

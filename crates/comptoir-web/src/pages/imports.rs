@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/imports", get(list).post(upload).layer(DefaultBodyLimit::disable()))
         .route("/imports/{id}", get(show))
+        .route("/imports/{id}/progress", get(super::import_progress::progress))
         .route("/imports/{id}/run", post(run))
         .route("/imports/{id}/undo", post(undo))
         .route("/imports/{id}/template", post(keep_template))
@@ -310,7 +311,7 @@ async fn show_page(
     Ok(ShowPage {
         status: status_word(&page, import.status),
         running: import.status == ImportStatus::Running,
-        percent: (import.bytes_read * 100).checked_div(import.file_bytes).unwrap_or(0).min(100),
+        percent: super::import_progress::percent(&import),
         when: page.datetime(&import.created_at),
         columns,
         fields,

@@ -23,6 +23,7 @@ mod forecast;
 pub(crate) mod forms;
 mod help;
 mod home;
+mod import_progress;
 mod imports;
 mod kind;
 pub(crate) mod lists;

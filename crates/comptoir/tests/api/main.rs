@@ -14,6 +14,7 @@ mod demo;
 mod duplicates;
 mod hardening;
 mod health;
+mod import_progress;
 mod import_templates;
 mod imports;
 mod keyset;

@@ -1,6 +1,6 @@
-//! Finding likely duplicate contacts: every contact read page by page into a profile, pairs
-//! found on all cores by `comptoir-match`, the open pairs replaced in one transaction. A pair
-//! someone dismissed is never offered again.
+//! Finding likely duplicate contacts and companies: every record read page by page into a
+//! profile, pairs found on all cores by `comptoir-match`, the open pairs replaced in one
+//! transaction. A pair someone dismissed is never offered again.
 
 use crate::{App, AppError};
 use comptoir_domain::duplicates::{DuplicatePair, PairStatus, ScanReport};
@@ -41,16 +41,16 @@ impl App {
         let claim = self.claim_duplicate_scan(Some(actor))?;
         let app = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = app.scan_contact_duplicates(claim, &|_| {}).await {
+            if let Err(error) = app.scan_duplicates(claim, &|_| {}).await {
                 tracing::error!(%error, "the scan for duplicates stopped");
             }
         });
         Ok(())
     }
 
-    /// Looks for likely duplicates among all contacts and replaces the open pairs with what
-    /// it finds. `progress` hears how many contacts have been read.
-    pub async fn scan_contact_duplicates(
+    /// Looks for likely duplicates among all contacts, then all companies, and replaces the
+    /// open pairs with what it finds. `progress` hears how many contacts have been read.
+    pub async fn scan_duplicates(
         &self,
         _claim: ScanClaim,
         progress: &(dyn Fn(u64) + Sync),
@@ -95,18 +95,23 @@ impl App {
                 found_at: at,
             })
             .collect();
+        let contacts = profiles.len() as u64;
+        drop(profiles);
+        let (companies, company_pairs) = self.find_company_pairs(at).await?;
         let report = ScanReport {
-            contacts: profiles.len() as u64,
+            contacts,
             compared: compared as u64,
             pairs: pairs.len() as u64,
+            companies,
+            company_pairs: company_pairs.len() as u64,
             seconds: started.elapsed().as_secs_f64(),
             finished_at: Some(at),
         };
-        drop(profiles);
         let version = comptoir_store::settings::get(&self.db, LAST_SCAN).await?.map_or(0, |(_, v)| v);
         let value = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))?;
         let mut tx = self.db.begin().await?;
         comptoir_store::duplicates::replace_open(&mut tx, &pairs).await?;
+        comptoir_store::duplicates::replace_open(&mut tx, &company_pairs).await?;
         comptoir_store::settings::put(&mut tx, LAST_SCAN, &value, version, at).await?;
         tx.commit().await?;
         Ok(report)
@@ -124,7 +129,7 @@ impl App {
             return Ok(None);
         }
         let Ok(claim) = self.claim_duplicate_scan(None) else { return Ok(None) };
-        Ok(Some(self.scan_contact_duplicates(claim, &|_| {}).await?))
+        Ok(Some(self.scan_duplicates(claim, &|_| {}).await?))
     }
 
     /// Scans again once an import wrote contacts, so its duplicates (of each other or of
@@ -136,7 +141,7 @@ impl App {
             return Ok(None);
         }
         let Ok(claim) = self.claim_duplicate_scan(None) else { return Ok(None) };
-        Ok(Some(self.scan_contact_duplicates(claim, &|_| {}).await?))
+        Ok(Some(self.scan_duplicates(claim, &|_| {}).await?))
     }
 
     /// What the last scan found, if one ran.
@@ -173,7 +178,7 @@ impl App {
         _actor: &Actor,
         contact: ContactId,
     ) -> Result<Vec<DuplicatePair>, AppError> {
-        Ok(comptoir_store::duplicates::open_of(&self.db, contact).await?)
+        Ok(comptoir_store::duplicates::open_of(&self.db, contact.0).await?)
     }
 
     /// Says the two contacts of a pair are two people (or, again, that they may be one).
@@ -188,7 +193,7 @@ impl App {
         }
         let mut pair = self.duplicate_pair(actor, id).await?;
         let mut tx = self.db.begin().await?;
-        comptoir_store::duplicates::set_status(&mut tx, id, status).await?;
+        comptoir_store::duplicates::set_status::<DuplicatePair>(&mut tx, id, status).await?;
         tx.commit().await?;
         pair.status = status;
         Ok(pair)

@@ -10,6 +10,8 @@ pub mod bulk;
 mod changes;
 pub mod columns;
 pub mod companies;
+pub mod company_duplicates;
+pub mod company_merges;
 pub mod contacts;
 pub mod custom_fields;
 pub mod deals;

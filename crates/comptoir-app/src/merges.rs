@@ -12,13 +12,13 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::audit::{Action, AuditFilter};
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::deals::{DealContact, people_after_merge};
-use comptoir_domain::duplicates::{Merge, MergeRequest, MovedLinks, merged_fields};
+use comptoir_domain::duplicates::{DuplicatePair, Merge, MergeRequest, MovedLinks, merged_fields};
 use comptoir_domain::ids::{ContactId, DealId, OperationId};
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_store::Tx;
-use comptoir_store::duplicates::LinkedTable;
+use comptoir_store::duplicates::{Follows, LinkedTable};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -60,9 +60,10 @@ impl App {
         let mut tx = self.db.begin().await?;
         let mut moved = Vec::new();
         for table in LinkedTable::ALL {
-            let ids =
-                comptoir_store::duplicates::move_links(&mut tx, table, merged.id, survivor.id, at).await?;
-            record_moves(&mut tx, origin, table, &ids, merged.id, survivor.id).await?;
+            let ids = comptoir_store::duplicates::move_links(&mut tx, table, merged.id.0, survivor.id.0, at)
+                .await?;
+            record_moves(&mut tx, origin, object_of(table), table.column(), &ids, merged.id.0, survivor.id.0)
+                .await?;
             if !ids.is_empty() {
                 moved.push(MovedLinks { table: table.name().to_owned(), ids });
             }
@@ -75,7 +76,7 @@ impl App {
         if let Some(last) = merged.last_activity_at {
             comptoir_store::contacts::touch_last_activity(&mut tx, survivor.id, last).await?;
         }
-        comptoir_store::duplicates::forget_pairs_of(&mut tx, merged.id).await?;
+        comptoir_store::duplicates::forget_pairs_of::<DuplicatePair>(&mut tx, merged.id.0).await?;
         self.remove::<Contacts>(&mut tx, actor, &merged, None, Some(operation)).await?;
         let merge = Merge {
             id: operation,
@@ -130,12 +131,13 @@ impl App {
                 &mut tx,
                 table,
                 &moved.ids,
-                merge.survivor_id,
-                merge.merged_id,
+                merge.survivor_id.0,
+                merge.merged_id.0,
                 at,
             )
             .await?;
-            record_moves(&mut tx, origin, table, &moved.ids, merge.survivor_id, merge.merged_id).await?;
+            let (from, to) = (merge.survivor_id.0, merge.merged_id.0);
+            record_moves(&mut tx, origin, object_of(table), table.column(), &moved.ids, from, to).await?;
         }
         merge.survivor_left_alone = match &survivor_step {
             Step::Restore { current, restored } => {
@@ -145,7 +147,7 @@ impl App {
             _ => true,
         };
         merge.undone_at = Some(at);
-        if !comptoir_store::duplicates::mark_undone(&mut tx, &merge).await? {
+        if !comptoir_store::duplicates::mark_undone(&mut tx, merge.id, at, merge.survivor_left_alone).await? {
             return Err(AppError::Conflict("the merge is already undone".to_owned()));
         }
         let payload = json!({ "merged_id": merge.merged_id, "merge_id": merge.id });
@@ -266,23 +268,25 @@ impl App {
     }
 }
 
-/// Audits and announces that the rows `ids` of `table` now point at `to` instead of `from`.
-async fn record_moves(
+/// Audits and announces that the rows `ids` (records of `object`) now point at `to` instead
+/// of `from` by their `column`.
+pub(crate) async fn record_moves(
     tx: &mut Tx,
     origin: Origin<'_>,
-    table: LinkedTable,
+    object: ObjectType,
+    column: &str,
     ids: &[Uuid],
-    from: ContactId,
-    to: ContactId,
+    from: Uuid,
+    to: Uuid,
 ) -> Result<(), AppError> {
     let changes: Vec<Change> = ids
         .iter()
         .map(|id| Change {
             action: Action::Update,
-            object_type: object_of(table),
+            object_type: object,
             object_id: *id,
-            before: json!({ table.column(): from }),
-            after: json!({ table.column(): to }),
+            before: json!({ column: from }),
+            after: json!({ column: to }),
         })
         .collect();
     record_all(tx, origin, &changes).await

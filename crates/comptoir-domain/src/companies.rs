@@ -318,7 +318,7 @@ impl CompanyFields {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Company {
     pub id: CompanyId,
     pub version: i64,

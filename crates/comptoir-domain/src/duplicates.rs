@@ -28,6 +28,10 @@ pub enum Reason {
     SamePostalCode,
     /// The same value of a field an admin marked as identifying (a customer number).
     SameIdentifier,
+    /// Two companies with one SIREN: one legal entity.
+    SameSiren,
+    /// Two companies at one web domain.
+    SameDomain,
 }
 
 impl Reason {
@@ -44,6 +48,8 @@ impl Reason {
             Reason::SimilarAddress => "similar_address",
             Reason::SamePostalCode => "same_postal_code",
             Reason::SameIdentifier => "same_identifier",
+            Reason::SameSiren => "same_siren",
+            Reason::SameDomain => "same_domain",
         }
     }
 }
@@ -101,6 +107,11 @@ pub struct ScanReport {
     /// Pairs compared: those sharing a blocking key, never all pairs.
     pub compared: u64,
     pub pairs: u64,
+    /// Companies read, and the pairs of them kept.
+    #[serde(default)]
+    pub companies: u64,
+    #[serde(default)]
+    pub company_pairs: u64,
     pub seconds: f64,
     pub finished_at: Option<DateTime<Utc>>,
 }

@@ -145,7 +145,9 @@ impl ObjectType {
                 &[Milestone::StageChanged, Milestone::Won, Milestone::Lost]
             }
             ObjectType::Quote => &[Milestone::Sent, Milestone::Accepted, Milestone::Refused],
-            ObjectType::Record(RecordKind::Contact) => &[Milestone::Merged, Milestone::MergeUndone],
+            ObjectType::Record(RecordKind::Contact | RecordKind::Company) => {
+                &[Milestone::Merged, Milestone::MergeUndone]
+            }
             ObjectType::Record(RecordKind::Ticket) => &[
                 Milestone::Assigned,
                 Milestone::Solved,

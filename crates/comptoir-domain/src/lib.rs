@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod business_hours;
 pub mod changes;
 pub mod companies;
+pub mod company_merges;
 pub mod contacts;
 pub mod custom_fields;
 pub mod deals;

@@ -73,8 +73,8 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     // A row error may quote the value it refuses.
     personal("imports", "errors", "history of personal data", Erasure::Clear),
     personal("domain_events", "payload", "history of personal data", Erasure::Clear),
-    // The merged contact as it was, kept so the merge can be undone.
-    personal("merges", "merged_record", "copy of a merged contact", Erasure::DeleteRow),
+    // The merged contact (or company) as it was, kept so the merge can be undone.
+    personal("merges", "merged_record", "copy of a merged contact or company", Erasure::DeleteRow),
     personal("idempotency_keys", "response_body", "copy of a response", Erasure::DeleteRow),
     personal("sign_in_failures", "email", "identity", Erasure::DeleteRow),
     // A message to a person is about them from its address to its last word.
@@ -403,6 +403,14 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("merges", "merged_at"),
     ("merges", "undone_at"),
     ("merges", "survivor_left_alone"),
+    ("merges", "kind"),
+    ("company_duplicate_pairs", "id"),
+    ("company_duplicate_pairs", "first_id"),
+    ("company_duplicate_pairs", "second_id"),
+    ("company_duplicate_pairs", "score"),
+    ("company_duplicate_pairs", "reasons"),
+    ("company_duplicate_pairs", "status"),
+    ("company_duplicate_pairs", "found_at"),
     ("imports", "id"),
     ("imports", "kind"),
     ("imports", "file_name"),

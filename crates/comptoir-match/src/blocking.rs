@@ -11,15 +11,29 @@ const WHOLE_BLOCK: usize = 64;
 /// with this many neighbours once the block is sorted by place, where duplicates sit together.
 const WINDOW: usize = 12;
 /// How many letters of the name's longest word go with a place or company.
-const PREFIX: usize = 3;
+pub(crate) const PREFIX: usize = 3;
 
 /// Every pair of indexes into `profiles` sharing a key, each once, as [`pair`] packs them:
 /// tens of millions at a million contacts, so eight bytes each, allocated once.
 pub fn candidate_pairs(profiles: &[Profile]) -> Vec<u64> {
-    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(profiles.len() * 8);
-    for (index, profile) in profiles.iter().enumerate() {
+    pairs_sharing_keys(
+        profiles,
+        |profile, emit| for_each_key(profile, emit),
+        |profile| (profile.postal_code.clone(), profile.street.clone(), profile.sorted_name().join(" ")),
+    )
+}
+
+/// Every pair of indexes into `items` that share one of the keys `keys_of` emits; a block too
+/// large to compare whole is sorted by `place` and each member compared with its neighbours.
+pub(crate) fn pairs_sharing_keys<T, O: Ord>(
+    items: &[T],
+    keys_of: impl Fn(&T, &mut dyn FnMut(u64)),
+    place: impl Fn(&T) -> O,
+) -> Vec<u64> {
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(items.len() * 8);
+    for (index, item) in items.iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
-        for_each_key(profile, |key| keys.push((key, index)));
+        keys_of(item, &mut |key| keys.push((key, index)));
     }
     keys.sort_unstable();
     let blocks = || keys.chunk_by(|a, b| a.0 == b.0);
@@ -30,7 +44,7 @@ pub fn candidate_pairs(profiles: &[Profile]) -> Vec<u64> {
         members.clear();
         members.extend(block.iter().map(|&(_, index)| index));
         members.dedup();
-        pair_up(profiles, &mut members, &mut pairs);
+        pair_up(&mut members, &mut pairs, |index| place(&items[index as usize]));
     }
     drop(keys);
     pairs.sort_unstable();
@@ -49,7 +63,7 @@ fn pairs_in(n: usize) -> usize {
     if n <= WHOLE_BLOCK { n * n.saturating_sub(1) / 2 } else { n * WINDOW }
 }
 
-fn pair_up(profiles: &[Profile], block: &mut [u32], pairs: &mut Vec<u64>) {
+fn pair_up<O: Ord>(block: &mut [u32], pairs: &mut Vec<u64>, place: impl Fn(u32) -> O) {
     let mut push = |a: u32, b: u32| pairs.push((u64::from(a.min(b)) << 32) | u64::from(a.max(b)));
     if block.len() <= WHOLE_BLOCK {
         for (i, &a) in block.iter().enumerate() {
@@ -59,10 +73,7 @@ fn pair_up(profiles: &[Profile], block: &mut [u32], pairs: &mut Vec<u64>) {
         }
         return;
     }
-    block.sort_by_cached_key(|&index| {
-        let profile = &profiles[index as usize];
-        (profile.postal_code.clone(), profile.street.clone(), profile.sorted_name().join(" "))
-    });
+    block.sort_by_cached_key(|&index| place(index));
     for (i, &a) in block.iter().enumerate() {
         for &b in block.iter().skip(i + 1).take(WINDOW) {
             push(a, b);
@@ -70,7 +81,7 @@ fn pair_up(profiles: &[Profile], block: &mut [u32], pairs: &mut Vec<u64>) {
     }
 }
 
-fn for_each_key(profile: &Profile, mut emit: impl FnMut(u64)) {
+fn for_each_key(profile: &Profile, emit: &mut dyn FnMut(u64)) {
     for email in &profile.emails {
         emit(email_key(email));
     }

@@ -5,8 +5,9 @@ use crate::db::{Db, StoreError, Tx};
 use crate::sql::{Bind, Sql, insert_rows_then, json};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
+use comptoir_domain::company_merges::{CompanyMerge, CompanyPair};
 use comptoir_domain::duplicates::{DuplicatePair, Merge, MovedLinks, PairStatus, Reason};
-use comptoir_domain::ids::{ContactId, OperationId, UserId};
+use comptoir_domain::ids::{CompanyId, ContactId, OperationId, UserId};
 use serde::Deserialize;
 use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, FromRow};
@@ -104,13 +105,24 @@ struct PairRow {
     found_at: DateTime<Utc>,
 }
 
-impl TryFrom<PairRow> for DuplicatePair {
+/// A pair as the database holds it, whichever records it joins.
+pub struct PairParts {
+    pub id: Uuid,
+    pub first_id: Uuid,
+    pub second_id: Uuid,
+    pub score: u8,
+    pub reasons: Vec<Reason>,
+    pub status: PairStatus,
+    pub found_at: DateTime<Utc>,
+}
+
+impl TryFrom<PairRow> for PairParts {
     type Error = StoreError;
     fn try_from(row: PairRow) -> Result<Self, StoreError> {
-        Ok(DuplicatePair {
+        Ok(PairParts {
             id: row.id,
-            first_id: ContactId(row.first_id),
-            second_id: ContactId(row.second_id),
+            first_id: row.first_id,
+            second_id: row.second_id,
             score: u8::try_from(row.score)
                 .map_err(|_| StoreError::Corrupt(format!("pair score {}", row.score)))?,
             reasons: row.reasons.0,
@@ -121,36 +133,127 @@ impl TryFrom<PairRow> for DuplicatePair {
     }
 }
 
-/// Pairs whose contacts both still exist: a pair carries no foreign key (see the migration).
-macro_rules! select_pairs {
-    () => {
-        "SELECT p.id, p.first_id, p.second_id, p.score, p.reasons, p.status, p.found_at
-         FROM duplicate_pairs p JOIN contacts a ON a.id = p.first_id JOIN contacts b ON b.id = p.second_id"
-    };
+/// The kinds of record pairs are kept for: contacts, and companies.
+pub trait StoredPair: Sized {
+    /// The table the pairs are kept in, and the one their records are.
+    const PAIRS: &'static str;
+    const RECORDS: &'static str;
+    const INSERT: &'static str;
+    fn parts(&self) -> PairParts;
+    fn from_parts(parts: PairParts) -> Self;
+}
+
+impl StoredPair for DuplicatePair {
+    const PAIRS: &'static str = "duplicate_pairs";
+    const RECORDS: &'static str = "contacts";
+    const INSERT: &'static str =
+        "INSERT INTO duplicate_pairs (id, first_id, second_id, score, reasons, status, found_at)";
+    fn parts(&self) -> PairParts {
+        PairParts {
+            id: self.id,
+            first_id: self.first_id.0,
+            second_id: self.second_id.0,
+            score: self.score,
+            reasons: self.reasons.clone(),
+            status: self.status,
+            found_at: self.found_at,
+        }
+    }
+    fn from_parts(p: PairParts) -> Self {
+        DuplicatePair {
+            id: p.id,
+            first_id: ContactId(p.first_id),
+            second_id: ContactId(p.second_id),
+            score: p.score,
+            reasons: p.reasons,
+            status: p.status,
+            found_at: p.found_at,
+        }
+    }
+}
+
+impl StoredPair for CompanyPair {
+    const PAIRS: &'static str = "company_duplicate_pairs";
+    const RECORDS: &'static str = "companies";
+    const INSERT: &'static str =
+        "INSERT INTO company_duplicate_pairs (id, first_id, second_id, score, reasons, status, found_at)";
+    fn parts(&self) -> PairParts {
+        PairParts {
+            id: self.id,
+            first_id: self.first_id.0,
+            second_id: self.second_id.0,
+            score: self.score,
+            reasons: self.reasons.clone(),
+            status: self.status,
+            found_at: self.found_at,
+        }
+    }
+    fn from_parts(p: PairParts) -> Self {
+        CompanyPair {
+            id: p.id,
+            first_id: CompanyId(p.first_id),
+            second_id: CompanyId(p.second_id),
+            score: p.score,
+            reasons: p.reasons,
+            status: p.status,
+            found_at: p.found_at,
+        }
+    }
+}
+
+/// Pairs whose records both still exist: a pair carries no foreign key (see the migration).
+fn select_pairs<P: StoredPair>() -> Sql {
+    let mut sql =
+        Sql::new("SELECT p.id, p.first_id, p.second_id, p.score, p.reasons, p.status, p.found_at FROM ");
+    sql.push(P::PAIRS)
+        .push(" p JOIN ")
+        .push(P::RECORDS)
+        .push(" a ON a.id = p.first_id JOIN ")
+        .push(P::RECORDS)
+        .push(" b ON b.id = p.second_id");
+    sql
+}
+
+async fn fetch_pairs<P: StoredPair>(db: &Db, sql: Sql) -> Result<Vec<P>, StoreError> {
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<PairRow> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    rows.into_iter().map(|row| PairParts::try_from(row).map(P::from_parts)).collect()
+}
+
+async fn execute(tx: &mut Tx, sql: Sql) -> Result<u64, StoreError> {
+    let (text, binds) = sql.into_parts(tx.dialect());
+    Ok(on_tx!(tx, |conn| {
+        bind_all!(sqlx::query(AssertSqlSafe(text)), binds)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?)
 }
 
 /// Replaces the open pairs with what a scan found; a pair someone dismissed stays dismissed,
-/// and pairs whose contacts are gone are dropped.
-pub async fn replace_open(tx: &mut Tx, pairs: &[DuplicatePair]) -> Result<(), StoreError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "DELETE FROM duplicate_pairs WHERE status = 'open'
-                OR NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = duplicate_pairs.first_id)
-                OR NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = duplicate_pairs.second_id)",
-        )
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    const HEAD: &str =
-        "INSERT INTO duplicate_pairs (id, first_id, second_id, score, reasons, status, found_at)";
+/// and pairs whose records are gone are dropped.
+pub async fn replace_open<P: StoredPair>(tx: &mut Tx, pairs: &[P]) -> Result<(), StoreError> {
+    let mut sql = Sql::new("DELETE FROM ");
+    sql.push(P::PAIRS)
+        .push(" WHERE status = 'open' OR NOT EXISTS (SELECT 1 FROM ")
+        .push(P::RECORDS)
+        .push(" r WHERE r.id = ")
+        .push(P::PAIRS)
+        .push(".first_id) OR NOT EXISTS (SELECT 1 FROM ")
+        .push(P::RECORDS)
+        .push(" r WHERE r.id = ")
+        .push(P::PAIRS)
+        .push(".second_id)");
+    execute(tx, sql).await?;
     let rows: Vec<[Bind; 7]> = pairs
         .iter()
         .map(|pair| {
+            let pair = pair.parts();
             [
                 Bind::Uuid(pair.id),
-                Bind::Uuid(pair.first_id.0),
-                Bind::Uuid(pair.second_id.0),
+                Bind::Uuid(pair.first_id),
+                Bind::Uuid(pair.second_id),
                 Bind::Int(i64::from(pair.score)),
                 json(&pair.reasons),
                 Bind::Text(pair.status.as_str().to_owned()),
@@ -158,18 +261,18 @@ pub async fn replace_open(tx: &mut Tx, pairs: &[DuplicatePair]) -> Result<(), St
             ]
         })
         .collect();
-    insert_rows_then(tx, HEAD, " ON CONFLICT (first_id, second_id) DO NOTHING", rows).await
+    insert_rows_then(tx, P::INSERT, " ON CONFLICT (first_id, second_id) DO NOTHING", rows).await
 }
 
 /// A page of pairs in `status`, best first, after the pair `after` (its score and id).
-pub async fn list(
+pub async fn list<P: StoredPair>(
     db: &Db,
     status: PairStatus,
     after: Option<(u8, Uuid)>,
     limit: u32,
-) -> Result<Vec<DuplicatePair>, StoreError> {
-    let mut sql = Sql::new(concat!(select_pairs!(), " WHERE p.status = "));
-    sql.bind(Bind::Text(status.as_str().to_owned()));
+) -> Result<Vec<P>, StoreError> {
+    let mut sql = select_pairs::<P>();
+    sql.push(" WHERE p.status = ").bind(Bind::Text(status.as_str().to_owned()));
     if let Some((score, id)) = after {
         sql.push(" AND (p.score < ")
             .bind(Bind::Int(i64::from(score)))
@@ -180,54 +283,46 @@ pub async fn list(
             .push("))");
     }
     sql.push(" ORDER BY p.score DESC, p.id DESC LIMIT ").bind(Bind::Int(i64::from(limit)));
-    let (text, binds) = sql.into_parts(db.dialect());
-    let rows: Vec<PairRow> =
-        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
-    rows.into_iter().map(DuplicatePair::try_from).collect()
+    fetch_pairs(db, sql).await
 }
 
-pub async fn get(db: &Db, id: Uuid) -> Result<Option<DuplicatePair>, StoreError> {
-    let row: Option<PairRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(select_pairs!(), " WHERE p.id = $1")).bind(id).fetch_optional(pool).await
-    })?;
-    row.map(DuplicatePair::try_from).transpose()
+pub async fn get<P: StoredPair>(db: &Db, id: Uuid) -> Result<Option<P>, StoreError> {
+    let mut sql = select_pairs::<P>();
+    sql.push(" WHERE p.id = ").bind(Bind::Uuid(id));
+    Ok(fetch_pairs(db, sql).await?.pop())
 }
 
-/// The open pairs `contact` is one of, best first: what its page warns about.
-pub async fn open_of(db: &Db, contact: ContactId) -> Result<Vec<DuplicatePair>, StoreError> {
-    let rows: Vec<PairRow> = on_pool!(db, |pool| {
-        sqlx::query_as(concat!(
-            select_pairs!(),
-            " WHERE p.status = 'open' AND (p.first_id = $1 OR p.second_id = $1) ORDER BY p.score DESC LIMIT 10"
-        ))
-        .bind(contact.0)
-        .fetch_all(pool)
-        .await
-    })?;
-    rows.into_iter().map(DuplicatePair::try_from).collect()
+/// The open pairs `record` is one of, best first: what its page warns about.
+pub async fn open_of<P: StoredPair>(db: &Db, record: Uuid) -> Result<Vec<P>, StoreError> {
+    let mut sql = select_pairs::<P>();
+    sql.push(" WHERE p.status = 'open' AND (p.first_id = ")
+        .bind(Bind::Uuid(record))
+        .push(" OR p.second_id = ")
+        .bind(Bind::Uuid(record))
+        .push(") ORDER BY p.score DESC LIMIT 10");
+    fetch_pairs(db, sql).await
 }
 
-pub async fn set_status(tx: &mut Tx, id: Uuid, status: PairStatus) -> Result<(), StoreError> {
-    on_tx!(tx, |conn| {
-        sqlx::query("UPDATE duplicate_pairs SET status = $1 WHERE id = $2")
-            .bind(status.as_str())
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+pub async fn set_status<P: StoredPair>(tx: &mut Tx, id: Uuid, status: PairStatus) -> Result<(), StoreError> {
+    let mut sql = Sql::new("UPDATE ");
+    sql.push(P::PAIRS)
+        .push(" SET status = ")
+        .bind(Bind::Text(status.as_str().to_owned()))
+        .push(" WHERE id = ")
+        .bind(Bind::Uuid(id));
+    execute(tx, sql).await?;
     Ok(())
 }
 
-/// Drops every pair `contact` is one of: it was merged away.
-pub async fn forget_pairs_of(tx: &mut Tx, contact: ContactId) -> Result<(), StoreError> {
-    on_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM duplicate_pairs WHERE first_id = $1 OR second_id = $1")
-            .bind(contact.0)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+/// Drops every pair `record` is one of: it was merged away.
+pub async fn forget_pairs_of<P: StoredPair>(tx: &mut Tx, record: Uuid) -> Result<(), StoreError> {
+    let mut sql = Sql::new("DELETE FROM ");
+    sql.push(P::PAIRS)
+        .push(" WHERE first_id = ")
+        .bind(Bind::Uuid(record))
+        .push(" OR second_id = ")
+        .bind(Bind::Uuid(record));
+    execute(tx, sql).await?;
     Ok(())
 }
 
@@ -243,6 +338,34 @@ pub enum LinkedTable {
     Tickets,
 }
 
+/// A table whose rows point at a company and follow it into the survivor of a merge. Every
+/// foreign key to `companies` is one of these; a test compares this list with the schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompanyLinkedTable {
+    Contacts,
+    Activities,
+    Deals,
+    Quotes,
+    Orders,
+    Tickets,
+}
+
+/// Rows of a table that follow a record into the survivor of a merge.
+pub trait Follows: Copy + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+    /// The column that points at the record.
+    fn column(self) -> &'static str;
+    /// `UPDATE <table> SET <column> = `.
+    fn update_head(self) -> &'static str;
+    /// ` WHERE <column> = `.
+    fn matching(self) -> &'static str;
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|table| table.name() == name)
+    }
+}
+
 impl LinkedTable {
     pub const ALL: [LinkedTable; 5] = [
         LinkedTable::Activities,
@@ -251,8 +374,12 @@ impl LinkedTable {
         LinkedTable::Orders,
         LinkedTable::Tickets,
     ];
+}
 
-    pub fn name(self) -> &'static str {
+impl Follows for LinkedTable {
+    const ALL: &'static [Self] = &LinkedTable::ALL;
+
+    fn name(self) -> &'static str {
         match self {
             LinkedTable::Activities => "activities",
             LinkedTable::Deals => "deals",
@@ -262,12 +389,7 @@ impl LinkedTable {
         }
     }
 
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|table| table.name() == name)
-    }
-
-    /// The column that points at the contact.
-    pub fn column(self) -> &'static str {
+    fn column(self) -> &'static str {
         "contact_id"
     }
 
@@ -279,6 +401,55 @@ impl LinkedTable {
             LinkedTable::Orders => "UPDATE orders SET contact_id = ",
             LinkedTable::Tickets => "UPDATE tickets SET contact_id = ",
         }
+    }
+
+    fn matching(self) -> &'static str {
+        " WHERE contact_id = "
+    }
+}
+
+impl CompanyLinkedTable {
+    pub const ALL: [CompanyLinkedTable; 6] = [
+        CompanyLinkedTable::Contacts,
+        CompanyLinkedTable::Activities,
+        CompanyLinkedTable::Deals,
+        CompanyLinkedTable::Quotes,
+        CompanyLinkedTable::Orders,
+        CompanyLinkedTable::Tickets,
+    ];
+}
+
+impl Follows for CompanyLinkedTable {
+    const ALL: &'static [Self] = &CompanyLinkedTable::ALL;
+
+    fn name(self) -> &'static str {
+        match self {
+            CompanyLinkedTable::Contacts => "contacts",
+            CompanyLinkedTable::Activities => "activities",
+            CompanyLinkedTable::Deals => "deals",
+            CompanyLinkedTable::Quotes => "quotes",
+            CompanyLinkedTable::Orders => "orders",
+            CompanyLinkedTable::Tickets => "tickets",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        "company_id"
+    }
+
+    fn update_head(self) -> &'static str {
+        match self {
+            CompanyLinkedTable::Contacts => "UPDATE contacts SET company_id = ",
+            CompanyLinkedTable::Activities => "UPDATE activities SET company_id = ",
+            CompanyLinkedTable::Deals => "UPDATE deals SET company_id = ",
+            CompanyLinkedTable::Quotes => "UPDATE quotes SET company_id = ",
+            CompanyLinkedTable::Orders => "UPDATE orders SET company_id = ",
+            CompanyLinkedTable::Tickets => "UPDATE tickets SET company_id = ",
+        }
+    }
+
+    fn matching(self) -> &'static str {
+        " WHERE company_id = "
     }
 }
 
@@ -293,11 +464,11 @@ pub const ENDING_WITH_THE_CONTACT: [(&str, &str); 2] =
 pub const SHARED_WITH_THE_SURVIVOR: [(&str, &str); 1] = [("deal_contacts", "contact_id")];
 
 /// Points every row of `table` that points at `from` at `to`; returns the rows moved.
-pub async fn move_links(
+pub async fn move_links<T: Follows>(
     tx: &mut Tx,
-    table: LinkedTable,
-    from: ContactId,
-    to: ContactId,
+    table: T,
+    from: Uuid,
+    to: Uuid,
     at: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, StoreError> {
     let mut sql = moving(table, from, to, at);
@@ -310,24 +481,24 @@ pub async fn move_links(
 
 /// The rows of `table` that point at `from`, pointed at `to` as a change of each row: its
 /// version moves, so an edit made from an older copy fails rather than putting the link back.
-fn moving(table: LinkedTable, from: ContactId, to: ContactId, at: DateTime<Utc>) -> Sql {
+fn moving<T: Follows>(table: T, from: Uuid, to: Uuid, at: DateTime<Utc>) -> Sql {
     let mut sql = Sql::new(table.update_head());
-    sql.bind(Bind::Uuid(to.0))
+    sql.bind(Bind::Uuid(to))
         .push(", version = version + 1, updated_at = ")
         .bind(Bind::Time(at))
-        .push(" WHERE contact_id = ")
-        .bind(Bind::Uuid(from.0));
+        .push(table.matching())
+        .bind(Bind::Uuid(from));
     sql
 }
 
 /// Points the rows `ids` of `table` back from `from` to `to`, those still pointing at `from`;
 /// returns how many moved.
-pub async fn move_links_back(
+pub async fn move_links_back<T: Follows>(
     tx: &mut Tx,
-    table: LinkedTable,
+    table: T,
     ids: &[Uuid],
-    from: ContactId,
-    to: ContactId,
+    from: Uuid,
+    to: Uuid,
     at: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
     let mut moved = 0;
@@ -346,7 +517,7 @@ pub async fn move_links_back(
 }
 
 #[derive(FromRow)]
-struct MergeRow {
+pub struct MergeRow {
     id: Uuid,
     survivor_id: Uuid,
     merged_id: Uuid,
@@ -358,60 +529,86 @@ struct MergeRow {
     survivor_left_alone: bool,
 }
 
-impl From<MergeRow> for Merge {
-    fn from(row: MergeRow) -> Self {
-        Merge {
-            id: OperationId(row.id),
-            survivor_id: ContactId(row.survivor_id),
-            merged_id: ContactId(row.merged_id),
-            merged_record: row.merged_record.0,
-            moved: row.moved.0,
-            merged_by: row.merged_by.map(UserId),
-            merged_at: row.merged_at,
-            undone_at: row.undone_at,
-            survivor_left_alone: row.survivor_left_alone,
+/// The kinds of record merges join: contacts, and companies. One table keeps both, each row
+/// with its kind, so a merge of companies is never read as one of contacts.
+pub trait StoredMerge: Sized {
+    const KIND: &'static str;
+    fn row(&self) -> [Bind; 10];
+    fn from_row(row: MergeRow) -> Self;
+}
+
+macro_rules! stored_merge {
+    ($merge:ty, $id:ident, $kind:literal) => {
+        impl StoredMerge for $merge {
+            const KIND: &'static str = $kind;
+            fn row(&self) -> [Bind; 10] {
+                [
+                    Bind::Uuid(self.id.0),
+                    Bind::Text($kind.to_owned()),
+                    Bind::Uuid(self.survivor_id.0),
+                    Bind::Uuid(self.merged_id.0),
+                    Bind::Json(self.merged_record.clone()),
+                    json(&self.moved),
+                    Bind::OptUuid(self.merged_by.map(|u| u.0)),
+                    Bind::Time(self.merged_at),
+                    Bind::OptTime(self.undone_at),
+                    Bind::Bool(self.survivor_left_alone),
+                ]
+            }
+            fn from_row(row: MergeRow) -> Self {
+                Self {
+                    id: OperationId(row.id),
+                    survivor_id: $id(row.survivor_id),
+                    merged_id: $id(row.merged_id),
+                    merged_record: row.merged_record.0,
+                    moved: row.moved.0,
+                    merged_by: row.merged_by.map(UserId),
+                    merged_at: row.merged_at,
+                    undone_at: row.undone_at,
+                    survivor_left_alone: row.survivor_left_alone,
+                }
+            }
         }
-    }
+    };
 }
 
-pub async fn insert_merge(tx: &mut Tx, merge: &Merge) -> Result<(), StoreError> {
-    const HEAD: &str = "INSERT INTO merges (id, survivor_id, merged_id, merged_record, moved, merged_by, merged_at, undone_at, survivor_left_alone)";
-    let row = [
-        Bind::Uuid(merge.id.0),
-        Bind::Uuid(merge.survivor_id.0),
-        Bind::Uuid(merge.merged_id.0),
-        Bind::Json(merge.merged_record.clone()),
-        json(&merge.moved),
-        Bind::OptUuid(merge.merged_by.map(|u| u.0)),
-        Bind::Time(merge.merged_at),
-        Bind::OptTime(merge.undone_at),
-        Bind::Bool(merge.survivor_left_alone),
-    ];
-    insert_rows_then(tx, HEAD, "", [row]).await
+stored_merge!(Merge, ContactId, "contact");
+stored_merge!(CompanyMerge, CompanyId, "company");
+
+pub async fn insert_merge<M: StoredMerge>(tx: &mut Tx, merge: &M) -> Result<(), StoreError> {
+    const HEAD: &str = "INSERT INTO merges (id, kind, survivor_id, merged_id, merged_record, moved, merged_by, merged_at, undone_at, survivor_left_alone)";
+    insert_rows_then(tx, HEAD, "", [merge.row()]).await
 }
 
-pub async fn get_merge(db: &Db, id: OperationId) -> Result<Option<Merge>, StoreError> {
+pub async fn get_merge<M: StoredMerge>(db: &Db, id: OperationId) -> Result<Option<M>, StoreError> {
     let row: Option<MergeRow> = on_pool!(db, |pool| {
         sqlx::query_as(
             "SELECT id, survivor_id, merged_id, merged_record, moved, merged_by, merged_at, undone_at,
-                survivor_left_alone FROM merges WHERE id = $1",
+                survivor_left_alone FROM merges WHERE id = $1 AND kind = $2",
         )
         .bind(id.0)
+        .bind(M::KIND)
         .fetch_optional(pool)
         .await
     })?;
-    Ok(row.map(Merge::from))
+    Ok(row.map(M::from_row))
 }
 
-/// Records that `merge` was undone, if it was not already: `false` when another undo won.
-pub async fn mark_undone(tx: &mut Tx, merge: &Merge) -> Result<bool, StoreError> {
+/// Records that the merge `id` was undone at `at`, if it was not already: `false` when
+/// another undo won.
+pub async fn mark_undone(
+    tx: &mut Tx,
+    id: OperationId,
+    at: DateTime<Utc>,
+    survivor_left_alone: bool,
+) -> Result<bool, StoreError> {
     let affected = on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE merges SET undone_at = $1, survivor_left_alone = $2 WHERE id = $3 AND undone_at IS NULL",
         )
-        .bind(merge.undone_at)
-        .bind(merge.survivor_left_alone)
-        .bind(merge.id.0)
+        .bind(at)
+        .bind(survivor_left_alone)
+        .bind(id.0)
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod companies;
+pub mod company_duplicates;
 pub mod contacts;
 pub mod count;
 pub mod custom_fields;

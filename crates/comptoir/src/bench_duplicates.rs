@@ -403,7 +403,8 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
     let (elapsed, peak) = scan(database_url).await?;
     let app = App::new(crate::serve::open(database_url).await?);
     let report = app.last_duplicate_scan().await.map_err(crate::admin::explain)?.unwrap_or_default();
-    let pairs = comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, u32::MAX).await?;
+    let pairs: Vec<comptoir_domain::duplicates::DuplicatePair> =
+        comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, u32::MAX).await?;
     let found: Vec<(u8, (u64, u64))> = pairs
         .iter()
         .filter_map(|p| {

@@ -24,18 +24,22 @@ pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Resu
             );
             let shown = progress.clone();
             let claim = app.claim_duplicate_scan(None).map_err(explain)?;
-            let report = app
-                .scan_contact_duplicates(claim, &move |read| shown.set_position(read))
-                .await
-                .map_err(explain)?;
+            let report =
+                app.scan_duplicates(claim, &move |read| shown.set_position(read)).await.map_err(explain)?;
             progress.finish();
             println!(
-                "{} contacts, {} pairs compared, {} likely or possible duplicates, in {:.1} s.",
-                report.contacts, report.compared, report.pairs, report.seconds
+                "{} contacts, {} pairs compared, {} likely or possible duplicates; {} companies, {} likely or possible duplicates; in {:.1} s.",
+                report.contacts,
+                report.compared,
+                report.pairs,
+                report.companies,
+                report.company_pairs,
+                report.seconds
             );
         }
         DuplicatesCommand::List { limit } => {
-            let pairs = comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, limit).await?;
+            let pairs: Vec<comptoir_domain::duplicates::DuplicatePair> =
+                comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, limit).await?;
             for pair in pairs {
                 let reasons: Vec<&str> = pair.reasons.iter().map(|r| r.as_str()).collect();
                 println!(

@@ -31,9 +31,9 @@ pub fn router() -> Router<AppState> {
 
 /// What a list of pairs is asked, from its query string.
 pub struct PairParams {
-    status: PairStatus,
-    after: Option<Uuid>,
-    limit: u32,
+    pub status: PairStatus,
+    pub after: Option<Uuid>,
+    pub limit: u32,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PairParams {
@@ -141,8 +141,9 @@ pub async fn last_scan(State(state): State<AppState>, Caller(_actor): Caller) ->
     Ok(axum::Json(ScanState { running: state.app.scanning_for_duplicates(), last }).into_response())
 }
 
-/// Look for duplicates among all contacts, in the background: the open pairs are replaced by
-/// what the scan finds (dismissed pairs stay dismissed). Poll `GET /api/v1/duplicates/scan`.
+/// Look for duplicates among all contacts and all companies, in the background: the open
+/// pairs are replaced by what the scan finds (dismissed pairs stay dismissed). Poll
+/// `GET /api/v1/duplicates/scan`.
 #[utoipa::path(post, path = "/api/v1/duplicates/scan", tag = "duplicates",
     responses((status = 202, body = ScanState), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn scan(State(state): State<AppState>, Caller(actor): Caller) -> Result<Response, ApiError> {

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod companies;
+pub mod company_duplicates;
 pub mod contacts;
 pub mod csv;
 pub mod custom_fields;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(bulk::router())
         .merge(imports::router())
         .merge(duplicates::router())
+        .merge(company_duplicates::router())
         .merge(companies::router())
         .merge(activities::router())
         .merge(deals::router())

@@ -52,6 +52,8 @@ use utoipa::{Modify, OpenApi};
         super::imports::templates, super::imports::keep_template, super::imports::delete_template,
         super::duplicates::list, super::duplicates::read, super::duplicates::dismiss, super::duplicates::last_scan,
         super::duplicates::scan, super::duplicates::merge, super::duplicates::read_merge, super::duplicates::undo,
+        super::company_duplicates::list, super::company_duplicates::read, super::company_duplicates::dismiss,
+        super::company_duplicates::merge, super::company_duplicates::read_merge, super::company_duplicates::undo,
         super::activities::list, super::activities::create, super::activities::read, super::activities::update,
         super::activities::remove,
         super::custom_fields::list, super::custom_fields::create, super::custom_fields::read,

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use comptoir_app::AppError;
 use comptoir_app::contacts::Contacts;
 use comptoir_domain::contacts::Contact;
-use comptoir_domain::duplicates::{DuplicatePair, Merge, MergeField, MergeRequest, PairStatus};
+use comptoir_domain::duplicates::{MergeField, MergeRequest, MovedLinks, PairStatus, Reason};
 use comptoir_domain::ids::OperationId;
 use comptoir_domain::users::User;
 use uuid::Uuid;
@@ -35,24 +35,67 @@ pub fn router() -> Router<AppState> {
 const PAGE: u32 = 50;
 
 /// A pair as a line of the list.
-struct Line {
-    id: Uuid,
-    score: u8,
-    likely: bool,
-    first: (String, String),
-    second: (String, String),
-    reasons: Vec<String>,
+pub(super) struct Line {
+    pub id: Uuid,
+    pub score: u8,
+    pub likely: bool,
+    pub first: (String, String),
+    pub second: (String, String),
+    pub reasons: Vec<String>,
 }
 
 #[derive(Template)]
 #[template(path = "duplicates.html")]
-struct ListPage {
-    page: Chrome,
-    lines: Vec<Line>,
-    running: bool,
-    last_scan: Option<String>,
-    next: Option<Uuid>,
-    may_decide: bool,
+pub(super) struct ListPage {
+    pub page: Chrome,
+    /// Which records' pairs: contacts', or companies'.
+    pub of: Pairs,
+    pub lines: Vec<Line>,
+    pub running: bool,
+    pub last_scan: Option<String>,
+    pub next: Option<Uuid>,
+    pub may_decide: bool,
+}
+
+/// Which records a review page is about, and so where its links go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pairs {
+    Contacts,
+    Companies,
+}
+
+impl Pairs {
+    /// Where the pairs are listed, and each compared under.
+    pub fn base(self) -> &'static str {
+        match self {
+            Pairs::Contacts => "/duplicates",
+            Pairs::Companies => "/duplicates/companies",
+        }
+    }
+
+    /// Where a merge is shown, and undone under.
+    pub fn merges(self) -> &'static str {
+        match self {
+            Pairs::Contacts => "/merges",
+            Pairs::Companies => "/company-merges",
+        }
+    }
+
+    /// Where one of the records is.
+    pub fn records(self) -> &'static str {
+        match self {
+            Pairs::Contacts => "/contacts",
+            Pairs::Companies => "/companies",
+        }
+    }
+
+    /// The key of the words that head a column of records.
+    pub fn record_words(self) -> &'static str {
+        match self {
+            Pairs::Contacts => "duplicates-contact",
+            Pairs::Companies => "duplicates-company",
+        }
+    }
 }
 
 /// A contact's name and address, as links show it.
@@ -76,19 +119,7 @@ async fn list(
     let page = Chrome::new(&visitor, "contacts");
     // The last scan is read before its pairs, so a page never says a scan ended without
     // showing what it found.
-    let last_scan = state.app.last_duplicate_scan().await?.and_then(|scan| {
-        let at = scan.finished_at?;
-        let (when, contacts, pairs, seconds) = (
-            page.datetime(&at),
-            scan.contacts.to_string(),
-            scan.pairs.to_string(),
-            format!("{:.1}", scan.seconds),
-        );
-        Some(page.lang.tn(
-            "duplicates-last-scan",
-            &[("when", &when), ("contacts", &contacts), ("pairs", &pairs), ("seconds", &seconds)],
-        ))
-    });
+    let last_scan = last_scan(&state, &page).await?;
     let pairs = state.app.duplicate_pairs(&visitor.actor, PairStatus::Open, after, PAGE).await?;
     let mut lines = Vec::with_capacity(pairs.len());
     for pair in &pairs {
@@ -104,15 +135,12 @@ async fn list(
             likely: pair.likely(),
             first: named(&first),
             second: named(&second),
-            reasons: pair
-                .reasons
-                .iter()
-                .map(|r| page.t(&format!("duplicate-reason-{}", r.as_str())))
-                .collect(),
+            reasons: reasons(&page, &pair.reasons),
         });
     }
     let next = (pairs.len() == PAGE as usize).then(|| pairs.last().map(|p| p.id)).flatten();
     let list = ListPage {
+        of: Pairs::Contacts,
         lines,
         running: state.app.scanning_for_duplicates(),
         last_scan,
@@ -142,29 +170,31 @@ async fn dismiss(
 }
 
 /// One field of the comparison: its words, each side's value, which side it keeps by default.
-struct Row {
-    key: &'static str,
-    label: String,
-    first: String,
-    second: String,
+pub(super) struct Row {
+    pub key: &'static str,
+    pub label: String,
+    pub first: String,
+    pub second: String,
     /// Both sides' values are kept (emails, phones, custom fields): the choice is which leads.
-    both_kept: bool,
-    keep_second: bool,
+    pub both_kept: bool,
+    pub keep_second: bool,
 }
 
 #[derive(Template)]
 #[template(path = "duplicate_compare.html")]
-struct ComparePage {
-    page: Chrome,
-    pair: DuplicatePair,
-    first: (String, String),
-    second: (String, String),
-    first_created: String,
-    second_created: String,
-    reasons: Vec<String>,
-    rows: Vec<Row>,
-    may_merge: bool,
-    error: Option<String>,
+pub(super) struct ComparePage {
+    pub page: Chrome,
+    pub of: Pairs,
+    pub pair_id: Uuid,
+    pub score: u8,
+    pub first: (String, String),
+    pub second: (String, String),
+    pub first_created: String,
+    pub second_created: String,
+    pub reasons: Vec<String>,
+    pub rows: Vec<Row>,
+    pub may_merge: bool,
+    pub error: Option<String>,
 }
 
 fn value(page: &Chrome, contact: &Contact, field: MergeField, users: &[User]) -> String {
@@ -228,7 +258,10 @@ async fn compare_page(
     let may_merge =
         visitor.actor.can_modify(first.fields.owner_id) && visitor.actor.can_modify(second.fields.owner_id);
     Ok(ComparePage {
-        reasons: pair.reasons.iter().map(|r| page.t(&format!("duplicate-reason-{}", r.as_str()))).collect(),
+        of: Pairs::Contacts,
+        pair_id: pair.id,
+        score: pair.score,
+        reasons: reasons(&page, &pair.reasons),
         first_created: page.datetime(&first.created_at),
         second_created: page.datetime(&second.created_at),
         first: named(&first),
@@ -236,7 +269,6 @@ async fn compare_page(
         rows,
         may_merge,
         error,
-        pair,
         page,
     })
 }
@@ -279,15 +311,18 @@ async fn merge(
 
 #[derive(Template)]
 #[template(path = "merge_show.html")]
-struct MergePage {
-    page: Chrome,
-    merge: Merge,
-    merged_name: String,
-    survivor: Option<(String, String)>,
-    when: String,
-    undone_when: Option<String>,
-    moved: Vec<(String, usize)>,
-    may_undo: bool,
+pub(super) struct MergePage {
+    pub page: Chrome,
+    pub of: Pairs,
+    pub merge_id: OperationId,
+    pub merged_id: Uuid,
+    pub merged_name: String,
+    pub survivor: Option<(String, String)>,
+    pub survivor_left_alone: bool,
+    pub when: String,
+    pub undone_when: Option<String>,
+    pub moved: Vec<(String, usize)>,
+    pub may_undo: bool,
 }
 
 async fn merge_page(
@@ -301,9 +336,12 @@ async fn merge_page(
     let merged_name = serde_json::from_value::<Contact>(merge.merged_record.clone())
         .map(|c| c.fields.display_name())
         .unwrap_or_default();
-    let moved =
-        merge.moved.iter().map(|m| (page.t(&format!("merge-moved-{}", m.table)), m.ids.len())).collect();
+    let moved = moved(&page, &merge.moved);
     let show = MergePage {
+        of: Pairs::Contacts,
+        merge_id: merge.id,
+        merged_id: merge.merged_id.0,
+        survivor_left_alone: merge.survivor_left_alone,
         when: page.datetime(&merge.merged_at),
         undone_when: merge.undone_at.map(|at| page.datetime(&at)),
         may_undo: merge.undone_at.is_none()
@@ -311,7 +349,6 @@ async fn merge_page(
         merged_name,
         survivor,
         moved,
-        merge,
         page,
     };
     Ok(render(&show))
@@ -324,4 +361,40 @@ async fn undo(
 ) -> Result<Response, PageError> {
     state.app.undo_merge(&form.visitor.actor, id).await?;
     Ok(redirect(&format!("/merges/{id}"), false))
+}
+
+/// What the last scan found, in words, if one ended.
+pub(super) async fn last_scan(state: &AppState, page: &Chrome) -> Result<Option<String>, AppError> {
+    Ok(state.app.last_duplicate_scan().await?.and_then(|scan| {
+        let at = scan.finished_at?;
+        let (when, contacts, pairs, companies, company_pairs, seconds) = (
+            page.datetime(&at),
+            scan.contacts.to_string(),
+            scan.pairs.to_string(),
+            scan.companies.to_string(),
+            scan.company_pairs.to_string(),
+            format!("{:.1}", scan.seconds),
+        );
+        Some(page.lang.tn(
+            "duplicates-last-scan",
+            &[
+                ("when", &when),
+                ("contacts", &contacts),
+                ("pairs", &pairs),
+                ("companies", &companies),
+                ("company_pairs", &company_pairs),
+                ("seconds", &seconds),
+            ],
+        ))
+    }))
+}
+
+/// A pair's evidence in words.
+pub(super) fn reasons(page: &Chrome, reasons: &[Reason]) -> Vec<String> {
+    reasons.iter().map(|r| page.t(&format!("duplicate-reason-{}", r.as_str()))).collect()
+}
+
+/// What a merge moved, table by table, in words.
+pub(super) fn moved(page: &Chrome, moved: &[MovedLinks]) -> Vec<(String, usize)> {
+    moved.iter().map(|m| (page.t(&format!("merge-moved-{}", m.table)), m.ids.len())).collect()
 }

@@ -10,6 +10,7 @@ mod board;
 mod catalogue;
 mod chart;
 mod companies;
+mod company_duplicates;
 mod contacts;
 mod custom;
 mod days;
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .merge(orders::router())
         .merge(catalogue::router())
         .merge(imports::router())
+        .merge(company_duplicates::router())
         .merge(duplicates::router())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))
         .merge(activities::router())

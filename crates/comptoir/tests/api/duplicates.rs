@@ -1,5 +1,5 @@
 use comptoir_domain::users::Role;
-use comptoir_store::duplicates::{ENDING_WITH_THE_CONTACT, LinkedTable, SHARED_WITH_THE_SURVIVOR};
+use comptoir_store::duplicates::{ENDING_WITH_THE_CONTACT, Follows, LinkedTable, SHARED_WITH_THE_SURVIVOR};
 use comptoir_testkit::{TestServer, on_both_databases};
 use reqwest::StatusCode;
 use serde_json::{Value, json};

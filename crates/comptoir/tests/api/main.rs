@@ -6,6 +6,7 @@ mod articles;
 mod attachments;
 mod bulk;
 mod companies;
+mod company_duplicates;
 mod company_imports;
 mod contacts;
 mod deal_people;

@@ -254,6 +254,17 @@ impl App {
     ) -> Result<Vec<StageTotal>, AppError> {
         Ok(comptoir_store::deals::stage_totals(&self.db, pipeline, filter).await?)
     }
+
+    /// `totals` as one line per stage in the base currency, at the latest rates on or before
+    /// today.
+    pub async fn stage_totals_in_base(
+        &self,
+        totals: &[StageTotal],
+    ) -> Result<Vec<comptoir_domain::deals::StageTotalInBase>, AppError> {
+        let book = comptoir_domain::exchange_rates::RateBook::new(self.latest_exchange_rates().await?);
+        let today = comptoir_domain::time::now().date_naive();
+        Ok(comptoir_domain::deals::totals_in_base(totals, &book, today))
+    }
 }
 
 /// The longest forecast, in months.

@@ -417,6 +417,59 @@ pub struct StageTotal {
     pub weighted_minor: i64,
 }
 
+/// What a board column adds up to in the base currency, other currencies converted at the
+/// latest rate on or before a day: a column holding euros and dollars gets one total.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageTotalInBase {
+    pub stage_id: StageId,
+    pub deals: i64,
+    pub amount_minor: i64,
+    pub weighted_minor: i64,
+    /// Currencies no rate converts on that day: their amounts are left out of the sums.
+    pub unconverted: Vec<String>,
+}
+
+/// Each stage's `totals` (one line per currency, as the database sums them) as one line in the
+/// base currency, converted at `book`'s rates of `day`; stages appear in the order first met.
+pub fn totals_in_base(
+    totals: &[StageTotal],
+    book: &crate::exchange_rates::RateBook,
+    day: NaiveDate,
+) -> Vec<StageTotalInBase> {
+    let mut stages: Vec<StageTotalInBase> = Vec::new();
+    for total in totals {
+        let at = match stages.iter().position(|s| s.stage_id == total.stage_id) {
+            Some(at) => at,
+            None => {
+                stages.push(StageTotalInBase {
+                    stage_id: total.stage_id,
+                    deals: 0,
+                    amount_minor: 0,
+                    weighted_minor: 0,
+                    unconverted: vec![],
+                });
+                stages.len() - 1
+            }
+        };
+        let stage = &mut stages[at];
+        stage.deals += total.deals;
+        let Some(code) = total.currency.as_deref() else { continue };
+        let convert = |minor: i64| match Currency::parse(code) {
+            Ok(currency) if currency == BASE_CURRENCY => Some(minor),
+            Ok(currency) => book.to_base(minor, currency, day),
+            Err(_) => None,
+        };
+        match (convert(total.amount_minor), convert(total.weighted_minor)) {
+            (Some(amount), Some(weighted)) => {
+                stage.amount_minor += amount;
+                stage.weighted_minor += weighted;
+            }
+            _ => stage.unconverted.push(code.to_owned()),
+        }
+    }
+    stages
+}
+
 /// Which of a pipeline's deals a board shows: one owner's, or those expected to close in
 /// `[from, until)` (`YYYY-MM-DD`).
 #[derive(Clone, Debug, Default)]
@@ -534,6 +587,35 @@ pub struct PipelineReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_in_several_currencies_adds_up_in_euros() {
+        let stage = StageId::new();
+        let line = |currency: Option<&str>, deals, amount_minor, weighted_minor| StageTotal {
+            stage_id: stage,
+            currency: currency.map(str::to_owned),
+            deals,
+            amount_minor,
+            weighted_minor,
+        };
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        let rate = |currency: &str, per_base| crate::exchange_rates::ExchangeRate {
+            currency: currency.to_owned(),
+            on: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default(),
+            per_base,
+        };
+        let book = crate::exchange_rates::RateBook::new([rate("USD", Decimal::new(125, 2))]);
+        let totals = [
+            line(Some("EUR"), 2, 1_000_000, 500_000),
+            line(Some("USD"), 1, 250_000, 125_000),
+            line(Some("JPY"), 1, 100_000, 10_000),
+            line(None, 3, 0, 0),
+        ];
+        let [column] = totals_in_base(&totals, &book, day).try_into().unwrap_or_else(|_| panic!("one stage"));
+        assert_eq!(column.deals, 7, "every deal counts, with an amount or not");
+        assert_eq!((column.amount_minor, column.weighted_minor), (1_200_000, 600_000), "$2,500 is €2,000");
+        assert_eq!(column.unconverted, ["JPY"], "no rate for yen: left out, and said");
+    }
     use crate::pipelines::PipelineWords;
     use serde_json::json;
 

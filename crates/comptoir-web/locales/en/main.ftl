@@ -509,6 +509,8 @@ board-more = { $count ->
    *[other] { $shown } more
 }
 board-weighted = weighted
+board-in-base = in all
+board-unconverted = without { $currencies }, for want of a rate
 board-move = Move
 board-move-title = Move “{ $title }”
 board-move-to = To stage

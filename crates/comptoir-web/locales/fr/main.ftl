@@ -509,6 +509,8 @@ board-more = { $count ->
    *[other] { $shown } autres
 }
 board-weighted = pondéré
+board-in-base = soit en tout
+board-unconverted = sans { $currencies }, faute de taux
 board-move = Déplacer
 board-move-title = Déplacer « { $title } »
 board-move-to = Vers l’étape

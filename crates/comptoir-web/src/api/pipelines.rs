@@ -143,14 +143,31 @@ pub struct StageTotals {
     pub weighted_minor_units: i64,
 }
 
+/// What one stage adds up to in the base currency, every currency converted.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StageTotalsInBase {
+    pub stage_id: StageId,
+    /// The base currency (`EUR`).
+    pub currency: String,
+    pub deals: i64,
+    pub amount_minor_units: i64,
+    pub weighted_minor_units: i64,
+    /// Currencies without a rate on or before today: their amounts are left out.
+    pub unconverted: Vec<String>,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PipelineTotals {
     pub data: Vec<StageTotals>,
+    /// The same, one line per stage in the base currency, at the latest rates on or before
+    /// today.
+    pub in_base: Vec<StageTotalsInBase>,
 }
 
 /// What each stage of a pipeline adds up to, per currency: how many deals, their amounts and
-/// their amounts weighted by probability. Optionally one owner's deals, or those expected to
-/// close in one month.
+/// their amounts weighted by probability; and per stage in the base currency, other currencies
+/// converted at the latest rates. Optionally one owner's deals, or those expected to close in
+/// one month.
 #[utoipa::path(get, path = "/api/v1/pipelines/{id}/totals", tag = "pipelines",
     params(("id" = PipelineId, Path), ("owner_id" = Option<UserId>, Query),
         ("closing" = Option<String>, Query, description = "a month, YYYY-MM")),
@@ -162,10 +179,22 @@ pub async fn totals(
     TotalsFilter(filter): TotalsFilter,
 ) -> Result<Response, ApiError> {
     state.app.pipeline(&actor, id).await?;
-    let data = state
+    let totals = state.app.stage_totals(&actor, id, &filter).await?;
+    let in_base = state
         .app
-        .stage_totals(&actor, id, &filter)
+        .stage_totals_in_base(&totals)
         .await?
+        .into_iter()
+        .map(|t| StageTotalsInBase {
+            stage_id: t.stage_id,
+            currency: comptoir_domain::money::BASE_CURRENCY.code().to_owned(),
+            deals: t.deals,
+            amount_minor_units: t.amount_minor,
+            weighted_minor_units: t.weighted_minor,
+            unconverted: t.unconverted,
+        })
+        .collect();
+    let data = totals
         .into_iter()
         .map(|t| StageTotals {
             stage_id: t.stage_id,
@@ -175,7 +204,7 @@ pub async fn totals(
             weighted_minor_units: t.weighted_minor,
         })
         .collect();
-    Ok(axum::Json(PipelineTotals { data }).into_response())
+    Ok(axum::Json(PipelineTotals { data, in_base }).into_response())
 }
 
 /// `from` (`YYYY-MM`, three months ago by default), `months` (3), `owner_id`.

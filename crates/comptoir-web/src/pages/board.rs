@@ -19,7 +19,7 @@ use comptoir_app::deals::Deals;
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::deals::{BoardFilter, Deal, StageTotal};
 use comptoir_domain::ids::{DealId, PipelineId, StageId};
-use comptoir_domain::money::Money;
+use comptoir_domain::money::{BASE_CURRENCY, Money};
 use comptoir_domain::pipelines::{Outcome, Pipeline, PipelineWords, Stage};
 use comptoir_domain::time::month_span;
 use comptoir_domain::users::{Actor, User};
@@ -86,6 +86,9 @@ pub struct Column {
     pub probability: u8,
     pub count: String,
     pub totals: Vec<TotalLine>,
+    /// The column in euros when it holds another currency, and the currencies no rate
+    /// converts.
+    pub in_base: Option<(TotalLine, Option<String>)>,
     pub cards: Vec<Card>,
     /// "12 more", to the list of the stage's deals.
     pub more: Option<(String, String)>,
@@ -162,8 +165,22 @@ async fn board_page(
         return Ok(page);
     };
     let totals = app.stage_totals(actor, pipeline.id, &filter).await?;
+    let in_base = app.stage_totals_in_base(&totals).await?;
     for stage in &pipeline.fields.stages {
-        page.columns.push(column(state, visitor, &users, pipeline, stage, &totals, &filter).await?);
+        let mut column = column(state, visitor, &users, pipeline, stage, &totals, &filter).await?;
+        let foreign = totals.iter().any(|t| {
+            t.stage_id == stage.id && t.currency.as_deref().is_some_and(|c| c != BASE_CURRENCY.code())
+        });
+        if foreign && let Some(sum) = in_base.iter().find(|t| t.stage_id == stage.id) {
+            let line = TotalLine {
+                amount: visitor.lang.amount(&Money::from_minor(sum.amount_minor, BASE_CURRENCY)),
+                weighted: visitor.lang.amount(&Money::from_minor(sum.weighted_minor, BASE_CURRENCY)),
+            };
+            let missing = (!sum.unconverted.is_empty())
+                .then(|| visitor.lang.t1("board-unconverted", "currencies", sum.unconverted.join(", ")));
+            column.in_base = Some((line, missing));
+        }
+        page.columns.push(column);
     }
     Ok(page)
 }
@@ -242,6 +259,7 @@ async fn column(
         probability: stage.probability,
         count: lang.count("board-deals", count),
         totals: mine.iter().filter_map(|t| total_line(lang, t)).collect(),
+        in_base: None,
         cards: deals.iter().map(|deal| card(lang, actor, users, deal)).collect(),
         more,
     })

@@ -252,6 +252,29 @@ async fn deal_lists_sort_by_amount_and_totals_add_up_exactly(s: TestServer) {
     assert_eq!(row(Some("EUR"))["weighted_minor_units"], 1_000_002, "10 % of it, rounded down once");
     assert_eq!(row(Some("JPY"))["amount_minor_units"], 150_000);
     assert_eq!(row(None)["deals"], 1);
+
+    // In euros: the yen have no rate yet, then one.
+    let in_base = |totals: &Value| -> (u64, u64, Vec<String>) {
+        let stages = totals["in_base"].as_array().cloned().unwrap_or_default();
+        let sum = |key: &str| stages.iter().filter_map(|t| t[key].as_u64()).sum();
+        let unconverted = stages
+            .iter()
+            .flat_map(|t| t["unconverted"].as_array().cloned().unwrap_or_default())
+            .filter_map(|c| c.as_str().map(str::to_owned))
+            .collect();
+        (sum("deals"), sum("amount_minor_units"), unconverted)
+    };
+    assert_eq!(in_base(&totals.body), (5, 10_000_029, vec!["JPY".to_owned()]));
+    let yen = json!({"rates": [{"currency": "JPY", "on": "2026-01-02", "per_base": "150"}]});
+    let set = s.request(reqwest::Method::PUT, "/api/v1/exchange-rates", Some(&s.admin), Some(yen), &[]).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let totals = s.get(&format!("/api/v1/pipelines/{id}/totals"), &s.admin).await;
+    assert_eq!(in_base(&totals.body), (5, 10_000_029 + 100_000, vec![]), "150,000 yen are 1,000 euros");
+    assert_eq!(totals.body["in_base"][0]["currency"], "EUR");
+    let board =
+        s.signed_in(comptoir_testkit::ADMIN_EMAIL).await.get(&format!("/deals/board?pipeline={id}")).await;
+    assert!(board.contains("in all <strong>€101,000.29</strong>"), "{}", board.text);
+
     let theirs =
         s.get(&format!("/api/v1/pipelines/{id}/totals?owner_id={seller}&closing=2027-01"), &s.admin).await;
     assert_eq!(theirs.body["data"].as_array().map(Vec::len), Some(1));

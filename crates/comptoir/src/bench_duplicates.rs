@@ -112,12 +112,12 @@ const FIRST_NAMES: &[&str] = &[
 ];
 /// Surnames are built from two halves, as many French ones sound, for a realistic spread of
 /// tens of thousands of names rather than a few common ones.
-const NAME_STARTS: &[&str] = &[
+pub(crate) const NAME_STARTS: &[&str] = &[
     "Ber", "Dur", "Lef", "Mor", "Gir", "Bon", "Roux", "Four", "Mer", "Dub", "Lam", "Gar", "Fau", "Mich",
     "Leb", "Rou", "Chev", "Bla", "Gau", "Cla", "Dum", "Pel", "Mar", "Ren", "Lec", "Guér", "Mull", "Hen",
     "Bré", "Cou", "Vin", "Sch", "Del", "Des", "Lau", "Bau", "Pic", "Tes", "Val", "Beau",
 ];
-const NAME_ENDS: &[&str] = &[
+pub(crate) const NAME_ENDS: &[&str] = &[
     "nard", "and", "èvre", "eau", "ard", "net", "x", "nier", "cier", "ois", "bert", "cia", "re", "el",
     "lanc", "ault", "aud", "ont", "ier", "tier", "ot", "ez", "in", "oux", "chet", "ger", "enne", "ais",
     "aume", "ille", "on", "elle", "oît", "ard", "usson", "tin", "elin", "aux", "ès", "otte",
@@ -301,7 +301,7 @@ fn generate(total: u64, seed: u64) -> Vec<Generated> {
 }
 
 /// Pairs kept, against the truth, from a threshold up.
-struct Quality {
+pub(crate) struct Quality {
     threshold: u8,
     kept: u64,
     right: u64,
@@ -320,7 +320,7 @@ impl Quality {
     }
 }
 
-fn quality(found: &[(u8, (u64, u64))], truth: &HashSet<(u64, u64)>) -> Vec<Quality> {
+pub(crate) fn quality(found: &[(u8, (u64, u64))], truth: &HashSet<(u64, u64)>) -> Vec<Quality> {
     [30u8, 40, 50, 60, 70, 80]
         .into_iter()
         .map(|threshold| {
@@ -332,7 +332,7 @@ fn quality(found: &[(u8, (u64, u64))], truth: &HashSet<(u64, u64)>) -> Vec<Quali
         .collect()
 }
 
-fn print_quality(rows: &[Quality]) {
+pub(crate) fn print_quality(rows: &[Quality]) {
     println!("| score  |      kept |     right |      true | precision | recall | F1 |");
     println!("|--------|-----------|-----------|-----------|-----------|--------|----|");
     for row in rows {
@@ -342,7 +342,7 @@ fn print_quality(rows: &[Quality]) {
 
 /// Runs `comptoir duplicates scan`, the command people run; its wall time and peak resident
 /// memory, sampled every 100 ms.
-async fn scan(database_url: &str) -> anyhow::Result<(std::time::Duration, f64)> {
+pub(crate) async fn scan(database_url: &str) -> anyhow::Result<(std::time::Duration, f64)> {
     let started = Instant::now();
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
         .args(["duplicates", "scan"])
@@ -426,7 +426,7 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
 }
 
 /// Every pair of members of each group, smaller index first.
-fn true_pairs(groups: impl Iterator<Item = Vec<u64>>) -> HashSet<(u64, u64)> {
+pub(crate) fn true_pairs(groups: impl Iterator<Item = Vec<u64>>) -> HashSet<(u64, u64)> {
     let mut truth = HashSet::new();
     for group in groups {
         for (i, a) in group.iter().enumerate() {
@@ -438,7 +438,7 @@ fn true_pairs(groups: impl Iterator<Item = Vec<u64>>) -> HashSet<(u64, u64)> {
     truth
 }
 
-fn bar(total: u64, what: &'static str) -> ProgressBar {
+pub(crate) fn bar(total: u64, what: &'static str) -> ProgressBar {
     let progress = ProgressBar::new(total);
     progress.set_style(
         ProgressStyle::with_template(&format!(

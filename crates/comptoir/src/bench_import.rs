@@ -74,7 +74,7 @@ fn write_companies(path: &Path, rows: u64) -> anyhow::Result<()> {
 }
 
 /// A valid SIREN: the eight digits of `stem` and their Luhn check digit.
-fn siren(stem: u64) -> String {
+pub(crate) fn siren(stem: u64) -> String {
     let digits: Vec<u32> =
         format!("{:08}", stem % 100_000_000).chars().filter_map(|c| c.to_digit(10)).collect();
     let sum: u32 = digits

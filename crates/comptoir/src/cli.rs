@@ -223,8 +223,9 @@ pub struct BenchArgs {
     #[arg(long)]
     pub import: Option<u64>,
     /// With `--import`: the file's rows are companies (`comptoir import companies`), each with
-    /// its SIREN, domain, head count and address.
-    #[arg(long, requires = "import")]
+    /// its SIREN, domain, head count and address. With `--duplicates`: the records are
+    /// companies, a fifth of them copies of others.
+    #[arg(long)]
     pub companies: bool,
     /// Measure duplicate detection instead: load this many contacts, a fifth of them mistyped
     /// copies of others, into a database without contacts, scan them (time, memory) and check

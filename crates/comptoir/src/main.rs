@@ -3,6 +3,7 @@
 
 mod admin;
 mod bench;
+mod bench_company_duplicates;
 mod bench_duplicates;
 mod bench_import;
 mod bench_tickets;
@@ -61,11 +62,17 @@ fn main() -> anyhow::Result<()> {
             Command::Bench(args) if args.import.is_some() => {
                 bench_import::run(database_url, args.import.unwrap_or_default(), args.companies).await
             }
+            Command::Bench(BenchArgs { duplicates: Some(total), companies: true, .. }) => {
+                bench_company_duplicates::run(database_url, total).await
+            }
             Command::Bench(BenchArgs { duplicates: Some(total), .. }) => {
                 bench_duplicates::run(database_url, total).await
             }
             Command::Bench(BenchArgs { linkage: Some(file), linkage_pairs: Some(pairs), .. }) => {
                 bench_duplicates::linkage(&file, &pairs)
+            }
+            Command::Bench(BenchArgs { companies: true, .. }) => {
+                Err(anyhow::anyhow!("--companies goes with --import or --duplicates"))
             }
             Command::Bench(args) => bench::run(database_url, args).await,
             Command::Duplicates(command) => duplicates::run(database_url, command).await,

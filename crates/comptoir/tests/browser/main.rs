@@ -428,6 +428,68 @@ async fn a_salesperson_works_through_the_day_on_postgres() {
     }
 }
 
+/// A running import's page follows the progress the server pushes to it, then shows the
+/// import whole once it has stopped, without anyone reloading it.
+async fn an_import_page_follows_its_progress(server: TestServer) {
+    let sent = server
+        .client
+        .post(format!("{}/api/v1/imports?kind=contacts", server.base_url))
+        .bearer_auth(&server.admin)
+        .header("content-type", "text/csv")
+        .body("Nom;E-mail\r\nDupré;helene@exemple.fr\r\nNúñez;nunez@exemple.fr\r\n")
+        .send()
+        .await
+        .expect("the server answers");
+    let location = sent.headers()["location"].to_str().expect("the import's address").to_owned();
+    let mut import = json!(null);
+    for _ in 0..200 {
+        import = server.get(&location, &server.admin).await.body;
+        if import["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let id = import["id"].as_str().expect("an id").to_owned();
+    let size = import["file_bytes"].as_u64().expect("a size");
+    // As the import is seen while it runs, a third of its file read, then two thirds.
+    let at = |read: u64| {
+        let now = chrono::Utc::now().to_rfc3339();
+        let sql = format!("UPDATE imports SET status = 'running', bytes_read = {read}, updated_at = '{now}'");
+        (sql.clone(), sql.replace(&format!("'{now}'"), "now()"))
+    };
+    let (sqlite, postgres) = at(size / 3);
+    server.execute_sql(&sqlite, &postgres).await;
+
+    let Some(browser) = Browser::start(&server.base_url, false).await else { return };
+    browser.goto("/").await;
+    browser.fill("#email", ADMIN_EMAIL).await;
+    browser.fill("#password", ADMIN_PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("h1", "Hello").await;
+    browser.goto(&format!("/imports/{id}")).await;
+    browser.wait_for(".page-head p.muted", "In progress").await;
+    let (sqlite, postgres) = at(size * 2 / 3);
+    server.execute_sql(&sqlite, &postgres).await;
+    browser.wait_for("[data-percent]", &(size * 2 / 3 * 100 / size).to_string()).await;
+    let done = "UPDATE imports SET status = 'done', bytes_read = file_bytes";
+    server.execute_sql(done, done).await;
+    browser.wait_for(".page-head p.muted", "Done").await;
+    assert_eq!(browser.run("return document.querySelectorAll('[data-progress]').length").await, json!(0));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_page_follows_its_progress_on_sqlite() {
+    an_import_page_follows_its_progress(TestServer::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_page_follows_its_progress_on_postgres() {
+    if let Some(server) = TestServer::postgres().await {
+        an_import_page_follows_its_progress(server).await;
+    }
+}
+
 /// The first visit to an empty instance creates the first admin and signs them in.
 async fn the_first_visit_sets_up_an_admin(server: TestServer) {
     server.forget_all_users().await;

@@ -807,6 +807,7 @@ import-field-source = Source
 import-field-tags = Tags
 
 # Duplicates and merges
+record-may-duplicate = May be a duplicate of:
 duplicates-title = Duplicates
 duplicates-link = Duplicates
 duplicates-never-scanned = No one has looked for duplicates yet.

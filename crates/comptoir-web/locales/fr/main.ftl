@@ -807,6 +807,7 @@ import-field-source = Origine
 import-field-tags = Étiquettes
 
 # Duplicates and merges
+record-may-duplicate = Doublon possible :
 duplicates-title = Doublons
 duplicates-link = Doublons
 duplicates-never-scanned = Aucune recherche de doublons n’a encore été faite.

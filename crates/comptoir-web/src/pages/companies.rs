@@ -202,7 +202,17 @@ impl KindPages for Companies {
             })
             .into_iter()
             .collect();
-        Ok(Header { subtitle, badge: Some(badge), members: Some(members), reach })
+        let mut twins = vec![];
+        for pair in app.company_duplicates_of(actor, company.id).await? {
+            let other = if pair.first_id == company.id { pair.second_id } else { pair.first_id };
+            if let Ok(other) = app.get::<comptoir_app::companies::Companies>(actor, other).await {
+                twins.push(Link {
+                    text: format!("{} ({} %)", other.fields.name, pair.score),
+                    href: Some(format!("/duplicates/companies/{}", pair.id)),
+                });
+            }
+        }
+        Ok(Header { subtitle, badge: Some(badge), members: Some(members), reach, twins })
     }
 }
 

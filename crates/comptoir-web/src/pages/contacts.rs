@@ -196,12 +196,7 @@ impl KindPages for Contacts {
         records_matching::<Self>(app, actor, wanted).await
     }
 
-    async fn header(
-        _app: &App,
-        _actor: &Actor,
-        page: &Chrome,
-        contact: &Contact,
-    ) -> Result<Header, AppError> {
+    async fn header(app: &App, actor: &Actor, page: &Chrome, contact: &Contact) -> Result<Header, AppError> {
         let mut subtitle = vec![];
         subtitle.extend(contact.fields.job_title.clone().map(|text| Link { text, href: None }));
         subtitle.extend(
@@ -225,7 +220,17 @@ impl KindPages for Contacts {
             text: page.t("reach-card"),
             href: Some(format!("/contacts/{}/card.vcf", contact.id)),
         });
-        Ok(Header { subtitle, badge, members: None, reach })
+        let mut twins = vec![];
+        for pair in app.duplicates_of(actor, contact.id).await? {
+            let other = if pair.first_id == contact.id { pair.second_id } else { pair.first_id };
+            if let Ok(other) = app.get::<comptoir_app::contacts::Contacts>(actor, other).await {
+                twins.push(Link {
+                    text: format!("{} ({} %)", other.fields.display_name(), pair.score),
+                    href: Some(format!("/duplicates/{}", pair.id)),
+                });
+            }
+        }
+        Ok(Header { subtitle, badge, members: None, reach, twins })
     }
 }
 

@@ -214,6 +214,6 @@ impl KindPages for Deals {
                 Some((format!("deal-{status}"), page.t(&format!("deal-status-{status}"))))
             }
         };
-        Ok(Header { subtitle, badge, members: None, reach: vec![] })
+        Ok(Header { subtitle, badge, ..Header::default() })
     }
 }

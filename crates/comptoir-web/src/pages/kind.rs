@@ -37,6 +37,8 @@ pub struct Header {
     pub members: Option<Vec<Link>>,
     /// One-tap ways to reach the record: call its number, write to its address.
     pub reach: Vec<Link>,
+    /// The records the last scan found it may duplicate, each a link to compare the two.
+    pub twins: Vec<Link>,
 }
 
 /// The form that answers a ticket, on its page.

@@ -85,6 +85,7 @@ pub struct RecordHead {
     pub subtitle: Vec<Link>,
     pub badge: Option<(String, String)>,
     pub reach: Vec<Link>,
+    pub twins: Vec<Link>,
 }
 
 async fn record_head<K: KindPages>(
@@ -93,8 +94,8 @@ async fn record_head<K: KindPages>(
     page: &Chrome,
     record: &K::Record,
 ) -> Result<(RecordHead, Option<Vec<Link>>), AppError> {
-    let Header { subtitle, badge, members, reach } = K::header(app, actor, page, record).await?;
-    Ok((RecordHead { name: K::name(record), subtitle, badge, reach }, members))
+    let Header { subtitle, badge, members, reach, twins } = K::header(app, actor, page, record).await?;
+    Ok((RecordHead { name: K::name(record), subtitle, badge, reach, twins }, members))
 }
 
 #[derive(Template)]

@@ -295,7 +295,7 @@ impl KindPages for Tickets {
         }
         let status = f.status.as_str();
         let badge = Some((format!("ticket-{status}"), page.t(&format!("ticket-status-{status}"))));
-        Ok(Header { subtitle, badge, members: None, reach: vec![] })
+        Ok(Header { subtitle, badge, ..Header::default() })
     }
 
     /// The visitor's queue: the tickets given to them that still wait for someone.

@@ -204,6 +204,9 @@ async fn the_pages_review_merge_and_put_back_duplicate_companies(s: TestServer) 
     assert!(list.contains("même SIREN") && list.contains("Crème &#38; Cie"), "{}", list.text);
     assert!(list.contains("aria-current=\"page\">Entreprises"), "the companies' tab: {}", list.text);
     let pair = list.link_id("/duplicates/companies/").expect("a pair to compare");
+    let page = browser.get(&format!("/companies/{newer}")).await;
+    assert!(page.contains("Doublon possible"), "the company's page says so: {}", page.text);
+    assert!(page.contains(&format!("href=\"/duplicates/companies/{pair}\"")), "{}", page.text);
     let compare = browser.get(&format!("/duplicates/companies/{pair}")).await;
     assert!(compare.contains("Raison sociale") && compare.contains("Restauration"), "{}", compare.text);
 

@@ -304,6 +304,8 @@ async fn the_pages_list_pairs_compare_them_merge_and_undo(s: TestServer) {
     }
     assert!(list.contains("même e-mail") && list.contains("même nom"), "{}", list.text);
     let pair = list.link_id("/duplicates/").expect("a pair to compare");
+    let page = browser.get(&format!("/contacts/{older}")).await;
+    assert!(page.contains(&format!("Doublon possible : <a href=\"/duplicates/{pair}\">")), "{}", page.text);
     let compare = browser.get(&format!("/duplicates/{pair}")).await;
     assert!(compare.contains("Acheteuse") && compare.contains("Fusionner"), "{}", compare.text);
 

@@ -53,12 +53,16 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum DuplicatesCommand {
     /// Compare every contact with those that share a blocking key (an email, a phone, how the
-    /// name sounds, a place): the pairs found replace the open ones; dismissed pairs stay so.
+    /// name sounds, a place), then every company likewise (a SIREN, a domain, the name): the
+    /// pairs found replace the open ones; dismissed pairs stay so.
     Scan,
-    /// List the likeliest open pairs.
+    /// List the likeliest open pairs of contacts (or of companies).
     List {
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Pairs of companies instead of contacts.
+        #[arg(long)]
+        companies: bool,
     },
 }
 

@@ -1,12 +1,13 @@
-//! `comptoir duplicates …`: the scan for likely duplicate contacts from the command line, with
-//! a progress bar, and the pairs it found.
+//! `comptoir duplicates …`: the scan for likely duplicate contacts and companies from the
+//! command line, with a progress bar, and the pairs it found.
 
 use crate::admin::explain;
 use crate::cli::DuplicatesCommand;
 use crate::serve::open;
 use comptoir_app::App;
+use comptoir_domain::company_merges::CompanyPair;
 use comptoir_domain::duplicates::PairStatus;
-use comptoir_domain::ids::ContactId;
+use comptoir_domain::ids::{CompanyId, ContactId};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Result<()> {
@@ -37,7 +38,23 @@ pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Resu
                 report.seconds
             );
         }
-        DuplicatesCommand::List { limit } => {
+        DuplicatesCommand::List { limit, companies: true } => {
+            let pairs: Vec<CompanyPair> =
+                comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, limit).await?;
+            for pair in pairs {
+                let reasons: Vec<&str> = pair.reasons.iter().map(|r| r.as_str()).collect();
+                println!(
+                    "{:>3}  {} ({})  {} ({})  {}",
+                    pair.score,
+                    company_name(&app, pair.first_id).await,
+                    pair.first_id,
+                    company_name(&app, pair.second_id).await,
+                    pair.second_id,
+                    reasons.join(", ")
+                );
+            }
+        }
+        DuplicatesCommand::List { limit, companies: false } => {
             let pairs: Vec<comptoir_domain::duplicates::DuplicatePair> =
                 comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, limit).await?;
             for pair in pairs {
@@ -55,6 +72,15 @@ pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Resu
         }
     }
     Ok(())
+}
+
+async fn company_name(app: &App, id: CompanyId) -> String {
+    comptoir_store::companies::get(app.db(), id)
+        .await
+        .ok()
+        .flatten()
+        .map(|c| c.fields.name)
+        .unwrap_or_default()
 }
 
 async fn name(app: &App, id: ContactId) -> String {

@@ -70,6 +70,18 @@ async fn duplicate_companies_are_found_merged_and_put_back(s: TestServer) {
     let read =
         s.get(&format!("/api/v1/company-duplicates/{}", pair["id"].as_str().unwrap_or("")), &s.admin).await;
     assert_eq!(read.body["id"], pair["id"]);
+    let listed = tokio::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["duplicates", "list", "--companies"])
+        .env("COMPTOIR_DATABASE_URL", &s.database_url)
+        .output()
+        .await
+        .expect("comptoir duplicates list runs");
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("Menuiserie Blanc SARL")
+            && listed.contains("same_phone, same_name, same_postal_code"),
+        "{listed}"
+    );
 
     // What points at the merged company: an employee and a note.
     let employee =

@@ -5,11 +5,10 @@
 use crate::address::Address;
 use crate::companies::{CompanyFields, CompanyInput, MAX_ADDRESSES};
 use crate::contacts::{MAX_PHONES, RawLabelled};
-use crate::duplicates::{LIKELY, MovedLinks, PairStatus, Reason};
+use crate::duplicates::{LIKELY, MovedLinks, PairStatus, Reason, union};
 use crate::ids::{CompanyId, OperationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use uuid::Uuid;
 
 /// Two companies that look like one. `first_id` is the older of the two.
@@ -196,19 +195,6 @@ pub fn merged_company_fields(
         }
     }
     input
-}
-
-/// Both lists without repeats, `theirs` first when it wins, at most `most` of them.
-fn union<T>(
-    ours: Vec<T>,
-    theirs: Vec<T>,
-    theirs_first: bool,
-    most: usize,
-    key: impl Fn(&T) -> String,
-) -> Vec<T> {
-    let (first, second) = if theirs_first { (theirs, ours) } else { (ours, theirs) };
-    let mut seen = HashSet::new();
-    first.into_iter().chain(second).filter(|item| seen.insert(key(item))).take(most).collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Likely duplicate contacts, why they look alike, and merging one into the other: which of
 //! the two values of each field the merged contact keeps.
 
-use crate::contacts::{ContactFields, ContactInput, RawLabelled};
+use crate::contacts::{ContactFields, ContactInput, MAX_EMAILS, MAX_PHONES, RawLabelled};
 use crate::ids::{ContactId, OperationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -233,14 +233,16 @@ pub fn merged_fields(survivor: &ContactFields, merged: &ContactFields, take: &[M
     input.job_title = pick(MergeField::JobTitle, &survivor.job_title, &merged.job_title);
     input.language = pick(MergeField::Language, &survivor.language, &merged.language);
     input.source = pick(MergeField::Source, &survivor.source, &merged.source);
-    input.emails = union(input.emails, theirs.emails, takes(MergeField::Emails), |raw| match raw {
-        RawLabelled::Email { address, .. } | RawLabelled::Plain(address) => address.to_lowercase(),
-        RawLabelled::Phone { number, .. } => number.clone(),
-    });
-    input.phones = union(input.phones, theirs.phones, takes(MergeField::Phones), |raw| match raw {
-        RawLabelled::Phone { number, .. } | RawLabelled::Plain(number) => number.clone(),
-        RawLabelled::Email { address, .. } => address.clone(),
-    });
+    input.emails =
+        union(input.emails, theirs.emails, takes(MergeField::Emails), MAX_EMAILS, |raw| match raw {
+            RawLabelled::Email { address, .. } | RawLabelled::Plain(address) => address.to_lowercase(),
+            RawLabelled::Phone { number, .. } => number.clone(),
+        });
+    input.phones =
+        union(input.phones, theirs.phones, takes(MergeField::Phones), MAX_PHONES, |raw| match raw {
+            RawLabelled::Phone { number, .. } | RawLabelled::Plain(number) => number.clone(),
+            RawLabelled::Email { address, .. } => address.clone(),
+        });
     if (takes(MergeField::CompanyId) && merged.company_id.is_some()) || survivor.company_id.is_none() {
         input.company_id = merged.company_id;
     }
@@ -266,21 +268,18 @@ pub fn merged_fields(survivor: &ContactFields, merged: &ContactFields, take: &[M
     input
 }
 
-/// Both lists without repeats, `theirs` first when it wins; capped at what a contact holds.
-fn union(
-    ours: Vec<RawLabelled>,
-    theirs: Vec<RawLabelled>,
+/// Both lists without repeats, `theirs` first when it wins, at most `most` of them: what a
+/// merge keeps of two records' emails, numbers or addresses.
+pub(crate) fn union<T>(
+    ours: Vec<T>,
+    theirs: Vec<T>,
     theirs_first: bool,
-    key: impl Fn(&RawLabelled) -> String,
-) -> Vec<RawLabelled> {
+    most: usize,
+    key: impl Fn(&T) -> String,
+) -> Vec<T> {
     let (first, second) = if theirs_first { (theirs, ours) } else { (ours, theirs) };
     let mut seen = HashSet::new();
-    first
-        .into_iter()
-        .chain(second)
-        .filter(|raw| seen.insert(key(raw)))
-        .take(crate::contacts::MAX_EMAILS.min(crate::contacts::MAX_PHONES))
-        .collect()
+    first.into_iter().chain(second).filter(|item| seen.insert(key(item))).take(most).collect()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! drawn from a small set of trades and surnames, so namesakes in other towns (two entities,
 //! as the truth has them) are common, as they are in life.
 
-use crate::bench_duplicates::{bar, print_quality, quality, scan, true_pairs};
+use crate::bench_duplicates::{bar, print_quality, quality, scan, true_pairs, typo};
 use anyhow::{Context, bail};
 use comptoir_app::App;
 use comptoir_domain::address::Address;
@@ -133,7 +133,7 @@ impl Generator {
         let mut copy = original.clone();
         for _ in 0..self.rng.random_range(1..=3) {
             match self.rng.random_range(0..8) {
-                0 => copy.surname = self.typo(&copy.surname),
+                0 => copy.surname = typo(&mut self.rng, &copy.surname),
                 1 => copy.form = LEGAL_FORMS[self.rng.random_range(0..LEGAL_FORMS.len())],
                 2 => copy.shouting = true,
                 3 => copy.swapped = true,
@@ -144,24 +144,6 @@ impl Generator {
             }
         }
         copy
-    }
-
-    /// One keyboard slip: a letter replaced, left out, doubled, or two swapped.
-    fn typo(&mut self, word: &str) -> String {
-        let mut letters: Vec<char> = word.chars().collect();
-        if letters.len() < 3 {
-            return word.to_owned();
-        }
-        let at = self.rng.random_range(1..letters.len() - 1);
-        match self.rng.random_range(0..4) {
-            0 => letters[at] = (b'a' + self.rng.random_range(0..26u8)) as char,
-            1 => {
-                letters.remove(at);
-            }
-            2 => letters.insert(at, letters[at]),
-            _ => letters.swap(at, at + 1),
-        }
-        letters.into_iter().collect()
     }
 }
 

@@ -195,8 +195,8 @@ impl Generator {
         let changes = self.rng.random_range(1..=3);
         for _ in 0..changes {
             match self.rng.random_range(0..8) {
-                0 => copy.first_name = copy.first_name.map(|n| self.typo(&n)),
-                1 => copy.last_name = copy.last_name.map(|n| self.typo(&n)),
+                0 => copy.first_name = copy.first_name.map(|n| typo(&mut self.rng, &n)),
+                1 => copy.last_name = copy.last_name.map(|n| typo(&mut self.rng, &n)),
                 2 => std::mem::swap(&mut copy.first_name, &mut copy.last_name),
                 3 => {
                     copy.first_name = copy.first_name.map(|n| deunicode::deunicode(&n).to_uppercase());
@@ -219,24 +219,24 @@ impl Generator {
         }
         copy
     }
+}
 
-    /// One keyboard slip: a letter replaced, left out, doubled, or two swapped.
-    fn typo(&mut self, word: &str) -> String {
-        let mut letters: Vec<char> = word.chars().collect();
-        if letters.len() < 3 {
-            return word.to_owned();
-        }
-        let at = self.rng.random_range(1..letters.len() - 1);
-        match self.rng.random_range(0..4) {
-            0 => letters[at] = (b'a' + self.rng.random_range(0..26u8)) as char,
-            1 => {
-                letters.remove(at);
-            }
-            2 => letters.insert(at, letters[at]),
-            _ => letters.swap(at, at + 1),
-        }
-        letters.into_iter().collect()
+/// One keyboard slip: a letter replaced, left out, doubled, or two swapped.
+pub(crate) fn typo(rng: &mut StdRng, word: &str) -> String {
+    let mut letters: Vec<char> = word.chars().collect();
+    if letters.len() < 3 {
+        return word.to_owned();
     }
+    let at = rng.random_range(1..letters.len() - 1);
+    match rng.random_range(0..4) {
+        0 => letters[at] = (b'a' + rng.random_range(0..26u8)) as char,
+        1 => {
+            letters.remove(at);
+        }
+        2 => letters.insert(at, letters[at]),
+        _ => letters.swap(at, at + 1),
+    }
+    letters.into_iter().collect()
 }
 
 fn email(address: String) -> Vec<LabelledEmail> {

@@ -32,7 +32,9 @@ const OTHER_NAME: i32 = -40;
 const SAME_PHONE: i32 = 30;
 const NO_PHONE_IN_COMMON: i32 = -5;
 const SAME_POSTAL_CODE: i32 = 15;
-const OTHER_POSTAL_CODE: i32 = -15;
+/// Shops and firms of one trade and one family name are many: the same name in another town
+/// is another company more often than not, unless something else they share says otherwise.
+const OTHER_POSTAL_CODE: i32 = -35;
 
 /// Name similarity from which two names are one mistyped.
 const CLOSE_NAMES: f64 = 0.92;
@@ -239,7 +241,12 @@ mod tests {
         let typo = compare(&here, &company("Menuiserie Blanq", "", "", "+33478123456", "69003"));
         assert!(typo.reasons.contains(&Reason::SimilarName) && typo.score < 70, "{typo:?}");
         let branch = compare(&here, &company("Menuiserie Blanc", "", "", "", "13001"));
-        assert_eq!(branch.score, 45, "a homonym or a branch elsewhere: possible, not likely");
+        assert_eq!(branch.score, 25, "a namesake elsewhere: not kept on its name alone");
+        let moved = compare(
+            &company("Menuiserie Blanc", "", "", "+33478123456", "69003"),
+            &company("Menuiserie Blanc", "", "", "+33478123456", "13001"),
+        );
+        assert_eq!(moved.score, 55, "elsewhere, but at the same number: possible");
         let domain = compare(
             &company("Boulangerie Martin", "", "martin.fr", "", ""),
             &company("Boulangerie Martim", "", "www.martin.fr", "", ""),

@@ -143,63 +143,44 @@ pub trait StoredPair: Sized {
     fn from_parts(parts: PairParts) -> Self;
 }
 
-impl StoredPair for DuplicatePair {
-    const PAIRS: &'static str = "duplicate_pairs";
-    const RECORDS: &'static str = "contacts";
-    const INSERT: &'static str =
-        "INSERT INTO duplicate_pairs (id, first_id, second_id, score, reasons, status, found_at)";
-    fn parts(&self) -> PairParts {
-        PairParts {
-            id: self.id,
-            first_id: self.first_id.0,
-            second_id: self.second_id.0,
-            score: self.score,
-            reasons: self.reasons.clone(),
-            status: self.status,
-            found_at: self.found_at,
+macro_rules! stored_pair {
+    ($pair:ty, $id:ident, $pairs:literal, $records:literal) => {
+        impl StoredPair for $pair {
+            const PAIRS: &'static str = $pairs;
+            const RECORDS: &'static str = $records;
+            const INSERT: &'static str = concat!(
+                "INSERT INTO ",
+                $pairs,
+                " (id, first_id, second_id, score, reasons, status, found_at)"
+            );
+            fn parts(&self) -> PairParts {
+                PairParts {
+                    id: self.id,
+                    first_id: self.first_id.0,
+                    second_id: self.second_id.0,
+                    score: self.score,
+                    reasons: self.reasons.clone(),
+                    status: self.status,
+                    found_at: self.found_at,
+                }
+            }
+            fn from_parts(p: PairParts) -> Self {
+                Self {
+                    id: p.id,
+                    first_id: $id(p.first_id),
+                    second_id: $id(p.second_id),
+                    score: p.score,
+                    reasons: p.reasons,
+                    status: p.status,
+                    found_at: p.found_at,
+                }
+            }
         }
-    }
-    fn from_parts(p: PairParts) -> Self {
-        DuplicatePair {
-            id: p.id,
-            first_id: ContactId(p.first_id),
-            second_id: ContactId(p.second_id),
-            score: p.score,
-            reasons: p.reasons,
-            status: p.status,
-            found_at: p.found_at,
-        }
-    }
+    };
 }
 
-impl StoredPair for CompanyPair {
-    const PAIRS: &'static str = "company_duplicate_pairs";
-    const RECORDS: &'static str = "companies";
-    const INSERT: &'static str =
-        "INSERT INTO company_duplicate_pairs (id, first_id, second_id, score, reasons, status, found_at)";
-    fn parts(&self) -> PairParts {
-        PairParts {
-            id: self.id,
-            first_id: self.first_id.0,
-            second_id: self.second_id.0,
-            score: self.score,
-            reasons: self.reasons.clone(),
-            status: self.status,
-            found_at: self.found_at,
-        }
-    }
-    fn from_parts(p: PairParts) -> Self {
-        CompanyPair {
-            id: p.id,
-            first_id: CompanyId(p.first_id),
-            second_id: CompanyId(p.second_id),
-            score: p.score,
-            reasons: p.reasons,
-            status: p.status,
-            found_at: p.found_at,
-        }
-    }
-}
+stored_pair!(DuplicatePair, ContactId, "duplicate_pairs", "contacts");
+stored_pair!(CompanyPair, CompanyId, "company_duplicate_pairs", "companies");
 
 /// Pairs whose records both still exist: a pair carries no foreign key (see the migration).
 fn select_pairs<P: StoredPair>() -> Sql {

@@ -11,7 +11,7 @@ use crate::keys::{key, phone_key};
 use crate::profile::Sounds;
 use comptoir_domain::duplicates::Reason;
 use comptoir_domain::search::fold;
-use strsim::jaro_winkler;
+use strsim::damerau_levenshtein;
 use uuid::Uuid;
 
 /// Words that say what kind of company it is, not which: legal forms and the little words
@@ -36,8 +36,9 @@ const SAME_POSTAL_CODE: i32 = 15;
 /// is another company more often than not, unless something else they share says otherwise.
 const OTHER_POSTAL_CODE: i32 = -35;
 
-/// Name similarity from which two names are one mistyped.
-const CLOSE_NAMES: f64 = 0.92;
+/// The shortest word a slip of one letter may turn into another word of the same name: in
+/// shorter ones ("Roux", "Rous") one letter is a different name.
+const TYPO_WORD: usize = 5;
 
 /// A company as it is written, as the store reads it.
 #[derive(Clone, Debug, Default)]
@@ -145,7 +146,7 @@ pub(crate) fn compare(a: &CompanyProfile, b: &CompanyProfile) -> Verdict {
     if !a.name.is_empty() && !b.name.is_empty() {
         if a.name == b.name {
             weigh(SAME_NAME, Some(Reason::SameName));
-        } else if jaro_winkler(&a.joined_name(), &b.joined_name()) >= CLOSE_NAMES {
+        } else if one_slip_apart(&a.name, &b.name) {
             weigh(SIMILAR_NAME, Some(Reason::SimilarName));
         } else if a.sounds == b.sounds {
             weigh(SIMILAR_NAME, Some(Reason::SoundsAlike));
@@ -177,6 +178,25 @@ pub(crate) fn compare(a: &CompanyProfile, b: &CompanyProfile) -> Verdict {
     // Within 0..=100 once clamped, so the conversion cannot fail.
     let score = u8::try_from(points.clamp(0, 100)).unwrap_or(0);
     Verdict { score, reasons }
+}
+
+/// Whether two names are the same words but one, and that one a slip of a letter (replaced,
+/// left out, added, or two swapped): "Menuiserie Blanc" and "Menuiserie Blanq". Names sharing
+/// a trade word and nothing else ("Boulangerie Martin", "Boulangerie Morin") are not.
+fn one_slip_apart(a: &[Box<str>], b: &[Box<str>]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let only_a: Vec<&str> = a.iter().filter(|w| !b.contains(w)).map(AsRef::as_ref).collect();
+    let only_b: Vec<&str> = b.iter().filter(|w| !a.contains(w)).map(AsRef::as_ref).collect();
+    match (only_a.as_slice(), only_b.as_slice()) {
+        ([x], [y]) => {
+            x.chars().count().min(y.chars().count()) >= TYPO_WORD - 1
+                && x.chars().count().max(y.chars().count()) >= TYPO_WORD
+                && damerau_levenshtein(x, y) == 1
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +275,16 @@ mod tests {
         assert_eq!(domain.score, 75);
         let strangers = compare(&here, &company("Plomberie Durand", "", "", "", "69003"));
         assert_eq!(strangers.score, 0);
+    }
+
+    #[test]
+    fn a_slip_of_one_letter_is_the_same_name_another_family_name_is_not() {
+        let name = |written: &str| company(written, "", "", "", "").name;
+        assert!(one_slip_apart(&name("Menuiserie Blanchard"), &name("Menuiserie Blanchrad")));
+        assert!(one_slip_apart(&name("Garage Durand"), &name("Garage Durandd")));
+        assert!(!one_slip_apart(&name("Boulangerie Martin"), &name("Boulangerie Morin")), "two letters");
+        assert!(!one_slip_apart(&name("Atelier Roux"), &name("Atelier Rous")), "too short to tell");
+        assert!(!one_slip_apart(&name("Garage Durand"), &name("Garage Durand Frères")));
     }
 
     #[test]

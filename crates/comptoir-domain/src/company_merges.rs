@@ -5,7 +5,7 @@
 use crate::address::Address;
 use crate::companies::{CompanyFields, CompanyInput, MAX_ADDRESSES};
 use crate::contacts::{MAX_PHONES, RawLabelled};
-use crate::duplicates::{LIKELY, MovedLinks, PairStatus, Reason, union};
+use crate::duplicates::{LIKELY, MovedLinks, PairStatus, Reason, keep_both, union};
 use crate::ids::{CompanyId, OperationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -184,16 +184,13 @@ pub fn merged_company_fields(
     if (takes(CompanyMergeField::OwnerId) && merged.owner_id.is_some()) || survivor.owner_id.is_none() {
         input.owner_id = merged.owner_id;
     }
-    for tag in &merged.tags {
-        if !input.tags.contains(tag) {
-            input.tags.push(tag.clone());
-        }
-    }
-    for (key, value) in &merged.custom_fields {
-        if takes(CompanyMergeField::CustomFields) || !input.custom_fields.contains_key(key) {
-            input.custom_fields.insert(key.clone(), value.clone());
-        }
-    }
+    keep_both(
+        &mut input.tags,
+        &mut input.custom_fields,
+        &merged.tags,
+        &merged.custom_fields,
+        takes(CompanyMergeField::CustomFields),
+    );
     input
 }
 

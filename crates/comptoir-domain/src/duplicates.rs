@@ -255,17 +255,35 @@ pub fn merged_fields(survivor: &ContactFields, merged: &ContactFields, take: &[M
     if (takes(MergeField::OwnerId) && merged.owner_id.is_some()) || survivor.owner_id.is_none() {
         input.owner_id = merged.owner_id;
     }
-    for tag in &merged.tags {
-        if !input.tags.contains(tag) {
-            input.tags.push(tag.clone());
-        }
-    }
-    for (key, value) in &merged.custom_fields {
-        if takes(MergeField::CustomFields) || !input.custom_fields.contains_key(key) {
-            input.custom_fields.insert(key.clone(), value.clone());
-        }
-    }
+    keep_both(
+        &mut input.tags,
+        &mut input.custom_fields,
+        &merged.tags,
+        &merged.custom_fields,
+        takes(MergeField::CustomFields),
+    );
     input
+}
+
+/// What a merge keeps of the merged record's tags (all of them) and custom fields (those the
+/// survivor leaves empty, or all when `take_custom_fields`): the same for every kind of record.
+pub(crate) fn keep_both(
+    tags: &mut Vec<String>,
+    custom_fields: &mut serde_json::Map<String, serde_json::Value>,
+    merged_tags: &[String],
+    merged_custom_fields: &serde_json::Map<String, serde_json::Value>,
+    take_custom_fields: bool,
+) {
+    for tag in merged_tags {
+        if !tags.contains(tag) {
+            tags.push(tag.clone());
+        }
+    }
+    for (key, value) in merged_custom_fields {
+        if take_custom_fields || !custom_fields.contains_key(key) {
+            custom_fields.insert(key.clone(), value.clone());
+        }
+    }
 }
 
 /// Both lists without repeats, `theirs` first when it wins, at most `most` of them: what a

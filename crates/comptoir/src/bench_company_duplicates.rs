@@ -6,7 +6,7 @@
 //! drawn from a small set of trades and surnames, so namesakes in other towns (two entities,
 //! as the truth has them) are common, as they are in life.
 
-use crate::bench_duplicates::{bar, print_quality, quality, scan, true_pairs, typo};
+use crate::bench_duplicates::{bar, by_index, print_quality, quality, scan, true_pairs, typo};
 use anyhow::{Context, bail};
 use comptoir_app::App;
 use comptoir_domain::address::Address;
@@ -206,13 +206,7 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
     let report = app.last_duplicate_scan().await.map_err(crate::admin::explain)?.unwrap_or_default();
     let pairs: Vec<CompanyPair> =
         comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, u32::MAX).await?;
-    let found: Vec<(u8, (u64, u64))> = pairs
-        .iter()
-        .filter_map(|p| {
-            let (a, b) = (index_of.get(&p.first_id.0)?, index_of.get(&p.second_id.0)?);
-            Some((p.score, (*a.min(b), *a.max(b))))
-        })
-        .collect();
+    let found = by_index(&pairs, &index_of);
     println!(
         "Scanned {} companies (and {} contacts) in {:.1} s: {} pairs of companies kept (score ≥ {}); peak memory {:.0} MiB.",
         report.companies,

@@ -17,6 +17,7 @@ use comptoir_domain::phone::PhoneNumber;
 use comptoir_domain::time::now;
 use comptoir_match::{Person, Profile, Sounds, find_duplicates};
 use comptoir_store::Db;
+use comptoir_store::duplicates::StoredPair;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -405,13 +406,7 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
     let report = app.last_duplicate_scan().await.map_err(crate::admin::explain)?.unwrap_or_default();
     let pairs: Vec<comptoir_domain::duplicates::DuplicatePair> =
         comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, u32::MAX).await?;
-    let found: Vec<(u8, (u64, u64))> = pairs
-        .iter()
-        .filter_map(|p| {
-            let (a, b) = (index_of.get(&p.first_id.0)?, index_of.get(&p.second_id.0)?);
-            Some((p.score, (*a.min(b), *a.max(b))))
-        })
-        .collect();
+    let found = by_index(&pairs, &index_of);
     println!(
         "Scanned {} contacts in {:.1} s: {} pairs compared, {} kept (score ≥ {}); peak memory {:.0} MiB.",
         report.contacts,
@@ -423,6 +418,18 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
     );
     print_quality(&quality(&found, &truth));
     Ok(())
+}
+
+/// The pairs a scan kept, by the generated records' indexes (smaller first), with their score.
+pub(crate) fn by_index<P: StoredPair>(pairs: &[P], index_of: &HashMap<Uuid, u64>) -> Vec<(u8, (u64, u64))> {
+    pairs
+        .iter()
+        .filter_map(|p| {
+            let p = p.parts();
+            let (a, b) = (index_of.get(&p.first_id)?, index_of.get(&p.second_id)?);
+            Some((p.score, (*a.min(b), *a.max(b))))
+        })
+        .collect()
 }
 
 /// Every pair of members of each group, smaller index first.

@@ -6,8 +6,9 @@ use crate::cli::DuplicatesCommand;
 use crate::serve::open;
 use comptoir_app::App;
 use comptoir_domain::company_merges::CompanyPair;
-use comptoir_domain::duplicates::PairStatus;
+use comptoir_domain::duplicates::{DuplicatePair, PairStatus};
 use comptoir_domain::ids::{CompanyId, ContactId};
+use comptoir_store::duplicates::{PairParts, StoredPair};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Result<()> {
@@ -42,36 +43,33 @@ pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Resu
             let pairs: Vec<CompanyPair> =
                 comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, limit).await?;
             for pair in pairs {
-                let reasons: Vec<&str> = pair.reasons.iter().map(|r| r.as_str()).collect();
-                println!(
-                    "{:>3}  {} ({})  {} ({})  {}",
-                    pair.score,
-                    company_name(&app, pair.first_id).await,
-                    pair.first_id,
-                    company_name(&app, pair.second_id).await,
-                    pair.second_id,
-                    reasons.join(", ")
-                );
+                let (first, second) =
+                    (company_name(&app, pair.first_id).await, company_name(&app, pair.second_id).await);
+                println!("{}", line(&pair.parts(), &first, &second));
             }
         }
         DuplicatesCommand::List { limit, companies: false } => {
-            let pairs: Vec<comptoir_domain::duplicates::DuplicatePair> =
+            let pairs: Vec<DuplicatePair> =
                 comptoir_store::duplicates::list(app.db(), PairStatus::Open, None, limit).await?;
             for pair in pairs {
-                let reasons: Vec<&str> = pair.reasons.iter().map(|r| r.as_str()).collect();
-                println!(
-                    "{:>3}  {} ({})  {} ({})  {}",
-                    pair.score,
-                    name(&app, pair.first_id).await,
-                    pair.first_id,
-                    name(&app, pair.second_id).await,
-                    pair.second_id,
-                    reasons.join(", ")
-                );
+                let (first, second) = (name(&app, pair.first_id).await, name(&app, pair.second_id).await);
+                println!("{}", line(&pair.parts(), &first, &second));
             }
         }
     }
     Ok(())
+}
+
+/// A pair as the list prints it: score, both records by name and id, reasons.
+fn line(pair: &PairParts, first: &str, second: &str) -> String {
+    let reasons: Vec<&str> = pair.reasons.iter().map(|r| r.as_str()).collect();
+    format!(
+        "{:>3}  {first} ({})  {second} ({})  {}",
+        pair.score,
+        pair.first_id,
+        pair.second_id,
+        reasons.join(", ")
+    )
 }
 
 async fn company_name(app: &App, id: CompanyId) -> String {

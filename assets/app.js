@@ -200,20 +200,23 @@
     });
   }
 
-  // A running import's page follows it as the server pushes its progress, then shows it
-  // whole once it has stopped. Without scripts the page refreshes itself instead.
+  // A running import's or bulk change's page follows it as the server pushes its progress,
+  // then loads again once it has stopped: an import shows itself whole, a bulk change goes
+  // back to its list. Without scripts the page refreshes itself instead.
   var running = document.querySelector("[data-progress]");
   if (running && window.EventSource) {
     var source = new EventSource(running.getAttribute("data-progress"));
     var show = function (event) {
       var progress = JSON.parse(event.data);
       var bar = running.querySelector("progress");
-      if (bar && progress.file_bytes) {
-        bar.max = progress.file_bytes;
-        bar.value = progress.bytes_read;
+      if (bar && progress.max) {
+        bar.max = progress.max;
+        bar.value = progress.value;
       }
       var percent = running.querySelector("[data-percent]");
       if (percent) percent.textContent = progress.percent;
+      var seen = running.querySelector("[data-seen]");
+      if (seen && progress.seen_text) seen.textContent = progress.seen_text;
       Object.keys(progress.counts || {}).forEach(function (name) {
         var count = document.querySelector('[data-count="' + name + '"]');
         if (count) count.textContent = progress.counts[name];

@@ -57,6 +57,20 @@ fn edited<K: BulkKind>(record: &K::Record, action: &BulkAction) -> Option<K::Inp
     Some(input)
 }
 
+/// A bulk request found valid and allowed, before it runs: what a caller that runs it later
+/// (in the background) can still refuse at once.
+pub struct CheckedBulk {
+    action: BulkAction,
+    selection: Selection,
+}
+
+impl CheckedBulk {
+    /// Which records the change is to reach.
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+}
+
 impl App {
     /// Applies `request` to the records of kind `K` it selects, as one operation. `progress`
     /// hears how many records have been looked at, after each batch.
@@ -66,6 +80,13 @@ impl App {
         request: BulkRequest,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<BulkOutcome, AppError> {
+        let checked = self.check_bulk(actor, request).await?;
+        self.run_bulk::<K>(actor, checked, progress).await
+    }
+
+    /// Refuses what a bulk request asks that the actor may not do or that is malformed, without
+    /// touching a record.
+    pub async fn check_bulk(&self, actor: &Actor, request: BulkRequest) -> Result<CheckedBulk, AppError> {
         if !actor.can_create_records() {
             return Err(AppError::Forbidden("read-only users cannot change records"));
         }
@@ -78,6 +99,17 @@ impl App {
             self.check_user_exists(Some(owner), "owner_id", &mut errors).await?;
             errors.into_result()?;
         }
+        Ok(CheckedBulk { action, selection })
+    }
+
+    /// Runs a checked bulk change over the records of kind `K`; see [`App::bulk`].
+    pub async fn run_bulk<K: BulkKind>(
+        &self,
+        actor: &Actor,
+        checked: CheckedBulk,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<BulkOutcome, AppError> {
+        let CheckedBulk { action, selection } = checked;
         let mut outcome = BulkOutcome { operation_id: OperationId::new(), ..BulkOutcome::default() };
         let mut tx = self.db.begin().await?;
         let mut seen = 0;

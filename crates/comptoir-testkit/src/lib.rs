@@ -166,6 +166,22 @@ impl TestServer {
         }
     }
 
+    /// Makes every write to `table` wait (on SQLite, every write at all: it has one lock) until
+    /// the hold is released, as another's long change would.
+    pub async fn hold_writes(&self, table: &str) -> HeldWrites {
+        use sqlx::Connection;
+        if self.database_url.starts_with("sqlite:") {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url).await.expect("a connection");
+            sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut conn).await.expect("the write lock");
+            HeldWrites::Sqlite(conn)
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&self.database_url).await.expect("a connection");
+            let lock = format!("BEGIN; LOCK TABLE {table} IN EXCLUSIVE MODE");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(lock)).execute(&mut conn).await.expect("the table's lock");
+            HeldWrites::Postgres(conn)
+        }
+    }
+
     /// A new user with `role` and a token for them.
     pub async fn user(&self, role: Role) -> (UserId, String) {
         let email = format!("{}-{}@exemple.fr", role, uuid::Uuid::now_v7().simple());
@@ -389,6 +405,22 @@ pub fn multipart(
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Writes held back by [`TestServer::hold_writes`]; they go on once released.
+pub enum HeldWrites {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl HeldWrites {
+    pub async fn release(self) {
+        match self {
+            HeldWrites::Sqlite(mut conn) => sqlx::raw_sql("COMMIT").execute(&mut conn).await.map(drop),
+            HeldWrites::Postgres(mut conn) => sqlx::raw_sql("COMMIT").execute(&mut conn).await.map(drop),
+        }
+        .expect("the hold ends");
+    }
 }
 
 #[cfg(test)]

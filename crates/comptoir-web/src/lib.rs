@@ -4,6 +4,7 @@
 
 pub mod api;
 mod attached;
+mod bulk_runs;
 mod download;
 mod error;
 mod extract;

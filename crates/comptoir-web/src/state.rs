@@ -13,6 +13,8 @@ pub struct AppState {
     pub timezone: Tz,
     /// When set, `/metrics` is served only to requests bearing it.
     pub metrics_token: Option<Arc<SecretToken>>,
+    /// The bulk changes started from the pages, running or just finished.
+    pub bulk_runs: crate::bulk_runs::BulkRuns,
 }
 
 /// A secret that prints as `***`, so it cannot reach a log by accident.
@@ -37,6 +39,7 @@ impl AppState {
             metrics: crate::metrics::handle(),
             timezone: chrono_tz::Europe::Paris,
             metrics_token: None,
+            bulk_runs: crate::bulk_runs::BulkRuns::default(),
         }
     }
 

@@ -262,6 +262,27 @@ bulk-refused = { $count ->
     [one] One record was left as it was: it is not yours to change.
    *[other] { $shown } records were left as they were: they are not yours to change.
 }
+bulk-run-title = Bulk change in progress
+bulk-run-failed-title = Bulk change stopped
+bulk-run-failed = The change could not be completed: nothing was changed. Try again, or tell your administrator if it happens again.
+bulk-run-lead = Everything changes at once, or nothing if the operation fails. You may leave this page: the change goes on, and you go back to the list once it is done.
+bulk-run-back = Back to the list
+bulk-run-seen-contacts = { $count ->
+    [one] { $shown } contact processed
+   *[other] { $shown } contacts processed
+}
+bulk-run-seen-companies = { $count ->
+    [one] { $shown } company processed
+   *[other] { $shown } companies processed
+}
+bulk-run-seen-deals = { $count ->
+    [one] { $shown } deal processed
+   *[other] { $shown } deals processed
+}
+bulk-run-seen-tickets = { $count ->
+    [one] { $shown } ticket processed
+   *[other] { $shown } tickets processed
+}
 select-all = Select all rows
 select-row = Select this row
 no-results = Nothing matches.

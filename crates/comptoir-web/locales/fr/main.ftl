@@ -262,6 +262,27 @@ bulk-refused = { $count ->
     [one] { $shown } fiche est restée inchangée : vous ne pouvez pas la modifier.
    *[other] { $shown } fiches sont restées inchangées : vous ne pouvez pas les modifier.
 }
+bulk-run-title = Modification groupée en cours
+bulk-run-failed-title = Modification groupée interrompue
+bulk-run-failed = La modification n’a pas pu aller au bout : rien n’a été changé. Réessayez, ou prévenez votre administrateur si cela se reproduit.
+bulk-run-lead = Tout est modifié d’un seul coup, ou rien si l’opération échoue. Vous pouvez quitter cette page : la modification continue, et vous revenez à la liste une fois qu’elle est faite.
+bulk-run-back = Revenir à la liste
+bulk-run-seen-contacts = { $count ->
+    [one] { $shown } contact traité
+   *[other] { $shown } contacts traités
+}
+bulk-run-seen-companies = { $count ->
+    [one] { $shown } entreprise traitée
+   *[other] { $shown } entreprises traitées
+}
+bulk-run-seen-deals = { $count ->
+    [one] { $shown } affaire traitée
+   *[other] { $shown } affaires traitées
+}
+bulk-run-seen-tickets = { $count ->
+    [one] { $shown } ticket traité
+   *[other] { $shown } tickets traités
+}
 select-all = Tout sélectionner
 select-row = Sélectionner cette ligne
 no-results = Aucun résultat.

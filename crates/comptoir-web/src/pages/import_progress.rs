@@ -23,6 +23,9 @@ const EVERY: Duration = Duration::from_millis(500);
 #[derive(Serialize)]
 struct Progress<'a> {
     status: ImportStatus,
+    /// The bar's end and position, as every progress the pages follow has them.
+    max: u64,
+    value: u64,
     bytes_read: u64,
     file_bytes: u64,
     percent: u64,
@@ -34,6 +37,8 @@ struct Progress<'a> {
 fn event_of(import: &Import) -> Event {
     let progress = Progress {
         status: import.status,
+        max: import.file_bytes,
+        value: import.bytes_read,
         bytes_read: import.bytes_read,
         file_bytes: import.file_bytes,
         percent: percent(import),

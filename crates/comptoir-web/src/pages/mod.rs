@@ -7,6 +7,7 @@ mod articles;
 mod assets;
 mod auth;
 mod board;
+mod bulk_run;
 mod catalogue;
 mod chart;
 mod companies;
@@ -91,6 +92,7 @@ pub fn router() -> Router<AppState> {
         .merge(orders::router())
         .merge(catalogue::router())
         .merge(imports::router())
+        .merge(bulk_run::router())
         .merge(company_duplicates::router())
         .merge(duplicates::router())
         .route("/views/{id}/delete", axum::routing::post(record_lists::delete_view))

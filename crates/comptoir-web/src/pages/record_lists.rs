@@ -324,10 +324,8 @@ pub(super) async fn bulk<K: KindPages>(
         ids,
         filter,
     };
-    let outcome = state.app.bulk::<K::UseCases>(&visitor.actor, request, &|_| {}).await?;
-    let done = outcome.changed + outcome.unchanged;
-    let refused = outcome.refused + outcome.not_found.len() as u64;
-    Ok(redirect(&back(&format!("done={done}&refused={refused}")), false))
+    let checked = state.app.check_bulk(&visitor.actor, request).await?;
+    super::bulk_run::start::<K>(&state, visitor, checked, back_query).await
 }
 
 pub(super) async fn save_view<K: KindPages>(

@@ -5,6 +5,7 @@ mod admin;
 mod articles;
 mod attachments;
 mod bulk;
+mod bulk_runs;
 mod companies;
 mod company_duplicates;
 mod company_imports;

@@ -697,3 +697,46 @@ async fn mail_through(server: &TestServer, smtp: &comptoir_testkit::SmtpServer) 
         .await;
     assert!(set.status.is_success(), "{:?}", set.body);
 }
+
+/// A bulk change over every result that waits behind another's: the list's form leads to the
+/// change's page, whose bar follows it, then back to the list with the outcome.
+async fn a_bulk_change_page_follows_it_back_to_the_list(server: TestServer) {
+    for last in ["Arnaud", "Blanc", "Caron"] {
+        server
+            .post("/api/v1/contacts", &server.admin, json!({"last_name": last, "address": {"city": "Lyon"}}))
+            .await;
+    }
+    let Some(browser) = Browser::start(&server.base_url, false).await else { return };
+    browser.goto("/").await;
+    browser.fill("#email", ADMIN_EMAIL).await;
+    browser.fill("#password", ADMIN_PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("h1", "Hello").await;
+    browser.goto("/contacts?filter%5Bcity%5D%5Beq%5D=Lyon").await;
+    browser.select("#bulk-action", "tag").await;
+    browser.fill("#bulk-tag", "salon").await;
+    browser.click("#bulk-all").await;
+    let held = server.hold_writes("contacts").await;
+    browser.click(".bulk-bar button[type=submit]").await;
+    browser.wait_for("h1", "Bulk change in progress").await;
+    browser.wait_for("[data-seen]", "0 contacts processed").await;
+    browser.check_accessibility("bulk change").await;
+    held.release().await;
+    browser.wait_for(".flash.success", "3 records changed").await;
+    let at = browser.run("return window.location.pathname + window.location.search").await;
+    let at = at.as_str().unwrap_or_default();
+    assert!(at.starts_with("/contacts?") && at.contains("Lyon") && at.ends_with("&done=3&refused=0"), "{at}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_change_page_follows_it_back_to_the_list_on_sqlite() {
+    a_bulk_change_page_follows_it_back_to_the_list(TestServer::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_change_page_follows_it_back_to_the_list_on_postgres() {
+    if let Some(server) = TestServer::postgres().await {
+        a_bulk_change_page_follows_it_back_to_the_list(server).await;
+    }
+}

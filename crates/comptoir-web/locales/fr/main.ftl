@@ -86,8 +86,8 @@ field-tags = Étiquettes
 field-street = Rue
 field-postal-code = Code postal
 field-city = Ville
-field-country = Pays (FR, BE…)
-field-language = Langue (fr, en…)
+field-country = Pays
+field-language = Langue
 field-source = Origine
 field-name = Raison sociale
 field-domain = Domaine
@@ -202,6 +202,7 @@ filter-several-users = { $field } : plusieurs collègues répondent à « { $val
 filter-unknown-condition = { $field } : choisissez une condition dans la liste.
 contact-mine = Mes contacts
 company-mine = Mes entreprises
+country-hint = Son nom, ou son code à deux lettres pour un pays hors de la liste (JP pour le Japon).
 country-FR = France
 country-BE = Belgique
 country-CH = Suisse
@@ -222,6 +223,7 @@ country-TN = Tunisie
 country-DZ = Algérie
 country-SN = Sénégal
 country-CI = Côte d’Ivoire
+language-hint = Son nom, ou son code à deux lettres pour une langue hors de la liste (ja pour le japonais).
 language-fr = français
 language-en = anglais
 language-de = allemand
@@ -578,8 +580,8 @@ forecast-months = { $count ->
    *[other] { $shown } mois
 }
 forecast-left-out = { $count ->
-    [one] { $shown } affaire dans une autre devise n’est pas comptée : aucun taux de change connu à sa date (Paramètres › Taux de change).
-   *[other] { $shown } affaires dans d’autres devises ne sont pas comptées : aucun taux de change connu à leur date (Paramètres › Taux de change).
+    [one] { $shown } affaire dans une autre devise n’est pas comptée : aucun taux de change connu à sa date (Réglages › Taux de change).
+   *[other] { $shown } affaires dans d’autres devises ne sont pas comptées : aucun taux de change connu à leur date (Réglages › Taux de change).
 }
 month-1 = janv.
 month-2 = févr.
@@ -1242,8 +1244,8 @@ import-template-kept = Colonnes gardées : choisissez ce modèle en envoyant le 
 import-new-field = Nouveau champ « { $name } »
 report-value = Leur montant
 report-left-out = { $count ->
-    [one] { $shown } passage dans une autre devise n’est pas compté dans les montants : aucun taux de change connu à sa date (Paramètres › Taux de change).
-   *[other] { $shown } passages dans d’autres devises ne sont pas comptés dans les montants : aucun taux de change connu à leur date (Paramètres › Taux de change).
+    [one] { $shown } passage dans une autre devise n’est pas compté dans les montants : aucun taux de change connu à sa date (Réglages › Taux de change).
+   *[other] { $shown } passages dans d’autres devises ne sont pas comptés dans les montants : aucun taux de change connu à leur date (Réglages › Taux de change).
 }
 filter-range-end = et le
 filter-needs-two-days = { $field } : indiquez le premier et le dernier jour, les deux dates.

@@ -3,7 +3,7 @@
 
 use super::Chrome;
 use super::custom;
-use super::filters::{Control, code_name, common_control};
+use super::filters::{COUNTRIES, Control, code_name, common_control};
 use super::kind::{Header, KindPages, Link, records_matching};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, choice_key, spec, user_name};
@@ -38,7 +38,7 @@ const SPECS: &[Spec] = &[
     spec("address.street", "field-street", Kind::Text),
     spec("address.postal_code", "field-postal-code", Kind::Text),
     spec("address.city", "field-city", Kind::Text),
-    spec("address.country", "field-country", Kind::Text),
+    spec("address.country", "field-country", Kind::Code("country", COUNTRIES)),
     spec("tags", "field-tags", Kind::Tags),
     spec("service_tier", "field-service-tier", Kind::Text),
     spec("portal_shares_tickets", "field-portal-shares-tickets", Kind::Check),

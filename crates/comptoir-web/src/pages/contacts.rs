@@ -4,7 +4,7 @@
 use super::Chrome;
 use super::companies::typed_company;
 use super::custom;
-use super::filters::{Control, code_name, common_control};
+use super::filters::{COUNTRIES, Control, LANGUAGES, code_name, common_control};
 use super::kind::{Header, KindPages, Link, records_matching};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, spec, user_name};
@@ -44,8 +44,8 @@ const SPECS: &[Spec] = &[
     spec("address.street", "field-street", Kind::Text),
     spec("address.postal_code", "field-postal-code", Kind::Text),
     spec("address.city", "field-city", Kind::Text),
-    spec("address.country", "field-country", Kind::Text),
-    spec("language", "field-language", Kind::Text),
+    spec("address.country", "field-country", Kind::Code("country", COUNTRIES)),
+    spec("language", "field-language", Kind::Code("language", LANGUAGES)),
     spec("source", "field-source", Kind::Text),
 ];
 

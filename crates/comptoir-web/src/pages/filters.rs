@@ -133,6 +133,21 @@ pub fn code_name(lang: Lang, prefix: &str, code: &str) -> String {
     lang.try_t(&format!("{prefix}-{code}")).unwrap_or_else(|| code.to_owned())
 }
 
+/// The code a person means by `typed`: a name in either language ("Belgique", "belgium"), or a
+/// code in any case ("be"); anything else stays as typed, for the API to refuse by name.
+pub fn code_of(prefix: &str, codes: &[&str], typed: &str) -> String {
+    let folded = fold(typed);
+    codes
+        .iter()
+        .find(|code| {
+            fold(code) == folded
+                || Lang::ALL
+                    .into_iter()
+                    .any(|lang| lang.try_t(&format!("{prefix}-{code}")).is_some_and(|n| fold(&n) == folded))
+        })
+        .map_or_else(|| typed.trim().to_owned(), |code| (*code).to_owned())
+}
+
 /// The control of a field every kind of record has the same way; plain text for the others.
 pub fn common_control(lang: Lang, key: &str) -> Control {
     let named = |prefix: &str, codes: &[&str]| {

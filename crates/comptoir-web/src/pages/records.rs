@@ -2,6 +2,7 @@
 //! back from what was typed into the API's JSON, and shown on the record's page. The full
 //! edit form, the create form and inline editing all use the same declaration.
 
+use super::filters::{code_name, code_of};
 use super::forms::FormField;
 use super::session::Fields;
 use crate::i18n::Lang;
@@ -32,6 +33,10 @@ pub enum Kind {
     Company,
     /// A closed set of values, with `"{label_key}-{value}"` messages.
     Choice(&'static [&'static str]),
+    /// A code of an open set (a country, a language), typed and shown by its name in either
+    /// language ("France", "anglais") with `"{prefix}-{code}"` messages, suggested among
+    /// these codes; one without a name here is typed and shown as its code.
+    Code(&'static str, &'static [&'static str]),
     /// Yes or no, as a checkbox.
     Check,
 }
@@ -101,6 +106,10 @@ impl Spec {
                 let id = self.editable(record);
                 users.iter().find(|u| u.id.to_string() == id).map(|u| u.name().to_owned()).unwrap_or_default()
             }
+            Kind::Code(prefix, _) => {
+                let code = self.editable(record);
+                if code.is_empty() { code } else { code_name(lang, prefix, &code) }
+            }
             Kind::Check => lang.t(if self.editable(record) == "true" { "yes" } else { "no" }),
             Kind::Team => record.pointer("/team/name").and_then(Value::as_str).unwrap_or_default().to_owned(),
             Kind::EmailLines => self.editable(record).replace('\n', ", "),
@@ -142,6 +151,14 @@ impl Spec {
                 options.extend(teams.iter().map(|t| (t.id.to_string(), t.name.clone())));
                 FormField::select(self.name, label, value, options)
             }
+            Kind::Code(prefix, codes) => {
+                let shown = if value.is_empty() { value } else { code_name(lang, prefix, &value) };
+                let mut field = FormField::new(self.name, label, "text", shown)
+                    .list(&format!("{prefix}-names"))
+                    .hint(lang.t(&format!("{prefix}-hint")));
+                field.options = codes.iter().map(|c| ((*c).to_owned(), code_name(lang, prefix, c))).collect();
+                field
+            }
             Kind::Choice(values) => {
                 let options = values
                     .iter()
@@ -171,6 +188,9 @@ impl Spec {
             }
             Kind::Number => text.map(|t| typed_number(&t)).unwrap_or(Value::Null),
             Kind::Check => Value::Bool(fields.checked(self.name)),
+            Kind::Code(prefix, codes) => {
+                text.map(|t| Value::String(code_of(prefix, codes, &t))).unwrap_or(Value::Null)
+            }
             _ => text.map(Value::String).unwrap_or(Value::Null),
         }
     }

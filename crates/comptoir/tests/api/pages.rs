@@ -45,7 +45,51 @@ on_both_databases!(
     a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page,
     an_article_is_written_from_its_form_found_and_suggested_beside_a_ticket,
     admins_set_business_hours_and_policies_from_a_page,
+    countries_and_languages_are_typed_and_shown_by_their_names,
 );
+
+/// A country and a language are chosen by their names in the visitor's language or the
+/// other one, kept as codes, and shown by name; one without a name here is typed as its code.
+async fn countries_and_languages_are_typed_and_shown_by_their_names(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let form = browser.get("/contacts/new").await;
+    assert!(form.contains("<label for=\"f-address.country\">Pays</label>"), "{}", form.text);
+    assert!(form.contains("list=\"country-names\""), "{}", form.text);
+    assert!(form.contains("<option value=\"Belgique\">"), "suggested by name: {}", form.text);
+    assert!(!form.contains("(FR, BE"), "no codes asked of people");
+
+    let created = browser
+        .post(
+            "/contacts",
+            &[("last_name", "Peeters"), ("address.country", "belgique"), ("language", "Dutch")],
+        )
+        .await;
+    let page = created.location().expect("the new contact").to_owned();
+    let id = page.trim_start_matches("/contacts/");
+    let stored = s.get(&format!("/api/v1/contacts/{id}"), &s.admin).await;
+    assert_eq!((&stored.body["address"]["country"], &stored.body["language"]), (&json!("BE"), &json!("nl")));
+    let shown = browser.get(&page).await;
+    assert!(shown.contains("Belgique") && shown.contains("néerlandais"), "{}", shown.text);
+    let edit = browser.get(&format!("{page}/edit")).await;
+    assert!(edit.contains("value=\"Belgique\""), "the form shows the name: {}", edit.text);
+
+    browser
+        .post(
+            &page,
+            &[("last_name", "Peeters"), ("address.country", "jp"), ("language", ""), ("version", "1")],
+        )
+        .await;
+    let stored = s.get(&format!("/api/v1/contacts/{id}"), &s.admin).await;
+    assert_eq!((&stored.body["address"]["country"], &stored.body["language"]), (&json!("JP"), &Value::Null));
+    assert!(browser.get(&page).await.contains(">JP<"), "a country without a name here shows its code");
+
+    let refused = browser
+        .post(&page, &[("last_name", "Peeters"), ("address.country", "Atlantide"), ("version", "2")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("value=\"Atlantide\""), "what was typed stays: {}", refused.text);
+}
 
 async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
     let admin = s.signed_in(ADMIN_EMAIL).await;

@@ -128,6 +128,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("companies", "tags"),
     ("companies", "custom_fields"),
     ("companies", "search_text"),
+    ("companies", "name_key"),
     ("companies", "created_at"),
     ("companies", "updated_at"),
     ("products", "id"),

@@ -11,6 +11,7 @@ use comptoir_domain::contacts::LabelledPhone;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::{CompanyId, UserId};
 use comptoir_domain::listing::{Count, ListQuery};
+use comptoir_domain::search::fold;
 use comptoir_domain::siren::{Siren, Siret, VatNumber};
 use comptoir_domain::validation::ValidationErrors;
 use serde_json::{Map, Value};
@@ -193,15 +194,14 @@ pub async fn count_matching(
     crate::count::count_list(db, base, &CATALOG, query, custom, "companies").await
 }
 
-/// The ids and names of the companies called one of `names` (lower case), whatever the case
-/// they were written in.
-pub async fn named(db: &Db, names: &[String]) -> Result<Vec<(CompanyId, String)>, StoreError> {
-    if names.is_empty() {
+/// The ids and names of the companies called one of `name_keys` (names folded by
+/// `search::fold`), whatever their accents, case and punctuation.
+pub async fn named(db: &Db, name_keys: &[String]) -> Result<Vec<(CompanyId, String)>, StoreError> {
+    if name_keys.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new("SELECT id, name FROM companies co WHERE ");
-    sql.push(lowered_name(db.dialect())).push(" IN ");
-    sql.values([names.iter().map(|n| Bind::Text(n.clone()))]);
+    let mut sql = Sql::new("SELECT id, name FROM companies co WHERE name_key IN ");
+    sql.values([name_keys.iter().map(|n| Bind::Text(n.clone()))]);
     sql.push(" ORDER BY created_at");
     let (text, binds) = sql.into_parts(db.dialect());
     let rows: Vec<(Uuid, String)> =
@@ -209,27 +209,18 @@ pub async fn named(db: &Db, names: &[String]) -> Result<Vec<(CompanyId, String)>
     Ok(rows.into_iter().map(|(id, name)| (CompanyId(id), name)).collect())
 }
 
-/// A company's lowered name as its index holds it: in code-point order on PostgreSQL, whose
-/// index would not serve the database's own collation.
-fn lowered_name(dialect: crate::Dialect) -> &'static str {
-    match dialect {
-        crate::Dialect::Sqlite => "lower(co.name)",
-        crate::Dialect::Postgres => "(lower(co.name) COLLATE \"C\")",
-    }
-}
-
 /// The companies an import's rows may be about: those with one of `sirens`, one of `domains`
-/// (lower case) or one of `names` (lower case). One statement per key, each read through its
+/// (lower case) or one of `name_keys` (names folded by `search::fold`). One statement per key, each read through its
 /// index; a company found twice is listed once.
 pub async fn matching(
     db: &Db,
     sirens: &[String],
     domains: &[String],
-    names: &[String],
+    name_keys: &[String],
 ) -> Result<Vec<Company>, StoreError> {
     let mut found: Vec<Company> = Vec::new();
-    let name = lowered_name(db.dialect());
-    for (column, values) in [("co.siren", sirens), ("lower(co.domain)", domains), (name, names)] {
+    for (column, values) in [("co.siren", sirens), ("lower(co.domain)", domains), ("co.name_key", name_keys)]
+    {
         for chunk in values.chunks(500) {
             let mut sql = Sql::new(concat!(select_companies!(), " WHERE "));
             sql.push(column).push(" IN ").values([chunk.iter().map(|v| Bind::Text(v.clone()))]);
@@ -246,6 +237,33 @@ pub async fn matching(
         }
     }
     Ok(found)
+}
+
+/// Folds the names of companies written before names were folded on writing, a thousand at
+/// a time; a no-op once done.
+pub async fn fill_name_keys(db: &Db) -> Result<(), StoreError> {
+    loop {
+        let rows: Vec<(Uuid, String)> = on_pool!(db, |pool| {
+            sqlx::query_as("SELECT id, name FROM companies WHERE name_key IS NULL LIMIT 1000")
+                .fetch_all(pool)
+                .await
+        })?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = db.begin().await?;
+        for (id, name) in rows {
+            crate::on_tx!(&mut tx, |conn| {
+                sqlx::query("UPDATE companies SET name_key = $1 WHERE id = $2")
+                    .bind(fold(&name))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map(drop)
+            })?;
+        }
+        tx.commit().await?;
+    }
 }
 
 /// How many companies there are.
@@ -289,7 +307,8 @@ macro_rules! changeable_columns {
     () => {
         "version, name, domain, website, industry, size_band, siren, siret, vat_number, address_street,
          address_postal_code, address_city, address_region, address_country, addresses, phones, phone,
-         relationship_type, portal_shares_tickets, service_tier, owner_id, tags, custom_fields, search_text, updated_at"
+         relationship_type, portal_shares_tickets, service_tier, owner_id, tags, custom_fields, search_text, name_key,
+         updated_at"
     };
 }
 use changeable_columns;
@@ -323,6 +342,7 @@ fn changeable_values(company: &Company) -> Vec<Bind> {
         json(&f.tags),
         json(&f.custom_fields),
         Bind::Text(f.search_text()),
+        Bind::Text(fold(&f.name)),
         Bind::Time(company.updated_at),
     ]
 }

@@ -285,7 +285,7 @@ impl Db {
             Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        crate::companies::fill_name_keys(self).await
     }
 
     /// Begins a write transaction. SQLite's is `IMMEDIATE` so it takes the write lock up front

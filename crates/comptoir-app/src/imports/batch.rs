@@ -12,6 +12,7 @@ use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, MAX_EMAI
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::imports::Import;
 use comptoir_domain::kinds::{ObjectType, RecordKind};
+use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
 use comptoir_import::mapping::Mapping;
@@ -94,7 +95,8 @@ impl Read {
     }
 }
 
-/// Companies found or created by name, lower-cased.
+/// Companies found or created, by their names folded (`search::fold`): accents, case and
+/// punctuation aside, as the database finds them.
 #[derive(Default)]
 pub struct CompanyCache(HashMap<String, CompanySummary>);
 
@@ -225,7 +227,7 @@ impl App {
         let mut wanted: Vec<String> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         for name in read.items.iter().filter_map(|i| i.company.as_deref()) {
-            let key = name.to_lowercase();
+            let key = fold(name);
             if !companies.0.contains_key(&key) && seen.insert(key.clone()) {
                 wanted.push(key);
             }
@@ -276,7 +278,7 @@ struct Known<'a> {
 struct Plan {
     moved: Import,
     new_companies: Vec<Company>,
-    /// Companies found or created, by lower-cased name, for the batches after.
+    /// Companies found or created, by folded name, for the batches after.
     named: HashMap<String, CompanySummary>,
     created: Vec<Contact>,
     /// Each changed contact after and before.
@@ -297,13 +299,13 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
     // Companies named by the rows: remembered, found, or created with the batch.
     let mut named: HashMap<String, CompanySummary> = HashMap::new();
     for (id, name) in known.found_companies {
-        named.entry(name.to_lowercase()).or_insert(CompanySummary { id, name });
+        named.entry(fold(&name)).or_insert(CompanySummary { id, name });
     }
     let mut new_companies: Vec<Company> = Vec::new();
     let mut refused_companies: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for item in &read.items {
         let Some(name) = &item.company else { continue };
-        let key = name.to_lowercase();
+        let key = fold(name);
         if known.companies.0.contains_key(&key)
             || named.contains_key(&key)
             || refused_companies.contains_key(&key)
@@ -337,7 +339,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
     let mut touched_by_key: HashMap<String, usize> = HashMap::new();
     let mut claimed: HashMap<usize, usize> = HashMap::new();
     for item in &read.items {
-        let company_key = item.company.as_ref().map(|n| n.to_lowercase());
+        let company_key = item.company.as_deref().map(fold);
         if let Some(errors) = company_key.as_ref().and_then(|k| refused_companies.get(k)) {
             moved.skip(item.line, errors.iter().cloned());
             continue;

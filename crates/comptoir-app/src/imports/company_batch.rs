@@ -140,22 +140,6 @@ fn absorb(current: &CompanyFields, item: &Item) -> CompanyFields {
     merged
 }
 
-/// What `lower(name)` may give for a company called `name` in any case: PostgreSQL folds every
-/// letter, SQLite only ASCII ones, so "ATELIER ZOÉ" stored lowers to "atelier zoÉ" there. The
-/// name as typed and in capitals, lowered both ways, meet either.
-fn lowered_forms(name: &str) -> Vec<String> {
-    let upper = name.to_uppercase();
-    let mut forms = vec![
-        name.to_lowercase(),
-        name.to_ascii_lowercase(),
-        upper.to_ascii_lowercase(),
-        upper.to_lowercase(),
-    ];
-    forms.sort_unstable();
-    forms.dedup();
-    forms
-}
-
 /// The keys a company is found by, strongest first: its SIREN, its domain, its name.
 fn keys(fields: &CompanyFields) -> Vec<String> {
     let mut keys = Vec::with_capacity(3);
@@ -178,7 +162,7 @@ impl App {
             let f = &item.fields;
             sirens.extend(f.siren.as_ref().map(|s| s.as_str().to_owned()));
             domains.extend(f.domain.as_ref().map(|d| d.to_lowercase()));
-            names.extend(lowered_forms(&f.name));
+            names.push(fold(&f.name));
         }
         let existing = comptoir_store::companies::matching(&self.db, &sirens, &domains, &names).await?;
         let plan = plan(actor, import, read, &existing)?;

@@ -141,6 +141,16 @@ async fn a_french_excel_file_is_checked_then_imported_then_matched(s: TestServer
     let list = s.get("/api/v1/imports", &s.admin).await;
     assert_eq!(list.body["data"].as_array().map(Vec::len), Some(3));
     assert_eq!(list.body["data"][2]["file_name"], "clients.csv");
+
+    // A company written in capitals without its accents, as spreadsheets often have it, is the
+    // one on file.
+    let capitals = "Nom;Société\nLemoine;CREME & CIE\n";
+    let third =
+        finished(&s, &upload(&s, "kind=contacts", &s.admin, capitals.as_bytes().to_vec()).await).await;
+    assert_eq!(third["counts"]["companies_created"], 0, "{third}");
+    let lemoine = contacts(&s).await.into_iter().find(|c| c["last_name"] == "Lemoine").expect("imported");
+    assert_eq!(lemoine["company"]["id"], helene["company"]["id"]);
+    assert_eq!(lemoine["company"]["name"], "Crème & Cie");
 }
 
 async fn undoing_an_import_reverts_it_except_what_changed_since(s: TestServer) {

@@ -135,12 +135,14 @@
     if (focus) focus.focus();
   });
 
-  // Company inputs suggest names as they are typed.
+  // Company and contact inputs suggest names as they are typed.
+  var suggested = { "company-names": "/search/companies", "contact-names": "/search/contacts" };
   document.addEventListener("input", function (event) {
     var input = event.target;
     var list = input.getAttribute && input.getAttribute("list");
-    if (!list || list.indexOf("company-names") !== 0 || input.value.length < 2) return;
-    fetch("/search/companies?q=" + encodeURIComponent(input.value), { headers: { Accept: "application/json" } })
+    var source = list && Object.keys(suggested).filter(function (prefix) { return list.indexOf(prefix) === 0; })[0];
+    if (!source || input.value.length < 2) return;
+    fetch(suggested[source] + "?q=" + encodeURIComponent(input.value), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : []; })
       .then(function (names) {
         var list = input.list;

@@ -80,6 +80,7 @@ field-phones = Phone numbers
 field-password = Password
 field-display-name = Name
 field-job-title = Job title
+field-main-contact = Main contact
 field-company = Company
 field-owner = Owner
 field-tags = Tags

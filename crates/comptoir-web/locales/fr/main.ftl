@@ -80,6 +80,7 @@ field-phones = Téléphones
 field-password = Mot de passe
 field-display-name = Nom
 field-job-title = Fonction
+field-main-contact = Contact principal
 field-company = Entreprise
 field-owner = Responsable
 field-tags = Étiquettes

@@ -2,12 +2,16 @@
 //! was typed to add someone may mean. The forms that change them are in `deal_people_forms`.
 
 use super::Chrome;
+use super::session::Fields;
 use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
+use comptoir_domain::ValidationErrors;
 use comptoir_domain::contacts::Contact;
 use comptoir_domain::deals::{Deal, DealRole};
 use comptoir_domain::ids::ContactId;
+use comptoir_domain::search::fold;
 use comptoir_domain::users::Actor;
+use serde_json::{Value, json};
 
 /// How many contacts the page offers to choose from when a name is not enough.
 const CHOICES: u32 = 8;
@@ -84,16 +88,61 @@ pub async fn section(
     Ok(People { lines, roles, who, choices, error })
 }
 
+/// What separates a contact's name from what tells them apart in [`told_apart`].
+const APART: &str = " · ";
+
 /// A contact's name with what tells them from namesakes: their address and company.
-fn told_apart(contact: &Contact) -> String {
+pub(super) fn told_apart(contact: &Contact) -> String {
     let mut text = contact.fields.display_name();
     if let Some(email) = contact.fields.primary_email() {
-        text.push_str(&format!(" · {email}"));
+        text.push_str(&format!("{APART}{email}"));
     }
     if let Some(company) = &contact.company {
-        text.push_str(&format!(" · {}", company.name));
+        text.push_str(&format!("{APART}{}", company.name));
     }
     text
+}
+
+/// Sets `contact_id` in a form's `body` from the contact typed in its `contact` field: a
+/// suggestion as offered (name, address, company), or a name only one contact bears. Nothing
+/// typed takes the contact away.
+pub async fn typed_contact(
+    app: &App,
+    actor: &Actor,
+    fields: &Fields,
+    only: Option<&str>,
+    body: &mut Value,
+) -> Result<(), AppError> {
+    if only.is_some_and(|o| o != "contact") {
+        return Ok(());
+    }
+    let id = match fields.text("contact") {
+        Some(typed) => Some(contact_typed(app, actor, &typed).await?),
+        None => None,
+    };
+    if let Some(object) = body.as_object_mut() {
+        object.insert("contact_id".to_owned(), json!(id));
+    }
+    Ok(())
+}
+
+async fn contact_typed(app: &App, actor: &Actor, typed: &str) -> Result<ContactId, AppError> {
+    let name = typed.split(APART).next().unwrap_or(typed).trim();
+    let found = candidates(app, actor, name).await?;
+    if let Some(picked) = found.iter().find(|c| told_apart(c) == typed.trim()) {
+        return Ok(picked.id);
+    }
+    let named: Vec<&Contact> =
+        found.iter().filter(|c| fold(&c.fields.display_name()) == fold(name)).collect();
+    match named.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(ValidationErrors::single("contact", "no contact has this name").into()),
+        _ => Err(ValidationErrors::single(
+            "contact",
+            "several contacts have this name; pick one from the list",
+        )
+        .into()),
+    }
 }
 
 /// The contacts `who` (a name, an address, a number) may mean.

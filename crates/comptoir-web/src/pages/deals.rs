@@ -4,7 +4,7 @@
 use super::Chrome;
 use super::companies::typed_company;
 use super::custom;
-use super::deal_people::{People, TypedPerson};
+use super::deal_people::{People, TypedPerson, typed_contact};
 use super::filters::{Control, common_control};
 use super::kind::{Header, KindPages, Link};
 use super::lists::Cell;
@@ -12,6 +12,7 @@ use super::records::{Kind, Spec, body_from_form, spec, user_name};
 use super::session::Fields;
 use crate::i18n::Lang;
 use comptoir_app::{App, AppError};
+use comptoir_domain::ValidationErrors;
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::deals::{Deal, DealInput};
 use comptoir_domain::kinds::RecordKind;
@@ -26,6 +27,7 @@ const STATUSES: &[&str] = &["open", "won", "lost"];
 const SPECS: &[Spec] = &[
     spec("title", "field-title", Kind::Text).required().autocomplete("off"),
     spec("company", "field-company", Kind::Company),
+    spec("contact", "field-main-contact", Kind::Contact).autocomplete("off"),
     spec("amount", "field-amount", Kind::Number),
     spec("currency", "field-currency", Kind::Text),
     spec("expected_close_on", "field-expected-close-on", Kind::Date),
@@ -154,17 +156,34 @@ impl KindPages for Deals {
         current: Option<&Deal>,
     ) -> Result<Value, AppError> {
         let mut body = body_from_form(SPECS, fields, only);
-        typed_company(app, actor, fields, only, &mut body, async |body: &Value| {
+        // Both named fields are resolved before either refuses, so the form names every fault.
+        let mut errors = ValidationErrors::new();
+        let contact = typed_contact(app, actor, fields, only, &mut body).await;
+        let company =
+            typed_company(app, actor, fields, only, &mut body, async |_: &Value| Ok(ValidationErrors::new()))
+                .await;
+        for resolved in [contact, company] {
+            match resolved {
+                Ok(()) => {}
+                Err(AppError::Validation(refused)) => errors.0.extend(refused.0),
+                Err(other) => return Err(other),
+            }
+        }
+        if errors.0.is_empty() {
+            return Ok(body);
+        }
+        if only.is_none() {
             let definitions = app.definitions(RecordKind::Deal).await?;
             let pipelines = app.pipelines(actor).await?;
             let current = current.map(|d| &d.fields);
-            Ok(serde_json::from_value::<DealInput>(body.clone())
+            if let Some(refused) = serde_json::from_value::<DealInput>(body.clone())
                 .ok()
                 .and_then(|input| input.validate(&definitions, &pipelines, current, actor.user_id).err())
-                .unwrap_or_default())
-        })
-        .await?;
-        Ok(body)
+            {
+                errors.0.extend(refused.0);
+            }
+        }
+        Err(AppError::Validation(errors))
     }
 
     /// Deals are told apart by their title and company, which may repeat from year to year.

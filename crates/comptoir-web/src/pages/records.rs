@@ -31,6 +31,9 @@ pub enum Kind {
     Team,
     /// A company typed by name and resolved by the page.
     Company,
+    /// A contact typed by name (or picked among suggestions that tell namesakes apart) and
+    /// resolved by the page.
+    Contact,
     /// A closed set of values, with `"{label_key}-{value}"` messages.
     Choice(&'static [&'static str]),
     /// A code of an open set (a country, a language), typed and shown by its name in either
@@ -89,6 +92,9 @@ impl Spec {
             (Kind::Company, _) => {
                 record.pointer("/company/name").and_then(Value::as_str).unwrap_or_default().to_owned()
             }
+            (Kind::Contact, _) => {
+                record.pointer("/contact/name").and_then(Value::as_str).unwrap_or_default().to_owned()
+            }
             (_, Value::String(s)) => s.clone(),
             (_, Value::Null) => String::new(),
             (_, other) => other.to_string(),
@@ -131,7 +137,7 @@ impl Spec {
     pub fn form_field(&self, value: String, lang: Lang, users: &[User], teams: &[TeamSummary]) -> FormField {
         let label = lang.t(self.label_key);
         let field = match self.kind {
-            Kind::Text | Kind::Company => FormField::new(self.name, label, "text", value),
+            Kind::Text | Kind::Company | Kind::Contact => FormField::new(self.name, label, "text", value),
             Kind::Url => FormField::new(self.name, label, "url", value),
             Kind::Check => FormField::new(self.name, label, "checkbox", value),
             Kind::Date => FormField::new(self.name, label, "date", value),
@@ -167,7 +173,11 @@ impl Spec {
                 FormField::select(self.name, label, value, options)
             }
         };
-        let field = if self.kind == Kind::Company { field.list("company-names") } else { field };
+        let field = match self.kind {
+            Kind::Company => field.list("company-names"),
+            Kind::Contact => field.list("contact-names"),
+            _ => field,
+        };
         let field = if self.required { field.required() } else { field };
         field.autocomplete(self.autocomplete)
     }
@@ -255,10 +265,11 @@ fn lines(items: &[Value], member: &str, separator: &str) -> String {
 }
 
 /// The API body a form describes: every declared field (or only `only`), set at its path.
-/// Companies typed by name are left to the page, which resolves them.
+/// Companies and contacts typed by name are left to the page, which resolves them.
 pub fn body_from_form(specs: &[Spec], fields: &Fields, only: Option<&str>) -> Value {
     let mut body = Map::new();
-    for spec in specs.iter().filter(|s| s.kind != Kind::Company && only.is_none_or(|o| o == s.name)) {
+    let typed_by_name = |s: &Spec| matches!(s.kind, Kind::Company | Kind::Contact);
+    for spec in specs.iter().filter(|s| !typed_by_name(s) && only.is_none_or(|o| o == s.name)) {
         let steps: Vec<&str> = spec.path().collect();
         set_path(&mut body, &steps, spec.typed(fields));
     }

@@ -19,7 +19,10 @@ use comptoir_domain::search::{name_score, query_terms};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/search", get(search)).route("/search/companies", get(company_names))
+    Router::new()
+        .route("/search", get(search))
+        .route("/search/companies", get(company_names))
+        .route("/search/contacts", get(contact_names))
 }
 
 /// How many hits the dropdown shows, and each section of the results page.
@@ -195,4 +198,20 @@ async fn company_names(
             .collect()
     };
     Ok(axum::Json(names).into_response())
+}
+
+/// Contacts matching what was typed, each with what tells namesakes apart, for a contact
+/// input's suggestions.
+async fn contact_names(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let labels: Vec<String> = if query.q.trim().is_empty() {
+        vec![]
+    } else {
+        let found = super::deal_people::candidates(&state.app, &visitor.actor, &query.q).await?;
+        found.iter().map(super::deal_people::told_apart).collect()
+    };
+    Ok(axum::Json(labels).into_response())
 }

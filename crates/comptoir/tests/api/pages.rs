@@ -1738,7 +1738,7 @@ async fn the_deals_board_starts_a_pipeline_adds_and_moves_deals(s: TestServer) {
 }
 
 async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
-    let (_, company) = seed(&s).await;
+    let (helene, company) = seed(&s).await;
     s.post("/api/v1/pipelines", &s.admin, json!({"name": "Ventes", "lost_reasons": ["Prix"], "stages": [
         {"name": "Découverte", "probability": 20}, {"name": "Gagnée", "outcome": "won"}, {"name": "Perdue", "outcome": "lost"}
     ]}))
@@ -1746,10 +1746,19 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
     let browser = s.signed_in(ADMIN_EMAIL).await;
     browser.post("/language", &[("lang", "fr")]).await;
     let refused = browser
-        .post("/deals", &[("title", "Four"), ("amount", "12,505"), ("company", "Boulangerie Dupont")])
+        .post(
+            "/deals",
+            &[
+                ("title", "Four"),
+                ("amount", "12,505"),
+                ("company", "Boulangerie Dupont"),
+                ("contact", "Paul Inconnu"),
+            ],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.contains("id=\"e-amount\""), "{}", refused.text);
+    assert!(refused.contains("aucun contact ne porte ce nom"), "every fault at once: {}", refused.text);
     assert!(refused.contains("value=\"12,505\""), "what was typed is kept");
     let created = browser
         .post(
@@ -1759,6 +1768,7 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
                 ("amount", "12 500,50"),
                 ("currency", ""),
                 ("company", "Boulangerie Dupont"),
+                ("contact", "helene dupont"),
                 ("expected_close_on", "2026-12-18"),
                 ("probability", ""),
             ],
@@ -1770,6 +1780,35 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
     assert!(page.contains("Ventes › Découverte") && page.contains("18/12/2026"), "{}", page.text);
     assert!(page.contains(&format!("/companies/{company}")));
     let id = location.trim_start_matches("/deals/");
+    let main_contact = |deal: Value| deal["contact_id"].as_str().map(str::to_owned);
+    let deal = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await.body;
+    assert_eq!(main_contact(deal), Some(helene.clone()), "a name only she bears, accents and case aside");
+
+    // A namesake: the name alone no longer says who; the suggestion, which tells them apart, does.
+    let namesake = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": "Hélène", "last_name": "Dupont", "emails": ["h.dupont@ailleurs.fr"]}),
+        )
+        .await
+        .id();
+    let suggested = browser.get("/search/contacts?q=helene%20dup").await;
+    let labels: Vec<String> = serde_json::from_str(&suggested.text).expect("a JSON list");
+    assert!(labels.contains(&"Hélène Dupont · h.dupont@ailleurs.fr".to_owned()), "{labels:?}");
+    let hers = "Hélène Dupont · helene@exemple.fr · Boulangerie Dupont";
+    assert!(labels.contains(&hers.to_owned()), "{labels:?}");
+    let edit = format!("{location}/fields/contact");
+    let ambiguous = browser.post_htmx(&edit, &[("contact", "Hélène Dupont"), ("version", "1")]).await;
+    assert!(ambiguous.contains("plusieurs contacts portent ce nom"), "{}", ambiguous.text);
+    let picked = browser
+        .post_htmx(&edit, &[("contact", "Hélène Dupont · h.dupont@ailleurs.fr"), ("version", "1")])
+        .await;
+    assert_eq!(picked.status, StatusCode::OK, "{}", picked.text);
+    let deal = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await.body;
+    assert_eq!(main_contact(deal), Some(namesake));
+    let back = browser.post_htmx(&edit, &[("contact", hers), ("version", "2")]).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
     let logged = browser
         .post(&format!("/deals/{id}/activities"), &[("kind", "note"), ("body", "Devis envoyé au gérant")])
         .await;

@@ -7,34 +7,33 @@ use crate::changes::{Origin, announce};
 use crate::companies::Companies;
 use crate::imports::Step;
 use crate::kind::Kind;
-use crate::merges::record_moves;
+use crate::merges::{Moves, move_all, move_back};
 use crate::{App, AppError};
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::audit::{Action, AuditFilter};
 use comptoir_domain::companies::Company;
 use comptoir_domain::company_merges::{
     CompanyMerge, CompanyMergeRequest, CompanyPair, merged_company_fields,
 };
-use comptoir_domain::duplicates::MovedLinks;
 use comptoir_domain::ids::OperationId;
 use comptoir_domain::kinds::{Milestone, ObjectType, RecordKind};
 use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
-use comptoir_store::duplicates::{CompanyLinkedTable, Follows};
+use comptoir_store::duplicates::CompanyLinkedTable;
 use serde_json::json;
 
 const COMPANY: ObjectType = ObjectType::Record(RecordKind::Company);
 
-/// The kind of record a linked table holds, as its audit entries name it.
-fn object_of(table: CompanyLinkedTable) -> ObjectType {
-    match table {
-        CompanyLinkedTable::Contacts => ObjectType::Record(RecordKind::Contact),
-        CompanyLinkedTable::Activities => ObjectType::Activity,
-        CompanyLinkedTable::Deals => ObjectType::Record(RecordKind::Deal),
-        CompanyLinkedTable::Quotes => ObjectType::Quote,
-        CompanyLinkedTable::Orders => ObjectType::Order,
-        CompanyLinkedTable::Tickets => ObjectType::Record(RecordKind::Ticket),
+impl Moves for CompanyLinkedTable {
+    fn object(self) -> ObjectType {
+        match self {
+            CompanyLinkedTable::Contacts => ObjectType::Record(RecordKind::Contact),
+            CompanyLinkedTable::Activities => ObjectType::Activity,
+            CompanyLinkedTable::Deals => ObjectType::Record(RecordKind::Deal),
+            CompanyLinkedTable::Quotes => ObjectType::Quote,
+            CompanyLinkedTable::Orders => ObjectType::Order,
+            CompanyLinkedTable::Tickets => ObjectType::Record(RecordKind::Ticket),
+        }
     }
 }
 
@@ -64,16 +63,7 @@ impl App {
         let at = now();
 
         let mut tx = self.db.begin().await?;
-        let mut moved = Vec::new();
-        for table in CompanyLinkedTable::ALL {
-            let ids = comptoir_store::duplicates::move_links(&mut tx, table, merged.id.0, survivor.id.0, at)
-                .await?;
-            record_moves(&mut tx, origin, object_of(table), table.column(), &ids, merged.id.0, survivor.id.0)
-                .await?;
-            if !ids.is_empty() {
-                moved.push(MovedLinks { table: table.name().to_owned(), ids });
-            }
-        }
+        let moved = move_all::<CompanyLinkedTable>(&mut tx, origin, merged.id.0, survivor.id.0, at).await?;
         self.store_change::<Companies>(&mut tx, actor, &survivor, &changed, None, Some(operation)).await?;
         // The contacts that came are found by the survivor's name from now on.
         comptoir_store::contacts::set_company_search(&mut tx, survivor.id, &fold(&changed.fields.name))
@@ -114,27 +104,16 @@ impl App {
             return Err(AppError::Conflict("the merge is already undone".to_owned()));
         }
         let restored = self.restorable_company(actor, &merge).await?;
-        let survivor_step = self.company_survivor_step(actor, &merge).await?;
+        let survivor_step =
+            self.survivor_step::<Companies>(actor, COMPANY, merge.survivor_id.0, merge.id).await?;
         let undo = OperationId::new();
         let origin = Origin { actor: Some(actor), operation: Some(undo) };
         let at = now();
 
         let mut tx = self.db.begin().await?;
         let restored = self.store_new::<Companies>(&mut tx, actor, restored).await?;
-        for moved in &merge.moved {
-            let Some(table) = CompanyLinkedTable::parse(&moved.table) else { continue };
-            comptoir_store::duplicates::move_links_back(
-                &mut tx,
-                table,
-                &moved.ids,
-                merge.survivor_id.0,
-                merge.merged_id.0,
-                at,
-            )
-            .await?;
-            let (from, to) = (merge.survivor_id.0, merge.merged_id.0);
-            record_moves(&mut tx, origin, object_of(table), table.column(), &moved.ids, from, to).await?;
-        }
+        let (from, to) = (merge.survivor_id.0, merge.merged_id.0);
+        move_back::<CompanyLinkedTable>(&mut tx, origin, &merge.moved, from, to, at).await?;
         comptoir_store::contacts::set_company_search(&mut tx, restored.id, &fold(&restored.fields.name))
             .await?;
         merge.survivor_left_alone = match &survivor_step {
@@ -166,26 +145,5 @@ impl App {
         company.version += 1;
         company.updated_at = now();
         Ok(company)
-    }
-
-    /// What undoing the merge does to the survivor: its earlier values, or nothing when it
-    /// changed since the merge (or is gone).
-    async fn company_survivor_step(
-        &self,
-        actor: &Actor,
-        merge: &CompanyMerge,
-    ) -> Result<Step<Companies>, AppError> {
-        let filter = AuditFilter {
-            object_type: Some(COMPANY.to_string()),
-            object_id: Some(merge.survivor_id.0),
-            operation_id: Some(merge.id),
-            limit: 10,
-            ..AuditFilter::default()
-        };
-        let entries = comptoir_store::audit::list(&self.db, &filter).await?;
-        match entries.into_iter().find(|entry| entry.action == Action::Update) {
-            Some(entry) => self.undo_step::<Companies>(actor, &entry).await,
-            None => Ok(Step::LeaveAlone(merge.survivor_id.0)),
-        }
     }
 }

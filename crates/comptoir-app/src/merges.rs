@@ -25,14 +25,21 @@ use uuid::Uuid;
 const CONTACT: ObjectType = ObjectType::Record(RecordKind::Contact);
 const DEAL: ObjectType = ObjectType::Record(RecordKind::Deal);
 
-/// The kind of record a linked table holds, as its audit entries name it.
-fn object_of(table: LinkedTable) -> ObjectType {
-    match table {
-        LinkedTable::Activities => ObjectType::Activity,
-        LinkedTable::Deals => DEAL,
-        LinkedTable::Quotes => ObjectType::Quote,
-        LinkedTable::Orders => ObjectType::Order,
-        LinkedTable::Tickets => ObjectType::Record(RecordKind::Ticket),
+/// A table whose rows follow a merged record, with the kind of record its rows are, as their
+/// audit entries name it.
+pub(crate) trait Moves: Follows {
+    fn object(self) -> ObjectType;
+}
+
+impl Moves for LinkedTable {
+    fn object(self) -> ObjectType {
+        match self {
+            LinkedTable::Activities => ObjectType::Activity,
+            LinkedTable::Deals => DEAL,
+            LinkedTable::Quotes => ObjectType::Quote,
+            LinkedTable::Orders => ObjectType::Order,
+            LinkedTable::Tickets => ObjectType::Record(RecordKind::Ticket),
+        }
     }
 }
 
@@ -58,16 +65,7 @@ impl App {
         let at = now();
 
         let mut tx = self.db.begin().await?;
-        let mut moved = Vec::new();
-        for table in LinkedTable::ALL {
-            let ids = comptoir_store::duplicates::move_links(&mut tx, table, merged.id.0, survivor.id.0, at)
-                .await?;
-            record_moves(&mut tx, origin, object_of(table), table.column(), &ids, merged.id.0, survivor.id.0)
-                .await?;
-            if !ids.is_empty() {
-                moved.push(MovedLinks { table: table.name().to_owned(), ids });
-            }
-        }
+        let mut moved = move_all::<LinkedTable>(&mut tx, origin, merged.id.0, survivor.id.0, at).await?;
         let shared = share_deals(&mut tx, origin, merged.id, survivor.id, at).await?;
         if !shared.is_empty() {
             moved.push(MovedLinks { table: DEAL_PEOPLE.to_owned(), ids: shared });
@@ -112,7 +110,8 @@ impl App {
             return Err(AppError::Conflict("the merge is already undone".to_owned()));
         }
         let restored = self.restorable(actor, &merge).await?;
-        let survivor_step = self.survivor_step(actor, &merge).await?;
+        let survivor_step =
+            self.survivor_step::<Contacts>(actor, CONTACT, merge.survivor_id.0, merge.id).await?;
         let undo = OperationId::new();
         let origin = Origin { actor: Some(actor), operation: Some(undo) };
         let at = now();
@@ -125,20 +124,8 @@ impl App {
         for moved in merge.moved.iter().filter(|moved| moved.table == DEAL_PEOPLE) {
             self.unshare_deals(&mut tx, origin, &merge, &moved.ids, at).await?;
         }
-        for moved in &merge.moved {
-            let Some(table) = LinkedTable::parse(&moved.table) else { continue };
-            comptoir_store::duplicates::move_links_back(
-                &mut tx,
-                table,
-                &moved.ids,
-                merge.survivor_id.0,
-                merge.merged_id.0,
-                at,
-            )
+        move_back::<LinkedTable>(&mut tx, origin, &merge.moved, merge.survivor_id.0, merge.merged_id.0, at)
             .await?;
-            let (from, to) = (merge.survivor_id.0, merge.merged_id.0);
-            record_moves(&mut tx, origin, object_of(table), table.column(), &moved.ids, from, to).await?;
-        }
         merge.survivor_left_alone = match &survivor_step {
             Step::Restore { current, restored } => {
                 self.store_change::<Contacts>(&mut tx, actor, current, restored, None, Some(undo)).await?;
@@ -176,22 +163,70 @@ impl App {
         Ok(contact)
     }
 
-    /// What undoing the merge does to the survivor: its earlier values, or nothing when it
-    /// changed since the merge (or is gone).
-    async fn survivor_step(&self, actor: &Actor, merge: &Merge) -> Result<Step<Contacts>, AppError> {
+    /// What undoing the merge `merge` does to its survivor (`survivor`, a record of `object`):
+    /// its earlier values, or nothing when it changed since the merge (or is gone).
+    pub(crate) async fn survivor_step<K>(
+        &self,
+        actor: &Actor,
+        object: ObjectType,
+        survivor: Uuid,
+        merge: OperationId,
+    ) -> Result<Step<K>, AppError>
+    where
+        K: Kind,
+        K::Fields: serde::de::DeserializeOwned,
+    {
         let filter = AuditFilter {
-            object_type: Some(CONTACT.to_string()),
-            object_id: Some(merge.survivor_id.0),
-            operation_id: Some(merge.id),
+            object_type: Some(object.to_string()),
+            object_id: Some(survivor),
+            operation_id: Some(merge),
             limit: 10,
             ..AuditFilter::default()
         };
         let entries = comptoir_store::audit::list(&self.db, &filter).await?;
         match entries.into_iter().find(|entry| entry.action == Action::Update) {
-            Some(entry) => self.undo_step::<Contacts>(actor, &entry).await,
-            None => Ok(Step::LeaveAlone(merge.survivor_id.0)),
+            Some(entry) => self.undo_step::<K>(actor, &entry).await,
+            None => Ok(Step::LeaveAlone(survivor)),
         }
     }
+}
+
+/// Points every row of `T`'s tables that points at `from` at `to`, each an audited change;
+/// returns what moved, table by table, for the merge to put back.
+pub(crate) async fn move_all<T: Moves>(
+    tx: &mut Tx,
+    origin: Origin<'_>,
+    from: Uuid,
+    to: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Vec<MovedLinks>, AppError> {
+    let mut moved = Vec::new();
+    for table in T::ALL.iter().copied() {
+        let ids = comptoir_store::duplicates::move_links(tx, table, from, to, at).await?;
+        record_moves(tx, origin, table.object(), table.column(), &ids, from, to).await?;
+        if !ids.is_empty() {
+            moved.push(MovedLinks { table: table.name().to_owned(), ids });
+        }
+    }
+    Ok(moved)
+}
+
+/// Points back at `to` the rows of `T`'s tables that a merge moved (`moved`) and that still
+/// point at `from`, each an audited change.
+pub(crate) async fn move_back<T: Moves>(
+    tx: &mut Tx,
+    origin: Origin<'_>,
+    moved: &[MovedLinks],
+    from: Uuid,
+    to: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for moved in moved {
+        let Some(table) = T::parse(&moved.table) else { continue };
+        comptoir_store::duplicates::move_links_back(tx, table, &moved.ids, from, to, at).await?;
+        record_moves(tx, origin, table.object(), table.column(), &moved.ids, from, to).await?;
+    }
+    Ok(())
 }
 
 /// Where a merge notes the deals whose people it changed.
@@ -270,7 +305,7 @@ impl App {
 
 /// Audits and announces that the rows `ids` (records of `object`) now point at `to` instead
 /// of `from` by their `column`.
-pub(crate) async fn record_moves(
+async fn record_moves(
     tx: &mut Tx,
     origin: Origin<'_>,
     object: ObjectType,

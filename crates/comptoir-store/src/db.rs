@@ -279,15 +279,6 @@ impl Db {
         }
     }
 
-    /// Applies the migrations that have not run yet; safe to call at every start.
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
-        }
-        crate::companies::fill_name_keys(self).await
-    }
-
     /// Begins a write transaction. SQLite's is `IMMEDIATE` so it takes the write lock up front
     /// and waits for it, instead of failing when a read inside it would have to be upgraded.
     pub async fn begin(&self) -> Result<Tx, StoreError> {

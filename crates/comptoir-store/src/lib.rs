@@ -24,6 +24,7 @@ pub mod imports;
 pub mod listing;
 pub mod macros;
 pub mod mail;
+mod migrate;
 pub mod orders;
 pub mod pipelines;
 pub mod portal;

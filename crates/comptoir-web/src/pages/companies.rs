@@ -2,8 +2,9 @@
 //! among them), the list's columns and cells.
 
 use super::Chrome;
+use super::codes::{COUNTRIES, code_name};
 use super::custom;
-use super::filters::{COUNTRIES, Control, code_name, common_control};
+use super::filters::{Control, common_control};
 use super::kind::{Header, KindPages, Link, records_matching};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, choice_key, spec, user_name};

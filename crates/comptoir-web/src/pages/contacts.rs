@@ -2,9 +2,10 @@
 //! and the company typed by name on the form.
 
 use super::Chrome;
+use super::codes::{COUNTRIES, LANGUAGES, code_name};
 use super::companies::typed_company;
 use super::custom;
-use super::filters::{COUNTRIES, Control, LANGUAGES, code_name, common_control};
+use super::filters::{Control, common_control};
 use super::kind::{Header, KindPages, Link, records_matching};
 use super::lists::Cell;
 use super::records::{Kind, Spec, body_from_form, spec, user_name};

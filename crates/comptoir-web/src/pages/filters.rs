@@ -4,6 +4,7 @@
 //! "10 000", "06" — becomes the API's filter, and what cannot is refused with a message in
 //! their language that names the field by its label.
 
+use super::codes::{COUNTRIES, LANGUAGES, code_name};
 use crate::i18n::Lang;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, SecondsFormat, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -116,36 +117,6 @@ pub fn condition_label(lang: Lang, control: &Control, op: &str) -> String {
         _ => None,
     };
     lang.t(specific.unwrap_or(&format!("op-{op}")))
-}
-
-/// The countries offered by name: where our users' customers mostly are. Others are still
-/// kept and filtered by their code.
-pub const COUNTRIES: &[&str] = &[
-    "FR", "BE", "CH", "LU", "MC", "DE", "ES", "IT", "PT", "NL", "AT", "GB", "IE", "US", "CA", "MA", "TN",
-    "DZ", "SN", "CI",
-];
-
-pub const LANGUAGES: &[&str] = &["fr", "en", "de", "es", "it", "nl", "pt", "ar"];
-
-/// A country or language code as people read it ("France", "français"), or the code itself
-/// when it has no name here.
-pub fn code_name(lang: Lang, prefix: &str, code: &str) -> String {
-    lang.try_t(&format!("{prefix}-{code}")).unwrap_or_else(|| code.to_owned())
-}
-
-/// The code a person means by `typed`: a name in either language ("Belgique", "belgium"), or a
-/// code in any case ("be"); anything else stays as typed, for the API to refuse by name.
-pub fn code_of(prefix: &str, codes: &[&str], typed: &str) -> String {
-    let folded = fold(typed);
-    codes
-        .iter()
-        .find(|code| {
-            fold(code) == folded
-                || Lang::ALL
-                    .into_iter()
-                    .any(|lang| lang.try_t(&format!("{prefix}-{code}")).is_some_and(|n| fold(&n) == folded))
-        })
-        .map_or_else(|| typed.trim().to_owned(), |code| (*code).to_owned())
 }
 
 /// The control of a field every kind of record has the same way; plain text for the others.

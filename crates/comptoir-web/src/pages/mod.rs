@@ -10,6 +10,7 @@ mod board;
 mod bulk_run;
 mod catalogue;
 mod chart;
+mod codes;
 mod companies;
 mod company_duplicates;
 mod contacts;

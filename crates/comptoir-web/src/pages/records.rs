@@ -2,7 +2,7 @@
 //! back from what was typed into the API's JSON, and shown on the record's page. The full
 //! edit form, the create form and inline editing all use the same declaration.
 
-use super::filters::{code_name, code_of};
+use super::codes::{code_name, code_of};
 use super::forms::FormField;
 use super::session::Fields;
 use crate::i18n::Lang;

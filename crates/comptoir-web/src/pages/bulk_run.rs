@@ -97,11 +97,7 @@ struct RunPage {
     id: Uuid,
     /// "67 052 contacts", "plus de 10 000 contacts".
     what: String,
-    /// `None` while the total is only an estimate: the bar then moves without an end.
-    max: Option<u64>,
-    seen: u64,
-    seen_text: String,
-    percent: u64,
+    progress: Progress,
     failed: bool,
     back: String,
 }
@@ -116,43 +112,45 @@ async fn show(
         return Ok(redirect(&back, false));
     }
     let lang = visitor.lang;
-    let seen = match run.state() {
-        RunState::Running { seen } => seen,
-        RunState::Done { .. } | RunState::Failed => 0,
-    };
-    let failed = run.state() == RunState::Failed;
     Ok(render(&RunPage {
         page: Chrome::new(&visitor, run.kind.plural()),
         id,
         what: lang.count_words(&format!("count-{}", run.kind.plural()), run.total),
-        max: exact(run.total),
-        seen,
-        seen_text: seen_text(lang, &run, seen),
-        percent: run.percent(seen),
-        failed,
+        progress: Progress::of(&run, lang),
+        failed: run.state() == RunState::Failed,
         back: back_to(&run, ""),
     }))
 }
 
-fn exact(total: Count) -> Option<u64> {
-    match total {
-        Count::Exact(n) => Some(n),
-        Count::MoreThan(_) | Count::About(_) => None,
-    }
-}
-
-/// "12 000 contacts looked at".
-fn seen_text(lang: Lang, run: &BulkRun, seen: u64) -> String {
-    lang.count(&format!("bulk-run-seen-{}", run.kind.plural()), i64::try_from(seen).unwrap_or(i64::MAX))
-}
-
-/// What the page's bar and words become.
+/// What the page's bar and words show of a run, drawn first, then pushed as it changes.
 #[derive(Serialize)]
 struct Progress {
+    /// `None` while the total is only an estimate: the bar then moves without an end.
     max: Option<u64>,
     value: u64,
     percent: u64,
+    /// "12 000 contacts processed".
     seen_text: String,
+}
+
+impl Progress {
+    fn of(run: &BulkRun, lang: Lang) -> Progress {
+        let seen = match run.state() {
+            RunState::Running { seen } => seen,
+            RunState::Done { .. } | RunState::Failed => 0,
+        };
+        let max = match run.total {
+            Count::Exact(n) => Some(n),
+            Count::MoreThan(_) | Count::About(_) => None,
+        };
+        let seen_key = format!("bulk-run-seen-{}", run.kind.plural());
+        Progress {
+            max,
+            value: seen,
+            percent: run.percent(seen),
+            seen_text: lang.count(&seen_key, i64::try_from(seen).unwrap_or(i64::MAX)),
+        }
+    }
 }
 
 async fn progress(
@@ -172,17 +170,8 @@ async fn progress(
 async fn follow(run: Arc<BulkRun>, lang: Lang, sender: tokio::sync::mpsc::Sender<Result<Event, Infallible>>) {
     let mut changes = run.follow();
     loop {
-        let state = *changes.borrow_and_update();
-        let (name, seen) = match state {
-            RunState::Running { seen } => ("progress", seen),
-            RunState::Done { .. } | RunState::Failed => ("settled", 0),
-        };
-        let progress = Progress {
-            max: exact(run.total),
-            value: seen,
-            percent: run.percent(seen),
-            seen_text: seen_text(lang, &run, seen),
-        };
+        let name = if changes.borrow_and_update().is_running() { "progress" } else { "settled" };
+        let progress = Progress::of(&run, lang);
         let event = Event::default()
             .event(name)
             .json_data(&progress)

@@ -460,12 +460,7 @@ async fn an_import_page_follows_its_progress(server: TestServer) {
     let (sqlite, postgres) = at(size / 3);
     server.execute_sql(&sqlite, &postgres).await;
 
-    let Some(browser) = Browser::start(&server.base_url, false).await else { return };
-    browser.goto("/").await;
-    browser.fill("#email", ADMIN_EMAIL).await;
-    browser.fill("#password", ADMIN_PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.wait_for("h1", "Hello").await;
+    let Some(browser) = signed_in(&server, false).await else { return };
     browser.goto(&format!("/imports/{id}")).await;
     browser.wait_for(".page-head p.muted", "In progress").await;
     let (sqlite, postgres) = at(size * 2 / 3);
@@ -526,12 +521,7 @@ async fn the_first_visit_sets_up_an_admin_on_postgres() {
 /// which asks for the reason first. The forecast and a deal's page follow; axe-core checks
 /// every page, and the board fits a phone by scrolling sideways inside itself.
 async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool) {
-    let Some(browser) = Browser::start(&server.base_url, save_screenshots).await else { return };
-    browser.goto("/").await;
-    browser.fill("#email", ADMIN_EMAIL).await;
-    browser.fill("#password", ADMIN_PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.wait_for("h1", "Hello, Admin").await;
+    let Some(browser) = signed_in(&server, save_screenshots).await else { return };
     browser.click(".lang-switch button[value=fr]").await;
     browser.wait_for("h1", "Bonjour").await;
 
@@ -706,12 +696,7 @@ async fn a_bulk_change_page_follows_it_back_to_the_list(server: TestServer) {
             .post("/api/v1/contacts", &server.admin, json!({"last_name": last, "address": {"city": "Lyon"}}))
             .await;
     }
-    let Some(browser) = Browser::start(&server.base_url, false).await else { return };
-    browser.goto("/").await;
-    browser.fill("#email", ADMIN_EMAIL).await;
-    browser.fill("#password", ADMIN_PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.wait_for("h1", "Hello").await;
+    let Some(browser) = signed_in(&server, false).await else { return };
     browser.goto("/contacts?filter%5Bcity%5D%5Beq%5D=Lyon").await;
     browser.select("#bulk-action", "tag").await;
     browser.fill("#bulk-tag", "salon").await;
@@ -739,4 +724,15 @@ async fn a_bulk_change_page_follows_it_back_to_the_list_on_postgres() {
     if let Some(server) = TestServer::postgres().await {
         a_bulk_change_page_follows_it_back_to_the_list(server).await;
     }
+}
+
+/// A browser signed in as the first admin, on the home page; `None` where Chromium is missing.
+async fn signed_in(server: &TestServer, save_screenshots: bool) -> Option<Browser> {
+    let browser = Browser::start(&server.base_url, save_screenshots).await?;
+    browser.goto("/").await;
+    browser.fill("#email", ADMIN_EMAIL).await;
+    browser.fill("#password", ADMIN_PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for("h1", "Hello, Admin").await;
+    Some(browser)
 }

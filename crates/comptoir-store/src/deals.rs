@@ -951,7 +951,13 @@ async fn report_values(db: &Db, scope: &ReportScope, base: Currency) -> Result<R
     let mut sql = Sql::new("SELECT c.to_stage_id, d.currency, CASE WHEN d.currency = ");
     sql.bind(base_code.clone()).push(" THEN '' ELSE COALESCE(d.closed_on, d.expected_close_on, ");
     sql.push(entered_on).push(") END AS day, count(*), CAST(sum(d.amount_minor) AS BIGINT)");
-    sql.push(" FROM deal_stage_changes c JOIN deals d ON d.id = c.deal_id WHERE c.pipeline_id = ");
+    // SQLite would rather read the deal through its unique id than from the index that covers
+    // what is summed.
+    let deals = match dialect {
+        crate::Dialect::Sqlite => " JOIN deals d INDEXED BY deals_report_values",
+        crate::Dialect::Postgres => " JOIN deals d",
+    };
+    sql.push(" FROM deal_stage_changes c").push(deals).push(" ON d.id = c.deal_id WHERE c.pipeline_id = ");
     sql.bind(Bind::Uuid(scope.pipeline.0));
     sql.push(" AND c.changed_at >= ").bind(start_of(scope.from));
     sql.push(" AND c.changed_at < ").bind(start_of(scope.until));

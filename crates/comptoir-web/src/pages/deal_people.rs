@@ -6,7 +6,7 @@ use super::session::Fields;
 use comptoir_app::contacts::Contacts;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::contacts::Contact;
+use comptoir_domain::contacts::{Contact, ContactSummary};
 use comptoir_domain::deals::{Deal, DealRole};
 use comptoir_domain::ids::ContactId;
 use comptoir_domain::search::fold;
@@ -103,22 +103,25 @@ pub(super) fn told_apart(contact: &Contact) -> String {
     text
 }
 
-/// Sets `contact_id` in a form's `body` from the contact typed in its `contact` field: a
-/// suggestion as offered (name, address, company), or a name only one contact bears. Nothing
-/// typed takes the contact away.
+/// Sets `contact_id` in a form's `body` from the contact typed in its `contact` field: the
+/// `current` one left as the form showed it, a suggestion as offered (name, address,
+/// company), or a name only one contact bears. Nothing typed takes the contact away.
 pub async fn typed_contact(
     app: &App,
     actor: &Actor,
     fields: &Fields,
     only: Option<&str>,
     body: &mut Value,
+    current: Option<&ContactSummary>,
 ) -> Result<(), AppError> {
     if only.is_some_and(|o| o != "contact") {
         return Ok(());
     }
-    let id = match fields.text("contact") {
-        Some(typed) => Some(contact_typed(app, actor, &typed).await?),
-        None => None,
+    let id = match (fields.text("contact"), current) {
+        // A namesake found since must not stop the rest of the form from being saved.
+        (Some(typed), Some(current)) if typed.trim() == current.name => Some(current.id),
+        (Some(typed), _) => Some(contact_typed(app, actor, &typed).await?),
+        (None, _) => None,
     };
     if let Some(object) = body.as_object_mut() {
         object.insert("contact_id".to_owned(), json!(id));

@@ -158,7 +158,8 @@ impl KindPages for Deals {
         let mut body = body_from_form(SPECS, fields, only);
         // Both named fields are resolved before either refuses, so the form names every fault.
         let mut errors = ValidationErrors::new();
-        let contact = typed_contact(app, actor, fields, only, &mut body).await;
+        let shown = current.and_then(|deal| deal.contact.as_ref());
+        let contact = typed_contact(app, actor, fields, only, &mut body, shown).await;
         let company =
             typed_company(app, actor, fields, only, &mut body, async |_: &Value| Ok(ValidationErrors::new()))
                 .await;

@@ -1799,16 +1799,29 @@ async fn a_deal_is_created_and_edited_from_its_form(s: TestServer) {
     let hers = "Hélène Dupont · helene@exemple.fr · Boulangerie Dupont";
     assert!(labels.contains(&hers.to_owned()), "{labels:?}");
     let edit = format!("{location}/fields/contact");
-    let ambiguous = browser.post_htmx(&edit, &[("contact", "Hélène Dupont"), ("version", "1")]).await;
+    let kept = browser.post_htmx(&edit, &[("contact", "Hélène Dupont"), ("version", "1")]).await;
+    assert_eq!(kept.status, StatusCode::OK, "the name the field shows keeps its contact: {}", kept.text);
+    let deal = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await.body;
+    assert_eq!(main_contact(deal.clone()), Some(helene.clone()));
+    let version = deal["version"].as_i64().unwrap_or_default().to_string();
+    let cleared = browser.post_htmx(&edit, &[("contact", ""), ("version", &version)]).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
+    let deal = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await.body;
+    assert_eq!(main_contact(deal.clone()), None, "nothing typed takes the contact away");
+    let version = deal["version"].as_i64().unwrap_or_default().to_string();
+    let ambiguous = browser.post_htmx(&edit, &[("contact", "Hélène Dupont"), ("version", &version)]).await;
     assert!(ambiguous.contains("plusieurs contacts portent ce nom"), "{}", ambiguous.text);
     let picked = browser
-        .post_htmx(&edit, &[("contact", "Hélène Dupont · h.dupont@ailleurs.fr"), ("version", "1")])
+        .post_htmx(&edit, &[("contact", "Hélène Dupont · h.dupont@ailleurs.fr"), ("version", &version)])
         .await;
     assert_eq!(picked.status, StatusCode::OK, "{}", picked.text);
     let deal = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await.body;
-    assert_eq!(main_contact(deal), Some(namesake));
-    let back = browser.post_htmx(&edit, &[("contact", hers), ("version", "2")]).await;
+    assert_eq!(main_contact(deal.clone()), Some(namesake));
+    let version = deal["version"].as_i64().unwrap_or_default().to_string();
+    let back = browser.post_htmx(&edit, &[("contact", hers), ("version", &version)]).await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    let deal = s.get(&format!("/api/v1/deals/{id}"), &s.admin).await.body;
+    assert_eq!(main_contact(deal), Some(helene.clone()));
     let logged = browser
         .post(&format!("/deals/{id}/activities"), &[("kind", "note"), ("body", "Devis envoyé au gérant")])
         .await;

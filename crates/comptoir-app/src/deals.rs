@@ -282,7 +282,7 @@ impl App {
             );
         }
         let code = BASE_CURRENCY.code();
-        let (data, left_out) = comptoir_store::deals::forecast(&self.db, scope, code).await?;
+        let (data, left_out) = comptoir_store::forecast::months(&self.db, scope, code).await?;
         Ok(Forecast { currency: BASE_CURRENCY, data, left_out })
     }
 }

@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::contacts::{CompanySummary, ContactSummary, name_of};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::deals::{
-    BoardFilter, Deal, DealContact, DealFields, DealRole, ForecastBy, ForecastMonth, ForecastScope,
-    PipelineReport, ReportScope, StageChange, StageReport, StageTotal,
+    BoardFilter, Deal, DealContact, DealFields, DealRole, PipelineReport, ReportScope, StageChange,
+    StageReport, StageTotal,
 };
 use comptoir_domain::exchange_rates::RateBook;
 use comptoir_domain::ids::{CompanyId, ContactId, DealId, PipelineId, StageId, UserId};
@@ -355,11 +355,12 @@ pub async fn insert(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
     insert_many(tx, std::iter::once(deal)).await?;
     keep_people(tx, deal.id, &deal.fields.contacts).await?;
     add_to_totals(tx, deal, 1).await?;
+    crate::forecast::follow(tx, None, Some(deal)).await?;
     entered_stage(tx, deal, None).await
 }
 
 /// Writes many deals in few statements (demo data), without their people, their stage history
-/// or their stages' totals ([`rebuild_totals`] once they are all in).
+/// or their kept totals ([`rebuild_totals`] once they are all in).
 pub async fn insert_many<'a>(
     tx: &mut Tx,
     deals: impl IntoIterator<Item = &'a Deal>,
@@ -427,13 +428,14 @@ pub async fn update(tx: &mut Tx, before: &Deal, after: &Deal) -> Result<(), Stor
         add_to_totals(tx, before, -1).await?;
         add_to_totals(tx, after, 1).await?;
     }
-    Ok(())
+    crate::forecast::follow(tx, Some(before), Some(after)).await
 }
 
 /// Deletes `deal`, if it is still the stored version.
 pub async fn delete(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
     delete_row(tx, "DELETE FROM deals WHERE id = $1 AND version = $2", deal.id.0, deal.version).await?;
-    add_to_totals(tx, deal, -1).await
+    add_to_totals(tx, deal, -1).await?;
+    crate::forecast::follow(tx, Some(deal), None).await
 }
 
 /// Adds `deal` to its stage's totals (`sign` 1), or takes it away (-1).
@@ -461,9 +463,10 @@ async fn add_to_totals(tx: &mut Tx, deal: &Deal, sign: i64) -> Result<(), StoreE
     Ok(())
 }
 
-/// Counts every deal into its stage's totals again, from the deals themselves (after a bulk
-/// load, which writes deals without them).
+/// Counts every deal into its stage's totals and the forecast's again, from the deals
+/// themselves (after a bulk load, which writes deals without them).
 pub async fn rebuild_totals(db: &Db) -> Result<(), StoreError> {
+    crate::forecast::rebuild(db).await?;
     on_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
         sqlx::query("DELETE FROM deal_stage_totals").execute(&mut *tx).await?;
@@ -597,173 +600,6 @@ fn push_board_filter(sql: &mut Sql, filter: &BoardFilter) {
     if let Some((from, until)) = filter.closing {
         sql.push(" AND expected_close_on >= ").bind(Bind::Text(from.format("%Y-%m-%d").to_string()));
         sql.push(" AND expected_close_on < ").bind(Bind::Text(until.format("%Y-%m-%d").to_string()));
-    }
-}
-
-/// The forecast of `scope`, month by month, in `currency`: won deals by the month they closed,
-/// open ones by the month they should close, added up by the database from its forecast
-/// indexes. Months without deals are there, at zero.
-///
-/// Deals in another currency convert at the latest exchange rate published on or before the
-/// day they closed or should close. Also returns how many deals of the period it leaves out
-/// for want of such a rate.
-pub async fn forecast(
-    db: &Db,
-    scope: &ForecastScope,
-    currency: &str,
-) -> Result<(Vec<ForecastMonth>, i64), StoreError> {
-    let open = forecast_rows(db, scope, currency, Outcome::Open).await?;
-    let won = forecast_rows(db, scope, currency, Outcome::Won).await?;
-    let mut foreign: Vec<String> =
-        open.iter().chain(&won).filter_map(|r| r.currency.clone()).filter(|c| c != currency).collect();
-    foreign.sort_unstable();
-    foreign.dedup();
-    let book = RateBook::new(crate::exchange_rates::book_rates(db, &foreign, scope.from, scope.until).await?);
-    let mut left_out = 0;
-    let open = in_base_by_month(open, currency, &book, &mut left_out);
-    let won = in_base_by_month(won, currency, &book, &mut left_out);
-    let mut groups: Vec<Option<Uuid>> = open.iter().chain(&won).map(|r| r.grouped).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    if groups.is_empty() {
-        groups.push(None);
-    }
-    let mut months = vec![];
-    let mut month = scope.from;
-    while month < scope.until {
-        let key = month.format("%Y-%m").to_string();
-        for group in &groups {
-            let find =
-                |rows: &[ForecastRow]| rows.iter().find(|r| r.month == key && r.grouped == *group).cloned();
-            let open = find(&open).unwrap_or_default();
-            let won = find(&won).unwrap_or_default();
-            months.push(ForecastMonth {
-                month: key.clone(),
-                group_id: *group,
-                won_deals: won.deals,
-                committed: won.amount,
-                open_deals: open.deals,
-                weighted: won.amount + open.weighted.div_euclid(100),
-                best_case: won.amount + open.amount,
-            });
-        }
-        let Some(next) = month.checked_add_months(chrono::Months::new(1)) else { break };
-        month = next;
-    }
-    Ok((months, left_out))
-}
-
-/// The rows in the base currency, one per month and group: those of another currency
-/// converted day by day, or counted in `left_out` when no rate converts them. Rows without an
-/// amount are left aside, as they always were.
-fn in_base_by_month(
-    rows: Vec<ForecastRow>,
-    base: &str,
-    book: &RateBook,
-    left_out: &mut i64,
-) -> Vec<ForecastRow> {
-    let mut months: Vec<ForecastRow> = Vec::new();
-    let mut at: std::collections::HashMap<(String, Option<Uuid>), usize> = std::collections::HashMap::new();
-    for row in rows {
-        let Some(code) = row.currency.as_deref() else { continue };
-        let converted = if code == base {
-            Some(row.clone())
-        } else {
-            let day = NaiveDate::parse_from_str(&row.month, "%Y-%m-%d").ok();
-            let currency = Currency::parse(code).ok();
-            day.zip(currency).and_then(|(day, currency)| {
-                Some(ForecastRow {
-                    month: row.month.get(..7)?.to_owned(),
-                    amount: book.to_base(row.amount, currency, day)?,
-                    weighted: book.to_base(row.weighted, currency, day)?,
-                    ..row.clone()
-                })
-            })
-        };
-        let Some(converted) = converted else {
-            *left_out += row.deals;
-            continue;
-        };
-        match at.get(&(converted.month.clone(), converted.grouped)) {
-            Some(&i) => {
-                let month = &mut months[i];
-                month.deals += converted.deals;
-                month.amount += converted.amount;
-                month.weighted += converted.weighted;
-            }
-            None => {
-                at.insert((converted.month.clone(), converted.grouped), months.len());
-                months.push(ForecastRow { currency: Some(base.to_owned()), ..converted });
-            }
-        }
-    }
-    months
-}
-
-/// One period (and group, and currency) of open or won deals: a month in the base currency,
-/// a day in another (it converts at that day's rate).
-#[derive(Clone, Debug, Default, FromRow)]
-struct ForecastRow {
-    month: String,
-    grouped: Option<Uuid>,
-    currency: Option<String>,
-    deals: i64,
-    amount: i64,
-    /// Σ amount × probability, in hundredths of the minor unit.
-    weighted: i64,
-}
-
-/// The rows of `status`, each currency its own: by month in `base`, by day in the others.
-async fn forecast_rows(
-    db: &Db,
-    scope: &ForecastScope,
-    base: &str,
-    status: Outcome,
-) -> Result<Vec<ForecastRow>, StoreError> {
-    // Open deals count by the day they should close, won ones by the day they did; each
-    // statement reads the index that starts with its status and day.
-    let (day, index) = match status {
-        Outcome::Won | Outcome::Lost => ("closed_on", " INDEXED BY deals_forecast_closed"),
-        Outcome::Open => ("expected_close_on", " INDEXED BY deals_forecast_open"),
-    };
-    let group = match scope.by {
-        None => "NULL",
-        Some(ForecastBy::Owner) => "owner_id",
-        Some(ForecastBy::Pipeline) => "pipeline_id",
-    };
-    let mut sql = Sql::new("SELECT CASE WHEN currency = ");
-    sql.bind(Bind::Text(base.to_owned())).push(" OR currency IS NULL THEN substr(").push(day);
-    sql.push(", 1, 7) ELSE ").push(day).push(" END AS month, ").push(group).push(" AS grouped, currency");
-    sql.push(
-        ", count(*) AS deals, CAST(COALESCE(sum(amount_minor), 0) AS BIGINT) AS amount,
-         CAST(COALESCE(sum(amount_minor * ",
-    );
-    // Won deals weigh their whole amount; the column is not read for them.
-    sql.push(if status == Outcome::Open { "probability" } else { "100" });
-    sql.push("), 0) AS BIGINT) AS weighted FROM deals");
-    if db.dialect() == crate::Dialect::Sqlite {
-        sql.push(index);
-    }
-    sql.push(" WHERE status = ").bind(Bind::Text(status.as_str().to_owned()));
-    sql.push(" AND ").push(day).push(" >= ").bind(Bind::Text(scope.from.format("%Y-%m-%d").to_string()));
-    sql.push(" AND ").push(day).push(" < ").bind(Bind::Text(scope.until.format("%Y-%m-%d").to_string()));
-    push_scope(&mut sql, scope);
-    sql.push(" GROUP BY month, grouped, currency");
-    let (text, binds) = sql.into_parts(db.dialect());
-    Ok(on_pool!(db, |pool| {
-        crate::bind_all!(sqlx::query_as::<_, ForecastRow>(sqlx::AssertSqlSafe(text)), binds)
-            .fetch_all(pool)
-            .await
-    })?)
-}
-
-/// Narrows a forecast's statement to its pipeline and owner, when it has them.
-fn push_scope(sql: &mut Sql, scope: &ForecastScope) {
-    if let Some(pipeline) = scope.pipeline {
-        sql.push(" AND pipeline_id = ").bind(Bind::Uuid(pipeline.0));
-    }
-    if let Some(owner) = scope.owner {
-        sql.push(" AND owner_id = ").bind(Bind::Uuid(owner.0));
     }
 }
 

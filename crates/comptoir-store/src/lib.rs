@@ -18,6 +18,7 @@ pub mod documents;
 pub mod duplicates;
 pub mod exchange_rates;
 pub mod fetch;
+pub mod forecast;
 pub mod idempotency;
 pub mod import_templates;
 pub mod imports;

@@ -14,6 +14,7 @@ on_both_databases!(
     activities_on_a_deal_show_on_its_contact_and_company_timelines,
     deals_take_custom_fields_and_bulk_changes,
     the_forecast_adds_up_committed_weighted_and_best_case_by_month,
+    the_forecasts_kept_figures_follow_every_change,
     a_boards_kept_totals_follow_every_change,
     a_pipeline_report_follows_deals_through_their_stages,
     a_pipeline_report_adds_up_values_in_the_base_currency,
@@ -435,6 +436,84 @@ async fn the_forecast_adds_up_committed_weighted_and_best_case_by_month(s: TestS
         let refused = s.get(&format!("/api/v1/forecast?{bad}"), &s.admin).await;
         assert_eq!(refused.error_fields(), [field], "{bad}");
     }
+}
+
+/// The forecast reads figures kept as deals change: whatever happens to a deal, it counts
+/// once, where it is now, and nowhere it was.
+async fn the_forecasts_kept_figures_follow_every_change(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let (seller, seller_token) = s.user(Role::Sales).await;
+    let mut deals = vec![];
+    for (title, amount, close, stage_at, token) in [
+        ("A", Some("1000"), "2032-01-10", 0, &s.admin),
+        ("B", Some("200"), "2032-02-05", 1, &seller_token),
+        ("C", Some("50"), "2032-02-20", 2, &s.admin),
+        ("D", None, "2032-01-01", 0, &s.admin),
+        ("E", Some("400"), "2032-02-01", 0, &s.admin),
+        ("F", Some("80"), "2032-03-15", 0, &s.admin),
+    ] {
+        let mut body =
+            json!({"title": title, "expected_close_on": close, "stage_id": stage(&sales, stage_at)});
+        if let Some(amount) = amount {
+            body["amount"] = json!(amount);
+            body["currency"] = json!("EUR");
+        }
+        let created = s.post("/api/v1/deals", token, body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        deals.push(created.id());
+    }
+    let deal = |i: usize| format!("/api/v1/deals/{}", deals[i]);
+    let changed = s.patch(&deal(0), &s.admin, json!({"expected_close_on": "2032-03-01"})).await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    let changed = s.patch(&deal(1), &seller_token, json!({"amount": "300", "probability": 50})).await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    move_to(&s, &s.admin, &deals[2], json!({"stage_id": stage(&sales, 4), "lost_reason": "Prix"})).await;
+    s.delete(&deal(4), &s.admin).await;
+    let refused = s.patch(&deal(1), &s.admin, json!({"amount": "1.001"})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a refused change counts for nothing");
+    move_to(&s, &s.admin, &deals[5], json!({"stage_id": stage(&sales, 3)})).await;
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    let now = s.get(&format!("/api/v1/forecast?from={this_month}&months=1"), &s.admin).await;
+    assert_eq!(
+        (&now.body["data"][0]["won_deals"], &now.body["data"][0]["committed"]),
+        (&json!(1), &json!(8_000))
+    );
+    move_to(&s, &s.admin, &deals[5], json!({"stage_id": stage(&sales, 1)})).await;
+    let now = s.get(&format!("/api/v1/forecast?from={this_month}&months=1"), &s.admin).await;
+    assert_eq!(now.body["data"][0]["won_deals"], 0, "reopened, it is no longer won");
+
+    let months = |answer: Answer| -> Vec<(String, Value, i64, i64, i64)> {
+        answer.body["data"]
+            .as_array()
+            .expect("months")
+            .iter()
+            .map(|m| {
+                let n = |k: &str| m[k].as_i64().unwrap_or(-1);
+                let month = m["month"].as_str().unwrap_or_default().to_owned();
+                (month, m["group_id"].clone(), n("open_deals"), n("weighted"), n("best_case"))
+            })
+            .collect()
+    };
+    let whole = months(s.get("/api/v1/forecast?from=2032-01&months=3", &s.admin).await);
+    assert_eq!(
+        whole,
+        [
+            ("2032-01".to_owned(), Value::Null, 0, 0, 0),
+            // 50 % of 300.00
+            ("2032-02".to_owned(), Value::Null, 1, 15_000, 30_000),
+            // 10 % of 1000.00 + 40 % of 80.00
+            ("2032-03".to_owned(), Value::Null, 2, 13_200, 108_000),
+        ]
+    );
+    let february = months(s.get("/api/v1/forecast?from=2032-02&months=1&by=owner", &s.admin).await);
+    assert_eq!(february, [("2032-02".to_owned(), json!(seller), 1, 15_000, 30_000)]);
+    let reassigned = s.patch(&deal(1), &s.admin, json!({"owner_id": s.admin_id})).await;
+    assert_eq!(reassigned.status, StatusCode::OK, "{:?}", reassigned.body);
+    let february = months(s.get("/api/v1/forecast?from=2032-02&months=1&by=owner", &s.admin).await);
+    assert_eq!(february, [("2032-02".to_owned(), json!(s.admin_id), 1, 15_000, 30_000)]);
+    let theirs =
+        months(s.get(&format!("/api/v1/forecast?from=2032-01&months=3&owner_id={seller}"), &s.admin).await);
+    assert!(theirs.iter().all(|m| m.2 == 0), "nothing is the seller's any more: {theirs:?}");
 }
 
 async fn send_ecb_file(s: &TestServer, token: &str, text: &str) -> Answer {

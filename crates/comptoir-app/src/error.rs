@@ -26,6 +26,17 @@ pub enum AppError {
     Internal(String),
 }
 
+/// Why a write that found its record at another version than the one it read was refused.
+const CHANGED_MEANWHILE: &str = "the record was changed at the same time; read it again and retry";
+
+impl AppError {
+    /// Whether a record written was changed by someone else since it was read: the work that
+    /// read it may read it again and try once more.
+    pub fn is_changed_meanwhile(&self) -> bool {
+        matches!(self, AppError::Conflict(why) if why == CHANGED_MEANWHILE)
+    }
+}
+
 impl From<ValidationErrors> for AppError {
     fn from(errors: ValidationErrors) -> Self {
         AppError::Validation(errors)
@@ -42,9 +53,7 @@ impl From<StoreError> for AppError {
             StoreError::MissingReference => {
                 AppError::Validation(ValidationErrors::single("id", "refers to a record that does not exist"))
             }
-            StoreError::VersionConflict => AppError::Conflict(
-                "the record was changed at the same time; read it again and retry".to_owned(),
-            ),
+            StoreError::VersionConflict => AppError::Conflict(CHANGED_MEANWHILE.to_owned()),
             other => AppError::Store(other),
         }
     }

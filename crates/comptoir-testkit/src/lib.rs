@@ -414,6 +414,17 @@ pub enum HeldWrites {
 }
 
 impl HeldWrites {
+    /// Runs `sql` (the same on both engines) as part of the change that holds the writes: the
+    /// others see it once released.
+    pub async fn execute(&mut self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self {
+            HeldWrites::Sqlite(conn) => sqlx::raw_sql(sql).execute(&mut *conn).await.map(drop),
+            HeldWrites::Postgres(conn) => sqlx::raw_sql(sql).execute(&mut *conn).await.map(drop),
+        }
+        .expect("the statement runs");
+    }
+
     pub async fn release(self) {
         match self {
             HeldWrites::Sqlite(mut conn) => sqlx::raw_sql("COMMIT").execute(&mut conn).await.map(drop),

@@ -10,6 +10,8 @@ on_both_databases!(
     unreadable_files_and_bad_requests_change_nothing,
     an_interrupted_import_is_taken_up_where_it_stopped,
     a_killed_import_leaves_whole_batches_and_runs_again,
+    rows_about_what_the_batch_before_wrote_add_to_it,
+    a_contact_changed_by_someone_else_during_an_import_keeps_both_changes,
     the_pages_check_a_file_then_import_it_then_undo_it,
     a_list_exported_then_imported_changes_nothing,
     the_api_lists_as_csv_what_imports_back,
@@ -322,6 +324,67 @@ async fn a_killed_import_leaves_whole_batches_and_runs_again(s: TestServer) {
     let list = s.get("/api/v1/imports", &s.admin).await.body;
     assert_eq!(list["data"].as_array().map(Vec::len), Some(1), "one import, taken up");
     assert_eq!(list["data"][0]["status"], "done");
+}
+
+/// A batch is planned while the one before is written: rows about the contacts and companies
+/// that batch writes still find them, never create them twice.
+async fn rows_about_what_the_batch_before_wrote_add_to_it(s: TestServer) {
+    let mut file = String::from("Prénom;Nom;E-mail;Ville;Société\n");
+    for i in 0..1000 {
+        file.push_str(&format!("P{i};N{i:05};personne{i:05}@exemple.fr;;Maison {}\n", i % 10));
+    }
+    for i in 0..1000 {
+        file.push_str(&format!(";;personne{i:05}@exemple.fr;Lyon;Maison {}\n", i % 10));
+    }
+    for i in 0..400 {
+        file.push_str(&format!(";;personne{i:05}@exemple.fr;Paris;\n"));
+    }
+    let import = finished(&s, &upload(&s, "kind=contacts", &s.admin, file.into_bytes()).await).await;
+    assert_eq!(import["status"], "done", "{import}");
+    assert_eq!(
+        import["counts"],
+        json!({"rows": 2400, "created": 1000, "updated": 1400, "unchanged": 0, "skipped": 0, "companies_created": 10})
+    );
+    let s = &s;
+    let count = |query: &'static str| async move { s.get(query, &s.admin).await.body["count"].clone() };
+    assert_eq!(count("/api/v1/contacts/count").await, 1000);
+    assert_eq!(count("/api/v1/companies/count").await, 10);
+    assert_eq!(count("/api/v1/contacts/count?filter[city]=Paris").await, 400);
+    assert_eq!(count("/api/v1/contacts/count?filter[city]=Lyon").await, 600);
+    let first = s.get("/api/v1/contacts?filter[email]=personne00000@exemple.fr", &s.admin).await;
+    let first = &first.body["data"][0];
+    assert_eq!((&first["first_name"], &first["version"]), (&json!("P0"), &json!(3)), "{first}");
+    assert_eq!(first["company"]["name"], "Maison 0");
+}
+
+/// Someone changes a contact while an import plans its rows about it: the import plans them
+/// again, and neither change is lost.
+async fn a_contact_changed_by_someone_else_during_an_import_keeps_both_changes(s: TestServer) {
+    let body = json!({"first_name": "Zoé", "last_name": "Lefèvre", "emails": ["zoe@exemple.fr"]});
+    let zoe = s.post("/api/v1/contacts", &s.admin, body).await;
+    assert_eq!(zoe.status, StatusCode::CREATED, "{:?}", zoe.body);
+    let mut file = String::from("Prénom;Nom;E-mail;Ville\n");
+    for i in 0..1000 {
+        file.push_str(&format!("P{i};N{i:05};personne{i:05}@exemple.fr;Nantes\n"));
+    }
+    file.push_str(";;zoe@exemple.fr;Lyon\n");
+    let started = upload(&s, "kind=contacts", &s.admin, file.into_bytes()).await;
+    // The first batch's writes wait; the second batch, Zoé's, is planned meanwhile from her
+    // version before the change made under the hold.
+    let mut held = s.hold_writes("contacts").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    held.execute(
+        "UPDATE contacts SET job_title = 'Directrice', version = version + 1 WHERE email = 'zoe@exemple.fr'",
+    )
+    .await;
+    held.release().await;
+    let import = finished(&s, &started).await;
+    assert_eq!(import["status"], "done", "{import}");
+    assert_eq!(import["counts"]["updated"], 1, "{import}");
+    let zoe = s.get(&format!("/api/v1/contacts/{}", zoe.id()), &s.admin).await;
+    assert_eq!(zoe.body["job_title"], "Directrice", "the other change is kept");
+    assert_eq!(zoe.body["address"]["city"], "Lyon", "the import's too");
+    assert_eq!(zoe.body["version"], 3);
 }
 
 /// The page of an import, once it no longer runs.

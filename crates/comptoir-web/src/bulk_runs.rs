@@ -90,8 +90,20 @@ pub struct BulkRuns {
 }
 
 impl BulkRuns {
-    /// Records a new run; runs settled long ago are forgotten on the way.
-    pub fn start(&self, starter: UserId, kind: RecordKind, total: Count, back_query: String) -> Arc<BulkRun> {
+    /// Records a new run, unless `starter` is running one already: that one is the error, and
+    /// two clicks at once start one change between them. Runs settled long ago are forgotten
+    /// on the way.
+    pub fn start(
+        &self,
+        starter: UserId,
+        kind: RecordKind,
+        total: Count,
+        back_query: String,
+    ) -> Result<Arc<BulkRun>, Arc<BulkRun>> {
+        let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(running) = runs.values().find(|run| run.starter == starter && run.state().is_running()) {
+            return Err(running.clone());
+        }
         let run = Arc::new(BulkRun {
             id: Uuid::new_v4(),
             starter,
@@ -102,10 +114,9 @@ impl BulkRuns {
             settled_at: Mutex::new(None),
         });
         let now = Instant::now();
-        let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
         runs.retain(|_, run| !run.forgotten(now));
         runs.insert(run.id, run.clone());
-        run
+        Ok(run)
     }
 
     /// The run `id`, if `visitor` started it: nobody follows another's change.
@@ -130,9 +141,14 @@ mod tests {
     fn a_run_is_seen_only_by_who_started_it_and_reports_its_end() {
         let runs = BulkRuns::default();
         let (me, other) = (UserId::new(), UserId::new());
-        let run = runs.start(me, RecordKind::Contact, Count::Exact(200), "col=name".into());
+        let started = runs.start(me, RecordKind::Contact, Count::Exact(200), "col=name".into());
+        let Ok(run) = started else { panic!("nothing ran before") };
         assert!(runs.get(run.id, other).is_none());
         assert_eq!(runs.running_for(me).map(|r| r.id), Some(run.id));
+        let again = runs.start(me, RecordKind::Contact, Count::Exact(3), String::new());
+        assert_eq!(again.err().map(|r| r.id), Some(run.id), "one change at a time each");
+        let theirs = runs.start(other, RecordKind::Contact, Count::Exact(3), String::new());
+        assert!(theirs.is_ok(), "another's runs beside it");
         run.advance(50);
         assert_eq!(run.state(), RunState::Running { seen: 50 });
         assert_eq!(run.percent(50), 25);
@@ -144,7 +160,9 @@ mod tests {
     #[test]
     fn an_estimated_total_never_takes_the_bar_past_its_end() {
         let runs = BulkRuns::default();
-        let run = runs.start(UserId::new(), RecordKind::Deal, Count::About(100), String::new());
+        let Ok(run) = runs.start(UserId::new(), RecordKind::Deal, Count::About(100), String::new()) else {
+            panic!("nothing ran before")
+        };
         assert_eq!(run.percent(150), 100);
         assert_eq!(run.percent(0), 0);
     }

@@ -54,7 +54,11 @@ pub(super) async fn start<K: KindPages>(
         Selection::Ids(ids) => Count::Exact(ids.len() as u64),
         Selection::Query(query) => K::count(&state.app, &actor, query).await?,
     };
-    let run = state.bulk_runs.start(actor.user_id, K::KIND, total, back_query);
+    let run = match state.bulk_runs.start(actor.user_id, K::KIND, total, back_query) {
+        Ok(run) => run,
+        // Another click of theirs started one while this one was counting.
+        Err(running) => return Ok(redirect(&page_of(&running), false)),
+    };
     let mut settled = run.follow();
     let app = state.app.clone();
     let running = run.clone();

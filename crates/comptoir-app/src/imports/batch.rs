@@ -345,7 +345,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
     let at = now();
 
     // Companies named by the rows: remembered, found, or created with the batch.
-    let mut named: HashMap<String, CompanySummary> = known.pending_companies.clone();
+    let mut named: HashMap<String, CompanySummary> = HashMap::new();
     for (id, name) in known.found_companies {
         named.entry(fold(&name)).or_insert(CompanySummary { id, name });
     }
@@ -355,6 +355,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
         let Some(name) = &item.company else { continue };
         let key = fold(name);
         if known.companies.0.contains_key(&key)
+            || known.pending_companies.contains_key(&key)
             || named.contains_key(&key)
             || refused_companies.contains_key(&key)
         {
@@ -392,7 +393,10 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             moved.skip(item.line, errors.iter().cloned());
             continue;
         }
-        let company = company_key.and_then(|k| known.companies.0.get(&k).or(named.get(&k)).cloned());
+        let company = company_key.and_then(|k| {
+            let known_before = known.companies.0.get(&k).or(known.pending_companies.get(&k));
+            known_before.or(named.get(&k)).cloned()
+        });
         let index = match keys(&item.fields).find_map(|k| touched_by_key.get(&k).copied()) {
             Some(index) => index,
             None => match keys(&item.fields).find_map(|k| existing_by_key.get(&k).copied()) {

@@ -10,7 +10,6 @@ use comptoir_domain::audit::Action;
 use comptoir_domain::companies::{Company, CompanyInput};
 use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, MAX_EMAILS, MAX_PHONES};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::ids::ContactId;
 use comptoir_domain::imports::Import;
 use comptoir_domain::kinds::{ObjectType, RecordKind};
 use comptoir_domain::search::fold;
@@ -212,88 +211,42 @@ where
     Ok(settled)
 }
 
-/// What the batch being written adds, for the batch planned meanwhile: the contacts it creates
-/// or changes, as they will be, and the companies it names.
-#[derive(Default)]
-pub(super) struct Pending {
-    contacts: Vec<Contact>,
-    companies: HashMap<String, CompanySummary>,
-}
-
-impl CompanyCache {
-    /// Remembers the companies a batch named, once it is written.
-    pub(super) fn remember(&mut self, pending: Pending) {
-        if self.0.len() > REMEMBERED_COMPANIES {
-            self.0.clear();
-        }
-        self.0.extend(pending.companies);
-    }
-}
-
 impl App {
-    /// Works out a batch's writes: `import` is as the batch before left it, `pending` what that
-    /// batch writes if it is still being written. Everything is read outside any transaction.
-    pub(super) async fn plan_contact_batch(
+    /// Writes a batch (or, for a dry run, counts what it would write): `import` moved on.
+    pub(super) async fn try_contact_batch(
         &self,
         actor: &Actor,
         import: &Import,
         read: &Read,
-        companies: &CompanyCache,
-        pending: Option<&Pending>,
-    ) -> Result<Plan, AppError> {
-        let no_pending = Pending::default();
-        let pending = pending.unwrap_or(&no_pending);
+        companies: &mut CompanyCache,
+    ) -> Result<Import, AppError> {
+        // Everything the batch needs to know is read first, outside the write transaction.
+        if companies.0.len() > REMEMBERED_COMPANIES {
+            companies.0.clear();
+        }
         let mut wanted: Vec<String> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         for name in read.items.iter().filter_map(|i| i.company.as_deref()) {
             let key = fold(name);
-            let known = companies.0.contains_key(&key) || pending.companies.contains_key(&key);
-            if !known && seen.insert(key.clone()) {
+            if !companies.0.contains_key(&key) && seen.insert(key.clone()) {
                 wanted.push(key);
             }
         }
         let found_companies = comptoir_store::companies::named(&self.db, &wanted).await?;
         let company_definitions = self.definitions(RecordKind::Company).await?;
-        let mut emails = HashSet::new();
-        let mut phones = HashSet::new();
+        let mut emails = Vec::new();
+        let mut phones = Vec::new();
         for item in &read.items {
             emails.extend(item.fields.emails.iter().map(|e| e.address.as_str().to_lowercase()));
             phones.extend(item.fields.phones.iter().map(|p| p.number.as_str().to_owned()));
         }
-        let (email_list, phone_list): (Vec<String>, Vec<String>) =
-            (emails.iter().cloned().collect(), phones.iter().cloned().collect());
-        let mut existing = comptoir_store::contacts::matching(&self.db, &email_list, &phone_list).await?;
-        // The batch being written may or may not have committed when the database was read:
-        // its contacts are taken as it writes them, found the way the database finds them. A
-        // dry run writes none, and finds none of its earlier batches' either.
-        let pending_contacts: &[Contact] = if import.dry_run { &[] } else { &pending.contacts };
-        let pending_ids: HashSet<ContactId> = pending_contacts.iter().map(|c| c.id).collect();
-        existing.retain(|contact| !pending_ids.contains(&contact.id));
-        existing.extend(
-            pending_contacts
-                .iter()
-                .filter(|c| {
-                    let email = c.fields.primary_email().map(|e| e.as_str().to_lowercase());
-                    let phone = c.fields.primary_phone().map(|p| p.as_str().to_owned());
-                    email.is_some_and(|e| emails.contains(&e)) || phone.is_some_and(|p| phones.contains(&p))
-                })
-                .cloned(),
-        );
+        let existing = comptoir_store::contacts::matching(&self.db, &emails, &phones).await?;
 
-        let known = Known {
-            companies,
-            pending_companies: &pending.companies,
-            found_companies,
-            company_definitions: &company_definitions,
-            existing,
-        };
-        plan(actor, import, read, known)
-    }
+        let known = Known { companies, found_companies, company_definitions: &company_definitions, existing };
+        let plan = plan(actor, import, read, known)?;
 
-    /// Writes a planned batch (or, for a dry run, only moves the import on) in one transaction.
-    pub(super) async fn write_contact_plan(&self, actor: &Actor, plan: &Plan) -> Result<Import, AppError> {
         let mut tx = self.db.begin().await?;
-        if !plan.moved.dry_run {
+        if !import.dry_run {
             comptoir_store::companies::insert_many(&mut tx, &plan.new_companies).await?;
             let searches: Vec<String> = plan.created.iter().map(company_search).collect();
             let rows: Vec<(&Contact, &str)> =
@@ -302,29 +255,28 @@ impl App {
             for (after, before) in &plan.updated {
                 Contacts::update(&mut tx, before, after).await?;
             }
-            let origin = Origin { actor: Some(actor), operation: Some(plan.moved.id) };
+            let origin = Origin { actor: Some(actor), operation: Some(import.id) };
             record_all(&mut tx, origin, &plan.changes).await?;
         }
         comptoir_store::imports::save(&mut tx, &plan.moved).await?;
         tx.commit().await?;
-        Ok(plan.moved.clone())
+        // A dry run remembers the companies it would create too, so it counts each once.
+        companies.0.extend(plan.named);
+        Ok(plan.moved)
     }
 }
 
 /// What a batch read from the database before planning its writes.
 struct Known<'a> {
     companies: &'a CompanyCache,
-    /// Companies the batch being written names.
-    pending_companies: &'a HashMap<String, CompanySummary>,
     found_companies: Vec<(comptoir_domain::ids::CompanyId, String)>,
     company_definitions: &'a [CustomFieldDefinition],
     existing: Vec<Contact>,
 }
 
 /// A batch's writes, worked out.
-pub(super) struct Plan {
-    /// The import as the batch leaves it.
-    pub moved: Import,
+struct Plan {
+    moved: Import,
     new_companies: Vec<Company>,
     /// Companies found or created, by folded name, for the batches after.
     named: HashMap<String, CompanySummary>,
@@ -355,7 +307,6 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
         let Some(name) = &item.company else { continue };
         let key = fold(name);
         if known.companies.0.contains_key(&key)
-            || known.pending_companies.contains_key(&key)
             || named.contains_key(&key)
             || refused_companies.contains_key(&key)
         {
@@ -393,10 +344,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             moved.skip(item.line, errors.iter().cloned());
             continue;
         }
-        let company = company_key.and_then(|k| {
-            let known_before = known.companies.0.get(&k).or(known.pending_companies.get(&k));
-            known_before.or(named.get(&k)).cloned()
-        });
+        let company = company_key.and_then(|k| known.companies.0.get(&k).or(named.get(&k)).cloned());
         let index = match keys(&item.fields).find_map(|k| touched_by_key.get(&k).copied()) {
             Some(index) => index,
             None => match keys(&item.fields).find_map(|k| existing_by_key.get(&k).copied()) {
@@ -453,17 +401,6 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
     moved.counts.companies_created += new_companies.len() as u64;
     moved.updated_at = now();
     Ok(Plan { moved, new_companies, named, created, updated, changes })
-}
-
-impl Plan {
-    /// What this batch adds, for a batch planned while it is written.
-    pub(super) fn pending(&self) -> Pending {
-        let updated = self.updated.iter().map(|(after, _)| after);
-        Pending {
-            contacts: self.created.iter().chain(updated).cloned().collect(),
-            companies: self.named.clone(),
-        }
-    }
 }
 
 pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {

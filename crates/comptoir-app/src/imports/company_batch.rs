@@ -150,14 +150,13 @@ fn keys(fields: &CompanyFields) -> Vec<String> {
 }
 
 impl App {
-    /// Works out a batch's writes from its rows and the companies they may be about; `import`
-    /// is as the batch before left it, once written.
-    pub(super) async fn plan_company_batch(
+    /// Writes a batch (or, for a dry run, counts what it would write): `import` moved on.
+    pub(super) async fn try_company_batch(
         &self,
         actor: &Actor,
         import: &Import,
         read: &Read,
-    ) -> Result<Plan, AppError> {
+    ) -> Result<Import, AppError> {
         let (mut sirens, mut domains, mut names) = (Vec::new(), Vec::new(), Vec::new());
         for item in &read.items {
             let f = &item.fields;
@@ -166,30 +165,25 @@ impl App {
             names.push(fold(&f.name));
         }
         let existing = comptoir_store::companies::matching(&self.db, &sirens, &domains, &names).await?;
-        plan(actor, import, read, &existing)
-    }
-
-    /// Writes a planned batch (or, for a dry run, only moves the import on) in one transaction.
-    pub(super) async fn write_company_plan(&self, actor: &Actor, plan: &Plan) -> Result<Import, AppError> {
+        let plan = plan(actor, import, read, &existing)?;
         let mut tx = self.db.begin().await?;
-        if !plan.moved.dry_run {
+        if !import.dry_run {
             comptoir_store::companies::insert_many(&mut tx, &plan.created).await?;
             for (after, before) in &plan.updated {
                 Companies::update(&mut tx, before, after).await?;
             }
-            let origin = Origin { actor: Some(actor), operation: Some(plan.moved.id) };
+            let origin = Origin { actor: Some(actor), operation: Some(import.id) };
             record_all(&mut tx, origin, &plan.changes).await?;
         }
         comptoir_store::imports::save(&mut tx, &plan.moved).await?;
         tx.commit().await?;
-        Ok(plan.moved.clone())
+        Ok(plan.moved)
     }
 }
 
 /// A batch's writes, worked out.
-pub(super) struct Plan {
-    /// The import as the batch leaves it.
-    pub moved: Import,
+struct Plan {
+    moved: Import,
     created: Vec<Company>,
     /// Each changed company after and before.
     updated: Vec<(Company, Company)>,

@@ -36,7 +36,8 @@ use std::io::Read;
 /// How many rows are read, checked and written together.
 pub const IMPORT_BATCH: usize = 1000;
 
-/// Every how many batches the database's statistics are brought up to date.
+/// Every how many batches the database's statistics are brought up to date: the tables an
+/// import grows must stay read through their indexes.
 const STATISTICS_EVERY: u64 = 100;
 
 /// How long an import may go without moving before it is taken for interrupted.
@@ -190,11 +191,9 @@ impl App {
     }
 
     /// Runs a started import to the end of its file. The file is read and its rows checked on
-    /// a thread of their own, a batch ahead; a batch of contacts is planned while the one before
-    /// is written, against what that one writes, so the database and the planning work at the
-    /// same time. Batches still commit one after the other, each with the import's row.
-    /// `progress` hears the import after each batch. A file that turns out unreadable halfway
-    /// ends the import as failed, with the batches before written.
+    /// a thread of their own, a batch ahead of the writes, so both cores work. `progress` hears
+    /// the import after each batch. A file that turns out unreadable halfway ends the import as
+    /// failed, with the batches before written.
     pub async fn run_import<R: Read + Send + 'static>(
         &self,
         actor: &Actor,
@@ -210,30 +209,15 @@ impl App {
         });
         let mut companies = batch::CompanyCache::default();
         let mut batches = 0u64;
-        let mut in_flight: Option<InFlight> = None;
         loop {
-            let received = batches_read.recv().await;
-            let planned = match &received {
-                Some(Ok((read, bytes_read))) => {
-                    let mut base = in_flight.as_ref().map_or(&import, |f| &f.moved).clone();
-                    base.bytes_read = (*bytes_read).min(base.file_bytes);
-                    let pending = in_flight.as_ref().map(|f| &f.pending);
-                    Some(self.plan_next(actor, &base, read, &companies, pending, batches).await)
-                }
-                _ => None,
-            };
-            batches += 1;
-            let mut planned_on_sand = false;
-            if let Some(flight) = in_flight.take() {
-                match self.land(actor, flight, &mut import, &mut companies).await {
-                    Ok(as_planned) => planned_on_sand = !as_planned,
-                    Err(error) => return Err(self.stopped(&mut import, error).await),
-                }
-                progress(&import);
+            // Soon after the start too: an empty table's statistics say nothing of its next rows.
+            if matches!(batches, 5 | 20) || batches.is_multiple_of(STATISTICS_EVERY) {
+                comptoir_store::contacts::refresh_statistics(&self.db).await?;
             }
-            let (read, bytes_read, planned) = match (received, planned) {
-                (Some(Ok((read, bytes_read))), Some(planned)) => (read, bytes_read, planned),
-                (Some(Err(error)), _) => {
+            batches += 1;
+            let (read, bytes_read) = match batches_read.recv().await {
+                Some(Ok(next)) => next,
+                Some(Err(error)) => {
                     let line = match &error {
                         FileError::Malformed { line, .. } => *line,
                         _ => 0,
@@ -242,7 +226,7 @@ impl App {
                     import.status = ImportStatus::Failed;
                     break;
                 }
-                _ => {
+                None => {
                     // The reader is done: at the file's end, or stopped by a fault of its own.
                     if reading.await.is_err() {
                         import.report(0, "file".to_owned(), "the file could not be read on".to_owned());
@@ -254,29 +238,21 @@ impl App {
                     break;
                 }
             };
-            let planned = if planned_on_sand {
-                // The batch before was planned again after a conflict: this one, planned on
-                // what it was to write, is planned again too.
-                let mut base = import.clone();
-                base.bytes_read = bytes_read.min(base.file_bytes);
-                self.plan_batch(actor, &base, &read, &companies, None).await
-            } else {
-                planned
-            };
-            let planned = match planned {
-                Ok(planned) => planned,
-                Err(error) => return Err(self.stopped(&mut import, error).await),
-            };
-            let flight = self.write_in_background(actor, read, bytes_read, planned);
-            if kind == RowKind::Companies {
-                // A batch of companies is planned from the database alone: the next waits.
-                if let Err(error) = self.land(actor, flight, &mut import, &mut companies).await {
-                    return Err(self.stopped(&mut import, error).await);
+            // Text decoded from a one-byte encoding is longer than the file: never past its end.
+            import.bytes_read = bytes_read.min(import.file_bytes);
+            if let Err(error) = self.write_batch(actor, &mut import, &read, &mut companies).await {
+                // The batches before stay written; the import says it stopped, and why.
+                import.report(0, "import".to_owned(), format!("stopped: {error}"));
+                import.status = ImportStatus::Failed;
+                import.updated_at = now();
+                if let Ok(mut tx) = self.db.begin().await
+                    && comptoir_store::imports::save(&mut tx, &import).await.is_ok()
+                {
+                    let _ = tx.commit().await;
                 }
-                progress(&import);
-            } else {
-                in_flight = Some(flight);
+                return Err(error);
             }
+            progress(&import);
         }
         let at = now();
         import.updated_at = at;
@@ -309,98 +285,10 @@ impl App {
 }
 
 impl App {
-    /// Plans a batch (see [`App::plan_batch`]), the database's statistics brought up to date
-    /// first when it is time: the tables an import grows must stay read through their indexes.
-    async fn plan_next(
-        &self,
-        actor: &Actor,
-        import: &Import,
-        read: &BatchOf,
-        companies: &batch::CompanyCache,
-        pending: Option<&batch::Pending>,
-        batches: u64,
-    ) -> Result<Planned, AppError> {
-        // Soon after the start too: an empty table's statistics say nothing of its next rows.
-        if matches!(batches, 5 | 20) || batches.is_multiple_of(STATISTICS_EVERY) {
-            comptoir_store::contacts::refresh_statistics(&self.db).await?;
-        }
-        self.plan_batch(actor, import, read, companies, pending).await
-    }
-
-    /// Works out a batch's writes; `import` is as the batch before leaves it, `pending` what
-    /// that batch writes if it is still being written.
-    async fn plan_batch(
-        &self,
-        actor: &Actor,
-        import: &Import,
-        read: &BatchOf,
-        companies: &batch::CompanyCache,
-        pending: Option<&batch::Pending>,
-    ) -> Result<Planned, AppError> {
-        Ok(match read {
-            BatchOf::Contacts(read) => {
-                Planned::Contacts(self.plan_contact_batch(actor, import, read, companies, pending).await?)
-            }
-            BatchOf::Companies(read) => {
-                Planned::Companies(self.plan_company_batch(actor, import, read).await?)
-            }
-        })
-    }
-
-    /// Starts writing a planned batch on a task of its own.
-    fn write_in_background(
-        &self,
-        actor: &Actor,
-        read: BatchOf,
-        bytes_read: u64,
-        planned: Planned,
-    ) -> InFlight {
-        let (app, writer) = (self.clone(), *actor);
-        let (moved, pending) = match &planned {
-            Planned::Contacts(plan) => (plan.moved.clone(), plan.pending()),
-            Planned::Companies(plan) => (plan.moved.clone(), batch::Pending::default()),
-        };
-        let writing = tokio::spawn(async move {
-            match &planned {
-                Planned::Contacts(plan) => app.write_contact_plan(&writer, plan).await,
-                Planned::Companies(plan) => app.write_company_plan(&writer, plan).await,
-            }
-        });
-        InFlight { read, bytes_read, moved, pending, writing }
-    }
-
-    /// Waits for a batch's writing to end and moves `import` on. A record changed by someone
-    /// else since the batch was planned makes it start again from its rows, planned and written
-    /// alone; says whether it was written as planned.
-    async fn land(
-        &self,
-        actor: &Actor,
-        flight: InFlight,
-        import: &mut Import,
-        companies: &mut batch::CompanyCache,
-    ) -> Result<bool, AppError> {
-        let InFlight { read, bytes_read, moved: _, pending, writing } = flight;
-        let written = writing
-            .await
-            .map_err(|error| AppError::Internal(format!("a batch's writing failed: {error}")))?;
-        match written {
-            Ok(moved) => {
-                *import = moved;
-                companies.remember(pending);
-                Ok(true)
-            }
-            Err(error) if error.is_changed_meanwhile() => {
-                import.bytes_read = bytes_read.min(import.file_bytes);
-                self.write_batch_alone(actor, import, &read, companies).await?;
-                Ok(false)
-            }
-            Err(error) => Err(error),
-        }
-    }
-
-    /// Plans and writes a batch with nothing else in flight, planning it again (up to three
-    /// times) while records it changes are changed by someone else meanwhile.
-    async fn write_batch_alone(
+    /// Writes a batch (or, for a dry run, counts what it would write) and moves `import` on. A
+    /// record changed by someone else between the reading and the writing makes the batch
+    /// start again from the reading.
+    async fn write_batch(
         &self,
         actor: &Actor,
         import: &mut Import,
@@ -409,58 +297,20 @@ impl App {
     ) -> Result<(), AppError> {
         let mut attempts = 0;
         loop {
-            let written = match self.plan_batch(actor, import, read, companies, None).await? {
-                Planned::Contacts(plan) => {
-                    self.write_contact_plan(actor, &plan).await.map(|moved| (moved, plan.pending()))
-                }
-                Planned::Companies(plan) => self
-                    .write_company_plan(actor, &plan)
-                    .await
-                    .map(|moved| (moved, batch::Pending::default())),
+            let tried = match read {
+                BatchOf::Contacts(read) => self.try_contact_batch(actor, import, read, companies).await,
+                BatchOf::Companies(read) => self.try_company_batch(actor, import, read).await,
             };
-            match written {
-                Err(error) if error.is_changed_meanwhile() && attempts < 2 => attempts += 1,
+            match tried {
+                Err(error) if error.is_changed_meanwhile() && attempts < 3 => attempts += 1,
                 Err(error) => return Err(error),
-                Ok((moved, pending)) => {
+                Ok(moved) => {
                     *import = moved;
-                    companies.remember(pending);
                     return Ok(());
                 }
             }
         }
     }
-
-    /// Ends `import` as failed on `error`: the batches before stay written, and the import
-    /// says it stopped, and why.
-    async fn stopped(&self, import: &mut Import, error: AppError) -> AppError {
-        import.report(0, "import".to_owned(), format!("stopped: {error}"));
-        import.status = ImportStatus::Failed;
-        import.updated_at = now();
-        if let Ok(mut tx) = self.db.begin().await
-            && comptoir_store::imports::save(&mut tx, import).await.is_ok()
-        {
-            let _ = tx.commit().await;
-        }
-        error
-    }
-}
-
-/// A batch's writes worked out, of one kind or the other.
-enum Planned {
-    Contacts(batch::Plan),
-    Companies(company_batch::Plan),
-}
-
-/// A batch being written on a task of its own.
-struct InFlight {
-    /// Its rows, to plan again after a conflict.
-    read: BatchOf,
-    bytes_read: u64,
-    /// The import as the batch leaves it, once written.
-    moved: Import,
-    /// What it writes, for the batch planned meanwhile.
-    pending: batch::Pending,
-    writing: tokio::task::JoinHandle<Result<Import, AppError>>,
 }
 
 /// A batch of rows read and checked, of one kind or the other.

@@ -326,8 +326,8 @@ async fn a_killed_import_leaves_whole_batches_and_runs_again(s: TestServer) {
     assert_eq!(list["data"][0]["status"], "done");
 }
 
-/// A batch is planned while the one before is written: rows about the contacts and companies
-/// that batch writes still find them, never create them twice.
+/// Rows about the contacts and companies an earlier batch created or changed find them, and
+/// never create them twice.
 async fn rows_about_what_the_batch_before_wrote_add_to_it(s: TestServer) {
     let mut file = String::from("Prénom;Nom;E-mail;Ville;Société\n");
     for i in 0..1000 {
@@ -363,14 +363,13 @@ async fn a_contact_changed_by_someone_else_during_an_import_keeps_both_changes(s
     let body = json!({"first_name": "Zoé", "last_name": "Lefèvre", "emails": ["zoe@exemple.fr"]});
     let zoe = s.post("/api/v1/contacts", &s.admin, body).await;
     assert_eq!(zoe.status, StatusCode::CREATED, "{:?}", zoe.body);
-    let mut file = String::from("Prénom;Nom;E-mail;Ville\n");
-    for i in 0..1000 {
+    let mut file = String::from("Prénom;Nom;E-mail;Ville\n;;zoe@exemple.fr;Lyon\n");
+    for i in 0..999 {
         file.push_str(&format!("P{i};N{i:05};personne{i:05}@exemple.fr;Nantes\n"));
     }
-    file.push_str(";;zoe@exemple.fr;Lyon\n");
     let started = upload(&s, "kind=contacts", &s.admin, file.into_bytes()).await;
-    // The first batch's writes wait; the second batch, Zoé's, is planned meanwhile from her
-    // version before the change made under the hold.
+    // The batch is planned from Zoé as she was; its write waits for the hold, under which
+    // she changes.
     let mut held = s.hold_writes("contacts").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     held.execute(

@@ -101,8 +101,8 @@ impl BulkRuns {
         back_query: String,
     ) -> Result<Arc<BulkRun>, Arc<BulkRun>> {
         let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(running) = runs.values().find(|run| run.starter == starter && run.state().is_running()) {
-            return Err(running.clone());
+        if let Some(running) = running_of(&runs, starter) {
+            return Err(running);
         }
         let run = Arc::new(BulkRun {
             id: Uuid::new_v4(),
@@ -128,9 +128,13 @@ impl BulkRuns {
     /// The change `visitor` is running, if any: one at a time each, so a second click waits
     /// on the first instead of queueing behind its lock.
     pub fn running_for(&self, visitor: UserId) -> Option<Arc<BulkRun>> {
-        let runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
-        runs.values().find(|run| run.starter == visitor && run.state().is_running()).cloned()
+        running_of(&self.runs.lock().unwrap_or_else(PoisonError::into_inner), visitor)
     }
+}
+
+/// The run of `runs` that `starter` has going, if any.
+fn running_of(runs: &HashMap<Uuid, Arc<BulkRun>>, starter: UserId) -> Option<Arc<BulkRun>> {
+    runs.values().find(|run| run.starter == starter && run.state().is_running()).cloned()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Deals in the database, and the history of the stages they entered.
 
 use crate::db::{Db, StoreError, Tx};
+use crate::kept_figures::{Figures, moves};
 use crate::listing::{Catalog, ColumnKind, Page, Search, column};
 use crate::sql::{Bind, Sql, delete_row, insert_rows, json, update_row};
 use crate::{bind_all, on_pool, on_tx};
@@ -354,7 +355,7 @@ pub async fn count_matching(
 pub async fn insert(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
     insert_many(tx, std::iter::once(deal)).await?;
     keep_people(tx, deal.id, &deal.fields.contacts).await?;
-    add_to_totals(tx, deal, 1).await?;
+    follow_on_board(tx, None, Some(deal)).await?;
     crate::forecast::follow(tx, None, Some(deal)).await?;
     entered_stage(tx, deal, None).await
 }
@@ -423,43 +424,48 @@ pub async fn update(tx: &mut Tx, before: &Deal, after: &Deal) -> Result<(), Stor
     if after.fields.stage_id != before.fields.stage_id {
         entered_stage(tx, after, Some(before.fields.stage_id)).await?;
     }
-    let counted = |d: &Deal| (d.fields.stage_id, d.fields.amount, d.fields.probability);
-    if counted(before) != counted(after) {
-        add_to_totals(tx, before, -1).await?;
-        add_to_totals(tx, after, 1).await?;
-    }
+    follow_on_board(tx, Some(before), Some(after)).await?;
     crate::forecast::follow(tx, Some(before), Some(after)).await
 }
 
 /// Deletes `deal`, if it is still the stored version.
 pub async fn delete(tx: &mut Tx, deal: &Deal) -> Result<(), StoreError> {
     delete_row(tx, "DELETE FROM deals WHERE id = $1 AND version = $2", deal.id.0, deal.version).await?;
-    add_to_totals(tx, deal, -1).await?;
+    follow_on_board(tx, Some(deal), None).await?;
     crate::forecast::follow(tx, Some(deal), None).await
 }
 
-/// Adds `deal` to its stage's totals (`sign` 1), or takes it away (-1).
-async fn add_to_totals(tx: &mut Tx, deal: &Deal, sign: i64) -> Result<(), StoreError> {
+/// Where a deal counts on the board (its stage, and its currency, empty without an amount) and
+/// what it adds there.
+fn on_board(deal: &Deal) -> ((Uuid, &'static str), Figures) {
     let f = &deal.fields;
     let amount = f.amount.map_or(0, |m| m.minor_units);
     let currency = f.amount.map(|m| m.currency.code()).unwrap_or_default();
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO deal_stage_totals (stage_id, currency, deals, amount_minor, weighted)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (stage_id, currency) DO UPDATE SET deals = deal_stage_totals.deals + excluded.deals,
-                amount_minor = deal_stage_totals.amount_minor + excluded.amount_minor,
-                weighted = deal_stage_totals.weighted + excluded.weighted",
-        )
-        .bind(f.stage_id.0)
-        .bind(currency)
-        .bind(sign)
-        .bind(sign * amount)
-        .bind(sign * amount * i64::from(f.probability))
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    ((f.stage_id.0, currency), Figures { deals: 1, amount, weighted: amount * i64::from(f.probability) })
+}
+
+/// Moves a deal's figures in the stages' totals from where `before` counted to where `after`
+/// does; `None` for a deal not yet created, or deleted.
+async fn follow_on_board(tx: &mut Tx, before: Option<&Deal>, after: Option<&Deal>) -> Result<(), StoreError> {
+    for ((stage, currency), figures) in moves(before.map(on_board), after.map(on_board)) {
+        on_tx!(tx, |conn| {
+            sqlx::query(
+                "INSERT INTO deal_stage_totals (stage_id, currency, deals, amount_minor, weighted)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (stage_id, currency) DO UPDATE SET deals = deal_stage_totals.deals + excluded.deals,
+                    amount_minor = deal_stage_totals.amount_minor + excluded.amount_minor,
+                    weighted = deal_stage_totals.weighted + excluded.weighted",
+            )
+            .bind(stage)
+            .bind(currency)
+            .bind(figures.deals)
+            .bind(figures.amount)
+            .bind(figures.weighted)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! month by month.
 
 use crate::db::{Db, StoreError, Tx};
+use crate::kept_figures::{Figures, moves};
 use crate::sql::{Bind, Sql};
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -14,40 +15,40 @@ use sqlx::FromRow;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Where a deal counts in the kept figures, and what it adds there.
-#[derive(Debug, PartialEq)]
-struct Entry {
-    status: Outcome,
+/// The row where a deal counts in the kept figures.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    status: &'static str,
     day: String,
     pipeline: Uuid,
     /// The nil id for a deal without an owner: every column of the key has a value.
     owner: Uuid,
     currency: String,
-    amount: i64,
-    /// amount × probability, in hundredths of the minor unit.
-    weighted: i64,
 }
 
-impl Entry {
-    /// Lost deals, and deals without an amount or a day, are not forecast.
-    fn of(deal: &Deal) -> Option<Entry> {
-        let f = &deal.fields;
-        let day = match f.status {
-            Outcome::Open => f.expected_close_on?,
-            Outcome::Won => deal.closed_at?.date_naive(),
-            Outcome::Lost => return None,
-        };
-        let amount = f.amount?;
-        Some(Entry {
-            status: f.status,
-            day: day.format("%Y-%m-%d").to_string(),
-            pipeline: f.pipeline_id.0,
-            owner: f.owner_id.map_or(Uuid::nil(), |o| o.0),
-            currency: amount.currency.code().to_owned(),
-            amount: amount.minor_units,
-            weighted: amount.minor_units * i64::from(f.probability),
-        })
-    }
+/// Where `deal` counts and what it adds there (the weighted amount in hundredths of the minor
+/// unit); lost deals, and deals without an amount or a day, are not forecast.
+fn counted(deal: &Deal) -> Option<(Key, Figures)> {
+    let f = &deal.fields;
+    let day = match f.status {
+        Outcome::Open => f.expected_close_on?,
+        Outcome::Won => deal.closed_at?.date_naive(),
+        Outcome::Lost => return None,
+    };
+    let amount = f.amount?;
+    let key = Key {
+        status: f.status.as_str(),
+        day: day.format("%Y-%m-%d").to_string(),
+        pipeline: f.pipeline_id.0,
+        owner: f.owner_id.map_or(Uuid::nil(), |o| o.0),
+        currency: amount.currency.code().to_owned(),
+    };
+    let figures = Figures {
+        deals: 1,
+        amount: amount.minor_units,
+        weighted: amount.minor_units * i64::from(f.probability),
+    };
+    Some((key, figures))
 }
 
 /// Moves a deal's figures from where `before` counted to where `after` does; `None` for a
@@ -57,21 +58,14 @@ pub(crate) async fn follow(
     before: Option<&Deal>,
     after: Option<&Deal>,
 ) -> Result<(), StoreError> {
-    let (before, after) = (before.and_then(Entry::of), after.and_then(Entry::of));
-    if before == after {
-        return Ok(());
-    }
-    if let Some(entry) = before {
-        add(tx, &entry, -1).await?;
-    }
-    if let Some(entry) = after {
-        add(tx, &entry, 1).await?;
+    for (key, figures) in moves(before.and_then(counted), after.and_then(counted)) {
+        add(tx, &key, figures).await?;
     }
     Ok(())
 }
 
-/// Adds `entry` to its row (`sign` 1) or takes it away (-1); a row left with no deal goes.
-async fn add(tx: &mut Tx, entry: &Entry, sign: i64) -> Result<(), StoreError> {
+/// Adds `figures` to the row of `key`; a row left with no deal goes.
+async fn add(tx: &mut Tx, key: &Key, figures: Figures) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO deal_forecast_totals
@@ -82,29 +76,29 @@ async fn add(tx: &mut Tx, entry: &Entry, sign: i64) -> Result<(), StoreError> {
                 amount_minor = deal_forecast_totals.amount_minor + excluded.amount_minor,
                 weighted = deal_forecast_totals.weighted + excluded.weighted",
         )
-        .bind(entry.status.as_str())
-        .bind(&entry.day)
-        .bind(entry.pipeline)
-        .bind(entry.owner)
-        .bind(&entry.currency)
-        .bind(sign)
-        .bind(sign * entry.amount)
-        .bind(sign * entry.weighted)
+        .bind(key.status)
+        .bind(&key.day)
+        .bind(key.pipeline)
+        .bind(key.owner)
+        .bind(&key.currency)
+        .bind(figures.deals)
+        .bind(figures.amount)
+        .bind(figures.weighted)
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
     })?;
-    if sign < 0 {
+    if figures.takes_away() {
         on_tx!(tx, |conn| {
             sqlx::query(
                 "DELETE FROM deal_forecast_totals WHERE status = $1 AND day = $2 AND pipeline_id = $3
                     AND owner_id = $4 AND currency = $5 AND deals = 0",
             )
-            .bind(entry.status.as_str())
-            .bind(&entry.day)
-            .bind(entry.pipeline)
-            .bind(entry.owner)
-            .bind(&entry.currency)
+            .bind(key.status)
+            .bind(&key.day)
+            .bind(key.pipeline)
+            .bind(key.owner)
+            .bind(&key.currency)
             .execute(&mut *conn)
             .await
             .map(|r| r.rows_affected())

@@ -22,6 +22,7 @@ pub mod forecast;
 pub mod idempotency;
 pub mod import_templates;
 pub mod imports;
+mod kept_figures;
 pub mod listing;
 pub mod macros;
 pub mod mail;

@@ -16,6 +16,7 @@ on_both_databases!(
     the_forecast_adds_up_committed_weighted_and_best_case_by_month,
     the_forecasts_kept_figures_follow_every_change,
     a_boards_kept_totals_follow_every_change,
+    deals_moving_past_each_other_at_once_all_land,
     a_pipeline_report_follows_deals_through_their_stages,
     a_pipeline_report_adds_up_values_in_the_base_currency,
 );
@@ -698,6 +699,53 @@ async fn a_boards_kept_totals_follow_every_change(s: TestServer) {
     assert_eq!(kept, counted);
     let eur_b = kept.iter().find(|r| r.0 == stage(&sales, 1) && r.1 == json!("EUR")).cloned();
     assert_eq!(eur_b.map(|r| (r.2, r.3, r.4)), Some((1, 260_050, 85_816)), "33 % of 2600.50, rounded down");
+}
+
+/// Many changes at once, half moving deals one way between two rows of the kept totals and
+/// half the other way: each takes the rows in the same order, so none waits on another for
+/// ever and every one lands.
+async fn deals_moving_past_each_other_at_once_all_land(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let id = sales["id"].as_str().expect("an id").to_owned();
+    let (early, late) = ("2033-01-10", "2033-02-10");
+    let mut deals = vec![];
+    for i in 0..24 {
+        let (at, close) = if i % 2 == 0 { (0, early) } else { (1, late) };
+        let body = json!({"title": format!("Affaire {i}"), "amount": "100", "currency": "EUR",
+                          "expected_close_on": close, "stage_id": stage(&sales, at)});
+        let created = s.post("/api/v1/deals", &s.admin, body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        deals.push(created.id());
+    }
+    let server = &s;
+    let moves = deals.iter().enumerate().map(|(i, deal)| {
+        let to = stage(&sales, if i % 2 == 0 { 1 } else { 0 });
+        async move { move_to(server, &server.admin, deal, json!({"stage_id": to})).await.status }
+    });
+    let moved = futures_util::future::join_all(moves).await;
+    assert!(moved.iter().all(|s| *s == StatusCode::OK), "{moved:?}");
+    let changes = deals.iter().enumerate().map(|(i, deal)| {
+        let close = if i % 2 == 0 { late } else { early };
+        let path = format!("/api/v1/deals/{deal}");
+        async move { server.patch(&path, &server.admin, json!({"expected_close_on": close})).await.status }
+    });
+    let changed = futures_util::future::join_all(changes).await;
+    assert!(changed.iter().all(|s| *s == StatusCode::OK), "{changed:?}");
+
+    let totals = s.get(&format!("/api/v1/pipelines/{id}/totals"), &s.admin).await;
+    let deals_in = |at: usize| {
+        totals.body["data"]
+            .as_array()
+            .expect("totals")
+            .iter()
+            .find(|t| t["stage_id"] == json!(stage(&sales, at)))
+            .map(|t| t["deals"].clone())
+    };
+    assert_eq!((deals_in(0), deals_in(1)), (Some(json!(12)), Some(json!(12))));
+    let forecast = s.get("/api/v1/forecast?from=2033-01&months=2", &s.admin).await;
+    let open: Vec<&Value> =
+        forecast.body["data"].as_array().expect("months").iter().map(|m| &m["open_deals"]).collect();
+    assert_eq!(open, [&json!(12), &json!(12)]);
 }
 
 async fn a_pipeline_report_follows_deals_through_their_stages(s: TestServer) {

@@ -597,6 +597,10 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("deal_stage_changes", "to_stage_id"),
     ("deal_stage_changes", "changed_at"),
     ("deal_stage_changes", "left_at"),
+    ("deal_stage_changes", "owner_id"),
+    ("deal_stage_changes", "currency"),
+    ("deal_stage_changes", "amount_minor"),
+    ("deal_stage_changes", "value_on"),
 ];
 
 pub fn is_personal(table: &str, column: &str) -> bool {

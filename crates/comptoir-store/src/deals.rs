@@ -421,6 +421,7 @@ pub async fn update(tx: &mut Tx, before: &Deal, after: &Deal) -> Result<(), Stor
     if after.fields.contacts != before.fields.contacts {
         keep_people(tx, after.id, &after.fields.contacts).await?;
     }
+    entries_follow(tx, before, after).await?;
     if after.fields.stage_id != before.fields.stage_id {
         entered_stage(tx, after, Some(before.fields.stage_id)).await?;
     }
@@ -502,16 +503,78 @@ async fn entered_stage(tx: &mut Tx, deal: &Deal, from: Option<StageId>) -> Resul
         })?;
     }
     on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+        let query = sqlx::query(
+            "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at,
+                owner_id, currency, amount_minor, value_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(Uuid::now_v7())
         .bind(deal.id.0)
         .bind(deal.fields.pipeline_id.0)
         .bind(from.map(|s| s.0))
         .bind(deal.fields.stage_id.0)
-        .bind(deal.stage_entered_at)
+        .bind(deal.stage_entered_at);
+        let values = EntryValues::of(deal);
+        query
+            .bind(values.owner)
+            .bind(values.currency)
+            .bind(values.amount)
+            .bind(values.value_on)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// What each entry of a deal into a stage keeps of it for the pipeline report: its owner,
+/// currency and amount, and the day that amount converts at (the day it closed, or should).
+#[derive(PartialEq)]
+struct EntryValues {
+    owner: Option<Uuid>,
+    currency: Option<&'static str>,
+    amount: Option<i64>,
+    value_on: Option<String>,
+}
+
+impl EntryValues {
+    fn of(deal: &Deal) -> EntryValues {
+        let f = &deal.fields;
+        let day = deal.closed_at.map(|at| at.date_naive()).or(f.expected_close_on);
+        EntryValues {
+            owner: f.owner_id.map(|o| o.0),
+            currency: f.amount.map(|m| m.currency.code()),
+            amount: f.amount.map(|m| m.minor_units),
+            value_on: day.map(|d| d.format("%Y-%m-%d").to_string()),
+        }
+    }
+
+    fn binds(self) -> [Bind; 4] {
+        [
+            Bind::OptUuid(self.owner),
+            Bind::OptText(self.currency.map(str::to_owned)),
+            Bind::OptInt(self.amount),
+            Bind::OptText(self.value_on),
+        ]
+    }
+}
+
+/// Rewrites what `deal`'s entries into stages keep of it, when that changed since `before`.
+async fn entries_follow(tx: &mut Tx, before: &Deal, deal: &Deal) -> Result<(), StoreError> {
+    let values = EntryValues::of(deal);
+    if EntryValues::of(before) == values {
+        return Ok(());
+    }
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE deal_stage_changes SET owner_id = $2, currency = $3, amount_minor = $4, value_on = $5
+             WHERE deal_id = $1",
+        )
+        .bind(deal.id.0)
+        .bind(values.owner)
+        .bind(values.currency)
+        .bind(values.amount)
+        .bind(values.value_on.as_deref())
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())
@@ -611,7 +674,6 @@ fn push_board_filter(sql: &mut Sql, filter: &BoardFilter) {
 
 /// One stage a deal entered, as a bulk load writes it.
 pub struct StageChangeRow {
-    pub deal: DealId,
     pub pipeline: PipelineId,
     pub from: Option<StageId>,
     pub to: StageId,
@@ -620,24 +682,26 @@ pub struct StageChangeRow {
     pub left_at: Option<DateTime<Utc>>,
 }
 
-/// Writes many stage changes in few statements (demo data, whose deals were inserted with
-/// [`insert_many`]).
+/// Writes many stage changes in few statements, each with the deal it is of (demo data, whose
+/// deals were inserted with [`insert_many`]).
 pub async fn insert_stage_changes<'a>(
     tx: &mut Tx,
-    changes: impl IntoIterator<Item = &'a StageChangeRow>,
+    changes: impl IntoIterator<Item = (&'a Deal, &'a StageChangeRow)>,
 ) -> Result<(), StoreError> {
     const HEAD: &str = "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id,
-        changed_at, left_at)";
-    let rows = changes.into_iter().map(|c| {
-        vec![
+        changed_at, left_at, owner_id, currency, amount_minor, value_on)";
+    let rows = changes.into_iter().map(|(deal, c)| {
+        let mut row = vec![
             Bind::Uuid(Uuid::now_v7()),
-            Bind::Uuid(c.deal.0),
+            Bind::Uuid(deal.id.0),
             Bind::Uuid(c.pipeline.0),
             Bind::OptUuid(c.from.map(|s| s.0)),
             Bind::Uuid(c.to.0),
             Bind::Time(c.at),
             Bind::OptTime(c.left_at),
-        ]
+        ];
+        row.extend(EntryValues::of(deal).binds());
+        row
     });
     insert_rows(tx, HEAD, rows).await
 }
@@ -692,14 +756,11 @@ pub async fn report(
     };
     let mut sql = Sql::new("SELECT c.to_stage_id, count(*), CAST(");
     sql.push(days).push(" AS DOUBLE PRECISION) FROM deal_stage_changes c");
-    if scope.owner.is_some() {
-        sql.push(" JOIN deals d ON d.id = c.deal_id");
-    }
     sql.push(" WHERE c.pipeline_id = ").bind(Bind::Uuid(scope.pipeline.0));
     sql.push(" AND c.changed_at >= ").bind(start_of(scope.from));
     sql.push(" AND c.changed_at < ").bind(start_of(scope.until));
     if let Some(owner) = scope.owner {
-        sql.push(" AND d.owner_id = ").bind(Bind::Uuid(owner.0));
+        sql.push(" AND c.owner_id = ").bind(Bind::Uuid(owner.0));
     }
     sql.push(" GROUP BY c.to_stage_id");
     let (text, binds) = sql.into_parts(dialect);
@@ -790,24 +851,18 @@ async fn report_values(db: &Db, scope: &ReportScope, base: Currency) -> Result<R
     };
     let base_code = Bind::Text(base.code().to_owned());
     // A row per key and currency; per day too for another currency.
-    let mut sql = Sql::new("SELECT c.to_stage_id, d.currency, CASE WHEN d.currency = ");
-    sql.bind(base_code.clone()).push(" THEN '' ELSE COALESCE(d.closed_on, d.expected_close_on, ");
-    sql.push(entered_on).push(") END AS day, count(*), CAST(sum(d.amount_minor) AS BIGINT)");
-    // SQLite would rather read the deal through its unique id than from the index that covers
-    // what is summed.
-    let deals = match dialect {
-        crate::Dialect::Sqlite => " JOIN deals d INDEXED BY deals_report_values",
-        crate::Dialect::Postgres => " JOIN deals d",
-    };
-    sql.push(" FROM deal_stage_changes c").push(deals).push(" ON d.id = c.deal_id WHERE c.pipeline_id = ");
-    sql.bind(Bind::Uuid(scope.pipeline.0));
+    // Each entry keeps its deal's values (see `EntryValues`): no deal is read.
+    let mut sql = Sql::new("SELECT c.to_stage_id, c.currency, CASE WHEN c.currency = ");
+    sql.bind(base_code.clone()).push(" THEN '' ELSE COALESCE(c.value_on, ");
+    sql.push(entered_on).push(") END AS day, count(*), CAST(sum(c.amount_minor) AS BIGINT)");
+    sql.push(" FROM deal_stage_changes c WHERE c.pipeline_id = ").bind(Bind::Uuid(scope.pipeline.0));
     sql.push(" AND c.changed_at >= ").bind(start_of(scope.from));
     sql.push(" AND c.changed_at < ").bind(start_of(scope.until));
-    sql.push(" AND d.amount_minor IS NOT NULL");
+    sql.push(" AND c.amount_minor IS NOT NULL");
     if let Some(owner) = scope.owner {
-        sql.push(" AND d.owner_id = ").bind(Bind::Uuid(owner.0));
+        sql.push(" AND c.owner_id = ").bind(Bind::Uuid(owner.0));
     }
-    sql.push(" GROUP BY c.to_stage_id, d.currency, day");
+    sql.push(" GROUP BY c.to_stage_id, c.currency, day");
     let (text, binds) = sql.into_parts(dialect);
     let by_stage: Vec<(Uuid, String, String, i64, i64)> = on_pool!(db, |pool| {
         crate::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(text)), binds).fetch_all(pool).await

@@ -108,14 +108,7 @@ impl Generator {
             if let Some(previous) = changes.last_mut() {
                 previous.left_at = Some(at);
             }
-            changes.push(StageChangeRow {
-                deal: id,
-                pipeline: pipeline.id,
-                from,
-                to: *stage,
-                at,
-                left_at: None,
-            });
+            changes.push(StageChangeRow { pipeline: pipeline.id, from, to: *stage, at, left_at: None });
             from = Some(*stage);
             at = (at + Duration::hours(self.rng.random_range(6..24 * 21))).min(self.now);
         }
@@ -204,12 +197,13 @@ pub async fn seed(
         let size = CHUNK.min(total - written);
         let (deals, changes): (Vec<Deal>, Vec<Vec<StageChangeRow>>) =
             (0..size).map(|i| generator.deal(written + i)).unzip();
-        let changes: Vec<StageChangeRow> = changes.into_iter().flatten().collect();
         let mut tx = app.db().begin().await?;
         comptoir_store::deals::insert_many(&mut tx, &deals).await?;
-        comptoir_store::deals::insert_stage_changes(&mut tx, &changes).await?;
+        let entries =
+            deals.iter().zip(&changes).flat_map(|(deal, entries)| entries.iter().map(move |e| (deal, e)));
+        comptoir_store::deals::insert_stage_changes(&mut tx, entries).await?;
         tx.commit().await?;
-        changes_written += changes.len() as u64;
+        changes_written += changes.iter().map(Vec::len).sum::<usize>() as u64;
         written += size;
         progress.inc(size);
     }

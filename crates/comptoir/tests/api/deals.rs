@@ -19,6 +19,7 @@ on_both_databases!(
     deals_moving_past_each_other_at_once_all_land,
     a_pipeline_report_follows_deals_through_their_stages,
     a_pipeline_report_adds_up_values_in_the_base_currency,
+    a_pipeline_reports_values_follow_each_change_of_the_deal,
 );
 
 /// A pipeline with three open stages (10 %, 40 %, 70 %), won and lost.
@@ -830,4 +831,57 @@ async fn a_pipeline_report_adds_up_values_in_the_base_currency(s: TestServer) {
     let page = browser.get(&format!("/deals/report?pipeline={id}&from={this_month}&months=1")).await;
     assert!(page.contains("<td class=\"num\">1\u{202f}800,00\u{a0}€</td>"), "{}", page.text);
     assert!(page.contains("1 passage dans une autre devise"), "{}", page.text);
+}
+
+/// Each entry into a stage counts at its deal's amount, currency, owner and closing day as they
+/// are now, whatever they were when it entered.
+async fn a_pipeline_reports_values_follow_each_change_of_the_deal(s: TestServer) {
+    let sales = pipeline(&s, "Ventes").await;
+    let id = sales["id"].as_str().expect("an id").to_owned();
+    let rates = json!({"rates": [{"currency": "USD", "on": "2031-03-01", "per_base": "1.25"},
+                                 {"currency": "USD", "on": "2031-04-01", "per_base": "2"}]});
+    let set =
+        s.request(reqwest::Method::PUT, "/api/v1/exchange-rates", Some(&s.admin), Some(rates), &[]).await;
+    assert_eq!(set.status, StatusCode::OK, "{:?}", set.body);
+    let body =
+        json!({"title": "Dollars", "amount": "1000", "currency": "USD", "expected_close_on": "2031-03-10"});
+    let deal = s.post("/api/v1/deals", &s.admin, body).await.id();
+    move_to(&s, &s.admin, &deal, json!({"stage_id": stage(&sales, 1)})).await;
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    let report = |owner: Option<String>| {
+        let mut path = format!("/api/v1/pipelines/{id}/report?from={this_month}&months=1");
+        if let Some(owner) = owner {
+            path.push_str(&format!("&owner_id={owner}"));
+        }
+        let s = &s;
+        async move {
+            let report = s.get(&path, &s.admin).await;
+            assert_eq!(report.status, StatusCode::OK, "{:?}", report.body);
+            report.body["stages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|st| (st["entered"].as_i64().unwrap_or(-1), st["value"].as_i64().unwrap_or(-1)))
+                .take(2)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(report(None).await, [(1, 80_000), (1, 80_000)], "1000 $ at 1.25");
+    let path = format!("/api/v1/deals/{deal}");
+    for (change, expected, why) in [
+        (json!({"amount": "2000"}), 160_000, "2000 $ at 1.25"),
+        (json!({"expected_close_on": "2031-04-10"}), 100_000, "2000 $ at April's 2"),
+        (json!({"amount": "500", "currency": "EUR"}), 50_000, "500 €"),
+    ] {
+        let changed = s.patch(&path, &s.admin, change).await;
+        assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+        assert_eq!(report(None).await, [(1, expected), (1, expected)], "{why}");
+    }
+    let (seller, _) = s.user(Role::Sales).await;
+    let reassigned = s.patch(&path, &s.admin, json!({"owner_id": seller})).await;
+    assert_eq!(reassigned.status, StatusCode::OK, "{:?}", reassigned.body);
+    assert_eq!(report(Some(seller.to_string())).await, [(1, 50_000), (1, 50_000)], "the seller's now");
+    assert_eq!(report(Some(s.admin_id.to_string())).await, [(0, 0), (0, 0)], "no longer the admin's");
+    s.delete(&path, &s.admin).await;
+    assert_eq!(report(None).await, [(0, 0), (0, 0)], "a deleted deal's entries go with it");
 }

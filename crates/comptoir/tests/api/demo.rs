@@ -69,4 +69,14 @@ async fn demo_deals_go_through_their_stages(s: TestServer) {
     assert!(counted > 250, "most deals are new business: {counted}");
     let forecast = s.get("/api/v1/forecast", &s.admin).await;
     assert!(forecast.body["data"][0]["best_case"].as_i64().is_some_and(|b| b > 0), "{:?}", forecast.body);
+    let quarter = chrono::Utc::now().date_naive() - chrono::Months::new(2);
+    let from = quarter.format("%Y-%m");
+    let report = s.get(&format!("/api/v1/pipelines/{id}/report?from={from}&months=3"), &s.admin).await;
+    let entered = &report.body["stages"][0];
+    assert!(
+        entered["entered"].as_i64().is_some_and(|n| n > 0)
+            && entered["value"].as_i64().is_some_and(|v| v > 0),
+        "the demo's stage entries carry their deals' values: {:?}",
+        report.body
+    );
 }

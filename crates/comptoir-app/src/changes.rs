@@ -3,7 +3,7 @@
 use crate::AppError;
 use comptoir_domain::audit::{Action, AuditEntry, DomainEvent};
 use comptoir_domain::changes::diff;
-use comptoir_domain::ids::{AuditId, OperationId};
+use comptoir_domain::ids::{AuditId, OperationId, UserId};
 use comptoir_domain::kinds::{EventName, Happening, Milestone, ObjectType};
 use comptoir_domain::time::now;
 use comptoir_domain::users::Actor;
@@ -39,7 +39,7 @@ pub async fn record<T: Serialize>(
     let to_json = |v: Option<&T>| v.map(serde_json::to_value).transpose().map(|v| v.unwrap_or(Value::Null));
     let before = to_json(before).map_err(|e| AppError::Internal(e.to_string()))?;
     let after = to_json(after).map_err(|e| AppError::Internal(e.to_string()))?;
-    let changes = diff(&before, &after);
+    let changes = diff(before, after);
     let at = now();
     let Origin { actor, operation } = origin;
     let actor_id = actor.map(|a| a.user_id);
@@ -89,42 +89,59 @@ pub struct Change {
 }
 
 /// Records and announces many changes as [`record`] does one, in few statements.
-pub async fn record_all(tx: &mut Tx, origin: Origin<'_>, changes: &[Change]) -> Result<(), AppError> {
-    let at = now();
-    let Origin { actor, operation } = origin;
-    let actor_id = actor.map(|a| a.user_id);
-    let mut entries = Vec::with_capacity(changes.len());
-    let mut events = Vec::with_capacity(changes.len());
-    for change in changes {
-        let fields = diff(&change.before, &change.after);
-        let changed_fields: Vec<&String> = fields.keys().collect();
-        let mut payload = json!({ "changed_fields": changed_fields });
-        if let (Some(operation), Some(map)) = (operation, payload.as_object_mut()) {
-            map.insert("operation_id".to_owned(), json!(operation));
+pub async fn record_all(tx: &mut Tx, origin: Origin<'_>, changes: Vec<Change>) -> Result<(), AppError> {
+    Recorded::of(origin.actor.map(|a| a.user_id), origin.operation, changes).write(tx).await
+}
+
+/// The audit entries and events of many changes, worked out before they are written: an
+/// import works them out on another thread while its records are being written.
+pub struct Recorded {
+    entries: Vec<AuditEntry>,
+    events: Vec<DomainEvent>,
+}
+
+impl Recorded {
+    /// What `changes` made by `actor_id` (`None`: the system) as part of `operation` record and
+    /// announce. The changes' values move into the entries.
+    pub fn of(actor_id: Option<UserId>, operation: Option<OperationId>, changes: Vec<Change>) -> Recorded {
+        let at = now();
+        let mut entries = Vec::with_capacity(changes.len());
+        let mut events = Vec::with_capacity(changes.len());
+        for change in changes {
+            let fields = diff(change.before, change.after);
+            let changed_fields: Vec<&String> = fields.keys().collect();
+            let mut payload = json!({ "changed_fields": changed_fields });
+            if let (Some(operation), Some(map)) = (operation, payload.as_object_mut()) {
+                map.insert("operation_id".to_owned(), json!(operation));
+            }
+            events.push(DomainEvent {
+                id: Uuid::now_v7(),
+                occurred_at: at,
+                name: EventName::change(change.object_type, change.action).to_string(),
+                object_type: change.object_type.to_string(),
+                object_id: change.object_id,
+                actor_id,
+                payload,
+            });
+            entries.push(AuditEntry {
+                id: AuditId::new(),
+                occurred_at: at,
+                actor_id,
+                action: change.action,
+                object_type: change.object_type.to_string(),
+                object_id: change.object_id,
+                operation_id: operation,
+                changes: fields,
+            });
         }
-        events.push(DomainEvent {
-            id: Uuid::now_v7(),
-            occurred_at: at,
-            name: EventName::change(change.object_type, change.action).to_string(),
-            object_type: change.object_type.to_string(),
-            object_id: change.object_id,
-            actor_id,
-            payload,
-        });
-        entries.push(AuditEntry {
-            id: AuditId::new(),
-            occurred_at: at,
-            actor_id,
-            action: change.action,
-            object_type: change.object_type.to_string(),
-            object_id: change.object_id,
-            operation_id: operation,
-            changes: fields,
-        });
+        Recorded { entries, events }
     }
-    comptoir_store::audit::record_many(tx, &entries).await?;
-    comptoir_store::audit::emit_many(tx, &events).await?;
-    Ok(())
+
+    pub async fn write(self, tx: &mut Tx) -> Result<(), AppError> {
+        comptoir_store::audit::record_many(tx, self.entries).await?;
+        comptoir_store::audit::emit_many(tx, self.events).await?;
+        Ok(())
+    }
 }
 
 /// Announces that an object reached `milestone` (`deal.won`), beside the change that made it,

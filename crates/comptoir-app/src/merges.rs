@@ -249,7 +249,7 @@ async fn share_deals(
         comptoir_store::deals::replace_people(tx, *deal, &after, at).await?;
         changes.push(people_change(deal.0, &before, &after));
     }
-    record_all(tx, origin, &changes).await?;
+    record_all(tx, origin, changes).await?;
     Ok(deals.into_iter().map(|deal| deal.0).collect())
 }
 
@@ -299,7 +299,7 @@ impl App {
             comptoir_store::deals::replace_people(tx, deal, &before, at).await?;
             changes.push(people_change(deal.0, &after, &before));
         }
-        record_all(tx, origin, &changes).await
+        record_all(tx, origin, changes).await
     }
 }
 
@@ -324,5 +324,5 @@ async fn record_moves(
             after: json!({ column: to }),
         })
         .collect();
-    record_all(tx, origin, &changes).await
+    record_all(tx, origin, changes).await
 }

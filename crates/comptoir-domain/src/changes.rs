@@ -4,20 +4,24 @@ use serde_json::{Map, Value, json};
 
 /// `{"field": {"before": …, "after": …}}` for every top-level field whose value differs.
 /// A created record diffs against `Value::Null`, a deleted one against `Value::Null` after.
-pub fn diff(before: &Value, after: &Value) -> Map<String, Value> {
-    let empty = Map::new();
-    let before_map = before.as_object().unwrap_or(&empty);
-    let after_map = after.as_object().unwrap_or(&empty);
+/// The values move into the result: an import diffs a million records, and copying each one's
+/// fields was a good part of its time.
+pub fn diff(before: Value, after: Value) -> Map<String, Value> {
+    let object = |value: Value| match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let (before, mut after) = (object(before), object(after));
     let mut changes = Map::new();
-    for (key, old) in before_map {
-        let new = after_map.get(key).unwrap_or(&Value::Null);
+    for (key, old) in before {
+        let new = after.remove(&key).unwrap_or(Value::Null);
         if old != new {
-            changes.insert(key.clone(), json!({"before": old, "after": new}));
+            changes.insert(key, json!({"before": old, "after": new}));
         }
     }
-    for (key, new) in after_map {
-        if !before_map.contains_key(key) && !new.is_null() {
-            changes.insert(key.clone(), json!({"before": Value::Null, "after": new}));
+    for (key, new) in after {
+        if !new.is_null() {
+            changes.insert(key, json!({"before": Value::Null, "after": new}));
         }
     }
     changes
@@ -49,10 +53,10 @@ mod tests {
 
     #[test]
     fn diff_lists_only_changed_fields() {
-        let changes = diff(&json!({"a": 1, "b": 2}), &json!({"a": 1, "b": 3, "c": 4}));
+        let changes = diff(json!({"a": 1, "b": 2, "d": 5}), json!({"a": 1, "b": 3, "c": 4}));
         assert_eq!(
             Value::Object(changes),
-            json!({"b": {"before": 2, "after": 3}, "c": {"before": null, "after": 4}})
+            json!({"b": {"before": 2, "after": 3}, "c": {"before": null, "after": 4}, "d": {"before": 5, "after": null}})
         );
     }
 

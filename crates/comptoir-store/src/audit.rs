@@ -54,19 +54,19 @@ pub async fn emit(tx: &mut Tx, event: &DomainEvent) -> Result<(), StoreError> {
 }
 
 /// Writes many entries in few statements (an import's batch).
-pub async fn record_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<(), StoreError> {
+pub async fn record_many(tx: &mut Tx, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
     const HEAD: &str = "INSERT INTO audit_log (id, occurred_at, actor_id, action, object_type, object_id, changes, operation_id)";
     let rows: Vec<[Bind; 8]> = entries
-        .iter()
+        .into_iter()
         .map(|entry| {
             [
                 Bind::Uuid(entry.id.0),
                 Bind::Time(entry.occurred_at),
                 Bind::OptUuid(entry.actor_id.map(|a| a.0)),
                 Bind::Text(entry.action.as_str().to_owned()),
-                Bind::Text(entry.object_type.clone()),
+                Bind::Text(entry.object_type),
                 Bind::Uuid(entry.object_id),
-                Bind::Json(Value::Object(entry.changes.clone())),
+                Bind::Json(Value::Object(entry.changes)),
                 Bind::OptUuid(entry.operation_id.map(|o| o.0)),
             ]
         })
@@ -75,20 +75,20 @@ pub async fn record_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<(), Stor
 }
 
 /// Writes many events in few statements (an import's batch).
-pub async fn emit_many(tx: &mut Tx, events: &[DomainEvent]) -> Result<(), StoreError> {
+pub async fn emit_many(tx: &mut Tx, events: Vec<DomainEvent>) -> Result<(), StoreError> {
     const HEAD: &str =
         "INSERT INTO domain_events (id, occurred_at, name, object_type, object_id, actor_id, payload)";
     let rows: Vec<[Bind; 7]> = events
-        .iter()
+        .into_iter()
         .map(|event| {
             [
                 Bind::Uuid(event.id),
                 Bind::Time(event.occurred_at),
-                Bind::Text(event.name.clone()),
-                Bind::Text(event.object_type.clone()),
+                Bind::Text(event.name),
+                Bind::Text(event.object_type),
                 Bind::Uuid(event.object_id),
                 Bind::OptUuid(event.actor_id.map(|a| a.0)),
-                Bind::Json(event.payload.clone()),
+                Bind::Json(event.payload),
             ]
         })
         .collect();

@@ -3,7 +3,7 @@
 
 use super::App;
 use crate::AppError;
-use crate::changes::{Change, Origin, record_all};
+use crate::changes::{Change, Recorded};
 use crate::contacts::{Contacts, company_search};
 use crate::kind::Kind;
 use comptoir_domain::audit::Action;
@@ -243,26 +243,32 @@ impl App {
         let existing = comptoir_store::contacts::matching(&self.db, &emails, &phones).await?;
 
         let known = Known { companies, found_companies, company_definitions: &company_definitions, existing };
-        let plan = plan(actor, import, read, known)?;
+        let Plan { moved, new_companies, named, created, updated, changes } =
+            plan(actor, import, read, known)?;
 
         let mut tx = self.db.begin().await?;
         if !import.dry_run {
-            comptoir_store::companies::insert_many(&mut tx, &plan.new_companies).await?;
-            let searches: Vec<String> = plan.created.iter().map(company_search).collect();
+            // The audit entries are worked out on another core while SQLite writes the records:
+            // the two took turns, and each waited on the other.
+            let (actor_id, operation) = (Some(actor.user_id), Some(import.id));
+            let recorded = tokio::task::spawn_blocking(move || Recorded::of(actor_id, operation, changes));
+            comptoir_store::companies::insert_many(&mut tx, &new_companies).await?;
+            let searches: Vec<String> = created.iter().map(company_search).collect();
             let rows: Vec<(&Contact, &str)> =
-                plan.created.iter().zip(searches.iter().map(String::as_str)).collect();
+                created.iter().zip(searches.iter().map(String::as_str)).collect();
             comptoir_store::contacts::insert_many(&mut tx, rows).await?;
-            for (after, before) in &plan.updated {
+            for (after, before) in &updated {
                 Contacts::update(&mut tx, before, after).await?;
             }
-            let origin = Origin { actor: Some(actor), operation: Some(import.id) };
-            record_all(&mut tx, origin, &plan.changes).await?;
+            let recorded =
+                recorded.await.map_err(|e| AppError::Internal(format!("an import's audit entries: {e}")))?;
+            recorded.write(&mut tx).await?;
         }
-        comptoir_store::imports::save(&mut tx, &plan.moved).await?;
+        comptoir_store::imports::save(&mut tx, &moved).await?;
         tx.commit().await?;
         // A dry run remembers the companies it would create too, so it counts each once.
-        companies.0.extend(plan.named);
-        Ok(plan.moved)
+        companies.0.extend(named);
+        Ok(moved)
     }
 }
 

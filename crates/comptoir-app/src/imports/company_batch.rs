@@ -173,7 +173,7 @@ impl App {
                 Companies::update(&mut tx, before, after).await?;
             }
             let origin = Origin { actor: Some(actor), operation: Some(import.id) };
-            record_all(&mut tx, origin, &plan.changes).await?;
+            record_all(&mut tx, origin, plan.changes).await?;
         }
         comptoir_store::imports::save(&mut tx, &plan.moved).await?;
         tx.commit().await?;

@@ -178,7 +178,12 @@ impl Db {
             .busy_timeout(SQLITE_BUSY_TIMEOUT)
             // Each connection keeps its own page cache; a negative size is in KiB.
             .pragma("cache_size", (-cache_kib.max(256)).to_string())
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // The log is copied into the database once it holds this many pages (64 MiB of 4 KiB
+            // pages; SQLite's default is 1,000). A page written again before then is copied once:
+            // an import of 200,000 contacts, whose index pages are written over and over, took
+            // about a tenth less time than with the default.
+            .pragma("wal_autocheckpoint", "16384");
         let pool = SqlitePoolOptions::new()
             .max_connections(SQLITE_CONNECTIONS)
             .min_connections(1)

@@ -105,8 +105,9 @@ pub struct FileImport {
     #[arg(long)]
     pub template: Option<String>,
     /// SQLite's page cache for the import, in MiB: the indexes every new record goes into
-    /// are read from it rather than from the file
-    #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    /// are read from it rather than from the file. Twice as much saves about 5 % of a large
+    /// import's time and holds 32 MiB more
+    #[arg(long, env = "COMPTOIR_SQLITE_CACHE_MIB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub sqlite_cache_mib: u32,
 }
 

@@ -663,6 +663,41 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
         .run("return document.documentElement.scrollWidth > document.documentElement.clientWidth;")
         .await;
     assert_eq!(wide, json!(false), "a quote fits a phone's width");
+
+    // In English on the phone, the newest fields read by name: a deal's main contact, a
+    // company's country.
+    let contact = server
+        .post(
+            "/api/v1/contacts",
+            &server.admin,
+            json!({"first_name": "Hélène", "last_name": "Dupont", "company_id": company}),
+        )
+        .await
+        .id();
+    let main_contact =
+        server.patch(&format!("/api/v1/deals/{oven}"), &server.admin, json!({"contact_id": contact})).await;
+    assert_eq!(main_contact.status, reqwest::StatusCode::OK, "{:?}", main_contact.body);
+    let country = json!({"addresses": [{"city": "Bruxelles", "country": "BE"}]});
+    let moved = server.patch(&format!("/api/v1/companies/{company}"), &server.admin, country).await;
+    assert_eq!(moved.status, reqwest::StatusCode::OK, "{:?}", moved.body);
+    browser.click(".lang-switch button[value=en]").await;
+    browser.wait_for("nav.mainnav", "Companies").await;
+    let fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;";
+    // What the page says, its fields' values included.
+    let shown = "return document.querySelector('main').innerText + '|' +
+        Array.from(document.querySelectorAll('main input')).map(i => i.value).join('|');";
+    for (path, name) in [
+        (format!("/deals/{oven}"), "Hélène Dupont"),
+        (format!("/deals/{oven}/edit"), "Hélène Dupont"),
+        (format!("/companies/{company}"), "Belgium"),
+        (format!("/companies/{company}/edit"), "Belgium"),
+    ] {
+        browser.goto(&path).await;
+        browser.check_accessibility(&path).await;
+        assert_eq!(browser.run(fits).await, json!(true), "{path} fits the phone");
+        let text = browser.run(shown).await;
+        assert!(text.as_str().is_some_and(|t| t.contains(name)), "{path} shows {name}: {text}");
+    }
     browser.close().await;
 }
 

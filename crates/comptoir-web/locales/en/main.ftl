@@ -334,7 +334,8 @@ task-mark-done = Done
 task-reopen = Reopen
 tickets = Tickets
 consent = Consent
-coming-tickets = Support tickets will be listed here.
+tickets-all-of-record = All its tickets, newest first
+tickets-none-of-record = No tickets yet.
 coming-consent = Consent and privacy requests will be listed here.
 
 search-title = Search

@@ -334,7 +334,8 @@ task-mark-done = Fait
 task-reopen = Rouvrir
 tickets = Tickets
 consent = Consentement
-coming-tickets = Les tickets de support apparaîtront ici.
+tickets-all-of-record = Tous ses tickets, du plus récent au plus ancien
+tickets-none-of-record = Aucun ticket pour l’instant.
 coming-consent = Les consentements et demandes RGPD apparaîtront ici.
 
 search-title = Recherche

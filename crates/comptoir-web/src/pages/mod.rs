@@ -40,6 +40,7 @@ mod quotes;
 mod reach;
 pub(crate) mod record_lists;
 mod record_pages;
+mod record_tickets;
 mod records;
 mod report;
 mod search;

@@ -397,6 +397,8 @@ struct ShowPage {
     new_deal_href: Option<String>,
     /// A deal's quotes, or a contact's or a company's orders.
     documents: Option<Documents>,
+    /// A contact's, a company's or a deal's newest tickets; `None` on a ticket's page.
+    tickets: Option<super::record_tickets::RecordTickets>,
     /// A ticket's answer form.
     reply: Option<ReplyForm>,
     /// A ticket's files.
@@ -654,6 +656,7 @@ pub(super) async fn show_page<K: KindPages>(
         RecordKind::Ticket => None,
         _ => Some(documents(app, actor, &page, this).await?),
     };
+    let tickets = super::record_tickets::of(app, actor, &page, this).await?;
     let mut reply = K::reply_form(page.lang, &record);
     if let Some(reply) = reply.as_mut()
         && K::KIND == RecordKind::Ticket
@@ -718,6 +721,7 @@ pub(super) async fn show_page<K: KindPages>(
         deals,
         new_deal_href,
         documents,
+        tickets,
         reply,
         files,
     };

@@ -1,5 +1,5 @@
 use comptoir_domain::users::Role;
-use comptoir_testkit::{Answer, TestServer, on_both_databases};
+use comptoir_testkit::{ADMIN_EMAIL, Answer, TestServer, on_both_databases};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -17,6 +17,7 @@ on_both_databases!(
     a_ticket_asked_twice_is_merged_into_the_other_with_its_conversation,
     a_message_asking_something_else_is_split_into_a_ticket_of_its_own,
     a_ticket_names_the_order_or_the_deal_it_is_about,
+    a_contact_a_company_and_a_deal_list_their_newest_tickets,
 );
 
 /// A contact at a company, and both ids.
@@ -895,4 +896,65 @@ async fn a_ticket_names_the_order_or_the_deal_it_is_about(s: TestServer) {
     assert_eq!(s.delete(&format!("/api/v1/deals/{deal}"), &s.admin).await.status, StatusCode::NO_CONTENT);
     let kept = s.get(&format!("/api/v1/tickets/{id}"), &s.admin).await;
     assert_eq!((kept.body["deal_id"].clone(), kept.body["deal"].clone()), (Value::Null, Value::Null));
+}
+
+/// A contact's, a company's and a deal's pages list their newest tickets, each linked, and link
+/// to the tickets list filtered to theirs; a ticket's own page lists none.
+async fn a_contact_a_company_and_a_deal_list_their_newest_tickets(s: TestServer) {
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Lenoir SA"})).await.id();
+    let contact = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": "Hélène", "last_name": "Lenoir", "company_id": company}),
+        )
+        .await
+        .id();
+    let other =
+        s.post("/api/v1/contacts", &s.admin, json!({"first_name": "Paul", "last_name": "Autre"})).await.id();
+    crate::deals::pipeline(&s, "Ventes").await;
+    let deal =
+        s.post("/api/v1/deals", &s.admin, json!({"title": "Four à sole", "company_id": company})).await.id();
+    let mut references = vec![];
+    for body in [
+        json!({"subject": "Four en panne", "contact_id": contact}),
+        json!({"subject": "Livraison du four", "contact_id": contact, "deal_id": deal}),
+        json!({"subject": "Question d’un autre", "contact_id": other}),
+    ] {
+        let created = s.post("/api/v1/tickets", &s.admin, body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        references.push(created.body["reference"].as_str().unwrap_or_default().to_owned());
+    }
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    for (path, listed, not_listed) in [
+        (format!("/contacts/{contact}"), vec![0, 1], vec![2]),
+        (format!("/companies/{company}"), vec![0, 1], vec![2]),
+        (format!("/deals/{deal}"), vec![1], vec![0, 2]),
+    ] {
+        let page = browser.get(&path).await;
+        assert!(page.contains("Tous ses tickets, du plus récent au plus ancien"), "{path}: {}", page.text);
+        assert!(!page.contains("Les tickets de support apparaîtront ici"), "{path} lists them instead");
+        for i in listed {
+            assert!(page.contains(&references[i]), "{path} lists {}: {}", references[i], page.text);
+        }
+        for i in not_listed {
+            assert!(!page.contains(&references[i]), "{path} does not list {}", references[i]);
+        }
+    }
+    // Newest first.
+    let page = browser.get(&format!("/contacts/{contact}")).await;
+    let (newest, oldest) = (page.text.find(&references[1]), page.text.find(&references[0]));
+    assert!(newest.is_some() && newest < oldest, "{}", page.text);
+    let all = format!("/tickets?filter%5Bcontact_id%5D={contact}&#38;sort=-created_at");
+    assert!(page.contains(&all), "{}", page.text);
+    let list = browser.get(&all.replace("&#38;", "&")).await;
+    assert!(list.contains(&references[0]) && list.contains(&references[1]), "{}", list.text);
+    assert!(!list.contains(&references[2]), "only theirs");
+
+    let ticket =
+        s.get("/api/v1/tickets?filter[subject]=Four en panne", &s.admin).await.body["data"][0]["id"].clone();
+    let page = browser.get(&format!("/tickets/{}", ticket.as_str().unwrap_or_default())).await;
+    assert!(!page.contains("Tous ses tickets"), "a ticket's page lists no tickets");
+    assert!(!page.contains("id=\"consent-title\""), "nor consents");
 }

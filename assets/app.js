@@ -202,9 +202,10 @@
     });
   }
 
-  // A running import's or bulk change's page follows it as the server pushes its progress,
-  // then loads again once it has stopped: an import shows itself whole, a bulk change goes
-  // back to its list. Without scripts the page refreshes itself instead.
+  // A running import's, bulk change's or scan for duplicates' page follows it as the server
+  // pushes its progress, then loads again once it has stopped: an import shows itself whole, a
+  // bulk change goes back to its list, a scan shows the pairs it found. Without scripts the
+  // page refreshes itself instead.
   var running = document.querySelector("[data-progress]");
   if (running && window.EventSource) {
     var source = new EventSource(running.getAttribute("data-progress"));

@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/duplicates", get(list))
         .route("/duplicates/scan", post(scan))
+        .route("/duplicates/scan/progress", get(super::scan_progress::progress))
         .route("/duplicates/{id}", get(compare))
         .route("/duplicates/{id}/dismiss", post(dismiss))
         .route("/duplicates/{id}/merge", post(merge))

@@ -43,6 +43,7 @@ mod record_pages;
 mod record_tickets;
 mod records;
 mod report;
+mod scan_progress;
 mod search;
 mod service_report;
 mod session;

@@ -292,8 +292,25 @@ async fn the_pages_list_pairs_compare_them_merge_and_undo(s: TestServer) {
     browser.accept_language("fr");
     let list = browser.get("/duplicates").await;
     assert!(list.contains("Aucune recherche de doublons"), "{}", list.text);
+    // A scan held back before it writes what it found: its page follows it without reloading
+    // itself (scripts on), until the stream says it has settled.
+    let held = s.hold_writes("duplicate_pairs").await;
     let scanning = browser.post("/duplicates/scan", &[]).await;
     assert_eq!(scanning.location(), Some("/duplicates"));
+    let running = browser.get("/duplicates").await;
+    assert!(running.contains("data-progress=\"/duplicates/scan/progress\""), "{}", running.text);
+    assert!(
+        running.contains("<noscript><meta http-equiv=\"refresh\""),
+        "only without scripts: {}",
+        running.text
+    );
+    let (stream, ()) = tokio::join!(browser.get("/duplicates/scan/progress"), async {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        held.release().await;
+    });
+    assert_eq!(stream.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("text/event-stream"));
+    let told: Vec<&str> = stream.text.lines().filter_map(|l| l.strip_prefix("event: ")).collect();
+    assert_eq!((told.first(), told.last()), (Some(&"progress"), Some(&"settled")), "{}", stream.text);
     let mut list = browser.get("/duplicates").await;
     for _ in 0..2400 {
         if list.contains("Dernière recherche") {

@@ -502,29 +502,14 @@ async fn entered_stage(tx: &mut Tx, deal: &Deal, from: Option<StageId>) -> Resul
                 .map(|r| r.rows_affected())
         })?;
     }
-    on_tx!(tx, |conn| {
-        let query = sqlx::query(
-            "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at,
-                owner_id, currency, amount_minor, value_on)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(Uuid::now_v7())
-        .bind(deal.id.0)
-        .bind(deal.fields.pipeline_id.0)
-        .bind(from.map(|s| s.0))
-        .bind(deal.fields.stage_id.0)
-        .bind(deal.stage_entered_at);
-        let values = EntryValues::of(deal);
-        query
-            .bind(values.owner)
-            .bind(values.currency)
-            .bind(values.amount)
-            .bind(values.value_on)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    Ok(())
+    let entry = StageChangeRow {
+        pipeline: deal.fields.pipeline_id,
+        from,
+        to: deal.fields.stage_id,
+        at: deal.stage_entered_at,
+        left_at: None,
+    };
+    insert_stage_changes(tx, std::iter::once((deal, &entry))).await
 }
 
 /// What each entry of a deal into a stage keeps of it for the pipeline report: its owner,
@@ -672,7 +657,7 @@ fn push_board_filter(sql: &mut Sql, filter: &BoardFilter) {
     }
 }
 
-/// One stage a deal entered, as a bulk load writes it.
+/// One stage a deal entered.
 pub struct StageChangeRow {
     pub pipeline: PipelineId,
     pub from: Option<StageId>,
@@ -682,27 +667,32 @@ pub struct StageChangeRow {
     pub left_at: Option<DateTime<Utc>>,
 }
 
-/// Writes many stage changes in few statements, each with the deal it is of (demo data, whose
-/// deals were inserted with [`insert_many`]).
+/// Writes stage changes in few statements, each with the deal it is of: the one a change of a
+/// deal makes, or many at once (demo data, whose deals were inserted with [`insert_many`]).
 pub async fn insert_stage_changes<'a>(
     tx: &mut Tx,
     changes: impl IntoIterator<Item = (&'a Deal, &'a StageChangeRow)>,
 ) -> Result<(), StoreError> {
     const HEAD: &str = "INSERT INTO deal_stage_changes (id, deal_id, pipeline_id, from_stage_id, to_stage_id,
         changed_at, left_at, owner_id, currency, amount_minor, value_on)";
-    let rows = changes.into_iter().map(|(deal, c)| {
-        let mut row = vec![
-            Bind::Uuid(Uuid::now_v7()),
-            Bind::Uuid(deal.id.0),
-            Bind::Uuid(c.pipeline.0),
-            Bind::OptUuid(c.from.map(|s| s.0)),
-            Bind::Uuid(c.to.0),
-            Bind::Time(c.at),
-            Bind::OptTime(c.left_at),
-        ];
-        row.extend(EntryValues::of(deal).binds());
-        row
-    });
+    // Worked out before the first await: a lazy map over borrowed pairs would make the
+    // future's lifetimes too narrow to be sent between threads.
+    let rows: Vec<Vec<Bind>> = changes
+        .into_iter()
+        .map(|(deal, c)| {
+            let mut row = vec![
+                Bind::Uuid(Uuid::now_v7()),
+                Bind::Uuid(deal.id.0),
+                Bind::Uuid(c.pipeline.0),
+                Bind::OptUuid(c.from.map(|s| s.0)),
+                Bind::Uuid(c.to.0),
+                Bind::Time(c.at),
+                Bind::OptTime(c.left_at),
+            ];
+            row.extend(EntryValues::of(deal).binds());
+            row
+        })
+        .collect();
     insert_rows(tx, HEAD, rows).await
 }
 

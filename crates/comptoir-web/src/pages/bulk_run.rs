@@ -6,6 +6,7 @@
 use super::errors::PageError;
 use super::kind::KindPages;
 use super::path::PagePath;
+use super::progress_events::{self, Events};
 use super::session::Visitor;
 use super::{Chrome, redirect, render};
 use crate::bulk_runs::{BulkRun, RunState};
@@ -14,15 +15,14 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use axum::response::sse::Event;
 use axum::routing::get;
 use comptoir_app::AppError;
 use comptoir_app::bulk::CheckedBulk;
 use comptoir_domain::bulk::Selection;
 use comptoir_domain::listing::Count;
 use serde::Serialize;
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -163,15 +163,12 @@ async fn progress(
     PagePath(id): PagePath<Uuid>,
 ) -> Result<Response, PageError> {
     let run = state.bulk_runs.get(id, visitor.actor.user_id).ok_or(AppError::NotFound)?;
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Event, Infallible>>(2);
-    tokio::spawn(follow(run, visitor.lang, sender));
-    let events = tokio_stream::wrappers::ReceiverStream::new(receiver);
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()).into_response())
+    Ok(progress_events::stream(|events| follow(run, visitor.lang, events)))
 }
 
 /// Sends the run's state as it is, then as it changes, until it settles (one `settled` event,
 /// after which the page loads again and goes back to the list) or the page goes away.
-async fn follow(run: Arc<BulkRun>, lang: Lang, sender: tokio::sync::mpsc::Sender<Result<Event, Infallible>>) {
+async fn follow(run: Arc<BulkRun>, lang: Lang, events: Events) {
     let mut changes = run.follow();
     loop {
         let name = if changes.borrow_and_update().is_running() { "progress" } else { "settled" };
@@ -180,7 +177,7 @@ async fn follow(run: Arc<BulkRun>, lang: Lang, sender: tokio::sync::mpsc::Sender
             .event(name)
             .json_data(&progress)
             .unwrap_or_else(|_| Event::default().event(name));
-        if sender.send(Ok(event)).await.is_err() || name == "settled" {
+        if events.send(Ok(event)).await.is_err() || name == "settled" {
             return;
         }
         tokio::time::sleep(EVERY).await;

@@ -4,16 +4,16 @@
 //! stops running. The page refreshes itself instead when scripts are off.
 
 use super::path::PagePath;
+use super::progress_events::{self, Events};
 use super::session::Visitor;
 use crate::state::AppState;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use axum::response::sse::Event;
 use comptoir_app::{App, AppError};
 use comptoir_domain::ids::OperationId;
 use comptoir_domain::imports::{Import, ImportCounts, ImportStatus};
 use comptoir_domain::users::Actor;
 use serde::Serialize;
-use std::convert::Infallible;
 use std::time::Duration;
 
 /// How often a running import is read again for the page.
@@ -62,22 +62,14 @@ pub(super) async fn progress(
     PagePath(id): PagePath<OperationId>,
 ) -> Result<Response, super::errors::PageError> {
     let first = state.app.get_import(&visitor.actor, id).await?;
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Event, Infallible>>(2);
-    tokio::spawn(follow(state.app.clone(), visitor.actor, first, sender));
-    let events = tokio_stream::wrappers::ReceiverStream::new(receiver);
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()).into_response())
+    Ok(progress_events::stream(|events| follow(state.app.clone(), visitor.actor, first, events)))
 }
 
 /// Sends `import` as it is, then as it becomes, until it stops running or the page goes away.
-async fn follow(
-    app: App,
-    actor: Actor,
-    mut import: Import,
-    sender: tokio::sync::mpsc::Sender<Result<Event, Infallible>>,
-) {
+async fn follow(app: App, actor: Actor, mut import: Import, events: Events) {
     loop {
         let running = import.status == ImportStatus::Running;
-        if sender.send(Ok(event_of(&import))).await.is_err() || !running {
+        if events.send(Ok(event_of(&import))).await.is_err() || !running {
             return;
         }
         tokio::time::sleep(EVERY).await;

@@ -36,6 +36,7 @@ mod orders;
 mod owners;
 mod path;
 mod portal;
+mod progress_events;
 mod quotes;
 mod reach;
 pub(crate) mod record_lists;

@@ -80,7 +80,7 @@ impl App {
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-        let (profiles, Linkage { compared, found }) = linkage;
+        let (profiles, Linkage { compared, found, share }) = linkage;
         let at = now();
         let pairs: Vec<DuplicatePair> = found
             .into_iter()
@@ -104,6 +104,7 @@ impl App {
             pairs: pairs.len() as u64,
             companies,
             company_pairs: company_pairs.len() as u64,
+            duplicate_share: share.unwrap_or_default(),
             seconds: started.elapsed().as_secs_f64(),
             finished_at: Some(at),
         };

@@ -22,6 +22,8 @@ pub enum Reason {
     /// Close spellings: a typo, a dropped accent, a middle name.
     SimilarName,
     SoundsAlike,
+    /// The same first name under another surname: a name taken on marriage.
+    SameFirstName,
     SameCompany,
     SameAddress,
     SimilarAddress,
@@ -43,6 +45,7 @@ impl Reason {
             Reason::SwappedName => "swapped_name",
             Reason::SimilarName => "similar_name",
             Reason::SoundsAlike => "sounds_alike",
+            Reason::SameFirstName => "same_first_name",
             Reason::SameCompany => "same_company",
             Reason::SameAddress => "same_address",
             Reason::SimilarAddress => "similar_address",
@@ -112,6 +115,10 @@ pub struct ScanReport {
     pub companies: u64,
     #[serde(default)]
     pub company_pairs: u64,
+    /// Duplicate pairs per contact the scores were read against, estimated from the scan's
+    /// own pairs (never below one in twenty contacts).
+    #[serde(default)]
+    pub duplicate_share: f64,
     pub seconds: f64,
     pub finished_at: Option<DateTime<Utc>>,
 }

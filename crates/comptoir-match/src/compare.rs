@@ -3,45 +3,39 @@
 //! unknown), weighing log2(m / u) bits, where m is how often one person's two records show
 //! that outcome and u how often two people's do. For agreement, u is how common the shared
 //! value is among the contacts (a rare surname weighs more than a common one); the m values
-//! are set from experience of contact data. The sum, with the prior odds that two contacts are
-//! one person, is a likelihood from 0 to 100, with the outcomes that raised it as reasons.
+//! are assumed from experience of contact data, or estimated by a scan (`weights`). The sum is the pair's evidence; with the prior
+//! odds that two contacts are one person (`prior`), it is a likelihood from 0 to 100, with the
+//! outcomes that raised it as reasons.
 
 use crate::frequencies::Frequencies;
-use crate::keys::{company_key, email_key, identifier_key, phone_key, postal_key, street_key};
+use crate::keys::{
+    company_key, email_key, first_name_key, identifier_key, phone_key, postal_key, street_key,
+};
+use crate::prior::Prior;
 use crate::profile::Profile;
+use crate::weights::{
+    ADDRESS, COMPANY, DIFFERENT, DIFFERENT_NAME, ELSEWHERE, EMAIL, FIELDS, NAME, PHONE, SAME,
+    SAME_FIRST_NAME, SAME_POSTAL_CODE, SIMILAR, SOUNDS_ALIKE, UNKNOWN, Weights,
+};
 use comptoir_domain::duplicates::Reason;
 use strsim::jaro_winkler;
 
-/// The share of contacts assumed to have a duplicate, which sets the prior odds.
-const DUPLICATE_SHARE: f64 = 0.05;
-
-/// How often one person's two records show each outcome (m).
-const M_SAME_EMAIL: f64 = 0.85;
-const M_SAME_PHONE: f64 = 0.85;
-const M_SAME_NAME: f64 = 0.8;
-const M_SIMILAR_NAME: f64 = 0.12;
-const M_SOUNDS_ALIKE: f64 = 0.04;
-const M_OTHER_NAME: f64 = 0.04;
-const M_SAME_COMPANY: f64 = 0.5;
-const M_OTHER_COMPANY: f64 = 0.1;
-const M_SAME_STREET: f64 = 0.6;
-const M_SIMILAR_STREET: f64 = 0.15;
-const M_SAME_POSTAL_CODE: f64 = 0.15;
-const M_OTHER_POSTAL_CODE: f64 = 0.1;
+/// How often one person's two records share an identifying field's value.
 const M_SAME_IDENTIFIER: f64 = 0.95;
 /// An admin declared the field identifying: two people share a value only by a slip, far more
 /// rarely than how often the value occurs says.
 const IDENTIFIER_SLIP: f64 = 1e-3;
 /// Two customer numbers (or national ids) are two people, barring a typo.
 const M_OTHER_IDENTIFIER: f64 = 0.01;
-/// Both sides have emails (or phones) and none in common: people keep old ones.
-const M_NONE_IN_COMMON: f64 = 0.15;
 
 /// How many more people share a similar spelling of a name, or one that sounds alike, than
 /// share the name itself.
 const SIMILAR_SPREAD: f64 = 10.0;
 const SOUNDS_SPREAD: f64 = 50.0;
 const SIMILAR_STREET_SPREAD: f64 = 5.0;
+/// First names come from a far smaller stock than surnames: even a rare one is taken as shared
+/// by one person in a thousand.
+const FIRST_NAME_LEAST_CHANCE: f64 = 1e-3;
 
 /// Word similarity from which two spellings are taken as one word mistyped.
 const CLOSE_WORDS: f64 = 0.9;
@@ -55,81 +49,121 @@ pub struct Verdict {
     pub reasons: Vec<Reason>,
 }
 
+/// What comparing two profiles found: bits for (above zero) or against their being one person,
+/// before the prior, and the outcomes that weighed for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub bits: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// What comparing two profiles observed, before any outcome is weighed: each comparison's
+/// outcome, how rare the values they share are, and the outcomes that speak for the pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    pub outcomes: [u8; FIELDS],
+    /// log2(1 / u) summed over the shared values, with the identifying fields' whole weight
+    /// (their m is an admin's declaration, never estimated).
+    pub rarity: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// Two profiles compared on their own, with the assumed weights and prior.
 pub fn compare(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Verdict {
+    Prior::assumed(frequencies).verdict(evidence(a, b, frequencies))
+}
+
+/// The evidence of two profiles with the assumed weights.
+pub fn evidence(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Evidence {
+    Weights::assumed().evidence(observe(a, b, frequencies))
+}
+
+pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observation {
     let chance = |x: u64, y: u64| frequencies.chance_of_either(x, y);
-    let agree = |m: f64, u: f64| (m / u.min(1.0)).log2();
-    let disagree = |m: f64| m.log2();
-    let mut bits = (2.0 * DUPLICATE_SHARE / frequencies.population()).log2();
+    let rare = |u: f64| -u.min(1.0).log2();
+    let mut outcomes = [UNKNOWN; FIELDS];
+    let mut rarity = 0.0;
     let mut reasons = Vec::new();
-    let mut weigh = |weight: f64, reason: Option<Reason>| {
-        bits += weight;
-        reasons.extend(reason);
+    // An outcome, and for one that shares a value, how likely two people share it and the
+    // reason it gives.
+    let mut land = |field: usize, outcome: u8, shared: Option<(f64, Reason)>| {
+        outcomes[field] = outcome;
+        if let Some((u, reason)) = shared {
+            rarity += rare(u);
+            reasons.push(reason);
+        }
     };
     match common(&a.emails, &b.emails) {
         Some(Some(email)) => {
-            weigh(agree(M_SAME_EMAIL, frequencies.chance(email_key(email))), Some(Reason::SameEmail))
+            land(EMAIL, SAME, Some((frequencies.chance(email_key(email)), Reason::SameEmail)))
         }
-        Some(None) => weigh(disagree(M_NONE_IN_COMMON), None),
+        Some(None) => land(EMAIL, DIFFERENT, None),
         None => {}
     }
     match common(&a.phones, &b.phones) {
         Some(Some(phone)) => {
-            weigh(agree(M_SAME_PHONE, frequencies.chance(phone_key(phone))), Some(Reason::SamePhone))
+            land(PHONE, SAME, Some((frequencies.chance(phone_key(phone)), Reason::SamePhone)))
         }
-        Some(None) => weigh(disagree(M_NONE_IN_COMMON), None),
+        Some(None) => land(PHONE, DIFFERENT, None),
         None => {}
-    }
-    for (field, value) in &a.identifiers {
-        match b.identifiers.iter().find(|(other, _)| other == field) {
-            Some((_, other)) if other == value => weigh(
-                agree(M_SAME_IDENTIFIER, frequencies.chance(identifier_key(field, value)) * IDENTIFIER_SLIP),
-                Some(Reason::SameIdentifier),
-            ),
-            Some(_) => weigh(disagree(M_OTHER_IDENTIFIER), None),
-            None => {}
-        }
     }
     match names(a, b) {
         Names::Alike(reason) => {
             let u = chance(a.name_key, b.name_key);
-            let weight = match reason {
-                Reason::SameName | Reason::SwappedName => agree(M_SAME_NAME, u),
-                Reason::SimilarName => agree(M_SIMILAR_NAME, u * SIMILAR_SPREAD),
-                _ => agree(M_SOUNDS_ALIKE, u * SOUNDS_SPREAD),
-            };
-            weigh(weight, Some(reason));
+            match reason {
+                Reason::SameName | Reason::SwappedName => land(NAME, SAME, Some((u, reason))),
+                Reason::SimilarName => land(NAME, SIMILAR, Some((u * SIMILAR_SPREAD, reason))),
+                _ => land(NAME, SOUNDS_ALIKE, Some((u * SOUNDS_SPREAD, reason))),
+            }
         }
-        Names::Different => weigh(disagree(M_OTHER_NAME), None),
+        Names::SameFirstName(first_name) => land(
+            NAME,
+            SAME_FIRST_NAME,
+            Some((
+                frequencies.chance(first_name_key(first_name)).max(FIRST_NAME_LEAST_CHANCE),
+                Reason::SameFirstName,
+            )),
+        ),
+        Names::Different => land(NAME, DIFFERENT_NAME, None),
         Names::Unknown => {}
     }
     match (&a.company, &b.company) {
         (Some(x), Some(y)) if x == y => {
-            weigh(agree(M_SAME_COMPANY, frequencies.chance(company_key(x))), Some(Reason::SameCompany))
+            land(COMPANY, SAME, Some((frequencies.chance(company_key(x)), Reason::SameCompany)))
         }
-        (Some(_), Some(_)) => weigh(disagree(M_OTHER_COMPANY), None),
+        (Some(_), Some(_)) => land(COMPANY, DIFFERENT, None),
         _ => {}
     }
     match address(a, b) {
         Address::Same(postal_code, street) => {
-            let u = match postal_code {
-                Some(code) => frequencies.chance(street_key(code, street)),
-                None => frequencies.chance(street_key("", street)),
-            };
-            weigh(agree(M_SAME_STREET, u), Some(Reason::SameAddress));
+            let u = frequencies.chance(street_key(postal_code.unwrap_or(""), street));
+            land(ADDRESS, SAME, Some((u, Reason::SameAddress)));
         }
         Address::Similar(postal_code, street) => {
             let u = frequencies.chance(street_key(postal_code.unwrap_or(""), street)) * SIMILAR_STREET_SPREAD;
-            weigh(agree(M_SIMILAR_STREET, u), Some(Reason::SimilarAddress));
+            land(ADDRESS, SIMILAR, Some((u, Reason::SimilarAddress)));
         }
-        Address::SamePostalCode(code) => weigh(
-            agree(M_SAME_POSTAL_CODE, frequencies.chance(postal_key(code))),
-            Some(Reason::SamePostalCode),
+        Address::SamePostalCode(code) => land(
+            ADDRESS,
+            SAME_POSTAL_CODE,
+            Some((frequencies.chance(postal_key(code)), Reason::SamePostalCode)),
         ),
-        Address::Elsewhere => weigh(disagree(M_OTHER_POSTAL_CODE), None),
+        Address::Elsewhere => land(ADDRESS, ELSEWHERE, None),
         Address::Unknown => {}
     }
+    for (field, value) in &a.identifiers {
+        match b.identifiers.iter().find(|(other, _)| other == field) {
+            Some((_, other)) if other == value => {
+                let u = frequencies.chance(identifier_key(field, value)) * IDENTIFIER_SLIP;
+                rarity += M_SAME_IDENTIFIER.log2() + rare(u);
+                reasons.push(Reason::SameIdentifier);
+            }
+            Some(_) => rarity += M_OTHER_IDENTIFIER.log2(),
+            None => {}
+        }
+    }
     reasons.sort_unstable();
-    Verdict { score: score(bits), reasons }
+    Observation { outcomes, rarity, reasons }
 }
 
 /// How two addresses compare, with what they share.
@@ -185,7 +219,7 @@ fn street_without_number(s: &str, t: &str) -> bool {
 }
 
 /// Bits of evidence (log2 of the odds) as a 0–100 likelihood that the pair is one person.
-fn score(bits: f64) -> u8 {
+pub(crate) fn score(bits: f64) -> u8 {
     let likelihood = 1.0 / (1.0 + (-bits).exp2());
     // In 0..=100 by construction, so the conversion cannot truncate.
     (likelihood * 100.0).round().clamp(0.0, 100.0) as u8
@@ -201,14 +235,16 @@ fn common<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<Option<&'a str>> {
 }
 
 /// How two names compare.
-enum Names {
+enum Names<'a> {
     /// One side has no name: nothing to weigh.
     Unknown,
     Alike(Reason),
+    /// The same first name, and surnames neither alike nor sounding alike.
+    SameFirstName(&'a str),
     Different,
 }
 
-fn names(a: &Profile, b: &Profile) -> Names {
+fn names<'a>(a: &'a Profile, b: &Profile) -> Names<'a> {
     if a.name.is_empty() || b.name.is_empty() {
         return Names::Unknown;
     }
@@ -225,7 +261,10 @@ fn names(a: &Profile, b: &Profile) -> Names {
     if !x.is_empty() && !y.is_empty() && (contains_all(&x, &y) || contains_all(&y, &x)) {
         return Names::Alike(Reason::SoundsAlike);
     }
-    Names::Different
+    match (&a.first_name, &b.first_name, &a.surname, &b.surname) {
+        (Some(first), Some(other), Some(_), Some(_)) if first == other => Names::SameFirstName(first),
+        _ => Names::Different,
+    }
 }
 
 /// How closely the words of the shorter name match words of the other, each to its best
@@ -368,6 +407,17 @@ mod tests {
             &contact("Jean", "Martin").at("13001", "1 La Canebière"),
         );
         assert!(v.score < 10, "{v:?}");
+    }
+
+    #[test]
+    fn a_surname_taken_on_marriage_is_weighed_apart_from_a_household() {
+        let home = |c: Contact| c.at("35000", "4 rue de Fougères");
+        let married = verdict(&home(contact("Clémence", "Morvan")), &home(contact("Clemence", "Le Gall")));
+        assert_eq!(married.reasons, vec![Reason::SameFirstName, Reason::SameAddress]);
+        let household = verdict(&home(contact("Clémence", "Morvan")), &home(contact("Yann", "Morvan")));
+        assert_eq!(household.reasons, vec![Reason::SameAddress]);
+        assert!(household.score < 30, "{household:?}");
+        assert!((30..70).contains(&married.score), "possible, not likely: {married:?}");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! How common each value is among the profiles: sharing a rare surname, a street or an email
 //! says more than sharing a common one. Values are counted under their keys (`keys`).
 
-use crate::keys::{company_key, email_key, identifier_key, phone_key, postal_key, street_key};
+use crate::keys::{
+    company_key, email_key, first_name_key, identifier_key, phone_key, postal_key, street_key,
+};
 use crate::profile::Profile;
 use std::collections::HashMap;
 
@@ -22,6 +24,9 @@ impl Frequencies {
         for profile in profiles {
             if !profile.name.is_empty() {
                 count(profile.name_key);
+            }
+            if let Some(first_name) = &profile.first_name {
+                count(first_name_key(first_name));
             }
             profile.emails.iter().for_each(|e| count(email_key(e)));
             profile.phones.iter().for_each(|p| count(phone_key(p)));

@@ -15,6 +15,10 @@ pub fn name_key(sorted_words: &[&str]) -> u64 {
     key(("name", sorted_words))
 }
 
+pub fn first_name_key(first_name: &str) -> u64 {
+    key(("first name", first_name))
+}
+
 pub fn email_key(email: &str) -> u64 {
     key(("email", email))
 }

@@ -34,6 +34,10 @@ pub struct Profile {
     pub sounds: Vec<Box<str>>,
     /// The name's words in any order, hashed: how common the name is is counted under it.
     pub name_key: u64,
+    /// The first name and the surname apart, folded, when both are known: a surname can
+    /// change, a first name rarely does.
+    pub first_name: Option<Box<str>>,
+    pub surname: Option<Box<str>>,
     pub emails: Vec<Box<str>>,
     /// E.164, as every stored number already is.
     pub phones: Vec<Box<str>>,
@@ -56,6 +60,18 @@ impl Profile {
             name = folded.split(' ').filter(|w| !w.is_empty()).map(Box::from).collect();
         }
         let sounds = name.iter().map(|word| encoder.code(word)).collect();
+        let part = |written: Option<&str>| {
+            let words: Vec<String> = fold(written.unwrap_or(""))
+                .split(' ')
+                .filter(|w| !w.is_empty() && !PARTICLES.contains(w))
+                .map(str::to_owned)
+                .collect();
+            (!words.is_empty()).then(|| Box::from(words.join(" ")))
+        };
+        let (first_name, surname) = match (part(person.first_name), part(person.last_name)) {
+            (Some(first), Some(last)) => (Some(first), Some(last)),
+            _ => (None, None),
+        };
         let postal_code = person
             .postal_code
             .map(|code| code.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase())
@@ -70,6 +86,8 @@ impl Profile {
             name,
             sounds,
             name_key,
+            first_name,
+            surname,
             emails: person.emails.iter().map(|e| Box::from(email(e))).collect(),
             phones: person.phones.iter().map(|p| Box::from(p.as_str())).collect(),
             company: person.company,

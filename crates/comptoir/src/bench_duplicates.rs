@@ -459,9 +459,9 @@ pub(crate) fn bar(total: u64, what: &'static str) -> ProgressBar {
 
 /// Reads a record-linkage set (the Febrl columns: `rec_id`, `given_name`, `surname`,
 /// `street_number`, `address_1`, `postcode`; or `id`, `first_name`, `last_name`, `street`,
-/// `postal_code`, `email`, `phone`) and its true pairs (`a,b` by id), links it in memory and
-/// prints precision and recall by score.
-pub fn linkage(file: &Path, pairs: &Path) -> anyhow::Result<()> {
+/// `postal_code`, `email`, `phone`; the `identifying` columns as identifying fields) and its
+/// true pairs (`a,b` by id), links it in memory and prints precision and recall by score.
+pub fn linkage(file: &Path, pairs: &Path, identifying: &[String]) -> anyhow::Result<()> {
     let mut reader =
         csv::Reader::from_path(file).with_context(|| format!("cannot read {}", file.display()))?;
     let headers = reader.headers()?.clone();
@@ -474,6 +474,12 @@ pub fn linkage(file: &Path, pairs: &Path) -> anyhow::Result<()> {
     let postal_code = column(&["postcode", "postal_code"]);
     let email = column(&["email"]);
     let phone = column(&["phone"]);
+    let identifying: Vec<(&str, usize)> = identifying
+        .iter()
+        .map(|name| {
+            column(&[name.as_str()]).map(|at| (name.as_str(), at)).context(format!("no column {name}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
     let sounds = Sounds::default();
     let mut ids: Vec<String> = Vec::new();
     let mut profiles: Vec<Profile> = Vec::new();
@@ -491,6 +497,10 @@ pub fn linkage(file: &Path, pairs: &Path) -> anyhow::Result<()> {
             .map(|p| p.as_str().to_owned())
             .into_iter()
             .collect();
+        let identifiers: Vec<(String, String)> = identifying
+            .iter()
+            .filter_map(|(name, at)| get(Some(*at)).map(|value| ((*name).to_owned(), value.to_owned())))
+            .collect();
         let person = Person {
             first_name: get(first),
             last_name: get(last),
@@ -499,7 +509,7 @@ pub fn linkage(file: &Path, pairs: &Path) -> anyhow::Result<()> {
             company: None,
             postal_code: get(postal_code),
             street: street_text.as_deref(),
-            identifiers: &[],
+            identifiers: &identifiers,
         };
         profiles.push(Profile::new(Uuid::nil(), &person, &sounds));
         ids.push(record.get(id).unwrap_or_default().trim().to_owned());
@@ -518,11 +528,12 @@ pub fn linkage(file: &Path, pairs: &Path) -> anyhow::Result<()> {
     let linkage = find_duplicates(&profiles, 30);
     let elapsed = started.elapsed();
     println!(
-        "Linked {} records in {:.3} s: {} pairs compared, {} true pairs.",
+        "Linked {} records in {:.3} s: {} pairs compared, {} true pairs; estimated {:.3} duplicate pairs per record.",
         profiles.len(),
         elapsed.as_secs_f64(),
         linkage.compared,
-        truth.len()
+        truth.len(),
+        linkage.share.unwrap_or_default()
     );
     let found: Vec<(u8, (u64, u64))> = linkage
         .found

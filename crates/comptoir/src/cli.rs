@@ -244,6 +244,10 @@ pub struct BenchArgs {
     /// The true pairs of `--linkage`: a CSV file `a,b` of record ids.
     #[arg(long)]
     pub linkage_pairs: Option<PathBuf>,
+    /// Columns of `--linkage` read as fields an admin marked as identifying (Febrl's
+    /// `date_of_birth,soc_sec_id`).
+    #[arg(long, value_delimiter = ',', requires = "linkage")]
+    pub linkage_identifying: Vec<String>,
 }
 
 pub fn init_logging(format: &str) {

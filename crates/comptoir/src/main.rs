@@ -68,9 +68,12 @@ fn main() -> anyhow::Result<()> {
             Command::Bench(BenchArgs { duplicates: Some(total), .. }) => {
                 bench_duplicates::run(database_url, total).await
             }
-            Command::Bench(BenchArgs { linkage: Some(file), linkage_pairs: Some(pairs), .. }) => {
-                bench_duplicates::linkage(&file, &pairs)
-            }
+            Command::Bench(BenchArgs {
+                linkage: Some(file),
+                linkage_pairs: Some(pairs),
+                linkage_identifying,
+                ..
+            }) => bench_duplicates::linkage(&file, &pairs, &linkage_identifying),
             Command::Bench(BenchArgs { companies: true, .. }) => {
                 Err(anyhow::anyhow!("--companies goes with --import or --duplicates"))
             }

@@ -873,6 +873,7 @@ duplicate-reason-same_name = same name
 duplicate-reason-swapped_name = first and last name swapped
 duplicate-reason-similar_name = similar names
 duplicate-reason-sounds_alike = names that sound alike
+duplicate-reason-same_first_name = same first name, another surname
 duplicate-reason-same_company = same company
 duplicate-reason-same_address = same address
 duplicate-reason-similar_address = similar addresses

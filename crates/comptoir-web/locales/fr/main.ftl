@@ -873,6 +873,7 @@ duplicate-reason-same_name = même nom
 duplicate-reason-swapped_name = nom et prénom inversés
 duplicate-reason-similar_name = noms proches
 duplicate-reason-sounds_alike = noms qui se prononcent pareil
+duplicate-reason-same_first_name = même prénom, autre nom de famille
 duplicate-reason-same_company = même entreprise
 duplicate-reason-same_address = même adresse
 duplicate-reason-similar_address = adresses proches

@@ -1,0 +1,167 @@
+//! The prior and the weights a scan reads its pairs with, estimated from the pairs themselves
+//! by expectation-maximisation, as Fellegi and Sunter's model is fitted: given the weights,
+//! each pair is one person with some probability; given those probabilities, the prior is the
+//! expected number of matches among all pairs, and each outcome's m the share of expected
+//! matches that show it. Repeated, the two settle. How rare shared values are (u) stays
+//! counted, not estimated.
+//!
+//! Pairs are counted, not kept: by their outcomes and their rarity in bins of a sixteenth of a
+//! bit, a few thousand cells for tens of millions of pairs.
+
+use crate::compare::Observation;
+use crate::frequencies::Frequencies;
+use crate::prior::Prior;
+use crate::weights::{FIELDS, OUTCOMES, UNKNOWN, Weights};
+use std::collections::HashMap;
+
+const BIN_BITS: f64 = 1.0 / 16.0;
+/// Rounds of estimation at most; they settle in a few dozen.
+const ROUNDS: usize = 200;
+/// Weights and prior that move less than this, in bits, have settled.
+const SETTLED_BITS: f64 = 1e-4;
+/// Fewer contacts have too few pairs to estimate from: each pair would weigh in its own
+/// reading. They keep the assumed prior and weights.
+const LEAST_CONTACTS: usize = 1_000;
+
+/// How many pairs showed each combination of outcomes and rarity.
+#[derive(Clone, Debug, Default)]
+pub struct Observed {
+    counts: HashMap<(u16, i32), u64>,
+}
+
+impl Observed {
+    pub fn add(&mut self, observation: &Observation) {
+        let outcomes = observation.outcomes.iter().fold(0u16, |code, outcome| code * 8 + u16::from(*outcome));
+        // Rarity is a sum of a few dozen bits at most, so the bin fits.
+        let bin = (observation.rarity / BIN_BITS).round() as i32;
+        *self.counts.entry((outcomes, bin)).or_default() += 1;
+    }
+
+    pub fn merge(mut self, other: Self) -> Self {
+        for (cell, count) in other.counts {
+            *self.counts.entry(cell).or_default() += count;
+        }
+        self
+    }
+
+    fn cells(&self) -> Vec<([u8; FIELDS], f64, f64)> {
+        self.counts
+            .iter()
+            .map(|(&(code, bin), &count)| {
+                let mut outcomes = [UNKNOWN; FIELDS];
+                let mut rest = code;
+                for outcome in outcomes.iter_mut().rev() {
+                    // Each outcome was packed in three bits.
+                    *outcome = (rest % 8) as u8;
+                    rest /= 8;
+                }
+                (outcomes, f64::from(bin) * BIN_BITS, count as f64)
+            })
+            .collect()
+    }
+}
+
+/// The prior and weights under which the `observed` pairs, out of every pair of `contacts`,
+/// are most likely, starting from the assumed ones.
+pub fn estimate(observed: &Observed, contacts: usize, frequencies: &Frequencies) -> (Prior, Weights) {
+    let mut prior = Prior::assumed(frequencies);
+    let mut weights = Weights::assumed();
+    if contacts < LEAST_CONTACTS {
+        return (prior, weights);
+    }
+    let cells = observed.cells();
+    let every_pair = contacts as f64 * (contacts as f64 - 1.0) / 2.0;
+    for _ in 0..ROUNDS {
+        let mut expected = 0.0;
+        let mut matches = [[0.0; OUTCOMES]; FIELDS];
+        for (outcomes, rarity, count) in &cells {
+            let matching = count * prior.probability(rarity + weights.bits(outcomes));
+            expected += matching;
+            for (field, outcome) in outcomes.iter().enumerate() {
+                matches[field][usize::from(*outcome)] += matching;
+            }
+        }
+        let next_prior = Prior::within_bounds(expected / every_pair, contacts, frequencies);
+        let next_weights = Weights::from_matches(&matches);
+        let moved = (next_prior.bits() - prior.bits()).abs().max(next_weights.distance(&weights));
+        (prior, weights) = (next_prior, next_weights);
+        if moved < SETTLED_BITS {
+            break;
+        }
+    }
+    (prior, weights)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::weights::{ADDRESS, DIFFERENT_NAME, ELSEWHERE, NAME, SAME, SIMILAR};
+
+    fn observed(pairs: &[([u8; FIELDS], f64, usize)]) -> Observed {
+        let mut observed = Observed::default();
+        for (outcomes, rarity, count) in pairs {
+            let observation = Observation { outcomes: *outcomes, rarity: *rarity, reasons: vec![] };
+            (0..*count).for_each(|_| observed.add(&observation));
+        }
+        observed
+    }
+
+    const SAME_NAME_HERE: [u8; FIELDS] = [0, 0, SAME, 0, SAME];
+    const TYPO_HERE: [u8; FIELDS] = [0, 0, SIMILAR, 0, SAME];
+    const STRANGERS: [u8; FIELDS] = [0, 0, DIFFERENT_NAME, 0, ELSEWHERE];
+
+    #[test]
+    fn a_small_base_keeps_what_is_assumed() {
+        let frequencies = Frequencies::uniform();
+        let pairs = [(SAME_NAME_HERE, 30.0, 100), (TYPO_HERE, 30.0, 100)];
+        assert_eq!(
+            estimate(&observed(&pairs), 500, &frequencies),
+            (Prior::assumed(&frequencies), Weights::assumed())
+        );
+    }
+
+    #[test]
+    fn a_clean_base_keeps_what_is_assumed() {
+        let frequencies = Frequencies::uniform();
+        let (prior, weights) = estimate(
+            &observed(&[(SAME_NAME_HERE, 26.0, 10), (STRANGERS, 0.0, 50_000)]),
+            10_000,
+            &frequencies,
+        );
+        assert_eq!(prior, Prior::assumed(&frequencies));
+        assert!(weights.m(NAME, SAME) > 0.8, "every pair in doubt has the same name: {weights:?}");
+    }
+
+    #[test]
+    fn many_certain_pairs_raise_the_prior_to_what_they_are() {
+        let frequencies = Frequencies::uniform();
+        // 4,000 pairs, each certainly one person, among 10,000 contacts.
+        let (prior, _) = estimate(
+            &observed(&[(SAME_NAME_HERE, 60.0, 4_000), (STRANGERS, 0.0, 50_000)]),
+            10_000,
+            &frequencies,
+        );
+        assert!((prior.share(10_000) - 0.4).abs() < 0.01, "{prior:?}");
+    }
+
+    #[test]
+    fn copies_typed_with_many_slips_teach_that_a_slip_is_common() {
+        let frequencies = Frequencies::uniform();
+        let pairs = [(SAME_NAME_HERE, 30.0, 1_500), (TYPO_HERE, 30.0, 1_500), (STRANGERS, 0.0, 50_000)];
+        let (prior, weights) = estimate(&observed(&pairs), 10_000, &frequencies);
+        assert!(weights.m(NAME, SIMILAR) > 0.4, "{weights:?}");
+        assert!(weights.m(ADDRESS, SAME) > Weights::assumed().m(ADDRESS, SAME), "{weights:?}");
+        assert!(prior.share(10_000) > 0.25, "{prior:?}");
+    }
+
+    #[test]
+    fn households_do_not_pass_for_one_person_however_many() {
+        let frequencies = Frequencies::uniform();
+        // One address, several first names: as many as there are contacts.
+        let household = [0, 0, DIFFERENT_NAME, 0, SAME];
+        let pairs = [(SAME_NAME_HERE, 30.0, 300), (household, 14.0, 10_000), (STRANGERS, 0.0, 50_000)];
+        let (prior, weights) = estimate(&observed(&pairs), 10_000, &frequencies);
+        let household_bits = 14.0 + weights.bits(&household);
+        assert!(prior.probability(household_bits) < 0.3, "{prior:?} {weights:?}");
+    }
+}

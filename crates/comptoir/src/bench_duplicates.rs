@@ -1,7 +1,9 @@
 //! `comptoir bench --duplicates N`: N contacts of which a known share are copies of others,
 //! mistyped as people mistype them (a typo, names swapped, accents dropped, another email,
-//! a missing phone, "bd" for "boulevard"), loaded into the database; the scan the server runs
-//! is timed, and the pairs it keeps are checked against the truth: precision and recall.
+//! a missing phone, "bd" for "boulevard", a surname taken on marriage), and some of the others
+//! relatives living with one (one address, one surname, another first name: two people),
+//! loaded into the database; the scan the server runs is timed, and the pairs it keeps are
+//! checked against the truth: precision and recall.
 //!
 //! `comptoir bench --linkage FILE`: the same measure on a public record-linkage set with its
 //! true pairs (the Febrl sets' columns), in memory, without a database.
@@ -190,12 +192,21 @@ impl Generator {
         fields(Some(first), Some(last), email, phone, address)
     }
 
+    /// A relative of `person` living with them: their surname and address, a first name,
+    /// email and mobile of their own.
+    fn relative(&mut self, person: &ContactFields, serial: u64) -> ContactFields {
+        let mut relative = self.original(serial);
+        relative.last_name.clone_from(&person.last_name);
+        relative.address = person.address.clone();
+        relative
+    }
+
     /// A copy of `original` as someone typed it again, with one to three differences.
     fn copy(&mut self, original: &ContactFields) -> ContactFields {
         let mut copy = original.clone();
         let changes = self.rng.random_range(1..=3);
         for _ in 0..changes {
-            match self.rng.random_range(0..8) {
+            match self.rng.random_range(0..9) {
                 0 => copy.first_name = copy.first_name.map(|n| typo(&mut self.rng, &n)),
                 1 => copy.last_name = copy.last_name.map(|n| typo(&mut self.rng, &n)),
                 2 => std::mem::swap(&mut copy.first_name, &mut copy.last_name),
@@ -215,7 +226,14 @@ impl Generator {
                         s.replace("boulevard", "bd").replace("avenue", "av.").replace("rue de la", "r. de la")
                     })
                 }
-                _ => copy.address = Address::default(),
+                7 => copy.address = Address::default(),
+                _ => {
+                    copy.last_name = Some(format!(
+                        "{}{}",
+                        NAME_STARTS[self.rng.random_range(0..NAME_STARTS.len())],
+                        NAME_ENDS[self.rng.random_range(0..NAME_ENDS.len())]
+                    ))
+                }
             }
         }
         copy
@@ -272,7 +290,8 @@ fn fields(
     }
 }
 
-/// `total` contacts, a fifth of them copies of others, in a shuffled order.
+/// `total` contacts, a fifth of them copies of others and one in ten of the others a relative
+/// living with an earlier one; copies come after the people they copy.
 fn generate(total: u64, seed: u64) -> Vec<Generated> {
     let mut generator = Generator { rng: StdRng::seed_from_u64(seed) };
     let at = now();
@@ -281,7 +300,16 @@ fn generate(total: u64, seed: u64) -> Vec<Generated> {
     let mut out = Vec::with_capacity(total as usize);
     for serial in 0..total {
         let (fields, person) = if serial < originals {
-            people.push(generator.original(serial));
+            let relative = serial > 0 && generator.rng.random_bool(0.1);
+            let fields = match relative {
+                true => {
+                    let of = generator.rng.random_range(0..serial) as usize;
+                    let person = people[of].clone();
+                    generator.relative(&person, serial)
+                }
+                false => generator.original(serial),
+            };
+            people.push(fields);
             (people[serial as usize].clone(), serial as u32)
         } else {
             let person = generator.rng.random_range(0..originals) as usize;

@@ -112,8 +112,14 @@ pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observati
             let u = chance(a.name_key, b.name_key);
             match reason {
                 Reason::SameName | Reason::SwappedName => land(NAME, SAME, Some((u, reason))),
-                Reason::SimilarName => land(NAME, SIMILAR, Some((u * SIMILAR_SPREAD, reason))),
-                _ => land(NAME, SOUNDS_ALIKE, Some((u * SOUNDS_SPREAD, reason))),
+                Reason::SimilarName => {
+                    let u = (u * SIMILAR_SPREAD).max(frequencies.outcome_chance(NAME, SIMILAR));
+                    land(NAME, SIMILAR, Some((u, reason)))
+                }
+                _ => {
+                    let u = (u * SOUNDS_SPREAD).max(frequencies.outcome_chance(NAME, SOUNDS_ALIKE));
+                    land(NAME, SOUNDS_ALIKE, Some((u, reason)))
+                }
             }
         }
         Names::SameFirstName(first_name) => land(
@@ -140,7 +146,9 @@ pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observati
             land(ADDRESS, SAME, Some((u, Reason::SameAddress)));
         }
         Address::Similar(postal_code, street) => {
-            let u = frequencies.chance(street_key(postal_code.unwrap_or(""), street)) * SIMILAR_STREET_SPREAD;
+            let u = (frequencies.chance(street_key(postal_code.unwrap_or(""), street))
+                * SIMILAR_STREET_SPREAD)
+                .max(frequencies.outcome_chance(ADDRESS, SIMILAR));
             land(ADDRESS, SIMILAR, Some((u, Reason::SimilarAddress)));
         }
         Address::SamePostalCode(code) => land(

@@ -7,10 +7,16 @@
 //!
 //! Pairs are counted, not kept: by their outcomes and their rarity in bins of a sixteenth of a
 //! bit, a few thousand cells for tens of millions of pairs.
+//!
+//! How rare a close spelling is cannot be counted from values: it is sampled, from pairs
+//! picked at random. Where many people's names are alike (one first name for half the base,
+//! surnames from a few syllables), a similar name then says little, and the estimation is not
+//! led to read every such pair as one person.
 
-use crate::compare::Observation;
+use crate::compare::{Observation, observe};
 use crate::frequencies::Frequencies;
 use crate::prior::Prior;
+use crate::profile::Profile;
 use crate::weights::{FIELDS, OUTCOMES, UNKNOWN, Weights};
 use std::collections::HashMap;
 
@@ -22,6 +28,10 @@ const SETTLED_BITS: f64 = 1e-4;
 /// Fewer contacts have too few pairs to estimate from: each pair would weigh in its own
 /// reading. They keep the assumed prior and weights.
 const LEAST_CONTACTS: usize = 1_000;
+/// Pairs picked at random to learn how often two people's names or streets are close: a
+/// hundred per contact, a million at most.
+const SAMPLED_PER_CONTACT: usize = 100;
+const MOST_SAMPLED: usize = 1_000_000;
 
 /// How many pairs showed each combination of outcomes and rarity.
 #[derive(Clone, Debug, Default)]
@@ -59,6 +69,40 @@ impl Observed {
             })
             .collect()
     }
+}
+
+/// The `frequencies` with how often pairs of `profiles` picked at random show each outcome,
+/// among those whose outcome is known; unchanged for a base too small to estimate from.
+pub fn sample_outcomes(profiles: &[Profile], frequencies: Frequencies) -> Frequencies {
+    if profiles.len() < LEAST_CONTACTS {
+        return frequencies;
+    }
+    let mut seen = [[0u64; OUTCOMES]; FIELDS];
+    // A fixed sequence (splitmix64): a scan of the same contacts reads them the same way.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |bound: usize| {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        // The bound is a count of profiles, so the remainder fits.
+        ((z ^ (z >> 31)) % bound as u64) as usize
+    };
+    for _ in 0..(profiles.len() * SAMPLED_PER_CONTACT).min(MOST_SAMPLED) {
+        let (a, b) = (next(profiles.len()), next(profiles.len()));
+        if a == b {
+            continue;
+        }
+        let outcomes = observe(&profiles[a], &profiles[b], &frequencies).outcomes;
+        for (field, outcome) in outcomes.iter().enumerate() {
+            seen[field][usize::from(*outcome)] += 1;
+        }
+    }
+    let chances = seen.map(|counts| {
+        let known: u64 = counts[1..].iter().sum();
+        counts.map(|count| if known == 0 { 0.0 } else { count as f64 / known as f64 })
+    });
+    frequencies.with_outcomes(chances)
 }
 
 /// The prior and weights under which the `observed` pairs, out of every pair of `contacts`,

@@ -5,6 +5,7 @@ use crate::keys::{
     company_key, email_key, first_name_key, identifier_key, phone_key, postal_key, street_key,
 };
 use crate::profile::Profile;
+use crate::weights::{FIELDS, OUTCOMES};
 use std::collections::HashMap;
 
 /// Below this many profiles, counts are read as if from this many: a handful of contacts says
@@ -15,6 +16,9 @@ const LEAST_POPULATION: f64 = 10_000.0;
 pub struct Frequencies {
     counts: HashMap<u64, u32>,
     population: f64,
+    /// How often two contacts picked at random show each outcome, when sampled: for the
+    /// outcomes that share no one value (close spellings), whose chance no count tells.
+    outcomes: [[f64; OUTCOMES]; FIELDS],
 }
 
 impl Frequencies {
@@ -44,12 +48,25 @@ impl Frequencies {
             }
             profile.identifiers.iter().for_each(|(field, value)| count(identifier_key(field, value)));
         }
-        Self { counts, population: (profiles.len() as f64).max(LEAST_POPULATION) }
+        Self {
+            counts,
+            population: (profiles.len() as f64).max(LEAST_POPULATION),
+            outcomes: [[0.0; OUTCOMES]; FIELDS],
+        }
     }
 
     /// Every value seen once, in the least population: for comparing two profiles alone.
     pub fn uniform() -> Self {
-        Self { counts: HashMap::new(), population: LEAST_POPULATION }
+        Self { counts: HashMap::new(), population: LEAST_POPULATION, outcomes: [[0.0; OUTCOMES]; FIELDS] }
+    }
+
+    pub(crate) fn with_outcomes(self, outcomes: [[f64; OUTCOMES]; FIELDS]) -> Self {
+        Self { outcomes, ..self }
+    }
+
+    /// How likely two people picked at random show this outcome, as sampled; zero unknown.
+    pub(crate) fn outcome_chance(&self, field: usize, outcome: u8) -> f64 {
+        self.outcomes[field][usize::from(outcome)]
     }
 
     /// How likely two different people picked at random share the value of `key`.

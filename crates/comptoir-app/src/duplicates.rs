@@ -104,7 +104,7 @@ impl App {
             pairs: pairs.len() as u64,
             companies,
             company_pairs: company_pairs.len() as u64,
-            duplicate_share: share.unwrap_or_default(),
+            duplicate_share: share,
             seconds: started.elapsed().as_secs_f64(),
             finished_at: Some(at),
         };

@@ -116,9 +116,10 @@ pub struct ScanReport {
     #[serde(default)]
     pub company_pairs: u64,
     /// Duplicate pairs per contact the scores were read against, estimated from the scan's
-    /// own pairs (never below one in twenty contacts).
+    /// own pairs (never below one in twenty contacts); none under a thousand contacts, read
+    /// against that assumed share.
     #[serde(default)]
-    pub duplicate_share: f64,
+    pub duplicate_share: Option<f64>,
     pub seconds: f64,
     pub finished_at: Option<DateTime<Utc>>,
 }

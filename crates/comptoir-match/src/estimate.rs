@@ -106,13 +106,13 @@ pub fn sample_outcomes(profiles: &[Profile], frequencies: Frequencies) -> Freque
 }
 
 /// The prior and weights under which the `observed` pairs, out of every pair of `contacts`,
-/// are most likely, starting from the assumed ones.
-pub fn estimate(observed: &Observed, contacts: usize, frequencies: &Frequencies) -> (Prior, Weights) {
+/// are most likely, starting from the assumed ones; none for a base too small to estimate from.
+pub fn estimate(observed: &Observed, contacts: usize, frequencies: &Frequencies) -> Option<(Prior, Weights)> {
+    if contacts < LEAST_CONTACTS {
+        return None;
+    }
     let mut prior = Prior::assumed(frequencies);
     let mut weights = Weights::assumed();
-    if contacts < LEAST_CONTACTS {
-        return (prior, weights);
-    }
     let cells = observed.cells();
     let every_pair = contacts as f64 * (contacts as f64 - 1.0) / 2.0;
     for _ in 0..ROUNDS {
@@ -133,7 +133,7 @@ pub fn estimate(observed: &Observed, contacts: usize, frequencies: &Frequencies)
             break;
         }
     }
-    (prior, weights)
+    Some((prior, weights))
 }
 
 #[cfg(test)]
@@ -150,6 +150,10 @@ mod tests {
         observed
     }
 
+    fn estimated(observed: &Observed, contacts: usize, frequencies: &Frequencies) -> (Prior, Weights) {
+        estimate(observed, contacts, frequencies).expect("enough contacts to estimate from")
+    }
+
     const SAME_NAME_HERE: [u8; FIELDS] = [0, 0, SAME, 0, SAME];
     const TYPO_HERE: [u8; FIELDS] = [0, 0, SIMILAR, 0, SAME];
     const STRANGERS: [u8; FIELDS] = [0, 0, DIFFERENT_NAME, 0, ELSEWHERE];
@@ -158,16 +162,13 @@ mod tests {
     fn a_small_base_keeps_what_is_assumed() {
         let frequencies = Frequencies::uniform();
         let pairs = [(SAME_NAME_HERE, 30.0, 100), (TYPO_HERE, 30.0, 100)];
-        assert_eq!(
-            estimate(&observed(&pairs), 500, &frequencies),
-            (Prior::assumed(&frequencies), Weights::assumed())
-        );
+        assert_eq!(estimate(&observed(&pairs), 500, &frequencies), None);
     }
 
     #[test]
     fn a_clean_base_keeps_what_is_assumed() {
         let frequencies = Frequencies::uniform();
-        let (prior, weights) = estimate(
+        let (prior, weights) = estimated(
             &observed(&[(SAME_NAME_HERE, 26.0, 10), (STRANGERS, 0.0, 50_000)]),
             10_000,
             &frequencies,
@@ -180,7 +181,7 @@ mod tests {
     fn many_certain_pairs_raise_the_prior_to_what_they_are() {
         let frequencies = Frequencies::uniform();
         // 4,000 pairs, each certainly one person, among 10,000 contacts.
-        let (prior, _) = estimate(
+        let (prior, _) = estimated(
             &observed(&[(SAME_NAME_HERE, 60.0, 4_000), (STRANGERS, 0.0, 50_000)]),
             10_000,
             &frequencies,
@@ -192,7 +193,7 @@ mod tests {
     fn copies_typed_with_many_slips_teach_that_a_slip_is_common() {
         let frequencies = Frequencies::uniform();
         let pairs = [(SAME_NAME_HERE, 30.0, 1_500), (TYPO_HERE, 30.0, 1_500), (STRANGERS, 0.0, 50_000)];
-        let (prior, weights) = estimate(&observed(&pairs), 10_000, &frequencies);
+        let (prior, weights) = estimated(&observed(&pairs), 10_000, &frequencies);
         assert!(weights.m(NAME, SIMILAR) > 0.4, "{weights:?}");
         assert!(weights.m(ADDRESS, SAME) > Weights::assumed().m(ADDRESS, SAME), "{weights:?}");
         assert!(prior.share(10_000) > 0.25, "{prior:?}");
@@ -204,7 +205,7 @@ mod tests {
         // One address, several first names: as many as there are contacts.
         let household = [0, 0, DIFFERENT_NAME, 0, SAME];
         let pairs = [(SAME_NAME_HERE, 30.0, 300), (household, 14.0, 10_000), (STRANGERS, 0.0, 50_000)];
-        let (prior, weights) = estimate(&observed(&pairs), 10_000, &frequencies);
+        let (prior, weights) = estimated(&observed(&pairs), 10_000, &frequencies);
         let household_bits = 14.0 + weights.bits(&household);
         assert!(prior.probability(household_bits) < 0.3, "{prior:?} {weights:?}");
     }

@@ -36,7 +36,8 @@ pub struct Linkage {
     pub compared: usize,
     /// Pairs scoring `min_score` or more.
     pub found: Vec<Found>,
-    /// Matching pairs per record that the scores were read against, when estimated.
+    /// Matching pairs per record that the scores were read against, when estimated (from a
+    /// thousand records).
     pub share: Option<f64>,
 }
 
@@ -67,7 +68,9 @@ pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
         observed = observed.merge(seen);
         kept.extend(part);
     }
-    let (prior, weights) = estimate(&observed, profiles.len(), &frequencies);
+    let estimated = estimate(&observed, profiles.len(), &frequencies);
+    let (prior, weights) =
+        estimated.clone().unwrap_or_else(|| (Prior::assumed(&frequencies), Weights::assumed()));
     let found = kept
         .into_iter()
         // Within a point of the bound, as the rarity was kept rounded; the verdict decides.
@@ -81,7 +84,11 @@ pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
             (verdict.score >= min_score).then_some(Found { first, second, verdict })
         })
         .collect();
-    Linkage { compared: candidates.len(), found, share: Some(prior.share(profiles.len())) }
+    Linkage {
+        compared: candidates.len(),
+        found,
+        share: estimated.map(|(prior, _)| prior.share(profiles.len())),
+    }
 }
 
 /// Companies that look like one company, as [`find_duplicates`] finds contacts.

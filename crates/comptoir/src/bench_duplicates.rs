@@ -556,12 +556,15 @@ pub fn linkage(file: &Path, pairs: &Path, identifying: &[String]) -> anyhow::Res
     let linkage = find_duplicates(&profiles, 30);
     let elapsed = started.elapsed();
     println!(
-        "Linked {} records in {:.3} s: {} pairs compared, {} true pairs; estimated {:.3} duplicate pairs per record.",
+        "Linked {} records in {:.3} s: {} pairs compared, {} true pairs; {}.",
         profiles.len(),
         elapsed.as_secs_f64(),
         linkage.compared,
         truth.len(),
-        linkage.share.unwrap_or_default()
+        match linkage.share {
+            Some(share) => format!("estimated {share:.3} duplicate pairs per record"),
+            None => "too few records to estimate from".to_owned(),
+        }
     );
     let found: Vec<(u8, (u64, u64))> = linkage
         .found

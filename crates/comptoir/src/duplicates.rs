@@ -30,11 +30,14 @@ pub async fn run(database_url: &str, command: DuplicatesCommand) -> anyhow::Resu
                 app.scan_duplicates(claim, &move |read| shown.set_position(read)).await.map_err(explain)?;
             progress.finish();
             println!(
-                "{} contacts, {} pairs compared, {} likely or possible duplicates (read against an estimated {:.3} duplicates per contact); {} companies, {} likely or possible duplicates; in {:.1} s.",
+                "{} contacts, {} pairs compared, {} likely or possible duplicates{}; {} companies, {} likely or possible duplicates; in {:.1} s.",
                 report.contacts,
                 report.compared,
                 report.pairs,
-                report.duplicate_share,
+                report
+                    .duplicate_share
+                    .map(|share| format!(" (read against an estimated {share:.3} duplicates per contact)"))
+                    .unwrap_or_default(),
                 report.companies,
                 report.company_pairs,
                 report.seconds

@@ -836,6 +836,7 @@ record-may-duplicate = May be a duplicate of:
 duplicates-title = Duplicates
 duplicates-link = Duplicates
 duplicates-never-scanned = No one has looked for duplicates yet.
+duplicates-estimated-share = Scores read for about { $per_hundred } duplicates per 100 contacts, as estimated from the base.
 duplicates-last-scan = Last search on { $when } — contacts: { $contacts }, pairs found: { $pairs }; companies: { $companies }, pairs found: { $company_pairs }; time: { $seconds } s.
 duplicates-scan = Look for duplicates
 duplicates-running = Searching; this page updates itself.

@@ -836,6 +836,7 @@ record-may-duplicate = Doublon possible :
 duplicates-title = Doublons
 duplicates-link = Doublons
 duplicates-never-scanned = Aucune recherche de doublons n’a encore été faite.
+duplicates-estimated-share = Scores lus pour environ { $per_hundred } doublons pour 100 contacts, estimés d'après la base.
 duplicates-last-scan = Dernière recherche le { $when } — contacts : { $contacts }, paires trouvées : { $pairs } ; entreprises : { $companies }, paires trouvées : { $company_pairs } ; durée : { $seconds } s.
 duplicates-scan = Rechercher les doublons
 duplicates-running = Recherche en cours ; cette page se met à jour seule.

@@ -370,13 +370,13 @@ pub(super) async fn last_scan(state: &AppState, page: &Chrome) -> Result<Option<
         let at = scan.finished_at?;
         let (when, contacts, pairs, companies, company_pairs, seconds) = (
             page.datetime(&at),
-            scan.contacts.to_string(),
-            scan.pairs.to_string(),
-            scan.companies.to_string(),
-            scan.company_pairs.to_string(),
-            format!("{:.1}", scan.seconds),
+            page.lang.number(scan.contacts as f64, 0),
+            page.lang.number(scan.pairs as f64, 0),
+            page.lang.number(scan.companies as f64, 0),
+            page.lang.number(scan.company_pairs as f64, 0),
+            page.lang.number(scan.seconds, 1),
         );
-        Some(page.lang.tn(
+        let found = page.lang.tn(
             "duplicates-last-scan",
             &[
                 ("when", &when),
@@ -386,6 +386,12 @@ pub(super) async fn last_scan(state: &AppState, page: &Chrome) -> Result<Option<
                 ("company_pairs", &company_pairs),
                 ("seconds", &seconds),
             ],
+        );
+        let Some(share) = scan.duplicate_share else { return Some(found) };
+        let per_hundred = page.lang.number(share * 100.0, 1);
+        Some(format!(
+            "{found} {}",
+            page.lang.tn("duplicates-estimated-share", &[("per_hundred", &per_hundred)])
         ))
     }))
 }

@@ -14,6 +14,7 @@ on_both_databases!(
     the_pages_list_pairs_compare_them_merge_and_undo,
     housekeeping_looks_again_once_a_day,
     an_identifying_custom_field_decides_who_is_who,
+    a_base_of_a_thousand_contacts_is_read_against_its_own_estimate,
 );
 
 async fn contact(s: &TestServer, token: &str, body: Value) -> String {
@@ -97,6 +98,7 @@ async fn a_scan_finds_duplicates_with_their_reasons_and_leaves_dismissed_pairs_a
 
     let report = scan(&s).await;
     assert_eq!(report["contacts"], 8);
+    assert!(report["duplicate_share"].is_null(), "eight contacts are too few to estimate from: {report}");
     let open = pairs(&s, "open").await;
     let found = pair_of(&open, &jean, &swapped).expect("the swapped name with the same email");
     assert_eq!(found["reasons"], json!(["same_email", "swapped_name"]));
@@ -389,4 +391,51 @@ async fn an_identifying_custom_field_decides_who_is_who(s: TestServer) {
     assert!(found["reasons"].as_array().is_some_and(|r| r.contains(&json!("same_identifier"))), "{found:?}");
     assert!(found["score"].as_u64() >= Some(70), "{found:?}");
     assert!(pair_of(&open, &c, &d).is_none(), "two customer numbers, two people: {open:?}");
+}
+
+/// A made-up surname per number, unlike the others: letters scattered by a multiplicative hash.
+fn surname(n: u64) -> String {
+    let mut scattered = (n + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut name = String::from("K");
+    for _ in 0..7 {
+        name.push(char::from(b'a' + (scattered % 26) as u8));
+        scattered /= 26;
+    }
+    name
+}
+
+async fn a_base_of_a_thousand_contacts_is_read_against_its_own_estimate(s: TestServer) {
+    // 900 people and 300 copies of them typed again, the surname mistyped: a base with a
+    // duplicate for one contact in four, five times what is assumed.
+    let home = |n: u64| format!("{n} rue des Essais;{}", 10_000 + n / 10);
+    let mut file = String::from("Prénom;Nom;Rue;Code postal\n");
+    for n in 0..900 {
+        file.push_str(&format!("Camille;{};{}\n", surname(n), home(n)));
+    }
+    for n in (0..900).step_by(3) {
+        file.push_str(&format!("Camille;{}e;{}\n", surname(n), home(n)));
+    }
+    let import = super::imports::upload(&s, "kind=contacts", &s.admin, file.into_bytes()).await;
+    let imported = super::imports::finished(&s, &import).await;
+    assert_eq!(imported["status"], "done", "{imported}");
+
+    // The import looks for the duplicates it wrote; its scan is the one read.
+    let mut report = Value::Null;
+    for _ in 0..2400 {
+        let state = s.get("/api/v1/duplicates/scan", &s.admin).await.body;
+        if state["running"] == false && state["last"]["finished_at"].is_string() {
+            report = state["last"].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(report["contacts"], 1200, "{report}");
+    let share = report["duplicate_share"].as_f64().unwrap_or_default();
+    assert!((0.15..0.35).contains(&share), "300 pairs among 1,200 contacts: {report}");
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    let page = browser.get("/duplicates").await;
+    assert!(page.contains("duplicates per 100 contacts, as estimated from the base"), "{}", page.text);
+    browser.accept_language("fr");
+    let page = browser.get("/duplicates").await;
+    assert!(page.contains("environ 25,0 doublons pour 100 contacts, estimés d"), "{}", page.text);
 }

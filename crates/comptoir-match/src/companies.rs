@@ -5,9 +5,9 @@
 //! or against. Companies are far fewer than contacts and their names carry less noise, so
 //! fixed weights do, where contacts need their values' frequencies.
 
-use crate::Verdict;
 use crate::blocking::{PREFIX, pairs_sharing_keys};
 use crate::keys::{key, phone_key};
+use crate::outcomes::Verdict;
 use crate::profile::Sounds;
 use comptoir_domain::duplicates::Reason;
 use comptoir_domain::search::fold;

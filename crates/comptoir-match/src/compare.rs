@@ -11,12 +11,13 @@ use crate::frequencies::Frequencies;
 use crate::keys::{
     company_key, email_key, first_name_key, identifier_key, phone_key, postal_key, street_key,
 };
+use crate::outcomes::{
+    ADDRESS, COMPANY, DIFFERENT, DIFFERENT_NAME, ELSEWHERE, EMAIL, Evidence, FIELDS, NAME, Observation,
+    PHONE, SAME, SAME_FIRST_NAME, SAME_POSTAL_CODE, SIMILAR, SOUNDS_ALIKE, UNKNOWN, Verdict,
+};
 use crate::prior::Prior;
 use crate::profile::Profile;
-use crate::weights::{
-    ADDRESS, COMPANY, DIFFERENT, DIFFERENT_NAME, ELSEWHERE, EMAIL, FIELDS, NAME, PHONE, SAME,
-    SAME_FIRST_NAME, SAME_POSTAL_CODE, SIMILAR, SOUNDS_ALIKE, UNKNOWN, Weights,
-};
+use crate::weights::Weights;
 use comptoir_domain::duplicates::Reason;
 use strsim::jaro_winkler;
 
@@ -41,32 +42,6 @@ const FIRST_NAME_LEAST_CHANCE: f64 = 1e-3;
 const CLOSE_WORDS: f64 = 0.9;
 /// Street similarity from which two streets are one written differently.
 const CLOSE_STREETS: f64 = 0.9;
-
-/// The score of a pair and the evidence for it, strongest first.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Verdict {
-    pub score: u8,
-    pub reasons: Vec<Reason>,
-}
-
-/// What comparing two profiles found: bits for (above zero) or against their being one person,
-/// before the prior, and the outcomes that weighed for.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Evidence {
-    pub bits: f64,
-    pub reasons: Vec<Reason>,
-}
-
-/// What comparing two profiles observed, before any outcome is weighed: each comparison's
-/// outcome, how rare the values they share are, and the outcomes that speak for the pair.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Observation {
-    pub outcomes: [u8; FIELDS],
-    /// log2(1 / u) summed over the shared values, with the identifying fields' whole weight
-    /// (their m is an admin's declaration, never estimated).
-    pub rarity: f64,
-    pub reasons: Vec<Reason>,
-}
 
 /// Two profiles compared on their own, with the assumed weights and prior.
 pub fn compare(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Verdict {
@@ -226,13 +201,6 @@ fn street_without_number(s: &str, t: &str) -> bool {
     !bare(s).is_empty() && bare(s) == bare(t)
 }
 
-/// Bits of evidence (log2 of the odds) as a 0–100 likelihood that the pair is one person.
-pub(crate) fn score(bits: f64) -> u8 {
-    let likelihood = 1.0 / (1.0 + (-bits).exp2());
-    // In 0..=100 by construction, so the conversion cannot truncate.
-    (likelihood * 100.0).round().clamp(0.0, 100.0) as u8
-}
-
 /// The first value both lists hold: `Some(None)` when both have values and share none, `None`
 /// when either is empty, which says nothing.
 fn common<'a>(a: &'a [Box<str>], b: &[Box<str>]) -> Option<Option<&'a str>> {
@@ -308,6 +276,7 @@ fn contains_all(small: &[&str], large: &[&str]) -> bool {
 mod tests {
     use super::*;
     use crate::frequencies::Frequencies;
+    use crate::outcomes::score;
     use crate::profile::{Person, Sounds};
     use uuid::Uuid;
 

@@ -13,11 +13,15 @@
 //! surnames from a few syllables), a similar name then says little, and the estimation is not
 //! led to read every such pair as one person.
 
-use crate::compare::{Observation, observe};
+use crate::blocking::pair;
+use crate::compare::observe;
 use crate::frequencies::Frequencies;
+use crate::outcomes::Observation;
+use crate::outcomes::{FIELDS, OUTCOMES, UNKNOWN};
+use crate::parallel::on_every_core;
 use crate::prior::Prior;
 use crate::profile::Profile;
-use crate::weights::{FIELDS, OUTCOMES, UNKNOWN, Weights};
+use crate::weights::Weights;
 use std::collections::HashMap;
 
 const BIN_BITS: f64 = 1.0 / 16.0;
@@ -77,7 +81,6 @@ pub fn sample_outcomes(profiles: &[Profile], frequencies: Frequencies) -> Freque
     if profiles.len() < LEAST_CONTACTS {
         return frequencies;
     }
-    let mut seen = [[0u64; OUTCOMES]; FIELDS];
     // A fixed sequence (splitmix64): a scan of the same contacts reads them the same way.
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = |bound: usize| {
@@ -88,14 +91,26 @@ pub fn sample_outcomes(profiles: &[Profile], frequencies: Frequencies) -> Freque
         // The bound is a count of profiles, so the remainder fits.
         ((z ^ (z >> 31)) % bound as u64) as usize
     };
-    for _ in 0..(profiles.len() * SAMPLED_PER_CONTACT).min(MOST_SAMPLED) {
-        let (a, b) = (next(profiles.len()), next(profiles.len()));
-        if a == b {
-            continue;
+    let sampled: Vec<u64> = (0..(profiles.len() * SAMPLED_PER_CONTACT).min(MOST_SAMPLED))
+        .map(|_| (next(profiles.len()), next(profiles.len())))
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| ((a as u64) << 32) | b as u64)
+        .collect();
+    let parts = on_every_core(&sampled, |pairs| {
+        let mut seen = [[0u64; OUTCOMES]; FIELDS];
+        for &packed in pairs {
+            let (a, b) = pair(packed);
+            let outcomes = observe(&profiles[a], &profiles[b], &frequencies).outcomes;
+            for (field, outcome) in outcomes.iter().enumerate() {
+                seen[field][usize::from(*outcome)] += 1;
+            }
         }
-        let outcomes = observe(&profiles[a], &profiles[b], &frequencies).outcomes;
-        for (field, outcome) in outcomes.iter().enumerate() {
-            seen[field][usize::from(*outcome)] += 1;
+        seen
+    });
+    let mut seen = [[0u64; OUTCOMES]; FIELDS];
+    for part in parts {
+        for (all, counts) in seen.iter_mut().zip(part) {
+            all.iter_mut().zip(counts).for_each(|(all, count)| *all += count);
         }
     }
     let chances = seen.map(|counts| {
@@ -139,7 +154,7 @@ pub fn estimate(observed: &Observed, contacts: usize, frequencies: &Frequencies)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::weights::{ADDRESS, DIFFERENT_NAME, ELSEWHERE, NAME, SAME, SIMILAR};
+    use crate::outcomes::{ADDRESS, DIFFERENT_NAME, ELSEWHERE, NAME, SAME, SIMILAR};
 
     fn observed(pairs: &[([u8; FIELDS], f64, usize)]) -> Observed {
         let mut observed = Observed::default();

@@ -4,8 +4,8 @@
 use crate::keys::{
     company_key, email_key, first_name_key, identifier_key, phone_key, postal_key, street_key,
 };
+use crate::outcomes::{FIELDS, OUTCOMES};
 use crate::profile::Profile;
-use crate::weights::{FIELDS, OUTCOMES};
 use std::collections::HashMap;
 
 /// Below this many profiles, counts are read as if from this many: a handful of contacts says

@@ -8,15 +8,19 @@ mod compare;
 mod estimate;
 mod frequencies;
 mod keys;
+mod outcomes;
+mod parallel;
 mod prior;
 mod profile;
 mod weights;
 
 pub use blocking::{candidate_pairs, pair};
 pub use companies::{Company, CompanyProfile};
-pub use compare::{Evidence, Observation, Verdict, compare, evidence, observe};
+pub use compare::{compare, evidence, observe};
 pub use estimate::{Observed, estimate, sample_outcomes};
 pub use frequencies::Frequencies;
+pub use outcomes::{Evidence, Observation, Verdict};
+use parallel::on_every_core;
 pub use prior::Prior;
 pub use profile::{Person, Profile, Sounds};
 pub use weights::Weights;
@@ -51,7 +55,7 @@ pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
     let parts = on_every_core(&candidates, |pairs| {
         let mut observed = Observed::default();
         // Kept without their reasons, which only the pairs kept in the end are compared again for.
-        let mut kept: Vec<(u64, [u8; weights::FIELDS], f32)> = Vec::new();
+        let mut kept: Vec<(u64, [u8; outcomes::FIELDS], f32)> = Vec::new();
         for &packed in pairs {
             let (first, second) = pair(packed);
             let observation = observe(&profiles[first], &profiles[second], &frequencies);
@@ -105,21 +109,6 @@ pub fn find_company_duplicates(profiles: &[CompanyProfile], min_score: u8) -> Li
             .collect::<Vec<_>>()
     });
     Linkage { compared: candidates.len(), found: found.into_iter().flatten().collect(), share: None }
-}
-
-/// Runs `work` over the `candidates` (packed pairs of indexes) in one share per core.
-fn on_every_core<R: Send>(candidates: &[u64], work: impl Fn(&[u64]) -> R + Sync) -> Vec<R> {
-    let work = &work;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = candidates.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> =
-            candidates.chunks(chunk).map(|pairs| scope.spawn(move || work(pairs))).collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    })
 }
 
 #[cfg(test)]

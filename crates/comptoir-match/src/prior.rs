@@ -4,8 +4,8 @@
 //! misreads one of them by several bits. So a scan estimates it from its own pairs
 //! (`estimate`), within bounds.
 
-use crate::compare::{Evidence, Verdict, score};
 use crate::frequencies::Frequencies;
+use crate::outcomes::{Evidence, Verdict, score};
 
 /// Matching pairs per contact assumed when nothing has been estimated (one contact in twenty
 /// with a duplicate), and the least a scan will estimate: a clean base, or a small one whose

@@ -2,32 +2,7 @@
 //! Sunter's m): assumed from experience of contact data, or estimated by a scan from its own
 //! pairs within bounds around the assumed values.
 
-use crate::compare::{Evidence, Observation};
-
-/// The comparisons that weigh, by their place in an observation's outcomes.
-pub(crate) const EMAIL: usize = 0;
-pub(crate) const PHONE: usize = 1;
-pub(crate) const NAME: usize = 2;
-pub(crate) const COMPANY: usize = 3;
-pub(crate) const ADDRESS: usize = 4;
-pub(crate) const FIELDS: usize = 5;
-/// The most outcomes one comparison has, unknown included.
-pub(crate) const OUTCOMES: usize = 6;
-
-/// One side lacks the value: nothing to weigh.
-pub(crate) const UNKNOWN: u8 = 0;
-pub(crate) const SAME: u8 = 1;
-/// Emails, phones, companies: both sides have some and share none.
-pub(crate) const DIFFERENT: u8 = 2;
-/// Names and streets: close spellings.
-pub(crate) const SIMILAR: u8 = 2;
-pub(crate) const SOUNDS_ALIKE: u8 = 3;
-pub(crate) const DIFFERENT_NAME: u8 = 4;
-/// Names: the same first name under another surname.
-pub(crate) const SAME_FIRST_NAME: u8 = 5;
-/// Addresses: another street, or none, in the same postal code.
-pub(crate) const SAME_POSTAL_CODE: u8 = 3;
-pub(crate) const ELSEWHERE: u8 = 4;
+use crate::outcomes::{Evidence, FIELDS, OUTCOMES, Observation, UNKNOWN};
 
 /// The assumed m of each outcome, unknown first; outcomes a comparison lacks are zero.
 const ASSUMED: [[f64; OUTCOMES]; FIELDS] = [
@@ -122,6 +97,7 @@ impl Weights {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcomes::{ADDRESS, DIFFERENT, DIFFERENT_NAME, ELSEWHERE, EMAIL, NAME, SAME, SIMILAR};
 
     #[test]
     fn estimates_follow_the_matches_within_their_bounds() {

@@ -10,8 +10,8 @@
 //!
 //! How rare a close spelling is cannot be counted from values: it is sampled, from pairs
 //! picked at random. Where many people's names are alike (one first name for half the base,
-//! surnames from a few syllables), a similar name then says little, and the estimation is not
-//! led to read every such pair as one person.
+//! surnames from a few syllables), a similar name then says little, rather than leading the
+//! estimation to read every such pair as one person.
 
 use crate::blocking::pair;
 use crate::compare::observe;
@@ -58,9 +58,13 @@ impl Observed {
         self
     }
 
+    /// The cells in a fixed order, so the estimate's sums, and the scores read from it, are the
+    /// same on every run.
     fn cells(&self) -> Vec<([u8; FIELDS], f64, f64)> {
-        self.counts
-            .iter()
+        let mut counts: Vec<(&(u16, i32), &u64)> = self.counts.iter().collect();
+        counts.sort_unstable();
+        counts
+            .into_iter()
             .map(|(&(code, bin), &count)| {
                 let mut outcomes = [UNKNOWN; FIELDS];
                 let mut rest = code;

@@ -20,6 +20,10 @@ pub enum AppError {
     PreconditionFailed { expected: i64, current: i64 },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The database gave up on the work because of others at the same moment; nothing was
+    /// written, and trying again works.
+    #[error("the database is busy: {0}")]
+    Busy(String),
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]
@@ -34,6 +38,12 @@ impl AppError {
     /// read it may read it again and try once more.
     pub fn is_changed_meanwhile(&self) -> bool {
         matches!(self, AppError::Conflict(why) if why == CHANGED_MEANWHILE)
+    }
+
+    /// Whether the database gave up on the work for others' at the same moment: nothing was
+    /// written, and the same work may run again.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, AppError::Busy(_))
     }
 }
 
@@ -54,6 +64,7 @@ impl From<StoreError> for AppError {
                 AppError::Validation(ValidationErrors::single("id", "refers to a record that does not exist"))
             }
             StoreError::VersionConflict => AppError::Conflict(CHANGED_MEANWHILE.to_owned()),
+            StoreError::Contention(cause) => AppError::Busy(cause.to_string()),
             other => AppError::Store(other),
         }
     }

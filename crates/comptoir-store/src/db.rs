@@ -40,6 +40,10 @@ pub enum StoreError {
     MissingReference,
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
+    /// The engine gave up on the write because of others at the same moment: a deadlock or a
+    /// serialization failure (PostgreSQL), a lock held past the wait (SQLite). Trying again works.
+    #[error("the database was busy with other writes: {0}")]
+    Contention(sqlx::Error),
     #[error(transparent)]
     Database(sqlx::Error),
     #[error(transparent)]
@@ -56,8 +60,22 @@ impl From<sqlx::Error> for StoreError {
                 sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::MissingReference,
                 _ => {}
             }
+            if is_contention(db_error.code().as_deref()) {
+                return StoreError::Contention(error);
+            }
         }
         StoreError::Database(error)
+    }
+}
+
+/// PostgreSQL's serialization failure and deadlock (SQLSTATEs, always five characters),
+/// SQLite's busy and locked (result codes, shorter numbers; extended codes keep the primary
+/// code in the low byte).
+fn is_contention(code: Option<&str>) -> bool {
+    match code {
+        Some("40001" | "40P01") => true,
+        Some(code) if code.len() < 5 => code.parse::<u32>().is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
     }
 }
 
@@ -403,5 +421,21 @@ mod tests {
         load.close_bulk_load().await.expect("closed");
         assert_eq!(journal_mode(&ordinary).await, "wal");
         ordinary.close().await;
+    }
+}
+
+#[cfg(test)]
+mod contention_tests {
+    use super::is_contention;
+
+    #[test]
+    fn deadlocks_serialization_failures_and_busy_locks_are_contention() {
+        for code in ["40001", "40P01", "5", "6", "517", "262"] {
+            assert!(is_contention(Some(code)), "{code}");
+        }
+        for code in ["23505", "25006", "2067", "1", "19"] {
+            assert!(!is_contention(Some(code)), "{code}");
+        }
+        assert!(!is_contention(None));
     }
 }

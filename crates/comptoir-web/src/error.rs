@@ -67,6 +67,13 @@ impl ApiError {
             AppError::Conflict(why) => {
                 (StatusCode::CONFLICT, "/problems/conflict", "Conflict", Some(why.clone()), vec![])
             }
+            AppError::Busy(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "/problems/busy",
+                "The database is busy",
+                Some("nothing was written; try again in a moment".to_owned()),
+                vec![],
+            ),
             AppError::Store(_) | AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "/problems/internal",
@@ -85,6 +92,9 @@ impl IntoResponse for ApiError {
         if matches!(self.0, AppError::Store(_) | AppError::Internal(_)) {
             tracing::error!(error = %self.0, "request failed");
         }
+        if matches!(self.0, AppError::Busy(_)) {
+            tracing::warn!(error = %self.0, "request gave way to others");
+        }
         let problem = self.problem();
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
@@ -94,6 +104,9 @@ impl IntoResponse for ApiError {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }
@@ -117,4 +130,22 @@ pub fn problem_response(
     let mut response = (status, bytes).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     response
+}
+
+#[cfg(test)]
+mod busy_tests {
+    use super::*;
+
+    #[test]
+    fn a_write_that_gave_way_to_others_is_a_503_to_retry() {
+        let response = ApiError(AppError::Busy("deadlock detected".to_owned())).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get(header::RETRY_AFTER), Some(&HeaderValue::from_static("1")));
+        let problem = ApiError(AppError::Busy("deadlock detected".to_owned())).problem();
+        assert_eq!(problem.kind, "/problems/busy");
+        assert!(
+            problem.detail.is_some_and(|detail| !detail.contains("deadlock")),
+            "the cause is logged, not shown"
+        );
+    }
 }

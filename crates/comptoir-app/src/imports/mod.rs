@@ -286,8 +286,8 @@ impl App {
 
 impl App {
     /// Writes a batch (or, for a dry run, counts what it would write) and moves `import` on. A
-    /// record changed by someone else between the reading and the writing makes the batch
-    /// start again from the reading.
+    /// record changed by someone else between the reading and the writing, or a write the
+    /// database gave up for others', makes the batch start again from the reading.
     async fn write_batch(
         &self,
         actor: &Actor,
@@ -302,7 +302,9 @@ impl App {
                 BatchOf::Companies(read) => self.try_company_batch(actor, import, read).await,
             };
             match tried {
-                Err(error) if error.is_changed_meanwhile() && attempts < 3 => attempts += 1,
+                Err(error) if (error.is_changed_meanwhile() || error.is_busy()) && attempts < 3 => {
+                    attempts += 1
+                }
                 Err(error) => return Err(error),
                 Ok(moved) => {
                     *import = moved;

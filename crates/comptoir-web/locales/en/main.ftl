@@ -47,6 +47,8 @@ error-forbidden-detail = Your role does not allow this.
 error-conflict-title = Changed in the meantime
 error-conflict-detail = Someone changed this record while you were editing it. Reload it and make your change again.
 error-internal-title = Something went wrong
+error-busy-title = Too many changes at once
+error-busy-detail = Nothing was saved: others were changing the same records. Try again in a moment.
 error-internal-detail = The error was logged. Try again in a moment.
 
 home-title = Home

@@ -47,6 +47,8 @@ error-forbidden-detail = Votre rôle ne permet pas cette action.
 error-conflict-title = Modifiée entre-temps
 error-conflict-detail = Quelqu’un a modifié cette fiche pendant que vous la modifiiez. Rechargez-la et refaites votre modification.
 error-internal-title = Une erreur est survenue
+error-busy-title = Trop de modifications à la fois
+error-busy-detail = Rien n’a été enregistré : d’autres modifiaient les mêmes fiches. Réessayez dans un instant.
 error-internal-detail = L’erreur a été consignée. Réessayez dans un instant.
 
 home-title = Accueil

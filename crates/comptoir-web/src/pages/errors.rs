@@ -79,6 +79,10 @@ impl IntoResponse for PageError {
             PageError::App(AppError::Validation(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "error-bad-request")
             }
+            PageError::App(error @ AppError::Busy(_)) => {
+                tracing::warn!(%error, "page gave way to others");
+                (StatusCode::SERVICE_UNAVAILABLE, "error-busy")
+            }
             PageError::App(error @ (AppError::Store(_) | AppError::Internal(_))) => {
                 tracing::error!(%error, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")

@@ -73,8 +73,8 @@ pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
         kept.extend(part);
     }
     let estimated = estimate(&observed, profiles.len(), &frequencies);
-    let (prior, weights) =
-        estimated.clone().unwrap_or_else(|| (Prior::assumed(&frequencies), Weights::assumed()));
+    let share = estimated.as_ref().map(|(prior, _)| prior.share(profiles.len()));
+    let (prior, weights) = estimated.unwrap_or_else(|| (Prior::assumed(&frequencies), Weights::assumed()));
     let found = kept
         .into_iter()
         // Within a point of the bound, as the rarity was kept rounded; the verdict decides.
@@ -88,11 +88,7 @@ pub fn find_duplicates(profiles: &[Profile], min_score: u8) -> Linkage {
             (verdict.score >= min_score).then_some(Found { first, second, verdict })
         })
         .collect();
-    Linkage {
-        compared: candidates.len(),
-        found,
-        share: estimated.map(|(prior, _)| prior.share(profiles.len())),
-    }
+    Linkage { compared: candidates.len(), found, share }
 }
 
 /// Companies that look like one company, as [`find_duplicates`] finds contacts.

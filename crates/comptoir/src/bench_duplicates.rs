@@ -156,11 +156,7 @@ impl Generator {
     fn original(&mut self, serial: u64) -> ContactFields {
         let rng = &mut self.rng;
         let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())].to_owned();
-        let last = format!(
-            "{}{}",
-            NAME_STARTS[rng.random_range(0..NAME_STARTS.len())],
-            NAME_ENDS[rng.random_range(0..NAME_ENDS.len())]
-        );
+        let last = surname(rng);
         let email = rng.random_bool(0.8).then(|| {
             let slug = |s: &str| comptoir_domain::search::fold(s).replace(' ', "");
             format!(
@@ -227,17 +223,20 @@ impl Generator {
                     })
                 }
                 7 => copy.address = Address::default(),
-                _ => {
-                    copy.last_name = Some(format!(
-                        "{}{}",
-                        NAME_STARTS[self.rng.random_range(0..NAME_STARTS.len())],
-                        NAME_ENDS[self.rng.random_range(0..NAME_ENDS.len())]
-                    ))
-                }
+                _ => copy.last_name = Some(surname(&mut self.rng)),
             }
         }
         copy
     }
+}
+
+/// A surname from two halves.
+fn surname(rng: &mut StdRng) -> String {
+    format!(
+        "{}{}",
+        NAME_STARTS[rng.random_range(0..NAME_STARTS.len())],
+        NAME_ENDS[rng.random_range(0..NAME_ENDS.len())]
+    )
 }
 
 /// One keyboard slip: a letter replaced, left out, doubled, or two swapped.

@@ -24,13 +24,54 @@ pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T, ValidationErrors> {
         {
             field = format!("{field}.{name}");
         }
-        let message = if message.starts_with("unknown field") {
-            "is not a field of this record".to_owned()
-        } else {
-            message
-        };
-        ValidationErrors::single(field, message)
+        if let Some(missing) = missing_field_name(&message) {
+            let field = if field == "body" { missing.to_owned() } else { format!("{field}.{missing}") };
+            return ValidationErrors::single(field, "is required");
+        }
+        ValidationErrors::single(field, in_our_words(&message))
     })
+}
+
+fn missing_field_name(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
+/// The reader's message in the words of the rules, which every page translates: serde and
+/// chrono speak of the Rust types a value missed (`expected u32`), not of what to type.
+fn in_our_words(message: &str) -> String {
+    if message.starts_with("unknown field") {
+        return "is not a field of this record".to_owned();
+    }
+    // What chrono says of a date or a time it cannot read.
+    if [
+        "input contains invalid characters",
+        "premature end of input",
+        "input is out of range",
+        "trailing input",
+    ]
+    .contains(&message)
+    {
+        return "must be a date written YYYY-MM-DD (with a time, in RFC 3339)".to_owned();
+    }
+    let Some((_, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let whole_numbers = ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"];
+    if whole_numbers.contains(&expected) {
+        "must be a whole number".to_owned()
+    } else if ["f32", "f64", "a number"].contains(&expected) {
+        "must be a number".to_owned()
+    } else if expected == "a boolean" {
+        "must be true or false".to_owned()
+    } else if expected == "a string" {
+        "must be a string".to_owned()
+    } else if expected.starts_with("a sequence") || expected.starts_with("a list") {
+        "must be a list".to_owned()
+    } else if message.starts_with("unknown variant") {
+        format!("must be {}", expected.trim_start_matches("one of ").replace('`', ""))
+    } else {
+        message.to_owned()
+    }
 }
 
 fn unknown_field_name(message: &str) -> Option<&str> {
@@ -62,5 +103,26 @@ mod tests {
         assert_eq!(errors.0[0].field, "colour");
         let errors = parse::<ContactInput>(json!({"address": {"town": "Lyon"}})).expect_err("unknown nested");
         assert_eq!(errors.0[0].field, "address.town");
+    }
+
+    #[test]
+    fn errors_speak_of_what_to_type_not_of_rust_types() {
+        let levels =
+            |body| parse::<comptoir_domain::service_levels::ServiceLevels>(body).expect_err("refused");
+        let errors = levels(json!({"warn_before_minutes": "soon"}));
+        assert_eq!(errors.0[0].field, "warn_before_minutes");
+        assert_eq!(errors.0[0].message, "must be a whole number");
+        let errors = levels(json!({"business_hours": {"closed_days": ["31/12/2026"]}}));
+        assert_eq!(errors.0[0].field, "business_hours.closed_days[0]");
+        assert_eq!(errors.0[0].message, "must be a date written YYYY-MM-DD (with a time, in RFC 3339)");
+        let errors = levels(json!({"raise_priority_when_missed": "yes"}));
+        assert_eq!(errors.0[0].message, "must be true or false");
+        let errors = parse::<ContactInput>(json!({"lifecycle_stage": "king"})).expect_err("bad enum");
+        assert!(errors.0[0].message.starts_with("must be subscriber, lead,"), "{}", errors.0[0].message);
+        let errors = levels(json!({}));
+        assert_eq!(
+            (errors.0[0].field.as_str(), errors.0[0].message.as_str()),
+            ("business_hours", "is required")
+        );
     }
 }

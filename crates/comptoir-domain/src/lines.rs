@@ -210,11 +210,8 @@ fn validate_line(
         }
         (Some(price), _) => errors.check("unit_price", Money::new(price, currency)),
         (None, Some(product)) if product.unit_price.currency == currency => Some(product.unit_price),
-        (None, Some(product)) => {
-            errors.add(
-                "unit_price",
-                format!("is required: the product is priced in {}", product.unit_price.currency),
-            );
+        (None, Some(_)) => {
+            errors.add("unit_price", "is required: the product is priced in another currency");
             None
         }
         (None, None) => {

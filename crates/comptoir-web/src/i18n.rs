@@ -120,20 +120,35 @@ impl Lang {
 
     /// Every error of `errors` as `field: message`, in this language, one after the other.
     pub fn messages(self, errors: &comptoir_domain::ValidationErrors) -> String {
+        let colon = if self == Lang::Fr { " : " } else { ": " };
         errors
             .0
             .iter()
-            .map(|e| format!("{}: {}", e.field, self.message(&e.message)))
+            .map(|e| format!("{}{colon}{}", self.field_name(&e.field), self.message(&e.message)))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// A field the rules name (`file`, `mapping.Prénom`) as the reader knows it: "Fichier",
+    /// "Colonne « Prénom »"; a field without a name of its own keeps the rules' one.
+    fn field_name(self, field: &str) -> String {
+        if let Some(column) = field.strip_prefix("mapping.") {
+            return self.t1("problem-field-column", "name", column);
+        }
+        self.try_t(&format!("problem-field-{}", field.replace('_', "-"))).unwrap_or_else(|| field.to_owned())
     }
 
     /// A validation message from the rules (written in English) in this language. The first
     /// number in the message becomes the `$n` argument of its translation, the second `$m`; a
     /// message without a translation is shown as written.
     pub fn message(self, english: &str) -> String {
+        self.translated(english).unwrap_or_else(|| english.to_owned())
+    }
+
+    /// The translation of a validation message, when this language has one.
+    pub fn translated(self, english: &str) -> Option<String> {
         if self == Lang::En {
-            return english.to_owned();
+            return Some(english.to_owned());
         }
         let mut key = String::from("v-");
         let mut numbers: Vec<String> = Vec::new();
@@ -162,7 +177,7 @@ impl Lang {
             (Cow::Borrowed("n"), FluentValue::from(numbers.next().unwrap_or_default())),
             (Cow::Borrowed("m"), FluentValue::from(numbers.next().unwrap_or_default())),
         ]);
-        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| english.to_owned())
+        LOCALES.try_lookup_with_args(self.id(), key, &args)
     }
 
     /// A number with `decimals` digits: `1 234,56` in French (narrow no-break spaces), `1,234.56`
@@ -284,6 +299,17 @@ mod tests {
         assert_eq!(Lang::Fr.message("must be between 1 and 65535"), "doit être entre 1 et 65535");
         assert_eq!(Lang::En.message("is required"), "is required");
         assert_eq!(Lang::Fr.message("an unknown rule"), "an unknown rule");
+    }
+
+    #[test]
+    fn the_fields_of_a_refusal_are_named_as_the_reader_knows_them() {
+        let mut errors = comptoir_domain::ValidationErrors::single("file", "the file is empty");
+        errors.add("mapping.Prénom", "names a field another column fills");
+        assert_eq!(
+            Lang::Fr.messages(&errors),
+            "Fichier : le fichier est vide Colonne « Prénom » : désigne un champ qu’une autre colonne remplit déjà"
+        );
+        assert_eq!(Lang::En.messages(&errors).split(": ").next(), Some("File"));
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod error;
 mod extract;
 mod health;
 mod i18n;
+#[cfg(test)]
+mod i18n_coverage;
 mod metrics;
 mod pages;
 mod printing;

@@ -14,7 +14,7 @@ pub const MAX_IMPORT_BYTES: u64 = 1024 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
-    #[error("the file is larger than {MAX_IMPORT_BYTES} bytes; the command line takes any size")]
+    #[error("the file is larger than {} MiB; the command line takes any size", MAX_IMPORT_BYTES >> 20)]
     TooBig,
     #[error("the file was not received whole")]
     Broken,

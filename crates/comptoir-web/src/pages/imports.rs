@@ -150,7 +150,7 @@ async fn upload(
                 match receive(field).await {
                     Ok(upload) => received = Some((upload, file_name)),
                     Err(error @ UploadError::TooBig) => {
-                        return refuse(&state, &visitor, error.to_string()).await;
+                        return refuse(&state, &visitor, visitor.lang.message(&error.to_string())).await;
                     }
                     Err(UploadError::Broken) => return Err(PageError::BadRequest),
                     Err(UploadError::Io(error)) => return Err(AppError::Internal(error.to_string()).into()),

@@ -104,7 +104,7 @@ async fn report(
         .iter()
         .map(|(label, tickets)| Period {
             label: label.clone(),
-            values: vec![("backlog", *tickets, lang.t1("service-report-backlog-tickets", "n", tickets))],
+            values: vec![("backlog", *tickets, lang.count("service-report-backlog-tickets", *tickets))],
         })
         .collect();
     Ok(render(&ReportPage {

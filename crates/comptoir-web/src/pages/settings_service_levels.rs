@@ -5,6 +5,7 @@
 use super::errors::PageError;
 use super::session::{Fields, Submission, Visitor};
 use super::{Chrome, redirect, render};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -226,11 +227,53 @@ async fn save(State(state): State<AppState>, form: Submission) -> Result<Respons
         Ok(_) => Ok(redirect("/settings/service-levels?saved", false)),
         Err(AppError::Validation(errors)) => {
             let colon = if visitor.lang.code() == "fr" { " : " } else { ": " };
-            let said =
-                errors.0.iter().map(|e| format!("{}{colon}{}", e.field, visitor.lang.message(&e.message)));
-            let shown = page(visitor, version.unwrap_or_default(), typed, said.collect());
+            let said = errors.0.iter().map(|e| {
+                let label = field_label(visitor.lang, &typed, &e.field);
+                format!("{label}{colon}{}", visitor.lang.message(&e.message))
+            });
+            let said: Vec<String> = said.collect();
+            let shown = page(visitor, version.unwrap_or_default(), typed, said);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&shown)).into_response())
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The label a refused field has on this page: `policies[0].resolution_minutes` is the
+/// "Resolved within" of that policy, `business_hours.hours.monday[1]` is Monday.
+fn field_label(lang: Lang, typed: &Typed, field: &str) -> String {
+    if let Some(rest) = field.strip_prefix("policies[") {
+        let (index, part) = rest.split_once(']').unwrap_or((rest, ""));
+        let policy = index.parse::<usize>().ok().map(|n| {
+            match typed.policies.get(n).map(|p| p.name.trim()).filter(|name| !name.is_empty()) {
+                Some(name) if lang == Lang::Fr => format!("« {name} »"),
+                Some(name) => format!("\u{201c}{name}\u{201d}"),
+                None => lang.t1("levels-policy-numbered", "n", n + 1),
+            }
+        });
+        let part = match part.trim_start_matches('.') {
+            "name" => Some("levels-policy-name"),
+            "first_response_minutes" => Some("levels-policy-first-response"),
+            "next_response_minutes" => Some("levels-policy-next-response"),
+            "resolution_minutes" => Some("levels-policy-resolution"),
+            _ => None,
+        };
+        return match (policy, part) {
+            (Some(policy), Some(part)) => format!("{policy} › {}", lang.t(part)),
+            (Some(policy), None) => policy,
+            (None, _) => lang.t("levels-policies"),
+        };
+    }
+    let day = field.strip_prefix("business_hours.hours.").map(|d| d.split('[').next().unwrap_or(d));
+    match (field, day) {
+        (_, Some(day)) if WEEKDAYS.contains(&day) => lang.t(&format!("levels-day-{day}")),
+        ("business_hours.hours", _) => lang.t("levels-hours"),
+        ("business_hours.time_zone", _) => lang.t("levels-time-zone"),
+        ("business_hours.public_holidays", _) => lang.t("levels-holidays"),
+        (f, _) if f.starts_with("business_hours.closed_days") => lang.t("levels-closed-days"),
+        ("warn_before_minutes", _) => lang.t("levels-warn-before"),
+        ("raise_priority_when_missed", _) => lang.t("levels-raise-priority"),
+        ("policies", _) => lang.t("levels-policies"),
+        (other, _) => other.to_owned(),
     }
 }

@@ -122,7 +122,9 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
     let refused = admin.post("/settings/service-levels", &form("vite")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused.contains("first_response_minutes") && refused.contains(r#"value="vite""#),
+        refused.contains("« Urgences » › Première réponse sous (minutes) : doit être un nombre entier")
+            && !refused.contains("first_response_minutes")
+            && refused.contains(r#"value="vite""#),
         "{}",
         refused.text
     );

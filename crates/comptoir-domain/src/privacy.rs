@@ -1,7 +1,7 @@
-//! The privacy registry: the one declaration of which stored columns hold personal data.
-//! Export, erasure and retention iterate this list, so a column added here is covered by all
-//! three, and a test checks that every column of every table is either listed here or
-//! declared not personal.
+//! The privacy registry: the one declaration of which stored columns hold personal data, and
+//! how each is erased. It is the list a subject's export, erasure and retention are to walk,
+//! so that none can miss a column; a test checks that every column of every table is either
+//! listed here or declared not personal.
 
 /// How a personal column is treated when its subject asks to be forgotten.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -108,12 +108,15 @@ pub struct TaskLine {
     pub can_modify: bool,
 }
 
+/// Tasks as lines; a task is late once the day it was due has ended where the visitor is,
+/// as the tasks page groups them, so "today" never shows a task of today as late.
 pub async fn task_lines(
     app: &App,
     actor: &Actor,
     tasks: Vec<Activity>,
-    now: DateTime<Utc>,
+    zone: Tz,
 ) -> Result<Vec<TaskLine>, AppError> {
+    let late_before = super::days::DayEdges::around(Utc::now(), zone).start_of_today;
     let about = |task: &Activity| match (task.fields.contact_id, task.fields.company_id) {
         (Some(contact), _) => Some(RecordRef { kind: RecordKind::Contact, id: contact.0 }),
         (None, Some(company)) => Some(RecordRef { kind: RecordKind::Company, id: company.0 }),
@@ -131,7 +134,7 @@ pub async fn task_lines(
             }),
             subject: task.fields.subject.clone().or(task.fields.body.clone()).unwrap_or_default(),
             due_at: task.fields.due_at,
-            overdue: task.fields.due_at.is_some_and(|due| due < now),
+            overdue: task.fields.due_at.is_some_and(|due| due < late_before),
             can_modify: comptoir_app::activities::can_modify(actor, &task),
         })
         .collect())

@@ -59,7 +59,7 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
     let late = TaskWindow { assignee: mine, to: Some(edges.start_of_today), ..TaskWindow::default() };
     let today_count = app.count_open_tasks(actor, &today).await?;
     let tasks = app.open_tasks(actor, &today, HOME_TASKS).await?;
-    let tasks = super::activities::task_lines(app, actor, tasks, Utc::now()).await?;
+    let tasks = super::activities::task_lines(app, actor, tasks, visitor.timezone).await?;
     let more_today = today_count.exceeds(tasks.len()).then(|| match today_count {
         Count::Exact(n) => {
             let others = i64::try_from(n - tasks.len() as u64).unwrap_or(i64::MAX);

@@ -21,7 +21,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
 use comptoir_app::AppError;
 use comptoir_app::activities::Activities;
 use comptoir_domain::ValidationErrors;
@@ -640,7 +639,7 @@ pub(super) async fn show_page<K: KindPages>(
     let tasks = app
         .open_tasks(actor, &TaskWindow { about: Some(this), undated: true, ..TaskWindow::default() }, 20)
         .await?;
-    let tasks = task_lines(app, actor, tasks, Utc::now()).await?;
+    let tasks = task_lines(app, actor, tasks, visitor.timezone).await?;
     let (head, members) = record_head::<K>(app, actor, &page, &record).await?;
     let people = K::people(app, actor, &page, &record, &person).await?;
     let (deals, new_deal_href) = match K::KIND {

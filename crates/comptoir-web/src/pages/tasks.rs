@@ -121,7 +121,7 @@ async fn tasks(
             key,
             title: lang.t(&format!("tasks-{key}")),
             count: count_text,
-            tasks: task_lines(app, actor, found, now).await?,
+            tasks: task_lines(app, actor, found, visitor.timezone).await?,
             more_href: (more && limit == GROUP_FIRST).then(|| {
                 let about = wanted
                     .about

@@ -565,18 +565,31 @@ async fn the_composer_logs_calls_and_tasks_and_home_lists_what_is_due(s: TestSer
         home.contains("<span class=\"nav-count\" aria-hidden=\"true\">2</span>"),
         "due or late, in the navigation"
     );
+    // Due at the first minute of today: today's, not late, until the day is over.
+    let paris = chrono_tz::Europe::Paris;
+    let first_minute =
+        chrono::Utc::now().with_timezone(&paris).date_naive().and_hms_opt(0, 1, 0).expect("a time");
+    let first_minute =
+        first_minute.and_local_timezone(paris).earliest().expect("in Paris").to_utc().to_rfc3339();
+    let early = s
+        .post(
+            "/api/v1/activities",
+            &s.admin,
+            json!({"kind": "task", "subject": "Appeler le transporteur", "contact_id": contact, "assignee_id": admin_id, "due_at": first_minute}),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CREATED, "{:?}", early.body);
     let tasks = browser.get("/tasks").await;
     let late_group = tasks.text.split("id=\"group-today\"").next().unwrap_or_default();
     assert!(late_group.contains("Relancer le devis"), "{}", tasks.text);
     // Late is said in words, not by colour alone.
     assert!(late_group.contains("overdue since"));
-    assert!(
-        tasks
-            .text
-            .split("id=\"group-today\"")
-            .nth(1)
-            .is_some_and(|today| today.contains("Envoyer la brochure"))
-    );
+    let today_group = tasks.text.split("id=\"group-today\"").nth(1).unwrap_or_default();
+    let today_group = today_group.split("id=\"group-week\"").next().unwrap_or_default();
+    assert!(today_group.contains("Envoyer la brochure") && today_group.contains("Appeler le transporteur"));
+    assert!(!today_group.contains("overdue since"), "{today_group}");
+    let home = browser.get("/").await;
+    assert!(home.contains("Appeler le transporteur") && !home.contains("overdue since"), "{}", home.text);
 
     let timeline = s.get(&format!("/api/v1/contacts/{contact}/timeline"), &s.admin).await;
     let task_id = timeline.body["data"]

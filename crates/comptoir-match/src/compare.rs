@@ -68,14 +68,27 @@ pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observati
             reasons.push(reason);
         }
     };
-    match common(&a.emails, &b.emails) {
+    let colleagues = matches!((&a.company, &b.company), (Some(x), Some(y)) if x == y);
+    // Colleagues share their office's address far more often than the address's frequency
+    // among all contacts says, and one person's two records share it too: once the company is
+    // shared, the address says nothing more, either way. Weighed as if independent, it would
+    // count the company twice and make two colleagues of one first name one person.
+    let address = if colleagues { Address::Unknown } else { address(a, b) };
+    let emails = common(&a.emails, &b.emails);
+    let phones = common(&a.phones, &b.phones);
+    // A surname taken on marriage keeps something of the person's own: an email, a phone, a
+    // home. Without any, the same first name is what colleagues and namesakes share.
+    let own_kept = matches!(emails, Some(Some(_)))
+        || matches!(phones, Some(Some(_)))
+        || matches!(address, Address::Same(..) | Address::Similar(..));
+    match emails {
         Some(Some(email)) => {
             land(EMAIL, SAME, Some((frequencies.chance(email_key(email)), Reason::SameEmail)))
         }
         Some(None) => land(EMAIL, DIFFERENT, None),
         None => {}
     }
-    match common(&a.phones, &b.phones) {
+    match phones {
         Some(Some(phone)) => {
             land(PHONE, SAME, Some((frequencies.chance(phone_key(phone)), Reason::SamePhone)))
         }
@@ -97,7 +110,7 @@ pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observati
                 }
             }
         }
-        Names::SameFirstName(first_name) => land(
+        Names::SameFirstName(first_name) if own_kept => land(
             NAME,
             SAME_FIRST_NAME,
             Some((
@@ -105,7 +118,7 @@ pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observati
                 Reason::SameFirstName,
             )),
         ),
-        Names::Different => land(NAME, DIFFERENT_NAME, None),
+        Names::SameFirstName(_) | Names::Different => land(NAME, DIFFERENT_NAME, None),
         Names::Unknown => {}
     }
     match (&a.company, &b.company) {
@@ -115,7 +128,7 @@ pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observati
         (Some(_), Some(_)) => land(COMPANY, DIFFERENT, None),
         _ => {}
     }
-    match address(a, b) {
+    match address {
         Address::Same(postal_code, street) => {
             let u = frequencies.chance(street_key(postal_code.unwrap_or(""), street));
             land(ADDRESS, SAME, Some((u, Reason::SameAddress)));
@@ -288,6 +301,7 @@ mod tests {
         postal_code: Option<&'static str>,
         street: Option<&'static str>,
         identifiers: Vec<(String, String)>,
+        company: Option<Uuid>,
     }
 
     fn contact(first: &'static str, last: &'static str) -> Contact {
@@ -299,6 +313,7 @@ mod tests {
             postal_code: None,
             street: None,
             identifiers: vec![],
+            company: None,
         }
     }
 
@@ -315,6 +330,10 @@ mod tests {
             self.identifiers.push(("customer_number".to_owned(), number.to_owned()));
             self
         }
+        fn works_at(mut self, company: Uuid) -> Self {
+            self.company = Some(company);
+            self
+        }
         fn at(mut self, postal_code: &'static str, street: &'static str) -> Self {
             self.postal_code = Some(postal_code);
             self.street = Some(street);
@@ -326,7 +345,7 @@ mod tests {
                 last_name: Some(self.last),
                 emails: &self.emails,
                 phones: &self.phones,
-                company: None,
+                company: self.company,
                 postal_code: self.postal_code,
                 street: self.street,
                 identifiers: &self.identifiers,
@@ -395,6 +414,28 @@ mod tests {
         assert_eq!(household.reasons, vec![Reason::SameAddress]);
         assert!(household.score < 30, "{household:?}");
         assert!((30..70).contains(&married.score), "possible, not likely: {married:?}");
+    }
+
+    #[test]
+    fn colleagues_of_one_first_name_are_two_people_and_their_office_counts_once() {
+        let office = |c: Contact| c.works_at(Uuid::from_u128(7)).at("38000", "2 place Grenette");
+        let colleagues = verdict(
+            &office(contact("Grace", "Johnson").email("grace.johnson@gauthier.fr")),
+            &office(contact("Grace", "Hall").email("grace.hall@gauthier.fr")),
+        );
+        assert!(colleagues.score < 30, "{colleagues:?}");
+        assert!(!colleagues.reasons.contains(&Reason::SameAddress), "the company's address: {colleagues:?}");
+        let typed_twice = verdict(
+            &office(contact("Grace", "Johnson").email("grace.johnson@gauthier.fr")),
+            &office(contact("Grace", "Johnson")),
+        );
+        assert!(typed_twice.score >= 70, "{typed_twice:?}");
+        let married_at_work = verdict(
+            &office(contact("Grace", "Johnson").email("grace.johnson@gauthier.fr").phone("+33612345678")),
+            &office(contact("Grace", "Hall").email("grace.hall@gauthier.fr").phone("+33612345678")),
+        );
+        assert!(married_at_work.reasons.contains(&Reason::SameFirstName), "{married_at_work:?}");
+        assert!(married_at_work.score >= 30, "her own phone came along: {married_at_work:?}");
     }
 
     #[test]

@@ -434,8 +434,16 @@ async fn a_base_of_a_thousand_contacts_is_read_against_its_own_estimate(s: TestS
     assert!((0.15..0.35).contains(&share), "300 pairs among 1,200 contacts: {report}");
     let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
     let page = browser.get("/duplicates").await;
-    assert!(page.contains("The base itself suggests about 25.0 duplicates per 100 contacts"), "{}", page.text);
+    assert!(
+        page.contains("The base itself suggests about 25.0 duplicates per 100 contacts"),
+        "{}",
+        page.text
+    );
     browser.accept_language("fr");
     let page = browser.get("/duplicates").await;
-    assert!(page.contains("D’après la base elle-même, environ 25,0 doublons pour 100 contacts ; les scores"), "{}", page.text);
+    assert!(
+        page.contains("D’après la base elle-même, environ 25,0 doublons pour 100 contacts ; les scores"),
+        "{}",
+        page.text
+    );
 }

@@ -244,6 +244,26 @@ impl Lang {
         }
     }
 
+    /// A day as typed in this language (`31/01/2026`, `01/31/2026`, `Jan 31, 2026`) or as a
+    /// date picker sends it (`2026-01-31`).
+    pub fn read_day(self, typed: &str) -> Option<NaiveDate> {
+        let formats: &[&str] = match self {
+            Lang::Fr => &["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"],
+            Lang::En => &["%Y-%m-%d", "%m/%d/%Y", "%b %d, %Y", "%B %d, %Y", "%d %b %Y"],
+        };
+        let typed = typed.trim();
+        formats.iter().find_map(|format| NaiveDate::parse_from_str(typed, format).ok())
+    }
+
+    /// A day in a list of days separated by commas, as `read_day` reads it back: `24/12/2026`
+    /// in French, `2026-12-24` in English (whose written days hold a comma).
+    pub fn listed_day(self, day: NaiveDate) -> String {
+        match self {
+            Lang::Fr => day.format("%d/%m/%Y").to_string(),
+            Lang::En => day.format("%Y-%m-%d").to_string(),
+        }
+    }
+
     /// A calendar day: `23/11/2026` in French, `Nov 23, 2026` in English.
     pub fn day(self, day: NaiveDate) -> String {
         match self {

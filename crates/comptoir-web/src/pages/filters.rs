@@ -306,14 +306,7 @@ impl FilterWords<'_> {
     /// A day as typed in the visitor's language (`31/01/2026`, `01/31/2026`, `Jan 31, 2026`)
     /// or as a date picker sends it (`2026-01-31`).
     fn day(&self, field: &FilterField<'_>, typed: &str) -> Result<NaiveDate, String> {
-        let formats: &[&str] = match self.lang {
-            Lang::Fr => &["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"],
-            Lang::En => &["%Y-%m-%d", "%m/%d/%Y", "%b %d, %Y", "%B %d, %Y", "%d %b %Y"],
-        };
-        formats
-            .iter()
-            .find_map(|format| NaiveDate::parse_from_str(typed, format).ok())
-            .ok_or_else(|| self.message(field, "filter-not-a-date", typed))
+        self.lang.read_day(typed).ok_or_else(|| self.message(field, "filter-not-a-date", typed))
     }
 
     /// The first instant of `day` where the visitor is, as the API compares it; a date field

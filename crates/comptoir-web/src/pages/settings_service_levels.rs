@@ -13,6 +13,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use chrono::NaiveDate;
 use comptoir_app::AppError;
 use comptoir_domain::service_levels::{ServiceLevels, WEEKDAYS};
 use serde_json::{Map, Value, json};
@@ -70,7 +71,7 @@ struct Typed {
 }
 
 impl Typed {
-    fn of(levels: &ServiceLevels) -> Typed {
+    fn of(levels: &ServiceLevels, lang: Lang) -> Typed {
         let hours = &levels.business_hours;
         let holidays =
             serde_json::to_value(hours.public_holidays).ok().and_then(|v| v.as_str().map(str::to_owned));
@@ -82,7 +83,7 @@ impl Typed {
                 .iter()
                 .map(|d| hours.hours.get(*d).map(|o| o.join(", ")).unwrap_or_default())
                 .collect(),
-            closed_days: hours.closed_days.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
+            closed_days: hours.closed_days.iter().map(|d| lang.listed_day(*d)).collect::<Vec<_>>().join(", "),
             warn_before: levels.warn_before_minutes.to_string(),
             raise_priority: levels.raise_priority_when_missed,
             policies: levels
@@ -126,12 +127,19 @@ impl Typed {
         }
     }
 
+    /// The closed days as the API reads them (`2026-12-24`), each typed as the language writes
+    /// it; one that is not a day is kept as typed.
+    fn closed_days(&self, lang: Lang) -> Vec<String> {
+        split_list(&self.closed_days)
+            .into_iter()
+            .map(|typed| lang.read_day(&typed).map_or(typed, |day| day.to_string()))
+            .collect()
+    }
+
     /// The API's document: lists split at commas, numbers read when they are numbers and sent
     /// as typed when not, for the rules to name them.
-    fn body(&self) -> Value {
-        let list = |text: &str| -> Vec<String> {
-            text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
-        };
+    fn body(&self, lang: Lang) -> Value {
+        let list = split_list;
         let number = |text: &str| match text.trim() {
             "" => Value::Null,
             typed => typed.parse::<u64>().map_or(Value::String(typed.to_owned()), Value::from),
@@ -156,7 +164,7 @@ impl Typed {
             .collect();
         json!({
             "business_hours": {"time_zone": self.time_zone.trim(), "hours": hours,
-                               "public_holidays": self.holidays, "closed_days": list(&self.closed_days)},
+                               "public_holidays": self.holidays, "closed_days": self.closed_days(lang)},
             "policies": policies,
             "warn_before_minutes": number(&self.warn_before),
             "raise_priority_when_missed": self.raise_priority,
@@ -212,7 +220,7 @@ async fn levels(
         return Err(AppError::Forbidden("only admins set the service levels").into());
     }
     let (levels, version) = state.app.service_levels().await?;
-    let mut shown = page(&visitor, version, Typed::of(&levels), Vec::new());
+    let mut shown = page(&visitor, version, Typed::of(&levels, visitor.lang), Vec::new());
     if query.as_deref() == Some("saved") {
         shown.page = shown.page.with_flash(Some(visitor.lang.t("levels-saved")));
     }
@@ -223,7 +231,20 @@ async fn save(State(state): State<AppState>, form: Submission) -> Result<Respons
     let visitor = &form.visitor;
     let typed = Typed::from_form(&form.fields);
     let version = super::records::version_of(&form.fields);
-    match state.app.set_service_levels(&visitor.actor, typed.body(), version).await {
+    let unread: Vec<String> = typed
+        .closed_days(visitor.lang)
+        .into_iter()
+        .filter(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err())
+        .map(|day| {
+            let label = visitor.lang.t("levels-closed-days-label");
+            visitor.lang.tn("filter-not-a-date", &[("field", &label), ("value", &day)])
+        })
+        .collect();
+    if !unread.is_empty() {
+        let shown = page(visitor, version.unwrap_or_default(), typed, unread);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&shown)).into_response());
+    }
+    match state.app.set_service_levels(&visitor.actor, typed.body(visitor.lang), version).await {
         Ok(_) => Ok(redirect("/settings/service-levels?saved", false)),
         Err(AppError::Validation(errors)) => {
             let colon = if visitor.lang.code() == "fr" { " : " } else { ": " };
@@ -270,10 +291,15 @@ fn field_label(lang: Lang, typed: &Typed, field: &str) -> String {
         ("business_hours.hours", _) => lang.t("levels-hours"),
         ("business_hours.time_zone", _) => lang.t("levels-time-zone"),
         ("business_hours.public_holidays", _) => lang.t("levels-holidays"),
-        (f, _) if f.starts_with("business_hours.closed_days") => lang.t("levels-closed-days"),
+        (f, _) if f.starts_with("business_hours.closed_days") => lang.t("levels-closed-days-label"),
         ("warn_before_minutes", _) => lang.t("levels-warn-before"),
         ("raise_priority_when_missed", _) => lang.t("levels-raise-priority"),
         ("policies", _) => lang.t("levels-policies"),
         (other, _) => other.to_owned(),
     }
+}
+
+/// The items of a list typed with commas between them.
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }

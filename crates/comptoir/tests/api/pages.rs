@@ -97,13 +97,13 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
     let shown = admin.get("/settings/service-levels").await;
     assert_eq!(shown.status, StatusCode::OK);
     assert!(shown.contains(r#"name="hours_monday" value="09:00-12:30, 14:00-18:00""#), "{}", shown.text);
-    let form = |first_response: &'static str| {
+    let form = |first_response: &'static str, closed_days: &'static str| {
         vec![
             ("time_zone", "Europe/Paris"),
             ("public_holidays", "alsace_moselle"),
             ("hours_monday", "08:30-12:00, 13:30-17:30"),
             ("hours_saturday", "09:00-12:00"),
-            ("closed_days", "2026-12-24"),
+            ("closed_days", closed_days),
             ("warn_before_minutes", "45"),
             ("raise_priority_when_missed", "on"),
             ("policy", "0"),
@@ -119,7 +119,16 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
             ("policy_1_name", ""),
         ]
     };
-    let refused = admin.post("/settings/service-levels", &form("vite")).await;
+    let refused = admin.post("/settings/service-levels", &form("30", "24 déc")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .contains("Autres jours de fermeture : « 24 déc » n’est pas une date (par exemple 31/01/2026).")
+            && refused.contains(r#"value="24 déc""#),
+        "{}",
+        refused.text
+    );
+    let refused = admin.post("/settings/service-levels", &form("vite", "24/12/2026")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.contains("« Urgences » › Première réponse sous (minutes) : doit être un nombre entier")
@@ -128,7 +137,7 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
         "{}",
         refused.text
     );
-    let saved = admin.post("/settings/service-levels", &form("30")).await;
+    let saved = admin.post("/settings/service-levels", &form("30", "24/12/2026")).await;
     assert!(saved.status.is_redirection(), "{}", saved.text);
     let levels = s.get("/api/v1/settings/service-levels", &s.admin).await.body;
     assert_eq!(levels["business_hours"]["public_holidays"], "alsace_moselle");
@@ -137,12 +146,18 @@ async fn admins_set_business_hours_and_policies_from_a_page(s: TestServer) {
     assert_eq!(levels["warn_before_minutes"], 45);
     assert_eq!(levels["raise_priority_when_missed"], true);
     assert_eq!(
+        levels["business_hours"]["closed_days"],
+        json!(["2026-12-24"]),
+        "a day as the French write it"
+    );
+    assert_eq!(
         levels["policies"],
         json!([{"name": "Urgences", "priorities": ["urgent", "high"], "categories": ["Panne", "Sécurité"],
                 "service_tiers": ["Premium", "Or"],
                 "first_response_minutes": 30, "next_response_minutes": 120, "resolution_minutes": 480}])
     );
-    assert!(admin.get("/settings/service-levels?saved").await.contains("Niveaux de service enregistrés"));
+    let shown = admin.get("/settings/service-levels?saved").await;
+    assert!(shown.contains("Niveaux de service enregistrés") && shown.contains(r#"value="24/12/2026""#));
     let (_, email) = s.user_with_password(Role::Support).await;
     assert_eq!(s.signed_in(&email).await.get("/settings/service-levels").await.status, StatusCode::FORBIDDEN);
 }

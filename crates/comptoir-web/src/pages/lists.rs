@@ -376,6 +376,8 @@ pub struct ListView {
     pub sort_descending: bool,
     pub filters: Vec<FilterLine>,
     pub q: String,
+    /// What the list's search finds, as its box's hint.
+    pub search_hint: String,
     pub query_string: String,
     /// The filters and search alone: which records "every result" means to a bulk action.
     pub selection: String,
@@ -469,6 +471,10 @@ impl ListView {
                 current: request.view.as_deref() == Some(&view.id.to_string()),
             })
             .collect();
+        let search_hint = page
+            .lang
+            .try_t(&format!("list-search-placeholder-{}", base.trim_start_matches('/')))
+            .unwrap_or_else(|| page.lang.t("list-search-placeholder"));
         ListView {
             base,
             available,
@@ -477,6 +483,7 @@ impl ListView {
             sort_descending,
             filters,
             q: query.and_then(|q| q.q.clone()).unwrap_or_default(),
+            search_hint,
             selection: request.selection(),
             keep_for_filters: request.keep_except(&["filter", "q", "cursor"]),
             keep_for_columns: request.keep_except(&["col", "cursor"]),

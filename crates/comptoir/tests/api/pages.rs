@@ -2101,6 +2101,7 @@ async fn a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page(s: T
     assert!(queue.contains("T-000001") && queue.contains("Hélène Dupont"), "{}", queue.text);
     let list = browser.get("/tickets").await;
     assert!(list.contains("Ma file") && list.contains("filter%5Bassignee_id%5D"), "{}", list.text);
+    assert!(list.contains(r#"placeholder="Numéro ou objet…""#), "what a ticket is found by: {}", list.text);
     // A ticket nobody has: the agent may work on it, not delete it.
     let queued = s.post("/api/v1/tickets", &s.admin, json!({"subject": "En file"})).await.id();
     let queued_page = browser.get(&format!("/tickets/{queued}")).await;

@@ -11,10 +11,11 @@
 use anyhow::{Context, bail};
 use comptoir_app::App;
 use comptoir_domain::address::Address;
+use comptoir_domain::companies::{Company, CompanyFields, RelationshipType};
 use comptoir_domain::contacts::{Contact, ContactFields, LabelledEmail, LabelledPhone, LifecycleStage};
 use comptoir_domain::duplicates::PairStatus;
 use comptoir_domain::email::EmailAddress;
-use comptoir_domain::ids::ContactId;
+use comptoir_domain::ids::{CompanyId, ContactId};
 use comptoir_domain::phone::PhoneNumber;
 use comptoir_domain::time::now;
 use comptoir_match::{Person, Profile, Sounds, find_duplicates};
@@ -148,52 +149,106 @@ struct Generated {
     person: u32,
 }
 
+/// Contacts per company among the people who work at one: colleagues of one first name are
+/// common at that size, as in a customer base of firms.
+const STAFF_PER_COMPANY: u64 = 8;
+/// The share of people filed under their employer, at its office's address.
+const EMPLOYED: f64 = 0.4;
+
 struct Generator {
     rng: StdRng,
+    companies: Vec<Company>,
 }
 
 impl Generator {
-    fn original(&mut self, serial: u64) -> ContactFields {
+    fn new(seed: u64, people: u64) -> Self {
+        let mut generator = Generator { rng: StdRng::seed_from_u64(seed), companies: Vec::new() };
+        let count = (people as f64 * EMPLOYED / STAFF_PER_COMPANY as f64).ceil() as u64;
+        generator.companies = (0..count).map(|n| generator.company(n)).collect();
+        generator
+    }
+
+    fn company(&mut self, serial: u64) -> Company {
+        let name =
+            format!("{} {}", surname(&mut self.rng), ["SARL", "SAS", "SA", "EURL"][(serial % 4) as usize]);
+        let at = now();
+        Company {
+            id: CompanyId::new(),
+            version: 1,
+            fields: CompanyFields {
+                domain: Some(format!("societe{serial}.fr")),
+                addresses: vec![self.address()],
+                name,
+                website: None,
+                industry: None,
+                size_band: None,
+                siren: None,
+                siret: None,
+                vat_number: None,
+                phones: Vec::new(),
+                relationship_type: RelationshipType::Customer,
+                portal_shares_tickets: false,
+                service_tier: None,
+                owner_id: None,
+                tags: Vec::new(),
+                custom_fields: Map::new(),
+            },
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn address(&mut self) -> Address {
         let rng = &mut self.rng;
-        let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())].to_owned();
-        let last = surname(rng);
+        Address {
+            street: Some(format!(
+                "{} {}",
+                rng.random_range(1..120),
+                STREETS[rng.random_range(0..STREETS.len())]
+            )),
+            postal_code: Some(format!("{:02}{:03}", rng.random_range(1..96), rng.random_range(0..40) * 10)),
+            ..Address::default()
+        }
+    }
+
+    /// A person, at home or, four times in ten, at their employer's office with its email
+    /// domain.
+    fn original(&mut self, serial: u64) -> ContactFields {
+        let first = FIRST_NAMES[self.rng.random_range(0..FIRST_NAMES.len())].to_owned();
+        let last = surname(&mut self.rng);
+        let employer = self
+            .rng
+            .random_bool(EMPLOYED)
+            .then(|| self.rng.random_range(0..self.companies.len()))
+            .map(|n| &self.companies[n]);
+        let rng = &mut self.rng;
+        let domain = match employer {
+            Some(company) => company.fields.domain.clone().unwrap_or_default(),
+            None => ["orange.fr", "gmail.com", "exemple.fr"][rng.random_range(0..3)].to_owned(),
+        };
         let email = rng.random_bool(0.8).then(|| {
             let slug = |s: &str| comptoir_domain::search::fold(s).replace(' ', "");
-            format!(
-                "{}.{}{}@{}",
-                slug(&first),
-                slug(&last),
-                serial % 997,
-                ["orange.fr", "gmail.com", "exemple.fr"][rng.random_range(0..3)]
-            )
+            format!("{}.{}{}@{domain}", slug(&first), slug(&last), serial % 997)
         });
         let phone = rng.random_bool(0.6).then(|| format!("06{:08}", serial % 100_000_000));
-        let address = if rng.random_bool(0.7) {
-            Address {
-                street: Some(format!(
-                    "{} {}",
-                    rng.random_range(1..120),
-                    STREETS[rng.random_range(0..STREETS.len())]
-                )),
-                postal_code: Some(format!(
-                    "{:02}{:03}",
-                    rng.random_range(1..96),
-                    rng.random_range(0..40) * 10
-                )),
-                ..Address::default()
-            }
-        } else {
-            Address::default()
+        let employer = employer.map(|company| (company.id, company.fields.addresses.first().cloned()));
+        let address = match &employer {
+            Some((_, office)) => office.clone().unwrap_or_default(),
+            None if self.rng.random_bool(0.7) => self.address(),
+            None => Address::default(),
         };
-        fields(Some(first), Some(last), email, phone, address)
+        let mut person = fields(Some(first), Some(last), email, phone, address);
+        person.company_id = employer.map(|(id, _)| id);
+        person
     }
 
     /// A relative of `person` living with them: their surname and address, a first name,
-    /// email and mobile of their own.
+    /// email and mobile of their own, and no employer on file.
     fn relative(&mut self, person: &ContactFields, serial: u64) -> ContactFields {
         let mut relative = self.original(serial);
         relative.last_name.clone_from(&person.last_name);
         relative.address = person.address.clone();
+        relative.company_id = None;
         relative
     }
 
@@ -290,9 +345,10 @@ fn fields(
 }
 
 /// `total` contacts, a fifth of them copies of others and one in ten of the others a relative
-/// living with an earlier one; copies come after the people they copy.
-fn generate(total: u64, seed: u64) -> Vec<Generated> {
-    let mut generator = Generator { rng: StdRng::seed_from_u64(seed) };
+/// living with an earlier one, four in ten of the rest at a company with their colleagues;
+/// copies come after the people they copy. The companies come with them.
+fn generate(total: u64, seed: u64) -> (Vec<Company>, Vec<Generated>) {
+    let mut generator = Generator::new(seed, total * 4 / 5);
     let at = now();
     let originals = total * 4 / 5;
     let mut people: Vec<ContactFields> = Vec::with_capacity(originals as usize);
@@ -325,7 +381,7 @@ fn generate(total: u64, seed: u64) -> Vec<Generated> {
         };
         out.push(Generated { contact, person });
     }
-    out
+    (generator.companies, out)
 }
 
 /// Pairs kept, against the truth, from a threshold up.
@@ -403,13 +459,20 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
     }
     db.close().await;
     let started = Instant::now();
-    let generated = generate(total, 11);
-    println!("Generated {total} contacts in {:.1} s.", started.elapsed().as_secs_f64());
+    let (companies, generated) = generate(total, 11);
+    println!(
+        "Generated {total} contacts and {} companies in {:.1} s.",
+        companies.len(),
+        started.elapsed().as_secs_f64()
+    );
     let db = Db::connect_for_bulk_load(database_url, true)
         .await
         .context("cannot open the database for loading")?;
     let progress = bar(total, "contacts loaded");
     let mut load = db.begin_bulk_load(&["contacts"], true).await?;
+    for chunk in companies.chunks(5_000) {
+        comptoir_store::companies::insert_many(load.tx(), chunk).await?;
+    }
     for chunk in generated.chunks(5_000) {
         comptoir_store::contacts::insert_many(load.tx(), chunk.iter().map(|g| (&g.contact, ""))).await?;
         progress.inc(chunk.len() as u64);

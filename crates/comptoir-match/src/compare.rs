@@ -72,7 +72,7 @@ pub fn observe(a: &Profile, b: &Profile, frequencies: &Frequencies) -> Observati
     // Colleagues share their office's address far more often than the address's frequency
     // among all contacts says, and one person's two records share it too: once the company is
     // shared, the address says nothing more, either way. Weighed as if independent, it would
-    // count the company twice and make two colleagues of one first name one person.
+    // count the company twice, and any two colleagues would read as one person.
     let address = if colleagues { Address::Unknown } else { address(a, b) };
     let emails = common(&a.emails, &b.emails);
     let phones = common(&a.phones, &b.phones);

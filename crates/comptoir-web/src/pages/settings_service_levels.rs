@@ -139,14 +139,13 @@ impl Typed {
     /// The API's document: lists split at commas, numbers read when they are numbers and sent
     /// as typed when not, for the rules to name them.
     fn body(&self, lang: Lang) -> Value {
-        let list = split_list;
         let number = |text: &str| match text.trim() {
             "" => Value::Null,
             typed => typed.parse::<u64>().map_or(Value::String(typed.to_owned()), Value::from),
         };
         let mut hours = Map::new();
         for (day, openings) in WEEKDAYS.iter().zip(&self.days) {
-            let openings = list(openings);
+            let openings = split_list(openings);
             if !openings.is_empty() {
                 hours.insert((*day).to_owned(), json!(openings));
             }
@@ -155,8 +154,8 @@ impl Typed {
             .policies
             .iter()
             .map(|p| {
-                json!({"name": p.name.trim(), "priorities": p.priorities, "categories": list(&p.categories),
-                       "service_tiers": list(&p.service_tiers),
+                json!({"name": p.name.trim(), "priorities": p.priorities, "categories": split_list(&p.categories),
+                       "service_tiers": split_list(&p.service_tiers),
                        "first_response_minutes": number(&p.first_response),
                        "next_response_minutes": number(&p.next_response),
                        "resolution_minutes": number(&p.resolution)})

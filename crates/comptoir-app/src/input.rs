@@ -57,7 +57,9 @@ fn in_our_words(message: &str) -> String {
         return message.to_owned();
     };
     let whole_numbers = ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"];
-    if whole_numbers.contains(&expected) {
+    if whole_numbers.contains(&expected) && message.starts_with("invalid value: integer") {
+        "is out of range".to_owned()
+    } else if whole_numbers.contains(&expected) {
         "must be a whole number".to_owned()
     } else if ["f32", "f64", "a number"].contains(&expected) {
         "must be a number".to_owned()
@@ -112,6 +114,8 @@ mod tests {
         let errors = levels(json!({"warn_before_minutes": "soon"}));
         assert_eq!(errors.0[0].field, "warn_before_minutes");
         assert_eq!(errors.0[0].message, "must be a whole number");
+        let errors = levels(json!({"warn_before_minutes": -5}));
+        assert_eq!(errors.0[0].message, "is out of range");
         let errors = levels(json!({"business_hours": {"closed_days": ["31/12/2026"]}}));
         assert_eq!(errors.0[0].field, "business_hours.closed_days[0]");
         assert_eq!(errors.0[0].message, "must be a date written YYYY-MM-DD (with a time, in RFC 3339)");

@@ -120,13 +120,13 @@ impl Lang {
 
     /// Every error of `errors` as `field: message`, in this language, one after the other.
     pub fn messages(self, errors: &comptoir_domain::ValidationErrors) -> String {
-        let colon = if self == Lang::Fr { " : " } else { ": " };
+        let (colon, between) = if self == Lang::Fr { (" : ", " ; ") } else { (": ", "; ") };
         errors
             .0
             .iter()
             .map(|e| format!("{}{colon}{}", self.field_name(&e.field), self.message(&e.message)))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(between)
     }
 
     /// A field the rules name (`file`, `mapping.Prénom`) as the reader knows it: "Fichier",
@@ -327,7 +327,7 @@ mod tests {
         errors.add("mapping.Prénom", "names a field another column fills");
         assert_eq!(
             Lang::Fr.messages(&errors),
-            "Fichier : le fichier est vide Colonne « Prénom » : désigne un champ qu’une autre colonne remplit déjà"
+            "Fichier : le fichier est vide ; Colonne « Prénom » : désigne un champ qu’une autre colonne remplit déjà"
         );
         assert_eq!(Lang::En.messages(&errors).split(": ").next(), Some("File"));
     }

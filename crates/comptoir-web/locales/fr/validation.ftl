@@ -183,3 +183,4 @@ v-the-file-is-larger-than-n-mib-the-command-line-takes-any-size = le fichier dé
 v-must-be-a-whole-number = doit être un nombre entier
 v-must-be-a-list = doit être une liste
 v-must-be-a-date-written-yyyy-mm-dd-with-a-time-in-rfc-n = doit être une date AAAA-MM-JJ (avec l’heure, au format RFC 3339)
+v-is-out-of-range = est hors des limites permises

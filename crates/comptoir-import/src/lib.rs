@@ -6,6 +6,7 @@
 
 pub mod companies;
 pub mod contacts;
+pub mod decode;
 pub mod mapping;
 pub mod source;
 pub mod table;
@@ -22,6 +23,8 @@ pub enum FileError {
     Binary,
     #[error("the first line must name the columns")]
     NoHeader,
+    #[error("line {line} is not in UTF-8 as the lines before it are: save the file as UTF-8")]
+    NotInEncoding { line: u64 },
     #[error("line {line}: {message}")]
     Malformed { line: u64, message: String },
     #[error("an address book over {0} MiB is not read at once: export it in parts")]

@@ -6,6 +6,7 @@ use crate::FileError;
 use crate::text::{SAMPLE_BYTES, encoding_of};
 use calcard::vcard::{VCard, VCardEntry, VCardParameterName, VCardParameterValue, VCardProperty, VCardType};
 use calcard::{Entry, Parser};
+use encoding_rs::UTF_8;
 use std::io::{Chain, Cursor, Read};
 
 /// The largest address book read: a card file is parsed whole (photos and all).
@@ -62,7 +63,8 @@ impl<R: Read> Source<R> {
         if bytes.len() as u64 > MAX_CARD_FILE {
             return Err(FileError::TooLarge(MAX_CARD_FILE / (1024 * 1024)));
         }
-        let text = encoding_of(&bytes[..bytes.len().min(SAMPLE_BYTES)])?.decode(&bytes).0.into_owned();
+        // Read whole, so the whole settles its encoding: an accent on the last card counts.
+        let text = encoding_of(&bytes)?.unwrap_or(UTF_8).decode(&bytes).0.into_owned();
         drop(bytes);
         Ok(Source::Cards(Cursor::new(rows_of(&text)?)))
     }

@@ -1,8 +1,9 @@
 //! A delimited file read as a header and rows, a batch at a time.
 
 use crate::FileError;
+use crate::decode::Decoded;
 use crate::text::{SAMPLE_BYTES, delimiter_of, encoding_of};
-use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use encoding_rs::UTF_8;
 use std::collections::VecDeque;
 use std::io::{Chain, Cursor, Read};
 
@@ -17,7 +18,7 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-type Source<R> = Lines<DecodeReaderBytes<Chain<Cursor<Vec<u8>>, R>, Vec<u8>>>;
+type Source<R> = Lines<Decoded<Chain<Cursor<Vec<u8>>, R>>>;
 
 /// Counts the lines of what it reads, so a row is known by the line it starts on: the CSV
 /// reader's own count skips blank lines and miscounts `\r\n`.
@@ -57,7 +58,6 @@ impl<R> Lines<R> {
 pub struct Table<R: Read> {
     reader: csv::Reader<Source<R>>,
     header: Vec<String>,
-    encoding: &'static str,
     delimiter: u8,
     record: csv::StringRecord,
 }
@@ -71,11 +71,8 @@ impl<R: Read> Table<R> {
             return Err(FileError::Empty);
         }
         let encoding = encoding_of(&sample)?;
-        let delimiter = delimiter_of(&encoding.decode(&sample).0);
-        let decoded = DecodeReaderBytesBuilder::new()
-            .encoding(Some(encoding))
-            .bom_override(true)
-            .build(Cursor::new(sample).chain(input));
+        let delimiter = delimiter_of(&encoding.unwrap_or(UTF_8).decode(&sample).0);
+        let decoded = Decoded::new(Cursor::new(sample).chain(input), encoding);
         let decoded = Lines { inner: decoded, read: 0, feeds: VecDeque::new(), counted: 0 };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -91,16 +88,17 @@ impl<R: Read> Table<R> {
                 break record.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_owned()).collect();
             }
         };
-        Ok(Table { reader, header, encoding: encoding.name(), delimiter, record })
+        Ok(Table { reader, header, delimiter, record })
     }
 
     pub fn header(&self) -> &[String] {
         &self.header
     }
 
-    /// The encoding the file was read in, by its WHATWG name ("UTF-8", "windows-1252").
+    /// The encoding the file is read in, by its WHATWG name ("UTF-8", "windows-1252"): for a
+    /// file that starts in ASCII, UTF-8 until its first other byte has been read.
     pub fn encoding(&self) -> &'static str {
-        self.encoding
+        self.reader.get_ref().inner.encoding().name()
     }
 
     /// How many bytes of text the rows read so far took: the file's bytes as UTF-8, so about
@@ -153,7 +151,12 @@ fn is_blank(record: &csv::StringRecord) -> bool {
 fn malformed(error: csv::Error) -> FileError {
     let line = error.position().map_or(0, |p| p.line());
     match error.into_kind() {
-        csv::ErrorKind::Io(io) => FileError::Io(io),
+        // A byte the file's encoding cannot have is the decoder's refusal, passed through the
+        // reader as an I/O error.
+        csv::ErrorKind::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref::<FileError>()) {
+            Some(FileError::NotInEncoding { line }) => FileError::NotInEncoding { line: *line },
+            _ => FileError::Io(io),
+        },
         other => FileError::Malformed { line, message: format!("{other:?}") },
     }
 }
@@ -200,6 +203,35 @@ mod tests {
         let mut table = Table::open("a\n1\n\n2\n3\n".as_bytes()).expect("a table");
         table.skip(2).expect("skipped");
         assert_eq!(table.next_batch(10).expect("rows")[0].cells, ["3"]);
+    }
+
+    #[test]
+    fn accents_after_the_sample_are_read_in_the_encoding_they_settle() {
+        let mut text = "Nom;Ville\n".to_owned();
+        for i in 0..5_000 {
+            text.push_str(&format!("Martin {i};Lyon\n"));
+        }
+        text.push_str("Hélène Dupré;Besançon\n");
+        assert!(text.len() > SAMPLE_BYTES);
+        let (_, rows) = read_all(&WINDOWS_1252.encode(&text).0);
+        assert_eq!(
+            rows.last().map(|r| (r.line, r.cells.clone())),
+            Some((5_002, vec!["Hélène Dupré".into(), "Besançon".into()]))
+        );
+
+        // In a file that reads as UTF-8, a Windows-1252 line is refused at its line, not read
+        // with its accents replaced.
+        let mut bytes = text.replacen("Martin 0;Lyon", "Zoé;Besançon", 1).into_bytes();
+        bytes.extend_from_slice(b"Jos\xe9;N\xeemes\n");
+        let mut table = Table::open(&bytes[..]).expect("a table");
+        let refused = loop {
+            match table.next_batch(1_000) {
+                Ok(batch) if batch.is_empty() => panic!("read to the end"),
+                Ok(_) => {}
+                Err(error) => break error,
+            }
+        };
+        assert!(matches!(refused, FileError::NotInEncoding { line: 5_003 }), "{refused:?}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Which encoding a file is written in, and which character separates its cells, told from its
-//! first bytes.
+//! first bytes (or, for a file that starts in ASCII, from its first other ones).
 
 use crate::FileError;
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
@@ -8,21 +8,33 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 pub const SAMPLE_BYTES: usize = 64 * 1024;
 
 /// The encoding `sample`, a file's first bytes, is written in: a byte-order mark says so;
-/// otherwise text that is valid UTF-8 is UTF-8 (a character cut by the sample's end is
-/// forgiven); anything else is guessed, as a French file (Windows-1252 for Excel's exports).
-pub fn encoding_of(sample: &[u8]) -> Result<&'static Encoding, FileError> {
+/// `None` when every byte is ASCII, which reads alike in every encoding a spreadsheet writes
+/// (the first other byte, wherever it comes, settles it: [`crate::decode`]); otherwise
+/// [`guess`]ed.
+pub fn encoding_of(sample: &[u8]) -> Result<Option<&'static Encoding>, FileError> {
     if let Some((encoding, _)) = Encoding::for_bom(sample) {
-        return Ok(encoding);
+        return Ok(Some(encoding));
     }
     if looks_binary(sample) {
         return Err(FileError::Binary);
     }
-    match std::str::from_utf8(sample) {
+    if sample.is_ascii() {
+        return Ok(None);
+    }
+    guess(sample, sample.len() < SAMPLE_BYTES).map(Some)
+}
+
+/// The encoding of `text`, some of a file from its first byte that is not ASCII: text that is
+/// valid UTF-8 is UTF-8 (a character cut by the sample's end is forgiven); anything else is
+/// guessed, as a French file (Windows-1252 for Excel's exports). `whole` when `text` runs to
+/// the file's end.
+pub fn guess(text: &[u8], whole: bool) -> Result<&'static Encoding, FileError> {
+    match std::str::from_utf8(text) {
         Ok(_) => Ok(UTF_8),
         Err(cut) if cut.error_len().is_none() => Ok(UTF_8),
         Err(_) => {
             let mut detector = chardetng::EncodingDetector::new();
-            detector.feed(sample, sample.len() < SAMPLE_BYTES);
+            detector.feed(text, whole);
             let guess = detector.guess(Some(b"fr"), true);
             // A guess of UTF-16 without a mark is a guess about binary data.
             if guess == UTF_16LE || guess == UTF_16BE { Err(FileError::Binary) } else { Ok(guess) }
@@ -72,16 +84,18 @@ mod tests {
 
     #[test]
     fn utf8_with_or_without_a_mark_is_utf8() {
-        assert_eq!(encoding_of("Prénom;Nom\n".as_bytes()).expect("text"), UTF_8);
-        assert_eq!(encoding_of("\u{feff}Prénom;Nom\n".as_bytes()).expect("text"), UTF_8);
+        assert_eq!(encoding_of("Prénom;Nom\n".as_bytes()).expect("text"), Some(UTF_8));
+        assert_eq!(encoding_of("\u{feff}Prénom;Nom\n".as_bytes()).expect("text"), Some(UTF_8));
         // Cut in the middle of "é": still UTF-8.
-        assert_eq!(encoding_of(&"Prénom".as_bytes()[..3]).expect("text"), UTF_8);
+        assert_eq!(encoding_of(&"Prénom".as_bytes()[..3]).expect("text"), Some(UTF_8));
+        // ASCII says nothing yet.
+        assert_eq!(encoding_of(b"Nom;Ville\n").expect("text"), None);
     }
 
     #[test]
     fn french_excel_is_windows_1252() {
         let (bytes, _, _) = WINDOWS_1252.encode("Prénom;Nom;Société\nHélène;Dupré;Crème & Cie\n");
-        assert_eq!(encoding_of(&bytes).expect("text"), WINDOWS_1252);
+        assert_eq!(encoding_of(&bytes).expect("text"), Some(WINDOWS_1252));
     }
 
     #[test]

@@ -105,6 +105,7 @@ v-no-column-gives-a-name-or-an-email-address = aucune colonne ne donne de nom ni
 v-is-not-an-import-template = n’est pas un modèle d’import
 v-the-file-is-empty = le fichier est vide
 v-this-is-not-a-text-file-a-spreadsheet-must-be-saved-as-csv = ce n’est pas un fichier texte (enregistrez le tableur au format CSV)
+v-line-n-is-not-in-utf-n-as-the-lines-before-it-are-save-the-file-as-utf-n = la ligne { $n } n’est pas en UTF-8 comme les lignes précédentes : enregistrez le fichier en UTF-8
 v-the-first-line-must-name-the-columns = la première ligne doit nommer les colonnes
 v-you-may-only-change-contacts-you-own = vous ne pouvez modifier que vos propres contacts
 v-is-not-a-ticket = n’est pas un ticket

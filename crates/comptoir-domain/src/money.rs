@@ -95,7 +95,7 @@ impl Money {
         let decimals = currency.decimals();
         let normalized = amount.normalize();
         if normalized.scale() > decimals {
-            return Err(format!("has more decimals than {} allows ({decimals})", currency.code()));
+            return Err(format!("has more decimals than its currency allows ({decimals})"));
         }
         if amount.abs() >= Decimal::from(MAX_AMOUNT) {
             return Err(format!("must be less than {MAX_AMOUNT} in absolute value"));

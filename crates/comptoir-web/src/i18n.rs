@@ -145,11 +145,21 @@ impl Lang {
         self.translated(english).unwrap_or_else(|| english.to_owned())
     }
 
-    /// The translation of a validation message, when this language has one.
+    /// The translation of a validation message, when this language has one. A message that
+    /// ends in a list of values ("must be one of: a, b") has its words translated and the
+    /// values kept as they are.
     pub fn translated(self, english: &str) -> Option<String> {
         if self == Lang::En {
             return Some(english.to_owned());
         }
+        self.translated_words(english).or_else(|| {
+            let (words, values) = english.split_once(": ")?;
+            let colon = if self == Lang::Fr { " : " } else { ": " };
+            Some(format!("{}{colon}{values}", self.translated_words(words)?))
+        })
+    }
+
+    fn translated_words(self, english: &str) -> Option<String> {
         let mut key = String::from("v-");
         let mut numbers: Vec<String> = Vec::new();
         let mut last_dash = true;
@@ -319,6 +329,13 @@ mod tests {
         assert_eq!(Lang::Fr.message("must be between 1 and 65535"), "doit être entre 1 et 65535");
         assert_eq!(Lang::En.message("is required"), "is required");
         assert_eq!(Lang::Fr.message("an unknown rule"), "an unknown rule");
+        // The values a message lists are the reader's own: kept as they are.
+        assert_eq!(
+            Lang::Fr.message("must be one of: Rouge, Vert"),
+            "doit être l’une de ces valeurs : Rouge, Vert"
+        );
+        assert_eq!(Lang::En.message("must be one of: Rouge, Vert"), "must be one of: Rouge, Vert");
+        assert_eq!(Lang::Fr.message("unknown: Rouge"), "unknown: Rouge");
     }
 
     #[test]

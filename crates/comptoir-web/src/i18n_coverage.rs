@@ -12,6 +12,7 @@ const NOT_SHOWN_ON_PAGES: &[&str] = &[
     // A list's cursor, sort and search parameters: links the pages build themselves.
     "is not a cursor from this list (it may be from another sort order)",
     "is not a parameter of this list",
+    "is not a parameter of this resource",
     "names a field, optionally prefixed by - for descending order",
     "lists cannot be sorted on",
     "this list has no full-text search",
@@ -39,7 +40,8 @@ const NOT_SHOWN_ON_PAGES: &[&str] = &[
 ];
 
 /// Where the scan looks for a message: what follows is the call's arguments, the message last.
-const MARKERS: &[&str] = &[".add(", "::single(", "#[error(", "Invalid(", "invalid(", "refused(", "Refused("];
+const MARKERS: &[&str] =
+    &[".add(", "::single(", "#[error(", "Invalid(", "invalid(", "refused(", "Refused(", "Err("];
 
 fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a source directory").flatten() {
@@ -125,9 +127,17 @@ fn every_validation_message_the_rules_give_reads_in_french() {
         let text = std::fs::read_to_string(file).expect("a source file");
         // The application's and the store's own errors are not validation messages: the pages
         // show a title of their own for each.
-        let errors_are_messages =
-            !["comptoir-app", "comptoir-store"].iter().any(|c| file.to_string_lossy().contains(c));
-        for marker in MARKERS.iter().filter(|m| errors_are_messages || **m != "#[error(") {
+        let in_crate = |names: &[&str]| names.iter().any(|c| file.to_string_lossy().contains(c));
+        let errors_are_messages = !in_crate(&["comptoir-app", "comptoir-store"]);
+        // The rules' own crates return their messages as errors; elsewhere an `Err` is a
+        // refusal the pages title themselves, or the API's.
+        let returns_are_messages = in_crate(&["comptoir-domain", "comptoir-import"]);
+        let scanned = |m: &&&str| match **m {
+            "#[error(" => errors_are_messages,
+            "Err(" => returns_are_messages,
+            _ => true,
+        };
+        for marker in MARKERS.iter().filter(scanned) {
             for (at, _) in text.match_indices(marker) {
                 let Some(message) = literals_of_call(&text[at + marker.len()..]).pop() else {
                     continue;

@@ -120,7 +120,7 @@ pub fn place_errors(
         match fields.iter_mut().find(|f| f.name == name) {
             Some(field) if field.error.is_none() => field.error = Some(message),
             Some(_) => {}
-            None => unplaced.push(format!("{}: {message}", error.field)),
+            None => unplaced.push(lang.messages(&ValidationErrors::single(&error.field, &error.message))),
         }
     }
     unplaced

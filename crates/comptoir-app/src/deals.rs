@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Utc};
 use comptoir_domain::ValidationErrors;
 use comptoir_domain::contacts::{CompanySummary, ContactSummary};
 use comptoir_domain::deals::{
-    BoardFilter, Forecast, ForecastScope, PipelineReport, ReportScope, StageChange, StageTotal,
+    BoardFilter, Forecast, ForecastPer, ForecastScope, PipelineReport, ReportScope, StageChange, StageTotal,
 };
 use comptoir_domain::deals::{Deal, DealContact, DealFields, DealInput, DealRefs};
 use comptoir_domain::ids::PipelineId;
@@ -273,8 +273,14 @@ pub const MAX_FORECAST_MONTHS: u32 = 36;
 impl App {
     /// The forecast of `scope` in the base currency: committed (won), weighted (open deals'
     /// amounts × probability, plus committed) and best case (every open amount, plus
-    /// committed). Every role reads every deal, so every role reads the forecast.
-    pub async fn forecast(&self, _actor: &Actor, scope: &ForecastScope) -> Result<Forecast, AppError> {
+    /// committed), a row per month or per quarter. Every role reads every deal, so every role
+    /// reads the forecast.
+    pub async fn forecast(
+        &self,
+        _actor: &Actor,
+        scope: &ForecastScope,
+        per: ForecastPer,
+    ) -> Result<Forecast, AppError> {
         let month_number = |d: chrono::NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
         if month_number(scope.until) - month_number(scope.from) > i64::from(MAX_FORECAST_MONTHS) {
             return Err(
@@ -283,7 +289,11 @@ impl App {
         }
         let code = BASE_CURRENCY.code();
         let (data, left_out) = comptoir_store::forecast::months(&self.db, scope, code).await?;
-        Ok(Forecast { currency: BASE_CURRENCY, data, left_out })
+        let forecast = Forecast { currency: BASE_CURRENCY, per: ForecastPer::Month, data, left_out };
+        Ok(match per {
+            ForecastPer::Month => forecast,
+            ForecastPer::Quarter => forecast.per_quarter(),
+        })
     }
 }
 

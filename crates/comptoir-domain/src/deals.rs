@@ -498,11 +498,11 @@ pub enum ForecastBy {
     Pipeline,
 }
 
-/// One month of a forecast (for one owner or pipeline when it is split), in minor units of
-/// the base currency.
+/// One month (or quarter) of a forecast, for one owner or pipeline when it is split, in minor
+/// units of the base currency.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ForecastMonth {
-    /// `YYYY-MM`.
+    /// `YYYY-MM`: the month, or the first month of the quarter.
     pub month: String,
     /// The owner or pipeline of the row, when the forecast is split by one.
     pub group_id: Option<uuid::Uuid>,
@@ -517,16 +517,71 @@ pub struct ForecastMonth {
     pub best_case: i64,
 }
 
-/// A forecast, month by month, in one currency.
+/// How long each row of a forecast is: a month, or a calendar quarter (January to March…).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ForecastPer {
+    #[default]
+    Month,
+    Quarter,
+}
+
+impl ForecastPer {
+    /// The months `[from, until)` a forecast of `months` months from `from` covers: whole
+    /// quarters (from the first month of `from`'s quarter, as many as the months need) when
+    /// it is read per quarter.
+    pub fn span(self, from: NaiveDate, months: u32) -> Option<(NaiveDate, NaiveDate)> {
+        let (from, months) = match self {
+            ForecastPer::Month => (from, months),
+            ForecastPer::Quarter => (quarter_start(from)?, months.div_ceil(3) * 3),
+        };
+        Some((from, from.checked_add_months(chrono::Months::new(months))?))
+    }
+}
+
+/// The first day of the calendar quarter `day` falls in.
+fn quarter_start(day: NaiveDate) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    NaiveDate::from_ymd_opt(day.year(), day.month0() / 3 * 3 + 1, 1)
+}
+
+/// A forecast, month by month (or quarter by quarter), in one currency.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Forecast {
     /// The currency every amount is in, as minor units (cents).
     #[schema(value_type = String, example = "EUR")]
     pub currency: crate::money::Currency,
+    /// How long each row is; a row's `month` is the first month of its period.
+    pub per: ForecastPer,
     pub data: Vec<ForecastMonth>,
     /// Deals of the period in another currency that no exchange rate on or before their day
     /// converts, and so are not counted.
     pub left_out: i64,
+}
+
+impl Forecast {
+    /// The same forecast a row per calendar quarter (and group, when split): each quarter's
+    /// months added up, under the quarter's first month, in the months' order.
+    pub fn per_quarter(self) -> Forecast {
+        let mut quarters: Vec<ForecastMonth> = Vec::new();
+        for month in self.data {
+            let start = NaiveDate::parse_from_str(&format!("{}-01", month.month), "%Y-%m-%d")
+                .ok()
+                .and_then(quarter_start)
+                .map_or_else(|| month.month.clone(), |d| d.format("%Y-%m").to_string());
+            match quarters.iter_mut().find(|q| q.month == start && q.group_id == month.group_id) {
+                Some(quarter) => {
+                    quarter.won_deals += month.won_deals;
+                    quarter.committed += month.committed;
+                    quarter.open_deals += month.open_deals;
+                    quarter.weighted += month.weighted;
+                    quarter.best_case += month.best_case;
+                }
+                None => quarters.push(ForecastMonth { month: start, ..month }),
+            }
+        }
+        Forecast { per: ForecastPer::Quarter, data: quarters, ..self }
+    }
 }
 
 /// What a pipeline report covers: one pipeline's stage changes and closed deals in
@@ -587,6 +642,93 @@ pub struct PipelineReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forecast_per_quarter_runs_whole_calendar_quarters() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a day");
+        assert_eq!(
+            ForecastPer::Month.span(day("2031-02-01"), 4),
+            Some((day("2031-02-01"), day("2031-06-01")))
+        );
+        assert_eq!(
+            ForecastPer::Quarter.span(day("2031-02-01"), 4),
+            Some((day("2031-01-01"), day("2031-07-01"))),
+            "February is in the first quarter; four months need two quarters"
+        );
+        assert_eq!(
+            ForecastPer::Quarter.span(day("2031-12-01"), 36),
+            Some((day("2031-10-01"), day("2034-10-01")))
+        );
+
+        let month = |month: &str, group: Option<u128>, won: i64, open: i64| ForecastMonth {
+            month: month.to_owned(),
+            group_id: group.map(uuid::Uuid::from_u128),
+            won_deals: won,
+            committed: won * 100,
+            open_deals: open,
+            weighted: won * 100 + open * 10,
+            best_case: won * 100 + open * 50,
+        };
+        let forecast = Forecast {
+            currency: BASE_CURRENCY,
+            per: ForecastPer::Month,
+            data: vec![
+                month("2031-01", Some(1), 1, 0),
+                month("2031-01", Some(2), 0, 1),
+                month("2031-02", Some(1), 0, 2),
+                month("2031-02", Some(2), 0, 0),
+                month("2031-03", Some(1), 2, 0),
+                month("2031-03", Some(2), 0, 0),
+                month("2031-04", Some(1), 0, 3),
+                month("2031-04", Some(2), 1, 0),
+            ],
+            left_out: 2,
+        };
+        let quarters = forecast.per_quarter();
+        assert_eq!(quarters.per, ForecastPer::Quarter);
+        assert_eq!(quarters.left_out, 2);
+        assert_eq!(
+            quarters.data,
+            [
+                ForecastMonth {
+                    month: "2031-01".into(),
+                    group_id: Some(uuid::Uuid::from_u128(1)),
+                    won_deals: 3,
+                    committed: 300,
+                    open_deals: 2,
+                    weighted: 320,
+                    best_case: 400
+                },
+                ForecastMonth {
+                    month: "2031-01".into(),
+                    group_id: Some(uuid::Uuid::from_u128(2)),
+                    won_deals: 0,
+                    committed: 0,
+                    open_deals: 1,
+                    weighted: 10,
+                    best_case: 50
+                },
+                ForecastMonth {
+                    month: "2031-04".into(),
+                    group_id: Some(uuid::Uuid::from_u128(1)),
+                    won_deals: 0,
+                    committed: 0,
+                    open_deals: 3,
+                    weighted: 30,
+                    best_case: 150
+                },
+                ForecastMonth {
+                    month: "2031-04".into(),
+                    group_id: Some(uuid::Uuid::from_u128(2)),
+                    won_deals: 1,
+                    committed: 100,
+                    open_deals: 0,
+                    weighted: 100,
+                    best_case: 100
+                },
+            ]
+        );
+    }
 
     #[test]
     fn a_column_in_several_currencies_adds_up_in_euros() {

@@ -575,6 +575,13 @@ open-deals = Open deals
 no-open-deals = No open deals.
 forecast-title = Forecast
 forecast-chart-title = Forecast month by month, from { $from }
+forecast-chart-title-quarters = Forecast quarter by quarter, from { $from }
+forecast-quarter = Quarter
+forecast-per = Per
+forecast-per-month = month
+forecast-per-quarter = quarter
+# A calendar quarter: Q1 is January to March.
+quarter = Q{ $n }
 forecast-committed = Won
 forecast-weighted = Weighted
 forecast-best-case = Best case

@@ -575,6 +575,13 @@ open-deals = Affaires en cours
 no-open-deals = Aucune affaire en cours.
 forecast-title = Prévisions
 forecast-chart-title = Prévisions mois par mois, à partir de { $from }
+forecast-chart-title-quarters = Prévisions trimestre par trimestre, à partir du { $from }
+forecast-quarter = Trimestre
+forecast-per = Par
+forecast-per-month = mois
+forecast-per-quarter = trimestre
+# A calendar quarter: T1 is January to March.
+quarter = T{ $n }
 forecast-committed = Gagné
 forecast-weighted = Pondéré
 forecast-best-case = Meilleur cas

@@ -8,9 +8,9 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use comptoir_app::deals::MAX_FORECAST_MONTHS;
-use comptoir_domain::deals::{Forecast, ForecastBy, ForecastScope};
+use comptoir_domain::deals::{Forecast, ForecastBy, ForecastPer, ForecastScope};
 use comptoir_domain::ids::{PipelineId, UserId};
 use comptoir_domain::time::month_span;
 
@@ -37,8 +37,9 @@ pub fn month_count(value: &str) -> Result<u32, ApiError> {
         .ok_or_else(|| bad_request("months", "must be a number of months from 1 to 36"))
 }
 
-/// `from` (`YYYY-MM`, this month by default), `months` (12), `pipeline_id`, `owner_id`, `by`.
-pub struct ScopeParams(ForecastScope);
+/// `from` (`YYYY-MM`, this month by default), `months` (12), `pipeline_id`, `owner_id`, `by`,
+/// `per` (`month` by default).
+pub struct ScopeParams(ForecastScope, ForecastPer);
 
 impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
     type Rejection = ApiError;
@@ -47,7 +48,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
         let today = Utc::now().date_naive();
         let mut from = today.with_day(1).unwrap_or(today);
         let mut months = DEFAULT_MONTHS;
-        let (mut pipeline, mut owner, mut by) = (None, None, None);
+        let (mut pipeline, mut owner, mut by, mut per) = (None, None, None, ForecastPer::Month);
         for (key, value) in query_pairs(parts)? {
             match key.as_str() {
                 "from" => from = first_day_of(&value)?,
@@ -70,20 +71,26 @@ impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
                         _ => return Err(bad_request("by", "must be owner or pipeline")),
                     })
                 }
+                "per" => {
+                    per = match value.as_str() {
+                        "month" => ForecastPer::Month,
+                        "quarter" => ForecastPer::Quarter,
+                        _ => return Err(bad_request("per", "must be month or quarter")),
+                    }
+                }
                 other => return Err(bad_request(other, "is not a parameter of this resource")),
             }
         }
-        let until = from
-            .checked_add_months(Months::new(months))
-            .ok_or_else(|| bad_request("months", "is too far"))?;
-        Ok(ScopeParams(ForecastScope { pipeline, owner, from, until, by }))
+        let (from, until) = per.span(from, months).ok_or_else(|| bad_request("months", "is too far"))?;
+        Ok(ScopeParams(ForecastScope { pipeline, owner, from, until, by }, per))
     }
 }
 
 /// The sales forecast, month by month, in the base currency (minor units): `committed` is what
 /// was won in the month, `weighted` adds the open deals expected to close in it, each amount
 /// times its probability, and `best_case` adds them whole. Split by owner or pipeline with
-/// `by`. A deal in another currency converts at the latest exchange rate published on or
+/// `by`; a row per calendar quarter with `per=quarter` (the period then starts on the first
+/// month of `from`'s quarter and runs whole quarters, as many as `months` needs). A deal in another currency converts at the latest exchange rate published on or
 /// before the day it closed or should close (`/api/v1/exchange-rates`); `left_out` counts the
 /// deals no rate converts yet.
 #[utoipa::path(get, path = "/api/v1/forecast", tag = "deals",
@@ -93,13 +100,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ScopeParams {
         ("pipeline_id" = Option<PipelineId>, Query),
         ("owner_id" = Option<UserId>, Query),
         ("by" = Option<ForecastBy>, Query, description = "a row per month and owner, or per month and pipeline"),
+        ("per" = Option<ForecastPer>, Query, description = "month (default) or quarter"),
     ),
     responses((status = 200, body = Forecast), (status = 422, body = Problem)))]
 pub async fn forecast(
     State(state): State<AppState>,
     Caller(actor): Caller,
-    ScopeParams(scope): ScopeParams,
+    ScopeParams(scope, per): ScopeParams,
 ) -> Result<Response, ApiError> {
-    let forecast = state.app.forecast(&actor, &scope).await?;
+    let forecast = state.app.forecast(&actor, &scope, per).await?;
     Ok(axum::Json(forecast).into_response())
 }

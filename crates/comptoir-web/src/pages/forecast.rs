@@ -13,10 +13,10 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{Datelike, Months, Utc};
+use chrono::{Datelike, Utc};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::deals::{ForecastMonth, ForecastScope};
+use comptoir_domain::deals::{ForecastMonth, ForecastPer, ForecastScope};
 use comptoir_domain::ids::PipelineId;
 use comptoir_domain::money::{BASE_CURRENCY, Money};
 use comptoir_domain::time::month_span;
@@ -39,6 +39,8 @@ struct ForecastRequest {
     from: Option<String>,
     #[serde(default)]
     months: Option<u32>,
+    #[serde(default)]
+    per: Option<String>,
 }
 
 pub struct Row {
@@ -67,6 +69,9 @@ struct ForecastPage {
     from: String,
     lengths: Vec<(String, String)>,
     months: String,
+    pers: Vec<(String, String)>,
+    per: String,
+    period_heading: String,
 }
 
 async fn forecast(
@@ -100,11 +105,15 @@ async fn forecast(
                 .ok_or(AppError::NotFound)?,
         ),
     };
-    let until = from.checked_add_months(Months::new(months)).unwrap_or(from);
+    let per = match wanted.per.as_deref() {
+        Some("quarter") => ForecastPer::Quarter,
+        _ => ForecastPer::Month,
+    };
+    let (from, until) = per.span(from, months).unwrap_or((from, from));
     let scope = ForecastScope { pipeline, owner, from, until, by: None };
-    let forecast = app.forecast(actor, &scope).await?;
+    let forecast = app.forecast(actor, &scope, per).await?;
     let money = |minor: i64| lang.amount(&Money::from_minor(minor, BASE_CURRENCY));
-    let rows: Vec<Row> = forecast.data.iter().map(|m| row(lang, m, &money)).collect();
+    let rows: Vec<Row> = forecast.data.iter().map(|m| row(lang, per, m, &money)).collect();
     let sum = |f: fn(&ForecastMonth) -> i64| forecast.data.iter().map(f).sum::<i64>();
     let total = Row {
         month: lang.t("forecast-total"),
@@ -118,7 +127,7 @@ async fn forecast(
         .data
         .iter()
         .map(|m| Period {
-            label: month_label(lang, &m.month, false),
+            label: period_label(lang, per, &m.month, false),
             values: vec![
                 (
                     "best-case",
@@ -145,8 +154,11 @@ async fn forecast(
         chart,
         chart_id: "forecast-chart",
         chart_title: lang.tn(
-            "forecast-chart-title",
-            &[("from", &month_label(lang, &rows.first().map(|r| r.month.clone()).unwrap_or_default(), true))],
+            match per {
+                ForecastPer::Month => "forecast-chart-title",
+                ForecastPer::Quarter => "forecast-chart-title-quarters",
+            },
+            &[("from", &rows.first().map(|r| r.month.clone()).unwrap_or_default())],
         ),
         rows,
         total,
@@ -161,12 +173,25 @@ async fn forecast(
             .map(|m| (m.to_string(), lang.count("forecast-months", i64::from(*m))))
             .collect(),
         months: months.to_string(),
+        pers: [("month", "forecast-per-month"), ("quarter", "forecast-per-quarter")]
+            .iter()
+            .map(|(value, key)| ((*value).to_owned(), lang.t(key)))
+            .collect(),
+        per: match per {
+            ForecastPer::Month => "month",
+            ForecastPer::Quarter => "quarter",
+        }
+        .to_owned(),
+        period_heading: lang.t(match per {
+            ForecastPer::Month => "forecast-month",
+            ForecastPer::Quarter => "forecast-quarter",
+        }),
     }))
 }
 
-fn row(lang: Lang, month: &ForecastMonth, money: &impl Fn(i64) -> String) -> Row {
+fn row(lang: Lang, per: ForecastPer, month: &ForecastMonth, money: &impl Fn(i64) -> String) -> Row {
     Row {
-        month: month_label(lang, &month.month, true),
+        month: period_label(lang, per, &month.month, true),
         won_deals: month.won_deals,
         committed: money(month.committed),
         open_deals: month.open_deals,
@@ -175,9 +200,14 @@ fn row(lang: Lang, month: &ForecastMonth, money: &impl Fn(i64) -> String) -> Row
     }
 }
 
-/// `2026-12` as people say it: "déc. 2026", or "déc." under a chart's bar.
-fn month_label(lang: Lang, month: &str, with_year: bool) -> String {
+/// `2026-12` as people say it: "déc. 2026", or "déc." under a chart's bar; the quarter it
+/// starts, "T4 2026", per quarter.
+fn period_label(lang: Lang, per: ForecastPer, month: &str, with_year: bool) -> String {
     let Some((year, number)) = month.split_once('-') else { return month.to_owned() };
-    let name = lang.t(&format!("month-{}", number.trim_start_matches('0')));
+    let number: u32 = number.parse().unwrap_or(1);
+    let name = match per {
+        ForecastPer::Month => lang.t(&format!("month-{number}")),
+        ForecastPer::Quarter => lang.tn("quarter", &[("n", &((number - 1) / 3 + 1).to_string())]),
+    };
     if with_year { format!("{name} {year}") } else { name }
 }

@@ -419,6 +419,26 @@ async fn the_forecast_adds_up_committed_weighted_and_best_case_by_month(s: TestS
     assert_eq!(theirs.body["data"][0]["best_case"], 33_333);
     let split = s.get("/api/v1/forecast?from=2031-03&months=1&by=owner", &s.admin).await;
     assert_eq!(split.body["data"].as_array().map(Vec::len), Some(2), "a row per owner");
+    let per_pipeline = s.get("/api/v1/forecast?from=2031-03&months=1&by=pipeline", &s.admin).await;
+    assert_eq!(per_pipeline.body["data"].as_array().map(Vec::len), Some(1), "one pipeline has deals");
+    assert_eq!(per_pipeline.body["data"][0]["group_id"], sales["id"]);
+
+    // Per quarter, February and four months read as the whole of the first two quarters.
+    let quarters = s.get("/api/v1/forecast?from=2031-02&months=4&per=quarter", &s.admin).await;
+    assert_eq!(quarters.status, StatusCode::OK, "{:?}", quarters.body);
+    assert_eq!(quarters.body["per"], "quarter");
+    let rows: Vec<(&str, i64, i64, i64)> = quarters.body["data"]
+        .as_array()
+        .expect("quarters")
+        .iter()
+        .map(|q| {
+            let n = |k: &str| q[k].as_i64().unwrap_or(-1);
+            (q["month"].as_str().unwrap_or_default(), n("open_deals"), n("weighted"), n("best_case"))
+        })
+        .collect();
+    // April's 10.00 at its first stage's 10 %: 1.00.
+    assert_eq!(rows, [("2031-01", 3, 3_500 + 23_333, 5_000 + 133_333), ("2031-04", 1, 100, 1_000)]);
+    assert_eq!(s.get("/api/v1/forecast?from=2031-01&months=3", &s.admin).await.body["per"], "month");
 
     let won = s.get("/api/v1/deals?filter[title]=Avril", &s.admin).await.body["data"][0]["id"].clone();
     let won = won.as_str().expect("a deal");
@@ -433,6 +453,7 @@ async fn the_forecast_adds_up_committed_weighted_and_best_case_by_month(s: TestS
         ("months=0", "months"),
         ("months=37", "months"),
         ("by=team", "by"),
+        ("per=week", "per"),
         ("colour=red", "colour"),
     ] {
         let refused = s.get(&format!("/api/v1/forecast?{bad}"), &s.admin).await;

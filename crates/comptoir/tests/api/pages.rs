@@ -1755,6 +1755,18 @@ async fn the_deals_board_starts_a_pipeline_adds_and_moves_deals(s: TestServer) {
         "75 % weighted, whole best case: {}",
         forecast.text
     );
+    let per_quarter = browser.get(&format!("/deals/forecast?from={this_month}&per=quarter&months=3")).await;
+    use chrono::Datelike;
+    let now = chrono::Utc::now();
+    let quarter = format!("Q{} {}", now.month0() / 3 + 1, now.year());
+    assert!(
+        per_quarter.contains(&format!("<th scope=\"row\">{quarter}</th>"))
+            && per_quarter.contains("<th scope=\"col\">Quarter</th>")
+            && per_quarter.contains("€1,500.00")
+            && per_quarter.contains("<option value=\"quarter\" selected>"),
+        "this quarter, a row of its own: {}",
+        per_quarter.text
+    );
     let report = browser.get("/deals/report").await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(

@@ -580,6 +580,14 @@ forecast-quarter = Quarter
 forecast-per = Per
 forecast-per-month = month
 forecast-per-quarter = quarter
+forecast-split = Break down by
+forecast-split-none = nothing
+forecast-split-owner = owner
+forecast-split-pipeline = pipeline
+forecast-by-owner = By owner
+forecast-by-pipeline = By pipeline
+forecast-no-owner = No owner
+forecast-split-empty = No deals in this period.
 # A calendar quarter: Q1 is January to March.
 quarter = Q{ $n }
 forecast-committed = Won

@@ -580,6 +580,14 @@ forecast-quarter = Trimestre
 forecast-per = Par
 forecast-per-month = mois
 forecast-per-quarter = trimestre
+forecast-split = Détail par
+forecast-split-none = aucun
+forecast-split-owner = responsable
+forecast-split-pipeline = pipeline
+forecast-by-owner = Par responsable
+forecast-by-pipeline = Par pipeline
+forecast-no-owner = Sans responsable
+forecast-split-empty = Aucune affaire sur la période.
 # A calendar quarter: T1 is January to March.
 quarter = T{ $n }
 forecast-committed = Gagné

@@ -16,7 +16,7 @@ use axum::routing::get;
 use chrono::{Datelike, Utc};
 use comptoir_app::AppError;
 use comptoir_domain::ValidationErrors;
-use comptoir_domain::deals::{ForecastMonth, ForecastPer, ForecastScope};
+use comptoir_domain::deals::{ForecastBy, ForecastMonth, ForecastPer, ForecastScope};
 use comptoir_domain::ids::PipelineId;
 use comptoir_domain::money::{BASE_CURRENCY, Money};
 use comptoir_domain::time::month_span;
@@ -41,6 +41,8 @@ struct ForecastRequest {
     months: Option<u32>,
     #[serde(default)]
     per: Option<String>,
+    #[serde(default)]
+    by: Option<String>,
 }
 
 pub struct Row {
@@ -72,6 +74,16 @@ struct ForecastPage {
     pers: Vec<(String, String)>,
     per: String,
     period_heading: String,
+    splits: Vec<(String, String)>,
+    by: String,
+    /// The period's figures per owner or per pipeline, when asked.
+    split: Option<Split>,
+}
+
+pub struct Split {
+    heading: String,
+    column: String,
+    rows: Vec<Row>,
 }
 
 async fn forecast(
@@ -113,6 +125,37 @@ async fn forecast(
     let scope = ForecastScope { pipeline, owner, from, until, by: None };
     let forecast = app.forecast(actor, &scope, per).await?;
     let money = |minor: i64| lang.amount(&Money::from_minor(minor, BASE_CURRENCY));
+    let by = match wanted.by.as_deref() {
+        Some("owner") => Some(ForecastBy::Owner),
+        Some("pipeline") => Some(ForecastBy::Pipeline),
+        _ => None,
+    };
+    let split = match by {
+        None => None,
+        Some(by) => {
+            let split = app.forecast(actor, &ForecastScope { by: Some(by), ..scope.clone() }, per).await?;
+            let name = |group: Option<uuid::Uuid>| match by {
+                ForecastBy::Owner => {
+                    users.iter().find(|u| Some(u.id.0) == group).map(|u| u.name().to_owned())
+                }
+                ForecastBy::Pipeline => {
+                    pipelines.iter().find(|p| Some(p.id.0) == group).map(|p| p.fields.name.clone())
+                }
+            };
+            let rows = per_group(&split.data)
+                .into_iter()
+                .map(|g| Row {
+                    month: name(g.group_id).unwrap_or_else(|| lang.t("forecast-no-owner")),
+                    ..row(lang, per, &g, &money)
+                })
+                .collect();
+            let (heading, column) = match by {
+                ForecastBy::Owner => ("forecast-by-owner", "board-owner"),
+                ForecastBy::Pipeline => ("forecast-by-pipeline", "col-pipeline-name"),
+            };
+            Some(Split { heading: lang.t(heading), column: lang.t(column), rows })
+        }
+    };
     let rows: Vec<Row> = forecast.data.iter().map(|m| row(lang, per, m, &money)).collect();
     let sum = |f: fn(&ForecastMonth) -> i64| forecast.data.iter().map(f).sum::<i64>();
     let total = Row {
@@ -186,7 +229,46 @@ async fn forecast(
             ForecastPer::Month => "forecast-month",
             ForecastPer::Quarter => "forecast-quarter",
         }),
+        splits: [
+            ("", "forecast-split-none"),
+            ("owner", "forecast-split-owner"),
+            ("pipeline", "forecast-split-pipeline"),
+        ]
+        .iter()
+        .map(|(value, key)| ((*value).to_owned(), lang.t(key)))
+        .collect(),
+        by: match by {
+            None => "",
+            Some(ForecastBy::Owner) => "owner",
+            Some(ForecastBy::Pipeline) => "pipeline",
+        }
+        .to_owned(),
+        split,
     }))
+}
+
+/// The whole period's figures for each owner or pipeline of a split forecast, those weighing
+/// most first (their `month` left empty).
+fn per_group(periods: &[ForecastMonth]) -> Vec<ForecastMonth> {
+    let mut groups: Vec<ForecastMonth> = Vec::new();
+    for period in periods {
+        let group = match groups.iter_mut().find(|g| g.group_id == period.group_id) {
+            Some(group) => group,
+            None => {
+                groups.push(ForecastMonth { group_id: period.group_id, ..ForecastMonth::default() });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        group.won_deals += period.won_deals;
+        group.committed += period.committed;
+        group.open_deals += period.open_deals;
+        group.weighted += period.weighted;
+        group.best_case += period.best_case;
+    }
+    // A split with no deal at all has one empty row, for nobody: nothing to show.
+    groups.retain(|g| g.won_deals + g.open_deals > 0);
+    groups.sort_by(|a, b| b.weighted.cmp(&a.weighted).then(b.best_case.cmp(&a.best_case)));
+    groups
 }
 
 fn row(lang: Lang, per: ForecastPer, month: &ForecastMonth, money: &impl Fn(i64) -> String) -> Row {

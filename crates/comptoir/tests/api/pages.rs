@@ -1767,6 +1767,14 @@ async fn the_deals_board_starts_a_pipeline_adds_and_moves_deals(s: TestServer) {
         "this quarter, a row of its own: {}",
         per_quarter.text
     );
+    let by_owner = browser.get(&format!("/deals/forecast?from={this_month}&months=3&by=owner")).await;
+    let admins = by_owner.text.split("<th scope=\"row\">Admin</th>").nth(1).unwrap_or_default();
+    assert!(
+        by_owner.contains(">By owner</h2>")
+            && admins.split("</tr>").next().is_some_and(|r| r.contains("€1,500.00")),
+        "the period's figures per owner: {}",
+        by_owner.text
+    );
     let report = browser.get("/deals/report").await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(

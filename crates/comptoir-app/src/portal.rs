@@ -99,7 +99,7 @@ impl App {
         if key.is_empty() || key.len() > 320 {
             return Ok(true);
         }
-        let found = comptoir_store::contacts::matching(&self.db, &[key], &[]).await?;
+        let found = comptoir_store::contacts::matching(&self.db, &[], &[key], &[]).await?;
         // Several contacts with one address are duplicates waiting to be merged; the oldest
         // is the one the others will be merged into.
         let Some(contact) = found.into_iter().min_by_key(|c| (c.created_at, c.id.0)) else { return Ok(true) };

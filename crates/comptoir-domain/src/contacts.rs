@@ -106,6 +106,10 @@ pub struct ContactInput {
     pub lifecycle_stage: Option<LifecycleStage>,
     #[serde(default)]
     pub source: Option<String>,
+    /// The id another system knows the contact by (an ERP's customer number): at most one
+    /// contact has it, and imports match their rows on it first.
+    #[serde(default)]
+    pub external_id: Option<String>,
     /// Defaults to the user who creates the contact.
     #[serde(default)]
     pub owner_id: Option<UserId>,
@@ -157,6 +161,8 @@ pub struct ContactFields {
     pub language: Option<String>,
     pub lifecycle_stage: LifecycleStage,
     pub source: Option<String>,
+    /// The id another system knows the contact by; unique.
+    pub external_id: Option<String>,
     pub owner_id: Option<UserId>,
     pub tags: Vec<String>,
     #[schema(value_type = Object)]
@@ -223,6 +229,8 @@ impl ContactInput {
         }
         let source = clean_text(self.source);
         check_length(&mut errors, "source", &source, 100);
+        let external_id = clean_text(self.external_id);
+        check_length(&mut errors, "external_id", &external_id, 100);
         let tags = clean_tags(self.tags, &mut errors);
         let custom_fields = validate_values(self.custom_fields, definitions, &mut errors);
 
@@ -238,6 +246,7 @@ impl ContactInput {
             language,
             lifecycle_stage: self.lifecycle_stage.unwrap_or_default(),
             source,
+            external_id,
             owner_id: Some(self.owner_id.unwrap_or(owner_default)),
             tags,
             custom_fields,
@@ -267,6 +276,7 @@ impl ContactFields {
             language: self.language.clone(),
             lifecycle_stage: Some(self.lifecycle_stage),
             source: self.source.clone(),
+            external_id: self.external_id.clone(),
             owner_id: self.owner_id,
             tags: self.tags.clone(),
             custom_fields: self.custom_fields.clone(),

@@ -48,6 +48,8 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("contacts", "custom_fields", "free data", Erasure::DeleteRow),
     personal("contacts", "search_text", "derived identity", Erasure::DeleteRow),
     personal("contacts", "search_tsv", "derived identity", Erasure::DeleteRow),
+    // Another system's id for the person: it identifies them there.
+    personal("contacts", "external_id", "identity", Erasure::DeleteRow),
     personal("quotes", "notes", "commercial relationship", Erasure::Clear),
     personal("quotes", "issued_as", "identity", Erasure::Clear),
     personal("orders", "notes", "commercial relationship", Erasure::Clear),

@@ -83,7 +83,8 @@ pub fn read(
             | Target::Company
             | Target::Language
             | Target::LifecycleStage
-            | Target::Source => {}
+            | Target::Source
+            | Target::ExternalId => {}
         }
     }
     if address != Address::default() {

@@ -68,6 +68,7 @@ pub fn read(
                 None => errors.add("lifecycle_stage", "is not a lifecycle stage"),
             },
             Target::Source => input.source = text,
+            Target::ExternalId => input.external_id = text,
             Target::Tags => input.tags.extend(list(value)),
             // A company's own fields are not a contact's: a contacts mapping never names them.
             Target::Name

@@ -56,6 +56,8 @@ pub enum Target {
     Language,
     LifecycleStage,
     Source,
+    /// The id another system knows the contact by.
+    ExternalId,
     Tags,
     /// A company's own fields.
     Name,
@@ -71,7 +73,7 @@ pub enum Target {
     Custom(String),
 }
 
-const CONTACT_FIELDS: [(Target, &str); 16] = [
+const CONTACT_FIELDS: [(Target, &str); 17] = [
     (Target::FirstName, "first_name"),
     (Target::LastName, "last_name"),
     (Target::FullName, "full_name"),
@@ -87,6 +89,7 @@ const CONTACT_FIELDS: [(Target, &str); 16] = [
     (Target::Language, "language"),
     (Target::LifecycleStage, "lifecycle_stage"),
     (Target::Source, "source"),
+    (Target::ExternalId, "external_id"),
     (Target::Tags, "tags"),
 ];
 
@@ -272,6 +275,30 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         &["etape", "etape du cycle de vie", "cycle de vie", "lifecycle stage", "stage", "lifecycle"],
     ),
     ("source", &["origine", "source", "lead source", "provenance"]),
+    // Not a bare "id": a file exported from here names its own ids so, and they are not
+    // another system's.
+    (
+        "external_id",
+        &[
+            "id externe",
+            "identifiant externe",
+            "reference externe",
+            "ref externe",
+            "external id",
+            "external reference",
+            "numero client",
+            "n client",
+            "no client",
+            "code client",
+            "reference client",
+            "ref client",
+            "id client",
+            "customer id",
+            "customer number",
+            "client id",
+            "account number",
+        ],
+    ),
     ("tags", TAGS),
 ];
 
@@ -375,7 +402,8 @@ fn suggestion(kind: RowKind, header: &str, definitions: &[CustomFieldDefinition]
     if let Some(target) = Target::parse(kind, header.trim(), definitions) {
         return Some(target);
     }
-    let folded = fold(header);
+    // "N° client": the degree sign (which `fold` spells out) stands for "numéro".
+    let folded = fold(&header.replace(['°', 'º'], " "));
     let synonyms = match kind {
         RowKind::Contacts => SYNONYMS,
         RowKind::Companies => COMPANY_SYNONYMS,
@@ -583,6 +611,13 @@ mod tests {
             ["first_name", "last_name", "company", "job_title", "email", "phone", ""]
         );
         assert_eq!(suggested(&["x"]), [""]);
+        // Another system's number for the person; a bare "id" is this one's own.
+        for header in ["N° client", "Customer ID", "Id externe", "Code client"] {
+            assert_eq!(keys(&[header, "id"]), ["external_id", ""], "{header}");
+        }
+        let header = vec!["N° SIREN".to_owned()];
+        let siren = Mapping::suggest(RowKind::Companies, &header, &[]);
+        assert_eq!(siren.columns, [Some(Target::Siren)]);
     }
 
     #[test]

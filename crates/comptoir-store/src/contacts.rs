@@ -37,6 +37,7 @@ pub static CATALOG: Catalog = Catalog {
         column("language", "c.language", ColumnKind::Key, true, "/language"),
         column("lifecycle_stage", "c.lifecycle_stage", ColumnKind::Key, false, "/lifecycle_stage"),
         column("source", "c.source", ColumnKind::Text, true, "/source"),
+        column("external_id", "c.external_id", ColumnKind::Text, true, "/external_id"),
         column("owner_id", "c.owner_id", ColumnKind::Id, true, "/owner_id"),
         column("tags", "c.tags", ColumnKind::Tags, false, "/tags"),
         column("version", "c.version", ColumnKind::Int, false, "/version"),
@@ -76,7 +77,7 @@ macro_rules! select_contacts {
         concat!(
             "SELECT c.id, c.version, c.first_name, c.last_name, c.emails, c.phones, c.job_title,
             c.company_id, c.address_label, c.address_street, c.address_postal_code, c.address_city, c.address_region,
-            c.address_country, c.language, c.lifecycle_stage, c.source, c.owner_id, c.tags,
+            c.address_country, c.language, c.lifecycle_stage, c.source, c.external_id, c.owner_id, c.tags,
             c.custom_fields, c.created_at, c.updated_at, c.last_activity_at, co.name AS company_name",
             contacts_from!()
         )
@@ -102,6 +103,7 @@ struct ContactRow {
     language: Option<String>,
     lifecycle_stage: String,
     source: Option<String>,
+    external_id: Option<String>,
     owner_id: Option<Uuid>,
     tags: Json<Vec<String>>,
     custom_fields: Json<Map<String, Value>>,
@@ -141,6 +143,7 @@ impl TryFrom<ContactRow> for Contact {
                 language: row.language,
                 lifecycle_stage,
                 source: row.source,
+                external_id: row.external_id,
                 owner_id: row.owner_id.map(UserId),
                 tags: row.tags.0,
                 custom_fields: row.custom_fields.0,
@@ -160,22 +163,31 @@ pub async fn get(db: &Db, id: ContactId) -> Result<Option<Contact>, StoreError> 
     row.map(Contact::try_from).transpose()
 }
 
-/// The contacts whose primary email is one of `emails` (lower case) or whose primary phone is
-/// one of `phones` (E.164): those an import's rows may be about.
-pub async fn matching(db: &Db, emails: &[String], phones: &[String]) -> Result<Vec<Contact>, StoreError> {
-    if emails.is_empty() && phones.is_empty() {
-        return Ok(Vec::new());
-    }
+/// The contacts whose external id is one of `external_ids`, whose primary email is one of
+/// `emails` (lower case) or whose primary phone is one of `phones` (E.164): those an import's
+/// rows may be about.
+pub async fn matching(
+    db: &Db,
+    external_ids: &[String],
+    emails: &[String],
+    phones: &[String],
+) -> Result<Vec<Contact>, StoreError> {
     // Each side on its own index; a constant term in the `OR` would make SQLite read the table.
     let mut sql = Sql::new(concat!(select_contacts!(), " WHERE "));
-    if !emails.is_empty() {
-        sql.push("lower(c.email) IN ").values([emails.iter().map(|e| Bind::Text(e.clone()))]);
+    let mut sides = 0;
+    for (column, values) in [("c.external_id", external_ids), ("lower(c.email)", emails), ("c.phone", phones)]
+    {
+        if values.is_empty() {
+            continue;
+        }
+        if sides > 0 {
+            sql.push(" OR ");
+        }
+        sql.push(column).push(" IN ").values([values.iter().map(|v| Bind::Text(v.clone()))]);
+        sides += 1;
     }
-    if !emails.is_empty() && !phones.is_empty() {
-        sql.push(" OR ");
-    }
-    if !phones.is_empty() {
-        sql.push("c.phone IN ").values([phones.iter().map(|p| Bind::Text(p.clone()))]);
+    if sides == 0 {
+        return Ok(Vec::new());
     }
     let (text, binds) = sql.into_parts(db.dialect());
     let rows: Vec<ContactRow> =
@@ -285,7 +297,8 @@ macro_rules! changeable_columns {
     () => {
         "version, first_name, last_name, emails, email, phones, phone, job_title, company_id,
          address_label, address_street, address_postal_code, address_city, address_region, address_country, language,
-         lifecycle_stage, source, owner_id, tags, custom_fields, search_text, company_search, updated_at"
+         lifecycle_stage, source, external_id, owner_id, tags, custom_fields, search_text, company_search,
+         updated_at"
     };
 }
 use changeable_columns;
@@ -311,6 +324,7 @@ fn changeable_values(contact: &Contact, company_search: &str) -> Vec<Bind> {
         Bind::OptText(f.language.clone()),
         Bind::Text(f.lifecycle_stage.as_str().to_owned()),
         Bind::OptText(f.source.clone()),
+        Bind::OptText(f.external_id.clone()),
         Bind::OptUuid(f.owner_id.map(|o| o.0)),
         json(&f.tags),
         json(&f.custom_fields),

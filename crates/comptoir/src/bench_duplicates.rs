@@ -338,6 +338,7 @@ fn fields(
         language: Some("fr".to_owned()),
         lifecycle_stage: LifecycleStage::Lead,
         source: None,
+        external_id: None,
         owner_id: None,
         tags: Vec::new(),
         custom_fields: Map::new(),

@@ -397,6 +397,7 @@ impl Generator {
                 language: Some(if english { "en" } else { "fr" }.to_owned()),
                 lifecycle_stage: *pick(&mut self.rng, &LifecycleStage::ALL),
                 source: Some((*pick(&mut self.rng, SOURCES)).to_owned()),
+                external_id: None,
                 owner_id: Some(*pick(&mut self.rng, &self.owners)),
                 tags,
                 custom_fields,

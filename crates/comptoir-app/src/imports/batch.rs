@@ -38,6 +38,7 @@ struct Given {
     language: bool,
     lifecycle_stage: bool,
     source: bool,
+    external_id: bool,
 }
 
 /// A row that reads as a valid contact.
@@ -80,6 +81,7 @@ impl Read {
                     language: input.language.is_some(),
                     lifecycle_stage: input.lifecycle_stage.is_some(),
                     source: input.source.is_some(),
+                    external_id: input.external_id.is_some(),
                 };
                 let fields = row.input.validate(definitions, actor.user_id)?;
                 Ok(Item { line: row.line, given, fields, company: row.company })
@@ -120,6 +122,7 @@ fn absorb(current: &ContactFields, item: &Item, company: Option<&CompanySummary>
     take(given.country, &mut merged.address.country, &new.address.country);
     take(given.language, &mut merged.language, &new.language);
     take(given.source, &mut merged.source, &new.source);
+    take(given.external_id, &mut merged.external_id, &new.external_id);
     if given.lifecycle_stage {
         merged.lifecycle_stage = new.lifecycle_stage;
     }
@@ -147,10 +150,21 @@ fn absorb(current: &ContactFields, item: &Item, company: Option<&CompanySummary>
     merged
 }
 
-/// The keys a contact is matched by: its emails, lower-cased, and its phones.
+/// The keys a contact is matched by, the surest first: its external id, its emails
+/// (lower-cased) and its phones.
 fn keys(fields: &ContactFields) -> impl Iterator<Item = String> + '_ {
+    let external = fields.external_id.iter().map(|id| format!("external:{id}"));
     let emails = fields.emails.iter().map(|e| e.address.as_str().to_lowercase());
-    emails.chain(fields.phones.iter().map(|p| p.number.as_str().to_owned()))
+    external.chain(emails).chain(fields.phones.iter().map(|p| p.number.as_str().to_owned()))
+}
+
+/// Whether a row may be about `contact`: not when each has an external id and they differ,
+/// whatever email or phone they share (two customers of another system, one address).
+fn may_be(contact: &ContactFields, row: &ContactFields) -> bool {
+    match (&contact.external_id, &row.external_id) {
+        (Some(theirs), Some(ours)) => theirs == ours,
+        _ => true,
+    }
 }
 
 /// A record the batch creates (`before` is `None`) or may change.
@@ -234,13 +248,15 @@ impl App {
         }
         let found_companies = comptoir_store::companies::named(&self.db, &wanted).await?;
         let company_definitions = self.definitions(RecordKind::Company).await?;
+        let mut external_ids = Vec::new();
         let mut emails = Vec::new();
         let mut phones = Vec::new();
         for item in &read.items {
+            external_ids.extend(item.fields.external_id.iter().cloned());
             emails.extend(item.fields.emails.iter().map(|e| e.address.as_str().to_lowercase()));
             phones.extend(item.fields.phones.iter().map(|p| p.number.as_str().to_owned()));
         }
-        let existing = comptoir_store::contacts::matching(&self.db, &emails, &phones).await?;
+        let existing = comptoir_store::contacts::matching(&self.db, &external_ids, &emails, &phones).await?;
 
         let known = Known { companies, found_companies, company_definitions: &company_definitions, existing };
         let Plan { moved, new_companies, named, created, updated, changes } =
@@ -351,9 +367,15 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             continue;
         }
         let company = company_key.and_then(|k| known.companies.0.get(&k).or(named.get(&k)).cloned());
-        let index = match keys(&item.fields).find_map(|k| touched_by_key.get(&k).copied()) {
+        let fits_touched = |&index: &usize| may_be(&touched[index].after.fields, &item.fields);
+        let fits_existing = |&index: &usize| may_be(&existing[index].fields, &item.fields);
+        let index = match keys(&item.fields)
+            .find_map(|k| touched_by_key.get(&k).copied().filter(fits_touched))
+        {
             Some(index) => index,
-            None => match keys(&item.fields).find_map(|k| existing_by_key.get(&k).copied()) {
+            None => match keys(&item.fields)
+                .find_map(|k| existing_by_key.get(&k).copied().filter(fits_existing))
+            {
                 Some(found) => {
                     let contact = &existing[found];
                     if !actor.can_modify(Contacts::owner(&contact.fields)) {

@@ -92,6 +92,7 @@ field-city = City
 field-country = Country
 field-language = Language
 field-source = Source
+field-external-id = External ID
 field-name = Name
 field-domain = Domain
 field-website = Website
@@ -150,6 +151,7 @@ col-lifecycle-stage = Stage
 col-owner-id = Owner
 col-tags = Tags
 col-source = Source
+col-external-id = External ID
 col-language = Language
 col-created-at = Created
 col-updated-at = Updated
@@ -852,6 +854,7 @@ import-field-country = Country
 import-field-language = Language
 import-field-lifecycle_stage = Lifecycle stage
 import-field-source = Source
+import-field-external_id = External ID (finds the contact before its email and phone)
 import-field-tags = Tags
 
 # Duplicates and merges

@@ -92,6 +92,7 @@ field-city = Ville
 field-country = Pays
 field-language = Langue
 field-source = Origine
+field-external-id = Identifiant externe
 field-name = Raison sociale
 field-domain = Domaine
 field-website = Site web
@@ -150,6 +151,7 @@ col-lifecycle-stage = Étape
 col-owner-id = Responsable
 col-tags = Étiquettes
 col-source = Origine
+col-external-id = Identifiant externe
 col-language = Langue
 col-created-at = Créé le
 col-updated-at = Modifié le
@@ -852,6 +854,7 @@ import-field-country = Pays
 import-field-language = Langue
 import-field-lifecycle_stage = Étape du cycle de vie
 import-field-source = Origine
+import-field-external_id = Identifiant externe (retrouve la fiche avant l’e-mail et le téléphone)
 import-field-tags = Étiquettes
 
 # Duplicates and merges

@@ -48,6 +48,7 @@ const SPECS: &[Spec] = &[
     spec("address.country", "field-country", Kind::Code("country", COUNTRIES)),
     spec("language", "field-language", Kind::Code("language", LANGUAGES)),
     spec("source", "field-source", Kind::Text),
+    spec("external_id", "field-external-id", Kind::Text).autocomplete("off"),
 ];
 
 const DEFAULT_COLUMNS: &[&str] =
@@ -66,6 +67,7 @@ const LIST_COLUMNS: &[&str] = &[
     "owner_id",
     "tags",
     "source",
+    "external_id",
     "language",
     "created_at",
     "updated_at",
@@ -135,6 +137,7 @@ impl KindPages for Contacts {
             "owner_id" => user_name(users, f.owner_id.map(|id| id.to_string())),
             "tags" => f.tags.join(", "),
             "source" => text(f.source.as_ref()),
+            "external_id" => text(f.external_id.as_ref()),
             "language" => {
                 f.language.as_deref().map(|l| code_name(page.lang, "language", l)).unwrap_or_default()
             }

@@ -18,6 +18,7 @@ on_both_databases!(
     contacts_leave_as_vcards_an_address_book_reads,
     address_books_import_from_every_exporter,
     an_import_that_wrote_contacts_looks_for_their_duplicates,
+    rows_are_matched_on_another_systems_id_before_their_email,
 );
 
 pub(super) async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -699,4 +700,50 @@ async fn an_import_that_wrote_contacts_looks_for_their_duplicates(s: TestServer)
     let pair = pairs.as_array().and_then(|p| p.first()).cloned().unwrap_or_default();
     assert_eq!(pair["first_id"], known, "the contact already there and the one imported: {pairs}");
     assert_eq!(pair["reasons"], json!(["similar_name", "same_address"]), "{pair}");
+}
+
+/// A file from another system names its customers by their number there: sent again, its rows
+/// update the contacts they made, whatever their emails became, and a number that is not the
+/// contact's makes another contact even when they share an address.
+async fn rows_are_matched_on_another_systems_id_before_their_email(s: TestServer) {
+    let first = "N° client;Nom;E-mail\nC-001;Dupré;helene@exemple.fr\nC-002;Martin;paul@exemple.fr\n";
+    let imported =
+        finished(&s, &upload(&s, "kind=contacts", &s.admin, first.as_bytes().to_vec()).await).await;
+    assert_eq!(imported["mapping"]["N° client"], "external_id", "{imported}");
+    assert_eq!(imported["counts"]["created"], 2, "{imported}");
+    let helene = s.get("/api/v1/contacts?filter[external_id]=C-001", &s.admin).await.body["data"][0].clone();
+    assert_eq!(helene["last_name"], "Dupré");
+    assert_eq!(helene["external_id"], "C-001");
+
+    let zoe =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Zoé", "emails": ["zoe@exemple.fr"]})).await;
+    let again = "N° client;E-mail;Fonction\nC-001;helene.dupre@nouveau.fr;Gérante\nC-003;paul@exemple.fr;Stagiaire\nC-004;zoe@exemple.fr;\n";
+    let second = finished(&s, &upload(&s, "kind=contacts", &s.admin, again.as_bytes().to_vec()).await).await;
+    assert_eq!(
+        (second["counts"]["updated"].clone(), second["counts"]["created"].clone()),
+        (json!(2), json!(1)),
+        "Hélène by her number, Zoé by her email; C-003 is not Paul's number: {second}"
+    );
+    let helene = s
+        .get(&format!("/api/v1/contacts/{}", helene["id"].as_str().unwrap_or_default()), &s.admin)
+        .await
+        .body;
+    assert_eq!(helene["job_title"], "Gérante");
+    assert_eq!(helene["emails"].as_array().map(Vec::len), Some(2), "the new address joins the old: {helene}");
+    let zoe = s.get(&format!("/api/v1/contacts/{}", zoe.id()), &s.admin).await.body;
+    assert_eq!(zoe["external_id"], "C-004", "a contact without a number takes the row's");
+    let pauls = s.get("/api/v1/contacts?filter[email]=paul@exemple.fr&sort=external_id", &s.admin).await.body;
+    let numbers: Vec<&str> =
+        pauls["data"].as_array().into_iter().flatten().filter_map(|c| c["external_id"].as_str()).collect();
+    assert_eq!(numbers, ["C-002", "C-003"]);
+
+    // One contact per number, whoever writes it.
+    let taken =
+        s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Autre", "external_id": "C-001"})).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", taken.body);
+    assert_eq!(taken.error_fields(), ["external_id"]);
+    let clash = "N° client;Nom\nC-002;Martin\n";
+    let unchanged =
+        finished(&s, &upload(&s, "kind=contacts", &s.admin, clash.as_bytes().to_vec()).await).await;
+    assert_eq!(unchanged["counts"]["unchanged"], 1, "{unchanged}");
 }

@@ -39,8 +39,12 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
     browser.fill("#f-emails", "helene.dupont@").await;
     browser.fill("#f-company", "Boulangerie Dupont").await;
     browser.click("form.card button[type=submit]").await;
+    browser.wait_for("#e-emails", "is not a valid email address").await;
     // Shown alone under its field, the message starts as a sentence does.
-    browser.wait_for("#e-emails", "Is not a valid email address").await;
+    let first_letter = browser
+        .run("return getComputedStyle(document.querySelector('#e-emails'), '::first-letter').textTransform")
+        .await;
+    assert_eq!(first_letter, "uppercase");
     assert_eq!(browser.value("#f-first_name").await, "Hélène", "what was typed is still there");
     browser.check_accessibility("refused form").await;
     browser.fill("#f-emails", "helene.dupont@exemple.fr").await;

@@ -95,7 +95,10 @@ impl App {
         for gone in current.fields.stages.iter().filter(|s| !fields.stages.iter().any(|f| f.id == s.id)) {
             let deals = comptoir_store::deals::count_in_stage(&self.db, gone.id).await?;
             if deals > 0 {
-                errors.add("stages", format!("“{}” still has {deals} deals; move them first", gone.name));
+                // The stage's name last, after the words, so the words translate alone.
+                let message =
+                    format!("a stage taken out still holds deals ({deals}); move them first: {}", gone.name);
+                errors.add("stages", message);
             }
         }
         errors.into_result()?;
@@ -123,7 +126,7 @@ impl App {
         let deals = comptoir_store::deals::count_in_pipeline(&self.db, id).await?;
         if deals > 0 {
             return Err(AppError::Conflict(format!(
-                "the pipeline still has {deals} deals; move or delete them first"
+                "the pipeline still holds deals ({deals}); move or delete them first"
             )));
         }
         let mut tx = self.db.begin().await?;

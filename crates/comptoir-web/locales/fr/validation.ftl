@@ -199,3 +199,5 @@ v-must-be-a-whole-number-from-n-to-n = doit être un nombre entier de { $n } à 
 v-contains-and-starts-with-apply-to-text-fields = « contient » et « commence par » ne s’appliquent qu’aux champs texte
 v-lists-support-eq-ne-contains-in-and-is-empty = les listes acceptent eq, ne, contains, in et is-empty
 v-needs-at-least-one-value-separated-by-commas = demande au moins une valeur (plusieurs séparées par des virgules)
+v-a-stage-taken-out-still-holds-deals-n-move-them-first = une étape retirée a encore des affaires ({ $n }) ; déplacez-les d’abord
+v-the-pipeline-still-holds-deals-n-move-or-delete-them-first = le pipeline a encore des affaires ({ $n }) ; déplacez-les ou supprimez-les d’abord

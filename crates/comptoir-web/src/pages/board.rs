@@ -20,7 +20,7 @@ use comptoir_domain::ValidationErrors;
 use comptoir_domain::deals::{BoardFilter, Deal, StageTotal};
 use comptoir_domain::ids::{DealId, PipelineId, StageId};
 use comptoir_domain::money::{BASE_CURRENCY, Money};
-use comptoir_domain::pipelines::{Outcome, Pipeline, PipelineWords, Stage};
+use comptoir_domain::pipelines::{Outcome, Pipeline, Stage};
 use comptoir_domain::time::month_span;
 use comptoir_domain::users::{Actor, User};
 use serde::Deserialize;
@@ -359,19 +359,7 @@ async fn add(State(state): State<AppState>, form: Submission) -> Result<Response
 /// The first pipeline, in the visitor's language, for a team that starts selling here.
 async fn starter(State(state): State<AppState>, form: Submission) -> Result<Response, PageError> {
     let visitor = &form.visitor;
-    let t = |key: &str| visitor.lang.t(key);
-    let words = PipelineWords {
-        name: t("starter-pipeline"),
-        open_stages: [
-            t("starter-qualify"),
-            t("starter-discover"),
-            t("starter-propose"),
-            t("starter-negotiate"),
-        ],
-        won: t("starter-won"),
-        lost: t("starter-lost"),
-        lost_reasons: t("starter-lost-reasons").split(',').map(|r| r.trim().to_owned()).collect(),
-    };
+    let words = super::settings_pipelines::starter_words(visitor.lang);
     let pipeline = state.app.create_starter_pipeline(&visitor.actor, words).await?;
     Ok(redirect(&format!("/deals/board?pipeline={}", pipeline.id), false))
 }

@@ -50,6 +50,7 @@ mod service_report;
 mod session;
 mod settings;
 mod settings_mail;
+mod settings_pipelines;
 mod settings_rates;
 mod settings_seller;
 mod settings_service_levels;
@@ -108,6 +109,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings_webhooks::router())
         .merge(settings_seller::router())
         .merge(settings_mail::router())
+        .merge(settings_pipelines::router())
         .merge(settings_rates::router())
         .merge(settings_service_levels::router())
         // An address that names no page answers the site's own page, in the visitor's language.

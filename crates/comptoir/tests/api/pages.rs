@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
+    admins_shape_pipelines_from_their_settings,
     an_empty_instance_offers_to_create_the_first_admin,
     visitors_sign_in_and_out_and_are_sent_back_where_they_were,
     repeated_failures_lock_the_address_for_a_while,
@@ -415,6 +416,8 @@ async fn every_page_answers_for_an_admin(s: TestServer) {
         ("/settings/seller", "name=\"siren\""),
         ("/settings/mail", "name=\"from_address\""),
         ("/settings/exchange-rates", "No exchange rates"),
+        ("/settings/pipelines", "No pipelines yet"),
+        ("/settings/pipelines/new", "name=\"stage_name\""),
         ("/tickets", "New ticket"),
         ("/tickets/new", "name=\"requester\""),
         ("/tickets/report", "Service report"),
@@ -2135,4 +2138,135 @@ async fn a_ticket_is_opened_from_its_form_answered_and_solved_from_its_page(s: T
     assert!(report.contains("100\u{a0}%"), "one ticket solved at first contact: {}", report.text);
     let edit = browser.get(&format!("{location}/edit")).await;
     assert!(edit.contains("value=\"helene@exemple.fr\""), "the requester by their address: {}", edit.text);
+}
+
+/// Pipelines are set up on their settings page: stages in order with their chances, won and
+/// lost stages, lost reasons; a stage or a pipeline with deals stays until they are moved.
+async fn admins_shape_pipelines_from_their_settings(s: TestServer) {
+    let browser = s.signed_in(ADMIN_EMAIL).await;
+    assert!(browser.get("/settings/pipelines").await.contains("No pipelines yet."));
+    let blank = browser.get("/settings/pipelines/new").await;
+    assert!(
+        blank.contains("value=\"Qualification\""),
+        "a new pipeline starts from the starter's stages: {}",
+        blank.text
+    );
+
+    let stage_lines = |lines: &[(&'static str, &'static str, &'static str, &'static str)]| {
+        let mut fields = vec![];
+        for (id, name, probability, outcome) in lines {
+            fields.extend([
+                ("stage_id", *id),
+                ("stage_name", *name),
+                ("stage_probability", *probability),
+                ("stage_outcome", *outcome),
+            ]);
+        }
+        fields
+    };
+    let mut refused = vec![("name", "Renewals"), ("lost_reasons", "Price")];
+    refused.extend(stage_lines(&[("", "Contacted", "lots", "open"), ("", "Signed", "", "won")]));
+    let refused = browser.post("/settings/pipelines/new", &refused).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("needs exactly one lost stage")
+            && refused.contains("must be a percentage, from 0 to 100"),
+        "what is wrong, the stage's on its line: {}",
+        refused.text
+    );
+    assert!(refused.contains("value=\"Contacted\""), "what was typed is still there");
+
+    let mut fields =
+        vec![("name", "Renewals"), ("version", "0"), ("lost_reasons", "Price\n\nWent elsewhere\n")];
+    fields.extend(stage_lines(&[
+        ("", "Contacted", "20 %", "open"),
+        ("", "Proposal", "60", "open"),
+        ("", "Signed", "", "won"),
+        ("", "Not renewed", "", "lost"),
+        ("", "", "", "open"),
+    ]));
+    let created = browser.post("/settings/pipelines/new", &fields).await;
+    assert_eq!(created.location(), Some("/settings/pipelines"), "{}", created.text);
+    let renewals = s.get("/api/v1/pipelines", &s.admin).await.body["data"][0].clone();
+    let stages: Vec<(&str, i64, &str)> = renewals["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|st| {
+            (
+                st["name"].as_str().unwrap_or_default(),
+                st["probability"].as_i64().unwrap_or(-1),
+                st["outcome"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("Contacted", 20, "open"),
+            ("Proposal", 60, "open"),
+            ("Signed", 100, "won"),
+            ("Not renewed", 0, "lost")
+        ]
+    );
+    assert_eq!(renewals["lost_reasons"], json!(["Price", "Went elsewhere"]));
+    let id = renewals["id"].as_str().expect("an id").to_owned();
+    let listed = browser.get("/settings/pipelines").await;
+    assert!(listed.contains("Contacted → Proposal → Signed → Not renewed"), "{}", listed.text);
+
+    let stage_id = |i: usize| renewals["stages"][i]["id"].as_str().expect("a stage").to_owned();
+    let (contacted, proposal, signed, lost) = (stage_id(0), stage_id(1), stage_id(2), stage_id(3));
+    s.post("/api/v1/deals", &s.admin, json!({"title": "Contrat 2027", "stage_id": proposal})).await;
+    let edit = browser.get(&format!("/settings/pipelines/{id}")).await;
+    assert!(edit.contains(&format!("value=\"{proposal}\"")), "each stage keeps its id: {}", edit.text);
+    let lines = |proposal_name: &str| -> Vec<(&'static str, String)> {
+        let mut fields = vec![
+            ("name", "Renewals".to_owned()),
+            ("version", "1".to_owned()),
+            ("lost_reasons", "Price".to_owned()),
+        ];
+        for (id, name, probability, outcome) in [
+            (&contacted, "First call", "15", "open"),
+            (&proposal, proposal_name, "60", "open"),
+            (&signed, "Signed", "", "won"),
+            (&lost, "Not renewed", "", "lost"),
+        ] {
+            fields.extend([
+                ("stage_id", id.clone()),
+                ("stage_name", name.to_owned()),
+                ("stage_probability", probability.to_owned()),
+                ("stage_outcome", outcome.to_owned()),
+            ]);
+        }
+        fields
+    };
+    let taken_out = lines("");
+    let taken_out: Vec<(&str, &str)> = taken_out.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let kept = browser.post(&format!("/settings/pipelines/{id}"), &taken_out).await;
+    assert_eq!(kept.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        kept.contains("a stage taken out still holds deals (1); move them first: Proposal"),
+        "{}",
+        kept.text
+    );
+    let renaming = lines("Proposal");
+    let renaming: Vec<(&str, &str)> = renaming.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let renamed = browser.post(&format!("/settings/pipelines/{id}"), &renaming).await;
+    assert_eq!(renamed.location(), Some("/settings/pipelines"), "{}", renamed.text);
+    let after = s.get(&format!("/api/v1/pipelines/{id}"), &s.admin).await.body;
+    assert_eq!(
+        (after["stages"][0]["id"].as_str(), after["stages"][0]["name"].as_str()),
+        (Some(contacted.as_str()), Some("First call"))
+    );
+    assert_eq!(after["lost_reasons"], json!(["Price"]));
+
+    let stays = browser.post(&format!("/settings/pipelines/{id}/delete"), &[("version", "2")]).await;
+    assert_eq!(stays.status, StatusCode::CONFLICT);
+    assert!(stays.contains("the pipeline still holds deals (1)"), "{}", stays.text);
+
+    let (_, seller) = s.user_with_password(Role::Sales).await;
+    let seller = s.signed_in(&seller).await;
+    assert_eq!(seller.get("/settings/pipelines").await.status, StatusCode::FORBIDDEN);
+    let sent = seller.post(&format!("/settings/pipelines/{id}/delete"), &[("version", "2")]).await;
+    assert_eq!(sent.status, StatusCode::FORBIDDEN);
 }

@@ -234,6 +234,8 @@ async fn a_salesperson_works_through_the_day(server: TestServer, save_screenshot
         "/settings/tokens".to_owned(),
         "/settings/mail".to_owned(),
         "/settings/exchange-rates".to_owned(),
+        "/settings/pipelines".to_owned(),
+        "/settings/pipelines/new".to_owned(),
         "/settings/service-levels".to_owned(),
         "/settings/fields".to_owned(),
         format!("/settings/fields/{field}"),

@@ -261,6 +261,7 @@ bulk-delete = Delete
 bulk-tag-placeholder = Tag
 bulk-apply = Apply
 bulk-scope-all = Every result of the list, not only the ticked rows
+bulk-scope-all-counted = Every result of the list ({ $what }), not only the ticked rows
 bulk-none-selected = Tick at least one row, or choose every result of the list.
 bulk-delete-all-question = Delete every record of this list ({ $what })? There is no undo.
 bulk-delete-title = Delete records

@@ -261,6 +261,7 @@ bulk-delete = Supprimer
 bulk-tag-placeholder = Étiquette
 bulk-apply = Appliquer
 bulk-scope-all = Tous les résultats de la liste, pas seulement les lignes cochées
+bulk-scope-all-counted = Tous les résultats de la liste ({ $what }), pas seulement les lignes cochées
 bulk-none-selected = Cochez au moins une ligne, ou choisissez tous les résultats de la liste.
 bulk-delete-all-question = Supprimer toutes les fiches de cette liste ({ $what }) ? C’est définitif.
 bulk-delete-title = Supprimer des fiches

@@ -52,7 +52,7 @@ const SPECS: &[Spec] = &[
 ];
 
 const DEFAULT_COLUMNS: &[&str] =
-    &["last_name", "first_name", "email", "company_name", "city", "lifecycle_stage", "owner_id"];
+    &["last_name", "first_name", "email", "phone", "company_name", "city", "lifecycle_stage", "owner_id"];
 const LIST_COLUMNS: &[&str] = &[
     "last_name",
     "first_name",

@@ -388,6 +388,8 @@ pub struct ListView {
     pub first_page: bool,
     pub errors: Vec<String>,
     pub saved: Vec<SavedLink>,
+    /// What "every result" of a bulk action covers, counted when the list is.
+    pub scope_all: String,
 }
 
 impl ListView {
@@ -493,6 +495,7 @@ impl ListView {
             first_page,
             errors,
             saved,
+            scope_all: page.lang.t("bulk-scope-all"),
         }
     }
 

@@ -163,6 +163,10 @@ pub(super) async fn list<K: KindPages>(
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let mine = format!("{}?{}", base::<K>(), K::mine(&visitor.actor));
     let count = count.map(|count| lang.count_words(&format!("count-{}", section::<K>()), count));
+    let mut list = list;
+    if let Some(count) = &count {
+        list.scope_all = lang.tn("bulk-scope-all-counted", &[("what", count)]);
+    }
     let list_page = ListPage {
         count,
         mine_label: lang.t(&key::<K>("mine")),

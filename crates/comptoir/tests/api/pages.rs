@@ -1364,6 +1364,11 @@ async fn lists_count_what_they_match_and_bulk_actions_reach_every_result(s: Test
     let lyon = browser.get("/contacts?filter%5Bcity%5D%5Beq%5D=Lyon&limit=2&col=last_name").await;
     assert!(lyon.contains(">3 contacts</p>"), "the count covers every page: {}", lyon.text);
     assert!(lyon.contains(">Arnaud<") != lyon.contains(">Caron<"), "one page of two rows");
+    assert!(
+        lyon.contains("Every result of the list (3 contacts), not only the ticked rows"),
+        "every result, counted, not the two rows shown: {}",
+        lyon.text
+    );
 
     let nothing = browser
         .post("/contacts/bulk", &[("action", "tag"), ("tag", "salon"), ("back", "col=last_name")])

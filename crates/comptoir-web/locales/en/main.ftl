@@ -253,6 +253,7 @@ view-name = Name of this view
 view-save = Save view
 view-delete = Delete view “{ $name }”
 export-csv = Export to CSV
+export-vcard = Export to vCard
 bulk-label = With selected
 bulk-assign = Assign to
 bulk-tag = Add tag

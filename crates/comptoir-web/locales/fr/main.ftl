@@ -253,6 +253,7 @@ view-name = Nom de cette vue
 view-save = Enregistrer la vue
 view-delete = Supprimer la vue « { $name } »
 export-csv = Exporter en CSV
+export-vcard = Exporter en vCard
 bulk-label = Pour la sélection
 bulk-assign = Attribuer à
 bulk-tag = Ajouter une étiquette

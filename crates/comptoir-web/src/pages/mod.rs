@@ -81,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(record_pages::routes::<contacts::Contacts>())
         .route("/contacts/{id}/card.vcf", axum::routing::get(contacts::card))
+        .route("/contacts/export.vcf", axum::routing::get(record_lists::export_cards))
         .merge(record_pages::routes::<companies::Companies>())
         .merge(board::router())
         .merge(forecast::router())

@@ -23,6 +23,7 @@ use comptoir_domain::bulk::{BulkActionName, BulkRequest};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
 use comptoir_domain::ids::SavedViewId;
 use comptoir_domain::kinds::RecordKind;
+use comptoir_domain::listing::ListQuery;
 use comptoir_domain::users::User;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -230,17 +231,8 @@ pub(super) async fn export<K: KindPages>(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let lang = visitor.lang;
-    let ListSetting { definitions, users, columns: all_columns } =
-        list_setting::<K>(&state, &visitor).await?;
-    let words = filter_words(&visitor, &users);
-    let request =
-        ListRequest::parse(raw.as_deref().unwrap_or_default(), K::DEFAULT_COLUMNS, &all_columns, &words);
-    if let Some(line) = request.refused.first() {
-        return Err(ValidationErrors::single(line.field.clone(), line.message.clone()).into());
-    }
-    let mut query = request.query.clone().map_err(|e| PageError::from(AppError::Validation(e)))?;
-    query.limit = comptoir_domain::listing::MAX_LIMIT;
-    query.cursor = None;
+    let (ListSetting { definitions, users, columns: all_columns }, request, query) =
+        whole_list::<K>(&state, &visitor, raw.as_deref()).await?;
     let page = Chrome::new(&visitor, section::<K>());
     let header: Vec<String> = request
         .columns
@@ -272,6 +264,52 @@ pub(super) async fn export<K: KindPages>(
     let download =
         Download { content_type: "text/csv; charset=utf-8", file_name: format!("{}.csv", section::<K>()) };
     Ok(stream::<K::UseCases>(state.app.clone(), visitor.actor, query, first, head, rows_of, download))
+}
+
+/// The list a page's address asks for, whole: every record its filters and search match, in
+/// its order, from the first.
+async fn whole_list<K: KindPages>(
+    state: &AppState,
+    visitor: &Visitor,
+    raw: Option<&str>,
+) -> Result<(ListSetting, ListRequest, ListQuery), PageError> {
+    let setting = list_setting::<K>(state, visitor).await?;
+    let words = filter_words(visitor, &setting.users);
+    let request = ListRequest::parse(raw.unwrap_or_default(), K::DEFAULT_COLUMNS, &setting.columns, &words);
+    if let Some(line) = request.refused.first() {
+        return Err(ValidationErrors::single(line.field.clone(), line.message.clone()).into());
+    }
+    let mut query = request.query.clone().map_err(|e| PageError::from(AppError::Validation(e)))?;
+    query.limit = comptoir_domain::listing::MAX_LIMIT;
+    query.cursor = None;
+    Ok((setting, request, query))
+}
+
+/// The contacts a list page shows, whole, as vCard 4.0 cards for an address book.
+pub(super) async fn export_cards(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    type Contacts = super::contacts::Contacts;
+    let (_, _, query) = whole_list::<Contacts>(&state, &visitor, raw.as_deref()).await?;
+    let first = Contacts::list(&state.app, &visitor.actor, &query).await?;
+    let cards = |contacts: &[comptoir_domain::contacts::Contact]| -> Result<Vec<u8>, std::io::Error> {
+        let mut out = String::new();
+        contacts.iter().for_each(|contact| comptoir_import::vcard::write_card(contact, &mut out));
+        Ok(out.into_bytes())
+    };
+    let download =
+        Download { content_type: comptoir_import::vcard::MEDIA_TYPE, file_name: "contacts.vcf".to_owned() };
+    Ok(stream::<comptoir_app::contacts::Contacts>(
+        state.app.clone(),
+        visitor.actor,
+        query,
+        first,
+        Vec::new(),
+        cards,
+        download,
+    ))
 }
 
 /// Applies one action to the ticked records as one operation, each record through the same

@@ -587,6 +587,24 @@ async fn contacts_leave_as_vcards_an_address_book_reads(s: TestServer) {
     assert!(page.contains("Ajouter au carnet d’adresses"));
     let file = browser.get(&format!("/contacts/{}/card.vcf", ids[1])).await;
     assert!(file.text.contains("FN:Hélène Dupré 1\r\n"), "{}", file.text);
+
+    // The list page exports what it shows, filters and all, as one address book.
+    s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Ailleurs", "address": {"city": "Paris"}}))
+        .await;
+    let list = browser.get("/contacts?f=city&o=eq&v=Lyon").await;
+    assert!(list.contains("href=\"/contacts/export.vcf?"), "{}", list.text);
+    let book = browser.get("/contacts/export.vcf?f=city&o=eq&v=Lyon&limit=1").await;
+    assert_eq!(
+        book.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("text/vcard; charset=utf-8")
+    );
+    assert_eq!(
+        book.text.matches("BEGIN:VCARD").count(),
+        3,
+        "the three in Lyon, whatever the page size: {}",
+        book.text
+    );
+    assert!(!book.text.contains("Ailleurs"));
 }
 
 /// Cards as a phone (2.1, quoted-printable, a photo), Google (3.0), Apple (3.0, grouped

@@ -201,9 +201,9 @@ impl App {
         Ok(comptoir_store::activities::count_open_tasks(&self.db, window).await?)
     }
 
-    /// A record's activities (a company's include its contacts'; a deal's are those linked to
-    /// it), newest first unless `sort`
-    /// says otherwise. Every role reads every timeline.
+    /// A record's activities (a contact's include those of the deals they take part in; a
+    /// company's include its contacts'; a deal's are those linked to it), newest first unless
+    /// `sort` says otherwise. Every role reads every timeline.
     pub async fn timeline(
         &self,
         _actor: &Actor,

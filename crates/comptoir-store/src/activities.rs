@@ -250,13 +250,21 @@ pub async fn list(
         None => {
             base.push("TRUE");
         }
+        // A timeline of several sources names each by its own index, joined: written as an
+        // `OR`, SQLite weighs the sides by their commonest value (NULL, for most activities'
+        // deal and company) and reads the whole table instead.
         Some(RecordRef { kind: RecordKind::Contact, id }) => {
-            base.push("a.contact_id = ").bind(Bind::Uuid(id));
+            // Their own, and those of every deal they take part in, whoever it was logged for.
+            base.push("a.id IN (SELECT id FROM activities WHERE contact_id = ").bind(Bind::Uuid(id));
+            base.push(" UNION ALL SELECT id FROM activities WHERE deal_id IN");
+            base.push(" (SELECT deal_id FROM deal_contacts WHERE contact_id = ")
+                .bind(Bind::Uuid(id))
+                .push("))");
         }
         Some(RecordRef { kind: RecordKind::Company, id }) => {
-            base.push("(a.company_id = ").bind(Bind::Uuid(id));
-            base.push(" OR a.contact_id IN (SELECT id FROM contacts WHERE company_id = ");
-            base.bind(Bind::Uuid(id)).push("))");
+            base.push("a.id IN (SELECT id FROM activities WHERE company_id = ").bind(Bind::Uuid(id));
+            base.push(" UNION ALL SELECT id FROM activities WHERE contact_id IN");
+            base.push(" (SELECT id FROM contacts WHERE company_id = ").bind(Bind::Uuid(id)).push("))");
         }
         Some(RecordRef { kind: RecordKind::Deal, id }) => {
             base.push("a.deal_id = ").bind(Bind::Uuid(id));

@@ -317,10 +317,24 @@ async fn activities_on_a_deal_show_on_its_contact_and_company_timelines(s: TestS
         (call.body["contact_id"].as_str(), call.body["company_id"].as_str()),
         (Some(contact.as_str()), Some(company.as_str()))
     );
-    for path in [format!("deals/{deal}"), format!("contacts/{contact}"), format!("companies/{company}")] {
+    // Someone else on the deal, of another company: the deal's activities are theirs to see too.
+    let engineer = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Lambert"})).await.id();
+    let bystander = s.post("/api/v1/contacts", &s.admin, json!({"last_name": "Ailleurs"})).await.id();
+    let people =
+        json!({"contacts": [{"contact_id": contact, "role": "decision_maker"}, {"contact_id": engineer}]});
+    let named = s.patch(&format!("/api/v1/deals/{deal}"), &s.admin, people).await;
+    assert_eq!(named.status, StatusCode::OK, "{:?}", named.body);
+    for path in [
+        format!("deals/{deal}"),
+        format!("contacts/{contact}"),
+        format!("companies/{company}"),
+        format!("contacts/{engineer}"),
+    ] {
         let timeline = s.get(&format!("/api/v1/{path}/timeline"), &s.admin).await;
         assert_eq!(timeline.body["data"][0]["id"], json!(call.id()), "{path}");
     }
+    let theirs = s.get(&format!("/api/v1/contacts/{bystander}/timeline"), &s.admin).await;
+    assert_eq!(theirs.body["data"], json!([]), "not on the deal, not on its timeline");
     let stray = s
         .post(
             "/api/v1/activities",

@@ -64,20 +64,24 @@ struct ForecastPage {
     rows: Vec<Row>,
     total: Row,
     left_out: Option<String>,
-    pipelines: Vec<(String, String)>,
-    pipeline: String,
-    owners: Vec<(String, String)>,
-    owner: String,
-    from: String,
-    lengths: Vec<(String, String)>,
-    months: String,
-    pers: Vec<(String, String)>,
-    per: String,
+    /// The bar's controls, in order.
+    controls: Vec<Control>,
     period_heading: String,
-    splits: Vec<(String, String)>,
-    by: String,
     /// The period's figures per owner or per pipeline, when asked.
     split: Option<Split>,
+}
+
+/// A control of the forecast's bar: a list to pick from, or, without choices, a month to type.
+pub struct Control {
+    id: &'static str,
+    name: &'static str,
+    label: String,
+    choices: Vec<(String, String)>,
+    chosen: String,
+}
+
+fn choices(lang: Lang, keys: &[(&str, &str)]) -> Vec<(String, String)> {
+    keys.iter().map(|(value, key)| ((*value).to_owned(), lang.t(key))).collect()
 }
 
 pub struct Split {
@@ -206,43 +210,76 @@ async fn forecast(
         rows,
         total,
         left_out: (forecast.left_out > 0).then(|| lang.count("forecast-left-out", forecast.left_out)),
-        pipelines: pipeline_choices,
-        pipeline: wanted.pipeline.unwrap_or_default(),
-        owners,
-        owner: wanted.owner.unwrap_or_default(),
-        from: from.format("%Y-%m").to_string(),
-        lengths: LENGTHS
-            .iter()
-            .map(|m| (m.to_string(), lang.count("forecast-months", i64::from(*m))))
-            .collect(),
-        months: months.to_string(),
-        pers: [("month", "forecast-per-month"), ("quarter", "forecast-per-quarter")]
-            .iter()
-            .map(|(value, key)| ((*value).to_owned(), lang.t(key)))
-            .collect(),
-        per: match per {
-            ForecastPer::Month => "month",
-            ForecastPer::Quarter => "quarter",
-        }
-        .to_owned(),
+        controls: vec![
+            Control {
+                id: "forecast-pipeline",
+                name: "pipeline",
+                label: lang.t("col-pipeline-name"),
+                choices: pipeline_choices,
+                chosen: wanted.pipeline.unwrap_or_default(),
+            },
+            Control {
+                id: "forecast-owner",
+                name: "owner",
+                label: lang.t("board-owner"),
+                choices: owners,
+                chosen: wanted.owner.unwrap_or_default(),
+            },
+            Control {
+                id: "forecast-from",
+                name: "from",
+                label: lang.t("forecast-from"),
+                choices: Vec::new(),
+                chosen: from.format("%Y-%m").to_string(),
+            },
+            Control {
+                id: "forecast-months",
+                name: "months",
+                label: lang.t("forecast-length"),
+                choices: LENGTHS
+                    .iter()
+                    .map(|m| (m.to_string(), lang.count("forecast-months", i64::from(*m))))
+                    .collect(),
+                chosen: months.to_string(),
+            },
+            Control {
+                id: "forecast-per",
+                name: "per",
+                label: lang.t("forecast-per"),
+                choices: choices(
+                    lang,
+                    &[("month", "forecast-per-month"), ("quarter", "forecast-per-quarter")],
+                ),
+                chosen: match per {
+                    ForecastPer::Month => "month",
+                    ForecastPer::Quarter => "quarter",
+                }
+                .to_owned(),
+            },
+            Control {
+                id: "forecast-by",
+                name: "by",
+                label: lang.t("forecast-split"),
+                choices: choices(
+                    lang,
+                    &[
+                        ("", "forecast-split-none"),
+                        ("owner", "forecast-split-owner"),
+                        ("pipeline", "forecast-split-pipeline"),
+                    ],
+                ),
+                chosen: match by {
+                    None => "",
+                    Some(ForecastBy::Owner) => "owner",
+                    Some(ForecastBy::Pipeline) => "pipeline",
+                }
+                .to_owned(),
+            },
+        ],
         period_heading: lang.t(match per {
             ForecastPer::Month => "forecast-month",
             ForecastPer::Quarter => "forecast-quarter",
         }),
-        splits: [
-            ("", "forecast-split-none"),
-            ("owner", "forecast-split-owner"),
-            ("pipeline", "forecast-split-pipeline"),
-        ]
-        .iter()
-        .map(|(value, key)| ((*value).to_owned(), lang.t(key)))
-        .collect(),
-        by: match by {
-            None => "",
-            Some(ForecastBy::Owner) => "owner",
-            Some(ForecastBy::Pipeline) => "pipeline",
-        }
-        .to_owned(),
         split,
     }))
 }

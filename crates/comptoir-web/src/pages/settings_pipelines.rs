@@ -208,13 +208,12 @@ fn sent(fields: &Fields) -> Sent {
                 stage["id"] = json!(line.id);
             }
             if outcome == Outcome::Open {
-                // A percentage as people type it ("25 %"); what does not read as one is
-                // sent as it is, for the rules to name.
+                // A percentage as people type it ("25 %"); what does not read as one is sent
+                // out of range, so the rules say what a percentage is.
                 let typed = line.probability.trim_end_matches('%').trim();
                 stage["probability"] = match typed.parse::<u8>() {
                     Ok(p) => json!(p),
                     Err(_) if typed.is_empty() => Value::Null,
-                    // Out of range, so the rules say what a percentage is.
                     Err(_) => json!(101),
                 };
             }
@@ -265,7 +264,15 @@ fn refused_form(
         match stage.and_then(|line| lines.get_mut(line)) {
             Some(line) if line.error.is_none() => line.error = Some(message),
             Some(_) => {}
-            None => page.refused.push(lang.messages(&ValidationErrors::single(&error.field, &error.message))),
+            None => {
+                let label = match error.field.split('[').next().unwrap_or_default() {
+                    "name" => "pipeline-name",
+                    "lost_reasons" => "pipeline-lost-reasons",
+                    _ => "pipeline-stages",
+                };
+                let colon = if lang == Lang::Fr { " : " } else { ": " };
+                page.refused.push(format!("{}{colon}{message}", lang.t(label)));
+            }
         }
     }
     // Spare lines again, beyond what was typed.
@@ -278,9 +285,21 @@ async fn create(State(state): State<AppState>, form: Submission) -> Result<Respo
     let visitor = &form.visitor;
     admins_only(visitor)?;
     let sent = sent(&form.fields);
-    match state.app.create_pipeline(&visitor.actor, sent.body.clone(), None).await {
+    let saved = state.app.create_pipeline(&visitor.actor, sent.body.clone(), None).await;
+    answered(saved, visitor, None, &form.fields, sent)
+}
+
+/// Back to the list once saved, or the form again with why it was refused.
+fn answered(
+    saved: Result<Pipeline, AppError>,
+    visitor: &Visitor,
+    id: Option<String>,
+    fields: &Fields,
+    sent: Sent,
+) -> Result<Response, PageError> {
+    match saved {
         Ok(_) => Ok(redirect("/settings/pipelines", false)),
-        Err(AppError::Validation(errors)) => Ok(refused_form(visitor, None, &form.fields, sent, &errors)),
+        Err(AppError::Validation(errors)) => Ok(refused_form(visitor, id, fields, sent, &errors)),
         Err(other) => Err(other.into()),
     }
 }
@@ -295,13 +314,8 @@ async fn update(
     let id: PipelineId = id.parse().map_err(|_| AppError::NotFound)?;
     let version = form.fields.get("version").and_then(|v| v.parse().ok());
     let sent = sent(&form.fields);
-    match state.app.update_pipeline(&visitor.actor, id, &sent.body, version).await {
-        Ok(_) => Ok(redirect("/settings/pipelines", false)),
-        Err(AppError::Validation(errors)) => {
-            Ok(refused_form(visitor, Some(id.to_string()), &form.fields, sent, &errors))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let saved = state.app.update_pipeline(&visitor.actor, id, &sent.body, version).await;
+    answered(saved, visitor, Some(id.to_string()), &form.fields, sent)
 }
 
 async fn delete(

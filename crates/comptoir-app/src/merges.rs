@@ -70,12 +70,14 @@ impl App {
         if !shared.is_empty() {
             moved.push(MovedLinks { table: DEAL_PEOPLE.to_owned(), ids: shared });
         }
+        // The merged contact goes first: the survivor may take its external id, which is one
+        // contact's at a time.
+        comptoir_store::duplicates::forget_pairs_of::<DuplicatePair>(&mut tx, merged.id.0).await?;
+        self.remove::<Contacts>(&mut tx, actor, &merged, None, Some(operation)).await?;
         self.store_change::<Contacts>(&mut tx, actor, &survivor, &changed, None, Some(operation)).await?;
         if let Some(last) = merged.last_activity_at {
             comptoir_store::contacts::touch_last_activity(&mut tx, survivor.id, last).await?;
         }
-        comptoir_store::duplicates::forget_pairs_of::<DuplicatePair>(&mut tx, merged.id.0).await?;
-        self.remove::<Contacts>(&mut tx, actor, &merged, None, Some(operation)).await?;
         let merge = Merge {
             id: operation,
             survivor_id: survivor.id,
@@ -109,14 +111,35 @@ impl App {
         if merge.undone_at.is_some() {
             return Err(AppError::Conflict("the merge is already undone".to_owned()));
         }
-        let restored = self.restorable(actor, &merge).await?;
+        let mut restored = self.restorable(actor, &merge).await?;
         let survivor_step =
             self.survivor_step::<Contacts>(actor, CONTACT, merge.survivor_id.0, merge.id).await?;
+        // A survivor that kept the merged contact's external id and changed since keeps it:
+        // the contact comes back without it.
+        if let Some(id) = restored.fields.external_id.clone() {
+            let held =
+                comptoir_store::contacts::matching(&self.db, std::slice::from_ref(&id), &[], &[]).await?;
+            let freed = match &survivor_step {
+                Step::Restore { restored: before, .. } => before.fields.external_id.as_ref() != Some(&id),
+                _ => false,
+            };
+            if held.iter().any(|c| c.id != merge.survivor_id || !freed) {
+                restored.fields.external_id = None;
+            }
+        }
         let undo = OperationId::new();
         let origin = Origin { actor: Some(actor), operation: Some(undo) };
         let at = now();
 
         let mut tx = self.db.begin().await?;
+        // The survivor first, so an external id it took is free again.
+        merge.survivor_left_alone = match &survivor_step {
+            Step::Restore { current, restored } => {
+                self.store_change::<Contacts>(&mut tx, actor, current, restored, None, Some(undo)).await?;
+                false
+            }
+            _ => true,
+        };
         let restored = self.store_new::<Contacts>(&mut tx, actor, restored).await?;
         if let Some(last) = restored.last_activity_at {
             comptoir_store::contacts::touch_last_activity(&mut tx, restored.id, last).await?;
@@ -126,13 +149,6 @@ impl App {
         }
         move_back::<LinkedTable>(&mut tx, origin, &merge.moved, merge.survivor_id.0, merge.merged_id.0, at)
             .await?;
-        merge.survivor_left_alone = match &survivor_step {
-            Step::Restore { current, restored } => {
-                self.store_change::<Contacts>(&mut tx, actor, current, restored, None, Some(undo)).await?;
-                false
-            }
-            _ => true,
-        };
         merge.undone_at = Some(at);
         if !comptoir_store::duplicates::mark_undone(&mut tx, merge.id, at, merge.survivor_left_alone).await? {
             return Err(AppError::Conflict("the merge is already undone".to_owned()));

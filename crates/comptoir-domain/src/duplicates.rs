@@ -241,6 +241,10 @@ pub fn merged_fields(survivor: &ContactFields, merged: &ContactFields, take: &[M
     input.job_title = pick(MergeField::JobTitle, &survivor.job_title, &merged.job_title);
     input.language = pick(MergeField::Language, &survivor.language, &merged.language);
     input.source = pick(MergeField::Source, &survivor.source, &merged.source);
+    // One person, one id in another system: the survivor's, or else the merged contact's.
+    if input.external_id.is_none() {
+        input.external_id.clone_from(&merged.external_id);
+    }
     input.emails =
         union(input.emails, theirs.emails, takes(MergeField::Emails), MAX_EMAILS, |raw| match raw {
             RawLabelled::Email { address, .. } | RawLabelled::Plain(address) => address.to_lowercase(),

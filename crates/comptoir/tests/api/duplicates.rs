@@ -15,6 +15,7 @@ on_both_databases!(
     housekeeping_looks_again_once_a_day,
     an_identifying_custom_field_decides_who_is_who,
     a_base_of_a_thousand_contacts_is_read_against_its_own_estimate,
+    a_merge_keeps_the_id_another_system_knows_the_person_by,
 );
 
 async fn contact(s: &TestServer, token: &str, body: Value) -> String {
@@ -446,4 +447,43 @@ async fn a_base_of_a_thousand_contacts_is_read_against_its_own_estimate(s: TestS
         "{}",
         page.text
     );
+}
+
+/// One person has one id in another system: a survivor without one takes the merged
+/// contact's, and gives it back when the merge is undone, unless it changed since.
+async fn a_merge_keeps_the_id_another_system_knows_the_person_by(s: TestServer) {
+    for keeps_it in [false, true] {
+        let suffix = if keeps_it { "b" } else { "a" };
+        let survivor = contact(&s, &s.admin, json!({"last_name": format!("Dupont {suffix}")})).await;
+        let merged = contact(
+            &s,
+            &s.admin,
+            json!({"last_name": format!("Dupont {suffix}"), "external_id": format!("C-{suffix}")}),
+        )
+        .await;
+        let done =
+            s.post("/api/v1/merges", &s.admin, json!({"survivor_id": survivor, "merged_id": merged})).await;
+        assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+        let path = format!("/api/v1/contacts/{survivor}");
+        assert_eq!(s.get(&path, &s.admin).await.body["external_id"], format!("C-{suffix}"));
+        if keeps_it {
+            let changed = s.patch(&path, &s.admin, json!({"job_title": "Gérant"})).await;
+            assert_eq!(changed.status, StatusCode::OK);
+        }
+        let undone = s.post(&format!("/api/v1/merges/{}/undo", done.id()), &s.admin, json!({})).await;
+        assert_eq!(undone.status, StatusCode::OK, "{:?}", undone.body);
+        let back = s.get(&format!("/api/v1/contacts/{merged}"), &s.admin).await.body;
+        let survivor = s.get(&path, &s.admin).await.body;
+        if keeps_it {
+            assert_eq!(
+                (back["external_id"].clone(), survivor["external_id"].clone()),
+                (Value::Null, json!("C-b"))
+            );
+        } else {
+            assert_eq!(
+                (back["external_id"].clone(), survivor["external_id"].clone()),
+                (json!("C-a"), Value::Null)
+            );
+        }
+    }
 }

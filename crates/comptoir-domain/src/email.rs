@@ -29,7 +29,59 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// What follows the `@`.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, domain)| domain)
+    }
+
+    /// The domain, when it is an organisation's own: not one of the mailboxes anyone opens
+    /// (a Gmail address says nothing of its owner's employer).
+    pub fn work_domain(&self) -> Option<&str> {
+        let domain = self.domain();
+        (!domain.is_empty() && !PERSONAL_MAIL_DOMAINS.contains(&domain)).then_some(domain)
+    }
 }
+
+/// Mail providers that give addresses to anyone, as French and international customers
+/// write them.
+const PERSONAL_MAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.fr",
+    "yahoo.com",
+    "ymail.com",
+    "hotmail.fr",
+    "hotmail.com",
+    "outlook.fr",
+    "outlook.com",
+    "live.fr",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "aol.fr",
+    "orange.fr",
+    "wanadoo.fr",
+    "free.fr",
+    "sfr.fr",
+    "neuf.fr",
+    "club-internet.fr",
+    "bbox.fr",
+    "laposte.net",
+    "numericable.fr",
+    "gmx.fr",
+    "gmx.com",
+    "gmx.de",
+    "protonmail.com",
+    "proton.me",
+    "skynet.be",
+    "telenet.be",
+    "bluewin.ch",
+    "videotron.ca",
+];
 
 impl TryFrom<String> for EmailAddress {
     type Error = InvalidEmail;
@@ -53,6 +105,14 @@ impl fmt::Display for EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_work_domain_is_an_organisations_own() {
+        let at = |s: &str| EmailAddress::parse(s).expect("valid");
+        assert_eq!(at("jean@Boulangerie-Dupont.fr").work_domain(), Some("boulangerie-dupont.fr"));
+        assert_eq!(at("jean.dupont@orange.fr").work_domain(), None);
+        assert_eq!(at("jean.dupont@gmail.com").domain(), "gmail.com");
+    }
 
     #[test]
     fn case_is_folded_and_whitespace_trimmed() {

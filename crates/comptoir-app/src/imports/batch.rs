@@ -257,8 +257,27 @@ impl App {
             phones.extend(item.fields.phones.iter().map(|p| p.number.as_str().to_owned()));
         }
         let existing = comptoir_store::contacts::matching(&self.db, &external_ids, &emails, &phones).await?;
+        let mut domains: Vec<String> = read
+            .items
+            .iter()
+            .filter(|i| i.company.is_none())
+            .filter_map(|i| work_domain(&i.fields))
+            .collect();
+        domains.sort_unstable();
+        domains.dedup();
+        let by_domain = companies_by_domain(if domains.is_empty() {
+            Vec::new()
+        } else {
+            comptoir_store::companies::matching(&self.db, &[], &domains, &[]).await?
+        });
 
-        let known = Known { companies, found_companies, company_definitions: &company_definitions, existing };
+        let known = Known {
+            companies,
+            found_companies,
+            company_definitions: &company_definitions,
+            existing,
+            by_domain,
+        };
         let Plan { moved, new_companies, named, created, updated, changes } =
             plan(actor, import, read, known)?;
 
@@ -294,6 +313,31 @@ struct Known<'a> {
     found_companies: Vec<(comptoir_domain::ids::CompanyId, String)>,
     company_definitions: &'a [CustomFieldDefinition],
     existing: Vec<Contact>,
+    /// The companies on file by their internet domain, for rows that name none.
+    by_domain: HashMap<String, CompanySummary>,
+}
+
+/// The organisation's own domain of a contact's first email, if any.
+fn work_domain(fields: &ContactFields) -> Option<String> {
+    fields.emails.first().and_then(|e| e.address.work_domain()).map(str::to_owned)
+}
+
+/// `companies` by their domain; a domain two companies claim names neither.
+fn companies_by_domain(companies: Vec<Company>) -> HashMap<String, CompanySummary> {
+    let mut found: HashMap<String, Option<CompanySummary>> = HashMap::new();
+    for company in companies {
+        let Some(domain) = company.fields.domain.as_deref().map(str::to_lowercase) else { continue };
+        let summary = CompanySummary { id: company.id, name: company.fields.name.clone() };
+        found
+            .entry(domain)
+            .and_modify(|seen| {
+                if seen.as_ref().is_some_and(|s| s.id != summary.id) {
+                    *seen = None;
+                }
+            })
+            .or_insert_with(|| Some(summary.clone()));
+    }
+    found.into_iter().filter_map(|(domain, company)| Some((domain, company?))).collect()
 }
 
 /// A batch's writes, worked out.
@@ -366,7 +410,9 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             moved.skip(item.line, errors.iter().cloned());
             continue;
         }
-        let company = company_key.and_then(|k| known.companies.0.get(&k).or(named.get(&k)).cloned());
+        let named_company = company_key.and_then(|k| known.companies.0.get(&k).or(named.get(&k)).cloned());
+        // A row naming no company works for the one whose domain its email is at, if any.
+        let by_domain = || work_domain(&item.fields).and_then(|d| known.by_domain.get(&d).cloned());
         let fits_touched = |&index: &usize| may_be(&touched[index].after.fields, &item.fields);
         let fits_existing = |&index: &usize| may_be(&existing[index].fields, &item.fields);
         let index = match keys(&item.fields)
@@ -388,6 +434,7 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
                     })
                 }
                 None => {
+                    let company = named_company.or_else(by_domain);
                     let mut fields = item.fields.clone();
                     fields.company_id = company.as_ref().map(|c| c.id);
                     touched.push(Touched { before: None, after: Contacts::build(None, fields, company, at) });
@@ -399,6 +446,9 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             },
         };
         let target = &mut touched[index].after;
+        // A contact already at a company stays there unless the row names another.
+        let company =
+            if target.fields.company_id.is_none() { named_company.or_else(by_domain) } else { named_company };
         target.fields = absorb(&target.fields, item, company.as_ref());
         if company.is_some() {
             target.company = company;

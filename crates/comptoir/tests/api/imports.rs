@@ -19,6 +19,7 @@ on_both_databases!(
     address_books_import_from_every_exporter,
     an_import_that_wrote_contacts_looks_for_their_duplicates,
     rows_are_matched_on_another_systems_id_before_their_email,
+    a_row_naming_no_company_joins_the_one_at_its_email_domain,
 );
 
 pub(super) async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -764,4 +765,41 @@ async fn rows_are_matched_on_another_systems_id_before_their_email(s: TestServer
     let unchanged =
         finished(&s, &upload(&s, "kind=contacts", &s.admin, clash.as_bytes().to_vec()).await).await;
     assert_eq!(unchanged["counts"]["unchanged"], 1, "{unchanged}");
+}
+
+/// A row without a company column works where its email says, when a company on file has that
+/// internet domain; a mailbox anyone opens says nothing, and a contact at a company stays.
+async fn a_row_naming_no_company_joins_the_one_at_its_email_domain(s: TestServer) {
+    let bakery = s
+        .post(
+            "/api/v1/companies",
+            &s.admin,
+            json!({"name": "Boulangerie Dupont", "domain": "boulangerie-dupont.fr"}),
+        )
+        .await
+        .id();
+    s.post("/api/v1/companies", &s.admin, json!({"name": "Orange", "domain": "orange.fr"})).await;
+    let elsewhere = s.post("/api/v1/companies", &s.admin, json!({"name": "Autre SARL"})).await.id();
+    let already = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": "Déjà", "emails": ["deja@boulangerie-dupont.fr"], "company_id": elsewhere}),
+        )
+        .await
+        .id();
+    let file = "Nom;E-mail;Société\nMartin;Jean.Martin@Boulangerie-Dupont.fr;\nLeroy;paul.leroy@orange.fr;\nDéjà;deja@boulangerie-dupont.fr;\nPetit;petit@boulangerie-dupont.fr;Moulin Petit\n";
+    let imported = finished(&s, &upload(&s, "kind=contacts", &s.admin, file.as_bytes().to_vec()).await).await;
+    assert_eq!(imported["counts"]["created"], 3, "{imported}");
+    let company_of = |name: &'static str| {
+        let s = &s;
+        async move {
+            s.get(&format!("/api/v1/contacts?filter[last_name]={name}"), &s.admin).await.body["data"][0]["company"].clone()
+        }
+    };
+    assert_eq!(company_of("Martin").await["id"], json!(bakery), "at the bakery's domain");
+    assert_eq!(company_of("Leroy").await, Value::Null, "an Orange mailbox is anyone's");
+    assert_eq!(company_of("Petit").await["name"], "Moulin Petit", "a company named wins");
+    let kept = s.get(&format!("/api/v1/contacts/{already}"), &s.admin).await.body;
+    assert_eq!(kept["company"]["id"], json!(elsewhere), "a contact at a company stays there");
 }

@@ -411,7 +411,8 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             continue;
         }
         let named_company = company_key.and_then(|k| known.companies.0.get(&k).or(named.get(&k)).cloned());
-        // A row naming no company works for the one whose domain its email is at, if any.
+        // A new contact whose row names no company works for the one whose domain its email is
+        // at, if any.
         let by_domain = || work_domain(&item.fields).and_then(|d| known.by_domain.get(&d).cloned());
         let fits_touched = |&index: &usize| may_be(&touched[index].after.fields, &item.fields);
         let fits_existing = |&index: &usize| may_be(&existing[index].fields, &item.fields);
@@ -446,9 +447,9 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
             },
         };
         let target = &mut touched[index].after;
-        // A contact already at a company stays there unless the row names another.
-        let company =
-            if target.fields.company_id.is_none() { named_company.or_else(by_domain) } else { named_company };
+        // A contact on file changes company only when a row names one: an export sent back
+        // changes nothing.
+        let company = named_company;
         target.fields = absorb(&target.fields, item, company.as_ref());
         if company.is_some() {
             target.company = company;

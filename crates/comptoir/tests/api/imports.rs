@@ -767,8 +767,9 @@ async fn rows_are_matched_on_another_systems_id_before_their_email(s: TestServer
     assert_eq!(unchanged["counts"]["unchanged"], 1, "{unchanged}");
 }
 
-/// A row without a company column works where its email says, when a company on file has that
-/// internet domain; a mailbox anyone opens says nothing, and a contact at a company stays.
+/// A new contact whose row names no company works where its email says, when a company on
+/// file has that internet domain; a mailbox anyone opens says nothing, and a contact on file
+/// changes company only when a row names one.
 async fn a_row_naming_no_company_joins_the_one_at_its_email_domain(s: TestServer) {
     let bakery = s
         .post(
@@ -802,4 +803,21 @@ async fn a_row_naming_no_company_joins_the_one_at_its_email_domain(s: TestServer
     assert_eq!(company_of("Petit").await["name"], "Moulin Petit", "a company named wins");
     let kept = s.get(&format!("/api/v1/contacts/{already}"), &s.admin).await.body;
     assert_eq!(kept["company"]["id"], json!(elsewhere), "a contact at a company stays there");
+    let loner = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"last_name": "Seul", "emails": ["seul@boulangerie-dupont.fr"]}),
+        )
+        .await
+        .id();
+    let again = "Nom;E-mail\nSeul;seul@boulangerie-dupont.fr\n";
+    let sent_back =
+        finished(&s, &upload(&s, "kind=contacts", &s.admin, again.as_bytes().to_vec()).await).await;
+    assert_eq!(
+        sent_back["counts"]["unchanged"], 1,
+        "a contact on file is not moved by its domain: {sent_back}"
+    );
+    let loner = s.get(&format!("/api/v1/contacts/{loner}"), &s.admin).await.body;
+    assert_eq!(loner["company"], Value::Null);
 }

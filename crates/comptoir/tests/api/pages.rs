@@ -1639,6 +1639,23 @@ async fn a_new_record_already_on_file_is_pointed_out_before_saving(s: TestServer
         browser.post("/companies", &[("name", "Boulangerie Dupont SARL"), ("siren", "732 829 320")]).await;
     assert_eq!(twin.status, StatusCode::CONFLICT);
     assert!(twin.contains(&format!("/companies/{company}")), "{}", twin.text);
+
+    // A number on file, typed as people say it.
+    let caller = s
+        .post("/api/v1/contacts", &s.admin, json!({"last_name": "Moreau", "phones": ["+33 6 98 76 54 32"]}))
+        .await
+        .id();
+    browser.get("/contacts/new").await;
+    let same_number =
+        browser.post("/contacts", &[("last_name", "Moreau-Petit"), ("phones", "06 98 76 54 32")]).await;
+    assert_eq!(same_number.status, StatusCode::CONFLICT);
+    assert!(same_number.contains(&format!("<a href=\"/contacts/{caller}\">")), "{}", same_number.text);
+
+    // Another system's number on file is refused on its field, what was typed kept.
+    s.patch(&format!("/api/v1/contacts/{caller}"), &s.admin, json!({"external_id": "C-77"})).await;
+    let taken = browser.post("/contacts", &[("last_name", "Autre"), ("external_id", "C-77")]).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.contains("id=\"e-external_id\"") && taken.contains("value=\"C-77\""), "{}", taken.text);
 }
 
 /// Sorting by stage follows the stages' names as the reader reads them, page after page.

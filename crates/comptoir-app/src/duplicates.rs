@@ -20,7 +20,7 @@ use uuid::Uuid;
 pub const KEPT_FROM: u8 = 30;
 
 /// Contacts read per query.
-const PAGE: u32 = 20_000;
+pub(crate) const PAGE: u32 = 20_000;
 
 /// Where the last scan's report is kept.
 const LAST_SCAN: &str = "duplicates.last_scan";
@@ -201,7 +201,7 @@ impl App {
     }
 }
 
-fn profile(row: &ProfileRow, sounds: &Sounds) -> Profile {
+pub(crate) fn profile(row: &ProfileRow, sounds: &Sounds) -> Profile {
     let person = Person {
         first_name: row.first_name.as_deref(),
         last_name: row.last_name.as_deref(),

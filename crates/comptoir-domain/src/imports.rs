@@ -1,6 +1,7 @@
 //! Imports: a file's rows written as records in one operation, listed afterwards with what
 //! they did, and undone as a whole.
 
+use crate::duplicates::Reason;
 use crate::ids::{OperationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,22 @@ pub struct ImportCounts {
     pub skipped: u64,
     /// Companies created because a row named one that did not exist.
     pub companies_created: u64,
+    /// Rows that would have made a new contact looking like one already on file: imported and
+    /// listed for review, or left out when the import was asked to (`skip_lookalikes`).
+    #[serde(default)]
+    pub lookalikes: u64,
+}
+
+/// A row that would have made a new contact, and the contact on file it looks like.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Lookalike {
+    pub line: u64,
+    /// The name (or, lacking one, the email) the row gives.
+    pub written: String,
+    pub contact_id: Uuid,
+    /// How likely the two are one person, from 0 to 100.
+    pub score: u8,
+    pub reasons: Vec<Reason>,
 }
 
 /// Why a row was left out, by the line it starts on in the file.
@@ -108,6 +125,10 @@ pub struct Import {
     pub counts: ImportCounts,
     /// The first thousand rows left out, and why.
     pub errors: Vec<RowError>,
+    /// Whether rows looking like a contact on file are left out rather than imported.
+    pub skip_lookalikes: bool,
+    /// The first thousand rows that look like a contact on file.
+    pub lookalikes: Vec<Lookalike>,
     pub undo: Option<UndoReport>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -120,6 +141,14 @@ impl Import {
         self.counts.skipped += 1;
         for (field, message) in errors {
             self.report(line, field, message);
+        }
+    }
+
+    /// Notes a row that looks like a contact on file; the caller imports it or leaves it out.
+    pub fn resembles(&mut self, lookalike: Lookalike) {
+        self.counts.lookalikes += 1;
+        if self.lookalikes.len() < KEPT_ERRORS {
+            self.lookalikes.push(lookalike);
         }
     }
 

@@ -74,6 +74,8 @@ pub const PERSONAL_COLUMNS: &[PersonalColumn] = &[
     personal("audit_log", "changes", "history of personal data", Erasure::Clear),
     // A row error may quote the value it refuses.
     personal("imports", "errors", "history of personal data", Erasure::Clear),
+    // A row that looks like a contact on file is named as the file wrote it.
+    personal("imports", "lookalikes", "history of personal data", Erasure::Clear),
     personal("domain_events", "payload", "history of personal data", Erasure::Clear),
     // The merged contact (or company) as it was, kept so the merge can be undone.
     personal("merges", "merged_record", "copy of a merged contact or company", Erasure::DeleteRow),
@@ -426,6 +428,7 @@ pub const NON_PERSONAL_COLUMNS: &[(&str, &str)] = &[
     ("imports", "file_bytes"),
     ("imports", "bytes_read"),
     ("imports", "counts"),
+    ("imports", "skip_lookalikes"),
     ("imports", "undo"),
     ("imports", "created_at"),
     ("imports", "updated_at"),

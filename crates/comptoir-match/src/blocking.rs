@@ -6,7 +6,7 @@ use crate::keys::{email_key, identifier_key, key, phone_key, street_key};
 use crate::profile::Profile;
 
 /// Blocks up to this size are compared pair by pair.
-const WHOLE_BLOCK: usize = 64;
+pub(crate) const WHOLE_BLOCK: usize = 64;
 /// In a larger block (a common name, a shared switchboard number), each member is compared
 /// with this many neighbours once the block is sorted by place, where duplicates sit together.
 const WINDOW: usize = 12;
@@ -88,16 +88,23 @@ fn for_each_key(profile: &Profile, emit: &mut dyn FnMut(u64)) {
     for phone in &profile.phones {
         emit(phone_key(phone));
     }
+    for_each_narrow_key(profile, emit);
+    // Each word alone too, for a name mistyped in its other word: a large block, windowed.
+    for sound in profile.sorted_sounds().iter().filter(|sound| sound.len() >= 2) {
+        emit(key(("word", sound)));
+    }
+}
+
+/// The keys that single out a few people: an identifier, how the whole name sounds, a street,
+/// the name's start in a place or at a company. What a row is looked up by among the contacts
+/// on file, whose emails and phones an import already matches exactly.
+pub(crate) fn for_each_narrow_key(profile: &Profile, emit: &mut dyn FnMut(u64)) {
     for (field, value) in &profile.identifiers {
         emit(identifier_key(field, value));
     }
     let sounds = profile.sorted_sounds();
     if !sounds.is_empty() {
         emit(key(("sounds", &sounds)));
-    }
-    // Each word alone too, for a name mistyped in its other word: a large block, windowed.
-    for sound in sounds.iter().filter(|sound| sound.len() >= 2) {
-        emit(key(("word", sound)));
     }
     if let (Some(postal_code), Some(street)) = (&profile.postal_code, &profile.street) {
         emit(street_key(postal_code, street));

@@ -23,36 +23,42 @@ pub struct Frequencies {
 
 impl Frequencies {
     pub fn of(profiles: &[Profile]) -> Self {
-        let mut counts: HashMap<u64, u32> = HashMap::with_capacity(profiles.len() * 4);
-        let mut count = |key: u64| *counts.entry(key).or_default() += 1;
-        for profile in profiles {
-            if !profile.name.is_empty() {
-                count(profile.name_key);
-            }
-            if let Some(first_name) = &profile.first_name {
-                count(first_name_key(first_name));
-            }
-            profile.emails.iter().for_each(|e| count(email_key(e)));
-            profile.phones.iter().for_each(|p| count(phone_key(p)));
-            if let Some(postal_code) = &profile.postal_code {
-                count(postal_key(postal_code));
-            }
-            if let Some(street) = &profile.street {
-                count(street_key(profile.postal_code.as_deref().unwrap_or(""), street));
-                if profile.postal_code.is_some() {
-                    count(street_key("", street));
-                }
-            }
-            if let Some(company) = &profile.company {
-                count(company_key(company));
-            }
-            profile.identifiers.iter().for_each(|(field, value)| count(identifier_key(field, value)));
+        let mut frequencies = Self::uniform();
+        frequencies.counts.reserve(profiles.len() * 4);
+        profiles.iter().for_each(|profile| frequencies.count(profile));
+        frequencies.counted_among(profiles.len())
+    }
+
+    /// Counts the values of one more profile, for counts gathered a page of profiles at a
+    /// time; [`Self::counted_among`] then says how many there were.
+    pub fn count(&mut self, profile: &Profile) {
+        let mut count = |key: u64| *self.counts.entry(key).or_default() += 1;
+        if !profile.name.is_empty() {
+            count(profile.name_key);
         }
-        Self {
-            counts,
-            population: (profiles.len() as f64).max(LEAST_POPULATION),
-            outcomes: [[0.0; OUTCOMES]; FIELDS],
+        if let Some(first_name) = &profile.first_name {
+            count(first_name_key(first_name));
         }
+        profile.emails.iter().for_each(|e| count(email_key(e)));
+        profile.phones.iter().for_each(|p| count(phone_key(p)));
+        if let Some(postal_code) = &profile.postal_code {
+            count(postal_key(postal_code));
+        }
+        if let Some(street) = &profile.street {
+            count(street_key(profile.postal_code.as_deref().unwrap_or(""), street));
+            if profile.postal_code.is_some() {
+                count(street_key("", street));
+            }
+        }
+        if let Some(company) = &profile.company {
+            count(company_key(company));
+        }
+        profile.identifiers.iter().for_each(|(field, value)| count(identifier_key(field, value)));
+    }
+
+    /// These counts, read as gathered from `profiles` profiles.
+    pub fn counted_among(self, profiles: usize) -> Self {
+        Self { population: (profiles as f64).max(LEAST_POPULATION), ..self }
     }
 
     /// Every value seen once, in the least population: for comparing two profiles alone.

@@ -23,7 +23,8 @@ pub struct ProfileRow {
     pub company_id: Option<Uuid>,
     pub postal_code: Option<String>,
     pub street: Option<String>,
-    /// The values of the identifying custom fields asked for, by key.
+    /// The id another system knows the contact by ([`EXTERNAL_ID`]) and the values of the
+    /// identifying custom fields asked for, by key.
     pub identifiers: Vec<(String, String)>,
 }
 
@@ -47,7 +48,20 @@ struct RawProfile {
     company_id: Option<Uuid>,
     address_postal_code: Option<String>,
     address_street: Option<String>,
+    external_id: Option<String>,
     custom_fields: Json<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The key another system's id is compared under, beside the identifying custom fields: no
+/// custom field's key can hold a space.
+pub const EXTERNAL_ID: &str = "external id";
+
+macro_rules! select_profiles {
+    () => {
+        "SELECT id, first_name, last_name, emails, phones, company_id, address_postal_code, address_street,
+            external_id, custom_fields
+         FROM contacts"
+    };
 }
 
 /// Up to `limit` contacts after `after` in id order: a scan reads them page by page.
@@ -59,39 +73,55 @@ pub async fn profiles_after(
     identifying: &[String],
 ) -> Result<Vec<ProfileRow>, StoreError> {
     let rows: Vec<RawProfile> = on_pool!(db, |pool| {
-        let statement = "SELECT id, first_name, last_name, emails, phones, company_id, address_postal_code,
-                address_street, custom_fields
-             FROM contacts WHERE id > $1 ORDER BY id LIMIT $2";
-        sqlx::query_as(statement)
+        sqlx::query_as(concat!(select_profiles!(), " WHERE id > $1 ORDER BY id LIMIT $2"))
             .bind(after.map_or(Uuid::nil(), |id| id.0))
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await
     })?;
-    Ok(rows
-        .into_iter()
-        .map(|row| ProfileRow {
-            id: ContactId(row.id),
-            first_name: row.first_name,
-            last_name: row.last_name,
-            emails: row.emails.0.into_iter().map(|e| e.address).collect(),
-            phones: row.phones.0.into_iter().map(|p| p.number).collect(),
-            company_id: row.company_id,
-            postal_code: row.address_postal_code,
-            street: row.address_street,
-            identifiers: identifying
-                .iter()
-                .filter_map(|key| {
-                    let value = match row.custom_fields.0.get(key)? {
-                        serde_json::Value::String(text) => text.clone(),
-                        serde_json::Value::Number(number) => number.to_string(),
-                        _ => return None,
-                    };
-                    Some((key.clone(), value))
-                })
-                .collect(),
-        })
-        .collect())
+    Ok(rows.into_iter().map(|row| row.read(identifying)).collect())
+}
+
+/// The contacts of `ids` as duplicate detection reads them, in no particular order.
+pub async fn profiles_of(
+    db: &Db,
+    ids: &[Uuid],
+    identifying: &[String],
+) -> Result<Vec<ProfileRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(concat!(select_profiles!(), " WHERE id IN "));
+    sql.values([ids.iter().map(|id| Bind::Uuid(*id))]);
+    let (text, binds) = sql.into_parts(db.dialect());
+    let rows: Vec<RawProfile> =
+        on_pool!(db, |pool| { bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(pool).await })?;
+    Ok(rows.into_iter().map(|row| row.read(identifying)).collect())
+}
+
+impl RawProfile {
+    fn read(self, identifying: &[String]) -> ProfileRow {
+        let custom = identifying.iter().filter_map(|key| {
+            let value = match self.custom_fields.0.get(key)? {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Number(number) => number.to_string(),
+                _ => return None,
+            };
+            Some((key.clone(), value))
+        });
+        let external = self.external_id.map(|id| (EXTERNAL_ID.to_owned(), id));
+        ProfileRow {
+            id: ContactId(self.id),
+            first_name: self.first_name,
+            last_name: self.last_name,
+            emails: self.emails.0.into_iter().map(|e| e.address).collect(),
+            phones: self.phones.0.into_iter().map(|p| p.number).collect(),
+            company_id: self.company_id,
+            postal_code: self.address_postal_code,
+            street: self.address_street,
+            identifiers: external.into_iter().chain(custom).collect(),
+        }
+    }
 }
 
 #[derive(FromRow)]

@@ -4,7 +4,7 @@ use crate::db::{Db, StoreError, Tx};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::ids::{OperationId, UserId};
-use comptoir_domain::imports::{Import, ImportCounts, ImportStatus, RowError, UndoReport};
+use comptoir_domain::imports::{Import, ImportCounts, ImportStatus, Lookalike, RowError, UndoReport};
 use sqlx::FromRow;
 use sqlx::types::Json;
 use std::collections::BTreeMap;
@@ -13,7 +13,8 @@ use uuid::Uuid;
 macro_rules! select_imports {
     () => {
         "SELECT id, kind, file_name, file_sha256, created_by, status, dry_run, mapping, rows_done, file_bytes,
-            bytes_read, counts, errors, undo, created_at, updated_at, finished_at FROM imports"
+            bytes_read, counts, errors, skip_lookalikes, lookalikes, undo, created_at, updated_at, finished_at
+         FROM imports"
     };
 }
 
@@ -32,6 +33,8 @@ struct ImportRow {
     bytes_read: i64,
     counts: Json<ImportCounts>,
     errors: Json<Vec<RowError>>,
+    skip_lookalikes: bool,
+    lookalikes: Json<Vec<Lookalike>>,
     undo: Option<Json<UndoReport>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -56,6 +59,8 @@ impl TryFrom<ImportRow> for Import {
             bytes_read: u64::try_from(row.bytes_read).unwrap_or_default(),
             counts: row.counts.0,
             errors: row.errors.0,
+            skip_lookalikes: row.skip_lookalikes,
+            lookalikes: row.lookalikes.0,
             undo: row.undo.map(|u| u.0),
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -68,8 +73,9 @@ pub async fn insert(db: &Db, import: &Import) -> Result<(), StoreError> {
     on_pool!(db, |pool| {
         sqlx::query(
             "INSERT INTO imports (id, kind, file_name, file_sha256, created_by, status, dry_run, mapping, rows_done,
-                counts, errors, undo, created_at, updated_at, finished_at, file_bytes, bytes_read)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                counts, errors, undo, created_at, updated_at, finished_at, file_bytes, bytes_read, skip_lookalikes,
+                lookalikes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         )
         .bind(import.id.0)
         .bind(&import.kind)
@@ -88,6 +94,8 @@ pub async fn insert(db: &Db, import: &Import) -> Result<(), StoreError> {
         .bind(import.finished_at)
         .bind(rows(import.file_bytes))
         .bind(rows(import.bytes_read))
+        .bind(import.skip_lookalikes)
+        .bind(Json(&import.lookalikes))
         .execute(pool)
         .await
         .map(drop)
@@ -100,7 +108,7 @@ pub async fn save(tx: &mut Tx, import: &Import) -> Result<(), StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE imports SET status = $2, mapping = $3, rows_done = $4, counts = $5, errors = $6, undo = $7,
-                updated_at = $8, finished_at = $9, bytes_read = $10
+                updated_at = $8, finished_at = $9, bytes_read = $10, lookalikes = $11
              WHERE id = $1",
         )
         .bind(import.id.0)
@@ -113,6 +121,7 @@ pub async fn save(tx: &mut Tx, import: &Import) -> Result<(), StoreError> {
         .bind(import.updated_at)
         .bind(import.finished_at)
         .bind(rows(import.bytes_read))
+        .bind(Json(&import.lookalikes))
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected())

@@ -97,6 +97,10 @@ pub struct FileImport {
     /// Check every row and report what would be written, writing nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Leave out the rows that would make a new contact looking like one already on file
+    /// (they are imported and listed for review otherwise)
+    #[arg(long)]
+    pub skip_lookalikes: bool,
     /// A column's field in place of the one its header suggests: `--map "Client=last_name"`,
     /// `--map "Notes="` to leave a column out
     #[arg(long = "map", value_parser = parse_mapping)]

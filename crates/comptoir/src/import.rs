@@ -69,7 +69,7 @@ pub async fn run(database_url: &str, command: ImportCommand) -> anyhow::Result<(
 
 /// Imports `file`'s rows as records of `kind`, with a progress bar.
 async fn import_file(app: &App, kind: RowKind, args: FileImport) -> anyhow::Result<()> {
-    let FileImport { file, user, dry_run, mapping, template, .. } = args;
+    let FileImport { file, user, dry_run, skip_lookalikes, mapping, template, .. } = args;
     let actor = actor(app, &user).await?;
     let template = match template {
         Some(name) => Some(
@@ -92,6 +92,7 @@ async fn import_file(app: &App, kind: RowKind, args: FileImport) -> anyhow::Resu
         template,
         kind,
         dry_run,
+        skip_lookalikes,
     };
     // The bar follows the bytes read, the one measure of a file known before reading it.
     let progress = ProgressBar::new(size);
@@ -146,6 +147,24 @@ fn report(kind: RowKind, import: &Import) {
             println!("    line {}: {}: {}", error.line, error.field, error.message);
         }
         if import.errors.len() > 20 {
+            println!("    … and more, listed by GET /api/v1/imports/{}", import.id);
+        }
+    }
+    if c.lookalikes > 0 {
+        let fate = match (import.skip_lookalikes, import.dry_run) {
+            (true, true) => "would be left out",
+            (true, false) => "were left out",
+            (false, true) => "would be imported and listed for review",
+            (false, false) => "were imported and listed for review",
+        };
+        println!("  {} rows look like a contact already on file and {fate}:", c.lookalikes);
+        for lookalike in import.lookalikes.iter().take(20) {
+            println!(
+                "    line {}: {} looks like contact {} ({} %)",
+                lookalike.line, lookalike.written, lookalike.contact_id, lookalike.score
+            );
+        }
+        if import.lookalikes.len() > 20 {
             println!("    … and more, listed by GET /api/v1/imports/{}", import.id);
         }
     }

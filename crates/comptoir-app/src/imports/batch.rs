@@ -2,6 +2,7 @@
 //! their companies found or created, and everything written in one transaction.
 
 use super::App;
+use super::lookalikes::{ContactsOnFile, NewRow};
 use crate::AppError;
 use crate::changes::{Change, Recorded};
 use crate::contacts::{Contacts, company_search};
@@ -10,7 +11,7 @@ use comptoir_domain::audit::Action;
 use comptoir_domain::companies::{Company, CompanyInput};
 use comptoir_domain::contacts::{CompanySummary, Contact, ContactFields, MAX_EMAILS, MAX_PHONES};
 use comptoir_domain::custom_fields::CustomFieldDefinition;
-use comptoir_domain::imports::Import;
+use comptoir_domain::imports::{Import, Lookalike};
 use comptoir_domain::kinds::{ObjectType, RecordKind};
 use comptoir_domain::search::fold;
 use comptoir_domain::time::now;
@@ -233,6 +234,7 @@ impl App {
         import: &Import,
         read: &Read,
         companies: &mut CompanyCache,
+        on_file: Option<&ContactsOnFile>,
     ) -> Result<Import, AppError> {
         // Everything the batch needs to know is read first, outside the write transaction.
         if companies.0.len() > REMEMBERED_COMPANIES {
@@ -271,12 +273,21 @@ impl App {
             comptoir_store::companies::matching(&self.db, &[], &domains, &[]).await?
         });
 
+        let resemblances = match on_file {
+            Some(on_file) => {
+                let rows = new_rows(read, on_file, companies, &found_companies, &existing, &by_domain);
+                on_file.resemblances(self, &rows).await?
+            }
+            None => HashMap::new(),
+        };
+
         let known = Known {
             companies,
             found_companies,
             company_definitions: &company_definitions,
             existing,
             by_domain,
+            resemblances,
         };
         let Plan { moved, new_companies, named, created, updated, changes } =
             plan(actor, import, read, known)?;
@@ -315,6 +326,42 @@ struct Known<'a> {
     existing: Vec<Contact>,
     /// The companies on file by their internet domain, for rows that name none.
     by_domain: HashMap<String, CompanySummary>,
+    /// The rows that look like a contact on file, by line.
+    resemblances: HashMap<u64, Lookalike>,
+}
+
+/// The rows of `read` that no contact on file matches by id, email or phone, each at the
+/// company it would join: those that become new contacts, unless an earlier row of the batch
+/// is about the same person.
+fn new_rows(
+    read: &Read,
+    on_file: &ContactsOnFile,
+    companies: &CompanyCache,
+    found_companies: &[(comptoir_domain::ids::CompanyId, String)],
+    existing: &[Contact],
+    by_domain: &HashMap<String, CompanySummary>,
+) -> Vec<NewRow> {
+    let mut existing_by_key: HashMap<String, &ContactFields> = HashMap::new();
+    for contact in existing {
+        for key in keys(&contact.fields) {
+            existing_by_key.entry(key).or_insert(&contact.fields);
+        }
+    }
+    let found: HashMap<String, uuid::Uuid> =
+        found_companies.iter().map(|(id, name)| (fold(name), id.0)).collect();
+    read.items
+        .iter()
+        .filter(|item| {
+            !keys(&item.fields).any(|key| existing_by_key.get(&key).is_some_and(|c| may_be(c, &item.fields)))
+        })
+        .map(|item| {
+            let company = match item.company.as_deref().map(fold) {
+                Some(key) => companies.0.get(&key).map(|c| c.id.0).or_else(|| found.get(&key).copied()),
+                None => work_domain(&item.fields).and_then(|d| by_domain.get(&d)).map(|c| c.id.0),
+            };
+            on_file.new_row(item.line, &item.fields, company)
+        })
+        .collect()
 }
 
 /// The organisation's own domain of a contact's first email, if any.
@@ -369,8 +416,12 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
     }
     let mut new_companies: Vec<Company> = Vec::new();
     let mut refused_companies: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let left_out = |item: &Item| import.skip_lookalikes && known.resemblances.contains_key(&item.line);
     for item in &read.items {
         let Some(name) = &item.company else { continue };
+        if left_out(item) {
+            continue;
+        }
         let key = fold(name);
         if known.companies.0.contains_key(&key)
             || named.contains_key(&key)
@@ -435,6 +486,12 @@ fn plan(actor: &Actor, import: &Import, read: &Read, known: Known<'_>) -> Result
                     })
                 }
                 None => {
+                    if let Some(lookalike) = known.resemblances.get(&item.line) {
+                        moved.resembles(lookalike.clone());
+                        if import.skip_lookalikes {
+                            continue;
+                        }
+                    }
                     let company = named_company.or_else(by_domain);
                     let mut fields = item.fields.clone();
                     fields.company_id = company.as_ref().map(|c| c.id);

@@ -7,6 +7,7 @@
 
 mod batch;
 mod company_batch;
+mod lookalikes;
 mod templates;
 mod undo;
 
@@ -58,6 +59,9 @@ pub struct ImportRequest {
     /// A template whose choices come first, for the columns the file has; `mapping` wins over it.
     pub template: Option<ImportTemplateId>,
     pub dry_run: bool,
+    /// Whether rows that would make a new contact looking like one on file are left out,
+    /// rather than imported and listed for review.
+    pub skip_lookalikes: bool,
 }
 
 /// An import ready to run: its record, its file opened past the rows already written, and
@@ -181,6 +185,8 @@ impl App {
             bytes_read: 0,
             counts: ImportCounts::default(),
             errors: Vec::new(),
+            skip_lookalikes: request.skip_lookalikes,
+            lookalikes: Vec::new(),
             undo: None,
             created_at: at,
             updated_at: at,
@@ -208,6 +214,10 @@ impl App {
             read_ahead(kind, table, &mapping, &definitions, &reader, &sender)
         });
         let mut companies = batch::CompanyCache::default();
+        let on_file = match kind {
+            RowKind::Contacts => self.contacts_on_file().await?,
+            RowKind::Companies => None,
+        };
         let mut batches = 0u64;
         loop {
             // Soon after the start too: an empty table's statistics say nothing of its next rows.
@@ -240,7 +250,9 @@ impl App {
             };
             // Text decoded from a one-byte encoding is longer than the file: never past its end.
             import.bytes_read = bytes_read.min(import.file_bytes);
-            if let Err(error) = self.write_batch(actor, &mut import, &read, &mut companies).await {
+            if let Err(error) =
+                self.write_batch(actor, &mut import, &read, &mut companies, on_file.as_ref()).await
+            {
                 // The batches before stay written; the import says it stopped, and why.
                 import.report(0, "import".to_owned(), format!("stopped: {error}"));
                 import.status = ImportStatus::Failed;
@@ -294,11 +306,14 @@ impl App {
         import: &mut Import,
         read: &BatchOf,
         companies: &mut batch::CompanyCache,
+        on_file: Option<&lookalikes::ContactsOnFile>,
     ) -> Result<(), AppError> {
         let mut attempts = 0;
         loop {
             let tried = match read {
-                BatchOf::Contacts(read) => self.try_contact_batch(actor, import, read, companies).await,
+                BatchOf::Contacts(read) => {
+                    self.try_contact_batch(actor, import, read, companies, on_file).await
+                }
                 BatchOf::Companies(read) => self.try_company_batch(actor, import, read).await,
             };
             match tried {

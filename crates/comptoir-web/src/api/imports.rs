@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
 pub struct ImportParams {
     file_name: String,
     dry_run: bool,
+    skip_lookalikes: bool,
     mapping: BTreeMap<String, String>,
     template: Option<ImportTemplateId>,
     kind: RowKind,
@@ -48,6 +49,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
         let mut params = ImportParams {
             file_name: "import.csv".to_owned(),
             dry_run: false,
+            skip_lookalikes: false,
             mapping: BTreeMap::new(),
             template: None,
             kind: RowKind::Contacts,
@@ -61,13 +63,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
                     let id = value.parse().map_err(|_| bad_request("template", "must be an id"))?;
                     params.template = Some(id);
                 }
-                "dry_run" => {
-                    params.dry_run = match value.as_str() {
-                        "true" | "1" => true,
-                        "false" | "0" => false,
-                        _ => return Err(bad_request("dry_run", "must be true or false")),
-                    }
-                }
+                "dry_run" => params.dry_run = yes_or_no("dry_run", &value)?,
+                "skip_lookalikes" => params.skip_lookalikes = yes_or_no("skip_lookalikes", &value)?,
                 other => match other.strip_prefix("map.") {
                     Some(header) => {
                         params.mapping.insert(header.to_owned(), value);
@@ -84,6 +81,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
     }
 }
 
+fn yes_or_no(parameter: &str, value: &str) -> Result<bool, ApiError> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(bad_request(parameter, "must be true or false")),
+    }
+}
+
 /// Import contacts (`kind=contacts`) or companies (`kind=companies`) from the CSV or TSV file
 /// sent as the body (any delimiter and encoding a spreadsheet writes; `curl --data-binary
 /// @contacts.csv`); contacts also from vCards. The import runs in the background:
@@ -91,6 +96,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
 /// `running`. Rows are matched to existing contacts by email or phone, companies by SIREN,
 /// domain or name; a row with an error is
 /// left out and listed with its line. `dry_run=true` checks every row and writes nothing.
+/// A row that would make a new contact looking like one on file (a name written differently
+/// in the same place or company, the same customer number) is listed in `lookalikes`, and
+/// left out with `skip_lookalikes=true`.
 /// Columns are mapped from their headers (French or English); `map.<header>=<field>` changes
 /// one (`map.Client=last_name`, `map.Notes=` to leave it out); `template=<id>` maps the
 /// columns a kept template names first.
@@ -99,6 +107,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ImportParams {
         ("kind" = String, Query, description = "what the rows are: contacts or companies"),
         ("file_name" = Option<String>, Query, description = "the file's name, as the list of imports shows it"),
         ("dry_run" = Option<bool>, Query, description = "check and count, write nothing"),
+        ("skip_lookalikes" = Option<bool>, Query, description = "leave out rows that look like a contact on file"),
         ("template" = Option<uuid::Uuid>, Query, description = "an import template whose mapping comes first"),
     ),
     request_body(content = String, content_type = "text/csv"),
@@ -135,6 +144,7 @@ pub async fn create(
         template: params.template,
         kind: params.kind,
         dry_run: params.dry_run,
+        skip_lookalikes: params.skip_lookalikes,
     };
     let started = state.app.start_import(&actor, file, request).await?;
     let import = started.import.clone();

@@ -21,6 +21,7 @@ use comptoir_app::imports::{ImportRequest, fields_of, record_kind};
 use comptoir_domain::ids::{ImportTemplateId, OperationId};
 use comptoir_domain::import_templates::ImportTemplateInput;
 use comptoir_domain::imports::{Import, ImportStatus};
+use comptoir_domain::kinds::{RecordKind, RecordRef};
 use comptoir_import::mapping::RowKind;
 use std::collections::BTreeMap;
 
@@ -173,6 +174,7 @@ async fn upload(
         template,
         kind,
         dry_run: true,
+        skip_lookalikes: false,
     };
     match check(&state, &visitor, upload, request).await {
         Ok(id) => Ok(redirect(&format!("/imports/{id}"), false)),
@@ -230,6 +232,20 @@ struct Column {
     new_field: Option<String>,
 }
 
+/// A row that looks like a contact on file, as the import's page lists it.
+struct LookalikeLine {
+    line: u64,
+    written: String,
+    contact_id: uuid::Uuid,
+    /// The contact's name; empty when it was deleted since.
+    contact_name: String,
+    score: u8,
+    reasons: String,
+}
+
+/// How many of an import's kept errors and look-alike rows its page lists.
+const LISTED: usize = 200;
+
 /// The choice of a column's select that makes the column a new custom field.
 const NEW_FIELD: &str = "new_field";
 
@@ -247,6 +263,7 @@ struct ShowPage {
     /// Every field a column may fill: key and words.
     fields: Vec<(String, String)>,
     errors: Vec<(u64, String, String)>,
+    lookalikes: Vec<LookalikeLine>,
     may_run: bool,
     may_undo: bool,
     /// Whether the visitor may keep the columns as a template.
@@ -304,8 +321,23 @@ async fn show_page(
     let errors = import
         .errors
         .iter()
-        .take(200)
+        .take(LISTED)
         .map(|e| (e.line, e.field.clone(), visitor.lang.message(&e.message)))
+        .collect();
+    let listed = &import.lookalikes[..import.lookalikes.len().min(LISTED)];
+    let contacts: Vec<RecordRef> =
+        listed.iter().map(|l| RecordRef { kind: RecordKind::Contact, id: l.contact_id }).collect();
+    let names = state.app.record_names(&visitor.actor, &contacts).await?;
+    let lookalikes = listed
+        .iter()
+        .map(|l| LookalikeLine {
+            line: l.line,
+            written: l.written.clone(),
+            contact_id: l.contact_id,
+            contact_name: names.get(&l.contact_id).cloned().unwrap_or_default(),
+            score: l.score,
+            reasons: super::duplicates::reasons(&page, &l.reasons).join(", "),
+        })
         .collect();
     let mine = import.created_by == Some(visitor.actor.user_id) || visitor.actor.is_admin();
     Ok(ShowPage {
@@ -316,6 +348,7 @@ async fn show_page(
         columns,
         fields,
         errors,
+        lookalikes,
         may_run: mine
             && import.dry_run
             && import.status == ImportStatus::Done
@@ -365,6 +398,7 @@ async fn run(
         return Ok(redirect("/imports?gone", false));
     };
     let dry_run = form.fields.get("dry_run").is_some();
+    let skip_lookalikes = form.fields.get("skip_lookalikes").is_some();
     let request = ImportRequest {
         file_name: checked.file_name.clone(),
         file_sha256: checked.file_sha256,
@@ -373,6 +407,7 @@ async fn run(
         template: None,
         kind,
         dry_run,
+        skip_lookalikes,
     };
     match check(&state, visitor, upload, request).await {
         Ok(new) => Ok(redirect(&format!("/imports/{new}"), false)),

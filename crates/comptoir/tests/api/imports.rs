@@ -20,6 +20,7 @@ on_both_databases!(
     an_import_that_wrote_contacts_looks_for_their_duplicates,
     rows_are_matched_on_another_systems_id_before_their_email,
     a_row_naming_no_company_joins_the_one_at_its_email_domain,
+    rows_looking_like_a_contact_on_file_are_named_and_may_be_left_out,
 );
 
 pub(super) async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -95,7 +96,7 @@ async fn a_french_excel_file_is_checked_then_imported_then_matched(s: TestServer
     assert_eq!(preview["dry_run"], true);
     assert_eq!(
         preview["counts"],
-        json!({"rows": 4, "created": 3, "updated": 0, "unchanged": 0, "skipped": 1, "companies_created": 2})
+        json!({"rows": 4, "created": 3, "updated": 0, "unchanged": 0, "skipped": 1, "companies_created": 2, "lookalikes": 0})
     );
     assert_eq!(
         preview["errors"],
@@ -345,7 +346,7 @@ async fn rows_about_what_the_batch_before_wrote_add_to_it(s: TestServer) {
     assert_eq!(import["status"], "done", "{import}");
     assert_eq!(
         import["counts"],
-        json!({"rows": 2400, "created": 1000, "updated": 1400, "unchanged": 0, "skipped": 0, "companies_created": 10})
+        json!({"rows": 2400, "created": 1000, "updated": 1400, "unchanged": 0, "skipped": 0, "companies_created": 10, "lookalikes": 0})
     );
     let s = &s;
     let count = |query: &'static str| async move { s.get(query, &s.admin).await.body["count"].clone() };
@@ -820,4 +821,88 @@ async fn a_row_naming_no_company_joins_the_one_at_its_email_domain(s: TestServer
     );
     let loner = s.get(&format!("/api/v1/contacts/{loner}"), &s.admin).await.body;
     assert_eq!(loner["company"], Value::Null);
+}
+
+/// A row that no email, phone or number matches, but that is written as a contact on file
+/// is (a name spelt otherwise, at the same company and address), is named by the check with
+/// that contact; the import takes it in and lists it, or leaves it out when asked to. Another
+/// system's different number says two people, whatever their names.
+async fn rows_looking_like_a_contact_on_file_are_named_and_may_be_left_out(s: TestServer) {
+    let company = s.post("/api/v1/companies", &s.admin, json!({"name": "Crème & Cie"})).await.id();
+    let helene = s
+        .post(
+            "/api/v1/contacts",
+            &s.admin,
+            json!({"first_name": "Hélène", "last_name": "Lefèvre", "emails": ["helene@creme.fr"], "company_id": company,
+                "address": {"street": "12 boulevard Vivier-Merle", "postal_code": "69003", "city": "Lyon"}}),
+        )
+        .await
+        .id();
+    s.post(
+        "/api/v1/contacts",
+        &s.admin,
+        json!({"first_name": "Paul", "last_name": "Durand", "external_id": "C-9", "company_id": company,
+            "address": {"street": "4 rue Sainte-Catherine", "postal_code": "33000"}}),
+    )
+    .await;
+    let file = "Prénom;Nom;Société;E-mail;Rue;Code postal;N° client\n\
+        Helene;LEFEBVRE;Crème & Cie;h.lefebvre@gmail.com;12 bd Vivier Merle;69003;\n\
+        Marie;Curie;;marie@curie.fr;;75005;\n\
+        Paul;Durand;Crème & Cie;;4 rue Sainte-Catherine;33000;C-10\n";
+    let refused = upload(&s, "kind=contacts&skip_lookalikes=maybe", &s.admin, file.as_bytes().to_vec()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", refused.body);
+    assert_eq!(refused.error_fields(), ["skip_lookalikes"]);
+
+    let checked =
+        finished(&s, &upload(&s, "kind=contacts&dry_run=true", &s.admin, file.as_bytes().to_vec()).await)
+            .await;
+    assert_eq!(checked["counts"]["lookalikes"], 1, "{checked}");
+    assert_eq!(checked["counts"]["created"], 3, "imported unless asked otherwise: {checked}");
+    let lookalike = &checked["lookalikes"][0];
+    assert_eq!((lookalike["line"].clone(), lookalike["contact_id"].clone()), (json!(2), json!(helene)));
+    assert_eq!(lookalike["written"], "Helene LEFEBVRE");
+    assert!(lookalike["score"].as_u64().is_some_and(|score| score >= 70), "{lookalike}");
+    assert!(
+        lookalike["reasons"].as_array().is_some_and(|r| r.contains(&json!("same_company"))),
+        "{lookalike}"
+    );
+
+    // The check's page names the row, the contact it looks like, and offers to leave it out.
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let sent = browser.upload("/imports", &browser.csrf(), "clients.csv", file.as_bytes()).await;
+    let page = settled(&browser, sent.location().expect("the check's page")).await;
+    assert!(page.contains("Lignes qui ressemblent à un contact déjà enregistré"), "{}", page.text);
+    assert!(page.contains(&format!("<a href=\"/contacts/{helene}\">Hélène Lefèvre</a>")), "{}", page.text);
+    assert!(page.contains("name=\"skip_lookalikes\""), "{}", page.text);
+    let run = browser
+        .post(
+            &format!("{}/run", sent.location().unwrap_or_default()),
+            &[
+                ("map.Prénom", "first_name"),
+                ("map.Nom", "last_name"),
+                ("map.Société", "company"),
+                ("map.E-mail", "email"),
+                ("map.Rue", "street"),
+                ("map.Code postal", "postal_code"),
+                ("map.N° client", "external_id"),
+                ("skip_lookalikes", "1"),
+            ],
+        )
+        .await;
+    let page = settled(&browser, run.location().expect("the import's page")).await;
+    assert!(page.contains("Elles ont été laissées de côté."), "{}", page.text);
+
+    let names: Vec<String> = contacts(&s)
+        .await
+        .iter()
+        .filter_map(|c| Some(format!("{} {}", c["first_name"].as_str()?, c["last_name"].as_str()?)))
+        .collect();
+    assert_eq!(names, ["Marie Curie", "Paul Durand", "Paul Durand", "Hélène Lefèvre"], "{names:?}");
+    let imports = s.get("/api/v1/imports", &s.admin).await.body;
+    let latest = &imports["data"][0];
+    assert_eq!(
+        (latest["skip_lookalikes"].clone(), latest["counts"]["created"].clone()),
+        (json!(true), json!(2))
+    );
 }

@@ -1,0 +1,5 @@
+-- An import names the rows that would make a new contact looking like one already on file
+-- (by name, place, company), and leaves them out when asked to. Same columns as the
+-- PostgreSQL tree.
+ALTER TABLE imports ADD COLUMN skip_lookalikes BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE imports ADD COLUMN lookalikes TEXT NOT NULL DEFAULT '[]';

@@ -23,8 +23,7 @@ pub struct Frequencies {
 
 impl Frequencies {
     pub fn of(profiles: &[Profile]) -> Self {
-        let mut frequencies = Self::uniform();
-        frequencies.counts.reserve(profiles.len() * 4);
+        let mut frequencies = Self::with_capacity(profiles.len() * 4);
         profiles.iter().for_each(|profile| frequencies.count(profile));
         frequencies.counted_among(profiles.len())
     }
@@ -56,8 +55,16 @@ impl Frequencies {
         profile.identifiers.iter().for_each(|(field, value)| count(identifier_key(field, value)));
     }
 
+    /// Nothing counted yet, with room for `values` values.
+    pub fn with_capacity(values: usize) -> Self {
+        let mut frequencies = Self::uniform();
+        frequencies.counts.reserve(values);
+        frequencies
+    }
+
     /// These counts, read as gathered from `profiles` profiles.
-    pub fn counted_among(self, profiles: usize) -> Self {
+    pub fn counted_among(mut self, profiles: usize) -> Self {
+        self.counts.shrink_to_fit();
         Self { population: (profiles as f64).max(LEAST_POPULATION), ..self }
     }
 

@@ -60,6 +60,12 @@ impl Upload {
         Some(Upload { path, sha256, size, moved: false })
     }
 
+    /// The file kept for `import`, opened to be read again where it is: it stays kept.
+    pub fn read_kept(import: Uuid) -> Option<std::io::BufReader<std::fs::File>> {
+        let file = std::fs::File::open(kept_path(import)).ok()?;
+        Some(std::io::BufReader::with_capacity(256 * 1024, file))
+    }
+
     pub fn open(&self) -> std::io::Result<std::io::BufReader<std::fs::File>> {
         Ok(std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(&self.path)?))
     }

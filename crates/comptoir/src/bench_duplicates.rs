@@ -144,9 +144,9 @@ const STREETS: &[&str] = &[
 ];
 
 /// A generated contact and the person it is: copies share their original's person.
-struct Generated {
-    contact: Contact,
-    person: u32,
+pub(crate) struct Generated {
+    pub(crate) contact: Contact,
+    pub(crate) person: u32,
 }
 
 /// Contacts per company among the people who work at one: colleagues of one first name are
@@ -348,10 +348,10 @@ fn fields(
 /// `total` contacts, a fifth of them copies of others and one in ten of the others a relative
 /// living with an earlier one, four in ten of the rest at a company with their colleagues;
 /// copies come after the people they copy. The companies come with them.
-fn generate(total: u64, seed: u64) -> (Vec<Company>, Vec<Generated>) {
-    let mut generator = Generator::new(seed, total * 4 / 5);
+pub(crate) fn generate(total: u64, seed: u64) -> (Vec<Company>, Vec<Generated>) {
+    let originals = originals(total);
+    let mut generator = Generator::new(seed, originals);
     let at = now();
-    let originals = total * 4 / 5;
     let mut people: Vec<ContactFields> = Vec::with_capacity(originals as usize);
     let mut out = Vec::with_capacity(total as usize);
     for serial in 0..total {
@@ -383,6 +383,11 @@ fn generate(total: u64, seed: u64) -> (Vec<Company>, Vec<Generated>) {
         out.push(Generated { contact, person });
     }
     (generator.companies, out)
+}
+
+/// How many of `total` generated contacts are people rather than copies: they come first.
+pub(crate) fn originals(total: u64) -> u64 {
+    total * 4 / 5
 }
 
 /// Pairs kept, against the truth, from a threshold up.

@@ -241,6 +241,12 @@ pub struct BenchArgs {
     /// the pairs found against the truth (precision, recall).
     #[arg(long)]
     pub duplicates: Option<u64>,
+    /// Measure how an import names the rows that look like a contact on file instead: load the
+    /// people `--duplicates` would generate for this many, but a few thousand newcomers, into a
+    /// database without contacts, then check a file of those newcomers and of copies of people
+    /// on file (time, memory), and the rows it names against the truth (precision, recall).
+    #[arg(long)]
+    pub lookalikes: Option<u64>,
     /// Measure duplicate detection on a record-linkage set with known pairs instead (a CSV file
     /// with the Febrl columns), in memory; the true pairs are in `--linkage-pairs`.
     #[arg(long, requires = "linkage_pairs")]

@@ -6,6 +6,7 @@ mod bench;
 mod bench_company_duplicates;
 mod bench_duplicates;
 mod bench_import;
+mod bench_lookalikes;
 mod bench_tickets;
 mod bench_webhooks;
 mod cli;
@@ -61,6 +62,9 @@ fn main() -> anyhow::Result<()> {
             Command::Bench(args) if args.webhooks => bench_webhooks::run(database_url, args.events).await,
             Command::Bench(args) if args.import.is_some() => {
                 bench_import::run(database_url, args.import.unwrap_or_default(), args.companies).await
+            }
+            Command::Bench(BenchArgs { lookalikes: Some(total), .. }) => {
+                bench_lookalikes::run(database_url, total).await
             }
             Command::Bench(BenchArgs { duplicates: Some(total), companies: true, .. }) => {
                 bench_company_duplicates::run(database_url, total).await

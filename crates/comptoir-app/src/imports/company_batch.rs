@@ -44,7 +44,7 @@ struct Item {
 pub struct Read {
     rows: u64,
     items: Vec<Item>,
-    refused: Vec<(u64, Vec<(String, String)>)>,
+    pub(super) refused: Vec<(u64, Vec<(String, String)>)>,
 }
 
 impl Read {

@@ -45,7 +45,8 @@ impl App {
             .map(|d| d.key)
             .collect();
         let sounds = Sounds::default();
-        let mut gathering = OnFile::default();
+        let contacts = comptoir_store::contacts::count(&self.db).await?;
+        let mut gathering = OnFile::with_capacity(usize::try_from(contacts).unwrap_or_default());
         let mut after: Option<ContactId> = None;
         loop {
             let rows =

@@ -8,9 +8,11 @@
 mod batch;
 mod company_batch;
 mod lookalikes;
+mod refusals;
 mod templates;
 mod undo;
 
+pub use refusals::{Refusal, Refusals};
 pub(crate) use undo::Step;
 
 use crate::companies::Companies;
@@ -359,16 +361,28 @@ fn read_ahead<R: Read>(
                 return;
             }
         };
-        let read = match kind {
-            RowKind::Contacts => {
-                BatchOf::Contacts(batch::Read::contacts(&rows, mapping, width, definitions, actor))
-            }
-            RowKind::Companies => {
-                BatchOf::Companies(company_batch::Read::companies(&rows, mapping, width, definitions, actor))
-            }
-        };
+        let read = check_batch(kind, &rows, mapping, width, definitions, actor);
         if sender.blocking_send(Ok((read, table.bytes_read()))).is_err() {
             return;
+        }
+    }
+}
+
+/// Reads and checks a batch of rows of `kind`.
+fn check_batch(
+    kind: RowKind,
+    rows: &[comptoir_import::table::Row],
+    mapping: &Mapping,
+    width: usize,
+    definitions: &[CustomFieldDefinition],
+    actor: &Actor,
+) -> BatchOf {
+    match kind {
+        RowKind::Contacts => {
+            BatchOf::Contacts(batch::Read::contacts(rows, mapping, width, definitions, actor))
+        }
+        RowKind::Companies => {
+            BatchOf::Companies(company_batch::Read::companies(rows, mapping, width, definitions, actor))
         }
     }
 }

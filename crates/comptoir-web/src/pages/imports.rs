@@ -4,6 +4,7 @@
 //! follows it while it runs, and undoes it.
 
 use super::errors::PageError;
+use super::lists::{CSV_START, csv_rows};
 use super::path::PagePath;
 use super::session::{CSRF_FIELD, Submission, Visitor, check_origin};
 use super::{Chrome, redirect, render};
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/imports/{id}", get(show))
         .route("/imports/{id}/progress", get(super::import_progress::progress))
         .route("/imports/{id}/run", post(run))
+        .route("/imports/{id}/refused.csv", get(refused))
         .route("/imports/{id}/undo", post(undo))
         .route("/imports/{id}/template", post(keep_template))
         .route("/imports/templates/{id}/delete", post(delete_template))
@@ -414,6 +416,74 @@ async fn run(
         Err(AppError::Validation(errors)) => refuse(&state, visitor, visitor.lang.messages(&errors)).await,
         Err(other) => Err(other.into()),
     }
+}
+
+/// Rows refused written at a time.
+const REFUSED_PER_CHUNK: usize = 500;
+
+/// The rows the check refused, every one, each with why, as CSV the visitor's spreadsheet
+/// opens: the file's own columns, then the problem. Fixed, they are sent again.
+async fn refused(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<OperationId>,
+) -> Result<Response, PageError> {
+    let import = state.app.get_import(&visitor.actor, id).await?;
+    let Some(file) = Upload::read_kept(id.0) else {
+        return Ok(redirect("/imports?gone", false));
+    };
+    let refusals = state.app.refusals(&visitor.actor, &import, file).await?;
+    let lang = visitor.lang;
+    let mut head = vec![CSV_START.as_bytes().to_vec()];
+    let mut columns = refusals.header().to_vec();
+    columns.push(lang.t("import-problem"));
+    head.push(csv_rows(lang, &[columns]).map_err(|e| AppError::Internal(e.to_string()))?);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        if sender.blocking_send(Ok(head.concat())).is_err() {
+            return;
+        }
+        let mut rows: Vec<Vec<String>> = Vec::with_capacity(REFUSED_PER_CHUNK);
+        let mut refusals = refusals.peekable();
+        while let Some(next) = refusals.next() {
+            let chunk = match next {
+                Ok(refusal) => {
+                    let why: Vec<String> = refusal
+                        .reasons
+                        .iter()
+                        .map(|(field, message)| format!("{field} : {}", lang.message(message)))
+                        .collect();
+                    let mut cells = refusal.row.cells;
+                    cells.push(why.join(" ; "));
+                    rows.push(cells);
+                    if rows.len() < REFUSED_PER_CHUNK && refusals.peek().is_some() {
+                        continue;
+                    }
+                    csv_rows(lang, &std::mem::take(&mut rows)).map_err(std::io::Error::other)
+                }
+                Err(error) => Err(std::io::Error::other(error.to_string())),
+            };
+            let failed = chunk.is_err();
+            if sender.blocking_send(chunk).is_err() || failed {
+                return;
+            }
+        }
+    });
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
+    let stem = import.file_name.rsplit_once('.').map_or(import.file_name.as_str(), |(stem, _)| stem);
+    let file_name = format!(
+        "{}-{}.csv",
+        lang.t("import-refused-file"),
+        comptoir_domain::search::fold(stem).replace(' ', "-")
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 async fn undo(

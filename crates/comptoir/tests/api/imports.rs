@@ -21,6 +21,7 @@ on_both_databases!(
     rows_are_matched_on_another_systems_id_before_their_email,
     a_row_naming_no_company_joins_the_one_at_its_email_domain,
     rows_looking_like_a_contact_on_file_are_named_and_may_be_left_out,
+    a_check_gives_every_refused_row_back_to_be_fixed_and_sent_again,
 );
 
 pub(super) async fn upload(s: &TestServer, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
@@ -905,4 +906,46 @@ async fn rows_looking_like_a_contact_on_file_are_named_and_may_be_left_out(s: Te
         (latest["skip_lookalikes"].clone(), latest["counts"]["created"].clone()),
         (json!(true), json!(2))
     );
+}
+
+/// Every row a check refused comes back as a file the sender's spreadsheet opens: the file's
+/// own columns, then the problem, past the thousand reasons a check keeps. Fixed and sent
+/// again, its problem column is left out.
+async fn a_check_gives_every_refused_row_back_to_be_fixed_and_sent_again(s: TestServer) {
+    let mut file = String::from("Nom;E-mail;Ville\n");
+    for n in 0..1_200 {
+        file.push_str(&format!("Refusé {n};pas-une-adresse-{n};Lyon\n"));
+        if n % 100 == 0 {
+            file.push_str(&format!("Accepté {n};ok{n}@exemple.fr;Paris\n"));
+        }
+    }
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    browser.accept_language("fr");
+    let sent = browser.upload("/imports", &browser.csrf(), "clients.csv", file.as_bytes()).await;
+    let checked = sent.location().expect("the check's page").to_owned();
+    let page = settled(&browser, &checked).await;
+    assert!(page.contains(&format!("href=\"{checked}/refused.csv\"")), "{}", page.text);
+
+    let refused = browser.get(&format!("{checked}/refused.csv")).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    let disposition = refused.headers.get("content-disposition").and_then(|d| d.to_str().ok());
+    assert!(disposition.is_some_and(|d| d.contains("lignes-ecartees-clients.csv")), "{disposition:?}");
+    let lines: Vec<&str> = refused.text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + 1_200, "every refused row, past the thousand a check keeps");
+    assert_eq!(lines[0], "Nom;E-mail;Ville;Problème");
+    assert!(lines[1200].starts_with("Refusé 1199;pas-une-adresse-1199;Lyon;emails[0] : "), "{}", lines[1200]);
+    assert!(lines[1200].contains("n’est pas une adresse e-mail valide"), "in French: {}", lines[1200]);
+    assert!(lines.iter().all(|line| !line.contains("Accepté")));
+
+    // The rows are their sender's: someone else does not read them again.
+    let (_, other_email) = s.user_with_password(Role::Sales).await;
+    let other = s.signed_in(&other_email).await;
+    assert_eq!(other.get(&format!("{checked}/refused.csv")).await.status, StatusCode::FORBIDDEN);
+
+    let fixed = refused.text.replace("pas-une-adresse-", "corrige").replace(";Lyon;", "@exemple.fr;Lyon;");
+    let again =
+        browser.upload("/imports", &browser.csrf(), "lignes-ecartees-clients.csv", fixed.as_bytes()).await;
+    let page = settled(&browser, again.location().expect("the check's page")).await;
+    assert!(page.contains("<dd data-count=\"created\">1200</dd>"), "{}", page.text);
+    assert!(page.contains("<dd data-count=\"skipped\">0</dd>"), "{}", page.text);
 }

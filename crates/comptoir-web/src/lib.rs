@@ -16,6 +16,7 @@ mod metrics;
 mod pages;
 mod printing;
 mod security;
+mod sheet_page;
 mod state;
 mod uploads;
 

@@ -1,5 +1,5 @@
-//! Quotes and orders as their customers read them: the sheet the PDF is printed from, in the
-//! reader's language.
+//! Quotes and orders as their customers read them: the sheet the PDF and the web page are
+//! made from, in the reader's language.
 
 use crate::i18n::Lang;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -189,9 +189,14 @@ impl IntoResponse for Printed {
     }
 }
 
-/// Reads quote `id` and everything printed with it, and prints it. Laying out and writing the
-/// PDF is a few milliseconds of CPU, done off the request threads.
-pub async fn print_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> Result<Printed, AppError> {
+/// Reads quote `id` and everything printed with it: the sheet, and the quote's number to name
+/// the file after.
+pub async fn quote_sheet_of(
+    app: &App,
+    actor: &Actor,
+    id: QuoteId,
+    lang: Lang,
+) -> Result<(Sheet, String), AppError> {
     let quote = app.get::<Quotes>(actor, id).await?;
     let (seller, _) = app.seller().await?;
     let addresses = match quote.fields.company_id {
@@ -202,9 +207,22 @@ pub async fn print_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> R
     };
     let mut sheet = quote_sheet(&quote, &seller, &addresses, lang);
     sheet.logo = app.seller_logo().await?.map(|logo| logo.content);
+    Ok((sheet, quote.number))
+}
+
+/// Reads quote `id` and prints it. Laying out and writing the PDF is a few milliseconds of
+/// CPU, done off the request threads.
+pub async fn print_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> Result<Printed, AppError> {
+    let (sheet, file_name) = quote_sheet_of(app, actor, id, lang).await?;
     let bytes = tokio::task::spawn_blocking(move || comptoir_pdf::render(&sheet))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Printed { file_name: quote.number, bytes })
+    Ok(Printed { file_name, bytes })
+}
+
+/// Reads quote `id` and answers it as a web page.
+pub async fn show_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> Result<Response, AppError> {
+    let (sheet, file_name) = quote_sheet_of(app, actor, id, lang).await?;
+    Ok(crate::sheet_page::sheet_page(&sheet, &file_name))
 }

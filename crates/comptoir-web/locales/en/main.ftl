@@ -665,6 +665,7 @@ quotes-title = Quotes
 quote-new = New quote
 quote-edit = Edit quote { $number }
 quote-pdf = PDF
+quote-document = Printable page
 quote-send = Mark as sent
 quote-accept = Accepted by the customer
 quote-refuse = Refused by the customer

@@ -665,6 +665,7 @@ quotes-title = Devis
 quote-new = Nouveau devis
 quote-edit = Modifier le devis { $number }
 quote-pdf = PDF
+quote-document = Version à imprimer
 quote-send = Marquer comme envoyé
 quote-accept = Accepté par le client
 quote-refuse = Refusé par le client

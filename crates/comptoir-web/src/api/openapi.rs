@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
         super::teams::list, super::teams::create, super::teams::read, super::teams::update,
         super::teams::remove, super::teams::availability,
         super::quotes::list, super::quotes::create, super::quotes::read, super::quotes::update,
-        super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf, super::quotes::copy,
+        super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf, super::quotes::html, super::quotes::copy,
         super::orders::list, super::orders::receive, super::orders::read, super::orders::update,
         super::orders::remove,
         super::settings::seller, super::settings::set_seller, super::settings::logo, super::settings::set_logo,

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/quotes/{id}/accept", post(accept))
         .route("/quotes/{id}/refuse", post(refuse))
         .route("/quotes/{id}/pdf", get(pdf))
+        .route("/quotes/{id}/html", get(html))
         .route("/quotes/{id}/copy", post(copy))
 }
 
@@ -179,6 +180,14 @@ pub async fn remove(
     kinds::remove::<Quotes>(&state, &actor, id, if_match).await
 }
 
+/// The language a document is asked for in, English unless French is asked for.
+fn reader(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language)
+}
+
 /// The quote as a PDF document, in the language of `Accept-Language` (French or English):
 /// the seller's identity from the settings, the customer, the lines, the VAT breakdown, the
 /// payment terms, the mentions French law asks of a business document and a box for the
@@ -192,12 +201,22 @@ pub async fn pdf(
     RecordId(id): RecordId<QuoteId>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(Lang::En, Lang::from_accept_language);
-    let printed = crate::printing::print_quote(&state.app, &actor, id, lang).await?;
+    let printed = crate::printing::print_quote(&state.app, &actor, id, reader(&headers)).await?;
     Ok(printed.into_response())
+}
+
+/// The quote as a web page, saying what the PDF says, in the language of `Accept-Language`:
+/// one self-contained file (style and logo inside it, no script) to send or show a customer.
+#[utoipa::path(get, path = "/api/v1/quotes/{id}/html", tag = "quotes",
+    params(("id" = QuoteId, Path), ("Accept-Language" = Option<String>, Header, description = "fr or en")),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem)))]
+pub async fn html(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<QuoteId>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    Ok(crate::printing::show_quote(&state.app, &actor, id, reader(&headers)).await?)
 }
 
 /// Copy a quote into a new draft (same deal, customer, currency, lines, terms and notes; a new

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/quotes/{id}/status", post(set_status))
         .route("/quotes/{id}/copy", post(copy))
         .route("/quotes/{id}/pdf", get(pdf))
+        .route("/quotes/{id}/document", get(document))
 }
 
 /// How many empty lines a form offers beyond those written.
@@ -426,6 +427,15 @@ async fn pdf(
     PagePath(id): PagePath<QuoteId>,
 ) -> Result<Response, PageError> {
     Ok(crate::printing::print_quote(&state.app, &visitor.actor, id, visitor.lang).await?.into_response())
+}
+
+/// The quote as its customer reads it, as a page to print or save from the browser.
+async fn document(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<QuoteId>,
+) -> Result<Response, PageError> {
+    Ok(printing::show_quote(&state.app, &visitor.actor, id, visitor.lang).await?)
 }
 
 /// How many quotes the list shows.

@@ -2008,6 +2008,12 @@ async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServe
     let printed = browser.get(&format!("{quote}/pdf")).await;
     assert_eq!(printed.status, StatusCode::OK);
     assert!(printed.text.starts_with("%PDF-"));
+    let shown = browser.get(&format!("{quote}/document")).await;
+    assert!(shown.contains("Caisse tactile") && shown.contains("Bon pour accord"), "{}", shown.text);
+    assert!(
+        browser.get(&quote).await.contains(&format!("href=\"{quote}/document\"")),
+        "linked from the quote"
+    );
     let company_page = browser.get(&format!("/companies/{company}")).await;
     assert!(company_page.contains("C-"), "the order is in the company's purchase history");
     let order = company_page.text.split("href=\"/orders/").nth(1).and_then(|rest| rest.split('"').next());

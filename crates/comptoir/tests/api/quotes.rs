@@ -13,7 +13,7 @@ on_both_databases!(
     a_customers_orders_are_their_purchase_history,
     admins_set_the_seller_every_document_names,
     the_sellers_vat_rates_are_offered_and_the_first_is_a_new_products,
-    a_quote_prints_to_a_pdf_in_the_readers_language,
+    a_quote_prints_to_a_pdf_and_a_page_in_the_readers_language,
     the_sellers_logo_is_set_by_admins_and_printed_on_quotes,
     sent_quotes_past_their_validity_expire,
 );
@@ -343,6 +343,9 @@ async fn the_sellers_logo_is_set_by_admins_and_printed_on_quotes(s: TestServer) 
     let images = |pdf: &[u8]| pdf.windows(13).filter(|w| *w == b"/Subtype /Ima").count();
     let (status, _, printed) = s.download(&pdf, &manager).await;
     assert_eq!((status, images(&printed)), (StatusCode::OK, 1), "the logo on the quote");
+    let shown = format!("/api/v1/quotes/{}/html", created.id());
+    let (_, _, page) = s.download(&shown, &manager).await;
+    assert!(String::from_utf8_lossy(&page).contains("src=\"data:image/png;base64,"), "the logo on its page");
 
     assert_eq!(s.delete(path, &manager).await.status, StatusCode::FORBIDDEN);
     assert_eq!(s.delete(path, &s.admin).await.status, StatusCode::NO_CONTENT);
@@ -475,7 +478,7 @@ async fn the_sellers_vat_rates_are_offered_and_the_first_is_a_new_products(s: Te
     );
 }
 
-async fn a_quote_prints_to_a_pdf_in_the_readers_language(s: TestServer) {
+async fn a_quote_prints_to_a_pdf_and_a_page_in_the_readers_language(s: TestServer) {
     s.patch(
         "/api/v1/settings/seller",
         &s.admin,
@@ -538,6 +541,37 @@ async fn a_quote_prints_to_a_pdf_in_the_readers_language(s: TestServer) {
         .expect("an answer");
     let text = pdf_extract::extract_text_from_mem(&english.bytes().await.expect("bytes")).expect("text");
     assert!(text.contains("QUOTE") && text.contains("Total incl. VAT"), "{text}");
+    // The same document as a page, self-contained, to send or show the customer.
+    let page = s
+        .client
+        .get(format!("{}/api/v1/quotes/{}/html", s.base_url, created.id()))
+        .bearer_auth(&s.admin)
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    let policy = page.headers()["content-security-policy"].to_str().unwrap_or_default().to_owned();
+    assert!(policy.contains("default-src 'none'") && !policy.contains("script-src"), "{policy}");
+    let html = page.text().await.expect("the page");
+    for expected in [
+        "<html lang=\"fr\">",
+        "Devis",
+        "Épicerie Müller",
+        "Strasbourg",
+        "Étude préalable",
+        "Remise 5",
+        "Total TTC",
+        "1\u{202f}026,00",
+        "30 jours fin de mois",
+        "RCS Lyon 732 829 320",
+        "40 €",
+        "Bon pour accord",
+    ] {
+        assert!(html.contains(expected), "{expected:?} missing from {html}");
+    }
+    let missing_page = s.get("/api/v1/quotes/01935f2e-0000-7000-8000-000000000000/html", &s.admin).await;
+    assert_eq!(missing_page.status, StatusCode::NOT_FOUND);
     // Once sent, a quote prints who it was issued by and to then, whatever changes after.
     s.post(&format!("/api/v1/quotes/{}/send", created.id()), &s.admin, json!({})).await;
     s.patch(&format!("/api/v1/companies/{customer}"), &s.admin, json!({"name": "Épicerie Schmitt"})).await;

@@ -20,7 +20,7 @@ use uuid::Uuid;
 pub const KEPT_FROM: u8 = 30;
 
 /// Contacts read per query.
-pub(crate) const PAGE: u32 = 20_000;
+const PAGE: u32 = 20_000;
 
 /// Where the last scan's report is kept.
 const LAST_SCAN: &str = "duplicates.last_scan";
@@ -58,22 +58,12 @@ impl App {
         let started = Instant::now();
         let sounds = Sounds::default();
         let mut profiles: Vec<Profile> = Vec::new();
-        let identifying: Vec<String> = self
-            .definitions(RecordKind::Contact)
-            .await?
-            .iter()
-            .filter(|d| d.identifying)
-            .map(|d| d.key.clone())
-            .collect();
-        let mut after: Option<ContactId> = None;
-        loop {
-            let rows =
-                comptoir_store::duplicates::profiles_after(&self.db, after, PAGE, &identifying).await?;
-            let Some(last) = rows.last() else { break };
-            after = Some(last.id);
+        let identifying = self.identifying_keys().await?;
+        self.each_profile_page(&identifying, |rows| {
             profiles.extend(rows.iter().map(|row| profile(row, &sounds)));
             progress(profiles.len() as u64);
-        }
+        })
+        .await?;
         let linkage = tokio::task::spawn_blocking(move || {
             let linkage = find_duplicates(&profiles, KEPT_FROM);
             (profiles, linkage)
@@ -198,6 +188,30 @@ impl App {
         tx.commit().await?;
         pair.status = status;
         Ok(pair)
+    }
+}
+
+impl App {
+    /// The keys of the contacts' custom fields an admin marked as identifying.
+    pub(crate) async fn identifying_keys(&self) -> Result<Vec<String>, AppError> {
+        let definitions = self.definitions(RecordKind::Contact).await?;
+        Ok(definitions.into_iter().filter(|d| d.identifying).map(|d| d.key).collect())
+    }
+
+    /// Reads every contact as duplicate detection reads it, in id order, a page at a time:
+    /// `each` has a page before the next is read, so what it keeps is all that stays in memory.
+    pub(crate) async fn each_profile_page(
+        &self,
+        identifying: &[String],
+        mut each: impl FnMut(Vec<ProfileRow>),
+    ) -> Result<(), AppError> {
+        let mut after: Option<ContactId> = None;
+        loop {
+            let rows = comptoir_store::duplicates::profiles_after(&self.db, after, PAGE, identifying).await?;
+            let Some(last) = rows.last() else { return Ok(()) };
+            after = Some(last.id);
+            each(rows);
+        }
     }
 }
 

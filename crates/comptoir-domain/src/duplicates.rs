@@ -60,6 +60,29 @@ impl Reason {
 /// From this score up, a pair is called a likely duplicate; below it, a possible one.
 pub const LIKELY: u8 = 70;
 
+/// What another system's id is called among a contact's identifiers: compared like an
+/// identifying custom field, and no custom field's key (keys have no spaces).
+pub const EXTERNAL_ID: &str = "external id";
+
+/// What tells a contact apart by itself, by name: the id another system knows it by, then the
+/// text or number each identifying custom field holds (`identifying` are their keys).
+pub fn identifiers(
+    external_id: Option<&str>,
+    custom_fields: &serde_json::Map<String, serde_json::Value>,
+    identifying: &[String],
+) -> Vec<(String, String)> {
+    let custom = identifying.iter().filter_map(|key| {
+        let value = match custom_fields.get(key)? {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Number(number) => number.to_string(),
+            _ => return None,
+        };
+        Some((key.clone(), value))
+    });
+    let external = external_id.map(|id| (EXTERNAL_ID.to_owned(), id.to_owned()));
+    external.into_iter().chain(custom).collect()
+}
+
 /// Whether a pair still waits for someone's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -6,7 +6,7 @@ use crate::sql::{Bind, Sql, insert_rows_then, json};
 use crate::{bind_all, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use comptoir_domain::company_merges::{CompanyMerge, CompanyPair};
-use comptoir_domain::duplicates::{DuplicatePair, Merge, MovedLinks, PairStatus, Reason};
+use comptoir_domain::duplicates::{DuplicatePair, Merge, MovedLinks, PairStatus, Reason, identifiers};
 use comptoir_domain::ids::{CompanyId, ContactId, OperationId, UserId};
 use serde::Deserialize;
 use sqlx::types::Json;
@@ -23,8 +23,8 @@ pub struct ProfileRow {
     pub company_id: Option<Uuid>,
     pub postal_code: Option<String>,
     pub street: Option<String>,
-    /// The id another system knows the contact by ([`EXTERNAL_ID`]) and the values of the
-    /// identifying custom fields asked for, by key.
+    /// The id another system knows the contact by and the values of the identifying custom
+    /// fields asked for, by key ([`identifiers`]).
     pub identifiers: Vec<(String, String)>,
 }
 
@@ -51,10 +51,6 @@ struct RawProfile {
     external_id: Option<String>,
     custom_fields: Json<serde_json::Map<String, serde_json::Value>>,
 }
-
-/// The key another system's id is compared under, beside the identifying custom fields: no
-/// custom field's key can hold a space.
-pub const EXTERNAL_ID: &str = "external id";
 
 macro_rules! select_profiles {
     () => {
@@ -101,15 +97,7 @@ pub async fn profiles_of(
 
 impl RawProfile {
     fn read(self, identifying: &[String]) -> ProfileRow {
-        let custom = identifying.iter().filter_map(|key| {
-            let value = match self.custom_fields.0.get(key)? {
-                serde_json::Value::String(text) => text.clone(),
-                serde_json::Value::Number(number) => number.to_string(),
-                _ => return None,
-            };
-            Some((key.clone(), value))
-        });
-        let external = self.external_id.map(|id| (EXTERNAL_ID.to_owned(), id));
+        let identifiers = identifiers(self.external_id.as_deref(), &self.custom_fields.0, identifying);
         ProfileRow {
             id: ContactId(self.id),
             first_name: self.first_name,
@@ -119,7 +107,7 @@ impl RawProfile {
             company_id: self.company_id,
             postal_code: self.address_postal_code,
             street: self.address_street,
-            identifiers: external.into_iter().chain(custom).collect(),
+            identifiers,
         }
     }
 }

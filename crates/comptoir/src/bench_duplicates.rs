@@ -471,22 +471,7 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
         companies.len(),
         started.elapsed().as_secs_f64()
     );
-    let db = Db::connect_for_bulk_load(database_url, true)
-        .await
-        .context("cannot open the database for loading")?;
-    let progress = bar(total, "contacts loaded");
-    let mut load = db.begin_bulk_load(&["contacts"], true).await?;
-    for chunk in companies.chunks(5_000) {
-        comptoir_store::companies::insert_many(load.tx(), chunk).await?;
-    }
-    for chunk in generated.chunks(5_000) {
-        comptoir_store::contacts::insert_many(load.tx(), chunk.iter().map(|g| (&g.contact, ""))).await?;
-        progress.inc(chunk.len() as u64);
-    }
-    load.finish().await?;
-    db.optimize().await?;
-    db.close_bulk_load().await?;
-    progress.finish();
+    load(database_url, &companies, &generated).await?;
 
     let mut by_person: HashMap<u32, Vec<u64>> = HashMap::new();
     for (index, g) in generated.iter().enumerate() {
@@ -513,6 +498,32 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
         peak
     );
     print_quality(&quality(&found, &truth));
+    Ok(())
+}
+
+/// Writes generated companies and contacts in one bulk load, as fast as the engine takes them,
+/// with a progress bar.
+pub(crate) async fn load(
+    database_url: &str,
+    companies: &[Company],
+    contacts: &[Generated],
+) -> anyhow::Result<()> {
+    let db = Db::connect_for_bulk_load(database_url, true)
+        .await
+        .context("cannot open the database for loading")?;
+    let progress = bar(contacts.len() as u64, "contacts loaded");
+    let mut load = db.begin_bulk_load(&["contacts"], true).await?;
+    for chunk in companies.chunks(5_000) {
+        comptoir_store::companies::insert_many(load.tx(), chunk).await?;
+    }
+    for chunk in contacts.chunks(5_000) {
+        comptoir_store::contacts::insert_many(load.tx(), chunk.iter().map(|g| (&g.contact, ""))).await?;
+        progress.inc(chunk.len() as u64);
+    }
+    load.finish().await?;
+    db.optimize().await?;
+    db.close_bulk_load().await?;
+    progress.finish();
     Ok(())
 }
 

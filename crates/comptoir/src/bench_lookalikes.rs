@@ -5,13 +5,12 @@
 //! timed with its peak memory. The rows it names as looking like a contact on file are
 //! checked against the truth: which contact each copy is of, and that newcomers are no one's.
 
-use crate::bench_duplicates::{Generated, bar, generate, originals};
+use crate::bench_duplicates::{Generated, generate, load, originals};
 use crate::bench_import::{import, importer};
 use anyhow::{Context, bail};
 use comptoir_app::App;
 use comptoir_domain::companies::Company;
 use comptoir_domain::contacts::ContactFields;
-use comptoir_store::Db;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -43,22 +42,7 @@ pub async fn run(database_url: &str, total: u64) -> anyhow::Result<()> {
     copies.shuffle(&mut rng);
     copies.truncate(COPIES);
 
-    let db = Db::connect_for_bulk_load(database_url, true)
-        .await
-        .context("cannot open the database for loading")?;
-    let progress = bar(on_file as u64, "contacts loaded");
-    let mut load = db.begin_bulk_load(&["contacts"], true).await?;
-    for chunk in companies.chunks(5_000) {
-        comptoir_store::companies::insert_many(load.tx(), chunk).await?;
-    }
-    for chunk in generated[..on_file].chunks(5_000) {
-        comptoir_store::contacts::insert_many(load.tx(), chunk.iter().map(|g| (&g.contact, ""))).await?;
-        progress.inc(chunk.len() as u64);
-    }
-    load.finish().await?;
-    db.optimize().await?;
-    db.close_bulk_load().await?;
-    progress.finish();
+    load(database_url, &companies, &generated[..on_file]).await?;
 
     // Each line of the file, and the contact on file it is a copy of.
     let mut rows: Vec<(&ContactFields, Option<Uuid>)> = generated[on_file..originals]

@@ -5,14 +5,12 @@
 
 use super::App;
 use crate::AppError;
-use crate::duplicates::{PAGE, profile};
+use crate::duplicates::profile;
 use comptoir_domain::contacts::ContactFields;
-use comptoir_domain::duplicates::LIKELY;
-use comptoir_domain::ids::ContactId;
+use comptoir_domain::duplicates::{LIKELY, identifiers};
 use comptoir_domain::imports::Lookalike;
-use comptoir_domain::kinds::RecordKind;
 use comptoir_match::{Lookup, OnFile, Person, Profile, Sounds};
-use comptoir_store::duplicates::{EXTERNAL_ID, profiles_of};
+use comptoir_store::duplicates::profiles_of;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -37,22 +35,11 @@ pub(super) struct NewRow {
 impl App {
     /// Gathers every contact on file, page by page; `None` when there are none.
     pub(super) async fn contacts_on_file(&self) -> Result<Option<ContactsOnFile>, AppError> {
-        let identifying: Vec<String> = self
-            .definitions(RecordKind::Contact)
-            .await?
-            .into_iter()
-            .filter(|d| d.identifying)
-            .map(|d| d.key)
-            .collect();
+        let identifying = self.identifying_keys().await?;
         let sounds = Sounds::default();
         let contacts = comptoir_store::contacts::count(&self.db).await?;
         let mut gathering = OnFile::with_capacity(usize::try_from(contacts).unwrap_or_default());
-        let mut after: Option<ContactId> = None;
-        loop {
-            let rows =
-                comptoir_store::duplicates::profiles_after(&self.db, after, PAGE, &identifying).await?;
-            let Some(last) = rows.last() else { break };
-            after = Some(last.id);
+        self.each_profile_page(&identifying, |rows| {
             for mut row in rows {
                 // A row sharing an email or a phone with a contact on file updates that contact:
                 // only rows that share neither are compared, so how common each is need not be
@@ -61,7 +48,8 @@ impl App {
                 row.phones.clear();
                 gathering.add(&profile(&row, &sounds));
             }
-        }
+        })
+        .await?;
         let lookup = gathering.finish();
         Ok((!lookup.is_empty()).then_some(ContactsOnFile { lookup, identifying, sounds }))
     }
@@ -71,16 +59,8 @@ impl ContactsOnFile {
     /// A row's contact as duplicate detection reads it, at the company it will join.
     pub(super) fn new_row(&self, line: u64, fields: &ContactFields, company: Option<Uuid>) -> NewRow {
         let emails: Vec<String> = fields.emails.iter().map(|e| e.address.as_str().to_owned()).collect();
-        let custom = self.identifying.iter().filter_map(|key| {
-            let value = match fields.custom_fields.get(key)? {
-                serde_json::Value::String(text) => text.clone(),
-                serde_json::Value::Number(number) => number.to_string(),
-                _ => return None,
-            };
-            Some((key.clone(), value))
-        });
-        let external = fields.external_id.iter().map(|id| (EXTERNAL_ID.to_owned(), id.clone()));
-        let identifiers: Vec<(String, String)> = external.chain(custom).collect();
+        let identifiers =
+            identifiers(fields.external_id.as_deref(), &fields.custom_fields, &self.identifying);
         // A row that shared an email or a phone with a contact on file would be about that
         // contact: those that reach this point differ on both from every contact, the same
         // person's as much as a stranger's, so their difference says nothing and is left out.

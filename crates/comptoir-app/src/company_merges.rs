@@ -68,6 +68,8 @@ impl App {
         // The contacts that came are found by the survivor's name from now on.
         comptoir_store::contacts::set_company_search(&mut tx, survivor.id, &fold(&changed.fields.name))
             .await?;
+        comptoir_store::duplicates::hand_pairs_over::<CompanyPair>(&mut tx, merged.id.0, survivor.id.0)
+            .await?;
         comptoir_store::duplicates::forget_pairs_of::<CompanyPair>(&mut tx, merged.id.0).await?;
         self.remove::<Companies>(&mut tx, actor, &merged, None, Some(operation)).await?;
         let merge = CompanyMerge {

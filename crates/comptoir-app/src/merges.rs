@@ -72,6 +72,8 @@ impl App {
         }
         // The merged contact goes first: the survivor may take its external id, which is one
         // contact's at a time.
+        comptoir_store::duplicates::hand_pairs_over::<DuplicatePair>(&mut tx, merged.id.0, survivor.id.0)
+            .await?;
         comptoir_store::duplicates::forget_pairs_of::<DuplicatePair>(&mut tx, merged.id.0).await?;
         self.remove::<Contacts>(&mut tx, actor, &merged, None, Some(operation)).await?;
         self.store_change::<Contacts>(&mut tx, actor, &survivor, &changed, None, Some(operation)).await?;

@@ -313,6 +313,60 @@ pub async fn set_status<P: StoredPair>(tx: &mut Tx, id: Uuid, status: PairStatus
     Ok(())
 }
 
+#[derive(FromRow)]
+struct Partners {
+    id: Uuid,
+    first_id: Uuid,
+    second_id: Uuid,
+}
+
+/// Hands the pairs of `merged` over to `survivor`, which now holds what made them: a pair still
+/// to review stays to review, and one someone dismissed stays dismissed, so a later scan does
+/// not ask again what was answered. Where the survivor already has a pair with the same
+/// record, that pair stands; the older record of each pair stays first. Before
+/// [`forget_pairs_of`] drops what is left of `merged`'s.
+pub async fn hand_pairs_over<P: StoredPair>(
+    tx: &mut Tx,
+    merged: Uuid,
+    survivor: Uuid,
+) -> Result<u64, StoreError> {
+    let mut sql = Sql::new("SELECT id, first_id, second_id FROM ");
+    sql.push(P::PAIRS).push(" WHERE first_id IN ");
+    sql.values([[Bind::Uuid(merged), Bind::Uuid(survivor)]]);
+    sql.push(" OR second_id IN ");
+    sql.values([[Bind::Uuid(merged), Bind::Uuid(survivor)]]);
+    let (text, binds) = sql.into_parts(tx.dialect());
+    let pairs: Vec<Partners> = on_tx!(tx, |conn| {
+        bind_all!(sqlx::query_as(AssertSqlSafe(text)), binds).fetch_all(&mut *conn).await
+    })?;
+    let partner = |pair: &Partners, of: Uuid| {
+        if pair.first_id == of {
+            Some(pair.second_id)
+        } else {
+            (pair.second_id == of).then_some(pair.first_id)
+        }
+    };
+    let mut taken: std::collections::HashSet<Uuid> =
+        pairs.iter().filter_map(|pair| partner(pair, survivor)).collect();
+    taken.insert(survivor);
+    taken.insert(merged);
+    let mut handed = 0;
+    for pair in &pairs {
+        let Some(other) = partner(pair, merged).filter(|other| taken.insert(*other)) else { continue };
+        let (first, second) = if survivor < other { (survivor, other) } else { (other, survivor) };
+        let mut sql = Sql::new("UPDATE ");
+        sql.push(P::PAIRS)
+            .push(" SET first_id = ")
+            .bind(Bind::Uuid(first))
+            .push(", second_id = ")
+            .bind(Bind::Uuid(second))
+            .push(" WHERE id = ")
+            .bind(Bind::Uuid(pair.id));
+        handed += execute(tx, sql).await?;
+    }
+    Ok(handed)
+}
+
 /// Drops every pair `record` is one of: it was merged away.
 pub async fn forget_pairs_of<P: StoredPair>(tx: &mut Tx, record: Uuid) -> Result<(), StoreError> {
     let mut sql = Sql::new("DELETE FROM ");

@@ -2,7 +2,7 @@
 //! pairs the last scan found, a pair compared field by field with the company that stays and
 //! each field's value chosen, the merge done, and its undo.
 
-use super::duplicates::{ComparePage, Line, ListPage, MergePage, Pairs, Row, last_scan, moved, reasons};
+use super::duplicates::{ComparePage, Kin, Line, ListPage, MergePage, Pairs, Row, last_scan, moved, reasons};
 use super::errors::PageError;
 use super::path::PagePath;
 use super::records::choice_key;
@@ -164,6 +164,24 @@ async fn compare_page(
         .collect();
     let may_merge =
         visitor.actor.can_modify(first.fields.owner_id) && visitor.actor.can_modify(second.fields.owner_id);
+    let mut group = Vec::new();
+    for compared in [&first, &second] {
+        for kin in state.app.company_duplicates_of(&visitor.actor, compared.id).await? {
+            let other = if kin.first_id == compared.id { kin.second_id } else { kin.first_id };
+            if kin.id == pair.id {
+                continue;
+            }
+            if let Ok(other) = state.app.get::<Companies>(&visitor.actor, other).await {
+                let compare = format!("{}/{}", Pairs::Companies.base(), kin.id);
+                group.push(Kin {
+                    of: compared.fields.name.clone(),
+                    name: named(&other),
+                    score: kin.score,
+                    compare,
+                });
+            }
+        }
+    }
     Ok(ComparePage {
         of: Pairs::Companies,
         pair_id: pair.id,
@@ -176,6 +194,7 @@ async fn compare_page(
         rows,
         may_merge,
         error,
+        group,
         page,
     })
 }

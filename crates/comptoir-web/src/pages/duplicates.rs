@@ -196,6 +196,17 @@ pub(super) struct ComparePage {
     pub rows: Vec<Row>,
     pub may_merge: bool,
     pub error: Option<String>,
+    /// The other open pairs either record is one of: with this one, a group to go through.
+    pub group: Vec<Kin>,
+}
+
+/// Another open pair one of the compared records is in: the third record, its score, and where
+/// the pair is compared.
+pub(super) struct Kin {
+    pub of: String,
+    pub name: (String, String),
+    pub score: u8,
+    pub compare: String,
 }
 
 fn value(page: &Chrome, contact: &Contact, field: MergeField, users: &[User]) -> String {
@@ -258,6 +269,24 @@ async fn compare_page(
         .collect();
     let may_merge =
         visitor.actor.can_modify(first.fields.owner_id) && visitor.actor.can_modify(second.fields.owner_id);
+    let mut group = Vec::new();
+    for compared in [&first, &second] {
+        for kin in state.app.duplicates_of(&visitor.actor, compared.id).await? {
+            let other = if kin.first_id == compared.id { kin.second_id } else { kin.first_id };
+            if kin.id == pair.id {
+                continue;
+            }
+            if let Ok(other) = state.app.get::<Contacts>(&visitor.actor, other).await {
+                let compare = format!("{}/{}", Pairs::Contacts.base(), kin.id);
+                group.push(Kin {
+                    of: compared.fields.display_name(),
+                    name: named(&other),
+                    score: kin.score,
+                    compare,
+                });
+            }
+        }
+    }
     Ok(ComparePage {
         of: Pairs::Contacts,
         pair_id: pair.id,
@@ -270,6 +299,7 @@ async fn compare_page(
         rows,
         may_merge,
         error,
+        group,
         page,
     })
 }

@@ -16,6 +16,7 @@ on_both_databases!(
     an_identifying_custom_field_decides_who_is_who,
     a_base_of_a_thousand_contacts_is_read_against_its_own_estimate,
     a_merge_keeps_the_id_another_system_knows_the_person_by,
+    a_merge_hands_the_merged_contacts_pairs_to_the_survivor,
 );
 
 async fn contact(s: &TestServer, token: &str, body: Value) -> String {
@@ -486,4 +487,72 @@ async fn a_merge_keeps_the_id_another_system_knows_the_person_by(s: TestServer) 
             );
         }
     }
+}
+
+async fn a_merge_hands_the_merged_contacts_pairs_to_the_survivor(s: TestServer) {
+    let same_phone = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Hélène", "last_name": "Lefèvre", "phones": ["06 12 34 56 78"]}),
+    )
+    .await;
+    let same_email = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Hélène", "last_name": "Lefèvre", "emails": ["helene.lefevre@exemple.fr"]}),
+    )
+    .await;
+    let merged = contact(
+        &s,
+        &s.admin,
+        json!({"first_name": "Helene", "last_name": "Lefevre", "phones": ["+33612345678"],
+            "emails": ["helene.lefevre@exemple.fr"]}),
+    )
+    .await;
+    // The survivor looks like nobody yet: whoever merges may choose any contact to keep.
+    let survivor = contact(&s, &s.admin, json!({"first_name": "Lena", "last_name": "Marchal"})).await;
+    scan(&s).await;
+    let open = pairs(&s, "open").await;
+    let to_review = pair_of(&open, &merged, &same_phone).expect("the same phone").clone();
+    let answered = pair_of(&open, &merged, &same_email).expect("the same email")["id"].clone();
+    assert!(pair_of(&open, &survivor, &same_phone).is_none(), "{open:?}");
+    // Seen from the comparison, the pairs around it make one group.
+    let browser = s.signed_in(comptoir_testkit::ADMIN_EMAIL).await;
+    let compared =
+        browser.get(&format!("/duplicates/{}", to_review["id"].as_str().unwrap_or_default())).await;
+    assert!(
+        compared.contains(&format!("href=\"/duplicates/{}\"", answered.as_str().unwrap_or_default())),
+        "{}",
+        compared.text
+    );
+    let dismissed = s
+        .post(
+            &format!("/api/v1/duplicates/{}/dismiss", answered.as_str().unwrap_or_default()),
+            &s.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(dismissed.status, StatusCode::OK);
+
+    let done = s
+        .post(
+            "/api/v1/merges",
+            &s.admin,
+            json!({"survivor_id": survivor, "merged_id": merged, "take_from_merged": ["first_name", "last_name"]}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::CREATED, "{:?}", done.body);
+    let open = pairs(&s, "open").await;
+    let handed =
+        pair_of(&open, &survivor, &same_phone).expect("the pair still to review, now the survivor's");
+    assert_eq!(handed["id"], to_review["id"]);
+    assert_eq!(handed["first_id"], same_phone, "the older contact stays first");
+    let dismissed = pairs(&s, "dismissed").await;
+    assert_eq!(pair_of(&dismissed, &survivor, &same_email).map(|p| p["id"].clone()), Some(answered));
+    assert!(open.iter().chain(&dismissed).all(|p| p["first_id"] != merged && p["second_id"] != merged));
+    // The survivor now holds what made both pairs: a scan finds them again, and asks only
+    // about the one nobody answered.
+    scan(&s).await;
+    assert!(pair_of(&pairs(&s, "open").await, &survivor, &same_phone).is_some());
+    assert!(pair_of(&pairs(&s, "open").await, &survivor, &same_email).is_none(), "answered once");
 }

@@ -2,20 +2,31 @@
 //! made from, in the reader's language.
 
 use crate::i18n::Lang;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use comptoir_app::companies::Companies;
+use comptoir_app::orders::Orders;
 use comptoir_app::quotes::Quotes;
 use comptoir_app::{App, AppError};
 use comptoir_domain::address::Address;
-use comptoir_domain::ids::QuoteId;
+use comptoir_domain::ids::{CompanyId, OrderId, QuoteId};
 use comptoir_domain::lines::{Discount, Line, Totals};
 use comptoir_domain::money::Money;
+use comptoir_domain::orders::Order;
 use comptoir_domain::quotes::Quote;
 use comptoir_domain::seller::Seller;
 use comptoir_domain::users::Actor;
 use comptoir_pdf::{Row, Sheet, Total};
 use rust_decimal::Decimal;
+
+/// The language an API client asks a document in (`Accept-Language`), English unless French
+/// is asked for.
+pub fn reader(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language)
+}
 
 /// A decimal as the language writes it: `5,5` in French, `5.5` in English.
 pub fn decimal(lang: Lang, value: Decimal) -> String {
@@ -109,6 +120,66 @@ fn columns(lang: Lang) -> [String; 5] {
     ["description", "quantity", "unit-price", "vat", "amount"].map(|c| lang.t(&format!("print-column-{c}")))
 }
 
+/// The customer as printed: the company, the person, then the company's billing address (or
+/// its first).
+fn customer_lines(company: Option<String>, contact: Option<String>, addresses: &[Address]) -> Vec<String> {
+    let mut customer = Vec::new();
+    customer.extend(company);
+    customer.extend(contact);
+    let billing = addresses.iter().find(|a| {
+        a.label.as_deref().is_some_and(|l| ["facturation", "billing"].contains(&l.to_lowercase().as_str()))
+    });
+    customer.extend(billing.or(addresses.first()).map(address_lines).unwrap_or_default());
+    customer
+}
+
+/// An order as its customer reads it, confirming what was bought: the seller, the customer,
+/// the quote it came from, the lines, the totals per VAT rate, the payment terms and the
+/// mentions the law asks of a business document.
+pub fn order_sheet(
+    order: &Order,
+    quote_number: Option<&str>,
+    seller: &Seller,
+    addresses: &[Address],
+    lang: Lang,
+) -> Sheet {
+    let f = &order.fields;
+    let customer = customer_lines(
+        order.company.as_ref().map(|c| c.name.clone()),
+        order.contact.as_ref().map(|c| c.name.clone()),
+        addresses,
+    );
+    let mut facts = vec![(lang.t("print-ordered-on"), lang.day(f.ordered_on))];
+    facts.extend(quote_number.map(|number| (lang.t("print-quote"), number.to_owned())));
+    facts.extend(f.external_id.as_ref().map(|reference| (lang.t("print-your-reference"), reference.clone())));
+    let mut paragraphs = Vec::new();
+    if let Some(terms) = &seller.payment_terms {
+        paragraphs.push((lang.t("print-payment-terms"), terms.clone()));
+    }
+    if let Some(notes) = &f.notes {
+        paragraphs.push((lang.t("print-notes"), notes.clone()));
+    }
+    let capital = lang.t("print-capital");
+    Sheet {
+        title: lang.t("print-order-confirmation"),
+        number: order.number.clone(),
+        language: lang.code().to_owned(),
+        seller: seller_lines(seller, lang),
+        customer_heading: lang.t("print-customer"),
+        customer,
+        facts,
+        columns: columns(lang),
+        rows: rows(&f.lines, lang),
+        totals: totals(&order.totals, lang),
+        paragraphs,
+        mentions: vec![lang.t("print-late-payment")],
+        signature: None,
+        footer: seller.registration(&capital, |m| lang.amount(m)),
+        page: lang.t("print-page"),
+        logo: None,
+    }
+}
+
 /// A quote as its customer reads it: the seller, the customer, the lines, the totals per VAT
 /// rate, the payment terms, the mentions the law asks of it and the acceptance box.
 /// `addresses` are the customer company's: the billing one is printed, else the first.
@@ -127,13 +198,7 @@ pub fn quote_sheet(quote: &Quote, seller: &Seller, addresses: &[Address], lang: 
             quote.contact.as_ref().map(|c| c.name.clone()),
         ),
     };
-    let mut customer = Vec::new();
-    customer.extend(company);
-    customer.extend(contact);
-    let billing = addresses.iter().find(|a| {
-        a.label.as_deref().is_some_and(|l| ["facturation", "billing"].contains(&l.to_lowercase().as_str()))
-    });
-    customer.extend(billing.or(addresses.first()).map(address_lines).unwrap_or_default());
+    let customer = customer_lines(company, contact, addresses);
     let mut facts = vec![
         (lang.t("print-issued-on"), lang.day(f.issued_on)),
         (lang.t("print-valid-until"), lang.day(f.valid_until)),
@@ -189,6 +254,17 @@ impl IntoResponse for Printed {
     }
 }
 
+/// The addresses of the customer company, where it prints from; none for a company the reader
+/// may not see.
+async fn company_addresses(app: &App, actor: &Actor, company: Option<CompanyId>) -> Vec<Address> {
+    match company {
+        Some(company) => {
+            app.get::<Companies>(actor, company).await.map(|c| c.fields.addresses).unwrap_or_default()
+        }
+        None => Vec::new(),
+    }
+}
+
 /// Reads quote `id` and everything printed with it: the sheet, and the quote's number to name
 /// the file after.
 pub async fn quote_sheet_of(
@@ -199,21 +275,45 @@ pub async fn quote_sheet_of(
 ) -> Result<(Sheet, String), AppError> {
     let quote = app.get::<Quotes>(actor, id).await?;
     let (seller, _) = app.seller().await?;
-    let addresses = match quote.fields.company_id {
-        Some(company) => {
-            app.get::<Companies>(actor, company).await.map(|c| c.fields.addresses).unwrap_or_default()
-        }
-        None => Vec::new(),
-    };
+    let addresses = company_addresses(app, actor, quote.fields.company_id).await;
     let mut sheet = quote_sheet(&quote, &seller, &addresses, lang);
     sheet.logo = app.seller_logo().await?.map(|logo| logo.content);
     Ok((sheet, quote.number))
 }
 
-/// Reads quote `id` and prints it. Laying out and writing the PDF is a few milliseconds of
-/// CPU, done off the request threads.
+/// Reads order `id` and everything printed with it: the sheet, and the order's number to name
+/// the file after. The seller prints as it stands now.
+pub async fn order_sheet_of(
+    app: &App,
+    actor: &Actor,
+    id: OrderId,
+    lang: Lang,
+) -> Result<(Sheet, String), AppError> {
+    let order = app.get::<Orders>(actor, id).await?;
+    let (seller, _) = app.seller().await?;
+    let addresses = company_addresses(app, actor, order.fields.company_id).await;
+    let quote_number = match order.fields.quote_id {
+        Some(quote) => app.get::<Quotes>(actor, quote).await.ok().map(|q| q.number),
+        None => None,
+    };
+    let mut sheet = order_sheet(&order, quote_number.as_deref(), &seller, &addresses, lang);
+    sheet.logo = app.seller_logo().await?.map(|logo| logo.content);
+    Ok((sheet, order.number))
+}
+
+/// Reads quote `id` and prints it.
 pub async fn print_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> Result<Printed, AppError> {
-    let (sheet, file_name) = quote_sheet_of(app, actor, id, lang).await?;
+    print(quote_sheet_of(app, actor, id, lang).await?).await
+}
+
+/// Reads order `id` and prints it.
+pub async fn print_order(app: &App, actor: &Actor, id: OrderId, lang: Lang) -> Result<Printed, AppError> {
+    print(order_sheet_of(app, actor, id, lang).await?).await
+}
+
+/// Lays out and writes a sheet as a PDF: a few milliseconds of CPU, done off the request
+/// threads.
+async fn print((sheet, file_name): (Sheet, String)) -> Result<Printed, AppError> {
     let bytes = tokio::task::spawn_blocking(move || comptoir_pdf::render(&sheet))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -224,5 +324,11 @@ pub async fn print_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> R
 /// Reads quote `id` and answers it as a web page.
 pub async fn show_quote(app: &App, actor: &Actor, id: QuoteId, lang: Lang) -> Result<Response, AppError> {
     let (sheet, file_name) = quote_sheet_of(app, actor, id, lang).await?;
+    Ok(crate::sheet_page::sheet_page(&sheet, &file_name))
+}
+
+/// Reads order `id` and answers it as a web page.
+pub async fn show_order(app: &App, actor: &Actor, id: OrderId, lang: Lang) -> Result<Response, AppError> {
+    let (sheet, file_name) = order_sheet_of(app, actor, id, lang).await?;
     Ok(crate::sheet_page::sheet_page(&sheet, &file_name))
 }

@@ -41,7 +41,7 @@ use utoipa::{Modify, OpenApi};
         super::quotes::list, super::quotes::create, super::quotes::read, super::quotes::update,
         super::quotes::remove, super::quotes::send, super::quotes::accept, super::quotes::refuse, super::quotes::pdf, super::quotes::html, super::quotes::copy,
         super::orders::list, super::orders::receive, super::orders::read, super::orders::update,
-        super::orders::remove,
+        super::orders::remove, super::orders::pdf, super::orders::html,
         super::settings::seller, super::settings::set_seller, super::settings::logo, super::settings::set_logo,
         super::settings::remove_logo,
         super::settings::service_levels, super::settings::set_service_levels,

@@ -6,8 +6,8 @@ use crate::extract::{Caller, IfMatch, JsonBody, ListParams};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_app::orders::{Orders, Received};
 use comptoir_domain::ids::OrderId;
@@ -18,6 +18,39 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orders", get(list).post(receive))
         .route("/orders/{id}", get(read).patch(update).delete(remove))
+        .route("/orders/{id}/pdf", get(pdf))
+        .route("/orders/{id}/html", get(html))
+}
+
+/// The order's confirmation as a PDF document, in the language of `Accept-Language` (French
+/// or English): the seller as the settings name it now, the customer, the quote it came from,
+/// the lines, the VAT breakdown, the payment terms and the mentions French law asks of a
+/// business document.
+#[utoipa::path(get, path = "/api/v1/orders/{id}/pdf", tag = "orders",
+    params(("id" = OrderId, Path), ("Accept-Language" = Option<String>, Header, description = "fr or en")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<OrderId>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let printed =
+        crate::printing::print_order(&state.app, &actor, id, crate::printing::reader(&headers)).await?;
+    Ok(printed.into_response())
+}
+
+/// The order's confirmation as one self-contained web page, saying what its PDF says.
+#[utoipa::path(get, path = "/api/v1/orders/{id}/html", tag = "orders",
+    params(("id" = OrderId, Path), ("Accept-Language" = Option<String>, Header, description = "fr or en")),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem)))]
+pub async fn html(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RecordId(id): RecordId<OrderId>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    Ok(crate::printing::show_order(&state.app, &actor, id, crate::printing::reader(&headers)).await?)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -3,7 +3,6 @@
 use super::{RecordId, kinds, versioned};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Caller, IdempotencyKey, IfMatch, JsonBody, ListParams};
-use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -180,14 +179,6 @@ pub async fn remove(
     kinds::remove::<Quotes>(&state, &actor, id, if_match).await
 }
 
-/// The language a document is asked for in, English unless French is asked for.
-fn reader(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(Lang::En, Lang::from_accept_language)
-}
-
 /// The quote as a PDF document, in the language of `Accept-Language` (French or English):
 /// the seller's identity from the settings, the customer, the lines, the VAT breakdown, the
 /// payment terms, the mentions French law asks of a business document and a box for the
@@ -201,7 +192,8 @@ pub async fn pdf(
     RecordId(id): RecordId<QuoteId>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let printed = crate::printing::print_quote(&state.app, &actor, id, reader(&headers)).await?;
+    let printed =
+        crate::printing::print_quote(&state.app, &actor, id, crate::printing::reader(&headers)).await?;
     Ok(printed.into_response())
 }
 
@@ -216,7 +208,7 @@ pub async fn html(
     RecordId(id): RecordId<QuoteId>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    Ok(crate::printing::show_quote(&state.app, &actor, id, reader(&headers)).await?)
+    Ok(crate::printing::show_quote(&state.app, &actor, id, crate::printing::reader(&headers)).await?)
 }
 
 /// Copy a quote into a new draft (same deal, customer, currency, lines, terms and notes; a new

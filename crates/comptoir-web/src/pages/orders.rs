@@ -9,7 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use comptoir_app::AppError;
 use comptoir_app::orders::Orders;
@@ -19,7 +19,28 @@ use comptoir_pdf::{Row, Total};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/orders/{id}", get(show)).route("/orders/{id}/status", post(set_status))
+    Router::new()
+        .route("/orders/{id}", get(show))
+        .route("/orders/{id}/status", post(set_status))
+        .route("/orders/{id}/pdf", get(pdf))
+        .route("/orders/{id}/document", get(document))
+}
+
+async fn pdf(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<OrderId>,
+) -> Result<Response, PageError> {
+    Ok(printing::print_order(&state.app, &visitor.actor, id, visitor.lang).await?.into_response())
+}
+
+/// The order's confirmation as its customer reads it, as a page to print or save.
+async fn document(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<OrderId>,
+) -> Result<Response, PageError> {
+    Ok(printing::show_order(&state.app, &visitor.actor, id, visitor.lang).await?)
 }
 
 #[derive(Template)]

@@ -2021,6 +2021,9 @@ async fn a_quote_is_written_from_its_deal_sent_accepted_and_printed(s: TestServe
     let order_page = browser.get(&order).await;
     assert!(order_page.contains("Caisse tactile") && order_page.contains("Confirmée"), "{}", order_page.text);
     assert!(order_page.contains(&format!("href=\"{quote}\"")), "the order links its quote");
+    let confirmation = browser.get(&format!("{order}/document")).await;
+    assert!(confirmation.contains("Confirmation de commande") && confirmation.contains("Caisse tactile"));
+    assert!(browser.get(&format!("{order}/pdf")).await.text.starts_with("%PDF-"));
     let fulfilled = browser.post(&format!("{order}/status"), &[("to", "fulfilled"), ("version", "1")]).await;
     assert_eq!(fulfilled.location(), Some(order.as_str()));
     assert!(browser.get(&order).await.contains("Livrée"));

@@ -211,6 +211,33 @@ async fn accepting_a_quote_makes_its_order_and_wins_its_deal(s: TestServer) {
     assert_eq!(order.body["lines"], accepted.body["lines"]);
     assert_eq!(order.body["totals"], accepted.body["totals"]);
     assert_eq!(order.body["company"]["name"], "Atelier Dupont");
+    // Its confirmation prints, naming the quote it came from, as a PDF and as a page.
+    let quote_number = created.body["number"].as_str().unwrap_or_default().to_owned();
+    let printed = s
+        .client
+        .get(format!("{}/api/v1/orders/{order_id}/pdf", s.base_url))
+        .bearer_auth(&seller)
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(printed.headers()["content-type"], "application/pdf");
+    let text = pdf_extract::extract_text_from_mem(&printed.bytes().await.expect("bytes")).expect("text");
+    let shown = s.download(&format!("/api/v1/orders/{order_id}/html"), &seller).await.2;
+    let shown = String::from_utf8_lossy(&shown);
+    for expected in [
+        format!("C-{}-0001", year()),
+        quote_number,
+        "Atelier Dupont".to_owned(),
+        "Refonte du site".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected:?} missing from {text:?}");
+        assert!(shown.contains(&expected), "{expected:?} missing from {shown}");
+    }
+    assert!(text.contains("CONFIRMATION DE COMMANDE") && text.contains("40 €"), "{text}");
+    assert!(shown.contains("Order confirmation"), "English unless French is asked for");
+    let missing = s.get("/api/v1/orders/01935f2e-0000-7000-8000-000000000000/pdf", &seller).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let won = s.get(&format!("/api/v1/deals/{deal}"), &seller).await;
     assert_eq!(won.body["status"], "won");
     assert_eq!(won.body["stage_id"], pipeline["stages"][3]["id"]);

@@ -120,6 +120,51 @@ fn columns(lang: Lang) -> [String; 5] {
     ["description", "quantity", "unit-price", "vat", "amount"].map(|c| lang.t(&format!("print-column-{c}")))
 }
 
+/// Who a document is from and to, and what it is.
+struct Party<'a> {
+    title: String,
+    number: &'a str,
+    seller: &'a Seller,
+    customer: Vec<String>,
+    facts: Vec<(String, String)>,
+}
+
+/// What a document sells, and on what terms.
+struct Content<'a> {
+    lines: &'a [Line],
+    totals: &'a Totals,
+    terms: Option<&'a String>,
+    notes: Option<&'a String>,
+}
+
+/// What a quote and an order print alike: the parties, the table, the totals, the payment
+/// terms and notes, the seller's registration at the foot; no mention and no acceptance box,
+/// which each document adds as it needs.
+fn sheet(party: Party<'_>, content: Content<'_>, lang: Lang) -> Sheet {
+    let mut paragraphs = Vec::new();
+    paragraphs.extend(content.terms.map(|terms| (lang.t("print-payment-terms"), terms.clone())));
+    paragraphs.extend(content.notes.map(|notes| (lang.t("print-notes"), notes.clone())));
+    let capital = lang.t("print-capital");
+    Sheet {
+        title: party.title,
+        number: party.number.to_owned(),
+        language: lang.code().to_owned(),
+        seller: seller_lines(party.seller, lang),
+        customer_heading: lang.t("print-customer"),
+        customer: party.customer,
+        facts: party.facts,
+        columns: columns(lang),
+        rows: rows(content.lines, lang),
+        totals: totals(content.totals, lang),
+        paragraphs,
+        mentions: Vec::new(),
+        signature: None,
+        footer: party.seller.registration(&capital, |m| lang.amount(m)),
+        page: lang.t("print-page"),
+        logo: None,
+    }
+}
+
 /// The customer as printed: the company, the person, then the company's billing address (or
 /// its first).
 fn customer_lines(company: Option<String>, contact: Option<String>, addresses: &[Address]) -> Vec<String> {
@@ -152,31 +197,24 @@ pub fn order_sheet(
     let mut facts = vec![(lang.t("print-ordered-on"), lang.day(f.ordered_on))];
     facts.extend(quote_number.map(|number| (lang.t("print-quote"), number.to_owned())));
     facts.extend(f.external_id.as_ref().map(|reference| (lang.t("print-your-reference"), reference.clone())));
-    let mut paragraphs = Vec::new();
-    if let Some(terms) = &seller.payment_terms {
-        paragraphs.push((lang.t("print-payment-terms"), terms.clone()));
-    }
-    if let Some(notes) = &f.notes {
-        paragraphs.push((lang.t("print-notes"), notes.clone()));
-    }
-    let capital = lang.t("print-capital");
     Sheet {
-        title: lang.t("print-order-confirmation"),
-        number: order.number.clone(),
-        language: lang.code().to_owned(),
-        seller: seller_lines(seller, lang),
-        customer_heading: lang.t("print-customer"),
-        customer,
-        facts,
-        columns: columns(lang),
-        rows: rows(&f.lines, lang),
-        totals: totals(&order.totals, lang),
-        paragraphs,
         mentions: vec![lang.t("print-late-payment")],
-        signature: None,
-        footer: seller.registration(&capital, |m| lang.amount(m)),
-        page: lang.t("print-page"),
-        logo: None,
+        ..sheet(
+            Party {
+                title: lang.t("print-order-confirmation"),
+                number: &order.number,
+                seller,
+                customer,
+                facts,
+            },
+            Content {
+                lines: &f.lines,
+                totals: &order.totals,
+                terms: seller.payment_terms.as_ref(),
+                notes: f.notes.as_ref(),
+            },
+            lang,
+        )
     }
 }
 
@@ -204,34 +242,18 @@ pub fn quote_sheet(quote: &Quote, seller: &Seller, addresses: &[Address], lang: 
         (lang.t("print-valid-until"), lang.day(f.valid_until)),
     ];
     facts.extend(quote.deal.as_ref().map(|deal| (lang.t("print-deal"), deal.title.clone())));
-    let mut paragraphs = Vec::new();
-    if let Some(terms) = f.payment_terms.as_ref().or(seller.payment_terms.as_ref()) {
-        paragraphs.push((lang.t("print-payment-terms"), terms.clone()));
-    }
-    if let Some(notes) = &f.notes {
-        paragraphs.push((lang.t("print-notes"), notes.clone()));
-    }
-    let capital = lang.t("print-capital");
+    let terms = f.payment_terms.as_ref().or(seller.payment_terms.as_ref());
     Sheet {
-        title: lang.t("print-quote"),
-        number: quote.number.clone(),
-        language: lang.code().to_owned(),
-        seller: seller_lines(seller, lang),
-        customer_heading: lang.t("print-customer"),
-        customer,
-        facts,
-        columns: columns(lang),
-        rows: rows(&f.lines, lang),
-        totals: totals(&quote.totals, lang),
-        paragraphs,
         mentions: vec![
             lang.t1("print-validity", "day", lang.day(f.valid_until)),
             lang.t("print-late-payment"),
         ],
         signature: Some((lang.t("print-signature"), lang.t("print-signature-hint"))),
-        footer: seller.registration(&capital, |m| lang.amount(m)),
-        page: lang.t("print-page"),
-        logo: None,
+        ..sheet(
+            Party { title: lang.t("print-quote"), number: &quote.number, seller, customer, facts },
+            Content { lines: &f.lines, totals: &quote.totals, terms, notes: f.notes.as_ref() },
+            lang,
+        )
     }
 }
 

@@ -49,6 +49,17 @@ async fn at_once(s: &TestServer, path: &str, bodies: Vec<Value>) -> Vec<(StatusC
     requests.join_all().await
 }
 
+/// A printed document at `path`, asked for by `token` in `language` (`Accept-Language`).
+async fn asked_in(s: &TestServer, path: &str, token: &str, language: &str) -> reqwest::Response {
+    s.client
+        .get(format!("{}{path}", s.base_url))
+        .bearer_auth(token)
+        .header("accept-language", language)
+        .send()
+        .await
+        .expect("an answer")
+}
+
 async fn quote(s: &TestServer, token: &str, body: Value) -> Answer {
     s.post("/api/v1/quotes", token, body).await
 }
@@ -213,14 +224,7 @@ async fn accepting_a_quote_makes_its_order_and_wins_its_deal(s: TestServer) {
     assert_eq!(order.body["company"]["name"], "Atelier Dupont");
     // Its confirmation prints, naming the quote it came from, as a PDF and as a page.
     let quote_number = created.body["number"].as_str().unwrap_or_default().to_owned();
-    let printed = s
-        .client
-        .get(format!("{}/api/v1/orders/{order_id}/pdf", s.base_url))
-        .bearer_auth(&seller)
-        .header("accept-language", "fr")
-        .send()
-        .await
-        .expect("an answer");
+    let printed = asked_in(&s, &format!("/api/v1/orders/{order_id}/pdf"), &seller, "fr").await;
     assert_eq!(printed.headers()["content-type"], "application/pdf");
     let text = pdf_extract::extract_text_from_mem(&printed.bytes().await.expect("bytes")).expect("text");
     let shown = s.download(&format!("/api/v1/orders/{order_id}/html"), &seller).await.2;
@@ -530,14 +534,7 @@ async fn a_quote_prints_to_a_pdf_and_a_page_in_the_readers_language(s: TestServe
     )
     .await;
     let path = format!("/api/v1/quotes/{}/pdf", created.id());
-    let response = s
-        .client
-        .get(format!("{}{path}", s.base_url))
-        .bearer_auth(&s.admin)
-        .header("accept-language", "fr-FR,fr;q=0.9")
-        .send()
-        .await
-        .expect("an answer");
+    let response = asked_in(&s, &path, &s.admin, "fr-FR,fr;q=0.9").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let disposition = response.headers()["content-disposition"].to_str().unwrap_or_default().to_owned();
@@ -558,25 +555,11 @@ async fn a_quote_prints_to_a_pdf_and_a_page_in_the_readers_language(s: TestServe
     ] {
         assert!(text.contains(expected), "{expected:?} missing from {text:?}");
     }
-    let english = s
-        .client
-        .get(format!("{}{path}", s.base_url))
-        .bearer_auth(&s.admin)
-        .header("accept-language", "en")
-        .send()
-        .await
-        .expect("an answer");
+    let english = asked_in(&s, &path, &s.admin, "en").await;
     let text = pdf_extract::extract_text_from_mem(&english.bytes().await.expect("bytes")).expect("text");
     assert!(text.contains("QUOTE") && text.contains("Total incl. VAT"), "{text}");
     // The same document as a page, self-contained, to send or show the customer.
-    let page = s
-        .client
-        .get(format!("{}/api/v1/quotes/{}/html", s.base_url, created.id()))
-        .bearer_auth(&s.admin)
-        .header("accept-language", "fr")
-        .send()
-        .await
-        .expect("an answer");
+    let page = asked_in(&s, &format!("/api/v1/quotes/{}/html", created.id()), &s.admin, "fr").await;
     assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
     let policy = page.headers()["content-security-policy"].to_str().unwrap_or_default().to_owned();
     assert!(policy.contains("default-src 'none'") && !policy.contains("script-src"), "{policy}");

@@ -189,6 +189,11 @@ impl Browser {
             .await
             .expect("the page answers");
         assert_eq!(policy, json!({"htmx": true, "inline_styles": 0}), "{page} under its security policy");
+        self.check_axe(page).await;
+    }
+
+    /// Runs axe-core on the page and fails on serious or critical violations, naming them.
+    pub async fn check_axe(&self, page: &str) {
         self.client.execute(AXE, vec![]).await.expect("axe-core loads");
         let script = r#"
             const done = arguments[arguments.length - 1];

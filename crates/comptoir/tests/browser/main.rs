@@ -647,6 +647,16 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
     browser.check_accessibility("quote").await;
     browser.screenshot("quote").await;
     let quote = browser.run("return location.pathname;").await.as_str().unwrap_or_default().to_owned();
+    // The page a customer is sent: its one style block is the one its policy allows by hash,
+    // so the browser applies it.
+    let printed = format!("{quote}/document");
+    let styled = "return { styles: document.querySelectorAll('style, [style]').length,
+                           title: getComputedStyle(document.querySelector('h1')).textTransform,
+                           wide: document.documentElement.scrollWidth > document.documentElement.clientWidth };";
+    browser.goto(&printed).await;
+    browser.wait_for(".totals", "Total TTC").await;
+    browser.check_axe("printed quote").await;
+    assert_eq!(browser.run(styled).await, json!({"styles": 1, "title": "uppercase", "wide": false}));
 
     browser.goto(&format!("/companies/{company}")).await;
     browser.wait_for("#deals-title", "Affaires en cours").await;
@@ -670,6 +680,15 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
         .run("return document.documentElement.scrollWidth > document.documentElement.clientWidth;")
         .await;
     assert_eq!(wide, json!(false), "a quote fits a phone's width");
+    browser.goto(&printed).await;
+    browser.wait_for(".totals", "Total TTC").await;
+    browser.check_axe("printed quote on a phone").await;
+    assert_eq!(
+        browser.run(styled).await,
+        json!({"styles": 1, "title": "uppercase", "wide": false}),
+        "the printed quote fits a phone's width"
+    );
+    browser.goto(&quote).await;
 
     // In English on the phone, the newest fields read by name: a deal's main contact, a
     // company's country.
@@ -705,6 +724,11 @@ async fn deals_move_across_the_board(server: TestServer, save_screenshots: bool)
         let text = browser.run(shown).await;
         assert!(text.as_str().is_some_and(|t| t.contains(name)), "{path} shows {name}: {text}");
     }
+    // The printed quote follows the reader's language too.
+    browser.goto(&printed).await;
+    browser.wait_for(".totals", "Total incl. VAT").await;
+    browser.check_axe("printed quote in English").await;
+    assert_eq!(browser.run("return document.documentElement.lang;").await, json!("en"));
     browser.close().await;
 }
 
